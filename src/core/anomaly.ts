@@ -1,0 +1,95 @@
+/**
+ * Anomalies are data, not exceptions (Zeek "weirds", Suricata events): every stage reports
+ * protocol violations and damaged input as stable, named codes and keeps going. The codes are
+ * declared once, per layer, in `./anomalies/*.ts`, and merged in `./anomalies/index.ts`.
+ *
+ * Code format: `<layer>.<what>` in snake_case, never renamed once released (operators alert on
+ * them). Details must never carry message content or identities of non-targets: only numbers,
+ * protocol field names and task identifiers.
+ */
+import { ANOMALIES, type AnomalyCode } from './anomalies/index.js';
+
+export type { AnomalyCode } from './anomalies/index.js';
+export { ANOMALIES } from './anomalies/index.js';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+/** Declaration of one anomaly code. */
+export interface AnomalyDef {
+  readonly severity: Severity;
+  /** One line, for `--help`-style listings and the audit report. */
+  readonly description: string;
+}
+
+/** Where anomalies go. `frame` is the 1-based capture frame number when known. */
+export interface AnomalySink {
+  report(code: AnomalyCode, frame?: number, detail?: string): void;
+}
+
+/** One remembered occurrence (first few per code), for the audit report. */
+export interface AnomalyExample {
+  readonly frame: number | undefined;
+  readonly detail: string | undefined;
+}
+
+/**
+ * Counts anomalies by code and keeps the first `examplesPerCode` occurrences of each, so the
+ * report can point an analyst at frames without holding unbounded state.
+ */
+export class AnomalyCounter implements AnomalySink {
+  private readonly counts = new Map<AnomalyCode, number>();
+  private readonly examples = new Map<AnomalyCode, AnomalyExample[]>();
+
+  constructor(private readonly examplesPerCode = 5) {}
+
+  report(code: AnomalyCode, frame?: number, detail?: string): void {
+    this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
+    if (this.examplesPerCode > 0) {
+      let list = this.examples.get(code);
+      if (list === undefined) {
+        list = [];
+        this.examples.set(code, list);
+      }
+      if (list.length < this.examplesPerCode) list.push({ frame, detail });
+    }
+  }
+
+  count(code: AnomalyCode): number {
+    return this.counts.get(code) ?? 0;
+  }
+
+  total(): number {
+    let n = 0;
+    for (const v of this.counts.values()) n += v;
+    return n;
+  }
+
+  /** Counts keyed by code, codes sorted, for stable JSON output. */
+  toJSON(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const code of [...this.counts.keys()].sort()) out[code] = this.counts.get(code)!;
+    return out;
+  }
+
+  examplesOf(code: AnomalyCode): readonly AnomalyExample[] {
+    return this.examples.get(code) ?? [];
+  }
+}
+
+/** A sink that forwards to several sinks (e.g. the global counter and a per-session one). */
+export class AnomalyFanout implements AnomalySink {
+  constructor(private readonly sinks: readonly AnomalySink[]) {}
+  report(code: AnomalyCode, frame?: number, detail?: string): void {
+    for (const s of this.sinks) s.report(code, frame, detail);
+  }
+}
+
+/** Looks up a code's declaration; undefined for unknown strings (e.g. from a golden file). */
+export function anomalyDef(code: string): AnomalyDef | undefined {
+  return (ANOMALIES as Record<string, AnomalyDef>)[code];
+}
+
+/** Type guard for strings read back from files. */
+export function isAnomalyCode(code: string): code is AnomalyCode {
+  return Object.prototype.hasOwnProperty.call(ANOMALIES, code);
+}

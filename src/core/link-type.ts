@@ -1,0 +1,22 @@
+/**
+ * Link-layer header types as registered by tcpdump.org (LINKTYPE_*), the values stored in pcap
+ * and pcapng files. Only those msrptap decodes or names are listed.
+ */
+export const LinkType = {
+  NULL: 0, // BSD loopback: 4-byte address family in host byte order
+  ETHERNET: 1,
+  RAW: 101, // raw IPv4 or IPv6, version from the first nibble
+  LOOP: 108, // OpenBSD loopback: address family in network byte order
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
+
+export type LinkTypeValue = (typeof LinkType)[keyof typeof LinkType];
+
+/** Human name for stats output, e.g. "ETHERNET"; `LINKTYPE_<n>` for others. */
+export function linkTypeName(v: number): string {
+  for (const [name, value] of Object.entries(LinkType)) if (value === v) return name;
+  return `LINKTYPE_${v}`;
+}
