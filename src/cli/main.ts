@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/**
+ * The msrptap command line. The only place that touches process.argv, stdout formatting and
+ * exit codes. Exit codes: 0 success; 1 an input or output failed (a damaged capture: everything
+ * before the damage was still processed and reported); 2 bad usage or configuration.
+ */
+import { Command } from 'commander';
+import { registerStatsCommand } from './stats-command.js';
+import { reportFatal } from './fatal.js';
+import { VERSION } from './version.js';
+
+const program = new Command();
+program
+  .name('msrptap')
+  .description('Lawful-interception tap for MSRP (RFC 4975/4976) sessions set up by SIP/SDP')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride((err) => {
+    // commander's own exits (help, version, usage errors): usage errors exit 2 like tcpdump.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+registerStatsCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = reportFatal(e);
+}

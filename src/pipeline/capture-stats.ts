@@ -1,0 +1,78 @@
+/**
+ * What the capture layer and decoders saw: the model behind `msrptap stats`. Plain counters,
+ * filled by PacketPipeline; JSON-serialisable as is.
+ */
+import { formatTimestamp } from '../core/timestamp.js';
+
+export interface CaptureStatsJson {
+  /** Capture records read (all inputs). */
+  frames: number;
+  /** Captured bytes (sum of captured lengths). */
+  bytes: number;
+  /** Bytes on the wire (sum of original lengths). */
+  wireBytes: number;
+  /** Frames whose captured length is less than their original length (snaplen). */
+  truncatedFrames: number;
+  linkTypes: Record<string, number>;
+  ipv4: number;
+  ipv6: number;
+  fragments: number;
+  fragmentsReassembled: number;
+  tcpConnections: number;
+  tcpSegments: number;
+  udpDatagrams: number;
+  tunnels: Record<string, number>;
+  vlanTagged: number;
+  anomalies: Record<string, number>;
+  firstTimestamp: string | null;
+  lastTimestamp: string | null;
+  inputs: { path: string; bytes: number }[];
+  live?: { received: number; dropped: number; ifDropped: number };
+}
+
+export class CaptureStats {
+  frames = 0;
+  bytes = 0;
+  wireBytes = 0;
+  truncatedFrames = 0;
+  readonly linkTypes = new Map<string, number>();
+  ipv4 = 0;
+  ipv6 = 0;
+  tcpSegments = 0;
+  udpDatagrams = 0;
+  vlanTagged = 0;
+  readonly tunnels = new Map<string, number>();
+  firstSec = -1;
+  firstNsec = 0;
+  lastSec = -1;
+  lastNsec = 0;
+
+  /** Records a capture time; keeps the earliest and latest (merged inputs may interleave). */
+  time(sec: number, nsec: number): void {
+    if (this.firstSec < 0 || sec < this.firstSec || (sec === this.firstSec && nsec < this.firstNsec)) {
+      this.firstSec = sec;
+      this.firstNsec = nsec;
+    }
+    if (sec > this.lastSec || (sec === this.lastSec && nsec > this.lastNsec)) {
+      this.lastSec = sec;
+      this.lastNsec = nsec;
+    }
+  }
+
+  bump(map: Map<string, number>, key: string): void {
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
+
+  firstTimestamp(): string | null {
+    return this.firstSec < 0 ? null : formatTimestamp(this.firstSec, this.firstNsec);
+  }
+  lastTimestamp(): string | null {
+    return this.lastSec < 0 ? null : formatTimestamp(this.lastSec, this.lastNsec);
+  }
+}
+
+export function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...map.keys()].sort()) out[k] = map.get(k)!;
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The packet half of the pipeline: decode → IP defragmentation → TCP tracking / UDP dispatch.
+ * It owns the per-frame hot path, so it allocates nothing per frame itself: one reused
+ * DecodedPacket, counters in plain fields.
+ *
+ * Application analyzers plug in through a StreamConsumerFactory (TCP byte streams) and a UDP
+ * datagram handler; with neither, the pipeline only counts (this is `msrptap stats`).
+ */
+import { AnomalyCounter } from '../core/anomaly.js';
+import type { CapturedFrame } from '../core/frame.js';
+import { linkTypeName } from '../core/link-type.js';
+import { createDecodedPacket, Tunnel, type DecodedPacket } from '../decode/decoded-packet.js';
+import { decodeFrame, decodeTransport } from '../decode/decode-frame.js';
+import { IpDefragmenter } from '../flow/ip-defragmenter.js';
+import { TcpTracker, type StreamConsumerFactory } from '../flow/tcp-tracker.js';
+import { CaptureStats, sortedRecord, type CaptureStatsJson } from './capture-stats.js';
+
+/** Receives each UDP datagram (after reassembly). `pkt` and its views are valid during the call only. */
+export type UdpHandler = (pkt: DecodedPacket, frame: CapturedFrame) => void;
+
+export interface PacketPipelineOptions {
+  tcpConsumers?: StreamConsumerFactory;
+  udp?: UdpHandler;
+  anomalies?: AnomalyCounter;
+}
+
+const TUNNEL_NAMES: Record<number, string> = {
+  [Tunnel.GRE]: 'gre',
+  [Tunnel.ERSPAN_II]: 'erspan2',
+  [Tunnel.ERSPAN_III]: 'erspan3',
+  [Tunnel.VXLAN]: 'vxlan',
+};
+
+/** How often (in capture seconds) idle flows and stale fragments are expired. */
+const EXPIRE_EVERY_SEC = 5;
+
+export class PacketPipeline {
+  readonly anomalies: AnomalyCounter;
+  readonly stats = new CaptureStats();
+  private readonly pkt = createDecodedPacket();
+  private readonly defrag: IpDefragmenter;
+  private readonly tcp: TcpTracker;
+  private readonly udp: UdpHandler | undefined;
+  private nextExpireSec = -1;
+  private lastLinkType = -1;
+  private lastLinkName = '';
+
+  constructor(opts: PacketPipelineOptions = {}) {
+    this.anomalies = opts.anomalies ?? new AnomalyCounter();
+    this.defrag = new IpDefragmenter(this.anomalies);
+    this.tcp = new TcpTracker(opts.tcpConsumers ?? { create: () => null }, this.anomalies);
+    this.udp = opts.udp;
+  }
+
+  /** Processes one captured frame. The frame's bytes are not kept after this returns. */
+  frame(f: CapturedFrame): void {
+    const s = this.stats;
+    s.frames++;
+    s.bytes += f.capLen;
+    s.wireBytes += f.origLen;
+    if (f.capLen < f.origLen) s.truncatedFrames++;
+    s.time(f.tsSec, f.tsNsec);
+    if (f.linkType !== this.lastLinkType) {
+      this.lastLinkType = f.linkType;
+      this.lastLinkName = linkTypeName(f.linkType);
+    }
+    s.bump(s.linkTypes, this.lastLinkName);
+
+    const pkt = this.pkt;
+    decodeFrame(f, pkt, this.anomalies);
+    if (pkt.sawIpv4) s.ipv4++;
+    if (pkt.sawIpv6) s.ipv6++;
+    if (pkt.vlanDepth > 0) s.vlanTagged++;
+    if (pkt.tunnel !== Tunnel.NONE) s.bump(s.tunnels, TUNNEL_NAMES[pkt.tunnel]!);
+
+    if (pkt.isFragment) {
+      if (!this.defrag.push(pkt, f.frameNo, f.tsSec, f.tsNsec)) return this.maybeExpire(f.tsSec);
+      decodeTransport(pkt, f.frameNo, this.anomalies);
+    }
+    if (pkt.l4 === 6) {
+      s.tcpSegments++;
+      this.tcp.packet(pkt, f.frameNo, f.tsSec, f.tsNsec);
+    } else if (pkt.l4 === 17) {
+      s.udpDatagrams++;
+      if (this.udp !== undefined) this.udp(pkt, f);
+    }
+    this.maybeExpire(f.tsSec);
+  }
+
+  private maybeExpire(nowSec: number): void {
+    if (nowSec < this.nextExpireSec) return;
+    if (this.nextExpireSec >= 0) {
+      this.tcp.expire(nowSec);
+      this.defrag.expire(nowSec);
+    }
+    this.nextExpireSec = nowSec + EXPIRE_EVERY_SEC;
+  }
+
+  /** End of input: flushes reassembly (held data, gaps, ends of streams). */
+  finish(): void {
+    this.tcp.flush();
+  }
+
+  toJSON(inputs: { path: string; bytes: number }[]): CaptureStatsJson {
+    const s = this.stats;
+    const tcp = this.tcp.stats();
+    const frag = this.defrag.stats();
+    return {
+      frames: s.frames,
+      bytes: s.bytes,
+      wireBytes: s.wireBytes,
+      truncatedFrames: s.truncatedFrames,
+      linkTypes: sortedRecord(s.linkTypes),
+      ipv4: s.ipv4,
+      ipv6: s.ipv6,
+      fragments: frag.fragments,
+      fragmentsReassembled: frag.reassembled,
+      tcpConnections: tcp.connections,
+      tcpSegments: s.tcpSegments,
+      udpDatagrams: s.udpDatagrams,
+      tunnels: sortedRecord(s.tunnels),
+      vlanTagged: s.vlanTagged,
+      anomalies: this.anomalies.toJSON(),
+      firstTimestamp: s.firstTimestamp(),
+      lastTimestamp: s.lastTimestamp(),
+      inputs,
+    };
+  }
+}
