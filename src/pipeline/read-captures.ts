@@ -6,7 +6,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { isCaptureFormatError, type CaptureFormatError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
-import { openCaptureFile, type FrameReader } from '../capture/capture-file.js';
+import { openCaptureFile, type CaptureFileReader, type FrameReader } from '../capture/capture-file.js';
 import { mergeReaders } from '../capture/merge-readers.js';
 
 export interface InputSummary {
@@ -35,7 +35,7 @@ export function readCaptures(
   anomalies: AnomalySink,
   opts: ReadOptions = {},
 ): ReadResult {
-  const readers: FrameReader[] = [];
+  const readers: CaptureFileReader[] = [];
   try {
     paths.forEach((p, i) => readers.push(openCaptureFile(p, i, anomalies)));
   } catch (e) {

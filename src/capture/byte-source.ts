@@ -1,0 +1,277 @@
+/**
+ * Synchronous, chunked byte input for the capture readers: a file, a FIFO, standard input
+ * (`-`, so `tcpdump -w - | msrptap stats -r -` works) or an in-memory array.
+ *
+ * Why synchronous: the pipeline pulls one frame at a time (`FrameReader.next()`), and a plain
+ * `fs.readSync` into one reusable buffer costs no promises, no stream objects and no copies
+ * beyond the kernel's. Memory is bounded by the chunk size plus the largest record: the buffer is
+ * compacted (unread tail moved to the front) only when a record straddles its end, and grown
+ * only when a single record is bigger than the whole buffer; it shrinks back afterwards.
+ *
+ * ```
+ *   buf: [ consumed | pos ... unread ... end | free ]
+ *        ^ base (absolute offset of buf[0])
+ * ```
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { IoError } from '../core/errors.js';
+
+/** Default read size: large reads keep syscalls per frame near zero on 10 GB files. */
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+
+/** Reads of at least this much are worth a compaction instead of a small read into the tail. */
+const MIN_READ = 64 * 1024;
+
+/** How long to sleep when a non-blocking pipe has no data yet (EAGAIN). */
+const EAGAIN_SLEEP_MS = 2;
+
+/** Options of {@link ByteSource}. */
+export interface ByteSourceOptions {
+  /** Size of the reusable read buffer (default 4 MiB). */
+  chunkSize?: number;
+  /**
+   * Upper bound for a single read call. Lets tests simulate a pipe that delivers data in small
+   * pieces; production code leaves it unset.
+   */
+  maxReadSize?: number;
+}
+
+let sleepCell: Int32Array | undefined;
+
+/** Blocks the thread for `ms` without spinning (Atomics.wait is allowed on Node's main thread). */
+function sleepMs(ms: number): void {
+  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+function errnoCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'EIO';
+}
+
+/** Human name of an input for messages. */
+export function displayName(path: string): string {
+  return path === '-' ? 'standard input' : path;
+}
+
+/** Maps an open() failure to a message that says what to do. */
+function openError(path: string, e: unknown): IoError {
+  const code = errnoCode(e);
+  const what = `cannot open capture file ${displayName(path)}`;
+  let msg: string;
+  switch (code) {
+    case 'ENOENT':
+      msg = `${what}: no such file (check the path and the working directory; use - for standard input)`;
+      break;
+    case 'EACCES':
+    case 'EPERM':
+      msg = `${what}: permission denied (make the file readable by this user)`;
+      break;
+    case 'EISDIR':
+      msg = `${what}: is a directory (give a .pcap or .pcapng file)`;
+      break;
+    case 'ENOTDIR':
+      msg = `${what}: a part of the path is not a directory (check the path)`;
+      break;
+    case 'EMFILE':
+    case 'ENFILE':
+      msg = `${what}: too many open files (raise the file descriptor limit, ulimit -n)`;
+      break;
+    default:
+      msg = `${what}: ${code}`;
+  }
+  return new IoError(msg, path, undefined, { cause: e });
+}
+
+/**
+ * A pull-based byte window over one input. Readers of this module access `buf`, `pos` and `end`
+ * directly (no getters on the per-frame path): the unread bytes are `buf[pos, end)`.
+ */
+export class ByteSource {
+  /** Current buffer. Replaced when it grows or shrinks: re-read it after every {@link ensure}. */
+  buf: Uint8Array;
+  /**
+   * DataView over `buf` (same lifetime): TurboFan compiles `getUint32(off, le)` to one load,
+   * cheaper per record than four byte loads and shifts.
+   */
+  view: DataView;
+  /** Index in `buf` of the first unconsumed byte. Readers advance it after parsing a record. */
+  pos = 0;
+  /** Index in `buf` one past the last valid byte. */
+  end = 0;
+  /** Absolute input offset of `buf[0]`. */
+  private base = 0;
+  private eof = false;
+  private closed = false;
+  private readonly chunkSize: number;
+  private readonly maxReadSize: number;
+  /** Number of times a read found a non-blocking pipe empty (EAGAIN) and slept; for tests. */
+  eagainRetries = 0;
+
+  private constructor(
+    /** The path as given (`-` for standard input). */
+    readonly path: string,
+    /** Size of a regular file; undefined for pipes, FIFOs and terminals. */
+    readonly totalBytes: number | undefined,
+    private readonly fd: number,
+    private readonly ownsFd: boolean,
+    private readonly memory: Uint8Array | undefined,
+    opts: ByteSourceOptions,
+  ) {
+    this.chunkSize = Math.max(16, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+    this.maxReadSize = Math.max(1, Math.floor(opts.maxReadSize ?? Number.MAX_SAFE_INTEGER));
+    this.buf = new Uint8Array(this.chunkSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /**
+   * Opens a file, FIFO or `-` (standard input, not closed by {@link close}).
+   * @throws IoError naming the path when it cannot be opened or is a directory.
+   */
+  static open(path: string, opts: ByteSourceOptions = {}): ByteSource {
+    const isStdin = path === '-';
+    let fd: number;
+    try {
+      fd = isStdin ? 0 : openSync(path, 'r');
+    } catch (e) {
+      throw openError(path, e);
+    }
+    let size: number | undefined;
+    try {
+      const st = fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      size = st.isFile() ? st.size : undefined;
+    } catch (e) {
+      if (!isStdin) closeSync(fd);
+      throw openError(path, e);
+    }
+    return new ByteSource(path, size, fd, !isStdin, undefined, opts);
+  }
+
+  /**
+   * A source over bytes already in memory (tests, fuzzing, captures embedded in other files).
+   * The same chunking logic runs as for files, so small `chunkSize`/`maxReadSize` exercise it.
+   */
+  static fromBytes(bytes: Uint8Array, name: string, opts: ByteSourceOptions = {}): ByteSource {
+    return new ByteSource(name, bytes.length, -1, false, bytes, opts);
+  }
+
+  /** Absolute input offset of the first unconsumed byte (`buf[pos]`). */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Unconsumed bytes already in the buffer. */
+  get available(): number {
+    return this.end - this.pos;
+  }
+
+  /** Current buffer size in bytes (bounded: chunk size, or the largest record while it is read). */
+  get bufferSize(): number {
+    return this.buf.length;
+  }
+
+  /**
+   * Makes at least `n` unconsumed bytes available at `buf[pos]`, reading as needed. Returns false
+   * when the input ends first (then `available` tells how many bytes were left). May move the
+   * unread bytes or replace `buf`, which invalidates views handed out earlier.
+   * @throws IoError when a read fails.
+   */
+  ensure(n: number): boolean {
+    if (this.end - this.pos >= n) return true;
+    return this.fill(n);
+  }
+
+  /** Consumes `n` bytes (caller has ensured them). */
+  skip(n: number): void {
+    this.pos += n;
+  }
+
+  private fill(n: number): boolean {
+    if (this.eof || this.closed) return false;
+    if (this.buf.length > this.chunkSize && n <= this.chunkSize) {
+      // Back to the chunk size after a record bigger than it.
+      this.realloc(this.chunkSize);
+    } else if (this.pos > 0 && (this.pos + n > this.buf.length || this.buf.length - this.end < MIN_READ)) {
+      // The record straddles the buffer end: move the unread tail to the front.
+      this.buf.copyWithin(0, this.pos, this.end);
+      this.base += this.pos;
+      this.end -= this.pos;
+      this.pos = 0;
+    }
+    while (this.end - this.pos < n) {
+      if (this.end === this.buf.length) {
+        // Full and still short: grow, but only by doubling as data actually arrives, so a
+        // damaged length field in a small file cannot make us allocate its claimed size.
+        this.realloc(Math.min(this.pos + n, this.buf.length * 2) - this.pos);
+      }
+      const room = Math.min(this.buf.length - this.end, this.maxReadSize);
+      const got = this.read(this.buf, this.end, room);
+      if (got === 0) {
+        this.eof = true;
+        return false;
+      }
+      this.end += got;
+    }
+    return true;
+  }
+
+  /** Moves the unread bytes to the front of a new buffer of `size` (>= unread) bytes. */
+  private realloc(size: number): void {
+    const next = new Uint8Array(Math.max(size, this.end - this.pos));
+    next.set(this.buf.subarray(this.pos, this.end));
+    this.base += this.pos;
+    this.end -= this.pos;
+    this.pos = 0;
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  private read(buf: Uint8Array, off: number, len: number): number {
+    const mem = this.memory;
+    if (mem !== undefined) {
+      const at = this.base + this.end;
+      const got = Math.max(0, Math.min(len, mem.length - at));
+      buf.set(mem.subarray(at, at + got), off);
+      return got;
+    }
+    for (;;) {
+      try {
+        // position null: read from the current file position, which also works on pipes.
+        return readSync(this.fd, buf, off, len, null);
+      } catch (e) {
+        const code = errnoCode(e);
+        // A pipe inherited in non-blocking mode (e.g. stdin after a parent or Node itself set
+        // O_NONBLOCK) reports "no data yet" as EAGAIN: wait briefly and retry instead of failing.
+        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+          this.eagainRetries++;
+          sleepMs(EAGAIN_SLEEP_MS);
+          continue;
+        }
+        if (code === 'EINTR') continue;
+        if (code === 'EOF') return 0; // Windows console/pipe end
+        const at = this.base + this.end;
+        throw new IoError(`cannot read capture file ${displayName(this.path)} at offset ${at}: ${code}`, this.path, at, {
+          cause: e,
+        });
+      }
+    }
+  }
+
+  /** Closes the file (not standard input) and drops the buffer. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.base += this.pos;
+    this.buf = new Uint8Array(0);
+    this.view = new DataView(this.buf.buffer);
+    this.pos = this.end = 0;
+    if (this.ownsFd) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Closing a read-only descriptor can only fail if it is already gone: nothing to do.
+      }
+    }
+  }
+}

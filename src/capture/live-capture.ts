@@ -1,0 +1,606 @@
+/**
+ * Live capture from a network interface through the optional `cap` npm package (libpcap
+ * binding, see ./cap.d.ts for what it does and does not expose).
+ *
+ * What the binding gives and what msrptap makes of it:
+ * - Bytes: every packet is copied into one shared Buffer, so {@link CapturedFrame.data} is a
+ *   view that is valid only during the `onFrame` callback.
+ * - Time: no pcap timestamp. The time is taken when the packet event reaches JavaScript, i.e.
+ *   the *time of capture by the tap*, not the kernel's receive timestamp: it lags the kernel
+ *   time by the queueing in the capture ring and the event loop (microseconds when idle, more
+ *   under load or while JavaScript is busy). It has nanosecond resolution, comes from the
+ *   monotonic clock (process.hrtime) anchored once to the wall clock at open, and therefore
+ *   never goes backwards; a later step of the system clock (NTP, settimeofday) is not
+ *   followed. Records should qualify these times accordingly.
+ * - Lengths: only the captured length. libpcap is opened with a fixed 65535-byte snap length
+ *   by the binding, and the binding flags a packet only when it did not fit our buffer, so the
+ *   original length is unknown whenever a frame reaches the snap length: origLen is then set
+ *   to capLen and `capture.live_truncated` is reported.
+ * - Drop counters: the binding has no pcap_stats(), and the capture ring's own drop counter
+ *   (PACKET_STATISTICS tp_drops, what libpcap calls ps_drop) can only be read with getsockopt
+ *   on the binding's private socket; Linux counts those drops nowhere else (af_packet.c
+ *   tpacket_rcv increments po->tp_drops only, not sk_drops, so sock_diag / `ss` do not see
+ *   them either). See {@link KernelDropCounters} for what is measured instead.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { AnomalySink } from '../core/anomaly.js';
+import { ConfigError, IoError } from '../core/errors.js';
+import type { CapturedFrame } from '../core/frame.js';
+import { LinkType } from '../core/link-type.js';
+import type { Cap as CapClass } from 'cap';
+
+/** The binding hard-codes pcap_set_snaplen(65535) (binding.cc, Open). */
+export const CAP_KERNEL_SNAPLEN = 65535;
+
+/** tcpdump's MAXIMUM_SNAPLEN; larger values are rejected as configuration errors. */
+export const MAX_SNAPLEN = 262144;
+
+/** pcap_set_buffer_size takes an int (binding.cc converts with To<int32_t>). */
+const MAX_BUFFER_SIZE = 0x7fffffff;
+const MIN_BUFFER_SIZE = 65536;
+
+/** Defaults of {@link LiveCaptureOptions}. */
+export const LIVE_CAPTURE_DEFAULTS = {
+  snaplen: MAX_SNAPLEN,
+  /** Big on purpose: a mirror port delivers bursts, and the ring absorbs them. */
+  bufferSize: 64 * 1024 * 1024,
+  promiscuous: true,
+} as const;
+
+/** Options of {@link openLiveCapture}. */
+export interface LiveCaptureOptions {
+  /** Interface name as libpcap knows it (`eth0`, `lo`, `any`, ...). */
+  iface: string;
+  /** BPF filter (pcap-filter(7) syntax); empty or absent = everything. */
+  filter?: string;
+  /**
+   * Bytes kept per packet, 1..262144 (default 262144). The binding opens libpcap with a fixed
+   * 65535, so the effective snap length is min(snaplen, 65535).
+   */
+  snaplen?: number;
+  /** Kernel capture ring size in bytes, 65536..2^31-1 (default 64 MiB). */
+  bufferSize?: number;
+  /**
+   * Promiscuous mode (default true). The binding always enables it, so `false` is rejected
+   * with a ConfigError rather than silently ignored.
+   */
+  promiscuous?: boolean;
+  /** Value for {@link CapturedFrame.source} (default 0). */
+  source?: number;
+}
+
+/** Counters of a live capture; all are totals since open. */
+export interface LiveCaptureStats {
+  /** Frames handed to `onFrame` (not libpcap's ps_recv, which also counts ring drops). */
+  received: number;
+  /**
+   * Packets the kernel dropped from its per-CPU input backlog since open
+   * (/proc/net/softnet_stat column 2, summed over CPUs). System-wide: it may include packets
+   * of other interfaces. Does NOT include capture-ring overflows (unobservable, see the
+   * module comment).
+   */
+  dropped: number;
+  /**
+   * Packets the interface dropped since open: rx_missed_errors + rx_fifo_errors from
+   * /sys/class/net/<iface>/statistics (summed over all interfaces for `any`), exactly what
+   * libpcap reports as ps_ifdrop on Linux.
+   */
+  ifDropped: number;
+}
+
+/** An open live capture. */
+export interface LiveCapture {
+  /** LINKTYPE_* of the interface (see ../core/link-type.ts), e.g. 1 on `lo` and Ethernet. */
+  readonly linkType: number;
+  /** Effective snap length: min(options.snaplen, 65535). */
+  readonly snaplen: number;
+  /** The counter files that could be read at open (documents what `stats()` measures). */
+  readonly dropSources: readonly string[];
+  /** Current totals (reads the kernel counters; frozen after close). */
+  stats(): LiveCaptureStats;
+  /**
+   * Reads the kernel drop counters and returns the drops (`dropped + ifDropped`) that are new
+   * since the previous poll; when there are any, reports one `capture.kernel_drop` anomaly
+   * (frame = last delivered frame, detail = counts). The caller polls periodically (e.g.
+   * every second), never from `onFrame`.
+   */
+  pollDrops(): number;
+  /**
+   * Stops capturing and releases the interface; idempotent, safe inside `onFrame` (no frame
+   * is delivered after it returns). Performs a final {@link LiveCapture.pollDrops}. The open
+   * capture keeps the event loop alive until closed.
+   */
+  close(): void;
+}
+
+/** The part of the `cap` module this file uses. */
+export interface CapModule {
+  Cap: typeof CapClass;
+}
+
+/**
+ * Loads the optional `cap` binding. `specifier` exists for tests only.
+ *
+ * @throws ConfigError when the module is absent, was not built (no libpcap-dev at install
+ * time) or was built for another Node version.
+ */
+export async function loadCap(specifier = 'cap'): Promise<CapModule> {
+  let mod: unknown;
+  try {
+    mod = await import(specifier);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new ConfigError(
+      `live capture needs the optional 'cap' module, which is not built (${why})`,
+      'apt-get install libpcap-dev && npm rebuild cap',
+    );
+  }
+  // CommonJS module: the exports object arrives as `default`.
+  const exp = (mod as { default?: unknown }).default ?? mod;
+  const Cap = (exp as { Cap?: unknown } | undefined)?.Cap;
+  if (typeof Cap !== 'function') {
+    throw new ConfigError(
+      "live capture needs the optional 'cap' module, which is not built (it has no Cap export)",
+      'apt-get install libpcap-dev && npm rebuild cap',
+    );
+  }
+  return { Cap: Cap as typeof CapClass };
+}
+
+/**
+ * Maps the link-type name returned by cap's open() to a LINKTYPE_* number. The binding
+ * names five DLTs and returns 'Unknown linktype <DLT>' for the rest; DLT and LINKTYPE values
+ * coincide except for the few platform-dependent low DLTs (tcpdump.org link-layer header
+ * types; libpcap pcap-common.c dlt_to_linktype). Returns -1 for an unparseable name.
+ */
+export function linkTypeFromCap(name: string): number {
+  switch (name) {
+    case 'NULL':
+      return LinkType.NULL;
+    case 'ETHERNET':
+      return LinkType.ETHERNET;
+    case 'IEEE802_11_RADIO':
+      return 127; // LINKTYPE_IEEE802_11_RADIOTAP
+    case 'LINKTYPE_LINUX_SLL':
+      return LinkType.LINUX_SLL;
+    case 'RAW':
+      return LinkType.RAW; // DLT_RAW is 12 or 14 depending on the OS; LINKTYPE_RAW is 101
+  }
+  const m = /^Unknown linktype (\d+)$/.exec(name);
+  if (m === null) return -1;
+  const dlt = Number(m[1]);
+  if (dlt === 12 || dlt === 14) return LinkType.RAW;
+  if (dlt === 11 || dlt === 13) return 100; // LINKTYPE_ATM_RFC1483
+  return dlt;
+}
+
+/** Reads small kernel text files; injectable so the counter arithmetic can be tested. */
+export interface CounterFs {
+  /** File contents, or undefined when it cannot be read. */
+  readText(path: string): string | undefined;
+  /** Directory entries, or undefined when it cannot be listed. */
+  listDir(path: string): readonly string[] | undefined;
+}
+
+const NODE_COUNTER_FS: CounterFs = {
+  readText(path) {
+    try {
+      return readFileSync(path, 'latin1');
+    } catch {
+      return undefined;
+    }
+  },
+  listDir(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+const SOFTNET_STAT = '/proc/net/softnet_stat';
+const SYS_NET = '/sys/class/net';
+const TWO_POW_32 = 0x1_0000_0000;
+
+/**
+ * Parses /proc/net/softnet_stat: one line per online CPU, hexadecimal 32-bit columns; column
+ * 2 is `dropped` (input backlog full, net.core.netdev_max_backlog, or RPS flow limit). Since
+ * Linux 5.10 column 13 is the CPU number; older kernels omit it, so the line index stands in.
+ * Returns CPU → dropped.
+ */
+export function parseSoftnetDropped(text: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const lines = text.split('\n');
+  let index = 0;
+  for (const line of lines) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 2 || cols[0] === '') continue;
+    const dropped = Number.parseInt(cols[1]!, 16);
+    const cpu = cols.length >= 13 ? Number.parseInt(cols[12]!, 16) : index;
+    index++;
+    if (!Number.isFinite(dropped) || !Number.isFinite(cpu)) continue;
+    out.set(cpu, dropped);
+  }
+  return out;
+}
+
+/**
+ * The kernel drop counters that can be read without the capture socket, accumulated as deltas
+ * since construction:
+ * - `ifDropped`: rx_missed_errors + rx_fifo_errors of the interface (all interfaces for
+ *   `any`), read from sysfs: packets the NIC had no room for. Same definition as libpcap's
+ *   ps_ifdrop on Linux (pcap-linux.c linux_if_drops). A counter that goes down (device reset
+ *   or re-created) counts its new value; an interface that appears later counts its value.
+ * - `backlogDropped`: /proc/net/softnet_stat `dropped`, summed over CPUs, 32-bit wrap-around
+ *   handled. Packets dropped there never reach any packet socket, but the counter is
+ *   system-wide. A CPU that comes online later is baselined, not counted (its counter may hold
+ *   drops from before the capture).
+ * Files that cannot be read are skipped (the totals then undercount; `sources` tells which
+ * files existed at construction).
+ */
+export class KernelDropCounters {
+  /** Counter files found at construction. */
+  readonly sources: readonly string[];
+  private readonly ifPrev = new Map<string, number>();
+  private readonly cpuPrev = new Map<number, number>();
+  private ifTotal = 0;
+  private backlogTotal = 0;
+  private primed = false;
+
+  constructor(
+    private readonly iface: string,
+    private readonly fsys: CounterFs = NODE_COUNTER_FS,
+  ) {
+    const sources: string[] = [];
+    for (const name of this.ifaceNames() ?? []) {
+      for (const f of ['rx_missed_errors', 'rx_fifo_errors']) {
+        const p = `${SYS_NET}/${name}/statistics/${f}`;
+        if (fsys.readText(p) !== undefined) sources.push(p);
+      }
+    }
+    if (fsys.readText(SOFTNET_STAT) !== undefined) sources.push(SOFTNET_STAT);
+    this.sources = sources;
+    this.refresh();
+    this.primed = true;
+  }
+
+  /** Interface drops since construction. */
+  get ifDropped(): number {
+    return this.ifTotal;
+  }
+
+  /** Input-backlog drops (system-wide) since construction. */
+  get backlogDropped(): number {
+    return this.backlogTotal;
+  }
+
+  /** Reads all counters once and adds what is new. Never throws. */
+  refresh(): void {
+    // An unreadable /sys/class/net skips this round rather than forgetting every baseline.
+    const names = this.ifaceNames() ?? [];
+    for (const name of names) {
+      const cur = this.readIfDrops(name);
+      if (cur === undefined) continue;
+      const prev = this.ifPrev.get(name);
+      if (prev !== undefined) this.ifTotal += cur >= prev ? cur - prev : cur;
+      else if (this.primed) this.ifTotal += cur;
+      this.ifPrev.set(name, cur);
+    }
+    // With `any`, interfaces come and go (containers): forget the departed so the map stays
+    // as small as the interface list; one that returns under the same name has new counters.
+    if (names.length > 0 && this.ifPrev.size > names.length) {
+      for (const name of this.ifPrev.keys()) if (!names.includes(name)) this.ifPrev.delete(name);
+    }
+    const text = this.fsys.readText(SOFTNET_STAT);
+    if (text !== undefined) {
+      for (const [cpu, cur] of parseSoftnetDropped(text)) {
+        const prev = this.cpuPrev.get(cpu);
+        if (prev !== undefined) this.backlogTotal += (cur - prev + TWO_POW_32) % TWO_POW_32;
+        this.cpuPrev.set(cpu, cur);
+      }
+    }
+  }
+
+  private ifaceNames(): readonly string[] | undefined {
+    if (this.iface !== 'any') return [this.iface];
+    return this.fsys.listDir(SYS_NET);
+  }
+
+  private readIfDrops(name: string): number | undefined {
+    const base = `${SYS_NET}/${name}/statistics/`;
+    const missed = parseCounter(this.fsys.readText(`${base}rx_missed_errors`));
+    const fifo = parseCounter(this.fsys.readText(`${base}rx_fifo_errors`));
+    if (missed === undefined && fifo === undefined) return undefined;
+    return (missed ?? 0) + (fifo ?? 0);
+  }
+}
+
+function parseCounter(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return undefined;
+  return Number(t);
+}
+
+/** Anchor brackets at or below this are accepted at once (ns). */
+const ANCHOR_GOOD_NS = 20_000n;
+
+/**
+ * Finds an hrtime reading that coincides with the start of a Date.now() millisecond: the tick
+ * lies between the hrtime read before the last Date.now() that returned the old value and the
+ * hrtime read after the first one that returned the new value; the anchor is the middle of
+ * that bracket. Up to five ticks (about 5 ms of spinning, once per open) are tried and the
+ * narrowest bracket kept.
+ */
+function anchorToWallClock(): { hr: bigint; ms: number } {
+  let best: { hr: bigint; ms: number; width: bigint } | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let prevHr = process.hrtime.bigint();
+    const prevMs = Date.now();
+    // Bounded in case the wall clock does not move.
+    for (let i = 0; i < 5_000_000; i++) {
+      const hr = process.hrtime.bigint();
+      const ms = Date.now();
+      if (ms !== prevMs) {
+        const width = process.hrtime.bigint() - prevHr;
+        if (best === undefined || width < best.width) best = { hr: prevHr + width / 2n, ms, width };
+        break;
+      }
+      prevHr = hr;
+    }
+    if (best !== undefined && best.width <= ANCHOR_GOOD_NS) break;
+  }
+  return best ?? { hr: process.hrtime.bigint(), ms: Date.now() };
+}
+
+/** Re-base the monotonic offset before it leaves the range where a double is exact in ns. */
+const REBASE_NS = 2 ** 50; // about 13 days
+
+/**
+ * Wall-clock time of capture with nanosecond resolution: process.hrtime (monotonic) anchored
+ * once to Date.now(). The anchor is taken at a millisecond tick of Date.now(), bracketed by
+ * two hrtime readings, so it is exact to the bracket (normally a microsecond or less) instead
+ * of up to a millisecond; a bracket widened by preemption or GC is retried.
+ */
+class CaptureClock {
+  private baseHr: bigint;
+  private baseSec: number;
+  private baseNsec: number;
+
+  constructor() {
+    const { hr, ms } = anchorToWallClock();
+    this.baseHr = hr;
+    this.baseSec = Math.floor(ms / 1000);
+    this.baseNsec = (ms - this.baseSec * 1000) * 1_000_000;
+  }
+
+  /** Writes the current time into `f.tsSec` / `f.tsNsec`. */
+  stamp(f: CapturedFrame): void {
+    let d = Number(process.hrtime.bigint() - this.baseHr);
+    if (d >= REBASE_NS) {
+      const s = Math.floor(d / 1e9);
+      this.baseHr += BigInt(s) * 1_000_000_000n;
+      this.baseSec += s;
+      d -= s * 1e9;
+    }
+    let sec = Math.floor(d / 1e9);
+    let nsec = d - sec * 1e9 + this.baseNsec;
+    // d is an exact integer below 2^50, so only the division can be off, by one second at most.
+    while (nsec < 0) {
+      nsec += 1e9;
+      sec--;
+    }
+    while (nsec >= 1e9) {
+      nsec -= 1e9;
+      sec++;
+    }
+    f.tsSec = this.baseSec + sec;
+    f.tsNsec = nsec;
+  }
+}
+
+/**
+ * Every Cap object ever created, kept reachable for the life of the process, because the
+ * binding (0.2.1) cannot be garbage-collected safely:
+ * - after a failed open() its native destructor calls uv_poll_stop on a poll handle that was
+ *   never initialised, which aborts the process (observed);
+ * - after a successful open() + close() the uv_poll handle is stopped but never uv_close()d,
+ *   so it stays linked in the event loop's handle queue; freeing the object then leaves a
+ *   dangling queue entry, and the next handle added to the loop writes into freed memory
+ *   (observed as intermittent worker crashes until objects were pinned).
+ * The cost is a few hundred bytes per open (the packet Buffer is not retained by the native
+ * object after close), i.e. nothing for a tap that opens its interfaces once.
+ */
+const pinnedCaps: unknown[] = [];
+
+function validate(opts: LiveCaptureOptions): Required<Omit<LiveCaptureOptions, 'filter'>> & { filter: string } {
+  if (typeof opts.iface !== 'string' || opts.iface === '' || opts.iface.includes('\0')) {
+    throw new ConfigError('live capture needs an interface name', 'pass the interface to capture on, e.g. -i eth0');
+  }
+  const snaplen = opts.snaplen ?? LIVE_CAPTURE_DEFAULTS.snaplen;
+  if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > MAX_SNAPLEN) {
+    throw new ConfigError(`snaplen ${snaplen} is out of range`, `use an integer from 1 to ${MAX_SNAPLEN}`);
+  }
+  const bufferSize = opts.bufferSize ?? LIVE_CAPTURE_DEFAULTS.bufferSize;
+  if (!Number.isInteger(bufferSize) || bufferSize < MIN_BUFFER_SIZE || bufferSize > MAX_BUFFER_SIZE) {
+    throw new ConfigError(
+      `capture buffer size ${bufferSize} is out of range`,
+      `use an integer number of bytes from ${MIN_BUFFER_SIZE} to ${MAX_BUFFER_SIZE}`,
+    );
+  }
+  const promiscuous = opts.promiscuous ?? LIVE_CAPTURE_DEFAULTS.promiscuous;
+  if (!promiscuous) {
+    throw new ConfigError(
+      "non-promiscuous live capture is not supported: the 'cap' binding always enables promiscuous mode",
+      'omit the promiscuous option (or set it to true)',
+    );
+  }
+  const source = opts.source ?? 0;
+  if (!Number.isInteger(source) || source < 0) {
+    throw new ConfigError(`source ${source} must be a non-negative integer`);
+  }
+  return { iface: opts.iface, filter: opts.filter ?? '', snaplen, bufferSize, promiscuous, source };
+}
+
+const PERMISSION_FIX = 'run as root, or grant CAP_NET_RAW: sudo setcap cap_net_raw+eip "$(readlink -f "$(command -v node)")"';
+
+function permissionError(iface: string, why?: string): ConfigError {
+  return new ConfigError(
+    `no permission to capture on interface '${iface}'${why === undefined ? '' : ` (${why})`}: ` +
+      'live capture needs root or the CAP_NET_RAW capability',
+    PERMISSION_FIX,
+  );
+}
+
+function noSuchInterface(iface: string, names: readonly string[] | undefined): ConfigError {
+  const list = names === undefined ? 'the device list is unavailable' : `available: ${names.join(', ') || '(none)'}`;
+  return new ConfigError(`no capture interface named '${iface}' (${list})`, 'pass one of the available interface names');
+}
+
+/**
+ * Whether this process has CAP_NET_RAW in its effective set (capability(7) bit 13), from the
+ * CapEff line of /proc/self/status; undefined when that cannot be read (not Linux).
+ */
+function hasNetRaw(fsys: CounterFs): boolean | undefined {
+  const status = fsys.readText('/proc/self/status');
+  const m = status === undefined ? null : /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(status);
+  if (m === null) return undefined;
+  return (BigInt(`0x${m[1]}`) & (1n << 13n)) !== 0n;
+}
+
+function deviceNames(Cap: typeof CapClass): string[] | undefined {
+  try {
+    return Cap.deviceList().map((d) => d.name);
+  } catch {
+    return undefined; // pcap_findalldevs failed; open() will tell
+  }
+}
+
+/**
+ * Opens a live capture on `opts.iface` and delivers every captured frame to `onFrame`.
+ *
+ * `onFrame` runs synchronously inside the binding's read loop for every packet: it must only
+ * hand the frame on (no I/O, no long work, no throwing), because while it runs the kernel ring
+ * fills. The frame object is reused and its `data` is a view of the one shared packet buffer:
+ * both are valid only until `onFrame` returns; copy what must outlive the call. Frame numbers
+ * count from 1, `interfaceId` is 0, times are the time of capture by the tap (module comment).
+ *
+ * @throws ConfigError when `cap` is not built, the options are invalid, the interface does not
+ * exist (the message lists the available ones), the process may not capture, or libpcap
+ * rejects the filter. IoError for other libpcap failures.
+ */
+export async function openLiveCapture(
+  opts: LiveCaptureOptions,
+  onFrame: (frame: CapturedFrame) => void,
+  anomalies: AnomalySink,
+): Promise<LiveCapture> {
+  const o = validate(opts);
+  const { Cap } = await loadCap();
+
+  // Checked before open(), because a failed open() leaves an activated libpcap handle behind
+  // (see pinnedCaps), and these two are the common mistakes.
+  const names = deviceNames(Cap);
+  if (names !== undefined && !names.includes(o.iface)) throw noSuchInterface(o.iface, names);
+  if (hasNetRaw(NODE_COUNTER_FS) === false) throw permissionError(o.iface);
+
+  const snaplen = Math.min(o.snaplen, CAP_KERNEL_SNAPLEN);
+  // The binding copies at most buffer.length bytes and flags the rest as truncated, which is
+  // how a snaplen below the binding's fixed 65535 is applied.
+  const buffer = Buffer.alloc(snaplen);
+  // Baseline before open(), as libpcap does, so drops during activation are counted.
+  const counters = new KernelDropCounters(o.iface);
+  const cap = new Cap();
+  pinnedCaps.push(cap);
+  let typeName: string;
+  try {
+    typeName = cap.open(o.iface, o.filter, o.bufferSize, buffer);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/permission|not permitted|EPERM|EACCES/i.test(msg)) throw permissionError(o.iface, msg);
+    if (/no such device/i.test(msg)) throw noSuchInterface(o.iface, names);
+    if (o.filter !== '') {
+      throw new ConfigError(
+        `cannot capture on '${o.iface}' with filter "${o.filter}": ${msg}`,
+        'check the filter syntax (pcap-filter(7)), e.g. with: tcpdump -d <filter>',
+      );
+    }
+    throw new IoError(`cannot open live capture: ${msg}`, o.iface, undefined, { cause: e });
+  }
+  const linkType = linkTypeFromCap(typeName);
+
+  const clock = new CaptureClock();
+  const frame: CapturedFrame = {
+    frameNo: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    linkType,
+    capLen: 0,
+    origLen: 0,
+    data: new Uint8Array(0),
+    interfaceId: 0,
+    source: o.source,
+  };
+  const ab = buffer.buffer;
+  const abOffset = buffer.byteOffset;
+  let received = 0;
+  let closed = false;
+  let polledTotal = 0;
+  let polledIf = 0;
+  let polledBacklog = 0;
+
+  // Hot path: one Uint8Array view per packet, no other allocation except the hrtime bigint.
+  const onPacket = (nbytes: number, truncated: boolean): void => {
+    if (closed) return;
+    received++;
+    frame.frameNo = received;
+    clock.stamp(frame);
+    frame.capLen = nbytes;
+    frame.origLen = nbytes;
+    frame.data = new Uint8Array(ab, abOffset, nbytes);
+    // `truncated`: the packet did not fit our buffer (snaplen below 65535). nbytes at the
+    // binding's 65535: libpcap may have cut it, and the binding does not pass pkthdr.len.
+    if (truncated || nbytes >= CAP_KERNEL_SNAPLEN) {
+      anomalies.report('capture.live_truncated', received, `capLen=${nbytes}`);
+    }
+    onFrame(frame);
+  };
+  cap.on('packet', onPacket);
+
+  const pollDrops = (): number => {
+    if (!closed) counters.refresh();
+    const ifd = counters.ifDropped;
+    const bl = counters.backlogDropped;
+    const total = ifd + bl;
+    const fresh = total - polledTotal;
+    if (fresh > 0) {
+      anomalies.report(
+        'capture.kernel_drop',
+        received > 0 ? received : undefined,
+        `count=${fresh} ifdrop=${ifd - polledIf} backlog=${bl - polledBacklog}`,
+      );
+    }
+    polledTotal = total;
+    polledIf = ifd;
+    polledBacklog = bl;
+    return fresh;
+  };
+
+  return {
+    linkType,
+    snaplen,
+    dropSources: counters.sources,
+    stats(): LiveCaptureStats {
+      if (!closed) counters.refresh();
+      return { received, dropped: counters.backlogDropped, ifDropped: counters.ifDropped };
+    },
+    pollDrops,
+    close(): void {
+      if (closed) return;
+      pollDrops();
+      closed = true;
+      cap.off('packet', onPacket);
+      cap.close();
+    },
+  };
+}
