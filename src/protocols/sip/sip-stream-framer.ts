@@ -1,0 +1,384 @@
+/**
+ * SIP over a reassembled TCP (or TLS-decrypted) byte stream (RFC 3261 18.3): cuts the stream
+ * into messages by Content-Length, skips keep-alives (RFC 5626 4.4.1 double-CRLF ping and CRLF
+ * pong), survives garbage and gaps by scanning for the next start line, and bounds what it
+ * buffers.
+ *
+ * ```
+ *   push()                        buf (private copy of the unconsumed tail)
+ *   ──────►  [ CRLF | msg 1 | msg 2 | msg 3 (partial) ]      msgs 1, 2 emitted,
+ *                                 └─ kept: ≤ maxMessageBytes ─┘   msg 3 waits for more bytes
+ * ```
+ *
+ * Modes: SYNC (at a message boundary or inside a message), RESYNC (looking for a line that is
+ * a SIP start line; counts skipped bytes, reported once as `sip.stream_resync` when found or
+ * at end()), DISCARD (skipping a message of known length that is too large or was hit by a gap;
+ * the boundary after it is known, so no scanning is needed).
+ */
+import type { AnomalySink } from '../../core/anomaly.js';
+import { createSipFrameResult, frameSipMessage, SipFrameStatus } from './frame-sip-message.js';
+import { parseSipMessage } from './parse-sip-message.js';
+import type { SipMessage } from './sip-message.js';
+import { looksLikeSipStartLine, MAX_START_LINE } from './start-line.js';
+
+/** A message cut out of the stream, with the frames it came from. */
+export interface FramedSipMessage {
+  /** The message; its `raw` is a private copy, safe to keep. `message.frameNo` = `frameNo`. */
+  readonly message: SipMessage;
+  /** Frame (and time) of the segment holding the message's first byte. */
+  readonly firstFrameNo: number;
+  readonly firstTsSec: number;
+  readonly firstTsNsec: number;
+  /** Frame (and time) of the segment that completed the message. */
+  readonly frameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  /** Stream offset of the message's first byte (bytes pushed and gaps before it). */
+  readonly streamOffset: number;
+}
+
+export interface SipStreamFramerOptions {
+  readonly sink: AnomalySink;
+  /** Called synchronously from push() for each complete message, in stream order. */
+  readonly onMessage: (m: FramedSipMessage) => void;
+  /**
+   * Largest message (headers + body) accepted, and so the most this framer buffers beyond one
+   * pushed segment. Default 1 MiB.
+   */
+  readonly maxMessageBytes?: number;
+}
+
+/** Default cap on one message, and so on the bytes buffered per stream direction. */
+export const DEFAULT_MAX_SIP_MESSAGE_BYTES = 1 << 20;
+
+const SYNC = 0;
+const RESYNC = 1;
+const DISCARD = 2;
+/** Buffers above this capacity are released when they empty (idle streams hold no memory). */
+const KEEP_CAPACITY = 64 * 1024;
+
+/**
+ * One direction of one SIP stream. Feed it with push() in stream order and gap() for bytes that
+ * were never captured; end() when the stream closes.
+ */
+export class SipStreamFramer {
+  private readonly sink: AnomalySink;
+  private readonly onMessage: (m: FramedSipMessage) => void;
+  private readonly cap: number;
+  private readonly r = createSipFrameResult();
+
+  private buf = new Uint8Array(0);
+  /** Buffered (unconsumed) bytes are buf[0, len). */
+  private len = 0;
+  /** Stream offset of the first unconsumed byte. */
+  private streamPos = 0;
+  private mode = SYNC;
+  private discardLeft = 0;
+  /** RESYNC: the next unconsumed byte starts a line. */
+  private atLineStart = true;
+  /** RESYNC: bytes skipped so far in this episode (gaps excluded). */
+  private skipped = 0;
+  /** RESYNC: gap bytes in this episode (for the report). */
+  private gapBytes = 0;
+  /** SYNC: progress of the header-end search of the pending message. */
+  private scanned = 0;
+  /** SYNC: total length of the pending message when its headers are complete, else -1. */
+  private pendingTotal = -1;
+  private hasFirst = false;
+  private firstFrameNo = 0;
+  private firstTsSec = 0;
+  private firstTsNsec = 0;
+  private curFrameNo = 0;
+  private curTsSec = 0;
+  private curTsNsec = 0;
+
+  private nMessages = 0;
+  private nSkipped = 0;
+
+  constructor(options: SipStreamFramerOptions) {
+    this.sink = options.sink;
+    this.onMessage = options.onMessage;
+    this.cap = Math.max(1024, options.maxMessageBytes ?? DEFAULT_MAX_SIP_MESSAGE_BYTES);
+  }
+
+  /** Bytes held for an incomplete message or line (≤ maxMessageBytes between calls). */
+  get bufferedBytes(): number {
+    return this.len;
+  }
+  /** Messages emitted so far. */
+  get messages(): number {
+    return this.nMessages;
+  }
+  /** Bytes skipped so far (garbage, oversized or damaged messages; gaps not included). */
+  get skippedBytes(): number {
+    return this.nSkipped;
+  }
+
+  /**
+   * Feeds the next bytes of the stream. `bytes` is only read during the call (the framer copies
+   * what it keeps). Emits every message completed by these bytes.
+   */
+  push(bytes: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    if (bytes.length === 0) return;
+    this.curFrameNo = frameNo;
+    this.curTsSec = tsSec;
+    this.curTsNsec = tsNsec;
+    if (this.len === 0) {
+      // Zero-copy path: frame straight from the caller's bytes, copy only the leftover tail.
+      const base = this.streamPos;
+      const pos = this.drain(bytes, bytes.length, base);
+      this.streamPos = base + pos;
+      const rest = bytes.length - pos;
+      if (rest > 0) {
+        this.reserve(rest);
+        this.buf.set(bytes.subarray(pos), 0);
+        this.len = rest;
+      }
+    } else {
+      this.reserve(this.len + bytes.length);
+      this.buf.set(bytes, this.len);
+      this.len += bytes.length;
+      const base = this.streamPos;
+      const pos = this.drain(this.buf, this.len, base);
+      this.streamPos = base + pos;
+      if (pos > 0) {
+        this.buf.copyWithin(0, pos, this.len);
+        this.len -= pos;
+      }
+    }
+    if (this.len === 0 && this.buf.length > KEEP_CAPACITY) this.buf = new Uint8Array(0);
+  }
+
+  /**
+   * `length` bytes of the stream were never captured (reported by the reassembler). A gap inside
+   * a message whose length is known drops that message and skips to its end; otherwise the
+   * framer resynchronises on the next start line.
+   */
+  gap(length: number, frameNo?: number): void {
+    if (!(length > 0)) return;
+    const f = frameNo ?? this.curFrameNo;
+    if (this.mode === DISCARD) {
+      if (length <= this.discardLeft) {
+        this.discardLeft -= length;
+        if (this.discardLeft === 0) this.mode = SYNC;
+        this.streamPos += length;
+        return;
+      }
+      length -= this.discardLeft;
+      this.streamPos += this.discardLeft;
+      this.discardLeft = 0;
+      this.enterResync(true);
+    } else if (this.mode === SYNC) {
+      if (this.len > 0) {
+        this.sink.report('sip.gap_in_message', f, `buffered=${this.len} gap=${length}`);
+        this.nSkipped += this.len;
+        this.streamPos += this.len;
+        const total = this.pendingTotal;
+        const left = total - this.len - length;
+        this.len = 0;
+        this.resetPending();
+        if (total >= 0 && left >= 0) {
+          // The gap ends inside the damaged message: its end is still known.
+          this.streamPos += length;
+          if (left > 0) {
+            this.mode = DISCARD;
+            this.discardLeft = left;
+          }
+          return;
+        }
+      }
+      this.enterResync(true);
+    } else {
+      // RESYNC: a partial line before the gap is useless now.
+      this.skipped += this.len;
+      this.streamPos += this.len;
+      this.len = 0;
+      this.atLineStart = true;
+      this.hasFirst = false;
+    }
+    this.gapBytes += length;
+    this.streamPos += length;
+  }
+
+  /** The stream ended: reports a partial message or an unfinished resync, then resets. */
+  end(frameNo?: number): void {
+    const f = frameNo ?? this.curFrameNo;
+    if (this.mode === SYNC && this.len > 0) this.sink.report('sip.stream_truncated', f, `buffered=${this.len}`);
+    if (this.mode === DISCARD && this.discardLeft > 0) this.sink.report('sip.stream_truncated', f, `missing=${this.discardLeft}`);
+    if (this.mode === RESYNC) {
+      this.skipped += this.len;
+      this.reportResync(f);
+    }
+    this.streamPos += this.len;
+    this.len = 0;
+    this.buf = new Uint8Array(0);
+    this.mode = SYNC;
+    this.discardLeft = 0;
+    this.resetPending();
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(n, this.buf.length * 2, 4096));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  private resetPending(): void {
+    this.scanned = 0;
+    this.pendingTotal = -1;
+    this.hasFirst = false;
+  }
+
+  private enterResync(afterGap: boolean): void {
+    this.mode = RESYNC;
+    this.atLineStart = afterGap; // after a gap, segments often start with a message
+    this.resetPending();
+  }
+
+  private reportResync(frameNo: number): void {
+    if (this.skipped > 0) {
+      this.sink.report('sip.stream_resync', frameNo, `skipped=${this.skipped} gap=${this.gapBytes}`);
+      this.nSkipped += this.skipped;
+    }
+    this.skipped = 0;
+    this.gapBytes = 0;
+  }
+
+  /**
+   * Consumes `d[0, end)` (whose first byte is at stream offset `base`); returns how many bytes
+   * were consumed. The rest is an incomplete message or line the caller keeps.
+   */
+  private drain(d: Uint8Array, end: number, base: number): number {
+    let pos = 0;
+    const r = this.r;
+    while (pos < end) {
+      if (this.mode === DISCARD) {
+        const n = Math.min(this.discardLeft, end - pos);
+        pos += n;
+        this.discardLeft -= n;
+        this.nSkipped += n;
+        if (this.discardLeft === 0) this.mode = SYNC;
+        continue;
+      }
+      if (this.mode === RESYNC) {
+        pos = this.resyncScan(d, pos, end);
+        if (this.mode === RESYNC) break; // waiting for the rest of a line
+        continue;
+      }
+      if (!this.hasFirst) {
+        // Between messages: CRLF keep-alives (RFC 5626 4.4.1) are not part of any message.
+        while (pos < end && (d[pos] === 0x0d || d[pos] === 0x0a)) pos++;
+        if (pos >= end) break;
+      }
+      frameSipMessage(d, pos, end, this.scanned, r);
+      if (r.status === SipFrameStatus.OK) {
+        this.emit(d, pos, r.length, r.contentLength, base + pos);
+        pos += r.length;
+        this.resetPending();
+        continue;
+      }
+      if (r.status === SipFrameStatus.INVALID) {
+        this.mode = RESYNC;
+        this.atLineStart = false; // the current line is not a start line: skip past it
+        this.resetPending();
+        continue;
+      }
+      // INCOMPLETE
+      if (!this.hasFirst) {
+        this.hasFirst = true;
+        this.firstFrameNo = this.curFrameNo;
+        this.firstTsSec = this.curTsSec;
+        this.firstTsNsec = this.curTsNsec;
+      }
+      if (r.needed < 0) {
+        if (end - pos > this.cap) {
+          // No end of headers within the cap: not a message we can hold.
+          this.sink.report('sip.message_too_large', this.curFrameNo, `headers>${this.cap}`);
+          this.mode = RESYNC;
+          this.atLineStart = false;
+          this.resetPending();
+          continue;
+        }
+        this.scanned = r.scanned;
+        break;
+      }
+      if (r.needed > this.cap) {
+        this.sink.report('sip.message_too_large', this.curFrameNo, `length=${r.needed}`);
+        this.mode = DISCARD;
+        this.discardLeft = r.needed;
+        this.resetPending();
+        continue;
+      }
+      this.scanned = r.scanned;
+      this.pendingTotal = r.needed;
+      break;
+    }
+    return pos;
+  }
+
+  private resyncScan(d: Uint8Array, pos: number, end: number): number {
+    while (pos < end) {
+      let lf = d.indexOf(0x0a, pos);
+      if (lf >= end) lf = -1;
+      if (!this.atLineStart) {
+        if (lf < 0) {
+          this.skipped += end - pos;
+          return end;
+        }
+        this.skipped += lf + 1 - pos;
+        pos = lf + 1;
+        this.atLineStart = true;
+        continue;
+      }
+      if (lf < 0) {
+        const c = d[pos]!;
+        const upper = c >= 0x41 && c <= 0x5a; // strict start lines begin with an upper-case letter
+        if (!upper || end - pos > MAX_START_LINE) {
+          this.atLineStart = false;
+          this.hasFirst = false;
+          continue;
+        }
+        // Keep the partial line; it may be a start line. Its first byte came with this frame
+        // unless it was already kept from an earlier one.
+        if (!this.hasFirst) {
+          this.hasFirst = true;
+          this.firstFrameNo = this.curFrameNo;
+          this.firstTsSec = this.curTsSec;
+          this.firstTsNsec = this.curTsNsec;
+        }
+        return pos;
+      }
+      if (looksLikeSipStartLine(d, pos, lf, true)) {
+        this.mode = SYNC;
+        this.reportResync(this.curFrameNo);
+        return pos;
+      }
+      this.skipped += lf + 1 - pos;
+      this.hasFirst = false;
+      pos = lf + 1;
+    }
+    return pos;
+  }
+
+  private emit(d: Uint8Array, pos: number, length: number, contentLength: number, streamOffset: number): void {
+    const frameNo = this.curFrameNo;
+    // RFC 3261 18.3: Content-Length is mandatory on stream transports.
+    if (contentLength === -1) this.sink.report('sip.missing_content_length', frameNo);
+    const copy = d.slice(pos, pos + length);
+    const message = parseSipMessage(copy, this.sink, frameNo, { framed: true });
+    if (message === null) return;
+    this.nMessages++;
+    const first = this.hasFirst;
+    this.onMessage({
+      message,
+      firstFrameNo: first ? this.firstFrameNo : frameNo,
+      firstTsSec: first ? this.firstTsSec : this.curTsSec,
+      firstTsNsec: first ? this.firstTsNsec : this.curTsNsec,
+      frameNo,
+      tsSec: this.curTsSec,
+      tsNsec: this.curTsNsec,
+      streamOffset,
+    });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Fuzz/property tests of the pure SIP parsers: on mutated valid messages and random bytes they
+ * never throw, terminate quickly, and report only registered anomaly codes.
+ */
+import { describe, expect, it } from 'vitest';
+import { isAnomalyCode, type AnomalySink } from '../../src/core/anomaly.js';
+import { parseSipMessage } from '../../src/protocols/sip/parse-sip-message.js';
+import { findSdp } from '../../src/protocols/sip/find-sdp.js';
+import { parseMultipart } from '../../src/protocols/sip/parse-multipart.js';
+import { parseContentType } from '../../src/protocols/sip/content-type.js';
+import { parseUri } from '../../src/protocols/sip/sip-uri.js';
+import { parseNameAddr } from '../../src/protocols/sip/name-addr.js';
+import { parseVia } from '../../src/protocols/sip/via.js';
+import { e164Key, normalizeIdentity } from '../../src/protocols/sip/normalize-identity.js';
+import { splitHeaderValues } from '../../src/protocols/sip/split-header-values.js';
+import { bytes, crlf, msrpInvite, mutate, prng, randomBytes, sipMessage, text } from '../unit/protocols/sip/sip-test-helpers.js';
+
+/** A sink that fails the test on an unregistered code. */
+function checkingSink(): AnomalySink & { n: number } {
+  return {
+    n: 0,
+    report(code) {
+      if (!isAnomalyCode(code)) throw new Error(`unregistered anomaly code ${String(code)}`);
+      this.n++;
+    },
+  };
+}
+
+const SEEDS: Uint8Array[] = [
+  bytes(msrpInvite()),
+  bytes(
+    sipMessage(
+      'INVITE sip:conf@h SIP/2.0',
+      ['Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'From: "A, B" <sip:a@h>;tag=1', 'To: <sip:conf@h>', 'Call-ID: c', 'CSeq: 1 INVITE',
+        'P-Asserted-Identity: "A" <sip:a@h>, tel:+4915112345678', 'Content-Type: multipart/mixed;boundary=b'],
+      crlf('--b', 'Content-Type: application/sdp', '', 'v=0', 'm=message 9 TCP/MSRP *', '--b', 'Content-Type: text/plain', '', 'x', '--b--'),
+    ),
+  ),
+  bytes(crlf('SIP/2.0 200 OK', 'v: SIP/2.0/TCP h;branch=z9hG4bK2', 'f: <sip:a@h>;tag=1', 't: <sip:b@h>;tag=2', 'i: c', 'CSeq: 1 INVITE', 'm: <sip:b@h>', 'l: 0', '', '')),
+];
+
+describe('fuzz: parseSipMessage and its helpers', () => {
+  it('never throws on mutated messages; returned views stay inside the input', () => {
+    const rnd = prng(0x5105eed);
+    const t0 = Date.now();
+    for (let i = 0; i < 3000; i++) {
+      const input = mutate(SEEDS[i % SEEDS.length]!, rnd);
+      const sink = checkingSink();
+      const m = parseSipMessage(input, sink, i);
+      if (m === null) continue;
+      expect(m.raw.length).toBeLessThanOrEqual(input.length);
+      expect(m.body.byteOffset + m.body.length).toBeLessThanOrEqual(input.byteOffset + input.length);
+      // Exercise every lazy accessor.
+      void m.contact;
+      void m.pAssertedIdentity;
+      void m.pPreferredIdentity;
+      void m.conversationId;
+      m.headers('via');
+      m.header('route');
+      const sdp = findSdp(m, sink);
+      if (sdp !== null) expect(sdp.buffer).toBe(input.buffer);
+      if (m.from?.uri !== null && m.from !== null) normalizeIdentity(m.from.uriText);
+    }
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it('never throws on random bytes', () => {
+    const rnd = prng(42);
+    for (let i = 0; i < 3000; i++) {
+      const input = randomBytes(rnd, 600);
+      // Half the cases get a valid start line so the header parser sees random input.
+      const withStart = i % 2 === 0 ? new Uint8Array([...bytes('MESSAGE sip:a@b SIP/2.0\r\n'), ...input]) : input;
+      parseSipMessage(withStart, checkingSink(), i);
+    }
+  });
+
+  it('never throws in the URI, name-addr, Via, identity and multipart grammars', () => {
+    const rnd = prng(7);
+    const seeds = [
+      '"J Rosenberg \\\\\\"" <sip:jdrosen@example.com;lr>;tag=98asjd8',
+      'sip:+49-151-1234@[2001:db8::1]:5060;user=phone?x=y&z',
+      'tel:+1-201-555-0123;phone-context=example.com;ext=1',
+      'SIP  /   2.0 /UDP 192.0.2.2;branch=390skdjuw',
+      'multipart/mixed; boundary="b"',
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const s = text(mutate(bytes(seeds[i % seeds.length]!), rnd));
+      parseUri(s);
+      parseNameAddr(s);
+      parseVia(s);
+      normalizeIdentity(s);
+      e164Key(s);
+      splitHeaderValues(s);
+      const ct = parseContentType(s);
+      if (ct !== null) parseMultipart(randomBytes(rnd, 300), ct, checkingSink());
+    }
+  });
+
+  it('parseMultipart never throws on mutated multipart bodies and keeps parts inside the body', () => {
+    const rnd = prng(99);
+    const ct = parseContentType('multipart/mixed;boundary=b')!;
+    const seed = bytes(crlf('pre', '--b', 'Content-Type: application/sdp', '', 'v=0', '--b ', '', 'raw', '--b--', 'epi'));
+    for (let i = 0; i < 3000; i++) {
+      const body = mutate(seed, rnd);
+      const parts = parseMultipart(body, ct, checkingSink());
+      for (const p of parts ?? []) {
+        expect(p.body.byteOffset).toBeGreaterThanOrEqual(body.byteOffset);
+        expect(p.body.byteOffset + p.body.length).toBeLessThanOrEqual(body.byteOffset + body.length);
+      }
+    }
+  });
+});
