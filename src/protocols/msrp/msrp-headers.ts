@@ -1,0 +1,265 @@
+/**
+ * MSRP header fields, RFC 4975 section 9 (grammar) with RFC 4976 (Use-Path, Expires,
+ * Min-Expires, Max-Expires, WWW-Authenticate, Authorization, Authentication-Info) and RFC 7701
+ * (Use-Nickname). Each function here parses one header value or a whole header block; values
+ * are strings decoded as ISO-8859-1, which is lossless (re-encode with `Buffer.from(s, 'latin1')`
+ * to get the wire bytes back, e.g. to read a UTF-8 Content-Description).
+ */
+import type { AnomalySink } from '../../core/anomaly.js';
+import { parseMsrpUriList, type MsrpUri } from './msrp-uri.js';
+
+/**
+ * Byte-Range (RFC 4975 section 7.1.1 / 9): `range-start "-" range-end "/" total`, 1-based and
+ * inclusive; `*` marks an unknown end or total.
+ */
+export interface MsrpByteRange {
+  readonly start: number;
+  readonly end: number | '*';
+  readonly total: number | '*';
+}
+
+/** Status header of REPORT requests (RFC 4975 section 9): `namespace SP status-code [SP comment]`. */
+export interface MsrpStatusHeader {
+  /** Always 0 in RFC 4975 ("000"). */
+  readonly namespace: number;
+  readonly code: number;
+  readonly comment: string | null;
+}
+
+/** One header line as on the wire (name case kept). */
+export interface MsrpHeaderField {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** The headers of one frame: typed fields for the known ones, and every field in order. */
+export interface MsrpHeaders {
+  /** To-Path URIs in order (RFC 4975 section 7.1); empty when absent or unparsable. */
+  readonly toPath: readonly MsrpUri[];
+  readonly fromPath: readonly MsrpUri[];
+  readonly messageId: string | null;
+  readonly byteRange: MsrpByteRange | null;
+  readonly successReport: 'yes' | 'no' | null;
+  readonly failureReport: 'yes' | 'no' | 'partial' | null;
+  readonly status: MsrpStatusHeader | null;
+  /** Content-Type value as written (with parameters), or null. */
+  readonly contentType: string | null;
+  /** RFC 4976 section 5.1: the path a relay returns in its 200 to AUTH. */
+  readonly usePath: readonly MsrpUri[];
+  readonly expires: number | null;
+  readonly minExpires: number | null;
+  readonly maxExpires: number | null;
+  /** RFC 4976 digest headers, kept raw (they may repeat). */
+  readonly wwwAuthenticate: readonly string[];
+  readonly authorization: readonly string[];
+  readonly authenticationInfo: string | null;
+  /** RFC 7701 section 6.1. */
+  readonly useNickname: string | null;
+  /** MIME headers allowed in content-stuff (RFC 4975 section 9, Other-Mime-header). */
+  readonly contentId: string | null;
+  readonly contentDescription: string | null;
+  readonly contentDisposition: string | null;
+  /** Every header line, in wire order, including the ones above. */
+  readonly all: readonly MsrpHeaderField[];
+}
+
+const DIGITS = /^[0-9]{1,15}$/;
+// ident = ALPHANUM 3*31ident-char, ident-char = alphanum / "." / "-" / "+" / "%" / "=" (section 9);
+// accepted here with any length 1..64 so a sloppy peer is still followed.
+const IDENT = /^[A-Za-z0-9][A-Za-z0-9.\-+%=]{0,63}$/;
+
+/**
+ * Parses a Byte-Range value. Rejects start 0, end before start-1, and a total smaller than the
+ * end (section 7.1.1: the range lies inside the message).
+ */
+export function parseByteRange(value: string): MsrpByteRange | null {
+  const m = /^[ \t]*([0-9]{1,15})-([0-9]{1,15}|\*)\/([0-9]{1,15}|\*)[ \t]*$/.exec(value);
+  if (m === null) return null;
+  const start = Number(m[1]);
+  const end = m[2] === '*' ? '*' : Number(m[2]);
+  const total = m[3] === '*' ? '*' : Number(m[3]);
+  if (start < 1) return null;
+  // An empty chunk is written with end = start - 1 (e.g. "1-0/0" for an empty message).
+  if (end !== '*' && end < start - 1) return null;
+  if (total !== '*' && end !== '*' && total < end) return null;
+  if (total !== '*' && start > total + 1) return null;
+  return { start, end, total };
+}
+
+/** Parses a Status value (`000 200 OK`). */
+export function parseMsrpStatus(value: string): MsrpStatusHeader | null {
+  const m = /^[ \t]*([0-9]{3}) ([0-9]{3})(?: (.*))?$/.exec(value);
+  if (m === null) return null;
+  const comment = m[3] === undefined ? null : m[3].trim();
+  return { namespace: Number(m[1]), code: Number(m[2]), comment: comment === '' ? null : comment };
+}
+
+/** True when `s` is an RFC 4975 ident (transaction id, Message-ID) in the lenient 1..64 form. */
+export function isMsrpIdent(s: string): boolean {
+  return IDENT.test(s);
+}
+
+/** Single-valued headers: a repeat is reported once and ignored (first wins). */
+const SINGLE = new Set([
+  'to-path', 'from-path', 'message-id', 'byte-range', 'success-report', 'failure-report', 'status',
+  'content-type', 'use-path', 'expires', 'min-expires', 'max-expires', 'authentication-info',
+  'use-nickname', 'content-id', 'content-description', 'content-disposition',
+]);
+
+/**
+ * Parses the header lines of one frame (the lines between the start line and the blank line or
+ * end-line, without their CRLF).
+ *
+ * @param lines header lines, ISO-8859-1 decoded.
+ * @param anomalies where `msrp.bad_header_line`, `msrp.bad_header_value`, `msrp.bad_uri`,
+ *   `msrp.duplicate_header` go.
+ * @param frameNo capture frame of the frame's first byte, for anomaly reports.
+ */
+export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: AnomalySink, frameNo?: number): MsrpHeaders {
+  const all: MsrpHeaderField[] = [];
+  let toPath: MsrpUri[] = [];
+  let fromPath: MsrpUri[] = [];
+  let usePath: MsrpUri[] = [];
+  let messageId: string | null = null;
+  let byteRange: MsrpByteRange | null = null;
+  let successReport: 'yes' | 'no' | null = null;
+  let failureReport: 'yes' | 'no' | 'partial' | null = null;
+  let status: MsrpStatusHeader | null = null;
+  let contentType: string | null = null;
+  let expires: number | null = null;
+  let minExpires: number | null = null;
+  let maxExpires: number | null = null;
+  const wwwAuthenticate: string[] = [];
+  const authorization: string[] = [];
+  let authenticationInfo: string | null = null;
+  let useNickname: string | null = null;
+  let contentId: string | null = null;
+  let contentDescription: string | null = null;
+  let contentDisposition: string | null = null;
+  const seen = new Set<string>();
+
+  const bad = (name: string): void => anomalies?.report('msrp.bad_header_value', frameNo, `header=${name}`);
+  const paths = (name: string, value: string): MsrpUri[] => {
+    const { uris, invalid } = parseMsrpUriList(value);
+    if (invalid > 0) anomalies?.report('msrp.bad_uri', frameNo, `header=${name} invalid=${invalid}`);
+    return uris;
+  };
+  const num = (name: string, value: string): number | null => {
+    const v = value.trim();
+    if (!DIGITS.test(v)) {
+      bad(name);
+      return null;
+    }
+    return Number(v);
+  };
+
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    // RFC 4975 section 9: header-name ":" SP value; no folding (a leading SP/HT is not a header).
+    if (colon <= 0 || line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
+      anomalies?.report('msrp.bad_header_line', frameNo, `length=${line.length}`);
+      continue;
+    }
+    const name = line.slice(0, colon);
+    if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(name)) {
+      anomalies?.report('msrp.bad_header_line', frameNo, `length=${line.length}`);
+      continue;
+    }
+    // The grammar has exactly one SP after the colon; tolerate none or several.
+    let vs = colon + 1;
+    while (vs < line.length && (line.charCodeAt(vs) === 0x20 || line.charCodeAt(vs) === 0x09)) vs++;
+    let ve = line.length;
+    while (ve > vs && (line.charCodeAt(ve - 1) === 0x20 || line.charCodeAt(ve - 1) === 0x09)) ve--;
+    const value = line.slice(vs, ve);
+    all.push({ name, value });
+
+    const lname = name.toLowerCase();
+    if (SINGLE.has(lname)) {
+      if (seen.has(lname)) {
+        anomalies?.report('msrp.duplicate_header', frameNo, `header=${name}`);
+        continue;
+      }
+      seen.add(lname);
+    }
+    switch (lname) {
+      case 'to-path':
+        toPath = paths(name, value);
+        if (toPath.length === 0) bad(name);
+        break;
+      case 'from-path':
+        fromPath = paths(name, value);
+        if (fromPath.length === 0) bad(name);
+        break;
+      case 'use-path':
+        usePath = paths(name, value);
+        if (usePath.length === 0) bad(name);
+        break;
+      case 'message-id':
+        if (isMsrpIdent(value)) messageId = value;
+        else bad(name);
+        break;
+      case 'byte-range':
+        byteRange = parseByteRange(value);
+        if (byteRange === null) bad(name);
+        break;
+      case 'success-report': {
+        const v = value.toLowerCase();
+        if (v === 'yes' || v === 'no') successReport = v;
+        else bad(name);
+        break;
+      }
+      case 'failure-report': {
+        const v = value.toLowerCase();
+        if (v === 'yes' || v === 'no' || v === 'partial') failureReport = v;
+        else bad(name);
+        break;
+      }
+      case 'status':
+        status = parseMsrpStatus(value);
+        if (status === null) bad(name);
+        break;
+      case 'content-type':
+        // type "/" subtype *( ";" gen-param ): checked loosely, kept as written.
+        if (/^[A-Za-z0-9!#$&^_.+\-]+\/[A-Za-z0-9!#$&^_.+\-]+/.test(value)) contentType = value;
+        else bad(name);
+        break;
+      case 'expires':
+        expires = num(name, value);
+        break;
+      case 'min-expires':
+        minExpires = num(name, value);
+        break;
+      case 'max-expires':
+        maxExpires = num(name, value);
+        break;
+      case 'www-authenticate':
+        wwwAuthenticate.push(value);
+        break;
+      case 'authorization':
+        authorization.push(value);
+        break;
+      case 'authentication-info':
+        authenticationInfo = value;
+        break;
+      case 'use-nickname':
+        useNickname = value;
+        break;
+      case 'content-id':
+        contentId = value;
+        break;
+      case 'content-description':
+        contentDescription = value;
+        break;
+      case 'content-disposition':
+        contentDisposition = value;
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    toPath, fromPath, messageId, byteRange, successReport, failureReport, status, contentType,
+    usePath, expires, minExpires, maxExpires, wwwAuthenticate, authorization, authenticationInfo,
+    useNickname, contentId, contentDescription, contentDisposition, all,
+  };
+}

@@ -1,0 +1,677 @@
+/**
+ * Reassembles MSRP messages from SEND chunks (RFC 4975 sections 5.1, 7.1, 7.1.1, 7.3), keyed
+ * by (session, Message-ID).
+ *
+ * Each chunk carries a Byte-Range `start-end/total` (1-based, inclusive; `*` = not yet known);
+ * its end-line flag says whether more chunks follow (`+`), the message is complete (`$`) or the
+ * sender aborted it (`#`). Chunks of several messages may interleave on one connection; a relay
+ * may re-chunk; the same chunk is seen twice when the tap sees both legs of a relay, so
+ * identical bytes are counted once. A chunk without Byte-Range is the whole message (`1-* / *`,
+ * section 7.1.1).
+ *
+ * Memory stays bounded without holding whole messages:
+ *
+ *   message offset:  0 ............ nextOffset ......... pending segments ........ total
+ *                    |== streamed ==|   (hole)   [seg]  (hole)  [seg]
+ *                     hashed + first `retainBytes` kept     copies, capped per message and globally
+ *
+ * Bytes at `nextOffset` are streamed (incremental SHA-256, optional `onData`, the first
+ * `retainBytes` kept for CPIM/IMDN parsing); bytes past a hole are copied into pending segments
+ * until the hole fills, up to the caps (`msrp.reorder_cap_exceeded`, then those bytes count as
+ * missing). Messages close when complete, aborted, idle, evicted, or when the final chunk
+ * arrived with ranges still missing and a short grace period passed (the missing chunk may still
+ * come over the other relay leg). A closed key lingers for a while so late duplicates of its
+ * chunks do not open a second message.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { AnomalySink } from '../../core/anomaly.js';
+import { toSeconds } from '../../core/timestamp.js';
+import type { MsrpEndFlag, MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
+
+/** One chunk as the assembler recorded it. */
+export interface MsrpChunkRecord {
+  readonly frameNo: number;
+  readonly lastFrameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  /** 1-based first byte of the chunk in the message. */
+  readonly start: number;
+  /** 1-based last byte placed (`start - 1` for an empty chunk); from the bytes actually received. */
+  readonly end: number;
+  /** End-line flag, or null when the frame was cut (gap, end of stream). */
+  readonly flag: MsrpEndFlag | null;
+  /** Every byte of this chunk had been received before (e.g. the copy seen on the other relay leg). */
+  readonly duplicate: boolean;
+}
+
+export type MsrpMessageStatus = 'complete' | 'aborted' | 'incomplete';
+
+/** Why a message was closed. */
+export type MsrpMessageCloseReason = 'complete' | 'aborted' | 'missing_ranges' | 'timeout' | 'evicted' | 'flush';
+
+/** A reassembled (or given-up) message. Owns its `head` bytes. */
+export interface MsrpMessage {
+  readonly session: string;
+  readonly messageId: string;
+  readonly contentType: string | null;
+  readonly status: MsrpMessageStatus;
+  readonly closeReason: MsrpMessageCloseReason;
+  /** Total size in bytes when known (Byte-Range total, or the end of the `$` chunk). */
+  readonly size: number | null;
+  /** Distinct bytes received. */
+  readonly receivedBytes: number;
+  /** Bytes received more than once (duplicates, overlaps). */
+  readonly duplicateBytes: number;
+  /** SHA-256 (hex) of the whole body, only when `status` is complete. */
+  readonly sha256: string | null;
+  /** Missing byte ranges, 1-based inclusive; `end: '*'` when the total is unknown. */
+  readonly missing: readonly { readonly start: number; readonly end: number | '*' }[];
+  readonly chunks: readonly MsrpChunkRecord[];
+  /** Chunks not listed in `chunks` because of the per-message cap. */
+  readonly chunksOmitted: number;
+  /** Chunks whose bytes differed from bytes already received for the same offsets. */
+  readonly conflictingChunks: number;
+  readonly firstFrameNo: number;
+  readonly firstTsSec: number;
+  readonly firstTsNsec: number;
+  readonly lastFrameNo: number;
+  readonly lastTsSec: number;
+  readonly lastTsNsec: number;
+  /** The first bytes of the body (up to `retainBytes`), contiguous from offset 0. */
+  readonly head: Uint8Array;
+  /** `head` holds the entire body. */
+  readonly headIsWhole: boolean;
+}
+
+/** Identifies a message in streaming callbacks. */
+export interface MsrpMessageRef {
+  readonly session: string;
+  readonly messageId: string;
+}
+
+/** Receives one chunk's body; see {@link MsrpMessageAssembler.startChunk}. */
+export interface MsrpChunkWriter {
+  /** Body bytes in order; the view is only read during the call. */
+  write(piece: Uint8Array): void;
+  /** The frame ended (with or without an end-line). */
+  end(end: MsrpFrameEnd): void;
+}
+
+export interface MsrpMessageAssemblerOptions {
+  /** Body bytes kept from offset 0 for CPIM/IMDN parsing and the audit (default 64 KiB). */
+  readonly retainBytes?: number;
+  /** Out-of-order bytes held per message (default 4 MiB). */
+  readonly maxPendingPerMessage?: number;
+  /** Out-of-order bytes held over all messages (default 64 MiB). */
+  readonly maxPendingTotal?: number;
+  /** Pending segments per message (default 1024). */
+  readonly maxSegmentsPerMessage?: number;
+  /** Messages in reassembly; the least recently active is evicted beyond it (default 10 000). */
+  readonly maxMessages?: number;
+  /** A message with no chunk for this long (capture time) is closed (default 120 s). */
+  readonly idleTimeoutSec?: number;
+  /** After the `$` chunk, how long missing ranges may still arrive (default 2 s; 0 = close at once). */
+  readonly completionGraceSec?: number;
+  /** Chunk records kept per message (default 4096). */
+  readonly maxChunkRecords?: number;
+  /** How long a closed key swallows late chunks (default 60 s), and how many keys (default 10 000). */
+  readonly finishedLingerSec?: number;
+  readonly maxFinished?: number;
+  /** In-order body bytes as they become contiguous; `offset` is 0-based. The view is call-scoped. */
+  readonly onData?: (msg: MsrpMessageRef, piece: Uint8Array, offset: number) => void;
+}
+
+/** Counters for the audit report. */
+export interface MsrpAssemblerStats {
+  chunks: number;
+  duplicateChunks: number;
+  /** Chunks for keys closed recently (late duplicates), ignored. */
+  lateChunks: number;
+  messagesComplete: number;
+  messagesAborted: number;
+  messagesIncomplete: number;
+  evictions: number;
+}
+
+/** A copy of out-of-order bytes at message offset `start` (0-based). */
+interface Segment {
+  start: number;
+  buf: Uint8Array;
+  len: number;
+}
+
+/** State of one message in reassembly. */
+interface Msg {
+  readonly key: string;
+  readonly ref: MsrpMessageRef;
+  contentType: string | null;
+  total: number | null;
+  nextOffset: number;
+  hash: Hash;
+  head: Uint8Array;
+  headLen: number;
+  pending: Segment[];
+  pendingBytes: number;
+  finalSeen: boolean;
+  finalAt: number;
+  lastActive: number;
+  chunks: MsrpChunkRecord[];
+  chunksOmitted: number;
+  conflicts: number;
+  duplicateBytes: number;
+  /** Per-chunk digests by exact range, to verify identical ranges beyond the retained head. */
+  digests: Map<string, string>;
+  firstFrameNo: number;
+  firstTsSec: number;
+  firstTsNsec: number;
+  lastFrameNo: number;
+  lastTsSec: number;
+  lastTsNsec: number;
+  closed: boolean;
+  reorderReported: boolean;
+  beyondReported: boolean;
+}
+
+const MAX_DIGESTS = 256;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Reassembles MSRP messages from chunks. Feed it from one or more {@link MsrpFramer}s (one per
+ * TCP direction) through {@link sinkFor}, or chunk by chunk through {@link startChunk}.
+ *
+ * @remarks For a relay seen on both legs, give both legs the same `session` key (e.g. the SIP
+ * session's id): the Message-ID is kept end to end (RFC 4975 section 7.1.1), so the two copies
+ * then merge into one message.
+ */
+export class MsrpMessageAssembler {
+  readonly stats: MsrpAssemblerStats = {
+    chunks: 0, duplicateChunks: 0, lateChunks: 0, messagesComplete: 0, messagesAborted: 0, messagesIncomplete: 0, evictions: 0,
+  };
+
+  private readonly retain: number;
+  private readonly maxPendingPerMessage: number;
+  private readonly maxPendingTotal: number;
+  private readonly maxSegments: number;
+  private readonly maxMessages: number;
+  private readonly idleTimeout: number;
+  private readonly grace: number;
+  private readonly maxChunkRecords: number;
+  private readonly linger: number;
+  private readonly maxFinished: number;
+  private readonly onData: MsrpMessageAssemblerOptions['onData'];
+
+  private readonly messages = new Map<string, Msg>();
+  /** Closed keys → close time, in close order. */
+  private readonly finished = new Map<string, number>();
+  private pendingTotal = 0;
+  private now = 0;
+  private lastSweep = -Infinity;
+
+  /**
+   * @param onMessage receives every message once, when it closes.
+   * @param anomalies receives `msrp.*` reassembly anomalies.
+   */
+  constructor(
+    private readonly onMessage: (m: MsrpMessage) => void,
+    private readonly anomalies?: AnomalySink,
+    options: MsrpMessageAssemblerOptions = {},
+  ) {
+    this.retain = options.retainBytes ?? 64 * 1024;
+    this.maxPendingPerMessage = options.maxPendingPerMessage ?? 4 * 1024 * 1024;
+    this.maxPendingTotal = options.maxPendingTotal ?? 64 * 1024 * 1024;
+    this.maxSegments = options.maxSegmentsPerMessage ?? 1024;
+    this.maxMessages = options.maxMessages ?? 10_000;
+    this.idleTimeout = options.idleTimeoutSec ?? 120;
+    this.grace = options.completionGraceSec ?? 2;
+    this.maxChunkRecords = options.maxChunkRecords ?? 4096;
+    this.linger = options.finishedLingerSec ?? 60;
+    this.maxFinished = options.maxFinished ?? 10_000;
+    this.onData = options.onData;
+  }
+
+  /** Messages in reassembly. */
+  inFlight(): number {
+    return this.messages.size;
+  }
+
+  /**
+   * Bytes held: retained head buffers plus pending out-of-order bytes (counted by length, which
+   * is what the caps bound; a segment's allocation may be up to twice its length while it grows).
+   */
+  retainedBytes(): number {
+    let n = this.pendingTotal;
+    for (const m of this.messages.values()) n += m.head.length;
+    return n;
+  }
+
+  /**
+   * A frame sink that feeds SEND chunks of one framer into this assembler.
+   *
+   * @param session the session key, or a function choosing it per frame (null = ignore frame).
+   */
+  sinkFor(session: string | ((head: MsrpFrameHead) => string | null)): MsrpFrameSink {
+    let writer: MsrpChunkWriter | null = null;
+    return {
+      onFrameStart: (head) => {
+        const key = typeof session === 'string' ? session : session(head);
+        writer = key === null ? null : this.startChunk(key, head);
+      },
+      onBody: (piece) => writer?.write(piece),
+      onFrameEnd: (end) => {
+        writer?.end(end);
+        writer = null;
+      },
+    };
+  }
+
+  /**
+   * Starts one chunk. Returns null for frames that are not SEND requests with a Message-ID, and
+   * for late chunks of a message closed recently.
+   */
+  startChunk(session: string, head: MsrpFrameHead): MsrpChunkWriter | null {
+    if (head.kind !== 'request' || head.method !== 'SEND' || head.headers.messageId === null) return null;
+    this.advance(toSeconds(head.tsSec, head.tsNsec));
+    const ref: MsrpMessageRef = { session, messageId: head.headers.messageId };
+    const key = `${session}\u0000${ref.messageId}`;
+    this.stats.chunks++;
+    if (this.finished.has(key)) {
+      this.stats.lateChunks++;
+      return null;
+    }
+    let msg = this.messages.get(key);
+    if (msg === undefined) {
+      if (this.messages.size >= this.maxMessages) this.evictOldest(head.frameNo);
+      msg = this.newMsg(key, ref, head);
+      this.messages.set(key, msg);
+    } else {
+      // Keep the map in activity order: eviction takes the first entry.
+      this.messages.delete(key);
+      this.messages.set(key, msg);
+    }
+    msg.lastActive = this.now;
+    const range = head.headers.byteRange ?? { start: 1, end: '*' as const, total: '*' as const };
+    if (range.total !== '*') {
+      if (msg.total === null) msg.total = range.total;
+      else if (msg.total !== range.total) {
+        this.anomalies?.report('msrp.total_mismatch', head.frameNo, `total=${range.total} known=${msg.total}`);
+      }
+    }
+    if (msg.contentType === null && head.headers.contentType !== null) msg.contentType = head.headers.contentType;
+    return new ChunkWriterImpl(this, msg, head, range.start - 1, range.end === '*' ? null : range.end - range.start + 1);
+  }
+
+  /** Advances the capture clock: closes idle messages and those whose grace period ended. */
+  tick(tsSec: number, tsNsec: number): void {
+    this.advance(toSeconds(tsSec, tsNsec));
+  }
+
+  /** Closes every message in reassembly (end of input). */
+  flush(): void {
+    for (const msg of [...this.messages.values()]) this.closeIdle(msg, 'flush');
+    this.finished.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Called by chunk writers.
+
+  /** @internal Places `piece` at message offset `p`; returns [newBytes, conflict]. */
+  place(msg: Msg, p: number, piece: Uint8Array, frameNo: number): { fresh: number; conflict: boolean } {
+    let fresh = 0;
+    let conflict = false;
+    let off = 0;
+    let len = piece.length;
+    if (msg.total !== null && p + len > msg.total) {
+      if (!msg.beyondReported) {
+        msg.beyondReported = true;
+        this.anomalies?.report('msrp.byte_range_beyond_total', frameNo, `end=${p + len} total=${msg.total}`);
+      }
+      len = Math.max(0, msg.total - p);
+    }
+    while (off < len) {
+      const at = p + off;
+      if (at < msg.nextOffset) {
+        // Already streamed: compare where the retained head still has the bytes.
+        const n = Math.min(len - off, msg.nextOffset - at);
+        const cmpEnd = Math.min(at + n, msg.headLen);
+        for (let i = at; i < cmpEnd; i++) {
+          if (msg.head[i] !== piece[off + i - at]) {
+            conflict = true;
+            break;
+          }
+        }
+        msg.duplicateBytes += n;
+        off += n;
+        continue;
+      }
+      let seg: Segment | undefined;
+      for (const s of msg.pending) {
+        if (s.start + s.len > at) {
+          seg = s;
+          break;
+        }
+      }
+      if (seg !== undefined && seg.start <= at) {
+        const n = Math.min(len - off, seg.start + seg.len - at);
+        const base = at - seg.start;
+        for (let i = 0; i < n; i++) {
+          if (seg.buf[base + i] !== piece[off + i]) {
+            conflict = true;
+            break;
+          }
+        }
+        msg.duplicateBytes += n;
+        off += n;
+        continue;
+      }
+      const n = Math.min(len - off, (seg === undefined ? Infinity : seg.start) - at);
+      const part = piece.subarray(off, off + n);
+      if (at === msg.nextOffset) this.stream(msg, part);
+      else this.store(msg, at, part, frameNo);
+      fresh += n;
+      off += n;
+    }
+    return { fresh, conflict };
+  }
+
+  /** @internal A chunk's Byte-Range length differs from its body (section 7.1.1). */
+  reportRangeMismatch(frameNo: number, declared: number, body: number): void {
+    this.anomalies?.report('msrp.byte_range_mismatch', frameNo, `declared=${declared} body=${body}`);
+  }
+
+  /** @internal */
+  chunkEnded(msg: Msg, rec: MsrpChunkRecord, digestKey: string, digest: string, conflict: boolean, end: MsrpFrameEnd): void {
+    if (msg.closed) {
+      // The message closed while this chunk streamed (e.g. its other-leg copy completed it).
+      this.stats.lateChunks++;
+      return;
+    }
+    if (rec.duplicate) this.stats.duplicateChunks++;
+    const prev = msg.digests.get(digestKey);
+    if (prev !== undefined && prev !== digest) conflict = true;
+    else if (prev === undefined && msg.digests.size < MAX_DIGESTS && rec.end >= rec.start) msg.digests.set(digestKey, digest);
+    if (conflict) {
+      msg.conflicts++;
+      this.anomalies?.report('msrp.chunk_overlap_different_data', rec.frameNo, `start=${rec.start} end=${rec.end}`);
+    }
+    if (msg.chunks.length < this.maxChunkRecords) msg.chunks.push(rec);
+    else {
+      if (msg.chunksOmitted === 0) this.anomalies?.report('msrp.chunk_records_capped', rec.frameNo, `cap=${this.maxChunkRecords}`);
+      msg.chunksOmitted++;
+    }
+    if (msg.firstFrameNo === 0 || rec.frameNo < msg.firstFrameNo) {
+      msg.firstFrameNo = rec.frameNo;
+      msg.firstTsSec = rec.tsSec;
+      msg.firstTsNsec = rec.tsNsec;
+    }
+    if (end.lastFrameNo >= msg.lastFrameNo) {
+      msg.lastFrameNo = end.lastFrameNo;
+      msg.lastTsSec = end.lastTsSec;
+      msg.lastTsNsec = end.lastTsNsec;
+    }
+    if (rec.flag === '#') {
+      // Section 7.1: "#" aborts the message; what arrived is still reported.
+      this.close(msg, 'aborted', 'aborted');
+      return;
+    }
+    if (rec.flag === '$') {
+      // The last chunk fixes the total when it was "*" (section 7.1.1).
+      const endOffset = rec.end;
+      if (msg.total === null) msg.total = Math.max(endOffset, 0);
+      else if (!rec.duplicate && endOffset !== msg.total && endOffset >= rec.start) {
+        this.anomalies?.report('msrp.total_mismatch', rec.frameNo, `end=${endOffset} known=${msg.total}`);
+      }
+      if (!msg.finalSeen) {
+        msg.finalSeen = true;
+        msg.finalAt = this.now;
+      }
+    }
+    if (msg.total !== null && msg.nextOffset >= msg.total && msg.finalSeen) {
+      this.close(msg, 'complete', 'complete');
+    } else if (msg.finalSeen && this.grace <= 0) {
+      this.close(msg, 'incomplete', 'missing_ranges');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private newMsg(key: string, ref: MsrpMessageRef, head: MsrpFrameHead): Msg {
+    return {
+      key, ref, contentType: null, total: null, nextOffset: 0, hash: createHash('sha256'),
+      head: EMPTY, headLen: 0, pending: [], pendingBytes: 0, finalSeen: false, finalAt: 0,
+      lastActive: this.now, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: new Map(),
+      firstFrameNo: head.frameNo, firstTsSec: head.tsSec, firstTsNsec: head.tsNsec,
+      lastFrameNo: head.frameNo, lastTsSec: head.tsSec, lastTsNsec: head.tsNsec,
+      closed: false, reorderReported: false, beyondReported: false,
+    };
+  }
+
+  /** In-order bytes: hash, keep the head, hand to onData, then drain pending that became contiguous. */
+  private stream(msg: Msg, part: Uint8Array): void {
+    this.consume(msg, part);
+    while (msg.pending.length > 0) {
+      const s = msg.pending[0]!;
+      if (s.start > msg.nextOffset) break;
+      msg.pending.shift();
+      msg.pendingBytes -= s.len;
+      this.pendingTotal -= s.len;
+      const skip = msg.nextOffset - s.start;
+      if (skip < s.len) this.consume(msg, s.buf.subarray(skip, s.len));
+    }
+  }
+
+  private consume(msg: Msg, part: Uint8Array): void {
+    if (part.length === 0) return;
+    const offset = msg.nextOffset;
+    msg.hash.update(part);
+    if (msg.headLen < this.retain) {
+      const n = Math.min(part.length, this.retain - msg.headLen);
+      if (msg.headLen + n > msg.head.length) {
+        const cap = Math.min(this.retain, Math.max(msg.headLen + n, msg.head.length * 2, 256));
+        const next = new Uint8Array(cap);
+        next.set(msg.head.subarray(0, msg.headLen));
+        msg.head = next;
+      }
+      msg.head.set(part.subarray(0, n), msg.headLen);
+      msg.headLen += n;
+    }
+    msg.nextOffset += part.length;
+    this.onData?.(msg.ref, part, offset);
+  }
+
+  /** Copies out-of-order bytes at offset `at` into a pending segment, within the caps. */
+  private store(msg: Msg, at: number, part: Uint8Array, frameNo: number): void {
+    const n = part.length;
+    if (msg.pendingBytes + n > this.maxPendingPerMessage || this.pendingTotal + n > this.maxPendingTotal) {
+      this.reorderDrop(msg, frameNo, 'bytes');
+      return;
+    }
+    // Extend the segment that ends exactly here (the same chunk's earlier pieces).
+    let idx = 0;
+    while (idx < msg.pending.length && msg.pending[idx]!.start < at) idx++;
+    const prev = idx > 0 ? msg.pending[idx - 1]! : undefined;
+    if (prev !== undefined && prev.start + prev.len === at) {
+      if (prev.len + n > prev.buf.length) {
+        const next = new Uint8Array(Math.max(prev.len + n, prev.buf.length * 2));
+        next.set(prev.buf.subarray(0, prev.len));
+        prev.buf = next;
+      }
+      prev.buf.set(part, prev.len);
+      prev.len += n;
+    } else {
+      if (msg.pending.length >= this.maxSegments) {
+        this.reorderDrop(msg, frameNo, 'segments');
+        return;
+      }
+      const buf = new Uint8Array(Math.max(n, Math.min(4096, this.maxPendingPerMessage - msg.pendingBytes)));
+      buf.set(part, 0);
+      msg.pending.splice(idx, 0, { start: at, buf, len: n });
+    }
+    msg.pendingBytes += n;
+    this.pendingTotal += n;
+  }
+
+  private reorderDrop(msg: Msg, frameNo: number, what: string): void {
+    if (msg.reorderReported) return;
+    msg.reorderReported = true;
+    this.anomalies?.report('msrp.reorder_cap_exceeded', frameNo, `cap=${what} pending=${msg.pendingBytes}`);
+  }
+
+  private advance(t: number): void {
+    if (t > this.now) this.now = t;
+    if (this.now - this.lastSweep < 1) return;
+    this.lastSweep = this.now;
+    for (const msg of [...this.messages.values()]) {
+      if (msg.finalSeen && this.now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
+      else if (this.now - msg.lastActive >= this.idleTimeout) this.closeIdle(msg, 'timeout');
+    }
+    for (const [key, at] of this.finished) {
+      if (this.now - at < this.linger && this.finished.size <= this.maxFinished) break;
+      this.finished.delete(key);
+    }
+  }
+
+  private evictOldest(frameNo: number): void {
+    const first = this.messages.values().next();
+    if (first.done === true) return;
+    this.stats.evictions++;
+    this.anomalies?.report('msrp.message_evicted', frameNo, `cap=${this.maxMessages}`);
+    this.closeIdle(first.value, 'evicted');
+  }
+
+  /** Closes a message that stopped without a verdict: complete if every byte is there. */
+  private closeIdle(msg: Msg, reason: 'timeout' | 'evicted' | 'flush'): void {
+    if (reason === 'timeout') this.anomalies?.report('msrp.message_timeout', msg.lastFrameNo, `idle=${this.idleTimeout}`);
+    if (msg.total !== null && msg.nextOffset >= msg.total) {
+      if (!msg.finalSeen) this.anomalies?.report('msrp.missing_final_chunk', msg.lastFrameNo);
+      this.close(msg, 'complete', 'complete');
+    } else {
+      this.close(msg, 'incomplete', msg.finalSeen ? 'missing_ranges' : reason);
+    }
+  }
+
+  private close(msg: Msg, status: MsrpMessageStatus, reason: MsrpMessageCloseReason): void {
+    if (msg.closed) return;
+    msg.closed = true;
+    this.messages.delete(msg.key);
+    this.finished.delete(msg.key);
+    this.finished.set(msg.key, this.now);
+    if (this.finished.size > this.maxFinished) {
+      const oldest = this.finished.keys().next();
+      if (oldest.done !== true) this.finished.delete(oldest.value);
+    }
+    const missing = missingRanges(msg);
+    const received = receivedBytes(msg);
+    this.pendingTotal -= msg.pendingBytes;
+    msg.pending = [];
+    msg.pendingBytes = 0;
+    if (status === 'complete') this.stats.messagesComplete++;
+    else if (status === 'aborted') this.stats.messagesAborted++;
+    else {
+      this.stats.messagesIncomplete++;
+      let lost = 0;
+      for (const r of missing) if (r.end !== '*') lost += r.end - r.start + 1;
+      this.anomalies?.report('msrp.message_incomplete', msg.lastFrameNo, `ranges=${missing.length} bytes=${lost}`);
+    }
+    const sha256 = status === 'complete' ? msg.hash.digest('hex') : null;
+    this.onMessage({
+      session: msg.ref.session,
+      messageId: msg.ref.messageId,
+      contentType: msg.contentType,
+      status,
+      closeReason: reason,
+      size: msg.total,
+      receivedBytes: received,
+      duplicateBytes: msg.duplicateBytes,
+      sha256,
+      missing,
+      chunks: msg.chunks,
+      chunksOmitted: msg.chunksOmitted,
+      conflictingChunks: msg.conflicts,
+      firstFrameNo: msg.firstFrameNo,
+      firstTsSec: msg.firstTsSec,
+      firstTsNsec: msg.firstTsNsec,
+      lastFrameNo: msg.lastFrameNo,
+      lastTsSec: msg.lastTsSec,
+      lastTsNsec: msg.lastTsNsec,
+      head: msg.head.subarray(0, msg.headLen),
+      headIsWhole: msg.total !== null && msg.headLen === msg.total && msg.nextOffset >= msg.total,
+    });
+  }
+}
+
+/**
+ * Holes in [0, total) (or up to the highest byte seen, then an open end), 1-based inclusive.
+ * Pending bytes past a total learnt after they arrived are ignored.
+ */
+function missingRanges(msg: Msg): { start: number; end: number | '*' }[] {
+  const out: { start: number; end: number | '*' }[] = [];
+  const limit = msg.total ?? Infinity;
+  let cursor = msg.nextOffset;
+  for (const s of msg.pending) {
+    if (s.start >= limit) break;
+    if (s.start > cursor) out.push({ start: cursor + 1, end: s.start });
+    cursor = Math.max(cursor, s.start + s.len);
+  }
+  if (msg.total !== null) {
+    if (cursor < msg.total) out.push({ start: cursor + 1, end: msg.total });
+  } else {
+    out.push({ start: cursor + 1, end: '*' });
+  }
+  return out;
+}
+
+/** Distinct bytes received within the total (when known). */
+function receivedBytes(msg: Msg): number {
+  const limit = msg.total ?? Infinity;
+  let n = Math.min(msg.nextOffset, limit);
+  for (const s of msg.pending) n += Math.max(0, Math.min(s.start + s.len, limit) - Math.max(s.start, msg.nextOffset));
+  return n;
+}
+
+/** Receives one chunk's body and places it in its message. */
+class ChunkWriterImpl implements MsrpChunkWriter {
+  private pos: number;
+  private fresh = 0;
+  private conflict = false;
+  private readonly digest: Hash = createHash('sha256');
+
+  constructor(
+    private readonly asm: MsrpMessageAssembler,
+    private readonly msg: Msg,
+    private readonly head: MsrpFrameHead,
+    private readonly start0: number,
+    private readonly declaredLength: number | null,
+  ) {
+    this.pos = start0;
+  }
+
+  write(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.digest.update(piece);
+    if (!this.msg.closed) {
+      const r = this.asm.place(this.msg, this.pos, piece, this.head.frameNo);
+      this.fresh += r.fresh;
+      if (r.conflict) this.conflict = true;
+    }
+    this.pos += piece.length;
+  }
+
+  end(end: MsrpFrameEnd): void {
+    const received = this.pos - this.start0;
+    // Section 7.1: a "+" chunk may be interrupted before its range end; anything else must match.
+    if (end.flag !== null && this.declaredLength !== null && received !== this.declaredLength && !(end.flag === '+' && received < this.declaredLength)) {
+      this.asm.reportRangeMismatch(this.head.frameNo, this.declaredLength, received);
+    }
+    const rec: MsrpChunkRecord = {
+      frameNo: this.head.frameNo,
+      lastFrameNo: end.lastFrameNo,
+      tsSec: this.head.tsSec,
+      tsNsec: this.head.tsNsec,
+      start: this.start0 + 1,
+      end: this.start0 + received,
+      flag: end.flag,
+      duplicate: received > 0 && this.fresh === 0,
+    };
+    this.asm.chunkEnded(this.msg, rec, `${this.start0}:${received}`, this.digest.digest('hex'), this.conflict, end);
+  }
+}
