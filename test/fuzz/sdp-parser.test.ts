@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAnomalyCode, type AnomalySink } from '../../src/core/anomaly.js';
 import { parseSdp } from '../../src/protocols/sdp/parse-sdp.js';
-import { parseMsrpUri } from '../../src/protocols/sdp/msrp-uri.js';
+import { parseMsrpUri } from '../../src/protocols/msrp/msrp-uri.js';
 import { parseFileDate, parseFileRange, parseFileSelector } from '../../src/protocols/sdp/file-selector.js';
 import { bytes, mutate, prng, randomBytes, text } from '../unit/protocols/sip/sip-test-helpers.js';
 
@@ -42,7 +42,7 @@ describe('fuzz: parseSdp', () => {
     const t0 = Date.now();
     for (let i = 0; i < 4000; i++) {
       const sd = parseSdp(mutate(SEED, rnd), sink, i);
-      for (const m of sd?.media ?? []) for (const u of m.msrp?.path ?? []) expect(u.transport).toMatch(/^[a-z0-9]+$/);
+      for (const m of sd?.media ?? []) for (const u of m.msrp?.path ?? []) expect(u.transport).toMatch(/^[a-z0-9]+$/i);
     }
     expect(Date.now() - t0).toBeLessThan(20_000);
   });

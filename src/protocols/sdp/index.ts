@@ -1,6 +1,7 @@
 /** SDP module: pure parser of session descriptions with the MSRP attributes. */
 export { parseSdp, MAX_SDP_MEDIA, MAX_SDP_ATTRIBUTES } from './parse-sdp.js';
-export { parseMsrpUri, msrpUriEquals, type MsrpUri } from './msrp-uri.js';
+// MSRP URIs (RFC 4975 section 9) are parsed by the MSRP module; SDP a=path reuses that parser.
+export { parseMsrpUri, msrpUriKey, type MsrpUri } from '../msrp/msrp-uri.js';
 export {
   parseFileSelector,
   parseFileDate,

@@ -13,7 +13,7 @@
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { parseFileDate, parseFileRange, parseFileSelector } from './file-selector.js';
-import { parseMsrpUri, type MsrpUri } from './msrp-uri.js';
+import { parseMsrpUri, type MsrpUri } from '../msrp/msrp-uri.js';
 import {
   isMsrpProto,
   sdpAttribute,

@@ -4,7 +4,7 @@
  * RFC 8866 5.2 default charset), so the model may outlive the packet.
  */
 import type { FileDate, FileRange, FileSelector } from './file-selector.js';
-import type { MsrpUri } from './msrp-uri.js';
+import type { MsrpUri } from '../msrp/msrp-uri.js';
 
 /** Media direction attributes (RFC 8866 6.7; RFC 3264 5.1 for their offer/answer meaning). */
 export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
