@@ -3,8 +3,9 @@
  * frame (the decoder resets it), so the per-packet path allocates only the views it returns.
  *
  * @remarks Every Uint8Array here is a view into the captured frame (or, after IP reassembly, into
- * the reassembled datagram). It is valid until the next frame is decoded; the flow layer copies
- * what it keeps.
+ * the reassembled datagram), except `src`/`dst`, which the decoder copies into storage owned by
+ * this packet object (`addrSlots`) to save two allocations per IP header. All are valid until the
+ * next frame is decoded into this object; the flow layer copies what it keeps.
  */
 
 /** IP protocol numbers used across layers (IANA "Assigned Internet Protocol Numbers"). */
@@ -26,6 +27,8 @@ export const Tunnel = {
   ERSPAN_II: 2,
   ERSPAN_III: 3,
   VXLAN: 4,
+  /** ERSPAN type I: GRE protocol 0x88BE without the sequence bit, no ERSPAN header. */
+  ERSPAN_I: 5,
 } as const;
 export type TunnelKind = (typeof Tunnel)[keyof typeof Tunnel];
 
@@ -36,13 +39,21 @@ export interface DecodedPacket {
   vlanDepth: number;
   /** Innermost tunnel removed to reach the IP header below (Tunnel.NONE if none). */
   tunnel: TunnelKind;
+  /** Number of tunnel encapsulations removed (0 when none); bounded by the decoder's limit. */
+  tunnelDepth: number;
   /** True when an IPv4 / IPv6 header was seen at any depth of this frame (stats, like tshark -Y ip). */
   sawIpv4: boolean;
   sawIpv6: boolean;
+  /** True when a UDP header was decoded at any depth (a VXLAN carrier counts, as in tshark -Y udp). */
+  sawUdp: boolean;
 
   /** Version of the innermost IP header decoded: 0 when the frame carries no IP. */
   ipVersion: 0 | 4 | 6;
-  /** Innermost IP source / destination address: 4 or 16 bytes. */
+  /**
+   * Innermost IP source / destination address: 4 or 16 bytes. Filled by the decoder into
+   * `addrSlots` (overwritten by the next decode into this object: copy to keep); other layers may
+   * assign their own arrays here.
+   */
   src: Uint8Array;
   dst: Uint8Array;
   /** Upper-layer protocol (after IPv6 extension headers). */
@@ -74,6 +85,27 @@ export interface DecodedPacket {
   tcpWindow: number;
   /** Transport payload (TCP segment data / UDP datagram data). */
   payload: Uint8Array;
+
+  /** Decoder-owned address storage that `src`/`dst` point into; not for other layers. */
+  readonly addrSlots: AddressSlots;
+}
+
+/** Fixed buffers the decoder copies the innermost addresses into (no allocation per frame). */
+export interface AddressSlots {
+  readonly src4: Uint8Array;
+  readonly dst4: Uint8Array;
+  readonly src6: Uint8Array;
+  readonly dst6: Uint8Array;
+}
+
+function createAddressSlots(): AddressSlots {
+  const store = new Uint8Array(40);
+  return {
+    src4: store.subarray(0, 4),
+    dst4: store.subarray(4, 8),
+    src6: store.subarray(8, 24),
+    dst6: store.subarray(24, 40),
+  };
 }
 
 export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20 } as const;
@@ -92,8 +124,10 @@ export function resetDecodedPacket(p: DecodedPacket): void {
   p.vlanId = -1;
   p.vlanDepth = 0;
   p.tunnel = Tunnel.NONE;
+  p.tunnelDepth = 0;
   p.sawIpv4 = false;
   p.sawIpv6 = false;
+  p.sawUdp = false;
   p.ipVersion = 0;
   p.src = EMPTY;
   p.dst = EMPTY;
@@ -113,4 +147,6 @@ export function resetDecodedPacket(p: DecodedPacket): void {
   p.tcpFlags = 0;
   p.tcpWindow = 0;
   p.payload = EMPTY;
+  // Created once per object (the first reset), then reused for every frame.
+  if ((p as Partial<DecodedPacket>).addrSlots === undefined) (p as { addrSlots: AddressSlots }).addrSlots = createAddressSlots();
 }

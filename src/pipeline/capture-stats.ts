@@ -47,8 +47,13 @@ export class CaptureStats {
   lastSec = -1;
   lastNsec = 0;
 
-  /** Records a capture time; keeps the earliest and latest (merged inputs may interleave). */
+  /**
+   * Records a capture time; keeps the earliest and latest (merged inputs may interleave).
+   * pcapng Simple Packet Blocks carry no time and arrive as 0.0, which is never a real capture
+   * time: they are left out, as tshark leaves them out.
+   */
   time(sec: number, nsec: number): void {
+    if (sec === 0 && nsec === 0) return;
     if (this.firstSec < 0 || sec < this.firstSec || (sec === this.firstSec && nsec < this.firstNsec)) {
       this.firstSec = sec;
       this.firstNsec = nsec;

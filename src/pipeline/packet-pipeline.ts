@@ -26,6 +26,7 @@ export interface PacketPipelineOptions {
 
 const TUNNEL_NAMES: Record<number, string> = {
   [Tunnel.GRE]: 'gre',
+  [Tunnel.ERSPAN_I]: 'erspan1',
   [Tunnel.ERSPAN_II]: 'erspan2',
   [Tunnel.ERSPAN_III]: 'erspan3',
   [Tunnel.VXLAN]: 'vxlan',
@@ -73,17 +74,20 @@ export class PacketPipeline {
     if (pkt.vlanDepth > 0) s.vlanTagged++;
     if (pkt.tunnel !== Tunnel.NONE) s.bump(s.tunnels, TUNNEL_NAMES[pkt.tunnel]!);
 
-    if (pkt.isFragment) {
+    // A reassembled datagram can carry a tunnel whose inner packet is itself a fragment, hence
+    // the loop; the decoder's tunnel depth limit bounds it.
+    while (pkt.isFragment) {
       if (!this.defrag.push(pkt, f.frameNo, f.tsSec, f.tsNsec)) return this.maybeExpire(f.tsSec);
       decodeTransport(pkt, f.frameNo, this.anomalies);
     }
     if (pkt.l4 === 6) {
       s.tcpSegments++;
       this.tcp.packet(pkt, f.frameNo, f.tsSec, f.tsNsec);
-    } else if (pkt.l4 === 17) {
-      s.udpDatagrams++;
-      if (this.udp !== undefined) this.udp(pkt, f);
+    } else if (pkt.l4 === 17 && this.udp !== undefined) {
+      this.udp(pkt, f);
     }
+    // Counted like tshark -Y udp: a frame with a UDP header at any depth (VXLAN carriers too).
+    if (pkt.sawUdp) s.udpDatagrams++;
     this.maybeExpire(f.tsSec);
   }
 

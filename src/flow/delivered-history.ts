@@ -1,0 +1,114 @@
+/**
+ * The last bytes delivered on one TCP direction, kept so a retransmission of already delivered
+ * data can be compared with what was delivered (RFC 9293 section 3.10.7.4 lets a receiver trim
+ * old data silently; a tap must notice when the "same" bytes differ: evasion or corruption).
+ *
+ * Zeek keeps delivered blocks until the peer acknowledges them; a fixed-size ring is simpler,
+ * bounded, and covers the common case (a retransmission repeats the last flight). Bytes older
+ * than the ring cannot be compared and count as equal.
+ *
+ * ```
+ *   stream:   ... [ ------------- valid ------------- ) end
+ *   ring:     byte at stream offset o lives at buf[o % buf.length]
+ * ```
+ */
+
+const EMPTY = new Uint8Array(0);
+const MIN_RING = 4096;
+
+/** Global accounting of history memory, shared by all directions of a tracker. */
+export interface HistoryBudget {
+  historyBytes: number;
+  readonly maxHistoryBytes: number;
+}
+
+/**
+ * A ring of recently delivered bytes, allocated lazily and grown by doubling up to `maxBytes`
+ * while the shared budget allows; a direction that cannot grow keeps comparing what it has.
+ */
+export class DeliveredHistory {
+  private buf: Uint8Array = EMPTY;
+  /** Stream offset just after the newest byte. */
+  private end = 0;
+  /** Number of valid bytes ending at `end` (≤ buf.length). */
+  private valid = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly budget: HistoryBudget,
+  ) {}
+
+  /** Bytes of memory this ring holds. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /**
+   * Records `data`, delivered at stream offset `offset`. A discontinuity (a gap was skipped)
+   * forgets everything before it: the ring only describes one contiguous run.
+   */
+  append(offset: number, data: Uint8Array): void {
+    if (this.maxBytes <= 0) return;
+    if (offset !== this.end) {
+      this.valid = 0;
+      this.end = offset;
+    }
+    const n = data.length;
+    if (this.valid + n > this.buf.length) this.grow(this.valid + n);
+    this.end = offset + n;
+    const size = this.buf.length;
+    if (size === 0) return;
+    // Only the last `size` bytes of a large write can survive.
+    const src = n > size ? data.subarray(n - size) : data;
+    const first = offset + n - src.length;
+    const pos = first % size;
+    const k = Math.min(src.length, size - pos);
+    this.buf.set(src.subarray(0, k), pos);
+    if (k < src.length) this.buf.set(src.subarray(k), 0);
+    this.valid = Math.min(size, this.valid + n);
+  }
+
+  /**
+   * Counts the bytes of `data` (placed at stream offset `offset`) that differ from the recorded
+   * ones. Bytes outside the recorded window are not compared.
+   */
+  countDifferent(offset: number, data: Uint8Array): number {
+    const lo = Math.max(offset, this.end - this.valid);
+    const hi = Math.min(offset + data.length, this.end);
+    if (lo >= hi) return 0;
+    const size = this.buf.length;
+    const buf = this.buf;
+    let diff = 0;
+    for (let o = lo; o < hi; o++) if (buf[o % size] !== data[o - offset]) diff++;
+    return diff;
+  }
+
+  /** Frees the ring and returns its memory to the budget. */
+  release(): void {
+    this.budget.historyBytes -= this.buf.length;
+    this.buf = EMPTY;
+    this.valid = 0;
+  }
+
+  private grow(want: number): void {
+    const old = this.buf;
+    if (old.length >= this.maxBytes) return;
+    let size = Math.max(MIN_RING, old.length);
+    while (size < want && size < this.maxBytes) size *= 2;
+    size = Math.min(size, this.maxBytes);
+    const delta = size - old.length;
+    if (delta <= 0 || this.budget.historyBytes + delta > this.budget.maxHistoryBytes) return;
+    const next = new Uint8Array(size);
+    // Re-place the valid bytes under the new modulus, in contiguous runs (at most a few).
+    const oldSize = old.length;
+    for (let o = this.end - this.valid; o < this.end; ) {
+      const from = o % oldSize;
+      const to = o % size;
+      const run = Math.min(this.end - o, oldSize - from, size - to);
+      next.set(old.subarray(from, from + run), to);
+      o += run;
+    }
+    this.buf = next;
+    this.budget.historyBytes += delta;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The bridge between TCP reassembly and application analyzers (Zeek's "thin bridge",
+ * gopacket's `Stream`/`StreamFactory`): analyzers receive ordered bytes, explicit gaps and an
+ * end per direction, and never see segments, sequence numbers or TCP flags.
+ */
+
+/** Direction of a stream relative to the connection's roles. */
+export const Dir = {
+  CLIENT_TO_SERVER: 0,
+  SERVER_TO_CLIENT: 1,
+} as const;
+/** 0 = client to server, 1 = server to client. */
+export type DirValue = (typeof Dir)[keyof typeof Dir];
+
+/** Why a direction ends: FIN, RST, idle timeout, table/memory eviction, or end of input. */
+export type StreamEndReason = 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown';
+
+/**
+ * Receives one connection's reassembled streams. Calls for one direction arrive in stream
+ * order: any number of `data`/`gap` calls, then exactly one `end`.
+ *
+ * @remarks Implementations must not throw (wire content never throws in msrptap) and must not
+ * call back into the tracker from these callbacks.
+ */
+export interface StreamConsumer {
+  /**
+   * In-order bytes. `data` is only valid during the call (it may alias the captured frame):
+   * copy what you keep. `frameNo`/`tsSec`/`tsNsec` are those of the segment that carried them.
+   */
+  data(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void;
+  /**
+   * `length` bytes are missing at this point of the stream (never seen). `frameNo`/time are
+   * those of the first segment seen after the hole (or of the FIN that bounds it).
+   */
+  gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number): void;
+  /** No more bytes in this direction (FIN, RST, idle timeout, eviction, or end of input). */
+  end(dir: DirValue, reason: StreamEndReason): void;
+}
+
+/** What a factory learns about a new connection. Addresses are owned copies. */
+export interface TcpConnectionInfo {
+  /** 0-based, in order of creation, like tshark's `tcp.stream`. */
+  readonly id: number;
+  readonly clientAddr: Uint8Array;
+  readonly clientPort: number;
+  readonly serverAddr: Uint8Array;
+  readonly serverPort: number;
+  readonly ipVersion: 4 | 6;
+  /** The connection's first packet was a SYN or SYN/ACK (roles are known, not guessed). */
+  readonly sawSyn: boolean;
+  /** Frame and capture time of the connection's first packet. */
+  readonly startFrame: number;
+  readonly startSec: number;
+  readonly startNsec: number;
+}
+
+/** Creates consumers for new connections. */
+export interface StreamConsumerFactory {
+  /**
+   * Called once per connection, on its first packet. Return null when not interested: the
+   * connection is still tracked (ids, counts, lifecycle) but no byte is buffered or delivered.
+   */
+  create(conn: TcpConnectionInfo): StreamConsumer | null;
+}

@@ -1,0 +1,388 @@
+/**
+ * One direction of a TCP connection: turns segments (sequence number + payload) into ordered
+ * bytes, gaps and one end for a {@link StreamConsumer}. The TCP specialisation of the generic
+ * {@link SegmentStore} (Zeek `TCP_Reassembler` over `Reassembler`, gopacket `tcpassembly`).
+ *
+ * Sequence space (RFC 9293 section 3.4): sequence numbers are mapped to stream offsets with
+ * wrap-safe 32-bit arithmetic relative to the next expected sequence number, so a stream may
+ * cross 2^32 any number of times; offsets are exact up to 2^53 bytes.
+ *
+ * ```
+ *   offset 0 = base + 1       nextOff (= nextSeq)            finOff
+ *   |==== delivered =========|..hole..[held]..hole..[held]...|
+ *          (history ring keeps the tail of this)
+ * ```
+ *
+ * Rules:
+ * - SYN occupies one sequence number, FIN one (RFC 9293 section 3.4): data starts at ISN + 1
+ *   and the FIN sits right after the last data byte.
+ * - Exact next segment and nothing held: delivered straight from the packet's view (no copy).
+ * - Later segments are copied into the store until the hole before them is filled.
+ * - Overlaps: first data wins; overlapping bytes that differ from what was held or delivered
+ *   are reported once per segment as `tcp.overlap_different_data`.
+ * - Keep-alive probes (RFC 9293 section 3.8.4: one garbage byte at SND.NXT - 1, tshark's
+ *   "TCP Keep-Alive") are old data by design: counted, never compared.
+ * - A hole is given up (delivered as a gap) after a bounded wait: when the direction holds more
+ *   than its byte/segment cap, when the hole is older than `holeTimeoutSec` of capture time,
+ *   when the tracker needs memory back, on RST, timeout, eviction and end of input.
+ */
+import type { AnomalySink } from '../core/anomaly.js';
+import { TcpFlag } from '../decode/decoded-packet.js';
+import { seqAdd, seqDiff } from '../util/seq32.js';
+import { DeliveredHistory, type HistoryBudget } from './delivered-history.js';
+import { SegmentStore } from './segment-store.js';
+import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
+
+/** Per-direction limits (see TcpTrackerOptions for the defaults and their reasons). */
+export interface ReassemblyLimits {
+  readonly maxHeldBytesPerDirection: number;
+  readonly maxHeldSegmentsPerDirection: number;
+  readonly holeTimeoutSec: number;
+  readonly historyBytesPerDirection: number;
+}
+
+/** Counters shared by every direction of a tracker (mutated in place). */
+export interface ReassemblyCounters {
+  gaps: number;
+  gapBytes: number;
+  overlapsDifferent: number;
+  retransmissions: number;
+  outOfOrder: number;
+  keepAlives: number;
+}
+
+/** Memory shared by every direction of a tracker. */
+export interface ReassemblyMemory extends HistoryBudget {
+  /** Out-of-order payload bytes held by all directions. */
+  heldBytes: number;
+  /** `heldBytes` plus {@link HELD_SEGMENT_OVERHEAD} per held segment: what the global cap limits. */
+  heldCost: number;
+}
+
+/**
+ * Estimated bookkeeping cost of one held segment (object, typed-array header, array slot), so a
+ * flood of tiny out-of-order segments cannot outgrow the global cap while its payload stays small.
+ */
+export const HELD_SEGMENT_OVERHEAD = 128;
+
+/** What a direction needs from its tracker. */
+export interface ReassemblyContext {
+  readonly sink: AnomalySink;
+  readonly limits: ReassemblyLimits;
+  readonly counters: ReassemblyCounters;
+  readonly memory: ReassemblyMemory;
+  /** Directions that wait for a hole to be filled, oldest first (for expiry and the memcap). */
+  readonly pending: Set<TcpStreamReassembler>;
+}
+
+const SYN = TcpFlag.SYN;
+const FIN = TcpFlag.FIN;
+const RST = TcpFlag.RST;
+
+/** Reassembles one direction of one connection. Created by the tracker, one per direction. */
+export class TcpStreamReassembler {
+  private started = false;
+  private ended = false;
+  /** Stream offset of the next byte to deliver, and its sequence number. */
+  private nextOff = 0;
+  private nextSeq = 0;
+  /** Stream offset of the FIN (= offset after the last data byte), or -1. */
+  private finOff = -1;
+  private finFrame = 0;
+  private finTsSec = 0;
+  private finTsNsec = 0;
+  /** Capture time (fractional seconds) since which the oldest pending hole has waited. */
+  private holeSince = Infinity;
+  private isPending = false;
+  /** The front of the stream moved since the hole clock was last computed. */
+  private progressed = false;
+  /** Bytes and cost of `store` already added to `memory.heldBytes` / `memory.heldCost`. */
+  private accounted = 0;
+  private accountedCost = 0;
+  private readonly store = new SegmentStore();
+  private readonly history: DeliveredHistory;
+
+  constructor(
+    readonly dir: DirValue,
+    readonly connId: number,
+    private readonly consumer: StreamConsumer,
+    private readonly ctx: ReassemblyContext,
+  ) {
+    this.history = new DeliveredHistory(ctx.limits.historyBytesPerDirection, ctx.memory);
+  }
+
+  /** True once `end` was delivered. */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Out-of-order bytes held. */
+  get heldBytes(): number {
+    return this.store.bytes;
+  }
+
+  /** What this direction counts against the global cap (bytes + per-segment overhead). */
+  get heldCost(): number {
+    return this.accountedCost;
+  }
+
+  /** Out-of-order segments held. */
+  get heldSegments(): number {
+    return this.store.count;
+  }
+
+  /** Bytes delivered or skipped as gaps so far (the stream offset of the next byte). */
+  get offset(): number {
+    return this.nextOff;
+  }
+
+  /**
+   * Fixes the sequence number before the first stream byte (the ISN when the SYN was seen,
+   * else one less than the first sequence number seen). Later calls are ignored.
+   */
+  start(baseSeq: number): void {
+    if (this.started) return;
+    this.started = true;
+    this.nextSeq = seqAdd(baseSeq, 1);
+  }
+
+  /**
+   * Processes one segment of this direction. `payload` may alias the frame: it is delivered
+   * directly when in order and copied when held. RST is the tracker's business (see finish).
+   */
+  segment(seq: number, payload: Uint8Array, flags: number, frameNo: number, tsSec: number, tsNsec: number): void {
+    if (this.ended) return;
+    if (!this.started) this.start((flags & SYN) !== 0 ? seq : seqAdd(seq, -1));
+    // RFC 9293 section 3.4: the SYN occupies the first sequence number; data follows it.
+    const dataSeq = (flags & SYN) !== 0 ? seqAdd(seq, 1) : seq;
+    const rel = seqDiff(dataSeq, this.nextSeq);
+    const now = tsSec + tsNsec * 1e-9;
+    if ((flags & FIN) !== 0 && this.finOff < 0) {
+      // The FIN occupies the sequence number after the segment's data. A FIN that would end
+      // the stream before bytes already delivered is inconsistent: end at what we have.
+      const at = this.nextOff + rel + payload.length;
+      this.finOff = at > this.nextOff ? at : this.nextOff;
+      this.finFrame = frameNo;
+      this.finTsSec = tsSec;
+      this.finTsNsec = tsNsec;
+    }
+    const len = payload.length;
+    if (len > 0) {
+      if (len === 1 && rel === -1 && (flags & (SYN | FIN | RST)) === 0) {
+        // Keep-alive probe (RFC 9293 section 3.8.4, RFC 1122 section 4.2.3.6).
+        this.ctx.counters.keepAlives++;
+      } else {
+        this.data(rel, payload, frameNo, tsSec, tsNsec);
+      }
+    }
+    this.afterProgress();
+    if (this.isPending && now - this.holeSince >= this.ctx.limits.holeTimeoutSec) this.checkAge(now);
+  }
+
+  /** Gives up holes that have waited `holeTimeoutSec` of capture time by `nowSec`. */
+  checkAge(nowSec: number): void {
+    while (this.isPending && !this.ended && nowSec - this.holeSince >= this.ctx.limits.holeTimeoutSec) {
+      this.skipHole();
+    }
+  }
+
+  /** Gives up every hole that has held data after it (memory pressure). */
+  flushHeld(): void {
+    while (!this.ended && this.store.count > 0) this.skipHole();
+  }
+
+  /**
+   * Ends the direction: delivers what is held (holes as gaps), then `end(reason)`; if the FIN
+   * is reached on the way the reason is 'fin'. Idempotent.
+   */
+  finish(reason: StreamEndReason): void {
+    while (!this.ended && this.isPending) this.skipHole();
+    if (!this.ended) this.end(reason);
+  }
+
+  /** Handles payload at `rel` bytes from the next expected byte. */
+  private data(rel: number, payload: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    const c = this.ctx.counters;
+    let data = payload;
+    // Bytes at or beyond the FIN are not part of the stream (RFC 9293 section 3.10.7.4).
+    if (this.finOff >= 0) {
+      const room = this.finOff - (this.nextOff + rel);
+      if (room <= 0) return;
+      if (room < data.length) data = data.subarray(0, room);
+    }
+    let retransmission = false;
+    if (rel < 0) {
+      // Starts before the next expected byte: a retransmission, possibly extending past it.
+      // Compare with what was delivered (first data wins: the old bytes stand).
+      retransmission = true;
+      c.retransmissions++;
+      const oldLen = -rel < data.length ? -rel : data.length;
+      const diff = this.history.countDifferent(this.nextOff + rel, oldLen === data.length ? data : data.subarray(0, oldLen));
+      if (diff > 0) this.reportDifferent(frameNo, this.nextOff + rel, diff);
+      if (oldLen === data.length) return;
+      data = data.subarray(oldLen);
+      rel = 0;
+    }
+    if (rel === 0) {
+      const first = this.store.first();
+      if (first === undefined) {
+        // Common case: exactly next, nothing held. Deliver from the frame's view, no copy.
+        this.deliver(data, frameNo, tsSec, tsNsec);
+        return;
+      }
+      // Deliver the part before the first held segment directly; merge the rest.
+      const room = first.start - this.nextOff;
+      if (data.length <= room) {
+        this.deliver(data, frameNo, tsSec, tsNsec);
+        this.drain();
+        return;
+      }
+      this.deliver(data.subarray(0, room), frameNo, tsSec, tsNsec);
+      data = data.subarray(room);
+    }
+    const st = this.store;
+    st.insert(this.nextOff + rel, data, frameNo, tsSec, tsNsec);
+    this.syncHeld();
+    if (st.lastOverlap > 0) {
+      if (!retransmission) c.retransmissions++;
+      if (st.lastDiffering > 0) this.reportDifferent(frameNo, st.lastFirstDiff, st.lastDiffering);
+    } else if (rel > 0) {
+      c.outOfOrder++;
+    }
+    this.drain();
+    const lim = this.ctx.limits;
+    if (st.bytes > lim.maxHeldBytesPerDirection || st.count > lim.maxHeldSegmentsPerDirection) {
+      this.ctx.sink.report(
+        'tcp.reassembly_limit',
+        frameNo,
+        `conn=${this.connId} dir=${this.dir} held_bytes=${st.bytes} held_segments=${st.count}`,
+      );
+      while (!this.ended && (st.bytes > lim.maxHeldBytesPerDirection || st.count > lim.maxHeldSegmentsPerDirection)) {
+        this.skipHole();
+      }
+    }
+  }
+
+  private reportDifferent(frameNo: number, offset: number, bytes: number): void {
+    this.ctx.counters.overlapsDifferent++;
+    this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`);
+  }
+
+  private deliver(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    const n = data.length;
+    if (n === 0) return;
+    this.history.append(this.nextOff, data);
+    this.progressed = true;
+    this.nextOff += n;
+    this.nextSeq = seqAdd(this.nextSeq, n);
+    this.consumer.data(this.dir, data, frameNo, tsSec, tsNsec);
+  }
+
+  /** Delivers held segments that have become contiguous with the delivered stream. */
+  private drain(): void {
+    const st = this.store;
+    let s = st.first();
+    while (s !== undefined && s.start <= this.nextOff) {
+      st.shift();
+      this.syncHeld();
+      // Invariant: held segments never start before nextOff (inserts start at or after it and
+      // deliveries stop at the first held segment); guard anyway for the partial case.
+      const skip = this.nextOff - s.start;
+      if (skip < s.data.length) this.deliver(skip > 0 ? s.data.subarray(skip) : s.data, s.frameNo, s.tsSec, s.tsNsec);
+      s = st.first();
+    }
+  }
+
+  /** Declares the first hole lost: gap up to the next held byte (or the FIN), then drain. */
+  private skipHole(): void {
+    const first = this.store.first();
+    let target: number;
+    let frameNo: number;
+    let tsSec: number;
+    let tsNsec: number;
+    if (first !== undefined) {
+      target = first.start;
+      frameNo = first.frameNo;
+      tsSec = first.tsSec;
+      tsNsec = first.tsNsec;
+    } else if (this.finOff > this.nextOff) {
+      target = this.finOff;
+      frameNo = this.finFrame;
+      tsSec = this.finTsSec;
+      tsNsec = this.finTsNsec;
+    } else {
+      this.afterProgress();
+      return;
+    }
+    const len = target - this.nextOff;
+    if (len > 0) {
+      const c = this.ctx.counters;
+      c.gaps++;
+      c.gapBytes += len;
+      this.ctx.sink.report('tcp.gap', frameNo, `conn=${this.connId} dir=${this.dir} bytes=${len}`);
+      this.nextOff = target;
+      this.nextSeq = seqAdd(this.nextSeq, len);
+      this.progressed = true;
+      this.consumer.gap(this.dir, len, frameNo, tsSec, tsNsec);
+    }
+    this.drain();
+    this.afterProgress();
+  }
+
+  /** Ends at the FIN once reached; otherwise keeps the pending set and the hole clock right. */
+  private afterProgress(): void {
+    if (this.ended) return;
+    if (this.finOff >= 0 && this.nextOff >= this.finOff) {
+      this.end('fin');
+      return;
+    }
+    const pending = this.store.count > 0 || this.finOff > this.nextOff;
+    if (pending) {
+      if (!this.isPending) {
+        this.isPending = true;
+        this.ctx.pending.add(this);
+        this.progressed = true;
+      }
+      // The clock restarts from the oldest remaining waiter whenever the front moved.
+      if (this.progressed) this.holeSince = this.oldestPending();
+    } else if (this.isPending) {
+      this.isPending = false;
+      this.holeSince = Infinity;
+      this.ctx.pending.delete(this);
+    }
+    this.progressed = false;
+  }
+
+  /** Capture time of the oldest thing waiting behind a hole (held segment or FIN). */
+  private oldestPending(): number {
+    let t = this.store.oldestTime();
+    if (this.finOff > this.nextOff) {
+      const f = this.finTsSec + this.finTsNsec * 1e-9;
+      if (f < t) t = f;
+    }
+    return t;
+  }
+
+  private syncHeld(): void {
+    const b = this.store.bytes;
+    const cost = b + this.store.count * HELD_SEGMENT_OVERHEAD;
+    const m = this.ctx.memory;
+    m.heldBytes += b - this.accounted;
+    m.heldCost += cost - this.accountedCost;
+    this.accounted = b;
+    this.accountedCost = cost;
+  }
+
+  private end(reason: StreamEndReason): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.store.clear();
+    this.syncHeld();
+    this.history.release();
+    if (this.isPending) {
+      this.isPending = false;
+      this.ctx.pending.delete(this);
+    }
+    this.consumer.end(this.dir, reason);
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * TCP connection table: finds the connection of each decoded TCP packet, assigns client/server
+ * roles, numbers connections like tshark's `tcp.stream`, follows their lifecycle (SYN, FIN,
+ * RST, idle timeout, eviction) and feeds the payload of interested connections to one
+ * {@link TcpStreamReassembler} per direction.
+ *
+ * Connection identity (matches tshark 4.0, packet-tcp.c, so `stats` counts agree):
+ * - the key is the unordered pair of (address, port) endpoints; VLAN and tunnel are not part
+ *   of it (a mirror that shows a packet twice yields retransmissions, not a second stream);
+ * - a SYN without ACK whose sequence number differs from the "base" sequence number of its
+ *   direction starts a new connection on the same 4-tuple (port reuse, RFC 9293 section 3.6.1
+ *   TIME-WAIT reuse); the base is the SYN's ISN, else one less than the first sequence number
+ *   seen in that direction, else the peer's first ACK number minus one. A SYN repeating the
+ *   ISN is a retransmission and stays on the connection.
+ * - Deviation: tshark never forgets a conversation; this table does (idle timeout, LRU cap),
+ *   so a packet after more than `idleTimeoutSec` of silence starts a new connection.
+ *
+ * Roles: a SYN without ACK comes from the client, a SYN/ACK from the server. Without a SYN the
+ * first packet's sender is the client unless its source port looks like a server port: it is
+ * below 1024 while the destination port is not, or the destination port is ephemeral (≥ 32768,
+ * the Linux/IANA dynamic range starts at 32768/49152) while the source port is not.
+ *
+ * Memory: connections are capped (LRU eviction, `flow.evicted`), each direction's held
+ * out-of-order bytes are capped (holes become gaps, `tcp.reassembly_limit`), all held bytes
+ * together are capped (the oldest holes become gaps, `tcp.reassembly_memcap`). Connections whose
+ * factory returned null hold no reassembler at all: a few numbers for lifecycle and counting.
+ */
+import { ConfigError } from '../core/errors.js';
+import type { AnomalySink } from '../core/anomaly.js';
+import { IpProto, TcpFlag, type DecodedPacket } from '../decode/decoded-packet.js';
+import { seqAdd } from '../util/seq32.js';
+import type { StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from './stream-consumer.js';
+import {
+  TcpStreamReassembler,
+  type ReassemblyContext,
+  type ReassemblyCounters,
+  type ReassemblyMemory,
+} from './tcp-stream-reassembler.js';
+
+export { Dir } from './stream-consumer.js';
+export { HELD_SEGMENT_OVERHEAD } from './tcp-stream-reassembler.js';
+export type { DirValue, StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from './stream-consumer.js';
+
+/** Tunables of {@link TcpTracker}. All times are capture time. */
+export interface TcpTrackerOptions {
+  /** A connection silent this long is ended with 'timeout' and forgotten. Default 300 s. */
+  idleTimeoutSec: number;
+  /** Connections tracked at once; the least recently active is evicted beyond. Default 1 000 000. */
+  maxConnections: number;
+  /**
+   * A hole not filled after this long is delivered as a gap. Default 10 s: several RTOs
+   * (RFC 6298 minimum RTO 1 s, doubling), yet short enough for live delivery.
+   */
+  holeTimeoutSec: number;
+  /** Out-of-order bytes one direction may hold before its holes become gaps. Default 256 KiB. */
+  maxHeldBytesPerDirection: number;
+  /** Out-of-order segments one direction may hold before its holes become gaps. Default 1024. */
+  maxHeldSegmentsPerDirection: number;
+  /**
+   * Out-of-order bytes all connections may hold together, counting
+   * {@link HELD_SEGMENT_OVERHEAD} bytes per held segment on top of its payload. Default 128 MiB.
+   */
+  maxHeldBytesTotal: number;
+  /**
+   * Delivered bytes kept per direction (consumer connections only) to check retransmissions of
+   * delivered data for different bytes; 0 turns the check off (overlaps with held data are
+   * still checked). Every delivered byte is copied once into this ring, and the rings of all
+   * active directions make up the working set: 16 KiB covers a dozen full-size segments, the
+   * usual reach of a retransmission. Default 16 KiB.
+   */
+  historyBytesPerDirection: number;
+  /** Memory all history rings may use together. Default 64 MiB. */
+  maxHistoryBytesTotal: number;
+}
+
+/** The defaults of {@link TcpTrackerOptions} (reasons next to each option). */
+export const DEFAULT_TCP_TRACKER_OPTIONS: Readonly<TcpTrackerOptions> = {
+  idleTimeoutSec: 300,
+  maxConnections: 1_000_000,
+  holeTimeoutSec: 10,
+  maxHeldBytesPerDirection: 256 * 1024,
+  maxHeldSegmentsPerDirection: 1024,
+  maxHeldBytesTotal: 128 * 1024 * 1024,
+  historyBytesPerDirection: 16 * 1024,
+  maxHistoryBytesTotal: 64 * 1024 * 1024,
+};
+
+/** Counters of {@link TcpTracker.stats}. Reassembly counters cover consumer connections only. */
+export interface TcpTrackerStats {
+  /** TCP packets seen. */
+  packets: number;
+  /** Connections created (= the number of tshark `tcp.stream` values when nothing expired). */
+  connections: number;
+  /** Connections in the table now. */
+  active: number;
+  /** Connections evicted by the connection cap. */
+  evicted: number;
+  /** Connections ended by the idle timeout. */
+  timedOut: number;
+  /** Connections replaced by a new SYN (port reuse). */
+  reused: number;
+  gaps: number;
+  gapBytes: number;
+  overlapsDifferent: number;
+  retransmissions: number;
+  outOfOrder: number;
+  keepAlives: number;
+  /** Out-of-order payload bytes held now, all connections. */
+  heldBytes: number;
+  /** The same plus per-segment overhead: what `maxHeldBytesTotal` limits. */
+  heldCost: number;
+  /** History ring memory now, all connections. */
+  historyBytes: number;
+}
+
+const SYN = TcpFlag.SYN;
+const ACK = TcpFlag.ACK;
+const FIN = TcpFlag.FIN;
+const RST = TcpFlag.RST;
+
+/** One tracked connection. Implements the info handed to the factory (no extra object). */
+class Connection implements TcpConnectionInfo {
+  /** Base sequence number per direction (see the file header) and which are known (bits). */
+  base0 = 0;
+  base1 = 0;
+  baseKnown = 0;
+  /** FIN seen per direction (bits), RST seen. */
+  finBits = 0;
+  rst = false;
+  /** Capture second of the last packet; also the LRU position key (see touch). */
+  lastSec: number;
+  r0: TcpStreamReassembler | null = null;
+  r1: TcpStreamReassembler | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly id: number,
+    /** Whether the client is the endpoint that sorts first in the key. */
+    readonly clientIsLo: boolean,
+    readonly clientAddr: Uint8Array,
+    readonly clientPort: number,
+    readonly serverAddr: Uint8Array,
+    readonly serverPort: number,
+    readonly ipVersion: 4 | 6,
+    readonly sawSyn: boolean,
+    readonly startFrame: number,
+    readonly startSec: number,
+    readonly startNsec: number,
+  ) {
+    this.lastSec = startSec;
+  }
+
+  /** Closed for good: RST, or FIN in both directions. */
+  get closed(): boolean {
+    return this.rst || this.finBits === 3;
+  }
+}
+
+function positive(name: string, v: number, allowZero = false): void {
+  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new ConfigError(`TcpTracker option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number (got ${v})`);
+  }
+}
+
+/**
+ * The TCP connection table. Feed it every decoded packet with `packet` (non-TCP packets are
+ * ignored), call `expire` periodically with the capture time, and `flush` at end of input.
+ */
+export class TcpTracker {
+  private readonly opts: TcpTrackerOptions;
+  /** Insertion order ≈ least recently active first (see touch). */
+  private readonly conns = new Map<string, Connection>();
+  private nextId = 0;
+  private readonly counters: ReassemblyCounters = {
+    gaps: 0,
+    gapBytes: 0,
+    overlapsDifferent: 0,
+    retransmissions: 0,
+    outOfOrder: 0,
+    keepAlives: 0,
+  };
+  private readonly memory: ReassemblyMemory;
+  private readonly ctx: ReassemblyContext;
+  private packets = 0;
+  private evicted = 0;
+  private timedOut = 0;
+  private reused = 0;
+  /** Set by keyOf: whether the packet's source sorts first in the key. */
+  private srcIsLo = false;
+
+  constructor(
+    private readonly factory: StreamConsumerFactory,
+    private readonly sink: AnomalySink,
+    options?: Partial<TcpTrackerOptions>,
+  ) {
+    const o: TcpTrackerOptions = { ...DEFAULT_TCP_TRACKER_OPTIONS, ...options };
+    positive('idleTimeoutSec', o.idleTimeoutSec);
+    positive('maxConnections', o.maxConnections);
+    positive('holeTimeoutSec', o.holeTimeoutSec);
+    positive('maxHeldBytesPerDirection', o.maxHeldBytesPerDirection);
+    positive('maxHeldSegmentsPerDirection', o.maxHeldSegmentsPerDirection);
+    positive('maxHeldBytesTotal', o.maxHeldBytesTotal);
+    positive('historyBytesPerDirection', o.historyBytesPerDirection, true);
+    positive('maxHistoryBytesTotal', o.maxHistoryBytesTotal, true);
+    this.opts = o;
+    this.memory = { heldBytes: 0, heldCost: 0, historyBytes: 0, maxHistoryBytes: o.maxHistoryBytesTotal };
+    this.ctx = { sink, limits: o, counters: this.counters, memory: this.memory, pending: new Set() };
+  }
+
+  /**
+   * Processes one decoded packet (anything but decoded TCP is ignored). Payload views are
+   * delivered or copied before this returns.
+   */
+  packet(pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): void {
+    if (pkt.l4 !== IpProto.TCP || (pkt.ipVersion !== 4 && pkt.ipVersion !== 6)) return;
+    this.packets++;
+    const key = this.keyOf(pkt);
+    const srcIsLo = this.srcIsLo;
+    const flags = pkt.tcpFlags;
+    const seq = pkt.tcpSeq >>> 0;
+    let conn = this.conns.get(key);
+    if (conn !== undefined) {
+      if (tsSec - conn.lastSec >= this.opts.idleTimeoutSec) {
+        // Silent for longer than the idle timeout but not yet expired by expire(): same rule.
+        this.timedOut++;
+        this.remove(conn, 'timeout');
+        conn = undefined;
+      } else if ((flags & (SYN | ACK)) === SYN) {
+        const dir = srcIsLo === conn.clientIsLo ? 0 : 1;
+        const bit = 1 << dir;
+        if ((conn.baseKnown & bit) !== 0 && (dir === 0 ? conn.base0 : conn.base1) !== seq) {
+          // New ISN on a known 4-tuple: port reuse (tshark "TCP port numbers reused").
+          if (!conn.closed) this.sink.report('tcp.port_reuse_open', frameNo, `conn=${conn.id}`);
+          this.reused++;
+          this.remove(conn, 'evicted');
+          conn = undefined;
+        }
+      }
+    }
+    if (conn === undefined) conn = this.create(key, srcIsLo, pkt, frameNo, tsSec, tsNsec);
+    else this.touch(conn, tsSec);
+
+    const dir: 0 | 1 = srcIsLo === conn.clientIsLo ? 0 : 1;
+    const rev: 0 | 1 = dir === 0 ? 1 : 0;
+    // Base sequence numbers, as tshark sets them (packet-tcp.c, tcp_analyze_sequence_number).
+    if ((conn.baseKnown & (1 << dir)) === 0) this.setBase(conn, dir, (flags & SYN) !== 0 ? seq : seqAdd(seq, -1));
+    if ((flags & ACK) !== 0 && (conn.baseKnown & (1 << rev)) === 0) this.setBase(conn, rev, seqAdd(pkt.tcpAck >>> 0, -1));
+
+    if ((flags & RST) !== 0) {
+      // RFC 9293 section 3.10.7: a reset aborts both directions. A passive tap cannot tell an
+      // in-window RST from a blind one (RFC 5961), so every RST counts. RST payload is
+      // diagnostic text (RFC 1122 section 4.2.2.12), not stream data.
+      conn.rst = true;
+      conn.r0?.finish('rst');
+      conn.r1?.finish('rst');
+      return;
+    }
+    if ((flags & FIN) !== 0) conn.finBits |= 1 << dir;
+    const r = dir === 0 ? conn.r0 : conn.r1;
+    if (r === null) return;
+    r.segment(seq, pkt.payload, flags, frameNo, tsSec, tsNsec);
+    // The other direction's holes age with capture time too.
+    const o = dir === 0 ? conn.r1 : conn.r0;
+    if (o !== null && !o.isEnded) o.checkAge(tsSec + tsNsec * 1e-9);
+    if (this.memory.heldCost > this.opts.maxHeldBytesTotal) this.relieveMemory(frameNo);
+  }
+
+  /**
+   * Ends connections idle for `idleTimeoutSec` (end 'timeout') and gives up holes older than
+   * `holeTimeoutSec`, as of capture time `nowSec`. Call it regularly (e.g. once per captured
+   * second); its cost is proportional to what expires plus the directions waiting on a hole.
+   */
+  expire(nowSec: number): void {
+    for (const r of this.ctx.pending) r.checkAge(nowSec);
+    const limit = nowSec - this.opts.idleTimeoutSec;
+    for (const conn of this.conns.values()) {
+      // Map order is by lastSec (touch re-inserts at most once per second), so the first
+      // connection that is not idle ends the scan.
+      if (conn.lastSec > limit) break;
+      this.timedOut++;
+      this.remove(conn, 'timeout');
+    }
+  }
+
+  /**
+   * End of input: every direction delivers what it holds (holes as gaps) and ends with
+   * 'shutdown' (or 'fin' when its FIN is reached). The table is empty afterwards.
+   */
+  flush(): void {
+    for (const conn of [...this.conns.values()]) this.remove(conn, 'shutdown');
+  }
+
+  /** A snapshot of the counters. */
+  stats(): TcpTrackerStats {
+    const c = this.counters;
+    return {
+      packets: this.packets,
+      connections: this.nextId,
+      active: this.conns.size,
+      evicted: this.evicted,
+      timedOut: this.timedOut,
+      reused: this.reused,
+      gaps: c.gaps,
+      gapBytes: c.gapBytes,
+      overlapsDifferent: c.overlapsDifferent,
+      retransmissions: c.retransmissions,
+      outOfOrder: c.outOfOrder,
+      keepAlives: c.keepAlives,
+      heldBytes: this.memory.heldBytes,
+      heldCost: this.memory.heldCost,
+      historyBytes: this.memory.historyBytes,
+    };
+  }
+
+  private create(key: string, srcIsLo: boolean, pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): Connection {
+    if (this.conns.size >= this.opts.maxConnections) {
+      const victim = this.conns.values().next().value;
+      if (victim !== undefined) {
+        this.evicted++;
+        this.sink.report('flow.evicted', frameNo, `table=tcp conn=${victim.id} max=${this.opts.maxConnections}`);
+        this.remove(victim, 'evicted');
+      }
+    }
+    const flags = pkt.tcpFlags;
+    let senderIsClient: boolean;
+    const synOnly = (flags & (SYN | ACK)) === SYN;
+    const synAck = (flags & (SYN | ACK)) === (SYN | ACK);
+    if (synOnly) senderIsClient = true;
+    else if (synAck) senderIsClient = false;
+    else senderIsClient = !looksLikeServerPort(pkt.srcPort, pkt.dstPort);
+    const src = pkt.src.slice();
+    const dst = pkt.dst.slice();
+    const conn = new Connection(
+      key,
+      this.nextId++,
+      senderIsClient === srcIsLo,
+      senderIsClient ? src : dst,
+      senderIsClient ? pkt.srcPort : pkt.dstPort,
+      senderIsClient ? dst : src,
+      senderIsClient ? pkt.dstPort : pkt.srcPort,
+      pkt.ipVersion === 6 ? 6 : 4,
+      synOnly || synAck,
+      frameNo,
+      tsSec,
+      tsNsec,
+    );
+    this.conns.set(key, conn);
+    const consumer: StreamConsumer | null = this.factory.create(conn);
+    if (consumer !== null) {
+      conn.r0 = new TcpStreamReassembler(0, conn.id, consumer, this.ctx);
+      conn.r1 = new TcpStreamReassembler(1, conn.id, consumer, this.ctx);
+    }
+    return conn;
+  }
+
+  private setBase(conn: Connection, dir: 0 | 1, base: number): void {
+    conn.baseKnown |= 1 << dir;
+    if (dir === 0) {
+      conn.base0 = base;
+      conn.r0?.start(base);
+    } else {
+      conn.base1 = base;
+      conn.r1?.start(base);
+    }
+  }
+
+  /**
+   * Moves the connection to the end of the LRU order, at most once per capture second: a
+   * Map delete+set per packet would cost more than the rest of the fast path.
+   */
+  private touch(conn: Connection, tsSec: number): void {
+    if (tsSec > conn.lastSec) {
+      conn.lastSec = tsSec;
+      this.conns.delete(conn.key);
+      this.conns.set(conn.key, conn);
+    }
+  }
+
+  /** Ends both directions (0 then 1) and forgets the connection. */
+  private remove(conn: Connection, reason: StreamEndReason): void {
+    this.conns.delete(conn.key);
+    conn.r0?.finish(reason);
+    conn.r1?.finish(reason);
+  }
+
+  /** Global held-bytes cap: give up the holes of the directions that have waited longest. */
+  private relieveMemory(frameNo: number): void {
+    for (const r of this.ctx.pending) {
+      if (this.memory.heldCost <= this.opts.maxHeldBytesTotal) break;
+      if (r.heldSegments === 0) continue;
+      this.sink.report(
+        'tcp.reassembly_memcap',
+        frameNo,
+        `conn=${r.connId} dir=${r.dir} held_bytes=${r.heldBytes} total_cost=${this.memory.heldCost}`,
+      );
+      r.flushHeld();
+    }
+  }
+
+  /**
+   * The table key: IP version, then both (address, port) endpoints in a canonical order, as
+   * UTF-16 code units (2 per IPv4 address, 8 per IPv6 address, 1 per port). Sets `srcIsLo`.
+   */
+  private keyOf(pkt: DecodedPacket): string {
+    const s = pkt.src;
+    const d = pkt.dst;
+    const sp = pkt.srcPort;
+    const dp = pkt.dstPort;
+    let cmp = 0;
+    const n = s.length < d.length ? s.length : d.length;
+    for (let i = 0; i < n && cmp === 0; i++) cmp = s[i]! - d[i]!;
+    if (cmp === 0) cmp = sp - dp;
+    const srcIsLo = cmp <= 0;
+    this.srcIsLo = srcIsLo;
+    const lo = srcIsLo ? s : d;
+    const hi = srcIsLo ? d : s;
+    const lp = srcIsLo ? sp : dp;
+    const hp = srcIsLo ? dp : sp;
+    if (lo.length === 4 && hi.length === 4) {
+      return String.fromCharCode(4, (lo[0]! << 8) | lo[1]!, (lo[2]! << 8) | lo[3]!, lp, (hi[0]! << 8) | hi[1]!, (hi[2]! << 8) | hi[3]!, hp);
+    }
+    let k = String.fromCharCode(6, lo.length, hi.length, lp, hp);
+    for (let i = 0; i + 1 < lo.length; i += 2) k += String.fromCharCode((lo[i]! << 8) | lo[i + 1]!);
+    for (let i = 0; i + 1 < hi.length; i += 2) k += String.fromCharCode((hi[i]! << 8) | hi[i + 1]!);
+    return k;
+  }
+}
+
+/**
+ * Role guess for a connection first seen without SYN: does the sender's port look like the
+ * server side? Well-known ports (below 1024, RFC 6335 "System Ports") against a non-well-known
+ * one, or a non-ephemeral port against an ephemeral one (≥ 32768: Linux's default range starts
+ * there, RFC 6335's dynamic range at 49152).
+ */
+export function looksLikeServerPort(srcPort: number, dstPort: number): boolean {
+  if (srcPort < 1024 && dstPort >= 1024) return true;
+  if (dstPort >= 32768 && srcPort < 32768) return true;
+  return false;
+}

@@ -1,0 +1,185 @@
+/**
+ * Fuzz/property test of the decode layer: random bytes and mutated valid frames for every link
+ * type. Properties: never throws, terminates, reports a bounded number of anomalies per frame,
+ * every view stays inside the frame buffer, the packet is internally consistent, and decoding
+ * is stateless (same frame twice, same result).
+ */
+import { describe, expect, it } from 'vitest';
+import { AnomalyCounter, type AnomalySink } from '../../src/core/anomaly.js';
+import { LinkType } from '../../src/core/link-type.js';
+import { MAX_TUNNEL_DEPTH } from '../../src/decode/cursor.js';
+import { decodeFrame } from '../../src/decode/decode-frame.js';
+import { decodeTransport } from '../../src/decode/decode-transport.js';
+import { createDecodedPacket, type DecodedPacket } from '../../src/decode/decoded-packet.js';
+import { cat, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from '../unit/decode/packet-builders.js';
+
+/** mulberry32: small, seeded, reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const tcpSeg = tcp({ sport: 40000, dport: 2855, payload: textBytes('MSRP x SEND\r\n-------x$\r\n'), options: Uint8Array.of(1, 1, 1, 1) });
+const udpDg = udp(5060, 5060, textBytes('MESSAGE sip:a SIP/2.0\r\n'));
+const ip4t = ipv4({ proto: 6, payload: tcpSeg });
+const ip4u = ipv4({ proto: 17, payload: udpDg });
+const ip6t = ipv6({ nextHeader: 0, payload: cat(ext6(43), ext6(60), ext6(6), tcpSeg) });
+const ip6f = ipv6({ nextHeader: 44, payload: cat(frag6(17, 8, true, 3), udpDg) });
+const e4 = eth(0x0800, ip4t, [[0x88a8, 1], [0x8100, 2]]);
+const tunnels = [
+  eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x0800, key: 1, seq: 2, checksum: true }, ip4u) })),
+  eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x6558 }, e4) })),
+  eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x88be }, e4) })),
+  eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x88be, seq: 1 }, erspan2(e4)) })),
+  eth(0x86dd, ipv6({ nextHeader: 47, payload: gre({ proto: 0x22eb, seq: 1 }, erspan3(e4, { subheader: true })) })),
+  eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x22eb, seq: 1 }, erspan3(ip6t, { frameType: 2 })) })),
+  eth(0x0800, ipv4({ proto: 17, payload: udp(1, 4789, vxlan(9, eth(0x86dd, ip6t))) })),
+];
+
+/** Valid seed frames per link type. */
+const SEEDS: [number, Uint8Array[]][] = [
+  [LinkType.ETHERNET, [e4, eth(0x86dd, ip6t), eth(0x86dd, ip6f), ...tunnels]],
+  [LinkType.LINUX_SLL, [cat(Uint8Array.of(0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x81, 0x00, 0, 5, 0x08, 0), ip4t)]],
+  [LinkType.LINUX_SLL2, [cat(Uint8Array.of(0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0), ip6t)]],
+  [LinkType.NULL, [cat(Uint8Array.of(2, 0, 0, 0), ip4u), cat(Uint8Array.of(0, 0, 0, 28), ip6t)]],
+  [LinkType.LOOP, [cat(Uint8Array.of(0, 0, 0, 2), ip4t), cat(Uint8Array.of(0, 0, 0, 24), ip6f)]],
+  [LinkType.RAW, [ip4t, ip6t, ip6f]],
+  [LinkType.IPV4, [ip4t, ip4u, ipv4({ proto: 47, payload: gre({ proto: 0x0800 }, ip4t) })]],
+  [LinkType.IPV6, [ip6t, ip6f, ipv6({ nextHeader: 47, payload: gre({ proto: 0x86dd }, ip6t) })]],
+  [147, [ip4t]], // unsupported link type
+];
+
+function mutate(rnd: () => number, seed: Uint8Array): Uint8Array {
+  const b = Uint8Array.from(seed);
+  const edits = 1 + Math.floor(rnd() * 6);
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(rnd() * Math.max(1, b.length));
+    switch (Math.floor(rnd() * 5)) {
+      case 0: // bit flip
+        if (b.length > 0) b[at] = b[at]! ^ (1 << Math.floor(rnd() * 8));
+        break;
+      case 1: // random byte
+        if (b.length > 0) b[at] = Math.floor(rnd() * 256);
+        break;
+      case 2: // interesting values in length-ish places
+        if (b.length > 1) {
+          const v = [0, 1, 0xff, 0x7f, 0x80, 0x40, 0x45, 0x60][Math.floor(rnd() * 8)]!;
+          b[at] = v;
+        }
+        break;
+      case 3: // truncate
+        return b.subarray(0, at);
+      default: // append garbage
+        return cat(b, Uint8Array.from({ length: Math.floor(rnd() * 32) }, () => Math.floor(rnd() * 256)));
+    }
+  }
+  return b;
+}
+
+/** Counts reports so the per-frame bound can be checked. */
+class CountingSink implements AnomalySink {
+  n = 0;
+  readonly counter = new AnomalyCounter(0);
+  report(code: Parameters<AnomalySink['report']>[0], frame?: number, detail?: string): void {
+    this.n++;
+    this.counter.report(code, frame, detail);
+  }
+}
+
+function within(view: Uint8Array, buf: Uint8Array): boolean {
+  if (view.length === 0) return true;
+  return view.buffer === buf.buffer && view.byteOffset >= buf.byteOffset && view.byteOffset + view.length <= buf.byteOffset + buf.length;
+}
+
+function checkInvariants(out: DecodedPacket, data: Uint8Array): void {
+  expect([0, 4, 6]).toContain(out.ipVersion);
+  if (out.ipVersion === 4) expect([out.src.length, out.dst.length]).toEqual([4, 4]);
+  if (out.ipVersion === 6) expect([out.src.length, out.dst.length]).toEqual([16, 16]);
+  if (out.ipVersion === 4) expect(out.sawIpv4).toBe(true);
+  if (out.ipVersion === 6) expect(out.sawIpv6).toBe(true);
+  expect(out.tunnelDepth).toBeLessThanOrEqual(MAX_TUNNEL_DEPTH);
+  expect(out.tunnelDepth === 0).toBe(out.tunnel === 0);
+  for (const v of [out.ipPayload, out.payload]) expect(within(v, data)).toBe(true);
+  if (out.ipVersion !== 0) expect(out.src.buffer).toBe(out.addrSlots.src4.buffer);
+  if (out.l4 !== 0) {
+    expect(out.isFragment).toBe(false);
+    expect(out.ipVersion).not.toBe(0);
+    expect(out.srcPort).toBeLessThan(65536);
+  }
+  if (out.isFragment) expect(out.fragMore || out.fragOffset > 0).toBe(true);
+  expect(out.vlanId).toBeLessThan(4096);
+}
+
+const snapshot = (p: DecodedPacket): string =>
+  JSON.stringify(p, (_k, v: unknown) => (v instanceof Uint8Array ? `${v.byteOffset}:${v.length}` : v));
+
+/** Loose upper bound on reports per frame: a few per layer, layers bounded by the tunnel limit. */
+const MAX_REPORTS_PER_FRAME = 8 * (MAX_TUNNEL_DEPTH + 1);
+
+describe('decode fuzz', () => {
+  it.each(SEEDS.map(([lt, seeds]) => [lt, seeds] as const))('link type %i: mutated valid frames and random bytes', (lt, seeds) => {
+    const rnd = prng(0x5eed + lt);
+    const out = createDecodedPacket();
+    const again = createDecodedPacket();
+    const sink = new CountingSink();
+    const iterations = 3000;
+    for (let i = 0; i < iterations; i++) {
+      const data =
+        i % 4 === 0
+          ? Uint8Array.from({ length: Math.floor(rnd() * 160) }, () => Math.floor(rnd() * 256))
+          : mutate(rnd, seeds[i % seeds.length]!);
+      const frame = frameOf(lt, data, rnd() < 0.2 ? data.length + 100 : data.length, i + 1);
+      sink.n = 0;
+      decodeFrame(frame, out, sink);
+      expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
+      checkInvariants(out, data);
+      decodeFrame(frame, again, new AnomalyCounter(0));
+      expect(snapshot(again)).toBe(snapshot(out));
+      // The flow layer's second entry point on whatever IP payload this frame had.
+      if (out.ipVersion !== 0) {
+        out.isFragment = false;
+        sink.n = 0;
+        decodeTransport(out, i + 1, sink);
+        expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
+        checkInvariants(out, data);
+      }
+    }
+  });
+
+  it('decodeTransport on random payloads of every interesting protocol', () => {
+    const rnd = prng(42);
+    const out = createDecodedPacket();
+    const sink = new CountingSink();
+    for (let i = 0; i < 5000; i++) {
+      const payload = Uint8Array.from({ length: Math.floor(rnd() * 120) }, () => Math.floor(rnd() * 256));
+      out.ipVersion = rnd() < 0.5 ? 4 : 6;
+      out.ipProto = [6, 17, 47, 1, 50][Math.floor(rnd() * 5)]!;
+      out.ipPayload = payload;
+      out.isFragment = false;
+      out.ipTruncated = rnd() < 0.3;
+      out.tunnelDepth = Math.floor(rnd() * (MAX_TUNNEL_DEPTH + 1));
+      out.tunnel = out.tunnelDepth === 0 ? 0 : 1;
+      sink.n = 0;
+      decodeTransport(out, i, sink);
+      expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
+      expect(out.tunnelDepth).toBeLessThanOrEqual(MAX_TUNNEL_DEPTH);
+      expect(within(out.payload, payload)).toBe(true);
+    }
+  });
+
+  it('a frame of nested tunnels as deep as the frame allows terminates with tunnel_too_deep', () => {
+    let pkt = ip4t;
+    for (let i = 0; i < 200; i++) pkt = ipv4({ proto: 47, payload: gre({ proto: 0x0800 }, pkt) });
+    const sink = new CountingSink();
+    const out = createDecodedPacket();
+    decodeFrame(frameOf(LinkType.IPV4, pkt), out, sink);
+    expect(sink.counter.toJSON()).toEqual({ 'decode.tunnel_too_deep': 1 });
+    expect(out.tunnelDepth).toBe(MAX_TUNNEL_DEPTH);
+  });
+});
