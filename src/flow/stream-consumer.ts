@@ -52,6 +52,11 @@ export interface TcpConnectionInfo {
   readonly startFrame: number;
   readonly startSec: number;
   readonly startNsec: number;
+  /**
+   * Stops reassembly of one direction for good (the consumer classified it as uninteresting):
+   * no more data, gaps or end for it. Callable from inside a consumer callback.
+   */
+  ignore(dir: DirValue): void;
 }
 
 /** Creates consumers for new connections. */

@@ -101,6 +101,8 @@ export class TcpStreamReassembler {
   private accountedCost = 0;
   private readonly store = new SegmentStore();
   private readonly history: DeliveredHistory;
+  /** The consumer lost interest (see detach): nothing more is delivered or held. */
+  private detached = false;
 
   constructor(
     readonly dir: DirValue,
@@ -109,6 +111,16 @@ export class TcpStreamReassembler {
     private readonly ctx: ReassemblyContext,
   ) {
     this.history = new DeliveredHistory(ctx.limits.historyBytesPerDirection, ctx.memory);
+  }
+
+  /**
+   * The consumer is not interested in this direction any more (e.g. it is neither SIP nor MSRP):
+   * nothing more is delivered (no data, gaps or end) and held data is dropped at the next
+   * segment, so uninteresting streams cost only the table lookup. Safe to call from inside a
+   * consumer callback.
+   */
+  detach(): void {
+    this.detached = true;
   }
 
   /** True once `end` was delivered. */
@@ -152,6 +164,10 @@ export class TcpStreamReassembler {
    */
   segment(seq: number, payload: Uint8Array, flags: number, frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.ended) return;
+    if (this.detached) {
+      this.end('shutdown');
+      return;
+    }
     if (!this.started) this.start((flags & SYN) !== 0 ? seq : seqAdd(seq, -1));
     // RFC 9293 section 3.4: the SYN occupies the first sequence number; data follows it.
     const dataSeq = (flags & SYN) !== 0 ? seqAdd(seq, 1) : seq;
@@ -275,7 +291,7 @@ export class TcpStreamReassembler {
     this.progressed = true;
     this.nextOff += n;
     this.nextSeq = seqAdd(this.nextSeq, n);
-    this.consumer.data(this.dir, data, frameNo, tsSec, tsNsec);
+    if (!this.detached) this.consumer.data(this.dir, data, frameNo, tsSec, tsNsec);
   }
 
   /** Delivers held segments that have become contiguous with the delivered stream. */
@@ -323,7 +339,7 @@ export class TcpStreamReassembler {
       this.nextOff = target;
       this.nextSeq = seqAdd(this.nextSeq, len);
       this.progressed = true;
-      this.consumer.gap(this.dir, len, frameNo, tsSec, tsNsec);
+      if (!this.detached) this.consumer.gap(this.dir, len, frameNo, tsSec, tsNsec);
     }
     this.drain();
     this.afterProgress();
@@ -383,6 +399,6 @@ export class TcpStreamReassembler {
       this.isPending = false;
       this.ctx.pending.delete(this);
     }
-    this.consumer.end(this.dir, reason);
+    if (!this.detached) this.consumer.end(this.dir, reason);
   }
 }

@@ -132,6 +132,10 @@ class Connection implements TcpConnectionInfo {
   r0: TcpStreamReassembler | null = null;
   r1: TcpStreamReassembler | null = null;
 
+  ignore(dir: 0 | 1): void {
+    (dir === 0 ? this.r0 : this.r1)?.detach();
+  }
+
   constructor(
     readonly key: string,
     readonly id: number,

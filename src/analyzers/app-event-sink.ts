@@ -1,0 +1,58 @@
+/**
+ * What the analyzers hand on: whole SIP messages and MSRP frames, each with the network facts of
+ * the packet(s) that carried them. The correlator implements this interface (structurally: the
+ * pipeline wires the two, so neither module imports the other).
+ */
+import type { SipMessage } from '../protocols/sip/index.js';
+import type { MsrpFrameSink } from '../protocols/msrp/index.js';
+
+/**
+ * Where a SIP message or MSRP frame was seen.
+ * @remarks For UDP, `srcAddr`/`dstAddr` alias the decoder's reused address slots: valid during the
+ * call only; copy what you keep. For TCP streams they are owned copies.
+ */
+export interface PacketRef {
+  readonly frameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  readonly srcAddr: Uint8Array;
+  readonly dstAddr: Uint8Array;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** 6 = TCP, 17 = UDP. */
+  readonly ipProto: number;
+}
+
+/** One direction of a TCP connection that carries MSRP. Addresses are owned copies. */
+export interface MsrpStreamRef {
+  /** TCP connection id (0-based, tshark's tcp.stream numbering). */
+  readonly connId: number;
+  /** 0 = client → server, 1 = server → client. */
+  readonly dir: 0 | 1;
+  readonly srcAddr: Uint8Array;
+  readonly dstAddr: Uint8Array;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** The TCP handshake was seen (else the stream was joined mid-way). */
+  readonly sawSyn: boolean;
+}
+
+/** Receives the frames of one MSRP stream direction, and its end. */
+export interface MsrpStreamHandler extends MsrpFrameSink {
+  /** No more bytes in this direction (FIN, RST, timeout, eviction, end of input). */
+  onStreamEnd?(reason: 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown'): void;
+}
+
+export interface AppEventSink {
+  /**
+   * A whole SIP message (a UDP datagram, or one framed from a TCP stream).
+   * @remarks `msg.raw`/`msg.body` alias the datagram for UDP: copy what you keep.
+   */
+  sip(msg: SipMessage, where: PacketRef): void;
+  /** A TCP stream direction was recognised as MSRP (RFC 4975): returns who gets its frames. */
+  msrpStream(stream: MsrpStreamRef): MsrpStreamHandler;
+  /** Capture time advanced (called about once per captured second): run timeouts. */
+  tick(tsSec: number, tsNsec: number): void;
+  /** End of input: flush everything still open. */
+  finish(): void;
+}
