@@ -22,6 +22,8 @@ export interface PacketPipelineOptions {
   tcpConsumers?: StreamConsumerFactory;
   udp?: UdpHandler;
   anomalies?: AnomalyCounter;
+  /** Called when capture time passes a whole second (application timeouts). */
+  onTick?: (tsSec: number, tsNsec: number) => void;
 }
 
 const TUNNEL_NAMES: Record<number, string> = {
@@ -34,6 +36,8 @@ const TUNNEL_NAMES: Record<number, string> = {
 
 /** How often (in capture seconds) idle flows and stale fragments are expired. */
 const EXPIRE_EVERY_SEC = 5;
+/** How often (in capture seconds) the application stage is ticked. */
+const TICK_EVERY_SEC = 1;
 
 export class PacketPipeline {
   readonly anomalies: AnomalyCounter;
@@ -43,6 +47,8 @@ export class PacketPipeline {
   private readonly tcp: TcpTracker;
   private readonly udp: UdpHandler | undefined;
   private nextExpireSec = -1;
+  private nextTickSec = -1;
+  private readonly onTick: ((tsSec: number, tsNsec: number) => void) | undefined;
   private lastLinkType = -1;
   private lastLinkName = '';
 
@@ -51,6 +57,7 @@ export class PacketPipeline {
     this.defrag = new IpDefragmenter(this.anomalies);
     this.tcp = new TcpTracker(opts.tcpConsumers ?? { create: () => null }, this.anomalies);
     this.udp = opts.udp;
+    this.onTick = opts.onTick;
   }
 
   /** Processes one captured frame. The frame's bytes are not kept after this returns. */
@@ -77,7 +84,7 @@ export class PacketPipeline {
     // A reassembled datagram can carry a tunnel whose inner packet is itself a fragment, hence
     // the loop; the decoder's tunnel depth limit bounds it.
     while (pkt.isFragment) {
-      if (!this.defrag.push(pkt, f.frameNo, f.tsSec, f.tsNsec)) return this.maybeExpire(f.tsSec);
+      if (!this.defrag.push(pkt, f.frameNo, f.tsSec, f.tsNsec)) return this.maybeExpire(f.tsSec, f.tsNsec);
       decodeTransport(pkt, f.frameNo, this.anomalies);
     }
     if (pkt.l4 === 6) {
@@ -88,10 +95,13 @@ export class PacketPipeline {
     }
     // Counted like tshark -Y udp: a frame with a UDP header at any depth (VXLAN carriers too).
     if (pkt.sawUdp) s.udpDatagrams++;
-    this.maybeExpire(f.tsSec);
+    this.maybeExpire(f.tsSec, f.tsNsec);
   }
 
-  private maybeExpire(nowSec: number): void {
+  private maybeExpire(nowSec: number, nowNsec: number): void {
+    if (nowSec < this.nextTickSec) return;
+    this.nextTickSec = nowSec + TICK_EVERY_SEC;
+    if (this.onTick !== undefined) this.onTick(nowSec, nowNsec);
     if (nowSec < this.nextExpireSec) return;
     if (this.nextExpireSec >= 0) {
       this.tcp.expire(nowSec);

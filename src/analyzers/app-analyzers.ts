@@ -1,0 +1,88 @@
+/**
+ * The analyzer stage: turns TCP streams and UDP datagrams into SIP messages and MSRP frames for
+ * the AppEventSink. SIP over UDP (RFC 3261 section 18) is recognised by content on any port,
+ * after reassembly of IP fragments (large INVITEs are often fragmented).
+ */
+import type { AnomalySink } from '../core/anomaly.js';
+import type { DecodedPacket } from '../decode/decoded-packet.js';
+import type { StreamConsumer, StreamConsumerFactory, TcpConnectionInfo } from '../flow/stream-consumer.js';
+import { parseSipMessage } from '../protocols/sip/index.js';
+import type { AppEventSink, PacketRef } from './app-event-sink.js';
+import { AppStreamConsumer } from './app-stream-consumer.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Reused per datagram; the AppEventSink contract says these views are valid during the call. */
+class MutablePacketRef implements PacketRef {
+  frameNo = 0;
+  tsSec = 0;
+  tsNsec = 0;
+  srcAddr: Uint8Array = new Uint8Array(0);
+  dstAddr: Uint8Array = new Uint8Array(0);
+  srcPort = 0;
+  dstPort = 0;
+  ipProto = 17;
+}
+
+export class AppAnalyzers implements StreamConsumerFactory {
+  private readonly where = new MutablePacketRef();
+  /** UDP datagrams handed to the SIP parser. */
+  sipDatagrams = 0;
+
+  constructor(
+    private readonly app: AppEventSink,
+    private readonly anomalies: AnomalySink,
+  ) {}
+
+  /** StreamConsumerFactory: every TCP connection gets a classifying consumer. */
+  create(conn: TcpConnectionInfo): StreamConsumer {
+    return new AppStreamConsumer(conn, this.app, this.anomalies);
+  }
+
+  /** One UDP datagram (after IP reassembly). */
+  udp(pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): void {
+    const b = pkt.payload;
+    if (b.length < 12) return;
+    const c0 = b[0]! | 0x20;
+    // Cheap pre-check before parsing: a SIP message starts with a letter (method or "SIP/2.0");
+    // CRLF keep-alives (RFC 5626) carry nothing to intercept.
+    if (c0 < 0x61 || c0 > 0x7a) return;
+    if (!looksLikeSipDatagram(b)) return;
+    this.sipDatagrams++;
+    const msg = parseSipMessage(b, this.anomalies, frameNo);
+    if (msg === null) return;
+    const w = this.where;
+    w.frameNo = frameNo;
+    w.tsSec = tsSec;
+    w.tsNsec = tsNsec;
+    w.srcAddr = pkt.src;
+    w.dstAddr = pkt.dst;
+    w.srcPort = pkt.srcPort;
+    w.dstPort = pkt.dstPort;
+    this.app.sip(msg, w);
+  }
+
+  tick(tsSec: number, tsNsec: number): void {
+    this.app.tick(tsSec, tsNsec);
+  }
+
+  finish(): void {
+    this.app.finish();
+  }
+}
+
+/** The first line ends with " SIP/2.0" (request) or starts with "SIP/2.0 " (response). */
+function looksLikeSipDatagram(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 8192);
+  let e = 0;
+  while (e < n && b[e] !== LF) e++;
+  if (e >= n) return false;
+  let end = e;
+  if (end > 0 && b[end - 1] === CR) end--;
+  // "SIP/2.0 " at the start …
+  if (b[0] === 0x53 && b[1] === 0x49 && b[2] === 0x50 && b[3] === 0x2f) return true;
+  // … or " SIP/2.0" ending a request line (letters compared case-insensitively, as the parser
+  // does); the parser decides the rest.
+  return end >= 8 && b[end - 8] === 0x20 && (b[end - 7]! | 0x20) === 0x73 && (b[end - 6]! | 0x20) === 0x69 && (b[end - 5]! | 0x20) === 0x70 && b[end - 4] === 0x2f;
+}

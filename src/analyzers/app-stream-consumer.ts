@@ -1,0 +1,158 @@
+/**
+ * Per-TCP-connection glue: classifies each direction (./stream-classifier.ts), then feeds its
+ * ordered bytes, gaps and end to an MSRP framer (RFC 4975) or a SIP stream framer (RFC 3261
+ * section 18.3) whose output goes to the AppEventSink. Directions that are neither are
+ * released from reassembly at once (TcpConnectionInfo.ignore), so bulk traffic costs almost
+ * nothing past its first bytes.
+ */
+import type { AnomalySink } from '../core/anomaly.js';
+import type { DirValue, StreamConsumer, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
+import { MsrpFramer } from '../protocols/msrp/index.js';
+import { SipStreamFramer } from '../protocols/sip/index.js';
+import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sink.js';
+import { classifyStream, StreamKind, type StreamKindValue } from './stream-classifier.js';
+
+/** State of one direction. */
+class Direction {
+  kind: StreamKindValue = StreamKind.UNDECIDED;
+  /** Bytes seen before the decision (copied: stream data views are transient). */
+  head: Uint8Array | null = null;
+  headLen = 0;
+  /** True until a gap: the head bytes are the true start of the stream. */
+  atStart: boolean;
+  headFrame = 0;
+  headSec = 0;
+  headNsec = 0;
+  msrp: MsrpFramer | null = null;
+  msrpHandler: MsrpStreamHandler | null = null;
+  sip: SipStreamFramer | null = null;
+
+  constructor(atStart: boolean) {
+    this.atStart = atStart;
+  }
+}
+
+export class AppStreamConsumer implements StreamConsumer {
+  private readonly dirs: [Direction, Direction];
+
+  constructor(
+    private readonly conn: TcpConnectionInfo,
+    private readonly app: AppEventSink,
+    private readonly anomalies: AnomalySink,
+  ) {
+    this.dirs = [new Direction(conn.sawSyn), new Direction(conn.sawSyn)];
+  }
+
+  data(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    const d = this.dirs[dir];
+    if (d.kind === StreamKind.UNDECIDED) {
+      this.collect(d, data, frameNo, tsSec, tsNsec);
+      this.decide(dir, d);
+      return;
+    }
+    this.feed(d, data, frameNo, tsSec, tsNsec);
+  }
+
+  gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number): void {
+    const d = this.dirs[dir];
+    if (d.kind === StreamKind.UNDECIDED) {
+      // What was collected is no longer followed by the next bytes: start again, mid-stream.
+      d.head = null;
+      d.headLen = 0;
+      d.atStart = false;
+      return;
+    }
+    if (d.msrp !== null) d.msrp.gap(length, frameNo, tsSec, tsNsec);
+    else if (d.sip !== null) d.sip.gap(length, frameNo);
+  }
+
+  end(dir: DirValue, reason: StreamEndReason): void {
+    const d = this.dirs[dir];
+    if (d.kind === StreamKind.UNDECIDED && d.headLen > 0) {
+      // A short stream that ended before the window filled: decide on what there is.
+      d.kind = classifyStream(d.head!, d.headLen, d.atStart);
+      if (d.kind === StreamKind.MSRP || d.kind === StreamKind.SIP) this.start(dir, d);
+    }
+    if (d.msrp !== null) {
+      d.msrp.end();
+      d.msrpHandler?.onStreamEnd?.(reason);
+    } else if (d.sip !== null) {
+      d.sip.end();
+    }
+    d.head = null;
+  }
+
+  private collect(d: Direction, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    if (d.headLen === 0) {
+      d.headFrame = frameNo;
+      d.headSec = tsSec;
+      d.headNsec = tsNsec;
+    }
+    const need = d.headLen + data.length;
+    if (d.head === null || d.head.length < need) {
+      const grown = new Uint8Array(Math.max(need, 512));
+      if (d.head !== null) grown.set(d.head.subarray(0, d.headLen));
+      d.head = grown;
+    }
+    d.head.set(data, d.headLen);
+    d.headLen = need;
+  }
+
+  private decide(dir: DirValue, d: Direction): void {
+    d.kind = classifyStream(d.head!, d.headLen, d.atStart);
+    if (d.kind === StreamKind.UNDECIDED) return;
+    if (d.kind === StreamKind.OTHER) {
+      d.head = null;
+      this.conn.ignore(dir);
+      return;
+    }
+    this.start(dir, d);
+  }
+
+  /** Creates the framer and replays the collected head into it. */
+  private start(dir: DirValue, d: Direction): void {
+    const c = this.conn;
+    const fromClient = dir === 0;
+    if (d.kind === StreamKind.MSRP) {
+      d.msrpHandler = this.app.msrpStream({
+        connId: c.id,
+        dir,
+        srcAddr: fromClient ? c.clientAddr : c.serverAddr,
+        dstAddr: fromClient ? c.serverAddr : c.clientAddr,
+        srcPort: fromClient ? c.clientPort : c.serverPort,
+        dstPort: fromClient ? c.serverPort : c.clientPort,
+        sawSyn: c.sawSyn,
+      });
+      d.msrp = new MsrpFramer(d.msrpHandler, this.anomalies, { midStream: !d.atStart });
+    } else {
+      const where: PacketRef & { frameNo: number; tsSec: number; tsNsec: number } = {
+        frameNo: 0,
+        tsSec: 0,
+        tsNsec: 0,
+        srcAddr: fromClient ? c.clientAddr : c.serverAddr,
+        dstAddr: fromClient ? c.serverAddr : c.clientAddr,
+        srcPort: fromClient ? c.clientPort : c.serverPort,
+        dstPort: fromClient ? c.serverPort : c.clientPort,
+        ipProto: 6,
+      };
+      d.sip = new SipStreamFramer({
+        sink: this.anomalies,
+        onMessage: (m) => {
+          where.frameNo = m.frameNo;
+          where.tsSec = m.tsSec;
+          where.tsNsec = m.tsNsec;
+          this.app.sip(m.message, where);
+        },
+      });
+    }
+    const head = d.head!.subarray(0, d.headLen);
+    d.head = null;
+    d.headLen = 0;
+    if (head.length > 0) this.feed(d, head, d.headFrame, d.headSec, d.headNsec);
+  }
+
+  private feed(d: Direction, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    if (d.msrp !== null) d.msrp.push(data, frameNo, tsSec, tsNsec);
+    else if (d.sip !== null) d.sip.push(data, frameNo, tsSec, tsNsec);
+  }
+}
