@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { CLASSIFY_WINDOW, classifyStream, StreamKind } from '../../../src/analyzers/stream-classifier.js';
+
+const b = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
+const cls = (s: string, atStart = true): number => {
+  const x = b(s);
+  return classifyStream(x, x.length, atStart);
+};
+
+describe('classifyStream', () => {
+  it.each([
+    ['MSRP a786hjs2 SEND\r\nTo-Path: msrp://b/x;tcp\r\n', StreamKind.MSRP],
+    ['MSRP 1 200 OK\r\n', StreamKind.MSRP],
+    ['INVITE sip:bob@example.com SIP/2.0\r\nVia: x\r\n', StreamKind.SIP],
+    ['SIP/2.0 200 OK\r\n', StreamKind.SIP],
+    ['\r\n\r\nOPTIONS sip:x@y SIP/2.0\r\n', StreamKind.SIP], // RFC 5626 keep-alive first
+    ['GET / HTTP/1.1\r\nHost: x\r\n', StreamKind.OTHER],
+    ['\x16\x03\x01\x02\x00\x01\x00', StreamKind.OTHER], // TLS ClientHello: rejected at once
+    ['MSRP -bad SEND\r\n', StreamKind.OTHER], // transaction id must start alphanumeric
+    ['MSR', StreamKind.UNDECIDED],
+    ['INVITE sip:bob@exa', StreamKind.UNDECIDED],
+  ])('at stream start: %j', (text, kind) => {
+    expect(cls(text)).toBe(kind);
+  });
+
+  it('mid-stream: finds a frame start after body bytes', () => {
+    expect(cls('xx body bytes\r\n-------abc$\r\nMSRP t2 SEND\r\nTo-Path: x\r\n', false)).toBe(StreamKind.MSRP);
+    expect(cls('tail of a body\r\nSIP/2.0 180 Ringing\r\n', false)).toBe(StreamKind.SIP);
+    expect(cls('no protocol line here', false)).toBe(StreamKind.UNDECIDED);
+  });
+
+  it('gives up after the window', () => {
+    const junk = 'x'.repeat(CLASSIFY_WINDOW + 10);
+    expect(cls(junk, false)).toBe(StreamKind.OTHER);
+    expect(cls(`GARBAGE${junk}`, true)).toBe(StreamKind.OTHER);
+  });
+});
