@@ -5,6 +5,7 @@
  * before the damage was still processed and reported); 2 bad usage or configuration.
  */
 import { Command } from 'commander';
+import { registerDecodeCommand } from './decode-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { reportFatal } from './fatal.js';
 import { VERSION } from './version.js';
@@ -21,6 +22,7 @@ program
   });
 
 registerStatsCommand(program);
+registerDecodeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

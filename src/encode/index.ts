@@ -6,6 +6,7 @@ export { createRecordEncoder, type EncodedRecord, type RecordEncoder, type Recor
 export { decodeFail, formatDecodeError, type DecodeResult, type RecordDecodeError, type RecordDecodeErrorCode } from './common/decode-error.js';
 export { decodeRecordFile, detectRecordFileKind, type DecodedPsPduItem, type DecodedRecordFile, type DecodedX2X3Item, type RecordFileKind } from './common/decode-record-file.js';
 export { formatDecodedRecordFile } from './common/format-decoded-record-file.js';
+export { decodedRecordsJson, asnNodeJson, bytesJson } from './common/decoded-record-json.js';
 export { SequenceAllocator } from './common/sequence-allocator.js';
 
 export { decodeX2X3Pdu, peekX2X3Lengths, type X2X3DecodeOptions } from './x2x3/decode-x2x3-pdu.js';

@@ -46,7 +46,9 @@ export function createRecordEncoder(format: RecordFormat, opts: RecordEncoderOpt
       return seq.evictions;
     },
     encode(r) {
-      if (format === 'protobuf') return { bytes: encodeProtobufRecord(r) };
+      // The delivery type binds every format (an X2Only task gets no CC anywhere, X3Only no IRI);
+      // anomalies exist only on the protobuf analytics stream.
+      if (format === 'protobuf') return r.kind === 'anomaly' || wanted(r) ? { bytes: encodeProtobufRecord(r) } : undefined;
       if (r.kind === 'anomaly' || !wanted(r)) return undefined;
       if (format === 'x2x3') {
         // TS 103 221-2 sequence numbers count PDUs per XID (li-standards decision 7).
