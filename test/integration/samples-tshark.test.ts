@@ -47,6 +47,11 @@ const INTENDED_EXPERTS: Record<string, ExpertRule[]> = {
     // The receiver ACKs past the uncaptured segment.
     { severity: 'warning', message: /^ACKed segment that wasn't captured/, count: 1 },
   ],
+  // The MSRP chunk the scenario drops on purpose (never retransmitted).
+  'chunked.pcap': [
+    { severity: 'warning', message: /^Previous segment\(s\) not captured/, count: 1 },
+    { severity: 'warning', message: /^ACKed segment that wasn't captured/, count: 1 },
+  ],
 };
 
 /** Notes a sample must show (its faults are only notes in tshark): message → exact count. */

@@ -45,6 +45,17 @@ export { msrpFrame, type MsrpFrameOptions } from './msrp-frame.js';
 export { mulberry32, Prng } from './prng.js';
 export { SampleCapture, type ExpectedSample, type FrameOptions, type SampleFormat } from './sample-capture.js';
 export { sdpBody, sipMessage, type SipHeaders } from './sip-message.js';
+export {
+  cpimMessage,
+  imdnXml,
+  isComposingXml,
+  multipartBody,
+  type CpimMessage,
+  type CpimOptions,
+  type ImdnOptions,
+  type MimeHeaders,
+  type MimePart,
+} from './rcs-content.js';
 export { tcp, TcpFlags, tcpMssOption, tcpSynOptions, type TcpOptions } from './tcp.js';
 export {
   TcpConversation,

@@ -161,6 +161,26 @@ export class TcpConversation {
     return out;
   }
 
+  /**
+   * Data from `dir` cut at the given byte offsets (each in 1..length-1, increasing): one segment
+   * per piece, PSH on the last. For scenarios that need a message split at a chosen place, or
+   * several messages in one segment. Pieces longer than the receiver's MSS are not split further.
+   * Advances the state.
+   */
+  sendCut(dir: TcpDirection, data: Uint8Array | string, cuts: readonly number[]): TcpSegment[] {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const bounds = [0, ...cuts, bytes.length];
+    for (let i = 1; i < bounds.length; i++) {
+      if (bounds[i]! <= bounds[i - 1]!) throw new RangeError(`sendCut: cut offsets must increase within 1..${bytes.length - 1}`);
+    }
+    const out: TcpSegment[] = [];
+    for (let i = 1; i < bounds.length; i++) {
+      const last = i === bounds.length - 1;
+      out.push(this.segment(dir, { flags: TcpFlags.ACK | (last ? TcpFlags.PSH : 0), payload: bytes.subarray(bounds[i - 1], bounds[i]), advance: true }));
+    }
+    return out;
+  }
+
   /** A pure ACK from `dir` acknowledging everything the other side sent. */
   ack(dir: TcpDirection): TcpSegment {
     return this.segment(dir, { flags: TcpFlags.ACK });
