@@ -47,10 +47,12 @@ describe('createRecordEncoder', () => {
     expect(findNode(d.value.node, 'sequenceNumber')?.value).toBe(1);
   });
 
-  it('protobuf carries everything, anomalies included', () => {
+  it('protobuf carries anomalies, and honours the delivery type like the LI formats', () => {
     const e = createRecordEncoder('protobuf');
     const r = readProtobufRecords(e.encode(ANOMALY)!.bytes);
     expect(r.ok && r.value[0]!.record.body).toBe('anomaly');
-    expect(e.encode({ ...CC_TEXT, task: { ...TASK, deliveryType: 'X2Only' } })).toBeDefined();
+    // An X2Only task gets no CC anywhere (issue 4), the analytics stream included.
+    expect(e.encode({ ...CC_TEXT, task: { ...TASK, deliveryType: 'X2Only' } })).toBeUndefined();
+    expect(e.encode({ ...CC_TEXT, task: { ...TASK, deliveryType: 'X3Only' } })).toBeDefined();
   });
 });
