@@ -1,5 +1,22 @@
-/** Anomalies of the correlate layer. See ../anomaly.ts for the rules. */
+/** Anomalies of the correlate layer (SIP dialogs, MSRP session binding, interception). See ../anomaly.ts for the rules. */
 import type { AnomalyDef } from '../anomaly.js';
 
 export const CORRELATE_ANOMALIES = {
+  'correlate.sip_no_call_id': { severity: 'warning', description: 'a SIP message without Call-ID or CSeq cannot be put in a dialog; ignored' },
+  'correlate.sip_retransmission': { severity: 'info', description: 'a SIP message seen again on the same hop (RFC 3261 17: same Via branch, CSeq and status); not re-emitted' },
+  'correlate.sip_multiple_2xx': { severity: 'info', description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
+  'correlate.dialog_timeout': { severity: 'info', description: 'a SIP dialog was idle longer than its timeout and was closed' },
+  'correlate.dialog_evicted': { severity: 'warning', description: 'the dialog table was full; the least recently active dialog was closed' },
+  'correlate.msrp_session_id_conflict': { severity: 'warning', description: 'an MSRP session-id of an SDP a=path is already bound to another dialog; the newer dialog takes it' },
+  'correlate.msrp_unbound_response': { severity: 'info', description: 'an MSRP response matched no session by path or transaction; ignored' },
+  'correlate.msrp_unbound_request': { severity: 'info', description: 'an MSRP request without usable To-Path/From-Path session-ids; ignored' },
+  'correlate.transaction_map_full': { severity: 'info', description: 'the MSRP transaction map was full; the oldest entry was dropped (its response cannot be routed)' },
+  'correlate.report_unknown_message': { severity: 'info', description: 'an MSRP REPORT names a Message-ID no SEND of the session carried' },
+  'correlate.uncorrelated_evicted': { severity: 'warning', description: 'the table of MSRP sessions without SIP was full; the least recently active one was closed' },
+  'correlate.uncorrelated_held_dropped': { severity: 'warning', description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
+  'correlate.cc_unavailable_tls': { severity: 'info', description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
+  'correlate.cc_not_observed': { severity: 'warning', description: 'a target session ended without any of its MSRP traffic being observed' },
+  'correlate.cc_frame_too_large': { severity: 'warning', description: 'an MSRP request of a target session exceeded the CC frame cap; its CC record was not emitted' },
+  'correlate.content_truncated': { severity: 'warning', description: 'a target message was larger than the record content cap; the rCSMessage carries its first bytes only' },
+  'correlate.audit_capped': { severity: 'warning', description: 'the audit reached its cap of sessions or messages per session; further entries were counted, not listed' },
 } as const satisfies Record<string, AnomalyDef>;

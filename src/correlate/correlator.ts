@@ -1,0 +1,1322 @@
+/**
+ * The correlation engine: from SIP messages and MSRP frames (the analyzers' {@link AppEventSink}
+ * events) to "target X exchanged these MSRP messages in this SIP session", as LI records
+ * (src/records) and as the audit reconstruction (./audit-report.ts).
+ *
+ * ```
+ *  sip() ──► DialogTracker (Call-ID, tags, CSeq, repeats) ──► target match at the creating request
+ *               │ SDP a=path / c= / file-selector                 │ tasks (one Intercept each)
+ *               ▼                                                 ▼
+ *  frame ──► MsrpSessionIndex (session-id, CEMA address, txn) ──► Session ──► IRI / CC records
+ *               │ no SIP: uncorrelated session by endpoint session-ids; target from CPIM From/To
+ *               ▼
+ *            MsrpMessageAssembler (key = session, so relay legs merge) ──onData──► MessageTracker
+ *                                                                        (hashes, CPIM, content)
+ * ```
+ *
+ * Rules chosen (see also the file comments of the helpers):
+ * - Interception is decided when a session starts: at the creating SIP request (INVITE or
+ *   MESSAGE without To tag; or the first in-dialog request when the capture missed the start),
+ *   against From, P-Asserted-Identity, P-Preferred-Identity, Authorization username, To and
+ *   Request-URI (./target-matcher.ts), and the task's time window at that capture time. Later
+ *   messages of the dialog follow the decision. Several tasks may match: each gets its own
+ *   records (own correlation id, own direction), never shared.
+ * - Non-target sessions: their dialog is tracked only to bind and DROP its MSRP frames (no
+ *   bytes kept, no reassembly, no record). A non-target INVITE without MSRP media is not
+ *   tracked at all. With `includeNonTargets` (lab use) they are reassembled for the audit
+ *   (metadata only, still no record).
+ * - IRI: iMSMessage for every SIP message of a target dialog (each observation on a distinct
+ *   hop; retransmissions on the same hop are not re-emitted); rCSSessionEstablishment when the
+ *   session is confirmed with MSRP media on both sides; iMSCCUnavailable when the media is TLS
+ *   (at establishment) or when no MSRP frame was seen by the release; rCSSessionRelease when
+ *   the 2xx to BYE is seen (held up to `releaseHoldSec` while messages of the session are still
+ *   being reassembled), or when the dialog times out, is evicted or the input ends; rCSMessage
+ *   for every reassembled message (complete, aborted or incomplete, the latter two flagged in
+ *   `messageStatus`; empty bodies are skipped), and for the body of a pager-mode MESSAGE.
+ *   IRI type: the first record of a (session, task) is `begin`, then `continue`; the release
+ *   (or, for a session that never got established, the final non-2xx response) is `end`; any
+ *   record after the end, and every record of a pager-mode exchange, is `report`.
+ * - CC: one record per MSRP request frame (SEND chunk, REPORT, ...), the exact wire bytes from
+ *   the start line to the end-line CRLF, network context of the TCP direction and the frame's
+ *   last packet. Responses are not CC. Frames cut by a capture gap are emitted with `truncated`.
+ * - MSRP without SIP: frames matching no dialog form an uncorrelated session keyed by their
+ *   endpoint session-ids. It is reassembled; when a CPIM From/To of one of its messages names a
+ *   target, it becomes intercepted. Until then its request frames' raw bytes are HELD, up to
+ *   `maxHeldBytesPerSession` per session and `maxHeldBytesTotal` overall (the excess is dropped
+ *   and reported), and emitted as CC once the target is known (together with the rCSMessage of
+ *   messages that finished before); a session that never names a target drops them when it
+ *   closes. Nothing is emitted before identification.
+ * - Binding (./msrp-session-index.ts): by session-id of any To-Path/From-Path URI; the RFC 6714
+ *   address fallback only for sessions that negotiated a=msrp-cema and only once per session
+ *   (a stranger sharing the connection must never be taken for the target); responses by
+ *   transaction. AUTH (RFC 4976) and its responses are hop-by-hop and ignored.
+ * - Audit times (samples/README.md truth rules): SIP sessions run from the creating request to
+ *   the 2xx to BYE (else the last SIP message of the Call-ID); MSRP frames do not move them.
+ *   Sessions without SIP run from the first to the last packet of their connections when the
+ *   analyzers pass those times (./sink-types.ts), else from their first to their last frame.
+ * - Direction: a frame's sender is the last URI of its From-Path; its session-id is looked up
+ *   in the session's side map (SDP a=path session-ids of each party; for CEMA-bound frames
+ *   learnt from the TCP direction; for sessions without SIP, the first request's sender is side
+ *   0). The target side comes from the match (From/PAI/PPI → side 0; To/R-URI → side 1; CPIM
+ *   From → the message's sender; CPIM To → its receiver).
+ */
+import { createHash } from 'node:crypto';
+import { AnomalyCounter, type AnomalySink } from '../core/anomaly.js';
+import { formatTimestamp } from '../core/timestamp.js';
+import { formatEndpoint, formatIp } from '../decode/format-ip.js';
+import {
+  MsrpMessageAssembler,
+  parseCpim,
+  parseImdn,
+  type MsrpChunkWriter,
+  type MsrpFrameEnd,
+  type MsrpFrameHead,
+  type MsrpMessage,
+  type MsrpMessageAssemblerOptions,
+  type MsrpMessageRef,
+} from '../protocols/msrp/index.js';
+import type { FileSelector } from '../protocols/sdp/index.js';
+import { normalizeIdentity, type SipMessage } from '../protocols/sip/index.js';
+import type { Direction } from '../records/direction.js';
+import { imsIdentityFromText, type ImsIdentity } from '../records/ims-identity.js';
+import type { IriEvent, IriType, RcsMessageType, SipMessageRef } from '../records/iri-event.js';
+import type { LiRecord } from '../records/li-record.js';
+import type { NetworkContext } from '../records/network-context.js';
+import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
+import { ReportTally, type AuditFile, type AuditMessage, type AuditReport, type AuditSession } from './audit-report.js';
+import { correlationIdOf } from './correlation-id.js';
+import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
+import { MessageTracker, mediaTypeOf } from './message-tracker.js';
+import { frameSessionIds, lastSessionId, MsrpSessionIndex } from './msrp-session-index.js';
+import { endpointKey, partySdpOf, type PartySdp } from './party-sdp.js';
+import { TargetMatcher, type TaskMatch } from './target-matcher.js';
+import type { Task, TaskSet } from './tasks-file.js';
+import type { MsrpStreamInfo as MsrpStreamRef, MsrpStreamSink as MsrpStreamHandler, SipPacketRef as PacketRef } from './sink-types.js';
+
+/** Options of {@link Correlator}. */
+export interface CorrelatorOptions {
+  /** The tasks (from {@link parseTasksFile}); an empty list intercepts nothing. */
+  readonly tasks: TaskSet | readonly Task[];
+  /** Receives every LI record, synchronously, in emission order. */
+  readonly onRecord: (rec: LiRecord) => void;
+  /** Receives `correlate.*` (and parser) anomalies. */
+  readonly anomalies: AnomalySink;
+  /** Anomaly counts for the audit; default: `anomalies.toJSON()` when it is an {@link AnomalyCounter}. */
+  readonly anomalyCounts?: () => Record<string, number>;
+  /** List non-target sessions in the audit (xid/liid null; metadata only, never records). */
+  readonly includeNonTargets?: boolean;
+  readonly dialogs?: DialogTrackerOptions;
+  /** Assembler limits (`onData` and `retainBytes` are the correlator's). */
+  readonly assembler?: Omit<MsrpMessageAssemblerOptions, 'onData' | 'retainBytes'>;
+  /** MSRP sessions without SIP tracked at once (default 10 000). */
+  readonly maxUncorrelatedSessions?: number;
+  /** An MSRP session without SIP idle this long is closed (default 300 s). */
+  readonly uncorrelatedIdleSec?: number;
+  /** Raw bytes held per not-yet-identified session (default 64 KiB) and overall (default 8 MiB). */
+  readonly maxHeldBytesPerSession?: number;
+  readonly maxHeldBytesTotal?: number;
+  /** Body bytes an rCSMessage carries at most (default 16 MiB; the rest is flagged `contentTruncated`). */
+  readonly maxContentBytes?: number;
+  /** One MSRP request larger than this gets no CC record (default 64 MiB, the framer's body cap). */
+  readonly maxCcFrameBytes?: number;
+  /** After the 2xx to BYE, how long the release waits for messages still in reassembly (default 5 s). */
+  readonly releaseHoldSec?: number;
+  /** Audit caps: sessions listed (default 100 000), messages per session (default 10 000). */
+  readonly maxAuditSessions?: number;
+  readonly maxAuditMessagesPerSession?: number;
+}
+
+type Mode = 'intercept' | 'pending' | 'meta' | 'ignore';
+
+/** One task's view of one session. */
+interface Intercept {
+  readonly match: TaskMatch;
+  readonly task: TaskRef;
+  readonly correlationId: Uint8Array;
+  readonly targetSide: Side;
+  iriCount: number;
+  ended: boolean;
+}
+
+/** Audit metadata of one message, kept for the whole run (never the body). */
+interface MsgMeta {
+  readonly messageId: string | null;
+  senderSide: Side | null;
+  readonly contentType: string | null;
+  innerContentType: string | null;
+  size: number;
+  sha256: string | null;
+  innerSha256: string | null;
+  chunks: number;
+  status: 'complete' | 'aborted' | 'incomplete';
+  readonly reports: ReportTally;
+  firstFrame: number;
+  lastFrame: number;
+  missing: { start: number; end: number | '*' }[];
+  imdn: { messageId: string; notification: string; status: string | null } | null;
+  isComposing: boolean;
+  readonly carriedBy: 'msrp' | 'sip';
+}
+
+interface FileMeta {
+  name: string | null;
+  size: number;
+  sha256: string | null;
+  sha1: string | null;
+  advertisedSha1: string | null;
+  messageId: string | null;
+}
+
+interface AuditData {
+  readonly callId: string | null;
+  startSec: number;
+  startNsec: number;
+  endSec: number;
+  endNsec: number;
+  endFixed: boolean;
+  readonly sids: string[];
+  readonly conns: string[];
+  readonly messages: MsgMeta[];
+  readonly byMid: Map<string, MsgMeta>;
+  readonly files: FileMeta[];
+  omitted: number;
+  ccUnavailable: string | null;
+}
+
+/** A raw request frame held for a not-yet-identified session. */
+interface HeldFrame {
+  readonly bytes: Uint8Array;
+  readonly method: string;
+  readonly senderSid: string | null;
+  readonly network: NetworkContext;
+  readonly truncated: boolean;
+}
+
+/** A message that finished before its session was identified. */
+interface HeldMessage {
+  readonly meta: MsgMeta;
+  readonly info: FinishedInfo;
+}
+
+/** What an rCSMessage needs of a finished message. */
+interface FinishedInfo {
+  readonly msrpMessageId: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
+  readonly contentTruncated: boolean;
+  readonly status: 'complete' | 'aborted' | 'incomplete';
+  readonly cpimFrom: string | null;
+  readonly cpimTo: readonly string[];
+  readonly imdnMessageId: string | null;
+  readonly effectiveType: string | null;
+  readonly isFile: boolean;
+  readonly network: NetworkContext;
+}
+
+/** Per-message state beyond the tracker. */
+interface OpenMessage {
+  readonly tracker: MessageTracker;
+  readonly meta: MsgMeta;
+  readonly senderSid: string | null;
+  readonly receiverSid: string | null;
+  cpimChecked: boolean;
+  stream: MsrpStreamRef;
+}
+
+/** One SIP session (dialog) or MSRP session without SIP. */
+class Session {
+  mode: Mode = 'ignore';
+  intercepts: Intercept[] = [];
+  cin = 0;
+  audit: AuditData | null = null;
+  listed = false;
+  closed = false;
+  msrpSeen = false;
+  tlsReported = false;
+  /** Session-ids were learnt once through the RFC 6714 address binding. */
+  cemaLearnt = false;
+  openMessages = 0;
+  readonly open = new Map<string, OpenMessage>();
+  held: HeldFrame[] = [];
+  heldBytes = 0;
+  /** Request frames not held because of the caps. */
+  heldDropped = 0;
+  heldMessages: HeldMessage[] = [];
+  /** Identities of each side (SIP From/PAI/To/R-URI, or CPIM From/To). */
+  readonly sideIds: [ImsIdentity[], ImsIdentity[]] = [[], []];
+  fileSelector: FileSelector | null = null;
+  conversationId: string | null = null;
+  contributionId: string | null = null;
+  largeMessage = false;
+  sdpForCc: Uint8Array | null = null;
+  lastSip: { ref: SipMessageRef; network: NetworkContext } | null = null;
+  byeSip: { ref: SipMessageRef; network: NetworkContext } | null = null;
+  byeSide: Side | null = null;
+  releasePendingSince: number | null = null;
+  releaseResult: 'legRemovalComplete' | 'legRemovalRequest' = 'legRemovalComplete';
+  lastActive = 0;
+  /** Uncorrelated sessions: bound session-ids. */
+  readonly uncSids: string[] = [];
+  readonly boundSids: string[] = [];
+  readonly boundEndpoints: string[] = [];
+
+  constructor(
+    readonly key: string,
+    readonly stableKey: string,
+    readonly order: number,
+    readonly dialog: Dialog<Session> | null,
+    readonly sideBySid: Map<string, Side>,
+  ) {}
+
+  get pager(): boolean {
+    return this.dialog?.kind === 'message';
+  }
+}
+
+/** Marks AUTH transactions in the transaction map (their responses are ignored). */
+const AUTH_TXN = new Session('auth', 'auth', -1, null, new Map());
+
+const PLACEHOLDER_PARTY: ImsIdentity = { type: 'sipUri', value: 'sip:anonymous@anonymous.invalid' };
+
+function t(sec: number, nsec: number): number {
+  return sec + nsec / 1e9;
+}
+
+function identityList(list: ImsIdentity[], text: string): void {
+  const k = normalizeIdentity(text) ?? text;
+  if (list.length >= 8 || list.some((i) => (normalizeIdentity(i.value) ?? i.value) === k)) return;
+  list.push(imsIdentityFromText(text));
+}
+
+/**
+ * The correlator. Structurally an AppEventSink of src/analyzers (the pipeline passes it to the
+ * analyzers; see ./sink-types.ts).
+ */
+export class Correlator {
+  private readonly matcher: TargetMatcher;
+  private readonly onRecord: (rec: LiRecord) => void;
+  private readonly anomalies: AnomalySink;
+  private readonly anomalyCounts: (() => Record<string, number>) | undefined;
+  private readonly includeNonTargets: boolean;
+  private readonly tracker: DialogTracker<Session>;
+  private readonly index: MsrpSessionIndex<Session>;
+  private readonly asm: MsrpMessageAssembler;
+  private readonly sessions = new Map<string, Session>();
+  private readonly uncorrelated = new Map<string, Session>();
+  private readonly uncBySid = new Map<string, Session>();
+  private readonly auditList: Session[] = [];
+  /** Sessions whose release waits for messages still in reassembly. */
+  private readonly releasePending = new Set<Session>();
+  private readonly maxUnc: number;
+  private readonly uncIdle: number;
+  private readonly maxHeldPerSession: number;
+  private readonly maxHeldTotal: number;
+  private readonly maxContent: number;
+  private readonly maxCcFrame: number;
+  private readonly releaseHold: number;
+  private readonly maxAuditSessions: number;
+  private readonly maxAuditMessages: number;
+  private heldTotal = 0;
+  private auditOmitted = 0;
+  private nextOrder = 0;
+  private nextCin = 1;
+  private now = 0;
+  private lastSweep = -Infinity;
+  private finished = false;
+
+  constructor(options: CorrelatorOptions) {
+    const tasks = 'tasks' in options.tasks ? (options.tasks as TaskSet).tasks : (options.tasks as readonly Task[]);
+    this.matcher = new TargetMatcher(tasks);
+    this.onRecord = options.onRecord;
+    this.anomalies = options.anomalies;
+    this.anomalyCounts = options.anomalyCounts ?? (options.anomalies instanceof AnomalyCounter ? () => (options.anomalies as AnomalyCounter).toJSON() : undefined);
+    this.includeNonTargets = options.includeNonTargets ?? false;
+    this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs);
+    this.index = new MsrpSessionIndex<Session>(this.anomalies);
+    this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
+      ...options.assembler,
+      retainBytes: 0,
+      onData: (ref, piece) => this.messageData(ref, piece),
+    });
+    this.maxUnc = options.maxUncorrelatedSessions ?? 10_000;
+    this.uncIdle = options.uncorrelatedIdleSec ?? 300;
+    this.maxHeldPerSession = options.maxHeldBytesPerSession ?? 64 * 1024;
+    this.maxHeldTotal = options.maxHeldBytesTotal ?? 8 * 1024 * 1024;
+    this.maxContent = options.maxContentBytes ?? 16 * 1024 * 1024;
+    this.maxCcFrame = options.maxCcFrameBytes ?? 64 * 1024 * 1024;
+    this.releaseHold = options.releaseHoldSec ?? 5;
+    this.maxAuditSessions = options.maxAuditSessions ?? 100_000;
+    this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
+  }
+
+  // =========================================================================================
+  // AppEventSink
+
+  /** A whole SIP message. */
+  sip(msg: SipMessage, where: PacketRef): void {
+    const now = t(where.tsSec, where.tsNsec);
+    this.advance(now);
+    if (msg.callId === null || msg.cseq === null) {
+      this.anomalies.report('correlate.sip_no_call_id', where.frameNo);
+      return;
+    }
+    let d = this.tracker.get(msg.callId);
+    let sdp: PartySdp | null | undefined;
+    // Parsed once, lazily; the SDP bytes are copied only for a target's session.
+    const sdpOf = (): PartySdp | null => (sdp === undefined ? (sdp = msg.body.length > 0 ? partySdpOf(msg, this.anomalies, d?.session?.mode === 'intercept') : null) : sdp);
+    if (d === undefined) {
+      if (!msg.isRequest) return; // a response to nothing we track (most are non-target calls)
+      const method = msg.method!;
+      const hasToTag = msg.to?.tag !== null && msg.to?.tag !== undefined;
+      let matches: TaskMatch[];
+      let kind: 'invite' | 'message';
+      if ((method === 'INVITE' || method === 'MESSAGE') && !hasToTag) {
+        kind = method === 'INVITE' ? 'invite' : 'message';
+        matches = this.matcher.matchSipRequest(msg, now);
+        const track = matches.length > 0 || (kind === 'invite' && (sdpOf()?.msrp.length ?? 0) > 0) || (this.includeNonTargets && kind === 'message');
+        if (!track) return;
+        d = this.tracker.create(msg, kind, false, where.tsSec, where.tsNsec);
+      } else if (hasToTag && method !== 'ACK' && method !== 'CANCEL') {
+        // The capture missed the dialog's start: only a target's dialog is worth following.
+        matches = this.matcher.matchSipRequest(msg, now);
+        if (matches.length === 0) return;
+        kind = 'invite';
+        d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
+      } else return;
+      this.newDialogSession(d, msg, matches, where);
+    }
+    const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
+    if (obs.retransmission) {
+      this.anomalies.report('correlate.sip_retransmission', where.frameNo);
+      return;
+    }
+    this.sipObserved(d.session!, obs, msg, where, now);
+  }
+
+  /** A TCP stream direction carrying MSRP: frames are routed one by one (connection reuse). */
+  msrpStream(stream: MsrpStreamRef): MsrpStreamHandler {
+    const client = stream.dir === 0 ? formatEndpoint(stream.srcAddr, stream.srcPort) : formatEndpoint(stream.dstAddr, stream.dstPort);
+    const server = stream.dir === 0 ? formatEndpoint(stream.dstAddr, stream.dstPort) : formatEndpoint(stream.srcAddr, stream.srcPort);
+    const serverKey = stream.dir === 0 ? endpointKey(formatIp(stream.dstAddr), stream.dstPort) : endpointKey(formatIp(stream.srcAddr), stream.srcPort);
+    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [] };
+    let frame: FrameCtx | null = null;
+    return {
+      onFrameStart: (head) => {
+        frame = this.frameStart(conn, head);
+      },
+      onBody: (piece) => {
+        frame?.writer?.write(piece);
+      },
+      onRaw: (piece) => {
+        const f = frame;
+        if (f === null || f.raw === null) return;
+        if (f.rawBytes + piece.length > this.maxCcFrame) {
+          if (!f.tooLarge) this.anomalies.report('correlate.cc_frame_too_large', f.head.frameNo, `cap=${this.maxCcFrame}`);
+          f.tooLarge = true;
+          f.raw = null;
+          return;
+        }
+        f.raw.push(piece.slice());
+        f.rawBytes += piece.length;
+      },
+      onFrameEnd: (end) => {
+        const f = frame;
+        frame = null;
+        if (f !== null) this.frameEnd(conn, f, end);
+      },
+      onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
+        frame = null;
+        // Sessions without SIP end with the last packet of their connection (truth rules).
+        if (lastTsSec !== undefined) for (const x of conn.noSip) if (x.audit !== null) this.auditEnd(x.audit, lastTsSec, lastTsNsec ?? 0);
+      },
+    };
+  }
+
+  /** Capture time advanced: run timeouts. */
+  tick(tsSec: number, tsNsec: number): void {
+    this.advance(t(tsSec, tsNsec));
+    this.asm.tick(tsSec, tsNsec);
+  }
+
+  /** End of input: closes every message, dialog and session (emitting their final records). */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.asm.flush();
+    this.tracker.flush();
+    for (const s of [...this.uncorrelated.values()]) this.closeUncorrelated(s);
+  }
+
+  /** Counters for the audit / stats. */
+  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number } {
+    return { dialogs: this.tracker.size, uncorrelated: this.uncorrelated.size, sessions: this.sessions.size, heldBytes: this.heldTotal, messagesInFlight: this.asm.inFlight() };
+  }
+
+  // =========================================================================================
+  // SIP
+
+  private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef): void {
+    const s = new Session(`d${d.uid}`, `sip:${d.callId}`, this.nextOrder++, d, d.sideBySid);
+    d.session = s;
+    this.sessions.set(s.key, s);
+    s.lastActive = t(where.tsSec, where.tsNsec);
+    s.conversationId = msg.conversationId;
+    s.contributionId = msg.contributionId;
+    const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
+    s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
+    // Side 0 sent this request (./dialog-tracker.ts).
+    for (const na of msg.pAssertedIdentity) identityList(s.sideIds[0], na.uriText);
+    if (msg.from !== null) identityList(s.sideIds[0], msg.from.uriText);
+    if (msg.to !== null) identityList(s.sideIds[1], msg.to.uriText);
+    if (msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri) && !d.midDialog) identityList(s.sideIds[1], msg.requestUri);
+    if (matches.length > 0) {
+      s.mode = 'intercept';
+      s.cin = this.nextCin++ >>> 0;
+      for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
+    } else s.mode = this.includeNonTargets ? 'meta' : 'ignore';
+    if (s.mode !== 'ignore') {
+      s.audit = this.newAudit(d.callId, where.tsSec, where.tsNsec);
+      this.listAudit(s);
+    }
+  }
+
+  private makeIntercept(s: Session, m: TaskMatch, targetSide: Side): Intercept {
+    return {
+      match: m,
+      task: { xid: m.task.xid, liid: m.task.liid, deliveryType: m.task.deliveryType, matchedTargetId: m.identifier.value, targetRole: s.dialog === null || s.dialog.midDialog ? 'unknown' : m.role },
+      correlationId: correlationIdOf(s.stableKey, m.task.xid),
+      targetSide,
+      iriCount: 0,
+      ended: false,
+    };
+  }
+
+  private sipObserved(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, now: number): void {
+    const d = obs.dialog;
+    s.lastActive = now;
+    if (s.audit !== null && !s.audit.endFixed) this.auditEnd(s.audit, where.tsSec, where.tsNsec);
+    if (!obs.repeat) {
+      if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) identityList(s.sideIds[obs.sender], na.uriText);
+      if (obs.sdp !== null && obs.sdp.msrp.length > 0) this.applySdp(s, d, obs.sdp, msg.frameNo);
+      if (obs.released === 'complete' && s.audit !== null) {
+        this.auditEnd(s.audit, where.tsSec, where.tsNsec);
+        s.audit.endFixed = true;
+      }
+    }
+    if (s.mode === 'ignore') return;
+
+    const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && !obs.repeat && msg.body.length > 0;
+    const meta = pagerBody ? this.pagerMessage(s, obs, msg, where) : null;
+    if (s.mode !== 'intercept') return;
+
+    const network = this.sipNetwork(where);
+    const sipRef: SipMessageRef = { raw: msg.raw.slice(), srcAddr: network.srcAddr, dstAddr: network.dstAddr };
+    s.lastSip = { ref: sipRef, network };
+    if (msg.isRequest && msg.method === 'BYE' && s.byeSip === null) {
+      s.byeSip = { ref: sipRef, network };
+      s.byeSide = obs.sender;
+    }
+    const failedEnd = obs.failed && !d.established;
+    for (const it of s.intercepts) {
+      if (!wantsIri(it.task)) continue;
+      const iriType: IriType = s.pager ? 'report' : it.ended ? 'report' : failedEnd ? 'end' : this.nextIriType(it);
+      this.emitIri(s, it, iriType, obs.sender === it.targetSide ? 'fromTarget' : 'toTarget', network, { kind: 'iMSMessage', sip: sipRef });
+      if (failedEnd) it.ended = true;
+    }
+    if (obs.established) this.established(s, d, sipRef, network);
+    if (meta !== null) this.emitPagerMessage(s, meta, msg, network);
+    if (obs.released === 'complete') {
+      s.releaseResult = 'legRemovalComplete';
+      s.releasePendingSince = now;
+      this.maybeRelease(s);
+    }
+  }
+
+  private sipNetwork(where: PacketRef): NetworkContext {
+    return {
+      srcAddr: where.srcAddr.slice(),
+      dstAddr: where.dstAddr.slice(),
+      srcPort: where.srcPort,
+      dstPort: where.dstPort,
+      ipProto: where.ipProto,
+      tsSec: where.tsSec,
+      tsNsec: where.tsNsec,
+      frameNo: where.frameNo,
+    };
+  }
+
+  /** A new SDP of a dialog: bind its MSRP session-ids and addresses, note TLS and file transfer. */
+  private applySdp(s: Session, d: Dialog<Session>, sdp: PartySdp, frameNo: number | undefined): void {
+    const sids: string[] = [];
+    const eps: string[] = [];
+    for (const m of sdp.msrp) {
+      for (const sid of m.sessionIds) if (!s.boundSids.includes(sid)) sids.push(sid);
+      for (const e of m.endpoints) if (!s.boundEndpoints.includes(e)) eps.push(e);
+      if (s.fileSelector === null && m.fileSelector !== null) s.fileSelector = m.fileSelector;
+    }
+    this.index.bindSessionIds(s, sids, frameNo);
+    this.index.bindEndpoints(s, eps);
+    s.boundSids.push(...sids);
+    s.boundEndpoints.push(...eps);
+    if (s.mode === 'intercept' && sdp.raw !== null) s.sdpForCc = sdp.raw;
+    if (s.audit !== null) for (const sid of d.endpointSids) if (!s.audit.sids.includes(sid)) s.audit.sids.push(sid);
+  }
+
+  private established(s: Session, d: Dialog<Session>, sipRef: SipMessageRef, network: NetworkContext): void {
+    const tls = d.sdp.some((p) => p !== null && p.msrp.some((m) => m.tls));
+    for (const it of s.intercepts) {
+      if (!wantsIri(it.task)) continue;
+      const targetIdentities = s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+      const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
+      this.emitIri(s, it, this.nextIriType(it), it.targetSide === 0 ? 'fromTarget' : 'toTarget', network, {
+        kind: 'rCSSessionEstablishment',
+        targetIdentities,
+        originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
+        terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+        ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+        ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+        sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
+        sessionDirection: it.targetSide === 0 ? 'fromTarget' : 'toTarget',
+        sessionLeg: 'localLeg',
+        sip: sipRef,
+        result: 'newLegEstablished',
+        ...(path !== undefined ? { msrpPath: path } : {}),
+      });
+      if (tls && it.task.deliveryType === 'X2andX3') {
+        this.emitIri(s, it, this.nextIriType(it), 'notApplicable', network, {
+          kind: 'iMSCCUnavailable',
+          reason: 'MSRP over TLS (TCP/TLS/MSRP or msrps:): content not observable',
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+        });
+      }
+    }
+    if (tls && !s.tlsReported) {
+      s.tlsReported = true;
+      if (s.audit !== null) s.audit.ccUnavailable = 'tls';
+      this.anomalies.report('correlate.cc_unavailable_tls', network.frameNo);
+    }
+  }
+
+  /** Emits the release when its time has come (no message in reassembly, or the hold passed). */
+  private maybeRelease(s: Session): void {
+    if (s.releasePendingSince === null) return;
+    if (s.openMessages > 0 && this.now - s.releasePendingSince < this.releaseHold) {
+      this.releasePending.add(s);
+      return;
+    }
+    s.releasePendingSince = null;
+    this.releasePending.delete(s);
+    this.emitRelease(s);
+  }
+
+  private emitRelease(s: Session): void {
+    const d = s.dialog;
+    if (d === null || !d.established || s.mode !== 'intercept') return;
+    const sip = s.byeSip ?? s.lastSip;
+    if (sip === null) return;
+    const notSeen = !s.msrpSeen && !s.tlsReported;
+    if (notSeen && s.audit !== null && s.audit.ccUnavailable === null) {
+      s.audit.ccUnavailable = 'not_observed';
+      if (s.intercepts.some((it) => it.task.deliveryType !== 'X2Only')) this.anomalies.report('correlate.cc_not_observed', sip.network.frameNo);
+    }
+    for (const it of s.intercepts) {
+      if (!wantsIri(it.task) || it.ended) continue;
+      if (notSeen && it.task.deliveryType === 'X2andX3') {
+        this.emitIri(s, it, this.nextIriType(it), 'notApplicable', sip.network, {
+          kind: 'iMSCCUnavailable',
+          reason: 'MSRP connection not observed',
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+        });
+      }
+      const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
+      this.emitIri(s, it, 'end', this.releaseDirection(s, it), sip.network, {
+        kind: 'rCSSessionRelease',
+        targetIdentities: s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)],
+        originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
+        terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+        ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+        ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+        sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
+        sessionDirection: it.targetSide === 0 ? 'fromTarget' : 'toTarget',
+        sessionLeg: 'localLeg',
+        sip: sip.ref,
+        result: s.releaseResult,
+        ...(path !== undefined ? { msrpPath: path } : {}),
+      });
+      it.ended = true;
+    }
+  }
+
+  /** Direction of a release: who sent the BYE, relative to the target (the target's side when no BYE was seen). */
+  private releaseDirection(s: Session, it: Intercept): Direction {
+    if (s.byeSide === null) return it.targetSide === 0 ? 'fromTarget' : 'toTarget';
+    return s.byeSide === it.targetSide ? 'fromTarget' : 'toTarget';
+  }
+
+  private dialogClosed(d: Dialog<Session>, reason: DialogCloseReason): void {
+    const s = d.session;
+    if (s === null) return;
+    if (s.mode === 'intercept' && d.established) {
+      if (reason !== 'ended' || d.state !== 'terminated') s.releaseResult = d.state === 'terminated' ? 'legRemovalComplete' : 'legRemovalRequest';
+      s.releasePendingSince = null;
+      this.releasePending.delete(s);
+      this.emitRelease(s);
+    }
+    this.index.unbind(s, s.boundSids, s.boundEndpoints);
+    this.closeSession(s);
+  }
+
+  private closeSession(s: Session): void {
+    s.closed = true;
+    this.dropHeld(s);
+    if (s.openMessages === 0) this.sessions.delete(s.key);
+    if (this.includeNonTargets && s.mode === 'pending' && s.audit !== null) this.listAudit(s);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Pager mode (RFC 3428)
+
+  private pagerMessage(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef): MsgMeta | null {
+    const a = s.audit;
+    if (a === null) return null;
+    const contentType = msg.contentType?.mediaType.toLowerCase() ?? null;
+    const body = msg.body;
+    const cpim = contentType === 'message/cpim' ? parseCpim(body, this.anomalies, where.frameNo) : null;
+    const inner = cpim?.contentType ?? null;
+    let imdn: MsgMeta['imdn'] = null;
+    if (inner === 'message/imdn+xml' && cpim !== null) {
+      const doc = parseImdn(cpim.body, this.anomalies, where.frameNo);
+      if (doc !== null) imdn = { messageId: doc.messageId, notification: doc.notification, status: doc.status };
+    }
+    const meta: MsgMeta = {
+      messageId: cpim?.imdn.messageId ?? null,
+      senderSide: obs.sender,
+      contentType,
+      innerContentType: inner,
+      size: body.length,
+      sha256: sha256Hex(body),
+      innerSha256: cpim !== null ? sha256Hex(cpim.body) : null,
+      chunks: 0,
+      status: 'complete',
+      reports: new ReportTally(),
+      firstFrame: where.frameNo,
+      lastFrame: where.frameNo,
+      missing: [],
+      imdn,
+      isComposing: (inner ?? contentType) === 'application/im-iscomposing+xml',
+      carriedBy: 'sip',
+    };
+    this.auditMessage(s, meta);
+    return meta;
+  }
+
+  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext): void {
+    const body = msg.body;
+    const cpim = meta.contentType === 'message/cpim' ? parseCpim(body) : null;
+    const info: FinishedInfo = {
+      msrpMessageId: meta.messageId ?? `${msg.callId}/${msg.cseq?.seq ?? 0}`,
+      contentType: msg.contentType?.mediaType ?? 'application/octet-stream',
+      content: body.slice(),
+      contentTruncated: false,
+      status: 'complete',
+      cpimFrom: cpim?.from?.uri ?? null,
+      cpimTo: cpim?.to.map((x) => x.uri) ?? [],
+      imdnMessageId: cpim?.imdn.messageId ?? null,
+      effectiveType: meta.innerContentType ?? meta.contentType,
+      isFile: false,
+      network,
+    };
+    this.emitMessage(s, meta, info);
+  }
+
+  // =========================================================================================
+  // MSRP frames
+
+  private frameStart(conn: StreamCtx, head: MsrpFrameHead): FrameCtx | null {
+    const now = t(head.tsSec, head.tsNsec);
+    this.advance(now);
+    if (head.kind === 'request' && head.method === 'AUTH') {
+      // RFC 4976 section 5: AUTH authenticates a client to its relay; it belongs to no session.
+      this.index.rememberTransaction(conn.stream.connId, head.transactionId, AUTH_TXN, head.frameNo);
+      return null;
+    }
+    const sids = frameSessionIds(head);
+    let s = this.index.bySessionIds(sids);
+    let viaEndpoint = false;
+    if (s === undefined && head.kind === 'request') {
+      // RFC 6714 fallback, deliberately narrow (a wrong binding would intercept a stranger's
+      // session sharing the connection): only sessions that negotiated a=msrp-cema, only a
+      // frame with no known session-id, and only once per session (the frame's session-ids
+      // are then bound and later frames match by session-id).
+      const e = this.index.byEndpointKey(conn.serverKey);
+      if (e !== undefined && !e.cemaLearnt && e.dialog !== null && e.dialog.sdp.some((p) => p !== null && p.msrp.some((m) => m.cema)) && this.uncorrelatedByIds(sids) === undefined) {
+        s = e;
+        viaEndpoint = true;
+      }
+    }
+    if (head.kind === 'response') {
+      const byTx = this.index.takeTransaction(conn.stream.connId, head.transactionId);
+      if (byTx === AUTH_TXN) return null;
+      s ??= byTx;
+    }
+    if (s === undefined) s = this.uncorrelatedFor(sids, head);
+    if (s === undefined) {
+      this.anomalies.report(head.kind === 'response' ? 'correlate.msrp_unbound_response' : 'correlate.msrp_unbound_request', head.frameNo);
+      return null;
+    }
+    if (s.closed && !this.sessions.has(s.key)) return null;
+    const isRequest = head.kind === 'request';
+    if (isRequest && head.method !== 'REPORT' && head.headers.failureReport !== 'no') this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
+    if (s.mode === 'ignore') return null;
+
+    const senderSid = lastSessionId(head.headers.fromPath);
+    const receiverSid = lastSessionId(head.headers.toPath);
+    if (isRequest) this.learnSides(s, conn, senderSid, receiverSid, viaEndpoint);
+    s.msrpSeen = true;
+    s.lastActive = now;
+    if (s.dialog !== null) this.tracker.touch(s.dialog, now);
+    const a = s.audit;
+    if (a !== null) {
+      if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);
+      if (s.dialog === null) {
+        if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);
+        if (!conn.noSip.includes(s) && conn.noSip.length < 8) {
+          conn.noSip.push(s);
+          // A session without SIP starts with the first packet (SYN) of its first connection.
+          const st = conn.stream;
+          if (st.firstTsSec !== undefined) this.auditStart(a, st.firstTsSec, st.firstTsNsec ?? 0);
+        }
+      }
+    }
+
+    let writer: MsrpChunkWriter | null = null;
+    const mid = head.headers.messageId;
+    if (isRequest && head.method === 'SEND' && mid !== null) {
+      writer = this.asm.startChunk(s.key, head);
+      if (writer !== null) {
+        const om = s.open.get(mid) ?? this.openMessage(s, head, mid, senderSid, receiverSid, conn.stream);
+        om.stream = conn.stream;
+      }
+    } else if (isRequest && head.method === 'REPORT' && mid !== null && head.headers.status !== null && a !== null) {
+      const meta = a.byMid.get(mid);
+      const br = head.headers.byteRange;
+      if (meta === undefined) this.anomalies.report('correlate.report_unknown_message', head.frameNo);
+      else meta.reports.add(br === null ? '' : `${br.start}-${br.end}/${br.total}`, String(head.headers.status.code).padStart(3, '0'), conn.stream.connId);
+    }
+    const collect = isRequest && ((s.mode === 'intercept' && s.intercepts.some((it) => wantsCc(it.task))) || s.mode === 'pending');
+    return { session: s, head, writer, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid };
+  }
+
+  private frameEnd(conn: StreamCtx, f: FrameCtx, end: MsrpFrameEnd): void {
+    const s = f.session;
+    if (f.raw !== null && f.rawBytes > 0) {
+      const bytes = f.raw.length === 1 ? f.raw[0]! : concat(f.raw, f.rawBytes);
+      const st = conn.stream;
+      const network: NetworkContext = {
+        srcAddr: st.srcAddr,
+        dstAddr: st.dstAddr,
+        srcPort: st.srcPort,
+        dstPort: st.dstPort,
+        ipProto: 6,
+        tsSec: end.lastTsSec,
+        tsNsec: end.lastTsNsec,
+        frameNo: end.lastFrameNo,
+      };
+      const frame: HeldFrame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, network, truncated: end.flag === null };
+      if (s.mode === 'intercept') this.emitCc(s, frame);
+      else if (s.mode === 'pending') this.hold(s, frame);
+    }
+    f.writer?.end(end);
+    // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only.
+    if (s.audit !== null && s.dialog === null) this.auditEnd(s.audit, end.lastTsSec, end.lastTsNsec);
+  }
+
+  /** The sides of a request's endpoints (see the file comment, "Direction"). */
+  private learnSides(s: Session, conn: StreamCtx, senderSid: string | null, receiverSid: string | null, viaEndpoint: boolean): void {
+    const map = s.sideBySid;
+    const d = s.dialog;
+    if (viaEndpoint && d !== null) {
+      // RFC 6714: the listener is the party whose SDP named the server address of this connection.
+      let listener: Side | null = null;
+      for (const side of [0, 1] as const) if (d.sdp[side]?.msrp.some((m) => m.endpoints.includes(conn.serverKey))) listener ??= side;
+      if (listener !== null) {
+        const sender: Side = conn.stream.dir === 0 ? (listener === 0 ? 1 : 0) : listener;
+        const learnt: string[] = [];
+        if (senderSid !== null && !map.has(senderSid)) {
+          map.set(senderSid, sender);
+          learnt.push(senderSid);
+        }
+        if (receiverSid !== null && !map.has(receiverSid)) {
+          map.set(receiverSid, sender === 0 ? 1 : 0);
+          learnt.push(receiverSid);
+        }
+        this.index.bindSessionIds(s, learnt);
+        s.boundSids.push(...learnt);
+        s.cemaLearnt = true;
+      }
+      return;
+    }
+    if (d !== null) return;
+    const ss = senderSid === null ? undefined : map.get(senderSid);
+    const rs = receiverSid === null ? undefined : map.get(receiverSid);
+    if (ss === undefined && rs === undefined) {
+      if (senderSid !== null) map.set(senderSid, map.size === 0 ? 0 : 1);
+      if (receiverSid !== null && receiverSid !== senderSid) map.set(receiverSid, senderSid === null ? 1 : map.get(senderSid) === 0 ? 1 : 0);
+    } else if (ss === undefined && senderSid !== null) map.set(senderSid, rs === 0 ? 1 : 0);
+    else if (rs === undefined && receiverSid !== null && receiverSid !== senderSid) map.set(receiverSid, ss === 0 ? 1 : 0);
+  }
+
+  /** The uncorrelated session of a request's endpoints (created when new); undefined for responses without one. */
+  private uncorrelatedByIds(sids: readonly string[]): Session | undefined {
+    for (const sid of sids) {
+      const s = this.uncBySid.get(sid);
+      if (s !== undefined) return s;
+    }
+    return undefined;
+  }
+
+  private uncorrelatedFor(sids: readonly string[], head: MsrpFrameHead): Session | undefined {
+    const known = this.uncorrelatedByIds(sids);
+    if (known !== undefined) return known;
+    if (head.kind !== 'request') return undefined;
+    const a = lastSessionId(head.headers.fromPath);
+    const b = lastSessionId(head.headers.toPath);
+    if (a === null && b === null) return undefined;
+    const pair = [a ?? '', b ?? ''].sort();
+    const key = `u${pair[0]}\u0000${pair[1]}`;
+    if (this.uncorrelated.size >= this.maxUnc) {
+      const first = this.uncorrelated.values().next();
+      if (first.done !== true) {
+        this.anomalies.report('correlate.uncorrelated_evicted', head.frameNo, `cap=${this.maxUnc}`);
+        this.closeUncorrelated(first.value);
+      }
+    }
+    const s = new Session(`${key}#${this.nextOrder}`, `msrp:${pair[0]} ${pair[1]}`, this.nextOrder++, null, new Map());
+    s.mode = this.matcher.empty && !this.includeNonTargets ? 'ignore' : 'pending';
+    s.lastActive = t(head.tsSec, head.tsNsec);
+    if (s.mode !== 'ignore') s.audit = this.newAudit(null, head.tsSec, head.tsNsec);
+    for (const sid of [a, b]) {
+      if (sid !== null && !this.uncBySid.has(sid)) {
+        this.uncBySid.set(sid, s);
+        s.uncSids.push(sid);
+      }
+    }
+    this.uncorrelated.set(s.key, s);
+    this.sessions.set(s.key, s);
+    return s;
+  }
+
+  private closeUncorrelated(s: Session): void {
+    if (this.uncorrelated.get(s.key) !== s) return;
+    this.uncorrelated.delete(s.key);
+    for (const sid of s.uncSids) if (this.uncBySid.get(sid) === s) this.uncBySid.delete(sid);
+    this.closeSession(s);
+  }
+
+  private hold(s: Session, f: HeldFrame): void {
+    if (s.heldBytes + f.bytes.length > this.maxHeldPerSession || this.heldTotal + f.bytes.length > this.maxHeldTotal) {
+      // Reported only if the session turns out to be a target's (then CC is incomplete).
+      s.heldDropped++;
+      return;
+    }
+    s.held.push(f);
+    s.heldBytes += f.bytes.length;
+    this.heldTotal += f.bytes.length;
+  }
+
+  private dropHeld(s: Session): void {
+    this.heldTotal -= s.heldBytes;
+    s.held = [];
+    s.heldBytes = 0;
+    s.heldMessages = [];
+  }
+
+  // =========================================================================================
+  // Messages
+
+  private openMessage(s: Session, head: MsrpFrameHead, mid: string, senderSid: string | null, receiverSid: string | null, stream: MsrpStreamRef): OpenMessage {
+    const contentCap = (s.mode === 'intercept' && s.intercepts.some((it) => wantsIri(it.task))) ? this.maxContent : s.mode === 'pending' ? this.maxHeldPerSession : 0;
+    const mediaType = mediaTypeOf(head.headers.contentType);
+    const tracker = new MessageTracker(mid, mediaType, { sha1: s.fileSelector !== null, contentCap });
+    const meta: MsgMeta = {
+      messageId: mid,
+      senderSide: senderSid === null ? null : (s.sideBySid.get(senderSid) ?? null),
+      contentType: mediaType,
+      innerContentType: null,
+      size: 0,
+      sha256: null,
+      innerSha256: null,
+      chunks: 0,
+      status: 'incomplete',
+      reports: new ReportTally(),
+      firstFrame: head.frameNo,
+      lastFrame: head.frameNo,
+      missing: [],
+      imdn: null,
+      isComposing: false,
+      carriedBy: 'msrp',
+    };
+    if (meta.senderSide === null && receiverSid !== null) {
+      const r = s.sideBySid.get(receiverSid);
+      if (r !== undefined) meta.senderSide = r === 0 ? 1 : 0;
+    }
+    const om: OpenMessage = { tracker, meta, senderSid, receiverSid, cpimChecked: false, stream };
+    s.open.set(mid, om);
+    s.openMessages++;
+    this.auditMessage(s, meta);
+    return om;
+  }
+
+  /** In-order body bytes of a message (the assembler's onData). */
+  private messageData(ref: MsrpMessageRef, piece: Uint8Array): void {
+    const s = this.sessions.get(ref.session);
+    const om = s?.open.get(ref.messageId);
+    if (s === undefined || om === undefined) return;
+    om.tracker.write(piece);
+    if (s.mode === 'pending' && !om.cpimChecked && om.tracker.cpim !== null && (om.tracker.cpim.cpim !== null || om.tracker.cpim.failed)) {
+      om.cpimChecked = true;
+      const c = om.tracker.cpim.cpim;
+      if (c === null) return;
+      this.learnCpimParties(s, om, c.from?.uri ?? null, c.to.map((x) => x.uri));
+      const matches = this.matcher.matchCpim(c.from?.uri ?? null, c.to.map((x) => x.uri), this.now);
+      if (matches.length > 0) this.identify(s, om, matches);
+    }
+  }
+
+  private learnCpimParties(s: Session, om: OpenMessage, from: string | null, to: readonly string[]): void {
+    const ss = om.meta.senderSide ?? 0;
+    const rs: Side = ss === 0 ? 1 : 0;
+    if (from !== null && /^(sips?|tel):/i.test(from)) identityList(s.sideIds[ss], from);
+    for (const x of to) if (/^(sips?|tel):/i.test(x)) identityList(s.sideIds[rs], x);
+  }
+
+  /** An uncorrelated session named a target in CPIM: it becomes intercepted; held bytes go out. */
+  private identify(s: Session, om: OpenMessage, matches: TaskMatch[]): void {
+    s.mode = 'intercept';
+    s.cin = this.nextCin++ >>> 0;
+    const ss = om.meta.senderSide ?? 0;
+    for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.source === 'cpimFrom' ? ss : ss === 0 ? 1 : 0));
+    const wantContent = s.intercepts.some((it) => wantsIri(it.task));
+    for (const o of s.open.values()) {
+      if (wantContent) o.tracker.raiseContentCap(this.maxContent);
+      else o.tracker.dropContent();
+    }
+    this.listAudit(s);
+    if (s.heldDropped > 0) this.anomalies.report('correlate.uncorrelated_held_dropped', om.meta.firstFrame, `frames=${s.heldDropped}`);
+    const held = s.held;
+    const heldMessages = s.heldMessages;
+    this.heldTotal -= s.heldBytes;
+    s.held = [];
+    s.heldBytes = 0;
+    s.heldMessages = [];
+    for (const f of held) this.emitCc(s, f);
+    for (const h of heldMessages) this.emitMessage(s, h.meta, h.info);
+  }
+
+  /** A message closed in the assembler. */
+  private messageClosed(m: MsrpMessage): void {
+    const s = this.sessions.get(m.session);
+    const om = s?.open.get(m.messageId);
+    if (s === undefined || om === undefined) return;
+    s.open.delete(m.messageId);
+    s.openMessages--;
+    const tr = om.tracker;
+    const meta = om.meta;
+    const dig = tr.digest();
+    const inner = tr.cpim?.digest() ?? null;
+    const status = m.status;
+    meta.status = status;
+    meta.size = status === 'complete' ? (m.size ?? tr.streamed) : m.receivedBytes;
+    meta.sha256 = status === 'complete' ? dig.sha256 : status === 'aborted' && tr.streamed === m.receivedBytes ? dig.sha256 : null;
+    const cpim = tr.cpim?.cpim ?? null;
+    meta.innerContentType = cpim?.contentType ?? null;
+    meta.innerSha256 = status === 'complete' && inner !== null ? inner.sha256 : null;
+    const ranges = new Set<string>();
+    for (const c of m.chunks) ranges.add(`${c.start}-${c.end}`);
+    meta.chunks = ranges.size + m.chunksOmitted;
+    meta.firstFrame = m.firstFrameNo;
+    meta.lastFrame = m.lastFrameNo;
+    meta.missing = m.missing.slice(0, 16).map((r) => ({ start: r.start, end: r.end }));
+    const effective = meta.innerContentType ?? meta.contentType;
+    meta.isComposing = effective === 'application/im-iscomposing+xml';
+    if (meta.innerContentType === 'message/imdn+xml' && tr.cpim !== null && tr.cpim.innerIsWhole) {
+      const doc = parseImdn(tr.cpim.innerHead(), this.anomalies, m.lastFrameNo);
+      if (doc !== null) meta.imdn = { messageId: doc.messageId, notification: doc.notification, status: doc.status };
+    }
+    const userContent = meta.imdn === null && !meta.isComposing && effective !== 'message/imdn+xml' && meta.size > 0;
+    const isFile = s.fileSelector !== null && userContent;
+    if (isFile && s.audit !== null && s.audit.files.length < 64) {
+      const sel = s.fileSelector!;
+      const adv = sel.hashes.find((h) => h.algorithm === 'sha-1')?.hex.toLowerCase() ?? null;
+      const complete = status === 'complete';
+      const sha1 = complete ? (cpim !== null ? (inner?.sha1 ?? null) : dig.sha1) : null;
+      s.audit.files.push({
+        name: sel.name,
+        size: cpim !== null ? (tr.cpim?.innerLength ?? 0) : meta.size,
+        sha256: complete ? (cpim !== null ? (inner?.sha256 ?? null) : dig.sha256) : null,
+        sha1,
+        advertisedSha1: adv,
+        messageId: meta.messageId,
+      });
+    }
+    if (s.mode !== 'intercept' && s.mode !== 'pending') {
+      tr.dropContent();
+    } else if (meta.size > 0 || m.contentType !== null) {
+      const st = om.stream;
+      const info: FinishedInfo = {
+        msrpMessageId: m.messageId,
+        contentType: m.contentType ?? 'application/octet-stream',
+        content: tr.takeContent(),
+        contentTruncated: tr.contentTruncated,
+        status,
+        cpimFrom: cpim?.from?.uri ?? null,
+        cpimTo: cpim?.to.map((x) => x.uri) ?? [],
+        imdnMessageId: cpim?.imdn.messageId ?? null,
+        effectiveType: effective,
+        isFile,
+        network: { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: m.lastTsSec, tsNsec: m.lastTsNsec, frameNo: m.lastFrameNo },
+      };
+      if (s.mode === 'intercept') this.emitMessage(s, meta, info);
+      else if (s.heldBytes + info.content.length <= this.maxHeldPerSession && this.heldTotal + info.content.length <= this.maxHeldTotal) {
+        s.heldMessages.push({ meta, info });
+        s.heldBytes += info.content.length;
+        this.heldTotal += info.content.length;
+      }
+    }
+    if (s.closed && s.openMessages === 0) this.sessions.delete(s.key);
+    this.maybeRelease(s);
+  }
+
+  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
+    if (info.status === 'complete' && info.contentTruncated) this.anomalies.report('correlate.content_truncated', info.network.frameNo, `cap=${this.maxContent}`);
+    const messageType: RcsMessageType =
+      meta.imdn !== null || info.effectiveType === 'message/imdn+xml'
+        ? 'iMDNNotification'
+        : info.isFile
+          ? 'fileTransferMessage'
+          : info.effectiveType === 'application/vnd.gsma.rcspushlocation+xml'
+            ? 'geoLocationPUSHMessage'
+            : 'messageWithUserContent';
+    const sender = meta.senderSide;
+    for (const it of s.intercepts) {
+      if (!wantsIri(it.task)) continue;
+      const dir: Direction = sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
+      const receiverSide: Side = senderSide === 0 ? 1 : 0;
+      const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : s.sideIds[senderSide];
+      const toIds = info.cpimTo.filter((x) => /^(sips?|tel):/i.test(x)).map(imsIdentityFromText);
+      const terminating = toIds.length > 0 ? toIds : s.sideIds[receiverSide];
+      const targetIdentities = s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+      const sel = info.isFile ? s.fileSelector : null;
+      this.emitIri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, info.network, {
+        kind: 'rCSMessage',
+        targetIdentities,
+        originating: originating.length > 0 ? originating : [PLACEHOLDER_PARTY],
+        terminating: terminating.length > 0 ? terminating : [PLACEHOLDER_PARTY],
+        messageType,
+        ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+        ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+        ...(info.imdnMessageId !== null ? { imdnMessageId: info.imdnMessageId } : {}),
+        msrpMessageId: info.msrpMessageId,
+        contentType: info.contentType,
+        content: info.content,
+        ...(sel !== null
+          ? { file: { ...(sel.name !== null ? { name: sel.name } : {}), ...(sel.size !== null ? { size: sel.size } : {}), ...(sel.type !== null ? { contentType: sel.type } : {}) } }
+          : {}),
+        ...(info.status !== 'complete' ? { messageStatus: info.status } : {}),
+        ...(info.contentTruncated ? { contentTruncated: true } : {}),
+      });
+    }
+  }
+
+  private emitCc(s: Session, f: HeldFrame): void {
+    const senderSide = f.senderSid === null ? undefined : s.sideBySid.get(f.senderSid);
+    for (const it of s.intercepts) {
+      if (!wantsCc(it.task)) continue;
+      const direction: Direction = senderSide === undefined ? 'unknown' : senderSide === it.targetSide ? 'fromTarget' : 'toTarget';
+      this.onRecord({
+        kind: 'cc',
+        task: it.task,
+        network: f.network,
+        correlationId: it.correlationId,
+        communicationIdentityNumber: s.cin,
+        direction,
+        event: {
+          kind: 'msrpRequest',
+          bytes: f.bytes,
+          method: f.method,
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+          ...(f.truncated ? { truncated: true } : {}),
+        },
+      });
+    }
+  }
+
+  private nextIriType(it: Intercept): IriType {
+    return it.ended ? 'report' : it.iriCount === 0 ? 'begin' : 'continue';
+  }
+
+  private emitIri(s: Session, it: Intercept, iriType: IriType, direction: Direction, network: NetworkContext, event: IriEvent): void {
+    it.iriCount++;
+    this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: s.cin, direction, iriType, event });
+  }
+
+  // =========================================================================================
+  // Time
+
+  private advance(now: number): void {
+    if (now > this.now) this.now = now;
+    if (this.now - this.lastSweep < 1) return;
+    this.lastSweep = this.now;
+    this.tracker.sweep(this.now);
+    for (const s of [...this.uncorrelated.values()]) {
+      if (this.now - s.lastActive >= this.uncIdle) this.closeUncorrelated(s);
+    }
+    for (const s of [...this.releasePending]) this.maybeRelease(s);
+  }
+
+  // =========================================================================================
+  // Audit
+
+  private newAudit(callId: string | null, sec: number, nsec: number): AuditData {
+    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], messages: [], byMid: new Map(), files: [], omitted: 0, ccUnavailable: null };
+  }
+
+  private auditStart(a: AuditData, sec: number, nsec: number): void {
+    if (sec < a.startSec || (sec === a.startSec && nsec < a.startNsec)) {
+      a.startSec = sec;
+      a.startNsec = nsec;
+    }
+  }
+
+  private auditEnd(a: AuditData, sec: number, nsec: number): void {
+    if (sec > a.endSec || (sec === a.endSec && nsec > a.endNsec)) {
+      a.endSec = sec;
+      a.endNsec = nsec;
+    }
+  }
+
+  private auditMessage(s: Session, meta: MsgMeta): void {
+    const a = s.audit;
+    if (a === null) return;
+    if (a.messages.length >= this.maxAuditMessages) {
+      if (a.omitted++ === 0) this.anomalies.report('correlate.audit_capped', meta.firstFrame, `messages=${this.maxAuditMessages}`);
+      if (meta.messageId !== null && !a.byMid.has(meta.messageId)) a.byMid.set(meta.messageId, meta);
+      return;
+    }
+    a.messages.push(meta);
+    if (meta.messageId !== null && a.byMid.size < this.maxAuditMessages * 2) a.byMid.set(meta.messageId, meta);
+  }
+
+  private listAudit(s: Session): void {
+    if (s.listed || s.audit === null) return;
+    if (this.auditList.length >= this.maxAuditSessions) {
+      if (this.auditOmitted++ === 0) this.anomalies.report('correlate.audit_capped', undefined, `sessions=${this.maxAuditSessions}`);
+      return;
+    }
+    s.listed = true;
+    this.auditList.push(s);
+  }
+
+  /**
+   * The audit reconstruction (./audit-report.ts for the shape and rules): one entry per
+   * (session, task) pair, sessions in order of first appearance. Call after {@link finish} for
+   * final values; earlier calls show messages still in reassembly as incomplete.
+   */
+  auditReport(): AuditReport {
+    const sessions: AuditSession[] = [];
+    const uncorrelated: AuditSession[] = [];
+    const list = [...this.auditList];
+    if (this.includeNonTargets) for (const s of this.uncorrelated.values()) if (!s.listed && s.audit !== null) list.push(s);
+    list.sort((x, y) => x.order - y.order);
+    for (const s of list) {
+      const a = s.audit!;
+      // A target dialog that never offered MSRP nor carried a pager message (e.g. a voice
+      // call) got its iMSMessage records but is not an MSRP session of the audit.
+      if (s.dialog !== null && s.dialog.kind === 'invite' && a.sids.length === 0 && a.messages.length === 0) continue;
+      const pairs: (Intercept | null)[] = s.mode === 'intercept' ? s.intercepts : [null];
+      for (const it of pairs) {
+        const targetSide: Side = it?.targetSide ?? 0;
+        const messages: AuditMessage[] = a.messages.map((m) => ({
+          messageId: m.messageId,
+          direction: m.senderSide === null ? 'toTarget' : m.senderSide === targetSide ? 'fromTarget' : 'toTarget',
+          contentType: m.contentType,
+          innerContentType: m.innerContentType,
+          size: m.size,
+          sha256: m.sha256,
+          innerSha256: m.innerSha256,
+          chunks: m.chunks,
+          status: m.status,
+          reportStatuses: m.reports.statuses(),
+          firstFrame: m.firstFrame,
+          lastFrame: m.lastFrame,
+          missing: m.missing.slice(),
+          imdn: m.imdn,
+          isComposing: m.isComposing,
+          carriedBy: m.carriedBy,
+        }));
+        const files: AuditFile[] = a.files.map((f) => ({
+          name: f.name,
+          size: f.size,
+          sha256: f.sha256,
+          sha1: f.sha1,
+          hashVerified: f.sha1 !== null && f.advertisedSha1 !== null && f.sha1 === f.advertisedSha1,
+          messageId: f.messageId,
+        }));
+        const entry: AuditSession = {
+          ...(a.callId !== null ? { callId: a.callId } : {}),
+          xid: it?.task.xid ?? null,
+          liid: it?.task.liid ?? null,
+          matchedIdentity: it?.task.matchedTargetId ?? null,
+          startTime: formatTimestamp(a.startSec, a.startNsec),
+          endTime: formatTimestamp(a.endSec, a.endNsec),
+          msrpSessionIds: a.sids.slice(),
+          connections: a.conns.slice(),
+          messages,
+          files,
+          targetRole: it?.task.targetRole ?? null,
+          messagesOmitted: a.omitted,
+          ccUnavailable: a.ccUnavailable,
+        };
+        (a.callId !== null ? sessions : uncorrelated).push(entry);
+      }
+    }
+    return { sessions, uncorrelated, anomalies: this.anomalyCounts?.() ?? {} };
+  }
+}
+
+/** One MSRP TCP direction as the correlator knows it. */
+interface StreamCtx {
+  readonly stream: MsrpStreamRef;
+  /** `client-server` as the audit lists connections. */
+  readonly name: string;
+  /** Transport key of the server side (RFC 6714 binding). */
+  readonly serverKey: string;
+  /** Sessions without SIP that had frames here (their audit times follow the connection). */
+  readonly noSip: Session[];
+}
+
+/** The frame being received on a stream. */
+interface FrameCtx {
+  readonly session: Session;
+  readonly head: MsrpFrameHead;
+  readonly writer: MsrpChunkWriter | null;
+  raw: Uint8Array[] | null;
+  rawBytes: number;
+  tooLarge: boolean;
+  readonly senderSid: string | null;
+}
+
+function concat(parts: readonly Uint8Array[], n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function sha256Hex(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}

@@ -1,0 +1,299 @@
+/**
+ * SIP dialogs as the tap sees them (RFC 3261 sections 12, 13, 15, 17; RFC 3428 for pager-mode
+ * MESSAGE), keyed by Call-ID.
+ *
+ * Sides: side 0 is the party that sent the dialog-creating request (its From tag), side 1 the
+ * other. A request is sent by the party whose tag is in From; a response by the other party
+ * (RFC 3261 8.2.6.2 / 12.1.1: responses keep the request's From/To). This needs no knowledge of
+ * which hop the capture sits on.
+ *
+ * Forking (RFC 3261 13.2.2.4 / 16.7): provisional responses with different To tags are early
+ * dialogs; their SDP answers are remembered per To tag, and every one of them is indexed for
+ * MSRP binding (the caller may connect to any). The first 2xx confirms the session; later 2xx
+ * with other tags are reported (`correlate.sip_multiple_2xx`) and their paths stay bound.
+ *
+ * Repeats and retransmissions. A logical message is identified by (request method or status,
+ * CSeq, From tag, To tag). Its first observation drives the state machine. The same logical
+ * message seen again:
+ * - with the same top Via branch on the same hop (same source and destination address/port):
+ *   a retransmission (RFC 3261 17.1.1.2, 17.2.1: timers A/G, and 2xx re-sends, 13.3.1.4) —
+ *   the tracker flags it; the correlator neither re-emits nor re-counts it;
+ * - on another hop (a proxy forwards it with its own Via, or the tap sees both sides of a
+ *   P-CSCF): a separate observation, flagged `repeat` — the correlator emits its IRI (the raw
+ *   bytes differ and the addresses are real) but the state machine does not run again.
+ *
+ * Lifetimes (capture time): a dialog without final response closes after `earlyTimeoutSec`
+ * (Timer C, RFC 3261 16.6 step 11: 3 minutes); a confirmed one after `idleTimeoutSec` without SIP or
+ * MSRP activity; a failed, released or pager dialog `lingerSec` after its end (64*T1 = 32 s,
+ * RFC 3261 17.1.1.2 Timer B/H order), so late retransmissions and ACKs still find it.
+ */
+import type { AnomalySink } from '../core/anomaly.js';
+import type { SipMessage } from '../protocols/sip/index.js';
+import type { PartySdp } from './party-sdp.js';
+
+export type Side = 0 | 1;
+
+export type DialogState = 'early' | 'confirmed' | 'failed' | 'terminating' | 'terminated';
+
+export type DialogCloseReason = 'ended' | 'timeout' | 'evicted' | 'flush';
+
+export interface DialogTrackerOptions {
+  /** Dialogs tracked at once (default 100 000); the least recently active is evicted beyond it. */
+  readonly maxDialogs?: number;
+  /** No final response for this long: closed (default 180 s, RFC 3261 Timer C). */
+  readonly earlyTimeoutSec?: number;
+  /** Confirmed dialog with no SIP or MSRP activity for this long: closed (default 7200 s). */
+  readonly idleTimeoutSec?: number;
+  /** A failed, released or pager dialog is kept this long for late messages (default 32 s). */
+  readonly lingerSec?: number;
+  /** Logical messages remembered per dialog for repeat detection (default 256). */
+  readonly maxSeenPerDialog?: number;
+}
+
+/** One dialog (or pager-mode MESSAGE exchange). `S` is the correlator's per-session state. */
+export class Dialog<S> {
+  /** Tag of side 0 (From tag of the creating request); null when it had none. */
+  callerTag: string | null;
+  /** To tag of the confirmed dialog. */
+  calleeTag: string | null = null;
+  state: DialogState;
+  /** An MSRP session is up: confirmed and both sides offered/answered MSRP media. */
+  established = false;
+  /** Latest SDP of each side. */
+  readonly sdp: [PartySdp | null, PartySdp | null] = [null, null];
+  /** Provisional answers per To tag (forked early dialogs). */
+  readonly earlySdp = new Map<string, PartySdp>();
+  /** Which side each MSRP session-id of any SDP a=path belongs to. */
+  readonly sideBySid = new Map<string, Side>();
+  /** Endpoint session-ids (last a=path URI) in order of appearance. */
+  readonly endpointSids: string[] = [];
+  /** Capture time (seconds, fractional) of the last SIP or MSRP activity. */
+  lastActive: number;
+  /** When to close (released, failed, pager done); null while open. */
+  closeAt: number | null = null;
+  byeAt: number | null = null;
+  readonly seen = new Map<string, Set<string>>();
+  session: S | null = null;
+
+  constructor(
+    readonly uid: number,
+    readonly callId: string,
+    readonly kind: 'invite' | 'message',
+    /** The creating request's CSeq number (the initial transaction). */
+    readonly initialCseq: number,
+    /** Created from an in-dialog request (the capture missed the dialog's start). */
+    readonly midDialog: boolean,
+    callerTag: string | null,
+    readonly startSec: number,
+    readonly startNsec: number,
+  ) {
+    this.callerTag = callerTag;
+    this.state = midDialog ? 'confirmed' : 'early';
+    this.lastActive = startSec + startNsec / 1e9;
+  }
+
+  /** The side that sent `msg` (see the file comment). */
+  senderOf(msg: SipMessage): Side {
+    const fromSide: Side = msg.from?.tag === this.callerTag || this.callerTag === null ? 0 : 1;
+    return msg.isRequest ? fromSide : fromSide === 0 ? 1 : 0;
+  }
+
+  /** The endpoint session-ids of `side`'s SDPs. */
+  sidsOf(side: Side): string[] {
+    const out: string[] = [];
+    for (const [sid, s] of this.sideBySid) if (s === side) out.push(sid);
+    return out;
+  }
+}
+
+/** What one SIP message did to its dialog. */
+export interface SipObservation<S> {
+  readonly dialog: Dialog<S>;
+  /** Same message, same hop, same branch: not to be emitted again. */
+  readonly retransmission: boolean;
+  /** Seen before on another hop: emit, but the state machine did not run. */
+  readonly repeat: boolean;
+  readonly sender: Side;
+  /** The SDP the message carried (applied to `dialog.sdp[sender]`), null when none. */
+  readonly sdp: PartySdp | null;
+  /** This message established the MSRP session (2xx with the answer, or ACK with a late answer). */
+  readonly established: boolean;
+  /** A final non-2xx response to the initial request (3xx-6xx, incl. 487 after CANCEL). */
+  readonly failed: boolean;
+  /** BYE seen ('request') or its 2xx ('complete'). */
+  readonly released: 'request' | 'complete' | null;
+  /** A final response to the initial request (any class). */
+  readonly finalResponse: boolean;
+}
+
+/** Hop text for retransmission keys. */
+export function hopKey(src: Uint8Array, srcPort: number, dst: Uint8Array, dstPort: number): string {
+  let s = '';
+  for (const b of src) s += String.fromCharCode(b);
+  s += `:${srcPort}>`;
+  for (const b of dst) s += String.fromCharCode(b);
+  return `${s}:${dstPort}`;
+}
+
+/** The dialog table. */
+export class DialogTracker<S> {
+  private readonly dialogs = new Map<string, Dialog<S>>();
+  private readonly maxDialogs: number;
+  readonly earlyTimeout: number;
+  readonly idleTimeout: number;
+  readonly linger: number;
+  private readonly maxSeen: number;
+  private nextUid = 1;
+
+  /**
+   * @param onClose called once per dialog when it leaves the table.
+   */
+  constructor(
+    private readonly onClose: (d: Dialog<S>, reason: DialogCloseReason) => void,
+    private readonly anomalies: AnomalySink,
+    options: DialogTrackerOptions = {},
+  ) {
+    this.maxDialogs = options.maxDialogs ?? 100_000;
+    this.earlyTimeout = options.earlyTimeoutSec ?? 180;
+    this.idleTimeout = options.idleTimeoutSec ?? 7200;
+    this.linger = options.lingerSec ?? 32;
+    this.maxSeen = options.maxSeenPerDialog ?? 256;
+  }
+
+  get size(): number {
+    return this.dialogs.size;
+  }
+
+  get(callId: string): Dialog<S> | undefined {
+    return this.dialogs.get(callId);
+  }
+
+  /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
+  create(msg: SipMessage, kind: 'invite' | 'message', midDialog: boolean, tsSec: number, tsNsec: number): Dialog<S> {
+    if (this.dialogs.size >= this.maxDialogs) {
+      const first = this.dialogs.values().next();
+      if (first.done !== true) {
+        this.anomalies.report('correlate.dialog_evicted', msg.frameNo, `cap=${this.maxDialogs}`);
+        this.remove(first.value, 'evicted');
+      }
+    }
+    const d = new Dialog<S>(this.nextUid++, msg.callId!, kind, msg.cseq!.seq, midDialog, msg.from?.tag ?? null, tsSec, tsNsec);
+    if (midDialog) d.calleeTag = msg.to?.tag ?? null;
+    this.dialogs.set(d.callId, d);
+    return d;
+  }
+
+  /**
+   * Applies `msg` to `d` (see the file comment). `sdp` is the message's parsed SDP (the caller
+   * parses it once, also for dialogs it has not created yet).
+   */
+  observe(d: Dialog<S>, msg: SipMessage, sdp: PartySdp | null, hop: string, now: number): SipObservation<S> {
+    const cseq = msg.cseq!;
+    const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${msg.from?.tag ?? ''}|${msg.to?.tag ?? ''}`;
+    const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
+    const sender = d.senderOf(msg);
+    const hops = d.seen.get(stateKey);
+    const base = { dialog: d, sender, sdp: null, established: false, failed: false, released: null, finalResponse: false };
+    if (hops !== undefined) {
+      if (hops.has(seenKey)) return { ...base, retransmission: true, repeat: true };
+      if (hops.size < 16) hops.add(seenKey);
+      this.touch(d, now);
+      return { ...base, retransmission: false, repeat: true };
+    }
+    if (d.seen.size >= this.maxSeen) d.seen.delete(d.seen.keys().next().value!);
+    d.seen.set(stateKey, new Set([seenKey]));
+    this.touch(d, now);
+
+    let established = false;
+    let failed = false;
+    let finalResponse = false;
+    let released: 'request' | 'complete' | null = null;
+    let useSdp = sdp;
+    const initialTx = cseq.seq === d.initialCseq && !d.midDialog;
+    if (!msg.isRequest && cseq.method === 'INVITE') {
+      const toTag = msg.to?.tag ?? null;
+      const code = msg.statusCode;
+      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(toTag, sdp);
+      if (code >= 200 && code < 300) {
+        // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
+        if (useSdp === null && toTag !== null && d.calleeTag === null) useSdp = d.earlySdp.get(toTag) ?? null;
+        if (initialTx && d.state === 'early') {
+          d.state = 'confirmed';
+          d.calleeTag = toTag;
+          finalResponse = true;
+        } else if (initialTx && d.calleeTag !== null && toTag !== null && toTag !== d.calleeTag) {
+          this.anomalies.report('correlate.sip_multiple_2xx', msg.frameNo);
+        }
+      } else if (code >= 300 && initialTx && d.state === 'early') {
+        d.state = 'failed';
+        d.closeAt = now + this.linger;
+        failed = true;
+        finalResponse = true;
+      }
+    } else if (msg.isRequest && msg.method === 'BYE') {
+      if (d.state !== 'terminated') {
+        d.state = 'terminating';
+        d.byeAt ??= now;
+        released = 'request';
+      }
+    } else if (!msg.isRequest && cseq.method === 'BYE' && msg.statusCode >= 200) {
+      if (d.state === 'terminating' || d.state === 'confirmed') {
+        d.state = 'terminated';
+        d.closeAt = now + this.linger;
+        released = 'complete';
+      }
+    } else if (!msg.isRequest && cseq.method === 'MESSAGE' && d.kind === 'message' && msg.statusCode >= 200) {
+      // RFC 3428 section 7: a pager exchange is one transaction; keep it briefly for repeats.
+      d.closeAt = now + this.linger;
+      finalResponse = true;
+      if (d.state === 'early') d.state = msg.statusCode < 300 ? 'terminated' : 'failed';
+    }
+    if (useSdp !== null && useSdp.msrp.length > 0) {
+      d.sdp[sender] = useSdp;
+      for (const m of useSdp.msrp) {
+        for (const sid of m.sessionIds) if (!d.sideBySid.has(sid)) d.sideBySid.set(sid, sender);
+        if (m.endpointSessionId !== null && !d.endpointSids.includes(m.endpointSessionId)) d.endpointSids.push(m.endpointSessionId);
+      }
+    }
+    if (d.kind === 'invite' && !d.established && d.state === 'confirmed' && (d.sdp[0]?.msrp.length ?? 0) > 0 && (d.sdp[1]?.msrp.length ?? 0) > 0) {
+      d.established = true;
+      established = true;
+    }
+    return { ...base, sdp: useSdp, retransmission: false, repeat: false, established, failed, released, finalResponse };
+  }
+
+  /** Marks activity (SIP or MSRP) on `d`. */
+  touch(d: Dialog<S>, now: number): void {
+    if (now > d.lastActive) d.lastActive = now;
+  }
+
+  /** Closes dialogs whose time is up. */
+  sweep(now: number): void {
+    // Collect first (closing calls back into the correlator), without copying the whole table.
+    let due: [Dialog<S>, DialogCloseReason][] | null = null;
+    for (const d of this.dialogs.values()) {
+      let r: DialogCloseReason | null = null;
+      if (d.closeAt !== null) {
+        if (now >= d.closeAt) r = 'ended';
+      } else if (d.state === 'terminating' && d.byeAt !== null && now - d.byeAt >= this.linger) r = 'ended';
+      else if (now - d.lastActive >= (d.state === 'early' ? this.earlyTimeout : this.idleTimeout)) r = 'timeout';
+      if (r !== null) (due ??= []).push([d, r]);
+    }
+    if (due === null) return;
+    for (const [d, r] of due) {
+      if (r === 'timeout') this.anomalies.report('correlate.dialog_timeout', undefined, `state=${d.state}`);
+      this.remove(d, r);
+    }
+  }
+
+  /** Closes every dialog (end of input). */
+  flush(): void {
+    for (const d of [...this.dialogs.values()]) this.remove(d, 'flush');
+  }
+
+  private remove(d: Dialog<S>, reason: DialogCloseReason): void {
+    if (this.dialogs.get(d.callId) !== d) return;
+    this.dialogs.delete(d.callId);
+    this.onClose(d, reason);
+  }
+}

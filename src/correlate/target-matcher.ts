@@ -1,0 +1,183 @@
+/**
+ * Target matching: an index from identity keys to the tasks whose target identifiers produce
+ * them, and the lookups for the identities a SIP request or a CPIM message shows.
+ *
+ * Keys (an observed identity matches a target identifier when they share a key):
+ * - `n:` {@link normalizeIdentity} for sipUri / telUri / impu identifiers and every observed
+ *   SIP/SIPS/TEL URI (display name, parameters, port dropped; `sip:+49..;user=phone` ≡ `tel:+49..`).
+ * - `e:` {@link e164Key} for e164 identifiers and for global-number telUri / impu identifiers, and
+ *   for every observed URI: so a TEL target also matches `sip:+49...@host` without `user=phone`,
+ *   which IMS networks often send (TS 24.229 does not require the parameter on every hop).
+ * - `i:` for impi identifiers (NAI `user@realm`, TS 23.003 13.3): compared case-insensitively
+ *   with `user@host` of observed SIP URIs (scheme, parameters and port dropped, user
+ *   percent-decoded) and with the `username` of Authorization / Proxy-Authorization (an IMS UE
+ *   sends its IMPI there, TS 24.229 5.1.1.2). Matching an IMPI against a URI is a deliberate
+ *   approximation: the IMPI is usually derived from the same user@realm as the default IMPU.
+ *
+ * Role (RFC 3261 caller/callee): an identity in P-Asserted-Identity, P-Preferred-Identity, From
+ * or the requester's Authorization makes the target the originating party; To or the
+ * Request-URI the terminating party. When both match (a target calling itself), originating wins.
+ * A task's time window is checked against the capture time of the matching message.
+ */
+import { e164Key, normalizeIdentity, parseUri, percentDecode, parseHeaderParams, type SipMessage } from '../protocols/sip/index.js';
+import type { TargetRole } from '../records/task-ref.js';
+import type { Task, TargetId } from './tasks-file.js';
+
+/** Where an observed identity came from. */
+export type IdentitySource = 'pai' | 'ppi' | 'from' | 'authorization' | 'to' | 'requestUri' | 'cpimFrom' | 'cpimTo';
+
+/** An identity seen on the wire: the URI (or NAI) text and where it was. */
+export interface ObservedIdentity {
+  readonly text: string;
+  readonly source: IdentitySource;
+}
+
+/** One task matched by a message. */
+export interface TaskMatch {
+  readonly task: Task;
+  /** The provisioned identifier that matched. */
+  readonly identifier: TargetId;
+  /** Which header (or CPIM field) carried the matching identity. */
+  readonly source: IdentitySource;
+  readonly role: TargetRole;
+}
+
+const ORIGINATING: ReadonlySet<IdentitySource> = new Set(['pai', 'ppi', 'from', 'authorization', 'cpimFrom']);
+
+function impiOfUri(text: string): string | null {
+  const u = parseUri(text);
+  if (u === null || (u.scheme !== 'sip' && u.scheme !== 'sips') || u.user === null) return null;
+  const user = percentDecode(u.user);
+  const semi = user.indexOf(';');
+  return `i:${(semi < 0 ? user : user.slice(0, semi)).toLowerCase()}@${u.host.toLowerCase()}`;
+}
+
+/** All keys of an observed identity (see the file comment). */
+export function observedKeys(o: ObservedIdentity): string[] {
+  const out: string[] = [];
+  if (o.source === 'authorization') {
+    out.push(`i:${o.text.toLowerCase()}`);
+    return out;
+  }
+  const n = normalizeIdentity(o.text);
+  if (n !== null) out.push(`n:${n}`);
+  const e = e164Key(o.text);
+  if (e !== null) out.push(`e:${e}`);
+  // Strip a name-addr to its URI for the IMPI comparison.
+  const lt = o.text.indexOf('<');
+  const gt = o.text.indexOf('>', lt + 1);
+  const i = impiOfUri(lt >= 0 && gt > lt ? o.text.slice(lt + 1, gt) : o.text);
+  if (i !== null) out.push(i);
+  return out;
+}
+
+/** Keys a provisioned identifier is indexed under. */
+function targetKeys(t: TargetId): string[] {
+  const v = t.value.trim();
+  const out: string[] = [];
+  switch (t.kind) {
+    case 'impi':
+      out.push(`i:${v.toLowerCase()}`);
+      break;
+    case 'e164': {
+      const e = e164Key(v);
+      if (e !== null) out.push(`e:${e}`);
+      break;
+    }
+    default: {
+      const n = normalizeIdentity(v);
+      if (n !== null) out.push(`n:${n}`);
+      if (v.toLowerCase().startsWith('tel:')) {
+        const e = e164Key(v);
+        if (e !== null) out.push(`e:${e}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Usernames of Authorization / Proxy-Authorization (RFC 3261 22.4 `username="..."`). */
+function authorizationUsers(msg: SipMessage): string[] {
+  const out: string[] = [];
+  for (const name of ['authorization', 'proxy-authorization']) {
+    for (const f of msg.headerFields(name)) {
+      const sp = f.value.indexOf(' ');
+      if (sp < 0) continue;
+      // Digest credentials are comma-separated auth-params; reuse the `;` parameter parser.
+      const params = parseHeaderParams(';' + f.value.slice(sp + 1).replace(/,\s*/g, ';'));
+      const u = params.get('username');
+      if (u !== undefined && u !== null) out.push(u.replace(/^"|"$/g, ''));
+    }
+  }
+  return out;
+}
+
+/** The identities of a SIP request, in role priority order (originating sources first). */
+export function sipRequestIdentities(msg: SipMessage): ObservedIdentity[] {
+  const out: ObservedIdentity[] = [];
+  for (const na of msg.pAssertedIdentity) out.push({ text: na.uriText, source: 'pai' });
+  for (const na of msg.pPreferredIdentity) out.push({ text: na.uriText, source: 'ppi' });
+  if (msg.from !== null) out.push({ text: msg.from.uriText, source: 'from' });
+  for (const u of authorizationUsers(msg)) out.push({ text: u, source: 'authorization' });
+  if (msg.to !== null) out.push({ text: msg.to.uriText, source: 'to' });
+  if (msg.requestUri !== null) out.push({ text: msg.requestUri, source: 'requestUri' });
+  return out;
+}
+
+/** The task index. Immutable after construction. */
+export class TargetMatcher {
+  private readonly index = new Map<string, { task: Task; identifier: TargetId }[]>();
+
+  constructor(readonly tasks: readonly Task[]) {
+    for (const task of tasks) {
+      for (const identifier of task.targetIdentifiers) {
+        for (const k of targetKeys(identifier)) {
+          let list = this.index.get(k);
+          if (list === undefined) this.index.set(k, (list = []));
+          if (!list.some((e) => e.task === task)) list.push({ task, identifier });
+        }
+      }
+    }
+  }
+
+  /** True when no task can ever match (the correlator then keeps no per-session state). */
+  get empty(): boolean {
+    return this.index.size === 0;
+  }
+
+  /**
+   * Tasks matched by `identities` (in priority order: the first identity matching a task
+   * decides its identifier and role), active at capture time `tsSec`. One entry per task.
+   */
+  match(identities: readonly ObservedIdentity[], tsSec: number): TaskMatch[] {
+    const out: TaskMatch[] = [];
+    if (this.index.size === 0) return out;
+    for (const o of identities) {
+      for (const k of observedKeys(o)) {
+        const hits = this.index.get(k);
+        if (hits === undefined) continue;
+        for (const h of hits) {
+          if (out.some((m) => m.task === h.task)) continue;
+          const t = h.task;
+          if (t.startTime !== null && tsSec < t.startTime) continue;
+          if (t.endTime !== null && tsSec >= t.endTime) continue;
+          out.push({ task: t, identifier: h.identifier, source: o.source, role: ORIGINATING.has(o.source) ? 'originating' : 'terminating' });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Tasks matched by an initial SIP request (INVITE, MESSAGE). */
+  matchSipRequest(msg: SipMessage, tsSec: number): TaskMatch[] {
+    return this.match(sipRequestIdentities(msg), tsSec);
+  }
+
+  /** Tasks matched by a CPIM message's From and To (RFC 3862 3.3.1 / 3.3.2 URIs). */
+  matchCpim(from: string | null, to: readonly string[], tsSec: number): TaskMatch[] {
+    const ids: ObservedIdentity[] = [];
+    if (from !== null) ids.push({ text: from, source: 'cpimFrom' });
+    for (const t of to) ids.push({ text: t, source: 'cpimTo' });
+    return this.match(ids, tsSec);
+  }
+}
