@@ -5,7 +5,9 @@
  * before the damage was still processed and reported); 2 bad usage or configuration.
  */
 import { Command } from 'commander';
+import { registerAuditCommand } from './audit-command.js';
 import { registerDecodeCommand } from './decode-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { reportFatal } from './fatal.js';
 import { VERSION } from './version.js';
@@ -21,6 +23,14 @@ program
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
+// Piped into head/less that exits early: stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+registerRunCommand(program);
+registerAuditCommand(program);
 registerStatsCommand(program);
 registerDecodeCommand(program);
 

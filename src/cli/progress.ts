@@ -5,11 +5,13 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
+  /** False when nothing is shown: callers then skip progress bookkeeping entirely. */
+  enabled: boolean;
   update: (bytesRead: number, totalBytes: number | undefined) => void;
   stop: () => void;
 }
 
-const NONE: Progress = { update: () => {}, stop: () => {} };
+const NONE: Progress = { enabled: false, update: () => {}, stop: () => {} };
 
 export function createProgress(quiet: boolean): Progress {
   if (quiet || process.stderr.isTTY !== true) return NONE;
@@ -19,6 +21,7 @@ export function createProgress(quiet: boolean): Progress {
   );
   let started = false;
   return {
+    enabled: true,
     update: (read, total) => {
       if (total === undefined) return; // stdin: size unknown
       const mib = (n: number): number => Math.round(n / 1048576);

@@ -1,0 +1,62 @@
+/**
+ * The whole interception chain for one run: packets → analyzers → correlator → records. The
+ * composition root wires the stages (they do not import each other): the correlator is the
+ * analyzers' AppEventSink, and its records go to whatever output the command chose.
+ */
+import { AnomalyCounter } from '../core/anomaly.js';
+import type { CapturedFrame } from '../core/frame.js';
+import { AppAnalyzers } from '../analyzers/app-analyzers.js';
+import type { AppEventSink } from '../analyzers/app-event-sink.js';
+import { Correlator, type AuditReport, type TaskSet } from '../correlate/index.js';
+import type { LiRecord } from '../records/li-record.js';
+import { PacketPipeline } from './packet-pipeline.js';
+
+export interface InterceptPipelineOptions {
+  tasks: TaskSet;
+  /** Receives every LI record, in emission order. */
+  onRecord: (rec: LiRecord) => void;
+  /** Lab use (`--all`): list non-target sessions in the audit too (never in records). */
+  includeNonTargets?: boolean;
+}
+
+export class InterceptPipeline {
+  readonly anomalies = new AnomalyCounter();
+  readonly packets: PacketPipeline;
+  readonly correlator: Correlator;
+  private readonly analyzers: AppAnalyzers;
+  private finished = false;
+
+  constructor(o: InterceptPipelineOptions) {
+    this.correlator = new Correlator({
+      tasks: o.tasks,
+      onRecord: o.onRecord,
+      anomalies: this.anomalies,
+      ...(o.includeNonTargets === true ? { includeNonTargets: true } : {}),
+    });
+    const sink: AppEventSink = this.correlator;
+    this.analyzers = new AppAnalyzers(sink, this.anomalies);
+    const an = this.analyzers;
+    this.packets = new PacketPipeline({
+      tcpConsumers: an,
+      udp: (pkt, f) => an.udp(pkt, f.frameNo, f.tsSec, f.tsNsec),
+      anomalies: this.anomalies,
+      onTick: (s, n) => an.tick(s, n),
+    });
+  }
+
+  frame(f: CapturedFrame): void {
+    this.packets.frame(f);
+  }
+
+  /** End of input: flushes reassembly, then closes every session (release records go out). */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.packets.finish();
+    this.analyzers.finish();
+  }
+
+  audit(): AuditReport {
+    return this.correlator.auditReport();
+  }
+}
