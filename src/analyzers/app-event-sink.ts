@@ -35,12 +35,21 @@ export interface MsrpStreamRef {
   readonly dstPort: number;
   /** The TCP handshake was seen (else the stream was joined mid-way). */
   readonly sawSyn: boolean;
+  /**
+   * Capture time of the connection's first packet (its SYN when seen): sessions seen without SIP
+   * start there (samples/README.md truth rules).
+   */
+  readonly firstTsSec?: number;
+  readonly firstTsNsec?: number;
 }
 
 /** Receives the frames of one MSRP stream direction, and its end. */
 export interface MsrpStreamHandler extends MsrpFrameSink {
-  /** No more bytes in this direction (FIN, RST, timeout, eviction, end of input). */
-  onStreamEnd?(reason: 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown'): void;
+  /**
+   * No more bytes in this direction (FIN, RST, timeout, eviction, end of input). `lastTsSec`/
+   * `lastTsNsec`, when given: capture time of the connection's last packet.
+   */
+  onStreamEnd?(reason: 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown', lastTsSec?: number, lastTsNsec?: number): void;
 }
 
 export interface AppEventSink {

@@ -21,7 +21,8 @@ const ALLOWED: Record<string, string[]> = {
   records: ['core', 'util'],
   flow: ['decode', 'core', 'util'],
   analyzers: ['flow', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'decode', 'core', 'util'],
-  correlate: ['protocols/sdp', 'protocols/sip', 'protocols/msrp', 'records', 'decode', 'core', 'util'],
+  // correlate consumes the analyzers' events (types only): analyzers sit before it in the pipeline.
+  correlate: ['analyzers', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'records', 'decode', 'core', 'util'],
   encode: ['records', 'core', 'util'],
   deliver: ['core', 'util'],
   audit: ['records', 'core', 'util'],

@@ -10,18 +10,8 @@ import { PcapngWriter, PcapWriter } from '../../src/capture/pcap-writer.js';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
 import { isIoError } from '../../src/core/errors.js';
 import { concatBytes } from '../../src/util/bytes.js';
+import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
-/** mulberry32: small, seedable, good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seeds(): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -16,16 +16,8 @@ import { parseSipMessage } from '../../src/protocols/sip/index.js';
 import type { LiRecord } from '../../src/records/li-record.js';
 import { validateRecord } from '../../src/records/validate-record.js';
 import { containsBytes, cpim, msrpSdp, ok, report, send, T0, tasksJson, TestCall, uri, XID_A, XID_B } from '../unit/correlate/correlate-helpers.js';
+import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
 
 const MARK = 'NONTARGET-MARK';
 

@@ -12,18 +12,8 @@ import { decodeFrame } from '../../src/decode/decode-frame.js';
 import { decodeTransport } from '../../src/decode/decode-transport.js';
 import { createDecodedPacket, type DecodedPacket } from '../../src/decode/decoded-packet.js';
 import { cat, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from '../unit/decode/packet-builders.js';
+import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tcpSeg = tcp({ sport: 40000, dport: 2855, payload: textBytes('MSRP x SEND\r\n-------x$\r\n'), options: Uint8Array.of(1, 1, 1, 1) });
 const udpDg = udp(5060, 5060, textBytes('MESSAGE sip:a SIP/2.0\r\n'));

@@ -3,17 +3,7 @@
  */
 import { concatBytes } from '../../../../src/util/bytes.js';
 
-/** mulberry32: small seeded PRNG so failures reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../../../samples/gen/lib/prng.js';
 
 export function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   let b: Uint8Array = src.slice();

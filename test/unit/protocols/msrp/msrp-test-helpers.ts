@@ -93,14 +93,4 @@ export function newCounter(): AnomalyCounter {
   return new AnomalyCounter(10);
 }
 
-/** Deterministic PRNG (mulberry32) for fuzz and property tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../../../samples/gen/lib/prng.js';

@@ -62,17 +62,7 @@ export function msrpInvite(callId = 'a84b4c76e66710', body?: string): string {
   );
 }
 
-/** Seeded PRNG (mulberry32) for fuzz tests: same seed, same run. Returns [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../../../samples/gen/lib/prng.js';
 
 /** Bytes that stress text parsers: separators, quotes, brackets, digits, CR/LF, high bytes. */
 const INTERESTING = bytes(' \t\r\n:;,="\\<>[]@%/?&+-.*#0123456789sipSIPtel\x00\xff');
