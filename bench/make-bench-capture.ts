@@ -5,8 +5,13 @@
  * requests and their responses, plus background traffic (a bulk TCP download and DNS-like UDP
  * datagrams) that msrptap must skip cheaply. Addresses and ports vary per unit so the flow
  * tables see many distinct connections. Deterministic for a given size.
+ *
+ * Targets (issue 7: "a minority of them targets"): every `targetEvery`-th unit (default 25,
+ * i.e. 4 %) is placed by one of {@link BENCH_TARGETS} target identities (its From URI), and
+ * {@link writeBenchTasks} writes the tasks file that names them (one task, one LIID each), so
+ * `msrptap run` does the full job: correlation, X2/X3, HI2/HI3, protobuf and the audit.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { PcapWriter } from '../src/capture/pcap-writer.js';
 import { LinkType } from '../src/core/link-type.js';
 import {
@@ -26,9 +31,34 @@ export interface BenchCaptureOptions {
   path: string;
   megabytes: number;
   seed?: number;
+  /** Every n-th unit is placed by a target identity (default 25). */
+  targetEvery?: number;
 }
 
-export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; bytes: number; units: number } {
+/** Number of target identities (and tasks) of the bench. */
+export const BENCH_TARGETS = 8;
+
+/** The n-th target identity (0 ≤ n < BENCH_TARGETS) as written in the capture and the tasks file. */
+export function benchTargetUri(n: number): string {
+  return `sip:lea-target-${n}@ims.example.net`;
+}
+
+/** Writes the tasks file naming the bench's target identities (X1 vocabulary, see samples/tasks/). */
+export function writeBenchTasks(path: string): void {
+  const tasks = [];
+  for (let n = 0; n < BENCH_TARGETS; n++) {
+    const hex = (0xbe7c0000 + n).toString(16);
+    tasks.push({
+      xid: `${hex}-0000-4000-8000-00000000000${n}`,
+      liid: `LIID-BENCH-${n}`,
+      targetIdentifiers: [{ sipUri: benchTargetUri(n) }],
+      deliveryType: 'X2andX3',
+    });
+  }
+  writeFileSync(path, JSON.stringify({ tasks }, null, 2) + '\n');
+}
+
+export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; bytes: number; units: number; targetUnits: number } {
   const fd = openSync(o.path, 'w');
   let bytes = 0;
   // Buffer writes: one writeSync per packet would dominate generation time.
@@ -60,9 +90,14 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
   };
   const putSegs = (segs: readonly TcpSegment[]): void => segs.forEach((s) => put(s.ip));
   const limit = o.megabytes * 1_000_000;
+  const targetEvery = o.targetEvery ?? 25;
+  let targetUnits = 0;
   let unit = 0;
   while (bytes < limit) {
     unit++;
+    const isTarget = unit % targetEvery === 0;
+    if (isTarget) targetUnits++;
+    const fromUri = isTarget ? benchTargetUri((unit / targetEvery) % BENCH_TARGETS) : `sip:user${unit}@ims.example.net`;
     const a = ipv4Addr(`10.${(unit >> 8) & 255}.${unit & 255}.10`);
     const b = ipv4Addr(`10.${128 + ((unit >> 8) & 127)}.${unit & 255}.20`);
     const callId = `bench-${unit}@ims.example.net`;
@@ -76,7 +111,7 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
     const sip = (start: string, cseq: string, body = ''): Uint8Array =>
       sipMessage(start, [
         ['Via', `SIP/2.0/UDP ${aHost}:5060;branch=z9hG4bK${unit}`],
-        ['From', `<sip:user${unit}@ims.example.net>;tag=f${unit}`],
+        ['From', `<${fromUri}>;tag=f${unit}`],
         ['To', `<sip:peer${unit}@ims.example.net>${start.startsWith('SIP/2.0') ? `;tag=t${unit}` : ''}`],
         ['Call-ID', callId],
         ['CSeq', cseq],
@@ -120,5 +155,5 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
   }
   flush();
   closeSync(fd);
-  return { frames, bytes, units: unit };
+  return { frames, bytes, units: unit, targetUnits };
 }

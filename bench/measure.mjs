@@ -1,14 +1,46 @@
-// Runs a Node entry point in this process and reports its wall time and peak RSS on stderr as
-// one line `BENCH {"ms":…,"maxRssKiB":…}`, so the benchmark can measure child processes exactly.
-import { writeSync } from 'node:fs';
+// Runs a Node entry point in this process and reports, on stderr, one line
+//   BENCH {"ms":…,"workMs":…,"maxRssKiB":…}
+// so the benchmark can measure child processes exactly:
+//   ms      wall time from just before the entry point is imported to process exit (includes
+//           loading the subject's modules: commander, zod, protobufjs, …);
+//   workMs  wall time from the first read of the capture file to process exit: the work on the
+//           capture (reading, decoding, analysis, writing outputs and reports), without the
+//           start-up cost the subject pays once per process whatever the capture size.
+// The capture is named by env BENCH_CAPTURE (a path). The first read is seen by wrapping
+// fs.openSync/fs.readSync before the entry point loads (module.syncBuiltinESMExports makes
+// `import { readSync } from 'node:fs'` see the wrapper); the wrapper costs one comparison per
+// read call (a few dozen per 200 MB: readers use multi-MiB chunks).
+import fs, { writeSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
 const [entry, ...args] = process.argv.slice(2);
 process.argv = [process.argv[0], resolve(entry), ...args];
+const capture = process.env.BENCH_CAPTURE !== undefined ? resolve(process.env.BENCH_CAPTURE) : undefined;
+let captureFd = -1;
+let tFirstRead;
+
+if (capture !== undefined) {
+  const openSync = fs.openSync;
+  const readSync = fs.readSync;
+  fs.openSync = function (path, ...rest) {
+    const fd = openSync.call(this, path, ...rest);
+    if (captureFd < 0 && typeof path === 'string' && resolve(path) === capture) captureFd = fd;
+    return fd;
+  };
+  fs.readSync = function (fd, ...rest) {
+    if (tFirstRead === undefined && fd === captureFd) tFirstRead = process.hrtime.bigint();
+    return readSync.call(this, fd, ...rest);
+  };
+  syncBuiltinESMExports();
+}
+
 const t0 = process.hrtime.bigint();
 process.on('exit', () => {
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  writeSync(2, `BENCH ${JSON.stringify({ ms, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+  const t1 = process.hrtime.bigint();
+  const ms = Number(t1 - t0) / 1e6;
+  const workMs = tFirstRead === undefined ? null : Number(t1 - tFirstRead) / 1e6;
+  writeSync(2, `BENCH ${JSON.stringify({ ms, workMs, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
 });
 await import(pathToFileURL(resolve(entry)).href);

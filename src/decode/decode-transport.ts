@@ -20,7 +20,6 @@ import { runLayers } from './layer-driver.js';
 export function decodeTransport(out: DecodedPacket, frameNo: number, sink: AnomalySink): void {
   clearTransport(out);
   if (out.ipVersion === 0 || out.isFragment) return;
-  const p = out.ipPayload;
-  // runLayers(TRANSPORT) re-points the cursor at out.ipPayload itself.
-  runLayers(Layer.TRANSPORT, p, 0, p.length, frameNo, out.ipTruncated, out, sink);
+  // runLayers(TRANSPORT) re-points the cursor at the ipPayload range itself.
+  runLayers(Layer.TRANSPORT, out.ipBuf, out.ipOff, out.ipEnd, frameNo, out.ipTruncated, out, sink);
 }

@@ -1,6 +1,7 @@
 /**
  * The result of decoding one frame down to the transport layer. One object is reused for every
- * frame (the decoder resets it), so the per-packet path allocates only the views it returns.
+ * frame (the decoder resets it), and the payload views are created only when read (see
+ * `ipBuf`/`plBuf`), so the per-packet path allocates nothing.
  *
  * @remarks Every Uint8Array here is a view into the captured frame (or, after IP reassembly, into
  * the reassembled datagram), except `src`/`dst`, which the decoder copies into storage owned by
@@ -88,6 +89,24 @@ export interface DecodedPacket {
 
   /** Decoder-owned address storage that `src`/`dst` point into; not for other layers. */
   readonly addrSlots: AddressSlots;
+
+  /**
+   * `ipPayload` as a range: `ipBuf[ipOff, ipEnd)`. The decoders set the range (see
+   * {@link DecodedPacket.setIpPayload}) and the view is created only when something reads
+   * `ipPayload`, so a packet nobody looks into (bulk traffic, `msrptap stats`) costs no view.
+   * Assigning `ipPayload` sets the range to the whole array.
+   */
+  readonly ipBuf: Uint8Array;
+  readonly ipOff: number;
+  readonly ipEnd: number;
+  /** `payload` as a range `plBuf[plOff, plEnd)`, same scheme. */
+  readonly plBuf: Uint8Array;
+  readonly plOff: number;
+  readonly plEnd: number;
+  /** Sets `ipPayload` to `buf[off, end)` without creating a view (decoders). */
+  setIpPayload(buf: Uint8Array, off: number, end: number): void;
+  /** Sets `payload` to `buf[off, end)` without creating a view (decoders). */
+  setPayload(buf: Uint8Array, off: number, end: number): void;
 }
 
 /** Fixed buffers the decoder copies the innermost addresses into (no allocation per frame). */
@@ -112,11 +131,129 @@ export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, 
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The one implementation of DecodedPacket. `ipPayload`/`payload` are accessors over a range
+ * plus a cached view: the per-frame path stores three numbers instead of allocating two typed
+ * arrays (a `new Uint8Array(buffer, off, len)` costs about as much as decoding the headers).
+ */
+class PacketRecord implements DecodedPacket {
+  vlanId = -1;
+  vlanDepth = 0;
+  tunnel: TunnelKind = Tunnel.NONE;
+  tunnelDepth = 0;
+  sawIpv4 = false;
+  sawIpv6 = false;
+  sawUdp = false;
+  ipVersion: 0 | 4 | 6 = 0;
+  src: Uint8Array = EMPTY;
+  dst: Uint8Array = EMPTY;
+  ipProto = 0;
+  ttl = 0;
+  ipTruncated = false;
+  isFragment = false;
+  fragId = 0;
+  fragOffset = 0;
+  fragMore = false;
+  l4: 0 | 6 | 17 = 0;
+  srcPort = 0;
+  dstPort = 0;
+  tcpSeq = 0;
+  tcpAck = 0;
+  tcpFlags = 0;
+  tcpWindow = 0;
+  readonly addrSlots: AddressSlots = createAddressSlots();
+  ipBuf: Uint8Array = EMPTY;
+  ipOff = 0;
+  ipEnd = 0;
+  /** Cached view of the ip range; null when not created yet. */
+  private ipView: Uint8Array | null = EMPTY;
+  plBuf: Uint8Array = EMPTY;
+  plOff = 0;
+  plEnd = 0;
+  private plView: Uint8Array | null = EMPTY;
+
+  get ipPayload(): Uint8Array {
+    let v = this.ipView;
+    if (v === null) {
+      const b = this.ipBuf;
+      v = new Uint8Array(b.buffer, b.byteOffset + this.ipOff, this.ipEnd - this.ipOff);
+      this.ipView = v;
+    }
+    return v;
+  }
+  set ipPayload(v: Uint8Array) {
+    this.ipBuf = v;
+    this.ipOff = 0;
+    this.ipEnd = v.length;
+    this.ipView = v;
+  }
+  get payload(): Uint8Array {
+    let v = this.plView;
+    if (v === null) {
+      const b = this.plBuf;
+      v = new Uint8Array(b.buffer, b.byteOffset + this.plOff, this.plEnd - this.plOff);
+      this.plView = v;
+    }
+    return v;
+  }
+  set payload(v: Uint8Array) {
+    this.plBuf = v;
+    this.plOff = 0;
+    this.plEnd = v.length;
+    this.plView = v;
+  }
+  setIpPayload(buf: Uint8Array, off: number, end: number): void {
+    this.ipBuf = buf;
+    this.ipOff = off;
+    this.ipEnd = end;
+    this.ipView = null;
+  }
+  setPayload(buf: Uint8Array, off: number, end: number): void {
+    this.plBuf = buf;
+    this.plOff = off;
+    this.plEnd = end;
+    this.plView = null;
+  }
+
+  /**
+   * The decoded fields as JSON sees them: the payload views, not the ranges and caches behind
+   * them (so two packets decoded from the same bytes serialise alike, read or not).
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      vlanId: this.vlanId,
+      vlanDepth: this.vlanDepth,
+      tunnel: this.tunnel,
+      tunnelDepth: this.tunnelDepth,
+      sawIpv4: this.sawIpv4,
+      sawIpv6: this.sawIpv6,
+      sawUdp: this.sawUdp,
+      ipVersion: this.ipVersion,
+      src: this.src,
+      dst: this.dst,
+      ipProto: this.ipProto,
+      ttl: this.ttl,
+      ipPayload: this.ipPayload,
+      ipTruncated: this.ipTruncated,
+      isFragment: this.isFragment,
+      fragId: this.fragId,
+      fragOffset: this.fragOffset,
+      fragMore: this.fragMore,
+      l4: this.l4,
+      srcPort: this.srcPort,
+      dstPort: this.dstPort,
+      tcpSeq: this.tcpSeq,
+      tcpAck: this.tcpAck,
+      tcpFlags: this.tcpFlags,
+      tcpWindow: this.tcpWindow,
+      payload: this.payload,
+    };
+  }
+}
+
 /** A fresh, reset packet object; allocate one per pipeline and reuse it. */
 export function createDecodedPacket(): DecodedPacket {
-  const p = {} as DecodedPacket;
-  resetDecodedPacket(p);
-  return p;
+  return new PacketRecord();
 }
 
 /** Resets every field, so a reused object never leaks the previous frame's values. */
@@ -147,6 +284,4 @@ export function resetDecodedPacket(p: DecodedPacket): void {
   p.tcpFlags = 0;
   p.tcpWindow = 0;
   p.payload = EMPTY;
-  // Created once per object (the first reset), then reused for every frame.
-  if ((p as Partial<DecodedPacket>).addrSlots === undefined) (p as { addrSlots: AddressSlots }).addrSlots = createAddressSlots();
 }

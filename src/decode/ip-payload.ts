@@ -14,13 +14,13 @@ import { isIpv6ExtensionHeader, walkIpv6Extensions } from './ipv6.js';
  * upper layer as for an unfragmented datagram.
  */
 export function decodeIpPayload(c: Cursor, out: DecodedPacket, sink: AnomalySink): LayerCode {
-  const p = out.ipPayload;
-  c.buf = p;
-  c.off = 0;
-  c.end = p.length;
+  // The range, not the ipPayload view: reading the view would allocate it for every packet.
+  c.buf = out.ipBuf;
+  c.off = out.ipOff;
+  c.end = out.ipEnd;
   const proto = out.ipProto;
   if (out.ipVersion === 6 && isIpv6ExtensionHeader(proto)) {
-    return walkIpv6Extensions(c, out, sink, proto, 0, p.length, false, out.ipTruncated);
+    return walkIpv6Extensions(c, out, sink, proto, c.off, c.end, false, out.ipTruncated);
   }
   switch (proto) {
     case IpProto.TCP:

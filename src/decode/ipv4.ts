@@ -1,7 +1,7 @@
 /** IPv4 header decoding (RFC 791 section 3.1). */
 import type { AnomalySink } from '../core/anomaly.js';
 import { u16be } from '../util/bytes.js';
-import { Layer, view, type Cursor, type LayerCode } from './cursor.js';
+import { Layer, type Cursor, type LayerCode } from './cursor.js';
 import type { DecodedPacket } from './decoded-packet.js';
 
 const MIN_HEADER = 20;
@@ -94,7 +94,7 @@ export function decodeIpv4(c: Cursor, out: DecodedPacket, sink: AnomalySink): La
   out.dst = dst;
   out.ttl = b[off + 8]!;
   out.ipProto = b[off + 9]!;
-  out.ipPayload = view(b, off + hl, ipEnd);
+  out.setIpPayload(b, off + hl, ipEnd);
   out.ipTruncated = truncated;
   // RFC 791: flags are the top 3 bits of the word at offset 6 (reserved, DF, MF), the fragment
   // offset the low 13 bits in units of 8 octets.

@@ -1,7 +1,7 @@
 /** IPv6 header and extension-header chain decoding (RFC 8200 sections 3 and 4). */
 import type { AnomalySink } from '../core/anomaly.js';
 import { u16be, u32be } from '../util/bytes.js';
-import { EMPTY_BYTES, Layer, view, type Cursor, type LayerCode } from './cursor.js';
+import { EMPTY_BYTES, Layer, type Cursor, type LayerCode } from './cursor.js';
 import { IpProto, type DecodedPacket } from './decoded-packet.js';
 
 const HEADER = 40;
@@ -143,12 +143,12 @@ export function walkIpv6Extensions(
       out.fragOffset = fragOffset;
       out.fragMore = more;
       out.ipProto = inner;
-      out.ipPayload = view(b, p, ipEnd);
+      out.setIpPayload(b, p, ipEnd);
       return Layer.DONE;
     } else {
       // Upper-layer header (or 59 No Next Header, RFC 8200 section 4.7).
       out.ipProto = nh;
-      out.ipPayload = view(b, p, ipEnd);
+      out.setIpPayload(b, p, ipEnd);
       return nh === IpProto.IPV6_NONXT ? Layer.DONE : Layer.TRANSPORT;
     }
     if (len > ipEnd - p) return extensionCut(c, out, sink, nh, truncated);

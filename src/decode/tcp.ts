@@ -1,7 +1,7 @@
 /** TCP header decoding (RFC 9293 section 3.1). */
 import type { AnomalySink } from '../core/anomaly.js';
 import { u16be, u32be } from '../util/bytes.js';
-import { Layer, view, type Cursor, type LayerCode } from './cursor.js';
+import { Layer, type Cursor, type LayerCode } from './cursor.js';
 import { IpProto, type DecodedPacket } from './decoded-packet.js';
 
 /**
@@ -34,6 +34,6 @@ export function decodeTcp(c: Cursor, out: DecodedPacket, sink: AnomalySink): Lay
   out.tcpAck = u32be(b, off + 8);
   out.tcpFlags = b[off + 13]!;
   out.tcpWindow = u16be(b, off + 14);
-  out.payload = view(b, off + doff, c.end);
+  out.setPayload(b, off + doff, c.end);
   return Layer.DONE;
 }

@@ -1,7 +1,7 @@
 /** UDP header decoding (RFC 768). */
 import type { AnomalySink } from '../core/anomaly.js';
 import { u16be } from '../util/bytes.js';
-import { Layer, view, type Cursor, type LayerCode } from './cursor.js';
+import { Layer, type Cursor, type LayerCode } from './cursor.js';
 import { IpProto, type DecodedPacket } from './decoded-packet.js';
 import { VXLAN_PORT } from './vxlan.js';
 
@@ -43,7 +43,7 @@ export function decodeUdp(c: Cursor, out: DecodedPacket, sink: AnomalySink): Lay
   out.sawUdp = true;
   out.srcPort = u16be(b, off);
   out.dstPort = u16be(b, off + 2);
-  out.payload = view(b, off + 8, end);
+  out.setPayload(b, off + 8, end);
   if (out.dstPort === VXLAN_PORT) {
     c.off = off + 8;
     c.end = end;

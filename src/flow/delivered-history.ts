@@ -16,6 +16,28 @@
 const EMPTY = new Uint8Array(0);
 const MIN_RING = 4096;
 
+/**
+ * Released rings, by size, for reuse: every MSRP/SIP direction grows a ring (4, 8, 16 KiB) and
+ * frees it at its end; allocating them afresh (zero-filled, off-heap) cost more than the copies
+ * into them, and the external-memory churn triggered full GCs. At most POOL_PER_SIZE rings per
+ * size are kept (16 × (4+8+16) KiB with the default ring size), outside the history budget.
+ */
+const POOL_PER_SIZE = 16;
+const pool = new Map<number, Uint8Array[]>();
+
+function takeRing(size: number): Uint8Array {
+  const free = pool.get(size);
+  // Contents are stale but never read: `valid` says which bytes count.
+  return free !== undefined && free.length > 0 ? free.pop()! : new Uint8Array(size);
+}
+
+function giveRing(buf: Uint8Array): void {
+  if (buf.length === 0) return;
+  let free = pool.get(buf.length);
+  if (free === undefined) pool.set(buf.length, (free = []));
+  if (free.length < POOL_PER_SIZE) free.push(buf);
+}
+
 /** Global accounting of history memory, shared by all directions of a tracker. */
 export interface HistoryBudget {
   historyBytes: number;
@@ -86,6 +108,7 @@ export class DeliveredHistory {
   /** Frees the ring and returns its memory to the budget. */
   release(): void {
     this.budget.historyBytes -= this.buf.length;
+    giveRing(this.buf);
     this.buf = EMPTY;
     this.valid = 0;
   }
@@ -98,7 +121,7 @@ export class DeliveredHistory {
     size = Math.min(size, this.maxBytes);
     const delta = size - old.length;
     if (delta <= 0 || this.budget.historyBytes + delta > this.budget.maxHistoryBytes) return;
-    const next = new Uint8Array(size);
+    const next = takeRing(size);
     // Re-place the valid bytes under the new modulus, in contiguous runs (at most a few).
     const oldSize = old.length;
     for (let o = this.end - this.valid; o < this.end; ) {
@@ -109,6 +132,7 @@ export class DeliveredHistory {
       o += run;
     }
     this.buf = next;
+    giveRing(old);
     this.budget.historyBytes += delta;
   }
 }

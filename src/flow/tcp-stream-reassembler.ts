@@ -287,11 +287,15 @@ export class TcpStreamReassembler {
   private deliver(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     const n = data.length;
     if (n === 0) return;
-    this.history.append(this.nextOff, data);
+    const at = this.nextOff;
     this.progressed = true;
     this.nextOff += n;
     this.nextSeq = seqAdd(this.nextSeq, n);
-    if (!this.detached) this.consumer.data(this.dir, data, frameNo, tsSec, tsNsec);
+    if (this.detached) return;
+    this.consumer.data(this.dir, data, frameNo, tsSec, tsNsec);
+    // Recorded after the consumer has seen the bytes: a direction it has just let go (neither
+    // SIP nor MSRP) is never compared again, so its bytes need no copy into the ring.
+    if (!this.detached) this.history.append(at, data);
   }
 
   /** Delivers held segments that have become contiguous with the delivered stream. */

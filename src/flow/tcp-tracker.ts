@@ -131,16 +131,23 @@ class Connection implements TcpConnectionInfo {
   lastSec: number;
   r0: TcpStreamReassembler | null = null;
   r1: TcpStreamReassembler | null = null;
+  /** Next connection in the same hash bucket. */
+  nextSame: Connection | null = null;
+  /** LRU list neighbours (least recently active at the head). */
+  prev: Connection | null = null;
+  next: Connection | null = null;
+  /** IPv4 addresses as numbers, for a comparison without a byte loop (0 for IPv6). */
+  readonly client32: number;
+  readonly server32: number;
 
   ignore(dir: 0 | 1): void {
     (dir === 0 ? this.r0 : this.r1)?.detach();
   }
 
   constructor(
-    readonly key: string,
+    /** Table hash of the endpoint pair (see endpointHash). */
+    readonly hash: number,
     readonly id: number,
-    /** Whether the client is the endpoint that sorts first in the key. */
-    readonly clientIsLo: boolean,
     readonly clientAddr: Uint8Array,
     readonly clientPort: number,
     readonly serverAddr: Uint8Array,
@@ -152,6 +159,8 @@ class Connection implements TcpConnectionInfo {
     readonly startNsec: number,
   ) {
     this.lastSec = startSec;
+    this.client32 = ipVersion === 4 ? addr32(clientAddr) : 0;
+    this.server32 = ipVersion === 4 ? addr32(serverAddr) : 0;
   }
 
   /** Closed for good: RST, or FIN in both directions. */
@@ -172,8 +181,15 @@ function positive(name: string, v: number, allowZero = false): void {
  */
 export class TcpTracker {
   private readonly opts: TcpTrackerOptions;
-  /** Insertion order ≈ least recently active first (see touch). */
-  private readonly conns = new Map<string, Connection>();
+  /**
+   * Connections by endpoint-pair hash (a small integer, so lookups allocate nothing: no key
+   * string per packet); connections whose hashes collide are chained through `nextSame`.
+   */
+  private readonly table = new Map<number, Connection>();
+  private size = 0;
+  /** LRU list: least recently active first (see touch). */
+  private head: Connection | null = null;
+  private tail: Connection | null = null;
   private nextId = 0;
   private readonly counters: ReassemblyCounters = {
     gaps: 0,
@@ -189,8 +205,8 @@ export class TcpTracker {
   private evicted = 0;
   private timedOut = 0;
   private reused = 0;
-  /** Set by keyOf: whether the packet's source sorts first in the key. */
-  private srcIsLo = false;
+  /** Set by find: whether the packet goes from server to client. */
+  private fromServer = false;
 
   constructor(
     private readonly factory: StreamConsumerFactory,
@@ -218,11 +234,10 @@ export class TcpTracker {
   packet(pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): void {
     if (pkt.l4 !== IpProto.TCP || (pkt.ipVersion !== 4 && pkt.ipVersion !== 6)) return;
     this.packets++;
-    const key = this.keyOf(pkt);
-    const srcIsLo = this.srcIsLo;
+    const hash = endpointHash(pkt);
     const flags = pkt.tcpFlags;
     const seq = pkt.tcpSeq >>> 0;
-    let conn = this.conns.get(key);
+    let conn = this.find(hash, pkt);
     if (conn !== undefined) {
       if (tsSec - conn.lastSec >= this.opts.idleTimeoutSec) {
         // Silent for longer than the idle timeout but not yet expired by expire(): same rule.
@@ -230,7 +245,7 @@ export class TcpTracker {
         this.remove(conn, 'timeout');
         conn = undefined;
       } else if ((flags & (SYN | ACK)) === SYN) {
-        const dir = srcIsLo === conn.clientIsLo ? 0 : 1;
+        const dir = this.fromServer ? 1 : 0;
         const bit = 1 << dir;
         if ((conn.baseKnown & bit) !== 0 && (dir === 0 ? conn.base0 : conn.base1) !== seq) {
           // New ISN on a known 4-tuple: port reuse (tshark "TCP port numbers reused").
@@ -241,10 +256,15 @@ export class TcpTracker {
         }
       }
     }
-    if (conn === undefined) conn = this.create(key, srcIsLo, pkt, frameNo, tsSec, tsNsec);
-    else this.touch(conn, tsSec);
+    let dir: 0 | 1;
+    if (conn === undefined) {
+      conn = this.create(hash, pkt, frameNo, tsSec, tsNsec);
+      dir = this.fromServer ? 1 : 0;
+    } else {
+      dir = this.fromServer ? 1 : 0;
+      this.touch(conn, tsSec);
+    }
 
-    const dir: 0 | 1 = srcIsLo === conn.clientIsLo ? 0 : 1;
     const rev: 0 | 1 = dir === 0 ? 1 : 0;
     // Base sequence numbers, as tshark sets them (packet-tcp.c, tcp_analyze_sequence_number).
     if ((conn.baseKnown & (1 << dir)) === 0) this.setBase(conn, dir, (flags & SYN) !== 0 ? seq : seqAdd(seq, -1));
@@ -277,9 +297,9 @@ export class TcpTracker {
   expire(nowSec: number): void {
     for (const r of this.ctx.pending) r.checkAge(nowSec);
     const limit = nowSec - this.opts.idleTimeoutSec;
-    for (const conn of this.conns.values()) {
-      // Map order is by lastSec (touch re-inserts at most once per second), so the first
-      // connection that is not idle ends the scan.
+    for (let conn = this.head; conn !== null; conn = this.head) {
+      // List order is by lastSec (touch moves to the tail), so the first connection that is
+      // not idle ends the scan.
       if (conn.lastSec > limit) break;
       this.timedOut++;
       this.remove(conn, 'timeout');
@@ -291,7 +311,7 @@ export class TcpTracker {
    * 'shutdown' (or 'fin' when its FIN is reached). The table is empty afterwards.
    */
   flush(): void {
-    for (const conn of [...this.conns.values()]) this.remove(conn, 'shutdown');
+    for (let conn = this.head; conn !== null; conn = this.head) this.remove(conn, 'shutdown');
   }
 
   /** A snapshot of the counters. */
@@ -300,7 +320,7 @@ export class TcpTracker {
     return {
       packets: this.packets,
       connections: this.nextId,
-      active: this.conns.size,
+      active: this.size,
       evicted: this.evicted,
       timedOut: this.timedOut,
       reused: this.reused,
@@ -316,10 +336,49 @@ export class TcpTracker {
     };
   }
 
-  private create(key: string, srcIsLo: boolean, pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): Connection {
-    if (this.conns.size >= this.opts.maxConnections) {
-      const victim = this.conns.values().next().value;
-      if (victim !== undefined) {
+  /**
+   * The connection of `pkt`'s endpoint pair, or undefined; sets `fromServer` when found.
+   * Matching compares both endpoints exactly: the hash only picks the bucket.
+   */
+  private find(hash: number, pkt: DecodedPacket): Connection | undefined {
+    let c: Connection | null = this.table.get(hash) ?? null;
+    if (c === null) return undefined;
+    const s = pkt.src;
+    const d = pkt.dst;
+    const sp = pkt.srcPort;
+    const dp = pkt.dstPort;
+    const v4 = s.length === 4 && d.length === 4;
+    const s32 = v4 ? addr32(s) : 0;
+    const d32 = v4 ? addr32(d) : 0;
+    for (; c !== null; c = c.nextSame) {
+      if (v4) {
+        if (c.ipVersion !== 4) continue;
+        if (sp === c.clientPort && dp === c.serverPort && s32 === c.client32 && d32 === c.server32) {
+          this.fromServer = false;
+          return c;
+        }
+        if (sp === c.serverPort && dp === c.clientPort && s32 === c.server32 && d32 === c.client32) {
+          this.fromServer = true;
+          return c;
+        }
+      } else {
+        if (sp === c.clientPort && dp === c.serverPort && sameBytes(s, c.clientAddr) && sameBytes(d, c.serverAddr)) {
+          this.fromServer = false;
+          return c;
+        }
+        if (sp === c.serverPort && dp === c.clientPort && sameBytes(s, c.serverAddr) && sameBytes(d, c.clientAddr)) {
+          this.fromServer = true;
+          return c;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private create(hash: number, pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): Connection {
+    if (this.size >= this.opts.maxConnections) {
+      const victim = this.head;
+      if (victim !== null) {
         this.evicted++;
         this.sink.report('flow.evicted', frameNo, `table=tcp conn=${victim.id} max=${this.opts.maxConnections}`);
         this.remove(victim, 'evicted');
@@ -334,10 +393,10 @@ export class TcpTracker {
     else senderIsClient = !looksLikeServerPort(pkt.srcPort, pkt.dstPort);
     const src = pkt.src.slice();
     const dst = pkt.dst.slice();
+    this.fromServer = !senderIsClient;
     const conn = new Connection(
-      key,
+      hash,
       this.nextId++,
-      senderIsClient === srcIsLo,
       senderIsClient ? src : dst,
       senderIsClient ? pkt.srcPort : pkt.dstPort,
       senderIsClient ? dst : src,
@@ -348,7 +407,10 @@ export class TcpTracker {
       tsSec,
       tsNsec,
     );
-    this.conns.set(key, conn);
+    conn.nextSame = this.table.get(hash) ?? null;
+    this.table.set(hash, conn);
+    this.size++;
+    this.append(conn);
     const consumer: StreamConsumer | null = this.factory.create(conn);
     if (consumer !== null) {
       conn.r0 = new TcpStreamReassembler(0, conn.id, consumer, this.ctx);
@@ -369,20 +431,55 @@ export class TcpTracker {
   }
 
   /**
-   * Moves the connection to the end of the LRU order, at most once per capture second: a
-   * Map delete+set per packet would cost more than the rest of the fast path.
+   * Moves the connection to the end of the LRU order when its capture second changed (the
+   * order only needs to be by lastSec, which keeps the idle scan in expire() short).
    */
   private touch(conn: Connection, tsSec: number): void {
     if (tsSec > conn.lastSec) {
       conn.lastSec = tsSec;
-      this.conns.delete(conn.key);
-      this.conns.set(conn.key, conn);
+      if (conn !== this.tail) {
+        this.unlink(conn);
+        this.append(conn);
+      }
     }
+  }
+
+  private append(conn: Connection): void {
+    conn.prev = this.tail;
+    conn.next = null;
+    if (this.tail !== null) this.tail.next = conn;
+    else this.head = conn;
+    this.tail = conn;
+  }
+
+  private unlink(conn: Connection): void {
+    if (conn.prev !== null) conn.prev.next = conn.next;
+    else this.head = conn.next;
+    if (conn.next !== null) conn.next.prev = conn.prev;
+    else this.tail = conn.prev;
+    conn.prev = conn.next = null;
+  }
+
+  /** Takes the connection out of its hash bucket and the LRU list. Idempotent. */
+  private forget(conn: Connection): void {
+    let c = this.table.get(conn.hash);
+    if (c === undefined) return;
+    if (c === conn) {
+      if (conn.nextSame === null) this.table.delete(conn.hash);
+      else this.table.set(conn.hash, conn.nextSame);
+    } else {
+      while (c.nextSame !== null && c.nextSame !== conn) c = c.nextSame;
+      if (c.nextSame !== conn) return;
+      c.nextSame = conn.nextSame;
+    }
+    conn.nextSame = null;
+    this.unlink(conn);
+    this.size--;
   }
 
   /** Ends both directions (0 then 1) and forgets the connection. */
   private remove(conn: Connection, reason: StreamEndReason): void {
-    this.conns.delete(conn.key);
+    this.forget(conn);
     conn.r0?.finish(reason);
     conn.r1?.finish(reason);
   }
@@ -400,34 +497,37 @@ export class TcpTracker {
       r.flushHeld();
     }
   }
+}
 
-  /**
-   * The table key: IP version, then both (address, port) endpoints in a canonical order, as
-   * UTF-16 code units (2 per IPv4 address, 8 per IPv6 address, 1 per port). Sets `srcIsLo`.
-   */
-  private keyOf(pkt: DecodedPacket): string {
-    const s = pkt.src;
-    const d = pkt.dst;
-    const sp = pkt.srcPort;
-    const dp = pkt.dstPort;
-    let cmp = 0;
-    const n = s.length < d.length ? s.length : d.length;
-    for (let i = 0; i < n && cmp === 0; i++) cmp = s[i]! - d[i]!;
-    if (cmp === 0) cmp = sp - dp;
-    const srcIsLo = cmp <= 0;
-    this.srcIsLo = srcIsLo;
-    const lo = srcIsLo ? s : d;
-    const hi = srcIsLo ? d : s;
-    const lp = srcIsLo ? sp : dp;
-    const hp = srcIsLo ? dp : sp;
-    if (lo.length === 4 && hi.length === 4) {
-      return String.fromCharCode(4, (lo[0]! << 8) | lo[1]!, (lo[2]! << 8) | lo[3]!, lp, (hi[0]! << 8) | hi[1]!, (hi[2]! << 8) | hi[3]!, hp);
-    }
-    let k = String.fromCharCode(6, lo.length, hi.length, lp, hp);
-    for (let i = 0; i + 1 < lo.length; i += 2) k += String.fromCharCode((lo[i]! << 8) | lo[i + 1]!);
-    for (let i = 0; i + 1 < hi.length; i += 2) k += String.fromCharCode((hi[i]! << 8) | hi[i + 1]!);
-    return k;
+/** An IPv4 address (4 bytes) as an unsigned number. */
+function addr32(a: Uint8Array): number {
+  return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Mixes one (address, port) endpoint into 32 bits (murmur3 finaliser constants). */
+function mixEndpoint(a: Uint8Array, port: number): number {
+  let h = Math.imul(port + 0x9e3779b9, 0x85ebca6b);
+  for (let i = 0; i + 3 < a.length; i += 4) {
+    h ^= (a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   }
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Hash of the unordered pair of endpoints (the same for both directions: a sum commutes),
+ * folded to 30 bits so V8 keeps it a small integer (no heap number per lookup).
+ */
+function endpointHash(pkt: DecodedPacket): number {
+  return ((mixEndpoint(pkt.src, pkt.srcPort) + mixEndpoint(pkt.dst, pkt.dstPort)) | 0) & 0x3fffffff;
 }
 
 /**

@@ -51,6 +51,8 @@ export class PacketPipeline {
   private readonly onTick: ((tsSec: number, tsNsec: number) => void) | undefined;
   private lastLinkType = -1;
   private lastLinkName = '';
+  /** Frames of `lastLinkType` not yet added to stats.linkTypes (a Map bump per frame costs). */
+  private linkRun = 0;
 
   constructor(opts: PacketPipelineOptions = {}) {
     this.anomalies = opts.anomalies ?? new AnomalyCounter();
@@ -69,10 +71,11 @@ export class PacketPipeline {
     if (f.capLen < f.origLen) s.truncatedFrames++;
     s.time(f.tsSec, f.tsNsec);
     if (f.linkType !== this.lastLinkType) {
+      this.flushLinkRun();
       this.lastLinkType = f.linkType;
       this.lastLinkName = linkTypeName(f.linkType);
     }
-    s.bump(s.linkTypes, this.lastLinkName);
+    this.linkRun++;
 
     const pkt = this.pkt;
     decodeFrame(f, pkt, this.anomalies);
@@ -98,6 +101,14 @@ export class PacketPipeline {
     this.maybeExpire(f.tsSec, f.tsNsec);
   }
 
+  /** Adds the frames counted for the current link type to stats.linkTypes. */
+  private flushLinkRun(): void {
+    if (this.linkRun === 0) return;
+    const s = this.stats;
+    s.linkTypes.set(this.lastLinkName, (s.linkTypes.get(this.lastLinkName) ?? 0) + this.linkRun);
+    this.linkRun = 0;
+  }
+
   private maybeExpire(nowSec: number, nowNsec: number): void {
     if (nowSec < this.nextTickSec) return;
     this.nextTickSec = nowSec + TICK_EVERY_SEC;
@@ -112,10 +123,12 @@ export class PacketPipeline {
 
   /** End of input: flushes reassembly (held data, gaps, ends of streams). */
   finish(): void {
+    this.flushLinkRun();
     this.tcp.flush();
   }
 
   toJSON(inputs: { path: string; bytes: number }[]): CaptureStatsJson {
+    this.flushLinkRun();
     const s = this.stats;
     const tcp = this.tcp.stats();
     const frag = this.defrag.stats();
