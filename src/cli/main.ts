@@ -7,8 +7,10 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit-command.js';
 import { registerDecodeCommand } from './decode-command.js';
+import { registerReceiveCommand } from './receive-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerStatsCommand } from './stats-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 import { reportFatal } from './fatal.js';
 import { VERSION } from './version.js';
 
@@ -33,6 +35,8 @@ registerRunCommand(program);
 registerAuditCommand(program);
 registerStatsCommand(program);
 registerDecodeCommand(program);
+registerVerifyCommand(program);
+registerReceiveCommand(program);
 
 try {
   await program.parseAsync(process.argv);

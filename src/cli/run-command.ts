@@ -1,15 +1,26 @@
 /**
  * `msrptap run`: the main job. Intercepts the tasks' sessions and writes, per task,
- * OUT/<LIID>/{x2x3.pdu, hi2.ber, hi3.ber, records.pb}, plus OUT/audit.json.
+ * OUT/<LIID>/{x2x3.pdu, hi2.ber, hi3.ber, records.pb}, plus OUT/audit.json, and/or delivers the
+ * X2/X3 PDUs to the tasks' destinations (`--deliver`, durable spool + keepalive-checked links).
+ *
+ * Offline (-r): reads the captures, then waits up to --drain-timeout for the spools to drain.
+ * Live (-i): runs until SIGINT/SIGTERM, then drains: flushes reassembly, closes open sessions
+ * (release records), fsyncs outputs and spools, exits 0. SIGHUP reloads the tasks file.
  */
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import pino from 'pino';
 import { ConfigError } from '../core/errors.js';
+import { DeliveryOutput } from '../pipeline/delivery-output.js';
 import { FileRecordOutput } from '../pipeline/file-record-output.js';
 import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
+import { liveStats, type RecordCounts } from '../pipeline/live-stats.js';
 import { loadTasks } from '../pipeline/load-tasks.js';
+import { runLive, type LiveCaptureCounters } from '../pipeline/run-live.js';
+import { reloadCorrelatorTasks } from '../pipeline/task-reload.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
-import { runPacketSource } from './packet-source.js';
+import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
+import { runPacketSource, type SourceResult } from './packet-source.js';
 import { writeSecretJson } from './write-json-file.js';
 
 interface RunOptions extends CaptureOptions {
@@ -18,41 +29,168 @@ interface RunOptions extends CaptureOptions {
   operatorId: string;
   networkElementId?: string;
   countryCode?: string;
+  deliver?: boolean;
+  spoolDir: string;
+  spoolMax: number;
+  drainTimeout: number;
+  keepaliveInterval: number;
+  keepaliveTimeout: number;
+  statsInterval: number;
+  deliverPaceMs?: number;
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
+    return n;
+  };
 }
 
 export function registerRunCommand(program: Command): void {
-  const cmd = program.command('run').description('intercept the tasks\' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit');
+  const cmd = program.command('run').description('intercept the tasks\' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions');
   addCaptureOptions(cmd)
     .requiredOption('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary)')
-    .requiredOption('--out <dir>', 'output folder (created 0700): one sub-folder per LIID')
+    .option('--out <dir>', 'output folder (created 0700): one sub-folder per LIID, and audit.json')
     .option('--operator-id <id>', 'TS 102 232-1 operatorIdentifier for HI2/HI3 PS-PDUs', 'msrptap')
     .option('--network-element-id <id>', 'TS 102 232-1 networkElementIdentifier')
     .option('--country-code <cc>', 'ISO 3166 alpha-2 authorization/delivery country code for HI2/HI3')
+    .option(...SIGN_KEY_OPTION)
+    .option('--deliver', 'send each task\'s X2/X3 PDUs to its destinations (tasks file "destinations" / "listOfDids")')
+    .option('--spool-dir <dir>', 'durable delivery spool (created 0700), one sub-folder per destination', 'msrptap-spool')
+    .option('--spool-max <MiB>', 'cap of each destination spool; beyond it PDUs are refused with an alarm', positiveNumber('--spool-max'), 1024)
+    .option('--drain-timeout <seconds>', 'at the end, wait this long for the spools to be acknowledged', positiveNumber('--drain-timeout'), 30)
+    .option('--keepalive-interval <ms>', 'X2/X3 keepalive period on idle links', positiveNumber('--keepalive-interval'), 5000)
+    .option('--keepalive-timeout <ms>', 'a keepalive unacknowledged this long = dead link (reconnect)', positiveNumber('--keepalive-timeout'), 10000)
+    .option('--stats-interval <seconds>', 'live capture: period of the JSON stats log line', positiveNumber('--stats-interval'), 10)
+    // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
+    .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
     .action(async (o: RunOptions) => {
       checkCaptureSource(o);
-      if (o.tasks === undefined || o.out === undefined) throw new ConfigError('--tasks and --out are required');
+      if (o.tasks === undefined) throw new ConfigError('--tasks is required');
+      if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', 'give --out DIR (files), --deliver (the tasks file\'s destinations), or both');
       if (o.countryCode !== undefined && !/^[A-Z]{2}$/.test(o.countryCode)) throw new ConfigError(`--country-code must be two capital letters (ISO 3166), got "${o.countryCode}"`);
-      const tasks = loadTasks(o.tasks);
-      const output = new FileRecordOutput(o.out, {
-        psHeader: {
-          operatorIdentifier: o.operatorId,
-          ...(o.networkElementId !== undefined ? { networkElementIdentifier: o.networkElementId } : {}),
-          ...(o.countryCode !== undefined ? { authorizationCountryCode: o.countryCode, deliveryCountryCode: o.countryCode } : {}),
-        },
-      });
-      const pipeline = new InterceptPipeline({ tasks, onRecord: (r) => output.write(r) });
-      let src;
-      try {
-        src = await runPacketSource(o, (f) => pipeline.frame(f), pipeline.anomalies, false);
-        pipeline.finish();
-      } finally {
-        output.close();
-      }
-      const report = pipeline.audit();
-      writeSecretJson(join(o.out, 'audit.json'), report);
-      // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
-      for (const [liid, c] of output.counts) process.stderr.write(`msrptap: ${liid}: ${c.x2} X2, ${c.x3} X3, ${c.hi2} HI2, ${c.hi3} HI3 records\n`);
-      process.stderr.write(`msrptap: ${report.sessions.length} sessions, ${report.uncorrelated.length} uncorrelated; output in ${o.out}\n`);
-      if (src.error !== undefined) throw src.error;
+      await run(o, o.tasks);
     });
+}
+
+async function run(o: RunOptions, tasksPath: string): Promise<void> {
+  const log = pino({ base: { pid: process.pid }, name: 'msrptap' }, pino.destination({ dest: 2, sync: true }));
+  const linkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void => log[level](fields, msg);
+  const tasks = loadTasks(tasksPath);
+  const files =
+    o.out === undefined
+      ? undefined
+      : new FileRecordOutput(o.out, {
+          psHeader: {
+            operatorIdentifier: o.operatorId,
+            ...(o.networkElementId !== undefined ? { networkElementIdentifier: o.networkElementId } : {}),
+            ...(o.countryCode !== undefined ? { authorizationCountryCode: o.countryCode, deliveryCountryCode: o.countryCode } : {}),
+          },
+        }, custodyManifestOptions(o, tasks));
+  const counts: RecordCounts = new Map();
+  let pipeline: InterceptPipeline | undefined;
+  let delivery: DeliveryOutput | undefined;
+  try {
+    const pl = new InterceptPipeline({
+      tasks,
+      onRecord: (r) => {
+        let c = counts.get(r.task.liid);
+        if (c === undefined) counts.set(r.task.liid, (c = { iri: 0, cc: 0 }));
+        if (r.kind === 'iri') c.iri++;
+        else c.cc++;
+        files?.write(r);
+        delivery?.write(r);
+      },
+    });
+    pipeline = pl;
+    if (o.deliver === true) {
+      delivery = new DeliveryOutput({
+        tasks,
+        spoolDir: o.spoolDir,
+        anomalies: pl.anomalies,
+        log: linkLog,
+        maxSpoolBytes: Math.floor(o.spoolMax * 1024 * 1024),
+        keepaliveIntervalMs: o.keepaliveInterval,
+        keepaliveTimeoutMs: o.keepaliveTimeout,
+        ...(o.deliverPaceMs !== undefined ? { paceMs: o.deliverPaceMs } : {}),
+      });
+    }
+    const dl = delivery;
+    let src: SourceResult;
+    if (o.interface !== undefined) {
+      src = await runLiveWithLifecycle(o, tasksPath, pl, dl, counts, log);
+    } else {
+      src = await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, false);
+    }
+    // End of input (or the stop signal): flush reassembly, close every session with its release records.
+    pl.finish();
+    files?.close();
+    if (dl !== undefined) {
+      const left = await dl.drain(o.drainTimeout * 1000);
+      for (const l of left) log.warn({ did: l.did, pdus: l.pdus, bytes: l.bytes, spoolDir: o.spoolDir }, 'not yet acknowledged by the destination: kept in the spool, sent at the next start');
+      for (const s of dl.stats()) process.stderr.write(`msrptap: destination ${s.did}: ${s.releasedPdus} PDUs acknowledged, ${s.spooledPdus} still spooled, ${s.refusedPdus} refused (spool full)\n`);
+    }
+    const report = pl.audit();
+    if (o.out !== undefined) writeSecretJson(join(o.out, 'audit.json'), report);
+    // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
+    if (files !== undefined) for (const [liid, c] of files.counts) process.stderr.write(`msrptap: ${liid}: ${c.x2} X2, ${c.x3} X3, ${c.hi2} HI2, ${c.hi3} HI3 records\n`);
+    process.stderr.write(`msrptap: ${report.sessions.length} sessions, ${report.uncorrelated.length} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
+    if (src.error !== undefined) throw src.error;
+  } finally {
+    files?.close();
+    delivery?.close();
+    void pipeline;
+  }
+}
+
+/**
+ * Live capture with the operator lifecycle: stats every --stats-interval seconds, SIGHUP reloads
+ * the tasks file, SIGINT/SIGTERM stop (runLive returns; the caller drains).
+ */
+async function runLiveWithLifecycle(o: RunOptions, tasksPath: string, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: pino.Logger): Promise<SourceResult> {
+  let last: LiveCaptureCounters | undefined;
+  const onHup = (): void => {
+    try {
+      const next = loadTasks(tasksPath);
+      const applied = reloadCorrelatorTasks(pl, next);
+      dl?.updateTasks(next);
+      log.info({ tasks: next.tasks.map((t) => t.xid), destinations: next.destinations.map((d) => d.did), interceptionReloaded: applied }, 'SIGHUP: tasks file reloaded');
+      if (!applied) log.error({}, 'SIGHUP: delivery routes were reloaded, but the correlator has no reload hook: added/removed tasks take effect only after a restart');
+    } catch (e) {
+      // A bad file on reload keeps the running configuration: never stop intercepting.
+      log.error({ reason: (e as Error).message }, 'SIGHUP: tasks file rejected, keeping the running tasks');
+    }
+  };
+  process.on('SIGHUP', onHup);
+  const stats = setInterval(() => log.info(liveStats(pl, last, counts, dl?.stats() ?? []), 'stats'), o.statsInterval * 1000);
+  const sync = setInterval(() => dl?.sync(), 1000);
+  try {
+    const live = await runLive(
+      {
+        iface: o.interface!,
+        ...(o.filter !== undefined ? { filter: o.filter } : {}),
+        snaplen: o.snaplen,
+        bufferSize: o.bufferSize * 1024,
+        promiscuous: o.promiscuous,
+        ...(o.count !== undefined ? { count: o.count } : {}),
+        ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
+        tickMs: 500,
+        onTick: (s) => {
+          // The first tick comes after the capture opened: scripts can wait for this line.
+          if (last === undefined) log.info({ iface: o.interface }, 'capturing');
+          last = s;
+        },
+      },
+      (f) => pl.frame(f),
+      pl.anomalies,
+    );
+    last = live;
+    log.info({ ...liveStats(pl, live, counts, dl?.stats() ?? []), final: true }, 'capture stopped: draining');
+    return { inputs: [{ path: `live:${o.interface}`, bytes: 0 }], live };
+  } finally {
+    clearInterval(stats);
+    clearInterval(sync);
+    process.off('SIGHUP', onHup);
+  }
 }

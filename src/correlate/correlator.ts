@@ -83,7 +83,7 @@ import type { IriEvent, IriType, RcsMessageType, SipMessageRef } from '../record
 import type { LiRecord } from '../records/li-record.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
-import { ReportTally, type AuditFile, type AuditMessage, type AuditReport, type AuditSession } from './audit-report.js';
+import { ReportTally, type AuditChunk, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
 import { correlationIdOf } from './correlation-id.js';
 import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
@@ -124,7 +124,13 @@ export interface CorrelatorOptions {
   /** Audit caps: sessions listed (default 100 000), messages per session (default 10 000). */
   readonly maxAuditSessions?: number;
   readonly maxAuditMessagesPerSession?: number;
+  /** Audit cap: ladder-diagram arrows kept per session (default 2000). */
+  readonly maxAuditLadderPerSession?: number;
 }
+
+/** Chunks and REPORTs listed per message in the audit (the counts stay exact). */
+const AUDIT_CHUNKS_PER_MESSAGE = 64;
+const AUDIT_REPORTS_PER_MESSAGE = 32;
 
 type Mode = 'intercept' | 'pending' | 'meta' | 'ignore';
 
@@ -156,6 +162,16 @@ interface MsgMeta {
   imdn: { messageId: string; notification: string; status: string | null } | null;
   isComposing: boolean;
   readonly carriedBy: 'msrp' | 'sip';
+  firstTime: string;
+  lastTime: string;
+  totalSize: number | null;
+  cpimFrom: string | null;
+  cpimTo: string[];
+  contentOffset: number | null;
+  contentLength: number | null;
+  chunkList: AuditChunk[];
+  chunkListOmitted: number;
+  readonly reportEvents: AuditReportEvent[];
 }
 
 interface FileMeta {
@@ -164,6 +180,8 @@ interface FileMeta {
   sha256: string | null;
   sha1: string | null;
   advertisedSha1: string | null;
+  advertisedSize: number | null;
+  advertisedType: string | null;
   messageId: string | null;
 }
 
@@ -181,6 +199,8 @@ interface AuditData {
   readonly files: FileMeta[];
   omitted: number;
   ccUnavailable: string | null;
+  readonly ladder: AuditLadderEvent[];
+  ladderOmitted: number;
 }
 
 /** A raw request frame held for a not-yet-identified session. */
@@ -316,6 +336,7 @@ export class Correlator {
   private readonly releaseHold: number;
   private readonly maxAuditSessions: number;
   private readonly maxAuditMessages: number;
+  private readonly maxAuditLadder: number;
   private heldTotal = 0;
   private auditOmitted = 0;
   private nextOrder = 0;
@@ -347,6 +368,7 @@ export class Correlator {
     this.releaseHold = options.releaseHoldSec ?? 5;
     this.maxAuditSessions = options.maxAuditSessions ?? 100_000;
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
+    this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
   }
 
   // =========================================================================================
@@ -495,6 +517,7 @@ export class Correlator {
     const d = obs.dialog;
     s.lastActive = now;
     if (s.audit !== null && !s.audit.endFixed) this.auditEnd(s.audit, where.tsSec, where.tsNsec);
+    if (s.audit !== null) this.ladderSip(s.audit, msg, where);
     if (!obs.repeat) {
       if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) identityList(s.sideIds[obs.sender], na.uriText);
       if (obs.sdp !== null && obs.sdp.msrp.length > 0) this.applySdp(s, d, obs.sdp, msg.frameNo);
@@ -705,6 +728,16 @@ export class Correlator {
       imdn,
       isComposing: (inner ?? contentType) === 'application/im-iscomposing+xml',
       carriedBy: 'sip',
+      firstTime: formatTimestamp(where.tsSec, where.tsNsec),
+      lastTime: formatTimestamp(where.tsSec, where.tsNsec),
+      totalSize: body.length,
+      cpimFrom: cpim?.from?.uri ?? null,
+      cpimTo: cpim?.to.map((x) => x.uri) ?? [],
+      contentOffset: cpim !== null ? cpim.body.byteOffset - body.byteOffset : contentType === 'message/cpim' ? null : 0,
+      contentLength: cpim !== null ? cpim.body.length : contentType === 'message/cpim' ? null : body.length,
+      chunkList: [],
+      chunkListOmitted: 0,
+      reportEvents: [],
     };
     this.auditMessage(s, meta);
     return meta;
@@ -801,10 +834,18 @@ export class Correlator {
       const meta = a.byMid.get(mid);
       const br = head.headers.byteRange;
       if (meta === undefined) this.anomalies.report('correlate.report_unknown_message', head.frameNo);
-      else meta.reports.add(br === null ? '' : `${br.start}-${br.end}/${br.total}`, String(head.headers.status.code).padStart(3, '0'), conn.stream.connId);
+      else {
+        const range = br === null ? '' : `${br.start}-${br.end}/${br.total}`;
+        const code = String(head.headers.status.code).padStart(3, '0');
+        meta.reports.add(range, code, conn.stream.connId);
+        if (meta.reportEvents.length < AUDIT_REPORTS_PER_MESSAGE) {
+          meta.reportEvents.push({ frame: head.frameNo, time: formatTimestamp(head.tsSec, head.tsNsec), status: code, byteRange: range, connection: conn.name });
+        }
+      }
     }
     const collect = isRequest && ((s.mode === 'intercept' && s.intercepts.some((it) => wantsCc(it.task))) || s.mode === 'pending');
-    return { session: s, head, writer, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid };
+    const arrow = a !== null ? this.ladderMsrp(a, conn, head) : null;
+    return { session: s, head, writer, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid, arrow };
   }
 
   private frameEnd(conn: StreamCtx, f: FrameCtx, end: MsrpFrameEnd): void {
@@ -827,6 +868,7 @@ export class Correlator {
       else if (s.mode === 'pending') this.hold(s, frame);
     }
     f.writer?.end(end);
+    if (f.arrow !== null) f.arrow.lastFrame = end.lastFrameNo;
     // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only.
     if (s.audit !== null && s.dialog === null) this.auditEnd(s.audit, end.lastTsSec, end.lastTsNsec);
   }
@@ -955,6 +997,16 @@ export class Correlator {
       imdn: null,
       isComposing: false,
       carriedBy: 'msrp',
+      firstTime: formatTimestamp(head.tsSec, head.tsNsec),
+      lastTime: formatTimestamp(head.tsSec, head.tsNsec),
+      totalSize: null,
+      cpimFrom: null,
+      cpimTo: [],
+      contentOffset: null,
+      contentLength: null,
+      chunkList: [],
+      chunkListOmitted: 0,
+      reportEvents: [],
     };
     if (meta.senderSide === null && receiverSid !== null) {
       const r = s.sideBySid.get(receiverSid);
@@ -1030,6 +1082,9 @@ export class Correlator {
     meta.sha256 = status === 'complete' ? dig.sha256 : status === 'aborted' && tr.streamed === m.receivedBytes ? dig.sha256 : null;
     const cpim = tr.cpim?.cpim ?? null;
     meta.innerContentType = cpim?.contentType ?? null;
+    meta.cpimFrom = cpim?.from?.uri ?? null;
+    meta.cpimTo = cpim?.to.map((x) => x.uri) ?? [];
+    this.contentSpan(meta, tr, status);
     meta.innerSha256 = status === 'complete' && inner !== null ? inner.sha256 : null;
     const ranges = new Set<string>();
     for (const c of m.chunks) ranges.add(`${c.start}-${c.end}`);
@@ -1037,6 +1092,19 @@ export class Correlator {
     meta.firstFrame = m.firstFrameNo;
     meta.lastFrame = m.lastFrameNo;
     meta.missing = m.missing.slice(0, 16).map((r) => ({ start: r.start, end: r.end }));
+    meta.firstTime = formatTimestamp(m.firstTsSec, m.firstTsNsec);
+    meta.lastTime = formatTimestamp(m.lastTsSec, m.lastTsNsec);
+    meta.totalSize = m.size;
+    meta.chunkList = m.chunks.slice(0, AUDIT_CHUNKS_PER_MESSAGE).map((c) => ({
+      start: c.start,
+      end: c.end,
+      frame: c.frameNo,
+      lastFrame: c.lastFrameNo,
+      time: formatTimestamp(c.tsSec, c.tsNsec),
+      flag: c.flag,
+      duplicate: c.duplicate,
+    }));
+    meta.chunkListOmitted = m.chunksOmitted + Math.max(0, m.chunks.length - AUDIT_CHUNKS_PER_MESSAGE);
     const effective = meta.innerContentType ?? meta.contentType;
     meta.isComposing = effective === 'application/im-iscomposing+xml';
     if (meta.innerContentType === 'message/imdn+xml' && tr.cpim !== null && tr.cpim.innerIsWhole) {
@@ -1056,6 +1124,8 @@ export class Correlator {
         sha256: complete ? (cpim !== null ? (inner?.sha256 ?? null) : dig.sha256) : null,
         sha1,
         advertisedSha1: adv,
+        advertisedSize: sel.size,
+        advertisedType: sel.type,
         messageId: meta.messageId,
       });
     }
@@ -1179,7 +1249,74 @@ export class Correlator {
   // Audit
 
   private newAudit(callId: string | null, sec: number, nsec: number): AuditData {
-    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], messages: [], byMid: new Map(), files: [], omitted: 0, ccUnavailable: null };
+    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], messages: [], byMid: new Map(), files: [], omitted: 0, ccUnavailable: null, ladder: [], ladderOmitted: 0 };
+  }
+
+  /** Appends a ladder arrow within the per-session cap; null when capped (counted, reported once). */
+  private ladderPush(a: AuditData, e: AuditLadderEvent): AuditLadderEvent | null {
+    if (a.ladder.length >= this.maxAuditLadder) {
+      if (a.ladderOmitted++ === 0) this.anomalies.report('correlate.audit_capped', e.frame, `ladder=${this.maxAuditLadder}`);
+      return null;
+    }
+    a.ladder.push(e);
+    return e;
+  }
+
+  /** A SIP message of an audited session (retransmissions on the same hop never get here). */
+  private ladderSip(a: AuditData, msg: SipMessage, where: PacketRef): void {
+    const cseqMethod = msg.cseq?.method ?? null;
+    const label = msg.isRequest ? (msg.method ?? '?') : `${msg.statusCode}${msg.reason !== null ? ` ${msg.reason}` : ''}${cseqMethod !== null ? ` (${cseqMethod})` : ''}`;
+    this.ladderPush(a, {
+      proto: 'sip',
+      frame: where.frameNo,
+      lastFrame: where.frameNo,
+      time: formatTimestamp(where.tsSec, where.tsNsec),
+      src: formatEndpoint(where.srcAddr, where.srcPort),
+      dst: formatEndpoint(where.dstAddr, where.dstPort),
+      // The reason phrase is free text from the wire: kept short (the renderer escapes it).
+      label: label.length > 64 ? `${label.slice(0, 63)}…` : label,
+      detail: msg.cseq !== null ? `CSeq ${msg.cseq.seq} ${msg.cseq.method}` : null,
+      messageId: null,
+    });
+  }
+
+  /** An MSRP frame of an audited session. */
+  private ladderMsrp(a: AuditData, conn: StreamCtx, head: MsrpFrameHead): AuditLadderEvent | null {
+    const st = conn.stream;
+    const h = head.headers;
+    const br = h.byteRange;
+    const label = head.kind === 'request' ? (head.method === 'REPORT' && h.status !== null ? `REPORT ${String(h.status.code).padStart(3, '0')}` : (head.method ?? '?')) : `${head.statusCode ?? '?'}${head.comment !== null ? ` ${head.comment}` : ''}`;
+    const parts = [`tid ${head.transactionId}`];
+    if (br !== null) parts.push(`${br.start}-${br.end}/${br.total}`);
+    return this.ladderPush(a, {
+      proto: 'msrp',
+      frame: head.frameNo,
+      lastFrame: head.frameNo,
+      time: formatTimestamp(head.tsSec, head.tsNsec),
+      src: formatEndpoint(st.srcAddr, st.srcPort),
+      dst: formatEndpoint(st.dstAddr, st.dstPort),
+      label: label.length > 64 ? `${label.slice(0, 63)}…` : label,
+      detail: parts.join(' '),
+      messageId: h.messageId,
+    });
+  }
+
+  /**
+   * Where the user content lies in a closed message's body (see AuditMessage.contentOffset): the
+   * body as retained for the record, its CPIM headers parsed once more (RFC 3862 section 2).
+   */
+  private contentSpan(meta: MsgMeta, tr: MessageTracker, status: 'complete' | 'aborted' | 'incomplete'): void {
+    if (tr.heldBytes === 0 || tr.contentTruncated || status !== 'complete') return;
+    if (tr.cpim === null) {
+      meta.contentOffset = 0;
+      meta.contentLength = tr.heldBytes;
+      return;
+    }
+    const body = tr.takeContent();
+    const c = parseCpim(body);
+    if (c === null) return;
+    meta.contentOffset = c.body.byteOffset - body.byteOffset;
+    meta.contentLength = c.body.length;
   }
 
   private auditStart(a: AuditData, sec: number, nsec: number): void {
@@ -1224,8 +1361,23 @@ export class Correlator {
    * final values; earlier calls show messages still in reassembly as incomplete.
    */
   auditReport(): AuditReport {
+    return this.buildAudit(false).report;
+  }
+
+  /**
+   * The audit with its details for the HTML report (ladder, chunk frames, REPORTs, parties):
+   * `details` entries are index-aligned with `report` (sessions, messages and files).
+   */
+  auditWithDetails(): { report: AuditReport; details: AuditDetails } {
+    const r = this.buildAudit(true);
+    return { report: r.report, details: r.details! };
+  }
+
+  private buildAudit(withDetails: boolean): { report: AuditReport; details: AuditDetails | null } {
     const sessions: AuditSession[] = [];
     const uncorrelated: AuditSession[] = [];
+    const dSessions: AuditSessionDetail[] = [];
+    const dUncorrelated: AuditSessionDetail[] = [];
     const list = [...this.auditList];
     if (this.includeNonTargets) for (const s of this.uncorrelated.values()) if (!s.listed && s.audit !== null) list.push(s);
     list.sort((x, y) => x.order - y.order);
@@ -1279,9 +1431,34 @@ export class Correlator {
           ccUnavailable: a.ccUnavailable,
         };
         (a.callId !== null ? sessions : uncorrelated).push(entry);
+        if (withDetails) (a.callId !== null ? dSessions : dUncorrelated).push(this.sessionDetail(s, a, it === null ? null : targetSide));
       }
     }
-    return { sessions, uncorrelated, anomalies: this.anomalyCounts?.() ?? {} };
+    const report: AuditReport = { sessions, uncorrelated, anomalies: this.anomalyCounts?.() ?? {} };
+    return { report, details: withDetails ? { sessions: dSessions, uncorrelated: dUncorrelated } : null };
+  }
+
+  private sessionDetail(s: Session, a: AuditData, targetSide: Side | null): AuditSessionDetail {
+    return {
+      parties: [s.sideIds[0].map((i) => i.value), s.sideIds[1].map((i) => i.value)],
+      targetSide,
+      ladder: a.ladder.map((e) => ({ ...e })),
+      ladderOmitted: a.ladderOmitted,
+      messages: a.messages.map((m) => ({
+        firstTime: m.firstTime,
+        lastTime: m.lastTime,
+        totalSize: m.totalSize,
+        senderSide: m.senderSide,
+        cpimFrom: m.cpimFrom,
+        cpimTo: m.cpimTo.slice(),
+        contentOffset: m.contentOffset,
+        contentLength: m.contentLength,
+        chunkList: m.chunkList.map((c) => ({ ...c })),
+        chunkListOmitted: m.chunkListOmitted,
+        reports: m.reportEvents.map((r) => ({ ...r })),
+      })),
+      files: a.files.map((f) => ({ advertisedSha1: f.advertisedSha1, advertisedSize: f.advertisedSize, advertisedType: f.advertisedType })),
+    };
   }
 }
 
@@ -1305,6 +1482,8 @@ interface FrameCtx {
   rawBytes: number;
   tooLarge: boolean;
   readonly senderSid: string | null;
+  /** The frame's ladder arrow (its lastFrame is set when the frame ends). */
+  readonly arrow: AuditLadderEvent | null;
 }
 
 function concat(parts: readonly Uint8Array[], n: number): Uint8Array {

@@ -10,6 +10,7 @@ import { SDP_ANOMALIES } from './sdp.js';
 import { MSRP_ANOMALIES } from './msrp.js';
 import { CPIM_ANOMALIES } from './cpim.js';
 import { CORRELATE_ANOMALIES } from './correlate.js';
+import { DELIVER_ANOMALIES } from './deliver.js';
 
 /** Per-layer tables, exported so a test can check that no code is declared twice. */
 export const ANOMALY_LAYERS = {
@@ -21,6 +22,7 @@ export const ANOMALY_LAYERS = {
   msrp: MSRP_ANOMALIES,
   cpim: CPIM_ANOMALIES,
   correlate: CORRELATE_ANOMALIES,
+  deliver: DELIVER_ANOMALIES,
 } as const;
 
 export const ANOMALIES = {
@@ -32,6 +34,7 @@ export const ANOMALIES = {
   ...MSRP_ANOMALIES,
   ...CPIM_ANOMALIES,
   ...CORRELATE_ANOMALIES,
+  ...DELIVER_ANOMALIES,
 } as const;
 
 export type AnomalyCode = keyof typeof ANOMALIES;

@@ -1,0 +1,60 @@
+/**
+ * Message bodies for the HTML report and `--extract`, taken from the rCSMessage records the
+ * pipeline emits (the audit itself keeps metadata only). Bounded: a body is kept only while the
+ * store stays under its total cap; beyond it only the size and SHA-256 remain (the report then
+ * shows "not retained" and `--extract` skips the file, both saying why).
+ */
+import { createHash } from 'node:crypto';
+import type { ContentLookup, StoredContent } from './report-input.js';
+
+export interface ContentStoreOptions {
+  /** Bytes kept over all bodies (default 256 MiB). */
+  readonly maxTotalBytes?: number;
+  /** Entries remembered (default 100 000); further bodies are not listed at all. */
+  readonly maxEntries?: number;
+}
+
+interface Entry extends StoredContent {
+  readonly messageId: string | null;
+}
+
+export class ContentStore implements ContentLookup {
+  private readonly byKey = new Map<string, Entry[]>();
+  private readonly maxTotal: number;
+  private readonly maxEntries: number;
+  private entries = 0;
+  /** Bytes currently kept. */
+  keptBytes = 0;
+  /** Bodies whose bytes were not kept (cap), and bodies not listed at all (entry cap). */
+  droppedBodies = 0;
+  droppedEntries = 0;
+
+  constructor(o: ContentStoreOptions = {}) {
+    this.maxTotal = o.maxTotalBytes ?? 256 * 1024 * 1024;
+    this.maxEntries = o.maxEntries ?? 100_000;
+  }
+
+  /** One rCSMessage body: task LIID, the frame the message ended in (the record's frame), its Message-ID. */
+  add(liid: string, lastFrame: number, messageId: string | null, body: Uint8Array, truncated: boolean): void {
+    if (this.entries >= this.maxEntries) {
+      this.droppedEntries++;
+      return;
+    }
+    const key = `${liid}\u0000${lastFrame}`;
+    const list = this.byKey.get(key) ?? [];
+    if (list.some((e) => e.messageId === messageId)) return;
+    const keep = this.keptBytes + body.length <= this.maxTotal;
+    if (keep) this.keptBytes += body.length;
+    else this.droppedBodies++;
+    list.push({ messageId, bytes: keep ? body : null, size: body.length, sha256: createHash('sha256').update(body).digest('hex'), truncated });
+    this.byKey.set(key, list);
+    this.entries++;
+  }
+
+  get(liid: string, lastFrame: number, messageId: string | null): StoredContent | undefined {
+    const list = this.byKey.get(`${liid}\u0000${lastFrame}`);
+    if (list === undefined) return undefined;
+    // A pager MESSAGE without CPIM has no Message-ID in the audit; its record names one anyway.
+    return messageId === null ? list[0] : (list.find((e) => e.messageId === messageId) ?? undefined);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Chain-of-custody wiring of `msrptap run` (kept out of run-command.ts): the `--sign-key` option
+ * and the manifest options (tool version, capture sha256s, tasks, the Ed25519 key) handed to
+ * the file output (src/pipeline/file-record-output.ts, src/audit/custody-manifest.ts).
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import { captureDigests, type ManifestOptions } from '../pipeline/file-record-output.js';
+import { VERSION } from './version.js';
+
+export const SIGN_KEY_OPTION = ['--sign-key <pem>', 'sign each OUT/<LIID>/manifest.json with this Ed25519 private key (PEM, e.g. openssl genpkey -algorithm ed25519)'] as const;
+
+/** Reads and checks an Ed25519 private key (a wrong key type is a configuration error, said before the run starts). */
+export function loadSignKey(path: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(readFileSync(path));
+  } catch (e) {
+    throw new ConfigError(`cannot read signing key ${path}: ${(e as Error).message}`, 'give --sign-key an unencrypted Ed25519 private key in PEM (openssl genpkey -algorithm ed25519 -out key.pem)');
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new ConfigError(`${path} is a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519`, 'create one with openssl genpkey -algorithm ed25519');
+  return key;
+}
+
+/** The manifest options of a run: hashes the -r captures (a second read of each file). */
+export function custodyManifestOptions(
+  o: { read: readonly string[]; interface?: string; signKey?: string },
+  tasks: { tasks: readonly { xid: string; liid: string; deliveryType: string; targetIdentifiers: readonly { value: string }[] }[] },
+): ManifestOptions {
+  const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
+  return {
+    toolVersion: VERSION,
+    captures: o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : captureDigests(o.read),
+    tasks: tasks.tasks.map((t) => ({ xid: t.xid, liid: t.liid, deliveryType: t.deliveryType, targets: t.targetIdentifiers.map((i) => i.value) })),
+    ...(signKey !== undefined ? { signKey } : {}),
+  };
+}

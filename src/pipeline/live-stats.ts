@@ -1,0 +1,35 @@
+/**
+ * The periodic stats line of a running tap (pino JSON on stderr). Counts and task identifiers
+ * only: never content, never identities (logs may leave the LI domain).
+ */
+import type { LinkStats } from '../deliver/destination-link.js';
+import type { InterceptPipeline } from './intercept-pipeline.js';
+import type { LiveCaptureCounters } from './run-live.js';
+
+/** Records counted per LIID by the run command. */
+export type RecordCounts = Map<string, { iri: number; cc: number }>;
+
+/** One stats snapshot as a flat JSON object. */
+export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | undefined, records: RecordCounts, links: readonly LinkStats[]): Record<string, unknown> {
+  const tcp = p.packets.toJSON([]);
+  const c = p.correlator.stats();
+  let iri = 0;
+  let cc = 0;
+  for (const r of records.values()) {
+    iri += r.iri;
+    cc += r.cc;
+  }
+  return {
+    packets: tcp.frames,
+    bytes: tcp.bytes,
+    ...(capture !== undefined ? { kernelDropped: capture.dropped, ifDropped: capture.ifDropped } : {}),
+    tcpConnections: tcp.tcpConnections,
+    dialogs: c.dialogs,
+    sessions: c.sessions,
+    uncorrelatedSessions: c.uncorrelated,
+    records: { iri, cc },
+    recordsByLiid: Object.fromEntries(records),
+    anomalies: p.anomalies.total(),
+    delivery: links.map((l) => ({ did: l.did, state: l.state, spooledPdus: l.spooledPdus, spooledBytes: l.spooledBytes, refusedPdus: l.refusedPdus, sentPdus: l.sentPdus, releasedPdus: l.releasedPdus })),
+  };
+}
