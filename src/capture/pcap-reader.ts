@@ -19,7 +19,7 @@ import { CaptureFormatError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { u16be, u16le, u32be, u32le } from '../util/bytes.js';
 import { displayName, type ByteSource } from './byte-source.js';
-import { createFrame, type CaptureFileReader } from './frame-reader.js';
+import { ByteSourceReader } from './byte-source-reader.js';
 
 /** Magic numbers as read little-endian from the first four bytes. */
 export const PCAP_MAGIC = {
@@ -57,7 +57,7 @@ const MAX_SANE_CAPLEN = 64 * 1024 * 1024;
 const LINKTYPE_MASK = 0x03ffffff;
 
 /** Reader of one classic pcap file. Create with `openCaptureFile`. */
-export class PcapReader implements CaptureFileReader {
+export class PcapReader extends ByteSourceReader {
   readonly format = 'pcap';
   readonly littleEndian: boolean;
   /** True for the nanosecond magic (0xa1b23c4d). */
@@ -67,26 +67,17 @@ export class PcapReader implements CaptureFileReader {
   readonly snaplen: number;
   /** LINKTYPE_ value of every record. */
   readonly linkType: number;
-  private truncAt: number | undefined;
-  private snapTruncated = 0;
-
-  private readonly frame: CapturedFrame;
   private readonly maxCapLen: number;
   /** Sub-second units per second at the file's resolution. */
   private readonly fracUnits: number;
   private readonly nsPerFrac: number;
-  private count = 0;
-  private done = false;
 
   /**
    * Reads the file header. `src` must start at the magic.
    * @throws CaptureFormatError when the header is cut short or the magic is not a pcap magic.
    */
-  constructor(
-    private readonly src: ByteSource,
-    source: number,
-    private readonly anomalies: AnomalySink,
-  ) {
+  constructor(src: ByteSource, source: number, anomalies: AnomalySink) {
+    super(src, source, anomalies);
     const name = displayName(src.path);
     if (!src.ensure(4)) throw new CaptureFormatError(`${name} is not a pcap file (too short for a magic number)`, src.path, 0);
     const magic = u32le(src.buf, src.pos);
@@ -109,37 +100,18 @@ export class PcapReader implements CaptureFileReader {
     this.maxCapLen = Math.max(MIN_SANE_CAPLEN, Math.min(this.snaplen, MAX_SANE_CAPLEN));
     this.fracUnits = this.nanosecond ? 1_000_000_000 : 1_000_000;
     this.nsPerFrac = this.nanosecond ? 1 : 1000;
-    this.frame = createFrame(source);
     this.frame.linkType = this.linkType;
   }
 
-  get path(): string {
-    return this.src.path;
-  }
-  get bytesRead(): number {
-    return this.src.offset;
-  }
-  get totalBytes(): number | undefined {
-    return this.src.totalBytes;
-  }
-  get truncatedAt(): number | undefined {
-    return this.truncAt;
-  }
-  get truncatedFrames(): number {
-    return this.snapTruncated;
-  }
-  get bufferSize(): number {
-    return this.src.bufferSize;
-  }
 
   next(): CapturedFrame | null {
     if (this.done) return null;
     const src = this.src;
-    if (!src.ensure(RECORD_HEADER)) return this.end();
+    if (!src.ensure(RECORD_HEADER)) return this.end(this.count + 1);
     const le = this.littleEndian;
     const capLen = src.view.getUint32(src.pos + 8, le);
     if (capLen > this.maxCapLen) return this.corrupt(capLen);
-    if (!src.ensure(RECORD_HEADER + capLen)) return this.end();
+    if (!src.ensure(RECORD_HEADER + capLen)) return this.end(this.count + 1);
     // ensure() may have compacted or replaced the buffer: take buf/view/pos only now.
     const dv = src.view;
     const p = src.pos;
@@ -172,17 +144,6 @@ export class PcapReader implements CaptureFileReader {
     return f;
   }
 
-  /** End of input: clean, or a record cut short (reported, then the reader ends normally). */
-  private end(): null {
-    this.done = true;
-    const src = this.src;
-    if (src.available > 0) {
-      this.truncAt = src.offset;
-      this.anomalies.report('pcap.truncated_record', this.count + 1, `${src.path} at offset ${src.offset}`);
-    }
-    return null;
-  }
-
   private corrupt(capLen: number): never {
     this.done = true;
     const src = this.src;
@@ -196,8 +157,4 @@ export class PcapReader implements CaptureFileReader {
     );
   }
 
-  close(): void {
-    this.done = true;
-    this.src.close();
-  }
 }

@@ -20,7 +20,7 @@ import { CaptureFormatError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { u32le } from '../util/bytes.js';
 import { displayName, type ByteSource } from './byte-source.js';
-import { createFrame, type CaptureFileReader } from './frame-reader.js';
+import { ByteSourceReader } from './byte-source-reader.js';
 import { TimeScale } from './time-scale.js';
 
 /** Block type of the Section Header Block; a palindrome, so it reads the same in both orders. */
@@ -72,51 +72,24 @@ export interface PcapngInterfaceInfo {
 }
 
 /** Reader of one pcapng file. Create with `openCaptureFile`. */
-export class PcapngReader implements CaptureFileReader {
+export class PcapngReader extends ByteSourceReader {
   readonly format = 'pcapng';
-  private truncAt: number | undefined;
-  private snapTruncated = 0;
   private sectionCount = 0;
 
   private le = true;
   private ifaces: PcapngInterfaceInfo[] = [];
-  private readonly frame: CapturedFrame;
-  private count = 0;
-  private done = false;
 
   /**
    * `src` must start at a Section Header Block; it is parsed by the first `next()`.
    * @throws CaptureFormatError when the input does not start with a Section Header Block.
    */
-  constructor(
-    private readonly src: ByteSource,
-    source: number,
-    private readonly anomalies: AnomalySink,
-  ) {
+  constructor(src: ByteSource, source: number, anomalies: AnomalySink) {
+    super(src, source, anomalies);
     if (!src.ensure(4) || u32le(src.buf, src.pos) !== PCAPNG_SHB) {
       throw new CaptureFormatError(`${displayName(src.path)} is not a pcapng file (no Section Header Block)`, src.path, 0);
     }
-    this.frame = createFrame(source);
   }
 
-  get path(): string {
-    return this.src.path;
-  }
-  get bytesRead(): number {
-    return this.src.offset;
-  }
-  get totalBytes(): number | undefined {
-    return this.src.totalBytes;
-  }
-  get truncatedAt(): number | undefined {
-    return this.truncAt;
-  }
-  get truncatedFrames(): number {
-    return this.snapTruncated;
-  }
-  get bufferSize(): number {
-    return this.src.bufferSize;
-  }
   /** Section Header Blocks seen so far. */
   get sections(): number {
     return this.sectionCount;
@@ -305,16 +278,6 @@ export class PcapngReader implements CaptureFileReader {
     this.ifaces.push({ linkType, snaplen, tsresol, tsoffset, scale: TimeScale.fromTsresol(tsresol, tsoffset) });
   }
 
-  private end(): null {
-    this.done = true;
-    const src = this.src;
-    if (src.available > 0) {
-      this.truncAt = src.offset;
-      this.anomalies.report('pcap.truncated_record', undefined, `${src.path} at offset ${src.offset}`);
-    }
-    return null;
-  }
-
   private badLength(len: number, what: string): never {
     this.anomalies.report('pcapng.bad_block_length', undefined, `length ${len} at offset ${this.src.offset}`);
     return this.corrupt(this.src.offset, what);
@@ -329,8 +292,4 @@ export class PcapngReader implements CaptureFileReader {
     );
   }
 
-  close(): void {
-    this.done = true;
-    this.src.close();
-  }
 }
