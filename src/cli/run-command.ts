@@ -16,6 +16,7 @@ import { FileRecordOutput } from '../pipeline/file-record-output.js';
 import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
 import { liveStats, type RecordCounts } from '../pipeline/live-stats.js';
 import { loadTasks } from '../pipeline/load-tasks.js';
+import { startMetricsServer, type MetricsServer } from '../pipeline/metrics-server.js';
 import { runLive, type LiveCaptureCounters } from '../pipeline/run-live.js';
 import { reloadCorrelatorTasks } from '../pipeline/task-reload.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
@@ -37,12 +38,24 @@ interface RunOptions extends CaptureOptions {
   keepaliveTimeout: number;
   statsInterval: number;
   deliverPaceMs?: number;
+  metricsPort?: number;
+  metricsHost: string;
+  rotateSize?: number;
+  rotateSeconds?: number;
 }
 
 function positiveNumber(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+function portNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a TCP port 0..65535, got "${value}"`);
     return n;
   };
 }
@@ -62,6 +75,10 @@ export function registerRunCommand(program: Command): void {
     .option('--drain-timeout <seconds>', 'at the end, wait this long for the spools to be acknowledged', positiveNumber('--drain-timeout'), 30)
     .option('--keepalive-interval <ms>', 'X2/X3 keepalive period on idle links', positiveNumber('--keepalive-interval'), 5000)
     .option('--keepalive-timeout <ms>', 'a keepalive unacknowledged this long = dead link (reconnect)', positiveNumber('--keepalive-timeout'), 10000)
+    .option('--rotate-size <MiB>', '--out files: continue each file in NAME.1, NAME.2, ... before it would exceed this size', positiveNumber('--rotate-size'))
+    .option('--rotate-seconds <seconds>', '--out files: continue each file in the next part once a record is this much capture time after the file\'s first', positiveNumber('--rotate-seconds'))
+    .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
+    .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .option('--stats-interval <seconds>', 'live capture: period of the JSON stats log line', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
@@ -69,6 +86,7 @@ export function registerRunCommand(program: Command): void {
       checkCaptureSource(o);
       if (o.tasks === undefined) throw new ConfigError('--tasks is required');
       if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', 'give --out DIR (files), --deliver (the tasks file\'s destinations), or both');
+      if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');
       if (o.countryCode !== undefined && !/^[A-Z]{2}$/.test(o.countryCode)) throw new ConfigError(`--country-code must be two capital letters (ISO 3166), got "${o.countryCode}"`);
       await run(o, o.tasks);
     });
@@ -87,10 +105,16 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
             ...(o.networkElementId !== undefined ? { networkElementIdentifier: o.networkElementId } : {}),
             ...(o.countryCode !== undefined ? { authorizationCountryCode: o.countryCode, deliveryCountryCode: o.countryCode } : {}),
           },
-        }, custodyManifestOptions(o, tasks));
+        }, custodyManifestOptions(o, tasks), {
+          ...(o.rotateSize !== undefined ? { maxBytes: Math.floor(o.rotateSize * 1024 * 1024) } : {}),
+          ...(o.rotateSeconds !== undefined ? { maxSeconds: o.rotateSeconds } : {}),
+        });
   const counts: RecordCounts = new Map();
   let pipeline: InterceptPipeline | undefined;
   let delivery: DeliveryOutput | undefined;
+  let metrics: MetricsServer | undefined;
+  /** The live capture's kernel counters, as last polled (metrics and stats). */
+  const capture: { last?: LiveCaptureCounters } = {};
   try {
     const pl = new InterceptPipeline({
       tasks,
@@ -117,9 +141,15 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
       });
     }
     const dl = delivery;
+    if (o.metricsPort !== undefined) {
+      metrics = await startMetricsServer(o.metricsHost, o.metricsPort, { pipeline: pl, records: counts, capture: () => capture.last, links: () => dl?.stats() ?? [] }).catch((e: unknown) => {
+        throw new ConfigError(`--metrics-port: cannot listen on ${o.metricsHost}:${o.metricsPort}: ${(e as Error).message}`);
+      });
+      log.info({ host: metrics.host, port: metrics.port }, 'metrics listening');
+    }
     let src: SourceResult;
     if (o.interface !== undefined) {
-      src = await runLiveWithLifecycle(o, tasksPath, pl, dl, counts, log);
+      src = await runLiveWithLifecycle(o, tasksPath, pl, dl, counts, log, capture);
     } else {
       src = await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, false);
     }
@@ -138,6 +168,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     process.stderr.write(`msrptap: ${report.sessions.length} sessions, ${report.uncorrelated.length} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
     if (src.error !== undefined) throw src.error;
   } finally {
+    await metrics?.close();
     files?.close();
     delivery?.close();
     void pipeline;
@@ -148,7 +179,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
  * Live capture with the operator lifecycle: stats every --stats-interval seconds, SIGHUP reloads
  * the tasks file, SIGINT/SIGTERM stop (runLive returns; the caller drains).
  */
-async function runLiveWithLifecycle(o: RunOptions, tasksPath: string, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: pino.Logger): Promise<SourceResult> {
+async function runLiveWithLifecycle(o: RunOptions, tasksPath: string, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: pino.Logger, capture: { last?: LiveCaptureCounters }): Promise<SourceResult> {
   let last: LiveCaptureCounters | undefined;
   const onHup = (): void => {
     try {
@@ -180,12 +211,14 @@ async function runLiveWithLifecycle(o: RunOptions, tasksPath: string, pl: Interc
           // The first tick comes after the capture opened: scripts can wait for this line.
           if (last === undefined) log.info({ iface: o.interface }, 'capturing');
           last = s;
+          capture.last = s;
         },
       },
       (f) => pl.frame(f),
       pl.anomalies,
     );
     last = live;
+    capture.last = live;
     log.info({ ...liveStats(pl, live, counts, dl?.stats() ?? []), final: true }, 'capture stopped: draining');
     return { inputs: [{ path: `live:${o.interface}`, bytes: 0 }], live };
   } finally {

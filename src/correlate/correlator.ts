@@ -89,7 +89,7 @@ import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrack
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
 import { frameSessionIds, lastSessionId, MsrpSessionIndex } from './msrp-session-index.js';
 import { endpointKey, partySdpOf, type PartySdp } from './party-sdp.js';
-import { TargetMatcher, type TaskMatch } from './target-matcher.js';
+import { TargetMatcher, type ObservedIdentity, type TaskMatch } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
 import type { MsrpStreamInfo as MsrpStreamRef, MsrpStreamSink as MsrpStreamHandler, SipPacketRef as PacketRef } from './sink-types.js';
 
@@ -272,6 +272,12 @@ class Session {
   lastSip: { ref: SipMessageRef; network: NetworkContext } | null = null;
   byeSip: { ref: SipMessageRef; network: NetworkContext } | null = null;
   byeSide: Side | null = null;
+  /** Network context of the last record emitted for this session (the base of a task-removal record). */
+  lastNet: NetworkContext | null = null;
+  /** Where a not-yet-intercepted session was last seen (the base of a start-of-interception record). */
+  lastSeenNet: NetworkContext | null = null;
+  /** Intercepts of tasks withdrawn by a reload: no more records, still listed in the audit. */
+  readonly retired: Intercept[] = [];
   releasePendingSince: number | null = null;
   releaseResult: 'legRemovalComplete' | 'legRemovalRequest' = 'legRemovalComplete';
   lastActive = 0;
@@ -313,7 +319,7 @@ function identityList(list: ImsIdentity[], text: string): void {
  * analyzers; see ./sink-types.ts).
  */
 export class Correlator {
-  private readonly matcher: TargetMatcher;
+  private matcher: TargetMatcher;
   private readonly onRecord: (rec: LiRecord) => void;
   private readonly anomalies: AnomalySink;
   private readonly anomalyCounts: (() => Record<string, number>) | undefined;
@@ -474,6 +480,170 @@ export class Correlator {
     return { dialogs: this.tracker.size, uncorrelated: this.uncorrelated.size, sessions: this.sessions.size, heldBytes: this.heldTotal, messagesInFlight: this.asm.inFlight() };
   }
 
+  /**
+   * Replaces the tasks (SIGHUP reload, src/pipeline/task-reload.ts). Rules:
+   * - New sessions are matched against `tasks` from now on.
+   * - A task is identified by its XID: one present before and after keeps intercepting as it
+   *   did (its record fields stay those of the session's start).
+   * - A session in progress (not yet released) whose party matches a task it was not intercepted
+   *   for starts being intercepted for that task now: first an IRI `begin`
+   *   startOfInterceptWithEstablisedRCSSession (TS 33.128 7.11: the MSRP session is established,
+   *   or it is an MSRP session without SIP), else startOfInterceptionForActiveIMSSession (TS
+   *   33.128 7.4.x, a dialog still being set up), then all its records as for any target
+   *   session. Nothing of the session from before the reload is emitted (no content was kept).
+   *   The parties matched are the identities the session recorded (SIP From/PAI and To/R-URI of
+   *   the creating request, or CPIM From/To), read as originating (side 0) and terminating
+   *   (side 1). Non-target dialogs are tracked only when they offered MSRP, so only RCS sessions
+   *   can start mid-session; a non-target voice call or pager exchange cannot.
+   * - A task no longer present stops: each of its intercepts in progress gets one IRI `end` record
+   *   (rCSSessionRelease with result legRemovalRequest for an established SIP session; else
+   *   iMSCCUnavailable whose reason says the interception ended) and nothing more. A session
+   *   left without intercepts is treated as a non-target from then on (its content is dropped).
+   */
+  updateTasks(tasks: TaskSet | readonly Task[]): void {
+    const list = 'tasks' in tasks ? (tasks as TaskSet).tasks : (tasks as readonly Task[]);
+    this.matcher = new TargetMatcher(list);
+    const xids = new Set(list.map((x) => x.xid));
+    for (const s of [...this.sessions.values()]) {
+      if (s.closed) continue;
+      if (s.intercepts.length > 0) this.withdrawRemoved(s, xids);
+      this.startNewTasks(s);
+    }
+  }
+
+  /** Ends the intercepts of `s` whose task is no longer provisioned (see {@link updateTasks}). */
+  private withdrawRemoved(s: Session, xids: ReadonlySet<string>): void {
+    const keep: Intercept[] = [];
+    for (const it of s.intercepts) {
+      if (xids.has(it.task.xid)) {
+        keep.push(it);
+        continue;
+      }
+      if (!it.ended && wantsIri(it.task) && s.lastNet !== null) {
+        const sec = Math.floor(this.now);
+        const network: NetworkContext = { ...s.lastNet, tsSec: sec, tsNsec: Math.round((this.now - sec) * 1e9) % 1e9 };
+        const d = s.dialog;
+        const sip = s.byeSip ?? s.lastSip;
+        if (d !== null && d.established && sip !== null) {
+          const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
+          this.emitIri(s, it, 'end', it.targetSide === 0 ? 'fromTarget' : 'toTarget', network, {
+            kind: 'rCSSessionRelease',
+            ...this.rcsSessionInfo(s, it),
+            sip: sip.ref,
+            // The leg leaves the interception, not the network: the closest RCSSessionResult.
+            result: 'legRemovalRequest',
+            ...(path !== undefined ? { msrpPath: path } : {}),
+          });
+        } else {
+          this.emitIri(s, it, 'end', 'notApplicable', network, {
+            kind: 'iMSCCUnavailable',
+            reason: `interception ended: task ${it.task.xid} withdrawn while the session was in progress`,
+          });
+        }
+      }
+      it.ended = true;
+      s.retired.push(it);
+    }
+    if (keep.length === s.intercepts.length) return;
+    s.intercepts = keep;
+    if (keep.length > 0) return;
+    // No task left: from now on the session is a non-target's (content dropped, nothing held).
+    s.mode = s.dialog === null ? (this.matcher.empty && !this.includeNonTargets ? 'ignore' : 'pending') : this.includeNonTargets ? 'meta' : 'ignore';
+    s.releasePendingSince = null;
+    this.releasePending.delete(s);
+    for (const o of s.open.values()) o.tracker.dropContent();
+  }
+
+  /** Starts interception of `s` for tasks newly matching its parties (see {@link updateTasks}). */
+  private startNewTasks(s: Session): void {
+    if (this.matcher.empty) return;
+    const d = s.dialog;
+    if (d !== null && (d.kind !== 'invite' || (d.state !== 'early' && d.state !== 'confirmed') || s.releasePendingSince !== null)) return;
+    if (d === null && s.mode === 'ignore') {
+      // Created while no task existed: it may name a target in a later CPIM message.
+      s.mode = 'pending';
+      s.audit ??= this.newAudit(null, Math.floor(this.now), 0);
+    }
+    const ids: ObservedIdentity[] = [];
+    for (const i of s.sideIds[0]) ids.push({ text: i.value, source: d === null ? 'cpimFrom' : 'from' });
+    for (const i of s.sideIds[1]) ids.push({ text: i.value, source: d === null ? 'cpimTo' : 'to' });
+    const had = new Set([...s.intercepts, ...s.retired].map((it) => it.task.xid));
+    const matches = this.matcher.match(ids, this.now).filter((m) => !had.has(m.task.xid));
+    if (matches.length === 0) return;
+    if (s.mode !== 'intercept') {
+      // Held bytes of a session without SIP predate the task: never delivered (over-collection).
+      this.dropHeld(s);
+      s.heldDropped = 0;
+      s.mode = 'intercept';
+      s.cin = this.nextCin++ >>> 0;
+      const sec = Math.floor(this.now);
+      s.audit ??= this.newAudit(d?.callId ?? null, sec, Math.round((this.now - sec) * 1e9) % 1e9);
+      this.listAudit(s);
+    }
+    const wantContent = matches.some((m) => m.task.deliveryType !== 'X3Only');
+    if (wantContent) for (const o of s.open.values()) o.tracker.raiseContentCap(this.maxContent);
+    const tls = d !== null && d.sdp.some((p) => p !== null && p.msrp.some((m) => m.tls));
+    for (const m of matches) {
+      const it = this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0);
+      s.intercepts.push(it);
+      if (!wantsIri(it.task)) continue;
+      const network = this.startNetwork(s);
+      if (network === null) continue;
+      if (d === null || d.established) {
+        const sideIds = s.sideIds;
+        const paths = d === null ? [] : d.sdp.map((p) => p?.msrp[0]?.pathText).filter((x): x is string => x !== undefined);
+        this.emitIri(s, it, 'begin', 'notApplicable', network, {
+          kind: 'startOfInterceptWithEstablisedRCSSession',
+          targetIdentities: this.targetIds(s, it),
+          participants: [sideIds[0].length > 0 ? sideIds[0] : [PLACEHOLDER_PARTY], sideIds[1].length > 0 ? sideIds[1] : [PLACEHOLDER_PARTY]],
+          ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+          ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+          sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
+          // The tap sees the leg it sits on (as rCSSessionEstablishment's sessionLeg localLeg).
+          endpoints: 'localOnly',
+          // The SDP bytes of a non-target session were never kept: the MSRP paths (RFC 4975
+          // section 8.2) and the session-ids seen stand for the session description.
+          sessionInfo: [{ contentType: 'text/plain', content: paths.length > 0 ? paths.map((x) => `a=path:${x}`).join('\r\n') : `msrp-session-ids:${s.uncSids.join(' ')}` }],
+        });
+        if (tls && it.task.deliveryType === 'X2andX3') {
+          this.emitIri(s, it, 'continue', 'notApplicable', network, { kind: 'iMSCCUnavailable', reason: 'MSRP over TLS (TCP/TLS/MSRP or msrps:): content not observable' });
+        }
+      } else {
+        const term = s.sideIds[1].find((i) => i.type === 'sipUri' || i.type === 'telUri') ?? PLACEHOLDER_PARTY;
+        this.emitIri(s, it, 'begin', 'notApplicable', network, {
+          kind: 'startOfInterceptionForActiveIMSSession',
+          originating: s.sideIds[0].filter((i) => i.type === 'sipUri' || i.type === 'telUri'),
+          terminating: term,
+        });
+      }
+    }
+  }
+
+  /** Network context of a start-of-interception record: the session's last SIP hop or MSRP connection, at the reload time. */
+  private startNetwork(s: Session): NetworkContext | null {
+    const base = s.lastNet ?? s.lastSip?.network ?? s.lastSeenNet;
+    if (base === null) return null;
+    const sec = Math.floor(this.now);
+    return { ...base, tsSec: sec, tsNsec: Math.round((this.now - sec) * 1e9) % 1e9 };
+  }
+
+  private targetIds(s: Session, it: Intercept): readonly ImsIdentity[] {
+    return s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+  }
+
+  private rcsSessionInfo(s: Session, it: Intercept) {
+    return {
+      targetIdentities: this.targetIds(s, it),
+      originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
+      terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+      ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+      ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+      sessionType: s.largeMessage ? ('largeMessageStandalone' as const) : ('oneTo1Chat' as const),
+      sessionDirection: it.targetSide === 0 ? ('fromTarget' as const) : ('toTarget' as const),
+      sessionLeg: 'localLeg' as const,
+    };
+  }
+
   // =========================================================================================
   // SIP
 
@@ -526,6 +696,7 @@ export class Correlator {
         s.audit.endFixed = true;
       }
     }
+    if (s.mode !== 'intercept') s.lastSeenNet = this.sipNetwork(where);
     if (s.mode === 'ignore') return;
 
     const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && !obs.repeat && msg.body.length > 0;
@@ -800,7 +971,14 @@ export class Correlator {
     if (s.closed && !this.sessions.has(s.key)) return null;
     const isRequest = head.kind === 'request';
     if (isRequest && head.method !== 'REPORT' && head.headers.failureReport !== 'no') this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
+    // Noted for ignored sessions too (a boolean, no content): a session that becomes a target's
+    // by a task reload must not be reported as "MSRP connection not observed" at its release.
+    s.msrpSeen = true;
     if (s.mode === 'ignore') return null;
+    if (s.lastSeenNet === null && s.dialog === null) {
+      const st = conn.stream;
+      s.lastSeenNet = { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: head.tsSec, tsNsec: head.tsNsec, frameNo: head.frameNo };
+    }
 
     const senderSid = lastSessionId(head.headers.fromPath);
     const receiverSid = lastSessionId(head.headers.toPath);
@@ -1204,6 +1382,7 @@ export class Correlator {
     for (const it of s.intercepts) {
       if (!wantsCc(it.task)) continue;
       const direction: Direction = senderSide === undefined ? 'unknown' : senderSide === it.targetSide ? 'fromTarget' : 'toTarget';
+      s.lastNet = f.network;
       this.onRecord({
         kind: 'cc',
         task: it.task,
@@ -1228,6 +1407,7 @@ export class Correlator {
 
   private emitIri(s: Session, it: Intercept, iriType: IriType, direction: Direction, network: NetworkContext, event: IriEvent): void {
     it.iriCount++;
+    s.lastNet = network;
     this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: s.cin, direction, iriType, event });
   }
 
@@ -1386,7 +1566,8 @@ export class Correlator {
       // A target dialog that never offered MSRP nor carried a pager message (e.g. a voice
       // call) got its iMSMessage records but is not an MSRP session of the audit.
       if (s.dialog !== null && s.dialog.kind === 'invite' && a.sids.length === 0 && a.messages.length === 0) continue;
-      const pairs: (Intercept | null)[] = s.mode === 'intercept' ? s.intercepts : [null];
+      const all = s.retired.length > 0 ? [...s.intercepts, ...s.retired] : s.intercepts;
+      const pairs: (Intercept | null)[] = all.length > 0 ? all : [null];
       for (const it of pairs) {
         const targetSide: Side = it?.targetSide ?? 0;
         const messages: AuditMessage[] = a.messages.map((m) => ({

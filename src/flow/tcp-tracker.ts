@@ -13,7 +13,9 @@
  *   seen in that direction, else the peer's first ACK number minus one. A SYN repeating the
  *   ISN is a retransmission and stays on the connection.
  * - Deviation: tshark never forgets a conversation; this table does (idle timeout, LRU cap),
- *   so a packet after more than `idleTimeoutSec` of silence starts a new connection.
+ *   so a packet after more than `idleTimeoutSec` of silence starts a new connection, and so
+ *   does a packet after `closedLingerSec` of silence following the close of both directions
+ *   (see below).
  *
  * Roles: a SYN without ACK comes from the client, a SYN/ACK from the server. Without a SYN the
  * first packet's sender is the client unless its source port looks like a server port: it is
@@ -24,6 +26,13 @@
  * out-of-order bytes are capped (holes become gaps, `tcp.reassembly_limit`), all held bytes
  * together are capped (the oldest holes become gaps, `tcp.reassembly_memcap`). Connections whose
  * factory returned null hold no reassembler at all: a few numbers for lifecycle and counting.
+ * Once both directions of a connection have ended (FIN reached or RST), its reassemblers and
+ * consumer (the application parser state) are let go at once; a connection closed in both
+ * directions (FIN/FIN or RST) moves to a second LRU list and is forgotten after
+ * `closedLingerSec` of silence instead of `idleTimeoutSec`, so a dense capture of short
+ * connections keeps a table the size of its last few seconds, not of the whole capture. The
+ * linger still absorbs what follows a close (the last ACK, a retransmitted FIN: RFC 9293
+ * section 3.6), which tshark counts on the same `tcp.stream`.
  */
 import { ConfigError } from '../core/errors.js';
 import type { AnomalySink } from '../core/anomaly.js';
@@ -71,6 +80,14 @@ export interface TcpTrackerOptions {
   historyBytesPerDirection: number;
   /** Memory all history rings may use together. Default 64 MiB. */
   maxHistoryBytesTotal: number;
+  /**
+   * A connection closed in both directions (FIN both ways, or RST) is forgotten after this much
+   * silence (at least `holeTimeoutSec` + 1, so its holes have been given up by then). Default
+   * 30 s: longer than the usual retransmission of a lost last ACK/FIN (RFC 6298 RTO backoff from
+   * 1 s), far shorter than `idleTimeoutSec`, and a packet after it is what tshark would also see
+   * as stray (a new SYN starts a new stream there too).
+   */
+  closedLingerSec: number;
 }
 
 /** The defaults of {@link TcpTrackerOptions} (reasons next to each option). */
@@ -83,6 +100,7 @@ export const DEFAULT_TCP_TRACKER_OPTIONS: Readonly<TcpTrackerOptions> = {
   maxHeldBytesTotal: 128 * 1024 * 1024,
   historyBytesPerDirection: 16 * 1024,
   maxHistoryBytesTotal: 64 * 1024 * 1024,
+  closedLingerSec: 30,
 };
 
 /** Counters of {@link TcpTracker.stats}. Reassembly counters cover consumer connections only. */
@@ -99,6 +117,8 @@ export interface TcpTrackerStats {
   timedOut: number;
   /** Connections replaced by a new SYN (port reuse). */
   reused: number;
+  /** Connections closed in both directions and forgotten after `closedLingerSec` of silence. */
+  closedExpired: number;
   gaps: number;
   gapBytes: number;
   overlapsDifferent: number;
@@ -133,6 +153,10 @@ class Connection implements TcpConnectionInfo {
   r1: TcpStreamReassembler | null = null;
   /** Next connection in the same hash bucket. */
   nextSame: Connection | null = null;
+  /** In the tracker's closed list (closed both ways, lingering) rather than the live one. */
+  lingering = false;
+  /** Position in the LRU order (a tracker-wide counter taken when created or touched). */
+  order = 0;
   /** LRU list neighbours (least recently active at the head). */
   prev: Connection | null = null;
   next: Connection | null = null;
@@ -181,15 +205,18 @@ function positive(name: string, v: number, allowZero = false): void {
  */
 export class TcpTracker {
   private readonly opts: TcpTrackerOptions;
+  /** Effective linger of closed connections (see closedLingerSec). */
+  private readonly lingerSec: number;
   /**
    * Connections by endpoint-pair hash (a small integer, so lookups allocate nothing: no key
    * string per packet); connections whose hashes collide are chained through `nextSame`.
    */
   private readonly table = new Map<number, Connection>();
   private size = 0;
-  /** LRU list: least recently active first (see touch). */
-  private head: Connection | null = null;
-  private tail: Connection | null = null;
+  /** LRU list of open connections: least recently active first (see touch). */
+  private readonly live: ConnList = { head: null, tail: null };
+  /** LRU list of connections closed in both directions, waiting out `closedLingerSec`. */
+  private readonly lingering: ConnList = { head: null, tail: null };
   private nextId = 0;
   private readonly counters: ReassemblyCounters = {
     gaps: 0,
@@ -205,6 +232,9 @@ export class TcpTracker {
   private evicted = 0;
   private timedOut = 0;
   private reused = 0;
+  private closedExpired = 0;
+  /** Source of Connection.order. */
+  private orderSeq = 0;
   /** Set by find: whether the packet goes from server to client. */
   private fromServer = false;
 
@@ -222,7 +252,9 @@ export class TcpTracker {
     positive('maxHeldBytesTotal', o.maxHeldBytesTotal);
     positive('historyBytesPerDirection', o.historyBytesPerDirection, true);
     positive('maxHistoryBytesTotal', o.maxHistoryBytesTotal, true);
+    positive('closedLingerSec', o.closedLingerSec);
     this.opts = o;
+    this.lingerSec = Math.max(o.closedLingerSec, o.holeTimeoutSec + 1);
     this.memory = { heldBytes: 0, heldCost: 0, historyBytes: 0, maxHistoryBytes: o.maxHistoryBytesTotal };
     this.ctx = { sink, limits: o, counters: this.counters, memory: this.memory, pending: new Set() };
   }
@@ -277,16 +309,34 @@ export class TcpTracker {
       conn.rst = true;
       conn.r0?.finish('rst');
       conn.r1?.finish('rst');
+      this.afterPacket(conn);
       return;
     }
     if ((flags & FIN) !== 0) conn.finBits |= 1 << dir;
     const r = dir === 0 ? conn.r0 : conn.r1;
-    if (r === null) return;
-    r.segment(seq, pkt.payload, flags, frameNo, tsSec, tsNsec);
-    // The other direction's holes age with capture time too.
-    const o = dir === 0 ? conn.r1 : conn.r0;
-    if (o !== null && !o.isEnded) o.checkAge(tsSec + tsNsec * 1e-9);
-    if (this.memory.heldCost > this.opts.maxHeldBytesTotal) this.relieveMemory(frameNo);
+    if (r !== null) {
+      r.segment(seq, pkt.payload, flags, frameNo, tsSec, tsNsec);
+      // The other direction's holes age with capture time too.
+      const o = dir === 0 ? conn.r1 : conn.r0;
+      if (o !== null && !o.isEnded) o.checkAge(tsSec + tsNsec * 1e-9);
+      if (this.memory.heldCost > this.opts.maxHeldBytesTotal) this.relieveMemory(frameNo);
+    }
+    this.afterPacket(conn);
+  }
+
+  /**
+   * Lets go of what a finished connection no longer needs: both directions ended → the
+   * reassemblers and the consumer (parser state) are dropped (every later segment would be
+   * ignored by them anyway); closed both ways → the connection moves to the lingering list.
+   */
+  private afterPacket(conn: Connection): void {
+    const r0 = conn.r0;
+    if (r0 !== null && r0.isEnded && conn.r1!.isEnded) conn.r0 = conn.r1 = null;
+    if (!conn.lingering && conn.closed) {
+      unlink(this.live, conn);
+      conn.lingering = true;
+      append(this.lingering, conn);
+    }
   }
 
   /**
@@ -297,11 +347,19 @@ export class TcpTracker {
   expire(nowSec: number): void {
     for (const r of this.ctx.pending) r.checkAge(nowSec);
     const limit = nowSec - this.opts.idleTimeoutSec;
-    for (let conn = this.head; conn !== null; conn = this.head) {
+    for (let conn = this.live.head; conn !== null; conn = this.live.head) {
       // List order is by lastSec (touch moves to the tail), so the first connection that is
       // not idle ends the scan.
       if (conn.lastSec > limit) break;
       this.timedOut++;
+      this.remove(conn, 'timeout');
+    }
+    // Closed both ways: holes older than holeTimeoutSec were given up just above, and the
+    // linger is longer, so both directions have normally ended already ('fin'/'rst').
+    const closedLimit = nowSec - this.lingerSec;
+    for (let conn = this.lingering.head; conn !== null; conn = this.lingering.head) {
+      if (conn.lastSec > closedLimit) break;
+      this.closedExpired++;
       this.remove(conn, 'timeout');
     }
   }
@@ -311,7 +369,13 @@ export class TcpTracker {
    * 'shutdown' (or 'fin' when its FIN is reached). The table is empty afterwards.
    */
   flush(): void {
-    for (let conn = this.head; conn !== null; conn = this.head) this.remove(conn, 'shutdown');
+    // In the order of one LRU list over both (what a single list kept before lingering
+    // connections moved out of it): consumers see the ends in the same order.
+    const all: Connection[] = [];
+    for (let c = this.live.head; c !== null; c = c.next) all.push(c);
+    for (let c = this.lingering.head; c !== null; c = c.next) all.push(c);
+    all.sort((a, b) => a.order - b.order);
+    for (const conn of all) this.remove(conn, 'shutdown');
   }
 
   /** A snapshot of the counters. */
@@ -324,6 +388,7 @@ export class TcpTracker {
       evicted: this.evicted,
       timedOut: this.timedOut,
       reused: this.reused,
+      closedExpired: this.closedExpired,
       gaps: c.gaps,
       gapBytes: c.gapBytes,
       overlapsDifferent: c.overlapsDifferent,
@@ -377,7 +442,8 @@ export class TcpTracker {
 
   private create(hash: number, pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): Connection {
     if (this.size >= this.opts.maxConnections) {
-      const victim = this.head;
+      // A lingering (closed) connection goes first: it can only absorb stray packets.
+      const victim = this.lingering.head ?? this.live.head;
       if (victim !== null) {
         this.evicted++;
         this.sink.report('flow.evicted', frameNo, `table=tcp conn=${victim.id} max=${this.opts.maxConnections}`);
@@ -410,7 +476,8 @@ export class TcpTracker {
     conn.nextSame = this.table.get(hash) ?? null;
     this.table.set(hash, conn);
     this.size++;
-    this.append(conn);
+    conn.order = ++this.orderSeq;
+    append(this.live, conn);
     const consumer: StreamConsumer | null = this.factory.create(conn);
     if (consumer !== null) {
       conn.r0 = new TcpStreamReassembler(0, conn.id, consumer, this.ctx);
@@ -437,27 +504,13 @@ export class TcpTracker {
   private touch(conn: Connection, tsSec: number): void {
     if (tsSec > conn.lastSec) {
       conn.lastSec = tsSec;
-      if (conn !== this.tail) {
-        this.unlink(conn);
-        this.append(conn);
+      conn.order = ++this.orderSeq;
+      const list = conn.lingering ? this.lingering : this.live;
+      if (conn !== list.tail) {
+        unlink(list, conn);
+        append(list, conn);
       }
     }
-  }
-
-  private append(conn: Connection): void {
-    conn.prev = this.tail;
-    conn.next = null;
-    if (this.tail !== null) this.tail.next = conn;
-    else this.head = conn;
-    this.tail = conn;
-  }
-
-  private unlink(conn: Connection): void {
-    if (conn.prev !== null) conn.prev.next = conn.next;
-    else this.head = conn.next;
-    if (conn.next !== null) conn.next.prev = conn.prev;
-    else this.tail = conn.prev;
-    conn.prev = conn.next = null;
   }
 
   /** Takes the connection out of its hash bucket and the LRU list. Idempotent. */
@@ -473,7 +526,7 @@ export class TcpTracker {
       c.nextSame = conn.nextSame;
     }
     conn.nextSame = null;
-    this.unlink(conn);
+    unlink(conn.lingering ? this.lingering : this.live, conn);
     this.size--;
   }
 
@@ -497,6 +550,28 @@ export class TcpTracker {
       r.flushHeld();
     }
   }
+}
+
+/** A doubly linked LRU list of connections (through prev/next), oldest at the head. */
+interface ConnList {
+  head: Connection | null;
+  tail: Connection | null;
+}
+
+function append(list: ConnList, conn: Connection): void {
+  conn.prev = list.tail;
+  conn.next = null;
+  if (list.tail !== null) list.tail.next = conn;
+  else list.head = conn;
+  list.tail = conn;
+}
+
+function unlink(list: ConnList, conn: Connection): void {
+  if (conn.prev !== null) conn.prev.next = conn.next;
+  else list.head = conn.next;
+  if (conn.next !== null) conn.next.prev = conn.prev;
+  else list.tail = conn.prev;
+  conn.prev = conn.next = null;
 }
 
 /** An IPv4 address (4 bytes) as an unsigned number. */

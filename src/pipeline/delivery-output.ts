@@ -8,9 +8,12 @@
  * PDU to the spool of each of its destinations (a memory buffer, written to disk in batches) and
  * returns; the links send from the spools on the event loop.
  *
- * Sequence numbers are allocated exactly as the file output allocates them (one
- * createRecordEncoder('x2x3') per run, per XID from 0), so for the same capture the PDUs a
- * receiver stores are byte for byte those of OUT/<LIID>/x2x3.pdu.
+ * Sequence numbers: per XID, reserved in blocks in SPOOL_DIR/x2x3-sequence.json
+ * (src/deliver/sequence-state-file.ts) so a restarted tap never reuses one (the receiver would
+ * drop the new PDU as a duplicate). With a fresh spool folder every XID starts at 0 exactly as
+ * the file output numbers it, so for the same capture the PDUs a receiver stores are byte for
+ * byte those of OUT/<LIID>/x2x3.pdu; after a restart on the same folder an XID continues at its
+ * stored reservation (a gap after a crash, never a duplicate).
  */
 import { join } from 'node:path';
 import type { AnomalySink } from '../core/anomaly.js';
@@ -18,6 +21,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Destination, Task, TaskSet } from '../correlate/index.js';
 import { DestinationLink, type LinkLog, type LinkStats } from '../deliver/destination-link.js';
 import { PduSpool } from '../deliver/pdu-spool.js';
+import { SequenceStateFile } from '../deliver/sequence-state-file.js';
 import { loadTlsMaterial, type TlsMaterial } from '../deliver/tls-material.js';
 import { createRecordEncoder, type RecordEncoder } from '../encode/index.js';
 import type { LiRecord } from '../records/li-record.js';
@@ -52,7 +56,9 @@ interface Route {
 }
 
 export class DeliveryOutput {
-  private readonly encoder: RecordEncoder = createRecordEncoder('x2x3');
+  private readonly encoder: RecordEncoder;
+  /** Durable sequence reservations (see the file comment). */
+  readonly sequenceState: SequenceStateFile;
   private readonly links = new Map<string, DestinationLink>();
   private readonly spools = new Map<string, PduSpool>();
   private routes = new Map<string, Route>();
@@ -66,6 +72,9 @@ export class DeliveryOutput {
     if (o.tasks.destinations.length === 0) {
       throw new ConfigError('--deliver: the tasks file defines no "destinations"', 'add "destinations": [{"did": "<UUID>", "address": "host:port"}] and "listOfDids" to the tasks (README, "Delivery to a mediation function")');
     }
+    this.sequenceState = new SequenceStateFile(o.spoolDir);
+    if (this.sequenceState.hadState) this.log('info', 'sequence numbers continue from the previous run\'s reservations', { path: this.sequenceState.path });
+    this.encoder = createRecordEncoder('x2x3', { sequencePersistence: this.sequenceState });
     this.updateTasks(o.tasks);
   }
 

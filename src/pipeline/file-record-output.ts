@@ -9,14 +9,24 @@
  *                  Ed25519-signed. Written on close, when the caller gave manifest options.
  * Records of different warrants never share a file. Files are opened when their first record
  * arrives (a task that intercepted nothing leaves no folder), 0600 in 0700 folders.
+ *
+ * Rotation (`run --rotate-size MB --rotate-seconds S`, off by default): each of the four files
+ * is continued in `NAME.1`, `NAME.2`, ... (x2x3.pdu, x2x3.pdu.1, ...) once it would exceed the
+ * size with the next record, or once the next record's capture time is S seconds or more after
+ * the file's first record. Records are never split; the first file keeps the plain name, so
+ * without rotation nothing changes, and concatenating NAME, NAME.1, NAME.2, ... in that order
+ * gives exactly the unrotated file. Capture time (not the wall clock) makes a rotated offline
+ * run reproducible; live, the two agree. A file is closed (fsynced) when its successor opens,
+ * so a closed file is final and can be collected. The manifest lists every file with its own
+ * hash chain. `msrptap verify` reads the unrotated names only.
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiRecord } from '../records/li-record.js';
 import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/index.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
-import { IoError } from '../core/errors.js';
+import { ConfigError, IoError } from '../core/errors.js';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
@@ -46,6 +56,23 @@ export interface OutputCounts {
   hi2: number;
   hi3: number;
   protobuf: number;
+}
+
+/** File rotation (off when both limits are absent). */
+export interface RotationOptions {
+  /** Start the next file before one would exceed this many bytes (a record larger than it gets a file of its own). */
+  readonly maxBytes?: number;
+  /** Start the next file when a record's capture time is this many seconds after the file's first record. */
+  readonly maxSeconds?: number;
+}
+
+/** An output file being written: the current part of one LIID's NAME. */
+interface OpenFile {
+  writer: SecureFileWriter;
+  /** Rotation index: 0 = NAME, n = NAME.n. */
+  index: number;
+  /** Capture time of the file's first record (seconds). */
+  firstTs: number;
 }
 
 /** One encoded record and the file it goes to. */
@@ -86,7 +113,10 @@ export class RecordFileEncoder {
 
 export class FileRecordOutput {
   private readonly encoder: RecordFileEncoder;
-  private readonly writers = new Map<string, SecureFileWriter>();
+  /** By base path (OUT/LIID/NAME): the part being written. */
+  private readonly writers = new Map<string, OpenFile>();
+  /** Every file path written, in order of opening. */
+  private readonly written: string[] = [];
   /** Per output path: its LIID and chain (in order of first record). */
   private readonly chains = new Map<string, RecordChain>();
   readonly counts = new Map<string, OutputCounts>();
@@ -95,8 +125,12 @@ export class FileRecordOutput {
     private readonly outDir: string,
     private readonly encoderOptions: RecordEncoderOptions = {},
     private readonly manifest?: ManifestOptions,
+    private readonly rotation: RotationOptions = {},
   ) {
     this.encoder = new RecordFileEncoder(encoderOptions);
+    for (const [k, v] of Object.entries(rotation)) {
+      if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new ConfigError(`rotation ${k} must be a positive number, got ${String(v)}`);
+    }
   }
 
   /** Encodes one record in every format and appends it to its task's files. */
@@ -107,8 +141,9 @@ export class FileRecordOutput {
       c = { x2: 0, x3: 0, hi2: 0, hi3: 0, protobuf: 0 };
       this.counts.set(liid, c);
     }
+    const ts = rec.network.tsSec + rec.network.tsNsec / 1e9;
     for (const r of this.encoder.encode(rec)) {
-      this.append(liid, r.file, r.bytes);
+      this.append(liid, r.file, r.bytes, ts);
       if (r.file === OUTPUT_FILES.x2x3) {
         if (rec.kind === 'iri') c.x2++;
         else c.x3++;
@@ -120,7 +155,7 @@ export class FileRecordOutput {
 
   /** Flushes, fsyncs and closes every file, then writes the manifests (when configured). */
   close(): void {
-    for (const w of this.writers.values()) w.close();
+    for (const f of this.writers.values()) f.writer.close();
     this.writers.clear();
     if (this.manifest !== undefined) for (const m of this.manifests()) this.writeManifest(m);
     this.chains.clear();
@@ -152,21 +187,40 @@ export class FileRecordOutput {
     return out;
   }
 
-  /** Paths written so far (for manifests and summaries). */
+  /** Paths written so far, rotated parts included, in order of opening (for manifests and summaries). */
   paths(): string[] {
-    return [...this.writers.keys()];
+    return this.written.slice();
   }
 
-  private append(liid: string, name: string, bytes: Uint8Array): void {
-    const path = join(this.outDir, safeFolderName(liid), name);
-    let w = this.writers.get(path);
-    if (w === undefined) {
-      w = new SecureFileWriter(path);
-      this.writers.set(path, w);
-      if (this.manifest !== undefined) this.chains.set(path, new RecordChain(liid, name));
+  private append(liid: string, name: string, bytes: Uint8Array, ts: number): void {
+    const base = join(this.outDir, safeFolderName(liid), name);
+    let f = this.writers.get(base);
+    if (f !== undefined && this.mustRotate(f, bytes.length, ts)) {
+      f.writer.close();
+      f = this.open(liid, name, base, f.index + 1, ts);
     }
-    w.write(bytes);
-    this.chains.get(path)?.add(bytes);
+    f ??= this.open(liid, name, base, 0, ts);
+    f.writer.write(bytes);
+    this.chains.get(f.writer.path)?.add(bytes);
+  }
+
+  private mustRotate(f: OpenFile, len: number, ts: number): boolean {
+    const r = this.rotation;
+    if (f.writer.bytes === 0) return false;
+    if (r.maxBytes !== undefined && f.writer.bytes + len > r.maxBytes) return true;
+    return r.maxSeconds !== undefined && ts - f.firstTs >= r.maxSeconds;
+  }
+
+  private open(liid: string, name: string, base: string, index: number, ts: number): OpenFile {
+    const fileName = index === 0 ? name : `${name}.${index}`;
+    const path = index === 0 ? base : `${base}.${index}`;
+    // NAME is truncated when this run opens it: parts a previous run left would be read as ours.
+    if (index === 0) for (let n = 1; existsSync(`${base}.${n}`); n++) unlinkSync(`${base}.${n}`);
+    const f: OpenFile = { writer: new SecureFileWriter(path), index, firstTs: ts };
+    this.writers.set(base, f);
+    this.written.push(path);
+    if (this.manifest !== undefined) this.chains.set(path, new RecordChain(liid, fileName));
+    return f;
   }
 
   private writeManifest(m: CustodyManifest): void {

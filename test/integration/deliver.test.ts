@@ -9,6 +9,8 @@
  * per interval on the link) and by waiting on the receiver's own index, not on timing luck.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,12 @@ import { runCli } from '../helpers/run-cli.js';
 const SAMPLE = 'file-transfer';
 const PCAP = join(ROOT, 'samples', 'pcap', `${SAMPLE}.pcap`);
 const DID = '6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab';
+
+/** Records in a record file (0 when it does not decode). */
+function itemCount(b: Uint8Array): number {
+  const d = decodeRecordFile(b);
+  return 'items' in d ? d.items.length : 0;
+}
 
 /** The sample's tasks file with one destination, referenced by every task. */
 function tasksWith(dir: string, port: number, tls?: { cert: string; key: string; ca: string }): string {
@@ -102,6 +110,85 @@ describe('delivery to msrptap receive', () => {
       await stop(rx.proc);
     }
   }, 30_000);
+
+  it('a second run on the same spool folder continues the sequence numbers: the receiver keeps both runs\' PDUs', async () => {
+    const { dir, expected, total } = setup('seq-restart');
+    const rx = await startReceiver(join(dir, 'rx'), 0);
+    try {
+      const tasks = tasksWith(dir, rx.port);
+      const spool = join(dir, 'spool');
+      const t1 = startCli(['run', '-r', PCAP, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '10']);
+      expect(await t1.exited, t1.stderr()).toBe(0);
+      expectSameAsFiles(join(dir, 'rx'), expected);
+      const state = join(spool, 'x2x3-sequence.json');
+      expect(statSync(state).mode & 0o777).toBe(0o600);
+      const t2 = startCli(['run', '-r', PCAP, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '10']);
+      expect(await t2.exited, t2.stderr()).toBe(0);
+      expect(t2.stderr()).toMatch(/sequence numbers continue from the previous run/);
+      await waitFor(() => storedCount(join(dir, 'rx')) >= 2 * total, 10_000, 'the second run\'s PDUs');
+      expect(storedCount(join(dir, 'rx'))).toBe(2 * total);
+      for (const [xid, bytes] of expected) {
+        const n = itemCount(bytes);
+        const seqs = readFileSync(join(dir, 'rx', xid, 'index.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { seq: number }).seq);
+        // First run 0..n-1 (the reservation was 1024 per XID), second run from the stored reservation.
+        expect(seqs).toEqual([...seqs.slice(0, n).map((_, i) => i), ...seqs.slice(0, n).map((_, i) => 1024 + i)]);
+      }
+    } finally {
+      await stop(rx.proc);
+    }
+  }, 40_000);
+
+  it('--metrics-port: /metrics on loopback while the run waits for an absent receiver: packets, records per LIID, spool depth', async () => {
+    const { dir, total } = setup('metrics');
+    // A port nobody listens on: every PDU stays spooled while the drain waits.
+    const dead = await new Promise<number>((res) => {
+      const srv = createNetServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => res(p));
+      });
+    });
+    const tasks = tasksWith(dir, dead);
+    const tap = startCli(['run', '-r', PCAP, '--tasks', tasks, '--out', join(dir, 'out'), '--deliver', '--spool-dir', join(dir, 'spool'), '--drain-timeout', '8', '--metrics-port', '0']);
+    try {
+      await waitFor(() => /"port":\d+[^\n]*"msg":"metrics listening"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the metrics endpoint');
+      const m = /"host":"([^"]+)","port":(\d+)[^\n]*"msg":"metrics listening"/.exec(tap.stderr());
+      expect(m, tap.stderr()).not.toBeNull();
+      expect(m![1]).toBe('127.0.0.1');
+      const base = `http://127.0.0.1:${m![2]}`;
+      const value = (text: string, series: string): number => {
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? NaN : Number(line.slice(series.length + 1));
+      };
+      let text = '';
+      async function scrape(): Promise<void> {
+        const r = await fetch(`${base}/metrics`);
+        expect(r.status).toBe(200);
+        expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
+        text = await r.text();
+      }
+      // Until the whole capture is processed and spooled.
+      for (let i = 0; i < 150 && value(text, `msrptap_spool_pdus{did="${DID}"}`) !== total; i++) {
+        await scrape();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const frames = execFileSync('tshark', ['-r', PCAP, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').length;
+      expect(value(text, 'msrptap_packets_total')).toBe(frames);
+      expect(value(text, 'msrptap_bytes_total')).toBeGreaterThan(frames * 40);
+      expect(value(text, 'msrptap_tcp_flows_total')).toBeGreaterThan(0);
+      const x2 = itemCount(readFileSync(join(dir, 'out', 'LIID-DE-0009', 'x2x3.pdu')));
+      expect(value(text, 'msrptap_records_total{liid="LIID-DE-0009",kind="iri"}') + value(text, 'msrptap_records_total{liid="LIID-DE-0009",kind="cc"}')).toBe(x2);
+      expect(value(text, `msrptap_spool_pdus{did="${DID}"}`)).toBe(total);
+      expect(value(text, `msrptap_spool_bytes{did="${DID}"}`)).toBeGreaterThan(0);
+      expect(value(text, `msrptap_link_up{did="${DID}"}`)).toBe(0);
+      expect(text).toMatch(/^# TYPE msrptap_anomalies_total counter$/m);
+      // No identities in the metrics.
+      expect(text).not.toMatch(/sip:|@/);
+      expect((await fetch(`${base}/other`)).status).toBe(404);
+    } finally {
+      if (tap.child.exitCode === null) tap.child.kill('SIGTERM');
+      await tap.exited;
+    }
+  }, 40_000);
 
   it('mutual TLS with pinned CA; a client certificate from another CA is refused', async () => {
     const { dir, expected } = setup('tls');
@@ -205,4 +292,67 @@ describe('delivery to msrptap receive', () => {
       await stop(rx.proc);
     }
   }, 60_000);
+});
+
+describe('file delivery rotation (run --out --rotate-size / --rotate-seconds)', () => {
+  const CHAT = join(ROOT, 'samples', 'pcap', 'chat-udp.pcap');
+  const CHAT_TASKS = join(ROOT, 'samples', 'tasks', 'chat-udp.tasks.json');
+  const NAMES = ['x2x3.pdu', 'hi2.ber', 'hi3.ber', 'records.pb'];
+  /** NAME, NAME.1, NAME.2, ... as written. */
+  const parts = (folder: string, name: string): string[] => {
+    const out: string[] = [];
+    for (let n = 0; existsSync(join(folder, n === 0 ? name : `${name}.${n}`)); n++) out.push(n === 0 ? name : `${name}.${n}`);
+    return out;
+  };
+
+  it.each([
+    ['size', ['--rotate-size', String(2000 / 1024 / 1024)]],
+    ['time', ['--rotate-seconds', '5']],
+  ])('by %s: parts concatenate to the unrotated file; the manifest lists every part with its hash and records', (kind, args) => {
+    const dir = mkdtempSync(join(tmpdir(), `msrptap-rotate-${kind}-`));
+    const ref = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'ref')]);
+    expect(ref.status, ref.stderr).toBe(0);
+    const rot = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot'), ...args]);
+    expect(rot.status, rot.stderr).toBe(0);
+    const liid = readdirSync(join(dir, 'ref'))[0]!;
+    const refDir = join(dir, 'ref', liid);
+    const rotDir = join(dir, 'rot', liid);
+    const manifest = JSON.parse(readFileSync(join(rotDir, 'manifest.json'), 'utf8')) as { files: { name: string; records: number; bytes: number; sha256: string }[] };
+    let rotatedSomething = false;
+    for (const name of NAMES) {
+      const list = parts(rotDir, name);
+      if (list.length > 1) rotatedSomething = true;
+      const joined = Buffer.concat(list.map((p) => readFileSync(join(rotDir, p))));
+      expect(joined.equals(readFileSync(join(refDir, name))), `${name}: parts differ from the unrotated file`).toBe(true);
+      for (const p of list) {
+        const bytes = readFileSync(join(rotDir, p));
+        expect(statSync(join(rotDir, p)).mode & 0o777).toBe(0o600);
+        if (kind === 'size' && name !== 'records.pb') expect(bytes.length <= 2000 || itemCount(bytes) === 1, `${p}: ${bytes.length} bytes`).toBe(true);
+        const entry = manifest.files.find((f) => f.name === p);
+        expect(entry, `${p} in the manifest`).toBeDefined();
+        expect(entry!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(entry!.bytes).toBe(bytes.length);
+        expect(entry!.records).toBe(itemCount(bytes));
+        if (kind === 'time' && name === 'records.pb') {
+          // Each part spans less than the rotation period of capture time.
+          const d = decodeRecordFile(bytes);
+          const ts = d.kind === 'protobuf' ? d.items.map((i) => { const t = i.record.time as { seconds: number | string; nanos?: number }; return Number(t.seconds) + (t.nanos ?? 0) / 1e9; }) : [];
+          expect(ts.length).toBeGreaterThan(0);
+          expect(ts[ts.length - 1]! - ts[0]!).toBeLessThan(5);
+        }
+      }
+    }
+    expect(rotatedSomething).toBe(true);
+    expect(manifest.files.map((f) => f.name).sort()).toEqual(NAMES.flatMap((n) => parts(rotDir, n)).sort());
+    // A later unrotated run in the same folder leaves no stale part behind.
+    const again = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot')]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readdirSync(rotDir).sort()).toEqual(readdirSync(refDir).sort());
+  }, 60_000);
+
+  it('--rotate-size without --out is a configuration error', () => {
+    const r = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--deliver', '--rotate-size', '1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--rotate-size/);
+  });
 });

@@ -110,4 +110,50 @@ describe('live run on lo', () => {
       expect(xid, `${liid}: receiver has the same PDUs`).toBeDefined();
     }
   }, 60_000);
+
+  it.skipIf(skip !== '')(`SIGHUP mid-session adds a task: its records start with the start-of-interception event, nothing from before${skip !== '' ? ` [skipped: ${skip}]` : ''}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-live-reload-'));
+    const pcap = join(ROOT, 'samples', 'pcap', 'chat-udp.pcap');
+    // Part 1: the SIP set-up, the MSRP connection and its first SEND (frame 9); part 2: the rest.
+    execFileSync('editcap', ['-r', pcap, join(dir, 'part1.pcap'), '1-9']);
+    execFileSync('editcap', ['-r', pcap, join(dir, 'part2.pcap'), '10-1000000']);
+    const sample = JSON.parse(readFileSync(join(ROOT, 'samples', 'tasks', 'chat-udp.tasks.json'), 'utf8')) as { tasks: Obj[] };
+    const dummy = { xid: '9b1f0f8e-1c55-4d7e-8f6a-2b7c3d4e5f60', liid: 'LIID-OTHER', targetIdentifiers: [{ sipUri: 'sip:nobody@other.invalid' }], deliveryType: 'X2andX3' };
+    const tasks = join(dir, 'tasks.json');
+    writeFileSync(tasks, JSON.stringify({ tasks: [dummy] }));
+    const ports = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'tcp.dstport', '-e', 'udp.dstport', '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0 || udp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const filter = [...new Set(ports.split(/\s+/).filter((p) => p !== ''))].map((p) => `port ${p}`).join(' or ');
+    const out = join(dir, 'live');
+    const tap = startCli(['run', '-i', 'lo', '-f', filter, '--tasks', tasks, '--out', out, '--stats-interval', '1']);
+    try {
+      await waitFor(() => /"msg":"capturing"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
+      expect(tap.child.exitCode, tap.stderr()).toBeNull();
+      execFileSync('tcpreplay', ['-i', 'lo', '--pps', '400', join(dir, 'part1.pcap')], { stdio: 'ignore' });
+      // Let the capture ring hand part 1 to the pipeline before the reload.
+      await new Promise((r) => setTimeout(r, 1000));
+      writeFileSync(tasks, JSON.stringify({ tasks: [dummy, ...sample.tasks] }));
+      tap.child.kill('SIGHUP');
+      await waitFor(() => /"interceptionReloaded":true[^\n]*SIGHUP: tasks file reloaded/.test(tap.stderr()), 10_000, 'the SIGHUP reload');
+      execFileSync('tcpreplay', ['-i', 'lo', '--pps', '400', join(dir, 'part2.pcap')], { stdio: 'ignore' });
+      await waitFor(() => /"LIID-DE-0001":\{"iri":[1-9][^\n]*"msg":"stats"/.test(tap.stderr()), 10_000, 'a stats line with the new task\'s records');
+      tap.child.kill('SIGTERM');
+      expect(await tap.exited, tap.stderr()).toBe(0);
+    } finally {
+      if (tap.child.exitCode === null) tap.child.kill('SIGKILL');
+    }
+    const dec = runCli(['decode', join(out, 'LIID-DE-0001', 'records.pb')]);
+    expect(dec.status, dec.stderr).toBe(0);
+    const recs = dec.stdout.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { record: Obj }).record);
+    const first = recs[0]!;
+    expect(first.iriType).toBe('IRI_TYPE_BEGIN');
+    expect((first.session as Obj).event).toBe('EVENT_START_OF_INTERCEPTION');
+    // Every later record of the session: the SENDs of part 2 as CC, their messages, the BYE, the release.
+    expect(recs.filter((r) => r.msrpChunk !== undefined).length).toBeGreaterThanOrEqual(4);
+    expect(recs.filter((r) => r.message !== undefined).length).toBeGreaterThanOrEqual(4);
+    expect(recs.at(-1)!.iriType).toBe('IRI_TYPE_END');
+    expect((recs.at(-1)!.session as Obj).event).toBe('EVENT_RELEASE');
+    // Frame 9's message (before the reload) is in no record.
+    expect(dec.stdout).not.toContain('qSJZ56ShGsvfS3');
+    expect(readdirSync(out)).not.toContain('LIID-OTHER');
+  }, 60_000);
 });

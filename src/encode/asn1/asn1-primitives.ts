@@ -7,6 +7,15 @@ import type { GeneralizedTimeValue } from './asn-schema.js';
 
 /** INTEGER content: minimal two's complement, big-endian (X.690 8.3.2: no redundant leading 00/FF). */
 export function encodeIntegerContent(v: number | bigint): Uint8Array {
+  // Fast path for 32-bit values (sequence numbers, enumerations, ports): same bytes, no BigInt.
+  if (typeof v === 'number' && (v | 0) === v) {
+    let len = 1;
+    // Each extra byte is needed while the value does not fit in a signed `len`-byte integer.
+    while (len < 4 && (v < -(2 ** (8 * len - 1)) || v >= 2 ** (8 * len - 1))) len++;
+    const out = new Uint8Array(len);
+    for (let i = len - 1, x = v; i >= 0; i--, x >>= 8) out[i] = x & 0xff;
+    return out;
+  }
   let n = typeof v === 'bigint' ? v : BigInt(v);
   const bytes: number[] = [];
   for (;;) {

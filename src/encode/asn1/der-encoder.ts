@@ -35,8 +35,60 @@ function fail(path: string, what: string): never {
   throw new InvariantError(`DER encode ${path}: ${what}`);
 }
 
-function prim(tag: Tag, content: Uint8Array): asn1js.Primitive {
-  return new asn1js.Primitive({ idBlock: { tagClass: tag.cls, tagNumber: tag.num }, valueHex: content });
+/** Identifier octets of primitive tags, as asn1js encodes them (X.690 8.1.2), by tag. */
+const identifiers = new Map<number, Uint8Array>();
+
+function identifierOctets(tag: Tag): Uint8Array {
+  const key = tag.cls * 0x1_0000_0000 + tag.num;
+  let id = identifiers.get(key);
+  if (id === undefined) {
+    const block = new asn1js.Primitive({ idBlock: { tagClass: tag.cls, tagNumber: tag.num } });
+    id = new Uint8Array(block.idBlock.toBER(false));
+    identifiers.set(key, id);
+  }
+  return id;
+}
+
+/**
+ * A primitive TLV encoded up front, standing in for an asn1js.Primitive inside an
+ * asn1js.Constructed. asn1js adds nothing for a leaf but allocation (a Primitive is a block
+ * with identification, length and value sub-blocks and a copy of the content), and leaves are
+ * most of a record's nodes, so they are written here: identifier octets from asn1js (cached per
+ * tag), the definite minimal length of DER (X.690 8.1.3.4/8.1.3.5, 10.1), the content. asn1js
+ * keeps the structure: a Constructed asks each value for `toBER(sizeOnly, writer)` and checks
+ * `lenBlock.isIndefiniteForm` (asn1js 4, BaseBlock/LocalConstructedValueBlock), which is all this
+ * object provides. The golden fixtures pin the bytes.
+ */
+class EncodedLeaf {
+  readonly lenBlock = { isIndefiniteForm: false };
+  /** The whole TLV; its ArrayBuffer is exactly the TLV (asn1js writers take ArrayBuffers). */
+  private readonly tlv: ArrayBuffer;
+
+  constructor(tag: Tag, content: Uint8Array) {
+    const id = identifierOctets(tag);
+    const n = content.length;
+    let lenLen = 1;
+    if (n >= 0x80) for (let v = n; v > 0; v = Math.floor(v / 256)) lenLen++;
+    const out = new Uint8Array(id.length + lenLen + n);
+    out.set(id, 0);
+    let p = id.length;
+    if (n < 0x80) out[p++] = n;
+    else {
+      out[p++] = 0x80 | (lenLen - 1);
+      for (let i = lenLen - 2; i >= 0; i--) out[p++] = Math.floor(n / 2 ** (8 * i)) & 0xff;
+    }
+    out.set(content, p);
+    this.tlv = out.buffer;
+  }
+
+  toBER(_sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
+    if (writer !== undefined) writer.write(this.tlv);
+    return this.tlv;
+  }
+}
+
+function prim(tag: Tag, content: Uint8Array): asn1js.BaseBlock {
+  return new EncodedLeaf(tag, content) as unknown as asn1js.BaseBlock;
 }
 
 function cons(tag: Tag, children: asn1js.BaseBlock[]): asn1js.Constructed {

@@ -8,7 +8,7 @@ import { wantsCc, wantsIri } from '../../records/task-ref.js';
 import { encodePsPdu, type PsPduHeaderParams } from '../asn1/encode-ps-pdu.js';
 import { encodeProtobufRecord } from '../protobuf/encode-protobuf-record.js';
 import { encodeX2X3Record } from '../x2x3/encode-x2x3-record.js';
-import { SequenceAllocator } from './sequence-allocator.js';
+import { SequenceAllocator, type SequencePersistence } from './sequence-allocator.js';
 
 export type RecordFormat = 'x2x3' | 'etsi' | 'protobuf';
 
@@ -17,6 +17,11 @@ export interface RecordEncoderOptions {
   readonly psHeader?: Omit<PsPduHeaderParams, 'sequenceNumber'>;
   /** Cap on remembered sequence streams (default 100 000). */
   readonly maxStreams?: number;
+  /**
+   * Durable sequence reservations (`run --deliver`: numbers never reused across restarts, see
+   * ./sequence-allocator.ts). Absent: every stream starts at 0 (file output, reproducible bytes).
+   */
+  readonly sequencePersistence?: SequencePersistence;
 }
 
 export interface EncodedRecord {
@@ -38,7 +43,10 @@ export interface RecordEncoder {
 
 /** Creates the encoder for one output format. */
 export function createRecordEncoder(format: RecordFormat, opts: RecordEncoderOptions = {}): RecordEncoder {
-  const seq = new SequenceAllocator(opts.maxStreams);
+  const seq = new SequenceAllocator({
+    ...(opts.maxStreams !== undefined ? { maxKeys: opts.maxStreams } : {}),
+    ...(opts.sequencePersistence !== undefined ? { persistence: opts.sequencePersistence } : {}),
+  });
   const wanted = (r: MsrptapRecord): boolean => r.kind !== 'anomaly' && (r.kind === 'iri' ? wantsIri(r.task) : wantsCc(r.task));
   return {
     format,

@@ -80,6 +80,9 @@ const SHRINK_ABOVE = 8192;
 /** Transaction ids are at most 64 characters here, so T is at most 76 bytes. */
 const MAX_TID = 64;
 
+const NO_BYTES = new Uint8Array(0);
+const NO_NEEDLE = Buffer.alloc(0);
+
 const START_LINE = /^MSRP ([^ ]+) (?:([A-Z]+)|([0-9]{3})(?: (.*))?)$/;
 
 /** A parsed start line, before the frame fields are set. */
@@ -121,7 +124,8 @@ export class MsrpFramer {
   private syncMatched = 0;
   private skipped = 0;
   // --- HEAD ---
-  private headBuf = new Uint8Array(INITIAL_HEAD);
+  /** Allocated at the first frame (most directions that get a framer never carry one). */
+  private headBuf: Uint8Array = NO_BYTES;
   private headLen = 0;
   private lineStart = 0;
   private startParsed = false;
@@ -134,8 +138,8 @@ export class MsrpFramer {
   private tid = '';
   // --- BODY ---
   /** CR LF "-------" tid: the fixed prefix P of the terminator T. */
-  private needle: Buffer = Buffer.alloc(0);
-  private held = new Uint8Array(MAX_TID + 12);
+  private needle: Buffer = NO_NEEDLE;
+  private held: Uint8Array = NO_BYTES;
   private heldLen = 0;
   /** Leading bytes of `held` that are the blank line, not body. */
   private heldVirtual = 0;
@@ -225,6 +229,11 @@ export class MsrpFramer {
     this.state = ST_SYNC;
     this.atLineStart = true;
     this.afterGap = false;
+    // Nothing is buffered between frames: give the buffers back (a framer may outlive its
+    // stream for a while), they are allocated again if bytes ever follow.
+    this.headBuf = NO_BYTES;
+    this.held = NO_BYTES;
+    this.needle = NO_NEEDLE;
   }
 
   /** Bytes of buffers this framer holds (head buffer + end-line tail): bounded by the caps. */
@@ -251,6 +260,7 @@ export class MsrpFramer {
           this.flushSkipped();
           this.afterGap = false;
           this.state = ST_HEAD;
+          if (this.headBuf.length === 0) this.headBuf = new Uint8Array(INITIAL_HEAD);
           this.headBuf.set(MAGIC, 0);
           this.headLen = MAGIC.length;
           this.lineStart = 0;
@@ -324,7 +334,7 @@ export class MsrpFramer {
   private appendHead(data: Uint8Array, from: number, to: number): void {
     const need = this.headLen + (to - from);
     if (need > this.headBuf.length) {
-      let cap = this.headBuf.length * 2;
+      let cap = Math.max(INITIAL_HEAD, this.headBuf.length * 2);
       while (cap < need) cap *= 2;
       const next = new Uint8Array(Math.min(cap, Math.max(need, this.maxHeaderBytes)));
       next.set(this.headBuf.subarray(0, this.headLen));
@@ -471,6 +481,7 @@ export class MsrpFramer {
   private enterBody(): void {
     this.state = ST_BODY;
     this.needle = Buffer.from(`\r\n-------${this.tid}`, 'latin1');
+    if (this.held.length === 0) this.held = new Uint8Array(MAX_TID + 12);
     this.held[0] = CR;
     this.held[1] = LF;
     this.heldLen = 2;

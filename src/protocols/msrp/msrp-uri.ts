@@ -50,13 +50,30 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const MAX_URI_LENGTH = 2048;
 
 /**
+ * Recently parsed URI texts → results. Every frame of a session repeats the same To-Path and
+ * From-Path (RFC 4975 section 7.1: each request carries both), so a small table saves parsing
+ * them again per chunk. Results are frozen, hence safe to share. Bounded: cleared when full.
+ */
+const CACHE_MAX = 1024;
+const cache = new Map<string, MsrpUri | null>();
+
+/**
  * Parses one MSRP URI.
  *
- * @returns the URI, or null when `s` does not match RFC 4975 section 9 (the caller reports
- *   `msrp.bad_uri`).
+ * @returns the URI (frozen; the same object for the same text while it is cached), or null when
+ *   `s` does not match RFC 4975 section 9 (the caller reports `msrp.bad_uri`).
  */
 export function parseMsrpUri(s: string): MsrpUri | null {
+  const hit = cache.get(s);
+  if (hit !== undefined) return hit;
   if (s.length === 0 || s.length > MAX_URI_LENGTH) return null;
+  const u = parseUncached(s);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(s, u);
+  return u;
+}
+
+function parseUncached(s: string): MsrpUri | null {
   const sep = s.indexOf('://');
   if (sep < 0) return null;
   const scheme = s.slice(0, sep).toLowerCase();
@@ -122,9 +139,9 @@ export function parseMsrpUri(s: string): MsrpUri | null {
     const name = eq < 0 ? p : p.slice(0, eq);
     const value = eq < 0 ? null : p.slice(eq + 1);
     if (!TOKEN.test(name) || (value !== null && !TOKEN.test(value))) return null;
-    params.push({ name, value });
+    params.push(Object.freeze({ name, value }));
   }
-  return { scheme, user, host, ipv6, port, sessionId, transport, params, raw: s };
+  return Object.freeze({ scheme, user, host, ipv6, port, sessionId, transport, params: Object.freeze(params), raw: s });
 }
 
 /**

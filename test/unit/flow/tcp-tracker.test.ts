@@ -423,10 +423,71 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
     expect(tr.stats()).toMatchObject({ connections: 3, active: 2, evicted: 1 });
   });
 
+  const CLOSE_BOTH: Step[] = [
+    ...HANDSHAKE,
+    { d: 'C', seq: 1001, ack: 5001, f: 'FA' },
+    { d: 'S', seq: 5001, ack: 1002, f: 'FA' },
+  ];
+
+  it('closed both ways: forgotten after closedLingerSec of silence, not before (closedExpired)', () => {
+    const { factory, tracker } = run(CLOSE_BOTH, { flush: false, tracker: { closedLingerSec: 30, holeTimeoutSec: 10 } });
+    expect(factory.lines()).toEqual(['0C end fin', '0S end fin']);
+    tracker.expire(1029);
+    expect(tracker.stats()).toMatchObject({ active: 1, closedExpired: 0 });
+    tracker.expire(1030);
+    expect(tracker.stats()).toMatchObject({ active: 0, closedExpired: 1, timedOut: 0 });
+    // Nothing more for the consumer: both directions had ended.
+    expect(factory.lines()).toEqual(['0C end fin', '0S end fin']);
+  });
+
+  it('a packet within the linger stays on the closed connection; after it, it starts a new one', () => {
+    const within = run([...CLOSE_BOTH, { d: 'C', seq: 1002, ack: 5002, f: 'A', t: 1020 }], {
+      flush: false,
+      tracker: { closedLingerSec: 30 },
+    });
+    within.tracker.expire(1045);
+    expect(within.tracker.stats()).toMatchObject({ connections: 1, active: 1 });
+    within.tracker.expire(1050);
+    expect(within.tracker.stats()).toMatchObject({ connections: 1, active: 0, closedExpired: 1 });
+
+    const sink = new RecordingSink();
+    const tr = new TcpTracker(new RecordingFactory(), sink, { closedLingerSec: 30 });
+    CLOSE_BOTH.forEach((s, i) => tr.packet(tcpPacket({ ...(s.d === 'C' ? C : S), seq: s.seq, ack: s.ack, flags: s.f }), i + 1, 1000, 0));
+    tr.expire(1031);
+    tr.packet(tcpPacket({ ...C, seq: 1002, ack: 5002, flags: 'A' }), 9, 1031, 0);
+    expect(tr.stats()).toMatchObject({ connections: 2, active: 1, closedExpired: 1 });
+  });
+
+  it('RST: the connection lingers like a FIN/FIN one; the linger is at least holeTimeoutSec + 1', () => {
+    const { tracker } = run([...HANDSHAKE, { d: 'C', seq: 1001, f: 'R' }], {
+      flush: false,
+      tracker: { closedLingerSec: 1, holeTimeoutSec: 10 },
+    });
+    tracker.expire(1010);
+    expect(tracker.stats().active).toBe(1);
+    tracker.expire(1011);
+    expect(tracker.stats()).toMatchObject({ active: 0, closedExpired: 1 });
+  });
+
+  it('the connection cap evicts a lingering (closed) connection before an open one', () => {
+    const sink = new RecordingSink();
+    const factory = new RecordingFactory();
+    const tr = new TcpTracker(factory, sink, { maxConnections: 2 });
+    const ep = (n: number) => ({ src: `10.0.0.${n}`, sport: 40000, dst: '10.0.0.2', dport: 2855 });
+    tr.packet(tcpPacket({ ...ep(10), seq: 1, flags: 'S' }), 1, 100, 0);
+    tr.packet(tcpPacket({ ...ep(11), seq: 1, flags: 'S' }), 2, 101, 0);
+    tr.packet(tcpPacket({ ...ep(11), seq: 2, flags: 'R' }), 3, 101, 0);
+    tr.packet(tcpPacket({ ...ep(12), seq: 1, flags: 'S' }), 4, 102, 0);
+    expect(sink.codes()).toEqual(['flow.evicted']);
+    expect(sink.events[0]!.detail).toContain('conn=1 ');
+    expect(tr.stats()).toMatchObject({ connections: 3, active: 2, evicted: 1 });
+  });
+
   it('rejects nonsensical options with ConfigError', () => {
     const f = new RecordingFactory();
     expect(() => new TcpTracker(f, new RecordingSink(), { maxConnections: 0 })).toThrow(ConfigError);
     expect(() => new TcpTracker(f, new RecordingSink(), { holeTimeoutSec: Number.NaN })).toThrow(ConfigError);
+    expect(() => new TcpTracker(f, new RecordingSink(), { closedLingerSec: 0 })).toThrow(ConfigError);
   });
 });
 

@@ -128,6 +128,18 @@ describe('MsrpFramer: caps', () => {
     expect(framer.retainedBytes()).toBeLessThan(2048);
   });
 
+  it('holds no buffer before the first frame nor after end(), and frames again after end()', () => {
+    const { sink, framer } = setup();
+    expect(framer.retainedBytes()).toBe(0);
+    framer.push(enc(OK_FRAME), 1, 0, 0);
+    expect(framer.retainedBytes()).toBeGreaterThan(0);
+    framer.end();
+    expect(framer.retainedBytes()).toBe(0);
+    framer.push(enc(OK_FRAME), 2, 0, 0);
+    framer.end();
+    expect(sink.frames.map((f) => f.head.transactionId)).toEqual(['ok01', 'ok01']);
+  });
+
   it('cuts a body larger than maxBodyBytes and resynchronises', () => {
     const { sink, anomalies, framer } = setup({ maxBodyBytes: 100 });
     const f = sendFrame({ tid: 'bigb', messageId: 'm', body: 'z'.repeat(1000) });

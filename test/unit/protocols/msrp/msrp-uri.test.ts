@@ -49,3 +49,18 @@ describe('parseMsrpUri (RFC 4975 section 9)', () => {
     }
   });
 });
+
+describe('parseMsrpUri: repeated texts', () => {
+  it('returns the same frozen result for the same text, and distinct results for distinct texts', () => {
+    const a = parseMsrpUri('msrp://10.0.0.1:2855/cache-test-1;tcp;x=y');
+    const b = parseMsrpUri('msrp://10.0.0.1:2855/cache-test-1;tcp;x=y');
+    expect(a).not.toBeNull();
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a!.params)).toBe(true);
+    expect(parseMsrpUri('msrp://10.0.0.1:2855/cache-test-2;tcp')!.sessionId).toBe('cache-test-2');
+    // An invalid text stays invalid when met again.
+    expect(parseMsrpUri('msrp://10.0.0.1:2855/bad id;tcp')).toBeNull();
+    expect(parseMsrpUri('msrp://10.0.0.1:2855/bad id;tcp')).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The delivery sequence-number reservations on disk (`SPOOL_DIR/x2x3-sequence.json`), so a
+ * restarted `run --deliver` never reuses an X2/X3 sequence number of an XID (TS 103 221-2
+ * attribute 8; the receiver drops a number it already stored, which would lose new PDUs).
+ *
+ * Format: `{"version":1,"next":{"<xid>":<uint32>,...}}`: for each XID, every number below the
+ * stored one (counting from where the previous reservation started, mod 2^32) may have been
+ * used. Written as a whole to `x2x3-sequence.json.tmp` (0600), fsynced, renamed over the file
+ * (atomic on POSIX) and the folder fsynced: a crash leaves the old or the new file, never a torn
+ * one. The allocator (src/encode/common/sequence-allocator.ts) writes only once per reserved
+ * block of numbers, so this is not on the per-record path.
+ *
+ * A file that exists but cannot be read or parsed stops the start (ConfigError): guessing would
+ * risk duplicates the receiver silently drops.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, IoError } from '../core/errors.js';
+import type { SequencePersistence } from '../encode/common/sequence-allocator.js';
+import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
+
+export const SEQUENCE_STATE_FILE = 'x2x3-sequence.json';
+
+/** Keys kept at most (XIDs ever delivered from this spool); beyond, the run refuses new ones loudly. */
+const MAX_KEYS = 1_000_000;
+
+export class SequenceStateFile implements SequencePersistence {
+  readonly path: string;
+  private readonly next = new Map<string, number>();
+  /** The file existed when the run started (a previous run delivered from this spool folder). */
+  readonly hadState: boolean;
+  private writes = 0;
+
+  constructor(readonly dir: string) {
+    ensureSecretDir(dir);
+    this.path = join(dir, SEQUENCE_STATE_FILE);
+    this.hadState = existsSync(this.path);
+    if (!this.hadState) return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(this.path, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${this.path}: unreadable sequence-number state: ${(e as Error).message}`, 'restore it from a backup; delete it only if the receivers\' duplicate filters are reset too (else new PDUs are dropped as duplicates)');
+    }
+    const d = doc !== null && typeof doc === 'object' ? (doc as { version?: unknown; next?: unknown }) : {};
+    const next = d.next;
+    if (d.version !== 1 || next === null || next === undefined || typeof next !== 'object' || Array.isArray(next)) {
+      throw new ConfigError(`${this.path}: not a version-1 sequence-number state file`, 'restore it from a backup (see README, "Delivery to a mediation function")');
+    }
+    for (const [k, v] of Object.entries(next as Record<string, unknown>)) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw new ConfigError(`${this.path}: bad sequence number for ${k}: ${String(v)}`);
+      this.next.set(k, v);
+    }
+  }
+
+  /** Reservation writes so far (tests, stats). */
+  get writeCount(): number {
+    return this.writes;
+  }
+
+  start(key: string): number | undefined {
+    return this.next.get(key);
+  }
+
+  reserve(key: string, next: number): void {
+    if (!this.next.has(key) && this.next.size >= MAX_KEYS) throw new IoError(`${this.path}: more than ${MAX_KEYS} XIDs in the sequence state`, this.path);
+    this.next.set(key, next >>> 0);
+    this.save();
+  }
+
+  private save(): void {
+    const tmp = `${this.path}.tmp`;
+    const text = JSON.stringify({ version: 1, next: Object.fromEntries(this.next) });
+    try {
+      const fd = openSync(tmp, 'w', SECRET_FILE_MODE);
+      try {
+        const b = Buffer.from(text, 'utf8');
+        for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.path);
+      // The rename itself must survive a power cut.
+      const dfd = openSync(this.dir, 'r');
+      try {
+        fsyncSync(dfd);
+      } finally {
+        closeSync(dfd);
+      }
+    } catch (e) {
+      throw new IoError(`cannot write sequence-number state ${this.path}: ${(e as Error).message}`, this.path, undefined, { cause: e });
+    }
+    this.writes++;
+  }
+}
