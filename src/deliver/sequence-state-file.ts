@@ -16,7 +16,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, IoError } from '../core/errors.js';
-import type { SequencePersistence } from '../encode/common/sequence-allocator.js';
 import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
 
 export const SEQUENCE_STATE_FILE = 'x2x3-sequence.json';
@@ -24,7 +23,11 @@ export const SEQUENCE_STATE_FILE = 'x2x3-sequence.json';
 /** Keys kept at most (XIDs ever delivered from this spool); beyond, the run refuses new ones loudly. */
 const MAX_KEYS = 1_000_000;
 
-export class SequenceStateFile implements SequencePersistence {
+/**
+ * Implements the encoder's SequencePersistence structurally (deliver does not import encode; the
+ * pipeline hands this object to the sequence allocator).
+ */
+export class SequenceStateFile {
   readonly path: string;
   private readonly next = new Map<string, number>();
   /** The file existed when the run started (a previous run delivered from this spool folder). */
