@@ -63,6 +63,7 @@
 import { createHash } from 'node:crypto';
 import { AnomalyCounter, type AnomalySink } from '../core/anomaly.js';
 import { formatTimestamp } from '../core/timestamp.js';
+import { concatBytes } from '../util/bytes.js';
 import { formatEndpoint, formatIp } from '../decode/format-ip.js';
 import {
   MsrpMessageAssembler,
@@ -79,7 +80,7 @@ import type { FileSelector } from '../protocols/sdp/index.js';
 import { normalizeIdentity, type SipMessage } from '../protocols/sip/index.js';
 import type { Direction } from '../records/direction.js';
 import { imsIdentityFromText, type ImsIdentity } from '../records/ims-identity.js';
-import type { IriEvent, IriType, RcsMessageType, SipMessageRef } from '../records/iri-event.js';
+import type { IriEvent, IriType, RcsMessageType, RcsSessionInfo, SipMessageRef } from '../records/iri-event.js';
 import type { LiRecord } from '../records/li-record.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
@@ -764,14 +765,7 @@ export class Correlator {
       const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
       this.emitIri(s, it, this.nextIriType(it), it.targetSide === 0 ? 'fromTarget' : 'toTarget', network, {
         kind: 'rCSSessionEstablishment',
-        targetIdentities,
-        originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
-        terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
-        ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
-        ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
-        sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
-        sessionDirection: it.targetSide === 0 ? 'fromTarget' : 'toTarget',
-        sessionLeg: 'localLeg',
+        ...rcsSessionInfo(s, it, targetIdentities),
         sip: sipRef,
         result: 'newLegEstablished',
         ...(path !== undefined ? { msrpPath: path } : {}),
@@ -825,14 +819,7 @@ export class Correlator {
       const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
       this.emitIri(s, it, 'end', this.releaseDirection(s, it), sip.network, {
         kind: 'rCSSessionRelease',
-        targetIdentities: s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)],
-        originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
-        terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
-        ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
-        ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
-        sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
-        sessionDirection: it.targetSide === 0 ? 'fromTarget' : 'toTarget',
-        sessionLeg: 'localLeg',
+        ...rcsSessionInfo(s, it, s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)]),
         sip: sip.ref,
         result: s.releaseResult,
         ...(path !== undefined ? { msrpPath: path } : {}),
@@ -1029,7 +1016,7 @@ export class Correlator {
   private frameEnd(conn: StreamCtx, f: FrameCtx, end: MsrpFrameEnd): void {
     const s = f.session;
     if (f.raw !== null && f.rawBytes > 0) {
-      const bytes = f.raw.length === 1 ? f.raw[0]! : concat(f.raw, f.rawBytes);
+      const bytes = f.raw.length === 1 ? f.raw[0]! : concatBytes(f.raw);
       const st = conn.stream;
       const network: NetworkContext = {
         srcAddr: st.srcAddr,
@@ -1667,14 +1654,21 @@ interface FrameCtx {
   readonly arrow: AuditLadderEvent | null;
 }
 
-function concat(parts: readonly Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+/**
+ * The session fields rCSSessionEstablishment and rCSSessionRelease share (33.128 RCSSessionInfo
+ * as modelled in src/records/iri-event.ts), for one task's view of the session.
+ */
+function rcsSessionInfo(s: Session, it: Intercept, targetIdentities: readonly ImsIdentity[]): RcsSessionInfo {
+  return {
+    targetIdentities,
+    originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
+    terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+    ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+    ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+    sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
+    sessionDirection: it.targetSide === 0 ? 'fromTarget' : 'toTarget',
+    sessionLeg: 'localLeg',
+  };
 }
 
 function sha256Hex(b: Uint8Array): string {
