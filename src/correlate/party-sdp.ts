@@ -8,6 +8,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { findSdp, type SipMessage } from '../protocols/sip/index.js';
 import { formatMsrpUri } from '../protocols/msrp/index.js';
+import { ownString, ownStringOrNull } from '../util/own-string.js';
 import { isMsrpProto, mediaConnection, mediaDirection, parseSdp, type FileSelector, type SdpDirection } from '../protocols/sdp/index.js';
 
 /** One m=message section with a non-zero port. */
@@ -54,7 +55,8 @@ export function partySdpOf(msg: SipMessage, sink: AnomalySink, keepRaw = false):
     if (m.msrp === null || !isMsrpProto(m.proto) || m.port === 0) continue;
     const a = m.msrp;
     const sessionIds: string[] = [];
-    for (const u of a.path) if (u.sessionId !== null && !sessionIds.includes(u.sessionId)) sessionIds.push(u.sessionId);
+    // Owned copies: dialogs keep these (and index frames by them) long after the packet.
+    for (const u of a.path) if (u.sessionId !== null && !sessionIds.includes(u.sessionId)) sessionIds.push(ownString(u.sessionId));
     const last = a.path.length > 0 ? a.path[a.path.length - 1]! : null;
     const first = a.path.length > 0 ? a.path[0]! : null;
     const endpoints: string[] = [];
@@ -68,7 +70,7 @@ export function partySdpOf(msg: SipMessage, sink: AnomalySink, keepRaw = false):
     }
     msrp.push({
       pathText: a.path.map(formatMsrpUri).join(' '),
-      endpointSessionId: last?.sessionId ?? null,
+      endpointSessionId: ownStringOrNull(last?.sessionId),
       sessionIds,
       tls: /TLS|WSS/i.test(m.proto) || a.path.some((u) => u.scheme === 'msrps'),
       cema: a.cema,
