@@ -93,6 +93,8 @@ import { endpointKey, partySdpOf, type PartySdp } from './party-sdp.js';
 import { TargetMatcher, type ObservedIdentity, type TaskMatch } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
 import type { MsrpStreamInfo as MsrpStreamRef, MsrpStreamSink as MsrpStreamHandler, SipPacketRef as PacketRef } from './sink-types.js';
+import { ownString } from '../util/own-string.js';
+import { SessionIdTombstones, type SessionIdTombstonesOptions } from './session-id-tombstones.js';
 
 /** Options of {@link Correlator}. */
 export interface CorrelatorOptions {
@@ -107,6 +109,8 @@ export interface CorrelatorOptions {
   /** List non-target sessions in the audit (xid/liid null; metadata only, never records). */
   readonly includeNonTargets?: boolean;
   readonly dialogs?: DialogTrackerOptions;
+  /** Ended non-target sessions' session-ids kept for late MSRP frames (./session-id-tombstones.ts). */
+  readonly tombstones?: SessionIdTombstonesOptions;
   /** Assembler limits (`onData` and `retainBytes` are the correlator's). */
   readonly assembler?: Omit<MsrpMessageAssemblerOptions, 'onData' | 'retainBytes'>;
   /** MSRP sessions without SIP tracked at once (default 10 000). */
@@ -312,7 +316,7 @@ function t(sec: number, nsec: number): number {
 function identityList(list: ImsIdentity[], text: string): void {
   const k = normalizeIdentity(text) ?? text;
   if (list.length >= 8 || list.some((i) => (normalizeIdentity(i.value) ?? i.value) === k)) return;
-  list.push(imsIdentityFromText(text));
+  list.push(imsIdentityFromText(ownString(text)));
 }
 
 /**
@@ -327,6 +331,7 @@ export class Correlator {
   private readonly includeNonTargets: boolean;
   private readonly tracker: DialogTracker<Session>;
   private readonly index: MsrpSessionIndex<Session>;
+  private readonly tombstones: SessionIdTombstones;
   private readonly asm: MsrpMessageAssembler;
   private readonly sessions = new Map<string, Session>();
   private readonly uncorrelated = new Map<string, Session>();
@@ -361,6 +366,7 @@ export class Correlator {
     this.includeNonTargets = options.includeNonTargets ?? false;
     this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs);
     this.index = new MsrpSessionIndex<Session>(this.anomalies);
+    this.tombstones = new SessionIdTombstones(this.anomalies, options.tombstones);
     this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
       ...options.assembler,
       retainBytes: 0,
@@ -419,7 +425,24 @@ export class Correlator {
       this.anomalies.report('correlate.sip_retransmission', where.frameNo);
       return;
     }
-    this.sipObserved(d.session!, obs, msg, where, now);
+    const s = d.session!;
+    this.sipObserved(s, obs, msg, where, now);
+    if (s.mode === 'ignore') {
+      if (d.closeAt !== null) this.endQuietly(d, d.closeAt);
+      // BYE sent: the tracker would keep the dialog until the BYE's linger even without a 2xx.
+      else if (d.state === 'terminating' && d.byeAt !== null) this.endQuietly(d, d.byeAt + this.tracker.linger);
+    }
+  }
+
+  /**
+   * A non-target dialog has ended (BYE, or the INVITE failed): nothing of it can become
+   * a record any more (a task reload only starts early or confirmed dialogs), so it leaves the
+   * table now and only its endpoint session-ids linger, as tombstones, until `until`
+   * (./session-id-tombstones.ts says why).
+   */
+  private endQuietly(d: Dialog<Session>, until: number): void {
+    this.tombstones.add(d.endpointSids, until);
+    this.tracker.close(d, 'ended');
   }
 
   /** A TCP stream direction carrying MSRP: frames are routed one by one (connection reuse). */
@@ -950,6 +973,8 @@ export class Correlator {
       if (byTx === AUTH_TXN) return null;
       s ??= byTx;
     }
+    // A late frame of an ended non-target session (its endpoints are the paths' last URIs).
+    if (s === undefined && this.tombstones.coversAny(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath))) return null;
     if (s === undefined) s = this.uncorrelatedFor(sids, head);
     if (s === undefined) {
       this.anomalies.report(head.kind === 'response' ? 'correlate.msrp_unbound_response' : 'correlate.msrp_unbound_request', head.frameNo);
@@ -1406,6 +1431,7 @@ export class Correlator {
     if (this.now - this.lastSweep < 1) return;
     this.lastSweep = this.now;
     this.tracker.sweep(this.now);
+    this.tombstones.sweep(this.now);
     for (const s of [...this.uncorrelated.values()]) {
       if (this.now - s.lastActive >= this.uncIdle) this.closeUncorrelated(s);
     }

@@ -30,6 +30,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import type { SipMessage } from '../protocols/sip/index.js';
 import type { PartySdp } from './party-sdp.js';
+import { ownString, ownStringOrNull } from '../util/own-string.js';
 
 export type Side = 0 | 1;
 
@@ -177,8 +178,9 @@ export class DialogTracker<S> {
         this.remove(first.value, 'evicted');
       }
     }
-    const d = new Dialog<S>(this.nextUid++, msg.callId!, kind, msg.cseq!.seq, midDialog, msg.from?.tag ?? null, tsSec, tsNsec);
-    if (midDialog) d.calleeTag = msg.to?.tag ?? null;
+    // Owned copies: the dialog outlives the header text its fields were sliced from.
+    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, midDialog, ownStringOrNull(msg.from?.tag), tsSec, tsNsec);
+    if (midDialog) d.calleeTag = ownStringOrNull(msg.to?.tag);
     this.dialogs.set(d.callId, d);
     return d;
   }
@@ -213,13 +215,13 @@ export class DialogTracker<S> {
     if (!msg.isRequest && cseq.method === 'INVITE') {
       const toTag = msg.to?.tag ?? null;
       const code = msg.statusCode;
-      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(toTag, sdp);
+      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(ownString(toTag), sdp);
       if (code >= 200 && code < 300) {
         // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
         if (useSdp === null && toTag !== null && d.calleeTag === null) useSdp = d.earlySdp.get(toTag) ?? null;
         if (initialTx && d.state === 'early') {
           d.state = 'confirmed';
-          d.calleeTag = toTag;
+          d.calleeTag = ownStringOrNull(toTag);
           finalResponse = true;
         } else if (initialTx && d.calleeTag !== null && toTag !== null && toTag !== d.calleeTag) {
           this.anomalies.report('correlate.sip_multiple_2xx', msg.frameNo);
@@ -284,6 +286,11 @@ export class DialogTracker<S> {
       if (r === 'timeout') this.anomalies.report('correlate.dialog_timeout', undefined, `state=${d.state}`);
       this.remove(d, r);
     }
+  }
+
+  /** Closes `d` now (the owner knows nothing more will come of it). */
+  close(d: Dialog<S>, reason: DialogCloseReason): void {
+    this.remove(d, reason);
   }
 
   /** Closes every dialog (end of input). */

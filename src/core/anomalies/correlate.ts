@@ -7,6 +7,7 @@ export const CORRELATE_ANOMALIES = {
   'correlate.sip_multiple_2xx': { severity: 'info', description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': { severity: 'warning', description: 'the dialog table was full; the least recently active dialog was closed' },
+  'correlate.tombstone_evicted': { severity: 'warning', description: 'the table of ended non-target MSRP session-ids was full; the oldest was forgotten (a late frame of that session may open a session without SIP)' },
   'correlate.msrp_session_id_conflict': { severity: 'warning', description: 'an MSRP session-id of an SDP a=path is already bound to another dialog; the newer dialog takes it' },
   'correlate.msrp_unbound_response': { severity: 'info', description: 'an MSRP response matched no session by path or transaction; ignored' },
   'correlate.msrp_unbound_request': { severity: 'info', description: 'an MSRP request without usable To-Path/From-Path session-ids; ignored' },

@@ -141,6 +141,31 @@ describe('Correlator: a target chat session', () => {
     expect(h.correlator.auditReport().uncorrelated).toEqual([]);
   });
 
+  it('a non-target dialog leaves the table at its BYE; its late MSRP frames are still recognised until the linger ends', () => {
+    const h = new Harness([{ ids: [{ sipUri: 'sip:carol@ims.example.com' }] }]);
+    chat(h);
+    // Only session-id tombstones are left (./session-id-tombstones.ts), not the dialog.
+    expect(h.correlator.stats()).toMatchObject({ dialogs: 0, sessions: 0, uncorrelated: 0 });
+    const late = h.conn(7, A_MSRP, B_MSRP);
+    late.push(0, send({ to: [B_URI], from: [A_URI], mid: 'late-1', body: 'still in flight' }));
+    expect(h.correlator.stats().uncorrelated).toBe(0);
+    // 32 s after the BYE the session-ids are forgotten: a frame then is a session without SIP
+    // (proof that the check above could fail).
+    h.wait(40);
+    late.push(0, send({ to: [B_URI], from: [A_URI], mid: 'late-2', body: 'much later' }));
+    expect(h.correlator.stats().uncorrelated).toBe(1);
+    h.finish();
+    expect(h.records).toEqual([]);
+  });
+
+  it('a target dialog stays in the table after its BYE, for late frames and retransmissions', () => {
+    const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
+    chat(h);
+    expect(h.correlator.stats().dialogs).toBe(1);
+    h.wait(40);
+    expect(h.correlator.stats().dialogs).toBe(0);
+  });
+
   it('a target matched by To is terminating: directions flip', () => {
     const h = new Harness([{ ids: [{ sipUri: BOB }] }]);
     chat(h);
