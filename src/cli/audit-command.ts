@@ -16,7 +16,7 @@ import { buildReportModel } from '../audit/report-model.js';
 import { renderHtmlReport } from '../audit/render-html-report.js';
 import { ConfigError } from '../core/errors.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
-import { captureDigests } from '../pipeline/file-record-output.js';
+import { captureDigests } from '../pipeline/capture-digests.js';
 import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
 import { loadTasks } from '../pipeline/load-tasks.js';
 import type { LiRecord } from '../records/li-record.js';

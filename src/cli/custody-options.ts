@@ -6,7 +6,9 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
-import { captureDigests, type ManifestOptions } from '../pipeline/file-record-output.js';
+import type { ManifestCapture } from '../audit/custody-manifest.js';
+import { captureDigestsInBackground } from '../pipeline/capture-digests.js';
+import type { ManifestOptions } from '../pipeline/file-record-output.js';
 import { VERSION } from './version.js';
 
 export const SIGN_KEY_OPTION = ['--sign-key <pem>', 'sign each OUT/<LIID>/manifest.json with this Ed25519 private key (PEM, e.g. openssl genpkey -algorithm ed25519)'] as const;
@@ -23,16 +25,25 @@ export function loadSignKey(path: string): KeyObject {
   return key;
 }
 
-/** The manifest options of a run: hashes the -r captures (a second read of each file). */
+/**
+ * The manifest options of a run, and its capture digests: the -r captures are hashed in a worker
+ * thread while the run reads them (a second read of each file; the caller hands the result to
+ * the output with `setCaptures` before closing it). `options.captures` holds null hashes until then.
+ */
 export function custodyManifestOptions(
   o: { read: readonly string[]; interface?: string; signKey?: string },
   tasks: { tasks: readonly { xid: string; liid: string; deliveryType: string; targetIdentifiers: readonly { value: string }[] }[] },
-): ManifestOptions {
+): { options: ManifestOptions; captures: Promise<ManifestCapture[]> } {
   const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
-  return {
+  const pending: ManifestCapture[] = o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : o.read.map((path) => ({ path, sha256: null, bytes: null }));
+  const captures = o.interface !== undefined ? Promise.resolve(pending) : captureDigestsInBackground(o.read);
+  // Settled by the caller; never an unhandled rejection if the run fails first.
+  captures.catch(() => undefined);
+  const options: ManifestOptions = {
     toolVersion: VERSION,
-    captures: o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : captureDigests(o.read),
+    captures: pending,
     tasks: tasks.tasks.map((t) => ({ xid: t.xid, liid: t.liid, deliveryType: t.deliveryType, targets: t.targetIdentifiers.map((i) => i.value) })),
     ...(signKey !== undefined ? { signKey } : {}),
   };
+  return { options, captures };
 }

@@ -96,6 +96,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
   const log = pino({ base: { pid: process.pid }, name: 'msrptap' }, pino.destination({ dest: 2, sync: true }));
   const linkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void => log[level](fields, msg);
   const tasks = loadTasks(tasksPath);
+  const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
   const files =
     o.out === undefined
       ? undefined
@@ -105,7 +106,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
             ...(o.networkElementId !== undefined ? { networkElementIdentifier: o.networkElementId } : {}),
             ...(o.countryCode !== undefined ? { authorizationCountryCode: o.countryCode, deliveryCountryCode: o.countryCode } : {}),
           },
-        }, custodyManifestOptions(o, tasks), {
+        }, custody!.options, {
           ...(o.rotateSize !== undefined ? { maxBytes: Math.floor(o.rotateSize * 1024 * 1024) } : {}),
           ...(o.rotateSeconds !== undefined ? { maxSeconds: o.rotateSeconds } : {}),
         });
@@ -155,6 +156,8 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     }
     // End of input (or the stop signal): flush reassembly, close every session with its release records.
     pl.finish();
+    // The digests were computed in a worker thread during the run (src/pipeline/capture-digests.ts).
+    if (custody !== undefined) files?.setCaptures(await custody.captures);
     files?.close();
     if (dl !== undefined) {
       const left = await dl.drain(o.drainTimeout * 1000);

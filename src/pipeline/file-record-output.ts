@@ -20,13 +20,13 @@
  * so a closed file is final and can be collected. The manifest lists every file with its own
  * hash chain. `msrptap verify` reads the unrotated names only.
  */
-import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, unlinkSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiRecord } from '../records/li-record.js';
 import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/index.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
-import { ConfigError, IoError } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
@@ -124,7 +124,7 @@ export class FileRecordOutput {
   constructor(
     private readonly outDir: string,
     private readonly encoderOptions: RecordEncoderOptions = {},
-    private readonly manifest?: ManifestOptions,
+    private manifest?: ManifestOptions,
     private readonly rotation: RotationOptions = {},
   ) {
     this.encoder = new RecordFileEncoder(encoderOptions);
@@ -151,6 +151,11 @@ export class FileRecordOutput {
       else if (r.file === OUTPUT_FILES.hi3) c.hi3++;
       else c.protobuf++;
     }
+  }
+
+  /** The capture digests for the manifests, when they were computed after the output opened (in the background). */
+  setCaptures(captures: readonly ManifestCapture[]): void {
+    if (this.manifest !== undefined) this.manifest = { ...this.manifest, captures };
   }
 
   /** Flushes, fsyncs and closes every file, then writes the manifests (when configured). */
@@ -228,34 +233,6 @@ export class FileRecordOutput {
     w.write(Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8'));
     w.close();
   }
-}
-
-/**
- * SHA-256 of each capture file, for the manifests and the audit report: read in 1 MiB blocks
- * (bounded memory on 10 GB captures). "-" (standard input) cannot be re-read: hash null.
- */
-export function captureDigests(paths: readonly string[]): ManifestCapture[] {
-  return paths.map((path) => {
-    if (path === '-') return { path, sha256: null, bytes: null };
-    const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new IoError(`cannot read capture ${path} to hash it: ${(e as Error).message}`, path, undefined, { cause: e });
-    }
-    let bytes = 0;
-    try {
-      for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
-        h.update(buf.subarray(0, n));
-        bytes += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return { path, sha256: h.digest('hex'), bytes };
-  });
 }
 
 /**

@@ -15,7 +15,7 @@ import { ContentStore } from '../../src/audit/content-store.js';
 import { buildReportModel } from '../../src/audit/report-model.js';
 import { renderHtmlReport } from '../../src/audit/render-html-report.js';
 import { parseTasksFile } from '../../src/correlate/tasks-file.js';
-import { captureDigests } from '../../src/pipeline/file-record-output.js';
+import { captureDigests } from '../../src/pipeline/capture-digests.js';
 import { InterceptPipeline } from '../../src/pipeline/intercept-pipeline.js';
 import { readCaptures } from '../../src/pipeline/read-captures.js';
 

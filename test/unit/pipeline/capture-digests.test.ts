@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IoError } from '../../../src/core/errors.js';
+import { captureDigests, captureDigestsInBackground } from '../../../src/pipeline/capture-digests.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'msrptap-digest-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('capture digests', () => {
+  // Larger than one read block, not a multiple of it.
+  const bytes = new Uint8Array((4 << 20) + 12345).map((_, i) => (i * 7) & 0xff);
+  const file = join(dir, 'a.pcap');
+  writeFileSync(file, bytes);
+  const want = createHash('sha256').update(bytes).digest('hex');
+
+  it('hashes every byte of each file; standard input has no hash', () => {
+    expect(captureDigests([file, '-'])).toEqual([
+      { path: file, sha256: want, bytes: bytes.length },
+      { path: '-', sha256: null, bytes: null },
+    ]);
+  });
+
+  it('the background variant gives the same digests', async () => {
+    expect(await captureDigestsInBackground([file, '-'])).toEqual(captureDigests([file, '-']));
+  });
+
+  it('an unreadable capture rejects with an IoError naming the file', async () => {
+    const missing = join(dir, 'missing.pcap');
+    await expect(captureDigestsInBackground([missing])).rejects.toThrow(IoError);
+    await expect(captureDigestsInBackground([missing])).rejects.toThrow(missing);
+  });
+});
