@@ -1,16 +1,19 @@
 /**
- * Generic DER encoder driven by the schema descriptors (./asn-schema.ts). asn1js does the TLV
- * level (identifier octets incl. high tag numbers, definite minimal lengths, X.690 8.1.2/8.1.3 and
- * 10.1); content octets come from ./asn1-primitives.ts. The output is canonical DER (X.690
- * clause 10): definite minimal lengths, BOOLEAN TRUE as FF, INTEGER minimal, GeneralizedTime per
- * 11.7, SEQUENCE fields in definition order, absent OPTIONAL fields omitted. DER is valid BER, so
- * the same bytes serve the BER interfaces (HI2/HI3 PS-PDUs).
+ * Generic DER encoder driven by the schema descriptors (./asn-schema.ts); content octets of the
+ * primitive types come from ./asn1-primitives.ts. The output is canonical DER (X.690 clause 10):
+ * definite minimal lengths, BOOLEAN TRUE as FF, INTEGER minimal, GeneralizedTime per 11.7,
+ * SEQUENCE fields in definition order, absent OPTIONAL fields omitted. DER is valid BER, so the
+ * same bytes serve the BER interfaces (HI2/HI3 PS-PDUs).
+ *
+ * The TLV level is written here, in two passes over a small tree (sizes, then one output buffer):
+ * it used to be asn1js (Constructed blocks and their ArrayBuffer concatenations), which cost ~10 %
+ * of a whole `run` in allocations. asn1js stays the independent decoder of the tests, and the
+ * golden fixtures pin the bytes.
  *
  * A value that does not fit its type (missing mandatory field, two CHOICE keys, bad UTF-8, size
  * constraint violated) throws InvariantError with the path of the offending field: records are
  * validated before encoding, so this is a bug, never input data.
  */
-import * as asn1js from 'asn1js';
 import { InvariantError } from '../../core/errors.js';
 import { isValidUtf8, isWellFormedString } from '../common/utf8.js';
 import {
@@ -23,6 +26,7 @@ import {
 } from './asn1-primitives.js';
 import { UNIVERSAL_TAG, type AsnType, type AsnValue, type GeneralizedTimeValue, type PrimitiveType } from './asn-schema.js';
 
+/** Tag classes (X.690 8.1.2.2, table 1), numbered 1..4 as in the descriptors. */
 const UNIVERSAL = 1;
 const CONTEXT = 3;
 
@@ -35,64 +39,84 @@ function fail(path: string, what: string): never {
   throw new InvariantError(`DER encode ${path}: ${what}`);
 }
 
-/** Identifier octets of primitive tags, as asn1js encodes them (X.690 8.1.2), by tag. */
+/** Identifier octets by (class, number, constructed): few distinct tags, each built once. */
 const identifiers = new Map<number, Uint8Array>();
 
-function identifierOctets(tag: Tag): Uint8Array {
-  const key = tag.cls * 0x1_0000_0000 + tag.num;
+/** X.690 8.1.2: class bits, the constructed bit (8.1.2.5), low tag numbers in one octet, high ones base 128 (8.1.2.4). */
+function identifierOctets(tag: Tag, constructed: boolean): Uint8Array {
+  const key = (tag.num * 8 + tag.cls) * 2 + (constructed ? 1 : 0);
   let id = identifiers.get(key);
   if (id === undefined) {
-    const block = new asn1js.Primitive({ idBlock: { tagClass: tag.cls, tagNumber: tag.num } });
-    id = new Uint8Array(block.idBlock.toBER(false));
+    const first = ((tag.cls - 1) << 6) | (constructed ? 0x20 : 0);
+    if (tag.num < 31) id = Uint8Array.of(first | tag.num);
+    else {
+      const groups: number[] = [];
+      for (let v = tag.num; ; v = Math.floor(v / 128)) {
+        groups.unshift(v % 128);
+        if (v < 128) break;
+      }
+      id = Uint8Array.from([first | 0x1f, ...groups.map((g, i) => (i < groups.length - 1 ? g | 0x80 : g))]);
+    }
     identifiers.set(key, id);
   }
   return id;
 }
 
-/**
- * A primitive TLV encoded up front, standing in for an asn1js.Primitive inside an
- * asn1js.Constructed. asn1js adds nothing for a leaf but allocation (a Primitive is a block
- * with identification, length and value sub-blocks and a copy of the content), and leaves are
- * most of a record's nodes, so they are written here: identifier octets from asn1js (cached per
- * tag), the definite minimal length of DER (X.690 8.1.3.4/8.1.3.5, 10.1), the content. asn1js
- * keeps the structure: a Constructed asks each value for `toBER(sizeOnly, writer)` and checks
- * `lenBlock.isIndefiniteForm` (asn1js 4, BaseBlock/LocalConstructedValueBlock), which is all this
- * object provides. The golden fixtures pin the bytes.
- */
-class EncodedLeaf {
-  readonly lenBlock = { isIndefiniteForm: false };
-  /** The whole TLV; its ArrayBuffer is exactly the TLV (asn1js writers take ArrayBuffers). */
-  private readonly tlv: ArrayBuffer;
+/** Octets of a definite length (X.690 8.1.3.3-8.1.3.5; 10.1: the short form when it fits). */
+function lengthOctets(n: number): number {
+  if (n < 0x80) return 1;
+  let k = 1;
+  for (let v = n; v > 0; v = Math.floor(v / 256)) k++;
+  return k;
+}
 
-  constructor(tag: Tag, content: Uint8Array) {
-    const id = identifierOctets(tag);
-    const n = content.length;
-    let lenLen = 1;
-    if (n >= 0x80) for (let v = n; v > 0; v = Math.floor(v / 256)) lenLen++;
-    const out = new Uint8Array(id.length + lenLen + n);
-    out.set(id, 0);
-    let p = id.length;
+/** One TLV of the tree: content for a primitive, children for a constructed encoding. */
+class Tlv {
+  /** Length of the content octets. */
+  readonly len: number;
+
+  constructor(
+    readonly id: Uint8Array,
+    readonly content: Uint8Array | null,
+    readonly children: readonly Tlv[] | null,
+  ) {
+    let n = 0;
+    if (content !== null) n = content.length;
+    else for (const c of children!) n += c.size;
+    this.len = n;
+  }
+
+  /** Identifier, length and content octets. */
+  get size(): number {
+    return this.id.length + lengthOctets(this.len) + this.len;
+  }
+
+  /** Writes the TLV at `p`; returns the offset after it. */
+  write(out: Uint8Array, p: number): number {
+    out.set(this.id, p);
+    p += this.id.length;
+    const n = this.len;
     if (n < 0x80) out[p++] = n;
     else {
-      out[p++] = 0x80 | (lenLen - 1);
-      for (let i = lenLen - 2; i >= 0; i--) out[p++] = Math.floor(n / 2 ** (8 * i)) & 0xff;
+      const k = lengthOctets(n) - 1;
+      out[p++] = 0x80 | k;
+      for (let i = k - 1; i >= 0; i--) out[p++] = Math.floor(n / 2 ** (8 * i)) & 0xff;
     }
-    out.set(content, p);
-    this.tlv = out.buffer;
-  }
-
-  toBER(_sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
-    if (writer !== undefined) writer.write(this.tlv);
-    return this.tlv;
+    if (this.content !== null) {
+      out.set(this.content, p);
+      return p + this.content.length;
+    }
+    for (const c of this.children!) p = c.write(out, p);
+    return p;
   }
 }
 
-function prim(tag: Tag, content: Uint8Array): asn1js.BaseBlock {
-  return new EncodedLeaf(tag, content) as unknown as asn1js.BaseBlock;
+function prim(tag: Tag, content: Uint8Array): Tlv {
+  return new Tlv(identifierOctets(tag, false), content, null);
 }
 
-function cons(tag: Tag, children: asn1js.BaseBlock[]): asn1js.Constructed {
-  return new asn1js.Constructed({ idBlock: { tagClass: tag.cls, tagNumber: tag.num }, value: children });
+function cons(tag: Tag, children: Tlv[]): Tlv {
+  return new Tlv(identifierOctets(tag, true), null, children);
 }
 
 function isRecord(v: unknown): v is Readonly<Record<string, AsnValue | undefined>> {
@@ -165,8 +189,8 @@ function primitiveContent(t: PrimitiveType, v: AsnValue, path: string): Uint8Arr
   }
 }
 
-/** Builds the asn1js block for `v` of type `t`; `tag` is the context tag of the field, if any. */
-function build(t: AsnType, v: AsnValue | undefined, tag: Tag | undefined, path: string): asn1js.BaseBlock {
+/** Builds the TLV of `v` of type `t`; `tag` is the context tag of the field, if any. */
+function build(t: AsnType, v: AsnValue | undefined, tag: Tag | undefined, path: string): Tlv {
   if (v === undefined) fail(path, `missing value of ${t.name}`);
   switch (t.kind) {
     case 'choice': {
@@ -181,7 +205,7 @@ function build(t: AsnType, v: AsnValue | undefined, tag: Tag | undefined, path: 
     }
     case 'sequence': {
       if (!isRecord(v)) fail(path, `${t.name} needs an object`);
-      const children: asn1js.BaseBlock[] = [];
+      const children: Tlv[] = [];
       for (const f of t.fields) {
         const fv = v[f.name];
         if (fv === undefined) {
@@ -224,5 +248,8 @@ function build(t: AsnType, v: AsnValue | undefined, tag: Tag | undefined, path: 
  * alternative's tag for a CHOICE).
  */
 export function encodeDer(type: AsnType, value: AsnValue, path: string = type.name): Uint8Array {
-  return new Uint8Array(build(type, value, undefined, path).toBER(false));
+  const tlv = build(type, value, undefined, path);
+  const out = new Uint8Array(tlv.size);
+  tlv.write(out, 0);
+  return out;
 }

@@ -61,6 +61,21 @@ describe('DER encoder', () => {
     expect(derProblems(der)).toEqual([]);
   });
 
+  it('long forms on primitive and constructed lengths decode with asn1js (content of 70 000 octets)', () => {
+    const Big = sequence('Big', [field('blob', 31, primitive('octetString', 'OCTET STRING'))]);
+    const blob = new Uint8Array(70_000).map((_, i) => i & 0xff);
+    const der = encodeDer(Big, { blob });
+    // SEQUENCE of 70 006 = 0x011176 octets; [31] is a high tag (9f 1f); 70 000 = 0x011170.
+    expect(toHex(der.subarray(0, 11))).toBe('30' + '83011176' + '9f1f' + '83011170');
+    expect(derProblems(der)).toEqual([]);
+    const parsed = asn1js.fromBER(der);
+    expect(parsed.offset).toBe(der.length);
+    const inner = (parsed.result as asn1js.Sequence).valueBlock.value[0]!;
+    expect(inner.idBlock.tagClass).toBe(3);
+    expect(inner.idBlock.tagNumber).toBe(31);
+    expect(Buffer.from((inner as asn1js.Primitive).valueBlock.valueHexView).equals(Buffer.from(blob))).toBe(true);
+  });
+
   it('omits absent OPTIONAL fields and keeps definition order', () => {
     const der = encodeDer(Test, { e: 'y', t: 'ü', flag: false, inner: { a: true } });
     expect(toHex(der)).toBe('300f' + '800100' + 'a2038101ff' + '850102' + '8602c3bc');
