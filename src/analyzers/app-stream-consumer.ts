@@ -46,6 +46,19 @@ export class AppStreamConsumer implements StreamConsumer {
   data(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     const d = this.dirs[dir];
     if (d.kind === StreamKind.UNDECIDED) {
+      if (d.headLen === 0) {
+        // Most directions are decided by their first segment: classify the transient view and
+        // copy nothing unless the window is still undecided.
+        d.headFrame = frameNo;
+        d.headSec = tsSec;
+        d.headNsec = tsNsec;
+        d.head = data;
+        d.headLen = data.length;
+        this.decide(dir, d);
+        if (d.kind !== StreamKind.UNDECIDED) return;
+        d.head = null;
+        d.headLen = 0;
+      }
       this.collect(d, data, frameNo, tsSec, tsNsec);
       this.decide(dir, d);
       return;
