@@ -1,6 +1,6 @@
 /**
  * Content octets of the primitive types (X.690 clause 8 for BER, clause 10/11 for the DER
- * restrictions). The TLV framing around them is asn1js's job (./der-encoder.ts) or the BER
+ * restrictions). The TLV framing around them is ./der-encoder.ts's job or the BER
  * reader's (./ber-reader.ts).
  */
 import type { GeneralizedTimeValue } from './asn-schema.js';

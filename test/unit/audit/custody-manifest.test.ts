@@ -66,6 +66,23 @@ describe('RecordChain', () => {
   });
 });
 
+describe('RecordChain past the full window', () => {
+  it('lists the stored entries with their indices and values (every one, then every stride-th)', () => {
+    const n = CHAIN_FULL_ENTRIES + 2 * CHAIN_STRIDE + 5;
+    const records = Array.from({ length: n }, (_, i) => Uint8Array.of(i & 0xff, (i >> 8) & 0xff, i >> 16));
+    const f = chainOf('L2', 'hi3.ber', records);
+    let prev: Buffer = createHash('sha256').update('msrptap-chain/1\u0000L2\u0000hi3.ber').digest();
+    const want: { index: number; entry: string }[] = [];
+    records.forEach((r, i) => {
+      prev = createHash('sha256').update(r).update(prev).digest();
+      if (chainEntryStored(i)) want.push({ index: i, entry: prev.toString('hex') });
+    });
+    expect(want.length).toBe(CHAIN_FULL_ENTRIES + 2);
+    expect(f.chain.entries).toEqual(want);
+    expect(f.chain.head).toBe(prev.toString('hex'));
+  });
+});
+
 describe('checkChain', () => {
   const f = chainOf('L1', 'x2x3.pdu', recs);
   it.each([
