@@ -160,21 +160,28 @@ class Connection implements TcpConnectionInfo {
   /** LRU list neighbours (least recently active at the head). */
   prev: Connection | null = null;
   next: Connection | null = null;
-  /** IPv4 addresses as numbers, for a comparison without a byte loop (0 for IPv6). */
-  readonly client32: number;
-  readonly server32: number;
+  /** Address views handed to consumers, made on first request (most connections never need them). */
+  private views: [Uint8Array, Uint8Array] | null = null;
 
   ignore(dir: 0 | 1): void {
     (dir === 0 ? this.r0 : this.r1)?.detach();
   }
 
+  /**
+   * The endpoints' addresses are kept as two numbers for IPv4 and as one 32-byte copy (client,
+   * then server) for IPv6, not as two typed arrays: a busy link keeps tens of thousands of
+   * connections (closed ones linger), and two Uint8Array objects each were a third of their memory.
+   */
   constructor(
     /** Table hash of the endpoint pair (see endpointHash). */
     readonly hash: number,
     readonly id: number,
-    readonly clientAddr: Uint8Array,
+    /** IPv4 addresses as numbers (0 for IPv6): compared without a byte loop. */
+    readonly client32: number,
+    readonly server32: number,
+    /** IPv6: client address then server address; null for IPv4. */
+    readonly addr6: Uint8Array | null,
     readonly clientPort: number,
-    readonly serverAddr: Uint8Array,
     readonly serverPort: number,
     readonly ipVersion: 4 | 6,
     readonly sawSyn: boolean,
@@ -183,8 +190,23 @@ class Connection implements TcpConnectionInfo {
     readonly startNsec: number,
   ) {
     this.lastSec = startSec;
-    this.client32 = ipVersion === 4 ? addr32(clientAddr) : 0;
-    this.server32 = ipVersion === 4 ? addr32(serverAddr) : 0;
+  }
+
+  get clientAddr(): Uint8Array {
+    return (this.views ??= this.makeViews())[0];
+  }
+
+  get serverAddr(): Uint8Array {
+    return (this.views ??= this.makeViews())[1];
+  }
+
+  private makeViews(): [Uint8Array, Uint8Array] {
+    if (this.addr6 !== null) return [this.addr6.subarray(0, 16), this.addr6.subarray(16, 32)];
+    const b = new Uint8Array(8);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, this.client32);
+    dv.setUint32(4, this.server32);
+    return [b.subarray(0, 4), b.subarray(4, 8)];
   }
 
   /** Closed for good: RST, or FIN in both directions. */
@@ -427,11 +449,13 @@ export class TcpTracker {
           return c;
         }
       } else {
-        if (sp === c.clientPort && dp === c.serverPort && sameBytes(s, c.clientAddr) && sameBytes(d, c.serverAddr)) {
+        const a = c.addr6;
+        if (a === null) continue;
+        if (sp === c.clientPort && dp === c.serverPort && sameBytesAt(s, a, 0) && sameBytesAt(d, a, 16)) {
           this.fromServer = false;
           return c;
         }
-        if (sp === c.serverPort && dp === c.clientPort && sameBytes(s, c.serverAddr) && sameBytes(d, c.clientAddr)) {
+        if (sp === c.serverPort && dp === c.clientPort && sameBytesAt(s, a, 16) && sameBytesAt(d, a, 0)) {
           this.fromServer = true;
           return c;
         }
@@ -457,15 +481,23 @@ export class TcpTracker {
     if (synOnly) senderIsClient = true;
     else if (synAck) senderIsClient = false;
     else senderIsClient = !looksLikeServerPort(pkt.srcPort, pkt.dstPort);
-    const src = pkt.src.slice();
-    const dst = pkt.dst.slice();
+    const v6 = pkt.ipVersion === 6;
+    const client = senderIsClient ? pkt.src : pkt.dst;
+    const server = senderIsClient ? pkt.dst : pkt.src;
+    let addr6: Uint8Array | null = null;
+    if (v6) {
+      addr6 = new Uint8Array(32);
+      addr6.set(client, 0);
+      addr6.set(server, 16);
+    }
     this.fromServer = !senderIsClient;
     const conn = new Connection(
       hash,
       this.nextId++,
-      senderIsClient ? src : dst,
+      v6 ? 0 : addr32(client),
+      v6 ? 0 : addr32(server),
+      addr6,
       senderIsClient ? pkt.srcPort : pkt.dstPort,
-      senderIsClient ? dst : src,
       senderIsClient ? pkt.dstPort : pkt.srcPort,
       pkt.ipVersion === 6 ? 6 : 4,
       synOnly || synAck,
@@ -579,9 +611,10 @@ function addr32(a: Uint8Array): number {
   return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** True when the 16-byte address `a` equals `b[at, at + 16)`. */
+function sameBytesAt(a: Uint8Array, b: Uint8Array, at: number): boolean {
+  if (a.length !== 16) return false;
+  for (let i = 0; i < 16; i++) if (a[i] !== b[at + i]) return false;
   return true;
 }
 
