@@ -7,7 +7,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { ManifestCapture } from '../audit/custody-manifest.js';
-import { captureDigestsInBackground } from '../pipeline/capture-digests.js';
+import { captureDigests, captureDigestsInBackground } from '../pipeline/capture-digests.js';
 import type { ManifestOptions } from '../pipeline/file-record-output.js';
 import { VERSION } from './version.js';
 
@@ -31,12 +31,12 @@ export function loadSignKey(path: string): KeyObject {
  * the output with `setCaptures` before closing it). `options.captures` holds null hashes until then.
  */
 export function custodyManifestOptions(
-  o: { read: readonly string[]; interface?: string; signKey?: string },
+  o: { read: readonly string[]; interface?: string; signKey?: string; singleThread?: boolean },
   tasks: { tasks: readonly { xid: string; liid: string; deliveryType: string; targetIdentifiers: readonly { value: string }[] }[] },
 ): { options: ManifestOptions; captures: Promise<ManifestCapture[]> } {
   const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
   const pending: ManifestCapture[] = o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : o.read.map((path) => ({ path, sha256: null, bytes: null }));
-  const captures = o.interface !== undefined ? Promise.resolve(pending) : captureDigestsInBackground(o.read);
+  const captures = o.interface !== undefined ? Promise.resolve(pending) : o.singleThread === true ? Promise.resolve().then(() => captureDigests(o.read)) : captureDigestsInBackground(o.read);
   // Settled by the caller; never an unhandled rejection if the run fails first.
   captures.catch(() => undefined);
   const options: ManifestOptions = {

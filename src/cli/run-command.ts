@@ -12,7 +12,7 @@ import { Option, type Command } from 'commander';
 import pino from 'pino';
 import { ConfigError } from '../core/errors.js';
 import { DeliveryOutput } from '../pipeline/delivery-output.js';
-import { FileRecordOutput } from '../pipeline/file-record-output.js';
+import { ThreadedFileRecordOutput } from '../pipeline/threaded-file-output.js';
 import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
 import { liveStats, type RecordCounts } from '../pipeline/live-stats.js';
 import { loadTasks } from '../pipeline/load-tasks.js';
@@ -38,6 +38,7 @@ interface RunOptions extends CaptureOptions {
   keepaliveTimeout: number;
   statsInterval: number;
   deliverPaceMs?: number;
+  singleThread?: boolean;
   metricsPort?: number;
   metricsHost: string;
   rotateSize?: number;
@@ -79,6 +80,7 @@ export function registerRunCommand(program: Command): void {
     .option('--rotate-seconds <seconds>', '--out files: continue each file in the next part once a record is this much capture time after the file\'s first', positiveNumber('--rotate-seconds'))
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
+    .option('--single-thread', 'no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark\'s baseline)')
     .option('--stats-interval <seconds>', 'live capture: period of the JSON stats log line', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
@@ -100,7 +102,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
   const files =
     o.out === undefined
       ? undefined
-      : new FileRecordOutput(o.out, {
+      : new ThreadedFileRecordOutput(o.out, {
           psHeader: {
             operatorIdentifier: o.operatorId,
             ...(o.networkElementId !== undefined ? { networkElementIdentifier: o.networkElementId } : {}),
@@ -109,7 +111,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
         }, custody!.options, {
           ...(o.rotateSize !== undefined ? { maxBytes: Math.floor(o.rotateSize * 1024 * 1024) } : {}),
           ...(o.rotateSeconds !== undefined ? { maxSeconds: o.rotateSeconds } : {}),
-        });
+        }, o.singleThread === true);
   const counts: RecordCounts = new Map();
   let pipeline: InterceptPipeline | undefined;
   let delivery: DeliveryOutput | undefined;
@@ -158,7 +160,8 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     pl.finish();
     // The digests were computed in a worker thread during the run (src/pipeline/capture-digests.ts).
     if (custody !== undefined) files?.setCaptures(await custody.captures);
-    files?.close();
+    // Encoding and writing run in a worker thread (src/pipeline/threaded-file-output.ts): wait for the files.
+    await files?.close();
     if (dl !== undefined) {
       const left = await dl.drain(o.drainTimeout * 1000);
       for (const l of left) log.warn({ did: l.did, pdus: l.pdus, bytes: l.bytes, spoolDir: o.spoolDir }, 'not yet acknowledged by the destination: kept in the spool, sent at the next start');
@@ -172,7 +175,8 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     if (src.error !== undefined) throw src.error;
   } finally {
     await metrics?.close();
-    files?.close();
+    // After a failure: still close what was written (the failure itself is what gets reported).
+    await files?.close().catch(() => undefined);
     delivery?.close();
     void pipeline;
   }

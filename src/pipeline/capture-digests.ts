@@ -9,9 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ManifestCapture } from '../audit/custody-manifest.js';
 import { IoError } from '../core/errors.js';
+import { startModuleWorker } from './module-worker.js';
 
 /** Read block: large reads keep the syscall count low; bounded memory on 10 GB captures. */
 const BLOCK = 4 << 20;
@@ -41,18 +42,14 @@ export function captureDigests(paths: readonly string[]): ManifestCapture[] {
   });
 }
 
-/**
- * The worker: loads this very module and runs {@link captureDigests}. An eval'd CommonJS stub
- * (not a separate entry file) so the same code serves the built JavaScript and the TypeScript
- * sources under the test runner; where the module cannot load in a plain worker (TypeScript
- * sources), the caller falls back to hashing in its own thread.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.moduleUrl)
-  .then((m) => parentPort.postMessage({ ok: m.captureDigests(workerData.paths) }))
-  .catch(() => parentPort.postMessage({ failed: true }));
-`;
+/** Worker entry (./module-worker.ts): hashes `paths` and posts the digests, or `{ failed: true }`. */
+export function captureDigestsThreadEntry(port: MessagePort, paths: readonly string[]): void {
+  try {
+    port.postMessage({ ok: captureDigests(paths) });
+  } catch {
+    port.postMessage({ failed: true });
+  }
+}
 
 /**
  * Starts hashing `paths` in a worker thread; the promise settles with the digests, or rejects with
@@ -61,14 +58,6 @@ import(workerData.moduleUrl)
 export function captureDigestsInBackground(paths: readonly string[]): Promise<ManifestCapture[]> {
   if (paths.every((p) => p === '-')) return Promise.resolve(captureDigests(paths));
   return new Promise((resolve, reject) => {
-    let worker: Worker;
-    try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl: import.meta.url, paths: [...paths] } });
-    } catch {
-      resolve(captureDigests(paths));
-      return;
-    }
-    worker.unref();
     const fallback = (): void => {
       try {
         resolve(captureDigests(paths));
@@ -76,13 +65,21 @@ export function captureDigestsInBackground(paths: readonly string[]): Promise<Ma
         reject(e);
       }
     };
+    let worker: Worker;
+    try {
+      worker = startModuleWorker(import.meta.url, 'captureDigestsThreadEntry', [...paths]);
+    } catch {
+      fallback();
+      return;
+    }
+    worker.unref();
     worker.once('message', (m: { ok?: ManifestCapture[] }) => {
       void worker.terminate();
       if (m.ok !== undefined) resolve(m.ok);
-      // Failed in the worker (unreadable file, or a module the worker cannot load): hash here,
-      // which throws the same IoError naming the file.
+      // Failed in the worker (an unreadable file, or a module the worker cannot load): hash
+      // here, which throws the same IoError naming the file.
       else fallback();
     });
-    worker.once('error', () => fallback());
+    worker.once('error', fallback);
   });
 }

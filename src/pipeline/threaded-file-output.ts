@@ -1,0 +1,319 @@
+/**
+ * The file output (./file-record-output.ts) run in a worker thread, so record encoding (X2/X3,
+ * the BER of HI2/HI3, protobuf), the hash chains, the writes and the final fsyncs use the second
+ * core while the main thread reads, reassembles and correlates. On the bench capture that work was
+ * ~28 % of the main thread's time (bench/README.md).
+ *
+ * Same records in, same bytes out: the worker runs the very same FileRecordOutput on the records
+ * in emission order (one ordered message channel), so the files, their sequence numbers and the
+ * manifests do not depend on the thread. Where no worker can run (TypeScript sources under the
+ * test runner, see ./module-worker.ts, or thread creation failing), the output runs in this
+ * thread instead, with the same interface.
+ *
+ * Flow control and errors go through a small SharedArrayBuffer, because the main thread may not
+ * return to its event loop for the whole of an offline run:
+ * - records in flight (posted, not yet written) are counted; above {@link MAX_IN_FLIGHT} the
+ *   producer blocks (Atomics.wait) until the writer catches up: memory stays bounded when the
+ *   disk is slower than the capture;
+ * - a write error in the worker (disk full, permission) is stored there as JSON and thrown by
+ *   the next `write` or by `close`, as the in-thread output would throw it: the run stops with
+ *   the message naming the file.
+ */
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { ManifestCapture } from '../audit/custody-manifest.js';
+import { ConfigError, IoError } from '../core/errors.js';
+import type { RecordEncoderOptions } from '../encode/index.js';
+import type { LiRecord } from '../records/li-record.js';
+import { FileRecordOutput, type ManifestOptions, type OutputCounts, type RotationOptions } from './file-record-output.js';
+import { isLoadFailed, startModuleWorker } from './module-worker.js';
+
+/** Records posted to the worker and not yet written, at most (then the producer waits)... */
+const MAX_IN_FLIGHT = 1024;
+/** ... and their content bytes (KiB), at most: the queue is memory of both threads. */
+const MAX_IN_FLIGHT_KIB = 8 * 1024;
+/** Records per message: fewer, larger messages amortise the channel's per-message cost. */
+const BATCH_RECORDS = 64;
+/** ... or fewer when their content is large (bytes of Uint8Array fields, roughly). */
+const BATCH_BYTES = 1 << 20;
+/** Young generation of the worker's heap (MiB), see the constructor. */
+const YOUNG_GENERATION_MB = 8;
+/** How long the first write waits for the worker to load its modules before running in-thread. */
+const READY_TIMEOUT_MS = 10_000;
+
+// Layout of the shared state (Int32 slots), then the error text.
+const IN_FLIGHT = 0;
+const IN_FLIGHT_KIB = 3;
+/** 0 = loading, 1 = ready, -1 = could not load (run in-thread). */
+const READY = 1;
+/** Byte length of the error JSON stored at ERROR_AT; 0 while no error. */
+const ERROR_LEN = 2;
+const ERROR_AT = 16;
+const SHARED_BYTES = ERROR_AT + 8192;
+
+interface StartData {
+  readonly outDir: string;
+  readonly encoderOptions: RecordEncoderOptions;
+  readonly manifest: ManifestOptions | undefined;
+  readonly rotation: RotationOptions;
+  readonly shared: SharedArrayBuffer;
+}
+
+type ToWorker = { type: 'records'; records: LiRecord[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[] } | { type: 'close' };
+
+interface ErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly path?: string;
+  readonly fix?: string;
+}
+
+function errorInfo(e: unknown): ErrorInfo {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const info: { name: string; message: string; path?: string; fix?: string } = { name: err.name, message: err.message };
+  if (err instanceof IoError) info.path = err.path;
+  if (err instanceof ConfigError && err.fix !== undefined) info.fix = err.fix;
+  return info;
+}
+
+/** The error the worker reported, rebuilt with its class (so the CLI reports it the same way). */
+function rebuildError(info: ErrorInfo): Error {
+  if (info.path !== undefined) return new IoError(info.message, info.path);
+  if (info.name === 'ConfigError') return new ConfigError(info.message, info.fix);
+  return new Error(info.message);
+}
+
+/** Worker entry (./module-worker.ts): the file output, fed by the parent's messages. */
+export function fileOutputThreadEntry(port: MessagePort, data: StartData): void {
+  const state = new Int32Array(data.shared, 0, 4);
+  let failed = false;
+  const fail = (e: unknown): void => {
+    failed = true;
+    const text = new TextEncoder().encode(JSON.stringify(errorInfo(e))).subarray(0, SHARED_BYTES - ERROR_AT);
+    new Uint8Array(data.shared, ERROR_AT).set(text);
+    Atomics.store(state, ERROR_LEN, text.length);
+    Atomics.store(state, IN_FLIGHT, 0);
+    Atomics.store(state, IN_FLIGHT_KIB, 0);
+    Atomics.notify(state, IN_FLIGHT);
+    port.postMessage({ type: 'failed' });
+  };
+  let out: FileRecordOutput;
+  try {
+    out = new FileRecordOutput(data.outDir, data.encoderOptions, data.manifest, data.rotation);
+  } catch (e) {
+    fail(e);
+    Atomics.store(state, READY, 1);
+    Atomics.notify(state, READY);
+    return;
+  }
+  Atomics.store(state, READY, 1);
+  Atomics.notify(state, READY);
+  port.on('message', (m: ToWorker) => {
+    if (failed) return;
+    try {
+      if (m.type === 'records') {
+        for (const r of m.records) out.write(r);
+        Atomics.sub(state, IN_FLIGHT_KIB, m.kib);
+        Atomics.sub(state, IN_FLIGHT, m.records.length);
+        Atomics.notify(state, IN_FLIGHT);
+      } else if (m.type === 'captures') out.setCaptures(m.captures);
+      else {
+        out.close();
+        port.postMessage({ type: 'closed', counts: [...out.counts] });
+        port.close();
+      }
+    } catch (e) {
+      fail(e);
+    }
+  });
+}
+
+/**
+ * Uint8Array fields that are views into a much larger buffer are copied before posting: the
+ * structured clone would copy the whole underlying buffer. Returns the bytes of the record's
+ * Uint8Array fields (for batching).
+ */
+function detachViews(v: unknown, depth = 0): number {
+  if (typeof v !== 'object' || v === null || depth > 16) return 0;
+  let bytes = 0;
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    if (x instanceof Uint8Array) {
+      if (x.buffer.byteLength > x.byteLength + 4096) o[k] = x.slice();
+      bytes += x.byteLength;
+    } else if (typeof x === 'object' && x !== null) bytes += detachViews(x, depth + 1);
+  }
+  return bytes;
+}
+
+export class ThreadedFileRecordOutput {
+  /** The in-thread output: used when the worker cannot run; also checks the options up front. */
+  private readonly local: FileRecordOutput;
+  private worker: Worker | null = null;
+  private readonly state: Int32Array | null = null;
+  private readonly shared: SharedArrayBuffer | null = null;
+  /** The worker loaded (1), or the output runs here (-1); 0 until known (see settleMode). */
+  private mode: 0 | 1 | -1 = 0;
+  private batch: LiRecord[] = [];
+  /** Batches posted before the worker said it loaded (replayed here if it did not). */
+  private unconfirmed: LiRecord[][] = [];
+  private batchBytes = 0;
+  private closing: Promise<void> | null = null;
+  private workerCounts: Map<string, OutputCounts> | null = null;
+
+  /** @param inThread run the output in this thread (`run --single-thread`: debugging, and the bench's 1-thread baseline). */
+  constructor(outDir: string, encoderOptions: RecordEncoderOptions = {}, manifest?: ManifestOptions, rotation: RotationOptions = {}, inThread = false) {
+    this.local = new FileRecordOutput(outDir, encoderOptions, manifest, rotation);
+    if (inThread) {
+      this.mode = -1;
+      return;
+    }
+    try {
+      const shared = new SharedArrayBuffer(SHARED_BYTES);
+      const data: StartData = { outDir, encoderOptions, manifest, rotation, shared };
+      // A small young generation: the worker's garbage is short-lived encoder buffers, and its
+      // semi-spaces would otherwise grow to V8's default and add tens of MiB to the RSS.
+      this.worker = startModuleWorker(import.meta.url, 'fileOutputThreadEntry', data, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, loadFlag: { buffer: shared, index: READY } });
+      this.shared = shared;
+      this.state = new Int32Array(shared, 0, 4);
+      this.worker.on('message', (m: unknown) => {
+        if (isLoadFailed(m)) {
+          Atomics.store(this.state!, READY, -1);
+          Atomics.notify(this.state!, READY);
+        }
+      });
+      // An 'error' event without a listener would crash the process; the state says what happened.
+      this.worker.on('error', () => {
+        if (Atomics.load(this.state!, READY) === 0) Atomics.store(this.state!, READY, -1);
+      });
+    } catch {
+      this.worker = null;
+      this.mode = -1;
+    }
+  }
+
+  /** Per LIID: records written in each format (complete after {@link close}). */
+  get counts(): ReadonlyMap<string, OutputCounts> {
+    return this.workerCounts ?? this.local.counts;
+  }
+
+  /** True when the output runs in a worker thread (waits for the worker to load; for logs and tests). */
+  get threaded(): boolean {
+    return this.settleMode(true) === 1;
+  }
+
+  /** Hands one record to the output (encoded and written in record order). */
+  write(rec: LiRecord): void {
+    if (this.mode === -1) {
+      this.local.write(rec);
+      return;
+    }
+    this.throwIfFailed();
+    this.batchBytes += detachViews(rec);
+    this.batch.push(rec);
+    if (this.batch.length >= BATCH_RECORDS || this.batchBytes >= BATCH_BYTES) this.flushBatch();
+  }
+
+  /** The capture digests for the manifests (see FileRecordOutput.setCaptures). */
+  setCaptures(captures: readonly ManifestCapture[]): void {
+    this.flushBatch();
+    if (this.settleMode(true) === -1) this.local.setCaptures(captures);
+    else this.post({ type: 'captures', captures });
+  }
+
+  /**
+   * Writes what is pending, closes every file (fsync) and writes the manifests; resolves when all
+   * is on disk, rejects with the write error. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    this.flushBatch();
+    if (this.settleMode(true) === -1) {
+      this.local.close();
+      return;
+    }
+    const w = this.worker!;
+    await new Promise<void>((resolve, reject) => {
+      w.on('message', (m: { type?: string; counts?: [string, OutputCounts][] }) => {
+        if (m.type === 'closed') {
+          this.workerCounts = new Map(m.counts);
+          resolve();
+        } else if (m.type === 'failed') reject(this.failure() ?? new Error('file output thread failed'));
+      });
+      w.once('error', (e) => reject(e));
+      w.once('exit', () => reject(this.failure() ?? new Error('file output thread exited before closing the files')));
+      this.post({ type: 'close' });
+    }).finally(() => void w.terminate());
+  }
+
+  /**
+   * Whether the worker loaded (1) or the output runs here (-1). Without `wait`, 0 while the worker
+   * is still loading: records are posted meanwhile (they queue in the channel) and a copy is kept
+   * until the worker answers; if it could not load, they are replayed here, in order.
+   */
+  private settleMode(wait: boolean): 0 | 1 | -1 {
+    if (this.mode !== 0) return this.mode;
+    const state = this.state!;
+    if (wait && Atomics.load(state, READY) === 0) Atomics.wait(state, READY, 0, READY_TIMEOUT_MS);
+    const ready = Atomics.load(state, READY);
+    if (ready === 0 && !wait) return 0;
+    this.mode = ready === 1 ? 1 : -1;
+    const kept = this.unconfirmed;
+    this.unconfirmed = [];
+    if (this.mode === -1) {
+      void this.worker?.terminate();
+      this.worker = null;
+      for (const records of kept) for (const r of records) this.local.write(r);
+    }
+    return this.mode;
+  }
+
+  private flushBatch(): void {
+    if (this.batch.length === 0) return;
+    const records = this.batch;
+    const kib = Math.ceil(this.batchBytes / 1024);
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.settleMode(false) === -1) {
+      for (const r of records) this.local.write(r);
+      return;
+    }
+    const state = this.state!;
+    // Bounded memory: wait while the writer is MAX_IN_FLIGHT records (or KiB) behind.
+    for (let n = Atomics.load(state, IN_FLIGHT); n > 0 && (n >= MAX_IN_FLIGHT || Atomics.load(state, IN_FLIGHT_KIB) >= MAX_IN_FLIGHT_KIB); n = Atomics.load(state, IN_FLIGHT)) {
+      this.throwIfFailed();
+      if (this.settleMode(true) === -1) {
+        for (const r of records) this.local.write(r);
+        return;
+      }
+      Atomics.wait(state, IN_FLIGHT, n, 1000);
+    }
+    if (this.mode === 0) this.unconfirmed.push(records);
+    Atomics.add(state, IN_FLIGHT_KIB, kib);
+    Atomics.add(state, IN_FLIGHT, records.length);
+    this.post({ type: 'records', records, kib });
+  }
+
+  private post(m: ToWorker): void {
+    this.throwIfFailed();
+    this.worker!.postMessage(m);
+  }
+
+  private failure(): Error | null {
+    const state = this.state;
+    if (state === null) return null;
+    const n = Atomics.load(state, ERROR_LEN);
+    if (n === 0) return null;
+    const text = new TextDecoder().decode(new Uint8Array(this.shared!, ERROR_AT, n).slice());
+    return rebuildError(JSON.parse(text) as ErrorInfo);
+  }
+
+  private throwIfFailed(): void {
+    const e = this.failure();
+    if (e !== null) throw e;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The file output in its worker thread (src/pipeline/threaded-file-output.ts), against the built
+ * JavaScript: a plain Node worker cannot load the TypeScript sources, so under the test runner
+ * (and in the CLI tests, which run through tsx) the output falls back to the main thread. This
+ * file builds dist/ and checks the threaded path itself:
+ * - the same records give byte-identical files and manifests with and without the worker;
+ * - `run` writes the same output folder with and without --single-thread;
+ * - a write error inside the worker stops the run with the error naming the path.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FileRecordOutput, type ManifestOptions } from '../../src/pipeline/file-record-output.js';
+import type { ThreadedFileRecordOutput as ThreadedType } from '../../src/pipeline/threaded-file-output.js';
+import { ALL_RECORDS } from '../unit/encode/helpers/sample-records.js';
+import { ROOT } from '../helpers/run-cli.js';
+
+const MAIN = join(ROOT, 'dist/cli/main.js');
+let Threaded: typeof ThreadedType;
+
+beforeAll(async () => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+  ({ ThreadedFileRecordOutput: Threaded } = (await import(pathToFileURL(join(ROOT, 'dist/pipeline/threaded-file-output.js')).href)) as { ThreadedFileRecordOutput: typeof ThreadedType });
+}, 120_000);
+
+/** Every file under `dir` → its bytes' sha256. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const MANIFEST: ManifestOptions = {
+  toolVersion: 'test',
+  captures: [{ path: 'x.pcap', sha256: null, bytes: null }],
+  tasks: [{ xid: ALL_RECORDS[0]!.task.xid, liid: ALL_RECORDS[0]!.task.liid, deliveryType: 'X2andX3', targets: ['sip:alice@example.com'] }],
+};
+
+describe('threaded file output (dist)', () => {
+  it('runs in a worker and writes the same bytes as the in-thread output', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    const records = Array.from({ length: 40 }, () => ALL_RECORDS).flat();
+    const local = new FileRecordOutput(join(base, 'local'), {}, MANIFEST);
+    for (const r of records) local.write(r);
+    local.setCaptures([{ path: 'x.pcap', sha256: 'ab'.repeat(32), bytes: 1 }]);
+    local.close();
+    const t = new Threaded(join(base, 'thread'), {}, MANIFEST);
+    expect(t.threaded).toBe(true);
+    for (const r of records) t.write(r);
+    t.setCaptures([{ path: 'x.pcap', sha256: 'ab'.repeat(32), bytes: 1 }]);
+    await t.close();
+    expect(tree(join(base, 'thread'))).toEqual(tree(join(base, 'local')));
+    expect(Object.keys(tree(join(base, 'local')))).toContain(join(ALL_RECORDS[0]!.task.liid, 'manifest.json'));
+    expect([...t.counts]).toEqual([...local.counts]);
+  });
+
+  it('a write error in the worker is thrown by close(), naming the path', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    writeFileSync(join(base, 'file'), 'not a folder');
+    const t = new Threaded(join(base, 'file', 'out'));
+    expect(t.threaded).toBe(true);
+    for (const r of ALL_RECORDS) t.write(r);
+    await expect(t.close()).rejects.toThrow(join(base, 'file'));
+  });
+});
+
+describe('msrptap run (dist): worker threads or not, the same output', () => {
+  it.each(['chat-udp', 'file-transfer', 'mixed-non-target'])('%s', (name) => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-run-'));
+    const args = (out: string, extra: string[]) => [MAIN, 'run', '-r', join(ROOT, 'samples/pcap', `${name}.pcap`), '--tasks', join(ROOT, 'samples/tasks', `${name}.tasks.json`), '--out', out, ...extra];
+    for (const [out, extra] of [[join(base, 'threads'), []], [join(base, 'single'), ['--single-thread']]] as const) {
+      const r = spawnSync(process.execPath, args(out, [...extra]), { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const a = tree(join(base, 'threads'));
+    expect(Object.keys(a).length).toBeGreaterThan(4);
+    expect(a).toEqual(tree(join(base, 'single')));
+    const manifest = JSON.parse(readFileSync(join(base, 'threads', readdirSync(join(base, 'threads')).find((d) => d !== 'audit.json')!, 'manifest.json'), 'utf8')) as { captures: { sha256: string }[] };
+    expect(manifest.captures[0]!.sha256).toBe(createHash('sha256').update(readFileSync(join(ROOT, 'samples/pcap', `${name}.pcap`))).digest('hex'));
+  });
+
+  it('a write error stops the run with the path in the message', () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-run-'));
+    writeFileSync(join(base, 'file'), 'not a folder');
+    const r = spawnSync(process.execPath, [MAIN, 'run', '-r', join(ROOT, 'samples/pcap/chat-udp.pcap'), '--tasks', join(ROOT, 'samples/tasks/chat-udp.tasks.json'), '--out', join(base, 'file', 'out')], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(join(base, 'file'));
+  });
+});

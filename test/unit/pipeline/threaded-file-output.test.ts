@@ -1,0 +1,53 @@
+/**
+ * Under the test runner the worker cannot load the TypeScript sources (./module-worker.ts), so
+ * these tests check the fallback: records posted while the worker was still loading are replayed
+ * in this thread, in order, and the files are the in-thread output's. The threaded path itself is
+ * tested against dist/ in test/integration/threaded-output.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileRecordOutput } from '../../../src/pipeline/file-record-output.js';
+import { ThreadedFileRecordOutput } from '../../../src/pipeline/threaded-file-output.js';
+import { ALL_RECORDS } from '../encode/helpers/sample-records.js';
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('ThreadedFileRecordOutput without a usable worker', () => {
+  const records = Array.from({ length: 30 }, () => ALL_RECORDS).flat();
+
+  it.each([
+    ['worker fails to load (records replayed in order)', false],
+    ['--single-thread', true],
+  ] as const)('%s: same files as the in-thread output', async (_name, inThread) => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-unit-'));
+    const local = new FileRecordOutput(join(base, 'local'));
+    for (const r of records) local.write(r);
+    local.close();
+    const t = new ThreadedFileRecordOutput(join(base, 't'), {}, undefined, {}, inThread);
+    for (const r of records) t.write(r);
+    await t.close();
+    expect(t.threaded).toBe(false);
+    expect(tree(join(base, 't'))).toEqual(tree(join(base, 'local')));
+    expect([...t.counts]).toEqual([...local.counts]);
+    // close() is idempotent.
+    await t.close();
+  });
+
+  it('bad rotation options are refused at construction, in the caller\'s thread', () => {
+    expect(() => new ThreadedFileRecordOutput(join(tmpdir(), 'never'), {}, undefined, { maxBytes: -1 })).toThrow(/rotation maxBytes/);
+  });
+});
