@@ -11,7 +11,10 @@
  *   3. bare walk     — a Node loop that only walks the pcap records (bench/bare-walk.mjs);
  *   4. msrptap stats — capture → decode → defrag → TCP tracking (the issue-2 layer target);
  *   5. run and stats on a capture 5× larger (distinct sessions, not a repeat), for RSS growth
- *      (best of two runs each).
+ *      (best of two runs each);
+ *   6. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
+ *      takes without losing frames; skipped with the reason when not root, without tcpreplay
+ *      or without the cap module.
  *
  * Timing without start-up cost (documented in the output as `timing`):
  * - Node subjects run under bench/measure.mjs, which reports `workMs`, the wall time from the
@@ -24,12 +27,15 @@
  *
  * Each subject runs in a fresh child process `--runs` times (default 3); the best time counts
  * (the least disturbed by other load); peak RSS is the maximum over the runs.
- * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out.
+ * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out,
+ * --no-live, --live-mb N (slice replayed per live step, default 50), --live-buffer KiB (tap
+ * --buffer-size), --live-budget S (default 120).
  * Prints a table and writes bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { liveSkipReason, liveSummaryLines, measureLiveRate, type LiveRateResult } from './live-rate.js';
 import { makeBenchCapture, writeBenchTasks } from './make-bench-capture.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -179,6 +185,27 @@ if (LARGE) {
 }
 if (!args.includes('--keep-out')) rmSync(outDir, { recursive: true, force: true });
 
+// Last, so the sender and the taps disturb no other subject.
+let live: LiveRateResult | undefined;
+let liveSkip = args.includes('--no-live') ? '--no-live' : await liveSkipReason();
+if (liveSkip === undefined) {
+  live = await measureLiveRate({
+    workDir: WORK,
+    tasks,
+    cli: dist,
+    megabytes: opt('live-mb', 50),
+    budgetSec: opt('live-budget', 120),
+    ...(args.includes('--live-buffer') ? { bufferKiB: opt('live-buffer', 0) } : {}),
+    keepOut: args.includes('--keep-out'),
+    log,
+  }).catch((e: unknown) => {
+    // The offline figures above are still worth printing.
+    liveSkip = `failed: ${(e as Error).message.split('\n')[0]}`;
+    log(`live ${liveSkip}\n${(e as Error).message}`);
+    return undefined;
+  });
+}
+
 const r1 = (x: number): number => Number(x.toFixed(1));
 const r3 = (x: number): number => Number(x.toFixed(3));
 const subject = (m: Measure, mb = sizeMB, n = frames) => ({
@@ -219,6 +246,7 @@ const results = {
         runRssGrowth: growth(largeRun, run) ?? null,
       }
     : null,
+  live: live ?? { skipped: liveSkip },
   targets: {
     runVsTshark: '>= 20',
     runVsBareWalk: '>= 0.5',
@@ -267,6 +295,7 @@ if (results.large !== null) {
   out(`RSS ${results.large.megabytes} MB vs ${r1(sizeMB)} MB: run ×${results.large.runRssGrowth ?? '-'} ${mark(results.met.runRssGrowth!)}, stats ×${results.large.statsRssGrowth} ${mark(results.met.statsRssGrowth!)}  (target <= 1.10)\n`);
 }
 out('workers (1 → N): not implemented yet (single-threaded pipeline; see bench/README.md)\n');
-out('live capture rate on lo: not measured (see bench/README.md)\n');
+if (live !== undefined) for (const l of liveSummaryLines(live)) out(`${l}\n`);
+else out(`live capture rate on lo: not measured (${liveSkip})\n`);
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 out(`\n${JSON.stringify(results)}\n`);
