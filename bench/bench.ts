@@ -133,9 +133,9 @@ const sizeMB = statSync(small).size / 1e6;
 const dist = resolve(ROOT, 'dist/cli/main.js');
 const outDir = resolve(WORK, 'run-out');
 
-const runSubject = (file: string): Measure => {
+const runSubject = (file: string, extra: string[] = []): Measure => {
   rmSync(outDir, { recursive: true, force: true });
-  return runNode(file, [dist, 'run', '-r', file, '--tasks', tasks, '--out', outDir]);
+  return runNode(file, [dist, 'run', '-r', file, '--tasks', tasks, '--out', outDir, ...extra]);
 };
 const statsSubject = (file: string): Measure => runNode(file, [dist, 'stats', '--json', '-r', file]);
 
@@ -148,11 +148,16 @@ const floorFrames = (JSON.parse(floor.stdout) as { frames: number }).frames;
 if (frames !== floorFrames) throw new Error(`bench: stats counted ${frames} frames, the bare walk ${floorFrames}`);
 
 let run: Measure | undefined;
+let runSingle: Measure | undefined;
 let runSummary = '';
 if (WITH_RUN) {
   log('msrptap run …');
   run = best(RUNS, () => runSubject(small));
   runSummary = run.stderr.split('\n').filter((l) => l.startsWith('msrptap: ') && /sessions/.test(l)).join(' ');
+  // Threads: the same run with everything in the main thread (--single-thread), for the
+  // speed-up of the worker threads (capture hashing, record encoding and file writing).
+  log('msrptap run --single-thread …');
+  runSingle = best(RUNS, () => runSubject(small, ['--single-thread']));
 }
 
 let tshark: (Measure & { emptyMs: number; lines: number }) | undefined;
@@ -228,6 +233,15 @@ const results = {
     'tshark: wall time minus its wall time on an empty pcap; best of runs',
   capture: { path: small, megabytes: r1(sizeMB), frames, tasks },
   run: run !== undefined ? { ...subject(run), summary: runSummary } : null,
+  threads:
+    run !== undefined && runSingle !== undefined
+      ? {
+          note: 'run with its worker threads (main: capture → correlation; workers: capture SHA-256 for the manifests, record encoding and file writes) against --single-thread; sharding by connection is not implemented',
+          singleThread: subject(runSingle),
+          threaded: subject(run),
+          speedup: r3(runSingle.workMs / run.workMs),
+        }
+      : null,
   tshark: tshark !== undefined ? { ...subject(tshark), emptyMs: r1(tshark.emptyMs), msrpMessages: tshark.lines } : null,
   ...(tsharkNote !== undefined ? { tsharkNote } : {}),
   bareWalk: subject(floor),
@@ -272,6 +286,7 @@ const row = (name: string, s: ReturnType<typeof subject> | null, framesCol = tru
   rows.push([name, String(s.mbPerSec), framesCol ? String(s.framesPerSec) : '-', (s.workMs / 1000).toFixed(3), (s.wallMs / 1000).toFixed(3), String(s.maxRssMiB)]);
 };
 row('msrptap run (all outputs)', results.run);
+row('msrptap run --single-thread', results.threads?.singleThread ?? null);
 row('tshark -Y msrp', results.tshark);
 row('bare walk (floor)', results.bareWalk);
 row('msrptap stats', results.stats);
@@ -294,7 +309,7 @@ out(`run peak RSS:       ${r1(peakRunRss)} MiB  (target <= 256)  ${mark(results.
 if (results.large !== null) {
   out(`RSS ${results.large.megabytes} MB vs ${r1(sizeMB)} MB: run ×${results.large.runRssGrowth ?? '-'} ${mark(results.met.runRssGrowth!)}, stats ×${results.large.statsRssGrowth} ${mark(results.met.statsRssGrowth!)}  (target <= 1.10)\n`);
 }
-out('workers (1 → N): not implemented yet (single-threaded pipeline; see bench/README.md)\n');
+if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
 if (live !== undefined) for (const l of liveSummaryLines(live)) out(`${l}\n`);
 else out(`live capture rate on lo: not measured (${liveSkip})\n`);
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
