@@ -19,6 +19,7 @@
  *   the next `write` or by `close`, as the in-thread output would throw it: the run stops with
  *   the message naming the file.
  */
+import { deserialize, serialize } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ManifestCapture } from '../audit/custody-manifest.js';
 import { ConfigError, IoError } from '../core/errors.js';
@@ -29,11 +30,11 @@ import { isLoadFailed, startModuleWorker } from './module-worker.js';
 
 /** Records posted to the worker and not yet written, at most (then the producer waits)... */
 const MAX_IN_FLIGHT = 1024;
-/** ... and their content bytes (KiB), at most: the queue is memory of both threads. */
+/** ... and their serialised size (KiB), at most: the queue is memory of both threads. */
 const MAX_IN_FLIGHT_KIB = 8 * 1024;
 /** Records per message: fewer, larger messages amortise the channel's per-message cost. */
 const BATCH_RECORDS = 64;
-/** ... or fewer when their content is large (bytes of Uint8Array fields, roughly). */
+/** ... or fewer when they are large (serialised bytes). */
 const BATCH_BYTES = 1 << 20;
 /** Young generation of the worker's heap (MiB), see the constructor. */
 const YOUNG_GENERATION_MB = 8;
@@ -58,7 +59,7 @@ interface StartData {
   readonly shared: SharedArrayBuffer;
 }
 
-type ToWorker = { type: 'records'; records: LiRecord[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[] } | { type: 'close' };
+type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[] } | { type: 'close' };
 
 interface ErrorInfo {
   readonly name: string;
@@ -111,7 +112,7 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
     if (failed) return;
     try {
       if (m.type === 'records') {
-        for (const r of m.records) out.write(r);
+        for (const r of m.records) out.write(deserialize(r) as LiRecord);
         Atomics.sub(state, IN_FLIGHT_KIB, m.kib);
         Atomics.sub(state, IN_FLIGHT, m.records.length);
         Atomics.notify(state, IN_FLIGHT);
@@ -128,22 +129,19 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
 }
 
 /**
- * Uint8Array fields that are views into a much larger buffer are copied before posting: the
- * structured clone would copy the whole underlying buffer. Returns the bytes of the record's
- * Uint8Array fields (for batching).
+ * Uint8Array fields that are views into a much larger buffer are replaced by copies of their
+ * bytes (same content) before serialising: the serialiser writes a view's whole underlying
+ * buffer.
  */
-function detachViews(v: unknown, depth = 0): number {
-  if (typeof v !== 'object' || v === null || depth > 16) return 0;
-  let bytes = 0;
+function detachViews(v: unknown, depth = 0): void {
+  if (typeof v !== 'object' || v === null || depth > 16) return;
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     const x = o[k];
     if (x instanceof Uint8Array) {
       if (x.buffer.byteLength > x.byteLength + 4096) o[k] = x.slice();
-      bytes += x.byteLength;
-    } else if (typeof x === 'object' && x !== null) bytes += detachViews(x, depth + 1);
+    } else if (typeof x === 'object' && x !== null) detachViews(x, depth + 1);
   }
-  return bytes;
 }
 
 export class ThreadedFileRecordOutput {
@@ -154,9 +152,10 @@ export class ThreadedFileRecordOutput {
   private readonly shared: SharedArrayBuffer | null = null;
   /** The worker loaded (1), or the output runs here (-1); 0 until known (see settleMode). */
   private mode: 0 | 1 | -1 = 0;
-  private batch: LiRecord[] = [];
+  /** Serialised records not yet posted. */
+  private batch: Uint8Array[] = [];
   /** Batches posted before the worker said it loaded (replayed here if it did not). */
-  private unconfirmed: LiRecord[][] = [];
+  private unconfirmed: Uint8Array[][] = [];
   private batchBytes = 0;
   private closing: Promise<void> | null = null;
   private workerCounts: Map<string, OutputCounts> | null = null;
@@ -209,8 +208,13 @@ export class ThreadedFileRecordOutput {
       return;
     }
     this.throwIfFailed();
-    this.batchBytes += detachViews(rec);
-    this.batch.push(rec);
+    detachViews(rec);
+    // Serialised now, not when the batch is posted: records share objects with the correlator's
+    // session state (identity lists, for one), which may change before the batch leaves; the
+    // in-thread output encodes each record at this moment too.
+    const bytes = serialize(rec);
+    this.batchBytes += bytes.length;
+    this.batch.push(bytes);
     if (this.batch.length >= BATCH_RECORDS || this.batchBytes >= BATCH_BYTES) this.flushBatch();
   }
 
@@ -267,7 +271,7 @@ export class ThreadedFileRecordOutput {
     if (this.mode === -1) {
       void this.worker?.terminate();
       this.worker = null;
-      for (const records of kept) for (const r of records) this.local.write(r);
+      for (const records of kept) for (const r of records) this.local.write(deserialize(r) as LiRecord);
     }
     return this.mode;
   }
@@ -279,7 +283,7 @@ export class ThreadedFileRecordOutput {
     this.batch = [];
     this.batchBytes = 0;
     if (this.settleMode(false) === -1) {
-      for (const r of records) this.local.write(r);
+      for (const r of records) this.local.write(deserialize(r) as LiRecord);
       return;
     }
     const state = this.state!;
@@ -287,7 +291,7 @@ export class ThreadedFileRecordOutput {
     for (let n = Atomics.load(state, IN_FLIGHT); n > 0 && (n >= MAX_IN_FLIGHT || Atomics.load(state, IN_FLIGHT_KIB) >= MAX_IN_FLIGHT_KIB); n = Atomics.load(state, IN_FLIGHT)) {
       this.throwIfFailed();
       if (this.settleMode(true) === -1) {
-        for (const r of records) this.local.write(r);
+        for (const r of records) this.local.write(deserialize(r) as LiRecord);
         return;
       }
       Atomics.wait(state, IN_FLIGHT, n, 1000);

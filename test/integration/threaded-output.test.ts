@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileRecordOutput, type ManifestOptions } from '../../src/pipeline/file-record-output.js';
 import type { ThreadedFileRecordOutput as ThreadedType } from '../../src/pipeline/threaded-file-output.js';
+import type { LiRecord } from '../../src/records/li-record.js';
 import { ALL_RECORDS } from '../unit/encode/helpers/sample-records.js';
 import { ROOT } from '../helpers/run-cli.js';
 
@@ -63,6 +64,20 @@ describe('threaded file output (dist)', () => {
     expect(tree(join(base, 'thread'))).toEqual(tree(join(base, 'local')));
     expect(Object.keys(tree(join(base, 'local')))).toContain(join(ALL_RECORDS[0]!.task.liid, 'manifest.json'));
     expect([...t.counts]).toEqual([...local.counts]);
+  });
+
+  it('a record is taken as it is when written (shared state changing later does not reach the files)', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    const rec = structuredClone(ALL_RECORDS.find((r) => r.kind === 'iri' && 'originating' in r.event)!) as LiRecord;
+    const local = new FileRecordOutput(join(base, 'local'));
+    local.write(rec);
+    local.close();
+    const t = new Threaded(join(base, 'thread'));
+    expect(t.threaded).toBe(true);
+    t.write(rec);
+    (rec.event as unknown as { originating: { type: string; value: string }[] }).originating.push({ type: 'sipUri', value: 'sip:later@example.com' });
+    await t.close();
+    expect(tree(join(base, 'thread'))).toEqual(tree(join(base, 'local')));
   });
 
   it('a write error in the worker is thrown by close(), naming the path', async () => {

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileRecordOutput } from '../../../src/pipeline/file-record-output.js';
 import { ThreadedFileRecordOutput } from '../../../src/pipeline/threaded-file-output.js';
+import type { LiRecord } from '../../../src/records/li-record.js';
 import { ALL_RECORDS } from '../encode/helpers/sample-records.js';
 
 function tree(dir: string): Record<string, string> {
@@ -45,6 +46,21 @@ describe('ThreadedFileRecordOutput without a usable worker', () => {
     expect([...t.counts]).toEqual([...local.counts]);
     // close() is idempotent.
     await t.close();
+  });
+
+  it('a record is taken as it is when written, even if shared state changes before its batch leaves', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-unit-'));
+    const rec = structuredClone(ALL_RECORDS.find((r) => r.kind === 'iri' && 'originating' in r.event)!) as LiRecord;
+    const list = (rec.event as unknown as { originating: { type: string; value: string }[] }).originating;
+    const local = new FileRecordOutput(join(base, 'local'));
+    local.write(rec);
+    local.close();
+    const t = new ThreadedFileRecordOutput(join(base, 't'));
+    t.write(rec);
+    // The correlator keeps adding identities to lists that earlier records reference.
+    list.push({ type: 'sipUri', value: 'sip:later@example.com' });
+    await t.close();
+    expect(tree(join(base, 't'))).toEqual(tree(join(base, 'local')));
   });
 
   it('bad rotation options are refused at construction, in the caller\'s thread', () => {
