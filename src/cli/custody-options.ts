@@ -28,15 +28,17 @@ export function loadSignKey(path: string): KeyObject {
 /**
  * The manifest options of a run, and its capture digests: the -r captures are hashed in a worker
  * thread while the run reads them (a second read of each file; the caller hands the result to
- * the output with `setCaptures` before closing it). `options.captures` holds null hashes until then.
+ * the output with `setCaptures` before closing it, or calls `stop` when the run fails first).
+ * `options.captures` holds null hashes until then.
  */
 export function custodyManifestOptions(
   o: { read: readonly string[]; interface?: string; signKey?: string; singleThread?: boolean },
   tasks: { tasks: readonly { xid: string; liid: string; deliveryType: string; targetIdentifiers: readonly { value: string }[] }[] },
-): { options: ManifestOptions; captures: Promise<ManifestCapture[]> } {
+): { options: ManifestOptions; captures: Promise<ManifestCapture[]>; stop: () => void } {
   const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
   const pending: ManifestCapture[] = o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : o.read.map((path) => ({ path, sha256: null, bytes: null }));
-  const captures = o.interface !== undefined ? Promise.resolve(pending) : o.singleThread === true ? Promise.resolve().then(() => captureDigests(o.read)) : captureDigestsInBackground(o.read);
+  const abort = new AbortController();
+  const captures = o.interface !== undefined ? Promise.resolve(pending) : o.singleThread === true ? Promise.resolve().then(() => captureDigests(o.read)) : captureDigestsInBackground(o.read, abort.signal);
   // Settled by the caller; never an unhandled rejection if the run fails first.
   captures.catch(() => undefined);
   const options: ManifestOptions = {
@@ -45,5 +47,5 @@ export function custodyManifestOptions(
     tasks: tasks.tasks.map((t) => ({ xid: t.xid, liid: t.liid, deliveryType: t.deliveryType, targets: t.targetIdentifiers.map((i) => i.value) })),
     ...(signKey !== undefined ? { signKey } : {}),
   };
-  return { options, captures };
+  return { options, captures, stop: () => abort.abort(new Error('run ended before the captures were hashed')) };
 }

@@ -174,6 +174,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     process.stderr.write(`msrptap: ${report.sessions.length} sessions, ${report.uncorrelated.length} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
     if (src.error !== undefined) throw src.error;
   } finally {
+    custody?.stop();
     await metrics?.close();
     // After a failure: still close what was written (the failure itself is what gets reported).
     await files?.close().catch(() => undefined);

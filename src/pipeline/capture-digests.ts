@@ -53,9 +53,11 @@ export function captureDigestsThreadEntry(port: MessagePort, paths: readonly str
 
 /**
  * Starts hashing `paths` in a worker thread; the promise settles with the digests, or rejects with
- * the same IoError {@link captureDigests} would throw. The worker does not keep the process alive.
+ * the same IoError {@link captureDigests} would throw. The worker keeps the process alive while
+ * it hashes (a caller awaiting the digests must not see the process exit under it); `signal`
+ * stops it (the promise then rejects with the abort reason), for a run that fails first.
  */
-export function captureDigestsInBackground(paths: readonly string[]): Promise<ManifestCapture[]> {
+export function captureDigestsInBackground(paths: readonly string[], signal?: AbortSignal): Promise<ManifestCapture[]> {
   if (paths.every((p) => p === '-')) return Promise.resolve(captureDigests(paths));
   return new Promise((resolve, reject) => {
     const fallback = (): void => {
@@ -72,7 +74,15 @@ export function captureDigestsInBackground(paths: readonly string[]): Promise<Ma
       fallback();
       return;
     }
-    worker.unref();
+    const onAbort = (): void => {
+      void worker.terminate();
+      reject(signal!.reason);
+    };
+    if (signal !== undefined) {
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      worker.once('exit', () => signal.removeEventListener('abort', onAbort));
+    }
     worker.once('message', (m: { ok?: ManifestCapture[] }) => {
       void worker.terminate();
       if (m.ok !== undefined) resolve(m.ok);

@@ -36,6 +36,8 @@ const MAX_IN_FLIGHT_KIB = 8 * 1024;
 const BATCH_RECORDS = 64;
 /** ... or fewer when they are large (serialised bytes). */
 const BATCH_BYTES = 1 << 20;
+/** Period of the timer that posts a partial batch (live capture: records trickle in; ms). */
+const BATCH_MAX_AGE_MS = 250;
 /** Young generation of the worker's heap (MiB), see the constructor. */
 const YOUNG_GENERATION_MB = 8;
 /** How long the first write waits for the worker to load its modules before running in-thread. */
@@ -158,6 +160,7 @@ export class ThreadedFileRecordOutput {
   private unconfirmed: Uint8Array[][] = [];
   private batchBytes = 0;
   private closing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private workerCounts: Map<string, OutputCounts> | null = null;
 
   /** @param inThread run the output in this thread (`run --single-thread`: debugging, and the bench's 1-thread baseline). */
@@ -181,6 +184,15 @@ export class ThreadedFileRecordOutput {
           Atomics.notify(this.state!, READY);
         }
       });
+      // Live capture: records come in slowly; a batch does not wait for 64 of them.
+      this.timer = setInterval(() => {
+        try {
+          this.flushBatch();
+        } catch {
+          // A write error: kept in the shared state, thrown by the next write() or close().
+        }
+      }, BATCH_MAX_AGE_MS);
+      this.timer.unref();
       // An 'error' event without a listener would crash the process; the state says what happened.
       this.worker.on('error', () => {
         if (Atomics.load(this.state!, READY) === 0) Atomics.store(this.state!, READY, -1);
@@ -235,6 +247,7 @@ export class ThreadedFileRecordOutput {
   }
 
   private async doClose(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
     this.flushBatch();
     if (this.settleMode(true) === -1) {
       this.local.close();

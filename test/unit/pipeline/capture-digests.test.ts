@@ -27,6 +27,12 @@ describe('capture digests', () => {
     expect(await captureDigestsInBackground([file, '-'])).toEqual(captureDigests([file, '-']));
   });
 
+  it('an aborted run stops the hashing: the promise rejects with the reason', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('run failed'));
+    await expect(captureDigestsInBackground([file], ac.signal)).rejects.toThrow('run failed');
+  });
+
   it('an unreadable capture rejects with an IoError naming the file', async () => {
     const missing = join(dir, 'missing.pcap');
     await expect(captureDigestsInBackground([missing])).rejects.toThrow(IoError);
