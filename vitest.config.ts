@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ once: the worker-thread paths are tested against the built JavaScript.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -16,8 +16,13 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-export function startCli(args: readonly string[]): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the CLI from source (tsx), or with `dist: true` the built one (dist/cli/main.js, built by
+ * test/global-setup.ts): only the built CLI runs its worker threads (src/pipeline/module-worker.ts).
+ */
+export function startCli(args: readonly string[], opts: { dist?: boolean } = {}): Proc {
+  const argv = opts.dist === true ? [resolve(ROOT, 'dist/cli/main.js'), ...args] : ['--import', 'tsx', MAIN, ...args];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));

@@ -73,7 +73,8 @@ describe('live run on lo', () => {
 
     const filter = portFilter();
     expect(filter).toMatch(/port \d+/);
-    const tap = startCli(['run', '-i', 'lo', '-f', filter, '--tasks', tasks, '--out', join(dir, 'live'), '--deliver', '--spool-dir', join(dir, 'spool'), '--stats-interval', '1']);
+    // The built CLI: its file output runs in a worker thread (the tsx one falls back to the main thread).
+    const tap = startCli(['run', '-i', 'lo', '-f', filter, '--tasks', tasks, '--out', join(dir, 'live'), '--deliver', '--spool-dir', join(dir, 'spool'), '--stats-interval', '1'], { dist: true });
     try {
       await waitFor(() => /"msg":"capturing"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
       expect(tap.child.exitCode, tap.stderr()).toBeNull();

@@ -2,12 +2,12 @@
  * The file output in its worker thread (src/pipeline/threaded-file-output.ts), against the built
  * JavaScript: a plain Node worker cannot load the TypeScript sources, so under the test runner
  * (and in the CLI tests, which run through tsx) the output falls back to the main thread. This
- * file builds dist/ and checks the threaded path itself:
+ * file checks the threaded path itself (dist/ is built by test/global-setup.ts):
  * - the same records give byte-identical files and manifests with and without the worker;
  * - `run` writes the same output folder with and without --single-thread;
  * - a write error inside the worker stops the run with the error naming the path.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,8 @@ import { ROOT } from '../helpers/run-cli.js';
 const MAIN = join(ROOT, 'dist/cli/main.js');
 let Threaded: typeof ThreadedType;
 
+// dist/ is built by test/global-setup.ts.
 beforeAll(async () => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
   ({ ThreadedFileRecordOutput: Threaded } = (await import(pathToFileURL(join(ROOT, 'dist/pipeline/threaded-file-output.js')).href)) as { ThreadedFileRecordOutput: typeof ThreadedType });
 }, 120_000);
 
