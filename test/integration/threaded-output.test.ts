@@ -9,11 +9,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fileTree } from '../helpers/file-tree.js';
 import { FileRecordOutput, type ManifestOptions } from '../../src/pipeline/file-record-output.js';
 import type { ThreadedFileRecordOutput as ThreadedType } from '../../src/pipeline/threaded-file-output.js';
 import type { LiRecord } from '../../src/records/li-record.js';
@@ -28,19 +29,6 @@ beforeAll(async () => {
   ({ ThreadedFileRecordOutput: Threaded } = (await import(pathToFileURL(join(ROOT, 'dist/pipeline/threaded-file-output.js')).href)) as { ThreadedFileRecordOutput: typeof ThreadedType });
 }, 120_000);
 
-/** Every file under `dir` → its bytes' sha256. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const MANIFEST: ManifestOptions = {
   toolVersion: 'test',
@@ -61,8 +49,8 @@ describe('threaded file output (dist)', () => {
     for (const r of records) t.write(r);
     t.setCaptures([{ path: 'x.pcap', sha256: 'ab'.repeat(32), bytes: 1 }]);
     await t.close();
-    expect(tree(join(base, 'thread'))).toEqual(tree(join(base, 'local')));
-    expect(Object.keys(tree(join(base, 'local')))).toContain(join(ALL_RECORDS[0]!.task.liid, 'manifest.json'));
+    expect(fileTree(join(base, 'thread'))).toEqual(fileTree(join(base, 'local')));
+    expect(Object.keys(fileTree(join(base, 'local')))).toContain(join(ALL_RECORDS[0]!.task.liid, 'manifest.json'));
     expect([...t.counts]).toEqual([...local.counts]);
   });
 
@@ -77,7 +65,7 @@ describe('threaded file output (dist)', () => {
     t.write(rec);
     (rec.event as unknown as { originating: { type: string; value: string }[] }).originating.push({ type: 'sipUri', value: 'sip:later@example.com' });
     await t.close();
-    expect(tree(join(base, 'thread'))).toEqual(tree(join(base, 'local')));
+    expect(fileTree(join(base, 'thread'))).toEqual(fileTree(join(base, 'local')));
   });
 
   it('a write error in the worker is thrown by close(), naming the path', async () => {
@@ -98,9 +86,9 @@ describe('msrptap run (dist): worker threads or not, the same output', () => {
       const r = spawnSync(process.execPath, args(out, [...extra]), { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     }
-    const a = tree(join(base, 'threads'));
+    const a = fileTree(join(base, 'threads'));
     expect(Object.keys(a).length).toBeGreaterThan(4);
-    expect(a).toEqual(tree(join(base, 'single')));
+    expect(a).toEqual(fileTree(join(base, 'single')));
     const manifest = JSON.parse(readFileSync(join(base, 'threads', readdirSync(join(base, 'threads')).find((d) => d !== 'audit.json')!, 'manifest.json'), 'utf8')) as { captures: { sha256: string }[] };
     expect(manifest.captures[0]!.sha256).toBe(createHash('sha256').update(readFileSync(join(ROOT, 'samples/pcap', `${name}.pcap`))).digest('hex'));
   });

@@ -4,28 +4,16 @@
  * in this thread, in order, and the files are the in-thread output's. The threaded path itself is
  * tested against dist/ in test/integration/threaded-output.test.ts.
  */
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileTree } from '../../helpers/file-tree.js';
 import { FileRecordOutput } from '../../../src/pipeline/file-record-output.js';
 import { ThreadedFileRecordOutput } from '../../../src/pipeline/threaded-file-output.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { ALL_RECORDS } from '../encode/helpers/sample-records.js';
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('ThreadedFileRecordOutput without a usable worker', () => {
   const records = Array.from({ length: 30 }, () => ALL_RECORDS).flat();
@@ -42,7 +30,7 @@ describe('ThreadedFileRecordOutput without a usable worker', () => {
     for (const r of records) t.write(r);
     await t.close();
     expect(t.threaded).toBe(false);
-    expect(tree(join(base, 't'))).toEqual(tree(join(base, 'local')));
+    expect(fileTree(join(base, 't'))).toEqual(fileTree(join(base, 'local')));
     expect([...t.counts]).toEqual([...local.counts]);
     // close() is idempotent.
     await t.close();
@@ -60,7 +48,7 @@ describe('ThreadedFileRecordOutput without a usable worker', () => {
     // The correlator keeps adding identities to lists that earlier records reference.
     list.push({ type: 'sipUri', value: 'sip:later@example.com' });
     await t.close();
-    expect(tree(join(base, 't'))).toEqual(tree(join(base, 'local')));
+    expect(fileTree(join(base, 't'))).toEqual(fileTree(join(base, 'local')));
   });
 
   it('bad rotation options are refused at construction, in the caller\'s thread', () => {
