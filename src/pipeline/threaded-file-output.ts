@@ -38,6 +38,8 @@ const BATCH_RECORDS = 64;
 const BATCH_BYTES = 1 << 20;
 /** Period of the timer that posts a partial batch (live capture: records trickle in; ms). */
 const BATCH_MAX_AGE_MS = 250;
+/** The producer gives up when the writer has not taken a record for this long (ms). */
+const STALL_LIMIT_MS = 120_000;
 /** Young generation of the worker's heap (MiB), see the constructor. */
 const YOUNG_GENERATION_MB = 8;
 /** How long the first write waits for the worker to load its modules before running in-thread. */
@@ -164,7 +166,13 @@ export class ThreadedFileRecordOutput {
   private workerCounts: Map<string, OutputCounts> | null = null;
 
   /** @param inThread run the output in this thread (`run --single-thread`: debugging, and the bench's 1-thread baseline). */
-  constructor(outDir: string, encoderOptions: RecordEncoderOptions = {}, manifest?: ManifestOptions, rotation: RotationOptions = {}, inThread = false) {
+  constructor(
+    private readonly outDir: string,
+    encoderOptions: RecordEncoderOptions = {},
+    manifest?: ManifestOptions,
+    rotation: RotationOptions = {},
+    inThread = false,
+  ) {
     this.local = new FileRecordOutput(outDir, encoderOptions, manifest, rotation);
     if (inThread) {
       this.mode = -1;
@@ -301,12 +309,18 @@ export class ThreadedFileRecordOutput {
     }
     const state = this.state!;
     // Bounded memory: wait while the writer is MAX_IN_FLIGHT records (or KiB) behind.
+    let last = -1;
+    let since = 0;
     for (let n = Atomics.load(state, IN_FLIGHT); n > 0 && (n >= MAX_IN_FLIGHT || Atomics.load(state, IN_FLIGHT_KIB) >= MAX_IN_FLIGHT_KIB); n = Atomics.load(state, IN_FLIGHT)) {
       this.throwIfFailed();
       if (this.settleMode(true) === -1) {
         for (const r of records) this.local.write(deserialize(r) as LiRecord);
         return;
       }
+      // A writer that makes no progress for this long is dead or its disk is (the event loop,
+      // where the worker's exit would be seen, may not run during an offline run).
+      if (n !== last) [last, since] = [n, Date.now()];
+      else if (Date.now() - since > STALL_LIMIT_MS) throw new IoError(`the output writer made no progress for ${STALL_LIMIT_MS / 1000} s (worker thread dead or disk stalled)`, this.outDir);
       Atomics.wait(state, IN_FLIGHT, n, 1000);
     }
     if (this.mode === 0) this.unconfirmed.push(records);
