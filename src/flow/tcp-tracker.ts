@@ -203,9 +203,16 @@ class Connection implements TcpConnectionInfo {
   private makeViews(): [Uint8Array, Uint8Array] {
     if (this.addr6 !== null) return [this.addr6.subarray(0, 16), this.addr6.subarray(16, 32)];
     const b = new Uint8Array(8);
-    const dv = new DataView(b.buffer);
-    dv.setUint32(0, this.client32);
-    dv.setUint32(4, this.server32);
+    const c = this.client32;
+    const v = this.server32;
+    b[0] = c >>> 24;
+    b[1] = (c >>> 16) & 0xff;
+    b[2] = (c >>> 8) & 0xff;
+    b[3] = c & 0xff;
+    b[4] = v >>> 24;
+    b[5] = (v >>> 16) & 0xff;
+    b[6] = (v >>> 8) & 0xff;
+    b[7] = v & 0xff;
     return [b.subarray(0, 4), b.subarray(4, 8)];
   }
 

@@ -106,6 +106,34 @@ const SINGLE = new Set([
   'use-nickname', 'content-id', 'content-description', 'content-disposition',
 ]);
 
+// Helpers of parseMsrpHeaderLines, at module level: closures would be allocated for every frame.
+function badValue(anomalies: AnomalySink | undefined, frameNo: number | undefined, name: string): void {
+  anomalies?.report('msrp.bad_header_value', frameNo, `header=${name}`);
+}
+
+function pathsOf(anomalies: AnomalySink | undefined, frameNo: number | undefined, name: string, value: string): MsrpUri[] {
+  const { uris, invalid } = parseMsrpUriList(value);
+  if (invalid > 0) anomalies?.report('msrp.bad_uri', frameNo, `header=${name} invalid=${invalid}`);
+  return uris;
+}
+
+function numberOf(anomalies: AnomalySink | undefined, frameNo: number | undefined, name: string, value: string): number | null {
+  const v = value.trim();
+  if (!DIGITS.test(v)) {
+    badValue(anomalies, frameNo, name);
+    return null;
+  }
+  return Number(v);
+}
+
+/**
+ * Lower-case names of the headers this parser knows: a known name needs no token check (header
+ * text is latin1-decoded, and no latin1 character lower-cases into ASCII, so only a name spelled
+ * with ASCII token characters can match).
+ */
+const KNOWN = new Set([...SINGLE, 'www-authenticate', 'authorization']);
+const TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
 /**
  * Parses the header lines of one frame (the lines between the start line and the blank line or
  * end-line, without their CRLF).
@@ -138,20 +166,6 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
   let contentDisposition: string | null = null;
   const seen = new Set<string>();
 
-  const bad = (name: string): void => anomalies?.report('msrp.bad_header_value', frameNo, `header=${name}`);
-  const paths = (name: string, value: string): MsrpUri[] => {
-    const { uris, invalid } = parseMsrpUriList(value);
-    if (invalid > 0) anomalies?.report('msrp.bad_uri', frameNo, `header=${name} invalid=${invalid}`);
-    return uris;
-  };
-  const num = (name: string, value: string): number | null => {
-    const v = value.trim();
-    if (!DIGITS.test(v)) {
-      bad(name);
-      return null;
-    }
-    return Number(v);
-  };
 
   for (const line of lines) {
     const colon = line.indexOf(':');
@@ -161,7 +175,8 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
       continue;
     }
     const name = line.slice(0, colon);
-    if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(name)) {
+    const lname = name.toLowerCase();
+    if (!KNOWN.has(lname) && !TOKEN.test(name)) {
       anomalies?.report('msrp.bad_header_line', frameNo, `length=${line.length}`);
       continue;
     }
@@ -173,7 +188,6 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
     const value = line.slice(vs, ve);
     all.push({ name, value });
 
-    const lname = name.toLowerCase();
     if (SINGLE.has(lname)) {
       if (seen.has(lname)) {
         anomalies?.report('msrp.duplicate_header', frameNo, `header=${name}`);
@@ -183,54 +197,54 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
     }
     switch (lname) {
       case 'to-path':
-        toPath = paths(name, value);
-        if (toPath.length === 0) bad(name);
+        toPath = pathsOf(anomalies, frameNo, name, value);
+        if (toPath.length === 0) badValue(anomalies, frameNo, name);
         break;
       case 'from-path':
-        fromPath = paths(name, value);
-        if (fromPath.length === 0) bad(name);
+        fromPath = pathsOf(anomalies, frameNo, name, value);
+        if (fromPath.length === 0) badValue(anomalies, frameNo, name);
         break;
       case 'use-path':
-        usePath = paths(name, value);
-        if (usePath.length === 0) bad(name);
+        usePath = pathsOf(anomalies, frameNo, name, value);
+        if (usePath.length === 0) badValue(anomalies, frameNo, name);
         break;
       case 'message-id':
         if (isMsrpIdent(value)) messageId = value;
-        else bad(name);
+        else badValue(anomalies, frameNo, name);
         break;
       case 'byte-range':
         byteRange = parseByteRange(value);
-        if (byteRange === null) bad(name);
+        if (byteRange === null) badValue(anomalies, frameNo, name);
         break;
       case 'success-report': {
         const v = value.toLowerCase();
         if (v === 'yes' || v === 'no') successReport = v;
-        else bad(name);
+        else badValue(anomalies, frameNo, name);
         break;
       }
       case 'failure-report': {
         const v = value.toLowerCase();
         if (v === 'yes' || v === 'no' || v === 'partial') failureReport = v;
-        else bad(name);
+        else badValue(anomalies, frameNo, name);
         break;
       }
       case 'status':
         status = parseMsrpStatus(value);
-        if (status === null) bad(name);
+        if (status === null) badValue(anomalies, frameNo, name);
         break;
       case 'content-type':
         // type "/" subtype *( ";" gen-param ): checked loosely, kept as written.
         if (/^[A-Za-z0-9!#$&^_.+\-]+\/[A-Za-z0-9!#$&^_.+\-]+/.test(value)) contentType = value;
-        else bad(name);
+        else badValue(anomalies, frameNo, name);
         break;
       case 'expires':
-        expires = num(name, value);
+        expires = numberOf(anomalies, frameNo, name, value);
         break;
       case 'min-expires':
-        minExpires = num(name, value);
+        minExpires = numberOf(anomalies, frameNo, name, value);
         break;
       case 'max-expires':
-        maxExpires = num(name, value);
+        maxExpires = numberOf(anomalies, frameNo, name, value);
         break;
       case 'www-authenticate':
         wwwAuthenticate.push(value);
