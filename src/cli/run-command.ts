@@ -121,6 +121,8 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
   try {
     const pl = new InterceptPipeline({
       tasks,
+      // audit.json has no ladder or chunk lists (`msrptap audit --html` rebuilds them).
+      auditDetails: false,
       onRecord: (r) => {
         let c = counts.get(r.task.liid);
         if (c === undefined) counts.set(r.task.liid, (c = { iri: 0, cc: 0 }));

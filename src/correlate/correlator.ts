@@ -131,6 +131,12 @@ export interface CorrelatorOptions {
   readonly maxAuditMessagesPerSession?: number;
   /** Audit cap: ladder-diagram arrows kept per session (default 2000). */
   readonly maxAuditLadderPerSession?: number;
+  /**
+   * Keep what only {@link Correlator.auditWithDetails} (the HTML report) shows: ladder arrows,
+   * per-chunk lists, REPORT events (default true). `run` turns it off: its audit.json has none of
+   * them, and they cost memory per target session until the end of the run.
+   */
+  readonly auditDetails?: boolean;
 }
 
 /** Chunks and REPORTs listed per message in the audit (the counts stay exact). */
@@ -329,6 +335,7 @@ export class Correlator {
   private readonly anomalies: AnomalySink;
   private readonly anomalyCounts: (() => Record<string, number>) | undefined;
   private readonly includeNonTargets: boolean;
+  private readonly auditDetails: boolean;
   private readonly tracker: DialogTracker<Session>;
   private readonly index: MsrpSessionIndex<Session>;
   private readonly tombstones: SessionIdTombstones;
@@ -382,6 +389,7 @@ export class Correlator {
     this.maxAuditSessions = options.maxAuditSessions ?? 100_000;
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
+    this.auditDetails = options.auditDetails ?? true;
   }
 
   // =========================================================================================
@@ -1029,7 +1037,7 @@ export class Correlator {
         const code = String(head.headers.status.code).padStart(3, '0');
         meta.reports.add(range, code, conn.stream.connId);
         if (meta.reportEvents.length < AUDIT_REPORTS_PER_MESSAGE) {
-          meta.reportEvents.push({ frame: head.frameNo, time: formatTimestamp(head.tsSec, head.tsNsec), status: code, byteRange: range, connection: conn.name });
+          if (this.auditDetails) meta.reportEvents.push({ frame: head.frameNo, time: formatTimestamp(head.tsSec, head.tsNsec), status: code, byteRange: range, connection: conn.name });
         }
       }
     }
@@ -1285,7 +1293,7 @@ export class Correlator {
     meta.firstTime = formatTimestamp(m.firstTsSec, m.firstTsNsec);
     meta.lastTime = formatTimestamp(m.lastTsSec, m.lastTsNsec);
     meta.totalSize = m.size;
-    meta.chunkList = m.chunks.slice(0, AUDIT_CHUNKS_PER_MESSAGE).map((c) => ({
+    meta.chunkList = (this.auditDetails ? m.chunks.slice(0, AUDIT_CHUNKS_PER_MESSAGE) : []).map((c) => ({
       start: c.start,
       end: c.end,
       frame: c.frameNo,
@@ -1447,6 +1455,7 @@ export class Correlator {
 
   /** Appends a ladder arrow within the per-session cap; null when capped (counted, reported once). */
   private ladderPush(a: AuditData, e: AuditLadderEvent): AuditLadderEvent | null {
+    if (!this.auditDetails) return null;
     if (a.ladder.length >= this.maxAuditLadder) {
       if (a.ladderOmitted++ === 0) this.anomalies.report('correlate.audit_capped', e.frame, `ladder=${this.maxAuditLadder}`);
       return null;
@@ -1457,6 +1466,7 @@ export class Correlator {
 
   /** A SIP message of an audited session (retransmissions on the same hop never get here). */
   private ladderSip(a: AuditData, msg: SipMessage, where: PacketRef): void {
+    if (!this.auditDetails) return;
     const cseqMethod = msg.cseq?.method ?? null;
     const label = msg.isRequest ? (msg.method ?? '?') : `${msg.statusCode}${msg.reason !== null ? ` ${msg.reason}` : ''}${cseqMethod !== null ? ` (${cseqMethod})` : ''}`;
     this.ladderPush(a, {
@@ -1475,6 +1485,7 @@ export class Correlator {
 
   /** An MSRP frame of an audited session. */
   private ladderMsrp(a: AuditData, conn: StreamCtx, head: MsrpFrameHead): AuditLadderEvent | null {
+    if (!this.auditDetails) return null;
     const st = conn.stream;
     const h = head.headers;
     const br = h.byteRange;

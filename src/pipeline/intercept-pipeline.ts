@@ -17,6 +17,8 @@ export interface InterceptPipelineOptions {
   onRecord: (rec: LiRecord) => void;
   /** Lab use (`--all`): list non-target sessions in the audit too (never in records). */
   includeNonTargets?: boolean;
+  /** Keep the HTML report's details (default true; `run` does not need them: see CorrelatorOptions.auditDetails). */
+  auditDetails?: boolean;
 }
 
 export class InterceptPipeline {
@@ -32,6 +34,7 @@ export class InterceptPipeline {
       onRecord: o.onRecord,
       anomalies: this.anomalies,
       ...(o.includeNonTargets === true ? { includeNonTargets: true } : {}),
+      ...(o.auditDetails === false ? { auditDetails: false } : {}),
     });
     const sink: AppEventSink = this.correlator;
     this.analyzers = new AppAnalyzers(sink, this.anomalies);

@@ -166,6 +166,21 @@ describe('Correlator: a target chat session', () => {
     expect(h.correlator.stats().dialogs).toBe(0);
   });
 
+  it('auditDetails off (run): the same audit report, without the HTML report\'s ladder and chunk lists', () => {
+    const full = new Harness([{ ids: [{ sipUri: ALICE }] }]);
+    chat(full);
+    full.finish();
+    const lean = new Harness([{ ids: [{ sipUri: ALICE }] }], { auditDetails: false });
+    chat(lean);
+    lean.finish();
+    expect(lean.correlator.auditReport()).toEqual(full.correlator.auditReport());
+    expect(lean.records.length).toBe(full.records.length);
+    expect(full.correlator.auditWithDetails().details.sessions[0]!.ladder.length).toBeGreaterThan(5);
+    const d = lean.correlator.auditWithDetails().details.sessions[0]!;
+    expect(d.ladder).toEqual([]);
+    expect(d.messages.every((m) => m.chunkList.length === 0)).toBe(true);
+  });
+
   it('a target matched by To is terminating: directions flip', () => {
     const h = new Harness([{ ids: [{ sipUri: BOB }] }]);
     chat(h);
