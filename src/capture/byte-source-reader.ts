@@ -6,7 +6,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import type { CapturedFrame } from '../core/frame.js';
 import type { ByteSource } from './byte-source.js';
-import { createFrame, type CaptureFileReader } from './frame-reader.js';
+import { createFrame, type CaptureFileReader, type ReaderFrame } from './frame-reader.js';
 
 export abstract class ByteSourceReader implements CaptureFileReader {
   abstract readonly format: 'pcap' | 'pcapng';
@@ -15,7 +15,7 @@ export abstract class ByteSourceReader implements CaptureFileReader {
   /** Frames returned so far. */
   protected count = 0;
   protected done = false;
-  protected readonly frame: CapturedFrame;
+  protected readonly frame: ReaderFrame;
 
   constructor(
     protected readonly src: ByteSource,

@@ -38,9 +38,42 @@ export interface CaptureFileReader extends FrameReader {
 const EMPTY = new Uint8Array(0);
 
 /**
- * Creates the one frame object a reader reuses for every frame. All fields are initialised so
- * every reader's frames share one hidden class (monomorphic property access downstream).
+ * The frame object a reader reuses for every record: the bytes are set as (buffer, offset,
+ * length) and `data` is made only when asked for (see CapturedFrame.buf).
  */
-export function createFrame(source: number): CapturedFrame {
-  return { frameNo: 0, tsSec: 0, tsNsec: 0, linkType: 0, capLen: 0, origLen: 0, data: EMPTY, interfaceId: 0, source };
+export class ReaderFrame implements CapturedFrame {
+  frameNo = 0;
+  tsSec = 0;
+  tsNsec = 0;
+  linkType = 0;
+  capLen = 0;
+  origLen = 0;
+  interfaceId = 0;
+  buf: Uint8Array = EMPTY;
+  offset = 0;
+  private view: Uint8Array | null = EMPTY;
+
+  constructor(public source: number) {}
+
+  /** The record's bytes are `buf[offset, offset + capLen)` (capLen set by the caller). */
+  setBytes(buf: Uint8Array, offset: number): void {
+    this.buf = buf;
+    this.offset = offset;
+    this.view = null;
+  }
+
+  get data(): Uint8Array {
+    return (this.view ??= this.buf.subarray(this.offset, this.offset + this.capLen));
+  }
+
+  set data(v: Uint8Array) {
+    this.buf = v;
+    this.offset = 0;
+    this.view = v;
+  }
+}
+
+/** A reusable frame for reader `source` (index of the input). */
+export function createFrame(source: number): ReaderFrame {
+  return new ReaderFrame(source);
 }

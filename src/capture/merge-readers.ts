@@ -12,7 +12,7 @@
  */
 import type { CapturedFrame } from '../core/frame.js';
 import type { FrameReader } from './frame-reader.js';
-import { createFrame } from './frame-reader.js';
+import { createFrame, type ReaderFrame } from './frame-reader.js';
 
 /**
  * Merges `readers` in timestamp order, renumbering `frameNo` 1..N across the merge.
@@ -34,7 +34,7 @@ class MergedReader implements FrameReader {
   /** Reader whose frame was returned last: it is advanced at the next call. */
   private last = -1;
   private count = 0;
-  private readonly out: CapturedFrame = createFrame(0);
+  private readonly out: ReaderFrame = createFrame(0);
 
   constructor(private readonly readers: readonly FrameReader[]) {
     this.path = readers.map((r) => r.path).join(',');
@@ -95,7 +95,8 @@ class MergedReader implements FrameReader {
     o.linkType = f.linkType;
     o.capLen = f.capLen;
     o.origLen = f.origLen;
-    o.data = f.data;
+    if (f.buf !== undefined) o.setBytes(f.buf, f.offset ?? 0);
+    else o.data = f.data;
     o.interfaceId = f.interfaceId;
     o.source = f.source;
     return o;

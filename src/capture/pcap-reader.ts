@@ -139,7 +139,7 @@ export class PcapReader extends ByteSourceReader {
     f.tsNsec = frac * this.nsPerFrac;
     f.capLen = capLen;
     f.origLen = origLen;
-    f.data = src.buf.subarray(start, start + capLen);
+    f.setBytes(src.buf, start);
     src.pos = start + capLen;
     return f;
   }

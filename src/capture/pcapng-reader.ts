@@ -218,7 +218,7 @@ export class PcapngReader extends ByteSourceReader {
     f.linkType = iface.linkType;
     f.capLen = capLen;
     f.origLen = origLen;
-    f.data = this.src.buf.subarray(start, start + capLen);
+    f.setBytes(this.src.buf, start);
     this.src.pos = p + len;
     return true;
   }

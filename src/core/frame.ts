@@ -19,6 +19,13 @@ export interface CapturedFrame {
   /** Length of the packet on the wire; larger than capLen when the snaplen cut it. */
   origLen: number;
   data: Uint8Array;
+  /**
+   * Optional, set by the file readers: `data` is `buf[offset, offset + capLen)`. Decoding reads
+   * through these (src/decode/decode-frame.ts), so a frame whose `data` nobody asks for never
+   * gets a view object of its own: one allocation less per frame, most of what `stats` allocated.
+   */
+  readonly buf?: Uint8Array;
+  readonly offset?: number;
   /** pcapng interface id (0 for classic pcap and live capture). */
   interfaceId: number;
   /** Index of the input (the n-th `-r` file) this frame came from. */

@@ -43,7 +43,7 @@ function firstLayer(linkType: number): LayerCode {
  * Fragments (out.isFragment) stop at the IP layer; after reassembling, the flow layer calls
  * {@link decodeTransport}.
  *
- * @remarks Every view in `out` aliases `frame.data` and is valid only as long as that buffer
+ * @remarks Every view in `out` aliases the frame's bytes and is valid only as long as that buffer
  * (see CapturedFrame): copy what must outlive the frame. Not re-entrant (see layer-driver.ts).
  */
 export function decodeFrame(frame: CapturedFrame, out: DecodedPacket, sink: AnomalySink): void {
@@ -51,6 +51,13 @@ export function decodeFrame(frame: CapturedFrame, out: DecodedPacket, sink: Anom
   const first = firstLayer(frame.linkType);
   if (first === Layer.DONE) {
     sink.report('link.unsupported_type', frame.frameNo, `linktype=${frame.linkType}`);
+    return;
+  }
+  // Through buf/offset when the reader gives them: no view object per frame (CapturedFrame.buf).
+  const buf = frame.buf;
+  if (buf !== undefined) {
+    const off = frame.offset ?? 0;
+    runLayers(first, buf, off, off + frame.capLen, frame.frameNo, frame.capLen < frame.origLen, out, sink);
     return;
   }
   const data = frame.data;

@@ -26,7 +26,8 @@ export interface FrameCopy {
 export function readAll(r: FrameReader, limit = 1_000_000): FrameCopy[] {
   const out: FrameCopy[] = [];
   for (let f = r.next(); f !== null && out.length < limit; f = r.next()) {
-    out.push({ ...f, data: Array.from(f.data) });
+    // The interface's fields only (the reader's frame object also holds its buffer and offset).
+    out.push({ frameNo: f.frameNo, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType: f.linkType, capLen: f.capLen, origLen: f.origLen, data: Array.from(f.data), interfaceId: f.interfaceId, source: f.source });
   }
   return out;
 }
