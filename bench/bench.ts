@@ -161,6 +161,8 @@ if (WITH_RUN) {
 }
 
 let tshark: (Measure & { emptyMs: number; lines: number }) | undefined;
+let tsharkEmptyMs = 0;
+let tsharkArgs: ((f: string) => string[]) | undefined;
 let tsharkNote: string | undefined;
 if (hasTshark()) {
   log('tshark …');
@@ -170,22 +172,34 @@ if (hasTshark()) {
   const e = best(RUNS, () => runExternal('tshark', tsArgs(empty)));
   const t = best(RUNS, () => runExternal('tshark', tsArgs(small)));
   tshark = { ...t, workMs: Math.max(1, t.wallMs - e.wallMs), emptyMs: e.wallMs, lines: t.stdout.split('\n').filter((l) => l.length > 0).length };
+  tsharkEmptyMs = e.wallMs;
+  tsharkArgs = tsArgs;
 } else {
   tsharkNote = 'tshark not found (or --no-tshark): run/tshark not measured';
 }
 
 let largeStats: Measure | undefined;
 let largeRun: Measure | undefined;
+let largeFloor: Measure | undefined;
+let largeTshark: Measure | undefined;
 let largeMB = 0;
 if (LARGE) {
   const big = capture(MB * LARGE_FACTOR);
   largeMB = statSync(big).size / 1e6;
+  // The ratios again on the 5x capture: fixed costs (JIT warm-up, the end of the run) weigh
+  // less there. Two runs each: a single one is easily disturbed (page cache, other load).
+  log(`${LARGE_FACTOR}× capture: bare walk …`);
+  largeFloor = best(Math.min(RUNS, 2), () => runNode(big, ['bench/bare-walk.mjs', big]));
   log(`${LARGE_FACTOR}× capture: stats …`);
-  // Two runs: a single one is easily disturbed (page cache after the generation, other load).
   largeStats = best(Math.min(RUNS, 2), () => statsSubject(big));
   if (WITH_RUN) {
     log(`${LARGE_FACTOR}× capture: run …`);
     largeRun = best(Math.min(RUNS, 2), () => runSubject(big));
+  }
+  if (tsharkArgs !== undefined) {
+    log(`${LARGE_FACTOR}× capture: tshark …`);
+    const t = best(Math.min(RUNS, 2), () => runExternal('tshark', tsharkArgs!(big)));
+    largeTshark = { ...t, workMs: Math.max(1, t.wallMs - tsharkEmptyMs) };
   }
 }
 if (!args.includes('--keep-out')) rmSync(outDir, { recursive: true, force: true });
@@ -258,6 +272,13 @@ const results = {
         run: largeRun !== undefined ? subject(largeRun, largeMB, NaN) : null,
         statsRssGrowth: growth(largeStats, stats) ?? null,
         runRssGrowth: growth(largeRun, run) ?? null,
+        bareWalk: largeFloor !== undefined ? subject(largeFloor, largeMB, NaN) : null,
+        tshark: largeTshark !== undefined ? subject(largeTshark, largeMB, NaN) : null,
+        ratios: {
+          runVsTshark: largeRun !== undefined && largeTshark !== undefined ? r3(largeTshark.workMs / largeRun.workMs) : null,
+          runVsBareWalk: largeRun !== undefined && largeFloor !== undefined ? r3(largeFloor.workMs / largeRun.workMs) : null,
+          statsVsBareWalk: largeStats !== undefined && largeFloor !== undefined ? r3(largeFloor.workMs / largeStats.workMs) : null,
+        },
       }
     : null,
   live: live ?? { skipped: liveSkip },
@@ -293,6 +314,8 @@ row('msrptap stats', results.stats);
 if (results.large !== null) {
   row(`msrptap run (${results.large.megabytes} MB)`, results.large.run, false);
   row(`msrptap stats (${results.large.megabytes} MB)`, results.large.stats, false);
+  row(`tshark -Y msrp (${results.large.megabytes} MB)`, results.large.tshark, false);
+  row(`bare walk (${results.large.megabytes} MB)`, results.large.bareWalk, false);
 }
 const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 const out = (s: string): void => void process.stdout.write(s);
@@ -307,6 +330,8 @@ out(`run / bare walk:    ${results.ratios.runVsBareWalk ?? '-'}  (target >= 0.5)
 out(`stats / bare walk:  ${results.ratios.statsVsBareWalk}  (target >= 0.6)  ${mark(results.met.statsVsBareWalk!)}\n`);
 out(`run peak RSS:       ${r1(peakRunRss)} MiB  (target <= 256)  ${mark(results.met.runPeakRss!)}\n`);
 if (results.large !== null) {
+  const lr = results.large.ratios;
+  out(`on ${results.large.megabytes} MB:     run / tshark ${lr.runVsTshark ?? '-'}, run / bare walk ${lr.runVsBareWalk ?? '-'}, stats / bare walk ${lr.statsVsBareWalk ?? '-'}  (same targets; fixed costs weigh less)\n`);
   out(`RSS ${results.large.megabytes} MB vs ${r1(sizeMB)} MB: run ×${results.large.runRssGrowth ?? '-'} ${mark(results.met.runRssGrowth!)}, stats ×${results.large.statsRssGrowth} ${mark(results.met.statsRssGrowth!)}  (target <= 1.10)\n`);
 }
 if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
