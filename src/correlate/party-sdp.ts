@@ -37,7 +37,9 @@ export interface PartySdp {
 
 /** `host:port` key, host lower-cased and without IPv6 brackets. */
 export function endpointKey(host: string, port: number): string {
-  return `${host.replace(/^\[|\]$/g, '').toLowerCase()}|${port}`;
+  // The regex only when there is a bracket to strip (most hosts have none).
+  const h = host.charCodeAt(0) === 0x5b || host.charCodeAt(host.length - 1) === 0x5d ? host.replace(/^\[|\]$/g, '') : host;
+  return `${h.toLowerCase()}|${port}`;
 }
 
 /**
