@@ -107,6 +107,30 @@ function isFlag(b: number): boolean {
   return b === DOLLAR || b === PLUS || b === HASH;
 }
 
+/** Headers a frame must carry, in report order (bits 0..4), and their lower-case forms. */
+const REQUIRED_HEADERS = ['To-Path', 'From-Path', 'Message-ID', 'Status', 'Use-Nickname'] as const;
+const REQUIRED_LOWER = REQUIRED_HEADERS.map((n) => n.toLowerCase());
+/** To-Path and From-Path: every request and response (RFC 4975 section 7.1.1). */
+const REQUIRED_ALWAYS = 0b11;
+
+/** `s` equals the lower-case ASCII `lower`, ignoring ASCII case, without allocating. */
+function equalsIgnoreAsciiCase(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+const bufferIndexOf = Buffer.prototype.indexOf;
+
+/** First index of `needle` in `hay` at or after `from`, -1 if none (native search). */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  return bufferIndexOf.call(hay, needle, from);
+}
+
 /**
  * Frames one direction of an MSRP stream. Not re-entrant: call `push`/`gap`/`end` from one place.
  * Sink callbacks run synchronously inside those calls.
@@ -451,19 +475,25 @@ export class MsrpFramer {
     this.sink.onRaw?.(this.headBuf.subarray(0, this.headLen));
   }
 
-  /** RFC 4975 sections 7.1.1, 7.1.2, 7.2; RFC 4976 section 5; RFC 7701 section 5. */
+  /**
+   * RFC 4975 sections 7.1.1, 7.1.2, 7.2; RFC 4976 section 5; RFC 7701 section 5. One pass over
+   * the header names, compared without allocating (this runs for every frame).
+   */
   private checkRequired(h: MsrpHeaders, fno: number): void {
     const a = this.anomalies;
     if (a === undefined) return;
-    const has = (name: string): boolean => h.all.some((f) => f.name.toLowerCase() === name);
-    const need = (name: string): void => {
-      if (!has(name.toLowerCase())) a.report('msrp.missing_header', fno, `${this.method ?? 'response'} ${name}`);
-    };
-    need('To-Path');
-    need('From-Path');
-    if (this.method === 'SEND' || this.method === 'REPORT') need('Message-ID');
-    if (this.method === 'REPORT') need('Status');
-    if (this.method === 'NICKNAME') need('Use-Nickname');
+    const m = this.method;
+    let want = REQUIRED_ALWAYS;
+    if (m === 'SEND' || m === 'REPORT') want |= 1 << 2;
+    if (m === 'REPORT') want |= 1 << 3;
+    if (m === 'NICKNAME') want |= 1 << 4;
+    let seen = 0;
+    for (const f of h.all) {
+      for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (equalsIgnoreAsciiCase(f.name, REQUIRED_LOWER[i]!)) seen |= 1 << i;
+    }
+    const missing = want & ~seen;
+    if (missing === 0) return;
+    for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (missing & (1 << i)) a.report('msrp.missing_header', fno, `${m ?? 'response'} ${REQUIRED_HEADERS[i]}`);
   }
 
   private resetHead(): void {
@@ -535,12 +565,12 @@ export class MsrpFramer {
       return this.checkBodyCap(n);
     }
 
-    // 2. Search the rest of this push.
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+    // 2. Search the rest of this push (Buffer's native search works on any Uint8Array: no
+    // Buffer wrapper per push).
     const bodyFrom = pos;
     let s = pos;
     for (;;) {
-      const j = buf.indexOf(P, s);
+      const j = indexOfBytes(data, P, s);
       if (j < 0) break;
       let k = P.length;
       let p = j + k;

@@ -197,6 +197,17 @@ describe('MsrpFramer: damaged headers', () => {
     expect(anomalies.examplesOf('msrp.missing_header').map((e) => e.detail)).toEqual(['SEND Message-ID', 'REPORT Status']);
   });
 
+  it('finds required headers in any letter case; reports each one missing, in order', () => {
+    const text =
+      crlf('MSRP mh03 SEND', 'to-path: msrp://a.example.com:1/s;tcp', 'FROM-PATH: msrp://b.example.com:2/t;tcp', 'message-id: m3', '-------mh03$') +
+      crlf('MSRP mh04 NICKNAME', 'From-Path: msrp://b.example.com:2/t;tcp', '-------mh04$') +
+      crlf('MSRP mh05 200 OK', 'To-Path: msrp://a.example.com:1/s;tcp', '-------mh05$');
+    const { anomalies, framer } = setup();
+    framer.push(enc(text), 1, 0, 0);
+    framer.end();
+    expect(anomalies.examplesOf('msrp.missing_header').map((e) => e.detail)).toEqual(['NICKNAME To-Path', 'NICKNAME Use-Nickname', 'response From-Path']);
+  });
+
   it('reports a response with a body and streams the body', () => {
     const text = crlf('MSRP rb01 200 OK', 'To-Path: msrp://a.example.com:1/s;tcp', 'From-Path: msrp://b.example.com:2/t;tcp', '', 'oops', '-------rb01$');
     const { sink, anomalies, framer } = setup();
