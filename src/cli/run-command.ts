@@ -22,7 +22,8 @@ import { reloadCorrelatorTasks } from '../pipeline/task-reload.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
 import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
 import { runPacketSource, type SourceResult } from './packet-source.js';
-import { writeSecretJson } from './write-json-file.js';
+import { AuditSpool } from '../pipeline/audit-spool.js';
+import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
 
 interface RunOptions extends CaptureOptions {
   tasks?: string;
@@ -113,6 +114,9 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
           ...(o.rotateSeconds !== undefined ? { maxSeconds: o.rotateSeconds } : {}),
         }, o.singleThread === true);
   const counts: RecordCounts = new Map();
+  // Finished sessions' audit entries wait on disk, not in memory (src/pipeline/audit-spool.ts);
+  // without --out, --deliver is given and its spool folder (0700) holds the file.
+  const auditSpool = new AuditSpool(join(o.out ?? o.spoolDir, '.audit-spool'));
   let pipeline: InterceptPipeline | undefined;
   let delivery: DeliveryOutput | undefined;
   let metrics: MetricsServer | undefined;
@@ -123,6 +127,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
       tasks,
       // audit.json has no ladder or chunk lists (`msrptap audit --html` rebuilds them).
       auditDetails: false,
+      auditStore: auditSpool,
       onRecord: (r) => {
         let c = counts.get(r.task.liid);
         if (c === undefined) counts.set(r.task.liid, (c = { iri: 0, cc: 0 }));
@@ -169,14 +174,15 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
       for (const l of left) log.warn({ did: l.did, pdus: l.pdus, bytes: l.bytes, spoolDir: o.spoolDir }, 'not yet acknowledged by the destination: kept in the spool, sent at the next start');
       for (const s of dl.stats()) process.stderr.write(`msrptap: destination ${s.did}: ${s.releasedPdus} PDUs acknowledged, ${s.spooledPdus} still spooled, ${s.refusedPdus} refused (spool full)\n`);
     }
-    const report = pl.audit();
-    if (o.out !== undefined) writeSecretJson(join(o.out, 'audit.json'), report);
+    const listed = o.out !== undefined ? writeAuditJson(join(o.out, 'audit.json'), pl.correlator) : countAuditEntries(pl.correlator);
+    auditSpool.remove();
     // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
     if (files !== undefined) for (const [liid, c] of files.counts) process.stderr.write(`msrptap: ${liid}: ${c.x2} X2, ${c.x3} X3, ${c.hi2} HI2, ${c.hi3} HI3 records\n`);
-    process.stderr.write(`msrptap: ${report.sessions.length} sessions, ${report.uncorrelated.length} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
+    process.stderr.write(`msrptap: ${listed.sessions} sessions, ${listed.uncorrelated} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
     if (src.error !== undefined) throw src.error;
   } finally {
     custody?.stop();
+    auditSpool.remove();
     await metrics?.close();
     // After a failure: still close what was written (the failure itself is what gets reported).
     await files?.close().catch(() => undefined);

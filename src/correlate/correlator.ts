@@ -84,6 +84,7 @@ import type { IriEvent, IriType, RcsMessageType, RcsSessionInfo, SipMessageRef }
 import type { LiRecord } from '../records/li-record.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
+import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from './audit-store.js';
 import { ReportTally, type AuditChunk, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
 import { correlationIdOf } from './correlation-id.js';
 import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
@@ -137,6 +138,12 @@ export interface CorrelatorOptions {
    * them, and they cost memory per target session until the end of the run.
    */
   readonly auditDetails?: boolean;
+  /**
+   * Where the audit entries of finished SIP sessions go until the report is built (default: kept
+   * in memory). `run` gives a file-backed store, so its memory does not grow with the number of
+   * target sessions (./audit-store.ts).
+   */
+  readonly auditStore?: AuditStore;
 }
 
 /** Chunks and REPORTs listed per message in the audit (the counts stay exact). */
@@ -343,7 +350,13 @@ export class Correlator {
   private readonly sessions = new Map<string, Session>();
   private readonly uncorrelated = new Map<string, Session>();
   private readonly uncBySid = new Map<string, Session>();
-  private readonly auditList: Session[] = [];
+  /** Listed sessions whose audit is still live (not yet handed to the store). */
+  private readonly auditList = new Set<Session>();
+  /** Sessions ever listed (the cap counts them). */
+  private listedCount = 0;
+  /** Sessions that left `sessions`: their audit is handed to the store at the next sweep. */
+  private readonly toFreeze: Session[] = [];
+  private readonly auditStore: AuditStore;
   /** Sessions whose release waits for messages still in reassembly. */
   private readonly releasePending = new Set<Session>();
   private readonly maxUnc: number;
@@ -390,6 +403,7 @@ export class Correlator {
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
     this.auditDetails = options.auditDetails ?? true;
+    this.auditStore = options.auditStore ?? new MemoryAuditStore();
   }
 
   // =========================================================================================
@@ -505,6 +519,7 @@ export class Correlator {
     this.asm.flush();
     this.tracker.flush();
     for (const s of [...this.uncorrelated.values()]) this.closeUncorrelated(s);
+    this.freezeFinished();
   }
 
   /** Counters for the audit / stats. */
@@ -881,8 +896,35 @@ export class Correlator {
   private closeSession(s: Session): void {
     s.closed = true;
     this.dropHeld(s);
-    if (s.openMessages === 0) this.sessions.delete(s.key);
     if (this.includeNonTargets && s.mode === 'pending' && s.audit !== null) this.listAudit(s);
+    if (s.openMessages === 0) this.leaveSessions(s);
+  }
+
+  /**
+   * The session leaves the table: nothing can change its audit any more (its later frames are
+   * ignored), except the end time of a session without SIP, which follows its connection's end
+   * (truth rules): those stay live until the report.
+   */
+  private leaveSessions(s: Session): void {
+    this.sessions.delete(s.key);
+    if (s.dialog !== null) this.toFreeze.push(s);
+  }
+
+  /** Hands the audit of sessions that left the table to the store (once per capture second and at the end). */
+  private freezeFinished(): void {
+    const q = this.toFreeze;
+    let keep = 0;
+    for (const s of q) {
+      // A release still waiting for its hold may yet mark the audit (ccUnavailable).
+      if (this.releasePending.has(s)) {
+        q[keep++] = s;
+        continue;
+      }
+      if (!this.auditList.delete(s)) continue;
+      const g = this.auditGroup(s, this.auditStore.keepsDetails);
+      if (g !== null) this.auditStore.add(g);
+    }
+    q.length = keep;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1351,7 +1393,7 @@ export class Correlator {
         this.heldTotal += info.content.length;
       }
     }
-    if (s.closed && s.openMessages === 0) this.sessions.delete(s.key);
+    if (s.closed && s.openMessages === 0) this.leaveSessions(s);
     this.maybeRelease(s);
   }
 
@@ -1444,6 +1486,7 @@ export class Correlator {
       if (this.now - s.lastActive >= this.uncIdle) this.closeUncorrelated(s);
     }
     for (const s of [...this.releasePending]) this.maybeRelease(s);
+    this.freezeFinished();
   }
 
   // =========================================================================================
@@ -1551,12 +1594,13 @@ export class Correlator {
 
   private listAudit(s: Session): void {
     if (s.listed || s.audit === null) return;
-    if (this.auditList.length >= this.maxAuditSessions) {
+    if (this.listedCount >= this.maxAuditSessions) {
       if (this.auditOmitted++ === 0) this.anomalies.report('correlate.audit_capped', undefined, `sessions=${this.maxAuditSessions}`);
       return;
     }
     s.listed = true;
-    this.auditList.push(s);
+    this.listedCount++;
+    this.auditList.add(s);
   }
 
   /**
@@ -1577,70 +1621,106 @@ export class Correlator {
     return { report: r.report, details: r.details! };
   }
 
+  /**
+   * The audit entries of one list (`sessions`, or `uncorrelated` for sessions seen without SIP),
+   * in order of first appearance, one at a time: audit.json is written from this without
+   * holding the whole report (src/pipeline/write-audit-json.ts).
+   */
+  *auditEntries(uncorrelated: boolean): Generator<AuditSession> {
+    for (const g of this.auditGroups(uncorrelated, false)) yield* g.entries;
+  }
+
+  /** The anomaly counts the audit ends with. */
+  auditAnomalies(): Record<string, number> {
+    return this.anomalyCounts?.() ?? {};
+  }
+
   private buildAudit(withDetails: boolean): { report: AuditReport; details: AuditDetails | null } {
-    const sessions: AuditSession[] = [];
-    const uncorrelated: AuditSession[] = [];
-    const dSessions: AuditSessionDetail[] = [];
-    const dUncorrelated: AuditSessionDetail[] = [];
-    const list = [...this.auditList];
-    if (this.includeNonTargets) for (const s of this.uncorrelated.values()) if (!s.listed && s.audit !== null) list.push(s);
-    list.sort((x, y) => x.order - y.order);
-    for (const s of list) {
-      const a = s.audit!;
-      // A target dialog that never offered MSRP nor carried a pager message (e.g. a voice
-      // call) got its iMSMessage records but is not an MSRP session of the audit.
-      if (s.dialog !== null && s.dialog.kind === 'invite' && a.sids.length === 0 && a.messages.length === 0) continue;
-      const all = s.retired.length > 0 ? [...s.intercepts, ...s.retired] : s.intercepts;
-      const pairs: (Intercept | null)[] = all.length > 0 ? all : [null];
-      for (const it of pairs) {
-        const targetSide: Side = it?.targetSide ?? 0;
-        const messages: AuditMessage[] = a.messages.map((m) => ({
-          messageId: m.messageId,
-          direction: m.senderSide === null ? 'toTarget' : m.senderSide === targetSide ? 'fromTarget' : 'toTarget',
-          contentType: m.contentType,
-          innerContentType: m.innerContentType,
-          size: m.size,
-          sha256: m.sha256,
-          innerSha256: m.innerSha256,
-          chunks: m.chunks,
-          status: m.status,
-          reportStatuses: m.reports.statuses(),
-          firstFrame: m.firstFrame,
-          lastFrame: m.lastFrame,
-          missing: m.missing.slice(),
-          imdn: m.imdn,
-          isComposing: m.isComposing,
-          carriedBy: m.carriedBy,
-        }));
-        const files: AuditFile[] = a.files.map((f) => ({
-          name: f.name,
-          size: f.size,
-          sha256: f.sha256,
-          sha1: f.sha1,
-          hashVerified: f.sha1 !== null && f.advertisedSha1 !== null && f.sha1 === f.advertisedSha1,
-          messageId: f.messageId,
-        }));
-        const entry: AuditSession = {
-          ...(a.callId !== null ? { callId: a.callId } : {}),
-          xid: it?.task.xid ?? null,
-          liid: it?.task.liid ?? null,
-          matchedIdentity: it?.task.matchedTargetId ?? null,
-          startTime: formatTimestamp(a.startSec, a.startNsec),
-          endTime: formatTimestamp(a.endSec, a.endNsec),
-          msrpSessionIds: a.sids.slice(),
-          connections: a.conns.slice(),
-          messages,
-          files,
-          targetRole: it?.task.targetRole ?? null,
-          messagesOmitted: a.omitted,
-          ccUnavailable: a.ccUnavailable,
-        };
-        (a.callId !== null ? sessions : uncorrelated).push(entry);
-        if (withDetails) (a.callId !== null ? dSessions : dUncorrelated).push(this.sessionDetail(s, a, it === null ? null : targetSide));
+    const lists: [AuditSession[], AuditSession[]] = [[], []];
+    const dLists: [AuditSessionDetail[], AuditSessionDetail[]] = [[], []];
+    for (const unc of [0, 1] as const) {
+      for (const g of this.auditGroups(unc === 1, withDetails)) {
+        lists[unc].push(...g.entries);
+        if (withDetails) {
+          if (g.details === null) throw new Error('Correlator: the audit store keeps no details (auditWithDetails needs a store that does)');
+          dLists[unc].push(...g.details);
+        }
       }
     }
-    const report: AuditReport = { sessions, uncorrelated, anomalies: this.anomalyCounts?.() ?? {} };
-    return { report, details: withDetails ? { sessions: dSessions, uncorrelated: dUncorrelated } : null };
+    const report: AuditReport = { sessions: lists[0], uncorrelated: lists[1], anomalies: this.auditAnomalies() };
+    return { report, details: withDetails ? { sessions: dLists[0], uncorrelated: dLists[1] } : null };
+  }
+
+  /** One list's groups: those in the store merged with the sessions still live, by order. */
+  private auditGroups(uncorrelated: boolean, withDetails: boolean): Generator<AuditGroup> {
+    const live = [...this.auditList];
+    if (this.includeNonTargets) for (const s of this.uncorrelated.values()) if (!s.listed && s.audit !== null) live.push(s);
+    live.sort((x, y) => x.order - y.order);
+    const groups: AuditGroup[] = [];
+    for (const s of live) {
+      if ((s.audit!.callId === null) !== uncorrelated) continue;
+      const g = this.auditGroup(s, withDetails);
+      if (g !== null) groups.push(g);
+    }
+    return mergeByOrder(this.auditStore.ordered(uncorrelated), groups);
+  }
+
+  /** The audit entries of one session, one per (session, task) pair (./audit-report.ts). */
+  private auditGroup(s: Session, withDetails: boolean): AuditGroup | null {
+    const a = s.audit!;
+    // A target dialog that never offered MSRP nor carried a pager message (e.g. a voice
+    // call) got its iMSMessage records but is not an MSRP session of the audit.
+    if (s.dialog !== null && s.dialog.kind === 'invite' && a.sids.length === 0 && a.messages.length === 0) return null;
+    const all = s.retired.length > 0 ? [...s.intercepts, ...s.retired] : s.intercepts;
+    const pairs: (Intercept | null)[] = all.length > 0 ? all : [null];
+    const entries: AuditSession[] = [];
+    const details: AuditSessionDetail[] = [];
+    for (const it of pairs) {
+      const targetSide: Side = it?.targetSide ?? 0;
+      const messages: AuditMessage[] = a.messages.map((m) => ({
+        messageId: m.messageId,
+        direction: m.senderSide === null ? 'toTarget' : m.senderSide === targetSide ? 'fromTarget' : 'toTarget',
+        contentType: m.contentType,
+        innerContentType: m.innerContentType,
+        size: m.size,
+        sha256: m.sha256,
+        innerSha256: m.innerSha256,
+        chunks: m.chunks,
+        status: m.status,
+        reportStatuses: m.reports.statuses(),
+        firstFrame: m.firstFrame,
+        lastFrame: m.lastFrame,
+        missing: m.missing.slice(),
+        imdn: m.imdn,
+        isComposing: m.isComposing,
+        carriedBy: m.carriedBy,
+      }));
+      const files: AuditFile[] = a.files.map((f) => ({
+        name: f.name,
+        size: f.size,
+        sha256: f.sha256,
+        sha1: f.sha1,
+        hashVerified: f.sha1 !== null && f.advertisedSha1 !== null && f.sha1 === f.advertisedSha1,
+        messageId: f.messageId,
+      }));
+      entries.push({
+        ...(a.callId !== null ? { callId: a.callId } : {}),
+        xid: it?.task.xid ?? null,
+        liid: it?.task.liid ?? null,
+        matchedIdentity: it?.task.matchedTargetId ?? null,
+        startTime: formatTimestamp(a.startSec, a.startNsec),
+        endTime: formatTimestamp(a.endSec, a.endNsec),
+        msrpSessionIds: a.sids.slice(),
+        connections: a.conns.slice(),
+        messages,
+        files,
+        targetRole: it?.task.targetRole ?? null,
+        messagesOmitted: a.omitted,
+        ccUnavailable: a.ccUnavailable,
+      });
+      if (withDetails) details.push(this.sessionDetail(s, a, it === null ? null : targetSide));
+    }
+    return { order: s.order, uncorrelated: a.callId === null, entries, details: withDetails ? details : null };
   }
 
   private sessionDetail(s: Session, a: AuditData, targetSide: Side | null): AuditSessionDetail {

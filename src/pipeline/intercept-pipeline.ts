@@ -7,7 +7,7 @@ import { AnomalyCounter } from '../core/anomaly.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { AppAnalyzers } from '../analyzers/app-analyzers.js';
 import type { AppEventSink } from '../analyzers/app-event-sink.js';
-import { Correlator, type AuditReport, type TaskSet } from '../correlate/index.js';
+import { Correlator, type AuditReport, type AuditStore, type TaskSet } from '../correlate/index.js';
 import type { LiRecord } from '../records/li-record.js';
 import { PacketPipeline } from './packet-pipeline.js';
 
@@ -19,6 +19,8 @@ export interface InterceptPipelineOptions {
   includeNonTargets?: boolean;
   /** Keep the HTML report's details (default true; `run` does not need them: see CorrelatorOptions.auditDetails). */
   auditDetails?: boolean;
+  /** Where finished sessions' audit entries wait for the report (default: in memory; see CorrelatorOptions.auditStore). */
+  auditStore?: AuditStore;
 }
 
 export class InterceptPipeline {
@@ -35,6 +37,7 @@ export class InterceptPipeline {
       anomalies: this.anomalies,
       ...(o.includeNonTargets === true ? { includeNonTargets: true } : {}),
       ...(o.auditDetails === false ? { auditDetails: false } : {}),
+      ...(o.auditStore !== undefined ? { auditStore: o.auditStore } : {}),
     });
     const sink: AppEventSink = this.correlator;
     this.analyzers = new AppAnalyzers(sink, this.anomalies);

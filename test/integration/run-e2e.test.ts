@@ -89,6 +89,17 @@ describe('msrptap run on the scenario samples', () => {
         expect(audit.uncorrelated.map((s) => projectSession(s, true))).toEqual(truth.uncorrelated.map((s) => projectSession(s, true)));
       });
 
+      it('audit.json is byte-identical to `msrptap audit --json`; the audit spool is gone', () => {
+        run();
+        // run streams audit.json from its on-disk spool (src/pipeline/audit-spool.ts); audit
+        // keeps everything in memory and writes JSON.stringify of the whole report.
+        const json = join(out, 'audit-command.json');
+        const r = runCli(['audit', '-r', pcap, '--tasks', join(DIR, 'tasks', `${name}.tasks.json`), '--json', json]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(readFileSync(join(out, 'o', 'audit.json'), 'utf8')).toBe(readFileSync(json, 'utf8'));
+        expect(readdirSync(join(out, 'o')).filter((f) => !statSync(join(out, 'o', f)).isDirectory())).toEqual(['audit.json']);
+      });
+
       it('outputs are 0600 and decode without error', () => {
         for (const f of outFiles()) {
           expect(statSync(f).mode & 0o777, f).toBe(0o600);

@@ -1,0 +1,47 @@
+/**
+ * Writes audit.json one session entry at a time, so the report of a long run never has to be
+ * held in memory whole. The bytes are exactly those of `JSON.stringify(report, null, 2)` plus a
+ * newline (what `msrptap audit --json` writes, and what the samples' truth files hold): a nested
+ * value's JSON.stringify with indent 2 is the same text as inside the whole document, with every
+ * line after the first indented by the nesting depth (JSON strings hold no raw newline).
+ */
+import type { AuditSession } from '../correlate/audit-report.js';
+import { SecureFileWriter } from '../deliver/secure-file.js';
+
+/** What the writer needs of the correlator. */
+export interface AuditEntrySource {
+  /** One list's entries (`sessions`, or `uncorrelated` when true), in order of first appearance. */
+  auditEntries(uncorrelated: boolean): Iterable<AuditSession>;
+  auditAnomalies(): Record<string, number>;
+}
+
+/** Writes `path` (0600 in a 0700 folder); returns how many entries each list got. */
+export function writeAuditJson(path: string, src: AuditEntrySource): { sessions: number; uncorrelated: number } {
+  const w = new SecureFileWriter(path);
+  const put = (text: string): void => w.write(Buffer.from(text, 'utf8'));
+  const list = (name: string, entries: Iterable<AuditSession>): number => {
+    let n = 0;
+    for (const e of entries) {
+      put(`${n === 0 ? `  "${name}": [\n` : ',\n'}    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`);
+      n++;
+    }
+    put(n === 0 ? `  "${name}": []` : '\n  ]');
+    return n;
+  };
+  put('{\n');
+  const sessions = list('sessions', src.auditEntries(false));
+  put(',\n');
+  const uncorrelated = list('uncorrelated', src.auditEntries(true));
+  put(`,\n  "anomalies": ${JSON.stringify(src.auditAnomalies(), null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+  w.close();
+  return { sessions, uncorrelated };
+}
+
+/** The entry counts of both lists, without writing them (a run without --out). */
+export function countAuditEntries(src: AuditEntrySource): { sessions: number; uncorrelated: number } {
+  let sessions = 0;
+  let uncorrelated = 0;
+  for (const _ of src.auditEntries(false)) sessions++;
+  for (const _ of src.auditEntries(true)) uncorrelated++;
+  return { sessions, uncorrelated };
+}
