@@ -163,6 +163,15 @@ class Connection implements TcpConnectionInfo {
   /** Address views handed to consumers, made on first request (most connections never need them). */
   private views: [Uint8Array, Uint8Array] | null = null;
 
+  /**
+   * Both directions ended: the reassemblers go, and so do the address views (a closed
+   * connection lingers with its numbers only; consumers that kept the views still have them).
+   */
+  release(): void {
+    this.r0 = this.r1 = null;
+    this.views = null;
+  }
+
   ignore(dir: 0 | 1): void {
     (dir === 0 ? this.r0 : this.r1)?.detach();
   }
@@ -360,7 +369,7 @@ export class TcpTracker {
    */
   private afterPacket(conn: Connection): void {
     const r0 = conn.r0;
-    if (r0 !== null && r0.isEnded && conn.r1!.isEnded) conn.r0 = conn.r1 = null;
+    if (r0 !== null && r0.isEnded && conn.r1!.isEnded) conn.release();
     if (!conn.lingering && conn.closed) {
       unlink(this.live, conn);
       conn.lingering = true;
