@@ -120,6 +120,9 @@ describe('delivery to msrptap receive', () => {
       const t1 = startCli(['run', '-r', PCAP, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '10']);
       expect(await t1.exited, t1.stderr()).toBe(0);
       expectSameAsFiles(join(dir, 'rx'), expected);
+      // Without --out the audit spool lived in the spool folder: counted, then deleted.
+      expect(t1.stderr()).toMatch(/msrptap: [1-9]\d* sessions, 0 uncorrelated\n/);
+      expect(existsSync(join(spool, '.audit-spool'))).toBe(false);
       const state = join(spool, 'x2x3-sequence.json');
       expect(statSync(state).mode & 0o777).toBe(0o600);
       const t2 = startCli(['run', '-r', PCAP, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '10']);
