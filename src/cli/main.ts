@@ -4,6 +4,8 @@
  * exit codes. Exit codes: 0 success; 1 an input or output failed (a damaged capture: everything
  * before the damage was still processed and reported); 2 bad usage or configuration.
  */
+// First: the heap policy applies to everything after it.
+import './heap-policy.js';
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit-command.js';
 import { registerDecodeCommand } from './decode-command.js';
