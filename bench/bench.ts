@@ -86,6 +86,22 @@ function runExternal(cmd: string, argv: string[]): Measure {
   return { wallMs: ms, workMs: ms, maxRssKiB: 0, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `run` under bench/heap-probe.mjs: the main thread's live heap (MiB) after each tenth of `capture`. */
+function liveHeapProbe(capture: string): number[] {
+  const outDir = resolve(WORK, 'probe-out');
+  rmSync(outDir, { recursive: true, force: true });
+  const r = spawnSync(process.execPath, ['--expose-gc', resolve(ROOT, 'bench/heap-probe.mjs'), resolve(ROOT, 'dist/cli/main.js'), 'run', '-r', capture, '--tasks', resolve(WORK, 'bench-tasks.json'), '--out', outDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    env: { ...process.env, BENCH_CAPTURE: capture },
+  });
+  rmSync(outDir, { recursive: true, force: true });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('HEAPPROBE '));
+  if (r.status !== 0 || line === undefined) throw new Error(`bench: heap probe failed (exit ${r.status}):\n${r.stderr}`);
+  return (JSON.parse(line.slice(10)) as { liveMiB: number[] }).liveMiB;
+}
+
 function best(n: number, f: () => Measure): Measure {
   let b: Measure | undefined;
   let rss = 0;
@@ -183,6 +199,7 @@ let largeRun: Measure | undefined;
 let largeFloor: Measure | undefined;
 let largeTshark: Measure | undefined;
 let largeMB = 0;
+let liveHeap: number[] | undefined;
 if (LARGE) {
   const big = capture(MB * LARGE_FACTOR);
   largeMB = statSync(big).size / 1e6;
@@ -195,6 +212,9 @@ if (LARGE) {
   if (WITH_RUN) {
     log(`${LARGE_FACTOR}× capture: run …`);
     largeRun = best(Math.min(RUNS, 2), () => runSubject(big));
+    // Untimed: the main thread's live heap (after a full GC) at each tenth of the capture.
+    log(`${LARGE_FACTOR}× capture: run, live heap probe …`);
+    liveHeap = liveHeapProbe(big);
   }
   if (tsharkArgs !== undefined) {
     log(`${LARGE_FACTOR}× capture: tshark …`);
@@ -272,6 +292,14 @@ const results = {
         run: largeRun !== undefined ? subject(largeRun, largeMB, NaN) : null,
         statsRssGrowth: growth(largeStats, stats) ?? null,
         runRssGrowth: growth(largeRun, run) ?? null,
+        runLiveHeap:
+          liveHeap !== undefined
+            ? {
+                note: 'main thread, after a full GC, when each tenth of the capture has been read (bench/heap-probe.mjs; untimed run)',
+                liveMiB: liveHeap,
+                lastHalfGrowth: r3(liveHeap[9]! / liveHeap[4]!),
+              }
+            : null,
         bareWalk: largeFloor !== undefined ? subject(largeFloor, largeMB, NaN) : null,
         tshark: largeTshark !== undefined ? subject(largeTshark, largeMB, NaN) : null,
         ratios: {
@@ -333,6 +361,8 @@ if (results.large !== null) {
   const lr = results.large.ratios;
   out(`on ${results.large.megabytes} MB:     run / tshark ${lr.runVsTshark ?? '-'}, run / bare walk ${lr.runVsBareWalk ?? '-'}, stats / bare walk ${lr.statsVsBareWalk ?? '-'}  (same targets; fixed costs weigh less)\n`);
   out(`RSS ${results.large.megabytes} MB vs ${r1(sizeMB)} MB: run ×${results.large.runRssGrowth ?? '-'} ${mark(results.met.runRssGrowth!)}, stats ×${results.large.statsRssGrowth} ${mark(results.met.statsRssGrowth!)}  (target <= 1.10)\n`);
+  const lh = results.large.runLiveHeap;
+  if (lh !== null) out(`run live heap (main thread, after full GC) at 10 %…100 % of ${results.large.megabytes} MB: ${lh.liveMiB.join(' ')} MiB; 100 % vs 50 %: ×${lh.lastHalfGrowth}\n`);
 }
 if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
 if (live !== undefined) for (const l of liveSummaryLines(live)) out(`${l}\n`);
