@@ -3,8 +3,10 @@
  * tcpdump on lo, then `msrptap run` on the capture. The relay is an independent implementation:
  * it chooses its own session ids (Use-Path), rewrites To-Path/From-Path on the second leg,
  * opens its own connection to the callee, answers 200 itself and forwards the callee's 200
- * (so the sender sees two 200s per chunk). The endpoints are test code (test/helpers/msrp-peer.ts:
- * there is no MSRP client in Debian nor on npm); SIP is sent as UDP datagrams on lo.
+ * (or forwards the callee's). The endpoints are test code (test/helpers/msrp-peer.ts: there is no
+ * MSRP client in Debian nor on npm). The target call's SIP goes through the same Kamailio as a
+ * stateless proxy (its own Via, Record-Route), so the capture holds every SIP message twice, once
+ * per hop; the other call's SIP goes directly between the agents. SIP is UDP on lo.
  *
  * Two sessions share the relay: Alice (the target) ↔ Bob, and Carol ↔ Dave (not a target).
  * Checked: the target session's audit (both legs, each message once, hashes of what was sent),
@@ -41,8 +43,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The relay configuration of ../shared/docs/tooling-notes.md, on `port`. */
-function relayConfig(port: number): string {
+/**
+ * The relay configuration of ../shared/docs/tooling-notes.md on TCP `port`, plus a stateless
+ * SIP proxy on UDP `sipPort` (Record-Route on the INVITE, forward by Request-URI; replies
+ * follow the Via headers, RFC 3261 section 16.7).
+ */
+function relayConfig(port: number, sipPort: number): string {
   return `#!KAMAILIO
 debug=2
 log_stderror=yes
@@ -52,7 +58,9 @@ tcp_accept_no_cl=yes
 tcp_connection_lifetime=120
 disable_sctp=yes
 listen=tcp:127.0.0.1:${port}
+listen=udp:127.0.0.1:${sipPort}
 loadmodule "sl.so"
+loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "xlog.so"
 loadmodule "msrp.so"
@@ -60,7 +68,12 @@ loadmodule "htable.so"
 modparam("msrp", "cmap_size", 8)
 modparam("msrp", "use_path_addr", "127.0.0.1:${port}")
 modparam("htable", "htable", "authed=>size=8;autoexpire=3600;")
-request_route { sl_send_reply("403", "No SIP Here"); exit; }
+request_route {
+    if ($rm == "INVITE") record_route();
+    if ($rm == "INVITE" || $rm == "ACK" || $rm == "BYE") { forward(); exit; }
+    sl_send_reply("403", "Not here");
+    exit;
+}
 event_route[msrp:frame-in] {
     msrp_reply_flags("1");
     if (msrp_is_reply()) { msrp_relay(); exit; }
@@ -82,11 +95,38 @@ event_route[msrp:frame-in] {
 `;
 }
 
+interface UdpAgent {
+  sock: UdpSocket;
+  port: number;
+  /** Datagrams received, as text, with their source port. */
+  inbox: { text: string; from: number }[];
+}
+
 /** One SIP user agent: a UDP socket on lo. */
-async function udpAgent(): Promise<{ sock: UdpSocket; port: number }> {
+async function udpAgent(): Promise<UdpAgent> {
   const sock = createSocket('udp4');
+  const inbox: UdpAgent['inbox'] = [];
+  sock.on('message', (m, rinfo) => inbox.push({ text: m.toString('utf8'), from: rinfo.port }));
   await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
-  return { sock, port: sock.address().port };
+  return { sock, port: sock.address().port, inbox };
+}
+
+async function waitDatagram(a: UdpAgent, pred: (text: string) => boolean, what: string): Promise<{ text: string; from: number }> {
+  for (let i = 0; i < 500; i++) {
+    const d = a.inbox.find((x) => pred(x.text));
+    if (d !== undefined) {
+      a.inbox.splice(a.inbox.indexOf(d), 1);
+      return d;
+    }
+    await sleep(10);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Header lines of a SIP message named `name` (long form only: Kamailio writes those), in order. */
+function headerLines(text: string, name: string): string[] {
+  const head = text.slice(0, text.indexOf('\r\n\r\n'));
+  return head.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
 }
 
 function sendUdp(from: UdpSocket, toPort: number, bytes: Uint8Array): Promise<void> {
@@ -96,13 +136,18 @@ function sendUdp(from: UdpSocket, toPort: number, bytes: Uint8Array): Promise<vo
 interface Party {
   name: string;
   aor: string;
-  sip: { sock: UdpSocket; port: number };
+  sip: UdpAgent;
 }
 
-/** INVITE / 200 / ACK between `a` (caller, behind the relay) and `b`, with the a=path of each. */
-async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: string, msrpPortA: number, msrpPortB: number): Promise<() => Promise<void>> {
+/**
+ * INVITE / 200 / ACK between `a` (caller, behind the MSRP relay) and `b`, with the a=path of
+ * each; BYE / 200 by the returned function. With `proxy` (a UDP port) the requests go through
+ * that SIP proxy, and `b` answers what it receives (the proxy's Via and Record-Route copied,
+ * RFC 3261 section 8.2.6.2); without, the two agents talk directly.
+ */
+async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: string, msrpPortA: number, msrpPortB: number, proxy?: number): Promise<() => Promise<void>> {
   const common = (cseq: string): [string, string][] => [
-    ['Via', `SIP/2.0/UDP 127.0.0.1:${a.sip.port};branch=z9hG4bK-${callId}-${cseq.replace(/\W/g, '')}`],
+    ['Via', `SIP/2.0/UDP 127.0.0.1:${a.sip.port};branch=z9hG4bK-${callId.replace(/\W/g, '')}-${cseq.replace(/\W/g, '')}`],
     ['From', `<${a.aor}>;tag=fa`],
     ['To', `<${b.aor}>`],
     ['Call-ID', callId],
@@ -110,13 +155,36 @@ async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: 
   ];
   const sdp = (port: number, path: string, setup: string): string =>
     sdpBody(['v=0', `o=- 1 1 IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=message ${port} TCP/MSRP *`, 'a=accept-types:message/cpim text/plain', `a=path:${path}`, `a=setup:${setup}`]);
-  await sendUdp(a.sip.sock, b.sip.port, sipMessage(`INVITE ${b.aor} SIP/2.0`, [...common('1 INVITE'), ['Contact', `<sip:${a.name}@127.0.0.1:${a.sip.port}>`], ['Content-Type', 'application/sdp']], sdp(msrpPortA, aPath, 'active')));
   const toTagged = (h: [string, string][]): [string, string][] => h.map(([n, v]) => (n === 'To' ? [n, `${v};tag=tb`] : [n, v]));
-  await sendUdp(b.sip.sock, a.sip.port, sipMessage('SIP/2.0 200 OK', [...toTagged(common('1 INVITE')), ['Contact', `<sip:${b.name}@127.0.0.1:${b.sip.port}>`], ['Content-Type', 'application/sdp']], sdp(msrpPortB, bPath, 'passive')));
-  await sendUdp(a.sip.sock, b.sip.port, sipMessage(`ACK ${b.aor} SIP/2.0`, toTagged(common('1 ACK'))));
+  const bContact = `sip:${b.name}@127.0.0.1:${b.sip.port}`;
+  const answerSdp = sdp(msrpPortB, bPath, 'passive');
+  if (proxy === undefined) {
+    await sendUdp(a.sip.sock, b.sip.port, sipMessage(`INVITE ${b.aor} SIP/2.0`, [...common('1 INVITE'), ['Contact', `<sip:${a.name}@127.0.0.1:${a.sip.port}>`], ['Content-Type', 'application/sdp']], sdp(msrpPortA, aPath, 'active')));
+    await sendUdp(b.sip.sock, a.sip.port, sipMessage('SIP/2.0 200 OK', [...toTagged(common('1 INVITE')), ['Contact', `<${bContact}>`], ['Content-Type', 'application/sdp']], answerSdp));
+    await sendUdp(a.sip.sock, b.sip.port, sipMessage(`ACK ${b.aor} SIP/2.0`, toTagged(common('1 ACK'))));
+    return async () => {
+      await sendUdp(a.sip.sock, b.sip.port, sipMessage(`BYE ${b.aor} SIP/2.0`, toTagged(common('2 BYE'))));
+      await sendUdp(b.sip.sock, a.sip.port, sipMessage('SIP/2.0 200 OK', toTagged(common('2 BYE'))));
+    };
+  }
+  /** `b` answers a request the proxy forwarded: its Vias and Record-Routes, in order. */
+  const answer = async (method: string, body?: string): Promise<void> => {
+    const req = await waitDatagram(b.sip, (t) => t.startsWith(`${method} `), `${method} at ${b.name}`);
+    const copied = [...headerLines(req.text, 'Via'), ...headerLines(req.text, 'Record-Route')].map((l): [string, string] => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
+    const rest = toTagged(common(method === 'INVITE' ? '1 INVITE' : '2 BYE')).filter(([n]) => n !== 'Via');
+    const extra: [string, string][] = body !== undefined ? [['Contact', `<${bContact}>`], ['Content-Type', 'application/sdp']] : [];
+    await sendUdp(b.sip.sock, req.from, sipMessage('SIP/2.0 200 OK', [...copied, ...rest, ...extra], body ?? ''));
+    await waitDatagram(a.sip, (t) => t.startsWith('SIP/2.0 200') && t.includes(callId), `the 200 to ${method} at ${a.name}`);
+  };
+  const maxFwd: [string, string] = ['Max-Forwards', '70'];
+  // Request-URI = the callee's address: the stateless proxy forwards by it.
+  await sendUdp(a.sip.sock, proxy, sipMessage(`INVITE ${bContact} SIP/2.0`, [...common('1 INVITE'), maxFwd, ['Contact', `<sip:${a.name}@127.0.0.1:${a.sip.port}>`], ['Content-Type', 'application/sdp']], sdp(msrpPortA, aPath, 'active')));
+  await answer('INVITE', answerSdp);
+  await sendUdp(a.sip.sock, proxy, sipMessage(`ACK ${bContact} SIP/2.0`, [...toTagged(common('1 ACK')), maxFwd]));
+  await waitDatagram(b.sip, (t) => t.startsWith('ACK '), `ACK at ${b.name}`);
   return async () => {
-    await sendUdp(a.sip.sock, b.sip.port, sipMessage(`BYE ${b.aor} SIP/2.0`, toTagged(common('2 BYE'))));
-    await sendUdp(b.sip.sock, a.sip.port, sipMessage('SIP/2.0 200 OK', toTagged(common('2 BYE'))));
+    await sendUdp(a.sip.sock, proxy, sipMessage(`BYE ${bContact} SIP/2.0`, [...toTagged(common('2 BYE')), maxFwd]));
+    await answer('BYE');
   };
 }
 
@@ -168,11 +236,13 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
   let aliceSid = '';
   let bobSid = '';
   let relayPort = 0;
+  let sipProxyPort = 0;
   let bobPort = 0;
 
   beforeAll(async () => {
     relayPort = await freePort();
-    writeFileSync(join(dir, 'msrp.cfg'), relayConfig(relayPort));
+    sipProxyPort = await freePort();
+    writeFileSync(join(dir, 'msrp.cfg'), relayConfig(relayPort, sipProxyPort));
     kamailio = spawn('kamailio', ['-f', join(dir, 'msrp.cfg'), '-DD', '-E', '-P', join(dir, 'kamailio.pid'), '-Y', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     kamailio.stderr!.on('data', (b: Buffer) => (kamailioLog += b.toString('utf8')));
     // Ready when it accepts connections (before tcpdump starts: the probe is not captured).
@@ -197,7 +267,7 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     const daveSide = await MsrpPeer.listen((p) => `msrp://127.0.0.1:${p}/dave-sid-0815;tcp`);
     bobPort = bobSide.port;
     const ports = [relayPort, bobSide.port, daveSide.port].map((p) => `tcp port ${p}`);
-    const sipPorts = [alice, bob, carol, dave].map((x) => `udp port ${x.sip.port}`);
+    const sipPorts = [alice, bob, carol, dave].map((x) => `udp port ${x.sip.port}`).concat(`udp port ${sipProxyPort}`);
     tcpdump = spawn('tcpdump', ['-i', 'lo', '-U', '-s', '0', '-w', pcap, [...ports, ...sipPorts].join(' or ')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let tdErr = '';
     tcpdump.stderr!.on('data', (b: Buffer) => (tdErr += b.toString('utf8')));
@@ -211,7 +281,7 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     aliceSid = 'alice-sid-1234';
     bobSid = 'bob-sid-4711';
     const relayForAlice = await auth(a, relayPort, 'auth-a');
-    const byeAB = await invite('call-ab@relay.test', alice, bob, `${relayForAlice} ${a.uri}`, `msrp://127.0.0.1:${bobSide.port}/${bobSid};tcp`, Number(/:(\d+)\//.exec(a.uri)![1]), bobSide.port);
+    const byeAB = await invite('call-ab@relay.test', alice, bob, `${relayForAlice} ${a.uri}`, `msrp://127.0.0.1:${bobSide.port}/${bobSid};tcp`, Number(/:(\d+)\//.exec(a.uri)![1]), bobSide.port, sipProxyPort);
     await sendChunked(a, `${relayForAlice} msrp://127.0.0.1:${bobSide.port}/${bobSid};tcp`, 'msg-bulk-1', bulk, 4000, 'text/plain');
     await sleep(200);
     expect(bobSide.peers.length).toBe(1); // the relay's own connection to Bob
@@ -283,6 +353,24 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     const bobMsg = s.messages.find((m) => m.messageId === 'msg-bob-1')!;
     expect(bobMsg).toMatchObject({ direction: 'toTarget', size: fromBob.length, sha256: sha256(fromBob), innerSha256: sha256('Hi Alice, relayed back to you'), status: 'complete' });
     expect(s.messages.map((m) => m.messageId).sort()).toEqual(['msg-bob-1', 'msg-bulk-1']);
+  });
+
+  it('SIP through the proxy: one dialog; an iMSMessage per SIP message and hop, establishment and release once', () => {
+    const r = spawnSync('tshark', ['-r', pcap, '-Y', 'sip.Call-ID == "call-ab@relay.test"', '-T', 'fields', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'sip.CSeq'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const hops = r.stdout.split('\n').filter((l) => l !== '');
+    // INVITE, 200, ACK, BYE, 200: each on the caller's and on the callee's side of the proxy.
+    expect(hops).toHaveLength(10);
+    expect(hops.filter((l) => l.split('\t').includes(String(sipProxyPort)))).toHaveLength(10);
+    const pb = readdirSync(out).filter((d) => statSync(join(out, d)).isDirectory()).map((d) => join(out, d, 'records.pb'));
+    expect(pb).toHaveLength(1);
+    const d = decodeRecordFile(readFileSync(pb[0]!));
+    if (d.kind !== 'protobuf') throw new Error('not protobuf');
+    const bodies = d.items.map((it) => it.record.body as string);
+    expect(bodies.filter((b) => b === 'sipMessage')).toHaveLength(10);
+    // rCSSessionEstablishment and rCSSessionRelease, once each although the SIP was seen twice.
+    expect(bodies.filter((b) => b === 'session')).toHaveLength(2);
+    expect(new Set(d.items.map((it) => Buffer.from(it.record.correlationId as Uint8Array).toString('hex'))).size).toBe(1);
   });
 
   it('X3: every chunk of the target session on both legs; no byte of the other session anywhere', () => {
