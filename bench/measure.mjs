@@ -6,34 +6,24 @@
 //   workMs  wall time from the first read of the capture file to process exit: the work on the
 //           capture (reading, decoding, analysis, writing outputs and reports), without the
 //           start-up cost the subject pays once per process whatever the capture size.
-// The capture is named by env BENCH_CAPTURE (a path). The first read is seen by wrapping
-// fs.openSync/fs.readSync before the entry point loads (module.syncBuiltinESMExports makes
-// `import { readSync } from 'node:fs'` see the wrapper); the wrapper costs one comparison per
-// read call (a few dozen per 200 MB: readers use multi-MiB chunks).
-import fs, { writeSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
+// The capture is named by env BENCH_CAPTURE (a path); its first read is seen through
+// ./watch-capture-reads.mjs.
+import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { watchCaptureReads } from './watch-capture-reads.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 process.argv = [process.argv[0], resolve(entry), ...args];
 const capture = process.env.BENCH_CAPTURE !== undefined ? resolve(process.env.BENCH_CAPTURE) : undefined;
-let captureFd = -1;
 let tFirstRead;
 
 if (capture !== undefined) {
-  const openSync = fs.openSync;
-  const readSync = fs.readSync;
-  fs.openSync = function (path, ...rest) {
-    const fd = openSync.call(this, path, ...rest);
-    if (captureFd < 0 && typeof path === 'string' && resolve(path) === capture) captureFd = fd;
-    return fd;
-  };
-  fs.readSync = function (fd, ...rest) {
-    if (tFirstRead === undefined && fd === captureFd) tFirstRead = process.hrtime.bigint();
-    return readSync.call(this, fd, ...rest);
-  };
-  syncBuiltinESMExports();
+  watchCaptureReads(capture, {
+    before: () => {
+      tFirstRead ??= process.hrtime.bigint();
+    },
+  });
 }
 
 const t0 = process.hrtime.bigint();
