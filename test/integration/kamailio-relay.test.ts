@@ -198,8 +198,11 @@ async function auth(peer: MsrpPeer, relayPort: number, tid: string): Promise<str
   return usePath!;
 }
 
-/** Sends `body` in chunks of `size` bytes (Byte-Range, + then $), each after the previous one's first 200. */
-async function sendChunked(peer: MsrpPeer, toPath: string, mid: string, body: Buffer, size: number, contentType: string): Promise<void> {
+/**
+ * Sends `body` in chunks of `size` bytes (Byte-Range, + then $), each after the previous one's
+ * first 200; `extra` headers on every chunk (RFC 4975 section 7.1.1: report headers repeat).
+ */
+async function sendChunked(peer: MsrpPeer, toPath: string, mid: string, body: Buffer, size: number, contentType: string, extra: [string, string][] = []): Promise<void> {
   for (let at = 0, n = 0; at < body.length; at += size, n++) {
     const end = Math.min(body.length, at + size);
     const tid = `${mid}c${n}`;
@@ -207,7 +210,7 @@ async function sendChunked(peer: MsrpPeer, toPath: string, mid: string, body: Bu
       msrpFrame({
         transactionId: tid,
         startLine: 'SEND',
-        headers: [['To-Path', toPath], ['From-Path', peer.uri], ['Message-ID', mid], ['Byte-Range', `${at + 1}-${end}/${body.length}`], ['Content-Type', contentType]],
+        headers: [['To-Path', toPath], ['From-Path', peer.uri], ['Message-ID', mid], ['Byte-Range', `${at + 1}-${end}/${body.length}`], ...extra, ['Content-Type', contentType]],
         body: body.subarray(at, end),
         flag: end === body.length ? '$' : '+',
       }),
@@ -282,11 +285,15 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     bobSid = 'bob-sid-4711';
     const relayForAlice = await auth(a, relayPort, 'auth-a');
     const byeAB = await invite('call-ab@relay.test', alice, bob, `${relayForAlice} ${a.uri}`, `msrp://127.0.0.1:${bobSide.port}/${bobSid};tcp`, Number(/:(\d+)\//.exec(a.uri)![1]), bobSide.port, sipProxyPort);
-    await sendChunked(a, `${relayForAlice} msrp://127.0.0.1:${bobSide.port}/${bobSid};tcp`, 'msg-bulk-1', bulk, 4000, 'text/plain');
+    await sendChunked(a, `${relayForAlice} msrp://127.0.0.1:${bobSide.port}/${bobSid};tcp`, 'msg-bulk-1', bulk, 4000, 'text/plain', [['Success-Report', 'yes']]);
     await sleep(200);
     expect(bobSide.peers.length).toBe(1); // the relay's own connection to Bob
     const b = bobSide.peers[0]!;
     await b.waitFrame((f) => f.head.method === 'SEND' && f.flag === '$', 5000, 'the last chunk at Bob');
+    // Success-Report: yes → Bob's REPORT for the whole message, back through the relay (RFC 4975
+    // section 7.1.2; its copies on the two legs count once in the audit).
+    b.send(msrpFrame({ transactionId: 'rep-1', startLine: 'REPORT', headers: [['To-Path', `${relayForAlice} ${a.uri}`], ['From-Path', b.uri], ['Message-ID', 'msg-bulk-1'], ['Byte-Range', `1-${bulk.length}/${bulk.length}`], ['Status', '000 200 OK']] }));
+    await a.waitFrame((f) => f.head.method === 'REPORT', 5000, 'Bob\'s REPORT at Alice');
     // Bob answers through the relay on the connection the relay opened (RFC 4976: to the first hop).
     b.send(msrpFrame({ transactionId: 'bob-1', startLine: 'SEND', headers: [['To-Path', `${relayForAlice} ${a.uri}`], ['From-Path', b.uri], ['Message-ID', 'msg-bob-1'], ['Byte-Range', `1-${fromBob.length}/${fromBob.length}`], ['Content-Type', 'message/cpim']], body: fromBob }));
     await a.waitFrame((f) => f.head.method === 'SEND' && f.body.equals(fromBob), 5000, 'Bob\'s message at Alice');
@@ -340,7 +347,7 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     expect(audit.anomalies).toEqual({});
     expect(audit.uncorrelated).toEqual([]);
     expect(audit.sessions).toHaveLength(1);
-    const s = audit.sessions[0] as { callId: string; liid: string; msrpSessionIds: string[]; connections: string[]; messages: { messageId: string; direction: string; size: number; sha256: string; innerSha256: string | null; chunks: number; status: string }[] };
+    const s = audit.sessions[0] as { callId: string; liid: string; msrpSessionIds: string[]; connections: string[]; messages: { messageId: string; direction: string; size: number; sha256: string; innerSha256: string | null; chunks: number; status: string; reportStatuses: string[] }[] };
     expect(s.callId).toBe('call-ab@relay.test');
     expect(s.liid).toBe('LIID-RELAY');
     expect(s.msrpSessionIds).toEqual([aliceSid, bobSid]);
@@ -349,7 +356,7 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     expect(s.connections.some((c) => c.endsWith(`-127.0.0.1:${relayPort}`))).toBe(true);
     expect(s.connections.some((c) => c.endsWith(`-127.0.0.1:${bobPort}`))).toBe(true);
     const bulkMsg = s.messages.find((m) => m.messageId === 'msg-bulk-1')!;
-    expect(bulkMsg).toMatchObject({ direction: 'fromTarget', size: bulk.length, sha256: sha256(bulk), chunks: 3, status: 'complete' });
+    expect(bulkMsg).toMatchObject({ direction: 'fromTarget', size: bulk.length, sha256: sha256(bulk), chunks: 3, status: 'complete', reportStatuses: ['200'] });
     const bobMsg = s.messages.find((m) => m.messageId === 'msg-bob-1')!;
     expect(bobMsg).toMatchObject({ direction: 'toTarget', size: fromBob.length, sha256: sha256(fromBob), innerSha256: sha256('Hi Alice, relayed back to you'), status: 'complete' });
     expect(s.messages.map((m) => m.messageId).sort()).toEqual(['msg-bob-1', 'msg-bulk-1']);
