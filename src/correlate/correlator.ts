@@ -139,7 +139,7 @@ export interface CorrelatorOptions {
    */
   readonly auditDetails?: boolean;
   /**
-   * Where the audit entries of finished SIP sessions go until the report is built (default: kept
+   * Where the audit entries of finished sessions go until the report is built (default: kept
    * in memory). `run` gives a file-backed store, so its memory does not grow with the number of
    * target sessions (./audit-store.ts).
    */
@@ -301,6 +301,8 @@ class Session {
   lastActive = 0;
   /** Uncorrelated sessions: bound session-ids. */
   readonly uncSids: string[] = [];
+  /** Sessions without SIP: stream directions listing it in their `noSip` that have not ended. */
+  noSipStreams = 0;
   readonly boundSids: string[] = [];
   readonly boundEndpoints: string[] = [];
 
@@ -501,7 +503,12 @@ export class Correlator {
       onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
         frame = null;
         // Sessions without SIP end with the last packet of their connection (truth rules).
-        if (lastTsSec !== undefined) for (const x of conn.noSip) if (x.audit !== null) this.auditEnd(x.audit, lastTsSec, lastTsNsec ?? 0);
+        for (const x of conn.noSip) {
+          if (lastTsSec !== undefined && x.audit !== null) this.auditEnd(x.audit, lastTsSec, lastTsNsec ?? 0);
+          // Its last connection has ended: if it has left the table too, its audit is final.
+          if (--x.noSipStreams === 0 && x.closed && !this.sessions.has(x.key)) this.toFreeze.push(x);
+        }
+        conn.noSip.length = 0;
       },
     };
   }
@@ -902,12 +909,12 @@ export class Correlator {
 
   /**
    * The session leaves the table: nothing can change its audit any more (its later frames are
-   * ignored), except the end time of a session without SIP, which follows its connection's end
-   * (truth rules): those stay live until the report.
+   * ignored), except the end time of a session without SIP, which follows its connections' end
+   * (truth rules): such a session is frozen when the last of them ends (see onStreamEnd).
    */
   private leaveSessions(s: Session): void {
     this.sessions.delete(s.key);
-    if (s.dialog !== null) this.toFreeze.push(s);
+    if (s.dialog !== null || s.noSipStreams === 0) this.toFreeze.push(s);
   }
 
   /** Hands the audit of sessions that left the table to the store (once per capture second and at the end). */
@@ -1055,6 +1062,7 @@ export class Correlator {
         if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);
         if (!conn.noSip.includes(s) && conn.noSip.length < 8) {
           conn.noSip.push(s);
+          s.noSipStreams++;
           // A session without SIP starts with the first packet (SYN) of its first connection.
           const st = conn.stream;
           if (st.firstTsSec !== undefined) this.auditStart(a, st.firstTsSec, st.firstTsNsec ?? 0);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from '../../../src/correlate/audit-store.js';
-import { cpim, Harness, msrpSdp, ok, PCSCF, send, TestCall, UE_A, uri } from './correlate-helpers.js';
+import { cpim, Harness, msrpSdp, ok, PCSCF, send, T0, TestCall, UE_A, uri } from './correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 
@@ -102,6 +102,50 @@ describe('Correlator with an AuditStore', () => {
     h.finish();
     expect(() => h.correlator.auditWithDetails()).toThrow(/keeps no details/);
     expect(h.correlator.auditReport().sessions.length).toBe(3);
+  });
+});
+
+describe('Correlator with an AuditStore: sessions without SIP', () => {
+  const A = uri('10.0.0.1', 40001, 'sidA');
+  const B = uri('10.0.1.2', 2855, 'sidB');
+  /** MSRP only: a CPIM From names the target; the connection's directions end at `endAt` (s after T0). */
+  function noSip(h: Harness, endAt: number | null): () => void {
+    const conn = h.conn(7, { ip: '10.0.0.1', port: 40001 }, { ip: '10.0.1.2', port: 2855 });
+    conn.push(0, send({ to: [B], from: [A], mid: 'u1', body: cpim(ALICE, 'sip:bob@x', 'no SIP here'), tid: 'tx-u1' }));
+    conn.push(1, ok('tx-u1', A, B));
+    conn.end();
+    const endStreams = (): void => {
+      for (const hd of conn.handlers) (hd.onStreamEnd as (r: string, s?: number, n?: number) => void)('fin', T0 + (endAt ?? 0), 0);
+    };
+    return endStreams;
+  }
+
+  it('is stored once it has left the table AND its connection has ended (the end time follows the connection)', () => {
+    for (const order of ['connection first', 'idle close first'] as const) {
+      const ref = new Harness([{ ids: [{ sipUri: ALICE }] }]);
+      const endRef = noSip(ref, 400);
+      ref.wait(310);
+      endRef();
+      ref.finish();
+      const spy = new SpyStore(false);
+      const h = new Harness([{ ids: [{ sipUri: ALICE }] }], { auditStore: spy, auditDetails: false });
+      const end = noSip(h, 400);
+      if (order === 'connection first') {
+        end();
+        h.wait(2);
+        expect(spy.added, order).toEqual([]); // still in the table (idle close after 300 s)
+        h.wait(310);
+      } else {
+        h.wait(310);
+        expect(spy.added, order).toEqual([]); // closed, but its connection may still move its end
+        end();
+        h.wait(1);
+      }
+      expect(spy.added.map((g) => [g.uncorrelated, g.entries[0]!.msrpSessionIds]), order).toEqual([[true, ['sidB', 'sidA']]]);
+      h.finish();
+      expect(spy.added.length, order).toBe(1);
+      expect(h.correlator.auditReport(), order).toEqual(ref.correlator.auditReport());
+    }
   });
 });
 
