@@ -24,6 +24,24 @@ export function parseUuid(text: string): Uint8Array | undefined {
   return out;
 }
 
+const parsed = new Map<string, Uint8Array | undefined>();
+const PARSED_MAX = 4096;
+
+/**
+ * {@link parseUuid} through a bounded cache, for the encoders: every record parses its task's
+ * XID and often the nil UUID or its session's Conversation-ID, the same few texts (~2 % of the
+ * record-writing thread). The bytes are shared between callers: never modify them.
+ */
+export function parseUuidShared(text: string): Uint8Array | undefined {
+  let b = parsed.get(text);
+  if (b === undefined && !parsed.has(text)) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    b = parseUuid(text);
+    parsed.set(text, b);
+  }
+  return b;
+}
+
 /** Formats 16 bytes as lower-case canonical UUID text. Caller guarantees `b.length === 16`. */
 export function formatUuid(b: Uint8Array): string {
   let h = '';

@@ -23,7 +23,7 @@ import type { ImsIdentity } from '../../records/ims-identity.js';
 import type { IriEvent, IriType } from '../../records/iri-event.js';
 import type { CcRecord, IriRecord } from '../../records/li-record.js';
 import type { SipMessageRef } from '../../records/iri-event.js';
-import { NIL_UUID, parseUuid } from '../../records/uuid.js';
+import { NIL_UUID, parseUuidShared } from '../../records/uuid.js';
 import { decodeUtf8 } from '../common/utf8.js';
 import type { AsnValue } from './asn-schema.js';
 import { CC_PAYLOAD_OID, IRI_PAYLOAD_OID, XIRI_PAYLOAD_OID } from './ts33128/ts33128-oids.js';
@@ -63,7 +63,7 @@ export function rcsIdentityValue(party: readonly ImsIdentity[]): Obj {
 
 /** RCSConversationID / RCSContributionID from header text; nil UUID when absent or not a UUID. */
 export function uuidValue(text: string | undefined): Uint8Array {
-  return (text !== undefined ? parseUuid(text) : undefined) ?? parseUuid(NIL_UUID)!;
+  return (text !== undefined ? parseUuidShared(text) : undefined) ?? parseUuidShared(NIL_UUID)!;
 }
 
 function ts33128Direction(d: Direction, what: string): number {

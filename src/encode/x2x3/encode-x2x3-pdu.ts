@@ -4,7 +4,7 @@
  * and throws InvariantError: an LI delivery must never carry a silently truncated field.
  */
 import { InvariantError } from '../../core/errors.js';
-import { parseUuid } from '../../records/uuid.js';
+import { parseUuidShared } from '../../records/uuid.js';
 import { ByteWriter } from '../../util/bytes.js';
 import { isWellFormedString } from '../common/utf8.js';
 import { PduType, PayloadFormat, X2X3_FIXED_HEADER_LENGTH, X2X3_VERSION } from './x2x3-constants.js';
@@ -65,7 +65,7 @@ export function encodeX2X3Pdu(pdu: X2X3PduInput): Uint8Array {
   checkUint('PDU type', pdu.pduType, 0xffff);
   checkUint('payload format', pdu.payloadFormat, 0xffff);
   checkUint('payload direction', pdu.payloadDirection, 0xffff);
-  const xid = parseUuid(pdu.xid);
+  const xid = parseUuidShared(pdu.xid);
   if (xid === undefined) throw new InvariantError('X2/X3 XID is not a UUID');
   if (pdu.correlationId.length !== 8) throw new InvariantError(`X2/X3 correlation ID: ${pdu.correlationId.length} bytes, expected 8`);
 
