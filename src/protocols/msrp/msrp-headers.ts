@@ -100,11 +100,11 @@ export function isMsrpIdent(s: string): boolean {
 }
 
 /** Single-valued headers: a repeat is reported once and ignored (first wins). */
-const SINGLE = new Set([
+const SINGLE = [
   'to-path', 'from-path', 'message-id', 'byte-range', 'success-report', 'failure-report', 'status',
   'content-type', 'use-path', 'expires', 'min-expires', 'max-expires', 'authentication-info',
   'use-nickname', 'content-id', 'content-description', 'content-disposition',
-]);
+];
 
 // Helpers of parseMsrpHeaderLines, at module level: closures would be allocated for every frame.
 function badValue(anomalies: AnomalySink | undefined, frameNo: number | undefined, name: string): void {
@@ -131,7 +131,10 @@ function numberOf(anomalies: AnomalySink | undefined, frameNo: number | undefine
  * text is latin1-decoded, and no latin1 character lower-cases into ASCII, so only a name spelled
  * with ASCII token characters can match).
  */
-const KNOWN = new Set([...SINGLE, 'www-authenticate', 'authorization']);
+/** Known name → its bit in a frame's "seen" mask (single-valued), or 0 (may repeat). */
+const KNOWN = new Map<string, number>([...SINGLE.map((n, i): [string, number] => [n, 1 << i]), ['www-authenticate', 0], ['authorization', 0]]);
+const NONE: readonly string[] = Object.freeze([]);
+const NO_URIS: readonly MsrpUri[] = Object.freeze([]);
 const TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 /**
@@ -145,9 +148,9 @@ const TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
  */
 export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: AnomalySink, frameNo?: number): MsrpHeaders {
   const all: MsrpHeaderField[] = [];
-  let toPath: MsrpUri[] = [];
-  let fromPath: MsrpUri[] = [];
-  let usePath: MsrpUri[] = [];
+  let toPath: readonly MsrpUri[] = NO_URIS;
+  let fromPath: readonly MsrpUri[] = NO_URIS;
+  let usePath: readonly MsrpUri[] = NO_URIS;
   let messageId: string | null = null;
   let byteRange: MsrpByteRange | null = null;
   let successReport: 'yes' | 'no' | null = null;
@@ -157,14 +160,15 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
   let expires: number | null = null;
   let minExpires: number | null = null;
   let maxExpires: number | null = null;
-  const wwwAuthenticate: string[] = [];
-  const authorization: string[] = [];
+  // Allocated only when present (rare): most frames have neither.
+  let wwwAuthenticate: string[] | null = null;
+  let authorization: string[] | null = null;
   let authenticationInfo: string | null = null;
   let useNickname: string | null = null;
   let contentId: string | null = null;
   let contentDescription: string | null = null;
   let contentDisposition: string | null = null;
-  const seen = new Set<string>();
+  let seen = 0;
 
 
   for (const line of lines) {
@@ -176,7 +180,8 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
     }
     const name = line.slice(0, colon);
     const lname = name.toLowerCase();
-    if (!KNOWN.has(lname) && !TOKEN.test(name)) {
+    const bit = KNOWN.get(lname);
+    if (bit === undefined && !TOKEN.test(name)) {
       anomalies?.report('msrp.bad_header_line', frameNo, `length=${line.length}`);
       continue;
     }
@@ -188,12 +193,12 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
     const value = line.slice(vs, ve);
     all.push({ name, value });
 
-    if (SINGLE.has(lname)) {
-      if (seen.has(lname)) {
+    if (bit !== undefined && bit !== 0) {
+      if ((seen & bit) !== 0) {
         anomalies?.report('msrp.duplicate_header', frameNo, `header=${name}`);
         continue;
       }
-      seen.add(lname);
+      seen |= bit;
     }
     switch (lname) {
       case 'to-path':
@@ -247,10 +252,10 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
         maxExpires = numberOf(anomalies, frameNo, name, value);
         break;
       case 'www-authenticate':
-        wwwAuthenticate.push(value);
+        (wwwAuthenticate ??= []).push(value);
         break;
       case 'authorization':
-        authorization.push(value);
+        (authorization ??= []).push(value);
         break;
       case 'authentication-info':
         authenticationInfo = value;
@@ -273,7 +278,7 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
   }
   return {
     toPath, fromPath, messageId, byteRange, successReport, failureReport, status, contentType,
-    usePath, expires, minExpires, maxExpires, wwwAuthenticate, authorization, authenticationInfo,
+    usePath, expires, minExpires, maxExpires, wwwAuthenticate: wwwAuthenticate ?? NONE, authorization: authorization ?? NONE, authenticationInfo,
     useNickname, contentId, contentDescription, contentDisposition, all,
   };
 }
