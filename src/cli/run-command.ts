@@ -22,7 +22,7 @@ import { reloadCorrelatorTasks } from '../pipeline/task-reload.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
 import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
 import { runPacketSource, type SourceResult } from './packet-source.js';
-import { AuditSpool } from '../pipeline/audit-spool.js';
+import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/audit-spool.js';
 import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
 
 interface RunOptions extends CaptureOptions {
@@ -114,9 +114,10 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
           ...(o.rotateSeconds !== undefined ? { maxSeconds: o.rotateSeconds } : {}),
         }, o.singleThread === true);
   const counts: RecordCounts = new Map();
-  // Finished sessions' audit entries wait on disk, not in memory (src/pipeline/audit-spool.ts);
-  // without --out, --deliver is given and its spool folder (0700) holds the file.
-  const auditSpool = new AuditSpool(join(o.out ?? o.spoolDir, '.audit-spool'));
+  // Finished sessions' audit entries wait on disk for audit.json, not in memory
+  // (src/pipeline/audit-spool.ts); without --out there is no audit.json: they are only counted.
+  const auditSpool = o.out !== undefined ? new AuditSpool(join(o.out, AUDIT_SPOOL_FILE)) : undefined;
+  const auditCounter = o.out === undefined ? new CountingAuditStore() : undefined;
   let pipeline: InterceptPipeline | undefined;
   let delivery: DeliveryOutput | undefined;
   let metrics: MetricsServer | undefined;
@@ -127,7 +128,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
       tasks,
       // audit.json has no ladder or chunk lists (`msrptap audit --html` rebuilds them).
       auditDetails: false,
-      auditStore: auditSpool,
+      auditStore: auditSpool ?? auditCounter!,
       onRecord: (r) => {
         let c = counts.get(r.task.liid);
         if (c === undefined) counts.set(r.task.liid, (c = { iri: 0, cc: 0 }));
@@ -174,15 +175,25 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
       for (const l of left) log.warn({ did: l.did, pdus: l.pdus, bytes: l.bytes, spoolDir: o.spoolDir }, 'not yet acknowledged by the destination: kept in the spool, sent at the next start');
       for (const s of dl.stats()) process.stderr.write(`msrptap: destination ${s.did}: ${s.releasedPdus} PDUs acknowledged, ${s.spooledPdus} still spooled, ${s.refusedPdus} refused (spool full)\n`);
     }
-    const listed = o.out !== undefined ? writeAuditJson(join(o.out, 'audit.json'), pl.correlator) : countAuditEntries(pl.correlator);
-    auditSpool.remove();
+    let listed: { sessions: number; uncorrelated: number };
+    if (auditSpool !== undefined) {
+      listed = writeAuditJson(join(o.out!, 'audit.json'), pl.correlator);
+      // This run owned the folder to the end: a spool a killed run left goes too.
+      const e = auditSpool.remove(true);
+      if (e !== undefined) log.warn({ path: auditSpool.path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');
+    } else {
+      const live = countAuditEntries(pl.correlator);
+      listed = { sessions: live.sessions + auditCounter!.sessions, uncorrelated: live.uncorrelated + auditCounter!.uncorrelated };
+    }
     // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
     if (files !== undefined) for (const [liid, c] of files.counts) process.stderr.write(`msrptap: ${liid}: ${c.x2} X2, ${c.x3} X3, ${c.hi2} HI2, ${c.hi3} HI3 records\n`);
     process.stderr.write(`msrptap: ${listed.sessions} sessions, ${listed.uncorrelated} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
     if (src.error !== undefined) throw src.error;
   } finally {
     custody?.stop();
-    auditSpool.remove();
+    // Never throws: the run's own error is what gets reported.
+    const e = auditSpool?.remove();
+    if (e !== undefined) log.warn({ path: auditSpool!.path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');
     await metrics?.close();
     // After a failure: still close what was written (the failure itself is what gets reported).
     await files?.close().catch(() => undefined);

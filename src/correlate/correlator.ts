@@ -303,6 +303,8 @@ class Session {
   readonly uncSids: string[] = [];
   /** Sessions without SIP: stream directions listing it in their `noSip` that have not ended. */
   noSipStreams = 0;
+  /** MSRP frames of this session begun and not yet ended (their end still writes to the audit). */
+  framesInFlight = 0;
   readonly boundSids: string[] = [];
   readonly boundEndpoints: string[] = [];
 
@@ -479,6 +481,7 @@ export class Correlator {
     return {
       onFrameStart: (head) => {
         frame = this.frameStart(conn, head);
+        if (frame !== null) frame.session.framesInFlight++;
       },
       onBody: (piece) => {
         frame?.writer?.write(piece);
@@ -498,9 +501,13 @@ export class Correlator {
       onFrameEnd: (end) => {
         const f = frame;
         frame = null;
-        if (f !== null) this.frameEnd(conn, f, end);
+        if (f !== null) {
+          this.frameEnd(conn, f, end);
+          f.session.framesInFlight--;
+        }
       },
       onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
+        if (frame !== null) frame.session.framesInFlight--;
         frame = null;
         // Sessions without SIP end with the last packet of their connection (truth rules).
         for (const x of conn.noSip) {
@@ -922,8 +929,9 @@ export class Correlator {
     const q = this.toFreeze;
     let keep = 0;
     for (const s of q) {
-      // A release still waiting for its hold may yet mark the audit (ccUnavailable).
-      if (this.releasePending.has(s)) {
+      // A release still waiting for its hold may yet mark the audit (ccUnavailable), and a frame
+      // begun before the session left the table still sets times and ladder ends when it ends.
+      if (this.releasePending.has(s) || s.framesInFlight > 0) {
         q[keep++] = s;
         continue;
       }

@@ -86,6 +86,22 @@ export class SecureFileWriter {
     }
   }
 
+  /**
+   * Closes without writing what is buffered and without fsync, and never throws: for a file
+   * about to be deleted (a failed or temporary output), where a flush error would only hide
+   * the error that matters.
+   */
+  abandon(): void {
+    if (this.fd < 0) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // The descriptor is ours and open: closing can only fail if it is gone already.
+    }
+    this.fd = -1;
+    this.used = 0;
+  }
+
   private writeAll(b: Uint8Array): void {
     try {
       for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);

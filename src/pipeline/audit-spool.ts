@@ -4,15 +4,22 @@
  * offset, length, list) stays in memory, 4 numbers per session. audit.json is then written by
  * reading them back in order of first appearance (./write-audit-json.ts).
  *
+ * A run without audit.json (delivery only) uses {@link CountingAuditStore} instead: its session
+ * metadata never reaches a disk.
+ *
  * The file holds intercepted metadata: it is created 0600 in a 0700 folder (the output
- * folder), and deleted by {@link AuditSpool.remove} once audit.json is written. No fsync: a run
- * that dies writes no audit.json, and the next run starts a new spool.
+ * folder), and deleted by {@link AuditSpool.remove} once audit.json is written, or when the run
+ * fails. No fsync: a run that dies writes no audit.json; the next run truncates the file when
+ * it stores its first session, and deletes a leftover at its end.
  */
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { IoError } from '../core/errors.js';
 import type { AuditGroup, AuditStore } from '../correlate/audit-store.js';
 import type { AuditSession } from '../correlate/audit-report.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
+
+/** The spool's name in the output folder (a dot file: not an output of the run). */
+export const AUDIT_SPOOL_FILE = '.audit-spool';
 
 export class AuditSpool implements AuditStore {
   readonly keepsDetails = false;
@@ -50,16 +57,30 @@ export class AuditSpool implements AuditStore {
     for (const i of idx) yield { order: this.orders[i]!, uncorrelated, entries: this.read(this.offsets[i]!, this.lengths[i]!), details: null };
   }
 
-  /** Closes and deletes the file (idempotent). */
-  remove(): void {
-    if (this.readFd >= 0) closeSync(this.readFd);
-    this.readFd = -1;
-    if (this.writer === null) return;
+  /**
+   * Closes and deletes the file, without flushing it; never throws (it runs on failure paths):
+   * returns the error when the file could not be deleted. `leftover`: delete the file even if
+   * this run stored nothing (a spool a killed run left behind); only for a run that owns the
+   * folder to the end, never on the failure path of one that may not (a second run on the same
+   * folder).
+   */
+  remove(leftover = false): Error | undefined {
+    if (this.readFd >= 0) {
+      try {
+        closeSync(this.readFd);
+      } catch {
+        // Ours and open: can only fail if already gone.
+      }
+      this.readFd = -1;
+    }
+    if (this.writer === null && !leftover) return undefined;
+    this.writer?.abandon();
+    this.writer = null;
     try {
-      this.writer.close();
-    } finally {
-      this.writer = null;
       rmSync(this.path, { force: true });
+      return undefined;
+    } catch (e) {
+      return e as Error;
     }
   }
 
@@ -72,9 +93,29 @@ export class AuditSpool implements AuditStore {
         if (n === 0) throw new Error('file shorter than written (changed by someone else?)');
         got += n;
       }
+      return JSON.parse(buf.toString('utf8')) as AuditSession[];
     } catch (e) {
       throw new IoError(`cannot read back the audit spool ${this.path}: ${(e as Error).message} (leave the output folder alone while msrptap runs)`, this.path, undefined, { cause: e });
     }
-    return JSON.parse(buf.toString('utf8')) as AuditSession[];
+  }
+}
+
+/**
+ * Keeps nothing, counts what it was given: for a run that writes no audit.json (delivery only),
+ * whose metadata then never reaches a disk. `ordered` yields nothing: the report of such a run
+ * lists only the sessions still live, so take the counts from here.
+ */
+export class CountingAuditStore implements AuditStore {
+  readonly keepsDetails = false;
+  sessions = 0;
+  uncorrelated = 0;
+
+  add(group: AuditGroup): void {
+    if (group.uncorrelated) this.uncorrelated += group.entries.length;
+    else this.sessions += group.entries.length;
+  }
+
+  ordered(): Iterable<AuditGroup> {
+    return [];
   }
 }

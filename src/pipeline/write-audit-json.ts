@@ -6,6 +6,7 @@
  * line after the first indented by the nesting depth (JSON strings hold no raw newline).
  */
 import type { AuditSession } from '../correlate/audit-report.js';
+import { rmSync } from 'node:fs';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 
 /** What the writer needs of the correlator. */
@@ -15,9 +16,23 @@ export interface AuditEntrySource {
   auditAnomalies(): Record<string, number>;
 }
 
-/** Writes `path` (0600 in a 0700 folder); returns how many entries each list got. */
+/**
+ * Writes `path` (0600 in a 0700 folder); returns how many entries each list got. On failure the
+ * partial file is deleted (a truncated audit.json would read as a short audit) and the error
+ * is thrown.
+ */
 export function writeAuditJson(path: string, src: AuditEntrySource): { sessions: number; uncorrelated: number } {
   const w = new SecureFileWriter(path);
+  try {
+    return writeAll(w, src);
+  } catch (e) {
+    w.abandon();
+    rmSync(path, { force: true });
+    throw e;
+  }
+}
+
+function writeAll(w: SecureFileWriter, src: AuditEntrySource): { sessions: number; uncorrelated: number } {
   const put = (text: string): void => w.write(Buffer.from(text, 'utf8'));
   const list = (name: string, entries: Iterable<AuditSession>): number => {
     let n = 0;

@@ -120,7 +120,7 @@ describe('delivery to msrptap receive', () => {
       const t1 = startCli(['run', '-r', PCAP, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '10']);
       expect(await t1.exited, t1.stderr()).toBe(0);
       expectSameAsFiles(join(dir, 'rx'), expected);
-      // Without --out the audit spool lived in the spool folder: counted, then deleted.
+      // Without --out there is no audit.json: sessions are counted, their metadata never written.
       expect(t1.stderr()).toMatch(/msrptap: [1-9]\d* sessions, 0 uncorrelated\n/);
       expect(existsSync(join(spool, '.audit-spool'))).toBe(false);
       const state = join(spool, 'x2x3-sequence.json');

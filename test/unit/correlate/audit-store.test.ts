@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from '../../../src/correlate/audit-store.js';
+import { msrpFrame } from '../../../samples/gen/lib/index.js';
 import { cpim, Harness, msrpSdp, ok, PCSCF, send, T0, TestCall, UE_A, uri } from './correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
@@ -94,6 +95,29 @@ describe('Correlator with an AuditStore', () => {
     h.finish();
     expect(spy.added.length).toBe(3);
     expect(h.correlator.auditWithDetails()).toEqual(ref.correlator.auditWithDetails());
+  });
+
+  it('a frame begun before the session left the table still counts when it ends (the session waits for it)', () => {
+    const spy = new SpyStore(true);
+    const h = new Harness([{ ids: [{ sipUri: ALICE }] }], { auditStore: spy });
+    const c = call(h, 1);
+    c.setUp();
+    const conn = h.conn(9, { ip: '10.0.0.1', port: 40001 }, { ip: '10.0.2.1', port: 2855 });
+    // A SEND without Message-ID (no message is opened, so nothing keeps the session in the
+    // table) whose end-line comes only after the dialog has ended and lingered out.
+    const aUri = uri('10.0.0.1', 40001, 'sa1');
+    const bUri = uri('10.0.2.1', 2855, 'sb1');
+    const late = msrpFrame({ transactionId: 'tlate', startLine: 'SEND', headers: [['To-Path', bUri], ['From-Path', aUri], ['Byte-Range', '1-300/300'], ['Content-Type', 'text/plain']], body: 'x'.repeat(300) });
+    conn.push(0, late.subarray(0, 200));
+    c.tearDown();
+    h.wait(40);
+    expect(spy.added).toEqual([]); // held back: its frame is still open
+    conn.push(0, late.subarray(200));
+    const lastFrame = h.nextFrame() - 1;
+    h.wait(1);
+    expect(spy.added.length).toBe(1);
+    const arrow = spy.added[0]!.details![0]!.ladder.find((e) => e.detail?.includes('tlate'));
+    expect(arrow?.lastFrame).toBe(lastFrame);
   });
 
   it('auditWithDetails refuses a store that keeps no details (rather than inventing them)', () => {

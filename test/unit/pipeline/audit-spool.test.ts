@@ -2,13 +2,13 @@
  * The file-backed audit store (src/pipeline/audit-spool.ts) and the streaming audit.json writer
  * (src/pipeline/write-audit-json.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IoError } from '../../../src/core/errors.js';
 import type { AuditReport, AuditSession } from '../../../src/correlate/audit-report.js';
-import { AuditSpool } from '../../../src/pipeline/audit-spool.js';
+import { AuditSpool, CountingAuditStore } from '../../../src/pipeline/audit-spool.js';
 import { countAuditEntries, writeAuditJson } from '../../../src/pipeline/write-audit-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msrptap-auditspool-'));
@@ -60,6 +60,19 @@ function source(r: AuditReport) {
 }
 
 describe('writeAuditJson', () => {
+  it('deletes its partial file when the source fails midway (no truncated audit.json)', () => {
+    const path = join(dir, 'failing.json');
+    const src = {
+      *auditEntries(): Generator<AuditSession> {
+        yield entry('c1', 1);
+        throw new IoError('spool gone', 'x');
+      },
+      auditAnomalies: () => ({}),
+    };
+    expect(() => writeAuditJson(path, src)).toThrow('spool gone');
+    expect(existsSync(path)).toBe(false);
+  });
+
   const reports: [string, AuditReport][] = [
     ['empty', { sessions: [], uncorrelated: [], anomalies: {} }],
     ['one session', { sessions: [entry('c1', 1)], uncorrelated: [], anomalies: {} }],
@@ -75,6 +88,16 @@ describe('writeAuditJson', () => {
       expect(countAuditEntries(source(r))).toEqual({ sessions: r.sessions.length, uncorrelated: r.uncorrelated.length });
     });
   }
+});
+
+describe('CountingAuditStore', () => {
+  it('counts the entries of each list and keeps nothing', () => {
+    const c = new CountingAuditStore();
+    c.add({ order: 1, uncorrelated: false, entries: [entry('c', 1), entry('c', 2)], details: null });
+    c.add({ order: 2, uncorrelated: true, entries: [entry(undefined, 3)], details: null });
+    expect([c.sessions, c.uncorrelated]).toEqual([2, 1]);
+    expect([...c.ordered()]).toEqual([]);
+  });
 });
 
 describe('AuditSpool', () => {
@@ -107,6 +130,37 @@ describe('AuditSpool', () => {
     expect(back(false).map((g) => g.order)).toEqual([1, 2, 4, 5]);
     s.remove();
     expect(existsSync(path)).toBe(false);
+    s.remove();
+  });
+
+  it('remove() never flushes nor throws; only remove(true) deletes a spool another run left', () => {
+    const folder = join(dir, 'out3');
+    const path = join(folder, '.audit-spool');
+    const s = new AuditSpool(path);
+    // A leftover (a killed run's): a run that stored nothing leaves it on failure paths…
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path, 'leftover');
+    expect(s.remove()).toBeUndefined();
+    expect(existsSync(path)).toBe(true);
+    // … and deletes it when it owned the folder to the end.
+    expect(s.remove(true)).toBeUndefined();
+    expect(existsSync(path)).toBe(false);
+    // Buffered groups are not written out just to be deleted.
+    const t = new AuditSpool(path);
+    t.add({ order: 0, uncorrelated: false, entries: [entry('c', 1)], details: null });
+    expect(statSync(path).size).toBe(0);
+    expect(t.remove()).toBeUndefined();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a spool that no longer parses fails with an IoError naming the file', () => {
+    const path = join(dir, 'out4', '.audit-spool');
+    const s = new AuditSpool(path);
+    s.add({ order: 0, uncorrelated: false, entries: [entry('c', 1)], details: null });
+    [...s.ordered(false)];
+    const n = statSync(path).size;
+    writeFileSync(path, 'x'.repeat(n));
+    expect(() => [...s.ordered(false)]).toThrow(IoError);
     s.remove();
   });
 
