@@ -111,7 +111,7 @@ function badValue(anomalies: AnomalySink | undefined, frameNo: number | undefine
   anomalies?.report('msrp.bad_header_value', frameNo, `header=${name}`);
 }
 
-function pathsOf(anomalies: AnomalySink | undefined, frameNo: number | undefined, name: string, value: string): MsrpUri[] {
+function pathsOf(anomalies: AnomalySink | undefined, frameNo: number | undefined, name: string, value: string): readonly MsrpUri[] {
   const { uris, invalid } = parseMsrpUriList(value);
   if (invalid > 0) anomalies?.report('msrp.bad_uri', frameNo, `header=${name} invalid=${invalid}`);
   return uris;

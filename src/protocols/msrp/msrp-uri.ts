@@ -144,13 +144,29 @@ function parseUncached(s: string): MsrpUri | null {
   return Object.freeze({ scheme, user, host, ipv6, port, sessionId, transport, params: Object.freeze(params), raw: s });
 }
 
+/** A parsed URI list (frozen: shared through {@link listCache}). */
+export interface MsrpUriList {
+  readonly uris: readonly MsrpUri[];
+  readonly invalid: number;
+}
+
+/**
+ * Recently parsed lists, for the same reason as {@link cache} one level up: a session's
+ * To-Path and From-Path values repeat on every frame, and splitting them was a tenth of what
+ * parsing MSRP headers allocated. Bounded: cleared when full.
+ */
+const listCache = new Map<string, MsrpUriList>();
+
 /**
  * Parses a space-separated list of MSRP URIs (To-Path, From-Path, Use-Path values and the SDP
  * `a=path` attribute, RFC 4975 sections 8.2 and 9).
  *
- * @returns `uris`: the valid URIs in order; `invalid`: how many items did not parse.
+ * @returns `uris`: the valid URIs in order; `invalid`: how many items did not parse. Frozen and
+ *   shared with other callers that parsed the same text.
  */
-export function parseMsrpUriList(value: string): { uris: MsrpUri[]; invalid: number } {
+export function parseMsrpUriList(value: string): MsrpUriList {
+  let r = listCache.get(value);
+  if (r !== undefined) return r;
   const uris: MsrpUri[] = [];
   let invalid = 0;
   for (const item of value.split(/[ \t]+/)) {
@@ -159,7 +175,12 @@ export function parseMsrpUriList(value: string): { uris: MsrpUri[]; invalid: num
     if (u === null) invalid++;
     else uris.push(u);
   }
-  return { uris, invalid };
+  r = Object.freeze({ uris: Object.freeze(uris), invalid });
+  if (value.length <= MAX_URI_LENGTH) {
+    if (listCache.size >= CACHE_MAX) listCache.clear();
+    listCache.set(value, r);
+  }
+  return r;
 }
 
 /**
