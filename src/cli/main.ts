@@ -43,5 +43,8 @@ registerReceiveCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  process.exitCode = reportFatal(e);
+  // Exit now: after a failure some handle (a worker thread, a socket of a destination that
+  // never answered) may still keep the event loop alive, and a tap that has failed must not
+  // hang. stderr is written synchronously (files and pipes on Linux), so nothing is lost.
+  process.exit(reportFatal(e));
 }

@@ -113,7 +113,11 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
   Atomics.store(state, READY, 1);
   Atomics.notify(state, READY);
   port.on('message', (m: ToWorker) => {
-    if (failed) return;
+    // After a failure only a close gets an answer (the failure again): the parent may be waiting.
+    if (failed) {
+      if (m.type === 'close') port.postMessage({ type: 'failed' });
+      return;
+    }
     try {
       if (m.type === 'records') {
         for (const r of m.records) out.write(deserialize(r) as LiRecord);
@@ -256,10 +260,20 @@ export class ThreadedFileRecordOutput {
 
   private async doClose(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
-    this.flushBatch();
-    if (this.settleMode(true) === -1) {
-      this.local.close();
-      return;
+    try {
+      this.flushBatch();
+      if (this.settleMode(true) === -1) {
+        this.local.close();
+        return;
+      }
+      // A failure reported earlier (its 'failed' message went by before anyone listened): the
+      // worker no longer answers, so do not wait for it.
+      this.throwIfFailed();
+    } catch (e) {
+      // Whatever happened, the thread must not outlive the output: it would keep the process
+      // alive after the error has been reported.
+      void this.worker?.terminate();
+      throw e;
     }
     const w = this.worker!;
     await new Promise<void>((resolve, reject) => {

@@ -68,6 +68,32 @@ describe('threaded file output (dist)', () => {
     expect(fileTree(join(base, 'thread'))).toEqual(fileTree(join(base, 'local')));
   });
 
+  it('after a failed close nothing keeps the process alive (the worker thread is ended)', () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    writeFileSync(join(base, 'file'), 'not a folder');
+    // A process of its own: once write() has thrown the worker's failure, close() must reject
+    // (not wait for a worker that stopped answering) and the process must exit by itself: a run
+    // that hung there would never report its error.
+    const script = `
+      const { ThreadedFileRecordOutput } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/pipeline/threaded-file-output.js')).href)});
+      const records = ${JSON.stringify(ALL_RECORDS, (_k, v) => (v instanceof Uint8Array ? { $bytes: [...v] } : v))};
+      const revive = (v) => Array.isArray(v) ? v.map(revive) : v && typeof v === 'object' ? (v.$bytes ? new Uint8Array(v.$bytes) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))) : v;
+      const t = new ThreadedFileRecordOutput(${JSON.stringify(join(base, 'file', 'out'))});
+      if (!t.threaded) throw new Error('no worker');
+      let failed = false;
+      for (let i = 0; i < 250 && !failed; i++) {
+        try { for (const r of revive(records)) t.write(r); } catch (e) { failed = true; console.log("write: " + e.message); }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await t.close().then(() => console.log('closed?'), (e) => console.log('rejected: ' + e.message));
+    `;
+    writeFileSync(join(base, 'child.mjs'), script);
+    const r = spawnSync(process.execPath, [join(base, 'child.mjs')], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.error, 'the process did not exit by itself').toBeUndefined();
+    expect(r.stdout, r.stdout + r.stderr).toContain('rejected: ');
+    expect(r.status).toBe(0);
+  });
+
   it('a write error in the worker is thrown by close(), naming the path', async () => {
     const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
     writeFileSync(join(base, 'file'), 'not a folder');
