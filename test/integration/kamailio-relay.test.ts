@@ -20,7 +20,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,7 @@ tcp_connection_lifetime=120
 disable_sctp=yes
 listen=tcp:127.0.0.1:${port}
 listen=udp:127.0.0.1:${sipPort}
+listen=tcp:127.0.0.1:${sipPort}
 loadmodule "sl.so"
 loadmodule "rr.so"
 loadmodule "pv.so"
@@ -70,7 +71,12 @@ modparam("msrp", "use_path_addr", "127.0.0.1:${port}")
 modparam("htable", "htable", "authed=>size=8;autoexpire=3600;")
 request_route {
     if ($rm == "INVITE") record_route();
-    if ($rm == "INVITE" || $rm == "ACK" || $rm == "BYE") { forward(); exit; }
+    if ($rm == "INVITE" || $rm == "ACK" || $rm == "BYE") {
+        # To the callee over TCP (its URI says ;transport=tcp), from the SIP port, not the MSRP one.
+        force_send_socket(tcp:127.0.0.1:${sipPort});
+        forward();
+        exit;
+    }
     sl_send_reply("403", "Not here");
     exit;
 }
@@ -123,6 +129,37 @@ async function waitDatagram(a: UdpAgent, pred: (text: string) => boolean, what: 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * A SIP user agent's TCP side (RFC 3261 section 18.3): messages framed by Content-Length, each
+ * answered on the connection it came on.
+ */
+interface TcpSipAgent {
+  server: Server;
+  port: number;
+  inbox: { text: string; conn: Socket }[];
+}
+
+async function tcpSipAgent(): Promise<TcpSipAgent> {
+  const inbox: TcpSipAgent['inbox'] = [];
+  const server = createServer((conn) => {
+    let buf = '';
+    conn.on('data', (b: Buffer) => {
+      buf += b.toString('latin1');
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/^(?:content-length|l)[ \t]*:[ \t]*(\d+)/im.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (buf.length < end + 4 + len) return;
+        inbox.push({ text: buf.slice(0, end + 4 + len), conn });
+        buf = buf.slice(end + 4 + len);
+      }
+    });
+    conn.on('error', () => undefined);
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  return { server, port: (server.address() as AddressInfo).port, inbox };
+}
+
 /** Header lines of a SIP message named `name` (long form only: Kamailio writes those), in order. */
 function headerLines(text: string, name: string): string[] {
   const head = text.slice(0, text.indexOf('\r\n\r\n'));
@@ -137,13 +174,16 @@ interface Party {
   name: string;
   aor: string;
   sip: UdpAgent;
+  /** Reached over TCP when a proxy sits between the agents. */
+  tcp?: TcpSipAgent;
 }
 
 /**
  * INVITE / 200 / ACK between `a` (caller, behind the MSRP relay) and `b`, with the a=path of
- * each; BYE / 200 by the returned function. With `proxy` (a UDP port) the requests go through
- * that SIP proxy, and `b` answers what it receives (the proxy's Via and Record-Route copied,
- * RFC 3261 section 8.2.6.2); without, the two agents talk directly.
+ * each; BYE / 200 by the returned function. With `proxy` (a UDP port) `a`'s requests go through
+ * that SIP proxy, which reaches `b` over TCP (`b.tcp`); `b` answers what it receives on that
+ * connection (the proxy's Via and Record-Route copied, RFC 3261 section 8.2.6.2). Without, the
+ * two agents talk directly over UDP.
  */
 async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: string, msrpPortA: number, msrpPortB: number, proxy?: number): Promise<() => Promise<void>> {
   const common = (cseq: string): [string, string][] => [
@@ -167,23 +207,33 @@ async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: 
       await sendUdp(b.sip.sock, a.sip.port, sipMessage('SIP/2.0 200 OK', toTagged(common('2 BYE'))));
     };
   }
+  const bTcp = b.tcp!;
+  const bTcpContact = `sip:${b.name}@127.0.0.1:${bTcp.port};transport=tcp`;
+  const received = async (method: string): Promise<{ text: string; conn: Socket }> => {
+    for (let i = 0; i < 500; i++) {
+      const k = bTcp.inbox.findIndex((m) => m.text.startsWith(`${method} `));
+      if (k >= 0) return bTcp.inbox.splice(k, 1)[0]!;
+      await sleep(10);
+    }
+    throw new Error(`timed out waiting for ${method} at ${b.name} (TCP)`);
+  };
   /** `b` answers a request the proxy forwarded: its Vias and Record-Routes, in order. */
   const answer = async (method: string, body?: string): Promise<void> => {
-    const req = await waitDatagram(b.sip, (t) => t.startsWith(`${method} `), `${method} at ${b.name}`);
+    const req = await received(method);
     const copied = [...headerLines(req.text, 'Via'), ...headerLines(req.text, 'Record-Route')].map((l): [string, string] => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
     const rest = toTagged(common(method === 'INVITE' ? '1 INVITE' : '2 BYE')).filter(([n]) => n !== 'Via');
-    const extra: [string, string][] = body !== undefined ? [['Contact', `<${bContact}>`], ['Content-Type', 'application/sdp']] : [];
-    await sendUdp(b.sip.sock, req.from, sipMessage('SIP/2.0 200 OK', [...copied, ...rest, ...extra], body ?? ''));
+    const extra: [string, string][] = body !== undefined ? [['Contact', `<${bTcpContact}>`], ['Content-Type', 'application/sdp']] : [];
+    req.conn.write(sipMessage('SIP/2.0 200 OK', [...copied, ...rest, ...extra], body ?? ''));
     await waitDatagram(a.sip, (t) => t.startsWith('SIP/2.0 200') && t.includes(callId), `the 200 to ${method} at ${a.name}`);
   };
   const maxFwd: [string, string] = ['Max-Forwards', '70'];
-  // Request-URI = the callee's address: the stateless proxy forwards by it.
-  await sendUdp(a.sip.sock, proxy, sipMessage(`INVITE ${bContact} SIP/2.0`, [...common('1 INVITE'), maxFwd, ['Contact', `<sip:${a.name}@127.0.0.1:${a.sip.port}>`], ['Content-Type', 'application/sdp']], sdp(msrpPortA, aPath, 'active')));
+  // Request-URI = the callee's TCP address: the stateless proxy forwards by it.
+  await sendUdp(a.sip.sock, proxy, sipMessage(`INVITE ${bTcpContact} SIP/2.0`, [...common('1 INVITE'), maxFwd, ['Contact', `<sip:${a.name}@127.0.0.1:${a.sip.port}>`], ['Content-Type', 'application/sdp']], sdp(msrpPortA, aPath, 'active')));
   await answer('INVITE', answerSdp);
-  await sendUdp(a.sip.sock, proxy, sipMessage(`ACK ${bContact} SIP/2.0`, [...toTagged(common('1 ACK')), maxFwd]));
-  await waitDatagram(b.sip, (t) => t.startsWith('ACK '), `ACK at ${b.name}`);
+  await sendUdp(a.sip.sock, proxy, sipMessage(`ACK ${bTcpContact} SIP/2.0`, [...toTagged(common('1 ACK')), maxFwd]));
+  await received('ACK');
   return async () => {
-    await sendUdp(a.sip.sock, proxy, sipMessage(`BYE ${bContact} SIP/2.0`, [...toTagged(common('2 BYE')), maxFwd]));
+    await sendUdp(a.sip.sock, proxy, sipMessage(`BYE ${bTcpContact} SIP/2.0`, [...toTagged(common('2 BYE')), maxFwd]));
     await answer('BYE');
   };
 }
@@ -240,6 +290,7 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
   let bobSid = '';
   let relayPort = 0;
   let sipProxyPort = 0;
+  let bobSipTcpPort = 0;
   let bobPort = 0;
 
   beforeAll(async () => {
@@ -263,14 +314,15 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     }
 
     const alice: Party = { name: 'alice', aor: 'sip:alice@ims.example.net', sip: await udpAgent() };
-    const bob: Party = { name: 'bob', aor: 'sip:bob@ims.example.net', sip: await udpAgent() };
+    const bob: Party = { name: 'bob', aor: 'sip:bob@ims.example.net', sip: await udpAgent(), tcp: await tcpSipAgent() };
+    bobSipTcpPort = bob.tcp!.port;
     const carol: Party = { name: 'carol', aor: 'sip:carol@ims.example.net', sip: await udpAgent() };
     const dave: Party = { name: 'dave', aor: 'sip:dave@ims.example.net', sip: await udpAgent() };
     const bobSide = await MsrpPeer.listen((p) => `msrp://127.0.0.1:${p}/bob-sid-4711;tcp`);
     const daveSide = await MsrpPeer.listen((p) => `msrp://127.0.0.1:${p}/dave-sid-0815;tcp`);
     bobPort = bobSide.port;
     const ports = [relayPort, bobSide.port, daveSide.port].map((p) => `tcp port ${p}`);
-    const sipPorts = [alice, bob, carol, dave].map((x) => `udp port ${x.sip.port}`).concat(`udp port ${sipProxyPort}`);
+    const sipPorts = [alice, bob, carol, dave].map((x) => `udp port ${x.sip.port}`).concat(`port ${sipProxyPort}`, `tcp port ${bob.tcp!.port}`);
     tcpdump = spawn('tcpdump', ['-i', 'lo', '-U', '-s', '0', '-w', pcap, [...ports, ...sipPorts].join(' or ')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let tdErr = '';
     tcpdump.stderr!.on('data', (b: Buffer) => (tdErr += b.toString('utf8')));
@@ -310,7 +362,8 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     await byeCD();
     await sleep(200);
     for (const p of [a, b, c, ...daveSide.peers]) await p.close();
-    for (const s of [bobSide.server, daveSide.server]) s.close();
+    for (const s of [bobSide.server, daveSide.server, bob.tcp!.server]) s.close();
+    for (const m of bob.tcp!.inbox) m.conn.destroy();
     for (const x of [alice, bob, carol, dave]) x.sip.sock.close();
     await sleep(500);
     tcpdump.kill('SIGINT');
@@ -362,13 +415,18 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     expect(s.messages.map((m) => m.messageId).sort()).toEqual(['msg-bob-1', 'msg-bulk-1']);
   });
 
-  it('SIP through the proxy: one dialog; an iMSMessage per SIP message and hop, establishment and release once', () => {
-    const r = spawnSync('tshark', ['-r', pcap, '-Y', 'sip.Call-ID == "call-ab@relay.test"', '-T', 'fields', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'sip.CSeq'], { encoding: 'utf8' });
+  it('SIP through the proxy (UDP one side, TCP the other): one dialog; an iMSMessage per SIP message and hop, establishment and release once', () => {
+    const r = spawnSync('tshark', ['-r', pcap, '-Y', 'sip.Call-ID == "call-ab@relay.test"', '-T', 'fields', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'sip.CSeq'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const hops = r.stdout.split('\n').filter((l) => l !== '');
-    // INVITE, 200, ACK, BYE, 200: each on the caller's and on the callee's side of the proxy.
+    // INVITE, 200, ACK, BYE, 200: each on the caller's side of the proxy (UDP) and on the
+    // callee's (TCP, written by Kamailio one way and by the callee the other).
     expect(hops).toHaveLength(10);
-    expect(hops.filter((l) => l.split('\t').includes(String(sipProxyPort)))).toHaveLength(10);
+    const udp = hops.filter((l) => l.split('\t')[0] !== '');
+    const tcp = hops.filter((l) => l.split('\t')[2] !== '');
+    expect(udp.filter((l) => l.split('\t').includes(String(sipProxyPort)))).toHaveLength(5);
+    // Kamailio connects to the callee from a port of its own choosing.
+    expect(tcp.filter((l) => l.split('\t').includes(String(bobSipTcpPort)))).toHaveLength(5);
     const pb = readdirSync(out).filter((d) => statSync(join(out, d)).isDirectory()).map((d) => join(out, d, 'records.pb'));
     expect(pb).toHaveLength(1);
     const d = decodeRecordFile(readFileSync(pb[0]!));
