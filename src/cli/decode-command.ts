@@ -1,8 +1,10 @@
 /**
  * `msrptap decode FILE...`: reads any record file msrptap writes (x2x3.pdu, hi2.ber, hi3.ber,
  * records.pb; the kind is detected from the bytes) and prints one JSON object per record
- * (JSON Lines), or an indented text view with --text. Invalid input ends with an
- * `{"error":{code, offset, expected}}` line and exit code 1.
+ * (JSON Lines), or an indented text view with --text. `-` reads standard input, as `-r -` does.
+ * A record file damaged part-way ends with an `{"error":{code, offset, expected}}` line (what came
+ * before it is still printed, for jq) and exit code 1; a file that is no record file at all (a
+ * capture given by mistake, say) is named on stderr with what to run instead, exit code 1.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -20,11 +22,17 @@ export function registerDecodeCommand(program: Command): void {
       for (const file of files) {
         let bytes: Uint8Array;
         try {
-          bytes = readFileSync(file);
+          // File descriptor 0 is standard input (tcpdump's and msrptap's `-`).
+          bytes = readFileSync(file === '-' ? 0 : file);
         } catch (e) {
           throw new IoError(`cannot read ${file}: ${(e as Error).message}`, file, undefined, { cause: e });
         }
         const d = decodeRecordFile(bytes);
+        if (d.kind === 'unknown') {
+          failed = true;
+          process.stderr.write(`msrptap: ${file} is not a record file msrptap writes (${whatItIs(bytes)}); ${d.error?.expected ?? ''}\n`);
+          continue;
+        }
         if (d.error !== undefined) failed = true;
         if (o.text === true) {
           process.stdout.write(`# ${file}\n${formatDecodedRecordFile(d).join('\n')}\n`);
@@ -34,4 +42,17 @@ export function registerDecodeCommand(program: Command): void {
       }
       if (failed) process.exitCode = 1;
     });
+}
+
+/** A hint for a file that is no record file: the capture formats a user is most likely to pass. */
+function whatItIs(b: Uint8Array): string {
+  if (b.length === 0) return 'it is empty';
+  if (b.length >= 4) {
+    const m = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    // pcap magics (µs and ns, both byte orders) and the pcapng Section Header Block type.
+    if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1 || m === 0x0a0d0d0a) {
+      return 'it is a packet capture: use `msrptap audit -r FILE --tasks TASKS.json` or `msrptap stats -r FILE`';
+    }
+  }
+  return 'unknown content';
 }
