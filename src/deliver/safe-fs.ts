@@ -30,9 +30,18 @@ export const SECRET_FILE_MODE = 0o600;
 /** What to do when the file exists: fail, empty it, or write after its end. */
 export type ExistingFile = 'refuse' | 'replace' | 'append';
 
-function errText(e: unknown): string {
+function errText(e: unknown, path: string): string {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ELOOP') return 'it is a symbolic link: refusing to follow it';
+  // O_EXCL reports EEXIST before O_NOFOLLOW's ELOOP: say which it is.
+  let link = err.code === 'ELOOP';
+  if (err.code === 'EEXIST') {
+    try {
+      link = lstatSync(path).isSymbolicLink();
+    } catch {
+      // gone meanwhile: "exists" is still what open saw
+    }
+  }
+  if (link) return 'it is a symbolic link: refusing to follow it';
   if (err.code === 'EEXIST') return 'it already exists';
   if (err.code === 'ENXIO') return 'it is a FIFO or device: refusing to write to it';
   return err.message;
@@ -99,7 +108,7 @@ export function openSecretFile(path: string, existing: ExistingFile, read = fals
   try {
     fd = openSync(path, flags, SECRET_FILE_MODE);
   } catch (e) {
-    throw new IoError(`cannot open output file ${path}: ${errText(e)}`, path, undefined, { cause: e });
+    throw new IoError(`cannot open output file ${path}: ${errText(e, path)}`, path, undefined, { cause: e });
   }
   try {
     const st = fstatSync(fd);
@@ -121,7 +130,7 @@ export function openReadNoFollow(path: string): number {
   try {
     return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    throw new IoError(`cannot read ${path}: ${errText(e)}`, path, undefined, { cause: e });
+    throw new IoError(`cannot read ${path}: ${errText(e, path)}`, path, undefined, { cause: e });
   }
 }
 
@@ -132,7 +141,7 @@ export function readFileNoFollow(path: string): Buffer | undefined {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new IoError(`cannot read ${path}: ${errText(e)}`, path, undefined, { cause: e });
+    throw new IoError(`cannot read ${path}: ${errText(e, path)}`, path, undefined, { cause: e });
   }
   try {
     const st = fstatSync(fd);
