@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
-import { ensureSecretDir, openReadNoFollow, openSecretFile, readFileNoFollow, writeAllSync, writeFileAtomic } from './safe-fs.js';
+import { ensureSecretDir, openReadNoFollow, openSecretFile, readFileNoFollow, writeFileAtomic } from './safe-fs.js';
 
 /** A place in the spool: segment number and byte offset in it. */
 export interface SpoolPosition {
@@ -286,12 +286,7 @@ export class PduSpool {
       if (e instanceof ConfigError) throw e;
       // no lock file, or unreadable: take it
     }
-    const fd = openSecretFile(path, 'replace');
-    try {
-      writeAllSync(fd, Buffer.from(`${process.pid}\n`));
-    } finally {
-      closeSync(fd);
-    }
+    writeFileAtomic(path, Buffer.from(`${process.pid}\n`), false);
   }
 
   private readReleased(): SpoolPosition {
