@@ -103,10 +103,16 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
   const log = pino({ base: { pid: process.pid }, name: 'msrptap' }, pino.destination({ dest: 2, sync: true }));
   const linkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void => log[level](fields, msg);
   const tasks = loadTasks(tasksPath);
+  // The signing key is checked before --overwrite deletes anything.
+  const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
   // Before any output opens: two runs' records never mix in one folder, and an unusable path
   // fails now (src/pipeline/run-output-folder.ts).
-  if (o.out !== undefined) claimRunOutputFolder(o.out, o.overwrite === true);
-  const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
+  try {
+    if (o.out !== undefined) claimRunOutputFolder(o.out, o.overwrite === true);
+  } catch (e) {
+    custody?.stop();
+    throw e;
+  }
   const files =
     o.out === undefined
       ? undefined
