@@ -1,7 +1,8 @@
 /**
  * Files that hold intercepted data: created 0600 inside folders created 0700, whatever the
- * umask, without following links (./safe-fs.ts), appended through a buffer (one write per record would dominate a busy run), fsynced
- * on close so a record reported as written survives a power cut.
+ * umask, never through a planted link (./safe-fs.ts), appended through a buffer (one write per
+ * record would dominate a busy run), fsynced on close so a record reported as written survives
+ * a power cut.
  */
 import { closeSync, fsyncSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
