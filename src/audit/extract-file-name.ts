@@ -11,3 +11,8 @@ export function extractFileName(sha256: string, name: string | null): string {
   if (safe === '' || /^_*$/.test(safe)) safe = 'file';
   return `${sha256}-${safe}`;
 }
+
+/** True for a name {@link extractFileName} produces (what `--overwrite` may delete in the folder). */
+export function isExtractFileName(name: string): boolean {
+  return /^[0-9a-f]{64}-[A-Za-z0-9._-]{1,100}$/.test(name);
+}

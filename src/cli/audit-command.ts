@@ -11,10 +11,11 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ContentStore } from '../audit/content-store.js';
-import { extractFileName } from '../audit/extract-file-name.js';
+import { extractFileName, isExtractFileName } from '../audit/extract-file-name.js';
 import { buildReportModel } from '../audit/report-model.js';
 import { renderHtmlReport } from '../audit/render-html-report.js';
 import { ConfigError } from '../core/errors.js';
+import { claimOutputFile, claimOutputFolder } from '../deliver/output-folder.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 import { captureDigests } from '../pipeline/capture-digests.js';
 import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
@@ -31,6 +32,7 @@ interface AuditOptions extends CaptureOptions {
   html?: string;
   extract?: string;
   all?: boolean;
+  overwrite?: boolean;
 }
 
 /** Keeps the rCSMessage bodies the report and --extract show (the audit itself has metadata only). */
@@ -48,11 +50,17 @@ export function registerAuditCommand(program: Command): void {
     .option('--html <file>', 'also write the self-contained HTML audit report here (created 0600)')
     .option('--extract <dir>', 'write each complete transferred file as DIR/<sha256>-<name> (0600 in 0700)')
     .option('--all', 'lab use: also list sessions that match no task (never recorded)')
+    .option('--overwrite', 'replace an existing --json / --html file, and delete the files a previous --extract left in DIR (never anything else)')
     .action(async (o: AuditOptions) => {
       checkCaptureSource(o);
       if (o.tasks === undefined) throw new ConfigError('--tasks is required');
       if (o.html === '-' || o.extract === '-') throw new ConfigError('--html and --extract need a path, not "-"');
       const tasks = loadTasks(o.tasks);
+      // Before the capture is read: an unusable or occupied output fails now, not after an hour.
+      const overwrite = o.overwrite === true;
+      const jsonMode = o.json !== undefined && o.json !== '-' ? claimOutputFile(o.json, '--json', overwrite) : undefined;
+      const htmlMode = o.html !== undefined ? claimOutputFile(o.html, '--html', overwrite) : undefined;
+      if (o.extract !== undefined) claimOutputFolder(o.extract, { flag: '--extract', overwrite, isOwn: (e) => !e.isDir && e.names.length === 1 && isExtractFileName(e.names[0]!) });
       const wantContent = o.html !== undefined || o.extract !== undefined;
       const store = new ContentStore();
       const pipeline = new InterceptPipeline({ tasks, onRecord: wantContent ? (r) => collectContent(store, r) : () => {}, includeNonTargets: o.all === true });
@@ -61,7 +69,7 @@ export function registerAuditCommand(program: Command): void {
       const { report, details } = pipeline.correlator.auditWithDetails();
       if (o.json === undefined || o.json === '-') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
-        writeSecretJson(o.json, report);
+        writeSecretJson(o.json, report, jsonMode);
         process.stderr.write(`msrptap: ${report.sessions.length} sessions, ${report.uncorrelated.length} uncorrelated, written to ${o.json}\n`);
       }
       if (wantContent) {
@@ -77,7 +85,7 @@ export function registerAuditCommand(program: Command): void {
         });
         if (store.droppedBodies > 0 || store.droppedEntries > 0) process.stderr.write(`msrptap: warning: ${store.droppedBodies + store.droppedEntries} message bodies not kept for the report (memory cap)\n`);
         if (o.html !== undefined) {
-          const w = new SecureFileWriter(o.html);
+          const w = new SecureFileWriter(o.html, { existing: htmlMode ?? 'refuse' });
           w.write(Buffer.from(renderHtmlReport(model), 'utf8'));
           w.close();
           process.stderr.write(`msrptap: HTML report written to ${o.html}\n`);
@@ -123,7 +131,7 @@ function extractFiles(dir: string, sessions: readonly ExtractSession[], details:
         process.stderr.write(`msrptap: warning: file ${name} not extracted: ${body === null ? 'its bytes were not retained' : 'the bytes kept do not match its sha256'}\n`);
         continue;
       }
-      const w = new SecureFileWriter(join(dir, name));
+      const w = new SecureFileWriter(join(dir, name), { strictFrom: dir });
       w.write(body);
       w.close();
       done.add(name);

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import pino from 'pino';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, isIoError } from '../core/errors.js';
 import { loadTlsMaterial } from '../deliver/tls-material.js';
 import { X2X3Receiver } from '../pipeline/x2x3-receiver.js';
 
@@ -31,7 +31,7 @@ export function registerReceiveCommand(program: Command): void {
     .command('receive')
     .description('a minimal X2/X3 receiver (mediation function) for tests and labs: stores PDUs per XID')
     .requiredOption('--listen <host:port>', 'address to listen on')
-    .requiredOption('--out <dir>', 'output folder (0700): DIR/<XID>/x2x3.pdu and index.jsonl')
+    .requiredOption('--out <dir>', 'output folder (0700; reopened and continued at restart, never through a symlink): DIR/<XID>/x2x3.pdu and index.jsonl')
     .option('--tls-cert <file>', 'mutual TLS: server certificate (PEM)')
     .option('--tls-key <file>', 'mutual TLS: server private key (PEM)')
     .option('--tls-ca <file>', 'mutual TLS: CA that client certificates must chain to (PEM)')
@@ -47,6 +47,8 @@ export function registerReceiveCommand(program: Command): void {
       try {
         await rx.listen();
       } catch (e) {
+        // The stored output of a previous run is re-read first: its errors name their file.
+        if (isIoError(e)) throw e;
         throw new ConfigError(`cannot listen on ${o.listen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a free port / an address of this machine');
       }
       // The bound port on stdout, for scripts and tests that ask for port 0.

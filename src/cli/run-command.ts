@@ -24,6 +24,7 @@ import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
 import { runPacketSource, type SourceResult } from './packet-source.js';
 import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/audit-spool.js';
 import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
+import { AUDIT_JSON_FILE, claimRunOutputFolder } from '../pipeline/run-output-folder.js';
 
 interface RunOptions extends CaptureOptions {
   tasks?: string;
@@ -44,6 +45,7 @@ interface RunOptions extends CaptureOptions {
   metricsHost: string;
   rotateSize?: number;
   rotateSeconds?: number;
+  overwrite?: boolean;
 }
 
 function positiveNumber(name: string) {
@@ -66,7 +68,8 @@ export function registerRunCommand(program: Command): void {
   const cmd = program.command('run').description('intercept the tasks\' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions');
   addCaptureOptions(cmd)
     .requiredOption('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary)')
-    .option('--out <dir>', 'output folder (created 0700): one sub-folder per LIID, and audit.json')
+    .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
+    .option('--overwrite', '--out holds a previous run\'s output: delete it first (only msrptap\'s own files; anything else is refused)')
     .option('--operator-id <id>', 'TS 102 232-1 operatorIdentifier for HI2/HI3 PS-PDUs', 'msrptap')
     .option('--network-element-id <id>', 'TS 102 232-1 networkElementIdentifier')
     .option('--country-code <cc>', 'ISO 3166 alpha-2 authorization/delivery country code for HI2/HI3')
@@ -90,6 +93,7 @@ export function registerRunCommand(program: Command): void {
       if (o.tasks === undefined) throw new ConfigError('--tasks is required');
       if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', 'give --out DIR (files), --deliver (the tasks file\'s destinations), or both');
       if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');
+      if (o.overwrite === true && o.out === undefined) throw new ConfigError('--overwrite replaces a previous --out output: give --out DIR');
       if (o.countryCode !== undefined && !/^[A-Z]{2}$/.test(o.countryCode)) throw new ConfigError(`--country-code must be two capital letters (ISO 3166), got "${o.countryCode}"`);
       await run(o, o.tasks);
     });
@@ -99,7 +103,16 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
   const log = pino({ base: { pid: process.pid }, name: 'msrptap' }, pino.destination({ dest: 2, sync: true }));
   const linkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void => log[level](fields, msg);
   const tasks = loadTasks(tasksPath);
+  // The signing key is checked before --overwrite deletes anything.
   const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
+  // Before any output opens: two runs' records never mix in one folder, and an unusable path
+  // fails now (src/pipeline/run-output-folder.ts).
+  try {
+    if (o.out !== undefined) claimRunOutputFolder(o.out, o.overwrite === true);
+  } catch (e) {
+    custody?.stop();
+    throw e;
+  }
   const files =
     o.out === undefined
       ? undefined
@@ -177,7 +190,7 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     }
     let listed: { sessions: number; uncorrelated: number };
     if (auditSpool !== undefined) {
-      listed = writeAuditJson(join(o.out!, 'audit.json'), pl.correlator);
+      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator);
       // This run owned the folder to the end: a spool a killed run left goes too.
       const e = auditSpool.remove(true);
       if (e !== undefined) log.warn({ path: auditSpool.path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');

@@ -6,7 +6,7 @@
  * verdict per LIID; exit code 0 when every LIID passes, 1 otherwise, 2 for bad usage.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MANIFEST_FILE, type CustodyManifest, type ManifestTask } from '../audit/custody-manifest.js';
@@ -17,7 +17,8 @@ import { AnomalyCounter } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import { decodeRecordFile, formatDecodeError, type RecordEncoderOptions } from '../encode/index.js';
 import { captureDigests } from '../pipeline/capture-digests.js';
-import { OUTPUT_FILES, RecordFileEncoder, safeFolderName } from '../pipeline/file-record-output.js';
+import { OUTPUT_FILES, RecordFileEncoder } from '../pipeline/file-record-output.js';
+import { parsePathSegment, pathSegment } from '../util/path-segment.js';
 import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
 import { loadTasks } from '../pipeline/load-tasks.js';
 import { PacketPipeline } from '../pipeline/packet-pipeline.js';
@@ -145,8 +146,9 @@ export function registerVerifyCommand(program: Command): void {
 
       // The delivered files, per LIID folder (the tasks' LIIDs and any other folder found).
       const folders = new Map<string, string>();
-      for (const t of tasks.tasks) folders.set(safeFolderName(t.liid), t.liid);
-      for (const name of readdirSync(o.out)) if (statSync(join(o.out, name)).isDirectory() && !folders.has(name)) folders.set(name, name);
+      for (const t of tasks.tasks) folders.set(pathSegment(t.liid), t.liid);
+      // Another folder is another LIID's (its name decoded): its records must not be there. Never through a symlink.
+      for (const name of readdirSync(o.out)) if (lstatSync(join(o.out, name)).isDirectory() && !folders.has(name)) folders.set(name, parsePathSegment(name) ?? name);
       const delivered = new Map<string, { files: DeliveredFile[]; pdus: DeliveredPdu[]; iriIds: Set<string>; manifest: CustodyManifest | null; manifestError: string | null }>();
       let encoderOptions: RecordEncoderOptions = {};
       for (const [folder, liid] of folders) {

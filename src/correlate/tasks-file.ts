@@ -23,6 +23,7 @@ import { ConfigError } from '../core/errors.js';
 import { e164Key, normalizeIdentity } from '../protocols/sip/index.js';
 import type { DeliveryType } from '../records/task-ref.js';
 import { formatUuid, parseUuid } from '../records/uuid.js';
+import { pathSegment } from '../util/path-segment.js';
 
 /** Kinds of target identifier (TS 103 221-1 TargetIdentifier choices msrptap supports). */
 export type TargetIdKind = 'sipUri' | 'telUri' | 'impu' | 'impi' | 'e164';
@@ -182,6 +183,8 @@ export function parseTasksFile(json: unknown, source: string): TaskSet {
 
   const xids = new Map<string, number>();
   const liids = new Map<string, number>();
+  /** Output folder names (src/util/path-segment.ts), case-folded. */
+  const folders = new Map<string, number>();
   const tasks: Task[] = file.tasks.map((t, i) => {
     const xid = formatUuid(parseUuid(t.xid)!);
     const prevX = xids.get(xid);
@@ -190,6 +193,12 @@ export function parseTasksFile(json: unknown, source: string): TaskSet {
     const prevL = liids.get(t.liid);
     if (prevL !== undefined) fail(source, `tasks[${i}].liid`, `LIID "${t.liid}" collides with tasks[${prevL}].liid`, 'records of different tasks must not share an LIID: give each task its own');
     liids.set(t.liid, i);
+    // OUT/<LIID>/ is injective, but a case-insensitive file system (macOS, Windows, or where the
+    // output is copied to) would merge folders that differ in case only: two warrants in one.
+    const folderKey = pathSegment(t.liid).toLowerCase();
+    const prevF = folders.get(folderKey);
+    if (prevF !== undefined) fail(source, `tasks[${i}].liid`, `LIID "${t.liid}" and tasks[${prevF}].liid "${file.tasks[prevF]!.liid}" differ only in letter case: their output folders would be one on a case-insensitive file system`, 'give the tasks LIIDs that differ in more than letter case');
+    folders.set(folderKey, i);
     const ids: TargetId[] = t.targetIdentifiers.map((o, j) => {
       const kind = Object.keys(o)[0] as TargetIdKind;
       const value = o[kind]!;

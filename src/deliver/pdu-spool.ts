@@ -19,12 +19,12 @@
  * Size cap: when unreleased bytes would exceed `maxBytes`, the PDU is refused (`append` returns
  * false), counted, and reported loudly (`deliver.spool_full` + `onAlarm`): never dropped silently.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync, fstatSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, readdirSync, readSync, unlinkSync, writeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
-import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
+import { ensureSecretDir, openReadNoFollow, openSecretFile, readFileNoFollow, writeFileAtomic } from './safe-fs.js';
 
 /** A place in the spool: segment number and byte offset in it. */
 export interface SpoolPosition {
@@ -42,6 +42,8 @@ export interface SpoolEntry {
 export interface PduSpoolOptions {
   /** The destination's spool folder (created 0700). */
   readonly dir: string;
+  /** This folder and those below it must be real folders, never symlinks (default `dir`; src/deliver/safe-fs.ts). */
+  readonly strictFrom?: string;
   /** Cap on unreleased bytes (entry headers included); default 1 GiB. */
   readonly maxBytes?: number;
   /** A segment is closed once it reaches this size; default 16 MiB. */
@@ -102,7 +104,7 @@ export class PduSpool {
     this.bufferBytes = o.bufferBytes ?? 256 * 1024;
     this.anomalies = o.anomalies;
     this.onAlarm = o.onAlarm;
-    ensureSecretDir(this.dir);
+    ensureSecretDir(this.dir, o.strictFrom ?? this.dir);
     this.lock();
     this.releasedPos = this.readReleased();
     const segs = this.listSegments();
@@ -237,9 +239,8 @@ export class PduSpool {
     }
     this.releasedPos = upTo;
     // Atomic replace: a crash leaves the old or the new release record, never a torn one.
-    const tmp = join(this.dir, 'released.json.tmp');
-    writeFileSync(tmp, JSON.stringify(upTo), { mode: SECRET_FILE_MODE });
-    renameSync(tmp, join(this.dir, 'released.json'));
+    // Not fsynced: after a power cut an older release record only means PDUs sent again.
+    writeFileAtomic(join(this.dir, 'released.json'), Buffer.from(JSON.stringify(upTo)), false);
     for (const s of [...this.segSizes.keys()]) if (s < upTo.seg) this.unlink(s);
   }
 
@@ -271,7 +272,7 @@ export class PduSpool {
   private lock(): void {
     const path = join(this.dir, 'lock');
     try {
-      const pid = Number(readFileSync(path, 'utf8').trim());
+      const pid = Number((readFileNoFollow(path) ?? '').toString().trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
         let alive = true;
         try {
@@ -285,12 +286,12 @@ export class PduSpool {
       if (e instanceof ConfigError) throw e;
       // no lock file, or unreadable: take it
     }
-    writeFileSync(path, `${process.pid}\n`, { mode: SECRET_FILE_MODE });
+    writeFileAtomic(path, Buffer.from(`${process.pid}\n`), false);
   }
 
   private readReleased(): SpoolPosition {
     try {
-      const j = JSON.parse(readFileSync(join(this.dir, 'released.json'), 'utf8')) as { seg?: unknown; off?: unknown };
+      const j = JSON.parse((readFileNoFollow(join(this.dir, 'released.json')) ?? '').toString()) as { seg?: unknown; off?: unknown };
       if (Number.isInteger(j.seg) && Number.isInteger(j.off) && (j.seg as number) >= 1 && (j.off as number) >= 0) return { seg: j.seg as number, off: j.off as number };
     } catch {
       // first use
@@ -315,7 +316,7 @@ export class PduSpool {
       const e = this.readEntry(seg, off, size);
       if (e === undefined) {
         this.anomalies?.report(last ? 'deliver.spool_torn_tail' : 'deliver.spool_corrupt', undefined, `seg=${seg} off=${off} size=${size}`);
-        const fd = openSync(path, 'r+');
+        const fd = openSecretFile(path, 'append');
         try {
           ftruncateSync(fd, off);
         } finally {
@@ -350,7 +351,7 @@ export class PduSpool {
   private reader(seg: number): number {
     if (this.readSeg !== seg) {
       if (this.readFd >= 0) closeSync(this.readFd);
-      this.readFd = openSync(this.segPath(seg), 'r');
+      this.readFd = openReadNoFollow(this.segPath(seg));
       this.readSeg = seg;
     }
     return this.readFd;
@@ -365,7 +366,7 @@ export class PduSpool {
   private openWriter(): void {
     const path = this.segPath(this.writeSeg);
     try {
-      this.writeFd = openSync(path, 'a', SECRET_FILE_MODE);
+      this.writeFd = openSecretFile(path, 'append');
     } catch (e) {
       throw new IoError(`cannot open spool ${path}: ${(e as Error).message}`, path, undefined, { cause: e });
     }
@@ -395,7 +396,7 @@ export class PduSpool {
 }
 
 function fstatSize(path: string): number {
-  const fd = openSync(path, 'r');
+  const fd = openReadNoFollow(path);
   try {
     return fstatSync(fd).size;
   } finally {

@@ -13,11 +13,12 @@
  * than its index says (crash between the two writes) is cut back to the last indexed PDU, and
  * the highest sequence number per XID is read back from the index.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, writeSync, chmodSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoError } from '../core/errors.js';
+import { pathSegment } from '../util/path-segment.js';
 import { seqLe } from '../util/seq32.js';
-import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
+import { ensureSecretDir, openSecretFile, readFileNoFollow } from './safe-fs.js';
 
 /** Metadata the receiver decoded from a PDU (the store treats the bytes as opaque). */
 export interface ReceivedPduMeta {
@@ -72,7 +73,7 @@ export class ReceivedPduStore {
     }
     const gap = f.last !== undefined && meta.sequenceNumber !== ((f.last + 1) >>> 0);
     const offset = f.size;
-    writeAll(f.pduFd, bytes, join(this.dir, meta.xid, 'x2x3.pdu'));
+    writeAll(f.pduFd, bytes, join(this.dir, pathSegment(meta.xid), 'x2x3.pdu'));
     f.size += bytes.length;
     const line = JSON.stringify({
       seq: meta.sequenceNumber,
@@ -83,7 +84,7 @@ export class ReceivedPduStore {
       receivedAt: new Date().toISOString(),
       ...(gap ? { gapAfter: f.last } : {}),
     });
-    writeAll(f.indexFd, Buffer.from(`${line}\n`, 'utf8'), join(this.dir, meta.xid, 'index.jsonl'));
+    writeAll(f.indexFd, Buffer.from(`${line}\n`, 'utf8'), join(this.dir, pathSegment(meta.xid), 'index.jsonl'));
     f.last = meta.sequenceNumber;
     f.dirty = true;
     this.counters.stored++;
@@ -138,18 +139,16 @@ export class ReceivedPduStore {
       closeSync(old.indexFd);
       this.xids.delete(oldXid);
     }
-    const dir = join(this.dir, xid);
-    ensureSecretDir(dir);
+    // DIR and DIR/<XID> must be real folders, the files are never followed (src/deliver/safe-fs.ts):
+    // a link planted there must not receive intercepted data.
+    const dir = join(this.dir, pathSegment(xid));
+    ensureSecretDir(dir, this.dir);
     const pduPath = join(dir, 'x2x3.pdu');
     const indexPath = join(dir, 'index.jsonl');
     let last: number | undefined;
     let end = 0;
     let indexText = '';
-    try {
-      indexText = readFileSync(indexPath, 'utf8');
-    } catch {
-      // new XID
-    }
+    indexText = readFileNoFollow(indexPath)?.toString('utf8') ?? '';
     // The index is the truth; a partial last line (crash mid-write) is cut off.
     const complete = indexText.lastIndexOf('\n') + 1;
     for (const l of indexText.slice(0, complete).split('\n')) {
@@ -162,10 +161,14 @@ export class ReceivedPduStore {
         // an unreadable line: keep the last good state
       }
     }
-    const pduFd = openSync(pduPath, 'a+', SECRET_FILE_MODE);
-    const indexFd = openSync(indexPath, 'a+', SECRET_FILE_MODE);
-    chmodSync(pduPath, SECRET_FILE_MODE);
-    chmodSync(indexPath, SECRET_FILE_MODE);
+    const pduFd = openSecretFile(pduPath, 'append', true);
+    let indexFd: number;
+    try {
+      indexFd = openSecretFile(indexPath, 'append', true);
+    } catch (e) {
+      closeSync(pduFd);
+      throw e;
+    }
     if (fstatSync(pduFd).size > end) ftruncateSync(pduFd, end);
     if (complete < Buffer.byteLength(indexText, 'utf8')) ftruncateSync(indexFd, Buffer.byteLength(indexText.slice(0, complete), 'utf8'));
     const f: XidFiles = { pduFd, indexFd, size: Math.min(fstatSync(pduFd).size, end), last, dirty: false };

@@ -1,28 +1,27 @@
 /**
  * Files that hold intercepted data: created 0600 inside folders created 0700, whatever the
- * umask, appended through a buffer (one write per record would dominate a busy run), fsynced
- * on close so a record reported as written survives a power cut.
+ * umask, never through a planted link (./safe-fs.ts), appended through a buffer (one write per
+ * record would dominate a busy run), fsynced on close so a record reported as written survives
+ * a power cut.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync, chmodSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { IoError } from '../core/errors.js';
+import { ensureSecretDir, openSecretFile, type ExistingFile } from './safe-fs.js';
 
-export const SECRET_DIR_MODE = 0o700;
-export const SECRET_FILE_MODE = 0o600;
+export { ensureSecretDir, SECRET_DIR_MODE, SECRET_FILE_MODE } from './safe-fs.js';
 
-/**
- * Creates `dir` and missing parents with mode 0700. An existing folder is left as it is
- * unless it is group/world accessible, which is tightened to 0700 (intercepted data must not be
- * readable by other users).
- */
-export function ensureSecretDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode: SECRET_DIR_MODE });
-    const st = statSync(dir);
-    if ((st.mode & 0o077) !== 0) chmodSync(dir, SECRET_DIR_MODE);
-  } catch (e) {
-    throw new IoError(`cannot create output folder ${dir}: ${(e as Error).message}`, dir, undefined, { cause: e });
-  }
+/** Options of {@link SecureFileWriter}. */
+export interface SecureFileOptions {
+  /** An existing file: refuse it (default: a file of a run never reuses one), empty it, or append. */
+  readonly existing?: ExistingFile;
+  /**
+   * The folders from this one down to the file's must be real folders, not symlinks (see
+   * ensureSecretDir); default null: the file's folder may be the operator's (`--html /tmp/r.html`),
+   * only folders created here are checked. The file itself is never followed.
+   */
+  readonly strictFrom?: string | null;
+  readonly bufferSize?: number;
 }
 
 /** An append-only file of secret records, 0600, buffered. */
@@ -32,18 +31,13 @@ export class SecureFileWriter {
   private used = 0;
   private written = 0;
 
+  /** Creates the file's missing folders (0700) and the file (0600) without following links; throws IoError. */
   constructor(
     readonly path: string,
-    opts: { append?: boolean; bufferSize?: number } = {},
+    opts: SecureFileOptions = {},
   ) {
-    ensureSecretDir(dirname(path));
-    try {
-      this.fd = openSync(path, opts.append === true ? 'a' : 'w', SECRET_FILE_MODE);
-      // The mode of openSync applies only when the file is created: tighten an existing one.
-      chmodSync(path, SECRET_FILE_MODE);
-    } catch (e) {
-      throw new IoError(`cannot open output file ${path}: ${(e as Error).message}`, path, undefined, { cause: e });
-    }
+    ensureSecretDir(dirname(path), opts.strictFrom ?? null);
+    this.fd = openSecretFile(path, opts.existing ?? 'refuse');
     this.buf = Buffer.allocUnsafe(opts.bufferSize ?? 256 * 1024);
   }
 

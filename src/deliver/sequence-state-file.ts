@@ -5,18 +5,17 @@
  *
  * Format: `{"version":1,"next":{"<xid>":<uint32>,...}}`: for each XID, every number below the
  * stored one (counting from where the previous reservation started, mod 2^32) may have been
- * used. Written as a whole to `x2x3-sequence.json.tmp` (0600), fsynced, renamed over the file
- * (atomic on POSIX) and the folder fsynced: a crash leaves the old or the new file, never a torn
- * one. The allocator (src/encode/common/sequence-allocator.ts) writes only once per reserved
+ * used. Written as a whole to `x2x3-sequence.json.tmp` (0600, created exclusively, never through
+ * a symlink: ./safe-fs.ts), fsynced, renamed over the file (atomic on POSIX) and the folder
+ * fsynced: a crash leaves the old or the new file, never a torn one. The allocator (src/encode/common/sequence-allocator.ts) writes only once per reserved
  * block of numbers, so this is not on the per-record path.
  *
  * A file that exists but cannot be read or parsed stops the start (ConfigError): guessing would
  * risk duplicates the receiver silently drops.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, IoError } from '../core/errors.js';
-import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
+import { ensureSecretDir, readFileNoFollow, writeFileAtomic } from './safe-fs.js';
 
 export const SEQUENCE_STATE_FILE = 'x2x3-sequence.json';
 
@@ -31,17 +30,19 @@ export class SequenceStateFile {
   readonly path: string;
   private readonly next = new Map<string, number>();
   /** The file existed when the run started (a previous run delivered from this spool folder). */
-  readonly hadState: boolean;
+  readonly hadState: boolean = false;
   private writes = 0;
 
   constructor(readonly dir: string) {
     ensureSecretDir(dir);
     this.path = join(dir, SEQUENCE_STATE_FILE);
-    this.hadState = existsSync(this.path);
-    if (!this.hadState) return;
     let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(this.path, 'utf8'));
+      // Never through a symlink: a planted link must not choose our sequence numbers.
+      const bytes = readFileNoFollow(this.path);
+      this.hadState = bytes !== undefined;
+      if (bytes === undefined) return;
+      doc = JSON.parse(bytes.toString('utf8'));
     } catch (e) {
       throw new ConfigError(`${this.path}: unreadable sequence-number state: ${(e as Error).message}`, 'restore it from a backup; delete it only if the receivers\' duplicate filters are reset too (else new PDUs are dropped as duplicates)');
     }
@@ -72,25 +73,9 @@ export class SequenceStateFile {
   }
 
   private save(): void {
-    const tmp = `${this.path}.tmp`;
     const text = JSON.stringify({ version: 1, next: Object.fromEntries(this.next) });
     try {
-      const fd = openSync(tmp, 'w', SECRET_FILE_MODE);
-      try {
-        const b = Buffer.from(text, 'utf8');
-        for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-      // The rename itself must survive a power cut.
-      const dfd = openSync(this.dir, 'r');
-      try {
-        fsyncSync(dfd);
-      } finally {
-        closeSync(dfd);
-      }
+      writeFileAtomic(this.path, Buffer.from(text, 'utf8'));
     } catch (e) {
       throw new IoError(`cannot write sequence-number state ${this.path}: ${(e as Error).message}`, this.path, undefined, { cause: e });
     }

@@ -9,13 +9,15 @@
  *
  * The file holds intercepted metadata: it is created 0600 in a 0700 folder (the output
  * folder), and deleted by {@link AuditSpool.remove} once audit.json is written, or when the run
- * fails. No fsync: a run that dies writes no audit.json; the next run truncates the file when
- * it stores its first session, and deletes a leftover at its end.
+ * fails. No fsync: a run that dies writes no audit.json and may leave the file, which makes the
+ * folder non-empty: the next run on it needs `--overwrite`, which deletes it.
  */
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, readSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { IoError } from '../core/errors.js';
 import type { AuditGroup, AuditStore } from '../correlate/audit-store.js';
 import type { AuditSession } from '../correlate/audit-report.js';
+import { openReadNoFollow } from '../deliver/safe-fs.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 
 /** The spool's name in the output folder (a dot file: not an output of the run). */
@@ -40,7 +42,9 @@ export class AuditSpool implements AuditStore {
 
   add(group: AuditGroup): void {
     const bytes = Buffer.from(JSON.stringify(group.entries), 'utf8');
-    this.writer ??= new SecureFileWriter(this.path);
+    // Created exclusively, never through a symlink: a leftover of a killed run was cleared with
+    // the folder (`run --overwrite`), or the run was refused.
+    this.writer ??= new SecureFileWriter(this.path, { strictFrom: dirname(this.path) });
     this.orders.push(group.order);
     this.offsets.push(this.writer.bytes);
     this.lengths.push(bytes.length);
@@ -87,7 +91,7 @@ export class AuditSpool implements AuditStore {
   private read(offset: number, length: number): AuditSession[] {
     const buf = Buffer.allocUnsafe(length);
     try {
-      if (this.readFd < 0) this.readFd = openSync(this.path, 'r');
+      if (this.readFd < 0) this.readFd = openReadNoFollow(this.path);
       for (let got = 0; got < length; ) {
         const n = readSync(this.readFd, buf, got, length - got, offset + got);
         if (n === 0) throw new Error('file shorter than written (changed by someone else?)');

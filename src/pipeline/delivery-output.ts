@@ -25,6 +25,7 @@ import { SequenceStateFile } from '../deliver/sequence-state-file.js';
 import { loadTlsMaterial, type TlsMaterial } from '../deliver/tls-material.js';
 import { createRecordEncoder, type RecordEncoder } from '../encode/index.js';
 import type { LiRecord } from '../records/li-record.js';
+import { pathSegment } from '../util/path-segment.js';
 import { x2x3KeepaliveCodec } from './x2x3-keepalive-codec.js';
 
 /** Options of {@link DeliveryOutput}. */
@@ -148,7 +149,10 @@ export class DeliveryOutput {
 
   private addLink(d: Destination, tls: TlsMaterial | null): void {
     const spool = new PduSpool({
-      dir: join(this.o.spoolDir, d.did),
+      // The DID is a canonical UUID (kept as is by pathSegment); the spool root and the DID
+      // folder must be real folders (src/deliver/safe-fs.ts).
+      dir: join(this.o.spoolDir, pathSegment(d.did)),
+      strictFrom: this.o.spoolDir,
       ...(this.o.maxSpoolBytes !== undefined ? { maxBytes: this.o.maxSpoolBytes } : {}),
       anomalies: this.o.anomalies,
       onAlarm: (message, refused) => this.log('error', message, { did: d.did, refused }),

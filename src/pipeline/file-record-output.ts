@@ -7,8 +7,10 @@
  *   manifest.json  chain of custody (src/audit/custody-manifest.ts): tool version, capture
  *                  sha256s, task, per file its record count, sha256 and hash chain; optionally
  *                  Ed25519-signed. Written on close, when the caller gave manifest options.
- * Records of different warrants never share a file. Files are opened when their first record
- * arrives (a task that intercepted nothing leaves no folder), 0600 in 0700 folders.
+ * Records of different warrants never share a file: the folder is the LIID through the injective
+ * src/util/path-segment.ts (`a/b` → `a%2Fb`, `a_b` → `a_b`). Files are opened when their first
+ * record arrives (a task that intercepted nothing leaves no folder), 0600 in 0700 folders, created
+ * exclusively and never through a symlink (src/deliver/safe-fs.ts).
  *
  * Rotation (`run --rotate-size MB --rotate-seconds S`, off by default): each of the four files
  * is continued in `NAME.1`, `NAME.2`, ... (x2x3.pdu, x2x3.pdu.1, ...) once it would exceed the
@@ -21,12 +23,12 @@
  * hash chain. `msrptap verify` reads the unrotated names only.
  */
 import type { KeyObject } from 'node:crypto';
-import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiRecord } from '../records/li-record.js';
 import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/index.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 import { ConfigError } from '../core/errors.js';
+import { pathSegment } from '../util/path-segment.js';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
@@ -215,7 +217,7 @@ export class FileRecordOutput {
     let m = this.bases.get(liid);
     if (m === undefined) this.bases.set(liid, (m = new Map()));
     let p = m.get(name);
-    if (p === undefined) m.set(name, (p = join(this.outDir, safeFolderName(liid), name)));
+    if (p === undefined) m.set(name, (p = join(this.outDir, pathSegment(liid), name)));
     return p;
   }
 
@@ -229,9 +231,9 @@ export class FileRecordOutput {
   private open(liid: string, name: string, base: string, index: number, ts: number): OpenFile {
     const fileName = index === 0 ? name : `${name}.${index}`;
     const path = index === 0 ? base : `${base}.${index}`;
-    // NAME is truncated when this run opens it: parts a previous run left would be read as ours.
-    if (index === 0) for (let n = 1; existsSync(`${base}.${n}`); n++) unlinkSync(`${base}.${n}`);
-    const f: OpenFile = { writer: new SecureFileWriter(path), index, firstTs: ts };
+    // Created, never reused (a previous run's file or part would be read as ours: the CLI hands
+    // over an empty or cleared folder), never through a symlink (OUT and OUT/LIID included).
+    const f: OpenFile = { writer: new SecureFileWriter(path, { strictFrom: this.outDir }), index, firstTs: ts };
     this.writers.set(base, f);
     this.written.push(path);
     if (this.manifest !== undefined) this.chains.set(path, new RecordChain(liid, fileName));
@@ -239,17 +241,8 @@ export class FileRecordOutput {
   }
 
   private writeManifest(m: CustodyManifest): void {
-    const w = new SecureFileWriter(join(this.outDir, safeFolderName(m.liid), MANIFEST_FILE));
+    const w = new SecureFileWriter(join(this.outDir, pathSegment(m.liid), MANIFEST_FILE), { strictFrom: this.outDir });
     w.write(Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8'));
     w.close();
   }
-}
-
-/**
- * LIIDs come from the tasks file (TS 103 280: printable characters): keep the folder name as the
- * LIID, but never let it climb out of OUT or name a hidden file.
- */
-export function safeFolderName(liid: string): string {
-  const s = liid.replace(/[^A-Za-z0-9._-]/g, '_');
-  return s === '' || s.startsWith('.') ? `_${s}` : s;
 }

@@ -7,6 +7,7 @@
  */
 import type { AuditSession } from '../correlate/audit-report.js';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 
 /** What the writer needs of the correlator. */
@@ -17,12 +18,12 @@ export interface AuditEntrySource {
 }
 
 /**
- * Writes `path` (0600 in a 0700 folder); returns how many entries each list got. On failure the
+ * Writes `path` (0600 in a 0700 folder; created, never through a symlink); returns how many entries each list got. On failure the
  * partial file is deleted (a truncated audit.json would read as a short audit) and the error
  * is thrown.
  */
 export function writeAuditJson(path: string, src: AuditEntrySource): { sessions: number; uncorrelated: number } {
-  const w = new SecureFileWriter(path);
+  const w = new SecureFileWriter(path, { strictFrom: dirname(path) });
   try {
     return writeAll(w, src);
   } catch (e) {

@@ -48,7 +48,8 @@ function pngSize(path: string): { w: number; h: number } {
 function audit(name: string): { html: string; extract: string } {
   const html = join(tmp, `${name}.html`);
   const extract = join(tmp, `x-${name}`);
-  const r = runCli(['audit', '-r', join(ROOT, 'samples/pcap', `${name}.pcap`), '--tasks', join(ROOT, 'samples/tasks', `${name}.tasks.json`), '--json', join(tmp, `${name}.json`), '--html', html, '--extract', extract]);
+  // --overwrite: a sample is audited again (into the same files) by the browser tests.
+  const r = runCli(['audit', '-r', join(ROOT, 'samples/pcap', `${name}.pcap`), '--tasks', join(ROOT, 'samples/tasks', `${name}.tasks.json`), '--json', join(tmp, `${name}.json`), '--html', html, '--extract', extract, '--overwrite']);
   expect(r.status, r.stderr).toBe(0);
   expect(statSync(html).mode & 0o777).toBe(0o600);
   return { html, extract };

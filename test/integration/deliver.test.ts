@@ -347,8 +347,8 @@ describe('file delivery rotation (run --out --rotate-size / --rotate-seconds)', 
     }
     expect(rotatedSomething).toBe(true);
     expect(manifest.files.map((f) => f.name).sort()).toEqual(NAMES.flatMap((n) => parts(rotDir, n)).sort());
-    // A later unrotated run in the same folder leaves no stale part behind.
-    const again = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot')]);
+    // A later unrotated run in the same folder (--overwrite) leaves no stale part behind.
+    const again = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot'), '--overwrite']);
     expect(again.status, again.stderr).toBe(0);
     expect(readdirSync(rotDir).sort()).toEqual(readdirSync(refDir).sort());
   }, 60_000);

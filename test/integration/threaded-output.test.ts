@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,6 +92,24 @@ describe('threaded file output (dist)', () => {
     expect(r.error, 'the process did not exit by itself').toBeUndefined();
     expect(r.stdout, r.stdout + r.stderr).toContain('rejected: ');
     expect(r.status).toBe(0);
+  });
+
+  it('a symlink planted in a LIID folder is not followed by the worker: close() rejects naming it, the target untouched', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    const victim = join(base, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    chmodSync(victim, 0o644);
+    const liid = ALL_RECORDS[0]!.task.liid;
+    mkdirSync(join(base, 'out', liid), { recursive: true });
+    symlinkSync(victim, join(base, 'out', liid, 'x2x3.pdu'));
+    const t = new Threaded(join(base, 'out'));
+    expect(t.threaded).toBe(true);
+    await expect((async () => {
+      for (const r of ALL_RECORDS) t.write(r);
+      await t.close();
+    })()).rejects.toThrow(`${join(base, 'out', liid, 'x2x3.pdu')}: it is a symbolic link`);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(statSync(victim).mode & 0o777).toBe(0o644);
   });
 
   it('a write error in the worker is thrown by close(), naming the path', async () => {

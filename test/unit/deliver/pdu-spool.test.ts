@@ -3,12 +3,13 @@
  * survive), segment rolling and deletion, a torn tail cut off at reopen, the size cap refusing
  * loudly, and the single-process lock.
  */
-import { appendFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { PduSpool } from '../../../src/deliver/pdu-spool.js';
+import { SequenceStateFile } from '../../../src/deliver/sequence-state-file.js';
 
 const dir = (): string => join(mkdtempSync(join(tmpdir(), 'msrptap-spool-')), 'd');
 /** A recognisable PDU: n repeated, length 10 + n. */
@@ -97,5 +98,42 @@ describe('PduSpool', () => {
     // A lock held by a live foreign process (pid 1 always exists) refuses the open.
     appendFileSync(join(d, 'lock'), '1\n');
     expect(() => new PduSpool({ dir: d })).toThrow(/in use by process 1/);
+  });
+
+  it('a segment, lock or release file planted as a symlink is never read, truncated or written through', () => {
+    // A planted segment stops the open; the lock and the release record are replaced by rename
+    // (the link itself goes, its target is untouched).
+    for (const [name, refused] of [['000000000001.seg', true], ['lock', false], ['released.json.tmp', false], ['released.json', false]] as const) {
+      const base = mkdtempSync(join(tmpdir(), 'msrptap-spool-'));
+      writeFileSync(join(base, 'victim'), 'precious, and no valid spool entry');
+      mkdirSync(join(base, 'd'));
+      symlinkSync(join(base, 'victim'), join(base, 'd', name));
+      let error = '';
+      try {
+        const s = new PduSpool({ dir: join(base, 'd') });
+        s.append(pdu(1));
+        s.flush();
+        s.release(s.read(s.released)[0]!.next, 1, 19);
+        s.close();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      expect(error, name).toMatch(refused ? /symbolic link/ : /^$/);
+      expect(readFileSync(join(base, 'victim'), 'utf8'), name).toBe('precious, and no valid spool entry');
+    }
+  });
+
+  it('the sequence state is not read or written through a planted symlink', () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-seq-'));
+    const state = '{"version":1,"next":{"x":7}}';
+    writeFileSync(join(base, 'victim'), state);
+    mkdirSync(join(base, 'd'));
+    symlinkSync(join(base, 'victim'), join(base, 'd', 'x2x3-sequence.json'));
+    expect(() => new SequenceStateFile(join(base, 'd'))).toThrow(/symbolic link/);
+    mkdirSync(join(base, 'e'));
+    symlinkSync(join(base, 'victim'), join(base, 'e', 'x2x3-sequence.json.tmp'));
+    new SequenceStateFile(join(base, 'e')).reserve('y', 100);
+    expect(readFileSync(join(base, 'victim'), 'utf8')).toBe(state);
+    expect(JSON.parse(readFileSync(join(base, 'e', 'x2x3-sequence.json'), 'utf8'))).toEqual({ version: 1, next: { y: 100 } });
   });
 });

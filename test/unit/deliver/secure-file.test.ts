@@ -34,15 +34,26 @@ describe('SecureFileWriter', () => {
     writeFileSync(f, 'old');
     chmodSync(f, 0o644);
     ensureSecretDir(dir);
-    const w = new SecureFileWriter(f);
+    const w = new SecureFileWriter(f, { existing: 'replace' });
     w.close();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(f).mode & 0o777).toBe(0o600);
+    expect(readFileSync(f, 'utf8')).toBe('');
+  });
+
+  it('refuses an existing file by default (a run never reuses one), appends when asked', () => {
+    const f = join(tmp(), 'a');
+    writeFileSync(f, 'old');
+    expect(() => new SecureFileWriter(f)).toThrow(/a: it already exists/);
+    expect(readFileSync(f, 'utf8')).toBe('old');
+    const w = new SecureFileWriter(f, { existing: 'append' });
+    w.write(Buffer.from('+new'));
+    w.close();
+    expect(readFileSync(f, 'utf8')).toBe('old+new');
   });
 
   it('names the path when it cannot write', () => {
-    // A regular file in the way of the folder (ENOTDIR). (Not /proc: Node's recursive mkdir
-    // spins there.)
+    // A regular file in the way of the folder.
     const f = join(tmp(), 'plain');
     writeFileSync(f, '');
     expect(() => new SecureFileWriter(join(f, 'sub', 'x'))).toThrow(/plain\/sub/);
