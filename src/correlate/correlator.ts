@@ -86,7 +86,9 @@ import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from './audit-store.js';
 import { ReportTally, type AuditChunk, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
+import { CinAllocator } from './cin-allocator.js';
 import { correlationIdOf } from './correlation-id.js';
+import { pagerDirection } from './pager-direction.js';
 import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
 import { frameSessionIds, lastSessionId, MsrpSessionIndex } from './msrp-session-index.js';
@@ -157,6 +159,8 @@ interface Intercept {
   readonly match: TaskMatch;
   readonly task: TaskRef;
   readonly correlationId: Uint8Array;
+  /** Communication Identity Number of this session in the task's LIID (./cin-allocator.ts). */
+  readonly cin: number;
   readonly targetSide: Side;
   iriCount: number;
   ended: boolean;
@@ -265,7 +269,6 @@ interface OpenMessage {
 class Session {
   mode: Mode = 'ignore';
   intercepts: Intercept[] = [];
-  cin = 0;
   audit: AuditData | null = null;
   listed = false;
   closed = false;
@@ -376,7 +379,7 @@ export class Correlator {
   private heldTotal = 0;
   private auditOmitted = 0;
   private nextOrder = 0;
-  private nextCin = 1;
+  private readonly cins: CinAllocator;
   private now = 0;
   private lastSweep = -Infinity;
   private finished = false;
@@ -390,6 +393,7 @@ export class Correlator {
     this.includeNonTargets = options.includeNonTargets ?? false;
     this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs);
     this.index = new MsrpSessionIndex<Session>(this.anomalies);
+    this.cins = new CinAllocator(this.anomalies);
     this.tombstones = new SessionIdTombstones(this.anomalies, options.tombstones);
     this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
       ...options.assembler,
@@ -421,7 +425,7 @@ export class Correlator {
       this.anomalies.report('correlate.sip_no_call_id', where.frameNo);
       return;
     }
-    let d = this.tracker.get(msg.callId);
+    let d = this.tracker.find(msg);
     let sdp: PartySdp | null | undefined;
     // Parsed once, lazily; the SDP bytes are copied only for a target's session.
     const sdpOf = (): PartySdp | null => (sdp === undefined ? (sdp = msg.body.length > 0 ? partySdpOf(msg, this.anomalies, d?.session?.mode === 'intercept') : null) : sdp);
@@ -636,7 +640,6 @@ export class Correlator {
       this.dropHeld(s);
       s.heldDropped = 0;
       s.mode = 'intercept';
-      s.cin = this.nextCin++ >>> 0;
       const sec = Math.floor(this.now);
       s.audit ??= this.newAudit(d?.callId ?? null, sec, Math.round((this.now - sec) * 1e9) % 1e9);
       this.listAudit(s);
@@ -709,7 +712,9 @@ export class Correlator {
   // SIP
 
   private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef): void {
-    const s = new Session(`d${d.uid}`, `sip:${d.callId}`, this.nextOrder++, d, d.sideBySid);
+    // The caller's tag is part of the name: two legs of a B2BUA keeping the Call-ID are two
+    // sessions with their own correlation ids (./dialog-key.ts).
+    const s = new Session(`d${d.uid}`, d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`, this.nextOrder++, d, d.sideBySid);
     d.session = s;
     this.sessions.set(s.key, s);
     s.lastActive = t(where.tsSec, where.tsNsec);
@@ -724,7 +729,6 @@ export class Correlator {
     if (msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri) && !d.midDialog) identityList(s.sideIds[1], msg.requestUri);
     if (matches.length > 0) {
       s.mode = 'intercept';
-      s.cin = this.nextCin++ >>> 0;
       for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
     } else s.mode = this.includeNonTargets ? 'meta' : 'ignore';
     if (s.mode !== 'ignore') {
@@ -734,10 +738,13 @@ export class Correlator {
   }
 
   private makeIntercept(s: Session, m: TaskMatch, targetSide: Side): Intercept {
+    // One CIN per session and LIID: another task of the same LIID on this session shares it.
+    const sameLiid = s.intercepts.find((it) => it.task.liid === m.task.liid) ?? s.retired.find((it) => it.task.liid === m.task.liid);
     return {
       match: m,
       task: { xid: m.task.xid, liid: m.task.liid, deliveryType: m.task.deliveryType, matchedTargetId: m.identifier.value, targetRole: s.dialog === null || s.dialog.midDialog ? 'unknown' : m.role },
       correlationId: correlationIdOf(s.stableKey, m.task.xid),
+      cin: sameLiid?.cin ?? this.cins.allocate(m.task.liid),
       targetSide,
       iriCount: 0,
       ended: false,
@@ -772,14 +779,19 @@ export class Correlator {
       s.byeSide = obs.sender;
     }
     const failedEnd = obs.failed && !d.established;
-    for (const it of s.intercepts) {
+    // Pager mode: each message's direction is its own (./pager-direction.ts); null = not the target's.
+    const pagerDirs = s.pager ? s.intercepts.map((it) => pagerDirection(msg, (ids) => this.matcher.namesTask(it.task.xid, ids))) : null;
+    for (let i = 0; i < s.intercepts.length; i++) {
+      const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
+      const dir = pagerDirs !== null ? pagerDirs[i]! : obs.sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      if (dir === null) continue;
       const iriType: IriType = s.pager ? 'report' : it.ended ? 'report' : failedEnd ? 'end' : this.nextIriType(it);
-      this.emitIri(s, it, iriType, obs.sender === it.targetSide ? 'fromTarget' : 'toTarget', network, { kind: 'iMSMessage', sip: sipRef });
+      this.emitIri(s, it, iriType, dir, network, { kind: 'iMSMessage', sip: sipRef });
       if (failedEnd) it.ended = true;
     }
     if (obs.established) this.established(s, d, sipRef, network);
-    if (meta !== null) this.emitPagerMessage(s, meta, msg, network);
+    if (meta !== null) this.emitPagerMessage(s, meta, msg, network, pagerDirs);
     if (obs.released === 'complete') {
       s.releaseResult = 'legRemovalComplete';
       s.releasePendingSince = now;
@@ -989,7 +1001,7 @@ export class Correlator {
     return meta;
   }
 
-  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext): void {
+  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext, dirs: readonly (Direction | null)[] | null): void {
     const body = msg.body;
     const cpim = meta.contentType === 'message/cpim' ? parseCpim(body) : null;
     const info: FinishedInfo = {
@@ -1005,7 +1017,7 @@ export class Correlator {
       isFile: false,
       network,
     };
-    this.emitMessage(s, meta, info);
+    this.emitMessage(s, meta, info, dirs);
   }
 
   // =========================================================================================
@@ -1301,7 +1313,6 @@ export class Correlator {
   /** An uncorrelated session named a target in CPIM: it becomes intercepted; held bytes go out. */
   private identify(s: Session, om: OpenMessage, matches: TaskMatch[]): void {
     s.mode = 'intercept';
-    s.cin = this.nextCin++ >>> 0;
     const ss = om.meta.senderSide ?? 0;
     for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.source === 'cpimFrom' ? ss : ss === 0 ? 1 : 0));
     const wantContent = s.intercepts.some((it) => wantsIri(it.task));
@@ -1413,7 +1424,8 @@ export class Correlator {
     this.maybeRelease(s);
   }
 
-  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
+  /** @param dirs per intercept (index of `s.intercepts`): the direction, null = not for that task; absent = from the sides. */
+  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo, dirs: readonly (Direction | null)[] | null = null): void {
     if (info.status === 'complete' && info.contentTruncated) this.anomalies.report('correlate.content_truncated', info.network.frameNo, `cap=${this.maxContent}`);
     const messageType: RcsMessageType =
       meta.imdn !== null || info.effectiveType === 'message/imdn+xml'
@@ -1424,9 +1436,11 @@ export class Correlator {
             ? 'geoLocationPUSHMessage'
             : 'messageWithUserContent';
     const sender = meta.senderSide;
-    for (const it of s.intercepts) {
+    for (let i = 0; i < s.intercepts.length; i++) {
+      const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
-      const dir: Direction = sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      const dir: Direction | null = dirs !== null ? dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
       const receiverSide: Side = senderSide === 0 ? 1 : 0;
       const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : s.sideIds[senderSide];
@@ -1466,7 +1480,7 @@ export class Correlator {
         task: it.task,
         network: f.network,
         correlationId: it.correlationId,
-        communicationIdentityNumber: s.cin,
+        communicationIdentityNumber: it.cin,
         direction,
         event: {
           kind: 'msrpRequest',
@@ -1486,7 +1500,7 @@ export class Correlator {
   private emitIri(s: Session, it: Intercept, iriType: IriType, direction: Direction, network: NetworkContext, event: IriEvent): void {
     it.iriCount++;
     s.lastNet = network;
-    this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: s.cin, direction, iriType, event });
+    this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: it.cin, direction, iriType, event });
   }
 
   // =========================================================================================

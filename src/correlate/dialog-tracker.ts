@@ -1,6 +1,7 @@
 /**
  * SIP dialogs as the tap sees them (RFC 3261 sections 12, 13, 15, 17; RFC 3428 for pager-mode
- * MESSAGE), keyed by Call-ID.
+ * MESSAGE), keyed by Call-ID and the caller's tag: which message belongs to which dialog, and why
+ * not by Call-ID alone (B2BUAs), is in ./dialog-key.ts.
  *
  * Sides: side 0 is the party that sent the dialog-creating request (its From tag), side 1 the
  * other. A request is sent by the party whose tag is in From; a response by the other party
@@ -31,6 +32,7 @@ import type { AnomalySink } from '../core/anomaly.js';
 import type { SipMessage } from '../protocols/sip/index.js';
 import type { PartySdp } from './party-sdp.js';
 import { ownString, ownStringOrNull } from '../util/own-string.js';
+import { dialogKey, dialogTag, findDialog } from './dialog-key.js';
 
 export type Side = 0 | 1;
 
@@ -53,9 +55,11 @@ export interface DialogTrackerOptions {
 
 /** One dialog (or pager-mode MESSAGE exchange). `S` is the correlator's per-session state. */
 export class Dialog<S> {
-  /** Tag of side 0 (From tag of the creating request); null when it had none. */
-  callerTag: string | null;
-  /** To tag of the confirmed dialog. */
+  /** Tag of side 0 (From tag of the creating request, through {@link dialogTag}); null when it had none. */
+  readonly callerTag: string | null;
+  /** The table key ({@link dialogKey}). */
+  readonly key: string;
+  /** To tag of the confirmed dialog (through {@link dialogTag}). */
   calleeTag: string | null = null;
   state: DialogState;
   /** An MSRP session is up: confirmed and both sides offered/answered MSRP media. */
@@ -89,13 +93,14 @@ export class Dialog<S> {
     readonly startNsec: number,
   ) {
     this.callerTag = callerTag;
+    this.key = dialogKey(callId, callerTag);
     this.state = midDialog ? 'confirmed' : 'early';
     this.lastActive = startSec + startNsec / 1e9;
   }
 
   /** The side that sent `msg` (see the file comment). */
   senderOf(msg: SipMessage): Side {
-    const fromSide: Side = msg.from?.tag === this.callerTag || this.callerTag === null ? 0 : 1;
+    const fromSide: Side = this.callerTag === null || dialogTag(msg.from?.tag) === this.callerTag ? 0 : 1;
     return msg.isRequest ? fromSide : fromSide === 0 ? 1 : 0;
   }
 
@@ -183,8 +188,9 @@ export class DialogTracker<S> {
     return this.dialogs.size;
   }
 
-  get(callId: string): Dialog<S> | undefined {
-    return this.dialogs.get(callId);
+  /** The tracked dialog `msg` belongs to (./dialog-key.ts), undefined when none; `msg.callId` must be set. */
+  find(msg: SipMessage): Dialog<S> | undefined {
+    return findDialog((k) => this.dialogs.get(k), msg.callId!, dialogTag(msg.from?.tag), dialogTag(msg.to?.tag));
   }
 
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
@@ -197,9 +203,9 @@ export class DialogTracker<S> {
       }
     }
     // Owned copies: the dialog outlives the header text its fields were sliced from.
-    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, midDialog, ownStringOrNull(msg.from?.tag), tsSec, tsNsec);
-    if (midDialog) d.calleeTag = ownStringOrNull(msg.to?.tag);
-    this.dialogs.set(d.callId, d);
+    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, midDialog, ownStringOrNull(dialogTag(msg.from?.tag)), tsSec, tsNsec);
+    if (midDialog) d.calleeTag = ownStringOrNull(dialogTag(msg.to?.tag));
+    this.dialogs.set(d.key, d);
     return d;
   }
 
@@ -209,7 +215,9 @@ export class DialogTracker<S> {
    */
   observe(d: Dialog<S>, msg: SipMessage, sdp: PartySdp | null, hop: string, now: number): SipObservation<S> {
     const cseq = msg.cseq!;
-    const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${msg.from?.tag ?? ''}|${msg.to?.tag ?? ''}`;
+    const fromTag = dialogTag(msg.from?.tag);
+    const toTag = dialogTag(msg.to?.tag);
+    const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${fromTag ?? ''}|${toTag ?? ''}`;
     const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
     const sender = d.senderOf(msg);
     const hops = d.seen.get(stateKey);
@@ -232,7 +240,6 @@ export class DialogTracker<S> {
     let useSdp = sdp;
     const initialTx = cseq.seq === d.initialCseq && !d.midDialog;
     if (!msg.isRequest && cseq.method === 'INVITE') {
-      const toTag = msg.to?.tag ?? null;
       const code = msg.statusCode;
       if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(ownString(toTag), sdp);
       if (code >= 200 && code < 300) {
@@ -318,8 +325,8 @@ export class DialogTracker<S> {
   }
 
   private remove(d: Dialog<S>, reason: DialogCloseReason): void {
-    if (this.dialogs.get(d.callId) !== d) return;
-    this.dialogs.delete(d.callId);
+    if (this.dialogs.get(d.key) !== d) return;
+    this.dialogs.delete(d.key);
     this.onClose(d, reason);
   }
 }
