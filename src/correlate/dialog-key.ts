@@ -20,13 +20,20 @@
  * reported as `correlate.sip_multiple_2xx`): the wire gives no dialog-level difference to key on.
  *
  * Lookup of a message with From tag F and To tag T (a response keeps its request's From/To):
- * 1. the entry keyed by T whose remote tag is F: a request of the callee (or its response);
- * 2. the entry keyed by F: a request of the caller (or its response), whatever T is (a later
- *    fork, or a 2xx that lacked the tag);
- * 3. the entry keyed by T whose remote tag was never learnt (the 2xx carried no To tag): the
- *    callee's request.
- * Step 1 comes first so that a callee tag equal to another leg's caller tag (`tag=1` is common
- * with test UAs) finds the right leg.
+ * 1. the entry keyed by T for which F is a callee tag (the confirmed one, or one its responses
+ *    to the creating INVITE carried: an early dialog, 13.2.2.4): a request of the callee (or
+ *    its response), e.g. a BYE, re-INVITE or early UPDATE (RFC 3311);
+ * 2. the entry keyed by F, when T agrees with it: no T (the creating request, CANCEL, a
+ *    non-2xx ACK, a repeat on another hop), T is one of its callee tags, or the message is a
+ *    response of the creating transaction or of its CANCEL (same CSeq number and method, and a
+ *    top Via branch the creating request carried on some hop, RFC 3261 9.1, 17.1.3), which is
+ *    how callee tags are learnt.
+ * Both steps need the tags to agree with what the dialog itself showed: a message is never
+ * attributed to a tracked dialog because its Call-ID and one tag happen to match, which would
+ * make the result depend on which other dialogs are tracked (on which other tasks exist): with
+ * a B2BUA keeping the Call-ID, the callee of one leg may pick the tag the caller of the other
+ * leg uses (`tag=1` is common with test UAs). The price: a request of a fork whose responses the
+ * tap never saw finds no dialog (for a target it opens a mid-dialog session).
  */
 
 /** `token` characters of RFC 3261 section 25.1 (tags are tokens, 19.3). */
@@ -58,24 +65,45 @@ export function dialogKey(callId: string, callerTag: string | null): string {
 
 /** What the lookup needs of a tracked dialog. */
 export interface KeyedDialog {
-  readonly kind: 'invite' | 'message';
   /** The remote (callee) tag once confirmed; null before. */
   readonly calleeTag: string | null;
+  /** To tags of the responses to the creating INVITE (early dialogs, forks, final responses). */
+  readonly earlyTags: ReadonlySet<string>;
+  /** CSeq number and method of the creating request. */
+  readonly initialCseq: number;
+  readonly initialMethod: string;
+  /** Top Via branches ('' for none) the creating request carried on the hops it was seen on. */
+  readonly initialBranches: ReadonlySet<string>;
+}
+
+/** What the lookup needs of a message. */
+export interface DialogLookup {
+  readonly callId: string;
+  /** From and To tags through {@link dialogTag}. */
+  readonly fromTag: string | null;
+  readonly toTag: string | null;
+  readonly isRequest: boolean;
+  readonly cseq: number;
+  readonly cseqMethod: string;
+  /** Top Via branch, '' when none. */
+  readonly branch: string;
 }
 
 /**
- * The tracked dialog `msg` belongs to (see the file comment), or undefined.
+ * The tracked dialog of a message (see the file comment), or undefined.
  *
  * @param get the table lookup by {@link dialogKey}.
- * @param fromTag the message's From tag, through {@link dialogTag}.
- * @param toTag the message's To tag, through {@link dialogTag}.
  */
-export function findDialog<D extends KeyedDialog>(get: (key: string) => D | undefined, callId: string, fromTag: string | null, toTag: string | null): D | undefined {
-  const byTo = toTag !== null && toTag !== fromTag ? get(dialogKey(callId, toTag)) : undefined;
-  if (byTo !== undefined && byTo.calleeTag === fromTag) return byTo;
-  const byFrom = get(dialogKey(callId, fromTag));
-  if (byFrom !== undefined) return byFrom;
-  // A pager exchange is one transaction (RFC 3428 section 7): nothing is sent back inside it.
-  if (byTo !== undefined && byTo.calleeTag === null && byTo.kind === 'invite') return byTo;
-  return undefined;
+export function findDialog<D extends KeyedDialog>(get: (key: string) => D | undefined, m: DialogLookup): D | undefined {
+  const { fromTag, toTag } = m;
+  if (toTag !== null && fromTag !== null && toTag !== fromTag) {
+    const byTo = get(dialogKey(m.callId, toTag));
+    if (byTo !== undefined && (byTo.calleeTag === fromTag || byTo.earlyTags.has(fromTag))) return byTo;
+  }
+  const byFrom = get(dialogKey(m.callId, fromTag));
+  if (byFrom === undefined) return undefined;
+  if (toTag === null || toTag === byFrom.calleeTag || byFrom.earlyTags.has(toTag)) return byFrom;
+  const ofCreatingTx =
+    !m.isRequest && m.cseq === byFrom.initialCseq && (m.cseqMethod === byFrom.initialMethod || m.cseqMethod === 'CANCEL') && byFrom.initialBranches.has(m.branch);
+  return ofCreatingTx ? byFrom : undefined;
 }

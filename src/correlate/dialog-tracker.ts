@@ -66,6 +66,10 @@ export class Dialog<S> {
   established = false;
   /** Latest SDP of each side. */
   readonly sdp: [PartySdp | null, PartySdp | null] = [null, null];
+  /** To tags of responses to the creating INVITE (early dialogs, forks, the final response; at most 16): callee requests are found by them (./dialog-key.ts). */
+  readonly earlyTags = new Set<string>();
+  /** Top Via branches of the creating request's observations (at most 16; ./dialog-key.ts). */
+  readonly initialBranches = new Set<string>();
   /** Provisional answers per To tag (forked early dialogs). */
   readonly earlySdp = new Map<string, PartySdp>();
   /** Which side each MSRP session-id of any SDP a=path belongs to. */
@@ -84,8 +88,9 @@ export class Dialog<S> {
     readonly uid: number,
     readonly callId: string,
     readonly kind: 'invite' | 'message',
-    /** The creating request's CSeq number (the initial transaction). */
+    /** The creating request's CSeq number and method (the initial transaction). */
     readonly initialCseq: number,
+    readonly initialMethod: string,
     /** Created from an in-dialog request (the capture missed the dialog's start). */
     readonly midDialog: boolean,
     callerTag: string | null,
@@ -190,7 +195,16 @@ export class DialogTracker<S> {
 
   /** The tracked dialog `msg` belongs to (./dialog-key.ts), undefined when none; `msg.callId` must be set. */
   find(msg: SipMessage): Dialog<S> | undefined {
-    return findDialog((k) => this.dialogs.get(k), msg.callId!, dialogTag(msg.from?.tag), dialogTag(msg.to?.tag));
+    const cseq = msg.cseq!;
+    return findDialog((k) => this.dialogs.get(k), {
+      callId: msg.callId!,
+      fromTag: dialogTag(msg.from?.tag),
+      toTag: dialogTag(msg.to?.tag),
+      isRequest: msg.isRequest,
+      cseq: cseq.seq,
+      cseqMethod: cseq.method,
+      branch: msg.viaBranch ?? '',
+    });
   }
 
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
@@ -203,7 +217,7 @@ export class DialogTracker<S> {
       }
     }
     // Owned copies: the dialog outlives the header text its fields were sliced from.
-    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, midDialog, ownStringOrNull(dialogTag(msg.from?.tag)), tsSec, tsNsec);
+    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, ownString(msg.cseq!.method), midDialog, ownStringOrNull(dialogTag(msg.from?.tag)), tsSec, tsNsec);
     if (midDialog) d.calleeTag = ownStringOrNull(dialogTag(msg.to?.tag));
     this.dialogs.set(d.key, d);
     return d;
@@ -220,6 +234,11 @@ export class DialogTracker<S> {
     const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${fromTag ?? ''}|${toTag ?? ''}`;
     const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
     const sender = d.senderOf(msg);
+    // The creating request on each hop: its responses there are matched by this branch (./dialog-key.ts).
+    if (msg.isRequest && toTag === null && cseq.seq === d.initialCseq && cseq.method === d.initialMethod && d.initialBranches.size < 16) {
+      const b = msg.viaBranch ?? '';
+      if (!d.initialBranches.has(b)) d.initialBranches.add(ownString(b));
+    }
     const hops = d.seen.get(stateKey);
     if (hops !== undefined) {
       const retransmission = hops.has(seenKey);
@@ -241,6 +260,7 @@ export class DialogTracker<S> {
     const initialTx = cseq.seq === d.initialCseq && !d.midDialog;
     if (!msg.isRequest && cseq.method === 'INVITE') {
       const code = msg.statusCode;
+      if (toTag !== null && code > 100 && initialTx && d.earlyTags.size < 16 && !d.earlyTags.has(toTag)) d.earlyTags.add(ownString(toTag));
       if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(ownString(toTag), sdp);
       if (code >= 200 && code < 300) {
         // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
