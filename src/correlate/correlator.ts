@@ -339,6 +339,20 @@ function identityList(list: ImsIdentity[], text: string): void {
   list.push(imsIdentityFromText(ownString(text)));
 }
 
+/** The parties a request names: its sender (P-Asserted-Identity, From) and receiver (To, and the Request-URI when `withRuri`). */
+function addRequestParties(lists: [ImsIdentity[], ImsIdentity[]], msg: SipMessage, withRuri: boolean): void {
+  for (const na of msg.pAssertedIdentity) identityList(lists[0], na.uriText);
+  if (msg.from !== null) identityList(lists[0], msg.from.uriText);
+  if (msg.to !== null) identityList(lists[1], msg.to.uriText);
+  if (withRuri && msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri)) identityList(lists[1], msg.requestUri);
+}
+
+/** A pager-mode message's view for its records: per intercept its direction (null = not that task's), and the parties it names. */
+interface PagerView {
+  readonly dirs: readonly (Direction | null)[];
+  readonly parties: [ImsIdentity[], ImsIdentity[]];
+}
+
 /**
  * The correlator. Structurally an AppEventSink of src/analyzers (the pipeline passes it to the
  * analyzers; see ./sink-types.ts).
@@ -426,6 +440,8 @@ export class Correlator {
       return;
     }
     let d = this.tracker.find(msg);
+    /** Intercepts this message started on an existing dialog (see lateIntercepts). */
+    let late = 0;
     let sdp: PartySdp | null | undefined;
     // Parsed once, lazily; the SDP bytes are copied only for a target's session.
     const sdpOf = (): PartySdp | null => (sdp === undefined ? (sdp = msg.body.length > 0 ? partySdpOf(msg, this.anomalies, d?.session?.mode === 'intercept') : null) : sdp);
@@ -449,14 +465,14 @@ export class Correlator {
         d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
       } else return;
       this.newDialogSession(d, msg, matches, where);
-    }
+    } else if (d.session !== null && d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
     const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
     if (obs.retransmission) {
       this.anomalies.report('correlate.sip_retransmission', where.frameNo);
       return;
     }
     const s = d.session!;
-    this.sipObserved(s, obs, msg, where, now);
+    this.sipObserved(s, obs, msg, where, now, late);
     if (s.mode === 'ignore') {
       if (d.closeAt !== null) this.endQuietly(d, d.closeAt);
       // BYE sent: the tracker would keep the dialog until the BYE's linger even without a 2xx.
@@ -723,10 +739,7 @@ export class Correlator {
     const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
     s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
     // Side 0 sent this request (./dialog-tracker.ts).
-    for (const na of msg.pAssertedIdentity) identityList(s.sideIds[0], na.uriText);
-    if (msg.from !== null) identityList(s.sideIds[0], msg.from.uriText);
-    if (msg.to !== null) identityList(s.sideIds[1], msg.to.uriText);
-    if (msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri) && !d.midDialog) identityList(s.sideIds[1], msg.requestUri);
+    addRequestParties(s.sideIds, msg, !d.midDialog);
     if (matches.length > 0) {
       s.mode = 'intercept';
       for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
@@ -735,6 +748,32 @@ export class Correlator {
       s.audit = this.newAudit(d.callId, where.tsSec, where.tsNsec);
       this.listAudit(s);
     }
+  }
+
+  /**
+   * The creating request seen again on another hop names tasks its first observation did not (a
+   * B2BUA or privacy service that keeps Call-ID and From tag, so the same dialog id, but writes
+   * another From or P-Asserted-Identity). They start here: with no other task provisioned, this
+   * very message would have created the dialog (or, for a dialog tracked anyway for its MSRP
+   * media, reached this same point), so a task's records never depend on the others. Returns
+   * how many intercepts were added (at the end of `s.intercepts`).
+   */
+  private lateIntercepts(s: Session, msg: SipMessage, where: PacketRef, now: number): number {
+    if (this.matcher.empty) return 0;
+    const had = new Set<string>();
+    for (const it of s.intercepts) had.add(it.task.xid);
+    for (const it of s.retired) had.add(it.task.xid);
+    const matches = this.matcher.matchSipRequest(msg, now).filter((m) => !had.has(m.task.xid));
+    if (matches.length === 0) return 0;
+    if (s.mode !== 'intercept') {
+      s.mode = 'intercept';
+      if (s.audit === null) {
+        s.audit = this.newAudit(s.dialog!.callId, where.tsSec, where.tsNsec);
+        this.listAudit(s);
+      }
+    }
+    for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
+    return matches.length;
   }
 
   private makeIntercept(s: Session, m: TaskMatch, targetSide: Side): Intercept {
@@ -751,7 +790,8 @@ export class Correlator {
     };
   }
 
-  private sipObserved(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, now: number): void {
+  /** @param late intercepts this message started (the last ones of `s.intercepts`, see lateIntercepts). */
+  private sipObserved(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, now: number, late: number): void {
     const d = obs.dialog;
     s.lastActive = now;
     if (s.audit !== null && !s.audit.endFixed) this.auditEnd(s.audit, where.tsSec, where.tsNsec);
@@ -767,8 +807,9 @@ export class Correlator {
     if (s.mode !== 'intercept') s.lastSeenNet = this.sipNetwork(where);
     if (s.mode === 'ignore') return;
 
-    const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && !obs.repeat && msg.body.length > 0;
-    const meta = pagerBody ? this.pagerMessage(s, obs, msg, where) : null;
+    // A pager body is a message once (its first observation), and for tasks it started on another hop.
+    const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && (!obs.repeat || late > 0) && msg.body.length > 0;
+    const meta = pagerBody ? this.pagerMessage(s, obs, msg, where, !obs.repeat) : null;
     if (s.mode !== 'intercept') return;
 
     const network = this.sipNetwork(where);
@@ -781,6 +822,7 @@ export class Correlator {
     const failedEnd = obs.failed && !d.established;
     // Pager mode: each message's direction is its own (./pager-direction.ts); null = not the target's.
     const pagerDirs = s.pager ? s.intercepts.map((it) => pagerDirection(msg, (ids) => this.matcher.namesTask(it.task.xid, ids))) : null;
+    const firstLate = s.intercepts.length - late;
     for (let i = 0; i < s.intercepts.length; i++) {
       const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
@@ -791,7 +833,13 @@ export class Correlator {
       if (failedEnd) it.ended = true;
     }
     if (obs.established) this.established(s, d, sipRef, network);
-    if (meta !== null) this.emitPagerMessage(s, meta, msg, network, pagerDirs);
+    if (meta !== null && pagerDirs !== null) {
+      // On a repeat, only the tasks started by this observation get the message.
+      const dirs = obs.repeat ? pagerDirs.map((x, i) => (i >= firstLate ? x : null)) : pagerDirs;
+      const parties: [ImsIdentity[], ImsIdentity[]] = [[], []];
+      addRequestParties(parties, msg, true);
+      this.emitPagerMessage(s, meta, msg, network, { dirs, parties });
+    }
     if (obs.released === 'complete') {
       s.releaseResult = 'legRemovalComplete';
       s.releasePendingSince = now;
@@ -957,7 +1005,8 @@ export class Correlator {
   // ---------------------------------------------------------------------------------------
   // Pager mode (RFC 3428)
 
-  private pagerMessage(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef): MsgMeta | null {
+  /** @param list add it to the audit (false for a repeat observation: the audit lists the message once). */
+  private pagerMessage(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, list: boolean): MsgMeta | null {
     const a = s.audit;
     if (a === null) return null;
     const contentType = msg.contentType?.mediaType.toLowerCase() ?? null;
@@ -997,11 +1046,11 @@ export class Correlator {
       chunkListOmitted: 0,
       reportEvents: [],
     };
-    this.auditMessage(s, meta);
+    if (list) this.auditMessage(s, meta);
     return meta;
   }
 
-  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext, dirs: readonly (Direction | null)[] | null): void {
+  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext, pager: PagerView): void {
     const body = msg.body;
     const cpim = meta.contentType === 'message/cpim' ? parseCpim(body) : null;
     const info: FinishedInfo = {
@@ -1017,7 +1066,7 @@ export class Correlator {
       isFile: false,
       network,
     };
-    this.emitMessage(s, meta, info, dirs);
+    this.emitMessage(s, meta, info, pager);
   }
 
   // =========================================================================================
@@ -1424,8 +1473,8 @@ export class Correlator {
     this.maybeRelease(s);
   }
 
-  /** @param dirs per intercept (index of `s.intercepts`): the direction, null = not for that task; absent = from the sides. */
-  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo, dirs: readonly (Direction | null)[] | null = null): void {
+  /** @param pager a pager-mode message: directions and parties come from the message itself (./pager-direction.ts). */
+  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo, pager: PagerView | null = null): void {
     if (info.status === 'complete' && info.contentTruncated) this.anomalies.report('correlate.content_truncated', info.network.frameNo, `cap=${this.maxContent}`);
     const messageType: RcsMessageType =
       meta.imdn !== null || info.effectiveType === 'message/imdn+xml'
@@ -1439,14 +1488,17 @@ export class Correlator {
     for (let i = 0; i < s.intercepts.length; i++) {
       const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
-      const dir: Direction | null = dirs !== null ? dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
       if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
       const receiverSide: Side = senderSide === 0 ? 1 : 0;
-      const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : s.sideIds[senderSide];
+      const senderIds = pager !== null ? pager.parties[0] : s.sideIds[senderSide];
+      const receiverIds = pager !== null ? pager.parties[1] : s.sideIds[receiverSide];
+      const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : senderIds;
       const toIds = info.cpimTo.filter((x) => /^(sips?|tel):/i.test(x)).map(imsIdentityFromText);
-      const terminating = toIds.length > 0 ? toIds : s.sideIds[receiverSide];
-      const targetIdentities = s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+      const terminating = toIds.length > 0 ? toIds : receiverIds;
+      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : s.sideIds[it.targetSide];
+      const targetIdentities = targetSideIds.length > 0 ? targetSideIds : [imsIdentityFromText(it.task.matchedTargetId)];
       const sel = info.isFile ? s.fileSelector : null;
       this.emitIri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, info.network, {
         kind: 'rCSMessage',

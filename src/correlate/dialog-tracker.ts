@@ -109,6 +109,11 @@ export class Dialog<S> {
     return msg.isRequest ? fromSide : fromSide === 0 ? 1 : 0;
   }
 
+  /** `msg` is the creating request (INVITE or MESSAGE without To tag), as first seen or on another hop. */
+  isCreatingRequest(msg: SipMessage): boolean {
+    return msg.isRequest && !this.midDialog && msg.method === this.initialMethod && msg.cseq?.seq === this.initialCseq && dialogTag(msg.to?.tag) === null;
+  }
+
   /** The endpoint session-ids of `side`'s SDPs. */
   sidsOf(side: Side): string[] {
     const out: string[] = [];

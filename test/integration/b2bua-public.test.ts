@@ -101,7 +101,8 @@ type Rec = { time: { seconds: number; nanos: number }; network: { srcAddr: Uint8
 function records(file: string): Rec[] {
   const d = decodeRecordFile(readFileSync(file));
   expect(d.error).toBeUndefined();
-  return (d as { items: { record: Rec }[] }).items.map((i) => i.record);
+  if (d.kind !== 'protobuf') throw new Error(`${file} is not a protobuf record file`);
+  return d.items.map((i) => i.record as unknown as Rec);
 }
 
 const DIR: Record<string, string> = { DIRECTION_FROM_TARGET: 'fromTarget', DIRECTION_TO_TARGET: 'toTarget' };

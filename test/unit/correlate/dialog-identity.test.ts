@@ -192,3 +192,54 @@ describe('dialog identity: pager mode', () => {
     expect(summary(h, XID_B)).toEqual(['MESSAGE toTarget', 'rCSMessage toTarget', 'MESSAGE toTarget', '200 fromTarget', '200 fromTarget']);
   });
 });
+
+describe('dialog identity: one dialog id, another identity on another hop', () => {
+  /**
+   * A B2BUA (or privacy service) that keeps Call-ID and From tag, so the dialog id, but writes its
+   * own From: the creating request seen on the second hop names another party.
+   */
+  function relayedCall(h: Harness, o: { msrp: boolean; method?: 'INVITE' | 'MESSAGE' }): void {
+    const method = o.method ?? 'INVITE';
+    const hop1 = new TestCall({ callId: 'kept-tag@x', from: ALICE, to: SVC, fromTag: 'k1', method });
+    const hop2 = new TestCall({ callId: 'kept-tag@x', from: B2BUA, to: SVC, fromTag: 'k1', method });
+    const offer = (ip: string): string => (o.msrp ? msrpSdp({ ip, port: 40001, path: [uri(ip, 40001, 'sid-k')] }) : 'v=0\r\n');
+    const body = (text: string): [string, string] => (method === 'MESSAGE' ? [text, 'text/plain'] : [offer(text), 'application/sdp']);
+    h.sip(hop1.request(...body(method === 'MESSAGE' ? 'first hop' : '10.0.0.1'), 'z9hG4bK-h1'), UE_A, B2BUA_EP);
+    h.sip(hop2.request(...body(method === 'MESSAGE' ? 'second hop' : '10.0.2.3'), 'z9hG4bK-h2'), B2BUA_EP, UE_B);
+    const final = method === 'MESSAGE' ? { method } : { toTag: 'svc' };
+    h.sip(hop2.response(200, { ...final, branch: 'z9hG4bK-h2' }), UE_B, B2BUA_EP);
+    h.sip(hop1.response(200, { ...final, branch: 'z9hG4bK-h1' }), B2BUA_EP, UE_A);
+    if (method === 'INVITE') {
+      h.sip(hop1.inDialog('BYE', 2, 'svc'), UE_A, B2BUA_EP);
+      h.sip(hop2.inDialog('BYE', 2, 'svc'), B2BUA_EP, UE_B);
+    }
+    h.finish();
+  }
+
+  for (const msrp of [false, true]) {
+    it(`the creating INVITE on the second hop starts interception for the task it names${msrp ? ' (MSRP offer: the dialog is tracked even without a target)' : ''}; alone == together`, () => {
+      const both = new Harness([TASK_CALLER, TASK_B2BUA]);
+      relayedCall(both, { msrp });
+      expect(summary(both, XID_B)).toEqual(['INVITE fromTarget', '200 toTarget', '200 toTarget', 'BYE fromTarget', 'BYE fromTarget']);
+      expect(both.iri().find((r) => r.task.xid === XID_B)!.network.srcAddr).toEqual(new Uint8Array([10, 0, 2, 3]));
+      const alone = new Harness([TASK_B2BUA]);
+      relayedCall(alone, { msrp });
+      expect(fingerprint(both, XID_B)).toEqual(fingerprint(alone, XID_B));
+    });
+  }
+
+  it('a pager MESSAGE re-sent with the same dialog id and another From: the task it names gets that message, alone == together', () => {
+    const both = new Harness([TASK_CALLER, TASK_B2BUA]);
+    relayedCall(both, { msrp: false, method: 'MESSAGE' });
+    expect(summary(both, XID_A)).toEqual(['MESSAGE fromTarget', 'rCSMessage fromTarget', '200 toTarget']);
+    expect(summary(both, XID_B)).toEqual(['MESSAGE fromTarget', 'rCSMessage fromTarget', '200 toTarget']);
+    const content = (h: Harness, xid: string): string[] =>
+      h.iri().flatMap((r) => (r.task.xid === xid && r.event.kind === 'rCSMessage' ? [`${Buffer.from(r.event.content).toString()} ${r.event.originating.map((i) => i.value).join(',')}`] : []));
+    expect(content(both, XID_A)).toEqual([`first hop ${ALICE}`]);
+    expect(content(both, XID_B)).toEqual([`second hop ${B2BUA}`]);
+    const alone = new Harness([TASK_B2BUA]);
+    relayedCall(alone, { msrp: false, method: 'MESSAGE' });
+    expect(fingerprint(both, XID_B)).toEqual(fingerprint(alone, XID_B));
+    expect(content(alone, XID_B)).toEqual(content(both, XID_B));
+  });
+});
