@@ -19,8 +19,12 @@
  *   MESSAGE without To tag; or the first in-dialog request when the capture missed the start),
  *   against From, P-Asserted-Identity, P-Preferred-Identity, Authorization username, To and
  *   Request-URI (./target-matcher.ts), and the task's time window at that capture time. Later
- *   messages of the dialog follow the decision. Several tasks may match: each gets its own
- *   records (own correlation id, own direction), never shared.
+ *   messages of the dialog follow the decision, except the creating request seen again on
+ *   another hop, which may start tasks naming its (rewritten) parties. Several tasks may match:
+ *   each gets its own records (own correlation id, CIN and direction), never shared, and the
+ *   same records as if it were the only task provisioned.
+ * - Dialogs are keyed by Call-ID and the caller's tag (RFC 3261 section 12; ./dialog-key.ts): the
+ *   two legs of a B2BUA that keeps the Call-ID are two sessions.
  * - Non-target sessions: their dialog is tracked only to bind and DROP its MSRP frames (no
  *   bytes kept, no reassembly, no record). A non-target INVITE without MSRP media is not
  *   tracked at all. With `includeNonTargets` (lab use) they are reassembled for the audit
@@ -35,7 +39,9 @@
  *   `messageStatus`; empty bodies are skipped), and for the body of a pager-mode MESSAGE.
  *   IRI type: the first record of a (session, task) is `begin`, then `continue`; the release
  *   (or, for a session that never got established, the final non-2xx response) is `end`; any
- *   record after the end, and every record of a pager-mode exchange, is `report`.
+ *   record after the end, and every record of a pager-mode exchange, is `report`. A pager-mode
+ *   message's direction is that message's own (./pager-direction.ts): one naming the target in
+ *   neither its sender nor its receiver identities gets no record for that task.
  * - CC: one record per MSRP request frame (SEND chunk, REPORT, ...), the exact wire bytes from
  *   the start line to the end-line CRLF, network context of the TCP direction and the frame's
  *   last packet. Responses are not CC. Frames cut by a capture gap are emitted with `truncated`.

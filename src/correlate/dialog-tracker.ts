@@ -14,7 +14,10 @@
  * with other tags are reported (`correlate.sip_multiple_2xx`) and their paths stay bound.
  *
  * Repeats and retransmissions. A logical message is identified by (request method or status,
- * CSeq, From tag, To tag). Its first observation drives the state machine. The same logical
+ * CSeq, From tag, To tag). Its first observation drives the state machine. A hop is the packet's
+ * direction of travel (source address and port → destination address and port) together with
+ * the message's top Via branch (each proxy adds its own Via, RFC 3261 16.6 step 8); the same
+ * dialog id seen on two hops is one dialog seen twice (./dialog-key.ts). The same logical
  * message seen again:
  * - with the same top Via branch on the same hop (same source and destination address/port):
  *   a retransmission (RFC 3261 17.1.1.2, 17.2.1: timers A/G, and 2xx re-sends, 13.3.1.4) —
