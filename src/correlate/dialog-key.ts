@@ -68,12 +68,12 @@ export interface KeyedDialog {
   /** The remote (callee) tag once confirmed; null before. */
   readonly calleeTag: string | null;
   /** To tags of the responses to the creating INVITE (early dialogs, forks, final responses). */
-  readonly earlyTags: ReadonlySet<string>;
+  readonly earlyTags: readonly string[];
   /** CSeq number and method of the creating request. */
   readonly initialCseq: number;
   readonly initialMethod: string;
   /** Top Via branches ('' for none) the creating request carried on the hops it was seen on. */
-  readonly initialBranches: ReadonlySet<string>;
+  readonly initialBranches: readonly string[];
 }
 
 /** What the lookup needs of a message. */
@@ -98,12 +98,12 @@ export function findDialog<D extends KeyedDialog>(get: (key: string) => D | unde
   const { fromTag, toTag } = m;
   if (toTag !== null && fromTag !== null && toTag !== fromTag) {
     const byTo = get(dialogKey(m.callId, toTag));
-    if (byTo !== undefined && (byTo.calleeTag === fromTag || byTo.earlyTags.has(fromTag))) return byTo;
+    if (byTo !== undefined && (byTo.calleeTag === fromTag || byTo.earlyTags.includes(fromTag))) return byTo;
   }
   const byFrom = get(dialogKey(m.callId, fromTag));
   if (byFrom === undefined) return undefined;
-  if (toTag === null || toTag === byFrom.calleeTag || byFrom.earlyTags.has(toTag)) return byFrom;
+  if (toTag === null || toTag === byFrom.calleeTag || byFrom.earlyTags.includes(toTag)) return byFrom;
   const ofCreatingTx =
-    !m.isRequest && m.cseq === byFrom.initialCseq && (m.cseqMethod === byFrom.initialMethod || m.cseqMethod === 'CANCEL') && byFrom.initialBranches.has(m.branch);
+    !m.isRequest && m.cseq === byFrom.initialCseq && (m.cseqMethod === byFrom.initialMethod || m.cseqMethod === 'CANCEL') && byFrom.initialBranches.includes(m.branch);
   return ofCreatingTx ? byFrom : undefined;
 }

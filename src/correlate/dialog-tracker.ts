@@ -70,9 +70,9 @@ export class Dialog<S> {
   /** Latest SDP of each side. */
   readonly sdp: [PartySdp | null, PartySdp | null] = [null, null];
   /** To tags of responses to the creating INVITE (early dialogs, forks, the final response; at most 16): callee requests are found by them (./dialog-key.ts). */
-  readonly earlyTags = new Set<string>();
+  readonly earlyTags: string[] = [];
   /** Top Via branches of the creating request's observations (at most 16; ./dialog-key.ts). */
-  readonly initialBranches = new Set<string>();
+  readonly initialBranches: string[] = [];
   /** Provisional answers per To tag (forked early dialogs). */
   readonly earlySdp = new Map<string, PartySdp>();
   /** Which side each MSRP session-id of any SDP a=path belongs to. */
@@ -243,9 +243,9 @@ export class DialogTracker<S> {
     const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
     const sender = d.senderOf(msg);
     // The creating request on each hop: its responses there are matched by this branch (./dialog-key.ts).
-    if (msg.isRequest && toTag === null && cseq.seq === d.initialCseq && cseq.method === d.initialMethod && d.initialBranches.size < 16) {
+    if (msg.isRequest && toTag === null && cseq.seq === d.initialCseq && cseq.method === d.initialMethod && d.initialBranches.length < 16) {
       const b = msg.viaBranch ?? '';
-      if (!d.initialBranches.has(b)) d.initialBranches.add(ownString(b));
+      if (!d.initialBranches.includes(b)) d.initialBranches.push(ownString(b));
     }
     const hops = d.seen.get(stateKey);
     if (hops !== undefined) {
@@ -268,7 +268,7 @@ export class DialogTracker<S> {
     const initialTx = cseq.seq === d.initialCseq && !d.midDialog;
     if (!msg.isRequest && cseq.method === 'INVITE') {
       const code = msg.statusCode;
-      if (toTag !== null && code > 100 && initialTx && d.earlyTags.size < 16 && !d.earlyTags.has(toTag)) d.earlyTags.add(ownString(toTag));
+      if (toTag !== null && code > 100 && initialTx && d.earlyTags.length < 16 && !d.earlyTags.includes(toTag)) d.earlyTags.push(ownString(toTag));
       if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(ownString(toTag), sdp);
       if (code >= 200 && code < 300) {
         // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
