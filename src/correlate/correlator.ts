@@ -19,8 +19,12 @@
  *   MESSAGE without To tag; or the first in-dialog request when the capture missed the start),
  *   against From, P-Asserted-Identity, P-Preferred-Identity, Authorization username, To and
  *   Request-URI (./target-matcher.ts), and the task's time window at that capture time. Later
- *   messages of the dialog follow the decision. Several tasks may match: each gets its own
- *   records (own correlation id, own direction), never shared.
+ *   messages of the dialog follow the decision, except the creating request seen again on
+ *   another hop, which may start tasks naming its (rewritten) parties. Several tasks may match:
+ *   each gets its own records (own correlation id, CIN and direction), never shared, and the
+ *   same records as if it were the only task provisioned.
+ * - Dialogs are keyed by Call-ID and the caller's tag (RFC 3261 section 12; ./dialog-key.ts): the
+ *   two legs of a B2BUA that keeps the Call-ID are two sessions.
  * - Non-target sessions: their dialog is tracked only to bind and DROP its MSRP frames (no
  *   bytes kept, no reassembly, no record). A non-target INVITE without MSRP media is not
  *   tracked at all. With `includeNonTargets` (lab use) they are reassembled for the audit
@@ -35,7 +39,9 @@
  *   `messageStatus`; empty bodies are skipped), and for the body of a pager-mode MESSAGE.
  *   IRI type: the first record of a (session, task) is `begin`, then `continue`; the release
  *   (or, for a session that never got established, the final non-2xx response) is `end`; any
- *   record after the end, and every record of a pager-mode exchange, is `report`.
+ *   record after the end, and every record of a pager-mode exchange, is `report`. A pager-mode
+ *   message's direction is that message's own (./pager-direction.ts): one naming the target in
+ *   neither its sender nor its receiver identities gets no record for that task.
  * - CC: one record per MSRP request frame (SEND chunk, REPORT, ...), the exact wire bytes from
  *   the start line to the end-line CRLF, network context of the TCP direction and the frame's
  *   last packet. Responses are not CC. Frames cut by a capture gap are emitted with `truncated`.
@@ -86,7 +92,9 @@ import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from './audit-store.js';
 import { ReportTally, type AuditChunk, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
+import { CinAllocator } from './cin-allocator.js';
 import { correlationIdOf } from './correlation-id.js';
+import { pagerDirection } from './pager-direction.js';
 import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
 import { frameSessionIds, lastSessionId, MsrpSessionIndex } from './msrp-session-index.js';
@@ -157,6 +165,8 @@ interface Intercept {
   readonly match: TaskMatch;
   readonly task: TaskRef;
   readonly correlationId: Uint8Array;
+  /** Communication Identity Number of this session in the task's LIID (./cin-allocator.ts). */
+  readonly cin: number;
   readonly targetSide: Side;
   iriCount: number;
   ended: boolean;
@@ -265,7 +275,6 @@ interface OpenMessage {
 class Session {
   mode: Mode = 'ignore';
   intercepts: Intercept[] = [];
-  cin = 0;
   audit: AuditData | null = null;
   listed = false;
   closed = false;
@@ -336,6 +345,20 @@ function identityList(list: ImsIdentity[], text: string): void {
   list.push(imsIdentityFromText(ownString(text)));
 }
 
+/** The parties a request names: its sender (P-Asserted-Identity, From) and receiver (To, and the Request-URI when `withRuri`). */
+function addRequestParties(lists: [ImsIdentity[], ImsIdentity[]], msg: SipMessage, withRuri: boolean): void {
+  for (const na of msg.pAssertedIdentity) identityList(lists[0], na.uriText);
+  if (msg.from !== null) identityList(lists[0], msg.from.uriText);
+  if (msg.to !== null) identityList(lists[1], msg.to.uriText);
+  if (withRuri && msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri)) identityList(lists[1], msg.requestUri);
+}
+
+/** A pager-mode message's view for its records: per intercept its direction (null = not that task's), and the parties it names. */
+interface PagerView {
+  readonly dirs: readonly (Direction | null)[];
+  readonly parties: [ImsIdentity[], ImsIdentity[]];
+}
+
 /**
  * The correlator. Structurally an AppEventSink of src/analyzers (the pipeline passes it to the
  * analyzers; see ./sink-types.ts).
@@ -376,7 +399,7 @@ export class Correlator {
   private heldTotal = 0;
   private auditOmitted = 0;
   private nextOrder = 0;
-  private nextCin = 1;
+  private readonly cins: CinAllocator;
   private now = 0;
   private lastSweep = -Infinity;
   private finished = false;
@@ -390,6 +413,7 @@ export class Correlator {
     this.includeNonTargets = options.includeNonTargets ?? false;
     this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs);
     this.index = new MsrpSessionIndex<Session>(this.anomalies);
+    this.cins = new CinAllocator(this.anomalies);
     this.tombstones = new SessionIdTombstones(this.anomalies, options.tombstones);
     this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
       ...options.assembler,
@@ -421,7 +445,9 @@ export class Correlator {
       this.anomalies.report('correlate.sip_no_call_id', where.frameNo);
       return;
     }
-    let d = this.tracker.get(msg.callId);
+    let d = this.tracker.find(msg);
+    /** Intercepts this message started on an existing dialog (see lateIntercepts). */
+    let late = 0;
     let sdp: PartySdp | null | undefined;
     // Parsed once, lazily; the SDP bytes are copied only for a target's session.
     const sdpOf = (): PartySdp | null => (sdp === undefined ? (sdp = msg.body.length > 0 ? partySdpOf(msg, this.anomalies, d?.session?.mode === 'intercept') : null) : sdp);
@@ -445,14 +471,14 @@ export class Correlator {
         d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
       } else return;
       this.newDialogSession(d, msg, matches, where);
-    }
+    } else if (d.session !== null && d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
     const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
     if (obs.retransmission) {
       this.anomalies.report('correlate.sip_retransmission', where.frameNo);
       return;
     }
     const s = d.session!;
-    this.sipObserved(s, obs, msg, where, now);
+    this.sipObserved(s, obs, msg, where, now, late);
     if (s.mode === 'ignore') {
       if (d.closeAt !== null) this.endQuietly(d, d.closeAt);
       // BYE sent: the tracker would keep the dialog until the BYE's linger even without a 2xx.
@@ -636,7 +662,6 @@ export class Correlator {
       this.dropHeld(s);
       s.heldDropped = 0;
       s.mode = 'intercept';
-      s.cin = this.nextCin++ >>> 0;
       const sec = Math.floor(this.now);
       s.audit ??= this.newAudit(d?.callId ?? null, sec, Math.round((this.now - sec) * 1e9) % 1e9);
       this.listAudit(s);
@@ -709,7 +734,9 @@ export class Correlator {
   // SIP
 
   private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef): void {
-    const s = new Session(`d${d.uid}`, `sip:${d.callId}`, this.nextOrder++, d, d.sideBySid);
+    // The caller's tag is part of the name: two legs of a B2BUA keeping the Call-ID are two
+    // sessions with their own correlation ids (./dialog-key.ts).
+    const s = new Session(`d${d.uid}`, d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`, this.nextOrder++, d, d.sideBySid);
     d.session = s;
     this.sessions.set(s.key, s);
     s.lastActive = t(where.tsSec, where.tsNsec);
@@ -718,13 +745,9 @@ export class Correlator {
     const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
     s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
     // Side 0 sent this request (./dialog-tracker.ts).
-    for (const na of msg.pAssertedIdentity) identityList(s.sideIds[0], na.uriText);
-    if (msg.from !== null) identityList(s.sideIds[0], msg.from.uriText);
-    if (msg.to !== null) identityList(s.sideIds[1], msg.to.uriText);
-    if (msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri) && !d.midDialog) identityList(s.sideIds[1], msg.requestUri);
+    addRequestParties(s.sideIds, msg, !d.midDialog);
     if (matches.length > 0) {
       s.mode = 'intercept';
-      s.cin = this.nextCin++ >>> 0;
       for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
     } else s.mode = this.includeNonTargets ? 'meta' : 'ignore';
     if (s.mode !== 'ignore') {
@@ -733,18 +756,48 @@ export class Correlator {
     }
   }
 
+  /**
+   * The creating request seen again on another hop names tasks its first observation did not (a
+   * B2BUA or privacy service that keeps Call-ID and From tag, so the same dialog id, but writes
+   * another From or P-Asserted-Identity). They start here: with no other task provisioned, this
+   * very message would have created the dialog (or, for a dialog tracked anyway for its MSRP
+   * media, reached this same point), so a task's records never depend on the others. Returns
+   * how many intercepts were added (at the end of `s.intercepts`).
+   */
+  private lateIntercepts(s: Session, msg: SipMessage, where: PacketRef, now: number): number {
+    if (this.matcher.empty) return 0;
+    const had = new Set<string>();
+    for (const it of s.intercepts) had.add(it.task.xid);
+    for (const it of s.retired) had.add(it.task.xid);
+    const matches = this.matcher.matchSipRequest(msg, now).filter((m) => !had.has(m.task.xid));
+    if (matches.length === 0) return 0;
+    if (s.mode !== 'intercept') {
+      s.mode = 'intercept';
+      if (s.audit === null) {
+        s.audit = this.newAudit(s.dialog!.callId, where.tsSec, where.tsNsec);
+        this.listAudit(s);
+      }
+    }
+    for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
+    return matches.length;
+  }
+
   private makeIntercept(s: Session, m: TaskMatch, targetSide: Side): Intercept {
+    // One CIN per session and LIID: another task of the same LIID on this session shares it.
+    const sameLiid = s.intercepts.find((it) => it.task.liid === m.task.liid) ?? s.retired.find((it) => it.task.liid === m.task.liid);
     return {
       match: m,
       task: { xid: m.task.xid, liid: m.task.liid, deliveryType: m.task.deliveryType, matchedTargetId: m.identifier.value, targetRole: s.dialog === null || s.dialog.midDialog ? 'unknown' : m.role },
       correlationId: correlationIdOf(s.stableKey, m.task.xid),
+      cin: sameLiid?.cin ?? this.cins.allocate(m.task.liid),
       targetSide,
       iriCount: 0,
       ended: false,
     };
   }
 
-  private sipObserved(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, now: number): void {
+  /** @param late intercepts this message started (the last ones of `s.intercepts`, see lateIntercepts). */
+  private sipObserved(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, now: number, late: number): void {
     const d = obs.dialog;
     s.lastActive = now;
     if (s.audit !== null && !s.audit.endFixed) this.auditEnd(s.audit, where.tsSec, where.tsNsec);
@@ -760,8 +813,9 @@ export class Correlator {
     if (s.mode !== 'intercept') s.lastSeenNet = this.sipNetwork(where);
     if (s.mode === 'ignore') return;
 
-    const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && !obs.repeat && msg.body.length > 0;
-    const meta = pagerBody ? this.pagerMessage(s, obs, msg, where) : null;
+    // A pager body is a message once (its first observation), and for tasks it started on another hop.
+    const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && (!obs.repeat || late > 0) && msg.body.length > 0;
+    const meta = pagerBody ? this.pagerMessage(s, obs, msg, where, !obs.repeat) : null;
     if (s.mode !== 'intercept') return;
 
     const network = this.sipNetwork(where);
@@ -772,14 +826,26 @@ export class Correlator {
       s.byeSide = obs.sender;
     }
     const failedEnd = obs.failed && !d.established;
-    for (const it of s.intercepts) {
+    // Pager mode: each message's direction is its own (./pager-direction.ts); null = not the target's.
+    const pagerDirs = s.pager ? s.intercepts.map((it) => pagerDirection(msg, (ids) => this.matcher.namesTask(it.task.xid, ids))) : null;
+    const firstLate = s.intercepts.length - late;
+    for (let i = 0; i < s.intercepts.length; i++) {
+      const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
+      const dir = pagerDirs !== null ? pagerDirs[i]! : obs.sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      if (dir === null) continue;
       const iriType: IriType = s.pager ? 'report' : it.ended ? 'report' : failedEnd ? 'end' : this.nextIriType(it);
-      this.emitIri(s, it, iriType, obs.sender === it.targetSide ? 'fromTarget' : 'toTarget', network, { kind: 'iMSMessage', sip: sipRef });
+      this.emitIri(s, it, iriType, dir, network, { kind: 'iMSMessage', sip: sipRef });
       if (failedEnd) it.ended = true;
     }
     if (obs.established) this.established(s, d, sipRef, network);
-    if (meta !== null) this.emitPagerMessage(s, meta, msg, network);
+    if (meta !== null && pagerDirs !== null) {
+      // On a repeat, only the tasks started by this observation get the message.
+      const dirs = obs.repeat ? pagerDirs.map((x, i) => (i >= firstLate ? x : null)) : pagerDirs;
+      const parties: [ImsIdentity[], ImsIdentity[]] = [[], []];
+      addRequestParties(parties, msg, true);
+      this.emitPagerMessage(s, meta, msg, network, { dirs, parties });
+    }
     if (obs.released === 'complete') {
       s.releaseResult = 'legRemovalComplete';
       s.releasePendingSince = now;
@@ -945,7 +1011,8 @@ export class Correlator {
   // ---------------------------------------------------------------------------------------
   // Pager mode (RFC 3428)
 
-  private pagerMessage(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef): MsgMeta | null {
+  /** @param list add it to the audit (false for a repeat observation: the audit lists the message once). */
+  private pagerMessage(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, list: boolean): MsgMeta | null {
     const a = s.audit;
     if (a === null) return null;
     const contentType = msg.contentType?.mediaType.toLowerCase() ?? null;
@@ -985,11 +1052,11 @@ export class Correlator {
       chunkListOmitted: 0,
       reportEvents: [],
     };
-    this.auditMessage(s, meta);
+    if (list) this.auditMessage(s, meta);
     return meta;
   }
 
-  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext): void {
+  private emitPagerMessage(s: Session, meta: MsgMeta, msg: SipMessage, network: NetworkContext, pager: PagerView): void {
     const body = msg.body;
     const cpim = meta.contentType === 'message/cpim' ? parseCpim(body) : null;
     const info: FinishedInfo = {
@@ -1005,7 +1072,7 @@ export class Correlator {
       isFile: false,
       network,
     };
-    this.emitMessage(s, meta, info);
+    this.emitMessage(s, meta, info, pager);
   }
 
   // =========================================================================================
@@ -1301,7 +1368,6 @@ export class Correlator {
   /** An uncorrelated session named a target in CPIM: it becomes intercepted; held bytes go out. */
   private identify(s: Session, om: OpenMessage, matches: TaskMatch[]): void {
     s.mode = 'intercept';
-    s.cin = this.nextCin++ >>> 0;
     const ss = om.meta.senderSide ?? 0;
     for (const m of matches) s.intercepts.push(this.makeIntercept(s, m, m.source === 'cpimFrom' ? ss : ss === 0 ? 1 : 0));
     const wantContent = s.intercepts.some((it) => wantsIri(it.task));
@@ -1413,7 +1479,8 @@ export class Correlator {
     this.maybeRelease(s);
   }
 
-  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
+  /** @param pager a pager-mode message: directions and parties come from the message itself (./pager-direction.ts). */
+  private emitMessage(s: Session, meta: MsgMeta, info: FinishedInfo, pager: PagerView | null = null): void {
     if (info.status === 'complete' && info.contentTruncated) this.anomalies.report('correlate.content_truncated', info.network.frameNo, `cap=${this.maxContent}`);
     const messageType: RcsMessageType =
       meta.imdn !== null || info.effectiveType === 'message/imdn+xml'
@@ -1424,15 +1491,20 @@ export class Correlator {
             ? 'geoLocationPUSHMessage'
             : 'messageWithUserContent';
     const sender = meta.senderSide;
-    for (const it of s.intercepts) {
+    for (let i = 0; i < s.intercepts.length; i++) {
+      const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
-      const dir: Direction = sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
       const receiverSide: Side = senderSide === 0 ? 1 : 0;
-      const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : s.sideIds[senderSide];
+      const senderIds = pager !== null ? pager.parties[0] : s.sideIds[senderSide];
+      const receiverIds = pager !== null ? pager.parties[1] : s.sideIds[receiverSide];
+      const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : senderIds;
       const toIds = info.cpimTo.filter((x) => /^(sips?|tel):/i.test(x)).map(imsIdentityFromText);
-      const terminating = toIds.length > 0 ? toIds : s.sideIds[receiverSide];
-      const targetIdentities = s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+      const terminating = toIds.length > 0 ? toIds : receiverIds;
+      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : s.sideIds[it.targetSide];
+      const targetIdentities = targetSideIds.length > 0 ? targetSideIds : [imsIdentityFromText(it.task.matchedTargetId)];
       const sel = info.isFile ? s.fileSelector : null;
       this.emitIri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, info.network, {
         kind: 'rCSMessage',
@@ -1466,7 +1538,7 @@ export class Correlator {
         task: it.task,
         network: f.network,
         correlationId: it.correlationId,
-        communicationIdentityNumber: s.cin,
+        communicationIdentityNumber: it.cin,
         direction,
         event: {
           kind: 'msrpRequest',
@@ -1486,7 +1558,7 @@ export class Correlator {
   private emitIri(s: Session, it: Intercept, iriType: IriType, direction: Direction, network: NetworkContext, event: IriEvent): void {
     it.iriCount++;
     s.lastNet = network;
-    this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: s.cin, direction, iriType, event });
+    this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: it.cin, direction, iriType, event });
   }
 
   // =========================================================================================

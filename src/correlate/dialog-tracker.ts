@@ -1,6 +1,7 @@
 /**
  * SIP dialogs as the tap sees them (RFC 3261 sections 12, 13, 15, 17; RFC 3428 for pager-mode
- * MESSAGE), keyed by Call-ID.
+ * MESSAGE), keyed by Call-ID and the caller's tag: which message belongs to which dialog, and why
+ * not by Call-ID alone (B2BUAs), is in ./dialog-key.ts.
  *
  * Sides: side 0 is the party that sent the dialog-creating request (its From tag), side 1 the
  * other. A request is sent by the party whose tag is in From; a response by the other party
@@ -13,7 +14,10 @@
  * with other tags are reported (`correlate.sip_multiple_2xx`) and their paths stay bound.
  *
  * Repeats and retransmissions. A logical message is identified by (request method or status,
- * CSeq, From tag, To tag). Its first observation drives the state machine. The same logical
+ * CSeq, From tag, To tag). Its first observation drives the state machine. A hop is the packet's
+ * direction of travel (source address and port → destination address and port) together with
+ * the message's top Via branch (each proxy adds its own Via, RFC 3261 16.6 step 8); the same
+ * dialog id seen on two hops is one dialog seen twice (./dialog-key.ts). The same logical
  * message seen again:
  * - with the same top Via branch on the same hop (same source and destination address/port):
  *   a retransmission (RFC 3261 17.1.1.2, 17.2.1: timers A/G, and 2xx re-sends, 13.3.1.4) —
@@ -31,6 +35,7 @@ import type { AnomalySink } from '../core/anomaly.js';
 import type { SipMessage } from '../protocols/sip/index.js';
 import type { PartySdp } from './party-sdp.js';
 import { ownString, ownStringOrNull } from '../util/own-string.js';
+import { dialogKey, dialogTag, findDialog } from './dialog-key.js';
 
 export type Side = 0 | 1;
 
@@ -53,15 +58,21 @@ export interface DialogTrackerOptions {
 
 /** One dialog (or pager-mode MESSAGE exchange). `S` is the correlator's per-session state. */
 export class Dialog<S> {
-  /** Tag of side 0 (From tag of the creating request); null when it had none. */
-  callerTag: string | null;
-  /** To tag of the confirmed dialog. */
+  /** Tag of side 0 (From tag of the creating request, through {@link dialogTag}); null when it had none. */
+  readonly callerTag: string | null;
+  /** The table key ({@link dialogKey}). */
+  readonly key: string;
+  /** To tag of the confirmed dialog (through {@link dialogTag}). */
   calleeTag: string | null = null;
   state: DialogState;
   /** An MSRP session is up: confirmed and both sides offered/answered MSRP media. */
   established = false;
   /** Latest SDP of each side. */
   readonly sdp: [PartySdp | null, PartySdp | null] = [null, null];
+  /** To tags of responses to the creating INVITE (early dialogs, forks, the final response; at most 16): callee requests are found by them (./dialog-key.ts). */
+  readonly earlyTags: string[] = [];
+  /** Top Via branches of the creating request's observations (at most 16; ./dialog-key.ts). */
+  readonly initialBranches: string[] = [];
   /** Provisional answers per To tag (forked early dialogs). */
   readonly earlySdp = new Map<string, PartySdp>();
   /** Which side each MSRP session-id of any SDP a=path belongs to. */
@@ -80,8 +91,9 @@ export class Dialog<S> {
     readonly uid: number,
     readonly callId: string,
     readonly kind: 'invite' | 'message',
-    /** The creating request's CSeq number (the initial transaction). */
+    /** The creating request's CSeq number and method (the initial transaction). */
     readonly initialCseq: number,
+    readonly initialMethod: string,
     /** Created from an in-dialog request (the capture missed the dialog's start). */
     readonly midDialog: boolean,
     callerTag: string | null,
@@ -89,14 +101,20 @@ export class Dialog<S> {
     readonly startNsec: number,
   ) {
     this.callerTag = callerTag;
+    this.key = dialogKey(callId, callerTag);
     this.state = midDialog ? 'confirmed' : 'early';
     this.lastActive = startSec + startNsec / 1e9;
   }
 
   /** The side that sent `msg` (see the file comment). */
   senderOf(msg: SipMessage): Side {
-    const fromSide: Side = msg.from?.tag === this.callerTag || this.callerTag === null ? 0 : 1;
+    const fromSide: Side = this.callerTag === null || dialogTag(msg.from?.tag) === this.callerTag ? 0 : 1;
     return msg.isRequest ? fromSide : fromSide === 0 ? 1 : 0;
+  }
+
+  /** `msg` is the creating request (INVITE or MESSAGE without To tag), as first seen or on another hop. */
+  isCreatingRequest(msg: SipMessage): boolean {
+    return msg.isRequest && !this.midDialog && msg.method === this.initialMethod && msg.cseq?.seq === this.initialCseq && dialogTag(msg.to?.tag) === null;
   }
 
   /** The endpoint session-ids of `side`'s SDPs. */
@@ -183,8 +201,18 @@ export class DialogTracker<S> {
     return this.dialogs.size;
   }
 
-  get(callId: string): Dialog<S> | undefined {
-    return this.dialogs.get(callId);
+  /** The tracked dialog `msg` belongs to (./dialog-key.ts), undefined when none; `msg.callId` must be set. */
+  find(msg: SipMessage): Dialog<S> | undefined {
+    const cseq = msg.cseq!;
+    return findDialog((k) => this.dialogs.get(k), {
+      callId: msg.callId!,
+      fromTag: dialogTag(msg.from?.tag),
+      toTag: dialogTag(msg.to?.tag),
+      isRequest: msg.isRequest,
+      cseq: cseq.seq,
+      cseqMethod: cseq.method,
+      branch: msg.viaBranch ?? '',
+    });
   }
 
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
@@ -197,9 +225,9 @@ export class DialogTracker<S> {
       }
     }
     // Owned copies: the dialog outlives the header text its fields were sliced from.
-    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, midDialog, ownStringOrNull(msg.from?.tag), tsSec, tsNsec);
-    if (midDialog) d.calleeTag = ownStringOrNull(msg.to?.tag);
-    this.dialogs.set(d.callId, d);
+    const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, ownString(msg.cseq!.method), midDialog, ownStringOrNull(dialogTag(msg.from?.tag)), tsSec, tsNsec);
+    if (midDialog) d.calleeTag = ownStringOrNull(dialogTag(msg.to?.tag));
+    this.dialogs.set(d.key, d);
     return d;
   }
 
@@ -209,9 +237,16 @@ export class DialogTracker<S> {
    */
   observe(d: Dialog<S>, msg: SipMessage, sdp: PartySdp | null, hop: string, now: number): SipObservation<S> {
     const cseq = msg.cseq!;
-    const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${msg.from?.tag ?? ''}|${msg.to?.tag ?? ''}`;
+    const fromTag = dialogTag(msg.from?.tag);
+    const toTag = dialogTag(msg.to?.tag);
+    const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${fromTag ?? ''}|${toTag ?? ''}`;
     const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
     const sender = d.senderOf(msg);
+    // The creating request on each hop: its responses there are matched by this branch (./dialog-key.ts).
+    if (msg.isRequest && toTag === null && cseq.seq === d.initialCseq && cseq.method === d.initialMethod && d.initialBranches.length < 16) {
+      const b = msg.viaBranch ?? '';
+      if (!d.initialBranches.includes(b)) d.initialBranches.push(ownString(b));
+    }
     const hops = d.seen.get(stateKey);
     if (hops !== undefined) {
       const retransmission = hops.has(seenKey);
@@ -232,8 +267,8 @@ export class DialogTracker<S> {
     let useSdp = sdp;
     const initialTx = cseq.seq === d.initialCseq && !d.midDialog;
     if (!msg.isRequest && cseq.method === 'INVITE') {
-      const toTag = msg.to?.tag ?? null;
       const code = msg.statusCode;
+      if (toTag !== null && code > 100 && initialTx && d.earlyTags.length < 16 && !d.earlyTags.includes(toTag)) d.earlyTags.push(ownString(toTag));
       if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(ownString(toTag), sdp);
       if (code >= 200 && code < 300) {
         // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
@@ -318,8 +353,8 @@ export class DialogTracker<S> {
   }
 
   private remove(d: Dialog<S>, reason: DialogCloseReason): void {
-    if (this.dialogs.get(d.callId) !== d) return;
-    this.dialogs.delete(d.callId);
+    if (this.dialogs.get(d.key) !== d) return;
+    this.dialogs.delete(d.key);
     this.onClose(d, reason);
   }
 }

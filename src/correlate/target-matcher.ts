@@ -168,6 +168,20 @@ export class TargetMatcher {
     return out;
   }
 
+  /**
+   * True when one of `identities` is a target identifier of task `xid` (whatever its time window:
+   * the caller asks about a session whose interception was already decided).
+   */
+  namesTask(xid: string, identities: readonly ObservedIdentity[]): boolean {
+    for (const o of identities) {
+      for (const k of observedKeys(o)) {
+        const hits = this.index.get(k);
+        if (hits !== undefined && hits.some((h) => h.task.xid === xid)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Tasks matched by an initial SIP request (INVITE, MESSAGE). */
   matchSipRequest(msg: SipMessage, tsSec: number): TaskMatch[] {
     return this.match(sipRequestIdentities(msg), tsSec);

@@ -19,5 +19,6 @@ export const CORRELATE_ANOMALIES = {
   'correlate.cc_not_observed': { severity: 'warning', description: 'a target session ended without any of its MSRP traffic being observed' },
   'correlate.cc_frame_too_large': { severity: 'warning', description: 'an MSRP request of a target session exceeded the CC frame cap; its CC record was not emitted' },
   'correlate.content_truncated': { severity: 'warning', description: 'a target message was larger than the record content cap; the rCSMessage carries its first bytes only' },
+  'correlate.cin_counter_evicted': { severity: 'warning', description: 'the table of per-LIID communication identity numbers was full; the least recently used LIID was forgotten (it numbers its sessions from 1 again)' },
   'correlate.audit_capped': { severity: 'warning', description: 'the audit reached its cap of sessions or messages per session; further entries were counted, not listed' },
 } as const satisfies Record<string, AnomalyDef>;
