@@ -7,7 +7,11 @@ export const SIP_ANOMALIES = {
   'sip.bad_version': { severity: 'warning', mayHideTarget: false, description: 'the SIP-Version is not SIP/2.0' },
   'sip.bare_lf': { severity: 'info', mayHideTarget: false, description: 'lines end in LF without CR (RFC 3261 7 requires CRLF)' },
   'sip.bad_header': { severity: 'warning', mayHideTarget: false, description: 'a header line has no colon or an invalid field name; line skipped' },
-  'sip.too_many_headers': { severity: 'warning', mayHideTarget: true, description: 'more header fields than the parser keeps; the rest were ignored' },
+  'sip.too_many_headers': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'more header fields than the parser keeps; past the cap only the identity, dialog and body headers (From, To, P-Asserted-Identity, Call-ID, CSeq, Via, Contact, Content-Type...) were kept, within their own cap',
+  },
   'sip.truncated_headers': { severity: 'warning', mayHideTarget: true, description: 'the header section is not ended by an empty line' },
   'sip.missing_header': { severity: 'warning', mayHideTarget: false, description: 'a mandatory header (RFC 3261 8.1.1) is missing' },
   'sip.bad_cseq': { severity: 'warning', mayHideTarget: false, description: 'the CSeq header is not "number method"' },
