@@ -23,7 +23,11 @@ export const SIP_ANOMALIES = {
   'sip.trailing_bytes': { severity: 'info', mayHideTarget: false, description: 'a datagram has bytes after the body that Content-Length declares (RFC 3261 18.3: discarded)' },
   'sip.bad_multipart': { severity: 'warning', mayHideTarget: true, description: 'a multipart body has no boundary or no valid delimiter (RFC 2046 5.1.1)' },
   'sip.stream_resync': { severity: 'warning', mayHideTarget: true, description: 'bytes of a SIP stream were skipped to find the next start line' },
-  'sip.message_too_large': { severity: 'warning', mayHideTarget: true, description: 'a SIP message on a stream exceeds the buffer cap; it was skipped' },
+  'sip.message_too_large': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'a SIP message on a stream exceeds the buffer cap; it was framed by Content-Length and cut to an excerpt (start line, first and identity/dialog headers, SDP), the rest skipped',
+  },
   'sip.gap_in_message': { severity: 'warning', mayHideTarget: true, description: 'a stream gap fell inside a message; the message was dropped' },
   'sip.stream_truncated': { severity: 'info', mayHideTarget: true, description: 'a SIP stream ended in the middle of a message' },
 } as const satisfies Record<string, AnomalyDef>;

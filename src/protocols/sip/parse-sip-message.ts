@@ -42,6 +42,8 @@ export interface ParseSipOptions {
    * checked again (the framer reported its problems). Default false: datagram rules.
    */
   readonly framed?: boolean;
+  /** The bytes are an excerpt of a larger message ({@link SipMessage.excerpt}). Default false. */
+  readonly excerpt?: boolean;
 }
 
 /** RFC 3261 8.1.1: header fields every request and response carries. */
@@ -165,6 +167,7 @@ export function parseSipMessage(
     contentType,
     contentLength,
     frameNo,
+    excerpt: options?.excerpt === true,
   });
 }
 
