@@ -61,10 +61,11 @@ function isWsp(c: number | undefined): boolean {
   return c === 0x20 || c === 0x09;
 }
 
-/** Offset of the first LF in `d[from, to)`, or -1. */
+/** Offset of the first LF in `d[from, to)`, or -1; never looks past `to` (stale buffer bytes). */
 function lfIn(d: Uint8Array, from: number, to: number): number {
-  const i = d.indexOf(0x0a, from);
-  return i < 0 || i >= to ? -1 : i;
+  if (to === d.length) return d.indexOf(0x0a, from);
+  const i = d.subarray(from, to).indexOf(0x0a);
+  return i < 0 ? -1 : from + i;
 }
 
 /** `name` and lookup key of a header line `d[p, e)`, or null when it is not `token *WSP ":"`. */
@@ -119,6 +120,11 @@ export class SipExcerptCollector {
   private lastKept = 0;
 
   private readonly lineLimit: number;
+  /**
+   * Bytes of the line the previous feed() stopped at that were already searched for its LF: the
+   * next call resumes there, so a line arriving in tiny segments costs linear, not quadratic, work.
+   */
+  private searched = 0;
 
   /**
    * @param maxLine the framer's cap: no line longer than this (nor than EXCERPT_LIMITS.line)
@@ -173,6 +179,7 @@ export class SipExcerptCollector {
     const k = Math.min(n, this.bodyLeft);
     this.bodyLeft -= k;
     // The line the gap fell in is unknown: skip to its end.
+    this.searched = 0;
     this.inLine = true;
     this.keepLine = false;
     this.keepLeft = 0;
@@ -196,9 +203,13 @@ export class SipExcerptCollector {
         if (lf >= 0) this.inLine = false;
         continue;
       }
-      const lf = lfIn(d, pos, end);
+      const lf = lfIn(d, pos + this.searched, end);
+      this.searched = 0;
       if (lf < 0) {
-        if (end - pos <= this.lineLimit) break; // wait for the whole line
+        if (end - pos <= this.lineLimit) {
+          this.searched = end - pos;
+          break; // wait for the whole line
+        }
         // Too long to look at: not kept; a continuation line keeps no field either.
         if (!isWsp(d[pos])) this.droppedFields++;
         this.keepField = false;
@@ -308,12 +319,16 @@ export class SipExcerptCollector {
         if (lf >= 0) this.inLine = false;
         continue;
       }
-      const lf = lfIn(d, pos, limit);
+      const lf = lfIn(d, pos + this.searched, limit);
+      this.searched = 0;
       const lineEnd = lf < 0 ? limit : lf + 1;
       const avail = lineEnd - pos;
       // A partial line that may still become a delimiter line waits for more bytes.
-      if (lf < 0 && !last && avail < MAX_DELIMITER_LINE && prefixOf(d, pos, limit, delim)) break;
-      if (startsWith(d, pos, lineEnd, delim) && (lf >= 0 || last) && avail <= MAX_DELIMITER_LINE) {
+      if (lf < 0 && !last && avail < MAX_DELIMITER_LINE && prefixOf(d, pos, limit, delim)) {
+        this.searched = avail;
+        break;
+      }
+      if ((lf >= 0 || last) && avail <= MAX_DELIMITER_LINE && isDelimiterLine(d, pos, lineEnd, delim)) {
         this.delimiterLine(d, pos, lineEnd);
         pos = lineEnd;
         continue;
@@ -351,7 +366,10 @@ export class SipExcerptCollector {
     }
     if (this.partState === PART_HEADERS) {
       if (lf < 0 && !last) {
-        if (limit - pos < Math.min(EXCERPT_LIMITS.partHeaders, this.lineLimit)) return pos; // wait for the whole header line
+        if (limit - pos < Math.min(EXCERPT_LIMITS.partHeaders, this.lineLimit)) {
+          this.searched = limit - pos;
+          return pos; // wait for the whole header line
+        }
         this.inLine = true;
         this.keepLine = false;
         return lineEnd;
@@ -395,8 +413,15 @@ function prefixOf(d: Uint8Array, p: number, e: number, pat: Uint8Array): boolean
   return true;
 }
 
-function startsWith(d: Uint8Array, p: number, e: number, pat: Uint8Array): boolean {
-  if (e - p < pat.length) return false;
-  for (let i = 0; i < pat.length; i++) if (d[p + i] !== pat[i]) return false;
-  return true;
+/**
+ * RFC 2046 5.1.1: `d[p, e)` (a whole line) is "--boundary" then "--" (close), or transport
+ * padding (white space) and the line end; "--boundaryX" is body text.
+ */
+function isDelimiterLine(d: Uint8Array, p: number, e: number, delim: Uint8Array): boolean {
+  if (e - p < delim.length) return false;
+  for (let i = 0; i < delim.length; i++) if (d[p + i] !== delim[i]) return false;
+  let q = p + delim.length;
+  if (d[q] === 0x2d && d[q + 1] === 0x2d && q + 1 < e) return true;
+  while (q < e && (isWsp(d[q]) || d[q] === 0x0d || d[q] === 0x0a)) q++;
+  return q === e;
 }

@@ -132,6 +132,17 @@ describe('SipStreamFramer: messages over the cap become excerpts', () => {
     }
   });
 
+  it('a line that only starts like the delimiter ("--bndX") is part text, not a delimiter (RFC 2046 5.1.1)', () => {
+    const fake = crlf('--bnd', 'Content-Type: application/octet-stream', '', ...Array.from({ length: 30_000 }, () => '--bndX is no delimiter'));
+    const body = [fake, crlf('--bnd', 'Content-Type: application/sdp', '', SDP)].join('\r\n') + '\r\n--bnd--\r\n';
+    const { f, out } = setup(4096);
+    pushAll(f, sipMessage('INVITE sip:bob@example.net SIP/2.0', [...DIALOG, 'Content-Type: multipart/mixed;boundary=bnd'], body), 1448);
+    expect(out).toHaveLength(1);
+    // Had "--bndX" lines been taken as delimiters, their text would be kept as part headers.
+    expect(text(out[0]!.message.raw)).not.toContain('--bndX');
+    expect(text(findSdp(out[0]!.message)!)).toBe(SDP);
+  });
+
   it('a gap inside the body still emits the excerpt; the gap is reported', () => {
     const invite = sipMessage('INVITE sip:bob@example.net SIP/2.0', [...DIALOG, 'Content-Type: application/sdp'], SDP + 'a=x:' + 'z'.repeat(2_000_000) + '\r\n');
     const cut = invite.indexOf('zzzz') + 100;
