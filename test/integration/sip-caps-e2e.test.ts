@@ -1,6 +1,6 @@
 /**
  * Caps degrade, never blind (issue 12), end to end through `msrptap run` and `audit`: the
- * target's INVITE carries 300 junk headers before From/To/Call-ID (SIP/UDP), or is over 1 MiB
+ * target's INVITE carries 300 junk headers before From/To/Call-ID (SIP/UDP, in IP fragments), or is over 1 MiB
  * (junk headers and a multipart body with a 1.2 MB part, SIP/TCP). Either way the target's
  * session is intercepted (X2 and one X3 per MSRP SEND), the anomaly is in the audit, and stderr
  * ends with the warning line that counts what may have hidden traffic.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeRecordFile } from '../../src/encode/index.js';
 import { PduType } from '../../src/encode/x2x3/x2x3-constants.js';
-import { cpimText, establish, hangUp, PCSCF, say, SCENARIO_T0, SCSCF, udpPath, ue, type SipPath } from '../../samples/gen/scenarios/common.js';
+import { cpimText, establish, hangUp, PCSCF, say, SCENARIO_T0, SCSCF, ue, type SipPath } from '../../samples/gen/scenarios/common.js';
 import { dialogFor } from '../../samples/gen/scenarios/chat-scenarios.js';
 import { msrpSdp, msrpUri, type SipMsg } from '../../samples/gen/scenarios/ims-sip.js';
 import { MsrpLeg, MsrpRoute, Scenario, SipTcpLink, SipUdpLink, type ScenarioResult } from '../../samples/gen/scenarios/wire.js';
@@ -47,8 +47,11 @@ function hostileInviteChat(transport: 'UDP' | 'TCP'): ScenarioResult {
   const task = sc.task('LIID-CAPS-1', [{ sipUri: alice.impu }]);
   let base: SipPath;
   let tcp: SipTcpLink | null = null;
-  if (transport === 'UDP') base = udpPath(new SipUdpLink(sc, PCSCF, SCSCF));
-  else {
+  if (transport === 'UDP') {
+    // The 17 KB INVITE travels in IPv4 fragments (MTU 1500), as a real one would.
+    const link = new SipUdpLink(sc, PCSCF, SCSCF);
+    base = { send: (fromCaller, m, o) => link.send(fromCaller, m, { ...o, ...(m.label === 'INVITE' ? { fragment: { size: 1480, id: 0x1234 } } : {}) }) };
+  } else {
     tcp = new SipTcpLink(sc, PCSCF, SCSCF);
     tcp.open();
     base = segmentedTcpPath(tcp);
