@@ -11,4 +11,14 @@ export const SDP_ANOMALIES = {
   'sdp.bad_attribute': { severity: 'warning', mayHideTarget: false, description: 'a known attribute has a value outside its grammar' },
   'sdp.missing_msrp_path': { severity: 'warning', mayHideTarget: false, description: 'an MSRP media section has no a=path (RFC 4975 8.1)' },
   'sdp.bad_msrp_path': { severity: 'warning', mayHideTarget: false, description: 'an a=path entry is not an MSRP URI (RFC 4975 9)' },
+  'sdp.too_many_attributes': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'a section has more attributes than the parser keeps; past the cap only the first of each MSRP attribute (path, accept-types, setup, file-selector...) was kept',
+  },
+  'sdp.too_many_media': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'more media sections than the parser keeps; past the cap only a few m=message sections were read, the others ignored',
+  },
 } as const satisfies Record<string, AnomalyDef>;
