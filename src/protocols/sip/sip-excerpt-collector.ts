@@ -11,9 +11,9 @@
  *                                                   within 64 KiB more
  *  CRLF
  *  body   application/sdp                           its first 64 KiB
- *         multipart/* (RFC 2046 5.1.1)              every delimiter line, part headers (4 KiB a
- *                                                   part), the bodies of application/sdp and
- *                                                   nested multipart parts (64 KiB each)
+ *         multipart/* (RFC 2046 5.1.1)              delimiter lines, part headers (4 KiB a part),
+ *                                                   the SDP part's body, nested multiparts' bodies
+ *                                                   (64 KiB each): ./multipart-excerpt.ts
  *         anything else                             its first 64 KiB
  * ```
  *
@@ -25,7 +25,9 @@
 import type { AnomalySink } from '../../core/anomaly.js';
 import { ByteWriter, latin1 } from '../../util/bytes.js';
 import { parseContentType, type ContentType } from './content-type.js';
-import { canonicalHeaderKey, ESSENTIAL_HEADER_KEYS } from './header-names.js';
+import { ESSENTIAL_HEADER_KEYS } from './header-names.js';
+import { contentEnd, headerKey, isWsp, lfIn } from './line-scan.js';
+import { MultipartExcerpt, type ExcerptBody } from './multipart-excerpt.js';
 import { MAX_SIP_HEADER_FIELDS, SIP_PAST_CAP } from './parse-sip-message.js';
 
 /** The bounds of an excerpt (bytes). */
@@ -48,52 +50,16 @@ const HEAD = 0;
 const BODY = 1;
 const DONE = 2;
 
-// Multipart states (RFC 2046 5.1.1).
-const PREAMBLE = 0;
-const PART_HEADERS = 1;
-const PART_BODY = 2;
-const EPILOGUE = 3;
-
-/** Longest delimiter line recognised: "--" + 70-char boundary + "--" + some padding + CRLF. */
-const MAX_DELIMITER_LINE = 256;
-
-function isWsp(c: number | undefined): boolean {
-  return c === 0x20 || c === 0x09;
-}
-
-/** Offset of the first LF in `d[from, to)`, or -1; never looks past `to` (stale buffer bytes). */
-function lfIn(d: Uint8Array, from: number, to: number): number {
-  if (to === d.length) return d.indexOf(0x0a, from);
-  const i = d.subarray(from, to).indexOf(0x0a);
-  return i < 0 ? -1 : from + i;
-}
-
-/** `name` and lookup key of a header line `d[p, e)`, or null when it is not `token *WSP ":"`. */
-function headerKey(d: Uint8Array, p: number, e: number): { key: string; colon: number } | null {
-  let q = p;
-  while (q < e && d[q] !== 0x3a && !isWsp(d[q]) && d[q] !== 0x0d) q++;
-  const nameEnd = q;
-  while (q < e && isWsp(d[q])) q++;
-  if (nameEnd === p || q >= e || d[q] !== 0x3a) return null;
-  return { key: canonicalHeaderKey(latin1(d, p, nameEnd)), colon: q };
-}
-
-/** End of a line's content: before its LF and an optional CR. */
-function contentEnd(d: Uint8Array, p: number, lf: number): number {
-  return lf > p && d[lf - 1] === 0x0d ? lf - 1 : lf;
-}
-
 /**
  * Collects one oversized message. Call {@link feed} with the bytes from the message's first
  * byte on until {@link done}; {@link skip} for bytes the capture lost inside the body.
  */
-export class SipExcerptCollector {
+export class SipExcerptCollector implements ExcerptBody {
   private readonly out = new ByteWriter(4096);
   private phase = HEAD;
   private firstLine = true;
-  /** Inside a line that is skipped or copied without being looked at again (`keepLine`). */
+  /** Inside a header line too long to look at: skipped to its LF. */
   private inLine = false;
-  private keepLine = false;
   /** The current header field is kept (its continuation lines follow it). */
   private keepField = false;
   private headFields = 0;
@@ -107,15 +73,9 @@ export class SipExcerptCollector {
   private bodyKept = 0;
   /** Bytes of the message consumed by feed() so far, kept or not (lost bytes are not). */
   consumed = 0;
-  // Body
-  private multipart = false;
-  private delimiter: Uint8Array | null = null;
-  private partState = PREAMBLE;
-  private partType: ContentType | null = null;
-  private partHeaderBytes = 0;
-  /** Bytes still kept of the current (non-multipart) body or part body. */
-  private keepLeft = 0;
-  private sdpParts = 0;
+  /** The body scanner when the body is multipart; else `plainLeft` bytes are still kept. */
+  private multipart: MultipartExcerpt | null = null;
+  private plainLeft = 0;
   /** Last byte written to the excerpt. */
   private lastKept = 0;
 
@@ -178,16 +138,14 @@ export class SipExcerptCollector {
     if (this.phase !== BODY) return 0;
     const k = Math.min(n, this.bodyLeft);
     this.bodyLeft -= k;
-    // The line the gap fell in is unknown: skip to its end.
-    this.searched = 0;
-    this.inLine = true;
-    this.keepLine = false;
-    this.keepLeft = 0;
+    // The bytes after the gap are not kept: they may not belong where they would land.
+    this.multipart?.lost();
+    this.plainLeft = 0;
     if (this.bodyLeft === 0) this.phase = DONE;
     return k;
   }
 
-  private keep(d: Uint8Array, p: number, e: number): void {
+  private append(d: Uint8Array, p: number, e: number): void {
     if (e <= p) return;
     this.out.bytes(d.subarray(p, e));
     this.lastKept = d[e - 1]!;
@@ -197,9 +155,7 @@ export class SipExcerptCollector {
     while (pos < end) {
       if (this.inLine) {
         const lf = lfIn(d, pos, end);
-        const stop = lf < 0 ? end : lf + 1;
-        if (this.keepLine) this.keep(d, pos, stop);
-        pos = stop;
+        pos = lf < 0 ? end : lf + 1;
         if (lf >= 0) this.inLine = false;
         continue;
       }
@@ -214,22 +170,21 @@ export class SipExcerptCollector {
         if (!isWsp(d[pos])) this.droppedFields++;
         this.keepField = false;
         this.inLine = true;
-        this.keepLine = false;
         continue;
       }
       const e = contentEnd(d, pos, lf);
       if (this.firstLine) {
         this.firstLine = false;
-        this.keep(d, pos, lf + 1);
+        this.append(d, pos, lf + 1);
       } else if (e === pos) {
         // RFC 3261 7: the empty line ends the header section.
-        this.keep(d, pos, lf + 1);
+        this.append(d, pos, lf + 1);
         pos = lf + 1;
         this.startBody();
         return pos;
       } else if (isWsp(d[pos])) {
         // RFC 3261 7.3.1 continuation: belongs to the field above.
-        if (this.keepField && this.out.length + (lf + 1 - pos) <= EXCERPT_LIMITS.head + EXCERPT_LIMITS.essential) this.keep(d, pos, lf + 1);
+        if (this.keepField && this.out.length + (lf + 1 - pos) <= EXCERPT_LIMITS.head + EXCERPT_LIMITS.essential) this.append(d, pos, lf + 1);
         else this.keepField = false;
       } else {
         this.headerLine(d, pos, e, lf + 1);
@@ -264,7 +219,7 @@ export class SipExcerptCollector {
       this.droppedFields++;
       this.keepField = false;
     }
-    if (this.keepField) this.keep(d, p, next);
+    if (this.keepField) this.append(d, p, next);
   }
 
   private startBody(): void {
@@ -273,155 +228,44 @@ export class SipExcerptCollector {
     this.phase = this.bodyLeft > 0 ? BODY : DONE;
     const ct = this.contentType;
     const boundary = ct?.type === 'multipart' ? ct.params.get('boundary') : undefined;
+    // RFC 2046 5.1.1: boundary := 1 to 70 characters.
     if (boundary !== undefined && boundary !== null && boundary.length > 0 && boundary.length <= 70) {
-      this.multipart = true;
-      this.delimiter = Buffer.from(`--${boundary}`, 'latin1');
-      this.partState = PREAMBLE;
+      this.multipart = new MultipartExcerpt(boundary, this, { part: EXCERPT_LIMITS.part, partHeaders: EXCERPT_LIMITS.partHeaders, line: this.lineLimit });
     } else {
-      this.keepLeft = EXCERPT_LIMITS.part;
+      this.plainLeft = EXCERPT_LIMITS.part;
     }
   }
 
   private feedBody(d: Uint8Array, pos: number, end: number): number {
     const limit = Math.min(end, pos + this.bodyLeft);
     const start = pos;
-    pos = this.multipart ? this.multipartLines(d, pos, limit, limit - pos === this.bodyLeft) : this.plain(d, pos, limit);
+    if (this.multipart !== null) pos = this.multipart.lines(d, pos, limit, limit - pos === this.bodyLeft);
+    else {
+      this.plainLeft -= this.keep(d, pos, limit, this.plainLeft);
+      pos = limit;
+    }
     this.bodyLeft -= pos - start;
     if (this.bodyLeft === 0) this.phase = DONE;
     return pos;
   }
 
-  private keepBody(d: Uint8Array, p: number, e: number): void {
-    const n = Math.min(e - p, this.keepLeft, EXCERPT_LIMITS.body - this.bodyKept);
-    if (n <= 0) return;
-    this.keep(d, p, p + n);
-    this.keepLeft -= n;
+  /** ExcerptBody: body bytes, within the body budget. */
+  keep(d: Uint8Array, p: number, e: number, max: number): number {
+    const n = Math.min(e - p, max, EXCERPT_LIMITS.body - this.bodyKept);
+    if (n <= 0) return 0;
+    this.append(d, p, p + n);
     this.bodyKept += n;
+    return n;
   }
 
-  private plain(d: Uint8Array, pos: number, limit: number): number {
-    this.keepBody(d, pos, limit);
-    return limit;
-  }
-
-  /**
-   * Multipart body lines in `d[pos, limit)`; `last` says the message ends at `limit` (a partial
-   * line there is complete). Delimiters are "--boundary" at a line start (RFC 2046 5.1.1).
-   */
-  private multipartLines(d: Uint8Array, pos: number, limit: number, last: boolean): number {
-    const delim = this.delimiter!;
-    while (pos < limit) {
-      if (this.inLine) {
-        const lf = lfIn(d, pos, limit);
-        const stop = lf < 0 ? limit : lf + 1;
-        if (this.keepLine) this.keepBody(d, pos, stop);
-        pos = stop;
-        if (lf >= 0) this.inLine = false;
-        continue;
-      }
-      const lf = lfIn(d, pos + this.searched, limit);
-      this.searched = 0;
-      const lineEnd = lf < 0 ? limit : lf + 1;
-      const avail = lineEnd - pos;
-      // A partial line that may still become a delimiter line waits for more bytes.
-      if (lf < 0 && !last && avail < MAX_DELIMITER_LINE && prefixOf(d, pos, limit, delim)) {
-        this.searched = avail;
-        break;
-      }
-      if ((lf >= 0 || last) && avail <= MAX_DELIMITER_LINE && isDelimiterLine(d, pos, lineEnd, delim)) {
-        this.delimiterLine(d, pos, lineEnd);
-        pos = lineEnd;
-        continue;
-      }
-      const next = this.partLine(d, pos, lf, lineEnd, limit, last);
-      if (next === pos) break; // a part header line waits for more bytes
-      pos = next;
-    }
-    return pos;
-  }
-
-  private delimiterLine(d: Uint8Array, p: number, next: number): void {
-    const n = this.delimiter!.length;
-    const close = d[p + n] === 0x2d && d[p + n + 1] === 0x2d;
-    // A kept part cut by its cap: the delimiter must still start a line of the excerpt.
-    if (this.lastKept !== 0x0a && this.bodyKept + 2 <= EXCERPT_LIMITS.body) {
-      this.out.bytes(CRLF);
-      this.lastKept = 0x0a;
-      this.bodyKept += 2;
-    }
-    this.keepLeft = next - p;
-    this.keepBody(d, p, next);
-    this.partState = close ? EPILOGUE : PART_HEADERS;
-    this.partType = null;
-    this.partHeaderBytes = 0;
-    this.keepLeft = 0;
-  }
-
-  /** A line of the preamble, epilogue, part headers or part body; returns the next offset. */
-  private partLine(d: Uint8Array, pos: number, lf: number, lineEnd: number, limit: number, last: boolean): number {
-    if (this.partState === PREAMBLE || this.partState === EPILOGUE) {
-      this.inLine = lf < 0;
-      this.keepLine = false;
-      return lineEnd;
-    }
-    if (this.partState === PART_HEADERS) {
-      if (lf < 0 && !last) {
-        if (limit - pos < Math.min(EXCERPT_LIMITS.partHeaders, this.lineLimit)) {
-          this.searched = limit - pos;
-          return pos; // wait for the whole header line
-        }
-        this.inLine = true;
-        this.keepLine = false;
-        return lineEnd;
-      }
-      const e = lf < 0 ? lineEnd : contentEnd(d, pos, lf);
-      if (e === pos) {
-        // The empty line: the part's body follows. Keep the SDP, and nested multiparts for findSdp.
-        this.keepLeft = lineEnd - pos;
-        this.keepBody(d, pos, lineEnd);
-        this.partState = PART_BODY;
-        const t = this.partType;
-        const wanted = t !== null && ((t.mediaType === 'application/sdp' && this.sdpParts++ === 0) || t.type === 'multipart');
-        this.keepLeft = wanted ? EXCERPT_LIMITS.part : 0;
-        return lineEnd;
-      }
-      const h = headerKey(d, pos, e);
-      const isType = h !== null && h.key === 'content-type' && this.partType === null;
-      if (isType) this.partType = parseContentType(latin1(d, h.colon + 1, e).trim());
-      if (isType || this.partHeaderBytes + (lineEnd - pos) <= EXCERPT_LIMITS.partHeaders) {
-        this.partHeaderBytes += lineEnd - pos;
-        this.keepLeft = lineEnd - pos;
-        this.keepBody(d, pos, lineEnd);
-        this.keepLeft = 0;
-      }
-      return lineEnd;
-    }
-    // PART_BODY: a line that is no delimiter.
-    this.keepLine = this.keepLeft > 0;
-    if (this.keepLine) this.keepBody(d, pos, lineEnd);
-    this.inLine = lf < 0;
-    return lineEnd;
+  /** ExcerptBody: a CRLF when the excerpt's last line is open. */
+  endLine(): void {
+    if (this.lastKept === 0x0a || this.bodyKept + 2 > EXCERPT_LIMITS.body) return;
+    this.out.bytes(CRLF);
+    this.lastKept = 0x0a;
+    this.bodyKept += 2;
   }
 }
+
 
 const CRLF = new Uint8Array([0x0d, 0x0a]);
-
-/** `d[p, e)` and `pat` agree on their common length. */
-function prefixOf(d: Uint8Array, p: number, e: number, pat: Uint8Array): boolean {
-  const n = Math.min(e - p, pat.length);
-  for (let i = 0; i < n; i++) if (d[p + i] !== pat[i]) return false;
-  return true;
-}
-
-/**
- * RFC 2046 5.1.1: `d[p, e)` (a whole line) is "--boundary" then "--" (close), or transport
- * padding (white space) and the line end; "--boundaryX" is body text.
- */
-function isDelimiterLine(d: Uint8Array, p: number, e: number, delim: Uint8Array): boolean {
-  if (e - p < delim.length) return false;
-  for (let i = 0; i < delim.length; i++) if (d[p + i] !== delim[i]) return false;
-  let q = p + delim.length;
-  if (d[q] === 0x2d && d[q + 1] === 0x2d && q + 1 < e) return true;
-  while (q < e && (isWsp(d[q]) || d[q] === 0x0d || d[q] === 0x0a)) q++;
-  return q === e;
-}
