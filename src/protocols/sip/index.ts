@@ -2,6 +2,7 @@
 export { parseSipMessage, MAX_SIP_HEADER_FIELDS, SIP_PAST_CAP, type ParseSipOptions } from './parse-sip-message.js';
 export { SipMessage, type SipMessageInit, type HeaderField } from './sip-message.js';
 export { SipStreamFramer, DEFAULT_MAX_SIP_MESSAGE_BYTES, type FramedSipMessage, type SipStreamFramerOptions } from './sip-stream-framer.js';
+export { SipExcerptCollector, EXCERPT_LIMITS } from './sip-excerpt-collector.js';
 export { frameSipMessage, createSipFrameResult, SipFrameStatus, type SipFrameResult, type SipFrameStatusValue } from './frame-sip-message.js';
 export { parseStartLine, looksLikeSipStartLine, MAX_START_LINE, type StartLine } from './start-line.js';
 export { parseHeaderFields, type HeaderSection, type PastCapRule } from './parse-header-fields.js';
