@@ -22,6 +22,7 @@ import { InterceptPipeline } from '../pipeline/intercept-pipeline.js';
 import { loadTasks } from '../pipeline/load-tasks.js';
 import type { LiRecord } from '../records/li-record.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
+import { hiddenTrafficWarning } from './hidden-traffic-warning.js';
 import { runPacketSource } from './packet-source.js';
 import { VERSION } from './version.js';
 import { writeSecretJson } from './write-json-file.js';
@@ -92,6 +93,8 @@ export function registerAuditCommand(program: Command): void {
         }
         if (o.extract !== undefined) extractFiles(o.extract, [...report.sessions, ...report.uncorrelated], [...details.sessions, ...details.uncorrelated], store);
       }
+      const hidden = hiddenTrafficWarning(pipeline.anomalies.toJSON());
+      if (hidden !== null) process.stderr.write(hidden);
       if (src.error !== undefined) throw src.error;
     });
 }

@@ -25,6 +25,7 @@ import { runPacketSource, type SourceResult } from './packet-source.js';
 import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/audit-spool.js';
 import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
 import { AUDIT_JSON_FILE, claimRunOutputFolder } from '../pipeline/run-output-folder.js';
+import { hiddenTrafficWarning } from './hidden-traffic-warning.js';
 
 interface RunOptions extends CaptureOptions {
   tasks?: string;
@@ -201,6 +202,8 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
     if (files !== undefined) for (const [liid, c] of files.counts) process.stderr.write(`msrptap: ${liid}: ${c.x2} X2, ${c.x3} X3, ${c.hi2} HI2, ${c.hi3} HI3 records\n`);
     process.stderr.write(`msrptap: ${listed.sessions} sessions, ${listed.uncorrelated} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
+    const hidden = hiddenTrafficWarning(pl.anomalies.toJSON());
+    if (hidden !== null) process.stderr.write(hidden);
     if (src.error !== undefined) throw src.error;
   } finally {
     custody?.stop();

@@ -17,6 +17,15 @@ export type Severity = 'info' | 'warning' | 'error';
 /** Declaration of one anomaly code. */
 export interface AnomalyDef {
   readonly severity: Severity;
+  /**
+   * The event may have hidden traffic from interception: bytes or messages that could belong to
+   * a target were not looked at, or not attributed to their session (skipped or cut SIP
+   * messages, stream gaps, table evictions, frames lost in capture). Such codes are summed in
+   * the one warning line `run` and `audit` print at the end, so a partial result never looks
+   * complete. False for deviations that were understood, and for caps on what is kept of an
+   * already intercepted session (the records say those).
+   */
+  readonly mayHideTarget: boolean;
   /** One line, for `--help`-style listings and the audit report. */
   readonly description: string;
 }
@@ -87,6 +96,23 @@ export class AnomalyFanout implements AnomalySink {
 /** Looks up a code's declaration; undefined for unknown strings (e.g. from a golden file). */
 export function anomalyDef(code: string): AnomalyDef | undefined {
   return (ANOMALIES as Record<string, AnomalyDef>)[code];
+}
+
+/**
+ * The codes among `counts` (a counter's {@link AnomalyCounter.toJSON}) whose declaration says
+ * `mayHideTarget`, in code order, with the total of their counts.
+ */
+export function mayHideTargetCounts(counts: Readonly<Record<string, number>>): { total: number; codes: [string, number][] } {
+  const codes: [string, number][] = [];
+  let total = 0;
+  for (const code of Object.keys(counts).sort()) {
+    const n = counts[code]!;
+    if (n > 0 && anomalyDef(code)?.mayHideTarget === true) {
+      codes.push([code, n]);
+      total += n;
+    }
+  }
+  return { total, codes };
 }
 
 /** Type guard for strings read back from files. */

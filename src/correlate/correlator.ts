@@ -1063,7 +1063,8 @@ export class Correlator {
       msrpMessageId: meta.messageId ?? `${msg.callId}/${msg.cseq?.seq ?? 0}`,
       contentType: msg.contentType?.mediaType ?? 'application/octet-stream',
       content: body.slice(),
-      contentTruncated: false,
+      // An excerpt of a MESSAGE over the stream framer's cap carries only the first bytes of its body.
+      contentTruncated: msg.excerpt,
       status: 'complete',
       cpimFrom: cpim?.from?.uri ?? null,
       cpimTo: cpim?.to.map((x) => x.uri) ?? [],

@@ -2,6 +2,7 @@
  * The periodic stats line of a running tap (pino JSON on stderr). Counts and task identifiers
  * only: never content, never identities (logs may leave the LI domain).
  */
+import { mayHideTargetCounts } from '../core/anomaly.js';
 import type { LinkStats } from '../deliver/destination-link.js';
 import type { InterceptPipeline } from './intercept-pipeline.js';
 import type { LiveCaptureCounters } from './run-live.js';
@@ -30,6 +31,8 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     records: { iri, cc },
     recordsByLiid: Object.fromEntries(records),
     anomalies: p.anomalies.total(),
+    // Events that may have hidden traffic from interception (src/core/anomalies: mayHideTarget).
+    anomaliesMayHideTarget: mayHideTargetCounts(p.anomalies.toJSON()).total,
     delivery: links.map((l) => ({ did: l.did, state: l.state, spooledPdus: l.spooledPdus, spooledBytes: l.spooledBytes, refusedPdus: l.refusedPdus, sentPdus: l.sentPdus, releasedPdus: l.releasedPdus })),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isAnomalyCode, type AnomalySink } from '../../src/core/anomaly.js';
-import { parseSipMessage } from '../../src/protocols/sip/parse-sip-message.js';
+import { MAX_SIP_HEADER_FIELDS, parseSipMessage, SIP_PAST_CAP } from '../../src/protocols/sip/parse-sip-message.js';
 import { findSdp } from '../../src/protocols/sip/find-sdp.js';
 import { parseMultipart } from '../../src/protocols/sip/parse-multipart.js';
 import { parseContentType } from '../../src/protocols/sip/content-type.js';
@@ -108,5 +108,38 @@ describe('fuzz: parseSipMessage and its helpers', () => {
         expect(p.body.byteOffset + p.body.length).toBeLessThanOrEqual(body.byteOffset + body.length);
       }
     }
+  });
+});
+
+describe('fuzz: parseSipMessage past the header-field cap', () => {
+  it('never throws, keeps a bounded number of fields, and does bounded work on messages with hundreds of headers', () => {
+    const rnd = prng(0xca95);
+    const essential = ['From: <sip:a@h>;tag=1', 'f: <sip:a@h>', 'To: <sip:b@h>', 't: <sip:b@h>', 'Call-ID: c', 'i: c', 'CSeq: 1 INVITE', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', 'v: SIP/2.0/UDP h', 'Contact: <sip:a@h>', 'm: <sip:a@h>', 'P-Asserted-Identity: <sip:a@h>', 'Record-Route: <sip:p;lr>', 'c: application/sdp', 'l: 3'];
+    const t0 = Date.now();
+    let bytesParsed = 0;
+    for (let i = 0; i < 300; i++) {
+      const n = 200 + Math.floor(rnd() * 1500);
+      const lines = Array.from({ length: n }, (_, k) => (rnd() < 0.15 ? essential[Math.floor(rnd() * essential.length)]! : `X-J${k}: ${'x'.repeat(Math.floor(rnd() * 30))}`));
+      // Keep datagram-sized inputs (the largest a UDP datagram carries is 64 KiB).
+      const msg = bytes(sipMessage('INVITE sip:b@h SIP/2.0', lines, 'v=0').slice(0, 65_000));
+      const input = i % 2 === 0 ? msg : mutate(msg, rnd);
+      bytesParsed += input.length;
+      const sink = checkingSink();
+      const m = parseSipMessage(input, sink, i);
+      if (m === null) continue;
+      // At most the cap, plus SIP_PAST_CAP.maxPerKey of each essential key.
+      expect(m.fields.length).toBeLessThanOrEqual(MAX_SIP_HEADER_FIELDS + SIP_PAST_CAP.keys.size * SIP_PAST_CAP.maxPerKey);
+      const past = new Map<string, number>();
+      for (const f of m.fields.slice(MAX_SIP_HEADER_FIELDS)) {
+        expect(SIP_PAST_CAP.keys.has(f.key)).toBe(true);
+        past.set(f.key, (past.get(f.key) ?? 0) + 1);
+      }
+      for (const c of past.values()) expect(c).toBeLessThanOrEqual(SIP_PAST_CAP.maxPerKey);
+      void m.contact;
+      void m.pAssertedIdentity;
+      findSdp(m, sink);
+    }
+    expect(bytesParsed).toBeGreaterThan(1_000_000);
+    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 });

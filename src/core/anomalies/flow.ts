@@ -3,33 +3,38 @@ import type { AnomalyDef } from '../anomaly.js';
 
 export const FLOW_ANOMALIES = {
   // --- IP defragmentation (src/flow/ip-defragmenter.ts) ---
-  'ip.fragment_overlap': { severity: 'warning', description: 'IP fragments overlap; the bytes received first were kept' },
-  'ip.fragment_timeout': { severity: 'warning', description: 'an incomplete fragmented datagram timed out' },
-  'ip.fragment_too_large': { severity: 'warning', description: 'a fragment ends beyond 65535 bytes (offset + length); it was dropped' },
+  'ip.fragment_overlap': { severity: 'warning', mayHideTarget: false, description: 'IP fragments overlap; the bytes received first were kept' },
+  'ip.fragment_timeout': { severity: 'warning', mayHideTarget: true, description: 'an incomplete fragmented datagram timed out' },
+  'ip.fragment_too_large': { severity: 'warning', mayHideTarget: true, description: 'a fragment ends beyond 65535 bytes (offset + length); it was dropped' },
   'ip.fragment_evicted': {
     severity: 'warning',
+    mayHideTarget: true,
     description: 'an incomplete fragmented datagram was dropped because the datagram or byte cap was reached',
   },
   'ip.fragment_inconsistent': {
     severity: 'warning',
+    mayHideTarget: true,
     description: 'fragments disagree on the datagram end, or a non-last fragment is not a multiple of 8 bytes',
   },
-  'ip.fragment_truncated': { severity: 'info', description: 'a fragment was cut by the snap length; it cannot be reassembled and was dropped' },
+  'ip.fragment_truncated': { severity: 'info', mayHideTarget: true, description: 'a fragment was cut by the snap length; it cannot be reassembled and was dropped' },
   // --- TCP reassembly (src/flow/tcp-stream-reassembler.ts, tcp-tracker.ts) ---
-  'tcp.overlap_different_data': { severity: 'warning', description: 'a retransmission overlaps earlier data with different bytes (first data wins)' },
-  'tcp.gap': { severity: 'warning', description: 'bytes of a TCP stream were never seen; a gap was delivered' },
+  'tcp.overlap_different_data': { severity: 'warning', mayHideTarget: false, description: 'a retransmission overlaps earlier data with different bytes (first data wins)' },
+  'tcp.gap': { severity: 'warning', mayHideTarget: true, description: 'bytes of a TCP stream were never seen; a gap was delivered' },
   'tcp.reassembly_limit': {
     severity: 'warning',
+    mayHideTarget: true,
     description: 'out-of-order data held for one direction exceeded its byte or segment cap; holes were delivered as gaps',
   },
   'tcp.reassembly_memcap': {
     severity: 'warning',
+    mayHideTarget: true,
     description: 'out-of-order data held by all connections exceeded the global cap; the oldest holes were delivered as gaps',
   },
   'tcp.port_reuse_open': {
     severity: 'info',
+    mayHideTarget: false,
     description: 'a SYN with a new initial sequence number arrived on a 4-tuple whose connection had not closed; a new connection was started',
   },
   // --- flow tables ---
-  'flow.evicted': { severity: 'warning', description: 'a flow was evicted because a table or memory cap was reached' },
+  'flow.evicted': { severity: 'warning', mayHideTarget: true, description: 'a flow was evicted because a table or memory cap was reached' },
 } as const satisfies Record<string, AnomalyDef>;

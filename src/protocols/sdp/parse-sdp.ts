@@ -28,10 +28,29 @@ import {
   type SessionDescription,
 } from './session-description.js';
 
-/** Media sections kept; more are ignored (SIP bodies are far smaller; this bounds hostile input). */
+/**
+ * Media sections kept; more are ignored and reported (`sdp.too_many_media`), except that
+ * {@link MAX_SDP_MESSAGE_MEDIA_PAST_CAP} more m=message sections (the MSRP ones, RFC 4975 8)
+ * are still read: junk sections before them must not hide the session.
+ */
 export const MAX_SDP_MEDIA = 64;
-/** Attributes kept per section. */
+export const MAX_SDP_MESSAGE_MEDIA_PAST_CAP = 4;
+/**
+ * Attributes kept per section; past them only the first of each {@link MSRP_SDP_ATTRIBUTES}
+ * is kept, the rest reported (`sdp.too_many_attributes`).
+ */
 export const MAX_SDP_ATTRIBUTES = 256;
+
+/**
+ * What correlation and the records read of a section (RFC 4975 8 path/accept-types/max-size,
+ * RFC 6135 setup/connection, RFC 6714 msrp-cema, RFC 5547 file-*, RFC 4574 label, RFC 8866 6.7
+ * direction): read wherever they are.
+ */
+const MSRP_SDP_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'path', 'accept-types', 'accept-wrapped-types', 'max-size', 'setup', 'connection', 'msrp-cema', 'label',
+  'file-selector', 'file-transfer-id', 'file-disposition', 'file-date', 'file-icon', 'file-range',
+  'sendrecv', 'sendonly', 'recvonly', 'inactive',
+]);
 
 const DIRECTIONS: ReadonlySet<string> = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
 const SETUPS: ReadonlySet<string> = new Set(['active', 'passive', 'actpass', 'holdconn']);
@@ -50,6 +69,8 @@ interface MediaBuilder {
   connection: SdpConnection | null;
   direction: SdpDirection | null;
   attributes: SdpAttribute[];
+  /** Names kept past MAX_SDP_ATTRIBUTES (one each). */
+  pastCap?: Set<string>;
 }
 
 function parseConnection(v: string): SdpConnection | null {
@@ -86,6 +107,11 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
   let badLines = 0;
   let firstBad = 0;
   let ignoredMedia = 0;
+  let droppedAttributes = 0;
+  let skipSection = false;
+  let messageMediaPastCap = 0;
+  /** Session-level names kept past MAX_SDP_ATTRIBUTES. */
+  const sessionPastCap = new Set<string>();
 
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
@@ -100,7 +126,7 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
     const t = line[0]!;
     if (firstType === '') firstType = t;
     const v = line.slice(2);
-    if (ignoredMedia > 0 && t !== 'm') continue; // lines of a section beyond MAX_SDP_MEDIA
+    if (skipSection && t !== 'm') continue; // lines of a section beyond MAX_SDP_MEDIA
     switch (t) {
       case 'v':
         version = /^[0-9]+$/.test(v.trim()) ? Number(v.trim()) : null;
@@ -133,9 +159,15 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
       }
       case 'm': {
         if (media.length >= MAX_SDP_MEDIA) {
-          ignoredMedia++;
-          break;
+          if (!/^message /i.test(v.trim()) || messageMediaPastCap >= MAX_SDP_MESSAGE_MEDIA_PAST_CAP) {
+            ignoredMedia++;
+            cur = null;
+            skipSection = true;
+            break;
+          }
+          messageMediaPastCap++;
         }
+        skipSection = false;
         const m = MEDIA_RE.exec(v.trim());
         let port = 0;
         if (m !== null) port = Number(m[2]);
@@ -162,9 +194,16 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
           break;
         }
         const list = cur === null ? attributes : cur.attributes;
-        if (list.length >= MAX_SDP_ATTRIBUTES) break;
-        list.push({ name, value: colon < 0 ? null : v.slice(colon + 1) });
         const lname = name.toLowerCase();
+        if (list.length >= MAX_SDP_ATTRIBUTES) {
+          const kept = cur === null ? sessionPastCap : (cur.pastCap ??= new Set());
+          if (!MSRP_SDP_ATTRIBUTES.has(lname) || kept.has(lname)) {
+            droppedAttributes++;
+            break;
+          }
+          kept.add(lname);
+        }
+        list.push({ name, value: colon < 0 ? null : v.slice(colon + 1) });
         if (colon < 0 && DIRECTIONS.has(lname)) {
           if (cur === null) direction = lname as SdpDirection;
           else cur.direction = lname as SdpDirection;
@@ -177,6 +216,8 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
     }
   }
   if (badLines > 0) sink.report('sdp.bad_line', frameNo, `line=${firstBad} count=${badLines}`);
+  if (droppedAttributes > 0) sink.report('sdp.too_many_attributes', frameNo, `dropped=${droppedAttributes}`);
+  if (ignoredMedia > 0) sink.report('sdp.too_many_media', frameNo, `ignored=${ignoredMedia}`);
   if (valid === 0) {
     sink.report('sdp.empty', frameNo);
     return null;

@@ -88,3 +88,32 @@ export function canonicalHeaderKey(name: string): string {
 export function isListHeader(key: string): boolean {
   return LIST_HEADERS.has(key);
 }
+
+/**
+ * Headers read wherever they are in a message, even past the header-field cap (a cap limits
+ * what is kept, never whether a target is seen): the identities the target matcher looks at
+ * (From, To, P-Asserted-Identity and P-Preferred-Identity RFC 3325, Authorization usernames),
+ * what dialog tracking and the records need (Call-ID, CSeq, Via, Contact, Record-Route,
+ * RFC 3261 12.1), where the body and its SDP are (Content-Type, Content-Length), and the RCS
+ * service hints of the records (Conversation-ID, Contribution-ID, Accept-Contact,
+ * P-Asserted-Service; GSMA RCC.07). Compact forms map onto these keys (f t i v m c l a).
+ */
+export const ESSENTIAL_HEADER_KEYS: ReadonlySet<string> = new Set([
+  'from',
+  'to',
+  'p-asserted-identity',
+  'p-preferred-identity',
+  'authorization',
+  'proxy-authorization',
+  'call-id',
+  'cseq',
+  'via',
+  'contact',
+  'record-route',
+  'content-type',
+  'content-length',
+  'conversation-id',
+  'contribution-id',
+  'accept-contact',
+  'p-asserted-service',
+]);

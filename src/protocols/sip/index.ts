@@ -1,11 +1,12 @@
 /** SIP module: pure parsers for SIP messages, URIs, identities, multipart bodies and SIP-over-TCP framing. */
-export { parseSipMessage, MAX_SIP_HEADER_FIELDS, type ParseSipOptions } from './parse-sip-message.js';
+export { parseSipMessage, MAX_SIP_HEADER_FIELDS, SIP_PAST_CAP, type ParseSipOptions } from './parse-sip-message.js';
 export { SipMessage, type SipMessageInit, type HeaderField } from './sip-message.js';
 export { SipStreamFramer, DEFAULT_MAX_SIP_MESSAGE_BYTES, type FramedSipMessage, type SipStreamFramerOptions } from './sip-stream-framer.js';
+export { SipExcerptCollector, EXCERPT_LIMITS } from './sip-excerpt-collector.js';
 export { frameSipMessage, createSipFrameResult, SipFrameStatus, type SipFrameResult, type SipFrameStatusValue } from './frame-sip-message.js';
 export { parseStartLine, looksLikeSipStartLine, MAX_START_LINE, type StartLine } from './start-line.js';
-export { parseHeaderFields, type HeaderSection } from './parse-header-fields.js';
-export { canonicalHeaderKey, isListHeader } from './header-names.js';
+export { parseHeaderFields, type HeaderSection, type PastCapRule } from './parse-header-fields.js';
+export { canonicalHeaderKey, isListHeader, ESSENTIAL_HEADER_KEYS } from './header-names.js';
 export { splitHeaderValues } from './split-header-values.js';
 export { parseHeaderParams, unquoteString } from './header-params.js';
 export { parseUri, percentDecode, isValidHost, type SipUri, type UriScheme } from './sip-uri.js';

@@ -37,8 +37,27 @@ export interface HeaderSection {
   readonly bareLf: boolean;
   /** Lines that were not `name: value` (skipped). */
   readonly badLines: number;
-  /** Fields beyond `maxFields` (not kept). */
+  /** Fields beyond `maxFields` that were not kept. */
   readonly dropped: number;
+  /** Fields beyond `maxFields` kept by the {@link PastCapRule} (at the end of `fields`). */
+  readonly keptPastCap: number;
+}
+
+/**
+ * Which fields are still kept once `maxFields` is reached. A cap may limit what a tap keeps,
+ * never whether it reads the headers that say who talks and in which dialog: a message with
+ * hundreds of junk headers before From/To/Call-ID must not hide its parties.
+ */
+export interface PastCapRule {
+  /** Lookup keys (see {@link HeaderField.key}) kept wherever they are. */
+  readonly keys: ReadonlySet<string>;
+  /**
+   * At most this many fields of one key kept past the cap: repeating one essential header
+   * (hundreds of Via lines) cannot use up what another one (From after them) needs.
+   */
+  readonly maxPerKey: number;
+  /** A field whose value (folded lines included) is longer than this is not kept past the cap. */
+  readonly maxValueBytes: number;
 }
 
 /** RFC 3261 25.1 token characters. */
@@ -55,9 +74,11 @@ function isTokenChar(c: number): boolean {
 /**
  * Parses header lines of `b[start, end)` until an empty line.
  *
- * @param maxFields fields kept at most; further ones are counted in `dropped`.
+ * @param maxFields fields kept in wire order; further ones are counted in `dropped`, except
+ *   those `pastCap` keeps (appended after them, still in wire order).
+ * @param pastCap fields kept past `maxFields`; the work per line stays one name lookup.
  */
-export function parseHeaderFields(b: Uint8Array, start: number, end: number, maxFields: number): HeaderSection {
+export function parseHeaderFields(b: Uint8Array, start: number, end: number, maxFields: number, pastCap?: PastCapRule): HeaderSection {
   const fields: HeaderField[] = [];
   // Decode the header section once (latin1: string index = byte offset) and slice names and
   // values out of it: one decoder call per message instead of two per field.
@@ -66,6 +87,9 @@ export function parseHeaderFields(b: Uint8Array, start: number, end: number, max
   let bareLf = false;
   let badLines = 0;
   let dropped = 0;
+  let keptPastCap = 0;
+  /** Fields kept past the cap, per key (created when the cap is first reached). */
+  let pastCounts: Map<string, number> | undefined;
   let p = start;
   while (p < end) {
     // Current logical field: its first line is [p, lineEnd).
@@ -76,7 +100,7 @@ export function parseHeaderFields(b: Uint8Array, start: number, end: number, max
       if (lineEnd > p && b[lineEnd - 1] === 0x0d) lineEnd--;
       else bareLf = true;
     }
-    if (lineEnd === p && lf >= 0) return { fields, bodyStart: lf + 1, complete: true, bareLf, badLines, dropped };
+    if (lineEnd === p && lf >= 0) return { fields, bodyStart: lf + 1, complete: true, bareLf, badLines, dropped, keptPastCap };
     if (lineEnd === p && lf < 0) break; // a lone trailing CR: no empty line yet
     // Extend over continuation lines (start with SP/HTAB).
     let fieldEnd = lineEnd;
@@ -101,19 +125,34 @@ export function parseHeaderFields(b: Uint8Array, start: number, end: number, max
     while (q < lineEnd && (b[q] === 0x20 || b[q] === 0x09)) q++;
     if (nameEnd === p || q >= lineEnd || b[q] !== 0x3a) {
       badLines++;
-    } else if (fields.length >= maxFields) {
+    } else if (fields.length < maxFields) {
+      fields.push(makeField(str, start, p, nameEnd, q, fieldEnd, folded));
+    } else if (pastCap === undefined || fieldEnd - q - 1 > pastCap.maxValueBytes) {
       dropped++;
     } else {
-      const name = str.slice(p - start, nameEnd - start);
-      let value = str.slice(q + 1 - start, fieldEnd - start);
-      // RFC 3261 7.3.1: CRLF (or bare LF) followed by WSP is equivalent to a single SP.
-      if (folded) value = value.replace(/\r?\n[ \t]+/g, ' ');
-      fields.push({ name, key: canonicalHeaderKey(name), value: value.trim(), offset: p, length: fieldEnd - p });
+      const key = canonicalHeaderKey(str.slice(p - start, nameEnd - start));
+      const n = pastCap.keys.has(key) ? ((pastCounts ??= new Map()).get(key) ?? 0) : pastCap.maxPerKey;
+      if (n < pastCap.maxPerKey) {
+        pastCounts!.set(key, n + 1);
+        fields.push(makeField(str, start, p, nameEnd, q, fieldEnd, folded));
+        keptPastCap++;
+      } else {
+        dropped++;
+      }
     }
     if (lf < 0 && next >= end) break;
     p = next;
   }
-  return { fields, bodyStart: end, complete: false, bareLf, badLines, dropped };
+  return { fields, bodyStart: end, complete: false, bareLf, badLines, dropped, keptPastCap };
+}
+
+/** The field whose name is `b[p, nameEnd)` and value `b[colon + 1, fieldEnd)` (`str` holds `b` from `start`). */
+function makeField(str: string, start: number, p: number, nameEnd: number, colon: number, fieldEnd: number, folded: boolean): HeaderField {
+  const name = str.slice(p - start, nameEnd - start);
+  let value = str.slice(colon + 1 - start, fieldEnd - start);
+  // RFC 3261 7.3.1: CRLF (or bare LF) followed by WSP is equivalent to a single SP.
+  if (folded) value = value.replace(/\r?\n[ \t]+/g, ' ');
+  return { name, key: canonicalHeaderKey(name), value: value.trim(), offset: p, length: fieldEnd - p };
 }
 
 /** Offset of the empty line ending the header section (or `end`): where header text stops. */

@@ -12,11 +12,13 @@
 import type { AnomalySink } from '../../core/anomaly.js';
 import { canonicalHeaderKey } from './header-names.js';
 import { parseContentType, type ContentType } from './content-type.js';
-import { parseHeaderFields, type HeaderField } from './parse-header-fields.js';
+import { parseHeaderFields, type HeaderField, type PastCapRule } from './parse-header-fields.js';
 
 /** Parts kept per multipart body; more are ignored. */
 export const MAX_MULTIPART_PARTS = 64;
 const MAX_PART_HEADERS = 64;
+/** Past MAX_PART_HEADERS a part's Content-Type is still read: it says whether the part is the SDP. */
+const PART_PAST_CAP: PastCapRule = { keys: new Set(['content-type']), maxPerKey: 1, maxValueBytes: 1024 };
 
 /** One body part. */
 export interface MimePart {
@@ -115,7 +117,7 @@ export function parseMultipart(
 }
 
 function makePart(body: Uint8Array, start: number, end: number): MimePart {
-  const hs = parseHeaderFields(body, start, end, MAX_PART_HEADERS);
+  const hs = parseHeaderFields(body, start, end, MAX_PART_HEADERS, PART_PAST_CAP);
   const fields = hs.fields;
   const header = (name: string): string | undefined => {
     const key = canonicalHeaderKey(name);

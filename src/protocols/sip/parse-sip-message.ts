@@ -12,14 +12,27 @@ import { latin1 } from '../../util/bytes.js';
 import { parseContentType } from './content-type.js';
 import { parseCSeq } from './cseq.js';
 import { parseNameAddr, type NameAddr } from './name-addr.js';
-import { parseHeaderFields, type HeaderField } from './parse-header-fields.js';
+import { ESSENTIAL_HEADER_KEYS } from './header-names.js';
+import { parseHeaderFields, type HeaderField, type PastCapRule } from './parse-header-fields.js';
 import { SipMessage } from './sip-message.js';
 import { splitHeaderValues } from './split-header-values.js';
 import { parseStartLine } from './start-line.js';
 import { parseVia } from './via.js';
 
-/** Header fields kept per message; more are reported as `sip.too_many_headers` and ignored. */
+/**
+ * Header fields kept per message in wire order; past them only the {@link ESSENTIAL_HEADER_KEYS}
+ * are kept (see {@link SIP_PAST_CAP}), the rest is reported as `sip.too_many_headers`.
+ */
 export const MAX_SIP_HEADER_FIELDS = 256;
+
+/**
+ * What is kept past {@link MAX_SIP_HEADER_FIELDS}: the identity, dialog and body headers, at
+ * most 8 fields of each (a real message repeats only Via and Record-Route, and lists them in
+ * few lines), each value at most 8 KiB (a long P-Asserted-Identity or Via list is under 1 KiB):
+ * at most 17 x 8 more fields. The work stays one pass over the header section with one name
+ * lookup per line past the cap.
+ */
+export const SIP_PAST_CAP: PastCapRule = { keys: ESSENTIAL_HEADER_KEYS, maxPerKey: 8, maxValueBytes: 8192 };
 
 /** Options of {@link parseSipMessage}. */
 export interface ParseSipOptions {
@@ -29,6 +42,8 @@ export interface ParseSipOptions {
    * checked again (the framer reported its problems). Default false: datagram rules.
    */
   readonly framed?: boolean;
+  /** The bytes are an excerpt of a larger message ({@link SipMessage.excerpt}). Default false. */
+  readonly excerpt?: boolean;
 }
 
 /** RFC 3261 8.1.1: header fields every request and response carries. */
@@ -75,10 +90,10 @@ export function parseSipMessage(
   if (start.version !== 'SIP/2.0') sink.report('sip.bad_version', frameNo);
   if (lf < 0) lf = buf.length - 1;
 
-  const hs = parseHeaderFields(buf, lf + 1, buf.length, MAX_SIP_HEADER_FIELDS);
+  const hs = parseHeaderFields(buf, lf + 1, buf.length, MAX_SIP_HEADER_FIELDS, SIP_PAST_CAP);
   if (bareLf || hs.bareLf) sink.report('sip.bare_lf', frameNo);
   if (hs.badLines > 0) sink.report('sip.bad_header', frameNo, `lines=${hs.badLines}`);
-  if (hs.dropped > 0) sink.report('sip.too_many_headers', frameNo, `dropped=${hs.dropped}`);
+  if (hs.dropped > 0) sink.report('sip.too_many_headers', frameNo, `dropped=${hs.dropped} kept_past_cap=${hs.keptPastCap}`);
   if (!hs.complete) sink.report('sip.truncated_headers', frameNo);
   const fields = hs.fields;
 
@@ -152,6 +167,7 @@ export function parseSipMessage(
     contentType,
     contentLength,
     frameNo,
+    excerpt: options?.excerpt === true,
   });
 }
 

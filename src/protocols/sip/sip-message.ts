@@ -35,6 +35,7 @@ export interface SipMessageInit {
   readonly contentType: ContentType | null;
   readonly contentLength: number | null;
   readonly frameNo: number | undefined;
+  readonly excerpt?: boolean;
 }
 
 /**
@@ -79,6 +80,12 @@ export class SipMessage {
   readonly contentLength: number | null;
   /** Frame number passed to the parser (the completing frame for stream messages). */
   readonly frameNo: number | undefined;
+  /**
+   * The message was larger than the stream framer's cap: `raw` is an excerpt (start line, the
+   * first and the essential headers, the SDP; ./sip-excerpt-collector.ts) and `body` is cut.
+   * `contentLength` is still the declared one.
+   */
+  readonly excerpt: boolean;
 
   private valuesCache: (string[] | undefined)[] | undefined;
   private nameAddrCache: Map<string, NameAddr[]> | undefined;
@@ -102,6 +109,7 @@ export class SipMessage {
     this.contentType = init.contentType;
     this.contentLength = init.contentLength;
     this.frameNo = init.frameNo;
+    this.excerpt = init.excerpt ?? false;
   }
 
   /** True for requests. */

@@ -12,38 +12,30 @@
  *
  * Modes: SYNC (at a message boundary or inside a message), RESYNC (looking for a line that is
  * a SIP start line; counts skipped bytes, reported once as `sip.stream_resync` when found or
- * at end()), DISCARD (skipping a message of known length that is too large or was hit by a gap;
- * the boundary after it is known, so no scanning is needed).
+ * at end()), DISCARD (skipping the rest of a message of known length hit by a gap; the boundary
+ * after it is known, so no scanning is needed), EXCERPT (a message larger than the cap, or whose
+ * headers do not end within it: a {@link SipExcerptCollector} keeps its start line, identity and
+ * dialog headers and SDP as the bytes go by, the framer skips the rest by Content-Length and
+ * emits the excerpt; `sip.message_too_large` says so). A cap limits what is kept of a message,
+ * never whether its parties and SDP are seen.
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { createSipFrameResult, frameSipMessage, SipFrameStatus } from './frame-sip-message.js';
 import { parseSipMessage } from './parse-sip-message.js';
 import type { SipMessage } from './sip-message.js';
+import type { FramedSipMessage } from './framed-sip-message.js';
+import { SipExcerptCollector } from './sip-excerpt-collector.js';
 import { looksLikeSipStartLine, MAX_START_LINE } from './start-line.js';
 
-/** A message cut out of the stream, with the frames it came from. */
-export interface FramedSipMessage {
-  /** The message; its `raw` is a private copy, safe to keep. `message.frameNo` = `frameNo`. */
-  readonly message: SipMessage;
-  /** Frame (and time) of the segment holding the message's first byte. */
-  readonly firstFrameNo: number;
-  readonly firstTsSec: number;
-  readonly firstTsNsec: number;
-  /** Frame (and time) of the segment that completed the message. */
-  readonly frameNo: number;
-  readonly tsSec: number;
-  readonly tsNsec: number;
-  /** Stream offset of the message's first byte (bytes pushed and gaps before it). */
-  readonly streamOffset: number;
-}
+export type { FramedSipMessage } from './framed-sip-message.js';
 
 export interface SipStreamFramerOptions {
   readonly sink: AnomalySink;
   /** Called synchronously from push() for each complete message, in stream order. */
   readonly onMessage: (m: FramedSipMessage) => void;
   /**
-   * Largest message (headers + body) accepted, and so the most this framer buffers beyond one
-   * pushed segment. Default 1 MiB.
+   * Largest message (headers + body) buffered whole, and so the most this framer buffers beyond
+   * one pushed segment; larger messages are cut to an excerpt. Default 1 MiB.
    */
   readonly maxMessageBytes?: number;
 }
@@ -54,6 +46,7 @@ export const DEFAULT_MAX_SIP_MESSAGE_BYTES = 1 << 20;
 const SYNC = 0;
 const RESYNC = 1;
 const DISCARD = 2;
+const EXCERPT = 3;
 /** Buffers above this capacity are released when they empty (idle streams hold no memory). */
 const KEEP_CAPACITY = 64 * 1024;
 
@@ -94,6 +87,9 @@ export class SipStreamFramer {
 
   private nMessages = 0;
   private nSkipped = 0;
+  /** EXCERPT: the message being cut, and the stream offset of its first byte. */
+  private excerpt: SipExcerptCollector | null = null;
+  private excerptOffset = 0;
 
   constructor(options: SipStreamFramerOptions) {
     this.sink = options.sink;
@@ -157,7 +153,28 @@ export class SipStreamFramer {
   gap(length: number, frameNo?: number): void {
     if (!(length > 0)) return;
     const f = frameNo ?? this.curFrameNo;
-    if (this.mode === DISCARD) {
+    if (this.mode === EXCERPT) {
+      const x = this.excerpt!;
+      this.sink.report('sip.gap_in_message', f, `excerpt=1 gap=${length}`);
+      if (x.headersComplete) {
+        // Lost body bytes (and a partial line held before them): the headers are intact, the
+        // excerpt is still worth emitting. What lies beyond the message's end is a plain gap.
+        const total = this.len + length;
+        this.len = 0;
+        const inBody = x.skip(total);
+        this.streamPos += inBody;
+        length = total - inBody;
+        if (x.done) this.finishExcerpt(f);
+        if (length === 0) return;
+      } else {
+        this.nSkipped += x.consumed + this.len;
+        this.streamPos += this.len;
+        this.len = 0;
+        this.excerpt = null;
+        this.resetPending();
+      }
+      this.enterResync(true);
+    } else if (this.mode === DISCARD) {
       if (length <= this.discardLeft) {
         this.discardLeft -= length;
         if (this.discardLeft === 0) this.mode = SYNC;
@@ -205,6 +222,13 @@ export class SipStreamFramer {
     const f = frameNo ?? this.curFrameNo;
     if (this.mode === SYNC && this.len > 0) this.sink.report('sip.stream_truncated', f, `buffered=${this.len}`);
     if (this.mode === DISCARD && this.discardLeft > 0) this.sink.report('sip.stream_truncated', f, `missing=${this.discardLeft}`);
+    if (this.mode === EXCERPT) {
+      const x = this.excerpt!;
+      this.sink.report('sip.stream_truncated', f, `excerpt=1 missing=${x.bodyRemaining}`);
+      // The headers are complete: the parties and dialog are known even if the body is cut.
+      if (x.headersComplete) this.finishExcerpt(f);
+      this.excerpt = null;
+    }
     if (this.mode === RESYNC) {
       this.skipped += this.len;
       this.reportResync(f);
@@ -266,12 +290,25 @@ export class SipStreamFramer {
         if (this.mode === RESYNC) break; // waiting for the rest of a line
         continue;
       }
+      if (this.mode === EXCERPT) {
+        const x = this.excerpt!;
+        pos = x.feed(d, pos, end);
+        if (!x.done) break; // the rest is a line the collector must see whole, or nothing
+        this.finishExcerpt(this.curFrameNo);
+        continue;
+      }
       if (!this.hasFirst) {
         // Between messages: CRLF keep-alives (RFC 5626 4.4.1) are not part of any message.
         while (pos < end && (d[pos] === 0x0d || d[pos] === 0x0a)) pos++;
         if (pos >= end) break;
       }
       frameSipMessage(d, pos, end, this.scanned, r);
+      if (r.status === SipFrameStatus.OK && r.length > this.cap) {
+        // Whole in this push, but over the cap all the same: the outcome must not depend on segmentation.
+        this.sink.report('sip.message_too_large', this.curFrameNo, `length=${r.length}`);
+        this.startExcerpt(base + pos);
+        continue;
+      }
       if (r.status === SipFrameStatus.OK) {
         this.emit(d, pos, r.length, r.contentLength, base + pos);
         pos += r.length;
@@ -293,11 +330,9 @@ export class SipStreamFramer {
       }
       if (r.needed < 0) {
         if (end - pos > this.cap) {
-          // No end of headers within the cap: not a message we can hold.
+          // No end of headers within the cap: too large to hold, cut it as it goes by.
           this.sink.report('sip.message_too_large', this.curFrameNo, `headers>${this.cap}`);
-          this.mode = RESYNC;
-          this.atLineStart = false;
-          this.resetPending();
+          this.startExcerpt(base + pos);
           continue;
         }
         this.scanned = r.scanned;
@@ -305,9 +340,7 @@ export class SipStreamFramer {
       }
       if (r.needed > this.cap) {
         this.sink.report('sip.message_too_large', this.curFrameNo, `length=${r.needed}`);
-        this.mode = DISCARD;
-        this.discardLeft = r.needed;
-        this.resetPending();
+        this.startExcerpt(base + pos);
         continue;
       }
       this.scanned = r.scanned;
@@ -315,6 +348,29 @@ export class SipStreamFramer {
       break;
     }
     return pos;
+  }
+
+  private startExcerpt(streamOffset: number): void {
+    this.mode = EXCERPT;
+    this.excerpt = new SipExcerptCollector(this.sink, this.cap, () => this.curFrameNo);
+    this.excerptOffset = streamOffset;
+    this.scanned = 0;
+    this.pendingTotal = -1;
+  }
+
+  /** Emits the excerpt (the message as far as kept) and returns to SYNC. */
+  private finishExcerpt(frameNo: number): void {
+    const x = this.excerpt!;
+    this.excerpt = null;
+    this.mode = SYNC;
+    const bytes = x.excerpt();
+    this.nSkipped += Math.max(0, x.consumed - bytes.length);
+    const message = parseSipMessage(bytes, this.sink, frameNo, { framed: true, excerpt: true });
+    if (message !== null) {
+      this.nMessages++;
+      this.deliver(message, frameNo, this.excerptOffset);
+    }
+    this.resetPending();
   }
 
   private resyncScan(d: Uint8Array, pos: number, end: number): number {
@@ -369,6 +425,10 @@ export class SipStreamFramer {
     const message = parseSipMessage(copy, this.sink, frameNo, { framed: true });
     if (message === null) return;
     this.nMessages++;
+    this.deliver(message, frameNo, streamOffset);
+  }
+
+  private deliver(message: SipMessage, frameNo: number, streamOffset: number): void {
     const first = this.hasFirst;
     this.onMessage({
       message,

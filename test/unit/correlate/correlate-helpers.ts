@@ -11,7 +11,7 @@ import type { MsrpStreamHandler } from '../../../src/analyzers/app-event-sink.js
 import { Correlator, type CorrelatorOptions } from '../../../src/correlate/correlator.js';
 import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
 import { MsrpFramer } from '../../../src/protocols/msrp/index.js';
-import { parseSipMessage } from '../../../src/protocols/sip/index.js';
+import { parseSipMessage, type ParseSipOptions } from '../../../src/protocols/sip/index.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 
 export const T0 = 1_790_000_000;
@@ -124,10 +124,10 @@ export class Harness {
   }
 
   /** Feeds a SIP message from `src` to `dst` (UDP). Returns the frame number. */
-  sip(bytes: Uint8Array, src: Endpoint, dst: Endpoint): number {
+  sip(bytes: Uint8Array, src: Endpoint, dst: Endpoint, options?: ParseSipOptions): number {
     const ts = this.advance();
     const frameNo = this.nextFrame();
-    const msg = parseSipMessage(bytes, this.anomalies, frameNo);
+    const msg = parseSipMessage(bytes, this.anomalies, frameNo, options);
     if (msg === null) throw new Error('test SIP message did not parse');
     this.correlator.sip(msg, { frameNo, tsSec: ts.sec, tsNsec: ts.nsec, srcAddr: ipAddr(src.ip), dstAddr: ipAddr(dst.ip), srcPort: src.port, dstPort: dst.port, ipProto: 17 });
     return frameNo;

@@ -371,6 +371,17 @@ describe('Correlator: SIP dialog handling', () => {
   });
 });
 
+describe('Correlator: excerpts of SIP messages over the stream cap', () => {
+  it('a pager MESSAGE cut to an excerpt gives an rCSMessage flagged contentTruncated', () => {
+    const h = new Harness([{ ids: [{ telUri: 'tel:+4915112345678' }] }]);
+    const call = new TestCall({ callId: 'pager-cut@x', from: ALICE, to: 'sip:+4915112345678@ims.example.com;user=phone', method: 'MESSAGE' });
+    h.sip(call.request('the first bytes of a longer text', 'text/plain'), UE_A, PCSCF, { framed: true, excerpt: true });
+    h.finish();
+    const m = h.iri().find((r) => r.event.kind === 'rCSMessage')!;
+    expect(m.event.kind === 'rCSMessage' && m.event.contentTruncated).toBe(true);
+  });
+});
+
 describe('Correlator: MSRP reassembly', () => {
   function session(h: Harness, callId = 'r@x') {
     const call = new TestCall({ callId, from: ALICE, to: BOB });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SipStreamFramer, type FramedSipMessage } from '../../../../src/protocols/sip/sip-stream-framer.js';
+import { EXCERPT_LIMITS } from '../../../../src/protocols/sip/sip-excerpt-collector.js';
 import type { AnomalyCounter } from '../../../../src/core/anomaly.js';
 import { bytes, msrpInvite, newSink, sipMessage, text } from './sip-test-helpers.js';
 
@@ -138,30 +139,40 @@ describe('SipStreamFramer', () => {
     expect(sink.total()).toBe(1);
   });
 
-  it('skips a message longer than the cap by its Content-Length, without buffering it', () => {
-    const big = sipMessage('MESSAGE sip:b@h SIP/2.0', ['Call-ID: big', 'CSeq: 1 MESSAGE', 'Content-Type: text/plain'], 'x'.repeat(10_000));
+  it('cuts a message longer than the cap to an excerpt by its Content-Length, without buffering it', () => {
+    const big = sipMessage('MESSAGE sip:b@h SIP/2.0', ['Call-ID: big', 'CSeq: 1 MESSAGE', 'Content-Type: text/plain'], 'x'.repeat(200_000));
     const { f, out, sink } = setup(4096);
     for (let i = 0; i < big.length; i += 1000) {
-      f.push(bytes(big.slice(i, i + 1000)), 1, 0, 0);
+      f.push(bytes(big.slice(i, i + 1000)), 1 + i / 1000, 0, 0);
       expect(f.bufferedBytes).toBeLessThanOrEqual(4096);
     }
-    f.push(bytes(M2), 2, 0, 0);
-    expect(out.map((m) => text(m.message.raw))).toEqual([M2]);
+    f.push(bytes(M2), 500, 0, 0);
+    expect(out).toHaveLength(2);
+    const m = out[0]!.message;
+    expect(m.excerpt).toBe(true);
+    expect(m.callId).toBe('big');
+    expect(m.contentLength).toBe(200_000);
+    expect(m.body.length).toBe(EXCERPT_LIMITS.part);
+    expect(out[0]).toMatchObject({ firstFrameNo: 1, frameNo: 201, streamOffset: 0 });
+    expect(text(out[1]!.message.raw)).toBe(M2);
+    expect(out[1]!.message.excerpt).toBe(false);
+    expect(out[1]!.streamOffset).toBe(big.length);
     expect(sink.count('sip.message_too_large')).toBe(1);
-    expect(f.skippedBytes).toBe(big.length);
+    expect(f.skippedBytes).toBe(200_000 - EXCERPT_LIMITS.part);
   });
 
-  it('gives up on a header section longer than the cap and resynchronises', () => {
-    const huge = 'OPTIONS sip:b@h SIP/2.0\r\n' + 'X-Filler: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\r\n'.repeat(200);
+  it('cuts a message whose header section is longer than the cap to an excerpt', () => {
+    const huge = 'OPTIONS sip:b@h SIP/2.0\r\n' + 'X-Filler: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\r\n'.repeat(200) + 'Call-ID: huge\r\nCSeq: 1 OPTIONS\r\n';
     const { f, out, sink } = setup(4096);
     for (let i = 0; i < huge.length; i += 500) {
       f.push(bytes(huge.slice(i, i + 500)), 1, 0, 0);
-      expect(f.bufferedBytes).toBeLessThanOrEqual(4096);
+      expect(f.bufferedBytes).toBeLessThanOrEqual(4096 + 500);
     }
     f.push(bytes('\r\n' + M2), 2, 0, 0);
-    expect(out.map((m) => text(m.message.raw))).toEqual([M2]);
+    expect(out.map((m) => text(m.message.raw))).toEqual([huge + '\r\n', M2]);
+    expect(out[0]!.message.callId).toBe('huge');
     expect(sink.count('sip.message_too_large')).toBe(1);
-    expect(sink.count('sip.stream_resync')).toBe(1);
+    expect(sink.count('sip.stream_resync')).toBe(0);
   });
 
   it('reports a stream that ends inside a message, and resets', () => {
