@@ -32,4 +32,8 @@ export const FLOW_ANOMALIES = {
   },
   // --- flow tables ---
   'flow.evicted': { severity: 'warning', description: 'a flow was evicted because a table or memory cap was reached' },
+  'flow.stream_evicted': {
+    severity: 'warning',
+    description: 'a TCP connection let its reassembly and parser state go because the stream-state cap was reached; its next bytes are parsed from the next start line',
+  },
 } as const satisfies Record<string, AnomalyDef>;
