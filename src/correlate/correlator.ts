@@ -113,7 +113,7 @@ export interface CorrelatorOptions {
   /** Ended non-target sessions' session-ids kept for late MSRP frames (./session-id-tombstones.ts). */
   readonly tombstones?: SessionIdTombstonesOptions;
   /** Assembler limits (`onData` and `retainBytes` are the correlator's). */
-  readonly assembler?: Omit<MsrpMessageAssemblerOptions, 'onData' | 'retainBytes'>;
+  readonly assembler?: Omit<MsrpMessageAssemblerOptions, 'onData' | 'retainBytes' | 'sha256'>;
   /** MSRP sessions without SIP tracked at once (default 10 000). */
   readonly maxUncorrelatedSessions?: number;
   /** An MSRP session without SIP idle this long is closed (default 300 s). */
@@ -415,6 +415,8 @@ export class Correlator {
     this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
       ...options.assembler,
       retainBytes: 0,
+      // MessageTracker hashes the same in-order bytes (onData): one hash per message is enough.
+      sha256: false,
       onData: (ref, piece) => this.messageData(ref, piece),
     });
     this.maxUnc = options.maxUncorrelatedSessions ?? 10_000;

@@ -55,4 +55,17 @@ describe('Correlator memory caps', () => {
     const [s1, s2] = h.correlator.auditReport().sessions;
     expect([s1!.messages.length, s1!.messagesOmitted, s2!.messages.length, s2!.messagesOmitted]).toEqual([4, 0, 1, 3]);
   });
+
+  it('an open message of a target evicted by the assembler cap is closed and recorded as incomplete, not dropped', () => {
+    const h = new Harness(TASKS, { assembler: { maxMessages: 3 }, auditDetails: false });
+    const { conn, a, b } = targetChat(h, 1);
+    for (let i = 0; i < 5; i++) conn.push(0, send({ to: [b], from: [a], mid: `p${i}`, body: `part ${i}`, range: '1-6/100', tid: `tp${i}`, flag: '+' }));
+    expect(h.anomalies.toJSON()['msrp.message_evicted']).toBe(2);
+    expect(h.correlator.tableSizes().openMessages).toBe(3);
+    const recs = h.iri().filter((r) => r.event.kind === 'rCSMessage');
+    expect(recs.length).toBe(2);
+    h.finish();
+    const s = h.correlator.auditReport().sessions[0]!;
+    expect(s.messages.map((m) => [m.messageId, m.status])).toEqual([0, 1, 2, 3, 4].map((i) => [`p${i}`, 'incomplete']));
+  });
 });
