@@ -201,7 +201,7 @@ function auditFacts(out: string): { targetMessages: number; evictions: Record<st
   let targetMessages = 0;
   for (const s of audit.sessions) if (s.liid === 'LIID-HOSTILE') targetMessages += s.messages.length + (s.messagesOmitted ?? 0);
   const evictions: Record<string, number> = {};
-  for (const [k, v] of Object.entries(audit.anomalies)) if (/evict|capped|cap_exceeded|limit|memcap/.test(k)) evictions[k] = v;
+  for (const [k, v] of Object.entries(audit.anomalies)) if (/evict|capped|cap_exceeded|limit|memcap|_full/.test(k)) evictions[k] = v;
   return { targetMessages, evictions };
 }
 

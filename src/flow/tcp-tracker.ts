@@ -121,8 +121,8 @@ export interface TcpTrackerOptions {
  *   and up to 512 bytes of classifier buffer: 8 192 × 1.6 KiB = 13 MiB + 16 MiB of rings.
  *   (With 16 384 the flood of idle connections peaked at 256 MiB: no margin.)
  *
- * A busy mirror of the bench mix holds ~15 000 connections (most of them closed and
- * lingering, without stream state) and a few hundred with stream state.
+ * The bench mix (~230 calls per second of capture) holds ~15 000 connections, most of them
+ * closed and lingering, which release their stream state when both directions end.
  */
 export const DEFAULT_MAX_CONNECTIONS = 131_072;
 /** See {@link DEFAULT_MAX_CONNECTIONS}. */

@@ -184,13 +184,14 @@ const MAX_DIGESTS = 256;
 
 /**
  * Memory budget (issue 12, see src/flow/tcp-tracker.ts for the 256 MiB split): messages in
- * reassembly get ~16 MiB. One costs ~4 KiB with the correlator's per-message state (this Msg,
- * the key, chunk records, the correlator's MessageTracker with its hash contexts and the
- * message's audit metadata): measured ~3.5 KiB live on 10 000 open messages of one target
- * session, so 16 MiB / 4 KiB = 4096. At the old 10 000, 200 000 first chunks that never
- * finish held ~40 MiB live and peaked at 325 MiB of RSS.
+ * reassembly get ~8 MiB. One costs ~4 KiB with the correlator's per-message state (this Msg,
+ * the key, chunk records, the correlator's MessageTracker with its hash context and the
+ * message's audit metadata): measured ~3.3 KiB live (heap snapshots with 10 000 and 4096 open
+ * messages of one target session), so 8 MiB / 4 KiB = 2048. At the old 10 000, 200 000 first
+ * chunks that never finish peaked at 325 MiB of RSS; at 4096, 259 MiB (the budget is 256).
+ * A message is open only while its chunks are in flight: 2048 at once is far beyond a chat.
  */
-export const DEFAULT_MAX_MESSAGES = 4096;
+export const DEFAULT_MAX_MESSAGES = 2048;
 const EMPTY = new Uint8Array(0);
 
 /**

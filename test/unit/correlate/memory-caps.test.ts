@@ -3,6 +3,8 @@
  * caps limit what the audit keeps, never the records of a target.
  */
 import { describe, expect, it } from 'vitest';
+import { AnomalyCounter } from '../../../src/core/anomaly.js';
+import { DEFAULT_MAX_TRANSACTIONS, MsrpSessionIndex } from '../../../src/correlate/msrp-session-index.js';
 import { Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
@@ -67,5 +69,16 @@ describe('Correlator memory caps', () => {
     h.finish();
     const s = h.correlator.auditReport().sessions[0]!;
     expect(s.messages.map((m) => [m.messageId, m.status])).toEqual([0, 1, 2, 3, 4].map((i) => [`p${i}`, 'incomplete']));
+  });
+
+  it('pending transactions: the default cap (16 384) forgets the oldest (correlate.transaction_map_full), the newest still routes', () => {
+    const anomalies = new AnomalyCounter();
+    const index = new MsrpSessionIndex<string>(anomalies);
+    for (let i = 0; i <= DEFAULT_MAX_TRANSACTIONS; i++) index.rememberTransaction(1, `t${i}`, 'target', i + 1);
+    expect(DEFAULT_MAX_TRANSACTIONS).toBe(16_384);
+    expect(index.sizes.transactions).toBe(DEFAULT_MAX_TRANSACTIONS);
+    expect(anomalies.toJSON()['correlate.transaction_map_full']).toBe(1);
+    expect(index.takeTransaction(1, 't0')).toBeUndefined();
+    expect(index.takeTransaction(1, `t${DEFAULT_MAX_TRANSACTIONS}`)).toBe('target');
   });
 });

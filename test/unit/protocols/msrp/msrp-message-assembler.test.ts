@@ -300,11 +300,11 @@ describe('MsrpMessageAssembler: bounds', () => {
     expect(asm.stats.evictions).toBe(1);
   });
 
-  it('default cap (issue 12 budget): the 4097th open message evicts the oldest, closed as incomplete', () => {
+  it('default cap (issue 12 budget): the 2049th open message evicts the oldest, closed as incomplete', () => {
     const { messages, anomalies, asm, leg } = setup();
     const send = leg();
     for (let i = 0; i <= DEFAULT_MAX_MESSAGES; i++) send(chunk(`dc${i}`, `d${i}`, TEXT, 0, 10, '+'));
-    expect(DEFAULT_MAX_MESSAGES).toBe(4096);
+    expect(DEFAULT_MAX_MESSAGES).toBe(2048);
     expect(asm.inFlight()).toBe(DEFAULT_MAX_MESSAGES);
     expect(anomalies.count('msrp.message_evicted')).toBe(1);
     expect(messages.map((m) => [m.messageId, m.status, m.closeReason, m.receivedBytes])).toEqual([['d0', 'incomplete', 'evicted', 10]]);
