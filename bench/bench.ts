@@ -12,7 +12,12 @@
  *   4. msrptap stats — capture → decode → defrag → TCP tracking (the issue-2 layer target);
  *   5. run and stats on a capture 5× larger (distinct sessions, not a repeat), for RSS growth
  *      (best of two runs each);
- *   6. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
+ *   6. hostile loads (bench/hostile-load.ts, issue 12): peak RSS of `run` on captures built to
+ *      fill its tables (200 000 Message-IDs on one target connection, complete or never
+ *      finished; 100 000 idle connections that sent `MSRP `; 1 000 000 SYN-only connections),
+ *      each against the 256 MiB budget and with the target still intercepted; `--no-hostile`
+ *      skips them, `--hostile-scale F` scales their sizes;
+ *   7. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
  *      takes without losing frames; skipped with the reason when not root, without tcpreplay
  *      or without the cap module.
  *
@@ -27,7 +32,7 @@
  *
  * Each subject runs in a fresh child process `--runs` times (default 3); the best time counts
  * (the least disturbed by other load); peak RSS is the maximum over the runs.
- * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out,
+ * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
  * --no-live, --live-mb N (slice replayed per live step, default 50), --live-buffer KiB (tap
  * --buffer-size), --live-budget S (default 120).
  * Prints a table and writes bench/results.json.
@@ -35,6 +40,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { hostileSummaryLines, runHostileLoads, type HostileResult } from './hostile-load.js';
 import { liveSkipReason, liveSummaryLines, measureLiveRate, type LiveRateResult } from './live-rate.js';
 import { makeBenchCapture, writeBenchTasks } from './make-bench-capture.js';
 
@@ -224,6 +230,9 @@ if (LARGE) {
 }
 if (!args.includes('--keep-out')) rmSync(outDir, { recursive: true, force: true });
 
+let hostile: HostileResult[] | undefined;
+if (WITH_RUN && !args.includes('--no-hostile')) hostile = runHostileLoads({ scale: opt('hostile-scale', 1), log: (s) => log(`hostile: ${s}`) });
+
 // Last, so the sender and the taps disturb no other subject.
 let live: LiveRateResult | undefined;
 let liveSkip = args.includes('--no-live') ? '--no-live' : await liveSkipReason();
@@ -309,6 +318,7 @@ const results = {
         },
       }
     : null,
+  hostile: hostile ?? null,
   live: live ?? { skipped: liveSkip },
   targets: {
     runVsTshark: '>= 20',
@@ -316,6 +326,7 @@ const results = {
     statsVsBareWalk: '>= 0.6',
     runPeakRssMiB: '<= 256',
     rssGrowthLarge: '<= 1.10 (5x capture)',
+    hostilePeakRssMiB: '<= 256 (each hostile load)',
   },
   met: {} as Record<string, boolean | null>,
 };
@@ -326,6 +337,7 @@ results.met = {
   statsVsBareWalk: results.ratios.statsVsBareWalk >= 0.6,
   runPeakRss: run === undefined ? null : peakRunRss <= 256,
   runRssGrowth: results.large?.runRssGrowth == null ? null : results.large.runRssGrowth <= 1.1,
+  hostilePeakRss: hostile === undefined ? null : hostile.every((h) => h.withinBudget),
   statsRssGrowth: results.large?.statsRssGrowth == null ? null : results.large.statsRssGrowth <= 1.1,
 };
 
@@ -365,6 +377,7 @@ if (results.large !== null) {
   if (lh !== null) out(`run live heap (main thread, after full GC) at 10 %…100 % of ${results.large.megabytes} MB: ${lh.liveMiB.join(' ')} MiB; 100 % vs 50 %: ×${lh.lastHalfGrowth}\n`);
 }
 if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
+if (hostile !== undefined) for (const l of hostileSummaryLines(hostile)) out(`${l}\n`);
 if (live !== undefined) for (const l of liveSummaryLines(live)) out(`${l}\n`);
 else out(`live capture rate on lo: not measured (${liveSkip})\n`);
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -40,7 +40,10 @@ export class AppStreamConsumer implements StreamConsumer {
     private readonly app: AppEventSink,
     private readonly anomalies: AnomalySink,
   ) {
-    this.dirs = [new Direction(conn.sawSyn), new Direction(conn.sawSyn)];
+    // A consumer that replaces an evicted one joins the stream in the middle, like a capture
+    // that started after the handshake: the classifier and framers resynchronise.
+    const atStart = conn.sawSyn && !conn.resumed;
+    this.dirs = [new Direction(atStart), new Direction(atStart)];
   }
 
   data(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {

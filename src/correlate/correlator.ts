@@ -121,7 +121,7 @@ export interface CorrelatorOptions {
   /** Ended non-target sessions' session-ids kept for late MSRP frames (./session-id-tombstones.ts). */
   readonly tombstones?: SessionIdTombstonesOptions;
   /** Assembler limits (`onData` and `retainBytes` are the correlator's). */
-  readonly assembler?: Omit<MsrpMessageAssemblerOptions, 'onData' | 'retainBytes'>;
+  readonly assembler?: Omit<MsrpMessageAssemblerOptions, 'onData' | 'retainBytes' | 'sha256'>;
   /** MSRP sessions without SIP tracked at once (default 10 000). */
   readonly maxUncorrelatedSessions?: number;
   /** An MSRP session without SIP idle this long is closed (default 300 s). */
@@ -138,6 +138,13 @@ export interface CorrelatorOptions {
   /** Audit caps: sessions listed (default 100 000), messages per session (default 10 000). */
   readonly maxAuditSessions?: number;
   readonly maxAuditMessagesPerSession?: number;
+  /**
+   * Audit cap over all sessions still in progress: messages whose audit entries are held in
+   * memory at once (default {@link DEFAULT_MAX_LIVE_AUDIT_MESSAGES}). Finished sessions' entries
+   * go to the audit store and leave this count; beyond it a message is counted in its
+   * session's `messagesOmitted` (`correlate.audit_capped`), its records are emitted as always.
+   */
+  readonly maxLiveAuditMessages?: number;
   /** Audit cap: ladder-diagram arrows kept per session (default 2000). */
   readonly maxAuditLadderPerSession?: number;
   /**
@@ -153,6 +160,15 @@ export interface CorrelatorOptions {
    */
   readonly auditStore?: AuditStore;
 }
+
+/**
+ * Memory budget (issue 12, see src/flow/tcp-tracker.ts for the 256 MiB split): the audit entries
+ * of messages of sessions in progress get ~16 MiB. A listed message's MsgMeta with its strings
+ * (two formatted times, the Message-ID, types, a SHA-256 hex) and REPORT tally is ~500 bytes
+ * in `run` (no details): 32 768 × 500 B = 16 MiB. The per-session cap (10 000) alone let 100
+ * long target sessions hold 1 000 000 of them.
+ */
+export const DEFAULT_MAX_LIVE_AUDIT_MESSAGES = 32_768;
 
 /** Chunks and REPORTs listed per message in the audit (the counts stay exact). */
 const AUDIT_CHUNKS_PER_MESSAGE = 64;
@@ -224,6 +240,8 @@ interface AuditData {
   readonly conns: string[];
   readonly messages: MsgMeta[];
   readonly byMid: Map<string, MsgMeta>;
+  /** Entries of `messages` counted in Correlator.liveAuditMessages (0 once frozen or dropped). */
+  liveCount: number;
   readonly files: FileMeta[];
   omitted: number;
   ccUnavailable: string | null;
@@ -395,6 +413,9 @@ export class Correlator {
   private readonly releaseHold: number;
   private readonly maxAuditSessions: number;
   private readonly maxAuditMessages: number;
+  private readonly maxLiveAuditMessages: number;
+  /** Audit entries of messages held by sessions not yet handed to the store. */
+  private liveAuditMessages = 0;
   private readonly maxAuditLadder: number;
   private heldTotal = 0;
   private auditOmitted = 0;
@@ -418,6 +439,8 @@ export class Correlator {
     this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
       ...options.assembler,
       retainBytes: 0,
+      // MessageTracker hashes the same in-order bytes (onData): one hash per message is enough.
+      sha256: false,
       onData: (ref, piece) => this.messageData(ref, piece),
     });
     this.maxUnc = options.maxUncorrelatedSessions ?? 10_000;
@@ -429,6 +452,7 @@ export class Correlator {
     this.releaseHold = options.releaseHoldSec ?? 5;
     this.maxAuditSessions = options.maxAuditSessions ?? 100_000;
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
+    this.maxLiveAuditMessages = options.maxLiveAuditMessages ?? DEFAULT_MAX_LIVE_AUDIT_MESSAGES;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
     this.auditDetails = options.auditDetails ?? true;
     this.auditStore = options.auditStore ?? new MemoryAuditStore();
@@ -563,8 +587,33 @@ export class Correlator {
   }
 
   /** Counters for the audit / stats. */
-  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number } {
-    return { dialogs: this.tracker.size, uncorrelated: this.uncorrelated.size, sessions: this.sessions.size, heldBytes: this.heldTotal, messagesInFlight: this.asm.inFlight() };
+  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number; auditMessagesLive: number } {
+    return {
+      dialogs: this.tracker.size,
+      uncorrelated: this.uncorrelated.size,
+      sessions: this.sessions.size,
+      heldBytes: this.heldTotal,
+      messagesInFlight: this.asm.inFlight(),
+      auditMessagesLive: this.liveAuditMessages,
+    };
+  }
+
+  /**
+   * Sizes of the per-message tables of sessions in progress (issue 12: what must stay bounded
+   * under hostile load). Walks the sessions: for tests and diagnostics, not per packet.
+   */
+  tableSizes(): { openMessages: number; auditMessages: number; auditIndex: number } {
+    let openMessages = 0;
+    let auditMessages = 0;
+    let auditIndex = 0;
+    for (const s of this.sessions.values()) {
+      openMessages += s.open.size;
+      if (s.audit !== null) {
+        auditMessages += s.audit.messages.length;
+        auditIndex += s.audit.byMid.size;
+      }
+    }
+    return { openMessages, auditMessages, auditIndex };
   }
 
   /**
@@ -1001,6 +1050,11 @@ export class Correlator {
         q[keep++] = s;
         continue;
       }
+      // Its entries leave memory now (handed to the store, or dropped with an unlisted session).
+      if (s.audit !== null) {
+        this.liveAuditMessages -= s.audit.liveCount;
+        s.audit.liveCount = 0;
+      }
       if (!this.auditList.delete(s)) continue;
       const g = this.auditGroup(s, this.auditStore.keepsDetails);
       if (g !== null) this.auditStore.add(g);
@@ -1157,8 +1211,10 @@ export class Correlator {
     } else if (isRequest && head.method === 'REPORT' && mid !== null && head.headers.status !== null && a !== null) {
       const meta = a.byMid.get(mid);
       const br = head.headers.byteRange;
-      if (meta === undefined) this.anomalies.report('correlate.report_unknown_message', head.frameNo);
-      else {
+      // A REPORT about a message the audit cap left out is expected, not an anomaly.
+      if (meta === undefined) {
+        if (a.omitted === 0) this.anomalies.report('correlate.report_unknown_message', head.frameNo);
+      } else {
         const range = br === null ? '' : `${br.start}-${br.end}/${br.total}`;
         const code = String(head.headers.status.code).padStart(3, '0');
         meta.reports.add(range, code, conn.stream.connId);
@@ -1582,7 +1638,7 @@ export class Correlator {
   // Audit
 
   private newAudit(callId: string | null, sec: number, nsec: number): AuditData {
-    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], messages: [], byMid: new Map(), files: [], omitted: 0, ccUnavailable: null, ladder: [], ladderOmitted: 0 };
+    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], messages: [], byMid: new Map(), liveCount: 0, files: [], omitted: 0, ccUnavailable: null, ladder: [], ladderOmitted: 0 };
   }
 
   /** Appends a ladder arrow within the per-session cap; null when capped (counted, reported once). */
@@ -1672,12 +1728,19 @@ export class Correlator {
   private auditMessage(s: Session, meta: MsgMeta): void {
     const a = s.audit;
     if (a === null) return;
-    if (a.messages.length >= this.maxAuditMessages) {
-      if (a.omitted++ === 0) this.anomalies.report('correlate.audit_capped', meta.firstFrame, `messages=${this.maxAuditMessages}`);
-      if (meta.messageId !== null && !a.byMid.has(meta.messageId)) a.byMid.set(meta.messageId, meta);
+    if (a.messages.length >= this.maxAuditMessages || this.liveAuditMessages >= this.maxLiveAuditMessages) {
+      if (a.omitted++ === 0) {
+        const detail = a.messages.length >= this.maxAuditMessages ? `messages=${this.maxAuditMessages}` : `live_messages=${this.maxLiveAuditMessages}`;
+        this.anomalies.report('correlate.audit_capped', meta.firstFrame, detail);
+      }
+      // Not indexed: `byMid` only serves the REPORT tallies of listed messages, and an index of
+      // every omitted message grew without bound (issue 12: 200 000 Message-IDs on one target
+      // connection kept 200 000 MsgMeta objects, ~400 MiB, to the end of the session).
       return;
     }
     a.messages.push(meta);
+    a.liveCount++;
+    this.liveAuditMessages++;
     if (meta.messageId !== null && a.byMid.size < this.maxAuditMessages * 2) a.byMid.set(meta.messageId, meta);
   }
 

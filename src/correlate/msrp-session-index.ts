@@ -29,8 +29,17 @@ export function lastSessionId(path: MsrpFrameHead['headers']['toPath']): string 
   return path.length === 0 ? null : (path[path.length - 1]!.sessionId ?? null);
 }
 
+/**
+ * Pending request transactions remembered for response routing (issue 12 budget, see
+ * src/flow/tcp-tracker.ts): an entry is ~100 bytes (its key string, the transaction-id it
+ * holds, the map entry), and a response normally follows its request within a round trip, so
+ * 16 384 outstanding requests (1.6 MiB) is far beyond normal traffic; a sender that never gets
+ * responses only fills it (65 536 held ~6.5 MiB, ~10 MiB of RSS, for nothing).
+ */
+export const DEFAULT_MAX_TRANSACTIONS = 16_384;
+
 export interface MsrpSessionIndexOptions {
-  /** Pending request transactions remembered for response routing (default 65 536). */
+  /** Pending request transactions remembered for response routing (default {@link DEFAULT_MAX_TRANSACTIONS}). */
   readonly maxTransactions?: number;
 }
 
@@ -45,7 +54,7 @@ export class MsrpSessionIndex<S> {
     private readonly anomalies: AnomalySink,
     options: MsrpSessionIndexOptions = {},
   ) {
-    this.maxTx = options.maxTransactions ?? 65_536;
+    this.maxTx = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
   }
 
   /** Binds session-ids to `s`; a session-id bound to another session moves (reported). */

@@ -48,6 +48,12 @@ export interface TcpConnectionInfo {
   readonly ipVersion: 4 | 6;
   /** The connection's first packet was a SYN or SYN/ACK (roles are known, not guessed). */
   readonly sawSyn: boolean;
+  /**
+   * An earlier consumer of this connection was let go under memory pressure (the tracker's
+   * `maxStreamConnections`, `flow.stream_evicted`): this one starts mid-stream, after bytes it
+   * never saw, and must resynchronise (e.g. at the next start line).
+   */
+  readonly resumed: boolean;
   /** Frame and capture time of the connection's first packet. */
   readonly startFrame: number;
   readonly startSec: number;
@@ -62,8 +68,11 @@ export interface TcpConnectionInfo {
 /** Creates consumers for new connections. */
 export interface StreamConsumerFactory {
   /**
-   * Called once per connection, on its first packet. Return null when not interested: the
-   * connection is still tracked (ids, counts, lifecycle) but no byte is buffered or delivered.
+   * Called once per connection, at its first segment that carries payload or FIN (segments
+   * before it carry no stream bytes), and once more each time bytes come again after its
+   * consumer was evicted (see {@link TcpConnectionInfo.resumed}). Return null when not
+   * interested: the connection is still tracked (ids, counts, lifecycle) but no byte is
+   * buffered or delivered.
    */
   create(conn: TcpConnectionInfo): StreamConsumer | null;
 }

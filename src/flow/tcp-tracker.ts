@@ -54,8 +54,20 @@ export type { DirValue, StreamConsumer, StreamConsumerFactory, StreamEndReason, 
 export interface TcpTrackerOptions {
   /** A connection silent this long is ended with 'timeout' and forgotten. Default 300 s. */
   idleTimeoutSec: number;
-  /** Connections tracked at once; the least recently active is evicted beyond. Default 1 000 000. */
+  /**
+   * Connections tracked at once; the least recently active is evicted beyond (`flow.evicted`).
+   * Default {@link DEFAULT_MAX_CONNECTIONS} (see there for the memory arithmetic).
+   */
   maxConnections: number;
+  /**
+   * Connections holding stream state (reassemblers and the consumer's parser state) at once.
+   * Beyond it the least recently active one lets its stream state go (`flow.stream_evicted`,
+   * its directions end with 'evicted') but stays in the table; bytes that come again get a
+   * fresh consumer that starts mid-stream ({@link TcpConnectionInfo.resumed}), so a target's
+   * connection is never lost for good, only resynchronised. Default
+   * {@link DEFAULT_MAX_STREAM_CONNECTIONS}.
+   */
+  maxStreamConnections: number;
   /**
    * A hole not filled after this long is delivered as a gap. Default 10 s: several RTOs
    * (RFC 6298 minimum RTO 1 s, doubling), yet short enough for live delivery.
@@ -78,7 +90,12 @@ export interface TcpTrackerOptions {
    * usual reach of a retransmission. Default 16 KiB.
    */
   historyBytesPerDirection: number;
-  /** Memory all history rings may use together. Default 64 MiB. */
+  /**
+   * Memory all history rings may use together. Default 16 MiB: 512 directions with full 16 KiB
+   * rings, or 2048 with the 4 KiB ring every direction starts with; beyond it a direction keeps
+   * no history (overlaps with held data are still checked). At 64 MiB the rings alone were
+   * two thirds of the live heap under a flood of connections (issue 12).
+   */
   maxHistoryBytesTotal: number;
   /**
    * A connection closed in both directions (FIN both ways, or RST) is forgotten after this much
@@ -90,16 +107,38 @@ export interface TcpTrackerOptions {
   closedLingerSec: number;
 }
 
+/**
+ * Memory budget (issue 12): `run` must stay within 256 MiB of RSS whatever the traffic. Node,
+ * the code and the two worker threads take ~100 MiB; V8 keeps the heap at up to ~1.5× its live
+ * data (src/cli/heap-policy.ts), so ~100 MiB of live data is what all tables may hold together,
+ * and the TCP table gets ~60 MiB of it (heap snapshots of the hostile loads, bench/hostile-load.ts):
+ *
+ * - a bare connection (no payload yet, or its stream state let go) is a 272-byte Connection
+ *   plus ~56 bytes of hash-map entry: 131 072 × 328 B = 41 MiB;
+ * - a connection with stream state adds two reassemblers (with their segment stores and
+ *   history objects), the consumer and its two directions, and the first bytes it classifies:
+ *   ~1.1 KiB live beside the history rings (capped together by `maxHistoryBytesTotal`, 16 MiB)
+ *   and up to 512 bytes of classifier buffer: 8 192 × 1.6 KiB = 13 MiB + 16 MiB of rings.
+ *   (With 16 384 the flood of idle connections peaked at 256 MiB: no margin.)
+ *
+ * The bench mix (~230 calls per second of capture) holds ~15 000 connections, most of them
+ * closed and lingering, which release their stream state when both directions end.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 131_072;
+/** See {@link DEFAULT_MAX_CONNECTIONS}. */
+export const DEFAULT_MAX_STREAM_CONNECTIONS = 8_192;
+
 /** The defaults of {@link TcpTrackerOptions} (reasons next to each option). */
 export const DEFAULT_TCP_TRACKER_OPTIONS: Readonly<TcpTrackerOptions> = {
   idleTimeoutSec: 300,
-  maxConnections: 1_000_000,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  maxStreamConnections: DEFAULT_MAX_STREAM_CONNECTIONS,
   holeTimeoutSec: 10,
   maxHeldBytesPerDirection: 256 * 1024,
   maxHeldSegmentsPerDirection: 1024,
   maxHeldBytesTotal: 128 * 1024 * 1024,
   historyBytesPerDirection: 16 * 1024,
-  maxHistoryBytesTotal: 64 * 1024 * 1024,
+  maxHistoryBytesTotal: 16 * 1024 * 1024,
   closedLingerSec: 30,
 };
 
@@ -113,6 +152,10 @@ export interface TcpTrackerStats {
   active: number;
   /** Connections evicted by the connection cap. */
   evicted: number;
+  /** Connections that let their stream state go because of `maxStreamConnections`. */
+  streamEvicted: number;
+  /** Connections holding stream state now. */
+  streamActive: number;
   /** Connections ended by the idle timeout. */
   timedOut: number;
   /** Connections replaced by a new SYN (port reuse). */
@@ -151,6 +194,17 @@ class Connection implements TcpConnectionInfo {
   lastSec: number;
   r0: TcpStreamReassembler | null = null;
   r1: TcpStreamReassembler | null = null;
+  /**
+   * The factory was asked for a consumer (at the first segment with payload or FIN, see
+   * TcpTracker.attach): a SYN flood or handshake-only connections never hold one.
+   */
+  asked = false;
+  /** An earlier consumer was let go (stream-state cap): see TcpConnectionInfo.resumed. */
+  resumed = false;
+  /** Neighbours in the tracker's list of connections holding stream state (see attach). */
+  streamPrev: Connection | null = null;
+  streamNext: Connection | null = null;
+  inStreams = false;
   /** Next connection in the same hash bucket. */
   nextSame: Connection | null = null;
   /** In the tracker's closed list (closed both ways, lingering) rather than the live one. */
@@ -255,6 +309,9 @@ export class TcpTracker {
   private readonly live: ConnList = { head: null, tail: null };
   /** LRU list of connections closed in both directions, waiting out `closedLingerSec`. */
   private readonly lingering: ConnList = { head: null, tail: null };
+  /** Connections holding stream state, least recently active first (maxStreamConnections). */
+  private readonly streams: StreamList = { head: null, tail: null, size: 0 };
+  private streamEvicted = 0;
   private nextId = 0;
   private readonly counters: ReassemblyCounters = {
     gaps: 0,
@@ -284,6 +341,7 @@ export class TcpTracker {
     const o: TcpTrackerOptions = { ...DEFAULT_TCP_TRACKER_OPTIONS, ...options };
     positive('idleTimeoutSec', o.idleTimeoutSec);
     positive('maxConnections', o.maxConnections);
+    positive('maxStreamConnections', o.maxStreamConnections);
     positive('holeTimeoutSec', o.holeTimeoutSec);
     positive('maxHeldBytesPerDirection', o.maxHeldBytesPerDirection);
     positive('maxHeldSegmentsPerDirection', o.maxHeldSegmentsPerDirection);
@@ -345,12 +403,16 @@ export class TcpTracker {
       // in-window RST from a blind one (RFC 5961), so every RST counts. RST payload is
       // diagnostic text (RFC 1122 section 4.2.2.12), not stream data.
       conn.rst = true;
+      // Nothing after a reset is stream data: no consumer is attached from now on.
+      conn.asked = true;
       conn.r0?.finish('rst');
       conn.r1?.finish('rst');
       this.afterPacket(conn);
       return;
     }
     if ((flags & FIN) !== 0) conn.finBits |= 1 << dir;
+    // A resumed connection gets a new consumer for bytes only (a bare FIN would start and end it).
+    if (!conn.asked && (pkt.payload.length > 0 || ((flags & FIN) !== 0 && !conn.resumed))) this.attach(conn, frameNo);
     const r = dir === 0 ? conn.r0 : conn.r1;
     if (r !== null) {
       r.segment(seq, pkt.payload, flags, frameNo, tsSec, tsNsec);
@@ -369,7 +431,10 @@ export class TcpTracker {
    */
   private afterPacket(conn: Connection): void {
     const r0 = conn.r0;
-    if (r0 !== null && r0.isEnded && conn.r1!.isEnded) conn.release();
+    if (r0 !== null && r0.isEnded && conn.r1!.isEnded) {
+      conn.release();
+      unlinkStream(this.streams, conn);
+    }
     if (!conn.lingering && conn.closed) {
       unlink(this.live, conn);
       conn.lingering = true;
@@ -424,6 +489,8 @@ export class TcpTracker {
       connections: this.nextId,
       active: this.size,
       evicted: this.evicted,
+      streamEvicted: this.streamEvicted,
+      streamActive: this.streams.size,
       timedOut: this.timedOut,
       reused: this.reused,
       closedExpired: this.closedExpired,
@@ -526,12 +593,48 @@ export class TcpTracker {
     this.size++;
     conn.order = ++this.orderSeq;
     append(this.live, conn);
-    const consumer: StreamConsumer | null = this.factory.create(conn);
-    if (consumer !== null) {
-      conn.r0 = new TcpStreamReassembler(0, conn.id, consumer, this.ctx);
-      conn.r1 = new TcpStreamReassembler(1, conn.id, consumer, this.ctx);
-    }
     return conn;
+  }
+
+  /**
+   * Asks the factory for the connection's consumer and gives it two reassemblers, started at
+   * the base sequence numbers known so far. Done at the first segment that carries payload or
+   * FIN, not at the SYN: segments before it have no stream bytes (they only fix the bases,
+   * which start() takes here), so the consumer sees exactly what it would have seen, and a
+   * SYN-only or handshake-only connection costs the Connection object alone (issue 12: a flood
+   * of 1 000 000 SYNs held ~1.4 KiB per connection, 1.5 GiB).
+   */
+  private attach(conn: Connection, frameNo: number): void {
+    conn.asked = true;
+    const consumer: StreamConsumer | null = this.factory.create(conn);
+    if (consumer === null) return;
+    if (this.streams.size >= this.opts.maxStreamConnections && this.streams.head !== null) this.evictStream(this.streams.head, frameNo);
+    conn.r0 = new TcpStreamReassembler(0, conn.id, consumer, this.ctx);
+    conn.r1 = new TcpStreamReassembler(1, conn.id, consumer, this.ctx);
+    appendStream(this.streams, conn);
+    // A resumed connection's directions start at their next segment (the bytes in between
+    // were never delivered: the consumer resynchronises), not at the bases.
+    if (conn.resumed) return;
+    if ((conn.baseKnown & 1) !== 0) conn.r0.start(conn.base0);
+    if ((conn.baseKnown & 2) !== 0) conn.r1.start(conn.base1);
+  }
+
+  /**
+   * Stream-state cap: the least recently active connection with stream state lets it go (both
+   * directions end with 'evicted', held bytes become gaps) but stays in the table, keeping its
+   * `tcp.stream` id; its next bytes attach a fresh consumer that starts mid-stream. Eviction
+   * therefore never makes a connection invisible, it costs the bytes of the frame in progress.
+   */
+  private evictStream(victim: Connection, frameNo: number): void {
+    this.streamEvicted++;
+    this.sink.report('flow.stream_evicted', frameNo, `conn=${victim.id} max=${this.opts.maxStreamConnections}`);
+    unlinkStream(this.streams, victim);
+    victim.r0?.finish('evicted');
+    victim.r1?.finish('evicted');
+    victim.release();
+    // A closed connection has no more stream bytes to resume.
+    victim.asked = victim.closed;
+    victim.resumed = true;
   }
 
   private setBase(conn: Connection, dir: 0 | 1, base: number): void {
@@ -558,6 +661,10 @@ export class TcpTracker {
         unlink(list, conn);
         append(list, conn);
       }
+      if (conn.inStreams && conn !== this.streams.tail) {
+        unlinkStream(this.streams, conn);
+        appendStream(this.streams, conn);
+      }
     }
   }
 
@@ -575,6 +682,7 @@ export class TcpTracker {
     }
     conn.nextSame = null;
     unlink(conn.lingering ? this.lingering : this.live, conn);
+    unlinkStream(this.streams, conn);
     this.size--;
   }
 
@@ -620,6 +728,35 @@ function unlink(list: ConnList, conn: Connection): void {
   if (conn.next !== null) conn.next.prev = conn.prev;
   else list.tail = conn.prev;
   conn.prev = conn.next = null;
+}
+
+/** The list of connections holding stream state (through streamPrev/streamNext), oldest first. */
+interface StreamList {
+  head: Connection | null;
+  tail: Connection | null;
+  size: number;
+}
+
+function appendStream(list: StreamList, conn: Connection): void {
+  conn.streamPrev = list.tail;
+  conn.streamNext = null;
+  if (list.tail !== null) list.tail.streamNext = conn;
+  else list.head = conn;
+  list.tail = conn;
+  conn.inStreams = true;
+  list.size++;
+}
+
+/** Idempotent: a connection not in the list is left alone. */
+function unlinkStream(list: StreamList, conn: Connection): void {
+  if (!conn.inStreams) return;
+  if (conn.streamPrev !== null) conn.streamPrev.streamNext = conn.streamNext;
+  else list.head = conn.streamNext;
+  if (conn.streamNext !== null) conn.streamNext.streamPrev = conn.streamPrev;
+  else list.tail = conn.streamPrev;
+  conn.streamPrev = conn.streamNext = null;
+  conn.inStreams = false;
+  list.size--;
 }
 
 /** An IPv4 address (4 bytes) as an unsigned number. */

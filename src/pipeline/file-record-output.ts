@@ -165,31 +165,68 @@ export class FileRecordOutput {
   close(): void {
     for (const f of this.writers.values()) f.writer.close();
     this.writers.clear();
-    if (this.manifest !== undefined) for (const m of this.manifests()) this.writeManifest(m);
+    if (this.manifest !== undefined) {
+      if (this.manifest.signKey !== undefined) for (const m of this.manifests()) this.writeManifest(m);
+      else for (const [liid, chains] of this.chainsByLiid()) this.streamManifest(liid, chains);
+    }
     this.chains.clear();
   }
 
-  /** The manifests of the LIIDs written so far (one per LIID folder), signed when a key was given. */
-  manifests(): CustodyManifest[] {
-    const o = this.manifest;
-    if (o === undefined) return [];
+  private chainsByLiid(): Map<string, RecordChain[]> {
     const byLiid = new Map<string, RecordChain[]>();
     for (const c of this.chains.values()) {
       const list = byLiid.get(c.liid) ?? [];
       list.push(c);
       byLiid.set(c.liid, list);
     }
+    return byLiid;
+  }
+
+  private manifestOf(liid: string, files: CustodyManifest['files']): CustodyManifest {
+    const o = this.manifest!;
+    return {
+      format: MANIFEST_FORMAT,
+      tool: { name: 'msrptap', version: o.toolVersion },
+      liid,
+      tasks: o.tasks.filter((t) => t.liid === liid),
+      captures: o.captures,
+      encoder: { ...(this.encoderOptions.psHeader !== undefined ? { psHeader: this.encoderOptions.psHeader } : {}) },
+      files,
+    };
+  }
+
+  /**
+   * Writes one unsigned manifest with the same bytes as `JSON.stringify(m, null, 2)`, but the
+   * chain entries streamed from their compact form (RecordChain.entriesJson) instead of built
+   * as objects and one string: the end of a run with many records stays within the memory
+   * budget. The skeleton is stringified with a marker in each non-empty entries list, then
+   * written around the markers.
+   */
+  private streamManifest(liid: string, chains: RecordChain[]): void {
+    const files = chains.map((c) => c.finish(false));
+    files.forEach((f, i) => {
+      if (chains[i]!.storedEntryCount > 0) (f.chain.entries as unknown[]) = [`${ENTRIES_MARK}${i}`];
+    });
+    const text = `${JSON.stringify(this.manifestOf(liid, files), null, 2)}\n`;
+    const w = new SecureFileWriter(join(this.outDir, pathSegment(liid), MANIFEST_FILE), { strictFrom: this.outDir });
+    const marker = /\n( *)"\\u0000entries-(\d+)"/g;
+    let at = 0;
+    for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
+      w.write(Buffer.from(text.slice(at, m.index), 'utf8'));
+      for (const piece of chains[Number(m[2])]!.entriesJson(m[1]!)) w.write(Buffer.from(piece, 'utf8'));
+      at = m.index + m[0].length;
+    }
+    w.write(Buffer.from(text.slice(at), 'utf8'));
+    w.close();
+  }
+
+  /** The manifests of the LIIDs written so far (one per LIID folder), signed when a key was given. */
+  manifests(): CustodyManifest[] {
+    const o = this.manifest;
+    if (o === undefined) return [];
     const out: CustodyManifest[] = [];
-    for (const [liid, chains] of byLiid) {
-      const m: CustodyManifest = {
-        format: MANIFEST_FORMAT,
-        tool: { name: 'msrptap', version: o.toolVersion },
-        liid,
-        tasks: o.tasks.filter((t) => t.liid === liid),
-        captures: o.captures,
-        encoder: { ...(this.encoderOptions.psHeader !== undefined ? { psHeader: this.encoderOptions.psHeader } : {}) },
-        files: chains.map((c) => c.finish()),
-      };
+    for (const [liid, chains] of this.chainsByLiid()) {
+      const m = this.manifestOf(liid, chains.map((c) => c.finish()));
       out.push(o.signKey !== undefined ? signManifest(m, o.signKey) : m);
     }
     return out;
@@ -246,3 +283,6 @@ export class FileRecordOutput {
     w.close();
   }
 }
+
+/** Marks where a file's chain entries go in the stringified manifest skeleton (see streamManifest). */
+const ENTRIES_MARK = '\u0000entries-';

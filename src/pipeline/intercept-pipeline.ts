@@ -7,7 +7,8 @@ import { AnomalyCounter } from '../core/anomaly.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { AppAnalyzers } from '../analyzers/app-analyzers.js';
 import type { AppEventSink } from '../analyzers/app-event-sink.js';
-import { Correlator, type AuditReport, type AuditStore, type TaskSet } from '../correlate/index.js';
+import { Correlator, type AuditReport, type AuditStore, type CorrelatorOptions, type TaskSet } from '../correlate/index.js';
+import type { TcpTrackerOptions } from '../flow/tcp-tracker.js';
 import type { LiRecord } from '../records/li-record.js';
 import { PacketPipeline } from './packet-pipeline.js';
 
@@ -21,6 +22,9 @@ export interface InterceptPipelineOptions {
   auditDetails?: boolean;
   /** Where finished sessions' audit entries wait for the report (default: in memory; see CorrelatorOptions.auditStore). */
   auditStore?: AuditStore;
+  /** Table limits below the defaults (tests): the TCP table, and the correlator's. */
+  tcp?: Partial<TcpTrackerOptions>;
+  limits?: Pick<CorrelatorOptions, 'assembler' | 'maxLiveAuditMessages' | 'maxAuditMessagesPerSession'>;
 }
 
 export class InterceptPipeline {
@@ -38,6 +42,7 @@ export class InterceptPipeline {
       ...(o.includeNonTargets === true ? { includeNonTargets: true } : {}),
       ...(o.auditDetails === false ? { auditDetails: false } : {}),
       ...(o.auditStore !== undefined ? { auditStore: o.auditStore } : {}),
+      ...o.limits,
     });
     const sink: AppEventSink = this.correlator;
     this.analyzers = new AppAnalyzers(sink, this.anomalies);
@@ -47,6 +52,7 @@ export class InterceptPipeline {
       udp: (pkt, f) => an.udp(pkt, f.frameNo, f.tsSec, f.tsNsec),
       anomalies: this.anomalies,
       onTick: (s, n) => an.tick(s, n),
+      ...(o.tcp !== undefined ? { tcp: o.tcp } : {}),
     });
   }
 

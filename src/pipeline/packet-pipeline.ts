@@ -12,7 +12,7 @@ import { linkTypeName } from '../core/link-type.js';
 import { createDecodedPacket, Tunnel, type DecodedPacket } from '../decode/decoded-packet.js';
 import { decodeFrame, decodeTransport } from '../decode/decode-frame.js';
 import { IpDefragmenter } from '../flow/ip-defragmenter.js';
-import { TcpTracker, type StreamConsumerFactory } from '../flow/tcp-tracker.js';
+import { TcpTracker, type StreamConsumerFactory, type TcpTrackerOptions } from '../flow/tcp-tracker.js';
 import { CaptureStats, sortedRecord, type CaptureStatsJson } from './capture-stats.js';
 
 /** Receives each UDP datagram (after reassembly). `pkt` and its views are valid during the call only. */
@@ -20,6 +20,8 @@ export type UdpHandler = (pkt: DecodedPacket, frame: CapturedFrame) => void;
 
 export interface PacketPipelineOptions {
   tcpConsumers?: StreamConsumerFactory;
+  /** TCP table limits (defaults: DEFAULT_TCP_TRACKER_OPTIONS; tests lower the caps). */
+  tcp?: Partial<TcpTrackerOptions>;
   udp?: UdpHandler;
   anomalies?: AnomalyCounter;
   /** Called when capture time passes a whole second (application timeouts). */
@@ -57,7 +59,7 @@ export class PacketPipeline {
   constructor(opts: PacketPipelineOptions = {}) {
     this.anomalies = opts.anomalies ?? new AnomalyCounter();
     this.defrag = new IpDefragmenter(this.anomalies);
-    this.tcp = new TcpTracker(opts.tcpConsumers ?? { create: () => null }, this.anomalies);
+    this.tcp = new TcpTracker(opts.tcpConsumers ?? { create: () => null }, this.anomalies, opts.tcp);
     this.udp = opts.udp;
     this.onTick = opts.onTick;
   }

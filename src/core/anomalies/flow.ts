@@ -37,4 +37,9 @@ export const FLOW_ANOMALIES = {
   },
   // --- flow tables ---
   'flow.evicted': { severity: 'warning', mayHideTarget: true, description: 'a flow was evicted because a table or memory cap was reached' },
+  'flow.stream_evicted': {
+    severity: 'warning',
+    mayHideTarget: false,
+    description: 'a TCP connection let its reassembly and parser state go because the stream-state cap was reached; its next bytes are parsed from the next start line',
+  },
 } as const satisfies Record<string, AnomalyDef>;

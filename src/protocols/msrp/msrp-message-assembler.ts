@@ -62,7 +62,7 @@ export interface MsrpMessage {
   readonly receivedBytes: number;
   /** Bytes received more than once (duplicates, overlaps). */
   readonly duplicateBytes: number;
-  /** SHA-256 (hex) of the whole body, only when `status` is complete. */
+  /** SHA-256 (hex) of the whole body, only when `status` is complete (and `sha256` not turned off). */
   readonly sha256: string | null;
   /** Missing byte ranges, 1-based inclusive; `end: '*'` when the total is unknown. */
   readonly missing: readonly { readonly start: number; readonly end: number | '*' }[];
@@ -106,8 +106,16 @@ export interface MsrpMessageAssemblerOptions {
   readonly maxPendingTotal?: number;
   /** Pending segments per message (default 1024). */
   readonly maxSegmentsPerMessage?: number;
-  /** Messages in reassembly; the least recently active is evicted beyond it (default 10 000). */
+  /**
+   * Messages in reassembly; the least recently active is closed as incomplete beyond it
+   * (`msrp.message_evicted`). Default {@link DEFAULT_MAX_MESSAGES}.
+   */
   readonly maxMessages?: number;
+  /**
+   * Hash each message's body for {@link MsrpMessage.sha256} (default true). A consumer that
+   * hashes the `onData` stream itself turns it off: one hash context less per open message.
+   */
+  readonly sha256?: boolean;
   /** A message with no chunk for this long (capture time) is closed (default 120 s). */
   readonly idleTimeoutSec?: number;
   /** After the `$` chunk, how long missing ranges may still arrive (default 2 s; 0 = close at once). */
@@ -147,7 +155,7 @@ interface Msg {
   contentType: string | null;
   total: number | null;
   nextOffset: number;
-  hash: Hash;
+  hash: Hash | null;
   head: Uint8Array;
   headLen: number;
   pending: Segment[];
@@ -159,8 +167,8 @@ interface Msg {
   chunksOmitted: number;
   conflicts: number;
   duplicateBytes: number;
-  /** Per-chunk digests by exact range, to verify identical ranges beyond the retained head. */
-  digests: Map<string, string>;
+  /** Per-chunk digests by exact range, to verify identical ranges beyond the retained head (made at the first). */
+  digests: Map<string, string> | null;
   firstFrameNo: number;
   firstTsSec: number;
   firstTsNsec: number;
@@ -173,6 +181,17 @@ interface Msg {
 }
 
 const MAX_DIGESTS = 256;
+
+/**
+ * Memory budget (issue 12, see src/flow/tcp-tracker.ts for the 256 MiB split): messages in
+ * reassembly get ~8 MiB. One costs ~4 KiB with the correlator's per-message state (this Msg,
+ * the key, chunk records, the correlator's MessageTracker with its hash context and the
+ * message's audit metadata): measured ~3.3 KiB live (heap snapshots with 10 000 and 4096 open
+ * messages of one target session), so 8 MiB / 4 KiB = 2048. At the old 10 000, 200 000 first
+ * chunks that never finish peaked at 325 MiB of RSS; at 4096, 259 MiB (the budget is 256).
+ * A message is open only while its chunks are in flight: 2048 at once is far beyond a chat.
+ */
+export const DEFAULT_MAX_MESSAGES = 2048;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -199,6 +218,7 @@ export class MsrpMessageAssembler {
   private readonly linger: number;
   private readonly maxFinished: number;
   private readonly onData: MsrpMessageAssemblerOptions['onData'];
+  private readonly hashBodies: boolean;
 
   private readonly messages = new Map<string, Msg>();
   /** Closed keys → close time, in close order. */
@@ -220,7 +240,8 @@ export class MsrpMessageAssembler {
     this.maxPendingPerMessage = options.maxPendingPerMessage ?? 4 * 1024 * 1024;
     this.maxPendingTotal = options.maxPendingTotal ?? 64 * 1024 * 1024;
     this.maxSegments = options.maxSegmentsPerMessage ?? 1024;
-    this.maxMessages = options.maxMessages ?? 10_000;
+    this.maxMessages = options.maxMessages ?? DEFAULT_MAX_MESSAGES;
+    this.hashBodies = options.sha256 ?? true;
     this.idleTimeout = options.idleTimeoutSec ?? 120;
     this.grace = options.completionGraceSec ?? 2;
     this.maxChunkRecords = options.maxChunkRecords ?? 4096;
@@ -386,9 +407,9 @@ export class MsrpMessageAssembler {
       return;
     }
     if (rec.duplicate) this.stats.duplicateChunks++;
-    const prev = msg.digests.get(digestKey);
+    const prev = msg.digests?.get(digestKey);
     if (prev !== undefined && prev !== digest) conflict = true;
-    else if (prev === undefined && msg.digests.size < MAX_DIGESTS && rec.end >= rec.start) msg.digests.set(digestKey, digest);
+    else if (prev === undefined && rec.end >= rec.start && (msg.digests?.size ?? 0) < MAX_DIGESTS) (msg.digests ??= new Map()).set(digestKey, digest);
     if (conflict) {
       msg.conflicts++;
       this.anomalies?.report('msrp.chunk_overlap_different_data', rec.frameNo, `start=${rec.start} end=${rec.end}`);
@@ -436,9 +457,9 @@ export class MsrpMessageAssembler {
 
   private newMsg(key: string, ref: MsrpMessageRef, head: MsrpFrameHead): Msg {
     return {
-      key, ref, contentType: null, total: null, nextOffset: 0, hash: createHash('sha256'),
+      key, ref, contentType: null, total: null, nextOffset: 0, hash: this.hashBodies ? createHash('sha256') : null,
       head: EMPTY, headLen: 0, pending: [], pendingBytes: 0, finalSeen: false, finalAt: 0,
-      lastActive: this.now, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: new Map(),
+      lastActive: this.now, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
       firstFrameNo: head.frameNo, firstTsSec: head.tsSec, firstTsNsec: head.tsNsec,
       lastFrameNo: head.frameNo, lastTsSec: head.tsSec, lastTsNsec: head.tsNsec,
       closed: false, reorderReported: false, beyondReported: false,
@@ -462,7 +483,7 @@ export class MsrpMessageAssembler {
   private consume(msg: Msg, part: Uint8Array): void {
     if (part.length === 0) return;
     const offset = msg.nextOffset;
-    msg.hash.update(part);
+    msg.hash?.update(part);
     if (msg.headLen < this.retain) {
       const n = Math.min(part.length, this.retain - msg.headLen);
       if (msg.headLen + n > msg.head.length) {
@@ -572,7 +593,7 @@ export class MsrpMessageAssembler {
       for (const r of missing) if (r.end !== '*') lost += r.end - r.start + 1;
       this.anomalies?.report('msrp.message_incomplete', msg.lastFrameNo, `ranges=${missing.length} bytes=${lost}`);
     }
-    const sha256 = status === 'complete' ? msg.hash.digest('hex') : null;
+    const sha256 = status === 'complete' && msg.hash !== null ? msg.hash.digest('hex') : null;
     this.onMessage({
       session: msg.ref.session,
       messageId: msg.ref.messageId,

@@ -141,3 +141,28 @@ describe('manifest signature (Ed25519)', () => {
     expect(verifyManifestSignature({ ...signed, signature: { ...signed.signature!, value: '!!' } }).status).toBe('invalid');
   });
 });
+
+describe('RecordChain.entriesJson (the manifest written without an object per entry)', () => {
+  it('lays the stored entries out exactly as JSON.stringify(…, null, 2), across pieces and past the full-entry range', () => {
+    const c = new RecordChain('L1', 'x2x3.pdu');
+    const n = CHAIN_FULL_ENTRIES + 3 * CHAIN_STRIDE + 5;
+    const r = new Uint8Array(4);
+    for (let i = 0; i < n; i++) {
+      r[0] = i & 255;
+      r[1] = i >> 8;
+      c.add(r);
+    }
+    const entries = c.finish().chain.entries;
+    expect(c.storedEntryCount).toBe(entries.length);
+    // As an array value at depth 4 of a 2-space-indented document: elements at 10 spaces.
+    const indent = ' '.repeat(10);
+    const expected = JSON.stringify({ a: { b: { c: { entries } } } }, null, 2);
+    const pieces = [...c.entriesJson(indent, 1000)];
+    expect(pieces.length).toBe(Math.ceil(entries.length / 1000));
+    const built = JSON.stringify({ a: { b: { c: { entries: ['X'] } } } }, null, 2).replace(`\n${indent}"X"`, pieces.join(''));
+    expect(built).toBe(expected);
+    // finish() can be called again (the file digest is computed once).
+    expect(c.finish(false).sha256).toBe(c.finish().sha256);
+    expect(c.finish(false).chain.entries).toEqual([]);
+  });
+});

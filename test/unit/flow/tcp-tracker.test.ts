@@ -179,9 +179,10 @@ const cases: Case[] = [
     lines: ["0C data 'early' f1", "0C data '+more' f3", '0C end shutdown', '0S end shutdown'],
   },
   {
-    name: 'zero-length segments and pure ACKs deliver nothing',
+    // The consumer is asked for at the first segment with payload or FIN: none here.
+    name: 'zero-length segments and pure ACKs deliver nothing (and create no consumer)',
     steps: [...HANDSHAKE, { d: 'S', seq: 5001, ack: 1001, f: 'A' }, { d: 'C', seq: 1001, ack: 5001, f: 'PA' }],
-    lines: ['0C end shutdown', '0S end shutdown'],
+    lines: [],
   },
   {
     name: 'FIN arriving before the hole is filled: the direction ends once the data is complete',
@@ -304,7 +305,7 @@ describe('TcpTracker: segments in, events out', () => {
 
 describe('TcpTracker: roles and connection info', () => {
   it('SYN sender is the client; info carries copied addresses and the start frame/time', () => {
-    const { factory } = run(HANDSHAKE);
+    const { factory } = run([...HANDSHAKE, { d: 'C', seq: 1001, f: 'PA', data: 'x' }]);
     const info = factory.conns[0]!;
     expect(info).toMatchObject({ id: 0, clientPort: 40000, serverPort: 2855, ipVersion: 4, sawSyn: true, startFrame: 1, startSec: 1000 });
     expect([...info.clientAddr]).toEqual([10, 0, 0, 1]);
@@ -346,6 +347,7 @@ describe('TcpTracker: roles and connection info', () => {
     tr.packet(tcpPacket({ ...C, seq: 1000, flags: 'S' }), 3, 1, 0);
     tr.packet(tcpPacket({ ...s6, seq: 21, ack: 11, flags: 'PA', data: 'v6' }), 4, 1, 0);
     tr.packet(tcpPacket({ ...c6, seq: 11, ack: 23, flags: 'PA', data: 'six' }), 5, 1, 0);
+    tr.packet(tcpPacket({ ...C, seq: 1001, flags: 'PA', data: 'four' }), 6, 1, 0);
     tr.flush();
     expect(factory.conns.map((c) => c.ipVersion)).toEqual([6, 4]);
     expect(factory.conns[0]!.clientAddr.length).toBe(16);
@@ -414,13 +416,47 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
     const tr = new TcpTracker(factory, sink, { maxConnections: 2 });
     const ep = (n: number) => ({ src: `10.0.0.${n}`, sport: 40000, dst: '10.0.0.2', dport: 2855 });
     tr.packet(tcpPacket({ ...ep(10), seq: 1, flags: 'S' }), 1, 100, 0);
-    tr.packet(tcpPacket({ ...ep(11), seq: 1, flags: 'S' }), 2, 100, 0);
+    tr.packet(tcpPacket({ ...ep(11), seq: 1, flags: 'PA', data: 'b' }), 2, 100, 0);
     tr.packet(tcpPacket({ ...ep(10), seq: 2, flags: 'PA', data: 'a' }), 3, 101, 0); // conn 0 now most recent
     tr.packet(tcpPacket({ ...ep(12), seq: 1, flags: 'S' }), 4, 102, 0);
     expect(sink.codes()).toEqual(['flow.evicted']);
     expect(sink.events[0]!.frame).toBe(4);
-    expect(factory.lines()).toEqual(["0C data 'a' f3", '1C end evicted', '1S end evicted']);
+    expect(factory.lines()).toEqual(["1C data 'b' f2", "0C data 'a' f3", '1C end evicted', '1S end evicted']);
     expect(tr.stats()).toMatchObject({ connections: 3, active: 2, evicted: 1 });
+  });
+
+  it('stream-state cap: the least recently active connection lets its state go (flow.stream_evicted), stays tracked, and resumes mid-stream on new bytes', () => {
+    const sink = new RecordingSink();
+    const factory = new RecordingFactory();
+    const tr = new TcpTracker(factory, sink, { maxStreamConnections: 2 });
+    const ep = (n: number) => ({ src: `10.0.0.${n}`, sport: 40000, dst: '10.0.0.2', dport: 2855 });
+    tr.packet(tcpPacket({ ...ep(10), seq: 1, flags: 'S' }), 1, 100, 0);
+    tr.packet(tcpPacket({ ...ep(10), seq: 2, flags: 'PA', data: 'a1' }), 2, 100, 0);
+    tr.packet(tcpPacket({ ...ep(11), seq: 1, flags: 'PA', data: 'b1' }), 3, 101, 0);
+    // Bare connections (no payload yet) hold no stream state and do not count.
+    for (let i = 0; i < 5; i++) tr.packet(tcpPacket({ ...ep(20 + i), seq: 1, flags: 'S' }), 4 + i, 101, 0);
+    expect(sink.codes()).toEqual([]);
+    tr.packet(tcpPacket({ ...ep(12), seq: 1, flags: 'PA', data: 'c1' }), 9, 102, 0);
+    expect(sink.codes()).toEqual(['flow.stream_evicted']);
+    expect(sink.events[0]!.frame).toBe(9);
+    // Connection 0 comes back after 10 bytes it never showed: same id, a fresh consumer that
+    // starts at this segment (resumed, so it resynchronises) and no gap; connection 1 goes.
+    tr.packet(tcpPacket({ ...ep(10), seq: 14, flags: 'PA', data: 'a2' }), 10, 103, 0);
+    expect(factory.lines()).toEqual([
+      "0C data 'a1' f2",
+      "1C data 'b1' f3",
+      '0C end evicted',
+      '0S end evicted',
+      "7C data 'c1' f9",
+      '1C end evicted',
+      '1S end evicted',
+      "0C data 'a2' f10",
+    ]);
+    expect(factory.conns.map((c) => c.id)).toEqual([0, 1, 7, 0]);
+    expect(factory.conns[3]!.resumed).toBe(true);
+    expect(factory.conns[2]!.resumed).toBe(false);
+    expect(tr.stats()).toMatchObject({ connections: 8, active: 8, evicted: 0, streamEvicted: 2, streamActive: 2 });
+    expect(factory.violations).toEqual([]);
   });
 
   const CLOSE_BOTH: Step[] = [
@@ -506,7 +542,8 @@ describe('TcpTracker: consumers', () => {
     expect(tracker.stats()).toMatchObject({ connections: 2, heldBytes: 0, outOfOrder: 0, historyBytes: 0 });
     tracker.flush();
     expect(factory.events).toEqual([]);
-    expect(factory.conns.map((c) => c.id)).toEqual([0, 1]);
+    // Connection 1 (a lone SYN) carried no payload: the factory was never asked.
+    expect(factory.conns.map((c) => c.id)).toEqual([0]);
   });
 
   it('only interested connections get events', () => {

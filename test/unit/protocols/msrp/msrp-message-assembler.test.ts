@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../../../src/protocols/msrp/msrp-framer.js';
-import { MsrpMessageAssembler, type MsrpMessage, type MsrpMessageAssemblerOptions } from '../../../../src/protocols/msrp/msrp-message-assembler.js';
+import { DEFAULT_MAX_MESSAGES, MsrpMessageAssembler, type MsrpMessage, type MsrpMessageAssemblerOptions } from '../../../../src/protocols/msrp/msrp-message-assembler.js';
 import type { MsrpFrameHead } from '../../../../src/protocols/msrp/msrp-frame.js';
 import { parseMsrpHeaderLines } from '../../../../src/protocols/msrp/msrp-headers.js';
 import { concatBytes } from '../../../../src/util/bytes.js';
@@ -298,6 +298,24 @@ describe('MsrpMessageAssembler: bounds', () => {
     expect(asm.inFlight()).toBe(2);
     expect(anomalies.count('msrp.message_evicted')).toBe(1);
     expect(asm.stats.evictions).toBe(1);
+  });
+
+  it('default cap (issue 12 budget): the 2049th open message evicts the oldest, closed as incomplete', () => {
+    const { messages, anomalies, asm, leg } = setup();
+    const send = leg();
+    for (let i = 0; i <= DEFAULT_MAX_MESSAGES; i++) send(chunk(`dc${i}`, `d${i}`, TEXT, 0, 10, '+'));
+    expect(DEFAULT_MAX_MESSAGES).toBe(2048);
+    expect(asm.inFlight()).toBe(DEFAULT_MAX_MESSAGES);
+    expect(anomalies.count('msrp.message_evicted')).toBe(1);
+    expect(messages.map((m) => [m.messageId, m.status, m.closeReason, m.receivedBytes])).toEqual([['d0', 'incomplete', 'evicted', 10]]);
+  });
+
+  it('sha256: false hashes nothing (the consumer hashes onData itself)', () => {
+    const seen: number[] = [];
+    const { messages, leg } = setup({ sha256: false, onData: (_m, piece) => seen.push(piece.length) });
+    leg()(sendFrame({ tid: 'sh01', messageId: 'h1', range: `1-${TEXT.length}/${TEXT.length}`, body: TEXT }));
+    expect(messages.map((m) => [m.status, m.sha256])).toEqual([['complete', null]]);
+    expect(seen).toEqual([TEXT.length]);
   });
 
   it('closes idle messages after the idle timeout', () => {
