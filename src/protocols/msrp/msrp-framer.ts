@@ -33,7 +33,9 @@
 import type { AnomalySink } from '../../core/anomaly.js';
 import { latin1 } from '../../util/bytes.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
-import { isMsrpIdent, parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
+import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
+import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
+import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_END, LINE_START, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
 
 /** Limits. Defaults suit real traffic; tests lower them. */
 export interface MsrpFramerOptions {
@@ -77,31 +79,11 @@ const MAGIC = Uint8Array.of(0x4d, 0x53, 0x52, 0x50, 0x20);
 const INITIAL_HEAD = 1024;
 /** A head buffer grown past this is dropped after the frame, so idle streams stay small. */
 const SHRINK_ABOVE = 8192;
-/** Transaction ids are at most 64 characters here, so T is at most 76 bytes. */
-const MAX_TID = 64;
 
 const NO_BYTES = new Uint8Array(0);
-const NO_NEEDLE = Buffer.alloc(0);
-
-const START_LINE = /^MSRP ([^ ]+) (?:([A-Z]+)|([0-9]{3})(?: (.*))?)$/;
-
-/** A parsed start line, before the frame fields are set. */
-interface StartLine {
-  readonly tid: string;
-  readonly kind: 'request' | 'response';
-  readonly method: string | null;
-  readonly statusCode: number | null;
-  readonly comment: string | null;
-}
-
-/** `MSRP tid METHOD` or `MSRP tid code [comment]` (line without CRLF), or null. */
-function parseStartLine(text: string): StartLine | null {
-  const m = START_LINE.exec(text);
-  if (m === null || !isMsrpIdent(m[1]!)) return null;
-  if (m[2] !== undefined) return { tid: m[1]!, kind: 'request', method: m[2], statusCode: null, comment: null };
-  const comment = m[4] === undefined || m[4] === '' ? null : m[4];
-  return { tid: m[1]!, kind: 'response', method: null, statusCode: Number(m[3]), comment };
-}
+/** The two lines a body scan stops at (./classify-body-line.ts). */
+const END_NEEDLE = Buffer.from('\r\n-------', 'latin1');
+const START_NEEDLE = Buffer.from('\r\nMSRP ', 'latin1');
 
 function isFlag(b: number): boolean {
   return b === DOLLAR || b === PLUS || b === HASH;
@@ -161,9 +143,11 @@ export class MsrpFramer {
   private comment: string | null = null;
   private tid = '';
   // --- BODY ---
-  /** CR LF "-------" tid: the fixed prefix P of the terminator T. */
-  private needle: Buffer = NO_NEEDLE;
+  /** Candidate line held from the previous push (see classify-body-line.ts), and the stitch buffer. */
   private held: Uint8Array = NO_BYTES;
+  private scratch: Uint8Array = NO_BYTES;
+  /** Most body bytes the Byte-Range allows (Infinity: range-end "*" or no Byte-Range). */
+  private bodyLimit = Infinity;
   private heldLen = 0;
   /** Leading bytes of `held` that are the blank line, not body. */
   private heldVirtual = 0;
@@ -203,6 +187,11 @@ export class MsrpFramer {
     this.curTsSec = tsSec;
     this.curTsNsec = tsNsec;
     this.stats.bytesIn += data.length;
+    this.run(data);
+  }
+
+  /** Runs the state machine over `data` (a push, or held bytes handed to the next frame). */
+  private run(data: Uint8Array): void {
     const n = data.length;
     let pos = 0;
     while (pos < n) {
@@ -257,12 +246,12 @@ export class MsrpFramer {
     // stream for a while), they are allocated again if bytes ever follow.
     this.headBuf = NO_BYTES;
     this.held = NO_BYTES;
-    this.needle = NO_NEEDLE;
+    this.scratch = NO_BYTES;
   }
 
   /** Bytes of buffers this framer holds (head buffer + end-line tail): bounded by the caps. */
   retainedBytes(): number {
-    return this.headBuf.length + this.held.length + this.needle.length;
+    return this.headBuf.length + this.held.length + this.scratch.length;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -394,8 +383,7 @@ export class MsrpFramer {
     if (le === ls) {
       // Blank line: the body follows (content-stuff).
       if (this.kind === 'response') this.anomalies?.report('msrp.response_with_body', this.firstFrameNo);
-      this.emitHead(true);
-      this.enterBody();
+      this.enterBody(this.emitHead(true));
       return;
     }
     const flag = this.endLineFlag(b, ls, le);
@@ -453,7 +441,7 @@ export class MsrpFramer {
     return isFlag(f) ? (String.fromCharCode(f) as MsrpEndFlag) : null;
   }
 
-  private emitHead(hasBody: boolean): void {
+  private emitHead(hasBody: boolean): MsrpHeaders {
     const fno = this.firstFrameNo;
     const headers = parseMsrpHeaderLines(this.headerLines, this.anomalies, fno);
     this.checkRequired(headers, fno);
@@ -473,6 +461,7 @@ export class MsrpFramer {
     this.frameBytes = this.headLen;
     this.sink.onFrameStart(head);
     this.sink.onRaw?.(this.headBuf.subarray(0, this.headLen));
+    return headers;
   }
 
   /**
@@ -506,113 +495,185 @@ export class MsrpFramer {
   }
 
   // ------------------------------------------------------------------------------------------
-  // BODY: stream bytes until CR LF "-------" tid flag CR LF.
+  // BODY: stream bytes until CR LF "-------" tid flag CR LF, within the Byte-Range bound.
 
-  private enterBody(): void {
+  private enterBody(headers: MsrpHeaders): void {
     this.state = ST_BODY;
-    this.needle = Buffer.from(`\r\n-------${this.tid}`, 'latin1');
-    if (this.held.length === 0) this.held = new Uint8Array(MAX_TID + 12);
+    if (this.held.length === 0) {
+      this.held = new Uint8Array(MAX_BODY_LINE);
+      this.scratch = new Uint8Array(2 * MAX_BODY_LINE);
+    }
     this.held[0] = CR;
     this.held[1] = LF;
     this.heldLen = 2;
     this.heldVirtual = 2;
     this.bodyBytes = 0;
-  }
-
-  /** Expected byte at position k of T (flag position accepts any flag). */
-  private matchesT(k: number, b: number): boolean {
-    const p = this.needle.length;
-    if (k < p) return this.needle[k] === b;
-    if (k === p) return isFlag(b);
-    return k === p + 1 ? b === CR : b === LF;
+    // RFC 4975 sections 7.1 and 9: a numeric range-end says how many bytes the chunk carries
+    // (end - start + 1); a sender that interrupts the chunk ends it earlier with "+", never later.
+    const br = headers.byteRange;
+    this.bodyLimit = br !== null && br.end !== '*' ? br.end - br.start + 1 : Infinity;
   }
 
   private body(data: Uint8Array, pos: number): number {
+    if (this.heldLen > 0) {
+      pos = this.resolveHeld(data, pos);
+      if (this.state !== ST_BODY || this.heldLen > 0) return pos;
+    }
+    return this.scan(data, pos);
+  }
+
+  /**
+   * Decides the held candidate line (it starts in the previous push) with the first bytes of
+   * this push, stitched in `scratch`. Returns where to continue in `data`.
+   */
+  private resolveHeld(data: Uint8Array, pos: number): number {
+    const hl = this.heldLen;
+    const hv = this.heldVirtual;
+    const take = Math.min(data.length - pos, MAX_BODY_LINE);
+    const sc = this.scratch;
+    sc.set(this.held.subarray(0, hl), 0);
+    sc.set(data.subarray(pos, pos + take), hl);
+    const sl = hl + take;
+    // Index in `sc` where this frame's end-line must start at the latest.
+    const limitIdx = this.bodyLimit - this.bodyBytes + hv;
+    for (let j = 0; j < hl && j <= limitIdx; j++) {
+      if (sc[j] !== CR) continue;
+      const r = classifyBodyLine(sc, j, sl, this.tid);
+      const kind = lineKind(r);
+      if (kind === LINE_NONE || (kind === LINE_OTHER_END && this.bodyLimit !== Infinity)) continue;
+      if (kind === LINE_MORE) {
+        // Undecided still: only possible when this push ended inside the candidate.
+        this.emit(sc, hv, j);
+        this.held.set(sc.subarray(j, sl), 0);
+        this.heldLen = sl - j;
+        this.heldVirtual = Math.max(0, hv - j);
+        return data.length;
+      }
+      const len = lineLength(r);
+      if (kind === LINE_OWN_END) {
+        this.emit(sc, hv, j);
+        this.rawOut(sc, Math.max(hv, j), j + len);
+        this.finish(String.fromCharCode(sc[j + len - 3]!) as MsrpEndFlag, 'end_line');
+        return pos + (j + len - hl);
+      }
+      this.emit(sc, hv, j);
+      this.cutAtBoundary(kind);
+      return this.refeed(sc, j + 2, hl, pos);
+    }
+    if (limitIdx < hl) {
+      // The end-line had to start inside the held bytes and is not there.
+      const at = Math.max(hv, limitIdx);
+      this.emit(sc, hv, at);
+      this.cutOverrun();
+      return this.refeed(sc, at, hl, pos);
+    }
+    this.emit(sc, hv, hl);
+    this.heldLen = 0;
+    this.heldVirtual = 0;
+    return pos;
+  }
+
+  /** After a cut inside the held bytes: feeds `sc[from, hl)` to the next frame, then `data` from `pos`. */
+  private refeed(sc: Uint8Array, from: number, hl: number, pos: number): number {
+    if (from >= hl) return pos + (from - hl);
+    this.run(sc.slice(from, hl));
+    return pos;
+  }
+
+  /** Scans `data` from `pos` (nothing held) for this frame's end or a boundary. */
+  private scan(data: Uint8Array, pos: number): number {
     const n = data.length;
-    const rawFrom = pos;
-    const P = this.needle;
-    const L = P.length + 3;
-
-    // 1. Continue a terminator candidate held from the previous push.
-    while (this.heldLen > 0 && pos < n) {
-      let k = this.heldLen;
-      let p = pos;
-      while (k < L && p < n && this.matchesT(k, data[p]!)) {
-        this.held[k++] = data[p++]!;
+    const tid = this.tid;
+    // data[tpos] is where the end-line must start at the latest (Infinity: unbounded body).
+    const tpos = this.bodyLimit - this.bodyBytes + pos;
+    if (tpos + tid.length + 12 <= n && data[tpos] === CR) {
+      // The declared length puts the end-line here: check it there instead of searching the
+      // body. Found, the body is exactly what the Byte-Range announced (RFC 4975 section 7.1),
+      // whatever it contains.
+      const r = classifyBodyLine(data, tpos, n, tid);
+      if (lineKind(r) === LINE_OWN_END) {
+        const end = tpos + lineLength(r);
+        this.emit(data, pos, tpos);
+        this.rawOut(data, tpos, end);
+        this.finish(String.fromCharCode(data[end - 3]!) as MsrpEndFlag, 'end_line');
+        return end;
       }
-      if (k === L) {
-        this.rawOut(data, rawFrom, p);
-        this.heldLen = 0;
-        this.finish(String.fromCharCode(this.held[P.length]!) as MsrpEndFlag, 'end_line');
-        return p;
-      }
-      pos = p;
-      if (p === n) {
-        this.heldLen = k;
-        break;
-      }
-      // Mismatch: held[0..k) does not start a terminator at held[0]. The only later byte of a
-      // T-prefix that can start another candidate is a CR (T has CRs at 0 and L-2 only).
-      let r = 1;
-      while (r < k && this.held[r] !== CR) r++;
-      if (r > this.heldVirtual) this.bodyOut(this.held.subarray(this.heldVirtual, r));
-      this.held.copyWithin(0, r, k);
-      this.heldLen = k - r;
-      this.heldVirtual = 0;
     }
-    if (pos >= n) {
-      this.rawOut(data, rawFrom, n);
-      return this.checkBodyCap(n);
-    }
-
-    // 2. Search the rest of this push (Buffer's native search works on any Uint8Array: no
-    // Buffer wrapper per push).
-    const bodyFrom = pos;
-    let s = pos;
+    const stop = Math.min(n, tpos + 1);
+    // Next END_NEEDLE at or after c (-1: none), and next START_NEEDLE searched only up to where
+    // it could still come first: the window [.., sTo) ends just after the next END_NEEDLE, so a
+    // body is searched about once however many start lines follow it in the push.
+    let q = -2;
+    let s = -1;
+    let sTo = -1;
+    let c = pos;
+    const sLen = START_NEEDLE.length;
     for (;;) {
-      const j = indexOfBytes(data, P, s);
-      if (j < 0) break;
-      let k = P.length;
-      let p = j + k;
-      while (k < L && p < n && this.matchesT(k, data[p]!)) {
-        k++;
-        p++;
+      if (q !== -1 && q < c) q = indexOfBytes(data, END_NEEDLE, c);
+      const qb = q < 0 ? stop : Math.min(q, stop);
+      if (s < c && (s >= 0 || sTo < Math.min(n, qb + sLen - 1))) {
+        const from = s >= 0 ? c : Math.max(c, sTo - sLen + 1);
+        const to = Math.min(n, qb + sLen - 1);
+        const r = from + sLen <= to ? indexOfBytes(data.subarray(from, to), START_NEEDLE, 0) : -1;
+        s = r < 0 ? -1 : from + r;
+        sTo = to;
       }
-      if (k === L) {
-        this.bodyOut(data.subarray(bodyFrom, j));
-        this.rawOut(data, rawFrom, p);
-        this.finish(String.fromCharCode(data[j + P.length]!) as MsrpEndFlag, 'end_line');
-        return p;
+      const k = q < 0 ? s : s < 0 ? q : Math.min(q, s);
+      if (k < 0 || k >= stop) break;
+      const r = classifyBodyLine(data, k, n, tid);
+      const kind = lineKind(r);
+      if (kind === LINE_NONE || (kind === LINE_OTHER_END && this.bodyLimit !== Infinity)) {
+        c = k + 1;
+        continue;
       }
-      if (p === n) {
-        // A terminator may continue in the next push: hold it.
-        this.bodyOut(data.subarray(bodyFrom, j));
-        this.hold(data, j, n);
-        this.rawOut(data, rawFrom, n);
+      this.emit(data, pos, k);
+      if (kind === LINE_MORE) {
+        this.hold(data, k, n);
         return this.checkBodyCap(n);
       }
-      s = j + 1; // a look-alike (wrong flag, longer id sharing our prefix, no CRLF)
-    }
-    // 3. No terminator: hold back a tail that is a proper prefix of P, if any.
-    let keep = n;
-    for (let c = Math.max(bodyFrom, n - P.length + 1); c < n; c++) {
-      if (data[c] !== CR) continue;
-      let ok = true;
-      for (let i = c + 1; i < n; i++) {
-        if (data[i] !== P[i - c]) {
-          ok = false;
-          break;
-        }
+      if (kind === LINE_OWN_END) {
+        const end = k + lineLength(r);
+        this.rawOut(data, k, end);
+        this.finish(String.fromCharCode(data[end - 3]!) as MsrpEndFlag, 'end_line');
+        return end;
       }
-      if (ok) {
-        keep = c;
+      this.cutAtBoundary(kind);
+      return k + 2;
+    }
+    // Hold back a CR-led tail that may start a candidate line (the needles did not fit).
+    let keep = n;
+    for (let k = Math.max(c, n - END_NEEDLE.length + 1); k < stop; k++) {
+      if (data[k] === CR && lineKind(classifyBodyLine(data, k, n, tid)) === LINE_MORE) {
+        keep = k;
         break;
       }
     }
-    this.bodyOut(data.subarray(bodyFrom, keep));
+    if (keep === n && tpos < n) {
+      // The byte where the end-line had to start has arrived and the end-line is not there.
+      this.emit(data, pos, tpos);
+      this.cutOverrun();
+      return tpos;
+    }
+    this.emit(data, pos, keep);
     if (keep < n) this.hold(data, keep, n);
-    this.rawOut(data, rawFrom, n);
     return this.checkBodyCap(n);
+  }
+
+  /**
+   * RFC 4975 section 7.1: the end-line is a body's only delimiter, so a start line (or, in a body
+   * without a numeric range-end, another transaction's end-line) can be content. But a body
+   * whose end-line is damaged would then swallow the next requests of the connection, other
+   * sessions' included (RFC 4975 section 8.1, RFC 4976): an unverified body ends before such a
+   * line, which is framed as what it is.
+   */
+  private cutAtBoundary(kind: number): void {
+    this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=${kind === LINE_START ? 'start' : 'end'} body=${this.bodyBytes}`);
+    this.finish(null, 'boundary_in_body');
+  }
+
+  private cutOverrun(): void {
+    this.anomalies?.report('msrp.body_overrun', this.curFrameNo, `body=${this.bodyBytes} declared=${this.bodyLimit}`);
+    this.finish(null, 'body_overrun');
   }
 
   private hold(data: Uint8Array, from: number, to: number): void {
@@ -621,10 +682,14 @@ export class MsrpFramer {
     this.heldVirtual = 0;
   }
 
-  private bodyOut(piece: Uint8Array): void {
-    if (piece.length === 0) return;
-    this.bodyBytes += piece.length;
+  /** Body bytes `b[from, to)`: to the body and the raw sinks. */
+  private emit(b: Uint8Array, from: number, to: number): void {
+    if (to <= from) return;
+    this.bodyBytes += to - from;
+    const piece = b.subarray(from, to);
     this.sink.onBody?.(piece);
+    this.frameBytes += to - from;
+    this.sink.onRaw?.(piece);
   }
 
   private rawOut(data: Uint8Array, from: number, to: number): void {
