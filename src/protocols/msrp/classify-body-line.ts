@@ -11,6 +11,9 @@
  *              frame when this body's end cannot be verified (a damaged end-line must not make
  *              this frame swallow the next requests of a shared connection, RFC 4975 section 8.1,
  *              RFC 4976);
+ *   OWN_DAMAGED CR LF "-------" <this transact-id> followed by anything but a flag and CR LF
+ *              (a damaged end-line, e.g. its CR LF lost so the next start line is glued to it):
+ *              the end of this frame, cut;
  *   MORE       a prefix of one of the above that the bytes at hand do not decide;
  *   NONE       content.
  *
@@ -25,6 +28,7 @@ export const LINE_MORE = 1;
 export const LINE_OWN_END = 2;
 export const LINE_OTHER_END = 3;
 export const LINE_START = 4;
+export const LINE_OWN_DAMAGED = 5;
 
 /**
  * Longest candidate looked at, CR LF to CR LF inclusive: "MSRP " + a 64-character id + SP +
@@ -70,8 +74,24 @@ export function classifyBodyLine(b: Uint8Array, i: number, end: number, tid: str
       if (j + k >= end) return LINE_MORE;
       if (b[j + k] !== DASH) return LINE_NONE;
     }
-    // ident flag CR LF; "+" is both an ident-char and a flag, so the flag is the byte before CR.
     const idStart = j + 7;
+    // Our id followed by a flag and not CR LF, or by a byte that can neither continue an id nor be
+    // a flag: our end-line, damaged. (Our id followed by an ident-char may be a longer id.)
+    let k = 0;
+    while (k < tid.length && idStart + k < end && b[idStart + k] === tid.charCodeAt(k)) k++;
+    if (k === tid.length) {
+      const q = idStart + k;
+      if (q >= end) return LINE_MORE;
+      const f = b[q]!;
+      if (isFlag(f)) {
+        if (q + 1 >= end) return LINE_MORE;
+        if (b[q + 1] !== CR) return b[q + 1] === LF || !isIdentChar(b[q + 1]!) || f !== 0x2b ? LINE_OWN_DAMAGED | ((q + 1 - i) << 3) : LINE_NONE;
+        if (q + 2 >= end) return LINE_MORE;
+        return b[q + 2] === LF ? LINE_OWN_END | ((q + 3 - i) << 3) : LINE_OWN_DAMAGED | ((q + 1 - i) << 3);
+      }
+      if (!isIdentChar(f)) return LINE_OWN_DAMAGED | ((q - i) << 3);
+    } else if (idStart + k >= end) return LINE_MORE;
+    // ident flag CR LF; "+" is both an ident-char and a flag, so the flag is the byte before CR.
     let p = idStart;
     while (p < end && b[p] !== CR && p - idStart <= MAX_ID + 1) p++;
     if (p - idStart > MAX_ID + 1) return LINE_NONE;

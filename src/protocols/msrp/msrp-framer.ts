@@ -35,7 +35,7 @@ import { latin1 } from '../../util/bytes.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
 import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
 import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
-import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_END, LINE_START, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
+import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
 
 /** Limits. Defaults suit real traffic; tests lower them. */
 export interface MsrpFramerOptions {
@@ -393,6 +393,15 @@ export class MsrpFramer {
       this.finish(flag, 'end_line');
       return;
     }
+    if (this.isDamagedEndLine(b, ls, le)) {
+      // This bodiless frame's end-line, damaged (e.g. its CR LF lost and the next start line glued
+      // to it): the frame ends before it, cut, rather than take the next frame's lines as headers.
+      this.headLen = ls;
+      this.emitHead(false);
+      this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=damaged_end body=0`);
+      this.finish(null, 'boundary_in_body');
+      return;
+    }
     if (le - ls > MAGIC.length && b[ls] === MAGIC[0] && b[ls + 1] === MAGIC[1] && b[ls + 2] === MAGIC[2] && b[ls + 3] === MAGIC[3] && b[ls + 4] === MAGIC[4]) {
       const text = latin1(b, ls, le);
       if (parseStartLine(text) !== null) {
@@ -439,6 +448,17 @@ export class MsrpFramer {
     for (let i = 0; i < tid.length; i++) if (b[ls + 7 + i] !== tid.charCodeAt(i)) return null;
     const f = b[le - 1]!;
     return isFlag(f) ? (String.fromCharCode(f) as MsrpEndFlag) : null;
+  }
+
+  /** headBuf[ls, le) starts "-------" + tid but is not an end-line (see classify-body-line.ts, OWN_DAMAGED). */
+  private isDamagedEndLine(b: Uint8Array, ls: number, le: number): boolean {
+    const tid = this.tid;
+    if (le - ls < 7 + tid.length) return false;
+    for (let i = 0; i < 7; i++) if (b[ls + i] !== DASH) return false;
+    for (let i = 0; i < tid.length; i++) if (b[ls + 7 + i] !== tid.charCodeAt(i)) return false;
+    // Our id then an ident-char (not "+"): another, longer id.
+    const next = ls + 7 + tid.length < le ? b[ls + 7 + tid.length]! : -1;
+    return next === -1 || next === PLUS || !/[A-Za-z0-9.\-%=]/.test(String.fromCharCode(next));
   }
 
   private emitHead(hasBody: boolean): MsrpHeaders {
@@ -540,7 +560,7 @@ export class MsrpFramer {
       if (sc[j] !== CR) continue;
       const r = classifyBodyLine(sc, j, sl, this.tid);
       const kind = lineKind(r);
-      if (kind === LINE_NONE || (kind === LINE_OTHER_END && this.bodyLimit !== Infinity)) continue;
+      if (kind === LINE_NONE || ((kind === LINE_OTHER_END || kind === LINE_OWN_DAMAGED) && this.bodyLimit !== Infinity)) continue;
       if (kind === LINE_MORE) {
         // Undecided still: only possible when this push ended inside the candidate.
         this.emit(sc, hv, j);
@@ -622,7 +642,7 @@ export class MsrpFramer {
       if (k < 0 || k >= stop) break;
       const r = classifyBodyLine(data, k, n, tid);
       const kind = lineKind(r);
-      if (kind === LINE_NONE || (kind === LINE_OTHER_END && this.bodyLimit !== Infinity)) {
+      if (kind === LINE_NONE || ((kind === LINE_OTHER_END || kind === LINE_OWN_DAMAGED) && this.bodyLimit !== Infinity)) {
         c = k + 1;
         continue;
       }
@@ -667,7 +687,8 @@ export class MsrpFramer {
    * line, which is framed as what it is.
    */
   private cutAtBoundary(kind: number): void {
-    this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=${kind === LINE_START ? 'start' : 'end'} body=${this.bodyBytes}`);
+    const line = kind === LINE_START ? 'start' : kind === LINE_OWN_DAMAGED ? 'damaged_end' : 'end';
+    this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=${line} body=${this.bodyBytes}`);
     this.finish(null, 'boundary_in_body');
   }
 

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../../../src/protocols/msrp/msrp-framer.js';
-import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_END, LINE_START, lineKind, lineLength } from '../../../../src/protocols/msrp/classify-body-line.js';
+import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, lineKind, lineLength } from '../../../../src/protocols/msrp/classify-body-line.js';
 import { crlf, dec, enc, newCounter, RecordingSink } from './msrp-test-helpers.js';
 
 /** A SEND head (one header per line) with the given Byte-Range (none when null). */
@@ -192,6 +192,31 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
     expectSplitInvariant(input);
   });
 
+  it('an end-line that lost its CRLF (the next start line glued to it) ends the frame there', () => {
+    const glued = head('tgt1', '1-*/17', 'tgt') + BODY + '\r\n' + '-------tgt1$' + OTHER;
+    const s = summary(glued);
+    // The non-target start line is not at a line start any more: that frame is skipped, never
+    // taken into the target's.
+    expect(s.frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', BODY, null, 'boundary_in_body']]);
+    expect(s.anomalies).toMatchObject({ 'msrp.frame_boundary_in_body': 1, 'msrp.garbage_skipped': 1 });
+    expectSplitInvariant(glued);
+  });
+
+  it('a bodiless REPORT whose end-line lost its CRLF does not take the next request as headers', () => {
+    const report = crlf(
+      'MSRP rp1 REPORT', //                                    req-start
+      'To-Path: msrp://10.0.0.1:40001/tgta;tcp',
+      'From-Path: msrp://10.0.1.2:2855/tgtb;tcp',
+      'Message-ID: m-tgt1',
+      'Byte-Range: 1-17/17',
+      'Status: 000 200 OK',
+    ) + '-------rp1$'; //                                       end-line without its CRLF
+    const s = summary(report + OTHER);
+    expect(s.frames.map((f) => f.slice(0, 4))).toEqual([['rp1', '', null, 'boundary_in_body']]);
+    expect(s.frames[0]![4]).toBe(report.slice(0, report.indexOf('-------rp1$')));
+    expectSplitInvariant(report + OTHER);
+  });
+
   it('its own end-line ends it as before; "MSRP" inside a line is content', () => {
     const body = 'see MSRP abcd SEND\r\nMSRP is fun\r\n------- tgt1$';
     const input = head('tgt1', null, 'tgt') + body + '\r\n-------tgt1$\r\n';
@@ -222,7 +247,11 @@ describe('classifyBodyLine', () => {
     ['\r\nMSRP is great fun\r\n', LINE_NONE, 0],
     ['\r\n-------tgt1X\r\n', LINE_NONE, 0],
     ['\r\n------tgt1$\r\n', LINE_NONE, 0],
-    ['\r\n-------tgt1$ \r\n', LINE_NONE, 0],
+    ['\r\n-------tgt1$ \r\n', LINE_OWN_DAMAGED, 14], // flag then not CRLF: our end-line, damaged
+    ['\r\n-------tgt1$MSRP x SEND\r\n', LINE_OWN_DAMAGED, 14], // its CRLF lost, the next start line glued on
+    ['\r\n-------tgt1%\r\n', LINE_NONE, 0], // flag bit flipped to "%", an ident-char: a longer id without flag (content; the next start line is the boundary)
+    ['\r\n-------tgt1!\r\n', LINE_OWN_DAMAGED, 13], // flag damaged to a byte that is no ident-char
+    ['\r\n-------tgt12$\r\n', LINE_OTHER_END, 17], // a longer id
     ['\r\n-------tg', LINE_MORE, 0],
     ['\r\nMSRP abcd SE', LINE_MORE, 0],
     ['\r\nMSRP abcd SEND\r', LINE_MORE, 0],
