@@ -14,8 +14,12 @@
  *   OWN_DAMAGED CR LF "-------" <this transact-id> followed by anything but a flag and CR LF
  *              (a damaged end-line, e.g. its CR LF lost so the next start line is glued to it):
  *              the end of this frame, cut;
+ *   START_LIKE CR LF "MSRP " and anything else: a start line, perhaps damaged;
+ *   END_LIKE   CR LF "-------" and an alphanumeric byte, not one of the above: an end-line,
+ *              perhaps damaged (the two LIKE kinds bound a body without a numeric range-end:
+ *              there nothing else would stop it at a damaged next frame);
  *   MORE       a prefix of one of the above that the bytes at hand do not decide;
- *   NONE       content.
+ *   NONE       content (including "-------" followed by a dash or a space, common in text).
  *
  * Pure and allocation-free except for START candidates (their line is decoded to be validated;
  * they are rare in bodies).
@@ -29,6 +33,8 @@ export const LINE_OWN_END = 2;
 export const LINE_OTHER_END = 3;
 export const LINE_START = 4;
 export const LINE_OWN_DAMAGED = 5;
+export const LINE_START_LIKE = 6;
+export const LINE_END_LIKE = 7;
 
 /**
  * Longest candidate looked at, CR LF to CR LF inclusive: "MSRP " + a 64-character id + SP +
@@ -92,27 +98,18 @@ export function classifyBodyLine(b: Uint8Array, i: number, end: number, tid: str
       if (!isIdentChar(f)) return LINE_OWN_DAMAGED | ((q - i) << 3);
     } else if (idStart + k >= end) return LINE_MORE;
     // ident flag CR LF; "+" is both an ident-char and a flag, so the flag is the byte before CR.
+    if (!isAlnum(b[idStart]!)) return LINE_NONE;
     let p = idStart;
-    while (p < end && b[p] !== CR && p - idStart <= MAX_ID + 1) p++;
-    if (p - idStart > MAX_ID + 1) return LINE_NONE;
+    while (p < end && b[p] !== CR && b[p] !== LF && p - idStart <= MAX_ID + 1) p++;
+    if (p - idStart > MAX_ID + 1) return LINE_END_LIKE;
     if (p >= end) return LINE_MORE;
+    if (b[p] !== CR) return LINE_END_LIKE;
     if (p + 1 >= end) return LINE_MORE;
-    if (b[p + 1] !== LF) return LINE_NONE;
+    if (b[p + 1] !== LF) return LINE_END_LIKE;
     const idLen = p - 1 - idStart;
-    if (idLen < 1 || !isFlag(b[p - 1]!) || !isAlnum(b[idStart]!)) return LINE_NONE;
-    for (let k = idStart + 1; k < p - 1; k++) if (!isIdentChar(b[k]!)) return LINE_NONE;
-    const len = p + 2 - i;
-    if (idLen === tid.length) {
-      let same = true;
-      for (let k = 0; k < idLen; k++) {
-        if (b[idStart + k] !== tid.charCodeAt(k)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return LINE_OWN_END | (len << 3);
-    }
-    return LINE_OTHER_END | (len << 3);
+    if (idLen < 1 || !isFlag(b[p - 1]!)) return LINE_END_LIKE;
+    for (let k = idStart + 1; k < p - 1; k++) if (!isIdentChar(b[k]!)) return LINE_END_LIKE;
+    return LINE_OTHER_END | ((p + 2 - i) << 3);
   }
   if (b[j] === MAGIC[0]) {
     for (let k = 1; k < MAGIC.length; k++) {
@@ -122,11 +119,11 @@ export function classifyBodyLine(b: Uint8Array, i: number, end: number, tid: str
     const limit = Math.min(end, i + MAX_BODY_LINE - 1);
     let p = j + MAGIC.length;
     while (p < limit && b[p] !== CR && b[p] !== LF) p++;
-    if (p >= limit) return limit === end && end - i < MAX_BODY_LINE - 1 ? LINE_MORE : LINE_NONE;
-    if (b[p] !== CR) return LINE_NONE;
+    if (p >= limit) return limit === end && end - i < MAX_BODY_LINE - 1 ? LINE_MORE : LINE_START_LIKE;
+    if (b[p] !== CR) return LINE_START_LIKE;
     if (p + 1 >= end) return LINE_MORE;
-    if (b[p + 1] !== LF) return LINE_NONE;
-    if (parseMsrpStartLine(latin1(b, j, p)) === null) return LINE_NONE;
+    if (b[p + 1] !== LF) return LINE_START_LIKE;
+    if (parseMsrpStartLine(latin1(b, j, p)) === null) return LINE_START_LIKE;
     return LINE_START | ((p + 2 - i) << 3);
   }
   return LINE_NONE;

@@ -35,7 +35,7 @@ import { latin1 } from '../../util/bytes.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
 import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
 import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
-import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
+import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
 
 /** Limits. Defaults suit real traffic; tests lower them. */
 export interface MsrpFramerOptions {
@@ -560,7 +560,7 @@ export class MsrpFramer {
       if (sc[j] !== CR) continue;
       const r = classifyBodyLine(sc, j, sl, this.tid);
       const kind = lineKind(r);
-      if (kind === LINE_NONE || ((kind === LINE_OTHER_END || kind === LINE_OWN_DAMAGED) && this.bodyLimit !== Infinity)) continue;
+      if (this.isContent(kind)) continue;
       if (kind === LINE_MORE) {
         // Undecided still: only possible when this push ended inside the candidate.
         this.emit(sc, hv, j);
@@ -642,7 +642,7 @@ export class MsrpFramer {
       if (k < 0 || k >= stop) break;
       const r = classifyBodyLine(data, k, n, tid);
       const kind = lineKind(r);
-      if (kind === LINE_NONE || ((kind === LINE_OTHER_END || kind === LINE_OWN_DAMAGED) && this.bodyLimit !== Infinity)) {
+      if (this.isContent(kind)) {
         c = k + 1;
         continue;
       }
@@ -680,6 +680,16 @@ export class MsrpFramer {
   }
 
   /**
+   * A candidate line that is content: anything in a body bounded by a numeric Byte-Range except
+   * a valid start line (the bound stops the body anyway; a start line is only content when the
+   * end-line is verified, which the caller does first); only NONE in an unbounded body.
+   */
+  private isContent(kind: number): boolean {
+    if (kind === LINE_NONE) return true;
+    return this.bodyLimit !== Infinity && kind !== LINE_START && kind !== LINE_MORE && kind !== LINE_OWN_END;
+  }
+
+  /**
    * RFC 4975 section 7.1: the end-line is a body's only delimiter, so a start line (or, in a body
    * without a numeric range-end, another transaction's end-line) can be content. But a body
    * whose end-line is damaged would then swallow the next requests of the connection, other
@@ -687,7 +697,7 @@ export class MsrpFramer {
    * line, which is framed as what it is.
    */
   private cutAtBoundary(kind: number): void {
-    const line = kind === LINE_START ? 'start' : kind === LINE_OWN_DAMAGED ? 'damaged_end' : 'end';
+    const line = kind === LINE_START || kind === LINE_START_LIKE ? 'start' : kind === LINE_OWN_DAMAGED ? 'damaged_end' : 'end';
     this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=${line} body=${this.bodyBytes}`);
     this.finish(null, 'boundary_in_body');
   }

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../../../src/protocols/msrp/msrp-framer.js';
-import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, lineKind, lineLength } from '../../../../src/protocols/msrp/classify-body-line.js';
+import { classifyBodyLine, LINE_END_LIKE, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength } from '../../../../src/protocols/msrp/classify-body-line.js';
 import { crlf, dec, enc, newCounter, RecordingSink } from './msrp-test-helpers.js';
 
 /** A SEND head (one header per line) with the given Byte-Range (none when null). */
@@ -171,17 +171,21 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
   it.each([
     ['Byte-Range end "*"', '1-*/17'],
     ['no Byte-Range', null],
-  ])('%s: a damaged end-line is cut before the next start line', (_n, range) => {
+  ])('%s: a damaged end-line ends the body; so does a damaged next start line', (_n, range) => {
+    // The flag flipped to "%" (an ident-char): an end-line look-alike, the body ends before it.
     const damaged = head('tgt1', range, 'tgt') + BODY + '\r\n' + '-------tgt1%\r\n';
     const s = summary(damaged + OTHER);
     expect(s.frames).toEqual([
-      // Cut before the CRLF that precedes the next start line; the damaged end-line stays in (it
-      // is indistinguishable from content: only what follows it tells).
-      ['tgt1', BODY + '\r\n-------tgt1%', null, 'boundary_in_body', head('tgt1', range, 'tgt') + BODY + '\r\n-------tgt1%'],
+      ['tgt1', BODY, null, 'boundary_in_body', head('tgt1', range, 'tgt') + BODY],
       ['zzq9', 'NONTARGET-MARK', '$', 'end_line', OTHER],
     ]);
-    expect(s.anomalies).toEqual({ 'msrp.frame_boundary_in_body': 1 });
+    expect(s.anomalies).toEqual({ 'msrp.frame_boundary_in_body': 1, 'msrp.garbage_skipped': 1 });
     expectSplitInvariant(damaged + OTHER);
+    // The end-line's dashes damaged and the next start line's id too: "MSRP " at a line start still stops it.
+    const worse = (head('tgt1', range, 'tgt') + BODY + '\r\n' + '-----.-tgt1$\r\n' + OTHER.replace('MSRP zzq9', 'MSRP zz\xce9')).replace('\r\n-------zzq9$', '\r\n-------zz\xce9$');
+    const w = summary(worse);
+    expect(w.frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', BODY + '\r\n-----.-tgt1$', null, 'boundary_in_body']]);
+    expectSplitInvariant(worse);
   });
 
   it("another transaction's end-line inside the body is a boundary (its frame's start line was lost)", () => {
@@ -217,8 +221,8 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
     expectSplitInvariant(report + OTHER);
   });
 
-  it('its own end-line ends it as before; "MSRP" inside a line is content', () => {
-    const body = 'see MSRP abcd SEND\r\nMSRP is fun\r\n------- tgt1$';
+  it('its own end-line ends it as before; "MSRP" inside a line and dash separators are content', () => {
+    const body = 'see MSRP abcd SEND\r\nwe use MSRP\r\n------- tgt1$\r\n-------- forwarded --------';
     const input = head('tgt1', null, 'tgt') + body + '\r\n-------tgt1$\r\n';
     expect(summary(input).frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', body, '$', 'end_line']]);
     expectSplitInvariant(input);
@@ -243,13 +247,15 @@ describe('classifyBodyLine', () => {
     ['\r\n-------zz$\r\n', LINE_OTHER_END, 14],
     ['\r\nMSRP abcd SEND\r\n', LINE_START, 18],
     ['\r\nMSRP abcd 200 OK\r\n', LINE_START, 20],
-    ['\r\nMSRP abcd send\r\n', LINE_NONE, 0], // methods are upper case
-    ['\r\nMSRP is great fun\r\n', LINE_NONE, 0],
-    ['\r\n-------tgt1X\r\n', LINE_NONE, 0],
+    ['\r\nMSRP abcd send\r\n', LINE_START_LIKE, 0], // methods are upper case: perhaps a damaged start line
+    ['\r\nMSRP is great fun\r\n', LINE_START_LIKE, 0],
+    ['\r\n-------tgt1X\r\n', LINE_END_LIKE, 0], // a longer id without flag: perhaps a damaged end-line
+    ['\r\n-------- Original Message --------\r\n', LINE_NONE, 0], // text separators stay content
+    ['\r\n------- note\r\n', LINE_NONE, 0],
     ['\r\n------tgt1$\r\n', LINE_NONE, 0],
     ['\r\n-------tgt1$ \r\n', LINE_OWN_DAMAGED, 14], // flag then not CRLF: our end-line, damaged
     ['\r\n-------tgt1$MSRP x SEND\r\n', LINE_OWN_DAMAGED, 14], // its CRLF lost, the next start line glued on
-    ['\r\n-------tgt1%\r\n', LINE_NONE, 0], // flag bit flipped to "%", an ident-char: a longer id without flag (content; the next start line is the boundary)
+    ['\r\n-------tgt1%\r\n', LINE_END_LIKE, 0], // flag bit flipped to "%", an ident-char: a longer id without flag
     ['\r\n-------tgt1!\r\n', LINE_OWN_DAMAGED, 13], // flag damaged to a byte that is no ident-char
     ['\r\n-------tgt12$\r\n', LINE_OTHER_END, 17], // a longer id
     ['\r\n-------tg', LINE_MORE, 0],
@@ -257,7 +263,7 @@ describe('classifyBodyLine', () => {
     ['\r\nMSRP abcd SEND\r', LINE_MORE, 0],
     ['\r', LINE_MORE, 0],
     ['\r\nhello', LINE_NONE, 0],
-    [`\r\nMSRP ${'a'.repeat(300)}`, LINE_NONE, 0], // longer than any start line
+    [`\r\nMSRP ${'a'.repeat(300)}`, LINE_START_LIKE, 0], // longer than any start line
   ])('%j', (s, kind, len) => {
     expect(k(s)).toEqual([kind, len]);
   });

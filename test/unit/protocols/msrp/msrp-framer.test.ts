@@ -138,8 +138,10 @@ describe('MsrpFramer: piece boundaries', () => {
   });
 
   it('finds the end-line when it is split at every byte boundary across two pushes', () => {
+    // A numeric Byte-Range: the look-alike "-------a786hjs2X" is content (without one it would be
+    // taken for a damaged end-line, msrp-framer.boundaries.test.ts).
     const body = 'line one\r\nline two with -------a786hjs2 inside\r\n-------a786hjs2X\r\n';
-    const frame = dec(sendFrame({ tid: 'a786hjs2', messageId: 'm1', body })) + RFC4975_200;
+    const frame = dec(sendFrame({ tid: 'a786hjs2', messageId: 'm1', body, range: `1-${body.length}/${body.length}` })) + RFC4975_200;
     const endLineAt = frame.indexOf('\r\n-------a786hjs2$');
     for (let cut = endLineAt - 3; cut <= frame.length; cut++) {
       const { sink, anomalies } = frameAll(frame, (n) => [cut, n - cut].filter((x) => x > 0));
