@@ -10,18 +10,32 @@
  *   end-line      = "-------" transact-id continuation-flag CRLF
  *
  * Memory is bounded whatever the body size: the head (start line + headers) is buffered up to a
- * cap, the body is streamed as views of the pushed data, and only a tail shorter than one
- * end-line is held back to find an end-line split across pushes.
+ * cap, the body is streamed as views of the pushed data, and only one candidate line (at most
+ * MAX_BODY_LINE bytes) is held back when a push ends inside it.
  *
- * Body scanning. RFC 4975 section 7.1 makes the end-line the only body delimiter, and only the
- * end-line of THIS transaction, preceded by CRLF, counts: a body may contain `-------other$`.
- * The framer therefore searches for the terminator
+ * Where a body ends (issue 12). RFC 4975 section 7.1 makes the end-line of THIS transaction the
+ * only body delimiter:
  *
- *   T = CR LF "-------" transact-id flag CR LF        (length L = tid.length + 12)
+ *   T = CR LF "-------" transact-id flag CR LF
  *
- * `held` is always a proper prefix of T (the bytes at the end of the last push that may start
- * one). At body start it holds the blank line's CR LF, flagged as not being body bytes, so an
- * empty body (`CRLF` + end-line right after the blank line) needs no special case:
+ * but one TCP connection may carry several sessions (RFC 4975 section 8.1, RFC 4976 relays), so a
+ * damaged T must not make this frame swallow the next requests, other sessions' included:
+ *
+ * - numeric Byte-Range end: the body has at most N = end - start + 1 bytes (an interrupted chunk
+ *   ends earlier with "+"). T is checked right where N puts it (no search: the fast path), else
+ *   searched in the first N bytes; missing, the frame is cut at N (`body_overrun`);
+ * - a valid start line at a line start inside a body whose T was not verified in the same push
+ *   is the next frame: the body ends before it (`boundary_in_body`); when T is verified the
+ *   body is what the Byte-Range says, whatever it contains;
+ * - without a numeric end (range-end "*", no Byte-Range) any line starting "MSRP " or "-------"
+ *   plus an alphanumeric (a start line or an end-line, perhaps damaged) ends the body too, and
+ *   so does "-------" tid followed by anything but flag CR LF (our T, damaged): only the
+ *   next frame's own lines can bound such a body.
+ *
+ * Candidate lines are found with two native searches (CR LF "-------", CR LF "MSRP ") and
+ * classified by ./classify-body-line.ts. At body start the blank line's CR LF is held as a
+ * virtual candidate (not body bytes), so an end-line right after the blank line needs no
+ * special case:
  *
  *   ... headers CR LF | CR LF | data ........ | CR LF ------- tid $ CR LF
  *                     `blank` `-- onBody --'   `-------- T ------------'
