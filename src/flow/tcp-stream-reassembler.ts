@@ -234,7 +234,7 @@ export class TcpStreamReassembler {
       c.retransmissions++;
       const oldLen = -rel < data.length ? -rel : data.length;
       const diff = this.history.countDifferent(this.nextOff + rel, oldLen === data.length ? data : data.subarray(0, oldLen));
-      if (diff > 0) this.reportDifferent(frameNo, this.nextOff + rel, diff);
+      if (diff > 0) this.reportDifferent(frameNo, this.nextOff + rel, diff, tsSec, tsNsec);
       if (oldLen === data.length) return;
       data = data.subarray(oldLen);
       rel = 0;
@@ -261,7 +261,7 @@ export class TcpStreamReassembler {
     this.syncHeld();
     if (st.lastOverlap > 0) {
       if (!retransmission) c.retransmissions++;
-      if (st.lastDiffering > 0) this.reportDifferent(frameNo, st.lastFirstDiff, st.lastDiffering);
+      if (st.lastDiffering > 0) this.reportDifferent(frameNo, st.lastFirstDiff, st.lastDiffering, tsSec, tsNsec);
     } else if (rel > 0) {
       c.outOfOrder++;
     }
@@ -279,9 +279,10 @@ export class TcpStreamReassembler {
     }
   }
 
-  private reportDifferent(frameNo: number, offset: number, bytes: number): void {
+  private reportDifferent(frameNo: number, offset: number, bytes: number, tsSec: number, tsNsec: number): void {
     this.ctx.counters.overlapsDifferent++;
     this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`);
+    if (!this.detached) this.consumer.conflict?.(this.dir, frameNo, tsSec, tsNsec);
   }
 
   private deliver(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {

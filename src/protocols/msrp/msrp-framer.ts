@@ -162,6 +162,8 @@ export class MsrpFramer {
   private scratch: Uint8Array = NO_BYTES;
   /** Most body bytes the Byte-Range allows (Infinity: range-end "*" or no Byte-Range). */
   private bodyLimit = Infinity;
+  private ownNeedleBuf: Buffer = END_NEEDLE;
+  private ownNeedleTid = '';
   private heldLen = 0;
   /** Leading bytes of `held` that are the blank line, not body. */
   private heldVirtual = 0;
@@ -216,8 +218,9 @@ export class MsrpFramer {
   }
 
   /**
-   * Reports `length` bytes lost at this point of the stream (a TCP gap). A frame in progress is
-   * lost: its head is dropped, or its body ends with `flag: null`; the framer then resynchronises.
+   * Reports `length` bytes lost at this point of the stream (a TCP gap; 0: bytes seen in two
+   * different versions, see StreamConsumer.conflict). A frame in progress is lost: its head is
+   * dropped, or its body ends with `flag: null`; the framer then resynchronises.
    */
   gap(length: number, frameNo: number, tsSec: number, tsNsec: number): void {
     this.curFrameNo = frameNo;
@@ -549,6 +552,12 @@ export class MsrpFramer {
   }
 
   private body(data: Uint8Array, pos: number): number {
+    if (this.heldLen > 0 && this.heldLen === this.heldVirtual && pos < data.length) {
+      // Only the blank line's CR LF is held: it starts a candidate only if the body starts
+      // with "-" or "M" (see classify-body-line.ts); most bodies do not, skip the stitching.
+      const c = data[pos];
+      if (c !== DASH && c !== MAGIC[0]) this.heldLen = this.heldVirtual = 0;
+    }
     if (this.heldLen > 0) {
       pos = this.resolveHeld(data, pos);
       if (this.state !== ST_BODY || this.heldLen > 0) return pos;
@@ -614,6 +623,15 @@ export class MsrpFramer {
     return pos;
   }
 
+  /** CR LF "-------" tid, built once per frame and only when a bounded body has to be searched. */
+  private ownNeedle(): Buffer {
+    if (this.ownNeedleTid !== this.tid) {
+      this.ownNeedleBuf = Buffer.from(`\r\n-------${this.tid}`, 'latin1');
+      this.ownNeedleTid = this.tid;
+    }
+    return this.ownNeedleBuf;
+  }
+
   /** Scans `data` from `pos` (nothing held) for this frame's end or a boundary. */
   private scan(data: Uint8Array, pos: number): number {
     const n = data.length;
@@ -634,24 +652,16 @@ export class MsrpFramer {
       }
     }
     const stop = Math.min(n, tpos + 1);
-    // Next END_NEEDLE at or after c (-1: none), and next START_NEEDLE searched only up to where
-    // it could still come first: the window [.., sTo) ends just after the next END_NEEDLE, so a
-    // body is searched about once however many start lines follow it in the push.
+    // A bounded body only stops at its own end-line or a valid start line: search for its own
+    // end-line (a longer needle, fewer false hits); an unbounded one at every "-------" line.
+    const endNeedle = this.bodyLimit !== Infinity ? this.ownNeedle() : END_NEEDLE;
+    // Next hit of each needle at or after c (-1: none left in this push).
     let q = -2;
-    let s = -1;
-    let sTo = -1;
+    let s = -2;
     let c = pos;
-    const sLen = START_NEEDLE.length;
     for (;;) {
-      if (q !== -1 && q < c) q = indexOfBytes(data, END_NEEDLE, c);
-      const qb = q < 0 ? stop : Math.min(q, stop);
-      if (s < c && (s >= 0 || sTo < Math.min(n, qb + sLen - 1))) {
-        const from = s >= 0 ? c : Math.max(c, sTo - sLen + 1);
-        const to = Math.min(n, qb + sLen - 1);
-        const r = from + sLen <= to ? indexOfBytes(data.subarray(from, to), START_NEEDLE, 0) : -1;
-        s = r < 0 ? -1 : from + r;
-        sTo = to;
-      }
+      if (q !== -1 && q < c) q = indexOfBytes(data, endNeedle, c);
+      if (s !== -1 && s < c) s = indexOfBytes(data, START_NEEDLE, c);
       const k = q < 0 ? s : s < 0 ? q : Math.min(q, s);
       if (k < 0 || k >= stop) break;
       const r = classifyBodyLine(data, k, n, tid);
@@ -676,7 +686,7 @@ export class MsrpFramer {
     }
     // Hold back a CR-led tail that may start a candidate line (the needles did not fit).
     let keep = n;
-    for (let k = Math.max(c, n - END_NEEDLE.length + 1); k < stop; k++) {
+    for (let k = Math.max(c, n - Math.max(endNeedle.length, START_NEEDLE.length) + 1); k < stop; k++) {
       if (data[k] === CR && lineKind(classifyBodyLine(data, k, n, tid)) === LINE_MORE) {
         keep = k;
         break;
