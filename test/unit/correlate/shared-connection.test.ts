@@ -49,7 +49,8 @@ describe('shared MSRP connection: a damaged target end-line', () => {
     const t1 = cpim(ALICE, BOB, 'first target message');
     const nt = cpim(CAROL, DAVE, `${MARK} hello Dave`);
     const t2 = cpim(ALICE, BOB, 'second target message');
-    conn.push(0, flipFromEnd(send({ to: [B_URI], from: [A_URI], mid: 'tm1', body: t1, range: range(t1.length), tid: 'tgt1' }), at));
+    const damaged = flipFromEnd(send({ to: [B_URI], from: [A_URI], mid: 'tm1', body: t1, range: range(t1.length), tid: 'tgt1' }), at);
+    conn.push(0, damaged);
     conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'zzqMid1', body: nt, tid: 'zzq1' }));
     conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'tm2', body: t2, tid: 'tgt2' }));
     conn.end();
@@ -62,6 +63,12 @@ describe('shared MSRP connection: a damaged target end-line', () => {
     const cc = h.cc();
     expect(cc.length).toBe(2);
     expect(cc[0]!.event.truncated).toBe(true);
+    // The cut CC holds the damaged request up to the end of its body: not a byte more.
+    const text = Buffer.from(damaged).toString('latin1');
+    expect(Buffer.from(cc[0]!.event.bytes).toString('latin1')).toBe(text.slice(0, text.lastIndexOf('\r\n-------')));
+    // Its message holds the chunk's own bytes, never padded with what followed on the wire.
+    const m = h.correlator.auditReport().sessions[0]!.messages.find((x) => x.messageId === 'tm1')!;
+    expect(m.size).toBe(t1.length);
     expect(Buffer.from(cc[1]!.event.bytes).toString('latin1')).toContain('second target message');
   });
 });
