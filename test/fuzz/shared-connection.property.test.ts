@@ -14,9 +14,11 @@ const FIRST_SEED = Number(process.env.MSRPTAP_SEED ?? 1);
 /**
  * Seeds that once leaked, always run: 26 (a '*' body through a response whose start line and
  * end-line were both damaged), 2459 (a damaged end-line, then an overlapping retransmission
- * that ate the next start line: the framer is now told of the conflict and cuts).
+ * that ate the next start line: the framer is now told of the conflict and cuts), 2728 (a '*'
+ * body whose end-line and the CR LF after it were damaged, the next start line glued on and
+ * split across two segments).
  */
-const REGRESSION_SEEDS = [26, 2459];
+const REGRESSION_SEEDS = [26, 2459, 2728];
 
 /** Every byte array and string of a record (deep), concatenated: one search per marker. */
 function recordBytes(value: unknown, out: Buffer[] = [], seen = new Set<unknown>()): Buffer[] {

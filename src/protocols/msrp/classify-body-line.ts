@@ -136,3 +136,24 @@ export function lineKind(r: number): number {
 export function lineLength(r: number): number {
   return r >>> 3;
 }
+
+/**
+ * In a body without a numeric range-end: is `b[m..]` ("M" at `m`) a whole valid start line,
+ * CR LF included, even though it is not at a line start (its CR LF damaged)? LINE_START with
+ * its length, LINE_MORE when the bytes at hand end inside a possible one, else LINE_NONE.
+ */
+export function classifyStartAnywhere(b: Uint8Array, m: number, end: number): number {
+  for (let k = 0; k < MAGIC.length; k++) {
+    if (m + k >= end) return LINE_MORE;
+    if (b[m + k] !== MAGIC[k]) return LINE_NONE;
+  }
+  const limit = m + MAX_BODY_LINE - 2;
+  let p = m + MAGIC.length;
+  while (p < end && p < limit && b[p] !== CR && b[p] !== LF) p++;
+  if (p >= limit) return LINE_NONE;
+  if (p >= end) return LINE_MORE;
+  if (b[p] !== CR) return LINE_NONE;
+  if (p + 1 >= end) return LINE_MORE;
+  if (b[p + 1] !== LF || parseMsrpStartLine(latin1(b, m, p)) === null) return LINE_NONE;
+  return LINE_START | ((p + 2 - m) << 3);
+}

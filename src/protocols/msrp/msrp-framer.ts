@@ -49,7 +49,7 @@ import { latin1 } from '../../util/bytes.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
 import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
 import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
-import { classifyBodyLine, LINE_MORE, LINE_NONE, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
+import { classifyBodyLine, classifyStartAnywhere, LINE_MORE, LINE_NONE, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
 
 /** Limits. Defaults suit real traffic; tests lower them. */
 export interface MsrpFramerOptions {
@@ -121,6 +121,22 @@ function equalsIgnoreAsciiCase(s: string, lower: string): boolean {
 }
 
 const bufferIndexOf = Buffer.prototype.indexOf;
+const MAGIC_BUF = Buffer.from('MSRP ', 'latin1');
+
+/**
+ * Next start-line candidate at or after `c` in an unbounded body: the CR of CR LF "MSRP " (a
+ * line candidate), or the "M" of an "MSRP " not preceded by CR LF; -1 if none.
+ */
+function nextStartAnywhere(data: Uint8Array, c: number): number {
+  for (let m = bufferIndexOf.call(data, MAGIC_BUF, c); m >= 0; m = bufferIndexOf.call(data, MAGIC_BUF, m + 1)) {
+    if (m >= 2 && data[m - 2] === CR && data[m - 1] === LF) {
+      if (m - 2 >= c) return m - 2;
+      continue; // that line candidate was already classified
+    }
+    return m;
+  }
+  return -1;
+}
 
 /** First index of `needle` in `hay` at or after `from`, -1 if none (native search). */
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
@@ -580,6 +596,20 @@ export class MsrpFramer {
     // Index in `sc` where this frame's end-line must start at the latest.
     const limitIdx = this.bodyLimit - this.bodyBytes + hv;
     for (let j = 0; j < hl && j <= limitIdx; j++) {
+      if (sc[j] === MAGIC[0] && this.bodyLimit === Infinity && j >= hv) {
+        // A start line glued to what precedes it (see scan).
+        const a = classifyStartAnywhere(sc, j, sl);
+        if (a === LINE_NONE) continue;
+        this.emit(sc, hv, j);
+        if (a === LINE_MORE) {
+          this.held.set(sc.subarray(j, sl), 0);
+          this.heldLen = sl - j;
+          this.heldVirtual = 0;
+          return data.length;
+        }
+        this.cutAtBoundary(LINE_START);
+        return this.refeed(sc, j, hl, pos);
+      }
       if (sc[j] !== CR) continue;
       const r = classifyBodyLine(sc, j, sl, this.tid);
       const kind = lineKind(r);
@@ -656,14 +686,31 @@ export class MsrpFramer {
     // end-line (a longer needle, fewer false hits); an unbounded one at every "-------" line.
     const endNeedle = this.bodyLimit !== Infinity ? this.ownNeedle() : END_NEEDLE;
     // Next hit of each needle at or after c (-1: none left in this push).
+    const unbounded = this.bodyLimit === Infinity;
     let q = -2;
     let s = -2;
     let c = pos;
     for (;;) {
       if (q !== -1 && q < c) q = indexOfBytes(data, endNeedle, c);
-      if (s !== -1 && s < c) s = indexOfBytes(data, START_NEEDLE, c);
+      if (s !== -1 && s < c) s = unbounded ? nextStartAnywhere(data, c) : indexOfBytes(data, START_NEEDLE, c);
       const k = q < 0 ? s : s < 0 ? q : Math.min(q, s);
       if (k < 0 || k >= stop) break;
+      if (data[k] !== CR) {
+        // Unbounded body: a whole valid start line not at a line start (its CR LF damaged). It
+        // is the next frame: the body ends before it and the framer starts there.
+        const a = classifyStartAnywhere(data, k, n);
+        if (a === LINE_NONE) {
+          c = k + 1;
+          continue;
+        }
+        this.emit(data, pos, k);
+        if (a === LINE_MORE) {
+          this.hold(data, k, n);
+          return this.checkBodyCap(n);
+        }
+        this.cutAtBoundary(LINE_START);
+        return k;
+      }
       const r = classifyBodyLine(data, k, n, tid);
       const kind = lineKind(r);
       if (this.isContent(kind)) {
@@ -687,7 +734,8 @@ export class MsrpFramer {
     // Hold back a CR-led tail that may start a candidate line (the needles did not fit).
     let keep = n;
     for (let k = Math.max(c, n - Math.max(endNeedle.length, START_NEEDLE.length) + 1); k < stop; k++) {
-      if (data[k] === CR && lineKind(classifyBodyLine(data, k, n, tid)) === LINE_MORE) {
+      const b = data[k];
+      if ((b === CR && lineKind(classifyBodyLine(data, k, n, tid)) === LINE_MORE) || (b === MAGIC[0] && unbounded && classifyStartAnywhere(data, k, n) === LINE_MORE)) {
         keep = k;
         break;
       }

@@ -206,6 +206,16 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
     expectSplitInvariant(glued);
   });
 
+  it('a whole start line glued after a damaged end-line (its CRLF damaged too) is still the next frame', () => {
+    const glued = head('tgt1', '1-*/17', 'tgt') + BODY + '\r\n' + '--/----tgt1d\r\x02' + OTHER;
+    const s = summary(glued);
+    expect(s.frames.map((f) => f.slice(0, 4))).toEqual([
+      ['tgt1', BODY + '\r\n--/----tgt1d\r\x02', null, 'boundary_in_body'],
+      ['zzq9', 'NONTARGET-MARK', '$', 'end_line'],
+    ]);
+    expectSplitInvariant(glued);
+  });
+
   it('a bodiless REPORT whose end-line lost its CRLF does not take the next request as headers', () => {
     const report = crlf(
       'MSRP rp1 REPORT', //                                    req-start
@@ -222,7 +232,7 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
   });
 
   it('its own end-line ends it as before; "MSRP" inside a line and dash separators are content', () => {
-    const body = 'see MSRP abcd SEND\r\nwe use MSRP\r\n------- tgt1$\r\n-------- forwarded --------';
+    const body = 'see MSRP is fun\r\nwe use MSRP\r\n------- tgt1$\r\n-------- forwarded --------';
     const input = head('tgt1', null, 'tgt') + body + '\r\n-------tgt1$\r\n';
     expect(summary(input).frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', body, '$', 'end_line']]);
     expectSplitInvariant(input);
