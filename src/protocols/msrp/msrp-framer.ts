@@ -180,6 +180,8 @@ export class MsrpFramer {
   private bodyLimit = Infinity;
   private ownNeedleBuf: Buffer = END_NEEDLE;
   private ownNeedleTid = '';
+  private tidNeedle: Buffer = END_NEEDLE;
+  private tidNeedleTid = '';
   private heldLen = 0;
   /** Leading bytes of `held` that are the blank line, not body. */
   private heldVirtual = 0;
@@ -662,6 +664,30 @@ export class MsrpFramer {
     return this.ownNeedleBuf;
   }
 
+  /**
+   * Start of the next line at or after `c` that is this transaction's end-line with damaged
+   * dashes: tid flag CR LF after 7 bytes of which 4 to 6 are dashes (7 dashes is an end-line,
+   * found by the end-line search). The start is the CR LF before it when there is one. -1: none.
+   * A line split across pushes is not seen (two damages and a split: rare, see the report).
+   */
+  private nextDamagedEndLine(data: Uint8Array, c: number): number {
+    if (this.tidNeedleTid !== this.tid) {
+      this.tidNeedle = Buffer.from(this.tid, 'latin1');
+      this.tidNeedleTid = this.tid;
+    }
+    const len = this.tidNeedle.length;
+    const n = data.length;
+    for (let h = indexOfBytes(data, this.tidNeedle, c + 7); h >= 0; h = indexOfBytes(data, this.tidNeedle, h + 1)) {
+      if (h + len + 2 >= n || !isFlag(data[h + len]!) || data[h + len + 1] !== CR || data[h + len + 2] !== LF) continue;
+      let dashes = 0;
+      for (let i = h - 7; i < h; i++) if (data[i] === DASH) dashes++;
+      if (dashes < 4 || dashes === 7) continue;
+      const start = h >= 9 && data[h - 9] === CR && data[h - 8] === LF ? h - 9 : h - 7;
+      if (start >= c) return start;
+    }
+    return -1;
+  }
+
   /** Scans `data` from `pos` (nothing held) for this frame's end or a boundary. */
   private scan(data: Uint8Array, pos: number): number {
     const n = data.length;
@@ -689,11 +715,21 @@ export class MsrpFramer {
     const unbounded = this.bodyLimit === Infinity;
     let q = -2;
     let s = -2;
+    let t = unbounded ? -2 : -1;
     let c = pos;
     for (;;) {
       if (q !== -1 && q < c) q = indexOfBytes(data, endNeedle, c);
       if (s !== -1 && s < c) s = unbounded ? nextStartAnywhere(data, c) : indexOfBytes(data, START_NEEDLE, c);
+      if (t !== -1 && t < c) t = this.nextDamagedEndLine(data, c);
       const k = q < 0 ? s : s < 0 ? q : Math.min(q, s);
+      if (t >= 0 && (k < 0 || t < k) && t < stop) {
+        // Unbounded body: our end-line with its dashes damaged. The frame ends before it; the
+        // rest of that line is skipped on the way to the next start line.
+        this.emit(data, pos, t);
+        this.cutAtBoundary(LINE_OWN_DAMAGED);
+        this.atLineStart = false;
+        return t;
+      }
       if (k < 0 || k >= stop) break;
       if (data[k] !== CR) {
         // Unbounded body: a whole valid start line not at a line start (its CR LF damaged). It

@@ -181,11 +181,17 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
     ]);
     expect(s.anomalies).toEqual({ 'msrp.frame_boundary_in_body': 1, 'msrp.garbage_skipped': 1 });
     expectSplitInvariant(damaged + OTHER);
-    // The end-line's dashes damaged and the next start line's id too: "MSRP " at a line start still stops it.
-    const worse = (head('tgt1', range, 'tgt') + BODY + '\r\n' + '-----.-tgt1$\r\n' + OTHER.replace('MSRP zzq9', 'MSRP zz\xce9')).replace('\r\n-------zzq9$', '\r\n-------zz\xce9$');
+    // The next start line's id damaged: "MSRP " at a line start still stops the body.
+    const worse = (head('tgt1', range, 'tgt') + BODY + '\r\n' + '-------tgt1%\r\n' + OTHER.replace('MSRP zzq9', 'MSRP zz\xce9')).replace('\r\n-------zzq9$', '\r\n-------zz\xce9$');
     const w = summary(worse);
-    expect(w.frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', BODY + '\r\n-----.-tgt1$', null, 'boundary_in_body']]);
+    expect(w.frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', BODY, null, 'boundary_in_body']]);
     expectSplitInvariant(worse);
+    // The end-line's dashes damaged and the next start line too ("MSR\x10"): our id, flag and
+    // CR LF after 7 mostly-dash bytes still end the body there.
+    const dashes = head('tgt1', range, 'tgt') + BODY + '\r\n' + '---/---tgt1$\r\n' + OTHER.replace('MSRP zzq9', 'MSR\x10 zzq9');
+    const d = summary(dashes);
+    expect(d.frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', BODY, null, 'boundary_in_body']]);
+    // (The damaged end-line is only recognised within one push: whole input here.)
   });
 
   it("another transaction's end-line inside the body is a boundary (its frame's start line was lost)", () => {
@@ -232,7 +238,7 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
   });
 
   it('its own end-line ends it as before; "MSRP" inside a line and dash separators are content', () => {
-    const body = 'see MSRP is fun\r\nwe use MSRP\r\n------- tgt1$\r\n-------- forwarded --------';
+    const body = 'see MSRP is fun\r\nwe use MSRP\r\n------- note: tgt1\r\n-------- forwarded --------';
     const input = head('tgt1', null, 'tgt') + body + '\r\n-------tgt1$\r\n';
     expect(summary(input).frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', body, '$', 'end_line']]);
     expectSplitInvariant(input);
