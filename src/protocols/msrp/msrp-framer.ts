@@ -670,20 +670,26 @@ export class MsrpFramer {
    * found by the end-line search). The start is the CR LF before it when there is one. -1: none.
    * A line split across pushes is not seen (two damages and a split: rare, see the report).
    */
-  private nextDamagedEndLine(data: Uint8Array, c: number): number {
+  private nextDamagedEndLine(data: Uint8Array, c: number, bound: number): number {
     if (this.tidNeedleTid !== this.tid) {
       this.tidNeedle = Buffer.from(this.tid, 'latin1');
       this.tidNeedleTid = this.tid;
     }
     const len = this.tidNeedle.length;
     const n = data.length;
-    for (let h = indexOfBytes(data, this.tidNeedle, c + 7); h >= 0; h = indexOfBytes(data, this.tidNeedle, h + 1)) {
+    // Lines starting before `bound` only: their id ends by bound + 9 + len.
+    const from = c + 7;
+    const to = Math.min(n, bound + 9 + len);
+    if (to - from < len) return -1;
+    const view = data.subarray(from, to);
+    for (let r = indexOfBytes(view, this.tidNeedle, 0); r >= 0; r = indexOfBytes(view, this.tidNeedle, r + 1)) {
+      const h = from + r;
       if (h + len + 2 >= n || !isFlag(data[h + len]!) || data[h + len + 1] !== CR || data[h + len + 2] !== LF) continue;
       let dashes = 0;
       for (let i = h - 7; i < h; i++) if (data[i] === DASH) dashes++;
       if (dashes < 4 || dashes === 7) continue;
       const start = h >= 9 && data[h - 9] === CR && data[h - 8] === LF ? h - 9 : h - 7;
-      if (start >= c) return start;
+      if (start >= c && start < bound) return start;
     }
     return -1;
   }
@@ -715,14 +721,21 @@ export class MsrpFramer {
     const unbounded = this.bodyLimit === Infinity;
     let q = -2;
     let s = -2;
-    let t = unbounded ? -2 : -1;
+    // Damaged-dashes end-line search (unbounded bodies): hit `t`, or none before `tTo`; only
+    // searched up to the next other candidate, so a push is not searched past this frame.
+    let t = -1;
+    let tTo = pos;
     let c = pos;
     for (;;) {
       if (q !== -1 && q < c) q = indexOfBytes(data, endNeedle, c);
       if (s !== -1 && s < c) s = unbounded ? nextStartAnywhere(data, c) : indexOfBytes(data, START_NEEDLE, c);
-      if (t !== -1 && t < c) t = this.nextDamagedEndLine(data, c);
       const k = q < 0 ? s : s < 0 ? q : Math.min(q, s);
-      if (t >= 0 && (k < 0 || t < k) && t < stop) {
+      const bound = k < 0 ? stop : Math.min(k, stop);
+      if (unbounded && t < c && tTo < bound) {
+        t = this.nextDamagedEndLine(data, Math.max(c, tTo - this.tid.length - 12), bound);
+        tTo = bound;
+      }
+      if (t >= c && t < bound) {
         // Unbounded body: our end-line with its dashes damaged. The frame ends before it; the
         // rest of that line is skipped on the way to the next start line.
         this.emit(data, pos, t);
