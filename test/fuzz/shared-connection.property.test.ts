@@ -17,9 +17,10 @@ const FIRST_SEED = Number(process.env.MSRPTAP_SEED ?? 1);
  * that ate the next start line: the framer is now told of the conflict and cuts), 2728 (a '*'
  * body whose end-line and the CR LF after it were damaged, the next start line glued on and
  * split across two segments), 3863 (a '*' body whose end-line dashes were damaged and the next start
- * line too: our id, flag and CR LF after mostly-dash bytes end it).
+ * line too: our id, flag and CR LF after mostly-dash bytes end it), 18861 (a retransmission
+ * contradicting held bytes: the consumer now hears of it when they are delivered).
  */
-const REGRESSION_SEEDS = [26, 2459, 2728, 3863];
+const REGRESSION_SEEDS = [26, 2459, 2728, 3863, 18861];
 
 /** Every byte array and string of a record (deep), concatenated: one search per marker. */
 function recordBytes(value: unknown, out: Buffer[] = [], seen = new Set<unknown>()): Buffer[] {

@@ -485,9 +485,26 @@ export class MsrpFramer {
     return isFlag(f) ? (String.fromCharCode(f) as MsrpEndFlag) : null;
   }
 
-  /** headBuf[ls, le) starts "-------" + tid but is not an end-line (see classify-body-line.ts, OWN_DAMAGED). */
+  /**
+   * headBuf[ls, le) is this transaction's end-line, damaged: it starts "-------" + tid but is not
+   * an end-line (see classify-body-line.ts, OWN_DAMAGED), or it ends with tid + flag after 7
+   * bytes of which at least 4 are dashes (bytes inserted before it, or its dashes damaged).
+   */
   private isDamagedEndLine(b: Uint8Array, ls: number, le: number): boolean {
     const tid = this.tid;
+    const tl = tid.length;
+    if (le - ls >= 8 + tl && isFlag(b[le - 1]!)) {
+      let same = true;
+      for (let i = 0; i < tl; i++) {
+        if (b[le - 1 - tl + i] !== tid.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      let dashes = 0;
+      for (let i = le - 8 - tl; i < le - 1 - tl; i++) if (b[i] === DASH) dashes++;
+      if (same && dashes >= 4) return true;
+    }
     if (le - ls < 7 + tid.length) return false;
     for (let i = 0; i < 7; i++) if (b[ls + i] !== DASH) return false;
     for (let i = 0; i < tid.length; i++) if (b[ls + 7 + i] !== tid.charCodeAt(i)) return false;

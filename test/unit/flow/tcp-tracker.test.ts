@@ -121,8 +121,9 @@ const cases: Case[] = [
       { d: 'C', seq: 1006, f: 'PA', data: 'WORLD' },
       { d: 'C', seq: 1001, f: 'PA', data: 'hello' },
     ],
-    // The consumer hears of the conflict when it is seen (issue 12: a framer cuts there).
-    lines: ['0C conflict f5', "0C data 'hello' f6", "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
+    // The consumer hears of the conflict right before the contradicted bytes (issue 12: a framer
+    // cuts there).
+    lines: ["0C data 'hello' f6", '0C conflict f4', "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
     stats: { overlapsDifferent: 1 },
   },
@@ -133,7 +134,7 @@ const cases: Case[] = [
       { d: 'C', seq: 1006, f: 'PA', data: 'world' },
       { d: 'C', seq: 1001, f: 'PA', data: 'helloWORLD!' },
     ],
-    lines: ["0C data 'hello' f5", '0C conflict f5', "0C data 'world' f4", "0C data '!' f5", '0C end shutdown', '0S end shutdown'],
+    lines: ["0C data 'hello' f5", '0C conflict f4', "0C data 'world' f4", "0C data '!' f5", '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
   },
   {

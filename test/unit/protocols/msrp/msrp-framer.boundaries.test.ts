@@ -237,6 +237,24 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
     expectSplitInvariant(report + OTHER);
   });
 
+  it('a bodiless REPORT whose end-line has bytes inserted before it does not take the next request as headers', () => {
+    const report = crlf(
+      'MSRP rp1 REPORT', //                                    req-start
+      'To-Path: msrp://10.0.0.1:40001/tgta;tcp',
+      'From-Path: msrp://10.0.1.2:2855/tgtb;tcp',
+      'Message-ID: m-tgt1',
+      'Status: 000 200 OK',
+    );
+    const damaged = report + '\xf5\x1fx-------rp1$\r\n'; //  3 bytes inserted before the end-line
+    const s = summary(damaged + OTHER);
+    expect(s.frames.map((f) => f.slice(0, 4))).toEqual([
+      ['rp1', '', null, 'boundary_in_body'],
+      ['zzq9', 'NONTARGET-MARK', '$', 'end_line'],
+    ]);
+    expect(s.frames[0]![4]).toBe(report);
+    expectSplitInvariant(damaged + OTHER);
+  });
+
   it('its own end-line ends it as before; "MSRP" inside a line and dash separators are content', () => {
     const body = 'see MSRP is fun\r\nwe use MSRP\r\n------- note: tgt1\r\n-------- forwarded --------';
     const input = head('tgt1', null, 'tgt') + body + '\r\n-------tgt1$\r\n';
