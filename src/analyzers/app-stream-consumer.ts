@@ -82,6 +82,16 @@ export class AppStreamConsumer implements StreamConsumer {
     else if (d.sip !== null) d.sip.gap(length, frameNo);
   }
 
+  /**
+   * Two versions of some bytes were seen (issue 12): an MSRP frame in progress may have been
+   * delimited by bytes the wire did not really carry (a damaged end-line, a lost start line), so
+   * it is cut here like at a gap and the framer resynchronises; SIP keeps its own checks.
+   */
+  conflict(dir: DirValue, frameNo: number, tsSec: number, tsNsec: number): void {
+    const d = this.dirs[dir];
+    if (d.msrp !== null) d.msrp.gap(0, frameNo, tsSec, tsNsec);
+  }
+
   end(dir: DirValue, reason: StreamEndReason): void {
     const d = this.dirs[dir];
     if (d.kind === StreamKind.UNDECIDED && d.headLen > 0) {

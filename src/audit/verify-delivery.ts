@@ -19,10 +19,13 @@
  * - coverage  every message of the audit for this LIID has its records (X3 chunks carrying its
  *             Message-ID for CC tasks, an rCSMessage for IRI tasks);
  * - non-target every X3 lies on an MSRP connection of one of this LIID's sessions, and every
- *             PDU's correlation id is one the pipeline gave this LIID.
+ *             PDU's correlation id is one the pipeline gave this LIID;
+ * - framing   every X3 payload is exactly one MSRP request of one of this LIID's sessions, by a
+ *             re-framing of the payload independent of the tap's framer (./msrp-framing-problem.ts).
  */
 import type { KeyObject } from 'node:crypto';
 import { checkChain, verifyManifestSignature, type CustodyManifest, type ManifestCapture, type ManifestTask } from './custody-manifest.js';
+import { msrpFramingProblem } from './msrp-framing-problem.js';
 import { directionKey, type WireStreamIndex } from './wire-stream-index.js';
 
 /** One decoded X2/X3 PDU of `x2x3.pdu`. */
@@ -66,6 +69,8 @@ export function endpointKeyText(key: string): string {
 
 /** What the audit says this LIID intercepted (structurally the correlator's AuditSession). */
 export interface VerifySession {
+  /** Endpoint session-ids of the session's MSRP (SDP a=path, or the frames of a session without SIP). */
+  readonly msrpSessionIds?: readonly string[];
   readonly messages: readonly { readonly messageId: string | null; readonly carriedBy: 'msrp' | 'sip'; readonly chunks: number; readonly size: number; readonly firstFrame: number }[];
 }
 
@@ -95,7 +100,7 @@ export interface VerifyLiidInput {
   readonly recordHashes: ReadonlyMap<string, readonly string[]>;
 }
 
-export type CheckName = 'manifest' | 'signature' | 'chain' | 'decode' | 'sequence' | 'targets' | 'wire' | 'reproduce' | 'coverage' | 'non-target';
+export type CheckName = 'manifest' | 'signature' | 'chain' | 'decode' | 'sequence' | 'targets' | 'wire' | 'reproduce' | 'coverage' | 'non-target' | 'framing';
 
 export interface CheckResult {
   readonly name: CheckName;
@@ -266,6 +271,19 @@ function checkCoverage(i: VerifyLiidInput, c: Check): void {
   c.summary = `${n} audited messages have their records`;
 }
 
+function checkFraming(i: VerifyLiidInput, c: Check): void {
+  const sids = new Set<string>();
+  for (const s of i.sessions) for (const sid of s.msrpSessionIds ?? []) sids.add(sid);
+  let x3 = 0;
+  i.pdus.forEach((p, k) => {
+    if (p.pduType !== 2) return;
+    x3++;
+    const problem = msrpFramingProblem(p.payload, sids);
+    if (problem !== null) c.fail(`x2x3.pdu record ${k} (X3 seq ${p.sequenceNumber ?? '?'}): ${problem}`);
+  });
+  c.summary = `${x3} X3 payloads are one MSRP request each, of a session of this LIID`;
+}
+
 /** Verifies one LIID. */
 export function verifyLiid(i: VerifyLiidInput): LiidVerdict {
   const checks = {
@@ -279,6 +297,7 @@ export function verifyLiid(i: VerifyLiidInput): LiidVerdict {
     reproduce: new Check('reproduce'),
     coverage: new Check('coverage'),
     nonTarget: new Check('non-target'),
+    framing: new Check('framing'),
   };
   checkManifest(i, checks.manifest, checks.signature, checks.chain);
   for (const f of i.files) if (f.decodeError !== null) checks.decode.fail(`${f.name}: ${f.decodeError}`);
@@ -287,6 +306,7 @@ export function verifyLiid(i: VerifyLiidInput): LiidVerdict {
   checkWire(i, checks.wire, checks.nonTarget);
   checkReproduce(i, checks.reproduce);
   checkCoverage(i, checks.coverage);
+  checkFraming(i, checks.framing);
   const results = Object.values(checks).map((c) => c.result());
   return { liid: i.liid, ok: results.every((r) => r.ok), checks: results };
 }

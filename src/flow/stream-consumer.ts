@@ -33,6 +33,12 @@ export interface StreamConsumer {
    * those of the first segment seen after the hole (or of the FIN that bounds it).
    */
   gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number): void;
+  /**
+   * A retransmission contradicted bytes of this direction with different data (first data
+   * wins, `tcp.overlap_different_data`): what the stream says around here is uncertain. Optional;
+   * a framer may cut the message in progress rather than trust the bytes.
+   */
+  conflict?(dir: DirValue, frameNo: number, tsSec: number, tsNsec: number): void;
   /** No more bytes in this direction (FIN, RST, idle timeout, eviction, or end of input). */
   end(dir: DirValue, reason: StreamEndReason): void;
 }

@@ -88,6 +88,8 @@ export class TcpStreamReassembler {
   private nextSeq = 0;
   /** Stream offset of the FIN (= offset after the last data byte), or -1. */
   private finOff = -1;
+  /** Stream offset of held bytes a retransmission contradicted, not yet delivered (-1: none). */
+  private conflictAt = -1;
   private finFrame = 0;
   private finTsSec = 0;
   private finTsNsec = 0;
@@ -234,7 +236,7 @@ export class TcpStreamReassembler {
       c.retransmissions++;
       const oldLen = -rel < data.length ? -rel : data.length;
       const diff = this.history.countDifferent(this.nextOff + rel, oldLen === data.length ? data : data.subarray(0, oldLen));
-      if (diff > 0) this.reportDifferent(frameNo, this.nextOff + rel, diff);
+      if (diff > 0) this.reportDifferent(frameNo, this.nextOff + rel, diff, [tsSec, tsNsec]);
       if (oldLen === data.length) return;
       data = data.subarray(oldLen);
       rel = 0;
@@ -261,7 +263,11 @@ export class TcpStreamReassembler {
     this.syncHeld();
     if (st.lastOverlap > 0) {
       if (!retransmission) c.retransmissions++;
-      if (st.lastDiffering > 0) this.reportDifferent(frameNo, st.lastFirstDiff, st.lastDiffering);
+      if (st.lastDiffering > 0) {
+        this.reportDifferent(frameNo, st.lastFirstDiff, st.lastDiffering, null);
+        // The consumer hears of it when the contradicted bytes are delivered (they are held).
+        if (this.conflictAt < 0 || st.lastFirstDiff < this.conflictAt) this.conflictAt = st.lastFirstDiff;
+      }
     } else if (rel > 0) {
       c.outOfOrder++;
     }
@@ -279,14 +285,26 @@ export class TcpStreamReassembler {
     }
   }
 
-  private reportDifferent(frameNo: number, offset: number, bytes: number): void {
+  /** `now`: tell the consumer at once (the contradicted bytes were delivered already). */
+  private reportDifferent(frameNo: number, offset: number, bytes: number, now: readonly [number, number] | null): void {
     this.ctx.counters.overlapsDifferent++;
     this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`);
+    if (now !== null && !this.detached) this.consumer.conflict?.(this.dir, frameNo, now[0], now[1]);
   }
 
   private deliver(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     const n = data.length;
     if (n === 0) return;
+    if (this.conflictAt >= 0 && this.conflictAt < this.nextOff + n) {
+      // Held bytes that a retransmission contradicted start here: the consumer hears of it
+      // right before them (see StreamConsumer.conflict).
+      const cut = Math.max(0, this.conflictAt - this.nextOff);
+      this.conflictAt = -1;
+      if (cut > 0) this.deliver(data.subarray(0, cut), frameNo, tsSec, tsNsec);
+      if (!this.detached) this.consumer.conflict?.(this.dir, frameNo, tsSec, tsNsec);
+      this.deliver(data.subarray(cut), frameNo, tsSec, tsNsec);
+      return;
+    }
     const at = this.nextOff;
     this.progressed = true;
     this.nextOff += n;

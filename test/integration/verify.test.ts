@@ -123,7 +123,7 @@ describe('msrptap verify: tampering is caught', () => {
     expect(failed(r.stdout)).toEqual(expect.arrayContaining(['chain', 'wire', 'reproduce']));
   });
 
-  it('a changed byte, manifest re-chained and re-signed by an insider: wire and reproduce still fail', () => {
+  it('a changed byte, manifest re-chained and re-signed by an insider: wire, reproduce and framing still fail', () => {
     const out = copy('byte-resigned');
     const dir = join(out, LIID);
     const pdus = readPdus(join(dir, 'x2x3.pdu'));
@@ -133,7 +133,9 @@ describe('msrptap verify: tampering is caught', () => {
     rewrite(dir, LIID, pdus.map((p, i) => (i === k ? raw : p.raw)), key.privateKey);
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
-    expect(failed(r.stdout)).toEqual(['reproduce', 'wire']);
+    // The byte is the end-line's first dash: the payload no longer ends with its end-line, so the
+    // independent re-framing fails too.
+    expect(failed(r.stdout)).toEqual(['framing', 'reproduce', 'wire']);
   });
 
   it('a removed record (sequence numbers renumbered, re-signed): reproduce and coverage fail', () => {
@@ -194,6 +196,36 @@ describe('msrptap verify: tampering is caught', () => {
     expect(failed(r.stdout)).toEqual(expect.arrayContaining(['non-target', 'reproduce']));
     // The forged payload is genuine wire bytes: the wire check alone could not have caught it.
     expect(failed(r.stdout)).not.toContain('wire');
+  });
+
+  it('a target X3 payload with a non-target SEND appended (what a framer swallowing the next request gives, re-signed): framing fails', () => {
+    const out = copy('appended');
+    const dir = join(out, LIID);
+    const pdus = readPdus(join(dir, 'x2x3.pdu'));
+    const k = x3Index(pdus);
+    const other = Buffer.from(
+      [
+        'MSRP zzq9 SEND',
+        'To-Path: msrp://10.99.0.2:2855/zzqDaveSid;tcp',
+        'From-Path: msrp://10.99.0.1:40001/zzqCarolSid;tcp',
+        'Message-ID: zzqMid1',
+        'Byte-Range: 1-14/14',
+        'Content-Type: text/plain',
+        '',
+        'NONTARGET-MARK',
+        '-------zzq9$',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    const p = pdus[k]!.pdu;
+    const forged = withSeq(p, p.attributes.find((a) => a.kind === 'sequenceNumber')!.kind === 'sequenceNumber' ? (p.attributes.find((a) => a.kind === 'sequenceNumber') as { value: number }).value : 0, { payload: Buffer.concat([Buffer.from(p.payload), other]) });
+    rewrite(dir, LIID, pdus.map((q, i) => (i === k ? forged : q.raw)), key.privateKey);
+    const r = verify(NAME, out);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('NOT VERIFIED');
+    expect(failed(r.stdout)).toEqual(expect.arrayContaining(['framing']));
+    expect(r.stdout).toMatch(/FAIL {2}framing +x2x3.pdu record \d+ .*(start line inside its body|longer than its Byte-Range)/);
   });
 
   it('a broken chain (one manifest entry edited): chain and signature fail', () => {

@@ -37,8 +37,12 @@ export interface MsrpFrameHead {
   readonly tsNsec: number;
 }
 
-/** Why a frame ended. */
-export type MsrpFrameEndReason = 'end_line' | 'gap' | 'end_of_stream' | 'body_too_large';
+/**
+ * Why a frame ended. `body_overrun`: no end-line where the numeric Byte-Range says the body
+ * ends; `boundary_in_body`: a start line (or a foreign end-line) inside a body whose end could not
+ * be verified. Both cut the frame before bytes that belong to the next one.
+ */
+export type MsrpFrameEndReason = 'end_line' | 'gap' | 'end_of_stream' | 'body_too_large' | 'body_overrun' | 'boundary_in_body';
 
 /** The end of a frame. */
 export interface MsrpFrameEnd {

@@ -10,18 +10,32 @@
  *   end-line      = "-------" transact-id continuation-flag CRLF
  *
  * Memory is bounded whatever the body size: the head (start line + headers) is buffered up to a
- * cap, the body is streamed as views of the pushed data, and only a tail shorter than one
- * end-line is held back to find an end-line split across pushes.
+ * cap, the body is streamed as views of the pushed data, and only one candidate line (at most
+ * MAX_BODY_LINE bytes) is held back when a push ends inside it.
  *
- * Body scanning. RFC 4975 section 7.1 makes the end-line the only body delimiter, and only the
- * end-line of THIS transaction, preceded by CRLF, counts: a body may contain `-------other$`.
- * The framer therefore searches for the terminator
+ * Where a body ends (issue 12). RFC 4975 section 7.1 makes the end-line of THIS transaction the
+ * only body delimiter:
  *
- *   T = CR LF "-------" transact-id flag CR LF        (length L = tid.length + 12)
+ *   T = CR LF "-------" transact-id flag CR LF
  *
- * `held` is always a proper prefix of T (the bytes at the end of the last push that may start
- * one). At body start it holds the blank line's CR LF, flagged as not being body bytes, so an
- * empty body (`CRLF` + end-line right after the blank line) needs no special case:
+ * but one TCP connection may carry several sessions (RFC 4975 section 8.1, RFC 4976 relays), so a
+ * damaged T must not make this frame swallow the next requests, other sessions' included:
+ *
+ * - numeric Byte-Range end: the body has at most N = end - start + 1 bytes (an interrupted chunk
+ *   ends earlier with "+"). T is checked right where N puts it (no search: the fast path), else
+ *   searched in the first N bytes; missing, the frame is cut at N (`body_overrun`);
+ * - a valid start line at a line start inside a body whose T was not verified in the same push
+ *   is the next frame: the body ends before it (`boundary_in_body`); when T is verified the
+ *   body is what the Byte-Range says, whatever it contains;
+ * - without a numeric end (range-end "*", no Byte-Range) any line starting "MSRP " or "-------"
+ *   plus an alphanumeric (a start line or an end-line, perhaps damaged) ends the body too, and
+ *   so does "-------" tid followed by anything but flag CR LF (our T, damaged): only the
+ *   next frame's own lines can bound such a body.
+ *
+ * Candidate lines are found with two native searches (CR LF "-------", CR LF "MSRP ") and
+ * classified by ./classify-body-line.ts. At body start the blank line's CR LF is held as a
+ * virtual candidate (not body bytes), so an end-line right after the blank line needs no
+ * special case:
  *
  *   ... headers CR LF | CR LF | data ........ | CR LF ------- tid $ CR LF
  *                     `blank` `-- onBody --'   `-------- T ------------'
@@ -33,7 +47,9 @@
 import type { AnomalySink } from '../../core/anomaly.js';
 import { latin1 } from '../../util/bytes.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
-import { isMsrpIdent, parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
+import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
+import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
+import { classifyBodyLine, classifyStartAnywhere, LINE_MORE, LINE_NONE, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
 
 /** Limits. Defaults suit real traffic; tests lower them. */
 export interface MsrpFramerOptions {
@@ -77,31 +93,11 @@ const MAGIC = Uint8Array.of(0x4d, 0x53, 0x52, 0x50, 0x20);
 const INITIAL_HEAD = 1024;
 /** A head buffer grown past this is dropped after the frame, so idle streams stay small. */
 const SHRINK_ABOVE = 8192;
-/** Transaction ids are at most 64 characters here, so T is at most 76 bytes. */
-const MAX_TID = 64;
 
 const NO_BYTES = new Uint8Array(0);
-const NO_NEEDLE = Buffer.alloc(0);
-
-const START_LINE = /^MSRP ([^ ]+) (?:([A-Z]+)|([0-9]{3})(?: (.*))?)$/;
-
-/** A parsed start line, before the frame fields are set. */
-interface StartLine {
-  readonly tid: string;
-  readonly kind: 'request' | 'response';
-  readonly method: string | null;
-  readonly statusCode: number | null;
-  readonly comment: string | null;
-}
-
-/** `MSRP tid METHOD` or `MSRP tid code [comment]` (line without CRLF), or null. */
-function parseStartLine(text: string): StartLine | null {
-  const m = START_LINE.exec(text);
-  if (m === null || !isMsrpIdent(m[1]!)) return null;
-  if (m[2] !== undefined) return { tid: m[1]!, kind: 'request', method: m[2], statusCode: null, comment: null };
-  const comment = m[4] === undefined || m[4] === '' ? null : m[4];
-  return { tid: m[1]!, kind: 'response', method: null, statusCode: Number(m[3]), comment };
-}
+/** The two lines a body scan stops at (./classify-body-line.ts). */
+const END_NEEDLE = Buffer.from('\r\n-------', 'latin1');
+const START_NEEDLE = Buffer.from('\r\nMSRP ', 'latin1');
 
 function isFlag(b: number): boolean {
   return b === DOLLAR || b === PLUS || b === HASH;
@@ -125,6 +121,22 @@ function equalsIgnoreAsciiCase(s: string, lower: string): boolean {
 }
 
 const bufferIndexOf = Buffer.prototype.indexOf;
+const MAGIC_BUF = Buffer.from('MSRP ', 'latin1');
+
+/**
+ * Next start-line candidate at or after `c` in an unbounded body: the CR of CR LF "MSRP " (a
+ * line candidate), or the "M" of an "MSRP " not preceded by CR LF; -1 if none.
+ */
+function nextStartAnywhere(data: Uint8Array, c: number): number {
+  for (let m = bufferIndexOf.call(data, MAGIC_BUF, c); m >= 0; m = bufferIndexOf.call(data, MAGIC_BUF, m + 1)) {
+    if (m >= 2 && data[m - 2] === CR && data[m - 1] === LF) {
+      if (m - 2 >= c) return m - 2;
+      continue; // that line candidate was already classified
+    }
+    return m;
+  }
+  return -1;
+}
 
 /** First index of `needle` in `hay` at or after `from`, -1 if none (native search). */
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
@@ -161,9 +173,15 @@ export class MsrpFramer {
   private comment: string | null = null;
   private tid = '';
   // --- BODY ---
-  /** CR LF "-------" tid: the fixed prefix P of the terminator T. */
-  private needle: Buffer = NO_NEEDLE;
+  /** Candidate line held from the previous push (see classify-body-line.ts), and the stitch buffer. */
   private held: Uint8Array = NO_BYTES;
+  private scratch: Uint8Array = NO_BYTES;
+  /** Most body bytes the Byte-Range allows (Infinity: range-end "*" or no Byte-Range). */
+  private bodyLimit = Infinity;
+  private ownNeedleBuf: Buffer = END_NEEDLE;
+  private ownNeedleTid = '';
+  private tidNeedle: Buffer = END_NEEDLE;
+  private tidNeedleTid = '';
   private heldLen = 0;
   /** Leading bytes of `held` that are the blank line, not body. */
   private heldVirtual = 0;
@@ -203,6 +221,11 @@ export class MsrpFramer {
     this.curTsSec = tsSec;
     this.curTsNsec = tsNsec;
     this.stats.bytesIn += data.length;
+    this.run(data);
+  }
+
+  /** Runs the state machine over `data` (a push, or held bytes handed to the next frame). */
+  private run(data: Uint8Array): void {
     const n = data.length;
     let pos = 0;
     while (pos < n) {
@@ -213,8 +236,9 @@ export class MsrpFramer {
   }
 
   /**
-   * Reports `length` bytes lost at this point of the stream (a TCP gap). A frame in progress is
-   * lost: its head is dropped, or its body ends with `flag: null`; the framer then resynchronises.
+   * Reports `length` bytes lost at this point of the stream (a TCP gap; 0: bytes seen in two
+   * different versions, see StreamConsumer.conflict). A frame in progress is lost: its head is
+   * dropped, or its body ends with `flag: null`; the framer then resynchronises.
    */
   gap(length: number, frameNo: number, tsSec: number, tsNsec: number): void {
     this.curFrameNo = frameNo;
@@ -257,12 +281,12 @@ export class MsrpFramer {
     // stream for a while), they are allocated again if bytes ever follow.
     this.headBuf = NO_BYTES;
     this.held = NO_BYTES;
-    this.needle = NO_NEEDLE;
+    this.scratch = NO_BYTES;
   }
 
   /** Bytes of buffers this framer holds (head buffer + end-line tail): bounded by the caps. */
   retainedBytes(): number {
-    return this.headBuf.length + this.held.length + this.needle.length;
+    return this.headBuf.length + this.held.length + this.scratch.length;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -394,8 +418,7 @@ export class MsrpFramer {
     if (le === ls) {
       // Blank line: the body follows (content-stuff).
       if (this.kind === 'response') this.anomalies?.report('msrp.response_with_body', this.firstFrameNo);
-      this.emitHead(true);
-      this.enterBody();
+      this.enterBody(this.emitHead(true));
       return;
     }
     const flag = this.endLineFlag(b, ls, le);
@@ -403,6 +426,15 @@ export class MsrpFramer {
       // Bodiless frame: the end-line follows the headers directly.
       this.emitHead(false);
       this.finish(flag, 'end_line');
+      return;
+    }
+    if (this.isDamagedEndLine(b, ls, le)) {
+      // This bodiless frame's end-line, damaged (e.g. its CR LF lost and the next start line glued
+      // to it): the frame ends before it, cut, rather than take the next frame's lines as headers.
+      this.headLen = ls;
+      this.emitHead(false);
+      this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=damaged_end body=0`);
+      this.finish(null, 'boundary_in_body');
       return;
     }
     if (le - ls > MAGIC.length && b[ls] === MAGIC[0] && b[ls + 1] === MAGIC[1] && b[ls + 2] === MAGIC[2] && b[ls + 3] === MAGIC[3] && b[ls + 4] === MAGIC[4]) {
@@ -453,7 +485,35 @@ export class MsrpFramer {
     return isFlag(f) ? (String.fromCharCode(f) as MsrpEndFlag) : null;
   }
 
-  private emitHead(hasBody: boolean): void {
+  /**
+   * headBuf[ls, le) is this transaction's end-line, damaged: it starts "-------" + tid but is not
+   * an end-line (see classify-body-line.ts, OWN_DAMAGED), or it ends with tid + flag after 7
+   * bytes of which at least 4 are dashes (bytes inserted before it, or its dashes damaged).
+   */
+  private isDamagedEndLine(b: Uint8Array, ls: number, le: number): boolean {
+    const tid = this.tid;
+    const tl = tid.length;
+    if (le - ls >= 8 + tl && isFlag(b[le - 1]!)) {
+      let same = true;
+      for (let i = 0; i < tl; i++) {
+        if (b[le - 1 - tl + i] !== tid.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      let dashes = 0;
+      for (let i = le - 8 - tl; i < le - 1 - tl; i++) if (b[i] === DASH) dashes++;
+      if (same && dashes >= 4) return true;
+    }
+    if (le - ls < 7 + tid.length) return false;
+    for (let i = 0; i < 7; i++) if (b[ls + i] !== DASH) return false;
+    for (let i = 0; i < tid.length; i++) if (b[ls + 7 + i] !== tid.charCodeAt(i)) return false;
+    // Our id then an ident-char (not "+"): another, longer id.
+    const next = ls + 7 + tid.length < le ? b[ls + 7 + tid.length]! : -1;
+    return next === -1 || next === PLUS || !/[A-Za-z0-9.\-%=]/.test(String.fromCharCode(next));
+  }
+
+  private emitHead(hasBody: boolean): MsrpHeaders {
     const fno = this.firstFrameNo;
     const headers = parseMsrpHeaderLines(this.headerLines, this.anomalies, fno);
     this.checkRequired(headers, fno);
@@ -473,6 +533,7 @@ export class MsrpFramer {
     this.frameBytes = this.headLen;
     this.sink.onFrameStart(head);
     this.sink.onRaw?.(this.headBuf.subarray(0, this.headLen));
+    return headers;
   }
 
   /**
@@ -506,113 +567,282 @@ export class MsrpFramer {
   }
 
   // ------------------------------------------------------------------------------------------
-  // BODY: stream bytes until CR LF "-------" tid flag CR LF.
+  // BODY: stream bytes until CR LF "-------" tid flag CR LF, within the Byte-Range bound.
 
-  private enterBody(): void {
+  private enterBody(headers: MsrpHeaders): void {
     this.state = ST_BODY;
-    this.needle = Buffer.from(`\r\n-------${this.tid}`, 'latin1');
-    if (this.held.length === 0) this.held = new Uint8Array(MAX_TID + 12);
+    if (this.held.length === 0) {
+      this.held = new Uint8Array(MAX_BODY_LINE);
+      this.scratch = new Uint8Array(2 * MAX_BODY_LINE);
+    }
     this.held[0] = CR;
     this.held[1] = LF;
     this.heldLen = 2;
     this.heldVirtual = 2;
     this.bodyBytes = 0;
-  }
-
-  /** Expected byte at position k of T (flag position accepts any flag). */
-  private matchesT(k: number, b: number): boolean {
-    const p = this.needle.length;
-    if (k < p) return this.needle[k] === b;
-    if (k === p) return isFlag(b);
-    return k === p + 1 ? b === CR : b === LF;
+    // RFC 4975 sections 7.1 and 9: a numeric range-end says how many bytes the chunk carries
+    // (end - start + 1); a sender that interrupts the chunk ends it earlier with "+", never later.
+    const br = headers.byteRange;
+    this.bodyLimit = br !== null && br.end !== '*' ? br.end - br.start + 1 : Infinity;
   }
 
   private body(data: Uint8Array, pos: number): number {
+    if (this.heldLen > 0 && this.heldLen === this.heldVirtual && pos < data.length) {
+      // Only the blank line's CR LF is held: it starts a candidate only if the body starts
+      // with "-" or "M" (see classify-body-line.ts); most bodies do not, skip the stitching.
+      const c = data[pos];
+      if (c !== DASH && c !== MAGIC[0]) this.heldLen = this.heldVirtual = 0;
+    }
+    if (this.heldLen > 0) {
+      pos = this.resolveHeld(data, pos);
+      if (this.state !== ST_BODY || this.heldLen > 0) return pos;
+    }
+    return this.scan(data, pos);
+  }
+
+  /**
+   * Decides the held candidate line (it starts in the previous push) with the first bytes of
+   * this push, stitched in `scratch`. Returns where to continue in `data`.
+   */
+  private resolveHeld(data: Uint8Array, pos: number): number {
+    const hl = this.heldLen;
+    const hv = this.heldVirtual;
+    const take = Math.min(data.length - pos, MAX_BODY_LINE);
+    const sc = this.scratch;
+    sc.set(this.held.subarray(0, hl), 0);
+    sc.set(data.subarray(pos, pos + take), hl);
+    const sl = hl + take;
+    // Index in `sc` where this frame's end-line must start at the latest.
+    const limitIdx = this.bodyLimit - this.bodyBytes + hv;
+    for (let j = 0; j < hl && j <= limitIdx; j++) {
+      if (sc[j] === MAGIC[0] && this.bodyLimit === Infinity && j >= hv) {
+        // A start line glued to what precedes it (see scan).
+        const a = classifyStartAnywhere(sc, j, sl);
+        if (a === LINE_NONE) continue;
+        this.emit(sc, hv, j);
+        if (a === LINE_MORE) {
+          this.held.set(sc.subarray(j, sl), 0);
+          this.heldLen = sl - j;
+          this.heldVirtual = 0;
+          return data.length;
+        }
+        this.cutAtBoundary(LINE_START);
+        return this.refeed(sc, j, hl, pos);
+      }
+      if (sc[j] !== CR) continue;
+      const r = classifyBodyLine(sc, j, sl, this.tid);
+      const kind = lineKind(r);
+      if (this.isContent(kind)) continue;
+      if (kind === LINE_MORE) {
+        // Undecided still: only possible when this push ended inside the candidate.
+        this.emit(sc, hv, j);
+        this.held.set(sc.subarray(j, sl), 0);
+        this.heldLen = sl - j;
+        this.heldVirtual = Math.max(0, hv - j);
+        return data.length;
+      }
+      const len = lineLength(r);
+      if (kind === LINE_OWN_END) {
+        this.emit(sc, hv, j);
+        this.rawOut(sc, Math.max(hv, j), j + len);
+        this.finish(String.fromCharCode(sc[j + len - 3]!) as MsrpEndFlag, 'end_line');
+        return pos + (j + len - hl);
+      }
+      this.emit(sc, hv, j);
+      this.cutAtBoundary(kind);
+      return this.refeed(sc, j + 2, hl, pos);
+    }
+    if (limitIdx < hl) {
+      // The end-line had to start inside the held bytes and is not there.
+      const at = Math.max(hv, limitIdx);
+      this.emit(sc, hv, at);
+      this.cutOverrun();
+      return this.refeed(sc, at, hl, pos);
+    }
+    this.emit(sc, hv, hl);
+    this.heldLen = 0;
+    this.heldVirtual = 0;
+    return pos;
+  }
+
+  /** After a cut inside the held bytes: feeds `sc[from, hl)` to the next frame, then `data` from `pos`. */
+  private refeed(sc: Uint8Array, from: number, hl: number, pos: number): number {
+    if (from >= hl) return pos + (from - hl);
+    this.run(sc.slice(from, hl));
+    return pos;
+  }
+
+  /** CR LF "-------" tid, built once per frame and only when a bounded body has to be searched. */
+  private ownNeedle(): Buffer {
+    if (this.ownNeedleTid !== this.tid) {
+      this.ownNeedleBuf = Buffer.from(`\r\n-------${this.tid}`, 'latin1');
+      this.ownNeedleTid = this.tid;
+    }
+    return this.ownNeedleBuf;
+  }
+
+  /**
+   * Start of the next line at or after `c` that is this transaction's end-line with damaged
+   * dashes: tid flag CR LF after 7 bytes of which 4 to 6 are dashes (7 dashes is an end-line,
+   * found by the end-line search). The start is the CR LF before it when there is one. -1: none.
+   * A line split across pushes is not seen (two damages and a split: rare, see the report).
+   */
+  private nextDamagedEndLine(data: Uint8Array, c: number, bound: number): number {
+    if (this.tidNeedleTid !== this.tid) {
+      this.tidNeedle = Buffer.from(this.tid, 'latin1');
+      this.tidNeedleTid = this.tid;
+    }
+    const len = this.tidNeedle.length;
     const n = data.length;
-    const rawFrom = pos;
-    const P = this.needle;
-    const L = P.length + 3;
-
-    // 1. Continue a terminator candidate held from the previous push.
-    while (this.heldLen > 0 && pos < n) {
-      let k = this.heldLen;
-      let p = pos;
-      while (k < L && p < n && this.matchesT(k, data[p]!)) {
-        this.held[k++] = data[p++]!;
-      }
-      if (k === L) {
-        this.rawOut(data, rawFrom, p);
-        this.heldLen = 0;
-        this.finish(String.fromCharCode(this.held[P.length]!) as MsrpEndFlag, 'end_line');
-        return p;
-      }
-      pos = p;
-      if (p === n) {
-        this.heldLen = k;
-        break;
-      }
-      // Mismatch: held[0..k) does not start a terminator at held[0]. The only later byte of a
-      // T-prefix that can start another candidate is a CR (T has CRs at 0 and L-2 only).
-      let r = 1;
-      while (r < k && this.held[r] !== CR) r++;
-      if (r > this.heldVirtual) this.bodyOut(this.held.subarray(this.heldVirtual, r));
-      this.held.copyWithin(0, r, k);
-      this.heldLen = k - r;
-      this.heldVirtual = 0;
+    // Lines starting before `bound` only: their id ends by bound + 9 + len.
+    const from = c + 7;
+    const to = Math.min(n, bound + 9 + len);
+    if (to - from < len) return -1;
+    const view = data.subarray(from, to);
+    for (let r = indexOfBytes(view, this.tidNeedle, 0); r >= 0; r = indexOfBytes(view, this.tidNeedle, r + 1)) {
+      const h = from + r;
+      if (h + len + 2 >= n || !isFlag(data[h + len]!) || data[h + len + 1] !== CR || data[h + len + 2] !== LF) continue;
+      let dashes = 0;
+      for (let i = h - 7; i < h; i++) if (data[i] === DASH) dashes++;
+      if (dashes < 4 || dashes === 7) continue;
+      const start = h >= 9 && data[h - 9] === CR && data[h - 8] === LF ? h - 9 : h - 7;
+      if (start >= c && start < bound) return start;
     }
-    if (pos >= n) {
-      this.rawOut(data, rawFrom, n);
-      return this.checkBodyCap(n);
-    }
+    return -1;
+  }
 
-    // 2. Search the rest of this push (Buffer's native search works on any Uint8Array: no
-    // Buffer wrapper per push).
-    const bodyFrom = pos;
-    let s = pos;
+  /** Scans `data` from `pos` (nothing held) for this frame's end or a boundary. */
+  private scan(data: Uint8Array, pos: number): number {
+    const n = data.length;
+    const tid = this.tid;
+    // data[tpos] is where the end-line must start at the latest (Infinity: unbounded body).
+    const tpos = this.bodyLimit - this.bodyBytes + pos;
+    if (tpos + tid.length + 12 <= n && data[tpos] === CR) {
+      // The declared length puts the end-line here: check it there instead of searching the
+      // body. Found, the body is exactly what the Byte-Range announced (RFC 4975 section 7.1),
+      // whatever it contains.
+      const r = classifyBodyLine(data, tpos, n, tid);
+      if (lineKind(r) === LINE_OWN_END) {
+        const end = tpos + lineLength(r);
+        this.emit(data, pos, tpos);
+        this.rawOut(data, tpos, end);
+        this.finish(String.fromCharCode(data[end - 3]!) as MsrpEndFlag, 'end_line');
+        return end;
+      }
+    }
+    const stop = Math.min(n, tpos + 1);
+    // A bounded body only stops at its own end-line or a valid start line: search for its own
+    // end-line (a longer needle, fewer false hits); an unbounded one at every "-------" line.
+    const endNeedle = this.bodyLimit !== Infinity ? this.ownNeedle() : END_NEEDLE;
+    // Next hit of each needle at or after c (-1: none left in this push).
+    const unbounded = this.bodyLimit === Infinity;
+    let q = -2;
+    let s = -2;
+    // Damaged-dashes end-line search (unbounded bodies): hit `t`, or none before `tTo`; only
+    // searched up to the next other candidate, so a push is not searched past this frame.
+    let t = -1;
+    let tTo = pos;
+    let c = pos;
     for (;;) {
-      const j = indexOfBytes(data, P, s);
-      if (j < 0) break;
-      let k = P.length;
-      let p = j + k;
-      while (k < L && p < n && this.matchesT(k, data[p]!)) {
-        k++;
-        p++;
+      if (q !== -1 && q < c) q = indexOfBytes(data, endNeedle, c);
+      if (s !== -1 && s < c) s = unbounded ? nextStartAnywhere(data, c) : indexOfBytes(data, START_NEEDLE, c);
+      const k = q < 0 ? s : s < 0 ? q : Math.min(q, s);
+      const bound = k < 0 ? stop : Math.min(k, stop);
+      if (unbounded && t < c && tTo < bound) {
+        t = this.nextDamagedEndLine(data, Math.max(c, tTo - this.tid.length - 12), bound);
+        tTo = bound;
       }
-      if (k === L) {
-        this.bodyOut(data.subarray(bodyFrom, j));
-        this.rawOut(data, rawFrom, p);
-        this.finish(String.fromCharCode(data[j + P.length]!) as MsrpEndFlag, 'end_line');
-        return p;
+      if (t >= c && t < bound) {
+        // Unbounded body: our end-line with its dashes damaged. The frame ends before it; the
+        // rest of that line is skipped on the way to the next start line.
+        this.emit(data, pos, t);
+        this.cutAtBoundary(LINE_OWN_DAMAGED);
+        this.atLineStart = false;
+        return t;
       }
-      if (p === n) {
-        // A terminator may continue in the next push: hold it.
-        this.bodyOut(data.subarray(bodyFrom, j));
-        this.hold(data, j, n);
-        this.rawOut(data, rawFrom, n);
+      if (k < 0 || k >= stop) break;
+      if (data[k] !== CR) {
+        // Unbounded body: a whole valid start line not at a line start (its CR LF damaged). It
+        // is the next frame: the body ends before it and the framer starts there.
+        const a = classifyStartAnywhere(data, k, n);
+        if (a === LINE_NONE) {
+          c = k + 1;
+          continue;
+        }
+        this.emit(data, pos, k);
+        if (a === LINE_MORE) {
+          this.hold(data, k, n);
+          return this.checkBodyCap(n);
+        }
+        this.cutAtBoundary(LINE_START);
+        return k;
+      }
+      const r = classifyBodyLine(data, k, n, tid);
+      const kind = lineKind(r);
+      if (this.isContent(kind)) {
+        c = k + 1;
+        continue;
+      }
+      this.emit(data, pos, k);
+      if (kind === LINE_MORE) {
+        this.hold(data, k, n);
         return this.checkBodyCap(n);
       }
-      s = j + 1; // a look-alike (wrong flag, longer id sharing our prefix, no CRLF)
-    }
-    // 3. No terminator: hold back a tail that is a proper prefix of P, if any.
-    let keep = n;
-    for (let c = Math.max(bodyFrom, n - P.length + 1); c < n; c++) {
-      if (data[c] !== CR) continue;
-      let ok = true;
-      for (let i = c + 1; i < n; i++) {
-        if (data[i] !== P[i - c]) {
-          ok = false;
-          break;
-        }
+      if (kind === LINE_OWN_END) {
+        const end = k + lineLength(r);
+        this.rawOut(data, k, end);
+        this.finish(String.fromCharCode(data[end - 3]!) as MsrpEndFlag, 'end_line');
+        return end;
       }
-      if (ok) {
-        keep = c;
+      this.cutAtBoundary(kind);
+      return k + 2;
+    }
+    // Hold back a CR-led tail that may start a candidate line (the needles did not fit).
+    let keep = n;
+    for (let k = Math.max(c, n - Math.max(endNeedle.length, START_NEEDLE.length) + 1); k < stop; k++) {
+      const b = data[k];
+      if ((b === CR && lineKind(classifyBodyLine(data, k, n, tid)) === LINE_MORE) || (b === MAGIC[0] && unbounded && classifyStartAnywhere(data, k, n) === LINE_MORE)) {
+        keep = k;
         break;
       }
     }
-    this.bodyOut(data.subarray(bodyFrom, keep));
+    if (keep === n && tpos < n) {
+      // The byte where the end-line had to start has arrived and the end-line is not there.
+      this.emit(data, pos, tpos);
+      this.cutOverrun();
+      return tpos;
+    }
+    this.emit(data, pos, keep);
     if (keep < n) this.hold(data, keep, n);
-    this.rawOut(data, rawFrom, n);
     return this.checkBodyCap(n);
+  }
+
+  /**
+   * A candidate line that is content: anything in a body bounded by a numeric Byte-Range except
+   * a valid start line (the bound stops the body anyway; a start line is only content when the
+   * end-line is verified, which the caller does first); only NONE in an unbounded body.
+   */
+  private isContent(kind: number): boolean {
+    if (kind === LINE_NONE) return true;
+    return this.bodyLimit !== Infinity && kind !== LINE_START && kind !== LINE_MORE && kind !== LINE_OWN_END;
+  }
+
+  /**
+   * RFC 4975 section 7.1: the end-line is a body's only delimiter, so a start line (or, in a body
+   * without a numeric range-end, another transaction's end-line) can be content. But a body
+   * whose end-line is damaged would then swallow the next requests of the connection, other
+   * sessions' included (RFC 4975 section 8.1, RFC 4976): an unverified body ends before such a
+   * line, which is framed as what it is.
+   */
+  private cutAtBoundary(kind: number): void {
+    const line = kind === LINE_START || kind === LINE_START_LIKE ? 'start' : kind === LINE_OWN_DAMAGED ? 'damaged_end' : 'end';
+    this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=${line} body=${this.bodyBytes}`);
+    this.finish(null, 'boundary_in_body');
+  }
+
+  private cutOverrun(): void {
+    this.anomalies?.report('msrp.body_overrun', this.curFrameNo, `body=${this.bodyBytes} declared=${this.bodyLimit}`);
+    this.finish(null, 'body_overrun');
   }
 
   private hold(data: Uint8Array, from: number, to: number): void {
@@ -621,10 +851,14 @@ export class MsrpFramer {
     this.heldVirtual = 0;
   }
 
-  private bodyOut(piece: Uint8Array): void {
-    if (piece.length === 0) return;
-    this.bodyBytes += piece.length;
+  /** Body bytes `b[from, to)`: to the body and the raw sinks. */
+  private emit(b: Uint8Array, from: number, to: number): void {
+    if (to <= from) return;
+    this.bodyBytes += to - from;
+    const piece = b.subarray(from, to);
     this.sink.onBody?.(piece);
+    this.frameBytes += to - from;
+    this.sink.onRaw?.(piece);
   }
 
   private rawOut(data: Uint8Array, from: number, to: number): void {

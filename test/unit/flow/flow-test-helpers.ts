@@ -121,6 +121,7 @@ export class RecordingSink implements AnomalySink {
 export type StreamEvent =
   | { conn: number; dir: DirValue; kind: 'data'; bytes: Uint8Array; frame: number; tsSec: number }
   | { conn: number; dir: DirValue; kind: 'gap'; length: number; frame: number; tsSec: number }
+  | { conn: number; dir: DirValue; kind: 'conflict'; frame: number }
   | { conn: number; dir: DirValue; kind: 'end'; reason: StreamEndReason };
 
 /**
@@ -152,6 +153,10 @@ export class RecordingFactory implements StreamConsumerFactory {
         if (!(length > 0)) bad.push(`non-positive gap conn=${id}`);
         ev.push({ conn: id, dir, kind: 'gap', length, frame, tsSec });
       },
+      conflict(dir, frame) {
+        if (ended[dir]) bad.push(`conflict after end conn=${id} dir=${dir}`);
+        ev.push({ conn: id, dir, kind: 'conflict', frame });
+      },
       end(dir, reason) {
         if (ended[dir]) bad.push(`second end conn=${id} dir=${dir}`);
         ended[dir] = true;
@@ -169,6 +174,7 @@ export class RecordingFactory implements StreamConsumerFactory {
       const who = `${e.conn}${e.dir === 0 ? 'C' : 'S'}`;
       if (e.kind === 'data') return `${who} data '${text(e.bytes)}' f${e.frame}`;
       if (e.kind === 'gap') return `${who} gap ${e.length} f${e.frame}`;
+      if (e.kind === 'conflict') return `${who} conflict f${e.frame}`;
       return `${who} end ${e.reason}`;
     });
   }

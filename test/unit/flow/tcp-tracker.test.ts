@@ -121,7 +121,9 @@ const cases: Case[] = [
       { d: 'C', seq: 1006, f: 'PA', data: 'WORLD' },
       { d: 'C', seq: 1001, f: 'PA', data: 'hello' },
     ],
-    lines: ["0C data 'hello' f6", "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
+    // The consumer hears of the conflict right before the contradicted bytes (issue 12: a framer
+    // cuts there).
+    lines: ["0C data 'hello' f6", '0C conflict f4', "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
     stats: { overlapsDifferent: 1 },
   },
@@ -132,7 +134,7 @@ const cases: Case[] = [
       { d: 'C', seq: 1006, f: 'PA', data: 'world' },
       { d: 'C', seq: 1001, f: 'PA', data: 'helloWORLD!' },
     ],
-    lines: ["0C data 'hello' f5", "0C data 'world' f4", "0C data '!' f5", '0C end shutdown', '0S end shutdown'],
+    lines: ["0C data 'hello' f5", '0C conflict f4', "0C data 'world' f4", "0C data '!' f5", '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
   },
   {
@@ -145,13 +147,13 @@ const cases: Case[] = [
   {
     name: 'partial overlap with an already delivered prefix, different bytes: reported, tail delivered',
     steps: [...HANDSHAKE, { d: 'C', seq: 1001, f: 'PA', data: 'hello' }, { d: 'C', seq: 1004, f: 'PA', data: 'LOxyz' }],
-    lines: ["0C data 'hello' f4", "0C data 'xyz' f5", '0C end shutdown', '0S end shutdown'],
+    lines: ["0C data 'hello' f4", '0C conflict f5', "0C data 'xyz' f5", '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
   },
   {
     name: 'retransmission of delivered data with different bytes: reported, nothing delivered',
     steps: [...HANDSHAKE, { d: 'C', seq: 1001, f: 'PA', data: 'hello' }, { d: 'C', seq: 1001, f: 'PA', data: 'jello' }],
-    lines: ["0C data 'hello' f4", '0C end shutdown', '0S end shutdown'],
+    lines: ["0C data 'hello' f4", '0C conflict f5', '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
   },
   {

@@ -138,8 +138,10 @@ describe('MsrpFramer: piece boundaries', () => {
   });
 
   it('finds the end-line when it is split at every byte boundary across two pushes', () => {
+    // A numeric Byte-Range: the look-alike "-------a786hjs2X" is content (without one it would be
+    // taken for a damaged end-line, msrp-framer.boundaries.test.ts).
     const body = 'line one\r\nline two with -------a786hjs2 inside\r\n-------a786hjs2X\r\n';
-    const frame = dec(sendFrame({ tid: 'a786hjs2', messageId: 'm1', body })) + RFC4975_200;
+    const frame = dec(sendFrame({ tid: 'a786hjs2', messageId: 'm1', body, range: `1-${body.length}/${body.length}` })) + RFC4975_200;
     const endLineAt = frame.indexOf('\r\n-------a786hjs2$');
     for (let cut = endLineAt - 3; cut <= frame.length; cut++) {
       const { sink, anomalies } = frameAll(frame, (n) => [cut, n - cut].filter((x) => x > 0));
@@ -160,7 +162,7 @@ describe('MsrpFramer: piece boundaries', () => {
 });
 
 describe('MsrpFramer: bodies and end-lines', () => {
-  it('does not end a body at look-alike end-lines', () => {
+  it('does not end a body at look-alike end-lines (numeric Byte-Range: the body length is known)', () => {
     const body = [
       'start',
       '-------other$', // another transaction id
@@ -171,15 +173,16 @@ describe('MsrpFramer: bodies and end-lines', () => {
       '------a786hjs2$', // six dashes
       'end',
     ].join('\r\n');
-    const { sink, anomalies } = frameAll(sendFrame({ tid: 'a786hjs2', messageId: 'm', body }));
+    const { sink, anomalies } = frameAll(sendFrame({ tid: 'a786hjs2', messageId: 'm', body, range: `1-${body.length}/${body.length}` }));
     expect(sink.frames).toHaveLength(1);
     expect(dec(sink.frames[0]!.body)).toBe(body);
     expect(anomalies.total()).toBe(0);
   });
 
-  it('handles a body whose end-line look-alike is split across pushes', () => {
+  it('handles a body whose end-line look-alike is split across pushes (numeric Byte-Range: content)', () => {
+    // Without a numeric range-end the same line is a damaged end-line (msrp-framer.boundaries.test.ts).
     const body = 'aa\r\n-------a786hjs2';
-    const frame = dec(sendFrame({ tid: 'a786hjs2', messageId: 'm', body }));
+    const frame = dec(sendFrame({ tid: 'a786hjs2', messageId: 'm', body, range: `1-${body.length}/${body.length}` }));
     for (let cut = 1; cut < frame.length; cut++) {
       const { sink } = frameAll(frame, (n) => [cut, n - cut]);
       expect(dec(sink.frames[0]!.body), `cut=${cut}`).toBe(body);
