@@ -2,7 +2,7 @@
  * Public API of the decode layer: stateless, zero-copy decoding of captured frames down to the
  * innermost IP datagram and its TCP/UDP header.
  */
-export { decodeFrame } from './decode-frame.js';
+export { decodeFrame, isDecodedLinkType } from './decode-frame.js';
 export { decodeTransport } from './decode-transport.js';
 export { formatEndpoint, formatIp } from './format-ip.js';
 export { ipv4HeaderChecksumOk } from './ipv4.js';
