@@ -14,6 +14,7 @@
  * ```
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { IoError } from '../core/errors.js';
 
 /** Default read size: large reads keep syscalls per frame near zero on 10 GB files. */
@@ -83,6 +84,29 @@ function openError(path: string, e: unknown): IoError {
       msg = `${what}: ${code}`;
   }
   return new IoError(msg, path, undefined, { cause: e });
+}
+
+/**
+ * A non-blocking descriptor reading the same pipe as `fd`, or -1. A pipe or FIFO is reopened
+ * through `/proc/self/fd/N` with O_NONBLOCK (Linux): a new open file description, so the
+ * descriptor the process inherited keeps its mode. A socket (what Node and many supervisors
+ * give a child as its standard input) cannot be reopened: its own description is made
+ * non-blocking through libuv (a `net.Socket` that never reads; Node restores the mode of
+ * standard input at exit), and `fd` itself is returned.
+ */
+function nonBlockingReader(fd: number): number {
+  try {
+    return openSync(`/proc/self/fd/${fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch {
+    // not Linux, or not a pipe
+  }
+  try {
+    if (!fstatSync(fd).isSocket()) return -1;
+    new Socket({ fd, readable: false, writable: false }).unref();
+    return fd;
+  } catch {
+    return -1;
+  }
 }
 
 /**
@@ -303,22 +327,14 @@ export class ByteSource {
   }
 
   /**
-   * {@link read} that waits for a silent pipe on the event loop. The pipe is read through a
-   * second, non-blocking open file description of it (`/proc/self/fd/N` opened with O_NONBLOCK,
-   * Linux): no read ever blocks the thread, and the descriptor the process inherited keeps its
-   * mode (the shell's end of the pipe is not changed). Not a thread-pool read: a read stuck
-   * there on a silent pipe would keep the process from exiting. Where no such reopen exists,
-   * falls back to the blocking read.
+   * {@link read} that waits for a silent pipe on the event loop, through a non-blocking
+   * descriptor ({@link nonBlockingReader}): no read ever blocks the thread. Not a thread-pool
+   * read: a read stuck there on a silent pipe would keep the process from exiting. Where no
+   * non-blocking descriptor can be had, falls back to the blocking read.
    */
   private async readAsync(buf: Uint8Array, off: number, len: number): Promise<number> {
     if (this.memory !== undefined) return this.read(buf, off, len);
-    if (this.nonBlockingFd === undefined) {
-      try {
-        this.nonBlockingFd = openSync(`/proc/self/fd/${this.fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-      } catch {
-        this.nonBlockingFd = -1;
-      }
-    }
+    this.nonBlockingFd ??= nonBlockingReader(this.fd);
     if (this.nonBlockingFd < 0) return this.read(buf, off, len);
     for (;;) {
       if (this.closed) return 0;
@@ -346,7 +362,7 @@ export class ByteSource {
     this.buf = new Uint8Array(0);
     this.view = new DataView(this.buf.buffer);
     this.pos = this.end = 0;
-    if (this.nonBlockingFd !== undefined && this.nonBlockingFd >= 0) {
+    if (this.nonBlockingFd !== undefined && this.nonBlockingFd >= 0 && this.nonBlockingFd !== this.fd) {
       try {
         closeSync(this.nonBlockingFd);
       } catch {
