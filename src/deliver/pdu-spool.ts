@@ -23,14 +23,22 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AnomalySink } from '../core/anomaly.js';
+import { z } from 'zod';
+import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
 
-/** A place in the spool: segment number and byte offset in it. */
-export interface SpoolPosition {
-  readonly seg: number;
-  readonly off: number;
-}
+/** `released.json`'s one definition: a place in the spool, segment number and byte offset in it. */
+export const spoolPositionSchema = z
+  .strictObject({
+    seg: z.number().int().min(1).max(999_999_999_999),
+    off: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .readonly();
+export type SpoolPosition = z.infer<typeof spoolPositionSchema>;
+
+const RELEASED_FILE = 'released.json';
+const RELEASED_FIX = `restore it, or delete it to send every PDU still in the spool again (a receiver drops those it already stored by their sequence numbers)`;
 
 /** One entry read back from the spool. `bytes` is a fresh copy; `next` is the position after it. */
 export interface SpoolEntry {
@@ -237,9 +245,10 @@ export class PduSpool {
     }
     this.releasedPos = upTo;
     // Atomic replace: a crash leaves the old or the new release record, never a torn one.
-    const tmp = join(this.dir, 'released.json.tmp');
-    writeFileSync(tmp, JSON.stringify(upTo), { mode: SECRET_FILE_MODE });
-    renameSync(tmp, join(this.dir, 'released.json'));
+    const tmp = join(this.dir, `${RELEASED_FILE}.tmp`);
+    const position: SpoolPosition = { seg: upTo.seg, off: upTo.off };
+    writeFileSync(tmp, JSON.stringify(position), { mode: SECRET_FILE_MODE });
+    renameSync(tmp, join(this.dir, RELEASED_FILE));
     for (const s of [...this.segSizes.keys()]) if (s < upTo.seg) this.unlink(s);
   }
 
@@ -288,14 +297,22 @@ export class PduSpool {
     writeFileSync(path, `${process.pid}\n`, { mode: SECRET_FILE_MODE });
   }
 
+  /**
+   * The released position; none yet on first use. A file that exists but is damaged stops the
+   * start: guessing a position could skip unsent PDUs (too far) or silently resend (too early).
+   */
   private readReleased(): SpoolPosition {
+    const path = join(this.dir, RELEASED_FILE);
+    let text: string;
     try {
-      const j = JSON.parse(readFileSync(join(this.dir, 'released.json'), 'utf8')) as { seg?: unknown; off?: unknown };
-      if (Number.isInteger(j.seg) && Number.isInteger(j.off) && (j.seg as number) >= 1 && (j.off as number) >= 0) return { seg: j.seg as number, off: j.off as number };
-    } catch {
-      // first use
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { seg: 1, off: 0 };
+      throw new ConfigError(`${path}: unreadable spool position: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, RELEASED_FIX);
     }
-    return { seg: 1, off: 0 };
+    const r = checkJson(spoolPositionSchema, text);
+    if (!r.ok) throw new ConfigError(`${path}: not a spool position: ${r.problem}`, RELEASED_FIX);
+    return r.value;
   }
 
   private listSegments(): number[] {
