@@ -1,0 +1,104 @@
+/**
+ * An offline `run` stopped by SIGINT/SIGTERM drains like a live run (src/cli/stop-signals.ts):
+ * the capture arrives on standard input and stops half-way with the pipe still open (a silent
+ * writer: the tap must not sit in a blocking read), then the signal. Expected: exit 130/143,
+ * the sessions closed with their release records, every manifest and audit.json written and
+ * marked "interrupted", the files byte-identical to a run over the same frames read to their
+ * end, and `verify` saying "interrupted" while the checks of the files themselves pass.
+ */
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { custodyManifestSchema } from '../../src/audit/custody-manifest-schema.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const SAMPLE = join(ROOT, 'samples/pcap/chat-tcp-sip.pcap');
+const TASKS = join(ROOT, 'samples/tasks/chat-tcp-sip.tasks.json');
+const LIID = 'LIID-DE-0002';
+const tmp = mkdtempSync(join(tmpdir(), 'msrptap-int-'));
+
+/** The first records of the sample up to `minBytes` (whole records), as a capture of its own. */
+function prefix(minBytes: number): Buffer {
+  const b = readFileSync(SAMPLE);
+  let off = 24;
+  while (off < minBytes) off += 16 + b.readUInt32LE(off + 8);
+  return b.subarray(0, off);
+}
+
+async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs `run -r -`, writes `head` and keeps the pipe open; once records appear, sends `sig`. */
+async function interrupted(head: Buffer, out: string, sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
+  const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-r', '-', '--tasks', TASKS, '--out', out], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  p.stdin.write(head);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    await waitFor(() => existsSync(join(out, LIID, 'x2x3.pdu')), 60_000).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message} waiting for the first records; stderr: ${stderr}; ${execSync(`ps -o pid,stat,wchan:20,etime,cmd --ppid ${process.pid}; ls -laR ${out} 2>&1 || true`).toString()}`);
+    });
+    // The frames written so far are read; the writer stays silent with the pipe open.
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    p.kill(sig);
+    const r = await exited;
+    return { ...r, stderr, ms: Date.now() - t0 };
+  } finally {
+    p.stdin.destroy();
+    p.kill('SIGKILL');
+  }
+}
+
+describe('offline run stopped by a signal', () => {
+  it('SIGINT: drains, marks the outputs interrupted, exits 130; the files equal a run over the same frames', async () => {
+    const head = prefix(3000);
+    const out = join(tmp, 'sigint');
+    const r = await interrupted(head, out, 'SIGINT');
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.stderr).toMatch(/interrupted by SIGINT before the end of the input/);
+
+    const manifest = JSON.parse(readFileSync(join(out, LIID, 'manifest.json'), 'utf8'));
+    expect(custodyManifestSchema.safeParse(manifest).success).toBe(true);
+    expect(manifest.interrupted).toBe(true);
+    const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8'));
+    expect(audit.interrupted).toBe(true);
+    expect(audit.sessions).toHaveLength(1);
+    expect(existsSync(join(out, '.audit-spool'))).toBe(false);
+
+    // The same frames read to their end (the sessions closed by the end of input, not the signal).
+    const part = join(tmp, 'part.pcap');
+    writeFileSync(part, head);
+    const ref = join(tmp, 'ref');
+    const full = runCli(['run', '-r', part, '--tasks', TASKS, '--out', ref]);
+    expect(full.status, full.stderr).toBe(0);
+    for (const f of ['x2x3.pdu', 'hi2.ber', 'records.pb']) expect(readFileSync(join(out, LIID, f)).equals(readFileSync(join(ref, LIID, f))), f).toBe(true);
+    const { interrupted: _i, ...rest } = audit;
+    expect(rest).toEqual(JSON.parse(readFileSync(join(ref, 'audit.json'), 'utf8')));
+
+    // verify: "interrupted" said clearly; the files check out as far as they go.
+    const v = runCli(['verify', '--out', out, '-r', part, '--tasks', TASKS]);
+    expect(v.status, v.stderr).toBe(1);
+    expect(v.stdout).toMatch(/FAIL {2}manifest +the run was interrupted by a stop signal before the end of its input/);
+    for (const check of ['chain', 'decode', 'sequence', 'reproduce', 'non-target']) expect(v.stdout).toMatch(new RegExp(`ok {4}${check} `));
+  }, 180_000);
+
+  it('SIGTERM: exit 143, outputs marked interrupted', async () => {
+    const out = join(tmp, 'term');
+    const r = await interrupted(prefix(3000), out, 'SIGTERM');
+    expect(r.code, r.stderr).toBe(143);
+    expect(JSON.parse(readFileSync(join(out, LIID, 'manifest.json'), 'utf8')).interrupted).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')).interrupted).toBe(true);
+  }, 180_000);
+});
