@@ -35,7 +35,8 @@ export abstract class ByteSourceReader implements CaptureFileReader {
   protected abstract bytesForNext(): number;
 
   readable(): boolean {
-    return this.done || !this.src.mayBlock || this.src.available >= this.bytesForNext();
+    const src = this.src;
+    return this.done || !src.mayBlock || src.ended || src.available >= this.bytesForNext();
   }
 
   async waitReadable(): Promise<void> {

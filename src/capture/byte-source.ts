@@ -25,8 +25,10 @@ const MIN_READ = 64 * 1024;
 
 /** How long to sleep when a non-blocking pipe has no data yet (EAGAIN). */
 const EAGAIN_SLEEP_MS = 2;
-/** The same wait in {@link ByteSource.ensureAsync}, on the event loop (ms). */
+/** The same wait in {@link ByteSource.ensureAsync}, on the event loop (ms)... */
 const ASYNC_POLL_MS = 5;
+/** ... after this many 1 ms waits in the thread. */
+const SYNC_POLLS = 4;
 
 /** Options of {@link ByteSource}. */
 export interface ByteSourceOptions {
@@ -254,6 +256,11 @@ export class ByteSource {
     return true;
   }
 
+  /** The input ended (or the source was closed): no read will wait any more. */
+  get ended(): boolean {
+    return this.eof || this.closed;
+  }
+
   /** True for pipes, FIFOs and terminals: a read may wait on the writer (see {@link ensureAsync}). */
   get mayBlock(): boolean {
     return this.memory === undefined && this.totalBytes === undefined;
@@ -336,7 +343,7 @@ export class ByteSource {
     if (this.memory !== undefined) return this.read(buf, off, len);
     this.nonBlockingFd ??= nonBlockingReader(this.fd);
     if (this.nonBlockingFd < 0) return this.read(buf, off, len);
-    for (;;) {
+    for (let tries = 0; ; tries++) {
       if (this.closed) return 0;
       try {
         return readSync(this.nonBlockingFd, buf, off, len, null);
@@ -344,7 +351,11 @@ export class ByteSource {
         const code = errnoCode(e);
         if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
           this.eagainRetries++;
-          await new Promise((r) => setTimeout(r, ASYNC_POLL_MS));
+          // A writer that is merely slower than us (cat, tcpdump) has more within a millisecond
+          // or two: short waits in the thread first keep the throughput of a blocking read; a
+          // writer silent longer is waited on from the event loop.
+          if (tries < SYNC_POLLS) sleepMs(1);
+          else await new Promise((r) => setTimeout(r, ASYNC_POLL_MS));
           continue;
         }
         if (code === 'EINTR') continue;

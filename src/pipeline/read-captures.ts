@@ -163,8 +163,11 @@ export async function readCapturesUntil(
   opts: ReadOptions = {},
 ): Promise<ReadResult & { interrupted: boolean }> {
   let stopped = false;
-  const stopping = stop.then(() => {
+  /** Ends the current wait for a silent pipe; one at a time (no reaction piles up on `stop`). */
+  let wake: (() => void) | undefined;
+  void stop.then(() => {
     stopped = true;
+    wake?.();
   });
   const read = new CaptureRead(paths, anomalies, onFrame, opts);
   const merged = read.merged;
@@ -172,7 +175,13 @@ export async function readCapturesUntil(
   try {
     for (;;) {
       // A silent pipe is waited on here, in the background, never by a blocking read.
-      if (ready?.() === false) await Promise.race([merged.waitReadable!(), stopping]);
+      if (ready?.() === false) {
+        await new Promise<void>((resolve, reject) => {
+          wake = resolve;
+          merged.waitReadable!().then(resolve, reject);
+        });
+        wake = undefined;
+      }
       else await new Promise<void>((r) => setImmediate(r));
       if (stopped) break;
       const until = performance.now() + SLICE_MS;

@@ -101,4 +101,14 @@ describe('offline run stopped by a signal', () => {
     expect(JSON.parse(readFileSync(join(out, LIID, 'manifest.json'), 'utf8')).interrupted).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')).interrupted).toBe(true);
   }, 180_000);
+
+  it('without a signal, standard input read to its end gives exactly the file\'s outputs (exit 0)', () => {
+    const viaFile = join(tmp, 'file');
+    const viaStdin = join(tmp, 'stdin');
+    expect(runCli(['run', '-r', SAMPLE, '--tasks', TASKS, '--out', viaFile]).status).toBe(0);
+    const r = runCli(['run', '-r', '-', '--tasks', TASKS, '--out', viaStdin], { input: readFileSync(SAMPLE), timeoutMs: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of [join(LIID, 'x2x3.pdu'), join(LIID, 'hi2.ber'), join(LIID, 'hi3.ber'), join(LIID, 'records.pb'), 'audit.json']) expect(readFileSync(join(viaStdin, f)).equals(readFileSync(join(viaFile, f))), f).toBe(true);
+    expect(JSON.parse(readFileSync(join(viaStdin, LIID, 'manifest.json'), 'utf8')).interrupted).toBeUndefined();
+  }, 120_000);
 });
