@@ -23,19 +23,12 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AnomalySink } from '../core/anomaly.js';
-import { z } from 'zod';
 import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import { ensureSecretDir, SECRET_FILE_MODE } from './secure-file.js';
+import { comparePositions, spoolPositionSchema, type SpoolPosition } from './spool-position.js';
 
-/** `released.json`'s one definition: a place in the spool, segment number and byte offset in it. */
-export const spoolPositionSchema = z
-  .strictObject({
-    seg: z.number().int().min(1).max(999_999_999_999),
-    off: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  })
-  .readonly();
-export type SpoolPosition = z.infer<typeof spoolPositionSchema>;
+export { comparePositions, type SpoolPosition } from './spool-position.js';
 
 const RELEASED_FILE = 'released.json';
 const RELEASED_FIX = `restore it, or delete it to send every PDU still in the spool again (a receiver drops those it already stored by their sequence numbers)`;
@@ -65,10 +58,6 @@ const HEADER = 8;
 /** Larger entries cannot be a PDU we produced (X2/X3 lengths are capped far below). */
 const MAX_ENTRY = 0x7fff_0000;
 
-/** Positional comparison. */
-export function comparePositions(a: SpoolPosition, b: SpoolPosition): number {
-  return a.seg !== b.seg ? a.seg - b.seg : a.off - b.off;
-}
 
 function segName(seg: number): string {
   return `${String(seg).padStart(12, '0')}.seg`;
