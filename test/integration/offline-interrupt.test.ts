@@ -10,7 +10,7 @@ import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { custodyManifestSchema } from '../../src/audit/custody-manifest-schema.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
@@ -36,9 +36,12 @@ async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   }
 }
 
-/** Runs `run -r -`, writes `head` and keeps the pipe open; once records appear, sends `sig`. */
-async function interrupted(head: Buffer, out: string, sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
-  const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-r', '-', '--tasks', TASKS, '--out', out], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Runs `run -r - ARGS`, writes `head` and keeps the pipe open; once records appear, sends `sig`
+ * (and `again` ms later the same signal once more, when given).
+ */
+async function interrupted(head: Buffer, out: string, sig: NodeJS.Signals, extra: string[] = [], again?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
+  const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-r', '-', '--tasks', extra.length > 0 ? extra[0]! : TASKS, '--out', out, ...extra.slice(1)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   p.stdin.write(head);
@@ -51,6 +54,7 @@ async function interrupted(head: Buffer, out: string, sig: NodeJS.Signals): Prom
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
     p.kill(sig);
+    if (again !== undefined) setTimeout(() => p.kill(sig), again);
     const r = await exited;
     return { ...r, stderr, ms: Date.now() - t0 };
   } finally {
@@ -60,6 +64,11 @@ async function interrupted(head: Buffer, out: string, sig: NodeJS.Signals): Prom
 }
 
 describe('offline run stopped by a signal', () => {
+  // The CLI once, so that the timed runs below do not include tsx compiling the sources.
+  beforeAll(() => {
+    expect(runCli(['--version']).status).toBe(0);
+  }, 120_000);
+
   it('SIGINT: drains, marks the outputs interrupted, exits 130; the files equal a run over the same frames', async () => {
     const head = prefix(3000);
     const out = join(tmp, 'sigint');
@@ -111,4 +120,32 @@ describe('offline run stopped by a signal', () => {
     for (const f of [join(LIID, 'x2x3.pdu'), join(LIID, 'hi2.ber'), join(LIID, 'hi3.ber'), join(LIID, 'records.pb'), 'audit.json']) expect(readFileSync(join(viaStdin, f)).equals(readFileSync(join(viaFile, f))), f).toBe(true);
     expect(JSON.parse(readFileSync(join(viaStdin, LIID, 'manifest.json'), 'utf8')).interrupted).toBeUndefined();
   }, 120_000);
+
+  describe('with a destination that never acknowledges (nothing listens on 127.0.0.1:9)', () => {
+    const DID = '11111111-2222-4333-8444-555555555555';
+    const tasksWithDestination = (): string => {
+      const t = JSON.parse(readFileSync(TASKS, 'utf8')) as { tasks: Record<string, unknown>[]; destinations?: unknown[] };
+      t.destinations = [{ did: DID, address: '127.0.0.1:9' }];
+      for (const task of t.tasks) task.listOfDids = [DID];
+      const p = join(tmp, 'tasks-dest.json');
+      writeFileSync(p, JSON.stringify(t));
+      return p;
+    };
+
+    it('the drain after the signal gives the destination seconds, not --drain-timeout; the spool keeps the PDUs', async () => {
+      const spool = join(tmp, 'spool-1');
+      const r = await interrupted(prefix(3000), join(tmp, 'dest-1'), 'SIGINT', [tasksWithDestination(), '--deliver', '--spool-dir', spool, '--drain-timeout', '60']);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.ms).toBeLessThan(10_000);
+      expect(r.stderr).toMatch(new RegExp(`destination ${DID}: 0 PDUs acknowledged, [1-9]\\d* still spooled`));
+    }, 180_000);
+
+    it('a second signal during the drain aborts at once (exit 130, said on stderr)', async () => {
+      const out = join(tmp, 'dest-2');
+      const r = await interrupted(prefix(3000), out, 'SIGINT', [tasksWithDestination(), '--deliver', '--spool-dir', join(tmp, 'spool-2'), '--drain-timeout', '60'], 300);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.ms).toBeLessThan(2_500);
+      expect(r.stderr).toMatch(/SIGINT again: aborting now; the outputs are incomplete and have no manifest/);
+    }, 180_000);
+  });
 });
