@@ -22,66 +22,13 @@
  * Pure: no I/O (keys and bytes come in as values; the pipeline and the CLI read and write).
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import type { CustodyManifest, ManifestFile } from './custody-manifest-schema.js';
 
-export const MANIFEST_FORMAT = 'msrptap-manifest/1';
+export { MANIFEST_FORMAT } from './custody-manifest-schema.js';
+export type { CustodyManifest, ManifestCapture, ManifestChain, ManifestEncoder, ManifestFile, ManifestSignature, ManifestTask } from './custody-manifest-schema.js';
 export const MANIFEST_FILE = 'manifest.json';
 export const CHAIN_FULL_ENTRIES = 65_536;
 export const CHAIN_STRIDE = 1024;
-
-/** One capture the records were derived from. */
-export interface ManifestCapture {
-  /** The path as given on the command line ("-" for standard input, `live:IFACE` for live capture). */
-  readonly path: string;
-  /** Hex SHA-256 of the whole file; null for standard input and live capture. */
-  readonly sha256: string | null;
-  readonly bytes: number | null;
-}
-
-export interface ManifestTask {
-  readonly xid: string;
-  readonly liid: string;
-  readonly deliveryType: string;
-  /** The task's target identifiers as provisioned (`sipUri:sip:alice@…`). */
-  readonly targets: readonly string[];
-}
-
-export interface ManifestChain {
-  readonly algorithm: 'sha256';
-  readonly genesis: string;
-  readonly head: string;
-  /** Stored entries: index → hex entry (all of the first CHAIN_FULL_ENTRIES, then every CHAIN_STRIDE-th). */
-  readonly entries: readonly { readonly index: number; readonly entry: string }[];
-}
-
-export interface ManifestFile {
-  readonly name: string;
-  readonly records: number;
-  readonly bytes: number;
-  readonly sha256: string;
-  readonly chain: ManifestChain;
-}
-
-export interface ManifestSignature {
-  readonly algorithm: 'ed25519';
-  /** SubjectPublicKeyInfo DER, base64. */
-  readonly publicKey: string;
-  /** First 16 hex digits of sha256(SPKI DER), to compare with a pinned key at a glance. */
-  readonly keyFingerprint: string;
-  /** Base64 signature over canonicalJson(manifest without `signature`). */
-  readonly value: string;
-}
-
-export interface CustodyManifest {
-  readonly format: typeof MANIFEST_FORMAT;
-  readonly tool: { readonly name: 'msrptap'; readonly version: string };
-  readonly liid: string;
-  readonly tasks: readonly ManifestTask[];
-  readonly captures: readonly ManifestCapture[];
-  /** Encoder settings that shape the bytes (PS-PDU header fields), so a verifier can re-derive them. */
-  readonly encoder: Readonly<Record<string, unknown>>;
-  readonly files: readonly ManifestFile[];
-  readonly signature?: ManifestSignature;
-}
 
 /** The chain's first link, bound to the LIID and file name. */
 export function chainGenesis(liid: string, fileName: string): Uint8Array {
@@ -203,16 +150,25 @@ export interface ChainCheck {
   readonly problem: string | null;
 }
 
-/** Re-computes a file's chain from its records and compares it with the manifest entry. */
+/**
+ * Re-computes a file's chain from its records and compares it with the manifest entry. The
+ * manifest does not choose what is checked: its stored entries must be exactly those
+ * {@link chainEntryStored} names for its record count (none missing, none extra, none twice).
+ */
 export function checkChain(liid: string, file: ManifestFile, records: readonly Uint8Array[]): ChainCheck {
   const genesis = chainGenesis(liid, file.name);
   if (file.chain.genesis !== Buffer.from(genesis).toString('hex')) return { ok: false, firstBadRecord: 0, problem: 'chain genesis does not match the LIID and file name' };
   const stored = new Map<number, string>();
-  for (const e of file.chain.entries) stored.set(e.index, e.entry);
+  for (const e of file.chain.entries) {
+    if (stored.has(e.index)) return { ok: false, firstBadRecord: null, problem: `chain entry ${e.index} listed twice` };
+    if (e.index >= file.records || !chainEntryStored(e.index)) return { ok: false, firstBadRecord: null, problem: `chain entry ${e.index} is not one msrptap stores for ${file.records} records` };
+    stored.set(e.index, e.entry);
+  }
   let prev = genesis;
   for (let i = 0; i < records.length; i++) {
     prev = chainStep(records[i]!, prev);
     const want = stored.get(i);
+    if (want === undefined && i < file.records && chainEntryStored(i)) return { ok: false, firstBadRecord: i, problem: `chain entry ${i} missing from the manifest` };
     if (want !== undefined && want !== Buffer.from(prev).toString('hex')) {
       // With strided entries the first bad record lies after the previous stored entry.
       return { ok: false, firstBadRecord: i, problem: `chain entry ${i} differs` };

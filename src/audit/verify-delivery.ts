@@ -48,6 +48,8 @@ export interface DeliveredFile {
   /** The records as separate byte strings, in file order (the framing each format defines). */
   readonly records: readonly Uint8Array[];
   readonly sha256: string;
+  /** The file's size. */
+  readonly bytes: number;
   /** Why decoding stopped early, or null. */
   readonly decodeError: string | null;
 }
@@ -143,6 +145,7 @@ function checkManifest(i: VerifyLiidInput, c: Check, sig: Check, chain: Check): 
     return;
   }
   if (m.liid !== i.liid) c.fail(`manifest is for LIID ${JSON.stringify(m.liid)}`);
+  if (m.interrupted === true) c.fail('the run was interrupted by a stop signal before the end of its input: the files hold only what was read until then (run again to the end to verify)');
   const byPath = new Map(i.captures.map((x) => [x.sha256, x]));
   for (const cap of m.captures) {
     if (cap.sha256 === null) c.fail(`manifest capture ${cap.path} has no hash (stdin/live): cannot tie the records to a file`);
@@ -152,7 +155,12 @@ function checkManifest(i: VerifyLiidInput, c: Check, sig: Check, chain: Check): 
   const want = i.tasks.map((t) => `${t.xid}|${t.deliveryType}`).sort();
   const got = m.tasks.map((t) => `${t.xid}|${t.deliveryType}`).sort();
   if (want.join() !== got.join()) c.fail(`manifest tasks ${got.join(', ')} differ from the tasks file ${want.join(', ')}`);
-  c.summary = `msrptap ${m.tool.version}, ${m.captures.length} capture(s), ${m.files.length} file(s)`;
+  const targetsOf = (ts: readonly ManifestTask[]): Map<string, string> => new Map(ts.map((t) => [t.xid.toLowerCase(), [...t.targets].sort().join('\n')]));
+  const wantTargets = targetsOf(i.tasks);
+  // Named by XID only: target identities never go into the verdict.
+  for (const [xid, targets] of targetsOf(m.tasks)) if (wantTargets.has(xid) && wantTargets.get(xid) !== targets) c.fail(`manifest task ${xid}: target identifiers differ from the tasks file`);
+  const ps = m.encoder.psHeader;
+  c.summary = `msrptap ${m.tool.version}, ${m.captures.length} capture(s), ${m.files.length} file(s)${ps !== undefined ? `; HI2/HI3 re-derived with the manifest's PS-PDU header (operatorIdentifier ${JSON.stringify(ps.operatorIdentifier)})` : ''}`;
 
   const s = verifyManifestSignature(m, i.pinnedKey);
   if (s.status === 'invalid') sig.fail('signature does not verify');
@@ -168,6 +176,7 @@ function checkManifest(i: VerifyLiidInput, c: Check, sig: Check, chain: Check): 
       continue;
     }
     if (f.sha256 !== mf.sha256) chain.fail(`${mf.name}: sha256 differs from the manifest`);
+    if (f.bytes !== mf.bytes) chain.fail(`${mf.name}: manifest lists ${mf.bytes} bytes, the file holds ${f.bytes}`);
     const r = checkChain(i.liid, mf, f.records);
     if (!r.ok) chain.fail(`${mf.name}: ${r.problem}${r.firstBadRecord !== null ? ` (record ${r.firstBadRecord})` : ''}`);
   }

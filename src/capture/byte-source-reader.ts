@@ -27,6 +27,27 @@ export abstract class ByteSourceReader implements CaptureFileReader {
 
   abstract next(): CapturedFrame | null;
 
+  /**
+   * Bytes from the current position that the next `next()` call reads, as far as the buffered
+   * bytes tell (at least a record header; a damaged length counts as the header only: `next()`
+   * then reports it without reading further).
+   */
+  protected abstract bytesForNext(): number;
+
+  readable(): boolean {
+    const src = this.src;
+    return this.done || !src.mayBlock || src.ended || src.available >= this.bytesForNext();
+  }
+
+  async waitReadable(): Promise<void> {
+    const src = this.src;
+    if (this.done || !src.mayBlock) return;
+    for (;;) {
+      const need = this.bytesForNext();
+      if (src.available >= need || !(await src.ensureAsync(need))) return;
+    }
+  }
+
   get path(): string {
     return this.src.path;
   }

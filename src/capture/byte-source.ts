@@ -13,7 +13,8 @@
  *        ^ base (absolute offset of buf[0])
  * ```
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { IoError } from '../core/errors.js';
 
 /** Default read size: large reads keep syscalls per frame near zero on 10 GB files. */
@@ -24,6 +25,10 @@ const MIN_READ = 64 * 1024;
 
 /** How long to sleep when a non-blocking pipe has no data yet (EAGAIN). */
 const EAGAIN_SLEEP_MS = 2;
+/** The same wait in {@link ByteSource.ensureAsync}, on the event loop (ms)... */
+const ASYNC_POLL_MS = 5;
+/** ... after this many 1 ms waits in the thread. */
+const SYNC_POLLS = 4;
 
 /** Options of {@link ByteSource}. */
 export interface ByteSourceOptions {
@@ -84,6 +89,29 @@ function openError(path: string, e: unknown): IoError {
 }
 
 /**
+ * A non-blocking descriptor reading the same pipe as `fd`, or -1. A pipe or FIFO is reopened
+ * through `/proc/self/fd/N` with O_NONBLOCK (Linux): a new open file description, so the
+ * descriptor the process inherited keeps its mode. A socket (what Node and many supervisors
+ * give a child as its standard input) cannot be reopened: its own description is made
+ * non-blocking through libuv (a `net.Socket` that never reads; Node restores the mode of
+ * standard input at exit), and `fd` itself is returned.
+ */
+function nonBlockingReader(fd: number): number {
+  try {
+    return openSync(`/proc/self/fd/${fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch {
+    // not Linux, or not a pipe
+  }
+  try {
+    if (!fstatSync(fd).isSocket()) return -1;
+    new Socket({ fd, readable: false, writable: false }).unref();
+    return fd;
+  } catch {
+    return -1;
+  }
+}
+
+/**
  * A pull-based byte window over one input. Readers of this module access `buf`, `pos` and `end`
  * directly (no getters on the per-frame path): the unread bytes are `buf[pos, end)`.
  */
@@ -105,6 +133,8 @@ export class ByteSource {
   private closed = false;
   private readonly chunkSize: number;
   private readonly maxReadSize: number;
+  /** The non-blocking reopen of a pipe once {@link ensureAsync} was used (-1: not possible). */
+  private nonBlockingFd: number | undefined;
   /** Number of times a read found a non-blocking pipe empty (EAGAIN) and slept; for tests. */
   eagainRetries = 0;
 
@@ -189,6 +219,55 @@ export class ByteSource {
 
   private fill(n: number): boolean {
     if (this.eof || this.closed) return false;
+    this.makeRoom(n);
+    while (this.end - this.pos < n) {
+      const room = this.readRoom(n); // may replace buf: take buf and end after it
+      const got = this.read(this.buf, this.end, room);
+      if (got === 0) {
+        this.eof = true;
+        return false;
+      }
+      this.end += got;
+    }
+    return true;
+  }
+
+  /**
+   * {@link ensure} without blocking the thread ({@link readAsync}): while a pipe's writer is
+   * silent the event loop still runs (signal handlers, timers). Same buffer
+   * rules as `ensure` (views handed out earlier are invalidated). Only one call at a time.
+   */
+  async ensureAsync(n: number): Promise<boolean> {
+    if (this.end - this.pos >= n) return true;
+    if (this.eof || this.closed) return false;
+    this.makeRoom(n);
+    while (this.end - this.pos < n) {
+      const room = this.readRoom(n); // may replace buf: take buf and end after it
+      const buf = this.buf;
+      const got = await this.readAsync(buf, this.end, room);
+      // Closed while waiting (an interrupted run): the bytes are not wanted any more.
+      if (this.closed || buf !== this.buf) return false;
+      if (got === 0) {
+        this.eof = true;
+        return false;
+      }
+      this.end += got;
+    }
+    return true;
+  }
+
+  /** The input ended (or the source was closed): no read will wait any more. */
+  get ended(): boolean {
+    return this.eof || this.closed;
+  }
+
+  /** True for pipes, FIFOs and terminals: a read may wait on the writer (see {@link ensureAsync}). */
+  get mayBlock(): boolean {
+    return this.memory === undefined && this.totalBytes === undefined;
+  }
+
+  /** Compacts or shrinks the buffer so that `n` bytes from `pos` can be read into it. */
+  private makeRoom(n: number): void {
     if (this.buf.length > this.chunkSize && n <= this.chunkSize) {
       // Back to the chunk size after a record bigger than it.
       this.realloc(this.chunkSize);
@@ -199,21 +278,16 @@ export class ByteSource {
       this.end -= this.pos;
       this.pos = 0;
     }
-    while (this.end - this.pos < n) {
-      if (this.end === this.buf.length) {
-        // Full and still short: grow, but only by doubling as data actually arrives, so a
-        // damaged length field in a small file cannot make us allocate its claimed size.
-        this.realloc(Math.min(this.pos + n, this.buf.length * 2) - this.pos);
-      }
-      const room = Math.min(this.buf.length - this.end, this.maxReadSize);
-      const got = this.read(this.buf, this.end, room);
-      if (got === 0) {
-        this.eof = true;
-        return false;
-      }
-      this.end += got;
+  }
+
+  /** Bytes the next read may fill (the buffer grown first when full and still short of `n`). */
+  private readRoom(n: number): number {
+    if (this.end === this.buf.length) {
+      // Full and still short: grow, but only by doubling as data actually arrives, so a
+      // damaged length field in a small file cannot make us allocate its claimed size.
+      this.realloc(Math.min(this.pos + n, this.buf.length * 2) - this.pos);
     }
-    return true;
+    return Math.min(this.buf.length - this.end, this.maxReadSize);
   }
 
   /** Moves the unread bytes to the front of a new buffer of `size` (>= unread) bytes. */
@@ -237,8 +311,9 @@ export class ByteSource {
     }
     for (;;) {
       try {
-        // position null: read from the current file position, which also works on pipes.
-        return readSync(this.fd, buf, off, len, null);
+        // position null: read from the current file position, which also works on pipes. Once
+        // the pipe was reopened non-blocking, both reads use that description (EAGAIN below).
+        return readSync(this.nonBlockingFd !== undefined && this.nonBlockingFd >= 0 ? this.nonBlockingFd : this.fd, buf, off, len, null);
       } catch (e) {
         const code = errnoCode(e);
         // A pipe inherited in non-blocking mode (e.g. stdin after a parent or Node itself set
@@ -258,6 +333,38 @@ export class ByteSource {
     }
   }
 
+  /**
+   * {@link read} that waits for a silent pipe on the event loop, through a non-blocking
+   * descriptor ({@link nonBlockingReader}): no read ever blocks the thread. Not a thread-pool
+   * read: a read stuck there on a silent pipe would keep the process from exiting. Where no
+   * non-blocking descriptor can be had, falls back to the blocking read.
+   */
+  private async readAsync(buf: Uint8Array, off: number, len: number): Promise<number> {
+    if (this.memory !== undefined) return this.read(buf, off, len);
+    this.nonBlockingFd ??= nonBlockingReader(this.fd);
+    if (this.nonBlockingFd < 0) return this.read(buf, off, len);
+    for (let tries = 0; ; tries++) {
+      if (this.closed) return 0;
+      try {
+        return readSync(this.nonBlockingFd, buf, off, len, null);
+      } catch (e) {
+        const code = errnoCode(e);
+        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+          this.eagainRetries++;
+          // A writer that is merely slower than us (cat, tcpdump) has more within a millisecond
+          // or two: short waits in the thread first keep the throughput of a blocking read; a
+          // writer silent longer is waited on from the event loop.
+          if (tries < SYNC_POLLS) sleepMs(1);
+          else await new Promise((r) => setTimeout(r, ASYNC_POLL_MS));
+          continue;
+        }
+        if (code === 'EINTR') continue;
+        const at = this.base + this.end;
+        throw new IoError(`cannot read capture file ${displayName(this.path)} at offset ${at}: ${code}`, this.path, at, { cause: e });
+      }
+    }
+  }
+
   /** Closes the file (not standard input) and drops the buffer. Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -266,6 +373,13 @@ export class ByteSource {
     this.buf = new Uint8Array(0);
     this.view = new DataView(this.buf.buffer);
     this.pos = this.end = 0;
+    if (this.nonBlockingFd !== undefined && this.nonBlockingFd >= 0 && this.nonBlockingFd !== this.fd) {
+      try {
+        closeSync(this.nonBlockingFd);
+      } catch {
+        // Ours and open: can only fail if already gone.
+      }
+    }
     if (this.ownsFd) {
       try {
         closeSync(this.fd);

@@ -19,6 +19,15 @@ export interface FrameReader {
   /** Total size when known (regular file), else undefined (stdin). */
   readonly totalBytes: number | undefined;
   close(): void;
+  /**
+   * Resolves once the next `next()` call can run without waiting on a pipe's writer (its bytes
+   * are buffered, or the input ended), reading in the background meanwhile; at once for files.
+   * Lets an offline run keep its event loop (and so its signal handlers) alive while standard
+   * input is silent. Call only between `next()` calls, never twice at a time.
+   */
+  waitReadable?(): Promise<void>;
+  /** True when `next()` would not wait on a pipe's writer now (see {@link waitReadable}). */
+  readable?(): boolean;
 }
 
 /** A reader over one pcap or pcapng file. */

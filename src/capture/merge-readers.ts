@@ -102,6 +102,20 @@ class MergedReader implements FrameReader {
     return o;
   }
 
+  /** Only the readers the next call advances: the others' pending frames alias their buffers. */
+  async waitReadable(): Promise<void> {
+    if (!this.started) {
+      for (const r of this.readers) await r.waitReadable?.();
+    } else if (this.last >= 0) {
+      await this.readers[this.last]!.waitReadable?.();
+    }
+  }
+
+  readable(): boolean {
+    if (!this.started) return this.readers.every((r) => r.readable?.() ?? true);
+    return this.last < 0 || (this.readers[this.last]!.readable?.() ?? true);
+  }
+
   /** True when reader a's current frame goes before reader b's. */
   private before(a: number, b: number): boolean {
     const fa = this.cur[a]!;

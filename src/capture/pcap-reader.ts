@@ -144,6 +144,13 @@ export class PcapReader extends ByteSourceReader {
     return f;
   }
 
+  protected bytesForNext(): number {
+    const src = this.src;
+    if (src.available < RECORD_HEADER) return RECORD_HEADER;
+    const capLen = src.view.getUint32(src.pos + 8, this.littleEndian);
+    return capLen > this.maxCapLen ? RECORD_HEADER : RECORD_HEADER + capLen;
+  }
+
   private corrupt(capLen: number): never {
     this.done = true;
     const src = this.src;

@@ -103,6 +103,27 @@ export class PcapngReader extends ByteSourceReader {
     return this.le;
   }
 
+  /** Through the blocks `next()` skips (interfaces, statistics...) to the end of the next packet block. */
+  protected bytesForNext(): number {
+    const src = this.src;
+    const dv = src.view;
+    let le = this.le;
+    for (let off = 0; ; ) {
+      if (src.available < off + MIN_BLOCK || off > MAX_BLOCK) return off + MIN_BLOCK;
+      const p = src.pos + off;
+      const type = dv.getUint32(p, le);
+      if (type === PCAPNG_SHB) {
+        const bom = dv.getUint32(p + 8, true);
+        if (bom !== BYTE_ORDER_MAGIC && bom !== BYTE_ORDER_MAGIC_SWAPPED) return off + MIN_BLOCK;
+        le = bom === BYTE_ORDER_MAGIC;
+      }
+      const len = dv.getUint32(p + 4, le);
+      if (len < MIN_BLOCK || (len & 3) !== 0 || len > MAX_BLOCK) return off + MIN_BLOCK;
+      if (type === BT_EPB || type === BT_SPB || type === BT_OPB) return off + len;
+      off += len;
+    }
+  }
+
   next(): CapturedFrame | null {
     if (this.done) return null;
     const src = this.src;

@@ -6,7 +6,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
-import type { ManifestCapture } from '../audit/custody-manifest.js';
+import type { ManifestCapture, ManifestTask } from '../audit/custody-manifest.js';
 import { captureDigests, captureDigestsInBackground } from '../pipeline/capture-digests.js';
 import type { ManifestOptions } from '../pipeline/file-record-output.js';
 import { VERSION } from './version.js';
@@ -33,7 +33,7 @@ export function loadSignKey(path: string): KeyObject {
  */
 export function custodyManifestOptions(
   o: { read: readonly string[]; interface?: string; signKey?: string; singleThread?: boolean },
-  tasks: { tasks: readonly { xid: string; liid: string; deliveryType: string; targetIdentifiers: readonly { value: string }[] }[] },
+  tasks: { tasks: readonly { xid: string; liid: string; deliveryType: ManifestTask['deliveryType']; targetIdentifiers: readonly { value: string }[] }[] },
 ): { options: ManifestOptions; captures: Promise<ManifestCapture[]>; stop: () => void } {
   const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
   const pending: ManifestCapture[] = o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : o.read.map((path) => ({ path, sha256: null, bytes: null }));

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * The msrptap command line. The only place that touches process.argv, stdout formatting and
- * exit codes. Exit codes: 0 success; 1 an input or output failed (a damaged capture: everything
- * before the damage was still processed and reported); 2 bad usage or configuration.
+ * exit codes. Exit codes: 0 success; 1 an input or output failed (a damaged, cut-short or
+ * unusable capture: everything before the damage was still processed and reported); 2 bad usage
+ * or configuration (damaged state files included); 130/143 an offline run stopped by
+ * SIGINT/SIGTERM (its outputs marked "interrupted", ./stop-signals.ts).
  */
 // First: the heap policy applies to everything after it.
 import './heap-policy.js';

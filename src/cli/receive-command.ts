@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import pino from 'pino';
-import { ConfigError, isIoError } from '../core/errors.js';
+import { ConfigError, isConfigError, isIoError } from '../core/errors.js';
 import { loadTlsMaterial } from '../deliver/tls-material.js';
 import { X2X3Receiver } from '../pipeline/x2x3-receiver.js';
 
@@ -47,8 +47,8 @@ export function registerReceiveCommand(program: Command): void {
       try {
         await rx.listen();
       } catch (e) {
-        // The stored output of a previous run is re-read first: its errors name their file.
-        if (isIoError(e)) throw e;
+        // Damaged state in --out (src/deliver/received-pdu-store.ts) says so itself.
+        if (isConfigError(e) || isIoError(e)) throw e;
         throw new ConfigError(`cannot listen on ${o.listen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a free port / an address of this machine');
       }
       // The bound port on stdout, for scripts and tests that ask for port 0.

@@ -4,6 +4,8 @@
  * X2/X3 PDUs to the tasks' destinations (`--deliver`, durable spool + keepalive-checked links).
  *
  * Offline (-r): reads the captures, then waits up to --drain-timeout for the spools to drain.
+ * SIGINT/SIGTERM stop the read and drain the same way, marking the manifests and audit.json
+ * "interrupted", then exit 130/143 (./stop-signals.ts).
  * Live (-i): runs until SIGINT/SIGTERM, then drains: flushes reassembly, closes open sessions
  * (release records), fsyncs outputs and spools, exits 0. SIGHUP reloads the tasks file.
  */
@@ -22,6 +24,7 @@ import { reloadCorrelatorTasks } from '../pipeline/task-reload.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
 import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
 import { runPacketSource, type SourceResult } from './packet-source.js';
+import { signalExitCode, StopSignals } from './stop-signals.js';
 import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/audit-spool.js';
 import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
 import { AUDIT_JSON_FILE, claimRunOutputFolder } from '../pipeline/run-output-folder.js';
@@ -96,11 +99,22 @@ export function registerRunCommand(program: Command): void {
       if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');
       if (o.overwrite === true && o.out === undefined) throw new ConfigError('--overwrite replaces a previous --out output: give --out DIR');
       if (o.countryCode !== undefined && !/^[A-Z]{2}$/.test(o.countryCode)) throw new ConfigError(`--country-code must be two capital letters (ISO 3166), got "${o.countryCode}"`);
-      await run(o, o.tasks);
+      // Offline only: live capture stops on these signals as its normal end (runLive).
+      const stop = o.interface === undefined ? new StopSignals() : undefined;
+      await run(o, o.tasks, stop);
+      if (stop?.signal !== undefined) {
+        process.stderr.write(`msrptap: interrupted by ${stop.signal} before the end of the input: the manifests and audit.json say "interrupted": true\n`);
+        // Now: a read of a silent pipe may still wait in the thread pool and keep the process alive.
+        process.exit(signalExitCode(stop.signal));
+      }
+      stop?.dispose();
     });
 }
 
-async function run(o: RunOptions, tasksPath: string): Promise<void> {
+/** At most this long for the destinations after an interrupted offline run (s): the spool keeps the rest. */
+const INTERRUPTED_DRAIN_S = 3;
+
+async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promise<void> {
   const log = pino({ base: { pid: process.pid }, name: 'msrptap' }, pino.destination({ dest: 2, sync: true }));
   const linkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void => log[level](fields, msg);
   const tasks = loadTasks(tasksPath);
@@ -176,22 +190,23 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     if (o.interface !== undefined) {
       src = await runLiveWithLifecycle(o, tasksPath, pl, dl, counts, log, capture);
     } else {
-      src = await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, false);
+      src = await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, false, stop?.stopped);
     }
+    const interrupted = src.interrupted === true;
     // End of input (or the stop signal): flush reassembly, close every session with its release records.
     pl.finish();
     // The digests were computed in a worker thread during the run (src/pipeline/capture-digests.ts).
-    if (custody !== undefined) files?.setCaptures(await custody.captures);
+    if (custody !== undefined) files?.setCaptures(await custody.captures, interrupted);
     // Encoding and writing run in a worker thread (src/pipeline/threaded-file-output.ts): wait for the files.
     await files?.close();
     if (dl !== undefined) {
-      const left = await dl.drain(o.drainTimeout * 1000);
+      const left = await dl.drain((interrupted ? Math.min(o.drainTimeout, INTERRUPTED_DRAIN_S) : o.drainTimeout) * 1000);
       for (const l of left) log.warn({ did: l.did, pdus: l.pdus, bytes: l.bytes, spoolDir: o.spoolDir }, 'not yet acknowledged by the destination: kept in the spool, sent at the next start');
       for (const s of dl.stats()) process.stderr.write(`msrptap: destination ${s.did}: ${s.releasedPdus} PDUs acknowledged, ${s.spooledPdus} still spooled, ${s.refusedPdus} refused (spool full)\n`);
     }
     let listed: { sessions: number; uncorrelated: number };
     if (auditSpool !== undefined) {
-      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator);
+      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted);
       // This run owned the folder to the end: a spool a killed run left goes too.
       const e = auditSpool.remove(true);
       if (e !== undefined) log.warn({ path: auditSpool.path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');
@@ -204,7 +219,11 @@ async function run(o: RunOptions, tasksPath: string): Promise<void> {
     process.stderr.write(`msrptap: ${listed.sessions} sessions, ${listed.uncorrelated} uncorrelated${o.out !== undefined ? `; output in ${o.out}` : ''}\n`);
     const hidden = hiddenTrafficWarning(pl.anomalies.toJSON());
     if (hidden !== null) process.stderr.write(hidden);
-    if (src.error !== undefined) throw src.error;
+    if (src.error !== undefined) {
+      // After a stop signal the exit status says "interrupted"; the damage is still reported.
+      if (!interrupted) throw src.error;
+      process.stderr.write(`msrptap: warning: ${src.error.message}\n`);
+    }
   } finally {
     custody?.stop();
     // Never throws: the run's own error is what gets reported.

@@ -10,6 +10,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { MANIFEST_FILE, type CustodyManifest, type ManifestTask } from '../audit/custody-manifest.js';
+import { custodyManifestSchema } from '../audit/custody-manifest-schema.js';
+import { checkJson } from '../core/check-json.js';
 import { endpointKeyOf, formatVerdict, verifyLiid, type DeliveredFile, type DeliveredPdu, type LiidVerdict } from '../audit/verify-delivery.js';
 import { directionKey, WireStreamIndex } from '../audit/wire-stream-index.js';
 import type { AnomalySink } from '../core/anomaly.js';
@@ -98,17 +100,29 @@ function readDelivered(path: string, name: string): { file: DeliveredFile; pdus:
       if (typeof msg?.msrpMessageId === 'string') iriMessageIds.push(msg.msrpMessageId);
     }
   }
-  return { file: { name, records, sha256: sha256(bytes), decodeError }, pdus, iriMessageIds };
+  return { file: { name, records, sha256: sha256(bytes), bytes: bytes.length, decodeError }, pdus, iriMessageIds };
 }
 
+/** Larger than any manifest msrptap writes (~80 bytes per stored chain entry): a bigger file is not one. */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads and checks a manifest against its schema (src/audit/custody-manifest-schema.ts): a
+ * manifest that fails it is treated as absent, with the field named, so nothing in it steers
+ * the checks.
+ */
 function readManifest(dir: string): { manifest: CustodyManifest | null; error: string | null } {
   const p = join(dir, MANIFEST_FILE);
   if (!existsSync(p)) return { manifest: null, error: `${MANIFEST_FILE} missing` };
+  let text: string;
   try {
-    return { manifest: JSON.parse(readFileSync(p, 'utf8')) as CustodyManifest, error: null };
+    if (statSync(p).size > MAX_MANIFEST_BYTES) return { manifest: null, error: `${MANIFEST_FILE} larger than ${MAX_MANIFEST_BYTES} bytes` };
+    text = readFileSync(p, 'utf8');
   } catch (e) {
-    return { manifest: null, error: `${MANIFEST_FILE} unreadable: ${(e as Error).message}` };
+    return { manifest: null, error: `${MANIFEST_FILE} unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
+  const r = checkJson(custodyManifestSchema, text);
+  return r.ok ? { manifest: r.value, error: null } : { manifest: null, error: `${p} is not a valid manifest: ${r.problem}` };
 }
 
 function loadPublicKey(path: string): KeyObject {
@@ -150,7 +164,9 @@ export function registerVerifyCommand(program: Command): void {
       // Another folder is another LIID's (its name decoded): its records must not be there. Never through a symlink.
       for (const name of readdirSync(o.out)) if (lstatSync(join(o.out, name)).isDirectory() && !folders.has(name)) folders.set(name, parsePathSegment(name) ?? name);
       const delivered = new Map<string, { files: DeliveredFile[]; pdus: DeliveredPdu[]; iriIds: Set<string>; manifest: CustodyManifest | null; manifestError: string | null }>();
-      let encoderOptions: RecordEncoderOptions = {};
+      // Each LIID's files are re-derived with its own manifest's PS-PDU header settings (schema-checked
+      // fields only): one folder's manifest never configures the check of another.
+      const encoders = new Map<string, RecordFileEncoder>();
       for (const [folder, liid] of folders) {
         const dir = join(o.out, folder);
         const files: DeliveredFile[] = [];
@@ -167,7 +183,8 @@ export function registerVerifyCommand(program: Command): void {
           }
         }
         const m = existsSync(dir) ? readManifest(dir) : { manifest: null, error: 'no output folder' };
-        if (m.manifest?.encoder !== undefined && Object.keys(m.manifest.encoder).length > 0) encoderOptions = m.manifest.encoder as RecordEncoderOptions;
+        const psHeader = m.manifest?.encoder.psHeader;
+        encoders.set(liid, new RecordFileEncoder(psHeader !== undefined ? ({ psHeader } satisfies RecordEncoderOptions) : {}));
         delivered.set(liid, { files, pdus, iriIds, manifest: m.manifest, manifestError: m.error });
       }
 
@@ -175,12 +192,12 @@ export function registerVerifyCommand(program: Command): void {
       const expected = new Map<string, Map<string, string[]>>();
       const corr = new Map<string, Set<string>>();
       const dirs = new Map<string, Set<string>>();
-      const encoder = new RecordFileEncoder(encoderOptions);
+      const defaultEncoder = new RecordFileEncoder({});
       const pipeline = new InterceptPipeline({
         tasks,
         onRecord: (rec) => {
           const liid = rec.task.liid;
-          for (const r of encoder.encode(rec)) {
+          for (const r of (encoders.get(liid) ?? defaultEncoder).encode(rec)) {
             const byFile = expected.get(liid) ?? new Map<string, string[]>();
             expected.set(liid, byFile);
             const list = byFile.get(r.file) ?? [];

@@ -22,32 +22,12 @@
  * - files: one per message with user content in a session whose SDP has a=file-selector
  *   (RFC 5547); the file is the message body, or its CPIM inner content.
  */
-import type { TargetRole } from '../records/task-ref.js';
+import type { AuditSession } from './audit-session-schema.js';
 
 export type AuditDirection = 'fromTarget' | 'toTarget';
 export type AuditMessageStatus = 'complete' | 'aborted' | 'incomplete';
 
-export interface AuditMessage {
-  messageId: string | null;
-  direction: AuditDirection;
-  contentType: string | null;
-  innerContentType: string | null;
-  size: number;
-  sha256: string | null;
-  innerSha256: string | null;
-  chunks: number;
-  status: AuditMessageStatus;
-  reportStatuses: string[];
-  /** Extras. */
-  firstFrame: number;
-  lastFrame: number;
-  missing: { start: number; end: number | '*' }[];
-  /** An IMDN (RFC 5438): which message it notifies about, and how. */
-  imdn: { messageId: string; notification: string; status: string | null } | null;
-  isComposing: boolean;
-  /** 'sip' for a pager-mode MESSAGE (RFC 3428). */
-  carriedBy: 'msrp' | 'sip';
-}
+export type { AuditFile, AuditMessage, AuditSession } from './audit-session-schema.js';
 
 /** One SEND chunk of a message: which bytes (1-based, inclusive) came in which capture frames. */
 export interface AuditChunk {
@@ -95,32 +75,6 @@ export interface AuditLadderEvent {
   detail: string | null;
   /** MSRP Message-ID of the frame, when it has one. */
   messageId: string | null;
-}
-
-export interface AuditFile {
-  name: string | null;
-  size: number;
-  sha256: string | null;
-  sha1: string | null;
-  hashVerified: boolean;
-  messageId: string | null;
-}
-
-export interface AuditSession {
-  callId?: string;
-  xid: string | null;
-  liid: string | null;
-  matchedIdentity: string | null;
-  startTime: string;
-  endTime: string;
-  msrpSessionIds: string[];
-  connections: string[];
-  messages: AuditMessage[];
-  files: AuditFile[];
-  /** Extras. */
-  targetRole: TargetRole | null;
-  messagesOmitted: number;
-  ccUnavailable: string | null;
 }
 
 export interface AuditReport {

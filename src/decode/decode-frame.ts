@@ -30,6 +30,11 @@ function firstLayer(linkType: number): LayerCode {
   }
 }
 
+/** True when frames of this LINKTYPE_* value are decoded (else each is `link.unsupported_type`). */
+export function isDecodedLinkType(linkType: number): boolean {
+  return firstLayer(linkType) !== Layer.DONE;
+}
+
 /**
  * Decodes `frame` by its link type down to the innermost IP header and transport header,
  * removing VLAN tags and GRE / ERSPAN / VXLAN tunnels on the way, and writes the result into

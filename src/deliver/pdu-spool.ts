@@ -23,14 +23,15 @@ import { closeSync, fsyncSync, ftruncateSync, readdirSync, readSync, unlinkSync,
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AnomalySink } from '../core/anomaly.js';
+import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import { ensureSecretDir, openReadNoFollow, openSecretFile, readFileNoFollow, writeFileAtomic } from './safe-fs.js';
+import { comparePositions, spoolPositionSchema, type SpoolPosition } from './spool-position.js';
 
-/** A place in the spool: segment number and byte offset in it. */
-export interface SpoolPosition {
-  readonly seg: number;
-  readonly off: number;
-}
+export { comparePositions, type SpoolPosition } from './spool-position.js';
+
+const RELEASED_FILE = 'released.json';
+const RELEASED_FIX = `restore it, or delete it to send every PDU still in the spool again (a receiver drops those it already stored by their sequence numbers)`;
 
 /** One entry read back from the spool. `bytes` is a fresh copy; `next` is the position after it. */
 export interface SpoolEntry {
@@ -59,10 +60,6 @@ const HEADER = 8;
 /** Larger entries cannot be a PDU we produced (X2/X3 lengths are capped far below). */
 const MAX_ENTRY = 0x7fff_0000;
 
-/** Positional comparison. */
-export function comparePositions(a: SpoolPosition, b: SpoolPosition): number {
-  return a.seg !== b.seg ? a.seg - b.seg : a.off - b.off;
-}
 
 function segName(seg: number): string {
   return `${String(seg).padStart(12, '0')}.seg`;
@@ -240,7 +237,8 @@ export class PduSpool {
     this.releasedPos = upTo;
     // Atomic replace: a crash leaves the old or the new release record, never a torn one.
     // Not fsynced: after a power cut an older release record only means PDUs sent again.
-    writeFileAtomic(join(this.dir, 'released.json'), Buffer.from(JSON.stringify(upTo)), false);
+    const position: SpoolPosition = { seg: upTo.seg, off: upTo.off };
+    writeFileAtomic(join(this.dir, RELEASED_FILE), Buffer.from(JSON.stringify(position)), false);
     for (const s of [...this.segSizes.keys()]) if (s < upTo.seg) this.unlink(s);
   }
 
@@ -289,14 +287,23 @@ export class PduSpool {
     writeFileAtomic(path, Buffer.from(`${process.pid}\n`), false);
   }
 
+  /**
+   * The released position; none yet on first use. A file that exists but is damaged stops the
+   * start: guessing a position could skip unsent PDUs (too far) or silently resend (too early).
+   */
   private readReleased(): SpoolPosition {
+    const path = join(this.dir, RELEASED_FILE);
+    let text: string;
     try {
-      const j = JSON.parse((readFileNoFollow(join(this.dir, 'released.json')) ?? '').toString()) as { seg?: unknown; off?: unknown };
-      if (Number.isInteger(j.seg) && Number.isInteger(j.off) && (j.seg as number) >= 1 && (j.off as number) >= 0) return { seg: j.seg as number, off: j.off as number };
-    } catch {
-      // first use
+      const bytes = readFileNoFollow(path);
+      if (bytes === undefined) return { seg: 1, off: 0 };
+      text = bytes.toString('utf8');
+    } catch (e) {
+      throw new ConfigError(`${path}: unreadable spool position: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, RELEASED_FIX);
     }
-    return { seg: 1, off: 0 };
+    const r = checkJson(spoolPositionSchema, text);
+    if (!r.ok) throw new ConfigError(`${path}: not a spool position: ${r.problem}`, RELEASED_FIX);
+    return r.value;
   }
 
   private listSegments(): number[] {

@@ -15,7 +15,9 @@
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { IoError } from '../core/errors.js';
+import { z } from 'zod';
+import { checkJson } from '../core/check-json.js';
+import { ConfigError, IoError } from '../core/errors.js';
 import { pathSegment } from '../util/path-segment.js';
 import { seqLe } from '../util/seq32.js';
 import { ensureSecretDir, openSecretFile, readFileNoFollow } from './safe-fs.js';
@@ -40,6 +42,22 @@ interface XidFiles {
   last: number | undefined;
   dirty: boolean;
 }
+
+const uint32 = z.number().int().min(0).max(0xffff_ffff);
+const byteCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** One line of `index.jsonl`: the one definition, for the writer ({@link ReceivedPduStore.accept}) and the restart. */
+export const receivedIndexLineSchema = z.strictObject({
+  seq: uint32,
+  /** 'X2', 'X3', or the PDU type number for other types. */
+  type: z.union([z.literal('X2'), z.literal('X3'), z.number().int().min(0).max(0xffff)]),
+  format: z.number().int().min(0).max(0xffff),
+  offset: byteCount,
+  length: byteCount,
+  receivedAt: z.string().max(64),
+  gapAfter: uint32.exactOptional(),
+});
+export type ReceivedIndexLine = z.infer<typeof receivedIndexLineSchema>;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -75,15 +93,16 @@ export class ReceivedPduStore {
     const offset = f.size;
     writeAll(f.pduFd, bytes, join(this.dir, pathSegment(meta.xid), 'x2x3.pdu'));
     f.size += bytes.length;
-    const line = JSON.stringify({
+    const entry: ReceivedIndexLine = {
       seq: meta.sequenceNumber,
       type: meta.pduType === 1 ? 'X2' : meta.pduType === 2 ? 'X3' : meta.pduType,
       format: meta.payloadFormat,
       offset,
       length: bytes.length,
       receivedAt: new Date().toISOString(),
-      ...(gap ? { gapAfter: f.last } : {}),
-    });
+      ...(gap ? { gapAfter: f.last! } : {}),
+    };
+    const line = JSON.stringify(entry);
     writeAll(f.indexFd, Buffer.from(`${line}\n`, 'utf8'), join(this.dir, pathSegment(meta.xid), 'index.jsonl'));
     f.last = meta.sequenceNumber;
     f.dirty = true;
@@ -151,16 +170,18 @@ export class ReceivedPduStore {
     indexText = readFileNoFollow(indexPath)?.toString('utf8') ?? '';
     // The index is the truth; a partial last line (crash mid-write) is cut off.
     const complete = indexText.lastIndexOf('\n') + 1;
-    for (const l of indexText.slice(0, complete).split('\n')) {
-      if (l === '') continue;
-      try {
-        const j = JSON.parse(l) as { seq: number; offset: number; length: number };
-        last = j.seq;
-        end = j.offset + j.length;
-      } catch {
-        // an unreadable line: keep the last good state
-      }
-    }
+    // A complete line that is not an index entry is damage, not a crash mid-write: guessing the
+    // state past it could take new PDUs for duplicates (dropped) or cut stored ones.
+    indexText
+      .slice(0, complete)
+      .split('\n')
+      .forEach((l, i) => {
+        if (l === '') return;
+        const r = checkJson(receivedIndexLineSchema, l);
+        if (!r.ok) throw new ConfigError(`${indexPath}: line ${i + 1} is not an index entry: ${r.problem}`, `restore the folder ${dir} from a backup, or move it away (the sender's PDUs for XID ${xid} are then stored anew)`);
+        last = r.value.seq;
+        end = r.value.offset + r.value.length;
+      });
     const pduFd = openSecretFile(pduPath, 'append', true);
     let indexFd: number;
     try {

@@ -14,6 +14,8 @@
  * risk duplicates the receiver silently drops.
  */
 import { join } from 'node:path';
+import { z } from 'zod';
+import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import { ensureSecretDir, readFileNoFollow, writeFileAtomic } from './safe-fs.js';
 
@@ -21,6 +23,16 @@ export const SEQUENCE_STATE_FILE = 'x2x3-sequence.json';
 
 /** Keys kept at most (XIDs ever delivered from this spool); beyond, the run refuses new ones loudly. */
 const MAX_KEYS = 1_000_000;
+
+const RESTORE_FIX = 'restore it from a backup; delete it only if the receivers\' duplicate filters are reset too (else new PDUs are dropped as duplicates; see README, "Delivery to a mediation function")';
+
+/** The file's one definition, for the writer ({@link SequenceStateFile.save}) and the reader. */
+export const sequenceStateSchema = z.strictObject({
+  version: z.literal(1),
+  /** Per XID: every number below this one may have been used (TS 103 221-2 attribute 8 is a uint32). */
+  next: z.record(z.string().max(64), z.number().int().min(0).max(0xffff_ffff)).refine((o) => Object.keys(o).length <= MAX_KEYS, { message: `more than ${MAX_KEYS} XIDs` }),
+});
+export type SequenceState = z.infer<typeof sequenceStateSchema>;
 
 /**
  * Implements the encoder's SequencePersistence structurally (deliver does not import encode; the
@@ -36,25 +48,19 @@ export class SequenceStateFile {
   constructor(readonly dir: string) {
     ensureSecretDir(dir);
     this.path = join(dir, SEQUENCE_STATE_FILE);
-    let doc: unknown;
+    let text: string;
     try {
       // Never through a symlink: a planted link must not choose our sequence numbers.
       const bytes = readFileNoFollow(this.path);
       this.hadState = bytes !== undefined;
       if (bytes === undefined) return;
-      doc = JSON.parse(bytes.toString('utf8'));
+      text = bytes.toString('utf8');
     } catch (e) {
-      throw new ConfigError(`${this.path}: unreadable sequence-number state: ${(e as Error).message}`, 'restore it from a backup; delete it only if the receivers\' duplicate filters are reset too (else new PDUs are dropped as duplicates)');
+      throw new ConfigError(`${this.path}: unreadable sequence-number state: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, RESTORE_FIX);
     }
-    const d = doc !== null && typeof doc === 'object' ? (doc as { version?: unknown; next?: unknown }) : {};
-    const next = d.next;
-    if (d.version !== 1 || next === null || next === undefined || typeof next !== 'object' || Array.isArray(next)) {
-      throw new ConfigError(`${this.path}: not a version-1 sequence-number state file`, 'restore it from a backup (see README, "Delivery to a mediation function")');
-    }
-    for (const [k, v] of Object.entries(next as Record<string, unknown>)) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw new ConfigError(`${this.path}: bad sequence number for ${k}: ${String(v)}`);
-      this.next.set(k, v);
-    }
+    const r = checkJson(sequenceStateSchema, text);
+    if (!r.ok) throw new ConfigError(`${this.path}: not a version-1 sequence-number state file: ${r.problem}`, RESTORE_FIX);
+    for (const [k, v] of Object.entries(r.value.next)) this.next.set(k, v);
   }
 
   /** Reservation writes so far (tests, stats). */
@@ -73,7 +79,8 @@ export class SequenceStateFile {
   }
 
   private save(): void {
-    const text = JSON.stringify({ version: 1, next: Object.fromEntries(this.next) });
+    const state: SequenceState = { version: 1, next: Object.fromEntries(this.next) };
+    const text = JSON.stringify(state);
     try {
       writeFileAtomic(this.path, Buffer.from(text, 'utf8'));
     } catch (e) {

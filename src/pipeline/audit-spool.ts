@@ -14,11 +14,16 @@
  */
 import { closeSync, readSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from 'zod';
+import { checkJson } from '../core/check-json.js';
 import { IoError } from '../core/errors.js';
+import { auditSessionSchema, type AuditSession } from '../correlate/audit-session-schema.js';
 import type { AuditGroup, AuditStore } from '../correlate/audit-store.js';
-import type { AuditSession } from '../correlate/audit-report.js';
 import { openReadNoFollow } from '../deliver/safe-fs.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
+
+/** One stored group's entries (the correlator's schema: src/correlate/audit-session-schema.ts). */
+const spoolGroupSchema = z.array(auditSessionSchema);
 
 /** The spool's name in the output folder (a dot file: not an output of the run). */
 export const AUDIT_SPOOL_FILE = '.audit-spool';
@@ -97,7 +102,9 @@ export class AuditSpool implements AuditStore {
         if (n === 0) throw new Error('file shorter than written (changed by someone else?)');
         got += n;
       }
-      return JSON.parse(buf.toString('utf8')) as AuditSession[];
+      const r = checkJson(spoolGroupSchema, buf.toString('utf8'));
+      if (!r.ok) throw new Error(`the group at byte ${offset} is not what was written: ${r.problem}`);
+      return r.value;
     } catch (e) {
       throw new IoError(`cannot read back the audit spool ${this.path}: ${(e as Error).message} (leave the output folder alone while msrptap runs)`, this.path, undefined, { cause: e });
     }

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import type { LiRecord } from '../records/li-record.js';
 import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/index.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, InvariantError } from '../core/errors.js';
 import { pathSegment } from '../util/path-segment.js';
 import {
   MANIFEST_FILE,
@@ -36,6 +36,7 @@ import {
   signManifest,
   type CustodyManifest,
   type ManifestCapture,
+  type ManifestEncoder,
   type ManifestTask,
 } from '../audit/custody-manifest.js';
 
@@ -123,6 +124,7 @@ export class FileRecordOutput {
   private readonly chains = new Map<string, RecordChain>();
   private readonly bases = new Map<string, Map<string, string>>();
   readonly counts = new Map<string, OutputCounts>();
+  private interrupted = false;
 
   constructor(
     private readonly outDir: string,
@@ -156,9 +158,14 @@ export class FileRecordOutput {
     }
   }
 
-  /** The capture digests for the manifests, when they were computed after the output opened (in the background). */
-  setCaptures(captures: readonly ManifestCapture[]): void {
+  /**
+   * The capture digests for the manifests, when they were computed after the output opened (in
+   * the background); `interrupted`: a signal stopped the run before the end of its input, and
+   * the manifests say so.
+   */
+  setCaptures(captures: readonly ManifestCapture[], interrupted = false): void {
     if (this.manifest !== undefined) this.manifest = { ...this.manifest, captures };
+    this.interrupted = interrupted;
   }
 
   /** Flushes, fsyncs and closes every file, then writes the manifests (when configured). */
@@ -190,8 +197,9 @@ export class FileRecordOutput {
       liid,
       tasks: o.tasks.filter((t) => t.liid === liid),
       captures: o.captures,
-      encoder: { ...(this.encoderOptions.psHeader !== undefined ? { psHeader: this.encoderOptions.psHeader } : {}) },
+      encoder: manifestEncoder(this.encoderOptions),
       files,
+      ...(this.interrupted ? { interrupted: true as const } : {}),
     };
   }
 
@@ -282,6 +290,28 @@ export class FileRecordOutput {
     w.write(Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8'));
     w.close();
   }
+}
+
+/**
+ * The encoder settings a manifest records (its schema's fields, in the order `run` sets them):
+ * what a verifier needs to re-derive the HI2/HI3 bytes.
+ */
+function manifestEncoder(o: RecordEncoderOptions): ManifestEncoder {
+  const h = o.psHeader;
+  if (h === undefined) return {};
+  const str = (name: string, v: string | Uint8Array): string => {
+    if (typeof v !== 'string') throw new InvariantError(`psHeader.${name} given as bytes cannot be recorded in a manifest`);
+    return v;
+  };
+  if (h.interceptionPointID !== undefined || h.timeStampQualifier !== undefined) throw new InvariantError('psHeader fields a manifest does not record were set');
+  return {
+    psHeader: {
+      operatorIdentifier: str('operatorIdentifier', h.operatorIdentifier),
+      ...(h.networkElementIdentifier !== undefined ? { networkElementIdentifier: str('networkElementIdentifier', h.networkElementIdentifier) } : {}),
+      ...(h.authorizationCountryCode !== undefined ? { authorizationCountryCode: h.authorizationCountryCode } : {}),
+      ...(h.deliveryCountryCode !== undefined ? { deliveryCountryCode: h.deliveryCountryCode } : {}),
+    },
+  };
 }
 
 /** Marks where a file's chain entries go in the stringified manifest skeleton (see streamManifest). */

@@ -22,6 +22,8 @@
 import { deserialize, serialize } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ManifestCapture } from '../audit/custody-manifest.js';
+import { z } from 'zod';
+import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import type { RecordEncoderOptions } from '../encode/index.js';
 import type { LiRecord } from '../records/li-record.js';
@@ -63,14 +65,13 @@ interface StartData {
   readonly shared: SharedArrayBuffer;
 }
 
-type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[] } | { type: 'close' };
+type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean } | { type: 'close' };
 
-interface ErrorInfo {
-  readonly name: string;
-  readonly message: string;
-  readonly path?: string;
-  readonly fix?: string;
-}
+/** What the worker stores of its error (one definition for the worker that writes it and the parent). */
+const errorInfoSchema = z
+  .strictObject({ name: z.string(), message: z.string(), path: z.string().exactOptional(), fix: z.string().exactOptional() })
+  .readonly();
+type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 function errorInfo(e: unknown): ErrorInfo {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -124,7 +125,7 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
         Atomics.sub(state, IN_FLIGHT_KIB, m.kib);
         Atomics.sub(state, IN_FLIGHT, m.records.length);
         Atomics.notify(state, IN_FLIGHT);
-      } else if (m.type === 'captures') out.setCaptures(m.captures);
+      } else if (m.type === 'captures') out.setCaptures(m.captures, m.interrupted);
       else {
         out.close();
         port.postMessage({ type: 'closed', counts: [...out.counts] });
@@ -242,11 +243,11 @@ export class ThreadedFileRecordOutput {
     if (this.batch.length >= BATCH_RECORDS || this.batchBytes >= BATCH_BYTES) this.flushBatch();
   }
 
-  /** The capture digests for the manifests (see FileRecordOutput.setCaptures). */
-  setCaptures(captures: readonly ManifestCapture[]): void {
+  /** The capture digests for the manifests, and whether the run was interrupted (see FileRecordOutput.setCaptures). */
+  setCaptures(captures: readonly ManifestCapture[], interrupted = false): void {
     this.flushBatch();
-    if (this.settleMode(true) === -1) this.local.setCaptures(captures);
-    else this.post({ type: 'captures', captures });
+    if (this.settleMode(true) === -1) this.local.setCaptures(captures, interrupted);
+    else this.post({ type: 'captures', captures, interrupted });
   }
 
   /**
@@ -354,7 +355,10 @@ export class ThreadedFileRecordOutput {
     const n = Atomics.load(state, ERROR_LEN);
     if (n === 0) return null;
     const text = new TextDecoder().decode(new Uint8Array(this.shared!, ERROR_AT, n).slice());
-    return rebuildError(JSON.parse(text) as ErrorInfo);
+    // Written by this program's own worker, but cut at the shared area's size: a long message
+    // can arrive as broken JSON, which must still stop the run with what it says.
+    const r = checkJson(errorInfoSchema, text);
+    return r.ok ? rebuildError(r.value) : new Error(`the file output thread failed: ${text.slice(0, 1000)}`);
   }
 
   private throwIfFailed(): void {

@@ -20,12 +20,13 @@ export interface AuditEntrySource {
 /**
  * Writes `path` (0600 in a 0700 folder; created, never through a symlink); returns how many entries each list got. On failure the
  * partial file is deleted (a truncated audit.json would read as a short audit) and the error
- * is thrown.
+ * is thrown. `interrupted`: a signal stopped the run before the end of its input; the file
+ * then starts with `"interrupted": true` (absent otherwise, so complete runs keep their bytes).
  */
-export function writeAuditJson(path: string, src: AuditEntrySource): { sessions: number; uncorrelated: number } {
+export function writeAuditJson(path: string, src: AuditEntrySource, interrupted = false): { sessions: number; uncorrelated: number } {
   const w = new SecureFileWriter(path, { strictFrom: dirname(path) });
   try {
-    return writeAll(w, src);
+    return writeAll(w, src, interrupted);
   } catch (e) {
     w.abandon();
     rmSync(path, { force: true });
@@ -33,7 +34,7 @@ export function writeAuditJson(path: string, src: AuditEntrySource): { sessions:
   }
 }
 
-function writeAll(w: SecureFileWriter, src: AuditEntrySource): { sessions: number; uncorrelated: number } {
+function writeAll(w: SecureFileWriter, src: AuditEntrySource, interrupted: boolean): { sessions: number; uncorrelated: number } {
   const put = (text: string): void => w.write(Buffer.from(text, 'utf8'));
   const list = (name: string, entries: Iterable<AuditSession>): number => {
     let n = 0;
@@ -44,7 +45,7 @@ function writeAll(w: SecureFileWriter, src: AuditEntrySource): { sessions: numbe
     put(n === 0 ? `  "${name}": []` : '\n  ]');
     return n;
   };
-  put('{\n');
+  put(interrupted ? '{\n  "interrupted": true,\n' : '{\n');
   const sessions = list('sessions', src.auditEntries(false));
   put(',\n');
   const uncorrelated = list('uncorrelated', src.auditEntries(true));

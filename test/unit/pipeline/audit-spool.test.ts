@@ -174,4 +174,22 @@ describe('AuditSpool', () => {
     expect(() => [...s.ordered(false)]).toThrow(path);
     s.remove();
   });
+
+  it.each([
+    ['a value of the wrong type', '"isComposing":false', '"isComposing":"fal"', /field \[0\]\.messages\[0\]\.isComposing/],
+    ['a field it does not have', '"missing":[{"start":1,"end":"*"}]', '"missing":[],"x":"abcdefghijklmn"', /field \[0\]\.messages\[0\]: unknown field\(s\) "x"/],
+  ])('a spool still JSON but changed (%s) fails naming the field, instead of reaching audit.json', (label, from, to, field) => {
+    const path = join(dir, `out5-${label.replace(/\W+/g, '-')}`, '.audit-spool');
+    const s = new AuditSpool(path);
+    s.add({ order: 0, uncorrelated: false, entries: [entry('c', 1)], details: null });
+    [...s.ordered(false)];
+    const text = readFileSync(path, 'utf8');
+    // Same length, so the offsets the spool keeps still frame valid JSON.
+    expect(to.length).toBe(from.length);
+    expect(text).toContain(from);
+    writeFileSync(path, text.replace(from, to));
+    expect(() => [...s.ordered(false)]).toThrow(IoError);
+    expect(() => [...s.ordered(false)]).toThrow(field);
+    s.remove();
+  });
 });

@@ -1,0 +1,56 @@
+/**
+ * SIGINT/SIGTERM during an offline `run`: the first signal stops reading between two frames and
+ * lets the run drain as a live run does at its stop (flush reassembly, close sessions with their
+ * release records, close the files, write the manifests and audit.json marked "interrupted"),
+ * within a time limit; a second signal, or the limit passing, aborts at once. Exit status after
+ * a signal is 128 + its number (130 SIGINT, 143 SIGTERM), as shells report a process the signal
+ * killed: the input was not read to its end.
+ */
+import { constants } from 'node:os';
+
+/** How long the drain after the first signal may take before the run aborts (ms). */
+export const DRAIN_LIMIT_MS = 10_000;
+
+/** 128 + the signal number (130 for SIGINT, 143 for SIGTERM). */
+export function signalExitCode(sig: NodeJS.Signals): number {
+  return 128 + (constants.signals[sig] ?? 0);
+}
+
+export class StopSignals {
+  /** Resolves with the first signal. */
+  readonly stopped: Promise<NodeJS.Signals>;
+  /** The first signal received, if any. */
+  signal: NodeJS.Signals | undefined;
+  private resolve: (s: NodeJS.Signals) => void = () => {};
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly limitMs = DRAIN_LIMIT_MS) {
+    this.stopped = new Promise((r) => {
+      this.resolve = r;
+    });
+    process.on('SIGINT', this.on);
+    process.on('SIGTERM', this.on);
+  }
+
+  private readonly on = (sig: NodeJS.Signals): void => {
+    if (this.signal !== undefined) {
+      process.stderr.write(`msrptap: ${sig} again: aborting now; the outputs are incomplete and have no manifest\n`);
+      process.exit(signalExitCode(sig));
+    }
+    this.signal = sig;
+    process.stderr.write(`msrptap: ${sig}: stopped reading; writing what was read (at most ${this.limitMs / 1000} s; send it again to abort at once)\n`);
+    this.timer = setTimeout(() => {
+      process.stderr.write(`msrptap: the outputs could not be finished within ${this.limitMs / 1000} s of ${sig}: aborting; they are incomplete\n`);
+      process.exit(signalExitCode(sig));
+    }, this.limitMs);
+    this.timer.unref();
+    this.resolve(sig);
+  };
+
+  /** Removes the handlers (the default actions apply again). */
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    process.off('SIGINT', this.on);
+    process.off('SIGTERM', this.on);
+  }
+}
