@@ -71,7 +71,7 @@ export class DeliveryOutput {
   constructor(private readonly o: DeliveryOutputOptions) {
     this.log = o.log ?? (() => {});
     if (o.tasks.destinations.length === 0) {
-      throw new ConfigError('--deliver: the tasks file defines no "destinations"', 'add "destinations": [{"did": "<UUID>", "address": "host:port"}] and "listOfDids" to the tasks (README, "Delivery to a mediation function")');
+      throw new ConfigError('--deliver: the tasks file defines no "destinations"', 'add "destinations": [{"did": "<UUID>", "address": "host:port"}] and "listOfDids" to the tasks (docs/delivery.md)');
     }
     this.sequenceState = new SequenceStateFile(o.spoolDir);
     if (this.sequenceState.hadState) this.log('info', 'sequence numbers continue from the previous run\'s reservations', { path: this.sequenceState.path });
