@@ -101,9 +101,10 @@ describe('PduSpool', () => {
   });
 
   it('a segment, lock or release file planted as a symlink is never read, truncated or written through', () => {
-    // A planted segment stops the open; the lock and the release record are replaced by rename
-    // (the link itself goes, its target is untouched).
-    for (const [name, refused] of [['000000000001.seg', true], ['lock', false], ['released.json.tmp', false], ['released.json', false]] as const) {
+    // A planted segment or release record stops the open (the release record is state that is
+    // read back: never guessed past); the lock and the temporary file are replaced by rename (the
+    // link itself goes, its target is untouched).
+    for (const [name, refused] of [['000000000001.seg', true], ['lock', false], ['released.json.tmp', false], ['released.json', true]] as const) {
       const base = mkdtempSync(join(tmpdir(), 'msrptap-spool-'));
       writeFileSync(join(base, 'victim'), 'precious, and no valid spool entry');
       mkdirSync(join(base, 'd'));
