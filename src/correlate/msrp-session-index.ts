@@ -178,14 +178,17 @@ export class MsrpSessionIndex<S> {
    */
   ownersOf(head: MsrpFrameHead): Owners<S> | undefined {
     const h = head.headers;
-    // Fast path: one session owns every bound session-id of the frame.
+    // Fast path: one session owns every bound session-id of the frame (indexed loops: this
+    // runs per frame, and must not allocate).
     let one: S | undefined;
     for (let p = 0; p < 2; p++) {
-      for (const u of p === 0 ? h.toPath : h.fromPath) {
-        if (u.sessionId === null) continue;
-        const e = this.bySid.get(u.sessionId);
-        if (e === undefined) continue;
-        if (Array.isArray(e) || (one !== undefined && e !== one)) return this.slowOwners(h.toPath, h.fromPath, head.frameNo);
+      const path = p === 0 ? h.toPath : h.fromPath;
+      for (let i = 0; i < path.length; i++) {
+        const sid = path[i]!.sessionId;
+        if (sid === null) continue;
+        const e = this.bySid.get(sid);
+        if (e === undefined || e === one) continue;
+        if (one !== undefined || Array.isArray(e)) return this.slowOwners(h.toPath, h.fromPath, head.frameNo);
         one = e as S;
       }
     }
