@@ -6,7 +6,8 @@
  * another call neither takes the frames away nor gets its own frames into a target's records.
  */
 import { describe, expect, it } from 'vitest';
-import { cpim, containsBytes, Harness, ok, send, TestCall, UE_A, UE_B, msrpSdp, uri, XID_A, XID_B, type Endpoint, type TaskSpec } from './correlate-helpers.js';
+import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
+import { cpim, containsBytes, Harness, ok, send, tasksJson, TestCall, UE_A, UE_B, msrpSdp, uri, XID_A, XID_B, type Endpoint, type TaskSpec } from './correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const ESRP = 'sip:esrp@b2bua.example.net';
@@ -25,7 +26,7 @@ const B_URI = uri('10.0.1.2', 2855, 'sidSvc');
  * alice's path, both answers the service's. `stranger` first sets up a non-target call (its
  * own Call-ID) whose offer reuses alice's session-id, and sends its own SEND over it.
  */
-function sharedCall(h: Harness, o: { sends?: number; stranger?: 'before' | 'after'; endLeg?: 1 | 2 } = {}): void {
+function sharedCall(h: Harness, o: { sends?: number; stranger?: 'before' | 'after'; endLeg?: 1 | 2; reload?: { after: number; tasks: TaskSpec[] } } = {}): void {
   const leg1 = new TestCall({ callId: 'shared-sid@x', from: ALICE, to: SVC, fromTag: 'a1' });
   const leg2 = new TestCall({ callId: 'shared-sid@x', from: ESRP, to: SVC, fromTag: 'e7' });
   const offer = msrpSdp({ ip: '10.0.0.1', port: 40001, path: [A_URI] });
@@ -50,6 +51,7 @@ function sharedCall(h: Harness, o: { sends?: number; stranger?: 'before' | 'afte
   const conn = h.conn(1, { ip: '10.0.0.1', port: 40001 }, { ip: '10.0.1.2', port: 2855 });
   const sends = o.sends ?? 2;
   for (let i = 1; i <= sends; i++) {
+    if (o.reload !== undefined && i === o.reload.after + 1) h.correlator.updateTasks(parseTasksFile(tasksJson(o.reload.tasks), 'reload.json'));
     if (i === 2 && o.endLeg !== undefined) {
       // One leg hangs up (its BYE and 2xx) while the other goes on carrying the MSRP session.
       const leg = o.endLeg === 1 ? leg1 : leg2;
@@ -132,6 +134,16 @@ describe('one MSRP session through two SIP legs (B2BUA keeping the Call-ID, a=pa
       }
     });
   }
+
+  it('a task reload adds the ESRP\'s task mid-session: its leg gets every later frame, the caller\'s task still all', () => {
+    const h = new Harness([TASK_CALLER]);
+    sharedCall(h, { sends: 4, reload: { after: 2, tasks: [TASK_CALLER, TASK_ESRP] } });
+    expect(content(h, XID_A).cc.map((x) => x.split(' ').slice(0, 4).join(' '))).toEqual(['fromTarget MSRP t1 SEND', 'toTarget MSRP t2 SEND', 'fromTarget MSRP t3 SEND', 'toTarget MSRP t4 SEND']);
+    expect(content(h, XID_B).cc.map((x) => x.split(' ').slice(0, 4).join(' '))).toEqual(['fromTarget MSRP t3 SEND', 'toTarget MSRP t4 SEND']);
+    expect(content(h, XID_B).messages).toEqual(['fromTarget m3 hello 3', 'toTarget m4 hello 4']);
+    expect(h.iriSummary(XID_B)[0]).toBe('begin:startOfInterceptWithEstablisedRCSSession');
+    expect(containsBytes(h.records.filter((r) => r.task.xid === XID_B), Buffer.from('hello 1'))).toBe(false);
+  });
 
   for (const when of ['before', 'after'] as const) {
     it(`a non-target call reusing the session-id (set up ${when} the legs): its frames reach nobody, the legs keep theirs`, () => {
