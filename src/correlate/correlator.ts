@@ -55,7 +55,11 @@
  * - Binding (./msrp-session-index.ts): by session-id of any To-Path/From-Path URI; the RFC 6714
  *   address fallback only for sessions that negotiated a=msrp-cema and only once per session
  *   (a stranger sharing the connection must never be taken for the target); responses by
- *   transaction. AUTH (RFC 4976) and its responses are hop-by-hop and ignored.
+ *   transaction. AUTH (RFC 4976) and its responses are hop-by-hop and ignored. One MSRP session
+ *   may belong to several SIP sessions (the legs of a B2BUA that keeps the Call-ID and passes
+ *   a=path through): each frame then feeds each of them as its own (own reassembly, records,
+ *   correlation id and direction), so a leg's tasks get the same records as if the other leg
+ *   did not exist.
  * - Audit times (samples/README.md truth rules): SIP sessions run from the creating request to
  *   the 2xx to BYE (else the last SIP message of the Call-ID); MSRP frames do not move them.
  *   Sessions without SIP run from the first to the last packet of their connections when the
