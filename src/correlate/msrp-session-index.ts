@@ -238,7 +238,11 @@ export class MsrpSessionIndex<S> {
       cand.push(...kept);
       this.anomalies.report('correlate.msrp_frame_fanout_capped', frameNo, `cap=${this.maxPerSid}`);
     }
-    return cand.length === 1 ? cand[0]! : cand;
+    if (cand.length > 1) return cand;
+    // One: the scratch keeps no session alive until the next call.
+    const only = cand[0]!;
+    cand.length = 0;
+    return only;
   }
 
   /** Adds the sessions bound to `sid` to the candidates, `w` to their scores. */
