@@ -55,7 +55,11 @@
  * - Binding (./msrp-session-index.ts): by session-id of any To-Path/From-Path URI; the RFC 6714
  *   address fallback only for sessions that negotiated a=msrp-cema and only once per session
  *   (a stranger sharing the connection must never be taken for the target); responses by
- *   transaction. AUTH (RFC 4976) and its responses are hop-by-hop and ignored.
+ *   transaction. AUTH (RFC 4976) and its responses are hop-by-hop and ignored. One MSRP session
+ *   may belong to several SIP sessions (the legs of a B2BUA that keeps the Call-ID and passes
+ *   a=path through): each frame then feeds each of them as its own (own reassembly, records,
+ *   correlation id and direction), so a leg's tasks get the same records as if the other leg
+ *   did not exist.
  * - Audit times (samples/README.md truth rules): SIP sessions run from the creating request to
  *   the 2xx to BYE (else the last SIP message of the Call-ID); MSRP frames do not move them.
  *   Sessions without SIP run from the first to the last packet of their connections when the
@@ -97,7 +101,7 @@ import { correlationIdOf } from './correlation-id.js';
 import { pagerDirection } from './pager-direction.js';
 import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
-import { frameSessionIds, lastSessionId, MsrpSessionIndex } from './msrp-session-index.js';
+import { frameSessionIds, isOwnerList, lastSessionId, MsrpSessionIndex, type Owners } from './msrp-session-index.js';
 import { endpointKey, partySdpOf, type PartySdp } from './party-sdp.js';
 import { TargetMatcher, type ObservedIdentity, type TaskMatch } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
@@ -433,7 +437,14 @@ export class Correlator {
     this.anomalyCounts = options.anomalyCounts ?? (options.anomalies instanceof AnomalyCounter ? () => (options.anomalies as AnomalyCounter).toJSON() : undefined);
     this.includeNonTargets = options.includeNonTargets ?? false;
     this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs);
-    this.index = new MsrpSessionIndex<Session>(this.anomalies);
+    this.index = new MsrpSessionIndex<Session>(this.anomalies, {
+      traits: {
+        // B2BUA legs keeping the Call-ID are sessions of one call (./dialog-key.ts).
+        group: (s) => s.dialog?.callId ?? null,
+        order: (s) => s.order,
+        preferred: (s) => s.mode === 'intercept',
+      },
+    });
     this.cins = new CinAllocator(this.anomalies);
     this.tombstones = new SessionIdTombstones(this.anomalies, options.tombstones);
     this.asm = new MsrpMessageAssembler((m) => this.messageClosed(m), this.anomalies, {
@@ -531,10 +542,15 @@ export class Correlator {
     return {
       onFrameStart: (head) => {
         frame = this.frameStart(conn, head);
-        if (frame !== null) frame.session.framesInFlight++;
+        if (frame === null) return;
+        frame.session.framesInFlight++;
+        if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
       },
       onBody: (piece) => {
-        frame?.writer?.write(piece);
+        const f = frame;
+        if (f === null) return;
+        f.writer?.write(piece);
+        if (f.more !== null) for (const p of f.more) p.writer?.write(piece);
       },
       onRaw: (piece) => {
         const f = frame;
@@ -554,10 +570,14 @@ export class Correlator {
         if (f !== null) {
           this.frameEnd(conn, f, end);
           f.session.framesInFlight--;
+          if (f.more !== null) for (const p of f.more) p.session.framesInFlight--;
         }
       },
       onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
-        if (frame !== null) frame.session.framesInFlight--;
+        if (frame !== null) {
+          frame.session.framesInFlight--;
+          if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight--;
+        }
         frame = null;
         // Sessions without SIP end with the last packet of their connection (truth rules).
         for (const x of conn.noSip) {
@@ -1141,35 +1161,63 @@ export class Correlator {
       this.index.rememberTransaction(conn.stream.connId, head.transactionId, AUTH_TXN, head.frameNo);
       return null;
     }
-    const sids = frameSessionIds(head);
-    let s = this.index.bySessionIds(sids);
+    // One session in the common case; several when B2BUA legs share the MSRP session
+    // (./msrp-session-index.ts). A list from the index is its scratch: read before its next call.
+    let owners: Owners<Session> | undefined = this.index.ownersOf(head);
+    let sids: string[] | null = null;
     let viaEndpoint = false;
-    if (s === undefined && head.kind === 'request') {
+    if (owners === undefined && head.kind === 'request') {
       // RFC 6714 fallback, deliberately narrow (a wrong binding would intercept a stranger's
       // session sharing the connection): only sessions that negotiated a=msrp-cema, only a
       // frame with no known session-id, and only once per session (the frame's session-ids
       // are then bound and later frames match by session-id).
       const e = this.index.byEndpointKey(conn.serverKey);
-      if (e !== undefined && !e.cemaLearnt && e.dialog !== null && e.dialog.sdp.some((p) => p !== null && p.msrp.some((m) => m.cema)) && this.uncorrelatedByIds(sids) === undefined) {
-        s = e;
+      if (e !== undefined && !e.cemaLearnt && e.dialog !== null && e.dialog.sdp.some((p) => p !== null && p.msrp.some((m) => m.cema)) && this.uncorrelatedByIds((sids = frameSessionIds(head))) === undefined) {
+        owners = e;
         viaEndpoint = true;
       }
     }
     if (head.kind === 'response') {
       const byTx = this.index.takeTransaction(conn.stream.connId, head.transactionId);
       if (byTx === AUTH_TXN) return null;
-      s ??= byTx;
+      owners ??= byTx;
     }
     // A late frame of an ended non-target session (its endpoints are the paths' last URIs).
-    if (s === undefined && this.tombstones.coversAny(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath))) return null;
-    if (s === undefined) s = this.uncorrelatedFor(sids, head);
-    if (s === undefined) {
+    if (owners === undefined && this.tombstones.coversAny(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath))) return null;
+    if (owners === undefined) owners = this.uncorrelatedFor(sids ?? frameSessionIds(head), head);
+    if (owners === undefined) {
       this.anomalies.report(head.kind === 'response' ? 'correlate.msrp_unbound_response' : 'correlate.msrp_unbound_request', head.frameNo);
       return null;
     }
-    if (s.closed && !this.sessions.has(s.key)) return null;
+    const remember = head.kind === 'request' && head.method !== 'REPORT' && head.headers.failureReport !== 'no';
+    if (!isOwnerList(owners)) {
+      const s = owners;
+      if (s.closed && !this.sessions.has(s.key)) return null;
+      if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
+      return this.framePart(conn, head, s, viaEndpoint, now);
+    }
+    // Each session sharing the MSRP session gets the frame as its own (own reassembly, records,
+    // direction relative to its own target side): a task's records never depend on the other leg.
+    const live = owners.filter((s) => !s.closed || this.sessions.has(s.key));
+    if (live.length === 0) return null;
+    if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, live.length === 1 ? live[0]! : live, head.frameNo);
+    let first: FrameCtx | null = null;
+    for (const s of live) {
+      const p = this.framePart(conn, head, s, false, now);
+      if (p === null) continue;
+      if (first === null) first = p;
+      else {
+        (first.more ??= []).push(p);
+        // The raw bytes are gathered once, on the first part, for every part that wants them.
+        if (p.collect) first.raw ??= [];
+      }
+    }
+    return first;
+  }
+
+  /** One session's part of a frame beginning (null when the session takes nothing of it). */
+  private framePart(conn: StreamCtx, head: MsrpFrameHead, s: Session, viaEndpoint: boolean, now: number): FrameCtx | null {
     const isRequest = head.kind === 'request';
-    if (isRequest && head.method !== 'REPORT' && head.headers.failureReport !== 'no') this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
     // Noted for ignored sessions too (a boolean, no content): a session that becomes a target's
     // by a task reload must not be reported as "MSRP connection not observed" at its release.
     s.msrpSeen = true;
@@ -1182,7 +1230,6 @@ export class Correlator {
     const senderSid = lastSessionId(head.headers.fromPath);
     const receiverSid = lastSessionId(head.headers.toPath);
     if (isRequest) this.learnSides(s, conn, senderSid, receiverSid, viaEndpoint);
-    s.msrpSeen = true;
     s.lastActive = now;
     if (s.dialog !== null) this.tracker.touch(s.dialog, now);
     const a = s.audit;
@@ -1225,11 +1272,11 @@ export class Correlator {
     }
     const collect = isRequest && ((s.mode === 'intercept' && s.intercepts.some((it) => wantsCc(it.task))) || s.mode === 'pending');
     const arrow = a !== null ? this.ladderMsrp(a, conn, head) : null;
-    return { session: s, head, writer, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid, arrow };
+    return { session: s, head, writer, collect, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid, arrow, more: null };
   }
 
   private frameEnd(conn: StreamCtx, f: FrameCtx, end: MsrpFrameEnd): void {
-    const s = f.session;
+    let frame: HeldFrame | null = null;
     if (f.raw !== null && f.rawBytes > 0) {
       const bytes = f.raw.length === 1 ? f.raw[0]! : concatBytes(f.raw);
       const st = conn.stream;
@@ -1243,12 +1290,21 @@ export class Correlator {
         tsNsec: end.lastTsNsec,
         frameNo: end.lastFrameNo,
       };
-      const frame: HeldFrame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, network, truncated: end.flag === null };
+      frame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, network, truncated: end.flag === null };
+    }
+    this.framePartEnd(f, frame, end);
+    if (f.more !== null) for (const p of f.more) this.framePartEnd(p, frame, end);
+  }
+
+  /** One session's part of a frame ending: its CC (or held bytes), its message chunk, its audit. */
+  private framePartEnd(p: FramePart, frame: HeldFrame | null, end: MsrpFrameEnd): void {
+    const s = p.session;
+    if (frame !== null && p.collect) {
       if (s.mode === 'intercept') this.emitCc(s, frame);
       else if (s.mode === 'pending') this.hold(s, frame);
     }
-    f.writer?.end(end);
-    if (f.arrow !== null) f.arrow.lastFrame = end.lastFrameNo;
+    p.writer?.end(end);
+    if (p.arrow !== null) p.arrow.lastFrame = end.lastFrameNo;
     // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only.
     if (s.audit !== null && s.dialog === null) this.auditEnd(s.audit, end.lastTsSec, end.lastTsNsec);
   }
@@ -1910,17 +1966,28 @@ interface StreamCtx {
   readonly noSip: Session[];
 }
 
-/** The frame being received on a stream. */
-interface FrameCtx {
+/** One session's part in the frame being received. */
+interface FramePart {
   readonly session: Session;
-  readonly head: MsrpFrameHead;
   readonly writer: MsrpChunkWriter | null;
+  /** The frame's raw bytes are wanted for this session (CC, or held until its target is known). */
+  readonly collect: boolean;
+  /** The frame's ladder arrow in this session's audit (its lastFrame is set when the frame ends). */
+  readonly arrow: AuditLadderEvent | null;
+}
+
+/**
+ * The frame being received on a stream: its first session's part, and the parts of the other
+ * sessions sharing the MSRP session (null in the common case, so one object per frame).
+ */
+interface FrameCtx extends FramePart {
+  readonly head: MsrpFrameHead;
+  /** Raw bytes, gathered once for every part that collects. */
   raw: Uint8Array[] | null;
   rawBytes: number;
   tooLarge: boolean;
   readonly senderSid: string | null;
-  /** The frame's ladder arrow (its lastFrame is set when the frame ends). */
-  readonly arrow: AuditLadderEvent | null;
+  more: FramePart[] | null;
 }
 
 /**

@@ -12,11 +12,29 @@
  * 3. Responses by transaction: a response carries the transaction id of its request
  *    (RFC 4975 section 7.2) and travels back on the same connection, so the request's session
  *    is remembered per (connection, transaction id) until the response arrives (bounded).
+ *
+ * One session-id may be bound to several sessions (at most {@link DEFAULT_MAX_SESSIONS_PER_SID}):
+ * a B2BUA that keeps the Call-ID makes two dialogs (RFC 3261 section 12), and when it passes
+ * a=path through unchanged both legs' SDP name the same MSRP session. Each leg's tasks must get
+ * all of it, so a frame feeds every session it belongs to ({@link MsrpSessionIndex.ownersOf}):
+ * - the sessions bound to the most of the frame's two endpoint session-ids (the last URI of its
+ *   To-Path and of its From-Path, RFC 4975 section 6: relays' URIs in between name hops, not the
+ *   session, and a relay hands a client one Use-Path URI for all its sessions until its AUTH
+ *   expires, RFC 4976 AUTH/Expires); only when no session knows either endpoint do the other
+ *   URIs count. So a stranger whose SDP reuses one session-id of a target's session gets
+ *   neither the target's frames (it knows one endpoint, the target's session both) nor gives its
+ *   own to the target (the reverse);
+ * - among those, only the sessions of the newest one's Call-ID: another call naming exactly the
+ *   same session-ids is a new session reusing them while a stale dialog is still bound (a
+ *   session-id carries at least 80 random bits, RFC 4975 section 14.1, so no honest session
+ *   shares it by chance), and the newer dialog takes its frames.
+ * A binding from another Call-ID is `correlate.msrp_session_id_conflict`; one from a leg of the
+ * same Call-ID is not.
  */
 import type { AnomalySink } from '../core/anomaly.js';
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
 
-/** Session-ids of every URI of a frame's To-Path and From-Path (nulls skipped). */
+/** Session-ids of every URI of a frame's To-Path and From-Path (nulls skipped). Allocates: not for the per-frame common path. */
 export function frameSessionIds(head: MsrpFrameHead): string[] {
   const out: string[] = [];
   for (const u of head.headers.toPath) if (u.sessionId !== null) out.push(u.sessionId);
@@ -38,31 +56,93 @@ export function lastSessionId(path: MsrpFrameHead['headers']['toPath']): string 
  */
 export const DEFAULT_MAX_TRANSACTIONS = 16_384;
 
-export interface MsrpSessionIndexOptions {
+/**
+ * Sessions bound to one MSRP session-id at most (a B2BUA's legs sharing an a=path). Legitimately
+ * one, or one per leg of a call through B2BUAs keeping the Call-ID; the cap keeps a hostile SDP
+ * (many dialogs naming one session-id) from making one frame feed an unbounded number of
+ * sessions. Also the cap on the sessions one frame feeds.
+ */
+export const DEFAULT_MAX_SESSIONS_PER_SID = 4;
+
+/** What the index needs to know of a session. */
+export interface IndexedSessionTraits<S> {
+  /** The SIP Call-ID of its dialog (legs of one call through a B2BUA share it); null: a group of its own. */
+  group(s: S): string | null;
+  /** Creation order (larger = newer). */
+  order(s: S): number;
+  /** Kept first when a cap must leave some session out (a target's session). */
+  preferred(s: S): boolean;
+}
+
+export interface MsrpSessionIndexOptions<S> {
   /** Pending request transactions remembered for response routing (default {@link DEFAULT_MAX_TRANSACTIONS}). */
   readonly maxTransactions?: number;
+  /** Sessions bound to one session-id, and fed by one frame, at most (default {@link DEFAULT_MAX_SESSIONS_PER_SID}). */
+  readonly maxSessionsPerSid?: number;
+  /** Default: every session a call of its own, none preferred, all of one age (the first found wins a tie). */
+  readonly traits?: IndexedSessionTraits<S>;
 }
+
+const NO_TRAITS: IndexedSessionTraits<unknown> = { group: () => null, order: () => 0, preferred: () => false };
+
+/** The sessions a frame or transaction feeds: one (the common case, no array) or several. `S` must not be an array. */
+export type Owners<S> = S | readonly S[];
+
+/** True when `o` lists several sessions. */
+export function isOwnerList<S>(o: Owners<S>): o is readonly S[] {
+  return Array.isArray(o);
+}
+
+/** Endpoint session-ids weigh more than any number of relay ones (see the file comment). */
+const ENDPOINT_WEIGHT = 256;
 
 /** The binding tables. `S` is the correlator's session type. */
 export class MsrpSessionIndex<S> {
-  private readonly bySid = new Map<string, S>();
+  /** Session-id → its session, or its sessions (2 or more, oldest binding first). */
+  private readonly bySid = new Map<string, S | S[]>();
   private readonly byEndpoint = new Map<string, S>();
-  private readonly tx = new Map<string, S>();
+  private readonly tx = new Map<string, S | S[]>();
   private readonly maxTx: number;
+  private readonly maxPerSid: number;
+  /** Scratch of {@link ownersOf}'s slow path: candidates and their scores (reused, never per frame). */
+  private readonly cand: S[] = [];
+  private readonly score: number[] = [];
+  private readonly traits: IndexedSessionTraits<S>;
 
   constructor(
     private readonly anomalies: AnomalySink,
-    options: MsrpSessionIndexOptions = {},
+    options: MsrpSessionIndexOptions<S> = {},
   ) {
+    this.traits = options.traits ?? NO_TRAITS;
     this.maxTx = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
+    this.maxPerSid = Math.max(1, options.maxSessionsPerSid ?? DEFAULT_MAX_SESSIONS_PER_SID);
   }
 
-  /** Binds session-ids to `s`; a session-id bound to another session moves (reported). */
+  /**
+   * Binds session-ids to `s`, alongside the sessions already bound to them. One bound to a
+   * session of another Call-ID is reported as a conflict (a genuinely different session reusing
+   * it; frames go to the newer, see the file comment); beyond the cap, a binding is dropped
+   * (a non-preferred one first, then the oldest; reported).
+   */
   bindSessionIds(s: S, sids: readonly string[], frameNo?: number): void {
     for (const sid of sids) {
       const prev = this.bySid.get(sid);
-      if (prev !== undefined && prev !== s) this.anomalies.report('correlate.msrp_session_id_conflict', frameNo);
-      this.bySid.set(sid, s);
+      if (prev === undefined) {
+        this.bySid.set(sid, s);
+        continue;
+      }
+      const list = Array.isArray(prev) ? prev : [prev as S];
+      if (list.includes(s)) continue;
+      const g = this.traits.group(s);
+      if (g === null || list.some((o) => this.traits.group(o) !== g)) this.anomalies.report('correlate.msrp_session_id_conflict', frameNo);
+      if (list.length >= this.maxPerSid) {
+        let drop = list.findIndex((o) => !this.traits.preferred(o));
+        if (drop < 0) drop = 0;
+        list.splice(drop, 1);
+        this.anomalies.report('correlate.msrp_session_id_shared_evicted', frameNo, `cap=${this.maxPerSid}`);
+      }
+      list.push(s);
+      this.bySid.set(sid, list.length === 1 ? list[0]! : list);
     }
   }
 
@@ -72,40 +152,138 @@ export class MsrpSessionIndex<S> {
   }
 
   /**
-   * Removes the bindings of `s` (only those still pointing to it). Transaction entries are left
-   * to age out of their capped map: the caller ignores responses routed to a closed session.
+   * Removes the bindings of `s` (only those still pointing to it; other sessions sharing a
+   * session-id keep it). Transaction entries are left to age out of their capped map: the
+   * caller ignores responses routed to a closed session.
    */
   unbind(s: S, sids: readonly string[], endpoints: readonly string[]): void {
-    for (const sid of sids) if (this.bySid.get(sid) === s) this.bySid.delete(sid);
+    for (const sid of sids) {
+      const e = this.bySid.get(sid);
+      if (e === s) this.bySid.delete(sid);
+      else if (Array.isArray(e)) {
+        const i = e.indexOf(s);
+        if (i < 0) continue;
+        e.splice(i, 1);
+        this.bySid.set(sid, e.length === 1 ? e[0]! : e);
+      }
+    }
     for (const k of endpoints) if (this.byEndpoint.get(k) === s) this.byEndpoint.delete(k);
   }
 
-  /** The session owning any of the frame's session-ids. */
-  bySessionIds(sids: readonly string[]): S | undefined {
-    for (const sid of sids) {
-      const s = this.bySid.get(sid);
-      if (s !== undefined) return s;
+  /**
+   * The sessions a frame belongs to (the file comment says which), or undefined when none of its
+   * session-ids is bound. A list is the index's scratch array, valid until the next call: copy
+   * it to keep it. The common case (every bound session-id of the frame names one session)
+   * allocates nothing.
+   */
+  ownersOf(head: MsrpFrameHead): Owners<S> | undefined {
+    const h = head.headers;
+    // Fast path: one session owns every bound session-id of the frame (indexed loops: this
+    // runs per frame, and must not allocate).
+    let one: S | undefined;
+    for (let p = 0; p < 2; p++) {
+      const path = p === 0 ? h.toPath : h.fromPath;
+      for (let i = 0; i < path.length; i++) {
+        const sid = path[i]!.sessionId;
+        if (sid === null) continue;
+        const e = this.bySid.get(sid);
+        if (e === undefined || e === one) continue;
+        if (one !== undefined || Array.isArray(e)) return this.slowOwners(h.toPath, h.fromPath, head.frameNo);
+        one = e as S;
+      }
     }
-    return undefined;
+    return one;
+  }
+
+  private slowOwners(to: MsrpFrameHead['headers']['toPath'], from: MsrpFrameHead['headers']['fromPath'], frameNo: number): Owners<S> {
+    const cand = this.cand;
+    const score = this.score;
+    cand.length = 0;
+    score.length = 0;
+    const rSid = lastSessionId(to);
+    const sSid = lastSessionId(from);
+    this.addOwners(rSid, ENDPOINT_WEIGHT);
+    if (sSid !== rSid) this.addOwners(sSid, ENDPOINT_WEIGHT);
+    for (let p = 0; p < 2; p++) {
+      for (const u of p === 0 ? to : from) {
+        const sid = u.sessionId;
+        if (sid !== null && sid !== rSid && sid !== sSid) this.addOwners(sid, 1);
+      }
+    }
+    // The best: by endpoint matches; only when none has any, by the other URIs.
+    let best = 0;
+    for (const x of score) if (x > best) best = x;
+    const level = (x: number): number => (best >= ENDPOINT_WEIGHT ? Math.floor(x / ENDPOINT_WEIGHT) : x);
+    const top = level(best);
+    let newest: S | undefined;
+    let n = 0;
+    for (let i = 0; i < cand.length; i++) {
+      if (level(score[i]!) !== top) continue;
+      const c = cand[i]!;
+      cand[n++] = c;
+      if (newest === undefined || this.traits.order(c) > this.traits.order(newest)) newest = c;
+    }
+    // Of the best, the newest one's call (its B2BUA legs share the frame).
+    const g = this.traits.group(newest!);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const c = cand[i]!;
+      if (c === newest || (g !== null && this.traits.group(c) === g)) cand[m++] = c;
+    }
+    cand.length = m;
+    if (m > this.maxPerSid) {
+      // Only a frame naming many sessions' ids gets here (the per-sid cap bounds honest sharing).
+      const kept = [...cand.filter((c) => this.traits.preferred(c)), ...cand.filter((c) => !this.traits.preferred(c))].slice(0, this.maxPerSid);
+      cand.length = 0;
+      cand.push(...kept);
+      this.anomalies.report('correlate.msrp_frame_fanout_capped', frameNo, `cap=${this.maxPerSid}`);
+    }
+    if (cand.length > 1) return cand;
+    // One: the scratch keeps no session alive until the next call.
+    const only = cand[0]!;
+    cand.length = 0;
+    return only;
+  }
+
+  /** Adds the sessions bound to `sid` to the candidates, `w` to their scores. */
+  private addOwners(sid: string | null, w: number): void {
+    if (sid === null) return;
+    const e = this.bySid.get(sid);
+    if (e === undefined) return;
+    if (Array.isArray(e)) for (const s of e) this.addScore(s, w);
+    else this.addScore(e as S, w);
+  }
+
+  private addScore(s: S, w: number): void {
+    const i = this.cand.indexOf(s);
+    if (i < 0) {
+      this.cand.push(s);
+      this.score.push(w);
+      return;
+    }
+    const x = this.score[i]!;
+    // Relay matches never add up to an endpoint match.
+    if (w === 1 && x % ENDPOINT_WEIGHT === ENDPOINT_WEIGHT - 1) return;
+    this.score[i] = x + w;
   }
 
   byEndpointKey(key: string): S | undefined {
     return this.byEndpoint.get(key);
   }
 
-  /** Remembers a request's session for its response. */
-  rememberTransaction(connId: number, tid: string, s: S, frameNo: number): void {
+  /** Remembers a request's sessions for its response (a list is copied). */
+  rememberTransaction(connId: number, tid: string, owners: Owners<S>, frameNo: number): void {
     const k = `${connId}|${tid}`;
     this.tx.delete(k);
     if (this.tx.size >= this.maxTx) {
       this.tx.delete(this.tx.keys().next().value!);
       this.anomalies.report('correlate.transaction_map_full', frameNo, `cap=${this.maxTx}`);
     }
-    this.tx.set(k, s);
+    this.tx.set(k, isOwnerList(owners) ? owners.slice() : owners);
   }
 
-  /** The session of a response's request (and forgets it). */
-  takeTransaction(connId: number, tid: string): S | undefined {
+  /** The sessions of a response's request (and forgets them). */
+  takeTransaction(connId: number, tid: string): Owners<S> | undefined {
     const k = `${connId}|${tid}`;
     const s = this.tx.get(k);
     if (s !== undefined) this.tx.delete(k);
