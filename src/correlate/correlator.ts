@@ -28,7 +28,9 @@
  * - Non-target sessions: their dialog is tracked only to bind and DROP its MSRP frames (no
  *   bytes kept, no reassembly, no record). A non-target INVITE without MSRP media is not
  *   tracked at all. With `includeNonTargets` (lab use) they are reassembled for the audit
- *   (metadata only, still no record).
+ *   (metadata only, still no record). When the dialog table is full, the oldest non-target
+ *   dialog is evicted, never a target's while another is left (./dialog-tracker.ts), and its
+ *   endpoint session-ids stay tombstones for the idle timeout, so its MSRP is still dropped.
  * - IRI: iMSMessage for every SIP message of a target dialog (each observation on a distinct
  *   hop; retransmissions on the same hop are not re-emitted); rCSSessionEstablishment when the
  *   session is confirmed with MSRP media on both sides; iMSCCUnavailable when the media is TLS

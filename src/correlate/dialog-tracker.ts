@@ -49,7 +49,9 @@ export type DialogCloseReason = 'ended' | 'timeout' | 'evicted' | 'flush';
  * Most dialogs of a busy link, and every dialog of a flood of INVITEs offering MSRP, are
  * non-target ones: the Dialog (repeat table, tags, the SDP's MSRP paths) and its Session weigh
  * ~3.2 KiB of heap together (heap snapshot of 20 000 such INVITEs; 5.8 KiB before strings were
- * owned and small arrays sized exactly): 8 192 × 3.2 KiB = 26 MiB.
+ * owned and small arrays sized exactly): 8 192 × 3.2 KiB = 26 MiB. Measured with
+ * bench/hostile-load.ts: 200 000 such INVITEs peak at ~204 MiB of RSS (1.26 GiB at the former
+ * cap of 100 000 and 5.8 KiB per dialog).
  * An evicted non-target dialog leaves its endpoint session-ids as tombstones (~90 bytes each,
  * Correlator: DEFAULT_MAX_EVICTED_TOMBSTONES), so its MSRP frames are still dropped.
  * Target dialogs are evicted only when no other is left (they are never what fills the table).
