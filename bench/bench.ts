@@ -14,7 +14,9 @@
  *      (best of two runs each);
  *   6. hostile loads (bench/hostile-load.ts, issue 12): peak RSS of `run` on captures built to
  *      fill its tables (200 000 Message-IDs on one target connection, complete or never
- *      finished; 100 000 idle connections that sent `MSRP `; 1 000 000 SYN-only connections),
+ *      finished; 100 000 idle connections that sent `MSRP `; 1 000 000 SYN-only connections;
+ *      200 000 unanswered non-target INVITEs offering MSRP; 200 000 pager MESSAGEs and 200 000
+ *      REGISTER/OPTIONS, each with its own Call-ID),
  *      each against the 256 MiB budget and with the target still intercepted; `--no-hostile`
  *      skips them, `--hostile-scale F` scales their sizes;
  *   7. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`

@@ -11,7 +11,11 @@
  *               a framer that saw a start line begin; then a target session;
  *   syn         N SYN-only connections (one packet each), then a target session;
  *   invites     N non-target INVITEs offering MSRP that are never answered (each a dialog the
- *               correlator follows until Timer C), then a target session.
+ *               correlator follows until Timer C), then a target session;
+ *   messages    N non-target pager-mode MESSAGEs (RFC 3428), each with its own Call-ID and
+ *               never answered, then a target session;
+ *   registers   N REGISTER and OPTIONS requests (alternating), distinct Call-IDs, never
+ *               answered, then a target session.
  *
  * Captures are written to a temporary folder (never into the repository) and deleted after.
  * Standalone: `npx tsx bench/hostile-load.ts [--only mids,idle] [--scale 0.1] [--keep]`
@@ -29,7 +33,7 @@ import { ethernetLink, ipv4Addr, msrpFrame, sdpBody, sipMessage, TcpConversation
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export type HostileKind = 'mids' | 'mids-open' | 'idle' | 'syn' | 'invites';
+export type HostileKind = 'mids' | 'mids-open' | 'idle' | 'syn' | 'invites' | 'messages' | 'registers';
 
 /** Default sizes: the loads of issue 12 (and a third, `syn`, at the TCP table's old cap). */
 export const HOSTILE_DEFAULTS: Readonly<Record<HostileKind, number>> = {
@@ -38,14 +42,12 @@ export const HOSTILE_DEFAULTS: Readonly<Record<HostileKind, number>> = {
   idle: 100_000,
   syn: 1_000_000,
   invites: 200_000,
+  messages: 200_000,
+  registers: 200_000,
 };
 
-/**
- * The loads `npm run bench` runs. `invites` is left out (run it with `--only invites`): the SIP
- * side's dialog table does not fit the budget yet (200 000 unanswered INVITEs offering MSRP:
- * 1.26 GiB of RSS at its 100 000-dialog cap, ~5.8 KiB live per dialog).
- */
-export const HOSTILE_BENCH_KINDS: readonly HostileKind[] = ['mids', 'mids-open', 'idle', 'syn'];
+/** The loads `npm run bench` runs: all of them. */
+export const HOSTILE_BENCH_KINDS: readonly HostileKind[] = ['mids', 'mids-open', 'idle', 'syn', 'invites', 'messages', 'registers'];
 
 const TARGET = 'sip:hostile-target@ims.example.net';
 
@@ -179,6 +181,24 @@ export function makeHostileCapture(kind: HostileKind, path: string, n: number): 
       f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: invite }).ip);
     }
     targetSession(f, 4, 'after-invite-flood');
+  } else if (kind === 'messages' || kind === 'registers') {
+    const a = ipv4Addr('10.97.0.1');
+    const b = ipv4Addr('10.97.0.2');
+    for (let i = 0; i < n; i++) {
+      const method = kind === 'messages' ? 'MESSAGE' : i % 2 === 0 ? 'REGISTER' : 'OPTIONS';
+      const body = method === 'MESSAGE' ? `flood message ${i}` : '';
+      const req = sipMessage(`${method} sip:someone@ims.example.net SIP/2.0`, [
+        ['Via', `SIP/2.0/UDP 10.97.0.1:5060;branch=z9hG4bKpm${i}`],
+        ['From', `<sip:flood${i}@ims.example.net>;tag=p${i}`],
+        ['To', '<sip:someone@ims.example.net>'],
+        ['Call-ID', `${method.toLowerCase()}-flood-${i}@ims.example.net`],
+        ['CSeq', `1 ${method}`],
+        ...(body !== '' ? [['Content-Type', 'text/plain'] as [string, string]] : []),
+        ['Content-Length', String(Buffer.byteLength(body))],
+      ], body);
+      f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: req }).ip);
+    }
+    targetSession(f, kind === 'messages' ? 5 : 6, `after-${kind}-flood`);
   } else {
     const server = ipv4Addr('10.99.0.2');
     for (let i = 0; i < n; i++) {

@@ -28,7 +28,9 @@
  * - Non-target sessions: their dialog is tracked only to bind and DROP its MSRP frames (no
  *   bytes kept, no reassembly, no record). A non-target INVITE without MSRP media is not
  *   tracked at all. With `includeNonTargets` (lab use) they are reassembled for the audit
- *   (metadata only, still no record).
+ *   (metadata only, still no record). When the dialog table is full, the oldest non-target
+ *   dialog is evicted, never a target's while another is left (./dialog-tracker.ts), and its
+ *   endpoint session-ids stay tombstones for the idle timeout, so its MSRP is still dropped.
  * - IRI: iMSMessage for every SIP message of a target dialog (each observation on a distinct
  *   hop; retransmissions on the same hop are not re-emitted); rCSSessionEstablishment when the
  *   session is confirmed with MSRP media on both sides; iMSCCUnavailable when the media is TLS
@@ -108,6 +110,7 @@ import type { Task, TaskSet } from './tasks-file.js';
 import type { MsrpStreamInfo as MsrpStreamRef, MsrpStreamSink as MsrpStreamHandler, SipPacketRef as PacketRef } from './sink-types.js';
 import { ownString } from '../util/own-string.js';
 import { SessionIdTombstones, type SessionIdTombstonesOptions } from './session-id-tombstones.js';
+import { SeenSipHop } from './seen-sip-hop.js';
 
 /** Options of {@link Correlator}. */
 export interface CorrelatorOptions {
@@ -323,8 +326,10 @@ class Session {
   byeSide: Side | null = null;
   /** Network context of the last record emitted for this session (the base of a task-removal record). */
   lastNet: NetworkContext | null = null;
-  /** Where a not-yet-intercepted session was last seen (the base of a start-of-interception record). */
+  /** Where a not-yet-intercepted session without SIP was last seen (the base of a start-of-interception record). */
   lastSeenNet: NetworkContext | null = null;
+  /** The same for a not-yet-intercepted dialog: its last SIP hop, kept small (./seen-sip-hop.ts). */
+  lastSeenSip: SeenSipHop | null = null;
   /** Intercepts of tasks withdrawn by a reload: no more records, still listed in the audit. */
   readonly retired: Intercept[] = [];
   releasePendingSince: number | null = null;
@@ -336,8 +341,9 @@ class Session {
   noSipStreams = 0;
   /** MSRP frames of this session begun and not yet ended (their end still writes to the audit). */
   framesInFlight = 0;
-  readonly boundSids: string[] = [];
-  readonly boundEndpoints: string[] = [];
+  /** Replaced, not grown, on the SIP side: a pushed-to array reserves 17 slots (issue 12). */
+  boundSids: string[] = [];
+  boundEndpoints: string[] = [];
 
   constructor(
     readonly key: string,
@@ -361,18 +367,30 @@ function t(sec: number, nsec: number): number {
   return sec + nsec / 1e9;
 }
 
-function identityList(list: ImsIdentity[], text: string): void {
+/** `text` would be a new entry of `list` (at most 8, compared normalized). */
+function identityWanted(list: readonly ImsIdentity[], text: string): boolean {
   const k = normalizeIdentity(text) ?? text;
-  if (list.length >= 8 || list.some((i) => (normalizeIdentity(i.value) ?? i.value) === k)) return;
-  list.push(imsIdentityFromText(ownString(text)));
+  return list.length < 8 && !list.some((i) => (normalizeIdentity(i.value) ?? i.value) === k);
+}
+
+function identityList(list: ImsIdentity[], text: string): void {
+  if (identityWanted(list, text)) list.push(imsIdentityFromText(ownString(text)));
+}
+
+/**
+ * {@link identityList} for lists kept by every dialog, target or not: the list is replaced by an
+ * exact-size copy, where a push would reserve 17 slots (~150 bytes per list, issue 12).
+ */
+function addIdentity(lists: [ImsIdentity[], ImsIdentity[]], side: Side, text: string): void {
+  if (identityWanted(lists[side], text)) lists[side] = lists[side].concat([imsIdentityFromText(ownString(text))]);
 }
 
 /** The parties a request names: its sender (P-Asserted-Identity, From) and receiver (To, and the Request-URI when `withRuri`). */
 function addRequestParties(lists: [ImsIdentity[], ImsIdentity[]], msg: SipMessage, withRuri: boolean): void {
-  for (const na of msg.pAssertedIdentity) identityList(lists[0], na.uriText);
-  if (msg.from !== null) identityList(lists[0], msg.from.uriText);
-  if (msg.to !== null) identityList(lists[1], msg.to.uriText);
-  if (withRuri && msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri)) identityList(lists[1], msg.requestUri);
+  for (const na of msg.pAssertedIdentity) addIdentity(lists, 0, na.uriText);
+  if (msg.from !== null) addIdentity(lists, 0, msg.from.uriText);
+  if (msg.to !== null) addIdentity(lists, 1, msg.to.uriText);
+  if (withRuri && msg.requestUri !== null && /^(sips?|tel):/i.test(msg.requestUri)) addIdentity(lists, 1, msg.requestUri);
 }
 
 /** A pager-mode message's view for its records: per intercept its direction (null = not that task's), and the parties it names. */
@@ -436,7 +454,8 @@ export class Correlator {
     this.anomalies = options.anomalies;
     this.anomalyCounts = options.anomalyCounts ?? (options.anomalies instanceof AnomalyCounter ? () => (options.anomalies as AnomalyCounter).toJSON() : undefined);
     this.includeNonTargets = options.includeNonTargets ?? false;
-    this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs);
+    // Target dialogs are evicted last: a flood of others cannot push them out (./dialog-tracker.ts).
+    this.tracker = new DialogTracker<Session>((d, r) => this.dialogClosed(d, r), this.anomalies, options.dialogs, (d) => d.session?.mode === 'intercept');
     this.index = new MsrpSessionIndex<Session>(this.anomalies, {
       traits: {
         // B2BUA legs keeping the Call-ID are sessions of one call (./dialog-key.ts).
@@ -776,7 +795,7 @@ export class Correlator {
 
   /** Network context of a start-of-interception record: the session's last SIP hop or MSRP connection, at the reload time. */
   private startNetwork(s: Session): NetworkContext | null {
-    const base = s.lastNet ?? s.lastSip?.network ?? s.lastSeenNet;
+    const base = s.lastNet ?? s.lastSip?.network ?? s.lastSeenNet ?? s.lastSeenSip?.network() ?? null;
     if (base === null) return null;
     const sec = Math.floor(this.now);
     return { ...base, tsSec: sec, tsNsec: Math.round((this.now - sec) * 1e9) % 1e9 };
@@ -872,14 +891,14 @@ export class Correlator {
     if (s.audit !== null && !s.audit.endFixed) this.auditEnd(s.audit, where.tsSec, where.tsNsec);
     if (s.audit !== null) this.ladderSip(s.audit, msg, where);
     if (!obs.repeat) {
-      if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) identityList(s.sideIds[obs.sender], na.uriText);
+      if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) addIdentity(s.sideIds, obs.sender, na.uriText);
       if (obs.sdp !== null && obs.sdp.msrp.length > 0) this.applySdp(s, d, obs.sdp, msg.frameNo);
       if (obs.released === 'complete' && s.audit !== null) {
         this.auditEnd(s.audit, where.tsSec, where.tsNsec);
         s.audit.endFixed = true;
       }
     }
-    if (s.mode !== 'intercept') s.lastSeenNet = this.sipNetwork(where);
+    if (s.mode !== 'intercept') s.lastSeenSip = SeenSipHop.of(where);
     if (s.mode === 'ignore') return;
 
     // A pager body is a message once (its first observation), and for tasks it started on another hop.
@@ -946,8 +965,8 @@ export class Correlator {
     }
     this.index.bindSessionIds(s, sids, frameNo);
     this.index.bindEndpoints(s, eps);
-    s.boundSids.push(...sids);
-    s.boundEndpoints.push(...eps);
+    if (sids.length > 0) s.boundSids = s.boundSids.concat(sids);
+    if (eps.length > 0) s.boundEndpoints = s.boundEndpoints.concat(eps);
     if (s.mode === 'intercept' && sdp.raw !== null) s.sdpForCc = sdp.raw;
     if (s.audit !== null) for (const sid of d.endpointSids) if (!s.audit.sids.includes(sid)) s.audit.sids.push(sid);
   }
@@ -1032,6 +1051,9 @@ export class Correlator {
   private dialogClosed(d: Dialog<Session>, reason: DialogCloseReason): void {
     const s = d.session;
     if (s === null) return;
+    // An evicted non-target dialog has not ended: its MSRP frames must still be known as a
+    // non-target's (./session-id-tombstones.ts), for as long as the dialog could have stayed idle.
+    if (reason === 'evicted' && s.mode !== 'intercept') this.tombstones.addEvicted(d.endpointSids, this.now + this.tracker.idleTimeout);
     if (s.mode === 'intercept' && d.established) {
       if (reason !== 'ended' || d.state !== 'terminated') s.releaseResult = d.state === 'terminated' ? 'legRemovalComplete' : 'legRemovalRequest';
       s.releasePendingSince = null;
@@ -1056,6 +1078,9 @@ export class Correlator {
    */
   private leaveSessions(s: Session): void {
     this.sessions.delete(s.key);
+    // A session with no audit has nothing to freeze: queued, every non-target dialog of a
+    // flood stayed in memory until the next sweep (50 000 a capture second, issue 12).
+    if (s.audit === null && !this.auditList.has(s)) return;
     if (s.dialog !== null || s.noSipStreams === 0) this.toFreeze.push(s);
   }
 

@@ -43,8 +43,27 @@ export type DialogState = 'early' | 'confirmed' | 'failed' | 'terminating' | 'te
 
 export type DialogCloseReason = 'ended' | 'timeout' | 'evicted' | 'flush';
 
+/**
+ * Memory budget (issue 12; the 256 MiB split is in src/flow/tcp-tracker.ts: ~100 MiB of live
+ * data for all tables, ~60 MiB of it the TCP table's). The dialog table gets ~24 MiB of the rest.
+ * Most dialogs of a busy link, and every dialog of a flood of INVITEs offering MSRP, are
+ * non-target ones: the Dialog (repeat table, tags, the SDP's MSRP paths) and its Session weigh
+ * ~3.2 KiB of heap together (heap snapshot of 20 000 such INVITEs; 5.8 KiB before strings were
+ * owned and small arrays sized exactly): 8 192 × 3.2 KiB = 26 MiB. Measured with
+ * bench/hostile-load.ts: 200 000 such INVITEs peak at ~204 MiB of RSS (1.26 GiB at the former
+ * cap of 100 000 and 5.8 KiB per dialog).
+ * An evicted non-target dialog leaves its endpoint session-ids as tombstones (~90 bytes each,
+ * Correlator: DEFAULT_MAX_EVICTED_TOMBSTONES), so its MSRP frames are still dropped.
+ * Target dialogs are evicted only when no other is left (they are never what fills the table).
+ */
+export const DEFAULT_MAX_DIALOGS = 8_192;
+
 export interface DialogTrackerOptions {
-  /** Dialogs tracked at once (default 100 000); the least recently active is evicted beyond it. */
+  /**
+   * Dialogs tracked at once (default {@link DEFAULT_MAX_DIALOGS}). Beyond it the oldest dialog
+   * the owner does not keep ({@link DialogTracker} `keep`) is evicted; the oldest kept one only
+   * when every dialog is kept.
+   */
   readonly maxDialogs?: number;
   /** No final response for this long: closed (default 180 s, RFC 3261 Timer C). */
   readonly earlyTimeoutSec?: number;
@@ -70,21 +89,30 @@ export class Dialog<S> {
   /** Latest SDP of each side. */
   readonly sdp: [PartySdp | null, PartySdp | null] = [null, null];
   /** To tags of responses to the creating INVITE (early dialogs, forks, the final response; at most 16): callee requests are found by them (./dialog-key.ts). */
-  readonly earlyTags: string[] = [];
+  earlyTags: readonly string[] = [];
   /** Top Via branches of the creating request's observations (at most 16; ./dialog-key.ts). */
-  readonly initialBranches: string[] = [];
-  /** Provisional answers per To tag (forked early dialogs). */
-  readonly earlySdp = new Map<string, PartySdp>();
+  initialBranches: readonly string[] = [];
+  /** Provisional answers per To tag (forked early dialogs); null until the first one (most dialogs have none). */
+  earlySdp: Map<string, PartySdp> | null = null;
   /** Which side each MSRP session-id of any SDP a=path belongs to. */
   readonly sideBySid = new Map<string, Side>();
-  /** Endpoint session-ids (last a=path URI) in order of appearance. */
-  readonly endpointSids: string[] = [];
+  /**
+   * Endpoint session-ids (last a=path URI) in order of appearance. The three arrays above and
+   * this one are replaced by exact-size copies when they grow, never pushed to: a push reserves
+   * 17 slots, ~150 bytes each on every dialog of a flood (issue 12).
+   */
+  endpointSids: readonly string[] = [];
   /** Capture time (seconds, fractional) of the last SIP or MSRP activity. */
   lastActive: number;
   /** When to close (released, failed, pager done); null while open. */
   closeAt: number | null = null;
   byeAt: number | null = null;
-  readonly seen = new Map<string, Set<string>>();
+  /**
+   * Logical messages seen (see the file comment) → the hops (branch and addresses) they were
+   * seen on: one string for the usual single hop, an array beyond (at most 16). A Set per
+   * message cost ~200 bytes per dialog for nothing (issue 12).
+   */
+  readonly seen = new Map<string, string | string[]>();
   session: S | null = null;
 
   constructor(
@@ -184,13 +212,16 @@ export class DialogTracker<S> {
 
   /**
    * @param onClose called once per dialog when it leaves the table.
+   * @param keep dialogs the owner wants evicted last (the correlator: target dialogs); asked
+   *   only when the table is full.
    */
   constructor(
     private readonly onClose: (d: Dialog<S>, reason: DialogCloseReason) => void,
     private readonly anomalies: AnomalySink,
     options: DialogTrackerOptions = {},
+    private readonly keep: (d: Dialog<S>) => boolean = () => false,
   ) {
-    this.maxDialogs = options.maxDialogs ?? 100_000;
+    this.maxDialogs = options.maxDialogs ?? DEFAULT_MAX_DIALOGS;
     this.earlyTimeout = options.earlyTimeoutSec ?? 180;
     this.idleTimeout = options.idleTimeoutSec ?? 7200;
     this.linger = options.lingerSec ?? 32;
@@ -217,18 +248,38 @@ export class DialogTracker<S> {
 
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
   create(msg: SipMessage, kind: 'invite' | 'message', midDialog: boolean, tsSec: number, tsNsec: number): Dialog<S> {
-    if (this.dialogs.size >= this.maxDialogs) {
-      const first = this.dialogs.values().next();
-      if (first.done !== true) {
-        this.anomalies.report('correlate.dialog_evicted', msg.frameNo, `cap=${this.maxDialogs}`);
-        this.remove(first.value, 'evicted');
-      }
-    }
+    if (this.dialogs.size >= this.maxDialogs) this.evictOne(msg.frameNo);
     // Owned copies: the dialog outlives the header text its fields were sliced from.
     const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, ownString(msg.cseq!.method), midDialog, ownStringOrNull(dialogTag(msg.from?.tag)), tsSec, tsNsec);
     if (midDialog) d.calleeTag = ownStringOrNull(dialogTag(msg.to?.tag));
     this.dialogs.set(d.key, d);
     return d;
+  }
+
+  /**
+   * Makes room for one dialog: the oldest (by creation) that the owner does not keep. A kept
+   * dialog met at the front moves to the back (delete and re-insert), so each is stepped over
+   * once per pass through the table, not at every eviction; when all are kept, the oldest goes.
+   * Caps limit what is kept, never whether a target is seen: a flood of non-target dialogs
+   * cannot push a target's dialog out, and a new target dialog always gets a place.
+   */
+  private evictOne(frameNo: number | undefined): void {
+    let first: Dialog<S> | undefined;
+    for (let n = this.dialogs.size; n > 0; n--) {
+      const d = this.dialogs.values().next().value;
+      if (d === undefined) return;
+      first ??= d;
+      if (!this.keep(d)) {
+        this.anomalies.report('correlate.dialog_evicted', frameNo, `cap=${this.maxDialogs}`);
+        this.remove(d, 'evicted');
+        return;
+      }
+      this.dialogs.delete(d.key);
+      this.dialogs.set(d.key, d);
+    }
+    if (first === undefined) return;
+    this.anomalies.report('correlate.target_dialog_evicted', frameNo, `cap=${this.maxDialogs}`);
+    this.remove(first, 'evicted');
   }
 
   /**
@@ -239,25 +290,28 @@ export class DialogTracker<S> {
     const cseq = msg.cseq!;
     const fromTag = dialogTag(msg.from?.tag);
     const toTag = dialogTag(msg.to?.tag);
-    const stateKey = `${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${fromTag ?? ''}|${toTag ?? ''}`;
+    // Owned (flat) keys: a template literal is a chain of cons strings holding slices of the
+    // packet's header text, so each key kept in `seen` pinned the whole SIP header (issue 12).
+    const stateKey = ownString(`${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${fromTag ?? ''}|${toTag ?? ''}`);
     const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
     const sender = d.senderOf(msg);
     // The creating request on each hop: its responses there are matched by this branch (./dialog-key.ts).
     if (msg.isRequest && toTag === null && cseq.seq === d.initialCseq && cseq.method === d.initialMethod && d.initialBranches.length < 16) {
       const b = msg.viaBranch ?? '';
-      if (!d.initialBranches.includes(b)) d.initialBranches.push(ownString(b));
+      if (!d.initialBranches.includes(b)) d.initialBranches = d.initialBranches.concat([ownString(b)]);
     }
     const hops = d.seen.get(stateKey);
     if (hops !== undefined) {
-      const retransmission = hops.has(seenKey);
+      const retransmission = typeof hops === 'string' ? hops === seenKey : hops.includes(seenKey);
       if (!retransmission) {
-        if (hops.size < 16) hops.add(seenKey);
+        if (typeof hops === 'string') d.seen.set(stateKey, [hops, ownString(seenKey)]);
+        else if (hops.length < 16) hops.push(ownString(seenKey));
         this.touch(d, now);
       }
       return observation(d, sender, null, retransmission, true, false, false, null, false);
     }
     if (d.seen.size >= this.maxSeen) d.seen.delete(d.seen.keys().next().value!);
-    d.seen.set(stateKey, new Set([seenKey]));
+    d.seen.set(stateKey, ownString(seenKey));
     this.touch(d, now);
 
     let established = false;
@@ -268,11 +322,11 @@ export class DialogTracker<S> {
     const initialTx = cseq.seq === d.initialCseq && !d.midDialog;
     if (!msg.isRequest && cseq.method === 'INVITE') {
       const code = msg.statusCode;
-      if (toTag !== null && code > 100 && initialTx && d.earlyTags.length < 16 && !d.earlyTags.includes(toTag)) d.earlyTags.push(ownString(toTag));
-      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && d.earlySdp.size < 16) d.earlySdp.set(ownString(toTag), sdp);
+      if (toTag !== null && code > 100 && initialTx && d.earlyTags.length < 16 && !d.earlyTags.includes(toTag)) d.earlyTags = d.earlyTags.concat([ownString(toTag)]);
+      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && (d.earlySdp?.size ?? 0) < 16) (d.earlySdp ??= new Map()).set(ownString(toTag), sdp);
       if (code >= 200 && code < 300) {
         // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
-        if (useSdp === null && toTag !== null && d.calleeTag === null) useSdp = d.earlySdp.get(toTag) ?? null;
+        if (useSdp === null && toTag !== null && d.calleeTag === null) useSdp = d.earlySdp?.get(toTag) ?? null;
         if (initialTx && d.state === 'early') {
           d.state = 'confirmed';
           d.calleeTag = ownStringOrNull(toTag);
@@ -308,7 +362,7 @@ export class DialogTracker<S> {
       d.sdp[sender] = useSdp;
       for (const m of useSdp.msrp) {
         for (const sid of m.sessionIds) if (!d.sideBySid.has(sid)) d.sideBySid.set(sid, sender);
-        if (m.endpointSessionId !== null && !d.endpointSids.includes(m.endpointSessionId)) d.endpointSids.push(m.endpointSessionId);
+        if (m.endpointSessionId !== null && !d.endpointSids.includes(m.endpointSessionId)) d.endpointSids = d.endpointSids.concat([m.endpointSessionId]);
       }
     }
     if (d.kind === 'invite' && !d.established && d.state === 'confirmed' && (d.sdp[0]?.msrp.length ?? 0) > 0 && (d.sdp[1]?.msrp.length ?? 0) > 0) {

@@ -39,7 +39,8 @@ export interface PartySdp {
 export function endpointKey(host: string, port: number): string {
   // The regex only when there is a bracket to strip (most hosts have none).
   const h = host.charCodeAt(0) === 0x5b || host.charCodeAt(host.length - 1) === 0x5d ? host.replace(/^\[|\]$/g, '') : host;
-  return `${h.toLowerCase()}|${port}`;
+  // Owned: the key is kept in the binding table, and the host is a slice of the SDP text.
+  return ownString(`${h.toLowerCase()}|${port}`);
 }
 
 /**
@@ -71,15 +72,17 @@ export function partySdpOf(msg: SipMessage, sink: AnomalySink, keepRaw = false):
       }
     }
     msrp.push({
-      pathText: a.path.map(formatMsrpUri).join(' '),
+      // Owned: formatMsrpUri concatenates slices of the SDP text, which would stay pinned.
+      pathText: ownString(a.path.map(formatMsrpUri).join(' ')),
       endpointSessionId: ownStringOrNull(last?.sessionId),
-      sessionIds,
+      // Exact-size copies: kept per dialog, and a pushed-to array reserves 17 slots (issue 12).
+      sessionIds: sessionIds.slice(),
       tls: /TLS|WSS/i.test(m.proto) || a.path.some((u) => u.scheme === 'msrps'),
       cema: a.cema,
-      endpoints,
+      endpoints: endpoints.slice(),
       fileSelector: a.fileSelector,
       direction: mediaDirection(sd, m),
     });
   }
-  return { raw: keepRaw ? bytes.slice() : null, msrp };
+  return { raw: keepRaw ? bytes.slice() : null, msrp: msrp.slice() };
 }

@@ -12,30 +12,39 @@
  * Expiry times arrive in non-decreasing order (capture time only moves forward and every entry
  * gets the same linger), so expired entries are always at the front of the insertion-ordered Map:
  * a sweep costs only what it removes.
+ *
+ * Evicted dialogs (issue 12): a non-target dialog pushed out of the full dialog table has not
+ * ended; its MSRP session may go on for as long as a dialog may stay idle. Its session-ids go
+ * to a second, separately capped set with that longer linger (each set keeps one linger, so
+ * stays ordered by expiry), so that its frames are still recognised as a non-target's and
+ * dropped, never taken for an MSRP session without SIP (which a CPIM header could attribute to
+ * a target). Both sets are capped: beyond the cap the oldest is forgotten and reported.
  */
 import type { AnomalySink } from '../core/anomaly.js';
 
+/**
+ * Tombstones of evicted dialogs remembered at once (issue 12 budget, see
+ * src/correlate/dialog-tracker.ts): an entry is the session-id string the dialog already owned
+ * plus ~40 bytes of map entry and expiry, ~90 bytes in all: 65 536 × 90 B = 5.6 MiB.
+ */
+export const DEFAULT_MAX_EVICTED_TOMBSTONES = 65_536;
+
 export interface SessionIdTombstonesOptions {
-  /** Session-ids remembered at once (default 262 144); the oldest is forgotten beyond it. */
+  /** Session-ids of ended sessions remembered at once (default 262 144); the oldest is forgotten beyond it. */
   readonly max?: number;
+  /** Session-ids of evicted dialogs remembered at once (default {@link DEFAULT_MAX_EVICTED_TOMBSTONES}). */
+  readonly maxEvicted?: number;
 }
 
-export class SessionIdTombstones {
-  private readonly until = new Map<string, number>();
-  private readonly max: number;
+/** One insertion-ordered set of session-ids with their expiry (one linger per set). */
+class TombstoneSet {
+  readonly until = new Map<string, number>();
 
   constructor(
+    private readonly max: number,
     private readonly anomalies: AnomalySink,
-    options: SessionIdTombstonesOptions = {},
-  ) {
-    this.max = options.max ?? 262_144;
-  }
+  ) {}
 
-  get size(): number {
-    return this.until.size;
-  }
-
-  /** Remembers `sids` until capture time `untilSec`. */
   add(sids: Iterable<string>, untilSec: number): void {
     for (const sid of sids) {
       // Re-inserting keeps the Map ordered by expiry.
@@ -48,16 +57,45 @@ export class SessionIdTombstones {
     }
   }
 
-  /** True when `a` or `b` is the session-id of an ended non-target session still lingering. */
-  coversAny(a: string | null, b: string | null): boolean {
-    return (a !== null && this.until.has(a)) || (b !== null && this.until.has(b));
-  }
-
-  /** Forgets the entries whose time is up. */
   sweep(nowSec: number): void {
     for (const [sid, until] of this.until) {
       if (until > nowSec) return;
       this.until.delete(sid);
     }
+  }
+}
+
+export class SessionIdTombstones {
+  private readonly ended: TombstoneSet;
+  private readonly evicted: TombstoneSet;
+
+  constructor(anomalies: AnomalySink, options: SessionIdTombstonesOptions = {}) {
+    this.ended = new TombstoneSet(options.max ?? 262_144, anomalies);
+    this.evicted = new TombstoneSet(options.maxEvicted ?? DEFAULT_MAX_EVICTED_TOMBSTONES, anomalies);
+  }
+
+  get size(): number {
+    return this.ended.until.size + this.evicted.until.size;
+  }
+
+  /** Remembers `sids` of an ended session until capture time `untilSec`. */
+  add(sids: Iterable<string>, untilSec: number): void {
+    this.ended.add(sids, untilSec);
+  }
+
+  /** Remembers `sids` of an evicted (not ended) dialog until capture time `untilSec` (callers use one linger for all). */
+  addEvicted(sids: Iterable<string>, untilSec: number): void {
+    this.evicted.add(sids, untilSec);
+  }
+
+  /** True when `a` or `b` is the session-id of an ended non-target session or evicted dialog still lingering. */
+  coversAny(a: string | null, b: string | null): boolean {
+    return (a !== null && (this.ended.until.has(a) || this.evicted.until.has(a))) || (b !== null && (this.ended.until.has(b) || this.evicted.until.has(b)));
+  }
+
+  /** Forgets the entries whose time is up. */
+  sweep(nowSec: number): void {
+    this.ended.sweep(nowSec);
+    this.evicted.sweep(nowSec);
   }
 }
