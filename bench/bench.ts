@@ -19,6 +19,10 @@
  *      REGISTER/OPTIONS, each with its own Call-ID),
  *      each against the 256 MiB budget and with the target still intercepted; `--no-hostile`
  *      skips them, `--hostile-scale F` scales their sizes;
+ *   6b. a long mutant campaign of the warrant-separation property
+ *      (test/fuzz/shared-connection.property.test.ts, issue 12): `--mutants N` damaged captures
+ *      (default 20 000; CI runs 1 500) from a seed that changes per invocation (`--mutant-seed S`
+ *      to replay one), reported as passed/failed with the seed; `--mutants 0` skips it;
  *   7. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
  *      takes without losing frames; skipped with the reason when not root, without tcpreplay
  *      or without the cap module.
@@ -35,6 +39,7 @@
  * Each subject runs in a fresh child process `--runs` times (default 3); the best time counts
  * (the least disturbed by other load); peak RSS is the maximum over the runs.
  * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
+ * --mutants N, --mutant-seed S,
  * --no-live, --live-mb N (slice replayed per live step, default 50), --live-buffer KiB (tap
  * --buffer-size), --live-budget S (default 120).
  * Prints a table and writes bench/results.json.
@@ -235,6 +240,23 @@ if (!args.includes('--keep-out')) rmSync(outDir, { recursive: true, force: true 
 let hostile: HostileResult[] | undefined;
 if (WITH_RUN && !args.includes('--no-hostile')) hostile = runHostileLoads({ scale: opt('hostile-scale', 1), log: (s) => log(`hostile: ${s}`) });
 
+let mutants: { count: number; firstSeed: number; passed: boolean; seconds: number } | undefined;
+const MUTANTS = opt('mutants', 20_000);
+if (MUTANTS > 0) {
+  // A fresh range of seeds each invocation, so campaigns add up instead of repeating CI's.
+  const firstSeed = opt('mutant-seed', 1_000_000 + Math.floor(Math.random() * 1_000_000_000));
+  log(`mutants: ${MUTANTS} from seed ${firstSeed} …`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/fuzz/shared-connection.property.test.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, MSRPTAP_MUTANTS: String(MUTANTS), MSRPTAP_SEED: String(firstSeed) },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  mutants = { count: MUTANTS, firstSeed, passed: r.status === 0, seconds: Math.round((Date.now() - t0) / 100) / 10 };
+  if (r.status !== 0) process.stderr.write(r.stdout.slice(-4000));
+}
+
 // Last, so the sender and the taps disturb no other subject.
 let live: LiveRateResult | undefined;
 let liveSkip = args.includes('--no-live') ? '--no-live' : await liveSkipReason();
@@ -321,6 +343,7 @@ const results = {
       }
     : null,
   hostile: hostile ?? null,
+  mutants: mutants ?? null,
   live: live ?? { skipped: liveSkip },
   targets: {
     runVsTshark: '>= 20',
@@ -380,6 +403,7 @@ if (results.large !== null) {
 }
 if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
 if (hostile !== undefined) for (const l of hostileSummaryLines(hostile)) out(`${l}\n`);
+if (mutants !== undefined) out(`warrant separation: ${mutants.count} mutants from seed ${mutants.firstSeed}: ${mutants.passed ? 'no non-target byte in any output' : 'LEAK OR CRASH (see stderr; replay with --mutant-seed)'} (${mutants.seconds} s)\n`);
 if (live !== undefined) for (const l of liveSummaryLines(live)) out(`${l}\n`);
 else out(`live capture rate on lo: not measured (${liveSkip})\n`);
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
