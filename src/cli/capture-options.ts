@@ -37,7 +37,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-s, --snaplen <bytes>', 'live capture snapshot length', positiveInt('--snaplen'), 262144)
     .option('-B, --buffer-size <KiB>', 'live capture kernel buffer size in KiB', positiveInt('--buffer-size'), 65536)
     .option('-p, --no-promiscuous', 'do not put the interface into promiscuous mode')
-    .option('-c, --count <frames>', 'stop after this many frames (live capture)', positiveInt('--count'))
+    .option('-c, --count <frames>', 'stop after this many frames (live, or the first frames of the -r files in time order, as tcpdump -c)', positiveInt('--count'))
     .addOption(new Option('--duration <seconds>', 'stop live capture after this many seconds').argParser(positiveInt('--duration')));
 }
 

@@ -45,7 +45,7 @@ export async function runPacketSource(o: CaptureOptions, onFrame: (f: CapturedFr
     return { inputs: [{ path: `live:${o.interface}`, bytes: 0 }], live };
   }
   const progress = createProgress(quiet);
-  const opts = progress.enabled ? { onProgress: progress.update } : {};
+  const opts = { ...(progress.enabled ? { onProgress: progress.update } : {}), ...(o.count !== undefined ? { maxFrames: o.count } : {}) };
   let res: ReadResult & { interrupted?: boolean };
   try {
     res = stop === undefined ? readCaptures(o.read, onFrame, anomalies, opts) : await readCapturesUntil(o.read, onFrame, anomalies, stop, opts);

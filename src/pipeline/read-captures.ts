@@ -44,6 +44,8 @@ export interface ReadOptions {
   /** Called every `progressEvery` frames with bytes read so far and the total when known. */
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
   progressEvery?: number;
+  /** Stop after this many frames of the merged inputs (tcpdump's `-c` with `-r`). */
+  maxFrames?: number;
 }
 
 /** Frames between clock reads in {@link readCapturesUntil}. */
@@ -60,6 +62,8 @@ class CaptureRead {
   private readonly linkTypes: Set<number>[];
   private readonly total: number | undefined;
   private n = 0;
+  /** Frames handed to the consumer, for `maxFrames`. */
+  private fed = 0;
   error: CaptureFormatError | undefined;
 
   constructor(
@@ -90,15 +94,18 @@ class CaptureRead {
   step(max: number, ready?: () => boolean): boolean {
     const every = this.opts.progressEvery ?? 4096;
     const onProgress = this.opts.onProgress;
+    const limit = this.opts.maxFrames ?? Infinity;
     try {
       for (let k = 0; k < max; k++) {
         if (ready !== undefined && !ready()) return true;
+        if (this.fed >= limit) return false;
         const f = this.merged.next();
         if (f === null) return false;
         const s = f.source;
         this.frames[s]!++;
         if (isDecodedLinkType(f.linkType)) this.decoded[s]!++;
         else this.linkTypes[s]!.add(f.linkType);
+        this.fed++;
         this.onFrame(f);
         if (onProgress !== undefined && ++this.n % every === 0) onProgress(this.bytesRead(), this.total);
       }

@@ -88,6 +88,17 @@ describe('msrptap stats agrees with the samples (and so with tshark)', () => {
     expect({ ...viaStdin, inputs: [] }).toEqual({ ...viaFile, inputs: [] });
   });
 
+  it('-c N with -r reads the first N frames, as tcpdump -c does', () => {
+    const all = JSON.parse(runCli(['stats', '--json', '-r', join(PCAP_DIR, 'chat-udp.pcap')]).stdout);
+    const r = runCli(['stats', '--json', '-c', '3', '-r', join(PCAP_DIR, 'chat-udp.pcap')]);
+    expect(r.status, r.stderr).toBe(0);
+    const first = JSON.parse(r.stdout);
+    expect(all.frames).toBeGreaterThan(3);
+    expect(first.frames).toBe(3);
+    expect(first.firstTimestamp).toBe(all.firstTimestamp);
+    expect(first.lastTimestamp < all.lastTimestamp).toBe(true);
+  });
+
   it('merges several files by time', () => {
     const a = JSON.parse(runCli(['stats', '--json', '-r', join(PCAP_DIR, 'ipv6.pcap')]).stdout);
     const b = JSON.parse(runCli(['stats', '--json', '-r', join(PCAP_DIR, 'vlan-qinq.pcap')]).stdout);
