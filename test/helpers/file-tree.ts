@@ -15,3 +15,16 @@ export function fileTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/** Files of each LIID folder of a `run --out` folder: folder name → file name → bytes. */
+export function liidOutputs(out: string): Map<string, Map<string, Buffer>> {
+  const m = new Map<string, Map<string, Buffer>>();
+  for (const d of readdirSync(out)) {
+    const p = join(out, d);
+    if (!statSync(p).isDirectory()) continue;
+    const files = new Map<string, Buffer>();
+    for (const f of readdirSync(p).sort()) files.set(f, readFileSync(join(p, f)));
+    m.set(d, files);
+  }
+  return m;
+}

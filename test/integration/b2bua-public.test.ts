@@ -12,26 +12,21 @@
  * Expected records come from tshark (an independent SIP decoder) reading the capture.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeRecordFile } from '../../src/encode/index.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { liidOutputs } from '../helpers/file-tree.js';
+import { hasProgram } from '../helpers/has-program.js';
 
 const PUB = join(ROOT, '..', 'shared', 'testdata', 'public');
 const SAMPLES = join(ROOT, 'samples');
 const INVITE = join(PUB, 'ng911dev-INVITE_ESRP_009_pass.pcapng');
 const MESSAGE = join(PUB, 'ng911dev-MESSAGE_ESRP_009_pass.pcapng');
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasProgram('tshark');
 
 interface TaskFile {
   tasks: { xid: string; liid: string }[];
@@ -44,18 +39,6 @@ function runTo(pcap: string, tasks: unknown, out: string): void {
   expect(r.status, r.stderr).toBe(0);
 }
 
-/** Files of each LIID folder of a run output: liid → file name → bytes. */
-function liidOutputs(out: string): Map<string, Map<string, Buffer>> {
-  const m = new Map<string, Map<string, Buffer>>();
-  for (const d of readdirSync(out)) {
-    const p = join(out, d);
-    if (!statSync(p).isDirectory()) continue;
-    const files = new Map<string, Buffer>();
-    for (const f of readdirSync(p).sort()) files.set(f, readFileSync(join(p, f)));
-    m.set(d, files);
-  }
-  return m;
-}
 
 /** One SIP message as tshark decodes it. */
 interface WireSip {

@@ -16,6 +16,7 @@ import { decodeRecordFile } from '../../src/encode/index.js';
 import { PayloadFormat, PduType } from '../../src/encode/x2x3/x2x3-constants.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { X2X3_TEST_FLOW, pduPcap } from '../unit/encode/helpers/tcp-pcap.js';
+import { hasProgram } from '../helpers/has-program.js';
 
 const DIR = join(ROOT, 'samples');
 const names = readdirSync(join(DIR, 'pcap'))
@@ -48,14 +49,7 @@ function tsharkRows(pcap: string, args: string[]): string[][] {
     .map((l) => l.split('\t'));
 }
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasProgram('tshark');
 
 describe('msrptap run on the scenario samples', () => {
   it('has scenario samples', () => expect(names.length).toBeGreaterThanOrEqual(10));

@@ -7,7 +7,7 @@
  *
  * The capture is built here with the scenario generators (samples/gen), not kept as a sample.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { dialogFor } from '../../samples/gen/scenarios/chat-scenarios.js';
 import { msrpSdp, msrpUri } from '../../samples/gen/scenarios/ims-sip.js';
 import { MsrpLeg, MsrpRoute, Scenario, SipUdpLink, type ScenarioResult } from '../../samples/gen/scenarios/wire.js';
 import { runCli } from '../helpers/run-cli.js';
+import { liidOutputs } from '../helpers/file-tree.js';
 
 const B2BUA_HOP = { ip: '10.10.2.5', port: 5060 };
 
@@ -56,18 +57,6 @@ function b2buaChat(): ScenarioResult {
   return sc.result();
 }
 
-/** Files of each LIID folder of a run output: liid → file name → bytes. */
-function liidOutputs(out: string): Map<string, Map<string, Buffer>> {
-  const m = new Map<string, Map<string, Buffer>>();
-  for (const d of readdirSync(out)) {
-    const p = join(out, d);
-    if (!statSync(p).isDirectory()) continue;
-    const files = new Map<string, Buffer>();
-    for (const f of readdirSync(p).sort()) files.set(f, readFileSync(join(p, f)));
-    m.set(d, files);
-  }
-  return m;
-}
 
 describe('run: one MSRP session through two SIP legs of a B2BUA keeping the Call-ID', () => {
   const dir = mkdtempSync(join(tmpdir(), 'msrptap-shared-msrp-'));
