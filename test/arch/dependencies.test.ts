@@ -56,6 +56,20 @@ function walk(dir: string): string[] {
 
 const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
+describe('DEVELOPERS.md states the same dependency rules', () => {
+  it('its module table lists exactly the allowed imports of this test', () => {
+    const text = readFileSync(resolve(import.meta.dirname, '../../DEVELOPERS.md'), 'utf8');
+    const documented: Record<string, string[]> = {};
+    for (const line of text.split('\n')) {
+      const m = /^\| `([a-z/]+)` \| .* \| (.*) \|$/.exec(line);
+      if (m === null) continue;
+      const col = m[2]!;
+      documented[m[1]!] = col === 'nothing' ? [] : col === 'everything' ? ['*'] : [...col.matchAll(/`([a-z/]+)`/g)].map((x) => x[1]!);
+    }
+    expect(documented).toEqual(ALLOWED);
+  });
+});
+
 describe('architecture: dependency direction', () => {
   const files = walk(SRC);
   it('finds the source tree', () => {
