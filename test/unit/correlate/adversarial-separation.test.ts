@@ -1,0 +1,113 @@
+/**
+ * Adversarial review of warrant separation (issue 12: "no byte of a session that matches no task
+ * reaches any output, whatever the input"). Each case is an attack on the binding of MSRP frames
+ * to sessions; every one checks that a marker carried only by the non-target's bytes reaches no
+ * record and no audit entry.
+ */
+import { describe, expect, it } from 'vitest';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
+
+const ALICE = 'sip:alice@ims.example.com';
+const BOB = 'sip:bob@ims.example.com';
+const CAROL = 'sip:carol@other.example';
+const DAVE = 'sip:dave@other.example';
+const TASKS = [{ ids: [{ sipUri: ALICE }] }];
+const MARK = 'NONTARGET-MARK-5e1b';
+
+/** No record and no audit entry holds the non-target's marker. */
+function expectNoLeak(h: Harness): void {
+  const mark = Buffer.from(MARK);
+  for (const r of h.records) expect(containsBytes(r, mark)).toBe(false);
+  expect(JSON.stringify(h.correlator.auditReport())).not.toContain(MARK);
+}
+
+/** An MSRP chat set up to the ACK; returns its call. */
+function dialog(h: Harness, o: { callId: string; from: string; to: string; offer: { ip: string; port: number; path: string }; answer: { ip: string; port: number; path: string }; cema?: boolean }): TestCall {
+  const call = new TestCall({ callId: o.callId, from: o.from, to: o.to });
+  const extra = o.cema === true ? ['a=msrp-cema'] : [];
+  h.sip(call.request(msrpSdp({ ip: o.offer.ip, port: o.offer.port, path: [o.offer.path], extra })), UE_A, PCSCF);
+  h.sip(call.response(200, { toTag: 'tt', sdp: msrpSdp({ ip: o.answer.ip, port: o.answer.port, path: [o.answer.path], extra }) }), PCSCF, UE_A);
+  h.sip(call.inDialog('ACK', 1, 'tt'), UE_A, PCSCF);
+  return call;
+}
+
+describe('attack: RFC 6714 (CEMA) fallback and ended or evicted non-target dialogs', () => {
+  // A CEMA target session whose SBC-facing address is RELAY; a non-target dialog whose MSRP runs
+  // on a connection to the same address (one SBC port serving many sessions).
+  const CLIENT = { ip: '10.0.0.1', port: 40001 };
+  const RELAY = { ip: '198.51.100.7', port: 3000 };
+  const setUp = (h: Harness): void => {
+    dialog(h, { callId: 'tgt@x', from: ALICE, to: BOB, offer: { ...CLIENT, path: uri(CLIENT.ip, CLIENT.port, 'sidAlice') }, answer: { ...RELAY, path: uri('10.0.1.2', 2855, 'sidBob') }, cema: true });
+  };
+  const nonTargetSend = (conn: TestConn): void => {
+    conn.push(0, send({ to: [uri(RELAY.ip, RELAY.port, 'sidDave')], from: [uri(CLIENT.ip, CLIENT.port, 'sidCarol')], mid: 'nt1', ct: 'text/plain', body: `${MARK} for Dave` }));
+  };
+
+  it("a late frame of an ended non-target dialog (tombstone) is dropped, not bound to the CEMA target's session", () => {
+    const h = new Harness(TASKS);
+    // The non-target's dialog first: the target's, newer, holds the SBC address binding.
+    const nt = dialog(h, { callId: 'nt@x', from: CAROL, to: DAVE, offer: { ...CLIENT, path: uri(CLIENT.ip, CLIENT.port, 'sidCarol') }, answer: { ...RELAY, path: uri(RELAY.ip, RELAY.port, 'sidDave') } });
+    setUp(h);
+    h.sip(nt.inDialog('BYE', 2, 'tt'), UE_A, PCSCF);
+    h.sip(nt.inDialogResponse(200, 'BYE', 2, 'tt'), PCSCF, UE_A);
+    const conn = h.conn(1, CLIENT, RELAY);
+    nonTargetSend(conn);
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc()).toEqual([]);
+  });
+
+  it("a frame of an evicted non-target dialog (tombstone) is dropped, not bound to the CEMA target's session", () => {
+    const h = new Harness(TASKS, { dialogs: { maxDialogs: 2 } });
+    dialog(h, { callId: 'nt@x', from: CAROL, to: DAVE, offer: { ...CLIENT, path: uri(CLIENT.ip, CLIENT.port, 'sidCarol') }, answer: { ...RELAY, path: uri(RELAY.ip, RELAY.port, 'sidDave') } });
+    setUp(h);
+    // A flood pushes the non-target dialog out (the target's stays).
+    for (let i = 0; i < 3; i++) {
+      const f = new TestCall({ callId: `flood-${i}@x`, from: `sip:flood${i}@ims.example.com`, to: 'sip:someone@ims.example.com' });
+      h.sip(f.request(msrpSdp({ ip: '10.9.0.1', port: 30000 + i, path: [uri('10.9.0.1', 30000 + i, `fl${i}`)] })), UE_A, PCSCF);
+    }
+    expect(h.anomalies.toJSON()['correlate.dialog_evicted']).toBeGreaterThan(0);
+    const conn = h.conn(1, CLIENT, RELAY);
+    nonTargetSend(conn);
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc()).toEqual([]);
+  });
+});
+
+describe('attack: MSRP without SIP, a stranger naming the target session-id in a relay position', () => {
+  const CLIENT = { ip: '10.0.0.1', port: 40001 };
+  const RELAY = { ip: '10.0.1.2', port: 2855 };
+  const tA = uri(CLIENT.ip, CLIENT.port, 'sidAliceX');
+  const tB = uri(RELAY.ip, RELAY.port, 'sidBobX');
+  const nC = uri(CLIENT.ip, CLIENT.port, 'sidCarolX');
+  const nD = uri(RELAY.ip, RELAY.port, 'sidDaveX');
+
+  it("a non-target frame whose endpoints are a known non-target session's goes to that session, not to the target's named in a middle URI", () => {
+    const h = new Harness(TASKS);
+    const conn = h.conn(1, CLIENT, RELAY);
+    // The target's session without SIP, identified by CPIM.
+    conn.push(0, send({ to: [tB], from: [tA], mid: 't1', body: cpim(ALICE, BOB, 'hello Bob') }));
+    // A non-target session without SIP on the same connection.
+    conn.push(0, send({ to: [nD], from: [nC], mid: 'n1', body: cpim(CAROL, DAVE, 'first') }));
+    // Its next frame carries the target's endpoint URI as a relay hop before Dave's.
+    conn.push(0, send({ to: [tB, nD], from: [nC], mid: 'n2', body: cpim(CAROL, DAVE, `${MARK} second`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc().length).toBe(1);
+  });
+
+  it("a new non-target session whose first frame names the target's session-id only in a middle URI is not taken for the target's", () => {
+    const h = new Harness(TASKS);
+    const conn = h.conn(1, CLIENT, RELAY);
+    conn.push(0, send({ to: [tB], from: [tA], mid: 't1', body: cpim(ALICE, BOB, 'hello Bob') }));
+    conn.push(0, send({ to: [tB, nD], from: [nC], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} first`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc().length).toBe(1);
+  });
+});
