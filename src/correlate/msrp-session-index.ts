@@ -215,12 +215,20 @@ export class MsrpSessionIndex<S> {
     for (const x of score) if (x > best) best = x;
     const level = (x: number): number => (best >= ENDPOINT_WEIGHT ? Math.floor(x / ENDPOINT_WEIGHT) : x);
     const top = level(best);
+    // No session knows both endpoints, each knows one: the frame mixes two sessions' endpoint
+    // URIs (a spoofed From-Path). It is routed, and delivered, by its To-Path (RFC 4975 section
+    // 7.3.1, RFC 4976 section 7.1), so the recipient's session takes it: whichever dialog is
+    // newer, a stranger's frame addressed to a stranger never becomes a target's by naming the
+    // target's session-id in its From-Path (adversarial review).
+    const recipients = best >= ENDPOINT_WEIGHT && top === 1 && rSid !== null && rSid !== sSid ? this.bySid.get(rSid) : undefined;
+    const isRecipient = (c: S): boolean => recipients === undefined || recipients === c || (Array.isArray(recipients) && recipients.includes(c));
     let newest: S | undefined;
     let n = 0;
     for (let i = 0; i < cand.length; i++) {
       if (level(score[i]!) !== top) continue;
       const c = cand[i]!;
       cand[n++] = c;
+      if (!isRecipient(c)) continue;
       if (newest === undefined || this.traits.order(c) > this.traits.order(newest)) newest = c;
     }
     // Of the best, the newest one's call (its B2BUA legs share the frame).

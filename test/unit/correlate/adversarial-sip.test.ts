@@ -1,0 +1,176 @@
+/**
+ * Adversarial review of warrant separation, SIP and framing side: spoofed dialog messages and
+ * crafted MSRP headers on a connection shared by a target's and a non-target's session.
+ */
+import { describe, expect, it } from 'vitest';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, report, send, TestCall, UE_A, uri } from './correlate-helpers.js';
+
+const ALICE = 'sip:alice@ims.example.com';
+const BOB = 'sip:bob@ims.example.com';
+const CAROL = 'sip:carol@other.example';
+const DAVE = 'sip:dave@other.example';
+const TASKS = [{ ids: [{ sipUri: ALICE }] }];
+const MARK = 'NONTARGET-MARK-91c4';
+const CLIENT = { ip: '10.0.0.1', port: 40001 };
+const RELAY = { ip: '10.0.1.2', port: 2855 };
+const A_URI = uri(CLIENT.ip, CLIENT.port, 'sidAlice1');
+const B_URI = uri(RELAY.ip, RELAY.port, 'sidBob22');
+const C_URI = uri(CLIENT.ip, CLIENT.port, 'sidCarol3');
+const D_URI = uri(RELAY.ip, RELAY.port, 'sidDave44');
+
+function expectNoLeak(h: Harness): void {
+  const mark = Buffer.from(MARK);
+  for (const r of h.records) expect(containsBytes(r, mark)).toBe(false);
+  expect(JSON.stringify(h.correlator.auditReport())).not.toContain(MARK);
+}
+
+function dialog(h: Harness, callId: string, from: string, to: string, offerPath: string, answerPath: string, fromTag?: string): TestCall {
+  const call = new TestCall({ callId, from, to, ...(fromTag !== undefined ? { fromTag } : {}) });
+  h.sip(call.request(msrpSdp({ ...CLIENT, path: [offerPath] })), UE_A, PCSCF);
+  h.sip(call.response(200, { toTag: 'tt', sdp: msrpSdp({ ...RELAY, path: [answerPath] }) }), PCSCF, UE_A);
+  h.sip(call.inDialog('ACK', 1, 'tt'), UE_A, PCSCF);
+  return call;
+}
+
+const both = (h: Harness): void => {
+  dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
+  dialog(h, 'nt@x', CAROL, DAVE, C_URI, D_URI);
+};
+
+const targetMessages = (h: Harness): string[] => h.iri().flatMap((r) => (r.event.kind === 'rCSMessage' ? [r.event.msrpMessageId] : []));
+
+describe('attack: spoofed SIP', () => {
+  it("a non-target INVITE reusing the target's Call-ID with another From tag is a session of its own: its MSRP stays out", () => {
+    const h = new Harness(TASKS);
+    dialog(h, 'same@x', ALICE, BOB, A_URI, B_URI);
+    dialog(h, 'same@x', CAROL, DAVE, C_URI, D_URI, 'otherTag');
+    const conn = h.conn(0, CLIENT, RELAY);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't1', body: cpim(ALICE, BOB, 'hello') }));
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(targetMessages(h)).toEqual(['t1']);
+  });
+
+  it("a CANCEL after the 2xx, and a BYE with a wrong To tag, do not end the target's session (no blinding)", () => {
+    const h = new Harness(TASKS);
+    const call = dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
+    h.sip(call.cancel(), UE_A, PCSCF);
+    h.sip(call.inDialog('BYE', 2, 'spoofedTag'), UE_A, PCSCF);
+    h.sip(call.inDialogResponse(200, 'BYE', 2, 'spoofedTag'), PCSCF, UE_A);
+    h.wait(60);
+    const conn = h.conn(0, CLIENT, RELAY);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't1', body: cpim(ALICE, BOB, 'after the spoof') }));
+    conn.end();
+    h.finish();
+    expect(targetMessages(h)).toEqual(['t1']);
+    expect(h.cc().length).toBe(1);
+  });
+
+  it("a re-INVITE of the (older) target dialog naming a non-target's session-ids does not take the non-target's frames", () => {
+    const h = new Harness(TASKS);
+    const call = dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
+    dialog(h, 'nt@x', CAROL, DAVE, C_URI, D_URI);
+    h.sip(call.inDialog('INVITE', 2, 'tt', { sdp: msrpSdp({ ...CLIENT, path: [C_URI] }) }), UE_A, PCSCF);
+    h.sip(call.inDialogResponse(200, 'INVITE', 2, 'tt', { sdp: msrpSdp({ ...RELAY, path: [D_URI] }) }), PCSCF, UE_A);
+    const conn = h.conn(0, CLIENT, RELAY);
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+  });
+
+  // HOLE (documented, not fixed: the index's rule "the newest Call-ID naming both endpoint
+  // session-ids takes the frames", msrp-session-index.ts, exists for session-ids reused after a
+  // stale dialog). A target's INVITE whose SDP names an established non-target session's two
+  // session-ids (the target's UA, or anyone who can forge the target's SIP, read them on the
+  // wire) makes every later frame of the non-target's session a target frame: its bytes reach
+  // the target's CC. Telling a stale dialog from a live one needs the non-target's activity
+  // (its last MSRP frame, its BYE) weighed in ownersOf; flip to it() when that is done.
+  it.fails("a newer target INVITE naming a live non-target session's session-ids does not take its frames", () => {
+    const h = new Harness(TASKS);
+    dialog(h, 'nt@x', CAROL, DAVE, C_URI, D_URI);
+    const conn = h.conn(0, CLIENT, RELAY);
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n0', body: cpim(CAROL, DAVE, 'before') }));
+    dialog(h, 'tgt@x', ALICE, BOB, C_URI, D_URI);
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+  });
+});
+
+describe('attack: crafted MSRP headers on a shared connection', () => {
+  it("a non-target SEND naming the target's session-id in From-Path only (To-Path the non-target's) stays out", () => {
+    const h = new Harness(TASKS);
+    dialog(h, 'nt@x', CAROL, DAVE, C_URI, D_URI);
+    dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
+    const conn = h.conn(0, CLIENT, RELAY);
+    conn.push(0, send({ to: [D_URI], from: [A_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+  });
+
+  it('chunks of a target and a non-target message with the same Message-ID stay apart', () => {
+    const h = new Harness(TASKS);
+    both(h);
+    const conn = h.conn(0, CLIENT, RELAY);
+    const t = cpim(ALICE, BOB, 'target text, two chunks');
+    const n = cpim(CAROL, DAVE, `${MARK} non-target text`);
+    const half = 40;
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'same', body: t.subarray(0, half), range: `1-${half}/${t.length}`, flag: '+' }));
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'same', body: n, range: `${half + 1}-${half + n.length}/${t.length}` }));
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'same', body: t.subarray(half), range: `${half + 1}-${t.length}/${t.length}` }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc().length).toBe(2);
+  });
+
+  it.each([
+    ['huge numbers', () => '1-99999999999999999999/99999999999999999999'],
+    ['end below start', (n: number) => `9-3/${n}`],
+    ['zero start', (n: number) => `0-${n}/${n}`],
+    ['negative', (n: number) => `-5-${n}/${n}`],
+    ['end past total', (n: number) => `1-${n + 1000}/${n}`],
+  ] as [string, (n: number) => string][])('a target SEND with a Byte-Range of %s does not swallow the following non-target SEND', (_name, range) => {
+    const h = new Harness(TASKS);
+    both(h);
+    const conn = h.conn(0, CLIENT, RELAY);
+    const t = cpim(ALICE, BOB, 'target');
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't1', body: t, range: range(t.length) }));
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't2', body: cpim(ALICE, BOB, 'second') }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+  });
+
+  it('an aborted (#) target chunk followed by a non-target SEND: the non-target stays out', () => {
+    const h = new Harness(TASKS);
+    both(h);
+    const conn = h.conn(0, CLIENT, RELAY);
+    const t = cpim(ALICE, BOB, 'target aborted');
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't1', body: t, range: `1-*/${t.length + 500}`, flag: '#' }));
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc().length).toBe(1);
+  });
+
+  it("a non-target REPORT about a Message-ID of the target's stays out", () => {
+    const h = new Harness(TASKS);
+    both(h);
+    const conn = h.conn(0, CLIENT, RELAY);
+    const t = cpim(ALICE, BOB, 'target');
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't1', body: t }));
+    conn.push(1, report({ to: [C_URI], from: [D_URI], mid: 't1', range: `1-${t.length}/${t.length}`, code: '200' }));
+    conn.end();
+    h.finish();
+    expect(h.cc().length).toBe(1);
+    expect(h.correlator.auditReport().sessions[0]!.messages[0]!.reportStatuses).toEqual([]);
+  });
+});
