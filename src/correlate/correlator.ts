@@ -747,7 +747,10 @@ export class Correlator {
     if (matches.length === 0) return;
     if (s.mode !== 'intercept') {
       // Held bytes of a session without SIP predate the task: never delivered (over-collection).
+      // Nor the part of a message in progress received before it (kept while pending): its
+      // record carries the later chunks only, as for a SIP session (adversarial review).
       this.dropHeld(s);
+      for (const o of s.open.values()) o.tracker.dropContent();
       s.heldDropped = 0;
       s.mode = 'intercept';
       const sec = Math.floor(this.now);

@@ -5,7 +5,8 @@
  * record and no audit entry.
  */
 import { describe, expect, it } from 'vitest';
-import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
+import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, tasksJson, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';
@@ -109,5 +110,29 @@ describe('attack: MSRP without SIP, a stranger naming the target session-id in a
     h.finish();
     expectNoLeak(h);
     expect(h.cc().length).toBe(1);
+  });
+});
+
+describe('attack: task reload in the middle of a message of a session without SIP', () => {
+  it('the part of a message received before its task existed reaches no record (only the later chunks)', () => {
+    const CLIENT = { ip: '10.0.0.1', port: 40001 };
+    const RELAY = { ip: '10.0.1.2', port: 2855 };
+    const a = uri(CLIENT.ip, CLIENT.port, 'sidRa');
+    const b = uri(RELAY.ip, RELAY.port, 'sidRb');
+    const h = new Harness([{ ids: [{ sipUri: 'sip:nobody@ims.example.com' }] }]);
+    const conn = h.conn(1, CLIENT, RELAY);
+    // A complete message names the parties (CPIM), then a second one starts before the reload.
+    conn.push(0, send({ to: [b], from: [a], mid: 'r0', body: cpim(CAROL, DAVE, 'first') }));
+    const body = cpim(CAROL, DAVE, `${MARK} before the task... and after it`);
+    const cut = Buffer.from(body).indexOf('... and');
+    conn.push(0, send({ to: [b], from: [a], mid: 'r1', body: body.subarray(0, cut), range: `1-${cut}/${body.length}`, flag: '+' }));
+    h.correlator.updateTasks(parseTasksFile(tasksJson([{ ids: [{ sipUri: CAROL }] }]), 'reload.json'));
+    conn.push(0, send({ to: [b], from: [a], mid: 'r1', body: body.subarray(cut), range: `${cut + 1}-${body.length}/${body.length}` }));
+    conn.end();
+    h.finish();
+    const mark = Buffer.from(MARK);
+    for (const r of h.records) expect(containsBytes(r, mark)).toBe(false);
+    // The message itself is still recorded (its later part).
+    expect(h.iri().filter((r) => r.event.kind === 'rCSMessage').length).toBe(1);
   });
 });
