@@ -1193,11 +1193,14 @@ export class Correlator {
     // (./msrp-session-index.ts). A list from the index is its scratch: read before its next call.
     let owners: Owners<Session> | undefined = this.index.ownersOf(head);
     let viaEndpoint = false;
-    // A late frame of an ended or evicted non-target session (its endpoints are the paths' last
-    // URIs): dropped. Checked before the CEMA fallback for requests: such a frame on the
-    // connection to a CEMA target's address must stay the non-target's, never be bound to the
-    // target (adversarial review).
-    const tombstoned = owners === undefined && this.tombstones.coversAny(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath));
+    // A late frame of an ended or evicted non-target session (its endpoints, the paths' last
+    // URIs, are tombstones and no live session knows them): dropped. For a request this comes
+    // before any weaker binding (adversarial review): neither the CEMA fallback (the connection
+    // to a CEMA target's address) nor a relay-position URI naming a target's session-id
+    // (ownersOf counts those when no session knows an endpoint) may take it for a target's.
+    const rSid = lastSessionId(head.headers.toPath);
+    const sSid = lastSessionId(head.headers.fromPath);
+    const tombstoned = (owners === undefined || (!this.index.knows(rSid) && !this.index.knows(sSid))) && this.tombstones.coversAny(rSid, sSid);
     if (tombstoned && head.kind === 'request') return null;
     if (owners === undefined && head.kind === 'request') {
       // RFC 6714 fallback, deliberately narrow (a wrong binding would intercept a stranger's

@@ -275,6 +275,11 @@ export class MsrpSessionIndex<S> {
     this.score[i] = x + w;
   }
 
+  /** True when some session is bound to `sid`. */
+  knows(sid: string | null): boolean {
+    return sid !== null && this.bySid.has(sid);
+  }
+
   byEndpointKey(key: string): S | undefined {
     return this.byEndpoint.get(key);
   }
