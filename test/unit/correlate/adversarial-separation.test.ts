@@ -175,3 +175,30 @@ describe('attack: a target session-id as a relay hop in a frame of an ended non-
     expectNoLeak(h);
   });
 });
+
+describe('attack: a pending session without SIP and a stranger on the same connection', () => {
+  const CLIENT = { ip: '10.0.0.1', port: 40001 };
+  const RELAY = { ip: '10.0.1.2', port: 2855 };
+  const A = uri(CLIENT.ip, CLIENT.port, 'sidAliceP');
+  const B = uri(RELAY.ip, RELAY.port, 'sidBobP');
+  const C = uri(CLIENT.ip, CLIENT.port, 'sidCarolP');
+  const D = uri(RELAY.ip, RELAY.port, 'sidDaveP');
+
+  it("the target's CPIM head completed in a later chunk identifies only the target's session: the stranger's held frames stay out", () => {
+    const h = new Harness(TASKS);
+    const conn = h.conn(1, CLIENT, RELAY);
+    const t = cpim(ALICE, BOB, 'hello Bob');
+    const cut = 9; // inside "From: <sip:alice...": the CPIM head is not whole yet
+    conn.push(0, send({ to: [B], from: [A], mid: 't1', body: t.subarray(0, cut), range: `1-${cut}/${t.length}`, flag: '+' }));
+    // The stranger: its own endpoints, and a frame claiming the target's receiver as a hop.
+    conn.push(0, send({ to: [D], from: [C], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} one`) }));
+    conn.push(1, send({ to: [B, C], from: [D], mid: 'n2', body: cpim(DAVE, CAROL, `${MARK} two`) }));
+    conn.push(0, send({ to: [B], from: [A], mid: 't1', body: t.subarray(cut), range: `${cut + 1}-${t.length}/${t.length}` }));
+    conn.push(0, send({ to: [D], from: [C], mid: 'n3', body: cpim(CAROL, DAVE, `${MARK} three`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+    expect(h.cc().length).toBe(2);
+    expect(h.iri().filter((r) => r.event.kind === 'rCSMessage').map((r) => r.event.kind === 'rCSMessage' && r.event.msrpMessageId)).toEqual(['t1']);
+  });
+});

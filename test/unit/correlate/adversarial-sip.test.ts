@@ -211,3 +211,26 @@ describe('attack: RFC 6714 (CEMA) fallback, known limit', () => {
     expectNoLeak(h);
   });
 });
+
+describe('attack: an INVITE copying the target dialog id (Call-ID and From tag) with a stranger SDP', () => {
+  // HOLE (documented, not fixed): the creating request seen again with the same dialog id
+  // (RFC 3261 section 12) is taken for the same dialog on another hop (a B2BUA that keeps
+  // Call-ID and From tag but anchors the MSRP writes its own a=path), so its SDP's session-ids
+  // are bound to the target's session. A forged INVITE copying the target's Call-ID and From tag
+  // (both visible on the wire) with a stranger's a=path thereby brings the stranger's MSRP into
+  // the target's CC. Telling a forged copy from a B2BUA hop needs more than the dialog id (the
+  // Via chain, the hop's addresses following the first hop's); flip to it() when done.
+  it.fails("a copy of the target's INVITE naming a stranger's session-ids does not bring the stranger's MSRP in", () => {
+    const h = new Harness(TASKS);
+    const call = dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
+    const forged = new TestCall({ callId: 'tgt@x', from: CAROL, to: DAVE, fromTag: call.fromTag });
+    const other = { ip: '10.3.3.3', port: 5060 };
+    h.sip(forged.request(msrpSdp({ ...CLIENT, path: [C_URI] }), 'application/sdp', 'z9hG4bK-forged'), other, PCSCF);
+    h.sip(forged.response(200, { toTag: 'ff', sdp: msrpSdp({ ...RELAY, path: [D_URI] }), branch: 'z9hG4bK-forged' }), PCSCF, other);
+    const conn = h.conn(0, CLIENT, RELAY);
+    conn.push(0, send({ to: [D_URI], from: [C_URI], mid: 'n1', body: cpim(CAROL, DAVE, `${MARK} hi`) }));
+    conn.end();
+    h.finish();
+    expectNoLeak(h);
+  });
+});
