@@ -103,7 +103,7 @@ import { correlationIdOf } from './correlation-id.js';
 import { pagerDirection } from './pager-direction.js';
 import { Dialog, DialogTracker, hopKey, type DialogCloseReason, type DialogTrackerOptions, type Side, type SipObservation } from './dialog-tracker.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
-import { frameSessionIds, isOwnerList, lastSessionId, MsrpSessionIndex, type Owners } from './msrp-session-index.js';
+import { isOwnerList, lastSessionId, MsrpSessionIndex, type Owners } from './msrp-session-index.js';
 import { endpointKey, partySdpOf, type PartySdp } from './party-sdp.js';
 import { TargetMatcher, type ObservedIdentity, type TaskMatch } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
@@ -747,7 +747,10 @@ export class Correlator {
     if (matches.length === 0) return;
     if (s.mode !== 'intercept') {
       // Held bytes of a session without SIP predate the task: never delivered (over-collection).
+      // Nor the part of a message in progress received before it (kept while pending): its
+      // record carries the later chunks only, as for a SIP session (adversarial review).
       this.dropHeld(s);
+      for (const o of s.open.values()) o.tracker.dropContent();
       s.heldDropped = 0;
       s.mode = 'intercept';
       const sec = Math.floor(this.now);
@@ -1189,15 +1192,23 @@ export class Correlator {
     // One session in the common case; several when B2BUA legs share the MSRP session
     // (./msrp-session-index.ts). A list from the index is its scratch: read before its next call.
     let owners: Owners<Session> | undefined = this.index.ownersOf(head);
-    let sids: string[] | null = null;
     let viaEndpoint = false;
+    // A late frame of an ended or evicted non-target session (its endpoints, the paths' last
+    // URIs, are tombstones and no live session knows them): dropped. For a request this comes
+    // before any weaker binding (adversarial review): neither the CEMA fallback (the connection
+    // to a CEMA target's address) nor a relay-position URI naming a target's session-id
+    // (ownersOf counts those when no session knows an endpoint) may take it for a target's.
+    const rSid = lastSessionId(head.headers.toPath);
+    const sSid = lastSessionId(head.headers.fromPath);
+    const tombstoned = (owners === undefined || (!this.index.knows(rSid) && !this.index.knows(sSid))) && this.tombstones.coversAny(rSid, sSid);
+    if (tombstoned && head.kind === 'request') return null;
     if (owners === undefined && head.kind === 'request') {
       // RFC 6714 fallback, deliberately narrow (a wrong binding would intercept a stranger's
       // session sharing the connection): only sessions that negotiated a=msrp-cema, only a
       // frame with no known session-id, and only once per session (the frame's session-ids
       // are then bound and later frames match by session-id).
       const e = this.index.byEndpointKey(conn.serverKey);
-      if (e !== undefined && !e.cemaLearnt && e.dialog !== null && e.dialog.sdp.some((p) => p !== null && p.msrp.some((m) => m.cema)) && this.uncorrelatedByIds((sids = frameSessionIds(head))) === undefined) {
+      if (e !== undefined && !e.cemaLearnt && e.dialog !== null && e.dialog.sdp.some((p) => p !== null && p.msrp.some((m) => m.cema)) && this.uncorrelatedByEndpoints(head) === undefined) {
         owners = e;
         viaEndpoint = true;
       }
@@ -1207,9 +1218,8 @@ export class Correlator {
       if (byTx === AUTH_TXN) return null;
       owners ??= byTx;
     }
-    // A late frame of an ended non-target session (its endpoints are the paths' last URIs).
-    if (owners === undefined && this.tombstones.coversAny(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath))) return null;
-    if (owners === undefined) owners = this.uncorrelatedFor(sids ?? frameSessionIds(head), head);
+    if (owners === undefined && tombstoned) return null;
+    if (owners === undefined) owners = this.uncorrelatedFor(head);
     if (owners === undefined) {
       this.anomalies.report(head.kind === 'response' ? 'correlate.msrp_unbound_response' : 'correlate.msrp_unbound_request', head.frameNo);
       return null;
@@ -1369,17 +1379,22 @@ export class Correlator {
     else if (rs === undefined && receiverSid !== null && receiverSid !== senderSid) map.set(receiverSid, ss === 0 ? 1 : 0);
   }
 
-  /** The uncorrelated session of a request's endpoints (created when new); undefined for responses without one. */
-  private uncorrelatedByIds(sids: readonly string[]): Session | undefined {
-    for (const sid of sids) {
-      const s = this.uncBySid.get(sid);
-      if (s !== undefined) return s;
-    }
-    return undefined;
+  /**
+   * The session without SIP of a frame's endpoints: the session-ids of the last URIs of its
+   * To-Path and From-Path (RFC 4975 section 6), the only ones such a session is indexed by.
+   * A URI in between names a relay hop, never the session (RFC 4976 section 7.1): a stranger's
+   * frame naming a target's endpoint URI as a hop must not be taken for the target's
+   * (adversarial review; the SIP-bound index weighs endpoints the same way).
+   */
+  private uncorrelatedByEndpoints(head: MsrpFrameHead): Session | undefined {
+    const to = lastSessionId(head.headers.toPath);
+    const from = lastSessionId(head.headers.fromPath);
+    return (to === null ? undefined : this.uncBySid.get(to)) ?? (from === null ? undefined : this.uncBySid.get(from));
   }
 
-  private uncorrelatedFor(sids: readonly string[], head: MsrpFrameHead): Session | undefined {
-    const known = this.uncorrelatedByIds(sids);
+  /** The uncorrelated session of a request's endpoints (created when new); undefined for responses without one. */
+  private uncorrelatedFor(head: MsrpFrameHead): Session | undefined {
+    const known = this.uncorrelatedByEndpoints(head);
     if (known !== undefined) return known;
     if (head.kind !== 'request') return undefined;
     const a = lastSessionId(head.headers.fromPath);

@@ -215,12 +215,20 @@ export class MsrpSessionIndex<S> {
     for (const x of score) if (x > best) best = x;
     const level = (x: number): number => (best >= ENDPOINT_WEIGHT ? Math.floor(x / ENDPOINT_WEIGHT) : x);
     const top = level(best);
+    // No session knows both endpoints, each knows one: the frame mixes two sessions' endpoint
+    // URIs (a spoofed From-Path). Relays forward it, and its receiver takes it, by its To-Path
+    // (RFC 4975 sections 6 and 7.3), so the recipient's session takes it: whichever dialog is
+    // newer, a stranger's frame addressed to a stranger never becomes a target's by naming the
+    // target's session-id in its From-Path (adversarial review).
+    const recipients = best >= ENDPOINT_WEIGHT && top === 1 && rSid !== null && rSid !== sSid ? this.bySid.get(rSid) : undefined;
+    const isRecipient = (c: S): boolean => recipients === undefined || recipients === c || (Array.isArray(recipients) && recipients.includes(c));
     let newest: S | undefined;
     let n = 0;
     for (let i = 0; i < cand.length; i++) {
       if (level(score[i]!) !== top) continue;
       const c = cand[i]!;
       cand[n++] = c;
+      if (!isRecipient(c)) continue;
       if (newest === undefined || this.traits.order(c) > this.traits.order(newest)) newest = c;
     }
     // Of the best, the newest one's call (its B2BUA legs share the frame).
@@ -265,6 +273,11 @@ export class MsrpSessionIndex<S> {
     // Relay matches never add up to an endpoint match.
     if (w === 1 && x % ENDPOINT_WEIGHT === ENDPOINT_WEIGHT - 1) return;
     this.score[i] = x + w;
+  }
+
+  /** True when some session is bound to `sid`. */
+  knows(sid: string | null): boolean {
+    return sid !== null && this.bySid.has(sid);
   }
 
   byEndpointKey(key: string): S | undefined {
