@@ -125,7 +125,8 @@ export class MsrpSessionIndex<S> {
    * Binds session-ids to `s`, alongside the sessions already bound to them. One bound to a
    * session of another Call-ID is reported as a conflict (a genuinely different session reusing
    * it; frames stay with the first, see the file comment); beyond the cap, a binding is dropped
-   * (a non-preferred one first, then the oldest; reported).
+   * (a non-preferred one first, then the oldest, never the first binding unless a leg of its
+   * call takes its place: else the newcomer is not bound; reported).
    */
   bindSessionIds(s: S, sids: readonly string[], frameNo?: number): void {
     for (const sid of sids) {
@@ -139,10 +140,18 @@ export class MsrpSessionIndex<S> {
       const g = this.traits.group(s);
       if (g === null || list.some((o) => this.traits.group(o) !== g)) this.anomalies.report('correlate.msrp_session_id_conflict', frameNo);
       if (list.length >= this.maxPerSid) {
-        let drop = list.findIndex((o) => !this.traits.preferred(o));
-        if (drop < 0) drop = 0;
-        list.splice(drop, 1);
         this.anomalies.report('correlate.msrp_session_id_shared_evicted', frameNo, `cap=${this.maxPerSid}`);
+        // The first binding keeps the id while live (see the file comment): were it evicted, a
+        // flood of later dialogs of other Call-IDs naming the id would take its frames. So it
+        // is dropped only when what then comes first is a leg of its call (the next listed, or,
+        // at a cap of 1, the newcomer); with nothing else to drop, the newcomer is not bound.
+        const g0 = this.traits.group(list[0]!);
+        const heir = list.length > 1 ? list[1]! : s;
+        const from = g0 !== null && this.traits.group(heir) === g0 ? 0 : 1;
+        let drop = list.findIndex((o, i) => i >= from && !this.traits.preferred(o));
+        if (drop < 0) drop = from;
+        if (drop >= list.length) continue;
+        list.splice(drop, 1);
       }
       list.push(s);
       this.bySid.set(sid, list.length === 1 ? list[0]! : list);

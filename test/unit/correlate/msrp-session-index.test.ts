@@ -160,6 +160,23 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     expect(names(ix.ownersOf(head([B], [A])))).toEqual(['n3', 'n4', 't0', 't2']);
   });
 
+  it('a flood of later Call-IDs (targets) naming a live session\'s ids does not evict it: its frames stay its own', () => {
+    for (const cap of [4, 1]) {
+      const an = new AnomalyCounter();
+      const ix = index(an, cap);
+      const first = sess('first', 'c0');
+      ix.bindSessionIds(first, ['sidA', 'sidB']);
+      for (let i = 1; i <= 5; i++) ix.bindSessionIds(sess(`t${i}`, `c${i}`, true), ['sidA', 'sidB']);
+      expect(an.count('correlate.msrp_session_id_shared_evicted')).toBeGreaterThan(0);
+      expect(names(ix.ownersOf(head([B], [A])))).toEqual(['first']);
+    }
+    // At a cap of 1, a leg of the same call still replaces the first (its call keeps the id).
+    const ix = index(new AnomalyCounter(), 1);
+    ix.bindSessionIds(sess('leg1', 'cid'), ['sidA', 'sidB']);
+    ix.bindSessionIds(sess('leg2', 'cid', true), ['sidA', 'sidB']);
+    expect(names(ix.ownersOf(head([B], [A])))).toEqual(['leg2']);
+  });
+
   it('a frame naming the ids of more sessions than the cap feeds at most the cap, target sessions first (reported)', () => {
     const an = new AnomalyCounter();
     const ix = index(an, 2);
