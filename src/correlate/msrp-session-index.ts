@@ -229,8 +229,8 @@ export class MsrpSessionIndex<S> {
     const top = level(best);
     // No session knows both endpoints, each knows one: the frame mixes two sessions' endpoint
     // URIs (a spoofed From-Path). Relays forward it, and its receiver takes it, by its To-Path
-    // (RFC 4975 sections 6 and 7.3), so the recipient's session takes it: whichever dialog is
-    // newer, a stranger's frame addressed to a stranger never becomes a target's by naming the
+    // (RFC 4975 sections 6 and 7.3), so the recipient's session takes it: whichever dialog bound
+    // first, a stranger's frame addressed to a stranger never becomes a target's by naming the
     // target's session-id in its From-Path (adversarial review).
     const recipients = best >= ENDPOINT_WEIGHT && top === 1 && rSid !== null && rSid !== sSid ? this.bySid.get(rSid) : undefined;
     let n = 0;
