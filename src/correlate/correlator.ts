@@ -460,7 +460,6 @@ export class Correlator {
       traits: {
         // B2BUA legs keeping the Call-ID are sessions of one call (./dialog-key.ts).
         group: (s) => s.dialog?.callId ?? null,
-        order: (s) => s.order,
         preferred: (s) => s.mode === 'intercept',
       },
     });

@@ -24,12 +24,17 @@
  *   URIs count. So a stranger whose SDP reuses one session-id of a target's session gets
  *   neither the target's frames (it knows one endpoint, the target's session both) nor gives its
  *   own to the target (the reverse);
- * - among those, only the sessions of the newest one's Call-ID: another call naming exactly the
- *   same session-ids is a new session reusing them while a stale dialog is still bound (a
- *   session-id carries at least 80 random bits, RFC 4975 section 14.1, so no honest session
- *   shares it by chance), and the newer dialog takes its frames.
+ * - among those, only the sessions of the Call-ID of the one that bound the frame's session-id
+ *   first (the first live binding keeps it). A session-id carries at least 80 random bits
+ *   (RFC 4975 section 14.1), so no honest session shares it by chance: another call naming the
+ *   same session-ids while the first is still bound read them on the wire (or forged SIP). Were
+ *   the newer call to take the frames, a target's INVITE naming a live non-target session's ids
+ *   would move that session's bytes into the target's records, and a stranger's INVITE naming
+ *   the target's ids would blind the tap (adversarial review). The first session's ids are
+ *   unbound when it is released or closed ({@link MsrpSessionIndex.unbind}); the later
+ *   sessions, still listed behind it, then get the frames.
  * A binding from another Call-ID is `correlate.msrp_session_id_conflict`; one from a leg of the
- * same Call-ID is not.
+ * same Call-ID is not (B2BUA legs share the frames).
  */
 import type { AnomalySink } from '../core/anomaly.js';
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
@@ -68,8 +73,6 @@ export const DEFAULT_MAX_SESSIONS_PER_SID = 4;
 export interface IndexedSessionTraits<S> {
   /** The SIP Call-ID of its dialog (legs of one call through a B2BUA share it); null: a group of its own. */
   group(s: S): string | null;
-  /** Creation order (larger = newer). */
-  order(s: S): number;
   /** Kept first when a cap must leave some session out (a target's session). */
   preferred(s: S): boolean;
 }
@@ -79,11 +82,11 @@ export interface MsrpSessionIndexOptions<S> {
   readonly maxTransactions?: number;
   /** Sessions bound to one session-id, and fed by one frame, at most (default {@link DEFAULT_MAX_SESSIONS_PER_SID}). */
   readonly maxSessionsPerSid?: number;
-  /** Default: every session a call of its own, none preferred, all of one age (the first found wins a tie). */
+  /** Default: every session a call of its own, none preferred. */
   readonly traits?: IndexedSessionTraits<S>;
 }
 
-const NO_TRAITS: IndexedSessionTraits<unknown> = { group: () => null, order: () => 0, preferred: () => false };
+const NO_TRAITS: IndexedSessionTraits<unknown> = { group: () => null, preferred: () => false };
 
 /** The sessions a frame or transaction feeds: one (the common case, no array) or several. `S` must not be an array. */
 export type Owners<S> = S | readonly S[];
@@ -121,8 +124,9 @@ export class MsrpSessionIndex<S> {
   /**
    * Binds session-ids to `s`, alongside the sessions already bound to them. One bound to a
    * session of another Call-ID is reported as a conflict (a genuinely different session reusing
-   * it; frames go to the newer, see the file comment); beyond the cap, a binding is dropped
-   * (a non-preferred one first, then the oldest; reported).
+   * it; frames stay with the first, see the file comment); beyond the cap, a binding is dropped
+   * (a non-preferred one first, then the oldest, never the first binding unless a leg of its
+   * call takes its place: else the newcomer is not bound; reported).
    */
   bindSessionIds(s: S, sids: readonly string[], frameNo?: number): void {
     for (const sid of sids) {
@@ -136,10 +140,18 @@ export class MsrpSessionIndex<S> {
       const g = this.traits.group(s);
       if (g === null || list.some((o) => this.traits.group(o) !== g)) this.anomalies.report('correlate.msrp_session_id_conflict', frameNo);
       if (list.length >= this.maxPerSid) {
-        let drop = list.findIndex((o) => !this.traits.preferred(o));
-        if (drop < 0) drop = 0;
-        list.splice(drop, 1);
         this.anomalies.report('correlate.msrp_session_id_shared_evicted', frameNo, `cap=${this.maxPerSid}`);
+        // The first binding keeps the id while live (see the file comment): were it evicted, a
+        // flood of later dialogs of other Call-IDs naming the id would take its frames. So it
+        // is dropped only when what then comes first is a leg of its call (the next listed, or,
+        // at a cap of 1, the newcomer); with nothing else to drop, the newcomer is not bound.
+        const g0 = this.traits.group(list[0]!);
+        const heir = list.length > 1 ? list[1]! : s;
+        const from = g0 !== null && this.traits.group(heir) === g0 ? 0 : 1;
+        let drop = list.findIndex((o, i) => i >= from && !this.traits.preferred(o));
+        if (drop < 0) drop = from;
+        if (drop >= list.length) continue;
+        list.splice(drop, 1);
       }
       list.push(s);
       this.bySid.set(sid, list.length === 1 ? list[0]! : list);
@@ -217,26 +229,34 @@ export class MsrpSessionIndex<S> {
     const top = level(best);
     // No session knows both endpoints, each knows one: the frame mixes two sessions' endpoint
     // URIs (a spoofed From-Path). Relays forward it, and its receiver takes it, by its To-Path
-    // (RFC 4975 sections 6 and 7.3), so the recipient's session takes it: whichever dialog is
-    // newer, a stranger's frame addressed to a stranger never becomes a target's by naming the
+    // (RFC 4975 sections 6 and 7.3), so the recipient's session takes it: whichever dialog bound
+    // first, a stranger's frame addressed to a stranger never becomes a target's by naming the
     // target's session-id in its From-Path (adversarial review).
     const recipients = best >= ENDPOINT_WEIGHT && top === 1 && rSid !== null && rSid !== sSid ? this.bySid.get(rSid) : undefined;
-    const isRecipient = (c: S): boolean => recipients === undefined || recipients === c || (Array.isArray(recipients) && recipients.includes(c));
-    let newest: S | undefined;
     let n = 0;
     for (let i = 0; i < cand.length; i++) {
-      if (level(score[i]!) !== top) continue;
-      const c = cand[i]!;
-      cand[n++] = c;
-      if (!isRecipient(c)) continue;
-      if (newest === undefined || this.traits.order(c) > this.traits.order(newest)) newest = c;
+      if (level(score[i]!) === top) cand[n++] = cand[i]!;
     }
-    // Of the best, the newest one's call (its B2BUA legs share the frame).
-    const g = this.traits.group(newest!);
+    cand.length = n;
+    // Of the best, the call of the first one bound (see the file comment; its B2BUA legs share
+    // the frame): looked up in the binding order of the recipient's session-id, then the
+    // sender's (the recipient's alone when the frame mixes two sessions' endpoints), and only
+    // when no session knows either endpoint, of the other URIs'.
+    let first: S | undefined = this.firstBound(rSid);
+    if (first === undefined && recipients === undefined) {
+      first = this.firstBound(sSid);
+      for (let p = 0; p < 2 && first === undefined; p++) {
+        for (const u of p === 0 ? to : from) {
+          first = this.firstBound(u.sessionId);
+          if (first !== undefined) break;
+        }
+      }
+    }
+    const g = this.traits.group(first!);
     let m = 0;
     for (let i = 0; i < n; i++) {
       const c = cand[i]!;
-      if (c === newest || (g !== null && this.traits.group(c) === g)) cand[m++] = c;
+      if (c === first || (g !== null && this.traits.group(c) === g)) cand[m++] = c;
     }
     cand.length = m;
     if (m > this.maxPerSid) {
@@ -251,6 +271,16 @@ export class MsrpSessionIndex<S> {
     const only = cand[0]!;
     cand.length = 0;
     return only;
+  }
+
+  /** The earliest bound of the sessions bound to `sid` that is among the current candidates. */
+  private firstBound(sid: string | null): S | undefined {
+    if (sid === null) return undefined;
+    const e = this.bySid.get(sid);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return this.cand.includes(e as S) ? (e as S) : undefined;
+    for (const s of e) if (this.cand.includes(s)) return s;
+    return undefined;
   }
 
   /** Adds the sessions bound to `sid` to the candidates, `w` to their scores. */

@@ -82,14 +82,10 @@ describe('attack: spoofed SIP', () => {
     expectNoLeak(h);
   });
 
-  // HOLE (documented, not fixed: the index's rule "the newest Call-ID naming both endpoint
-  // session-ids takes the frames", msrp-session-index.ts, exists for session-ids reused after a
-  // stale dialog). A target's INVITE whose SDP names an established non-target session's two
-  // session-ids (the target's UA, or anyone who can forge the target's SIP, read them on the
-  // wire) makes every later frame of the non-target's session a target frame: its bytes reach
-  // the target's CC. Telling a stale dialog from a live one needs the non-target's activity
-  // (its last MSRP frame, its BYE) weighed in ownersOf; flip to it() when that is done.
-  it.fails("a newer target INVITE naming a live non-target session's session-ids does not take its frames", () => {
+  // Was a hole while the newest Call-ID naming both endpoint session-ids took the frames: the
+  // target's newer INVITE naming a live non-target session's ids moved its bytes into the
+  // target's CC. The first live binding keeps the ids (msrp-session-index.ts).
+  it("a newer target INVITE naming a live non-target session's session-ids does not take its frames", () => {
     const h = new Harness(TASKS);
     dialog(h, 'nt@x', CAROL, DAVE, C_URI, D_URI);
     const conn = h.conn(0, CLIENT, RELAY);
@@ -297,13 +293,11 @@ describe('attack: a later in-dialog request naming the target in a non-target di
 });
 
 describe("attack: blinding by a newer call naming both of the target's MSRP session-ids", () => {
-  // HOLE (documented, not fixed): the same rule as the it.fails above, the other way round. A
-  // stranger's INVITE (another Call-ID, non-target parties) whose offer and answer name the
-  // target session's two endpoint session-ids is the newest call knowing both, so it takes
-  // every later frame of the target's session, which is then dropped as a non-target's
-  // (`correlate.msrp_session_id_conflict` is reported). Flip to it() when the index weighs a
-  // live session's activity over a newer dialog's claim.
-  it.fails("the target's later frames are still intercepted after a stranger's INVITE names its session-ids", () => {
+  // The other way round: a stranger's INVITE (another Call-ID, non-target parties) whose offer
+  // and answer name the target session's two endpoint session-ids used to take every later
+  // frame of the target's session. The target's live session, bound first, keeps them
+  // (`correlate.msrp_session_id_conflict` is reported).
+  it("the target's later frames are still intercepted after a stranger's INVITE names its session-ids", () => {
     const h = new Harness(TASKS);
     dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
     const conn = h.conn(0, CLIENT, RELAY);

@@ -9,23 +9,21 @@ import { isOwnerList, MsrpSessionIndex, type Owners } from '../../../src/correla
 import { MsrpFramer, type MsrpFrameHead } from '../../../src/protocols/msrp/index.js';
 import { uri } from './correlate-helpers.js';
 
-/** A session as the index sees it: its Call-ID, creation order and whether it is a target's. */
+/** A session as the index sees it: its Call-ID and whether it is a target's. */
 interface S {
   readonly name: string;
   readonly callId: string;
-  readonly order: number;
   readonly target: boolean;
 }
 
-let order = 0;
 function sess(name: string, callId: string, target = false): S {
-  return { name, callId, order: order++, target };
+  return { name, callId, target };
 }
 
 function index(anomalies = new AnomalyCounter(), maxSessionsPerSid?: number): MsrpSessionIndex<S> {
   return new MsrpSessionIndex<S>(anomalies, {
     ...(maxSessionsPerSid !== undefined ? { maxSessionsPerSid } : {}),
-    traits: { group: (s) => s.callId, order: (s) => s.order, preferred: (s) => s.target },
+    traits: { group: (s) => s.callId, preferred: (s) => s.target },
   });
 }
 
@@ -93,8 +91,8 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     ix.bindSessionIds(call2, ['sidRelay', 'sidC', 'sidD']);
     expect(an.count('correlate.msrp_session_id_conflict')).toBe(1);
     expect(names(ix.ownersOf(head([R, B], [A])))).toEqual(['call1']);
-    // Only the relay's id known: the newer call's (as a single-owner id would).
-    expect(names(ix.ownersOf(head([R, uri('10.0.0.8', 1, 'sidX')], [uri('10.0.0.9', 1, 'sidY')])))).toEqual(['call2']);
+    // Only the relay's id known: the call that bound it first (as a single-owner id would).
+    expect(names(ix.ownersOf(head([R, uri('10.0.0.8', 1, 'sidX')], [uri('10.0.0.9', 1, 'sidY')])))).toEqual(['call1']);
   });
 
   it('a leg sharing only one endpoint id (an SBC keeping its session-id on both sides) gets only its own hop', () => {
@@ -108,7 +106,7 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     expect(names(ix.ownersOf(head([B], [S1])))).toEqual(['leg2']);
   });
 
-  it('another Call-ID reusing an id: a conflict; each frame goes to the session knowing both its endpoints, the newer call on a tie', () => {
+  it('another Call-ID reusing an id: a conflict; each frame goes to the session knowing both its endpoints, the first bound on a tie', () => {
     const an = new AnomalyCounter();
     const ix = index(an);
     const target = sess('target', 'c1', true);
@@ -118,8 +116,39 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     expect(an.count('correlate.msrp_session_id_conflict')).toBe(1);
     expect(names(ix.ownersOf(head([B], [A])))).toEqual(['target']);
     expect(names(ix.ownersOf(head([C], [A])))).toEqual(['stranger']);
-    // Only the shared id known: the newer dialog takes the frame (RFC 4975 session-ids are single-use).
-    expect(names(ix.ownersOf(head([uri('10.0.0.8', 1, 'sidX')], [A])))).toEqual(['stranger']);
+    // Only the shared id known: the live session that bound it first keeps the frame.
+    expect(names(ix.ownersOf(head([uri('10.0.0.8', 1, 'sidX')], [A])))).toEqual(['target']);
+  });
+
+  it('another Call-ID naming both ids of a live session gets none of its frames (either way round); once the first is unbound, it does', () => {
+    for (const firstIsTarget of [true, false]) {
+      const an = new AnomalyCounter();
+      const ix = index(an);
+      const first = sess('first', 'c1', firstIsTarget);
+      const later = sess('later', 'c2', !firstIsTarget);
+      ix.bindSessionIds(first, ['sidA', 'sidB']);
+      ix.bindSessionIds(later, ['sidA', 'sidB']);
+      expect(an.count('correlate.msrp_session_id_conflict')).toBe(2);
+      expect(names(ix.ownersOf(head([B], [A])))).toEqual(['first']);
+      expect(names(ix.ownersOf(head([A], [B])))).toEqual(['first']);
+      // A frame mixing the ids (one endpoint each way) still goes by the first binding.
+      expect(names(ix.ownersOf(head([B], [uri('10.0.0.8', 1, 'sidX')])))).toEqual(['first']);
+      ix.unbind(first, ['sidA', 'sidB'], []);
+      expect(ix.ownersOf(head([B], [A]))).toBe(later);
+    }
+  });
+
+  it('B2BUA legs of the first Call-ID keep sharing its frames when a newer Call-ID (a target\'s) names the same ids', () => {
+    const an = new AnomalyCounter();
+    const ix = index(an);
+    const leg1 = sess('leg1', 'cid');
+    const leg2 = sess('leg2', 'cid');
+    const other = sess('other', 'c2', true);
+    ix.bindSessionIds(leg1, ['sidA', 'sidB']);
+    ix.bindSessionIds(leg2, ['sidA', 'sidB']);
+    ix.bindSessionIds(other, ['sidA', 'sidB']);
+    expect(an.count('correlate.msrp_session_id_conflict')).toBe(2);
+    expect(names(ix.ownersOf(head([B], [A])))).toEqual(['leg1', 'leg2']);
   });
 
   it('at most 4 sessions per id: a 5th binding drops a non-target one first (reported)', () => {
@@ -129,6 +158,23 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     for (const s of legs) ix.bindSessionIds(s, ['sidA', 'sidB']);
     expect(an.count('correlate.msrp_session_id_shared_evicted')).toBe(2);
     expect(names(ix.ownersOf(head([B], [A])))).toEqual(['n3', 'n4', 't0', 't2']);
+  });
+
+  it('a flood of later Call-IDs (targets) naming a live session\'s ids does not evict it: its frames stay its own', () => {
+    for (const cap of [4, 1]) {
+      const an = new AnomalyCounter();
+      const ix = index(an, cap);
+      const first = sess('first', 'c0');
+      ix.bindSessionIds(first, ['sidA', 'sidB']);
+      for (let i = 1; i <= 5; i++) ix.bindSessionIds(sess(`t${i}`, `c${i}`, true), ['sidA', 'sidB']);
+      expect(an.count('correlate.msrp_session_id_shared_evicted')).toBeGreaterThan(0);
+      expect(names(ix.ownersOf(head([B], [A])))).toEqual(['first']);
+    }
+    // At a cap of 1, a leg of the same call still replaces the first (its call keeps the id).
+    const ix = index(new AnomalyCounter(), 1);
+    ix.bindSessionIds(sess('leg1', 'cid'), ['sidA', 'sidB']);
+    ix.bindSessionIds(sess('leg2', 'cid', true), ['sidA', 'sidB']);
+    expect(names(ix.ownersOf(head([B], [A])))).toEqual(['leg2']);
   });
 
   it('a frame naming the ids of more sessions than the cap feeds at most the cap, target sessions first (reported)', () => {
