@@ -8,7 +8,8 @@
 import { anomalyDef } from '../core/anomaly.js';
 import { contentView, type ContentView } from './content-view.js';
 import { extractFileName } from './extract-file-name.js';
-import type { InputChunk, InputLadderEvent, InputMessage, InputMessageDetail, InputSession, InputSessionDetail, ReportInput, StoredContent } from './report-input.js';
+import type { AuditChunk, AuditLadderEvent, AuditMessage, AuditMessageDetail, AuditSession, AuditSessionDetail } from '../records/audit-report-schema.js';
+import type { ReportInput, StoredContent } from './report-input.js';
 
 export interface AnomalyView {
   readonly code: string;
@@ -54,7 +55,7 @@ export interface ChunkMapView {
   readonly total: number;
   readonly totalKnown: boolean;
   readonly segments: readonly ChunkSegment[];
-  readonly chunks: readonly InputChunk[];
+  readonly chunks: readonly AuditChunk[];
   readonly chunksOmitted: number;
 }
 
@@ -78,8 +79,8 @@ export interface MessageView {
   readonly carriedBy: 'msrp' | 'sip';
   readonly kindLabel: string;
   readonly reportStatuses: readonly string[];
-  readonly reports: InputMessageDetail['reports'];
-  readonly imdn: InputMessage['imdn'];
+  readonly reports: AuditMessageDetail['reports'];
+  readonly imdn: AuditMessage['imdn'];
   readonly content: ContentView;
   readonly chunkMap: ChunkMapView | null;
 }
@@ -170,7 +171,7 @@ export function endpointHost(ep: string): string {
   return i > 0 ? ep.slice(0, i) : ep;
 }
 
-function buildLadder(events: readonly InputLadderEvent[]): { lanes: LadderLane[]; arrows: LadderArrow[] } {
+function buildLadder(events: readonly AuditLadderEvent[]): { lanes: LadderLane[]; arrows: LadderArrow[] } {
   const lanes: LadderLane[] = [];
   const idx = new Map<string, number>();
   const lane = (ep: string): number => {
@@ -188,7 +189,7 @@ function buildLadder(events: readonly InputLadderEvent[]): { lanes: LadderLane[]
 }
 
 /** Received / duplicate / missing byte ranges of a message, in byte order. */
-export function buildChunkMap(m: InputMessage, d: InputMessageDetail): ChunkMapView | null {
+export function buildChunkMap(m: AuditMessage, d: AuditMessageDetail): ChunkMapView | null {
   if (m.carriedBy === 'sip') return null;
   let max = 0;
   for (const c of d.chunkList) max = Math.max(max, c.end);
@@ -202,7 +203,7 @@ export function buildChunkMap(m: InputMessage, d: InputMessageDetail): ChunkMapV
   return { total, totalKnown, segments: segs, chunks: d.chunkList, chunksOmitted: d.chunkListOmitted };
 }
 
-function who(session: InputSession, detail: InputSessionDetail, side: 0 | 1 | null, cpim: string | null): string {
+function who(session: AuditSession, detail: AuditSessionDetail, side: 0 | 1 | null, cpim: string | null): string {
   if (cpim !== null) return cpim;
   if (side === null) return 'unknown';
   const ids = detail.parties[side];
@@ -210,13 +211,13 @@ function who(session: InputSession, detail: InputSessionDetail, side: 0 | 1 | nu
   return detail.targetSide === side && session.matchedIdentity !== null ? session.matchedIdentity : `side ${side}`;
 }
 
-function kindLabel(m: InputMessage): string {
+function kindLabel(m: AuditMessage): string {
   if (m.imdn !== null) return `IMDN ${m.imdn.notification}${m.imdn.status !== null ? ` (${m.imdn.status})` : ''}`;
   if (m.isComposing) return 'isComposing';
   return m.carriedBy === 'sip' ? 'pager MESSAGE' : 'message';
 }
 
-function messageContent(session: InputSession, m: InputMessage, d: InputMessageDetail, stored: StoredContent | undefined): ContentView {
+function messageContent(session: AuditSession, m: AuditMessage, d: AuditMessageDetail, stored: StoredContent | undefined): ContentView {
   if (m.size === 0) return { kind: 'none', reason: 'empty body', size: 0, sha256: null };
   if (stored === undefined) {
     return { kind: 'none', reason: session.liid === null ? 'not a target session: no content is kept' : 'body not delivered (the task delivers no IRI, or the message carried no content record)', size: null, sha256: null };
@@ -242,7 +243,7 @@ function anomalyViews(counts: Readonly<Record<string, number>>, examples: Report
   return out;
 }
 
-function sessionFrames(s: InputSession, d: InputSessionDetail): Set<number> {
+function sessionFrames(s: AuditSession, d: AuditSessionDetail): Set<number> {
   const f = new Set<number>();
   const span = (a: number, b: number): void => {
     for (let i = a; i <= b && i - a < 64; i++) f.add(i);
@@ -257,7 +258,7 @@ function sessionFrames(s: InputSession, d: InputSessionDetail): Set<number> {
   return f;
 }
 
-function sessionView(input: ReportInput, s: InputSession, d: InputSessionDetail, anchor: string): SessionView {
+function sessionView(input: ReportInput, s: AuditSession, d: AuditSessionDetail, anchor: string): SessionView {
   const { lanes, arrows } = buildLadder(d.ladder);
   const messages: MessageView[] = s.messages.map((m, i) => {
     const md = d.messages[i]!;
@@ -344,7 +345,7 @@ function sessionView(input: ReportInput, s: InputSession, d: InputSessionDetail,
 /** Builds the report model. `details` must be index-aligned with `audit` (Correlator.auditWithDetails). */
 export function buildReportModel(input: ReportInput): ReportModel {
   const a = input.audit;
-  const all: { s: InputSession; d: InputSessionDetail }[] = [];
+  const all: { s: AuditSession; d: AuditSessionDetail }[] = [];
   a.sessions.forEach((s, i) => all.push({ s, d: input.details.sessions[i]! }));
   a.uncorrelated.forEach((s, i) => all.push({ s, d: input.details.uncorrelated[i]! }));
   const sessions = all.map(({ s, d }, i) => sessionView(input, s, d, `s${i + 1}`));

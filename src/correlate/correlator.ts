@@ -97,7 +97,7 @@ import type { LiRecord } from '../records/li-record.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from './audit-store.js';
-import { ReportTally, type AuditChunk, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
+import { ReportTally, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditMessageDetail, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
 import { CinAllocator } from './cin-allocator.js';
 import { correlationIdOf } from './correlation-id.js';
 import { pagerDirection } from './pager-direction.js';
@@ -195,35 +195,14 @@ interface Intercept {
   ended: boolean;
 }
 
-/** Audit metadata of one message, kept for the whole run (never the body). */
-interface MsgMeta {
-  readonly messageId: string | null;
-  senderSide: Side | null;
-  readonly contentType: string | null;
-  innerContentType: string | null;
-  size: number;
-  sha256: string | null;
-  innerSha256: string | null;
-  chunks: number;
-  status: 'complete' | 'aborted' | 'incomplete';
-  readonly reports: ReportTally;
-  firstFrame: number;
-  lastFrame: number;
-  missing: { start: number; end: number | '*' }[];
-  imdn: { messageId: string; notification: string; status: string | null } | null;
-  isComposing: boolean;
-  readonly carriedBy: 'msrp' | 'sip';
-  firstTime: string;
-  lastTime: string;
-  totalSize: number | null;
-  cpimFrom: string | null;
-  cpimTo: string[];
-  contentOffset: number | null;
-  contentLength: number | null;
-  chunkList: AuditChunk[];
-  chunkListOmitted: number;
-  readonly reportEvents: AuditReportEvent[];
-}
+/**
+ * Audit metadata of one message, kept for the whole run (never the body): its audit.json entry
+ * but `direction` (per task, at listing) and `reportStatuses` (from `reports`), and its details
+ * but `reports` (`reportEvents`). Fields defined in src/records/audit-report-schema.ts.
+ */
+type MsgMeta = Readonly<Pick<AuditMessage, 'messageId' | 'contentType' | 'carriedBy'>> &
+  Omit<AuditMessage, 'messageId' | 'contentType' | 'carriedBy' | 'direction' | 'reportStatuses'> &
+  Omit<AuditMessageDetail, 'reports'> & { readonly reports: ReportTally; readonly reportEvents: AuditReportEvent[] };
 
 interface FileMeta {
   name: string | null;

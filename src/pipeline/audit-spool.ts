@@ -17,12 +17,12 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { checkJson } from '../core/check-json.js';
 import { IoError } from '../core/errors.js';
-import { auditSessionSchema, type AuditSession } from '../correlate/audit-session-schema.js';
 import type { AuditGroup, AuditStore } from '../correlate/audit-store.js';
 import { openReadNoFollow } from '../deliver/safe-fs.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
+import { auditSessionSchema, type AuditSession } from '../records/audit-report-schema.js';
 
-/** One stored group's entries (the correlator's schema: src/correlate/audit-session-schema.ts). */
+/** One stored group's entries: audit.json session entries (src/records/audit-report-schema.ts). */
 const spoolGroupSchema = z.array(auditSessionSchema);
 
 /** The spool's name in the output folder (a dot file: not an output of the run). */

@@ -1,14 +1,16 @@
 /**
  * Writes audit.json one session entry at a time, so the report of a long run never has to be
  * held in memory whole. The bytes are exactly those of `JSON.stringify(report, null, 2)` plus a
- * newline (what `msrptap audit --json` writes, and what the samples' truth files hold): a nested
+ * newline (what `msrptap audit --json` writes, and what the samples' truth files hold; its shape
+ * is `auditReportSchema`, src/records/audit-report-schema.ts, published as
+ * schemas/json/audit.schema.json): a nested
  * value's JSON.stringify with indent 2 is the same text as inside the whole document, with every
  * line after the first indented by the nesting depth (JSON strings hold no raw newline).
  */
-import type { AuditSession } from '../correlate/audit-report.js';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecureFileWriter } from '../deliver/secure-file.js';
+import type { AuditSession } from '../records/audit-report-schema.js';
 
 /** What the writer needs of the correlator. */
 export interface AuditEntrySource {
