@@ -9,7 +9,14 @@
  */
 import type { z } from 'zod';
 
-export type JsonCheck<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+/**
+ * A failure says what is wrong in one line (`problem`), and in parts for callers with their own
+ * message format (the tasks file): `field` is the path of the bad field, null when the text is
+ * not JSON at all.
+ */
+export type JsonCheck<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problem: string; readonly field: string | null; readonly reason: string };
 
 /** `files[0].chain.head` from a zod issue path. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {
@@ -21,13 +28,32 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
   return s === '' ? '(top level)' : s;
 }
 
+/**
+ * The issue to report: the one nearest the top, unknown fields first among equals. A foreign
+ * file (another JSON file given by mistake) then reads "unknown field(s) ..." at the top level,
+ * not "missing" for the first field it lacks.
+ */
+function firstIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  let best = issues[0]!;
+  for (const i of issues) {
+    if (i.path.length < best.path.length || (i.path.length === best.path.length && i.code === 'unrecognized_keys' && best.code !== 'unrecognized_keys')) best = i;
+  }
+  return best;
+}
+
 /** Checks an already parsed value. */
 export function checkParsed<S extends z.ZodType>(schema: S, json: unknown): JsonCheck<z.output<S>> {
   const r = schema.safeParse(json);
   if (r.success) return { ok: true, value: json as z.output<S> };
-  const issue = r.error.issues[0]!;
-  const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
-  return { ok: false, problem: `field ${formatJsonPath(issue.path)}: ${message}` };
+  const issue = firstIssue(r.error.issues);
+  const reason =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+      : issue.code === 'invalid_type' && issue.message.endsWith('received undefined')
+        ? `missing (expected ${issue.expected})`
+        : issue.message;
+  const field = formatJsonPath(issue.path);
+  return { ok: false, problem: `field ${field}: ${reason}`, field, reason };
 }
 
 /** Parses `text` and checks it. */
@@ -36,7 +62,8 @@ export function checkJson<S extends z.ZodType>(schema: S, text: string): JsonChe
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problem: `not valid JSON: ${(e as Error).message}` };
+    const reason = `not valid JSON: ${(e as Error).message}`;
+    return { ok: false, problem: reason, field: null, reason };
   }
   return checkParsed(schema, json);
 }

@@ -1,6 +1,6 @@
 /** Correlation: SIP dialogs, MSRP session binding, target matching, LI record emission, audit. */
 export { Correlator, type CorrelatorOptions } from './correlator.js';
-export { parseTasksFile, type TaskSet, type Task, type TargetId, type TargetIdKind, type Destination } from './tasks-file.js';
+export { parseTasksFile, parseTasksText, tasksFileSchema, type TaskSet, type Task, type TargetId, type TargetIdKind, type Destination } from './tasks-file.js';
 export { TargetMatcher, sipRequestIdentities, observedKeys, type TaskMatch, type ObservedIdentity, type IdentitySource } from './target-matcher.js';
 export { DialogTracker, Dialog, type DialogTrackerOptions, type DialogState, type Side, type SipObservation } from './dialog-tracker.js';
 export { MsrpSessionIndex, frameSessionIds, lastSessionId } from './msrp-session-index.js';

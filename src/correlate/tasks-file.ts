@@ -19,6 +19,7 @@
  * field path, e.g. `tasks.json: tasks[1].xid: not a UUID`, with a fix hint.
  */
 import { z } from 'zod';
+import { checkJson, checkParsed, type JsonCheck } from '../core/check-json.js';
 import { ConfigError } from '../core/errors.js';
 import { e164Key, normalizeIdentity } from '../protocols/sip/index.js';
 import type { DeliveryType } from '../records/task-ref.js';
@@ -102,20 +103,11 @@ const destinationSchema = z.strictObject({
   tls: z.strictObject({ cert: nonEmpty, key: nonEmpty, ca: nonEmpty.optional() }).optional(),
 });
 
-const fileSchema = z.strictObject({
+/** The file's one definition (published as schemas/json/tasks.schema.json by `npm run schemas`). */
+export const tasksFileSchema = z.strictObject({
   tasks: z.array(taskSchema).min(1, { message: 'at least one task is required' }),
   destinations: z.array(destinationSchema).optional(),
 });
-
-/** `tasks[1].xid` from a zod path. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) {
-    if (typeof p === 'number') s += `[${p}]`;
-    else s += s === '' ? String(p) : `.${String(p)}`;
-  }
-  return s === '' ? '(top level)' : s;
-}
 
 const FIX = 'correct the tasks file (see the format in the README, section "Tasks file") and run again';
 
@@ -154,6 +146,19 @@ function parseAddress(source: string, path: string, a: string): { host: string; 
   return { host: m[1] ?? m[2]!, port };
 }
 
+type TasksFileJson = z.output<typeof tasksFileSchema>;
+
+/**
+ * Reads a tasks file's text (src/pipeline/load-tasks.ts does the I/O).
+ *
+ * @param source the file name used in error messages (e.g. `tasks.json`).
+ * @throws ConfigError with one message `<source>: <field path>: <problem>` (or `<source>: not
+ *   valid JSON: ...`) and a fix hint.
+ */
+export function parseTasksText(text: string, source: string): TaskSet {
+  return tasksFrom(checkJson(tasksFileSchema, text), source);
+}
+
 /**
  * Validates a parsed tasks file.
  *
@@ -162,14 +167,15 @@ function parseAddress(source: string, path: string, a: string): { host: string; 
  * @throws ConfigError with one message `<source>: <field path>: <problem>` and a fix hint.
  */
 export function parseTasksFile(json: unknown, source: string): TaskSet {
-  const r = fileSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    fail(source, formatPath(issue.path), message);
+  return tasksFrom(checkParsed(tasksFileSchema, json), source);
+}
+
+function tasksFrom(r: JsonCheck<TasksFileJson>, source: string): TaskSet {
+  if (!r.ok) {
+    if (r.field === null) throw new ConfigError(`${source}: ${r.reason}`, 'fix the JSON syntax (a linter such as `jq . FILE` shows where)');
+    fail(source, r.field, r.reason);
   }
-  const file = r.data;
+  const file = r.value;
   const destinations: Destination[] = [];
   const dids = new Set<string>();
   (file.destinations ?? []).forEach((d, i) => {

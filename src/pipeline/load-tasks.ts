@@ -2,7 +2,7 @@
 export type { AuditReport, TaskSet } from '../correlate/index.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
-import { parseTasksFile, type TaskSet } from '../correlate/index.js';
+import { parseTasksText, type TaskSet } from '../correlate/index.js';
 
 export function loadTasks(path: string): TaskSet {
   let text: string;
@@ -11,11 +11,5 @@ export function loadTasks(path: string): TaskSet {
   } catch (e) {
     throw new ConfigError(`cannot read tasks file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'give --tasks the path of a JSON tasks file (see samples/tasks/)');
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${path}: not valid JSON: ${(e as Error).message}`, 'fix the JSON syntax (a linter such as `jq . FILE` shows where)');
-  }
-  return parseTasksFile(json, path);
+  return parseTasksText(text, path);
 }

@@ -87,7 +87,7 @@ export const auditSessionSchema = z.strictObject({
   targetRole: z.enum(['originating', 'terminating', 'unknown']).nullable(),
   messagesOmitted: count.describe('messages not listed (audit caps); the count is exact'),
   ccUnavailable: z.string().nullable(),
-});
+}).meta({ id: 'AuditSession', description: 'one (session, task) pair' });
 
 /** audit.json: what `msrptap audit --json` and `msrptap run` write. */
 export const auditReportSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../../src/core/errors.js';
-import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
+import { parseTasksFile, parseTasksText } from '../../../src/correlate/tasks-file.js';
 
 const DID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
@@ -84,5 +84,30 @@ describe('parseTasksFile', () => {
   it('accepts LIIDs whose output folders differ (a/b and a_b: a%2Fb and a_b)', () => {
     const set = parseTasksFile({ tasks: [task({ liid: 'a/b' }), task({ xid: '66666666-7777-4888-9999-aaaaaaaaaaaa', liid: 'a_b' })] }, 'tasks.json');
     expect(set.tasks.map((t) => t.liid)).toEqual(['a/b', 'a_b']);
+  });
+
+  // The file's text goes through src/core/check-json.ts like every JSON msrptap reads back:
+  // a corrupted or foreign file is one ConfigError naming the file, with the fix.
+  it.each([
+    ['not JSON (cut short)', '{"tasks": [', 'tasks.json: not valid JSON: ', /jq/],
+    ['a custody manifest given as tasks file', JSON.stringify({ format: 'msrptap-manifest/1', tasks: [] }), 'tasks.json: (top level): unknown field(s) "format"', /tasks file/],
+    ['a spool position given as tasks file', '{"seg":1,"off":0}', 'tasks.json: (top level): unknown field(s) "seg", "off"', /tasks file/],
+    ['audit.json given as tasks file', '{"sessions":[],"uncorrelated":[],"anomalies":{}}', 'tasks.json: (top level): unknown field(s) "sessions", "uncorrelated", "anomalies"', /tasks file/],
+  ])('text: %s → one message naming the file, with the fix', (_name, text, expected, fix) => {
+    let err: unknown;
+    try {
+      parseTasksText(text, 'tasks.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(isConfigError(err)).toBe(true);
+    expect((err as Error).message.startsWith(expected), (err as Error).message).toBe(true);
+    expect((err as Error).message.split('\n')).toHaveLength(1);
+    expect((err as { fix?: string }).fix).toMatch(fix);
+  });
+
+  it('text: a valid file gives the same tasks as the parsed-JSON entry point', () => {
+    const json = { tasks: [task()], destinations: [{ did: DID, address: 'h:1' }] };
+    expect(parseTasksText(JSON.stringify(json), 'tasks.json')).toEqual(parseTasksFile(json, 'tasks.json'));
   });
 });
