@@ -59,6 +59,7 @@ describe('a malformed manifest is NOT VERIFIED, naming the field', () => {
     ['a file listed twice', (_t, m) => (m.files.push(x2x3(m)), json(m)), /field files: a file is listed twice/],
     ['not JSON', (t) => t.slice(0, 100), /not valid JSON/],
     ['null', () => 'null', /field \(top level\)/],
+    ['another msrptap file (audit.json) in its place: its foreign fields named', () => '{"sessions":[],"uncorrelated":[],"anomalies":{}}', /field \(top level\): unknown field\(s\) "sessions", "uncorrelated", "anomalies"/],
   ])('%s', (label, edit, field) => {
     const r = verify(withManifest(label.replace(/\W+/g, '-'), edit));
     expect(r.out).not.toContain('internal error');

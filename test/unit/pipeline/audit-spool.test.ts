@@ -192,4 +192,17 @@ describe('AuditSpool', () => {
     expect(() => [...s.ordered(false)]).toThrow(field);
     s.remove();
   });
+
+  it('a spool holding another file\'s JSON names the fields that do not belong, not the first one missing', () => {
+    const path = join(dir, 'out6', '.audit-spool');
+    const s = new AuditSpool(path);
+    s.add({ order: 0, uncorrelated: false, entries: [entry('c', 1)], details: null });
+    [...s.ordered(false)];
+    const foreign = '[{"seg":1,"off":0}]';
+    // Same length (JSON allows trailing blanks), so the spool's offsets still frame it.
+    writeFileSync(path, foreign.padEnd(statSync(path).size, ' '));
+    expect(() => [...s.ordered(false)]).toThrow(path);
+    expect(() => [...s.ordered(false)]).toThrow(/field \[0\]: unknown field\(s\) "seg", "off"/);
+    s.remove();
+  });
 });
