@@ -54,6 +54,15 @@ const CASES: Record<number, [string, Uint8Array][]> = {
     ['RAW v4', in4(25, sipTcp(5060, 40025))],
     ['RAW v6', in6(26, sipUdp(5060, 5086), 17)],
   ],
+  // DLT_RAW as written into files by some tools (Linux 12, OpenBSD 14): tshark reads both as raw IP.
+  [LinkType.RAW_12]: [
+    ['RAW(12) v4', in4(27, sipTcp(5060, 40027))],
+    ['RAW(12) v6', in6(28, sipUdp(5060, 5088), 17)],
+  ],
+  [LinkType.RAW_14]: [
+    ['RAW(14) v4', in4(29, sipTcp(5060, 40029))],
+    ['RAW(14) v6', in6(30, sipUdp(5060, 5090), 17)],
+  ],
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'msrptap-decode-'));
