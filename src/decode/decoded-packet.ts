@@ -12,8 +12,12 @@
 /** IP protocol numbers used across layers (IANA "Assigned Internet Protocol Numbers"). */
 export const IpProto = {
   HOPOPTS: 0,
+  /** IPv4 encapsulated in IP (RFC 2003; in IPv6, RFC 2473). */
+  IPIP: 4,
   TCP: 6,
   UDP: 17,
+  /** IPv6 encapsulated in IP (RFC 4213 section 3.5 in IPv4; RFC 2473 in IPv6). */
+  IPV6: 41,
   IPV6_ROUTE: 43,
   IPV6_FRAG: 44,
   GRE: 47,
@@ -30,6 +34,10 @@ export const Tunnel = {
   VXLAN: 4,
   /** ERSPAN type I: GRE protocol 0x88BE without the sequence bit, no ERSPAN header. */
   ERSPAN_I: 5,
+  /** IPv4 directly in IPv4 or IPv6 (IP protocol 4: RFC 2003, RFC 2473). */
+  IPV4_IN_IP: 6,
+  /** IPv6 directly in IPv4 or IPv6 (IP protocol 41: RFC 4213, RFC 2473). */
+  IPV6_IN_IP: 7,
 } as const;
 export type TunnelKind = (typeof Tunnel)[keyof typeof Tunnel];
 

@@ -11,6 +11,7 @@ import type { CapturedFrame } from '../core/frame.js';
 import { linkTypeName } from '../core/link-type.js';
 import { createDecodedPacket, Tunnel, type DecodedPacket } from '../decode/decoded-packet.js';
 import { decodeFrame, decodeTransport } from '../decode/decode-frame.js';
+import { isDecodedIpProto } from '../decode/ip-payload.js';
 import { IpDefragmenter } from '../flow/ip-defragmenter.js';
 import { TcpTracker, type StreamConsumerFactory, type TcpTrackerOptions } from '../flow/tcp-tracker.js';
 import { CaptureStats, sortedRecord, type CaptureStatsJson } from './capture-stats.js';
@@ -34,6 +35,8 @@ const TUNNEL_NAMES: Record<number, string> = {
   [Tunnel.ERSPAN_II]: 'erspan2',
   [Tunnel.ERSPAN_III]: 'erspan3',
   [Tunnel.VXLAN]: 'vxlan',
+  [Tunnel.IPV4_IN_IP]: 'ipv4-in-ip',
+  [Tunnel.IPV6_IN_IP]: 'ipv6-in-ip',
 };
 
 /** How often (in capture seconds) idle flows and stale fragments are expired. */
@@ -100,6 +103,9 @@ export class PacketPipeline {
     }
     // Counted like tshark -Y udp: a frame with a UDP header at any depth (VXLAN carriers too).
     if (pkt.sawUdp) s.udpDatagrams++;
+    // A whole datagram of a protocol no decoder looks into (ICMP, ESP, OSPF, ...): counted by
+    // number, so traffic msrptap cannot see is never dropped silently (issue 16).
+    if (pkt.l4 === 0 && pkt.ipVersion !== 0 && !isDecodedIpProto(pkt.ipProto)) s.ipProtocolsNotDecoded[pkt.ipProto]!++;
     this.maybeExpire(f.tsSec, f.tsNsec);
   }
 
@@ -148,6 +154,7 @@ export class PacketPipeline {
       tcpSegments: s.tcpSegments,
       udpDatagrams: s.udpDatagrams,
       tunnels: sortedRecord(s.tunnels),
+      ipProtocolsNotDecoded: s.notDecodedRecord(),
       vlanTagged: s.vlanTagged,
       anomalies: this.anomalies.toJSON(),
       firstTimestamp: s.firstTimestamp(),
