@@ -28,6 +28,7 @@ export function formatStats(s: CaptureStatsJson): string {
     ['IP fragments', `${s.fragments} (${s.fragmentsReassembled} datagrams reassembled)`],
     ['TCP connections', `${s.tcpConnections} (${s.tcpSegments} segments)`],
     ['UDP datagrams', String(s.udpDatagrams)],
+    ['SCTP packets', String(s.sctpPackets)],
     ['IP protocols not decoded', notDecoded(s.ipProtocolsNotDecoded)],
   ];
   if (s.live !== undefined) rows.push(['Kernel drops', `${s.live.dropped} (interface ${s.live.ifDropped}) of ${s.live.received} received`]);

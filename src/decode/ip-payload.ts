@@ -16,6 +16,7 @@ export function isDecodedIpProto(proto: number): boolean {
     case IpProto.GRE:
     case IpProto.IPIP:
     case IpProto.IPV6:
+    case IpProto.SCTP:
       return true;
     default:
       return isIpv6ExtensionHeader(proto);
@@ -23,7 +24,7 @@ export function isDecodedIpProto(proto: number): boolean {
 }
 
 /**
- * Points the cursor at `out.ipPayload` and selects the decoder for `out.ipProto`: TCP, UDP, or a
+ * Points the cursor at `out.ipPayload` and selects the decoder for `out.ipProto`: TCP, UDP, SCTP, or a
  * tunnel decapsulated here, at the IP layer: GRE, and IPv4/IPv6 directly in IPv4/IPv6 (IP
  * protocols 4 and 41: RFC 2003, RFC 4213 section 3.5, RFC 2473), counted against the tunnel depth
  * limit like the others. Other protocols (ICMP, ESP, ...) end decoding.
@@ -47,6 +48,8 @@ export function decodeIpPayload(c: Cursor, out: DecodedPacket, sink: AnomalySink
       return Layer.TCP;
     case IpProto.UDP:
       return Layer.UDP;
+    case IpProto.SCTP:
+      return Layer.SCTP;
     case IpProto.GRE:
       return Layer.GRE;
     case IpProto.IPIP:

@@ -21,6 +21,10 @@ export interface CaptureStatsJson {
   tcpConnections: number;
   tcpSegments: number;
   udpDatagrams: number;
+  /** Frames with a decoded SCTP common header (RFC 9260). */
+  sctpPackets: number;
+  /** SCTP user messages handed to the analyzers (0 for `msrptap stats`, which does not reassemble). */
+  sctpMessages: number;
   /** Frames per innermost tunnel kind removed (gre, erspan1..3, vxlan, ipv4-in-ip, ipv6-in-ip). */
   tunnels: Record<string, number>;
   /**
@@ -46,6 +50,7 @@ export class CaptureStats {
   ipv6 = 0;
   tcpSegments = 0;
   udpDatagrams = 0;
+  sctpPackets = 0;
   vlanTagged = 0;
   readonly tunnels = new Map<string, number>();
   /** Indexed by IP protocol number: a typed array, so counting a packet costs no Map lookup. */

@@ -13,6 +13,7 @@ import { createDecodedPacket, Tunnel, type DecodedPacket } from '../decode/decod
 import { decodeFrame, decodeTransport } from '../decode/decode-frame.js';
 import { isDecodedIpProto } from '../decode/ip-payload.js';
 import { IpDefragmenter } from '../flow/ip-defragmenter.js';
+import { SctpReassembler, type SctpMessageConsumer, type SctpReassemblerOptions } from '../flow/sctp-reassembler.js';
 import { TcpTracker, type StreamConsumerFactory, type TcpTrackerOptions } from '../flow/tcp-tracker.js';
 import { CaptureStats, sortedRecord, type CaptureStatsJson } from './capture-stats.js';
 
@@ -24,6 +25,10 @@ export interface PacketPipelineOptions {
   /** TCP table limits (defaults: DEFAULT_TCP_TRACKER_OPTIONS; tests lower the caps). */
   tcp?: Partial<TcpTrackerOptions>;
   udp?: UdpHandler;
+  /** Receives SCTP user messages (reassembled); without it SCTP packets are only counted. */
+  sctp?: SctpMessageConsumer;
+  /** SCTP reassembly limits (defaults: DEFAULT_SCTP_REASSEMBLER_OPTIONS; tests lower the caps). */
+  sctpLimits?: Partial<SctpReassemblerOptions>;
   anomalies?: AnomalyCounter;
   /** Called when capture time passes a whole second (application timeouts). */
   onTick?: (tsSec: number, tsNsec: number) => void;
@@ -51,6 +56,7 @@ export class PacketPipeline {
   private readonly defrag: IpDefragmenter;
   private readonly tcp: TcpTracker;
   private readonly udp: UdpHandler | undefined;
+  private readonly sctp: SctpReassembler | undefined;
   private nextExpireSec = -1;
   private nextTickSec = -1;
   private readonly onTick: ((tsSec: number, tsNsec: number) => void) | undefined;
@@ -64,6 +70,7 @@ export class PacketPipeline {
     this.defrag = new IpDefragmenter(this.anomalies);
     this.tcp = new TcpTracker(opts.tcpConsumers ?? { create: () => null }, this.anomalies, opts.tcp);
     this.udp = opts.udp;
+    this.sctp = opts.sctp !== undefined ? new SctpReassembler(opts.sctp, this.anomalies, opts.sctpLimits) : undefined;
     this.onTick = opts.onTick;
   }
 
@@ -98,8 +105,11 @@ export class PacketPipeline {
     if (pkt.l4 === 6) {
       s.tcpSegments++;
       this.tcp.packet(pkt, f.frameNo, f.tsSec, f.tsNsec);
-    } else if (pkt.l4 === 17 && this.udp !== undefined) {
-      this.udp(pkt, f);
+    } else if (pkt.l4 === 17) {
+      if (this.udp !== undefined) this.udp(pkt, f);
+    } else if (pkt.l4 === 132) {
+      s.sctpPackets++;
+      if (this.sctp !== undefined) this.sctp.packet(pkt, f.frameNo, f.tsSec, f.tsNsec);
     }
     // Counted like tshark -Y udp: a frame with a UDP header at any depth (VXLAN carriers too).
     if (pkt.sawUdp) s.udpDatagrams++;
@@ -125,6 +135,7 @@ export class PacketPipeline {
     if (this.nextExpireSec >= 0) {
       this.tcp.expire(nowSec);
       this.defrag.expire(nowSec);
+      this.sctp?.expire(nowSec);
     }
     this.nextExpireSec = nowSec + EXPIRE_EVERY_SEC;
   }
@@ -133,6 +144,7 @@ export class PacketPipeline {
   finish(): void {
     this.flushLinkRun();
     this.tcp.flush();
+    this.sctp?.flush();
   }
 
   toJSON(inputs: { path: string; bytes: number }[]): CaptureStatsJson {
@@ -153,6 +165,8 @@ export class PacketPipeline {
       tcpConnections: tcp.connections,
       tcpSegments: s.tcpSegments,
       udpDatagrams: s.udpDatagrams,
+      sctpPackets: s.sctpPackets,
+      sctpMessages: this.sctp?.stats().messages ?? 0,
       tunnels: sortedRecord(s.tunnels),
       ipProtocolsNotDecoded: s.notDecodedRecord(),
       vlanTagged: s.vlanTagged,

@@ -87,6 +87,22 @@ describe.skipIf(!existsSync(join(PUB, 'ng911dev-CHFE_9_pass_all_fields.pcap')))(
   });
 });
 
+describe.skipIf(!existsSync(join(PUB, 'heplify-sip_sctp.pcap')))('heplify-sip_sctp.pcap: SIP over SCTP (RFC 4168), a fragmented INVITE', () => {
+  it('every SIP message becomes a record with IP protocol 132, the INVITE reassembled from two DATA fragments', () => {
+    const { records, p } = intercept('heplify-sip_sctp.pcap', 'heplify-sctp.tasks.json');
+    const rows = sipRows(records.filter((r) => r.task.liid === 'LIID-PUB-1'));
+    expect(rows.map((r) => r.replace(/^(\d+) .* > \S+ (\S+ \S+).*$/, '$1 $2'))).toEqual(['2 INVITE sip:9275890000@VMSSM;user=phone', '3 SIP/2.0 100', '4 SIP/2.0 403', '5 ACK sip:9275890000@VMSSM;user=phone']);
+    if (hasTshark) expect(rows).toEqual(tsharkSipRows('heplify-sip_sctp.pcap', 'sctp'));
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r.network.ipProto).toBe(132);
+    const invite = records.find((r) => r.kind === 'iri' && r.event.kind === 'iMSMessage') as { event: { sip: { raw: Uint8Array } } } | undefined;
+    expect(invite!.event.sip.raw.length).toBe(1452 + 312); // both fragments (tshark: "Reassembled SCTP Fragments (1764 bytes)")
+    const stats = p.packets.toJSON([]);
+    expect(stats).toMatchObject({ sctpPackets: 5, sctpMessages: 4, ipProtocolsNotDecoded: {} });
+    expect(stats.anomalies).toEqual({});
+  });
+});
+
 describe('PacketPipeline stats: tunnels and IP protocols not decoded', () => {
   const sip = udp(5060, 5060, textBytes('OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\n'));
   const feed = (frames: Uint8Array[]): { p: PacketPipeline; udpSeen: string[] } => {
