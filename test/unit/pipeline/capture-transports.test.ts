@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../../src/capture/capture-file.js';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { LinkType } from '../../../src/core/link-type.js';
+import { decodeX2X3Pdu, encodeX2X3Record } from '../../../src/encode/index.js';
 import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
 import { InterceptPipeline } from '../../../src/pipeline/intercept-pipeline.js';
@@ -94,7 +95,13 @@ describe.skipIf(!existsSync(join(PUB, 'heplify-sip_sctp.pcap')))('heplify-sip_sc
     expect(rows.map((r) => r.replace(/^(\d+) .* > \S+ (\S+ \S+).*$/, '$1 $2'))).toEqual(['2 INVITE sip:9275890000@VMSSM;user=phone', '3 SIP/2.0 100', '4 SIP/2.0 403', '5 ACK sip:9275890000@VMSSM;user=phone']);
     if (hasTshark) expect(rows).toEqual(tsharkSipRows('heplify-sip_sctp.pcap', 'sctp'));
     expect(records.length).toBeGreaterThan(0);
-    for (const r of records) expect(r.network.ipProto).toBe(132);
+    for (const r of records) {
+      expect(r.network.ipProto).toBe(132);
+      // The transport reaches X2 as conditional attribute 16 (IP protocol, TS 103 221-2).
+      const d = decodeX2X3Pdu(encodeX2X3Record(r, 1));
+      if (!d.ok) throw new Error(d.error.code);
+      expect(d.value.pdu.attributes.filter((a) => a.kind === 'ipProtocol')).toEqual([{ kind: 'ipProtocol', protocol: 132 }]);
+    }
     const invite = records.find((r) => r.kind === 'iri' && r.event.kind === 'iMSMessage') as { event: { sip: { raw: Uint8Array } } } | undefined;
     expect(invite!.event.sip.raw.length).toBe(1452 + 312); // both fragments (tshark: "Reassembled SCTP Fragments (1764 bytes)")
     const stats = p.packets.toJSON([]);
