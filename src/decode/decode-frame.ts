@@ -38,8 +38,8 @@ export function isDecodedLinkType(linkType: number): boolean {
 }
 
 /**
- * Decodes `frame` by its link type down to the innermost IP header and transport header,
- * removing VLAN tags and GRE / ERSPAN / VXLAN tunnels on the way, and writes the result into
+ * Decodes `frame` by its link type down to the innermost IP header and transport header (TCP,
+ * UDP, SCTP), removing VLAN tags and GRE / ERSPAN / VXLAN / IP-in-IP tunnels on the way, and writes the result into
  * `out` (reset first). Damaged or unsupported input is reported to `sink` and leaves `out`
  * describing what could be decoded; nothing throws.
  *
