@@ -5,8 +5,13 @@
  * protocols msrptap does not decode. Expected SIP messages come from tshark when it is there.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AppAnalyzers } from '../../../src/analyzers/app-analyzers.js';
+import type { AppEventSink } from '../../../src/analyzers/app-event-sink.js';
+import { PcapWriter } from '../../../src/capture/pcap-writer.js';
+import { concatBytes } from '../../../src/util/bytes.js';
 import { describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../../src/capture/capture-file.js';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
@@ -18,7 +23,7 @@ import { InterceptPipeline } from '../../../src/pipeline/intercept-pipeline.js';
 import { PacketPipeline } from '../../../src/pipeline/packet-pipeline.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { hasProgram } from '../../helpers/has-program.js';
-import { ipv4, ipv6, textBytes, udp } from '../decode/packet-builders.js';
+import { controlChunk, dataChunk, ipv4, ipv6, sctp, textBytes, udp } from '../decode/packet-builders.js';
 
 const PUB = resolve(import.meta.dirname, '../../../../shared/testdata/public');
 const hasTshark = hasProgram('tshark');
@@ -149,5 +154,64 @@ describe('PacketPipeline stats: tunnels and IP protocols not decoded', () => {
     ]);
     expect(udpSeen).toEqual(['192.168.0.1>192.168.0.2:5060']);
     expect(p.toJSON([]).ipProtocolsNotDecoded).toEqual({});
+  });
+});
+
+describe('SIP over SCTP in built packets: fragmented, bundled, retransmitted, reordered', () => {
+  const sip = (first: string, n: number, pad: number): Uint8Array =>
+    textBytes(`${first}\r\nVia: SIP/2.0/SCTP 10.0.0.1:5060;branch=z9hG4bK${n}\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c${n}@a\r\nCSeq: 1 ${first.split(' ', 1)[0]}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`);
+  const invite = sip('INVITE sip:bob@b.example SIP/2.0', 1, 2500);
+  const options = sip('OPTIONS sip:bob@b.example SIP/2.0', 2, 10);
+  const message = sip('MESSAGE sip:bob@b.example SIP/2.0', 3, 10);
+  const pkt = (...chunks: Uint8Array[]): Uint8Array => ipv4({ proto: 132, src: '10.0.0.1', dst: '10.0.0.2', payload: sctp({ sport: 5060, dport: 5060, vtag: 9 }, ...chunks) });
+  const [a, b, c] = [invite.subarray(0, 1000), invite.subarray(1000, 2000), invite.subarray(2000)];
+  /** In TSN order: the INVITE in three fragments (the first retransmitted), its last one bundled with two whole messages, one retransmitted. */
+  const inOrder = [
+    pkt(controlChunk(3, new Uint8Array(12)), dataChunk({ tsn: 8, data: a, frag: 'B' })),
+    pkt(dataChunk({ tsn: 8, data: a, frag: 'B' })),
+    pkt(dataChunk({ tsn: 9, data: b, frag: '' })),
+    pkt(dataChunk({ tsn: 10, data: c, frag: 'E' }), dataChunk({ tsn: 11, data: options }), dataChunk({ tsn: 12, data: message, stream: 1 })),
+    pkt(dataChunk({ tsn: 11, data: options })),
+  ];
+
+  /** First lines of the SIP messages the analyzers hand on, with the IP protocol they carry. */
+  function sipSeen(frames: Uint8Array[]): string[] {
+    const seen: string[] = [];
+    const sink: AppEventSink = {
+      sip: (msg, where) => seen.push(`${where.ipProto} ${Buffer.from(msg.raw).toString('latin1').split('\r\n', 1)[0]} ${msg.raw.length}`),
+      msrpStream: () => ({ frame: () => {} }) as never,
+      tick: () => {},
+      finish: () => {},
+    };
+    const anomalies = new AnomalyCounter();
+    const an = new AppAnalyzers(sink, anomalies);
+    const p = new PacketPipeline({ anomalies, sctp: an, tcpConsumers: an });
+    frames.forEach((data, i) => p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: i, linkType: LinkType.RAW, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 }));
+    p.finish();
+    expect(anomalies.toJSON()).toEqual({});
+    return seen;
+  }
+
+  it.skipIf(!hasTshark)('the SIP messages tshark reassembles, each once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-sctp-'));
+    try {
+      const parts: Uint8Array[] = [];
+      const w = new PcapWriter((x) => parts.push(x), { linkType: LinkType.RAW });
+      inOrder.forEach((f, i) => w.packet(1_700_000_000, i * 1000, f));
+      writeFileSync(join(dir, 'sctp.pcap'), concatBytes(parts));
+      const out = execFileSync('tshark', ['-n', '-r', join(dir, 'sctp.pcap'), '-Y', 'sip', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'sip.Request-Line'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const wire = out.split('\n').filter((l) => l !== '').flatMap((l) => l.split('|'));
+      expect(wire).toHaveLength(3);
+      expect(sipSeen(inOrder).map((l) => l.replace(/^132 (.*) \d+$/, '$1'))).toEqual(wire);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the same messages, whole, whatever the arrival order', () => {
+    const want = [`132 INVITE sip:bob@b.example SIP/2.0 ${invite.length}`, `132 OPTIONS sip:bob@b.example SIP/2.0 ${options.length}`, `132 MESSAGE sip:bob@b.example SIP/2.0 ${message.length}`];
+    expect(sipSeen(inOrder)).toEqual(want);
+    const reordered = [inOrder[3]!, inOrder[2]!, inOrder[4]!, inOrder[0]!, inOrder[1]!];
+    expect(sipSeen(reordered).sort()).toEqual([...want].sort());
   });
 });
