@@ -1,10 +1,12 @@
 /**
- * The analyzer stage: turns TCP streams and UDP datagrams into SIP messages and MSRP frames for
- * the AppEventSink. SIP over UDP (RFC 3261 section 18) is recognised by content on any port,
- * after reassembly of IP fragments (large INVITEs are often fragmented).
+ * The analyzer stage: turns TCP streams, UDP datagrams and SCTP user messages into SIP messages
+ * and MSRP frames for the AppEventSink. SIP over UDP (RFC 3261 section 18) is recognised by
+ * content on any port, after reassembly of IP fragments (large INVITEs are often fragmented);
+ * SIP over SCTP (RFC 4168) likewise, one SIP message per user message.
  */
 import type { AnomalySink } from '../core/anomaly.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
+import type { SctpMessageConsumer } from '../flow/sctp-reassembler.js';
 import type { StreamConsumer, StreamConsumerFactory, TcpConnectionInfo } from '../flow/stream-consumer.js';
 import { parseSipMessage } from '../protocols/sip/index.js';
 import type { AppEventSink, PacketRef } from './app-event-sink.js';
@@ -12,6 +14,12 @@ import { AppStreamConsumer } from './app-stream-consumer.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
+
+/** RFC 4168 section 5 gives SIP no payload protocol identifier: senders use 0 ("unspecified"). */
+const SCTP_PPID_UNSPECIFIED = 0;
+/** The SIP ports (RFC 3261 section 19.1.2; 5061 is SIP over TLS, RFC 4168 section 4). */
+const SIP_PORT = 5060;
+const SIPS_PORT = 5061;
 
 /** Reused per datagram; the AppEventSink contract says these views are valid during the call. */
 class MutablePacketRef implements PacketRef {
@@ -25,9 +33,9 @@ class MutablePacketRef implements PacketRef {
   ipProto = 17;
 }
 
-export class AppAnalyzers implements StreamConsumerFactory {
+export class AppAnalyzers implements StreamConsumerFactory, SctpMessageConsumer {
   private readonly where = new MutablePacketRef();
-  /** UDP datagrams handed to the SIP parser. */
+  /** UDP datagrams and SCTP user messages handed to the SIP parser. */
   sipDatagrams = 0;
 
   constructor(
@@ -42,7 +50,25 @@ export class AppAnalyzers implements StreamConsumerFactory {
 
   /** One UDP datagram (after IP reassembly). */
   udp(pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): void {
-    const b = pkt.payload;
+    this.sipMessage(pkt.payload, pkt, 17, frameNo, tsSec, tsNsec);
+  }
+
+  /**
+   * SctpMessageConsumer: SIP user messages have PPID 0 (RFC 4168 gives SIP none) on any port, or
+   * any PPID on the SIP ports, as Wireshark's heuristic SIP-over-SCTP dissector sees them; others
+   * (Diameter, S1AP, M3UA...) are not held at all.
+   */
+  wants(ppid: number, srcPort: number, dstPort: number): boolean {
+    return ppid === SCTP_PPID_UNSPECIFIED || srcPort === SIP_PORT || dstPort === SIP_PORT || srcPort === SIPS_PORT || dstPort === SIPS_PORT;
+  }
+
+  /** SctpMessageConsumer: one complete SCTP user message, recognised as SIP by content. */
+  message(data: Uint8Array, pkt: DecodedPacket, _stream: number, _ppid: number, frameNo: number, tsSec: number, tsNsec: number): void {
+    this.sipMessage(data, pkt, 132, frameNo, tsSec, tsNsec);
+  }
+
+  /** A whole SIP message from a message transport (UDP 17, SCTP 132) whose addresses are in `pkt`. */
+  private sipMessage(b: Uint8Array, pkt: DecodedPacket, ipProto: number, frameNo: number, tsSec: number, tsNsec: number): void {
     if (b.length < 12) return;
     const c0 = b[0]! | 0x20;
     // Cheap pre-check before parsing: a SIP message starts with a letter (method or "SIP/2.0");
@@ -60,6 +86,7 @@ export class AppAnalyzers implements StreamConsumerFactory {
     w.dstAddr = pkt.dst;
     w.srcPort = pkt.srcPort;
     w.dstPort = pkt.dstPort;
+    w.ipProto = ipProto;
     this.app.sip(msg, w);
   }
 

@@ -8,7 +8,7 @@ import type { MsrpFrameSink } from '../protocols/msrp/index.js';
 
 /**
  * Where a SIP message or MSRP frame was seen.
- * @remarks For UDP, `srcAddr`/`dstAddr` alias the decoder's reused address slots: valid during the
+ * @remarks For UDP and SCTP, `srcAddr`/`dstAddr` alias the decoder's reused address slots: valid during the
  * call only; copy what you keep. For TCP streams they are owned copies.
  */
 export interface PacketRef {
@@ -19,7 +19,7 @@ export interface PacketRef {
   readonly dstAddr: Uint8Array;
   readonly srcPort: number;
   readonly dstPort: number;
-  /** 6 = TCP, 17 = UDP. */
+  /** 6 = TCP, 17 = UDP, 132 = SCTP. */
   readonly ipProto: number;
 }
 
@@ -54,7 +54,7 @@ export interface MsrpStreamHandler extends MsrpFrameSink {
 
 export interface AppEventSink {
   /**
-   * A whole SIP message (a UDP datagram, or one framed from a TCP stream).
+   * A whole SIP message (a UDP datagram, an SCTP user message, or one framed from a TCP stream).
    * @remarks `msg.raw`/`msg.body` alias the datagram for UDP: copy what you keep.
    */
   sip(msg: SipMessage, where: PacketRef): void;

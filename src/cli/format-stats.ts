@@ -6,6 +6,12 @@ function counts(rec: Record<string, number>): string {
   return keys.length === 0 ? 'none' : keys.map((k) => `${k} ${rec[k]}`).join(', ');
 }
 
+/** "protocol 1: 3 frames, protocol 50: 2 frames", or "none". */
+function notDecoded(rec: Record<string, number>): string {
+  const keys = Object.keys(rec);
+  return keys.length === 0 ? 'none' : keys.map((k) => `protocol ${k}: ${rec[k]} frames`).join(', ');
+}
+
 export function formatStats(s: CaptureStatsJson): string {
   const rows: [string, string][] = [
     ['Inputs', s.inputs.map((i) => `${i.path} (${i.bytes} bytes)`).join(', ')],
@@ -22,6 +28,8 @@ export function formatStats(s: CaptureStatsJson): string {
     ['IP fragments', `${s.fragments} (${s.fragmentsReassembled} datagrams reassembled)`],
     ['TCP connections', `${s.tcpConnections} (${s.tcpSegments} segments)`],
     ['UDP datagrams', String(s.udpDatagrams)],
+    ['SCTP packets', String(s.sctpPackets)],
+    ['IP protocols not decoded', notDecoded(s.ipProtocolsNotDecoded)],
   ];
   if (s.live !== undefined) rows.push(['Kernel drops', `${s.live.dropped} (interface ${s.live.ifDropped}) of ${s.live.received} received`]);
   const anomalies = Object.entries(s.anomalies);

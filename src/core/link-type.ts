@@ -5,7 +5,14 @@
 export const LinkType = {
   NULL: 0, // BSD loopback: 4-byte address family in host byte order
   ETHERNET: 1,
-  RAW: 101, // raw IPv4 or IPv6, version from the first nibble
+  /**
+   * DLT_RAW as most systems number it, written as is into capture files by some tools: libpcap,
+   * tcpdump and Wireshark read LINKTYPE 12 as raw IP (Wireshark wtap's pcap_to_wtap_map).
+   */
+  RAW_12: 12,
+  /** DLT_RAW as OpenBSD and BSD/OS number it; read as raw IP by the same tools. */
+  RAW_14: 14,
+  RAW: 101, // raw IPv4 or IPv6, version from the first nibble (the registered LINKTYPE_RAW)
   LOOP: 108, // OpenBSD loopback: address family in network byte order
   LINUX_SLL: 113,
   IPV4: 228,

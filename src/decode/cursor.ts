@@ -56,6 +56,7 @@ export const Layer = {
   ERSPAN_II: 15,
   ERSPAN_III: 16,
   VXLAN: 17,
+  SCTP: 18,
 } as const;
 export type LayerCode = (typeof Layer)[keyof typeof Layer];
 
@@ -97,6 +98,7 @@ export function clearTransport(out: DecodedPacket): void {
   out.tcpAck = 0;
   out.tcpFlags = 0;
   out.tcpWindow = 0;
+  out.sctpVtag = 0;
   out.payload = EMPTY;
 }
 

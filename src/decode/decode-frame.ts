@@ -20,6 +20,8 @@ function firstLayer(linkType: number): LayerCode {
     case LinkType.LOOP:
       return Layer.BSD_LOOP;
     case LinkType.RAW:
+    case LinkType.RAW_12:
+    case LinkType.RAW_14:
       return Layer.RAW_IP;
     case LinkType.IPV4:
       return Layer.IPV4;
@@ -36,13 +38,14 @@ export function isDecodedLinkType(linkType: number): boolean {
 }
 
 /**
- * Decodes `frame` by its link type down to the innermost IP header and transport header,
- * removing VLAN tags and GRE / ERSPAN / VXLAN tunnels on the way, and writes the result into
+ * Decodes `frame` by its link type down to the innermost IP header and transport header (TCP,
+ * UDP, SCTP), removing VLAN tags and GRE / ERSPAN / VXLAN / IP-in-IP tunnels on the way, and writes the result into
  * `out` (reset first). Damaged or unsupported input is reported to `sink` and leaves `out`
  * describing what could be decoded; nothing throws.
  *
  * Link types: Ethernet (1, with 802.1Q/802.1ad/QinQ tags), Linux SLL (113) and SLL2 (276),
- * BSD NULL (0, either byte order) and LOOP (108), raw IP (101), IPv4 (228), IPv6 (229).
+ * BSD NULL (0, either byte order) and LOOP (108), raw IP (101, and 12/14, the DLT_RAW values some
+ * tools write into files), IPv4 (228), IPv6 (229).
  * Others: `link.unsupported_type`, once per frame.
  *
  * Fragments (out.isFragment) stop at the IP layer; after reassembling, the flow layer calls

@@ -6,7 +6,7 @@ import { runLayers } from './layer-driver.js';
 
 /**
  * Decodes the upper layer of `out.ipPayload` according to `out.ipProto`: TCP, UDP (and VXLAN on
- * UDP port 4789), or GRE, which is decapsulated (an outer datagram carrying a tunnel may
+ * UDP port 4789), SCTP, or GRE / IP-in-IP, which are decapsulated (an outer datagram carrying a tunnel may
  * itself have been fragmented). The transport fields are reset first; nothing is decoded when
  * `out` holds no IP datagram or still is a fragment.
  *

@@ -12,13 +12,19 @@
 /** IP protocol numbers used across layers (IANA "Assigned Internet Protocol Numbers"). */
 export const IpProto = {
   HOPOPTS: 0,
+  /** IPv4 encapsulated in IP (RFC 2003; in IPv6, RFC 2473). */
+  IPIP: 4,
   TCP: 6,
   UDP: 17,
+  /** IPv6 encapsulated in IP (RFC 4213 section 3.5 in IPv4; RFC 2473 in IPv6). */
+  IPV6: 41,
   IPV6_ROUTE: 43,
   IPV6_FRAG: 44,
   GRE: 47,
   IPV6_NONXT: 59,
   IPV6_OPTS: 60,
+  /** RFC 9260 (SCTP); SIP over SCTP is RFC 4168. */
+  SCTP: 132,
 } as const;
 
 /** Tunnel encapsulations the decoder removes (mirror-port and cloud traffic-mirroring links). */
@@ -30,6 +36,10 @@ export const Tunnel = {
   VXLAN: 4,
   /** ERSPAN type I: GRE protocol 0x88BE without the sequence bit, no ERSPAN header. */
   ERSPAN_I: 5,
+  /** IPv4 directly in IPv4 or IPv6 (IP protocol 4: RFC 2003, RFC 2473). */
+  IPV4_IN_IP: 6,
+  /** IPv6 directly in IPv4 or IPv6 (IP protocol 41: RFC 4213, RFC 2473). */
+  IPV6_IN_IP: 7,
 } as const;
 export type TunnelKind = (typeof Tunnel)[keyof typeof Tunnel];
 
@@ -75,8 +85,8 @@ export interface DecodedPacket {
   /** More-fragments flag. */
   fragMore: boolean;
 
-  /** Transport decoded: IpProto.TCP, IpProto.UDP, or 0 (none / not decodable). */
-  l4: 0 | 6 | 17;
+  /** Transport decoded: IpProto.TCP, IpProto.UDP, IpProto.SCTP, or 0 (none / not decodable). */
+  l4: 0 | 6 | 17 | 132;
   srcPort: number;
   dstPort: number;
   tcpSeq: number;
@@ -84,7 +94,9 @@ export interface DecodedPacket {
   /** TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80). */
   tcpFlags: number;
   tcpWindow: number;
-  /** Transport payload (TCP segment data / UDP datagram data). */
+  /** SCTP verification tag (RFC 9260 section 3.1): with the ports, it tells associations apart. */
+  sctpVtag: number;
+  /** Transport payload (TCP segment data / UDP datagram data / the chunks of an SCTP packet). */
   payload: Uint8Array;
 
   /** Decoder-owned address storage that `src`/`dst` point into; not for other layers. */
@@ -154,13 +166,14 @@ class PacketRecord implements DecodedPacket {
   fragId = 0;
   fragOffset = 0;
   fragMore = false;
-  l4: 0 | 6 | 17 = 0;
+  l4: 0 | 6 | 17 | 132 = 0;
   srcPort = 0;
   dstPort = 0;
   tcpSeq = 0;
   tcpAck = 0;
   tcpFlags = 0;
   tcpWindow = 0;
+  sctpVtag = 0;
   readonly addrSlots: AddressSlots = createAddressSlots();
   ipBuf: Uint8Array = EMPTY;
   ipOff = 0;
@@ -246,6 +259,7 @@ class PacketRecord implements DecodedPacket {
       tcpAck: this.tcpAck,
       tcpFlags: this.tcpFlags,
       tcpWindow: this.tcpWindow,
+      sctpVtag: this.sctpVtag,
       payload: this.payload,
     };
   }
@@ -283,5 +297,6 @@ export function resetDecodedPacket(p: DecodedPacket): void {
   p.tcpAck = 0;
   p.tcpFlags = 0;
   p.tcpWindow = 0;
+  p.sctpVtag = 0;
   p.payload = EMPTY;
 }

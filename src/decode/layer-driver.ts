@@ -15,6 +15,7 @@ import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6 } from './ipv6.js';
 import { decodeLinuxSll, decodeLinuxSll2 } from './linux-sll.js';
 import { decodeRawIp } from './raw-ip.js';
+import { decodeSctp } from './sctp.js';
 import { decodeTcp } from './tcp.js';
 import { decodeUdp } from './udp.js';
 import { decodeVxlan } from './vxlan.js';
@@ -102,6 +103,9 @@ export function runLayers(
         break;
       case Layer.VXLAN:
         layer = decodeVxlan(c, out, sink);
+        break;
+      case Layer.SCTP:
+        layer = decodeSctp(c, out, sink);
         break;
       default:
         layer = Layer.DONE;

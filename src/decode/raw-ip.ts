@@ -1,4 +1,4 @@
-/** Raw IP frames: LINKTYPE_RAW (101), which has no link header at all. */
+/** Raw IP frames: LINKTYPE_RAW (101) and DLT_RAW written as 12 or 14, which have no link header at all. */
 import type { AnomalySink } from '../core/anomaly.js';
 import { Layer, type Cursor, type LayerCode } from './cursor.js';
 import type { DecodedPacket } from './decoded-packet.js';

@@ -21,7 +21,17 @@ export interface CaptureStatsJson {
   tcpConnections: number;
   tcpSegments: number;
   udpDatagrams: number;
+  /** Frames with a decoded SCTP common header (RFC 9260). */
+  sctpPackets: number;
+  /** SCTP user messages handed to the analyzers (0 for `msrptap stats`, which does not reassemble). */
+  sctpMessages: number;
+  /** Frames per innermost tunnel kind removed (gre, erspan1..3, vxlan, ipv4-in-ip, ipv6-in-ip). */
   tunnels: Record<string, number>;
+  /**
+   * Whole datagrams (after defragmentation and tunnel removal) whose IP protocol msrptap has no
+   * decoder for, by protocol number ("1" ICMP, "50" ESP, ...): what the tap did not look into.
+   */
+  ipProtocolsNotDecoded: Record<string, number>;
   vlanTagged: number;
   anomalies: Record<string, number>;
   firstTimestamp: string | null;
@@ -40,8 +50,11 @@ export class CaptureStats {
   ipv6 = 0;
   tcpSegments = 0;
   udpDatagrams = 0;
+  sctpPackets = 0;
   vlanTagged = 0;
   readonly tunnels = new Map<string, number>();
+  /** Indexed by IP protocol number: a typed array, so counting a packet costs no Map lookup. */
+  readonly ipProtocolsNotDecoded = new Float64Array(256);
   firstSec = -1;
   firstNsec = 0;
   lastSec = -1;
@@ -66,6 +79,15 @@ export class CaptureStats {
 
   bump(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
+  }
+
+  /** The non-zero {@link ipProtocolsNotDecoded} counts keyed by protocol number, ascending. */
+  notDecodedRecord(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.ipProtocolsNotDecoded.forEach((n, proto) => {
+      if (n > 0) out[String(proto)] = n;
+    });
+    return out;
   }
 
   firstTimestamp(): string | null {

@@ -50,6 +50,7 @@ export class InterceptPipeline {
     this.packets = new PacketPipeline({
       tcpConsumers: an,
       udp: (pkt, f) => an.udp(pkt, f.frameNo, f.tsSec, f.tsNsec),
+      sctp: an,
       anomalies: this.anomalies,
       onTick: (s, n) => an.tick(s, n),
       ...(o.tcp !== undefined ? { tcp: o.tcp } : {}),

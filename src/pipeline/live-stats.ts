@@ -25,6 +25,8 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     bytes: tcp.bytes,
     ...(capture !== undefined ? { kernelDropped: capture.dropped, ifDropped: capture.ifDropped } : {}),
     tcpConnections: tcp.tcpConnections,
+    tunnels: tcp.tunnels,
+    ipProtocolsNotDecoded: tcp.ipProtocolsNotDecoded,
     dialogs: c.dialogs,
     sessions: c.sessions,
     uncorrelatedSessions: c.uncorrelated,

@@ -11,7 +11,9 @@ import type { CapturedFrame } from '../core/frame.js';
 import { linkTypeName } from '../core/link-type.js';
 import { createDecodedPacket, Tunnel, type DecodedPacket } from '../decode/decoded-packet.js';
 import { decodeFrame, decodeTransport } from '../decode/decode-frame.js';
+import { isDecodedIpProto } from '../decode/ip-payload.js';
 import { IpDefragmenter } from '../flow/ip-defragmenter.js';
+import { SctpReassembler, type SctpMessageConsumer, type SctpReassemblerOptions } from '../flow/sctp-reassembler.js';
 import { TcpTracker, type StreamConsumerFactory, type TcpTrackerOptions } from '../flow/tcp-tracker.js';
 import { CaptureStats, sortedRecord, type CaptureStatsJson } from './capture-stats.js';
 
@@ -23,6 +25,10 @@ export interface PacketPipelineOptions {
   /** TCP table limits (defaults: DEFAULT_TCP_TRACKER_OPTIONS; tests lower the caps). */
   tcp?: Partial<TcpTrackerOptions>;
   udp?: UdpHandler;
+  /** Receives SCTP user messages (reassembled); without it SCTP packets are only counted. */
+  sctp?: SctpMessageConsumer;
+  /** SCTP reassembly limits (defaults: DEFAULT_SCTP_REASSEMBLER_OPTIONS; tests lower the caps). */
+  sctpLimits?: Partial<SctpReassemblerOptions>;
   anomalies?: AnomalyCounter;
   /** Called when capture time passes a whole second (application timeouts). */
   onTick?: (tsSec: number, tsNsec: number) => void;
@@ -34,6 +40,8 @@ const TUNNEL_NAMES: Record<number, string> = {
   [Tunnel.ERSPAN_II]: 'erspan2',
   [Tunnel.ERSPAN_III]: 'erspan3',
   [Tunnel.VXLAN]: 'vxlan',
+  [Tunnel.IPV4_IN_IP]: 'ipv4-in-ip',
+  [Tunnel.IPV6_IN_IP]: 'ipv6-in-ip',
 };
 
 /** How often (in capture seconds) idle flows and stale fragments are expired. */
@@ -48,6 +56,7 @@ export class PacketPipeline {
   private readonly defrag: IpDefragmenter;
   private readonly tcp: TcpTracker;
   private readonly udp: UdpHandler | undefined;
+  private readonly sctp: SctpReassembler | undefined;
   private nextExpireSec = -1;
   private nextTickSec = -1;
   private readonly onTick: ((tsSec: number, tsNsec: number) => void) | undefined;
@@ -61,6 +70,7 @@ export class PacketPipeline {
     this.defrag = new IpDefragmenter(this.anomalies);
     this.tcp = new TcpTracker(opts.tcpConsumers ?? { create: () => null }, this.anomalies, opts.tcp);
     this.udp = opts.udp;
+    this.sctp = opts.sctp !== undefined ? new SctpReassembler(opts.sctp, this.anomalies, opts.sctpLimits) : undefined;
     this.onTick = opts.onTick;
   }
 
@@ -95,11 +105,17 @@ export class PacketPipeline {
     if (pkt.l4 === 6) {
       s.tcpSegments++;
       this.tcp.packet(pkt, f.frameNo, f.tsSec, f.tsNsec);
-    } else if (pkt.l4 === 17 && this.udp !== undefined) {
-      this.udp(pkt, f);
+    } else if (pkt.l4 === 17) {
+      if (this.udp !== undefined) this.udp(pkt, f);
+    } else if (pkt.l4 === 132) {
+      s.sctpPackets++;
+      if (this.sctp !== undefined) this.sctp.packet(pkt, f.frameNo, f.tsSec, f.tsNsec);
     }
     // Counted like tshark -Y udp: a frame with a UDP header at any depth (VXLAN carriers too).
     if (pkt.sawUdp) s.udpDatagrams++;
+    // A whole datagram of a protocol no decoder looks into (ICMP, ESP, OSPF, ...): counted by
+    // number, so traffic msrptap cannot see is never dropped silently (issue 16).
+    if (pkt.l4 === 0 && pkt.ipVersion !== 0 && !isDecodedIpProto(pkt.ipProto)) s.ipProtocolsNotDecoded[pkt.ipProto]!++;
     this.maybeExpire(f.tsSec, f.tsNsec);
   }
 
@@ -119,6 +135,7 @@ export class PacketPipeline {
     if (this.nextExpireSec >= 0) {
       this.tcp.expire(nowSec);
       this.defrag.expire(nowSec);
+      this.sctp?.expire(nowSec);
     }
     this.nextExpireSec = nowSec + EXPIRE_EVERY_SEC;
   }
@@ -127,6 +144,7 @@ export class PacketPipeline {
   finish(): void {
     this.flushLinkRun();
     this.tcp.flush();
+    this.sctp?.flush();
   }
 
   toJSON(inputs: { path: string; bytes: number }[]): CaptureStatsJson {
@@ -147,7 +165,10 @@ export class PacketPipeline {
       tcpConnections: tcp.connections,
       tcpSegments: s.tcpSegments,
       udpDatagrams: s.udpDatagrams,
+      sctpPackets: s.sctpPackets,
+      sctpMessages: this.sctp?.stats().messages ?? 0,
       tunnels: sortedRecord(s.tunnels),
+      ipProtocolsNotDecoded: s.notDecodedRecord(),
       vlanTagged: s.vlanTagged,
       anomalies: this.anomalies.toJSON(),
       firstTimestamp: s.firstTimestamp(),

@@ -11,7 +11,7 @@ import { MAX_TUNNEL_DEPTH } from '../../src/decode/cursor.js';
 import { decodeFrame } from '../../src/decode/decode-frame.js';
 import { decodeTransport } from '../../src/decode/decode-transport.js';
 import { createDecodedPacket, type DecodedPacket } from '../../src/decode/decoded-packet.js';
-import { cat, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from '../unit/decode/packet-builders.js';
+import { cat, controlChunk, dataChunk, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, sctp, tcp, textBytes, udp, vxlan } from '../unit/decode/packet-builders.js';
 import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
 
@@ -32,6 +32,16 @@ const tunnels = [
   eth(0x0800, ipv4({ proto: 17, payload: udp(1, 4789, vxlan(9, eth(0x86dd, ip6t))) })),
 ];
 
+const sctpPkt = sctp({ sport: 57098, dport: 5060 }, controlChunk(3, new Uint8Array(12)), dataChunk({ tsn: 1, data: textBytes('INVITE sip:a SIP/2.0\r\n'), frag: 'B' }), dataChunk({ tsn: 2, data: textBytes('x'), frag: 'E' }));
+/** IP-in-IP (protocols 4 and 41, in IPv4 and IPv6) and SCTP. */
+const ipInIp = [
+  ipv4({ proto: 4, payload: ip4t }),
+  ipv4({ proto: 41, payload: ip6t }),
+  ipv6({ nextHeader: 4, payload: ipv4({ proto: 132, payload: sctpPkt }) }),
+  ipv6({ nextHeader: 41, payload: ipv6({ nextHeader: 41, payload: ip6f }) }),
+  ipv4({ proto: 132, payload: sctpPkt }),
+];
+
 /** Valid seed frames per link type. */
 const SEEDS: [number, Uint8Array[]][] = [
   [LinkType.ETHERNET, [e4, eth(0x86dd, ip6t), eth(0x86dd, ip6f), ...tunnels]],
@@ -39,7 +49,9 @@ const SEEDS: [number, Uint8Array[]][] = [
   [LinkType.LINUX_SLL2, [cat(Uint8Array.of(0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0), ip6t)]],
   [LinkType.NULL, [cat(Uint8Array.of(2, 0, 0, 0), ip4u), cat(Uint8Array.of(0, 0, 0, 28), ip6t)]],
   [LinkType.LOOP, [cat(Uint8Array.of(0, 0, 0, 2), ip4t), cat(Uint8Array.of(0, 0, 0, 24), ip6f)]],
-  [LinkType.RAW, [ip4t, ip6t, ip6f]],
+  [LinkType.RAW, [ip4t, ip6t, ip6f, ...ipInIp]],
+  [LinkType.RAW_12, [ip4t, ...ipInIp]],
+  [LinkType.RAW_14, [ip6t, ...ipInIp]],
   [LinkType.IPV4, [ip4t, ip4u, ipv4({ proto: 47, payload: gre({ proto: 0x0800 }, ip4t) })]],
   [LinkType.IPV6, [ip6t, ip6f, ipv6({ nextHeader: 47, payload: gre({ proto: 0x86dd }, ip6t) })]],
   [147, [ip4t]], // unsupported link type
@@ -149,7 +161,7 @@ describe('decode fuzz', () => {
     for (let i = 0; i < 5000; i++) {
       const payload = Uint8Array.from({ length: Math.floor(rnd() * 120) }, () => Math.floor(rnd() * 256));
       out.ipVersion = rnd() < 0.5 ? 4 : 6;
-      out.ipProto = [6, 17, 47, 1, 50][Math.floor(rnd() * 5)]!;
+      out.ipProto = [6, 17, 47, 1, 50, 4, 41, 132][Math.floor(rnd() * 8)]!;
       out.ipPayload = payload;
       out.isFragment = false;
       out.ipTruncated = rnd() < 0.3;
@@ -169,6 +181,16 @@ describe('decode fuzz', () => {
     const sink = new CountingSink();
     const out = createDecodedPacket();
     decodeFrame(frameOf(LinkType.IPV4, pkt), out, sink);
+    expect(sink.counter.toJSON()).toEqual({ 'decode.tunnel_too_deep': 1 });
+    expect(out.tunnelDepth).toBe(MAX_TUNNEL_DEPTH);
+  });
+
+  it('a frame of nested IP-in-IP headers as deep as the frame allows terminates with tunnel_too_deep', () => {
+    let pkt = ip4t;
+    for (let i = 0; i < 1000; i++) pkt = ipv4({ proto: 4, payload: pkt });
+    const sink = new CountingSink();
+    const out = createDecodedPacket();
+    decodeFrame(frameOf(LinkType.RAW_12, pkt), out, sink);
     expect(sink.counter.toJSON()).toEqual({ 'decode.tunnel_too_deep': 1 });
     expect(out.tunnelDepth).toBe(MAX_TUNNEL_DEPTH);
   });

@@ -28,5 +28,12 @@ export const DECODE_ANOMALIES = {
   'decode.tunnel_too_deep': { severity: 'warning', mayHideTarget: true, description: 'tunnels are nested deeper than the decoder limit; the inner packet was not decoded' },
   'tcp.truncated_header': { severity: 'warning', mayHideTarget: true, description: 'a TCP header is cut short or has a bad data offset' },
   'udp.truncated_header': { severity: 'warning', mayHideTarget: true, description: 'a UDP header is cut short or has a bad length' },
+  'sctp.truncated_header': { severity: 'warning', mayHideTarget: true, description: 'an SCTP common header is cut short' },
+  'sctp.truncated_chunk': { severity: 'warning', mayHideTarget: true, description: 'an SCTP chunk runs past the end of its packet; it and the chunks after it were not decoded' },
+  'sctp.bad_chunk': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'an SCTP chunk length is below its header (or a DATA chunk has no user data); the chunks after it cannot be located',
+  },
   'udp.bad_length': { severity: 'warning', mayHideTarget: true, description: 'a UDP length field is below 8 or exceeds the datagram' },
 } as const satisfies Record<string, AnomalyDef>;

@@ -35,6 +35,18 @@ export const FLOW_ANOMALIES = {
     mayHideTarget: false,
     description: 'a SYN with a new initial sequence number arrived on a 4-tuple whose connection had not closed; a new connection was started',
   },
+  // --- SCTP user-message reassembly (src/flow/sctp-reassembler.ts) ---
+  'sctp.message_incomplete': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'fragments of an SCTP user message never completed (timeout or end of input) and were dropped',
+  },
+  'sctp.fragments_evicted': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'fragments of an SCTP user message were dropped because the per-association or global byte or fragment cap was reached',
+  },
+  'sctp.i_data_not_decoded': { severity: 'info', mayHideTarget: true, description: 'an SCTP I-DATA chunk (RFC 8260 message interleaving) was not reassembled' },
   // --- flow tables ---
   'flow.evicted': { severity: 'warning', mayHideTarget: true, description: 'a flow was evicted because a table or memory cap was reached' },
   'flow.stream_evicted': {

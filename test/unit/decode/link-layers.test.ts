@@ -4,6 +4,8 @@ import { LinkType } from '../../../src/core/link-type.js';
 import { decodeFrame } from '../../../src/decode/decode-frame.js';
 import { createDecodedPacket, Tunnel } from '../../../src/decode/decoded-packet.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
+import { openCaptureBytes } from '../../../src/capture/capture-file.js';
+import { buildPcap, buildPcapng } from '../capture/capture-fixtures.js';
 import { cat, decode, frameOf, hex, ipv6, udp } from './packet-builders.js';
 
 /** IPv4/UDP 192.0.2.1:8000 -> 192.0.2.2:5060, payload "hi". */
@@ -237,6 +239,44 @@ describe('link layers', () => {
     const bad = decode(LinkType.RAW, cat(hex('55 // version 5'), IPV4_UDP.subarray(1)));
     expect(bad.codes).toEqual({ 'link.bad_ip_version': 1 });
     expect(decode(LinkType.RAW, new Uint8Array(0)).codes).toEqual({ 'link.truncated_header': 1 });
+  });
+
+  // DLT_RAW numbered as on Linux (12) and OpenBSD (14), as some tools write it into files:
+  // libpcap, tcpdump and Wireshark read both as raw IP.
+  it.each([12, 14])('LINKTYPE %i is raw IP like 101', (lt) => {
+    expectIpv4Udp(decode(lt, IPV4_UDP));
+    expectIpv6Udp(decode(lt, IPV6_UDP));
+    expect(decode(lt, cat(hex('55 // version 5'), IPV4_UDP.subarray(1))).codes).toEqual({ 'link.bad_ip_version': 1 });
+    expect(decode(lt, new Uint8Array(0)).codes).toEqual({ 'link.truncated_header': 1 });
+  });
+
+  it('pcap and pcapng files with raw-IP link types 12, 14 and 101 decode through the readers', () => {
+    const pcapng = buildPcapng((w) => {
+      w.section();
+      for (const lt of [12, 14, 101]) w.addInterface({ linkType: lt });
+      for (let i = 0; i < 3; i++) {
+        w.packet(i, 1_700_000_000, i * 1000, IPV4_UDP);
+        w.packet(i, 1_700_000_000, i * 1000 + 1, IPV6_UDP);
+      }
+    });
+    const files = [
+      openCaptureBytes(pcapng, 'raw.pcapng', 0, new AnomalyCounter()),
+      openCaptureBytes(buildPcap({ linkType: 12 }, (w) => [IPV4_UDP, IPV6_UDP].forEach((d) => w.packet(1_700_000_000, 0, d))), 'raw12.pcap', 0, new AnomalyCounter()),
+      openCaptureBytes(buildPcap({ linkType: 14 }, (w) => [IPV4_UDP, IPV6_UDP].forEach((d) => w.packet(1_700_000_000, 0, d))), 'raw14.pcap', 0, new AnomalyCounter()),
+    ];
+    const linkTypes: number[] = [];
+    for (const r of files) {
+      for (let f = r.next(), i = 0; f !== null; f = r.next(), i++) {
+        linkTypes.push(f.linkType);
+        const out = createDecodedPacket();
+        const anomalies = new AnomalyCounter();
+        decodeFrame(f, out, anomalies);
+        const res = { out, anomalies, codes: anomalies.toJSON() };
+        if (i % 2 === 0) expectIpv4Udp(res);
+        else expectIpv6Udp(res);
+      }
+    }
+    expect(linkTypes).toEqual([12, 12, 14, 14, 101, 101, 12, 12, 14, 14]);
   });
 
   it('IPV4 (228) and IPV6 (229)', () => {

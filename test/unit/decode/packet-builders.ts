@@ -251,3 +251,48 @@ export function decode(linkType: number, data: Uint8Array, origLen = data.length
 }
 
 export const textBytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** SCTP common header (RFC 9260 section 3.1) with a zero checksum, then the chunks as given. */
+export function sctp(o: { sport: number; dport: number; vtag?: number }, ...chunks: Uint8Array[]): Uint8Array {
+  const w = new ByteWriter(12);
+  w.u16(o.sport).u16(o.dport).u32(o.vtag ?? 0x11223344).u32(0);
+  return cat(w.finish(), ...chunks);
+}
+
+export interface DataChunkOpts {
+  tsn: number;
+  data: Uint8Array;
+  /** B and E by default (a whole message); 'B', 'E', '' (middle) for fragments. */
+  frag?: 'BE' | 'B' | 'E' | '';
+  unordered?: boolean;
+  stream?: number;
+  ssn?: number;
+  ppid?: number;
+  /** Override the Chunk Length field. */
+  length?: number;
+  /** Leave out the padding to 4 bytes (a last chunk cut after its length). */
+  noPadding?: boolean;
+  type?: number;
+}
+
+/** One DATA chunk (RFC 9260 section 3.3.1), padded to a multiple of 4 bytes. */
+export function dataChunk(o: DataChunkOpts): Uint8Array {
+  const frag = o.frag ?? 'BE';
+  const flags = (frag.includes('B') ? 2 : 0) | (frag.includes('E') ? 1 : 0) | (o.unordered ? 4 : 0);
+  const len = 16 + o.data.length;
+  const pad = o.noPadding ? 0 : (4 - (len % 4)) % 4;
+  const w = new ByteWriter(len + pad);
+  w.u8(o.type ?? 0).u8(flags).u16(o.length ?? len).u32(o.tsn >>> 0).u16(o.stream ?? 0).u16(o.ssn ?? 0).u32(o.ppid ?? 0).bytes(o.data);
+  for (let i = 0; i < pad; i++) w.u8(0);
+  return w.finish();
+}
+
+/** A control chunk of `type` with `value` (e.g. SACK 3, HEARTBEAT 4), padded. */
+export function controlChunk(type: number, value: Uint8Array, flags = 0): Uint8Array {
+  const len = 4 + value.length;
+  const pad = (4 - (len % 4)) % 4;
+  const w = new ByteWriter(len + pad);
+  w.u8(type).u8(flags).u16(len).bytes(value);
+  for (let i = 0; i < pad; i++) w.u8(0);
+  return w.finish();
+}

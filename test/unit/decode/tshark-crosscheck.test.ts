@@ -42,6 +42,10 @@ const CASES: Record<number, [string, Uint8Array][]> = {
     ['IPv6 atomic fragment', eth(0x86dd, in6(14, cat(frag6(17, 0, false, 5), sipUdp(5060, 5074)), 44))],
     ['IPv4 options', eth(0x0800, ipv4({ proto: 6, payload: sipTcp(5060, 40015), options: Uint8Array.of(0x94, 4, 0, 0), src: '192.168.15.1', dst: '192.168.15.2' }))],
     ['padded', concatBytes([eth(0x0800, in4(16, sipUdp(5060, 5076), 17)), new Uint8Array(20)])],
+    ['IPv4 in IPv4', eth(0x0800, carrier(4, in4(17, sipTcp(5060, 40017))))],
+    ['IPv6 in IPv4', eth(0x0800, carrier(41, in6(18, sipUdp(5060, 5078), 17)))],
+    ['IPv4 in IPv6', eth(0x86dd, ipv6({ nextHeader: 4, payload: in4(19, sipTcp(5060, 40019)) }))],
+    ['IPv6 in IPv6', eth(0x86dd, ipv6({ nextHeader: 41, payload: in6(31, sipTcp(5060, 40031)) }))],
   ],
   [LinkType.LINUX_SLL]: [['SLL', cat(Uint8Array.of(0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00), in4(20, sipTcp(5060, 40020)))]],
   [LinkType.LINUX_SLL2]: [['SLL2', cat(Uint8Array.of(0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0), in6(21, sipTcp(5060, 40021)))]],
@@ -53,6 +57,15 @@ const CASES: Record<number, [string, Uint8Array][]> = {
   [LinkType.RAW]: [
     ['RAW v4', in4(25, sipTcp(5060, 40025))],
     ['RAW v6', in6(26, sipUdp(5060, 5086), 17)],
+  ],
+  // DLT_RAW as written into files by some tools (Linux 12, OpenBSD 14): tshark reads both as raw IP.
+  [LinkType.RAW_12]: [
+    ['RAW(12) v4', in4(27, sipTcp(5060, 40027))],
+    ['RAW(12) v6', in6(28, sipUdp(5060, 5088), 17)],
+  ],
+  [LinkType.RAW_14]: [
+    ['RAW(14) v4', in4(29, sipTcp(5060, 40029))],
+    ['RAW(14) v6', in6(30, sipUdp(5060, 5090), 17)],
   ],
 };
 

@@ -276,3 +276,58 @@ describe('nesting', () => {
     expect(r.out.sawIpv4 && r.out.sawIpv6).toBe(true);
   });
 });
+
+describe('IP in IP (IP protocols 4 and 41: RFC 2003, RFC 4213 section 3.5, RFC 2473)', () => {
+  const INNER6 = ipv6({ nextHeader: 6, payload: INNER_TCP, src: 'fd00::10', dst: 'fd00::20' });
+
+  it.each([
+    ['IPv4 in IPv4', (p: Uint8Array) => ipv4({ proto: 4, payload: p }), INNER_IP, Tunnel.IPV4_IN_IP],
+    ['IPv4 in IPv6', (p: Uint8Array) => ipv6({ nextHeader: 4, payload: p }), INNER_IP, Tunnel.IPV4_IN_IP],
+    ['IPv6 in IPv4 (6in4)', (p: Uint8Array) => ipv4({ proto: 41, payload: p }), INNER6, Tunnel.IPV6_IN_IP],
+    ['IPv6 in IPv6', (p: Uint8Array) => ipv6({ nextHeader: 41, payload: p }), INNER6, Tunnel.IPV6_IN_IP],
+  ])('%s: the inner datagram is decoded', (_name, wrap, inner, tunnel) => {
+    const r = decode(LinkType.RAW, wrap(inner));
+    expect(r.codes).toEqual({});
+    expect(r.out.tunnel).toBe(tunnel);
+    expect(r.out.tunnelDepth).toBe(1);
+    expect(formatIp(r.out.src)).toBe(inner === INNER_IP ? '192.168.1.10' : 'fd00::10');
+    expect(r.out.ipProto).toBe(6);
+    expect(r.out.l4).toBe(6);
+    expect(r.out.dstPort).toBe(5060);
+    expect(new TextDecoder().decode(r.out.payload)).toBe('MSRP a786hjs2 SEND\r\n');
+  });
+
+  it('an IPv6 carrier with a destination-options header before the tunnel (RFC 2473 section 5)', () => {
+    const opts = Uint8Array.of(4, 0, 1, 4, 0, 0, 0, 0); // next header 4, length 0, PadN
+    const r = decode(LinkType.IPV6, ipv6({ nextHeader: 60, payload: cat(opts, INNER_IP) }));
+    expect(r.codes).toEqual({});
+    expect(r.out.tunnel).toBe(Tunnel.IPV4_IN_IP);
+    expect(r.out.dstPort).toBe(5060);
+  });
+
+  it('inside an Ethernet frame with padding: the inner datagram keeps its own bounds', () => {
+    expectInner(decode(LinkType.ETHERNET, cat(outer(4, INNER_IP), new Uint8Array(12))), Tunnel.IPV4_IN_IP);
+  });
+
+  it(`stops at ${MAX_TUNNEL_DEPTH} nested IP-in-IP headers with decode.tunnel_too_deep`, () => {
+    let pkt = INNER_IP;
+    // Alternating carriers: even levels IPv4, odd levels IPv6, each naming its inner version.
+    for (let i = 0; i < MAX_TUNNEL_DEPTH + 1; i++) {
+      const proto = i === 0 || i % 2 === 0 ? (i === 0 ? 4 : 41) : 4;
+      pkt = i % 2 === 0 ? ipv4({ proto, payload: pkt, src: `10.0.0.${i + 1}` }) : ipv6({ nextHeader: proto, payload: pkt });
+    }
+    const r = decode(LinkType.RAW, pkt);
+    expect(r.codes).toEqual({ 'decode.tunnel_too_deep': 1 });
+    expect(r.out.tunnelDepth).toBe(MAX_TUNNEL_DEPTH);
+    expect(r.out.l4).toBe(0);
+    expect(formatIp(r.out.src)).toBe('10.0.0.1');
+  });
+
+  it('a cut inner header is reported, not decoded', () => {
+    const r = decode(LinkType.RAW, ipv4({ proto: 41, payload: INNER6.subarray(0, 30) }));
+    expect(r.codes).toEqual({ 'ipv6.truncated': 1 });
+    expect(r.out.l4).toBe(0);
+    const r4 = decode(LinkType.RAW, ipv4({ proto: 4, payload: ipv6({ nextHeader: 6, payload: INNER_TCP }) }));
+    expect(r4.codes).toEqual({ 'ipv4.bad_version': 1 });
+  });
+});
