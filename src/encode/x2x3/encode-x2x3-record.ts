@@ -9,7 +9,8 @@ import { InvariantError } from '../../core/errors.js';
 import { toX2X3Direction } from '../../records/direction.js';
 import type { CcRecord, IriRecord, LiRecord } from '../../records/li-record.js';
 import { assertValidRecord } from '../../records/validate-record.js';
-import { encodeDer } from '../asn1/der-encoder.js';
+import { writeDer } from '../asn1/der-writer.js';
+import { sharedIriEvent } from '../asn1/shared-iri-event.js';
 import { XIRIPayload } from '../asn1/ts33128/xiri-payload.js';
 import { xiriPayloadValue } from '../asn1/ts33128-record-values.js';
 import { encodeX2X3Pdu } from './encode-x2x3-pdu.js';
@@ -42,7 +43,7 @@ export function encodeX2Record(r: IriRecord, sequenceNumber: number): Uint8Array
     xid: r.task.xid,
     correlationId: r.correlationId,
     attributes: networkAttributes(r, sequenceNumber),
-    payload: encodeDer(XIRIPayload, xiriPayloadValue(r)),
+    payload: writeDer(XIRIPayload, xiriPayloadValue(r, sharedIriEvent(r))),
   });
 }
 
