@@ -288,12 +288,31 @@ function build(t: AsnType, tag: number | undefined): Compiled {
   }
 }
 
-function run(c: Compiled, value: AsnValue): Uint8Array {
+/** Pass 1 done: the encoding's size, and pass 2 writing it into any buffer at any offset. */
+export interface PreparedDer {
+  readonly length: number;
+  writeTo(out: Uint8Array, at: number): void;
+}
+
+function prepare(c: Compiled, value: AsnValue): PreparedDer {
   const st: State = { lens: [], li: 0, objs: [], oi: 0, out: EMPTY, p: 0 };
-  const n = c.size(value, st);
-  const out = new Uint8Array(n);
-  st.out = Buffer.from(out.buffer, out.byteOffset, n);
-  c.write(value, st);
+  const length = c.size(value, st);
+  return {
+    length,
+    writeTo(out, at) {
+      st.out = Buffer.from(out.buffer, out.byteOffset, out.length);
+      st.p = at;
+      st.li = 0;
+      st.oi = 0;
+      c.write(value, st);
+    },
+  };
+}
+
+function run(c: Compiled, value: AsnValue): Uint8Array {
+  const d = prepare(c, value);
+  const out = new Uint8Array(d.length);
+  d.writeTo(out, 0);
   return out;
 }
 const EMPTY = Buffer.alloc(0);
@@ -306,4 +325,9 @@ export function writeDer(type: AsnType, value: AsnValue): Uint8Array {
 /** DER of `value` as a field of context tag `tag` of type `type` (implicit, or explicit for a CHOICE), to insert as a {@link DerTlv}. */
 export function writeDerField(type: AsnType, tag: number, value: AsnValue): Uint8Array {
   return run(compile(type, tag), value);
+}
+
+/** The DER of `value` as `type`, sized but not yet written: for a caller that writes it inside a larger buffer (the X2 PDU). */
+export function prepareDer(type: AsnType, value: AsnValue): PreparedDer {
+  return prepare(compile(type), value);
 }
