@@ -38,7 +38,7 @@
  *
  * Each subject runs in a fresh child process `--runs` times (default 3); the best time counts
  * (the least disturbed by other load); peak RSS is the maximum over the runs.
- * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
+ * Options: --mb N (default 200), --target-share P (percent of sessions placed by targets, default 4), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
  * --mutants N, --mutant-seed S,
  * --no-live, --live-mb N (slice replayed per live step, default 50), --live-buffer KiB (tap
  * --buffer-size), --live-budget S (default 120).
@@ -143,12 +143,16 @@ function emptyPcap(path: string): void {
   writeFileSync(path, h);
 }
 
+/** Percentage of the bench sessions placed by targets (`--target-share P`, e.g. 1, 10, 100; default 4). */
+const TARGET_SHARE = opt('target-share', 4);
+
 function capture(mb: number): string {
-  const path = resolve(WORK, `bench-v2-${mb}mb.pcap`);
+  // v3: random bodies, file transfers, SIP/TCP, relays (bench/make-bench-capture.ts); the share is in the name.
+  const path = resolve(WORK, `bench-v3-${mb}mb-${TARGET_SHARE}pct.pcap`);
   if (!existsSync(path)) {
     log(`generating ${path} …`);
     const t = Date.now();
-    const r = makeBenchCapture({ path, megabytes: mb });
+    const r = makeBenchCapture({ path, megabytes: mb, targetShare: TARGET_SHARE });
     log(`  ${r.frames} frames, ${r.units} sessions (${r.targetUnits} placed by targets) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   return path;
