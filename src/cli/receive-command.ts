@@ -5,10 +5,8 @@
  * SIGINT/SIGTERM, then fsyncs and exits 0.
  */
 import type { Command } from 'commander';
-import pino from 'pino';
 import { ConfigError, isConfigError, isIoError } from '../core/errors.js';
-import { loadTlsMaterial } from '../deliver/tls-material.js';
-import { X2X3Receiver } from '../pipeline/x2x3-receiver.js';
+import { log } from './stderr-logger.js';
 
 interface ReceiveOptions {
   listen: string;
@@ -41,9 +39,10 @@ export function registerReceiveCommand(program: Command): void {
       if (anyTls && (o.tlsCert === undefined || o.tlsKey === undefined || o.tlsCa === undefined)) {
         throw new ConfigError('mutual TLS needs --tls-cert, --tls-key and --tls-ca together', 'give all three, or none for plain TCP');
       }
+      // The receiver, its store and TLS load only for this command.
+      const [{ loadTlsMaterial }, { X2X3Receiver }] = await Promise.all([import('../deliver/tls-material.js'), import('../pipeline/x2x3-receiver.js')]);
       const tls = anyTls ? loadTlsMaterial({ cert: o.tlsCert!, key: o.tlsKey!, ca: o.tlsCa! }, 'receive') : null;
-      const log = pino({ base: { pid: process.pid }, name: 'msrptap-receive' }, pino.destination({ dest: 2, sync: true }));
-      const rx = new X2X3Receiver({ host, port, tls, outDir: o.out, log: (level, msg, fields) => log[level](fields, msg) });
+      const rx = new X2X3Receiver({ host, port, tls, outDir: o.out, log: (level, event, fields, msg) => log.log(level, event, fields, msg) });
       try {
         await rx.listen();
       } catch (e) {
@@ -58,6 +57,6 @@ export function registerReceiveCommand(program: Command): void {
         process.once('SIGTERM', resolve);
       });
       await rx.close();
-      log.info(rx.counters, 'stopped');
+      log.log('info', 'receiver.stopped', { ...rx.counters });
     });
 }
