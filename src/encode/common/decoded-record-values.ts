@@ -7,7 +7,8 @@
  *   (`sequenceNumber`, `sourceIPv4Address`, ...), ASN.1 fields by their identifier with any
  *   hyphen removed (X.680 12.3 allows `-`; jq paths do not);
  * - plain values: INTEGER a number (a string beyond 2^53), ENUMERATED its name, strings as
- *   strings, GeneralizedTime and X2/X3 timestamps as ISO 8601 UTC, IP addresses as text,
+ *   strings, GeneralizedTime and X2/X3 timestamps as ISO 8601 UTC, IP addresses as text
+ *   (X2/X3 attributes and the 33.128 IPv4Address/IPv6Address types),
  *   OCTET STRING as its text when it is printable UTF-8 and as lowercase hex otherwise (a jq
  *   user tells them apart by the field: the default view keeps the `{hex}` form);
  * - a CHOICE is an object with the one alternative's key, SEQUENCE OF an array, CONTAINING the
@@ -106,6 +107,8 @@ export function asnPlainValue(n: AsnNode): unknown {
     case 'containing':
       return n.children?.[0] !== undefined ? asnPlainValue(n.children[0]) : null;
     default:
+      // 33.128 IPv4Address / IPv6Address are OCTET STRINGs of 4 / 16 bytes: shown as addresses, as the text view does.
+      if (n.value instanceof Uint8Array && ((n.typeName === 'IPv4Address' && n.value.length === 4) || (n.typeName === 'IPv6Address' && n.value.length === 16))) return formatIpAddress(n.value);
       return plain(n.value ?? null);
   }
 }
