@@ -5,7 +5,7 @@
  * SIGINT/SIGTERM, then fsyncs and exits 0.
  */
 import type { Command } from 'commander';
-import { ConfigError, isConfigError, isIoError } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { log } from './stderr-logger.js';
 
 interface ReceiveOptions {
@@ -40,23 +40,10 @@ export function registerReceiveCommand(program: Command): void {
         throw new ConfigError('mutual TLS needs --tls-cert, --tls-key and --tls-ca together', 'give all three, or none for plain TCP');
       }
       // The receiver, its store and TLS load only for this command.
-      const [{ loadTlsMaterial }, { X2X3Receiver }] = await Promise.all([import('../deliver/tls-material.js'), import('../pipeline/x2x3-receiver.js')]);
-      const tls = anyTls ? loadTlsMaterial({ cert: o.tlsCert!, key: o.tlsKey!, ca: o.tlsCa! }, 'receive') : null;
-      const rx = new X2X3Receiver({ host, port, tls, outDir: o.out, log: (level, event, fields, msg) => log.log(level, event, fields, msg) });
-      try {
-        await rx.listen();
-      } catch (e) {
-        // Damaged state in --out (src/deliver/received-pdu-store.ts) says so itself.
-        if (isConfigError(e) || isIoError(e)) throw e;
-        throw new ConfigError(`cannot listen on ${o.listen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a free port / an address of this machine');
-      }
-      // The bound port on stdout, for scripts and tests that ask for port 0.
-      process.stdout.write(`listening ${host}:${rx.port}\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      const { receiveRun } = await import('../pipeline/receive-run.js');
+      await receiveRun({ host, port, outDir: o.out, ...(anyTls ? { tls: { cert: o.tlsCert!, key: o.tlsKey!, ca: o.tlsCa! } } : {}) }, log, (h, p) => {
+        // The bound port on stdout, for scripts and tests that ask for port 0.
+        process.stdout.write(`listening ${h}:${p}\n`);
       });
-      await rx.close();
-      log.log('info', 'receiver.stopped', { ...rx.counters });
     });
 }
