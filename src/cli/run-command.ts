@@ -61,7 +61,7 @@ export function registerRunCommand(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .option('--single-thread', 'no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark\'s baseline)')
-    .option('--stats-interval <seconds>', 'live capture: period of the JSON stats log line', positiveNumber('--stats-interval'), 10)
+    .option('--stats-interval <seconds>', 'live capture: period of the run.stats event', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
     .action(async (o: RunOptions) => {
