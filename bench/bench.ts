@@ -168,7 +168,7 @@ const outDir = resolve(WORK, 'run-out');
 
 const runSubject = (file: string, extra: string[] = []): Measure => {
   rmSync(outDir, { recursive: true, force: true });
-  return runNode(file, [dist, 'run', '-r', file, '--tasks', tasks, '--out', outDir, ...extra]);
+  return runNode(file, [dist, '--log-format', 'json', 'run', '-r', file, '--tasks', tasks, '--out', outDir, ...extra]);
 };
 const statsSubject = (file: string): Measure => runNode(file, [dist, 'stats', '--json', '-r', file]);
 
@@ -186,7 +186,7 @@ let runSummary = '';
 if (WITH_RUN) {
   log('msrptap run …');
   run = best(RUNS, () => runSubject(small));
-  runSummary = run.stderr.split('\n').filter((l) => l.startsWith('msrptap: ') && /sessions/.test(l)).join(' ');
+  runSummary = run.stderr.split('\n').filter((l) => l.includes('"event":"run.summary"')).join(' ');
   // Threads: the same run with everything in the main thread (--single-thread), for the
   // speed-up of the worker threads (capture hashing, record encoding and file writing).
   log('msrptap run --single-thread …');

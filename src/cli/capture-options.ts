@@ -5,16 +5,10 @@
  */
 import { Command, Option } from 'commander';
 import { ConfigError } from '../core/errors.js';
+import type { PacketSourceOptions } from '../pipeline/packet-source.js';
 
-export interface CaptureOptions {
+export interface CaptureOptions extends PacketSourceOptions {
   read: string[];
-  interface?: string;
-  filter?: string;
-  snaplen: number;
-  bufferSize: number;
-  promiscuous: boolean;
-  count?: number;
-  duration?: number;
 }
 
 function collect(value: string, prev: string[]): string[] {
