@@ -65,7 +65,8 @@
  * - Audit times (samples/README.md truth rules): SIP sessions run from the creating request to
  *   the 2xx to BYE (else the last SIP message of the Call-ID); MSRP frames do not move them.
  *   Sessions without SIP run from the first to the last packet of their connections when the
- *   analyzers pass those times (./sink-types.ts), else from their first to their last frame.
+ *   analyzers pass those times (src/analyzers/app-event-sink.ts), else from their first to their
+ *   last frame.
  * - Direction: a frame's sender is the last URI of its From-Path; its session-id is looked up
  *   in the session's side map (SDP a=path session-ids of each party; for CEMA-bound frames
  *   learnt from the TCP direction; for sessions without SIP, the first request's sender is side
@@ -107,7 +108,7 @@ import { isOwnerList, lastSessionId, MsrpSessionIndex, type Owners } from './msr
 import { endpointKey, partySdpOf, type PartySdp } from './party-sdp.js';
 import { TargetMatcher, type ObservedIdentity, type TaskMatch } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
-import type { MsrpStreamInfo as MsrpStreamRef, MsrpStreamSink as MsrpStreamHandler, SipPacketRef as PacketRef } from './sink-types.js';
+import type { MsrpStreamHandler, MsrpStreamRef, PacketRef } from '../analyzers/app-event-sink.js';
 import { ownString } from '../util/own-string.js';
 import { SessionIdTombstones, type SessionIdTombstonesOptions } from './session-id-tombstones.js';
 import { SeenSipHop } from './seen-sip-hop.js';
@@ -401,7 +402,7 @@ interface PagerView {
 
 /**
  * The correlator. Structurally an AppEventSink of src/analyzers (the pipeline passes it to the
- * analyzers; see ./sink-types.ts).
+ * analyzers; see src/analyzers/app-event-sink.ts).
  */
 export class Correlator {
   private matcher: TargetMatcher;
