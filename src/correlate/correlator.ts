@@ -98,7 +98,7 @@ import type { LiRecord } from '../records/li-record.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri, type TaskRef } from '../records/task-ref.js';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from './audit-store.js';
-import { ReportTally, type AuditChunk, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditReportEvent, type AuditSession, type AuditSessionDetail } from './audit-report.js';
+import { ReportTally, type AuditDetails, type AuditFile, type AuditLadderEvent, type AuditMessage, type AuditReport, type AuditSession, type AuditSessionDetail } from './audit-report.js';
 import { CinAllocator } from './cin-allocator.js';
 import { correlationIdOf } from './correlation-id.js';
 import { pagerDirection } from './pager-direction.js';
@@ -112,6 +112,7 @@ import type { MsrpStreamHandler, MsrpStreamRef, PacketRef } from '../analyzers/a
 import { ownString } from '../util/own-string.js';
 import { SessionIdTombstones, type SessionIdTombstonesOptions } from './session-id-tombstones.js';
 import { SeenSipHop } from './seen-sip-hop.js';
+import type { AuditData, MsgMeta } from './message-meta.js';
 
 /** Options of {@link Correlator}. */
 export interface CorrelatorOptions {
@@ -194,67 +195,6 @@ interface Intercept {
   readonly targetSide: Side;
   iriCount: number;
   ended: boolean;
-}
-
-/** Audit metadata of one message, kept for the whole run (never the body). */
-interface MsgMeta {
-  readonly messageId: string | null;
-  senderSide: Side | null;
-  readonly contentType: string | null;
-  innerContentType: string | null;
-  size: number;
-  sha256: string | null;
-  innerSha256: string | null;
-  chunks: number;
-  status: 'complete' | 'aborted' | 'incomplete';
-  readonly reports: ReportTally;
-  firstFrame: number;
-  lastFrame: number;
-  missing: { start: number; end: number | '*' }[];
-  imdn: { messageId: string; notification: string; status: string | null } | null;
-  isComposing: boolean;
-  readonly carriedBy: 'msrp' | 'sip';
-  firstTime: string;
-  lastTime: string;
-  totalSize: number | null;
-  cpimFrom: string | null;
-  cpimTo: string[];
-  contentOffset: number | null;
-  contentLength: number | null;
-  chunkList: AuditChunk[];
-  chunkListOmitted: number;
-  readonly reportEvents: AuditReportEvent[];
-}
-
-interface FileMeta {
-  name: string | null;
-  size: number;
-  sha256: string | null;
-  sha1: string | null;
-  advertisedSha1: string | null;
-  advertisedSize: number | null;
-  advertisedType: string | null;
-  messageId: string | null;
-}
-
-interface AuditData {
-  readonly callId: string | null;
-  startSec: number;
-  startNsec: number;
-  endSec: number;
-  endNsec: number;
-  endFixed: boolean;
-  readonly sids: string[];
-  readonly conns: string[];
-  readonly messages: MsgMeta[];
-  readonly byMid: Map<string, MsgMeta>;
-  /** Entries of `messages` counted in Correlator.liveAuditMessages (0 once frozen or dropped). */
-  liveCount: number;
-  readonly files: FileMeta[];
-  omitted: number;
-  ccUnavailable: string | null;
-  readonly ladder: AuditLadderEvent[];
-  ladderOmitted: number;
 }
 
 /** A raw request frame held for a not-yet-identified session. */
