@@ -1,8 +1,8 @@
 /**
  * The audit metadata the correlator keeps while a run goes on (never a body): per message
  * ({@link MsgMeta}), per transferred file ({@link FileMeta}) and per session ({@link AuditData}).
- * The correlator fills them and renders them as audit.json entries (./audit-report.ts for the
- * shape and the truth rules).
+ * ./session-audit.ts and ./message-audit.ts fill them, ./audit-group.ts renders them as audit.json
+ * entries (./audit-report.ts for the shape and the truth rules).
  */
 import type { Side } from './dialog-tracker.js';
 import type { AuditChunk, AuditLadderEvent, AuditReportEvent, ReportTally } from './audit-report.js';
@@ -61,7 +61,7 @@ export interface AuditData {
   readonly conns: string[];
   readonly messages: MsgMeta[];
   readonly byMid: Map<string, MsgMeta>;
-  /** Entries of `messages` counted in Correlator.liveAuditMessages (0 once frozen or dropped). */
+  /** Entries of `messages` counted in SessionAudit's live-message count (0 once frozen or dropped). */
   liveCount: number;
   readonly files: FileMeta[];
   omitted: number;

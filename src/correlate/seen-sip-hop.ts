@@ -32,7 +32,7 @@ export class SeenSipHop {
     return new SeenSipHop(s.length < 13 ? s : (' ' + s).slice(1), where.srcAddr.length, where.srcPort, where.dstPort, where.ipProto, where.tsSec, where.tsNsec, where.frameNo);
   }
 
-  /** The network context (owned address copies), as Correlator.sipNetwork would have built it. */
+  /** The network context (owned address copies), as the SIP side builds it (./sip-side.ts, sipNetwork). */
   network(): NetworkContext {
     const bytes = Uint8Array.from(this.addrs, (c) => c.charCodeAt(0));
     return {
