@@ -252,7 +252,7 @@ export class MsrpBinding {
         om.stream = conn.stream;
       }
     } else if (isRequest && head.method === 'REPORT' && mid !== null && head.headers.status !== null && a !== null) {
-      this.audit.report(a, head, mid, head.headers.status.code, conn.stream, conn.name);
+      this.audit.tallyReport(a, head, mid, head.headers.status.code, conn.stream, conn.name);
     }
     const collect = isRequest && ((s.mode === 'intercept' && s.intercepts.some((it) => wantsCc(it.task))) || s.mode === 'pending');
     const arrow = a !== null ? this.audit.ladderMsrp(a, conn.stream, head) : null;

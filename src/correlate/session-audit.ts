@@ -94,7 +94,7 @@ export class SessionAudit {
   }
 
   /** An MSRP REPORT (RFC 4975 section 7.1.2) about message `mid`, on connection `connName`. */
-  report(a: AuditData, head: MsrpFrameHead, mid: string, status: number, stream: MsrpStreamRef, connName: string): void {
+  tallyReport(a: AuditData, head: MsrpFrameHead, mid: string, status: number, stream: MsrpStreamRef, connName: string): void {
     const meta = a.byMid.get(mid);
     const br = head.headers.byteRange;
     // A REPORT about a message the audit cap left out is expected, not an anomaly.
