@@ -227,7 +227,7 @@ export class Correlator {
     return { openMessages, auditMessages, auditIndex };
   }
 
-  /** Replaces the tasks (SIGHUP reload, src/pipeline/task-reload.ts); the rules are in ./task-reload.ts. */
+  /** Replaces the tasks (SIGHUP reload in src/pipeline/intercept-run.ts, X1); the rules are in ./task-reload.ts. */
   updateTasks(tasks: TaskSet | readonly Task[]): void {
     this.reload.update(taskList(tasks));
   }

@@ -1,5 +1,5 @@
 /**
- * Task reload (SIGHUP, src/pipeline/task-reload.ts): new tasks start on sessions in progress,
+ * Task reload (SIGHUP in src/pipeline/intercept-run.ts, and X1): new tasks start on sessions in progress,
  * withdrawn ones end. The rules are on {@link TaskReload.update}.
  */
 import type { NetworkContext } from '../records/network-context.js';
