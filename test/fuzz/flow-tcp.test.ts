@@ -91,7 +91,9 @@ describe('fuzz: TCP reassembly, every segment eventually arrives', () => {
       const sink = new RecordingSink();
       const factory = new RecordingFactory();
       const tr = new TcpTracker(factory, sink, { maxHeldSegmentsPerDirection: 100_000 });
-      g.packets.forEach((p, i) => tr.packet(p, i + 1, 1000, 0));
+      g.packets.forEach((p, i) => {
+        tr.packet(p, i + 1, 1000, 0);
+      });
       tr.flush();
       const ctx = `seed ${seed}`;
       expect(factory.violations, ctx).toEqual([]);

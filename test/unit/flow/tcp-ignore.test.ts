@@ -23,7 +23,15 @@ describe('TcpTracker: ignoring a direction', () => {
         events.push(`${dir} end ${reason}`);
       },
     };
-    const tracker = new TcpTracker({ create: (c) => ((info = c), consumer) }, new RecordingSink());
+    const tracker = new TcpTracker(
+      {
+        create: (c) => {
+          info = c;
+          return consumer;
+        },
+      },
+      new RecordingSink(),
+    );
     const steps: [typeof C, number, number, string, string?][] = [
       [C, 1000, 0, 'S'],
       [S, 5000, 1001, 'SA'],
@@ -34,7 +42,9 @@ describe('TcpTracker: ignoring a direction', () => {
       [C, 1026, 5009, 'FA'],
       [S, 5009, 1027, 'FA'],
     ];
-    steps.forEach(([e, seq, ack, f, data], i) => tracker.packet(tcpPacket({ ...e, seq, ack, flags: f, data: data === undefined ? undefined : data }), i + 1, 1000, 0));
+    steps.forEach(([e, seq, ack, f, data], i) => {
+      tracker.packet(tcpPacket({ ...e, seq, ack, flags: f, data: data === undefined ? undefined : data }), i + 1, 1000, 0);
+    });
     tracker.flush();
     expect(events).toEqual(['0 data GET /', '1 data HTTP/1.1', '1 end fin']);
     expect(tracker.stats().heldBytes).toBe(0);

@@ -490,7 +490,9 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
 
     const sink = new RecordingSink();
     const tr = new TcpTracker(new RecordingFactory(), sink, { closedLingerSec: 30 });
-    CLOSE_BOTH.forEach((s, i) => tr.packet(tcpPacket({ ...(s.d === 'C' ? C : S), seq: s.seq, ack: s.ack, flags: s.f }), i + 1, 1000, 0));
+    CLOSE_BOTH.forEach((s, i) => {
+      tr.packet(tcpPacket({ ...(s.d === 'C' ? C : S), seq: s.seq, ack: s.ack, flags: s.f }), i + 1, 1000, 0);
+    });
     tr.expire(1031);
     tr.packet(tcpPacket({ ...C, seq: 1002, ack: 5002, flags: 'A' }), 9, 1031, 0);
     expect(tr.stats()).toMatchObject({ connections: 2, active: 1, closedExpired: 1 });
