@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../samples/gen/lib/prng.js';
-import { containsBytes, cpim, Harness, msrpSdp, PCSCF, report, send, TestCall, UE_A, uri } from '../unit/correlate/correlate-helpers.js';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, report, send, TestCall, UE_A, uri } from '../helpers/correlate-helpers.js';
 
 const CASES = Number(process.env.MSRPTAP_PATH_CASES ?? 1500);
 const FIRST_SEED = Number(process.env.MSRPTAP_SEED ?? 1);

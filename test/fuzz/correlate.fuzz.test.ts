@@ -15,7 +15,7 @@ import { MsrpFramer } from '../../src/protocols/msrp/index.js';
 import { parseSipMessage } from '../../src/protocols/sip/index.js';
 import type { LiRecord } from '../../src/records/li-record.js';
 import { validateRecord } from '../../src/records/validate-record.js';
-import { containsBytes, cpim, msrpSdp, ok, report, send, T0, tasksJson, TestCall, uri, XID_A, XID_B } from '../unit/correlate/correlate-helpers.js';
+import { containsBytes, cpim, msrpSdp, ok, report, send, T0, tasksJson, TestCall, uri, XID_A, XID_B } from '../helpers/correlate-helpers.js';
 import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
 

@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedPacket } from '../../src/decode/decoded-packet.js';
 import { TcpTracker, type TcpTrackerOptions } from '../../src/flow/tcp-tracker.js';
-import { prng, randInt, RecordingFactory, RecordingSink, shuffle, tcpPacket, type StreamEvent } from '../unit/flow/flow-test-helpers.js';
+import { prng, randInt, RecordingFactory, RecordingSink, shuffle, tcpPacket, type StreamEvent } from '../helpers/flow-test-helpers.js';
 
 const CLIENT = { src: '10.1.0.1', dst: '10.1.0.2', dport: 2855 };
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../src/protocols/msrp/msrp-framer.js';
 import { MsrpMessageAssembler, type MsrpMessage } from '../../src/protocols/msrp/msrp-message-assembler.js';
-import { newCounter, prng, sendFrame } from '../unit/protocols/msrp/msrp-test-helpers.js';
+import { newCounter, prng, sendFrame } from '../helpers/msrp-test-helpers.js';
 
 function split(rnd: () => number, size: number, maxChunk: number): [number, number][] {
   const out: [number, number][] = [];

@@ -20,7 +20,7 @@ import { parseTasksFile } from '../../src/correlate/tasks-file.js';
 import type { AuditReport, TaskSet } from '../../src/correlate/index.js';
 import { InterceptPipeline } from '../../src/pipeline/intercept-pipeline.js';
 import type { LiRecord } from '../../src/records/li-record.js';
-import { cpim, msrpSdp, ok, report, send, TestCall, tasksJson, uri } from '../unit/correlate/correlate-helpers.js';
+import { cpim, msrpSdp, ok, report, send, TestCall, tasksJson, uri } from '../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

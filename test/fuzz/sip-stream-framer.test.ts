@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { isAnomalyCode } from '../../src/core/anomaly.js';
 import { SipStreamFramer } from '../../src/protocols/sip/sip-stream-framer.js';
 import { MAX_START_LINE } from '../../src/protocols/sip/start-line.js';
-import { bytes, msrpInvite, mutate, prng, randomBytes, sipMessage, text } from '../unit/protocols/sip/sip-test-helpers.js';
+import { bytes, msrpInvite, mutate, prng, randomBytes, sipMessage, text } from '../helpers/sip-test-helpers.js';
 
 const CAP = 2048;
 const MESSAGES = [

@@ -7,7 +7,7 @@ import { msrpFrame } from '../../../samples/gen/lib/msrp-frame.js';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { isOwnerList, MsrpSessionIndex, type Owners } from '../../../src/correlate/msrp-session-index.js';
 import { MsrpFramer, type MsrpFrameHead } from '../../../src/protocols/msrp/index.js';
-import { uri } from './correlate-helpers.js';
+import { uri } from '../../helpers/correlate-helpers.js';
 
 /** A session as the index sees it: its Call-ID and whether it is a target's. */
 interface S {

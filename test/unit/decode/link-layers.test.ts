@@ -4,7 +4,7 @@ import { LinkType } from '../../../src/core/link-type.js';
 import { decodeFrame } from '../../../src/decode/decode-frame.js';
 import { createDecodedPacket, Tunnel } from '../../../src/decode/decoded-packet.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
-import { cat, decode, frameOf, hex, ipv6, udp } from './packet-builders.js';
+import { cat, decode, frameOf, hex, ipv6, udp } from '../../helpers/packet-builders.js';
 
 /** IPv4/UDP 192.0.2.1:8000 -> 192.0.2.2:5060, payload "hi". */
 const IPV4_UDP = hex(`

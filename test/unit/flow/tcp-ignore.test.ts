@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TcpTracker } from '../../../src/flow/tcp-tracker.js';
 import type { StreamConsumer, TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
-import { RecordingSink, tcpPacket, text } from './flow-test-helpers.js';
+import { RecordingSink, tcpPacket, text } from '../../helpers/flow-test-helpers.js';
 
 const C = { src: '10.0.0.1', sport: 40000, dst: '10.0.0.2', dport: 80 };
 const S = { src: '10.0.0.2', sport: 80, dst: '10.0.0.1', dport: 40000 };

@@ -11,7 +11,7 @@ import type { AnomalyCode } from '../../../src/core/anomaly.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { HELD_SEGMENT_OVERHEAD, looksLikeServerPort, TcpTracker, type TcpTrackerOptions } from '../../../src/flow/tcp-tracker.js';
 import type { TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
-import { RecordingFactory, RecordingSink, tcpPacket, ascii } from './flow-test-helpers.js';
+import { RecordingFactory, RecordingSink, tcpPacket, ascii } from '../../helpers/flow-test-helpers.js';
 
 const C = { src: '10.0.0.1', sport: 40000, dst: '10.0.0.2', dport: 2855 };
 const S = { src: '10.0.0.2', sport: 2855, dst: '10.0.0.1', dport: 40000 };

@@ -7,7 +7,7 @@ import type { RcsMessageEvent } from '../../../../src/records/iri-event.js';
 import type { AnomalyRecord, MsrptapRecord } from '../../../../src/records/li-record.js';
 import { concatBytes, toHex } from '../../../../src/util/bytes.js';
 import { bytesOf } from '../helpers/hex-fixture.js';
-import { ALL_RECORDS, CC_BINARY, IRI_RECORDS, iri } from '../helpers/sample-records.js';
+import { ALL_RECORDS, CC_BINARY, IRI_RECORDS, iri } from '../../../helpers/sample-records.js';
 
 const ANOMALY: AnomalyRecord = { kind: 'anomaly', code: 'pcap.truncated_record', frameNo: 3, tsSec: 1, tsNsec: 2 };
 
