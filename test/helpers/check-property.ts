@@ -4,8 +4,8 @@
  * A test states its property (`fc.property`) over fast-check arbitraries; the random choices an imperative
  * generator makes (mutation operations, push boundaries, scenario steps) are drawn through
  * {@link Rand}, a `() => number` in [0, 1) backed by `fc.gen()`, so they shrink too (towards 0:
- * the first option, the shortest length). Bulk bytes are drawn as one array ({@link Rand.bytes}),
- * not byte by byte, which keeps runs fast.
+ * the first option, the shortest length). Bulk bytes are one draw each ({@link Rand.bytes}),
+ * not one per byte, which keeps runs as fast as the seeded loops they replace.
  *
  * Runs are deterministic by default (each test passes its own seed, as the seeded loops did).
  * Environment knobs:
@@ -15,13 +15,18 @@
  *   given as `numRuns`.
  */
 import fc from 'fast-check';
+import { mulberry32 } from '../../samples/gen/lib/prng.js';
 
 /** Random choices for one case: `rnd()` is uniform-ish in [0, 1) (fast-check biases towards the ends). */
 export interface Rand {
   (): number;
   /** An integer in [min, max], inclusive. */
   int(min: number, max: number): number;
-  /** `n` bytes, drawn as one array. */
+  /**
+   * `n` bytes in one draw: up to {@link SHRINKABLE_BYTES} as a fast-check array (the contents
+   * shrink too), longer ones filled from one drawn 32-bit seed (only the length shrinks: drawing
+   * 100 KiB through fast-check byte by byte would dominate the run time).
+   */
   bytes(n: number): Uint8Array;
   /** `n` bytes, each one of `alphabet` with probability `p`, any byte otherwise. */
   bytesMixed(n: number, alphabet: readonly number[], p: number): Uint8Array;
@@ -29,12 +34,23 @@ export interface Rand {
 
 const U32 = 0x1_0000_0000;
 
+/** Byte strings up to this length are drawn byte by byte through fast-check (see {@link Rand.bytes}). */
+export const SHRINKABLE_BYTES = 256;
+
+/** `n` bytes from a 32-bit seed (mulberry32, as samples/gen/lib/prng.ts). */
+function fill(n: number, seed: number): Uint8Array {
+  const next = mulberry32(seed);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(next() * 256);
+  return out;
+}
+
 /** A {@link Rand} drawing from fast-check's generator of the current case. */
 export function randOf(g: fc.GeneratorValue): Rand {
   const rnd = (): number => g(fc.integer, { min: 0, max: U32 - 1 }) / U32;
   return Object.assign(rnd, {
     int: (min: number, max: number): number => g(fc.integer, { min, max }),
-    bytes: (n: number): Uint8Array => g(fc.uint8Array, { minLength: n, maxLength: n }),
+    bytes: (n: number): Uint8Array => (n <= SHRINKABLE_BYTES ? g(fc.uint8Array, { minLength: n, maxLength: n }) : fill(n, g(fc.integer, { min: 0, max: U32 - 1 }))),
     bytesMixed: (n: number, alphabet: readonly number[], p: number): Uint8Array => {
       // One draw for the whole array: each byte is a (special?, special byte, any byte) triple.
       const cells = g(fc.array, fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...alphabet), fc.integer({ min: 0, max: 255 })), { minLength: n, maxLength: n });
