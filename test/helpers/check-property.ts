@@ -28,6 +28,8 @@ export interface Rand {
    * 100 KiB through fast-check byte by byte would dominate the run time).
    */
   bytes(n: number): Uint8Array;
+  /** A value of any fast-check arbitrary, drawn (and shrunk) with the rest of the case. */
+  draw<T>(arb: fc.Arbitrary<T>): T;
   /** `n` bytes, each one of `alphabet` with probability `p`, any byte otherwise. */
   bytesMixed(n: number, alphabet: readonly number[], p: number): Uint8Array;
 }
@@ -50,6 +52,7 @@ export function randOf(g: fc.GeneratorValue): Rand {
   const rnd = (): number => g(fc.integer, { min: 0, max: U32 - 1 }) / U32;
   return Object.assign(rnd, {
     int: (min: number, max: number): number => g(fc.integer, { min, max }),
+    draw: <T>(arb: fc.Arbitrary<T>): T => g(() => arb),
     bytes: (n: number): Uint8Array => (n <= SHRINKABLE_BYTES ? g(fc.uint8Array, { minLength: n, maxLength: n }) : fill(n, g(fc.integer, { min: 0, max: U32 - 1 }))),
     bytesMixed: (n: number, alphabet: readonly number[], p: number): Uint8Array => {
       // One draw for the whole array: each byte is a (special?, special byte, any byte) triple.
