@@ -12,7 +12,11 @@
  * - `MSRPTAP_SEED=<n>` replaces every test's seed (`MSRPTAP_SEED=random`: a fresh one);
  * - `MSRPTAP_FC_PATH=<path>` with the seed replays one failing case, shrunk, as printed on failure;
  * - per-test case counts (`MSRPTAP_MUTANTS`, `MSRPTAP_PATH_CASES`, ...) are read by the tests and
- *   given as `numRuns`.
+ *   given as `numRuns`;
+ * - `MSRPTAP_FC_TIME_LIMIT_MS` (default 45 000, 0: none) bounds a run, shrinking included, below
+ *   vitest's 60 s test timeout: a failure still prints its seed and path (shrunk as far as the
+ *   time allowed) instead of dying in a timeout, and a run cut short fails (never silently
+ *   fewer cases).
  */
 import fc from 'fast-check';
 import { mulberry32 } from '../../samples/gen/lib/prng.js';
@@ -73,6 +77,11 @@ export interface PropertyOptions {
 function parameters(o: PropertyOptions): fc.Parameters<unknown> {
   const env = process.env.MSRPTAP_SEED;
   const p: fc.Parameters<unknown> = { numRuns: o.numRuns, seed: o.seed };
+  const limit = envCount('MSRPTAP_FC_TIME_LIMIT_MS', 45_000);
+  if (limit > 0) {
+    p.interruptAfterTimeLimit = limit;
+    p.markInterruptAsFailure = true;
+  }
   if (env === 'random') delete p.seed;
   else if (env !== undefined && env !== '') p.seed = Number(env);
   const path = process.env.MSRPTAP_FC_PATH;
