@@ -21,8 +21,9 @@
  *      skips them, `--hostile-scale F` scales their sizes;
  *   6b. a long mutant campaign of the warrant-separation property
  *      (test/fuzz/shared-connection.property.test.ts, issue 12): `--mutants N` damaged captures
- *      (default 20 000; CI runs 1 500) from a seed that changes per invocation (`--mutant-seed S`
- *      to replay one), reported as passed/failed with the seed; `--mutants 0` skips it;
+ *      (default 20 000; CI runs 1 500) from a fast-check seed that changes per invocation
+ *      (`--mutant-seed S` to replay the campaign; a failure prints the seed and path of its shrunk
+ *      case), reported as passed/failed with the seed; `--mutants 0` skips it;
  *   7. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
  *      takes without losing frames; skipped with the reason when not root, without tcpreplay
  *      or without the cap module.
@@ -251,9 +252,10 @@ if (MUTANTS > 0) {
   const firstSeed = opt('mutant-seed', 1_000_000 + Math.floor(Math.random() * 1_000_000_000));
   log(`mutants: ${MUTANTS} from seed ${firstSeed} …`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/fuzz/shared-connection.property.test.ts'], {
+  // No time limit: a long campaign is meant to run past vitest's and fast-check's CI bounds.
+  const r = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/fuzz/shared-connection.property.test.ts', '--testTimeout', String(24 * 3600 * 1000)], {
     cwd: ROOT,
-    env: { ...process.env, MSRPTAP_MUTANTS: String(MUTANTS), MSRPTAP_SEED: String(firstSeed) },
+    env: { ...process.env, MSRPTAP_MUTANTS: String(MUTANTS), MSRPTAP_SEED: String(firstSeed), MSRPTAP_FC_TIME_LIMIT_MS: '0' },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });

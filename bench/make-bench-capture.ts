@@ -73,7 +73,7 @@ export function benchTargetUri(n: number): string {
 
 /** Writes the tasks file naming the bench's target identities (X1 vocabulary, see samples/tasks/). */
 export function writeBenchTasks(path: string): void {
-  const tasks = [];
+  const tasks: object[] = [];
   for (let n = 0; n < BENCH_TARGETS; n++) {
     const hex = (0xbe7c0000 + n).toString(16);
     tasks.push({
@@ -116,7 +116,9 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
     writer.packet(t.sec, t.nsec, link.wrap(ip));
     frames++;
   };
-  const putSegs = (segs: readonly TcpSegment[]): void => segs.forEach((s) => put(s.ip));
+  const putSegs = (segs: readonly TcpSegment[]): void => segs.forEach((s) => {
+    put(s.ip);
+  });
   const limit = o.megabytes * 1_000_000;
   const share = o.targetShare ?? (o.targetEvery !== undefined ? 100 / o.targetEvery : 4);
   let targetUnits = 0;

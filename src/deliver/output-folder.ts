@@ -11,7 +11,7 @@
  *   the flags: it is never followed, and never removed either (someone put it there; the operator
  *   should look at it).
  */
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, type Stats, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, IoError } from '../core/errors.js';
 import { ensureSecretDir } from './safe-fs.js';
@@ -54,7 +54,7 @@ function listTree(dir: string): OutputEntry[] {
 
 /** Makes `dir` ready for a run (see the file comment); throws ConfigError / IoError naming the path. */
 export function claimOutputFolder(dir: string, o: ClaimOptions): void {
-  let st;
+  let st: Stats | undefined;
   try {
     st = lstatSync(dir);
   } catch (e) {
@@ -98,7 +98,7 @@ export function claimOutputFolder(dir: string, o: ClaimOptions): void {
  */
 export function claimOutputFile(path: string, flag: string, overwrite: boolean): 'refuse' | 'replace' | 'device' {
   ensureSecretDir(dirname(path), null);
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(path);
   } catch (e) {

@@ -31,7 +31,7 @@ export function decodeUtf8(b: Uint8Array): string | undefined {
 export function isPrintableText(b: Uint8Array): boolean {
   const s = decodeUtf8(b);
   if (s === undefined) return false;
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (they make the bytes non-printable)
   return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
 }
 

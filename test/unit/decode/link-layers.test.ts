@@ -6,7 +6,7 @@ import { createDecodedPacket, Tunnel } from '../../../src/decode/decoded-packet.
 import { formatIp } from '../../../src/decode/format-ip.js';
 import { openCaptureBytes } from '../../../src/capture/capture-file.js';
 import { buildPcap, buildPcapng } from '../capture/capture-fixtures.js';
-import { cat, decode, frameOf, hex, ipv6, udp } from './packet-builders.js';
+import { cat, decode, frameOf, hex, ipv6, udp } from '../../helpers/packet-builders.js';
 
 /** IPv4/UDP 192.0.2.1:8000 -> 192.0.2.2:5060, payload "hi". */
 const IPV4_UDP = hex(`

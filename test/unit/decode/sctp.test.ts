@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { LinkType } from '../../../src/core/link-type.js';
 import { createSctpChunk, readSctpChunk, type SctpChunk } from '../../../src/decode/sctp.js';
-import { cat, controlChunk, dataChunk, decode, hex, ipv4, ipv6, sctp, textBytes } from './packet-builders.js';
+import { cat, controlChunk, dataChunk, decode, hex, ipv4, ipv6, sctp, textBytes } from '../../helpers/packet-builders.js';
 
 /** Every chunk of `chunks` as [type, flags, tsn, stream, ssn, ppid, data] rows, and the anomalies. */
 function chunksOf(chunks: Uint8Array, snapCut = false): { rows: (string | number)[][]; codes: Record<string, number> } {

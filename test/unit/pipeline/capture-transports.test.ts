@@ -23,7 +23,7 @@ import { InterceptPipeline } from '../../../src/pipeline/intercept-pipeline.js';
 import { PacketPipeline } from '../../../src/pipeline/packet-pipeline.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { hasProgram } from '../../helpers/has-program.js';
-import { controlChunk, dataChunk, ipv4, ipv6, sctp, textBytes, udp } from '../decode/packet-builders.js';
+import { controlChunk, dataChunk, ipv4, ipv6, sctp, textBytes, udp } from '../../helpers/packet-builders.js';
 
 const PUB = resolve(import.meta.dirname, '../../../../shared/testdata/public');
 const hasTshark = hasProgram('tshark');

@@ -3,7 +3,7 @@ import { parseTasksFile } from '../../../src/correlate/index.js';
 import { InterceptPipeline } from '../../../src/pipeline/intercept-pipeline.js';
 import { liveStats } from '../../../src/pipeline/live-stats.js';
 import { LinkType } from '../../../src/core/link-type.js';
-import { ipv4 } from '../decode/packet-builders.js';
+import { ipv4 } from '../../helpers/packet-builders.js';
 
 describe('liveStats', () => {
   it('counts the anomalies that may have hidden traffic from interception', () => {

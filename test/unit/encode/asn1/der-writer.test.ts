@@ -16,7 +16,7 @@ import { encodeX2Record } from '../../../../src/encode/x2x3/encode-x2x3-record.j
 import { u32be, toHex } from '../../../../src/util/bytes.js';
 import type { IriRecord } from '../../../../src/records/li-record.js';
 import { sampleCaptureRecords } from '../../../helpers/sample-capture-records.js';
-import { ALL_RECORDS } from '../helpers/sample-records.js';
+import { ALL_RECORDS } from '../../../helpers/sample-records.js';
 
 const SAMPLES = sampleCaptureRecords();
 const HEADER: Omit<PsPduHeaderParams, 'sequenceNumber'> = { operatorIdentifier: 'msrptap', networkElementIdentifier: 'tap-01', authorizationCountryCode: 'DE', deliveryCountryCode: 'FR' };

@@ -13,7 +13,7 @@ import { MSRPTAP_PROTO_PATH } from '../../../../src/encode/protobuf/msrptap-prot
 import type { AnomalyRecord, LiRecord, MsrptapRecord } from '../../../../src/records/li-record.js';
 import { toHex } from '../../../../src/util/bytes.js';
 import { sampleCaptureRecords } from '../../../helpers/sample-capture-records.js';
-import { ALL_RECORDS } from '../helpers/sample-records.js';
+import { ALL_RECORDS } from '../../../helpers/sample-records.js';
 
 const root = protobuf.loadSync(MSRPTAP_PROTO_PATH);
 const T = root.lookupType('msrptap.v1.Record');
