@@ -133,7 +133,8 @@ export class Correlator {
   private finished = false;
 
   constructor(options: CorrelatorOptions) {
-    const ctx = (this.ctx = new CorrelatorContext(options));
+    const ctx = new CorrelatorContext(options);
+    this.ctx = ctx;
     const anomalies = options.anomalies;
     const anomalyCounts = options.anomalyCounts ?? (anomalies instanceof AnomalyCounter ? () => (anomalies as AnomalyCounter).toJSON() : undefined);
     // Target dialogs are evicted last: a flood of others cannot push them out (./dialog-tracker.ts).

@@ -21,7 +21,8 @@ export class HeldBudget {
 
   /** Holds a request frame of `s`, unless a cap is reached (then only counted). */
   hold(s: Session, f: HeldFrame): void {
-    const h = (s.held ??= newHeld());
+    s.held ??= newHeld();
+    const h = s.held;
     if (h.bytes + f.bytes.length > this.ctx.maxHeldPerSession || this.total + f.bytes.length > this.ctx.maxHeldTotal) {
       // Reported only if the session turns out to be a target's (then CC is incomplete).
       h.dropped++;
@@ -34,7 +35,8 @@ export class HeldBudget {
 
   /** Holds a finished message of `s` when it fits the caps (else it is dropped, as its frames are). */
   holdMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
-    const h = (s.held ??= newHeld());
+    s.held ??= newHeld();
+    const h = s.held;
     if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.ctx.maxHeldTotal) {
       h.messages.push({ meta, info });
       h.bytes += info.content.length;

@@ -169,7 +169,7 @@ export class MsrpBinding {
       // frame with no known session-id, and only once per session (the frame's session-ids
       // are then bound and later frames match by session-id).
       const e = this.index.byEndpointKey(conn.serverKey);
-      if (e !== undefined && !e.cemaLearnt && e.dialog !== null && e.dialog.sdp.some((p) => p !== null && p.msrp.some((m) => m.cema)) && this.uncorrelated.byEndpoints(head) === undefined) {
+      if (e !== undefined && !e.cemaLearnt && e.dialog?.sdp.some((p) => p?.msrp.some((m) => m.cema)) === true && this.uncorrelated.byEndpoints(head) === undefined) {
         owners = e;
         viaEndpoint = true;
       }
@@ -203,7 +203,8 @@ export class MsrpBinding {
       if (p === null) continue;
       if (first === null) first = p;
       else {
-        (first.more ??= []).push(p);
+        first.more ??= [];
+        first.more.push(p);
         // The raw bytes are gathered once, on the first part, for every part that wants them.
         if (p.collect) first.raw ??= [];
       }

@@ -21,7 +21,8 @@ export class SessionRelease {
 
   /** The release state of `s`, made at the first SIP message recorded for a task. */
   static of(s: Session): ReleaseState {
-    return (s.release ??= { lastSip: null, byeSip: null, byeSide: null, pendingSince: null, result: 'legRemovalComplete' });
+    s.release ??= { lastSip: null, byeSip: null, byeSide: null, pendingSince: null, result: 'legRemovalComplete' };
+    return s.release;
   }
 
   isPending(s: Session): boolean {

@@ -51,7 +51,10 @@ export class SipSide {
     let late = 0;
     let sdp: PartySdp | null | undefined;
     // Parsed once, lazily; the SDP bytes are copied only for a target's session.
-    const sdpOf = (): PartySdp | null => (sdp === undefined ? (sdp = msg.body.length > 0 ? partySdpOf(msg, anomalies, d?.session?.mode === 'intercept') : null) : sdp);
+    const sdpOf = (): PartySdp | null => {
+      if (sdp === undefined) sdp = msg.body.length > 0 ? partySdpOf(msg, anomalies, d?.session?.mode === 'intercept') : null;
+      return sdp;
+    };
     if (d === undefined) {
       if (!msg.isRequest) return; // a response to nothing we track (most are non-target calls)
       const method = msg.method!;
@@ -222,7 +225,7 @@ export class SipSide {
   }
 
   private established(s: Session, d: Dialog<Session>, sipRef: SipMessageRef, network: NetworkContext): void {
-    const tls = d.sdp.some((p) => p !== null && p.msrp.some((m) => m.tls));
+    const tls = d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
     for (const it of s.intercepts) {
       if (!wantsIri(it.task)) continue;
       const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;

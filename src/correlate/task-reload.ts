@@ -66,7 +66,7 @@ export class TaskReload {
         const network = this.ctx.atNow(s.lastNet);
         const d = s.dialog;
         const sip = s.release === null ? null : (s.release.byeSip ?? s.release.lastSip);
-        if (d !== null && d.established && sip !== null) {
+        if (d?.established === true && sip !== null) {
           const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
           this.emit.iri(s, it, 'end', it.targetSide === 0 ? 'fromTarget' : 'toTarget', network, {
             kind: 'rCSSessionRelease',
@@ -126,7 +126,7 @@ export class TaskReload {
     }
     const wantContent = matches.some((m) => m.task.deliveryType !== 'X3Only');
     if (wantContent) for (const o of s.open.values()) o.tracker.raiseContentCap(ctx.maxContent);
-    const tls = d !== null && d.sdp.some((p) => p !== null && p.msrp.some((m) => m.tls));
+    const tls = d?.sdp.some((p) => p?.msrp.some((m) => m.tls) === true) === true;
     for (const m of matches) {
       const it = this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0);
       s.intercepts.push(it);

@@ -157,12 +157,16 @@ function primitiveContent(t: AsnType): [(v: AsnValue, st: State) => number, (v: 
       ];
     case 'printableString':
     case 'numericString':
-      return [(v) => (v as string).length, (v, st) => void (st.p += st.out.write(v as string, st.p, 'latin1'))];
+      return [(v) => (v as string).length, (v, st) => {
+          st.p += st.out.write(v as string, st.p, 'latin1');
+        }];
     case 'integer':
       return [(v, st) => integerSize(v as number | bigint, st), (v, st) => integerWrite(v as number | bigint, st)];
     case 'boolean':
       // X.690 11.1: TRUE is FF.
-      return [() => 1, (v, st) => void (st.out[st.p++] = v === true ? 0xff : 0x00)];
+      return [() => 1, (v, st) => {
+          st.out[st.p++] = v === true ? 0xff : 0x00;
+        }];
     case 'null':
       return [() => 0, () => undefined];
     case 'oid':
@@ -177,7 +181,9 @@ function primitiveContent(t: AsnType): [(v: AsnValue, st: State) => number, (v: 
           st.objs.push(s);
           return s.length;
         },
-        (_v, st) => void (st.p += st.out.write(st.objs[st.oi++] as string, st.p, 'latin1')),
+        (_v, st) => {
+          st.p += st.out.write(st.objs[st.oi++] as string, st.p, 'latin1');
+        },
       ];
     default:
       throw new Error(`not a primitive kind: ${t.kind}`);

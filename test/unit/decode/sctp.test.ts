@@ -10,7 +10,7 @@ function chunksOf(chunks: Uint8Array, snapCut = false): { rows: (string | number
   const a = new AnomalyCounter();
   const c: SctpChunk = createSctpChunk();
   const rows: (string | number)[][] = [];
-  for (let off = 0; (off = readSctpChunk(chunks, off, chunks.length, c, a, 1, snapCut)) >= 0; ) {
+  for (let off = readSctpChunk(chunks, 0, chunks.length, c, a, 1, snapCut); off >= 0; off = readSctpChunk(chunks, off, chunks.length, c, a, 1, snapCut)) {
     rows.push(c.type === 0 ? [c.type, c.flags, c.tsn, c.stream, c.ssn, c.ppid, new TextDecoder().decode(c.data.subarray(c.dataOff, c.dataEnd))] : [c.type, c.flags]);
   }
   return { rows, codes: a.toJSON() };
