@@ -29,8 +29,10 @@ import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/au
 import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
 import { AUDIT_JSON_FILE, claimRunOutputFolder } from '../pipeline/run-output-folder.js';
 import { hiddenTrafficWarning } from './hidden-traffic-warning.js';
+import { addX1Options, createX1Service, type X1Options } from './x1-options.js';
+import type { X1Service } from '../pipeline/x1-server.js';
 
-interface RunOptions extends CaptureOptions {
+interface RunOptions extends CaptureOptions, X1Options {
   tasks?: string;
   out?: string;
   operatorId: string;
@@ -70,8 +72,8 @@ function portNumber(name: string) {
 
 export function registerRunCommand(program: Command): void {
   const cmd = program.command('run').description('intercept the tasks\' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions');
-  addCaptureOptions(cmd)
-    .requiredOption('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary)')
+  addX1Options(addCaptureOptions(cmd))
+    .option('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary); with --x1-listen optional, X1 changes apply on top')
     .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
     .option('--overwrite', '--out holds a previous run\'s output: delete it first (only msrptap\'s own files; anything else is refused)')
     .option('--operator-id <id>', 'TS 102 232-1 operatorIdentifier for HI2/HI3 PS-PDUs', 'msrptap')
@@ -94,7 +96,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
     .action(async (o: RunOptions) => {
       checkCaptureSource(o);
-      if (o.tasks === undefined) throw new ConfigError('--tasks is required');
+      if (o.tasks === undefined && o.x1Listen === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
       if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', 'give --out DIR (files), --deliver (the tasks file\'s destinations), or both');
       if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');
       if (o.overwrite === true && o.out === undefined) throw new ConfigError('--overwrite replaces a previous --out output: give --out DIR');
@@ -114,10 +116,12 @@ export function registerRunCommand(program: Command): void {
 /** At most this long for the destinations after an interrupted offline run (s): the spool keeps the rest. */
 const INTERRUPTED_DRAIN_S = 3;
 
-async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promise<void> {
+async function run(o: RunOptions, tasksPath: string | undefined, stop?: StopSignals): Promise<void> {
   const log = pino({ base: { pid: process.pid }, name: 'msrptap' }, pino.destination({ dest: 2, sync: true }));
   const linkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void => log[level](fields, msg);
-  const tasks = loadTasks(tasksPath);
+  const base = tasksPath === undefined ? undefined : loadTasks(tasksPath);
+  const x1 = createX1Service(o, base, linkLog);
+  const tasks = x1?.initialTasks ?? base!;
   // The signing key is checked before --overwrite deletes anything.
   const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
   // Before any output opens: two runs' records never mix in one folder, and an unusable path
@@ -164,6 +168,7 @@ async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promis
         else c.cc++;
         files?.write(r);
         delivery?.write(r);
+        x1?.onRecord(r);
       },
     });
     pipeline = pl;
@@ -177,9 +182,13 @@ async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promis
         keepaliveIntervalMs: o.keepaliveInterval,
         keepaliveTimeoutMs: o.keepaliveTimeout,
         ...(o.deliverPaceMs !== undefined ? { paceMs: o.deliverPaceMs } : {}),
+        ...(x1 !== undefined ? { destinationsLater: true } : {}),
       });
     }
     const dl = delivery;
+    // X1 changes take the SIGHUP path; the endpoint is up before the first frame is read.
+    x1?.setTaskSink((ts) => (reloadCorrelatorTasks(pl, ts), dl?.updateTasks(ts)));
+    await x1?.listen();
     if (o.metricsPort !== undefined) {
       metrics = await startMetricsServer(o.metricsHost, o.metricsPort, { pipeline: pl, records: counts, capture: () => capture.last, links: () => dl?.stats() ?? [] }).catch((e: unknown) => {
         throw new ConfigError(`--metrics-port: cannot listen on ${o.metricsHost}:${o.metricsPort}: ${(e as Error).message}`);
@@ -188,7 +197,7 @@ async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promis
     }
     let src: SourceResult;
     if (o.interface !== undefined) {
-      src = await runLiveWithLifecycle(o, tasksPath, pl, dl, counts, log, capture);
+      src = await runLiveWithLifecycle(o, tasksPath, pl, dl, counts, log, capture, x1);
     } else {
       src = await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, false, stop?.stopped);
     }
@@ -230,6 +239,7 @@ async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promis
     const e = auditSpool?.remove();
     if (e !== undefined) log.warn({ path: auditSpool!.path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');
     await metrics?.close();
+    await x1?.close();
     // After a failure: still close what was written (the failure itself is what gets reported).
     await files?.close().catch(() => undefined);
     delivery?.close();
@@ -241,11 +251,13 @@ async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promis
  * Live capture with the operator lifecycle: stats every --stats-interval seconds, SIGHUP reloads
  * the tasks file, SIGINT/SIGTERM stop (runLive returns; the caller drains).
  */
-async function runLiveWithLifecycle(o: RunOptions, tasksPath: string, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: pino.Logger, capture: { last?: LiveCaptureCounters }): Promise<SourceResult> {
+async function runLiveWithLifecycle(o: RunOptions, tasksPath: string | undefined, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: pino.Logger, capture: { last?: LiveCaptureCounters }, x1?: X1Service): Promise<SourceResult> {
   let last: LiveCaptureCounters | undefined;
   const onHup = (): void => {
     try {
-      const next = loadTasks(tasksPath);
+      if (tasksPath === undefined) return;
+      // With X1 the file is the base and the provisioned tasks stay on top (./x1-options.ts).
+      const next = x1?.rebase(loadTasks(tasksPath)) ?? loadTasks(tasksPath);
       const applied = reloadCorrelatorTasks(pl, next);
       dl?.updateTasks(next);
       log.info({ tasks: next.tasks.map((t) => t.xid), destinations: next.destinations.map((d) => d.did), interceptionReloaded: applied }, 'SIGHUP: tasks file reloaded');

@@ -91,12 +91,14 @@ function covers(have: readonly X2X3DeliveryType[], want: X2X3DeliveryType): bool
 export class X1Handler {
   private state: X1State;
   private readonly now: () => Date;
+  private base: TaskSet | undefined;
 
   constructor(
     private readonly o: X1HandlerOptions,
     initial: X1State,
   ) {
     this.state = initial;
+    this.base = o.baseTasks;
     this.now = o.now ?? (() => new Date());
   }
 
@@ -106,7 +108,17 @@ export class X1Handler {
 
   /** The TaskSet of the current state (or the X1 error explaining why it cannot run). */
   taskSet(): TaskSet | X1Error {
-    return toTaskSet(this.state, this.o.destinationTls, this.o.baseTasks);
+    return toTaskSet(this.state, this.o.destinationTls, this.base);
+  }
+
+  /**
+   * Replaces the tasks-file base (SIGHUP) when the merged set is valid; returns it, or the
+   * error and keeps the previous base.
+   */
+  setBaseTasks(base: TaskSet): TaskSet | X1Error {
+    const ts = toTaskSet(this.state, this.o.destinationTls, base);
+    if (!('code' in ts)) this.base = base;
+    return ts;
   }
 
   /** Makes `next` the current state (after it was persisted). */
@@ -169,7 +181,7 @@ export class X1Handler {
 
   /** Validates `w` as a whole (tasks-file rules) and keeps its TaskSet; the error otherwise. */
   private validate(w: Work, code: number): X1Error | undefined {
-    const ts = toTaskSet({ tasks: w.tasks, destinations: w.destinations }, this.o.destinationTls, this.o.baseTasks);
+    const ts = toTaskSet({ tasks: w.tasks, destinations: w.destinations }, this.o.destinationTls, this.base);
     if ('code' in ts) return { code: ts.code === X1_ERR.activateFailure ? code : ts.code, description: ts.description };
     w.taskSet = ts;
     w.changed = true;

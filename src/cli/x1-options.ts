@@ -1,0 +1,71 @@
+/**
+ * `msrptap run` options of the X1 endpoint (ETSI TS 103 221-1; src/pipeline/x1-server.ts), kept
+ * out of run-command.ts: the flags, their checks, and the service built from them.
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../core/errors.js';
+import type { TaskSet } from '../pipeline/load-tasks.js';
+import { X1Service, type X1Log } from '../pipeline/x1-server.js';
+
+export interface X1Options {
+  x1Listen?: string;
+  x1Cert?: string;
+  x1Key?: string;
+  x1Ca?: string;
+  x1NeId?: string;
+  stateDir?: string;
+  x1DestCert?: string;
+  x1DestKey?: string;
+  x1DestCa?: string;
+}
+
+export function addX1Options(cmd: Command): Command {
+  return cmd
+    .option('--x1-listen <host:port>', 'serve X1 (ETSI TS 103 221-1) provisioning: HTTPS with client certificates, POST /X1/NE (port 0 = any free port, logged)')
+    .option('--x1-cert <file>', 'X1: the tap\'s (NE\'s) certificate, PEM')
+    .option('--x1-key <file>', 'X1: its private key, PEM')
+    .option('--x1-ca <file>', 'X1: CA of the ADMF client certificates (only clients it signed are accepted)')
+    .option('--x1-ne-id <id>', 'X1 neIdentifier of this tap (default: the CN of --x1-cert)')
+    .option('--state-dir <dir>', 'X1: where the provisioned tasks and destinations are kept across restarts (created 0700)')
+    .option('--x1-dest-cert <file>', 'X1: client certificate for the TLS links to destinations created over X1 (default: plain TCP)')
+    .option('--x1-dest-key <file>', 'X1: its private key')
+    .option('--x1-dest-ca <file>', 'X1: CA of the destinations\' server certificates');
+}
+
+/** Splits `host:port` / `[v6]:port` (port 0..65535). */
+function listenAddress(a: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):([0-9]{1,5})$/.exec(a.trim());
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || !(port >= 0 && port <= 65535)) throw new ConfigError(`--x1-listen must be HOST:PORT, got "${a}"`, 'e.g. --x1-listen 127.0.0.1:8443 (IPv6 as [::1]:8443)');
+  return { host: m[1] ?? m[2]!, port };
+}
+
+/**
+ * The X1 service of these options, or undefined without --x1-listen. Checks the flags and
+ * loads certificates and the stored state now (before any capture).
+ */
+export function createX1Service(o: X1Options, base: TaskSet | undefined, log: X1Log): X1Service | undefined {
+  const others = [o.x1Cert, o.x1Key, o.x1Ca, o.x1NeId, o.stateDir, o.x1DestCert, o.x1DestKey, o.x1DestCa];
+  if (o.x1Listen === undefined) {
+    if (others.some((x) => x !== undefined)) throw new ConfigError('--x1-cert/--x1-key/--x1-ca/--x1-ne-id/--state-dir/--x1-dest-* configure the X1 endpoint: give --x1-listen HOST:PORT too');
+    return undefined;
+  }
+  const { host, port } = listenAddress(o.x1Listen);
+  if (o.x1Cert === undefined || o.x1Key === undefined || o.x1Ca === undefined) throw new ConfigError('--x1-listen needs --x1-cert, --x1-key and --x1-ca (X1 runs over mutual TLS only)');
+  if (o.stateDir === undefined) throw new ConfigError('--x1-listen needs --state-dir DIR', 'tasks provisioned over X1 must survive a restart: give a folder for them');
+  if ((o.x1DestCert === undefined) !== (o.x1DestKey === undefined)) throw new ConfigError('--x1-dest-cert and --x1-dest-key go together');
+  if (o.x1DestCa !== undefined && o.x1DestCert === undefined) throw new ConfigError('--x1-dest-ca needs --x1-dest-cert and --x1-dest-key (mutual TLS)');
+  const destinationTls = o.x1DestCert === undefined ? null : { cert: o.x1DestCert, key: o.x1DestKey!, ...(o.x1DestCa !== undefined ? { ca: o.x1DestCa } : {}) };
+  return new X1Service({
+    host,
+    port,
+    cert: o.x1Cert,
+    key: o.x1Key,
+    ca: o.x1Ca,
+    ...(o.x1NeId !== undefined ? { neIdentifier: o.x1NeId } : {}),
+    stateDir: o.stateDir,
+    ...(base !== undefined ? { baseTasks: base } : {}),
+    destinationTls,
+    log,
+  });
+}
