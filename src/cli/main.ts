@@ -15,6 +15,7 @@ import { registerReceiveCommand } from './receive-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { registerX1Command } from './x1-command.js';
 import { reportFatal } from './fatal.js';
 import { VERSION } from './version.js';
 
@@ -41,6 +42,7 @@ registerStatsCommand(program);
 registerDecodeCommand(program);
 registerVerifyCommand(program);
 registerReceiveCommand(program);
+registerX1Command(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -147,4 +147,30 @@ describe('msrptap run provisioned over X1', () => {
     expect(cut.slice(0, -1)).toEqual(full.slice(0, cut.length - 1));
     expect(last).toMatch(/legRemovalRequest|interception ended/);
   }, 180_000);
+
+  it('msrptap x1 (the lab ADMF) provisions a tap and prints the responses as JSON', async () => {
+    const tap = await startTap(join(tmp, 'state-cli'), join(tmp, 'cli-out'));
+    const adm = (...args: string[]) => {
+      const r = runCli(['x1', '--ne', tap.url.replace('/X1/NE', ''), '--cert', pki.admfCert, '--key', pki.admfKey, '--ca', pki.ca, '--ne-id', 'ne-1', ...args]);
+      return { status: r.status, json: r.stdout === '' ? undefined : (JSON.parse(r.stdout) as { root: string; x1ResponseMessage: Record<string, unknown>[] }), stderr: r.stderr };
+    };
+    try {
+      const c = adm('create-destination', '--did', DID, '--address', '127.0.0.1:9');
+      expect([c.status, c.json?.x1ResponseMessage[0]!['oK']], c.stderr).toEqual([0, 'AcknowledgedAndCompleted']);
+      const a = adm('activate', '--xid', TASK.xid, '--target', TASK.targetIdentifiers[0].sipUri, '--liid', TASK.liid, '--did', DID);
+      expect([a.status, a.json?.x1ResponseMessage[0]!['type']], a.stderr).toEqual([0, 'ActivateTaskResponse']);
+      const again = adm('activate', '--xid', TASK.xid, '--target', TASK.targetIdentifiers[0].sipUri, '--did', DID);
+      expect([again.status, (again.json?.x1ResponseMessage[0]!['errorInformation'] as { errorCode: string }).errorCode]).toEqual([1, '2010']);
+      const d = adm('details', TASK.xid);
+      const td = (d.json?.x1ResponseMessage[0]!['taskResponseDetails'] as { taskDetails: { xId: string; listOfMediationDetails: { mediationDetails: { lIID: string } } } }).taskDetails;
+      expect([td.xId, td.listOfMediationDetails.mediationDetails.lIID]).toEqual([TASK.xid, TASK.liid]);
+      expect(adm('deactivate', TASK.xid).status).toBe(0);
+      expect(adm('remove-destination', DID).status).toBe(0);
+      const l = adm('list');
+      expect([l.status, l.json?.x1ResponseMessage[0]!['ListOfXIDs']]).toEqual([0, '']);
+    } finally {
+      tap.p.stdin.end();
+      tap.p.kill('SIGKILL');
+    }
+  }, 180_000);
 });
