@@ -8,13 +8,16 @@
  *
  * - LIID: from the first `mediationDetails` (TS 103 221-1 clause 6.2.1: the POI that is also the
  *   MF/... receives the LIID there); the records then go to OUT/<LIID>/ as for a tasks file.
- *   Without mediation details the task is POI-only and its records carry the XID where the
- *   LIID would be (OUT/<XID>/).
+ *   Without mediation details the task is POI-only: its X2/X3 PDUs carry the XID as always, but
+ *   every record needs an LIID of 1..25 characters (TS 103 280; the record validator refuses a
+ *   36-character XID), so the records carry a stand-in derived from the XID, one to one:
+ *   `X1-` + the 16 XID octets in base64url (25 characters), e.g. OUT/X1-KfKOHPIwSGqoYPWnhKuRcg/.
  * - Interception window: startTime/endTime of that entry.
  * - Destinations: `ipAddressAndPort` → host:port; TLS material is the operator's (one set for
  *   every X1 destination, the standard leaves it to the NE's configuration).
  */
-import { isConfigError } from '../core/errors.js';
+import { InvariantError, isConfigError } from '../core/errors.js';
+import { parseUuid } from '../records/uuid.js';
 import { parseTasksFile, type Destination, type TaskSet } from '../correlate/index.js';
 import { X1_ERR, type X1DestinationDetails, type X1Error, type X1TaskDetails } from './x1-model.js';
 
@@ -40,9 +43,18 @@ export const EMPTY_X1_STATE: X1State = { tasks: new Map(), destinations: new Map
 /** TLS files for the links to X1 destinations (from the tap's command line), or null (plain TCP). */
 export type DestinationTls = { readonly cert: string; readonly key: string; readonly ca?: string } | null;
 
-/** The LIID records of this task carry: the mediation details' LIID, else (POI-only) the XID. */
+/** The stand-in LIID of a POI-only task (see the file comment): `X1-` + base64url(XID octets). */
+export function poiOnlyLiid(xid: string): string {
+  const b = parseUuid(xid);
+  if (b === undefined) throw new InvariantError('XID is not a UUID');
+  let bin = '';
+  for (const x of b) bin += String.fromCharCode(x);
+  return `X1-${btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+/** The LIID records of this task carry: the mediation details' LIID, else (POI-only) {@link poiOnlyLiid}. */
 export function liidOf(t: X1TaskDetails): string {
-  return t.listOfMediationDetails?.[0]?.lIID ?? t.xId;
+  return t.listOfMediationDetails?.[0]?.lIID ?? poiOnlyLiid(t.xId);
 }
 
 function hostPort(d: X1DestinationDetails): string {
@@ -64,13 +76,12 @@ export function toTaskSet(state: X1State, tls: DestinationTls, base?: TaskSet): 
   if (new Set(destinations.map((d) => d.did)).size !== destinations.length) return { code: X1_ERR.didExists, description: 'DID already defined by the tasks file' };
   const x1 = [...state.tasks.values()].map((e) => e.details);
   if (x1.length === 0) return { tasks: base?.tasks ?? [], destinations };
-  // POI-only tasks have no LIID: validate with a stand-in, then record the XID (see liidOf).
   const json = {
-    tasks: x1.map((t, i) => {
+    tasks: x1.map((t) => {
       const m = t.listOfMediationDetails?.[0];
       return {
         xid: t.xId,
-        liid: m?.lIID ?? `x1-poi-only-${i}`,
+        liid: liidOf(t),
         targetIdentifiers: t.targetIdentifiers.map((id) => ({ [KIND[id.kind]]: id.value })),
         deliveryType: t.deliveryType,
         ...(m?.startTime !== undefined ? { startTime: m.startTime } : {}),
@@ -90,8 +101,7 @@ export function toTaskSet(state: X1State, tls: DestinationTls, base?: TaskSet): 
     const xid = m === null ? undefined : x1[Number(m[1])]?.xId;
     return { code: X1_ERR.activateFailure, description: xid === undefined ? e.message : `task ${xid}: ${m![2]}: ${m![3]}` };
   }
-  const tasks = parsed.tasks.map((t, i) => (x1[i]!.listOfMediationDetails === undefined ? { ...t, liid: x1[i]!.xId } : t));
-  const all = [...(base?.tasks ?? []), ...tasks];
+  const all = [...(base?.tasks ?? []), ...parsed.tasks];
   if (new Set(all.map((t) => t.xid)).size !== all.length) return { code: X1_ERR.xidExists, description: 'XID already defined by the tasks file' };
   if (new Set(all.map((t) => t.liid)).size !== all.length) return { code: X1_ERR.activateFailure, description: 'LIID already used by a task of the tasks file' };
   return { tasks: all, destinations };

@@ -84,8 +84,8 @@ describe('X1 handler: the sipgate fixtures', () => {
     const out = run(h, fixture('ActivateTaskRequest_example.xml'));
     expect(messages(out.xml).map((x) => [x.type, x.ok])).toEqual([['ActivateTaskResponse', 'AcknowledgedAndCompleted']]);
     expect([...h.current.tasks.keys()]).toEqual([XID]);
-    // POI-only (no mediation details): the XID stands where the LIID would be; e164Number → e164.
-    expect(out.taskSet!.tasks.map((t) => [t.xid, t.liid, t.targetIdentifiers])).toEqual([[XID, XID, [{ kind: 'e164', value: '447700900000' }]]]);
+    // POI-only (no mediation details): a 25-character stand-in LIID from the XID's octets; e164Number → e164.
+    expect(out.taskSet!.tasks.map((t) => [t.xid, t.liid, t.targetIdentifiers])).toEqual([[XID, 'X1-KfKOHPIwSGqoYPWnhKuRcg', [{ kind: 'e164', value: '447700900000' }]]]);
     expect(out.taskSet!.destinations).toEqual([{ did: DID, host: '127.0.0.1', port: 9000, tls: null }]);
     // Again: the XID exists.
     expect(messages(run(h, fixture('ActivateTaskRequest_example.xml')).xml).map((x) => x.code)).toEqual([2010]);
