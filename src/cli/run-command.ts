@@ -188,6 +188,7 @@ async function run(o: RunOptions, tasksPath: string | undefined, stop?: StopSign
     const dl = delivery;
     // X1 changes take the SIGHUP path; the endpoint is up before the first frame is read.
     x1?.setTaskSink((ts) => (reloadCorrelatorTasks(pl, ts), dl?.updateTasks(ts)));
+    x1?.setStatusSources({ links: () => dl?.stats() ?? [], maxSpoolBytes: o.spoolMax * 1024 * 1024, captureDropped: () => (capture.last === undefined ? undefined : capture.last.dropped + capture.last.ifDropped) });
     await x1?.listen();
     if (o.metricsPort !== undefined) {
       metrics = await startMetricsServer(o.metricsHost, o.metricsPort, { pipeline: pl, records: counts, capture: () => capture.last, links: () => dl?.stats() ?? [] }).catch((e: unknown) => {

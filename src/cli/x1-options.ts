@@ -17,6 +17,9 @@ export interface X1Options {
   x1DestCert?: string;
   x1DestKey?: string;
   x1DestCa?: string;
+  x1Admf?: string;
+  x1AdmfId?: string;
+  x1KeepaliveTimeout?: number;
 }
 
 export function addX1Options(cmd: Command): Command {
@@ -29,7 +32,14 @@ export function addX1Options(cmd: Command): Command {
     .option('--state-dir <dir>', 'X1: where the provisioned tasks and destinations are kept across restarts (created 0700)')
     .option('--x1-dest-cert <file>', 'X1: client certificate for the TLS links to destinations created over X1 (default: plain TCP)')
     .option('--x1-dest-key <file>', 'X1: its private key')
-    .option('--x1-dest-ca <file>', 'X1: CA of the destinations\' server certificates');
+    .option('--x1-dest-ca <file>', 'X1: CA of the destinations\' server certificates')
+    .option('--x1-admf <url>', 'X1: send NE→ADMF reports (task, destination and NE issues) to this ADMF, e.g. https://10.0.0.5:8444 (path /X1/ADMF by default), with --x1-cert as client certificate')
+    .option('--x1-admf-id <id>', 'X1: the admfIdentifier the reports are addressed to (required with --x1-admf)')
+    .option('--x1-keepalive-timeout <seconds>', 'X1: once the ADMF sent a Keepalive, report error 9050 when none came for this long', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`--x1-keepalive-timeout must be a positive number, got "${v}"`);
+      return n;
+    }, 180);
 }
 
 /** Splits `host:port` / `[v6]:port` (port 0..65535). */
@@ -45,7 +55,7 @@ function listenAddress(a: string): { host: string; port: number } {
  * loads certificates and the stored state now (before any capture).
  */
 export function createX1Service(o: X1Options, base: TaskSet | undefined, log: X1Log): X1Service | undefined {
-  const others = [o.x1Cert, o.x1Key, o.x1Ca, o.x1NeId, o.stateDir, o.x1DestCert, o.x1DestKey, o.x1DestCa];
+  const others = [o.x1Cert, o.x1Key, o.x1Ca, o.x1NeId, o.stateDir, o.x1DestCert, o.x1DestKey, o.x1DestCa, o.x1Admf, o.x1AdmfId];
   if (o.x1Listen === undefined) {
     if (others.some((x) => x !== undefined)) throw new ConfigError('--x1-cert/--x1-key/--x1-ca/--x1-ne-id/--state-dir/--x1-dest-* configure the X1 endpoint: give --x1-listen HOST:PORT too');
     return undefined;
@@ -55,6 +65,17 @@ export function createX1Service(o: X1Options, base: TaskSet | undefined, log: X1
   if (o.stateDir === undefined) throw new ConfigError('--x1-listen needs --state-dir DIR', 'tasks provisioned over X1 must survive a restart: give a folder for them');
   if ((o.x1DestCert === undefined) !== (o.x1DestKey === undefined)) throw new ConfigError('--x1-dest-cert and --x1-dest-key go together');
   if (o.x1DestCa !== undefined && o.x1DestCert === undefined) throw new ConfigError('--x1-dest-ca needs --x1-dest-cert and --x1-dest-key (mutual TLS)');
+  if ((o.x1Admf === undefined) !== (o.x1AdmfId === undefined)) throw new ConfigError('--x1-admf and --x1-admf-id go together (where the reports go, and whom they are addressed to)');
+  let reportUrl: URL | undefined;
+  if (o.x1Admf !== undefined) {
+    try {
+      reportUrl = new URL(o.x1Admf);
+    } catch {
+      throw new ConfigError(`--x1-admf must be a URL such as https://10.0.0.5:8444, got "${o.x1Admf}"`);
+    }
+    if (reportUrl.protocol !== 'https:') throw new ConfigError('--x1-admf must be an https:// URL (X1 runs over mutual TLS only)');
+    if (reportUrl.pathname === '/' || reportUrl.pathname === '') reportUrl.pathname = '/X1/ADMF';
+  }
   const destinationTls = o.x1DestCert === undefined ? null : { cert: o.x1DestCert, key: o.x1DestKey!, ...(o.x1DestCa !== undefined ? { ca: o.x1DestCa } : {}) };
   return new X1Service({
     host,
@@ -67,5 +88,6 @@ export function createX1Service(o: X1Options, base: TaskSet | undefined, log: X1
     ...(base !== undefined ? { baseTasks: base } : {}),
     destinationTls,
     log,
+    ...(reportUrl !== undefined ? { reports: { url: reportUrl.toString(), admfIdentifier: o.x1AdmfId!, keepaliveTimeoutMs: (o.x1KeepaliveTimeout ?? 180) * 1000 } } : {}),
   });
 }

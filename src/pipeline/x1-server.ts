@@ -27,6 +27,9 @@ import { X1Handler, type TaskCounters } from '../x1/x1-handler.js';
 import type { X1Error } from '../x1/x1-model.js';
 import { toTaskSet, type DestinationTls } from '../x1/x1-state.js';
 import { X1StateFile } from './x1-state-file.js';
+import { X1Reporter } from './x1-reporter.js';
+import { X1ReportMonitor } from '../x1/x1-report-monitor.js';
+import type { LinkStats } from '../deliver/destination-link.js';
 
 export const X1_PATH = '/X1/NE';
 export const MAX_BODY_BYTES = 1 << 20;
@@ -50,6 +53,15 @@ export interface X1ServiceOptions {
   readonly destinationTls: DestinationTls;
   readonly log: X1Log;
   readonly maxBodyBytes?: number;
+  /** NE→ADMF reports (./x1-reporter.ts): the ADMF's URL and the admfIdentifier to address. */
+  readonly reports?: { readonly url: string; readonly admfIdentifier: string; readonly keepaliveTimeoutMs: number; readonly periodMs?: number; readonly retryMinMs?: number };
+}
+
+/** Runtime state the reports and TaskStatus read (set by the run command once the outputs exist). */
+export interface X1StatusSources {
+  readonly links?: () => readonly LinkStats[];
+  readonly maxSpoolBytes?: number;
+  readonly captureDropped?: () => number | undefined;
 }
 
 /** The identities a peer certificate vouches for: subject CN(s), then SAN DNS and URI names. */
@@ -83,8 +95,12 @@ export class X1Service {
   private onTasks: (ts: TaskSet) => void = () => {};
   /** Per XID, from the records (TaskStatus counters); only XIDs of provisioned tasks. */
   private readonly counters = new Map<string, { x2: number; x3: number; lastTs?: number }>();
-  private destinationFaulty: (did: string) => boolean = () => false;
-  private neFaults: () => readonly X1Error[] = () => [];
+  private sources: X1StatusSources = {};
+  private readonly monitor = new X1ReportMonitor();
+  private reporter: X1Reporter | undefined;
+  private monitorTimer: NodeJS.Timeout | undefined;
+  /** NE faults currently reported (GetNEStatus): the monitor's latest Fault reports. */
+  private neFaultList: X1Error[] = [];
 
   /**
    * Loads the TLS material and the stored state; everything wrong fails here, before capture.
@@ -104,8 +120,8 @@ export class X1Service {
         destinationTls: o.destinationTls,
         ...(o.baseTasks !== undefined ? { baseTasks: o.baseTasks } : {}),
         counters: (xid) => this.counters.get(xid) as TaskCounters | undefined,
-        destinationFaulty: (did) => this.destinationFaulty(did),
-        neFaults: () => this.neFaults(),
+        destinationFaulty: (did) => this.sources.links?.().some((l) => l.did === did && l.state !== 'up') === true,
+        neFaults: () => this.neFaultList,
       },
       state,
     );
@@ -127,10 +143,46 @@ export class X1Service {
     return ts;
   }
 
-  /** Runtime status for GetTaskDetails / GetNEStatus. */
-  setStatusSources(s: { destinationFaulty?: (did: string) => boolean; neFaults?: () => readonly X1Error[] }): void {
-    if (s.destinationFaulty !== undefined) this.destinationFaulty = s.destinationFaulty;
-    if (s.neFaults !== undefined) this.neFaults = s.neFaults;
+  /** Runtime status for TaskStatus, DestinationStatus and the reports. */
+  setStatusSources(s: X1StatusSources): void {
+    this.sources = s;
+  }
+
+  /** One look at the runtime state: reports to send, tasks to deactivate implicitly. */
+  monitorTick(nowMs = Date.now()): void {
+    const tasks = [...this.handler.current.tasks.values()].map(({ details: t }) => {
+      const m = t.listOfMediationDetails?.[0];
+      return { xid: t.xId, ...(m?.endTime !== undefined ? { endTime: m.endTime } : {}), ...(t.implicitDeactivationAllowed !== undefined ? { implicitDeactivationAllowed: t.implicitDeactivationAllowed } : {}), dids: t.listOfDIDs };
+    });
+    const dropped = this.sources.captureDropped?.();
+    const out = this.monitor.check({
+      nowMs,
+      tasks,
+      links: (this.sources.links?.() ?? []).map((l) => ({ did: l.did, up: l.state === 'up', refusedPdus: l.refusedPdus, spooledBytes: l.spooledBytes })),
+      ...(this.sources.maxSpoolBytes !== undefined ? { maxSpoolBytes: this.sources.maxSpoolBytes } : {}),
+      ...(dropped !== undefined ? { captureDropped: dropped } : {}),
+      ...(this.handler.lastKeepaliveMs !== undefined ? { lastKeepaliveMs: this.handler.lastKeepaliveMs } : {}),
+      keepaliveTimeoutMs: this.o.reports?.keepaliveTimeoutMs ?? Infinity,
+    });
+    for (const r of out.reports) {
+      if (r.type !== 'ReportNEIssue' || r.issueCode === undefined) continue;
+      this.neFaultList = this.neFaultList.filter((f) => f.code !== r.issueCode);
+      if (r.typeOfNeIssueMessage === 'Fault') this.neFaultList.push({ code: r.issueCode, description: r.description });
+    }
+    for (const xid of out.deactivate) {
+      const d = this.handler.withoutTask(xid);
+      if (d === undefined) continue;
+      try {
+        this.stateFile.save(d.next);
+      } catch (e) {
+        this.o.log('error', 'X1: cannot write the state file: implicit deactivation postponed', { xid, reason: (e as Error).message });
+        continue;
+      }
+      this.handler.commit(d.next);
+      this.o.log('info', 'X1: task implicitly deactivated (endTime reached)', { xid });
+      this.onTasks(d.taskSet);
+    }
+    this.reporter?.enqueue(out.reports.filter((r) => r.type !== 'ReportTaskIssue' || r.taskReportType !== 'ImplicitDeactivation' || out.deactivate.includes(r.xId)));
   }
 
   /** Counts a record for its task's TaskStatus (amountOfX2Data/X3Data, timeOfLastIntercept). */
@@ -176,11 +228,20 @@ export class X1Service {
     });
     const a = server.address();
     const port = typeof a === 'object' && a !== null ? a.port : this.o.port;
+    if (this.o.reports !== undefined) {
+      this.reporter = new X1Reporter({ url: this.o.reports.url, tls: this.tls, admfIdentifier: this.o.reports.admfIdentifier, neIdentifier: this.neIdentifier, log: this.o.log, ...(this.o.reports.retryMinMs !== undefined ? { retryMinMs: this.o.reports.retryMinMs } : {}) });
+    }
+    // Implicit deactivation runs with or without an ADMF to report to.
+    this.monitorTimer = setInterval(() => this.monitorTick(), this.o.reports?.periodMs ?? 1000);
+    this.monitorTimer.unref();
     this.o.log('info', 'X1 listening', { host: this.o.host, port, path: X1_PATH, neIdentifier: this.neIdentifier, stateDir: this.o.stateDir });
     return { host: this.o.host, port };
   }
 
   async close(): Promise<void> {
+    if (this.monitorTimer !== undefined) clearInterval(this.monitorTimer);
+    this.monitorTimer = undefined;
+    this.reporter?.close();
     const s = this.server;
     if (s === undefined) return;
     this.server = undefined;

@@ -92,6 +92,8 @@ export class X1Handler {
   private state: X1State;
   private readonly now: () => Date;
   private base: TaskSet | undefined;
+  /** Wall-clock time of the last accepted KeepaliveRequest (ms), for the 9050 report. */
+  lastKeepaliveMs: number | undefined;
 
   constructor(
     private readonly o: X1HandlerOptions,
@@ -119,6 +121,20 @@ export class X1Handler {
     const ts = toTaskSet(this.state, this.o.destinationTls, base);
     if (!('code' in ts)) this.base = base;
     return ts;
+  }
+
+  /**
+   * The state without task `xid` (implicit deactivation at its endTime, TS 103 221-1 clause
+   * 6.2.1 implicitDeactivationAllowed), to persist and commit as a request's; undefined when
+   * the task is gone already.
+   */
+  withoutTask(xid: string): { next: X1State; taskSet: TaskSet } | undefined {
+    if (!this.state.tasks.has(xid)) return undefined;
+    const tasks = new Map(this.state.tasks);
+    tasks.delete(xid);
+    const next: X1State = { tasks, destinations: this.state.destinations };
+    const ts = toTaskSet(next, this.o.destinationTls, this.base);
+    return 'code' in ts ? undefined : { next, taskSet: ts };
   }
 
   /** Makes `next` the current state (after it was persisted). */
@@ -211,8 +227,10 @@ export class X1Handler {
     };
     const stamp = x1Timestamp(now);
     switch (r.type) {
-      case 'Ping':
       case 'Keepalive':
+        this.lastKeepaliveMs = now.getTime();
+        return ok();
+      case 'Ping':
         return ok();
       case 'ActivateTask':
       case 'ModifyTask': {

@@ -151,3 +151,49 @@ describe('X1 state: durable, consistent', () => {
     expect(text).not.toMatch(/sip:user/);
   });
 });
+
+describe('NE→ADMF reports', () => {
+  it('a task past its endTime is deactivated and reported to the ADMF, retried after an HTTP error', async () => {
+    const { createServer } = await import('node:https');
+    const bodies: string[] = [];
+    let refuse = 1;
+    const admfServer = createServer({ cert: readFileSync(pki.neCert), key: readFileSync(pki.neKey), ca: readFileSync(pki.ca), requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString()));
+      req.on('end', () => {
+        if (refuse-- > 0) {
+          res.writeHead(503).end();
+          return;
+        }
+        bodies.push(`${req.url} ${b}`);
+        res.writeHead(200, { 'Content-Type': 'application/xml' }).end(encodeRequest('admf-1', 'ne-1', [{ type: 'Ping' }]).replace(/X1Request/g, 'X1Response').replace(/x1RequestMessage/g, 'x1ResponseMessage').replace('PingRequest', 'PingResponse'));
+      });
+    });
+    await new Promise<void>((r) => admfServer.listen(0, '127.0.0.1', r));
+    const port = (admfServer.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-x1-state-'));
+    const applied: TaskSet[] = [];
+    const svc = new X1Service({ host: '127.0.0.1', port: 0, cert: pki.neCert, key: pki.neKey, ca: pki.ca, stateDir: dir, destinationTls: null, log: () => {}, reports: { url: `https://127.0.0.1:${port}/X1/ADMF`, admfIdentifier: 'admf-1', keepaliveTimeoutMs: 60_000, periodMs: 3_600_000, retryMinMs: 50 } });
+    svc.setTaskSink((ts) => applied.push(ts));
+    const { port: nePort } = await svc.listen();
+    const url = `https://127.0.0.1:${nePort}${X1_PATH}`;
+    try {
+      const a = activate(7);
+      const ending: X1RequestItem = { type: 'ActivateTask', taskDetails: { ...(a as { taskDetails: object }).taskDetails, listOfMediationDetails: [{ lIID: 'LIID-7', deliveryType: 'HI2andHI3', endTime: '2026-12-07T12:00:00Z' }], implicitDeactivationAllowed: true } as never };
+      expect((await x1(url, [createDest, ending])).map((m) => m['oK'])).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
+      svc.monitorTick(Date.parse('2026-12-07T12:00:01Z'));
+      expect(applied.at(-1)!.tasks).toEqual([]);
+      expect((await x1(url, [{ type: 'ListAllDetails' }]))[0]!['ListOfXIDs']).toBe('');
+      const until = Date.now() + 10_000;
+      while (bodies.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]).toMatch(/^\/X1\/ADMF /);
+      expect(bodies[0]).toContain('ReportTaskIssueRequest');
+      expect(bodies[0]).toContain(`>${xid(7)}<`);
+      expect(bodies[0]).toContain('>ImplicitDeactivation<');
+    } finally {
+      await svc.close();
+      admfServer.close();
+    }
+  });
+});
