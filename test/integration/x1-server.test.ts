@@ -2,7 +2,7 @@
  * The X1 endpoint over real mutual TLS (certificates made by openssl): who may talk, HTTP-level
  * answers, durable state across a restart, and 50 concurrent requests leaving one consistent store.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
@@ -142,6 +142,12 @@ describe('X1 state: durable, consistent', () => {
     } finally {
       await s.svc.close();
     }
+  });
+
+  it('a damaged state file stops the start with a ConfigError naming it, never an empty task list', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-x1-state-'));
+    writeFileSync(join(dir, X1_STATE_FILE), JSON.stringify({ version: 1, tasks: [{ details: { xId: 'x' } }], destinations: [] }), { mode: 0o600 });
+    expect(() => new X1Service({ host: '127.0.0.1', port: 0, cert: pki.neCert, key: pki.neKey, ca: pki.ca, stateDir: dir, destinationTls: null, log: () => {} })).toThrow(/x1-state\.json: damaged X1 state: field tasks\[0\]/);
   });
 
   it('logs admfIdentifier, type, XID and result, never the target identifier', () => {
