@@ -22,7 +22,7 @@ import { startMetricsServer, type MetricsServer } from '../pipeline/metrics-serv
 import { runLive, type LiveCaptureCounters } from '../pipeline/run-live.js';
 import { reloadCorrelatorTasks } from '../pipeline/task-reload.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
-import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
+import { custodyManifestOptions, manifestTasks, SIGN_KEY_OPTION } from './custody-options.js';
 import { runPacketSource, type SourceResult } from './packet-source.js';
 import { signalExitCode, StopSignals } from './stop-signals.js';
 import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/audit-spool.js';
@@ -187,7 +187,7 @@ async function run(o: RunOptions, tasksPath: string | undefined, stop?: StopSign
     }
     const dl = delivery;
     // X1 changes take the SIGHUP path; the endpoint is up before the first frame is read.
-    x1?.setTaskSink((ts) => (reloadCorrelatorTasks(pl, ts), dl?.updateTasks(ts)));
+    x1?.setTaskSink((ts) => (reloadCorrelatorTasks(pl, ts), dl?.updateTasks(ts), files?.addTasks(manifestTasks(ts))));
     x1?.setStatusSources({ links: () => dl?.stats() ?? [], maxSpoolBytes: o.spoolMax * 1024 * 1024, captureDropped: () => (capture.last === undefined ? undefined : capture.last.dropped + capture.last.ifDropped) });
     await x1?.listen();
     if (o.metricsPort !== undefined) {

@@ -113,6 +113,9 @@ describe('msrptap run provisioned over X1', () => {
     }
     for (const f of FILES) expect(readFileSync(join(out, TASK.liid, f)).equals(readFileSync(join(ref, TASK.liid, f))), f).toBe(true);
     expect(tap.stderr()).not.toContain(TASK.targetIdentifiers[0].sipUri);
+    // The custody manifest names the task provisioned over X1 as it names a tasks-file task.
+    const tasksOf = (dir: string): unknown => (JSON.parse(readFileSync(join(dir, TASK.liid, 'manifest.json'), 'utf8')) as { tasks: unknown }).tasks;
+    expect(tasksOf(out)).toEqual(tasksOf(ref));
 
     // Restart on the same state: the task is there before any request, and listed.
     const out2 = join(tmp, 'x1-restart');
