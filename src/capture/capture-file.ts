@@ -44,6 +44,29 @@ export function openCaptureFile(path: string, source: number, anomalies: Anomaly
 }
 
 /**
+ * {@link openCaptureFile} that waits for a pipe's file header on the event loop instead of
+ * blocking the thread in a read: while `-r -` is still silent, the process keeps serving what
+ * runs on the loop (signals, the X1 endpoint that provisions the tasks before the capture
+ * arrives). `stop` resolving first closes the input: the reader then sees it empty.
+ */
+export async function openCaptureFileAsync(path: string, source: number, anomalies: AnomalySink, stop?: Promise<unknown>, options: OpenCaptureOptions = {}): Promise<CaptureFileReader> {
+  const src = ByteSource.open(path, options);
+  if (src.mayBlock) {
+    try {
+      const header = src.ensureAsync(4);
+      let waiting = true;
+      if (stop === undefined) await header;
+      else await Promise.race([header, stop.then(() => waiting && src.close())]);
+      waiting = false;
+    } catch (e) {
+      src.close();
+      throw e;
+    }
+  }
+  return openSource(src, source, anomalies);
+}
+
+/**
  * Reads a capture held in memory (tests, captures embedded in other data). `name` stands for
  * the path in messages and anomaly details.
  */

@@ -16,6 +16,7 @@ import { registerReceiveCommand } from './receive-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { registerX1Command } from './x1-command.js';
 import { reportFatal } from './fatal.js';
 import { log, LOG_FORMATS, type LogFormat } from './stderr-logger.js';
 import { VERSION } from './version.js';
@@ -72,6 +73,7 @@ registerStatsCommand(program);
 registerDecodeCommand(program);
 registerVerifyCommand(program);
 registerReceiveCommand(program);
+registerX1Command(program);
 
 try {
   await program.parseAsync(process.argv);

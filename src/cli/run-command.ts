@@ -16,6 +16,7 @@ import { Option, type Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import type { InterceptRunOptions } from '../pipeline/intercept-run.js';
 import { addCaptureOptions, checkCaptureSource } from './capture-options.js';
+import { addX1Options } from './x1-options.js';
 import { createProgress } from './progress.js';
 import { log } from './stderr-logger.js';
 import { signalExitCode, StopSignals } from './stop-signals.js';
@@ -42,8 +43,8 @@ function portNumber(name: string) {
 
 export function registerRunCommand(program: Command): void {
   const cmd = program.command('run').description('intercept the tasks\' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions');
-  addCaptureOptions(cmd)
-    .requiredOption('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary)')
+  addX1Options(addCaptureOptions(cmd))
+    .option('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary); with --x1-listen optional, X1 changes apply on top')
     .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
     .option('--overwrite', '--out holds a previous run\'s output: delete it first (only msrptap\'s own files; anything else is refused)')
     .option('--operator-id <id>', 'TS 102 232-1 operatorIdentifier for HI2/HI3 PS-PDUs', 'msrptap')
@@ -66,7 +67,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
     .action(async (o: RunOptions) => {
       checkCaptureSource(o);
-      if (o.tasks === undefined) throw new ConfigError('--tasks is required');
+      if (o.tasks === undefined && o.x1Listen === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
       if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', 'give --out DIR (files), --deliver (the tasks file\'s destinations), or both');
       if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');
       if (o.overwrite === true && o.out === undefined) throw new ConfigError('--overwrite replaces a previous --out output: give --out DIR');
@@ -77,7 +78,7 @@ export function registerRunCommand(program: Command): void {
       const { runIntercept } = await import('../pipeline/intercept-run.js');
       const progress = await createProgress(false);
       await runIntercept(
-        { ...o, tasks: o.tasks, toolVersion: VERSION },
+        { ...o, toolVersion: VERSION },
         { log, ...(progress !== undefined ? { progress } : {}), ...(stop !== undefined ? { stop: stop.stopped } : {}) },
       );
       if (stop?.signal !== undefined) {

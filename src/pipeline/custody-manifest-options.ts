@@ -21,6 +21,11 @@ export function loadSignKey(path: string): KeyObject {
   return key;
 }
 
+/** The tasks as a manifest lists them. */
+export function manifestTasks(tasks: { tasks: readonly { xid: string; liid: string; deliveryType: ManifestTask['deliveryType']; targetIdentifiers: readonly { value: string }[] }[] }): ManifestTask[] {
+  return tasks.tasks.map((t) => ({ xid: t.xid, liid: t.liid, deliveryType: t.deliveryType, targets: t.targetIdentifiers.map((i) => i.value) }));
+}
+
 /**
  * The manifest options of a run, and its capture digests: the -r captures are hashed in a worker
  * thread while the run reads them (a second read of each file; the caller hands the result to
@@ -40,7 +45,7 @@ export function custodyManifestOptions(
   const options: ManifestOptions = {
     toolVersion: o.toolVersion,
     captures: pending,
-    tasks: tasks.tasks.map((t) => ({ xid: t.xid, liid: t.liid, deliveryType: t.deliveryType, targets: t.targetIdentifiers.map((i) => i.value) })),
+    tasks: manifestTasks(tasks),
     ...(signKey !== undefined ? { signKey } : {}),
   };
   return { options, captures, stop: () => abort.abort(new Error('run ended before the captures were hashed')) };

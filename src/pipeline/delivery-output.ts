@@ -42,6 +42,8 @@ export interface DeliveryOutputOptions {
   readonly reconnectMaxMs?: number;
   /** Test/lab throttle between PDUs on each link. */
   readonly paceMs?: number;
+  /** X1 provisioning: destinations arrive later through updateTasks (none at start is fine). */
+  readonly destinationsLater?: boolean;
 }
 
 /** What is left in a spool after a drain. */
@@ -70,7 +72,7 @@ export class DeliveryOutput {
 
   constructor(private readonly o: DeliveryOutputOptions) {
     this.log = o.log ?? (() => {});
-    if (o.tasks.destinations.length === 0) {
+    if (o.tasks.destinations.length === 0 && o.destinationsLater !== true) {
       throw new ConfigError('--deliver: the tasks file defines no "destinations"', 'add "destinations": [{"did": "<UUID>", "address": "host:port"}] and "listOfDids" to the tasks (docs/delivery.md)');
     }
     this.sequenceState = new SequenceStateFile(o.spoolDir);

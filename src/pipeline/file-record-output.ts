@@ -168,6 +168,18 @@ export class FileRecordOutput {
     this.interrupted = interrupted;
   }
 
+  /**
+   * Tasks provisioned while the run goes on (X1): each manifest lists them too. A task once
+   * listed stays listed (its records may be in the files already); the same XID and LIID again
+   * replaces its entry (ModifyTask).
+   */
+  addTasks(tasks: readonly ManifestTask[]): void {
+    if (this.manifest === undefined) return;
+    const byKey = new Map(this.manifest.tasks.map((t) => [`${t.xid} ${t.liid}`, t]));
+    for (const t of tasks) byKey.set(`${t.xid} ${t.liid}`, t);
+    this.manifest = { ...this.manifest, tasks: [...byKey.values()] };
+  }
+
   /** Flushes, fsyncs and closes every file, then writes the manifests (when configured). */
   close(): void {
     for (const f of this.writers.values()) f.writer.close();

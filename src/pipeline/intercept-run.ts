@@ -31,11 +31,17 @@ import { AUDIT_JSON_FILE, claimRunOutputFolder } from './run-output-folder.js';
 import { ThreadedFileRecordOutput } from './threaded-file-output.js';
 import { countAuditEntries, writeAuditJson } from './write-audit-json.js';
 import { ConfigError } from '../core/errors.js';
+import { manifestTasks } from './custody-manifest-options.js';
+import type { X1Service } from './x1-server.js';
+import { createX1Service, type X1Options } from './x1-service-options.js';
 
 /** The run's settings, already checked for consistency by the CLI (src/cli/run-command.ts). */
-export interface InterceptRunOptions extends PacketSourceOptions {
-  /** Path of the tasks file (re-read on SIGHUP in live runs). */
-  tasks: string;
+export interface InterceptRunOptions extends PacketSourceOptions, X1Options {
+  /**
+   * Path of the tasks file (re-read on SIGHUP in live runs). Optional with the X1 endpoint
+   * (`x1Listen`): the file's tasks are loaded first and X1 changes apply on top.
+   */
+  tasks?: string;
   /** Written into the custody manifests. */
   toolVersion: string;
   out?: string;
@@ -85,7 +91,10 @@ const INTERRUPTED_DRAIN_S = 3;
  */
 export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunContext): Promise<InterceptRunResult> {
   const { log } = ctx;
-  const tasks = loadTasks(o.tasks);
+  const base = o.tasks === undefined ? undefined : loadTasks(o.tasks);
+  const x1 = createX1Service(o, base, log);
+  const tasks = x1?.initialTasks ?? base;
+  if (tasks === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
   // The signing key is checked before --overwrite deletes anything.
   const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
   // Before any output opens: two runs' records never mix in one folder, and an unusable path
@@ -139,6 +148,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
         else c.cc++;
         files?.write(r);
         delivery?.write(r);
+        x1?.onRecord(r);
       },
     });
     if (o.deliver === true) {
@@ -152,9 +162,22 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
         keepaliveIntervalMs: o.keepaliveInterval,
         keepaliveTimeoutMs: o.keepaliveTimeout,
         ...(o.deliverPaceMs !== undefined ? { paceMs: o.deliverPaceMs } : {}),
+        ...(x1 !== undefined ? { destinationsLater: true } : {}),
       });
     }
     const dl = delivery;
+    // X1 changes take the SIGHUP path; the endpoint is up before the first frame is read.
+    x1?.setTaskSink((ts) => {
+      pl.correlator.updateTasks(ts);
+      dl?.updateTasks(ts);
+      files?.addTasks(manifestTasks(ts));
+    });
+    x1?.setStatusSources({
+      links: () => dl?.stats() ?? [],
+      maxSpoolBytes: o.spoolMax * 1024 * 1024,
+      captureDropped: () => (capture.last === undefined ? undefined : capture.last.dropped + capture.last.ifDropped),
+    });
+    await x1?.listen();
     if (o.metricsPort !== undefined) {
       const { startMetricsServer } = await import('./metrics-server.js');
       metrics = await startMetricsServer(o.metricsHost, o.metricsPort, { pipeline: pl, records: counts, capture: () => capture.last, links: () => dl?.stats() ?? [] }).catch((e: unknown) => {
@@ -164,7 +187,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     }
     const src: SourceResult =
       o.interface !== undefined
-        ? await runLiveWithLifecycle(o, pl, dl, counts, log, capture)
+        ? await runLiveWithLifecycle(o, pl, dl, counts, log, capture, x1)
         : await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, { log, ...(ctx.progress !== undefined ? { progress: ctx.progress } : {}), ...(ctx.stop !== undefined ? { stop: ctx.stop } : {}) });
     const interrupted = src.interrupted === true;
     // End of input (or the stop signal): flush reassembly, close every session with its release records.
@@ -204,6 +227,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     const e = auditSpool?.remove();
     if (e !== undefined) spoolNotDeleted(auditSpool!.path, e);
     await metrics?.close();
+    await x1?.close();
     // After a failure: still close what was written (the failure itself is what gets reported).
     await files?.close().catch(() => undefined);
     delivery?.close();
@@ -214,13 +238,16 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
  * Live capture with the operator lifecycle: `run.stats` every `statsInterval` seconds, SIGHUP
  * reloads the tasks file, SIGINT/SIGTERM stop (runLive returns; the caller drains).
  */
-async function runLiveWithLifecycle(o: InterceptRunOptions, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: Logger, capture: { last?: LiveCaptureCounters }): Promise<SourceResult> {
+async function runLiveWithLifecycle(o: InterceptRunOptions, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: Logger, capture: { last?: LiveCaptureCounters }, x1: X1Service | undefined): Promise<SourceResult> {
   const { runLive } = await import('./run-live.js');
   let last: LiveCaptureCounters | undefined;
   const onHup = (): void => {
+    if (o.tasks === undefined) return;
     let next: TaskSet;
     try {
-      next = loadTasks(o.tasks);
+      // With X1 the file is the base and the provisioned tasks stay on top (./x1-server.ts).
+      const file = loadTasks(o.tasks);
+      next = x1?.rebase(file) ?? file;
     } catch (e) {
       // A bad file on reload keeps the running configuration: never stop intercepting.
       log.log('error', 'tasks.reload_rejected', { reason: (e as Error).message }, 'SIGHUP: tasks file rejected, keeping the running tasks');

@@ -12,7 +12,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { isCaptureFormatError, type CaptureFormatError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
-import { openCaptureFile, type CaptureFileReader, type FrameReader } from '../capture/capture-file.js';
+import { openCaptureFile, openCaptureFileAsync, type CaptureFileReader, type FrameReader } from '../capture/capture-file.js';
 import { mergeReaders } from '../capture/merge-readers.js';
 import { isDecodedLinkType } from '../decode/decode-frame.js';
 
@@ -71,11 +71,15 @@ class CaptureRead {
     anomalies: AnomalySink,
     private readonly onFrame: (f: CapturedFrame) => void,
     private readonly opts: ReadOptions,
+    opened?: readonly CaptureFileReader[],
   ) {
     try {
-      paths.forEach((p, i) => {
-        this.readers.push(openCaptureFile(p, i, anomalies));
-      });
+      if (opened !== undefined) this.readers.push(...opened);
+      else {
+        paths.forEach((p, i) => {
+          this.readers.push(openCaptureFile(p, i, anomalies));
+        });
+      }
     } catch (e) {
       for (const r of this.readers) r.close();
       throw e;
@@ -178,7 +182,17 @@ export async function readCapturesUntil(
     stopped = true;
     wake?.();
   });
-  const read = new CaptureRead(paths, anomalies, onFrame, opts);
+  // Opened without blocking the thread on a silent pipe (capture-file.ts openCaptureFileAsync).
+  const opened: CaptureFileReader[] = [];
+  try {
+    for (let i = 0; i < paths.length; i++) opened.push(await openCaptureFileAsync(paths[i]!, i, anomalies, stop));
+  } catch (e) {
+    for (const r of opened) r.close();
+    // Stopped before a pipe sent its file header: nothing was read, the run was interrupted.
+    if (stopped && isCaptureFormatError(e)) return { inputs: paths.map((path) => ({ path, bytes: 0 })), unusable: [], interrupted: true };
+    throw e;
+  }
+  const read = new CaptureRead(paths, anomalies, onFrame, opts, opened);
   const merged = read.merged;
   const ready = merged.readable !== undefined ? () => merged.readable!() : undefined;
   try {

@@ -21,7 +21,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import type { MessagePort, Worker } from 'node:worker_threads';
-import type { ManifestCapture } from '../audit/custody-manifest.js';
+import type { ManifestCapture, ManifestTask } from '../audit/custody-manifest.js';
 import { z } from 'zod';
 import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
@@ -65,7 +65,7 @@ interface StartData {
   readonly shared: SharedArrayBuffer;
 }
 
-type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean } | { type: 'close' };
+type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean } | { type: 'tasks'; tasks: readonly ManifestTask[] } | { type: 'close' };
 
 /** What the worker stores of its error (one definition for the worker that writes it and the parent). */
 const errorInfoSchema = z
@@ -126,6 +126,7 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
         Atomics.sub(state, IN_FLIGHT, m.records.length);
         Atomics.notify(state, IN_FLIGHT);
       } else if (m.type === 'captures') out.setCaptures(m.captures, m.interrupted);
+      else if (m.type === 'tasks') out.addTasks(m.tasks);
       else {
         out.close();
         port.postMessage({ type: 'closed', counts: [...out.counts] });
@@ -248,6 +249,13 @@ export class ThreadedFileRecordOutput {
     this.flushBatch();
     if (this.settleMode(true) === -1) this.local.setCaptures(captures, interrupted);
     else this.post({ type: 'captures', captures, interrupted });
+  }
+
+  /** Tasks provisioned during the run, for the manifests (see FileRecordOutput.addTasks). */
+  addTasks(tasks: readonly ManifestTask[]): void {
+    this.flushBatch();
+    if (this.settleMode(true) === -1) this.local.addTasks(tasks);
+    else this.post({ type: 'tasks', tasks });
   }
 
   /**
