@@ -143,7 +143,10 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
       auditStore: auditSpool ?? auditCounter!,
       onRecord: (r) => {
         let c = counts.get(r.task.liid);
-        if (c === undefined) counts.set(r.task.liid, (c = { iri: 0, cc: 0 }));
+        if (c === undefined) {
+          c = { iri: 0, cc: 0 };
+          counts.set(r.task.liid, c);
+        }
         if (r.kind === 'iri') c.iri++;
         else c.cc++;
         files?.write(r);

@@ -67,7 +67,7 @@ export interface X1StatusSources {
 /** The identities a peer certificate vouches for: subject CN(s), then SAN DNS and URI names. */
 export function certificateIdentities(c: { subject?: object; subjectaltname?: string | undefined } | undefined): string[] {
   if (c === undefined || c.subject === undefined) return [];
-  const cn = (c.subject as Record<string, string | string[] | undefined>)['CN'];
+  const cn = (c.subject as Record<string, string | string[] | undefined>).CN;
   const out = cn === undefined ? [] : Array.isArray(cn) ? [...cn] : [cn];
   for (const part of (c.subjectaltname ?? '').split(', ')) {
     const m = /^(DNS|URI):(.+)$/.exec(part);
@@ -191,7 +191,8 @@ export class X1Service {
     let c = this.counters.get(xid);
     if (c === undefined) {
       if (!this.handler.current.tasks.has(xid)) return;
-      this.counters.set(xid, (c = { x2: 0, x3: 0 }));
+      c = { x2: 0, x3: 0 };
+      this.counters.set(xid, c);
     }
     if (r.kind === 'iri') c.x2++;
     else c.x3++;

@@ -72,7 +72,8 @@ export class X1ReportMonitor {
       let m = this.links.get(l.did);
       if (m === undefined) {
         if (this.links.size >= MAX_LINKS) continue;
-        this.links.set(l.did, (m = { reportedDown: false, refused: l.refusedPdus, nearFull: false }));
+        m = { reportedDown: false, refused: l.refusedPdus, nearFull: false };
+        this.links.set(l.did, m);
       }
       if (l.up) {
         m.notUpSince = undefined;

@@ -14,7 +14,7 @@ function toJson(el: Element): JsonValue {
   const t = xsiType(el);
   if (kids.length === 0 && t === undefined) return textOf(el) ?? '';
   const o: { [k: string]: JsonValue } = {};
-  if (t !== undefined) o['type'] = t.local;
+  if (t !== undefined) o.type = t.local;
   for (const c of kids) {
     const v = toJson(c);
     const k = c.localName ?? c.nodeName;
@@ -32,6 +32,6 @@ export function responseToJson(body: Uint8Array): { root: string; value: JsonVal
   if (!p.ok) return { error: p.reason };
   const v = toJson(p.root);
   // One message or several: always a list, so scripts index the same way.
-  if (typeof v === 'object' && !Array.isArray(v) && v['x1ResponseMessage'] !== undefined && !Array.isArray(v['x1ResponseMessage'])) v['x1ResponseMessage'] = [v['x1ResponseMessage']];
+  if (typeof v === 'object' && !Array.isArray(v) && v.x1ResponseMessage !== undefined && !Array.isArray(v.x1ResponseMessage)) v.x1ResponseMessage = [v.x1ResponseMessage];
   return { root: p.root.localName ?? '', value: v };
 }

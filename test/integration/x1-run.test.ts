@@ -105,7 +105,7 @@ describe('msrptap run provisioned over X1', () => {
     const tap = await startTap(state, out);
     try {
       const m = await x1(tap.url, [createDest, activate]);
-      expect(m.map((x) => x['oK']), JSON.stringify(m)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
+      expect(m.map((x) => x.oK), JSON.stringify(m)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
       tap.p.stdin.end(readFileSync(SAMPLE));
       expect(await tap.exited, tap.stderr()).toBe(0);
     } finally {
@@ -122,7 +122,7 @@ describe('msrptap run provisioned over X1', () => {
     const tap2 = await startTap(state, out2);
     try {
       const l = (await x1(tap2.url, [{ type: 'ListAllDetails' }]))[0]!;
-      expect([l['ListOfXIDs'], l['ListOfDIDs']]).toEqual([{ xId: TASK.xid }, { dId: DID }]);
+      expect([l.ListOfXIDs, l.ListOfDIDs]).toEqual([{ xId: TASK.xid }, { dId: DID }]);
       // Half the capture, then the task is withdrawn, then the rest.
       const [head, tail] = split(Math.floor(frames() / 2));
       tap2.p.stdin.write(head);
@@ -130,13 +130,13 @@ describe('msrptap run provisioned over X1', () => {
       const until = Date.now() + 30_000;
       for (;;) {
         const d = (await x1(tap2.url, [{ type: 'GetTaskDetails', xId: TASK.xid }]))[0]!;
-        const st = (d['taskResponseDetails'] as { taskStatus: { amountOfX2Data: string; amountOfX3Data: string } }).taskStatus;
+        const st = (d.taskResponseDetails as { taskStatus: { amountOfX2Data: string; amountOfX3Data: string } }).taskStatus;
         if (Number(st.amountOfX2Data) > 0 && Number(st.amountOfX3Data) > 0) break;
         if (Date.now() > until) throw new Error(`no records counted: ${tap2.stderr()}`);
         await new Promise((res) => setTimeout(res, 100));
       }
       const de = await x1(tap2.url, [{ type: 'DeactivateTask', xId: TASK.xid }]);
-      expect(de.map((x) => x['oK'])).toEqual(['AcknowledgedAndCompleted']);
+      expect(de.map((x) => x.oK)).toEqual(['AcknowledgedAndCompleted']);
       tap2.p.stdin.end(tail);
       expect(await tap2.exited, tap2.stderr()).toBe(0);
     } finally {
@@ -159,18 +159,18 @@ describe('msrptap run provisioned over X1', () => {
     };
     try {
       const c = adm('create-destination', '--did', DID, '--address', '127.0.0.1:9');
-      expect([c.status, c.json?.x1ResponseMessage[0]!['oK']], c.stderr).toEqual([0, 'AcknowledgedAndCompleted']);
+      expect([c.status, c.json!.x1ResponseMessage[0]!.oK], c.stderr).toEqual([0, 'AcknowledgedAndCompleted']);
       const a = adm('activate', '--xid', TASK.xid, '--target', TASK.targetIdentifiers[0].sipUri, '--liid', TASK.liid, '--did', DID);
-      expect([a.status, a.json?.x1ResponseMessage[0]!['type']], a.stderr).toEqual([0, 'ActivateTaskResponse']);
+      expect([a.status, a.json!.x1ResponseMessage[0]!.type], a.stderr).toEqual([0, 'ActivateTaskResponse']);
       const again = adm('activate', '--xid', TASK.xid, '--target', TASK.targetIdentifiers[0].sipUri, '--did', DID);
-      expect([again.status, (again.json?.x1ResponseMessage[0]!['errorInformation'] as { errorCode: string }).errorCode]).toEqual([1, '2010']);
+      expect([again.status, (again.json!.x1ResponseMessage[0]!.errorInformation as { errorCode: string }).errorCode]).toEqual([1, '2010']);
       const d = adm('details', TASK.xid);
-      const td = (d.json?.x1ResponseMessage[0]!['taskResponseDetails'] as { taskDetails: { xId: string; listOfMediationDetails: { mediationDetails: { lIID: string } } } }).taskDetails;
+      const td = (d.json!.x1ResponseMessage[0]!.taskResponseDetails as { taskDetails: { xId: string; listOfMediationDetails: { mediationDetails: { lIID: string } } } }).taskDetails;
       expect([td.xId, td.listOfMediationDetails.mediationDetails.lIID]).toEqual([TASK.xid, TASK.liid]);
       expect(adm('deactivate', TASK.xid).status).toBe(0);
       expect(adm('remove-destination', DID).status).toBe(0);
       const l = adm('list');
-      expect([l.status, l.json?.x1ResponseMessage[0]!['ListOfXIDs']]).toEqual([0, '']);
+      expect([l.status, l.json!.x1ResponseMessage[0]!.ListOfXIDs]).toEqual([0, '']);
     } finally {
       tap.p.stdin.end();
       tap.p.kill('SIGKILL');

@@ -47,7 +47,7 @@ async function x1(url: string, items: X1RequestItem[], o: { admfId?: string; tls
   if ('error' in j) throw new Error(j.error);
   return (j.value as { x1ResponseMessage: Record<string, unknown>[] }).x1ResponseMessage;
 }
-const codeOf = (m: Record<string, unknown>): string | undefined => (m['errorInformation'] as { errorCode?: string } | undefined)?.errorCode;
+const codeOf = (m: Record<string, unknown>): string | undefined => (m.errorInformation as { errorCode?: string } | undefined)?.errorCode;
 
 describe('X1 over mutual TLS', () => {
   let svc: X1Service;
@@ -60,7 +60,7 @@ describe('X1 over mutual TLS', () => {
   it('answers a Ping from the ADMF whose certificate CN is the admfIdentifier; neIdentifier defaults to the CN of --x1-cert', async () => {
     expect(svc.neIdentifier).toBe('ne-1');
     const m = await x1(url, [{ type: 'Ping' }]);
-    expect(m.map((x) => [x['type'], x['oK']])).toEqual([['PingResponse', 'AcknowledgedAndCompleted']]);
+    expect(m.map((x) => [x.type, x.oK])).toEqual([['PingResponse', 'AcknowledgedAndCompleted']]);
   });
 
   it('refuses a client certificate of another CA at the TLS handshake', async () => {
@@ -79,7 +79,7 @@ describe('X1 over mutual TLS', () => {
 
   it('1030 when admfIdentifier is not the certificate identity', async () => {
     const m = await x1(url, [{ type: 'Ping' }], { admfId: 'someone-else' });
-    expect(m.map((x) => [x['type'], codeOf(x)])).toEqual([['ErrorResponse', '1030']]);
+    expect(m.map((x) => [x.type, codeOf(x)])).toEqual([['ErrorResponse', '1030']]);
   });
 
   it('404 for another path, 405 for another method, 413 above 1 MiB', async () => {
@@ -104,7 +104,7 @@ describe('X1 state: durable, consistent', () => {
     const applied: TaskSet[] = [];
     const a = await start(dir, applied);
     const m = await x1(a.url, [createDest, activate(1), activate(2)]);
-    expect(m.map((x) => x['oK'])).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
+    expect(m.map((x) => x.oK)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
     // Applied to the pipeline once per request, after the state was written.
     expect(applied.length).toBe(1);
     expect(applied[0]!.tasks.map((t) => [t.xid, t.liid])).toEqual([[xid(1), 'LIID-1'], [xid(2), 'LIID-2']]);
@@ -115,8 +115,8 @@ describe('X1 state: durable, consistent', () => {
     try {
       expect(b.svc.initialTasks.tasks.map((t) => t.xid)).toEqual([xid(1), xid(2)]);
       const l = (await x1(b.url, [{ type: 'ListAllDetails' }]))[0]!;
-      expect(l['ListOfXIDs']).toEqual({ xId: [xid(1), xid(2)] });
-      expect(l['ListOfDIDs']).toEqual({ dId: DID });
+      expect(l.ListOfXIDs).toEqual({ xId: [xid(1), xid(2)] });
+      expect(l.ListOfDIDs).toEqual({ dId: DID });
     } finally {
       await b.svc.close();
     }
@@ -131,11 +131,11 @@ describe('X1 state: durable, consistent', () => {
       // 25 activations of new tasks and 25 deactivations: of 5 existing tasks and 20 unknown XIDs.
       const reqs = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? [activate(100 + i)] : [{ type: 'DeactivateTask' as const, xId: xid(i < 10 ? (i - 1) / 2 : 1000 + i) }]));
       const answers = await Promise.all(reqs.map((r) => x1(s.url, r)));
-      const ok = answers.filter((m) => m[0]!['oK'] === 'AcknowledgedAndCompleted').length;
+      const ok = answers.filter((m) => m[0]!.oK === 'AcknowledgedAndCompleted').length;
       const unknown = answers.filter((m) => codeOf(m[0]!) === '2020').length;
       expect([ok, unknown]).toEqual([30, 20]);
       const want = Array.from({ length: 25 }, (_, i) => xid(100 + 2 * i)).sort();
-      const listed = (await x1(s.url, [{ type: 'ListAllDetails' }]))[0]!['ListOfXIDs'] as { xId: string[] };
+      const listed = (await x1(s.url, [{ type: 'ListAllDetails' }]))[0]!.ListOfXIDs as { xId: string[] };
       expect([...listed.xId].sort()).toEqual(want);
       const onDisk = JSON.parse(readFileSync(join(dir, X1_STATE_FILE), 'utf8')) as { tasks: { details: { xId: string } }[] };
       expect(onDisk.tasks.map((t) => t.details.xId).sort()).toEqual(want);
@@ -187,10 +187,10 @@ describe('NE→ADMF reports', () => {
     try {
       const a = activate(7);
       const ending: X1RequestItem = { type: 'ActivateTask', taskDetails: { ...(a as { taskDetails: object }).taskDetails, listOfMediationDetails: [{ lIID: 'LIID-7', deliveryType: 'HI2andHI3', endTime: '2026-12-07T12:00:00Z' }], implicitDeactivationAllowed: true } as never };
-      expect((await x1(url, [createDest, ending])).map((m) => m['oK'])).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
+      expect((await x1(url, [createDest, ending])).map((m) => m.oK)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
       svc.monitorTick(Date.parse('2026-12-07T12:00:01Z'));
       expect(applied.at(-1)!.tasks).toEqual([]);
-      expect((await x1(url, [{ type: 'ListAllDetails' }]))[0]!['ListOfXIDs']).toBe('');
+      expect((await x1(url, [{ type: 'ListAllDetails' }]))[0]!.ListOfXIDs).toBe('');
       const until = Date.now() + 10_000;
       while (bodies.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       expect(bodies).toHaveLength(1);

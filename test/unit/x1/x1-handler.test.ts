@@ -26,7 +26,7 @@ function messages(xml: string): { type: string; code?: number; ok?: string; tid?
   const root = doc.documentElement!;
   expect(root.namespaceURI).toBe(X1);
   expect(root.localName).toBe('X1Response');
-  const out = [];
+  const out: { type: string; code?: number; ok?: string; tid?: string; el: Element }[] = [];
   for (const m of Array.from(root.getElementsByTagNameNS(X1, 'x1ResponseMessage') as ArrayLike<Element>)) {
     const t = m.getAttributeNS('http://www.w3.org/2001/XMLSchema-instance', 'type')!.replace(/^.*:/, '');
     const code = m.getElementsByTagNameNS(X1, 'errorCode')[0]?.textContent;
