@@ -30,7 +30,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError } from '../core/errors.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import { SegmentStore } from './segment-store.js';
+import { SegmentStore } from '../util/segment-store.js';
 
 /** Tunables of {@link IpDefragmenter}. */
 export interface IpDefragmenterOptions {

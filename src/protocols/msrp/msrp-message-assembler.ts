@@ -26,6 +26,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toSeconds } from '../../core/timestamp.js';
+import { SegmentStore } from '../../util/segment-store.js';
 import type { MsrpEndFlag, MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
 
 /** One chunk as the assembler recorded it. */
@@ -141,13 +142,6 @@ export interface MsrpAssemblerStats {
   evictions: number;
 }
 
-/** A copy of out-of-order bytes at message offset `start` (0-based). */
-interface Segment {
-  start: number;
-  buf: Uint8Array;
-  len: number;
-}
-
 /** State of one message in reassembly. */
 interface Msg {
   readonly key: string;
@@ -158,8 +152,8 @@ interface Msg {
   hash: Hash | null;
   head: Uint8Array;
   headLen: number;
-  pending: Segment[];
-  pendingBytes: number;
+  /** Copies of out-of-order bytes past `nextOffset` (0-based offsets), made at the first such bytes. */
+  pending: SegmentStore | null;
   finalSeen: boolean;
   finalAt: number;
   lastActive: number;
@@ -193,6 +187,8 @@ const MAX_DIGESTS = 256;
  */
 export const DEFAULT_MAX_MESSAGES = 2048;
 const EMPTY = new Uint8Array(0);
+/** Stands in for a message that never held out-of-order bytes (never written to). */
+const NO_PENDING = new SegmentStore();
 
 /**
  * Reassembles MSRP messages from chunks. Feed it from one or more {@link MsrpFramer}s (one per
@@ -364,18 +360,12 @@ export class MsrpMessageAssembler {
         off += n;
         continue;
       }
-      let seg: Segment | undefined;
-      for (const s of msg.pending) {
-        if (s.start + s.len > at) {
-          seg = s;
-          break;
-        }
-      }
+      const seg = msg.pending?.findEndingAfter(at);
       if (seg !== undefined && seg.start <= at) {
-        const n = Math.min(len - off, seg.start + seg.len - at);
+        const n = Math.min(len - off, seg.end - at);
         const base = at - seg.start;
         for (let i = 0; i < n; i++) {
-          if (seg.buf[base + i] !== piece[off + i]) {
+          if (seg.data[base + i] !== piece[off + i]) {
             conflict = true;
             break;
           }
@@ -458,7 +448,7 @@ export class MsrpMessageAssembler {
   private newMsg(key: string, ref: MsrpMessageRef, head: MsrpFrameHead): Msg {
     return {
       key, ref, contentType: null, total: null, nextOffset: 0, hash: this.hashBodies ? createHash('sha256') : null,
-      head: EMPTY, headLen: 0, pending: [], pendingBytes: 0, finalSeen: false, finalAt: 0,
+      head: EMPTY, headLen: 0, pending: null, finalSeen: false, finalAt: 0,
       lastActive: this.now, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
       firstFrameNo: head.frameNo, firstTsSec: head.tsSec, firstTsNsec: head.tsNsec,
       lastFrameNo: head.frameNo, lastTsSec: head.tsSec, lastTsNsec: head.tsNsec,
@@ -469,14 +459,14 @@ export class MsrpMessageAssembler {
   /** In-order bytes: hash, keep the head, hand to onData, then drain pending that became contiguous. */
   private stream(msg: Msg, part: Uint8Array): void {
     this.consume(msg, part);
-    while (msg.pending.length > 0) {
-      const s = msg.pending[0]!;
-      if (s.start > msg.nextOffset) break;
-      msg.pending.shift();
-      msg.pendingBytes -= s.len;
-      this.pendingTotal -= s.len;
+    const pending = msg.pending;
+    if (pending === null) return;
+    for (let s = pending.first(); s !== undefined && s.start <= msg.nextOffset; s = pending.first()) {
+      pending.shift();
+      const len = s.end - s.start;
+      this.pendingTotal -= len;
       const skip = msg.nextOffset - s.start;
-      if (skip < s.len) this.consume(msg, s.buf.subarray(skip, s.len));
+      if (skip < len) this.consume(msg, s.data.subarray(skip));
     }
   }
 
@@ -502,39 +492,24 @@ export class MsrpMessageAssembler {
   /** Copies out-of-order bytes at offset `at` into a pending segment, within the caps. */
   private store(msg: Msg, at: number, part: Uint8Array, frameNo: number): void {
     const n = part.length;
-    if (msg.pendingBytes + n > this.maxPendingPerMessage || this.pendingTotal + n > this.maxPendingTotal) {
+    const pending = (msg.pending ??= new SegmentStore(true));
+    if (pending.bytes + n > this.maxPendingPerMessage || this.pendingTotal + n > this.maxPendingTotal) {
       this.reorderDrop(msg, frameNo, 'bytes');
       return;
     }
-    // Extend the segment that ends exactly here (the same chunk's earlier pieces).
-    let idx = 0;
-    while (idx < msg.pending.length && msg.pending[idx]!.start < at) idx++;
-    const prev = idx > 0 ? msg.pending[idx - 1]! : undefined;
-    if (prev !== undefined && prev.start + prev.len === at) {
-      if (prev.len + n > prev.buf.length) {
-        const next = new Uint8Array(Math.max(prev.len + n, prev.buf.length * 2));
-        next.set(prev.buf.subarray(0, prev.len));
-        prev.buf = next;
-      }
-      prev.buf.set(part, prev.len);
-      prev.len += n;
-    } else {
-      if (msg.pending.length >= this.maxSegments) {
-        this.reorderDrop(msg, frameNo, 'segments');
-        return;
-      }
-      const buf = new Uint8Array(Math.max(n, Math.min(4096, this.maxPendingPerMessage - msg.pendingBytes)));
-      buf.set(part, 0);
-      msg.pending.splice(idx, 0, { start: at, buf, len: n });
+    // The growable store extends the segment that ends exactly here (the same chunk's earlier
+    // pieces), so the segment cap counts runs of contiguous bytes.
+    if (!pending.put(at, part, frameNo, 0, 0, this.maxSegments, Math.min(4096, this.maxPendingPerMessage - pending.bytes))) {
+      this.reorderDrop(msg, frameNo, 'segments');
+      return;
     }
-    msg.pendingBytes += n;
     this.pendingTotal += n;
   }
 
   private reorderDrop(msg: Msg, frameNo: number, what: string): void {
     if (msg.reorderReported) return;
     msg.reorderReported = true;
-    this.anomalies?.report('msrp.reorder_cap_exceeded', frameNo, `cap=${what} pending=${msg.pendingBytes}`);
+    this.anomalies?.report('msrp.reorder_cap_exceeded', frameNo, `cap=${what} pending=${msg.pending?.bytes ?? 0}`);
   }
 
   private advance(t: number): void {
@@ -582,9 +557,8 @@ export class MsrpMessageAssembler {
     }
     const missing = missingRanges(msg);
     const received = receivedBytes(msg);
-    this.pendingTotal -= msg.pendingBytes;
-    msg.pending = [];
-    msg.pendingBytes = 0;
+    this.pendingTotal -= msg.pending?.bytes ?? 0;
+    msg.pending = null;
     if (status === 'complete') this.stats.messagesComplete++;
     else if (status === 'aborted') this.stats.messagesAborted++;
     else {
@@ -625,28 +599,15 @@ export class MsrpMessageAssembler {
  * Pending bytes past a total learnt after they arrived are ignored.
  */
 function missingRanges(msg: Msg): { start: number; end: number | '*' }[] {
-  const out: { start: number; end: number | '*' }[] = [];
   const limit = msg.total ?? Infinity;
-  let cursor = msg.nextOffset;
-  for (const s of msg.pending) {
-    if (s.start >= limit) break;
-    if (s.start > cursor) out.push({ start: cursor + 1, end: s.start });
-    cursor = Math.max(cursor, s.start + s.len);
-  }
-  if (msg.total !== null) {
-    if (cursor < msg.total) out.push({ start: cursor + 1, end: msg.total });
-  } else {
-    out.push({ start: cursor + 1, end: '*' });
-  }
-  return out;
+  return (msg.pending ?? NO_PENDING)
+    .gaps(msg.nextOffset, limit).map((h) => ({ start: h.start + 1, end: h.end === Infinity ? '*' : h.end }));
 }
 
 /** Distinct bytes received within the total (when known). */
 function receivedBytes(msg: Msg): number {
   const limit = msg.total ?? Infinity;
-  let n = Math.min(msg.nextOffset, limit);
-  for (const s of msg.pending) n += Math.max(0, Math.min(s.start + s.len, limit) - Math.max(s.start, msg.nextOffset));
-  return n;
+  return Math.min(msg.nextOffset, limit) + (msg.pending?.bytesWithin(msg.nextOffset, limit) ?? 0);
 }
 
 /** Receives one chunk's body and places it in its message. */
