@@ -26,6 +26,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toSeconds } from '../../core/timestamp.js';
+import { IdleTable } from '../../util/idle-table.js';
 import { SegmentStore } from '../../util/segment-store.js';
 import type { MsrpEndFlag, MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
 
@@ -108,7 +109,8 @@ export interface MsrpMessageAssemblerOptions {
   /** Pending segments per message (default 1024). */
   readonly maxSegmentsPerMessage?: number;
   /**
-   * Messages in reassembly; the least recently active is closed as incomplete beyond it
+   * Messages in reassembly; beyond it the one nearest its deadline (a message waiting out its
+   * completion grace, else the least recently active) is closed as incomplete
    * (`msrp.message_evicted`). Default {@link DEFAULT_MAX_MESSAGES}.
    */
   readonly maxMessages?: number;
@@ -187,6 +189,8 @@ const MAX_DIGESTS = 256;
  */
 export const DEFAULT_MAX_MESSAGES = 2048;
 const EMPTY = new Uint8Array(0);
+/** Seconds by which expiry candidates are taken early (a few ulps of a capture timestamp, ~2.4e-7 s). */
+const DUE_SLACK = 1e-6;
 /** Stands in for a message that never held out-of-order bytes (never written to). */
 const NO_PENDING = new SegmentStore();
 
@@ -216,12 +220,15 @@ export class MsrpMessageAssembler {
   private readonly onData: MsrpMessageAssemblerOptions['onData'];
   private readonly hashBodies: boolean;
 
-  private readonly messages = new Map<string, Msg>();
-  /** Closed keys → close time, in close order. */
-  private readonly finished = new Map<string, number>();
+  /** Messages in reassembly, by deadline (idle timeout, or the end of the completion grace). */
+  private readonly messages: IdleTable<string, Msg>;
+  /** Closed keys → close time, expiring after the linger. */
+  private readonly finished: IdleTable<string, number>;
   private pendingTotal = 0;
   private now = 0;
   private lastSweep = -Infinity;
+  /** Frame that made room for a new message (the eviction anomaly's frame). */
+  private evictFrameNo = 0;
 
   /**
    * @param onMessage receives every message once, when it closes.
@@ -244,6 +251,16 @@ export class MsrpMessageAssembler {
     this.linger = options.finishedLingerSec ?? 60;
     this.maxFinished = options.maxFinished ?? 10_000;
     this.onData = options.onData;
+    this.messages = new IdleTable<string, Msg>({
+      cap: this.maxMessages,
+      onEvict: (_key, msg) => {
+        this.stats.evictions++;
+        this.anomalies?.report('msrp.message_evicted', this.evictFrameNo, `cap=${this.maxMessages}`);
+        this.closeIdle(msg, 'evicted');
+      },
+    });
+    // A forgotten key only lets a late duplicate open a second message: evicted silently, as before.
+    this.finished = new IdleTable<string, number>({ cap: this.maxFinished });
   }
 
   /** Messages in reassembly. */
@@ -297,15 +314,14 @@ export class MsrpMessageAssembler {
     }
     let msg = this.messages.get(key);
     if (msg === undefined) {
-      if (this.messages.size >= this.maxMessages) this.evictOldest(head.frameNo);
       msg = this.newMsg(key, ref, head);
-      this.messages.set(key, msg);
+      // A full table first evicts the message nearest its deadline (onEvict above).
+      this.evictFrameNo = head.frameNo;
+      this.messages.set(key, msg, this.deadline(msg));
     } else {
-      // Keep the map in activity order: eviction takes the first entry.
-      this.messages.delete(key);
-      this.messages.set(key, msg);
+      msg.lastActive = this.now;
+      this.messages.touch(key, this.deadline(msg));
     }
-    msg.lastActive = this.now;
     const range = head.headers.byteRange ?? { start: 1, end: '*' as const, total: '*' as const };
     if (range.total !== '*') {
       if (msg.total === null) msg.total = range.total;
@@ -324,7 +340,11 @@ export class MsrpMessageAssembler {
 
   /** Closes every message in reassembly (end of input). */
   flush(): void {
-    for (const msg of [...this.messages.values()]) this.closeIdle(msg, 'flush');
+    // In deadline order: least recently active first, as the messages would have timed out.
+    this.messages.tick(Infinity, (_key, msg) => {
+      this.closeIdle(msg, 'flush');
+      return undefined;
+    });
     this.finished.clear();
   }
 
@@ -434,6 +454,7 @@ export class MsrpMessageAssembler {
       if (!msg.finalSeen) {
         msg.finalSeen = true;
         msg.finalAt = this.now;
+        this.messages.touch(msg.key, this.deadline(msg));
       }
     }
     if (msg.total !== null && msg.nextOffset >= msg.total && msg.finalSeen) {
@@ -512,26 +533,29 @@ export class MsrpMessageAssembler {
     this.anomalies?.report('msrp.reorder_cap_exceeded', frameNo, `cap=${what} pending=${msg.pending?.bytes ?? 0}`);
   }
 
-  private advance(t: number): void {
-    if (t > this.now) this.now = t;
-    if (this.now - this.lastSweep < 1) return;
-    this.lastSweep = this.now;
-    for (const msg of [...this.messages.values()]) {
-      if (msg.finalSeen && this.now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
-      else if (this.now - msg.lastActive >= this.idleTimeout) this.closeIdle(msg, 'timeout');
-    }
-    for (const [key, at] of this.finished) {
-      if (this.now - at < this.linger && this.finished.size <= this.maxFinished) break;
-      this.finished.delete(key);
-    }
+  /** When `msg` is due: the end of its completion grace once the final chunk came, else its idle timeout. */
+  private deadline(msg: Msg): number {
+    const idle = msg.lastActive + this.idleTimeout;
+    return msg.finalSeen ? Math.min(msg.finalAt + this.grace, idle) : idle;
   }
 
-  private evictOldest(frameNo: number): void {
-    const first = this.messages.values().next();
-    if (first.done === true) return;
-    this.stats.evictions++;
-    this.anomalies?.report('msrp.message_evicted', frameNo, `cap=${this.maxMessages}`);
-    this.closeIdle(first.value, 'evicted');
+  private advance(t: number): void {
+    if (t > this.now) this.now = t;
+    // Expiry runs at most once a second of capture time: messages close at the same points of
+    // the capture as they always did (output order is part of what the samples pin down).
+    if (this.now - this.lastSweep < 1) return;
+    this.lastSweep = this.now;
+    const now = this.now;
+    // The table orders by `finalAt + grace` / `lastActive + idle`; the rules below compare
+    // differences, which can round the other way by an ulp: take candidates DUE_SLACK early,
+    // decide by the rules, and look again at the next sweep at those not due yet.
+    this.messages.tick(now + DUE_SLACK, (_key, msg) => {
+      if (msg.finalSeen && now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
+      else if (now - msg.lastActive >= this.idleTimeout) this.closeIdle(msg, 'timeout');
+      else return now + 2 * DUE_SLACK;
+      return undefined;
+    });
+    this.finished.tick(now + DUE_SLACK, (_key, at) => (now - at < this.linger ? now + 2 * DUE_SLACK : undefined));
   }
 
   /** Closes a message that stopped without a verdict: complete if every byte is there. */
@@ -549,12 +573,7 @@ export class MsrpMessageAssembler {
     if (msg.closed) return;
     msg.closed = true;
     this.messages.delete(msg.key);
-    this.finished.delete(msg.key);
-    this.finished.set(msg.key, this.now);
-    if (this.finished.size > this.maxFinished) {
-      const oldest = this.finished.keys().next();
-      if (oldest.done !== true) this.finished.delete(oldest.value);
-    }
+    this.finished.set(msg.key, this.now, this.now + this.linger);
     const missing = missingRanges(msg);
     const received = receivedBytes(msg);
     this.pendingTotal -= msg.pending?.bytes ?? 0;
