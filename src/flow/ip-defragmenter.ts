@@ -30,6 +30,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError } from '../core/errors.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
+import { IdleTable } from '../util/idle-table.js';
 import { SegmentStore } from '../util/segment-store.js';
 
 /** Tunables of {@link IpDefragmenter}. */
@@ -71,6 +72,9 @@ export interface IpDefragmenterStats {
   bytesHeld: number;
 }
 
+/** Seconds by which expiry candidates are taken early (a few ulps of a capture timestamp). */
+const DUE_SLACK = 1e-6;
+
 /** Largest datagram payload expressible (16-bit length fields of IPv4 and IPv6). */
 const MAX_DATAGRAM = 65535;
 
@@ -93,8 +97,12 @@ interface Datagram {
  */
 export class IpDefragmenter {
   private readonly opts: IpDefragmenterOptions;
-  /** Insertion order = least recently updated first. */
-  private readonly table = new Map<string, Datagram>();
+  /**
+   * Incomplete datagrams, due `timeoutSec` after their first fragment (RFC 791 section 3.2's
+   * reassembly timer, started by the first fragment); full, the least recently updated goes.
+   */
+  private readonly table: IdleTable<string, Datagram>;
+  private evictFrameNo: number | undefined = undefined;
   private held = 0;
   private readonly counts = {
     fragments: 0,
@@ -116,6 +124,14 @@ export class IpDefragmenter {
     if (!(o.maxDatagrams >= 1)) throw new ConfigError(`IpDefragmenter maxDatagrams must be at least 1 (got ${o.maxDatagrams})`);
     if (!(o.maxBytes >= MAX_DATAGRAM)) throw new ConfigError(`IpDefragmenter maxBytes must be at least ${MAX_DATAGRAM} (got ${o.maxBytes})`);
     this.opts = o;
+    this.table = new IdleTable<string, Datagram>({
+      cap: o.maxDatagrams,
+      evict: 'lru',
+      onEvict: (_k, d) => {
+        this.counts.evicted++;
+        this.drop(d, 'ip.fragment_evicted', this.evictFrameNo);
+      },
+    });
   }
 
   /**
@@ -159,13 +175,13 @@ export class IpDefragmenter {
       d = undefined;
     }
     if (d === undefined) {
-      if (this.table.size >= this.opts.maxDatagrams) this.evictOldest(frameNo);
       d = { key, store: new SegmentStore(), totalLen: -1, firstSeen: now };
-      this.table.set(key, d);
+      // A full table evicts the least recently updated datagram first (onEvict above).
+      this.evictFrameNo = frameNo;
+      this.table.set(key, d, now + this.opts.timeoutSec);
     } else {
-      // LRU: most recently updated last.
-      this.table.delete(key);
-      this.table.set(key, d);
+      // Most recently updated last (the timer still runs from the first fragment).
+      this.table.touch(key, d.firstSeen + this.opts.timeoutSec);
     }
 
     if (pkt.fragMore && data.length % 8 !== 0) {
@@ -218,30 +234,27 @@ export class IpDefragmenter {
       pkt.ipTruncated = false;
       return true;
     }
-    while (this.held > this.opts.maxBytes && this.table.size > 1) this.evictOldest(frameNo);
+    // This datagram is the most recent: with two or more held it is never the one to go.
+    this.evictFrameNo = frameNo;
+    while (this.held > this.opts.maxBytes && this.table.size > 1) this.table.evictOne();
     return false;
   }
 
   /** Drops incomplete datagrams whose first fragment is `timeoutSec` older than `nowSec`. */
   expire(nowSec: number): void {
-    for (const d of this.table.values()) {
-      if (nowSec - d.firstSeen >= this.opts.timeoutSec) {
-        this.counts.timedOut++;
-        this.drop(d, 'ip.fragment_timeout', undefined);
-      }
-    }
+    // Candidates a microsecond early, decided by the difference rule push() also applies (the
+    // deadline sum can round the other way by an ulp); those not due are looked at next time.
+    this.table.tick(nowSec + DUE_SLACK, (_k, d) => {
+      if (nowSec - d.firstSeen < this.opts.timeoutSec) return nowSec + 2 * DUE_SLACK;
+      this.counts.timedOut++;
+      this.drop(d, 'ip.fragment_timeout', undefined);
+      return undefined;
+    });
   }
 
   /** A snapshot of the counters. */
   stats(): IpDefragmenterStats {
     return { ...this.counts, inFlight: this.table.size, bytesHeld: this.held };
-  }
-
-  private evictOldest(frameNo: number): void {
-    const victim = this.table.values().next().value;
-    if (victim === undefined) return;
-    this.counts.evicted++;
-    this.drop(victim, 'ip.fragment_evicted', frameNo);
   }
 
   private drop(d: Datagram, code: 'ip.fragment_timeout' | 'ip.fragment_evicted', frameNo: number | undefined): void {

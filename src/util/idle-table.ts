@@ -5,10 +5,13 @@
  *
  * Ordered by deadline in a binary min-heap (ties: the entry set or touched first goes first), so
  * `tick(now)` costs only what expires, never a sweep of the whole table. A hard cap: inserting a
- * new key into a full table first evicts the entry with the earliest deadline that the owner's
- * `keep` predicate does not protect (all protected: the earliest), and hands it to `onEvict`, so
- * the owner reports it as an anomaly (DEVELOPERS.md: every table has a cap and a timeout, and
- * reports evictions). Caps limit what is kept; the owner's `keep` says what must stay longest.
+ * new key into a full table first evicts one entry that the owner's `keep` predicate does not
+ * protect (all protected: the first by the policy), and hands it to `onEvict`, so the owner
+ * reports it as an anomaly (DEVELOPERS.md: every table has a cap and a timeout, and reports
+ * evictions). Caps limit what is kept; the owner's `keep` says what must stay longest. Policies
+ * ({@link IdleEvictPolicy}): the entry due soonest, the oldest inserted, or the least recently
+ * set or touched (Zeek and Suricata evict flows by recency; a datagram or message still
+ * receiving bytes is making progress).
  *
  * Touches are cheap where they are frequent: a later deadline is only written into the entry
  * (lazy re-keying, as Zeek's connection timers re-arm at expiry instead of on every packet); the
@@ -16,8 +19,9 @@
  * The owner may also leave deadlines stale on purpose and answer at expiry: `tick`'s callback
  * returns a new deadline to keep the entry.
  *
- * Iteration (`keys`, `values`, `entries`) is in insertion order and is not changed by touches or
- * re-arming, so an owner's end-of-input flush keeps its creation order.
+ * Iteration (`keys`, `values`, `entries`) is in insertion order, or with the `lru` policy in
+ * recency order (least recent first); re-arming at expiry never changes it, so an owner's
+ * end-of-input flush keeps the order its table always had.
  *
  * ```
  *   heap (by hkDeadline, hkSeq)        entry: deadline/seq = true key, hkDeadline/hkSeq = heap key
@@ -37,6 +41,12 @@ interface Entry<K, V> {
   pos: number;
 }
 
+/**
+ * Which entry a full table evicts: `soonest` the earliest deadline, `oldest` the first inserted,
+ * `lru` the least recently set or touched.
+ */
+export type IdleEvictPolicy = 'soonest' | 'oldest' | 'lru';
+
 export interface IdleTableOptions<K, V> {
   /** Most entries held at once (at least 1). */
   readonly cap: number;
@@ -44,6 +54,8 @@ export interface IdleTableOptions<K, V> {
   readonly onEvict?: (key: K, value: V) => void;
   /** Entries the owner wants evicted last (e.g. a target's); asked only when the table is full. */
   readonly keep?: (key: K, value: V) => boolean;
+  /** Default `soonest`. */
+  readonly evict?: IdleEvictPolicy;
 }
 
 /**
@@ -59,6 +71,7 @@ export class IdleTable<K, V> {
   private readonly cap: number;
   private readonly onEvict: ((key: K, value: V) => void) | undefined;
   private readonly keep: ((key: K, value: V) => boolean) | undefined;
+  private readonly policy: IdleEvictPolicy;
   /** Entries evicted by the cap since construction. */
   evictions = 0;
 
@@ -66,6 +79,7 @@ export class IdleTable<K, V> {
     this.cap = Math.max(1, options.cap);
     this.onEvict = options.onEvict;
     this.keep = options.keep;
+    this.policy = options.evict ?? 'soonest';
   }
 
   get size(): number {
@@ -185,6 +199,7 @@ export class IdleTable<K, V> {
    * hands it to `onEvict`. Returns false when empty.
    */
   evictOne(): boolean {
+    if (this.policy !== 'soonest') return this.evictFirstInMap();
     let victim = this.settledTop();
     if (victim === undefined) return false;
     if (this.keep !== undefined && this.keep(victim.key, victim.value)) {
@@ -211,6 +226,24 @@ export class IdleTable<K, V> {
 
   // ---------------------------------------------------------------------------------------
 
+  /** `oldest` / `lru`: the map is in that order; the first entry not kept (else the first) goes. */
+  private evictFirstInMap(): boolean {
+    let victim: Entry<K, V> | undefined;
+    for (const e of this.map.values()) {
+      victim ??= e;
+      if (this.keep === undefined || !this.keep(e.key, e.value)) {
+        victim = e;
+        break;
+      }
+    }
+    if (victim === undefined) return false;
+    this.map.delete(victim.key);
+    if (victim.pos >= 0) this.removeAt(victim.pos);
+    this.evictions++;
+    this.onEvict?.(victim.key, victim.value);
+    return true;
+  }
+
   /** Puts an entry that left the heap back, keyed by its true deadline. */
   private pushEntry(e: Entry<K, V>): void {
     e.hkDeadline = e.deadline;
@@ -223,6 +256,11 @@ export class IdleTable<K, V> {
   private touchEntry(e: Entry<K, V>, deadline: number): void {
     e.deadline = deadline;
     e.seq = ++this.seq;
+    if (this.policy === 'lru') {
+      // Recency order is the map's order: most recently used last.
+      this.map.delete(e.key);
+      this.map.set(e.key, e);
+    }
     if (e.pos < 0) return; // its tick callback is running; the callback's answer decides
     if (deadline < e.hkDeadline) {
       e.hkDeadline = deadline;

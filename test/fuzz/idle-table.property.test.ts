@@ -7,12 +7,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdleTable } from '../../src/util/idle-table.js';
+import { IdleTable, type IdleEvictPolicy } from '../../src/util/idle-table.js';
 
 interface ModelEntry {
   value: number;
   deadline: number;
   seq: number;
+  /** Creation and last set/touch order (the `oldest` and `lru` policies). */
+  inserted: number;
+  used: number;
 }
 
 type Op =
@@ -36,27 +39,36 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 /** (deadline, seq) order. */
 const before = (a: ModelEntry, b: ModelEntry): boolean => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 
-function minKey(model: Map<number, ModelEntry>, skip: (k: number) => boolean): number | undefined {
+function minKey(model: Map<number, ModelEntry>, skip: (k: number) => boolean, lt: (a: ModelEntry, b: ModelEntry) => boolean = before): number | undefined {
   let best: number | undefined;
   for (const [k, e] of model) {
     if (skip(k)) continue;
-    if (best === undefined || before(e, model.get(best)!)) best = k;
+    if (best === undefined || lt(e, model.get(best)!)) best = k;
   }
   return best;
 }
 
+const POLICY_ORDER: Record<IdleEvictPolicy, (a: ModelEntry, b: ModelEntry) => boolean> = {
+  soonest: before,
+  oldest: (a, b) => a.inserted < b.inserted,
+  lru: (a, b) => a.used < b.used,
+};
+
 describe('IdleTable property', () => {
-  it('matches the model: expiry order, cap, eviction policy, insertion-order iteration', () => {
+  it('matches the model: expiry order, cap, eviction policies, iteration order', () => {
+    const policy = fc.constantFrom<IdleEvictPolicy>('soonest', 'oldest', 'lru');
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(opArb, { maxLength: 60 }), (cap, ops) => {
+      fc.property(policy, fc.integer({ min: 1, max: 8 }), fc.array(opArb, { maxLength: 60 }), (evict, cap, ops) => {
         const kept = (k: number): boolean => k % 4 === 0;
         const evicted: number[] = [];
-        const t = new IdleTable<number, number>({ cap, onEvict: (k) => evicted.push(k), keep: (k) => kept(k) });
+        const t = new IdleTable<number, number>({ cap, evict, onEvict: (k) => evicted.push(k), keep: (k) => kept(k) });
         const model = new Map<number, ModelEntry>();
         let seq = 0;
         let val = 0;
+        let clock = 0;
+        const order = POLICY_ORDER[evict];
         const modelEvict = (): number | undefined => {
-          const k = minKey(model, kept) ?? minKey(model, () => false);
+          const k = minKey(model, kept, order) ?? minKey(model, () => false, order);
           if (k !== undefined) model.delete(k);
           return k;
         };
@@ -65,17 +77,17 @@ describe('IdleTable property', () => {
             val++;
             const e = model.get(o.key);
             const want: number[] = [];
-            if (e !== undefined) Object.assign(e, { value: val, deadline: o.deadline, seq: ++seq });
+            if (e !== undefined) Object.assign(e, { value: val, deadline: o.deadline, seq: ++seq, used: ++clock });
             else {
               if (model.size >= cap) want.push(modelEvict()!);
-              model.set(o.key, { value: val, deadline: o.deadline, seq: ++seq });
+              model.set(o.key, { value: val, deadline: o.deadline, seq: ++seq, inserted: ++clock, used: clock });
             }
             evicted.length = 0;
             t.set(o.key, val, o.deadline);
             expect(evicted).toEqual(want);
           } else if (o.op === 'touch') {
             const e = model.get(o.key);
-            if (e !== undefined) Object.assign(e, { deadline: o.deadline, seq: ++seq });
+            if (e !== undefined) Object.assign(e, { deadline: o.deadline, seq: ++seq, used: ++clock });
             expect(t.touch(o.key, o.deadline)).toBe(e !== undefined);
           } else if (o.op === 'delete') {
             expect(t.delete(o.key)).toBe(model.delete(o.key));
@@ -113,7 +125,9 @@ describe('IdleTable property', () => {
           }
           expect(t.size).toBe(model.size);
           expect(t.size).toBeLessThanOrEqual(cap);
-          expect([...t.keys()].sort((a, b) => a - b)).toEqual([...model.keys()].sort((a, b) => a - b));
+          // Iteration: insertion order, or recency order under `lru`.
+          const iter = evict === 'lru' ? (e: ModelEntry) => e.used : (e: ModelEntry) => e.inserted;
+          expect([...t.keys()]).toEqual([...model.keys()].sort((a, b) => iter(model.get(a)!) - iter(model.get(b)!)));
           for (const [k, e] of model) {
             expect(t.get(k)).toBe(e.value);
             expect(t.deadlineOf(k)).toBe(e.deadline);

@@ -109,8 +109,7 @@ export interface MsrpMessageAssemblerOptions {
   /** Pending segments per message (default 1024). */
   readonly maxSegmentsPerMessage?: number;
   /**
-   * Messages in reassembly; beyond it the one nearest its deadline (a message waiting out its
-   * completion grace, else the least recently active) is closed as incomplete
+   * Messages in reassembly; the least recently active is closed as incomplete beyond it
    * (`msrp.message_evicted`). Default {@link DEFAULT_MAX_MESSAGES}.
    */
   readonly maxMessages?: number;
@@ -253,6 +252,7 @@ export class MsrpMessageAssembler {
     this.onData = options.onData;
     this.messages = new IdleTable<string, Msg>({
       cap: this.maxMessages,
+      evict: 'lru',
       onEvict: (_key, msg) => {
         this.stats.evictions++;
         this.anomalies?.report('msrp.message_evicted', this.evictFrameNo, `cap=${this.maxMessages}`);
@@ -315,7 +315,7 @@ export class MsrpMessageAssembler {
     let msg = this.messages.get(key);
     if (msg === undefined) {
       msg = this.newMsg(key, ref, head);
-      // A full table first evicts the message nearest its deadline (onEvict above).
+      // A full table first evicts the least recently active message (onEvict above).
       this.evictFrameNo = head.frameNo;
       this.messages.set(key, msg, this.deadline(msg));
     } else {
@@ -340,11 +340,8 @@ export class MsrpMessageAssembler {
 
   /** Closes every message in reassembly (end of input). */
   flush(): void {
-    // In deadline order: least recently active first, as the messages would have timed out.
-    this.messages.tick(Infinity, (_key, msg) => {
-      this.closeIdle(msg, 'flush');
-      return undefined;
-    });
+    // Least recently active first (the table's order).
+    for (const msg of [...this.messages.values()]) this.closeIdle(msg, 'flush');
     this.finished.clear();
   }
 

@@ -300,17 +300,6 @@ describe('MsrpMessageAssembler: bounds', () => {
     expect(asm.stats.evictions).toBe(1);
   });
 
-  it('a full table evicts the message waiting out its completion grace before the least recently active', () => {
-    // The idle table evicts the message nearest its deadline: one whose final chunk came with a
-    // hole is closed as incomplete within the grace anyway, an idle one may still be completed.
-    const { messages, leg } = setup({ maxMessages: 2, completionGraceSec: 5 });
-    const send = leg();
-    send(chunk('eg01', 'idle', TEXT, 0, 10, '+'), 100);
-    send(chunk('eg02', 'graced', TEXT, 30, 44, '$'), 101); // final chunk, [0, 30) missing
-    send(chunk('eg03', 'new', TEXT, 0, 10, '+'), 102);
-    expect(messages.map((m) => [m.messageId, m.status, m.closeReason])).toEqual([['graced', 'incomplete', 'missing_ranges']]);
-  });
-
   it('expires each message at the first once-a-second sweep after its deadline, in deadline order', () => {
     const { messages, anomalies, leg } = setup({ idleTimeoutSec: 10, completionGraceSec: 2 });
     const send = leg();
