@@ -36,7 +36,7 @@ import type { SipMessage } from '../protocols/sip/index.js';
 import type { PartySdp } from './party-sdp.js';
 import { ownString, ownStringOrNull } from '../util/own-string.js';
 import { dialogKey, dialogTag, findDialog } from './dialog-key.js';
-import { IdleTable } from '../util/idle-table.js';
+import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 
 export type Side = 0 | 1;
 
@@ -58,9 +58,6 @@ export type DialogCloseReason = 'ended' | 'timeout' | 'evicted' | 'flush';
  * Target dialogs are evicted only when no other is left (they are never what fills the table).
  */
 export const DEFAULT_MAX_DIALOGS = 8_192;
-
-/** Seconds by which expiry candidates are taken early (a few ulps of a capture timestamp). */
-const DUE_SLACK = 1e-6;
 
 export interface DialogTrackerOptions {
   /**
@@ -394,13 +391,13 @@ export class DialogTracker<S> {
     // are due (a microsecond early: the rules below compare differences, which can round the
     // other way by an ulp), decided by the rules, closed in creation order as they always were.
     let due: [Dialog<S>, DialogCloseReason][] | null = null;
-    this.dialogs.tick(now + DUE_SLACK, (_k, d) => {
+    this.dialogs.tick(now + DUE_SLACK_SEC, (_k, d) => {
       let r: DialogCloseReason | null = null;
       if (d.closeAt !== null) {
         if (now >= d.closeAt) r = 'ended';
       } else if (d.state === 'terminating' && d.byeAt !== null && now - d.byeAt >= this.linger) r = 'ended';
       else if (now - d.lastActive >= (d.state === 'early' ? this.earlyTimeout : this.idleTimeout)) r = 'timeout';
-      if (r === null) return Math.max(this.deadlineOf(d), now + 2 * DUE_SLACK);
+      if (r === null) return Math.max(this.deadlineOf(d), now + 2 * DUE_SLACK_SEC);
       (due ??= []).push([d, r]);
       // Stays in the table until remove() below (the correlator may close it first).
       return Infinity;

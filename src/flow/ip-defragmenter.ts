@@ -30,7 +30,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError } from '../core/errors.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import { IdleTable } from '../util/idle-table.js';
+import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { SegmentStore } from '../util/segment-store.js';
 
 /** Tunables of {@link IpDefragmenter}. */
@@ -72,9 +72,6 @@ export interface IpDefragmenterStats {
   bytesHeld: number;
 }
 
-/** Seconds by which expiry candidates are taken early (a few ulps of a capture timestamp). */
-const DUE_SLACK = 1e-6;
-
 /** Largest datagram payload expressible (16-bit length fields of IPv4 and IPv6). */
 const MAX_DATAGRAM = 65535;
 
@@ -85,6 +82,8 @@ interface Datagram {
   totalLen: number;
   /** Capture time (fractional seconds) of the first fragment. */
   readonly firstSeen: number;
+  /** Rank in update order (a counter taken at every fragment): the order expiry reports in. */
+  updated: number;
 }
 
 /**
@@ -103,6 +102,7 @@ export class IpDefragmenter {
    */
   private readonly table: IdleTable<string, Datagram>;
   private evictFrameNo: number | undefined = undefined;
+  private updateSeq = 0;
   private held = 0;
   private readonly counts = {
     fragments: 0,
@@ -175,12 +175,13 @@ export class IpDefragmenter {
       d = undefined;
     }
     if (d === undefined) {
-      d = { key, store: new SegmentStore(), totalLen: -1, firstSeen: now };
+      d = { key, store: new SegmentStore(), totalLen: -1, firstSeen: now, updated: ++this.updateSeq };
       // A full table evicts the least recently updated datagram first (onEvict above).
       this.evictFrameNo = frameNo;
       this.table.set(key, d, now + this.opts.timeoutSec);
     } else {
       // Most recently updated last (the timer still runs from the first fragment).
+      d.updated = ++this.updateSeq;
       this.table.touch(key, d.firstSeen + this.opts.timeoutSec);
     }
 
@@ -242,14 +243,19 @@ export class IpDefragmenter {
 
   /** Drops incomplete datagrams whose first fragment is `timeoutSec` older than `nowSec`. */
   expire(nowSec: number): void {
-    // Candidates a microsecond early, decided by the difference rule push() also applies (the
-    // deadline sum can round the other way by an ulp); those not due are looked at next time.
-    this.table.tick(nowSec + DUE_SLACK, (_k, d) => {
-      if (nowSec - d.firstSeen < this.opts.timeoutSec) return nowSec + 2 * DUE_SLACK;
+    // Only the datagrams the table says are due (DUE_SLACK_SEC early: the rule push() also
+    // applies compares a difference, the table a sum), reported in update order as always.
+    const due: Datagram[] = [];
+    this.table.tick(nowSec + DUE_SLACK_SEC, (_k, d) => {
+      if (nowSec - d.firstSeen < this.opts.timeoutSec) return nowSec + 2 * DUE_SLACK_SEC;
+      due.push(d);
+      return Infinity; // dropped just below (drop() takes it out)
+    });
+    if (due.length > 1) due.sort((a, b) => a.updated - b.updated);
+    for (const d of due) {
       this.counts.timedOut++;
       this.drop(d, 'ip.fragment_timeout', undefined);
-      return undefined;
-    });
+    }
   }
 
   /** A snapshot of the counters. */

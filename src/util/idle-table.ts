@@ -30,6 +30,16 @@
  * ```
  */
 
+/**
+ * Seconds by which an owner takes expiry candidates early when its rule compares differences
+ * (`now - last >= timeout`, as the tables did before they shared this one) while the table
+ * orders by sums (`last + timeout`): the two can round apart by an ulp of a capture timestamp
+ * (~2.4e-7 s around 1.7e9 s). `tick(now + DUE_SLACK_SEC)`, decide by the rule, and re-arm those
+ * not due yet at `now + 2 * DUE_SLACK_SEC` (or their deadline): each then closes at exactly the
+ * tick it always did.
+ */
+export const DUE_SLACK_SEC = 1e-6;
+
 /** One entry; `pos` is its heap index (-1 while its `tick` callback runs). */
 interface Entry<K, V> {
   readonly key: K;

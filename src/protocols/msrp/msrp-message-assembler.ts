@@ -26,7 +26,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toSeconds } from '../../core/timestamp.js';
-import { IdleTable } from '../../util/idle-table.js';
+import { DUE_SLACK_SEC, IdleTable } from '../../util/idle-table.js';
 import { SegmentStore } from '../../util/segment-store.js';
 import type { MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
 import type {
@@ -66,6 +66,8 @@ interface Msg {
   finalSeen: boolean;
   finalAt: number;
   lastActive: number;
+  /** Rank in activity order (a counter taken at every chunk): the order expiry closes in. */
+  activity: number;
   chunks: MsrpChunkRecord[];
   chunksOmitted: number;
   conflicts: number;
@@ -96,8 +98,6 @@ const MAX_DIGESTS = 256;
  */
 export const DEFAULT_MAX_MESSAGES = 2048;
 const EMPTY = new Uint8Array(0);
-/** Seconds by which expiry candidates are taken early (a few ulps of a capture timestamp, ~2.4e-7 s). */
-const DUE_SLACK = 1e-6;
 /** Stands in for a message that never held out-of-order bytes (never written to). */
 const NO_PENDING = new SegmentStore();
 
@@ -134,6 +134,7 @@ export class MsrpMessageAssembler {
   private pendingTotal = 0;
   private now = 0;
   private lastSweep = -Infinity;
+  private activitySeq = 0;
   /** Frame that made room for a new message (the eviction anomaly's frame). */
   private evictFrameNo = 0;
 
@@ -228,6 +229,7 @@ export class MsrpMessageAssembler {
       this.messages.set(key, msg, this.deadline(msg));
     } else {
       msg.lastActive = this.now;
+      msg.activity = ++this.activitySeq;
       this.messages.touch(key, this.deadline(msg));
     }
     const range = head.headers.byteRange ?? { start: 1, end: '*' as const, total: '*' as const };
@@ -375,7 +377,7 @@ export class MsrpMessageAssembler {
     return {
       key, ref, contentType: null, total: null, nextOffset: 0, hash: this.hashBodies ? createHash('sha256') : null,
       head: EMPTY, headLen: 0, pending: null, finalSeen: false, finalAt: 0,
-      lastActive: this.now, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
+      lastActive: this.now, activity: ++this.activitySeq, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
       firstFrameNo: head.frameNo, firstTsSec: head.tsSec, firstTsNsec: head.tsNsec,
       lastFrameNo: head.frameNo, lastTsSec: head.tsSec, lastTsNsec: head.tsNsec,
       closed: false, reorderReported: false, beyondReported: false,
@@ -451,16 +453,24 @@ export class MsrpMessageAssembler {
     if (this.now - this.lastSweep < 1) return;
     this.lastSweep = this.now;
     const now = this.now;
-    // The table orders by `finalAt + grace` / `lastActive + idle`; the rules below compare
-    // differences, which can round the other way by an ulp: take candidates DUE_SLACK early,
-    // decide by the rules, and look again at the next sweep at those not due yet.
-    this.messages.tick(now + DUE_SLACK, (_key, msg) => {
-      if (msg.finalSeen && now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
-      else if (now - msg.lastActive >= this.idleTimeout) this.closeIdle(msg, 'timeout');
-      else return now + 2 * DUE_SLACK;
-      return undefined;
+    // Only the messages the table says are due (DUE_SLACK_SEC early: the rules below compare
+    // differences, the table sums), decided by the rules, closed in activity order as they
+    // always were; those not due yet are looked at again at the next sweep.
+    const due: Msg[] = [];
+    this.messages.tick(now + DUE_SLACK_SEC, (_key, msg) => {
+      if ((msg.finalSeen && now - msg.finalAt >= this.grace) || now - msg.lastActive >= this.idleTimeout) {
+        due.push(msg);
+        return Infinity; // closed just below (close() takes it out)
+      }
+      return now + 2 * DUE_SLACK_SEC;
     });
-    this.finished.tick(now + DUE_SLACK, (_key, at) => (now - at < this.linger ? now + 2 * DUE_SLACK : undefined));
+    if (due.length > 1) due.sort((a, b) => a.activity - b.activity);
+    for (const msg of due) {
+      if (msg.closed) continue;
+      if (msg.finalSeen && now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
+      else this.closeIdle(msg, 'timeout');
+    }
+    this.finished.tick(now + DUE_SLACK_SEC, (_key, at) => (now - at < this.linger ? now + 2 * DUE_SLACK_SEC : undefined));
   }
 
   /** Closes a message that stopped without a verdict: complete if every byte is there. */
