@@ -173,9 +173,10 @@ export class IdleTable<K, V> {
 
   /**
    * Expires, in deadline order, every entry whose deadline is at or before `now`: each leaves
-   * the heap and `onExpire` decides. Returning a number keeps the entry with that deadline (it
-   * must be later than `now`, or the entry expires again in this call); returning undefined
-   * removes it (unless the callback already did). The callback may add, touch and delete entries.
+   * the heap and `onExpire` decides. Returning a number keeps the entry with that deadline (one
+   * at or before `now` is looked at again at the next tick, not in this one); returning
+   * undefined removes it (unless the callback already did). The callback may add, touch, evict
+   * and delete entries.
    *
    * @returns how many entries were removed.
    */
@@ -200,12 +201,13 @@ export class IdleTable<K, V> {
       if (again <= now) (deferred ??= []).push(top);
       else this.pushEntry(top);
     }
-    if (deferred !== null) for (const e of deferred) this.pushEntry(e);
+    // A deferred entry the callbacks deleted or evicted meanwhile stays out.
+    if (deferred !== null) for (const e of deferred) if (this.map.get(e.key) === e) this.pushEntry(e);
     return removed;
   }
 
   /**
-   * Evicts one entry now (the earliest deadline not protected by `keep`, else the earliest) and
+   * Evicts one entry now (by the policy, the first not protected by `keep`, else the first) and
    * hands it to `onEvict`. Returns false when empty.
    */
   evictOne(): boolean {

@@ -76,4 +76,21 @@ describe('IdleTable', () => {
     t.set('b', 7, 9);
     expect([...t.entries()]).toEqual([['a', 3], ['b', 7], ['c', 2]]);
   });
+
+  it('an entry deferred to the next tick and evicted by a later callback of the same tick stays out', () => {
+    const evicted: string[] = [];
+    const t = new IdleTable<string, number>({ cap: 2, evict: 'lru', onEvict: (k) => evicted.push(k) });
+    t.set('a', 1, 5);
+    t.set('b', 2, 6);
+    t.tick(10, (k) => {
+      if (k === 'a') return 10; // re-armed at or before now: deferred to the next tick
+      t.set('c', 3, 60); // full: evicts "a", the least recently used, while it waits
+      return 50;
+    });
+    expect(evicted).toEqual(['a']);
+    const seen: string[] = [];
+    t.tick(100, (k) => (seen.push(k), undefined));
+    expect(seen).toEqual(['b', 'c']);
+    expect(t.size).toBe(0);
+  });
 });
