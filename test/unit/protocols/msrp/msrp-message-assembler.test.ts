@@ -300,7 +300,7 @@ describe('MsrpMessageAssembler: bounds', () => {
     expect(asm.stats.evictions).toBe(1);
   });
 
-  it('expires each message at the first once-a-second sweep after its deadline, in deadline order', () => {
+  it('expires each message at the first once-a-second sweep after its deadline (grace or idle timeout)', () => {
     const { messages, anomalies, leg } = setup({ idleTimeoutSec: 10, completionGraceSec: 2 });
     const send = leg();
     send(chunk('ex01', 'slow', TEXT, 0, 10, '+'), 100);
