@@ -36,6 +36,7 @@ import type { SipMessage } from '../protocols/sip/index.js';
 import type { PartySdp } from './party-sdp.js';
 import { ownString, ownStringOrNull } from '../util/own-string.js';
 import { dialogKey, dialogTag, findDialog } from './dialog-key.js';
+import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 
 export type Side = 0 | 1;
 
@@ -202,7 +203,13 @@ export function hopKey(src: Uint8Array, srcPort: number, dst: Uint8Array, dstPor
 
 /** The dialog table. */
 export class DialogTracker<S> {
-  private readonly dialogs = new Map<string, Dialog<S>>();
+  /**
+   * Dialogs by key, ordered by when each is due (its linger after release or failure, else
+   * its idle or early timeout); iteration and eviction in creation order.
+   */
+  private readonly dialogs: IdleTable<string, Dialog<S>>;
+  /** Frame that made room for a new dialog (the eviction anomaly's frame). */
+  private evictFrameNo: number | undefined = undefined;
   private readonly maxDialogs: number;
   readonly earlyTimeout: number;
   readonly idleTimeout: number;
@@ -226,6 +233,19 @@ export class DialogTracker<S> {
     this.idleTimeout = options.idleTimeoutSec ?? 7200;
     this.linger = options.lingerSec ?? 32;
     this.maxSeen = options.maxSeenPerDialog ?? 256;
+    // Caps limit what is kept, never whether a target is seen: a flood of non-target dialogs
+    // cannot push a target's dialog out (`keep`), and a new target dialog always gets a place.
+    this.dialogs = new IdleTable<string, Dialog<S>>({
+      cap: this.maxDialogs,
+      evict: 'oldest',
+      keep: (_k, d) => this.keep(d),
+      onEvict: (_k, d) => {
+        // The oldest the owner does not keep; a kept one only when every dialog is kept.
+        const code = this.keep(d) ? 'correlate.target_dialog_evicted' : 'correlate.dialog_evicted';
+        this.anomalies.report(code, this.evictFrameNo, `cap=${this.maxDialogs}`);
+        this.onClose(d, 'evicted');
+      },
+    });
   }
 
   get size(): number {
@@ -248,38 +268,13 @@ export class DialogTracker<S> {
 
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
   create(msg: SipMessage, kind: 'invite' | 'message', midDialog: boolean, tsSec: number, tsNsec: number): Dialog<S> {
-    if (this.dialogs.size >= this.maxDialogs) this.evictOne(msg.frameNo);
+    // A full table evicts first (onEvict above).
+    this.evictFrameNo = msg.frameNo;
     // Owned copies: the dialog outlives the header text its fields were sliced from.
     const d = new Dialog<S>(this.nextUid++, ownString(msg.callId!), kind, msg.cseq!.seq, ownString(msg.cseq!.method), midDialog, ownStringOrNull(dialogTag(msg.from?.tag)), tsSec, tsNsec);
     if (midDialog) d.calleeTag = ownStringOrNull(dialogTag(msg.to?.tag));
-    this.dialogs.set(d.key, d);
+    this.dialogs.set(d.key, d, this.deadlineOf(d));
     return d;
-  }
-
-  /**
-   * Makes room for one dialog: the oldest (by creation) that the owner does not keep. A kept
-   * dialog met at the front moves to the back (delete and re-insert), so each is stepped over
-   * once per pass through the table, not at every eviction; when all are kept, the oldest goes.
-   * Caps limit what is kept, never whether a target is seen: a flood of non-target dialogs
-   * cannot push a target's dialog out, and a new target dialog always gets a place.
-   */
-  private evictOne(frameNo: number | undefined): void {
-    let first: Dialog<S> | undefined;
-    for (let n = this.dialogs.size; n > 0; n--) {
-      const d = this.dialogs.values().next().value;
-      if (d === undefined) return;
-      first ??= d;
-      if (!this.keep(d)) {
-        this.anomalies.report('correlate.dialog_evicted', frameNo, `cap=${this.maxDialogs}`);
-        this.remove(d, 'evicted');
-        return;
-      }
-      this.dialogs.delete(d.key);
-      this.dialogs.set(d.key, d);
-    }
-    if (first === undefined) return;
-    this.anomalies.report('correlate.target_dialog_evicted', frameNo, `cap=${this.maxDialogs}`);
-    this.remove(first, 'evicted');
   }
 
   /**
@@ -372,31 +367,49 @@ export class DialogTracker<S> {
       d.established = true;
       established = true;
     }
+    // The state, linger or BYE time may have moved the dialog's deadline (either way).
+    this.dialogs.touch(d.key, this.deadlineOf(d));
     return observation(d, sender, useSdp, false, false, established, failed, released, finalResponse);
   }
 
   /** Marks activity (SIP or MSRP) on `d`. */
   touch(d: Dialog<S>, now: number): void {
-    if (now > d.lastActive) d.lastActive = now;
+    if (now > d.lastActive) {
+      d.lastActive = now;
+      // A later deadline: O(1), re-sorted when it reaches the front (./../util/idle-table.ts).
+      if (d.closeAt === null) this.dialogs.touch(d.key, this.deadlineOf(d));
+    }
+  }
+
+  /** When `d` is due: its close time, the end of the linger after BYE, or its idle/early timeout. */
+  private deadlineOf(d: Dialog<S>): number {
+    if (d.closeAt !== null) return d.closeAt;
+    if (d.state === 'terminating' && d.byeAt !== null) return d.byeAt + this.linger;
+    return d.lastActive + (d.state === 'early' ? this.earlyTimeout : this.idleTimeout);
   }
 
   /** Closes dialogs whose time is up. */
   sweep(now: number): void {
-    // Collect first (closing calls back into the correlator), without copying the whole table.
+    // Collect first (closing calls back into the correlator): only the dialogs the table says
+    // are due (a microsecond early: the rules below compare differences, which can round the
+    // other way by an ulp), decided by the rules, closed in creation order as they always were.
     let due: [Dialog<S>, DialogCloseReason][] | null = null;
-    for (const d of this.dialogs.values()) {
+    this.dialogs.tick(now + DUE_SLACK_SEC, (_k, d) => {
       let r: DialogCloseReason | null = null;
       if (d.closeAt !== null) {
         if (now >= d.closeAt) r = 'ended';
       } else if (d.state === 'terminating' && d.byeAt !== null && now - d.byeAt >= this.linger) r = 'ended';
       else if (now - d.lastActive >= (d.state === 'early' ? this.earlyTimeout : this.idleTimeout)) r = 'timeout';
-      if (r !== null) {
-        due ??= [];
-        due.push([d, r]);
-      }
-    }
+      if (r === null) return Math.max(this.deadlineOf(d), now + 2 * DUE_SLACK_SEC);
+      due ??= [];
+      due.push([d, r]);
+      // Stays in the table until remove() below (the correlator may close it first).
+      return Infinity;
+    });
     if (due === null) return;
-    for (const [d, r] of due) {
+    const list: [Dialog<S>, DialogCloseReason][] = due;
+    list.sort((a, b) => a[0].uid - b[0].uid);
+    for (const [d, r] of list) {
       if (r === 'timeout') this.anomalies.report('correlate.dialog_timeout', undefined, `state=${d.state}`);
       this.remove(d, r);
     }

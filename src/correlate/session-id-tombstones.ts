@@ -12,6 +12,9 @@
  * Expiry times arrive in non-decreasing order (capture time only moves forward and every entry
  * gets the same linger), so expired entries are always at the front of the insertion-ordered Map:
  * a sweep costs only what it removes.
+ * That is why this table is not on the shared deadline heap (src/util/idle-table.ts): its
+ * order is already the deadline order, and a heap entry weighs ~158 bytes against ~52 for this
+ * Map's (measured with 200 000 entries): at the caps (327 680 tombstones) ~34 MiB more.
  *
  * Evicted dialogs (issue 12): a non-target dialog pushed out of the full dialog table has not
  * ended; its MSRP session may go on for as long as a dialog may stay idle. Its session-ids go

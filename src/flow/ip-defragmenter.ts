@@ -30,7 +30,8 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError } from '../core/errors.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import { SegmentStore } from './segment-store.js';
+import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
+import { SegmentStore } from '../util/segment-store.js';
 
 /** Tunables of {@link IpDefragmenter}. */
 export interface IpDefragmenterOptions {
@@ -81,6 +82,8 @@ interface Datagram {
   totalLen: number;
   /** Capture time (fractional seconds) of the first fragment. */
   readonly firstSeen: number;
+  /** Rank in update order (a counter taken at every fragment): the order expiry reports in. */
+  updated: number;
 }
 
 /**
@@ -93,8 +96,13 @@ interface Datagram {
  */
 export class IpDefragmenter {
   private readonly opts: IpDefragmenterOptions;
-  /** Insertion order = least recently updated first. */
-  private readonly table = new Map<string, Datagram>();
+  /**
+   * Incomplete datagrams, due `timeoutSec` after their first fragment (RFC 791 section 3.2's
+   * reassembly timer, started by the first fragment); full, the least recently updated goes.
+   */
+  private readonly table: IdleTable<string, Datagram>;
+  private evictFrameNo: number | undefined = undefined;
+  private updateSeq = 0;
   private held = 0;
   private readonly counts = {
     fragments: 0,
@@ -116,6 +124,14 @@ export class IpDefragmenter {
     if (!(o.maxDatagrams >= 1)) throw new ConfigError(`IpDefragmenter maxDatagrams must be at least 1 (got ${o.maxDatagrams})`);
     if (!(o.maxBytes >= MAX_DATAGRAM)) throw new ConfigError(`IpDefragmenter maxBytes must be at least ${MAX_DATAGRAM} (got ${o.maxBytes})`);
     this.opts = o;
+    this.table = new IdleTable<string, Datagram>({
+      cap: o.maxDatagrams,
+      evict: 'lru',
+      onEvict: (_k, d) => {
+        this.counts.evicted++;
+        this.drop(d, 'ip.fragment_evicted', this.evictFrameNo);
+      },
+    });
   }
 
   /**
@@ -159,13 +175,14 @@ export class IpDefragmenter {
       d = undefined;
     }
     if (d === undefined) {
-      if (this.table.size >= this.opts.maxDatagrams) this.evictOldest(frameNo);
-      d = { key, store: new SegmentStore(), totalLen: -1, firstSeen: now };
-      this.table.set(key, d);
+      d = { key, store: new SegmentStore(), totalLen: -1, firstSeen: now, updated: ++this.updateSeq };
+      // A full table evicts the least recently updated datagram first (onEvict above).
+      this.evictFrameNo = frameNo;
+      this.table.set(key, d, now + this.opts.timeoutSec);
     } else {
-      // LRU: most recently updated last.
-      this.table.delete(key);
-      this.table.set(key, d);
+      // Most recently updated last (the timer still runs from the first fragment).
+      d.updated = ++this.updateSeq;
+      this.table.touch(key, d.firstSeen + this.opts.timeoutSec);
     }
 
     if (pkt.fragMore && data.length % 8 !== 0) {
@@ -218,30 +235,32 @@ export class IpDefragmenter {
       pkt.ipTruncated = false;
       return true;
     }
-    while (this.held > this.opts.maxBytes && this.table.size > 1) this.evictOldest(frameNo);
+    // This datagram is the most recent: with two or more held it is never the one to go.
+    this.evictFrameNo = frameNo;
+    while (this.held > this.opts.maxBytes && this.table.size > 1) this.table.evictOne();
     return false;
   }
 
   /** Drops incomplete datagrams whose first fragment is `timeoutSec` older than `nowSec`. */
   expire(nowSec: number): void {
-    for (const d of this.table.values()) {
-      if (nowSec - d.firstSeen >= this.opts.timeoutSec) {
-        this.counts.timedOut++;
-        this.drop(d, 'ip.fragment_timeout', undefined);
-      }
+    // Only the datagrams the table says are due (DUE_SLACK_SEC early: the rule push() also
+    // applies compares a difference, the table a sum), reported in update order as always.
+    const due: Datagram[] = [];
+    this.table.tick(nowSec + DUE_SLACK_SEC, (_k, d) => {
+      if (nowSec - d.firstSeen < this.opts.timeoutSec) return nowSec + 2 * DUE_SLACK_SEC;
+      due.push(d);
+      return Infinity; // dropped just below (drop() takes it out)
+    });
+    if (due.length > 1) due.sort((a, b) => a.updated - b.updated);
+    for (const d of due) {
+      this.counts.timedOut++;
+      this.drop(d, 'ip.fragment_timeout', undefined);
     }
   }
 
   /** A snapshot of the counters. */
   stats(): IpDefragmenterStats {
     return { ...this.counts, inFlight: this.table.size, bytesHeld: this.held };
-  }
-
-  private evictOldest(frameNo: number): void {
-    const victim = this.table.values().next().value;
-    if (victim === undefined) return;
-    this.counts.evicted++;
-    this.drop(victim, 'ip.fragment_evicted', frameNo);
   }
 
   private drop(d: Datagram, code: 'ip.fragment_timeout' | 'ip.fragment_evicted', frameNo: number | undefined): void {

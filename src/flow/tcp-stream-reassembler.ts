@@ -30,7 +30,7 @@ import type { AnomalySink } from '../core/anomaly.js';
 import { TcpFlag } from '../decode/decoded-packet.js';
 import { seqAdd, seqDiff } from '../util/seq32.js';
 import { DeliveredHistory, type HistoryBudget } from './delivered-history.js';
-import { SegmentStore } from './segment-store.js';
+import { SegmentStore } from '../util/segment-store.js';
 import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
 
 /** Per-direction limits (see TcpTrackerOptions for the defaults and their reasons). */

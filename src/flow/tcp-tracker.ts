@@ -34,262 +34,30 @@
  * linger still absorbs what follows a close (the last ACK, a retransmitted FIN: RFC 9293
  * section 3.6), which tshark counts on the same `tcp.stream`.
  */
-import { ConfigError } from '../core/errors.js';
 import type { AnomalySink } from '../core/anomaly.js';
 import { IpProto, TcpFlag, type DecodedPacket } from '../decode/decoded-packet.js';
 import { seqAdd } from '../util/seq32.js';
-import type { StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from './stream-consumer.js';
+import { addr32, endpointHash, sameBytesAt, looksLikeServerPort } from './endpoint-hash.js';
+import type { StreamConsumer, StreamConsumerFactory, StreamEndReason } from './stream-consumer.js';
+import { append, appendStream, TcpConnection as Connection, unlink, unlinkStream, type ConnList, type StreamList } from './tcp-connection.js';
 import {
   TcpStreamReassembler,
   type ReassemblyContext,
   type ReassemblyCounters,
   type ReassemblyMemory,
 } from './tcp-stream-reassembler.js';
+import { resolveTcpTrackerOptions, type TcpTrackerOptions, type TcpTrackerStats } from './tcp-tracker-options.js';
 
+export { looksLikeServerPort } from './endpoint-hash.js';
 export { Dir } from './stream-consumer.js';
 export { HELD_SEGMENT_OVERHEAD } from './tcp-stream-reassembler.js';
 export type { DirValue, StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from './stream-consumer.js';
-
-/** Tunables of {@link TcpTracker}. All times are capture time. */
-export interface TcpTrackerOptions {
-  /** A connection silent this long is ended with 'timeout' and forgotten. Default 300 s. */
-  idleTimeoutSec: number;
-  /**
-   * Connections tracked at once; the least recently active is evicted beyond (`flow.evicted`).
-   * Default {@link DEFAULT_MAX_CONNECTIONS} (see there for the memory arithmetic).
-   */
-  maxConnections: number;
-  /**
-   * Connections holding stream state (reassemblers and the consumer's parser state) at once.
-   * Beyond it the least recently active one lets its stream state go (`flow.stream_evicted`,
-   * its directions end with 'evicted') but stays in the table; bytes that come again get a
-   * fresh consumer that starts mid-stream ({@link TcpConnectionInfo.resumed}), so a target's
-   * connection is never lost for good, only resynchronised. Default
-   * {@link DEFAULT_MAX_STREAM_CONNECTIONS}.
-   */
-  maxStreamConnections: number;
-  /**
-   * A hole not filled after this long is delivered as a gap. Default 10 s: several RTOs
-   * (RFC 6298 minimum RTO 1 s, doubling), yet short enough for live delivery.
-   */
-  holeTimeoutSec: number;
-  /** Out-of-order bytes one direction may hold before its holes become gaps. Default 256 KiB. */
-  maxHeldBytesPerDirection: number;
-  /** Out-of-order segments one direction may hold before its holes become gaps. Default 1024. */
-  maxHeldSegmentsPerDirection: number;
-  /**
-   * Out-of-order bytes all connections may hold together, counting
-   * {@link HELD_SEGMENT_OVERHEAD} bytes per held segment on top of its payload. Default 128 MiB.
-   */
-  maxHeldBytesTotal: number;
-  /**
-   * Delivered bytes kept per direction (consumer connections only) to check retransmissions of
-   * delivered data for different bytes; 0 turns the check off (overlaps with held data are
-   * still checked). Every delivered byte is copied once into this ring, and the rings of all
-   * active directions make up the working set: 16 KiB covers a dozen full-size segments, the
-   * usual reach of a retransmission. Default 16 KiB.
-   */
-  historyBytesPerDirection: number;
-  /**
-   * Memory all history rings may use together. Default 16 MiB: 512 directions with full 16 KiB
-   * rings, or 2048 with the 4 KiB ring every direction starts with; beyond it a direction keeps
-   * no history (overlaps with held data are still checked). At 64 MiB the rings alone were
-   * two thirds of the live heap under a flood of connections (issue 12).
-   */
-  maxHistoryBytesTotal: number;
-  /**
-   * A connection closed in both directions (FIN both ways, or RST) is forgotten after this much
-   * silence (at least `holeTimeoutSec` + 1, so its holes have been given up by then). Default
-   * 30 s: longer than the usual retransmission of a lost last ACK/FIN (RFC 6298 RTO backoff from
-   * 1 s), far shorter than `idleTimeoutSec`, and a packet after it is what tshark would also see
-   * as stray (a new SYN starts a new stream there too).
-   */
-  closedLingerSec: number;
-}
-
-/**
- * Memory budget (issue 12): `run` must stay within 256 MiB of RSS whatever the traffic. Node,
- * the code and the two worker threads take ~100 MiB; V8 keeps the heap at up to ~1.5× its live
- * data (src/cli/heap-policy.ts), so ~100 MiB of live data is what all tables may hold together,
- * and the TCP table gets ~60 MiB of it (heap snapshots of the hostile loads, bench/hostile-load.ts):
- *
- * - a bare connection (no payload yet, or its stream state let go) is a 272-byte Connection
- *   plus ~56 bytes of hash-map entry: 131 072 × 328 B = 41 MiB;
- * - a connection with stream state adds two reassemblers (with their segment stores and
- *   history objects), the consumer and its two directions, and the first bytes it classifies:
- *   ~1.1 KiB live beside the history rings (capped together by `maxHistoryBytesTotal`, 16 MiB)
- *   and up to 512 bytes of classifier buffer: 8 192 × 1.6 KiB = 13 MiB + 16 MiB of rings.
- *   (With 16 384 the flood of idle connections peaked at 256 MiB: no margin.)
- *
- * The bench mix (~230 calls per second of capture) holds ~15 000 connections, most of them
- * closed and lingering, which release their stream state when both directions end.
- */
-export const DEFAULT_MAX_CONNECTIONS = 131_072;
-/** See {@link DEFAULT_MAX_CONNECTIONS}. */
-export const DEFAULT_MAX_STREAM_CONNECTIONS = 8_192;
-
-/** The defaults of {@link TcpTrackerOptions} (reasons next to each option). */
-export const DEFAULT_TCP_TRACKER_OPTIONS: Readonly<TcpTrackerOptions> = {
-  idleTimeoutSec: 300,
-  maxConnections: DEFAULT_MAX_CONNECTIONS,
-  maxStreamConnections: DEFAULT_MAX_STREAM_CONNECTIONS,
-  holeTimeoutSec: 10,
-  maxHeldBytesPerDirection: 256 * 1024,
-  maxHeldSegmentsPerDirection: 1024,
-  maxHeldBytesTotal: 128 * 1024 * 1024,
-  historyBytesPerDirection: 16 * 1024,
-  maxHistoryBytesTotal: 16 * 1024 * 1024,
-  closedLingerSec: 30,
-};
-
-/** Counters of {@link TcpTracker.stats}. Reassembly counters cover consumer connections only. */
-export interface TcpTrackerStats {
-  /** TCP packets seen. */
-  packets: number;
-  /** Connections created (= the number of tshark `tcp.stream` values when nothing expired). */
-  connections: number;
-  /** Connections in the table now. */
-  active: number;
-  /** Connections evicted by the connection cap. */
-  evicted: number;
-  /** Connections that let their stream state go because of `maxStreamConnections`. */
-  streamEvicted: number;
-  /** Connections holding stream state now. */
-  streamActive: number;
-  /** Connections ended by the idle timeout. */
-  timedOut: number;
-  /** Connections replaced by a new SYN (port reuse). */
-  reused: number;
-  /** Connections closed in both directions and forgotten after `closedLingerSec` of silence. */
-  closedExpired: number;
-  gaps: number;
-  gapBytes: number;
-  overlapsDifferent: number;
-  retransmissions: number;
-  outOfOrder: number;
-  keepAlives: number;
-  /** Out-of-order payload bytes held now, all connections. */
-  heldBytes: number;
-  /** The same plus per-segment overhead: what `maxHeldBytesTotal` limits. */
-  heldCost: number;
-  /** History ring memory now, all connections. */
-  historyBytes: number;
-}
+export { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_STREAM_CONNECTIONS, DEFAULT_TCP_TRACKER_OPTIONS, type TcpTrackerOptions, type TcpTrackerStats } from './tcp-tracker-options.js';
 
 const SYN = TcpFlag.SYN;
 const ACK = TcpFlag.ACK;
 const FIN = TcpFlag.FIN;
 const RST = TcpFlag.RST;
-
-/** One tracked connection. Implements the info handed to the factory (no extra object). */
-class Connection implements TcpConnectionInfo {
-  /** Base sequence number per direction (see the file header) and which are known (bits). */
-  base0 = 0;
-  base1 = 0;
-  baseKnown = 0;
-  /** FIN seen per direction (bits), RST seen. */
-  finBits = 0;
-  rst = false;
-  /** Capture second of the last packet; also the LRU position key (see touch). */
-  lastSec: number;
-  r0: TcpStreamReassembler | null = null;
-  r1: TcpStreamReassembler | null = null;
-  /**
-   * The factory was asked for a consumer (at the first segment with payload or FIN, see
-   * TcpTracker.attach): a SYN flood or handshake-only connections never hold one.
-   */
-  asked = false;
-  /** An earlier consumer was let go (stream-state cap): see TcpConnectionInfo.resumed. */
-  resumed = false;
-  /** Neighbours in the tracker's list of connections holding stream state (see attach). */
-  streamPrev: Connection | null = null;
-  streamNext: Connection | null = null;
-  inStreams = false;
-  /** Next connection in the same hash bucket. */
-  nextSame: Connection | null = null;
-  /** In the tracker's closed list (closed both ways, lingering) rather than the live one. */
-  lingering = false;
-  /** Position in the LRU order (a tracker-wide counter taken when created or touched). */
-  order = 0;
-  /** LRU list neighbours (least recently active at the head). */
-  prev: Connection | null = null;
-  next: Connection | null = null;
-  /** Address views handed to consumers, made on first request (most connections never need them). */
-  private views: [Uint8Array, Uint8Array] | null = null;
-
-  /**
-   * Both directions ended: the reassemblers go, and so do the address views (a closed
-   * connection lingers with its numbers only; consumers that kept the views still have them).
-   */
-  release(): void {
-    this.r0 = this.r1 = null;
-    this.views = null;
-  }
-
-  ignore(dir: 0 | 1): void {
-    (dir === 0 ? this.r0 : this.r1)?.detach();
-  }
-
-  /**
-   * The endpoints' addresses are kept as two numbers for IPv4 and as one 32-byte copy (client,
-   * then server) for IPv6, not as two typed arrays: a busy link keeps tens of thousands of
-   * connections (closed ones linger), and two Uint8Array objects each were a third of their memory.
-   */
-  constructor(
-    /** Table hash of the endpoint pair (see endpointHash). */
-    readonly hash: number,
-    readonly id: number,
-    /** IPv4 addresses as numbers (0 for IPv6): compared without a byte loop. */
-    readonly client32: number,
-    readonly server32: number,
-    /** IPv6: client address then server address; null for IPv4. */
-    readonly addr6: Uint8Array | null,
-    readonly clientPort: number,
-    readonly serverPort: number,
-    readonly ipVersion: 4 | 6,
-    readonly sawSyn: boolean,
-    readonly startFrame: number,
-    readonly startSec: number,
-    readonly startNsec: number,
-  ) {
-    this.lastSec = startSec;
-  }
-
-  get clientAddr(): Uint8Array {
-    return (this.views ??= this.makeViews())[0];
-  }
-
-  get serverAddr(): Uint8Array {
-    return (this.views ??= this.makeViews())[1];
-  }
-
-  private makeViews(): [Uint8Array, Uint8Array] {
-    if (this.addr6 !== null) return [this.addr6.subarray(0, 16), this.addr6.subarray(16, 32)];
-    const b = new Uint8Array(8);
-    const c = this.client32;
-    const v = this.server32;
-    b[0] = c >>> 24;
-    b[1] = (c >>> 16) & 0xff;
-    b[2] = (c >>> 8) & 0xff;
-    b[3] = c & 0xff;
-    b[4] = v >>> 24;
-    b[5] = (v >>> 16) & 0xff;
-    b[6] = (v >>> 8) & 0xff;
-    b[7] = v & 0xff;
-    return [b.subarray(0, 4), b.subarray(4, 8)];
-  }
-
-  /** Closed for good: RST, or FIN in both directions. */
-  get closed(): boolean {
-    return this.rst || this.finBits === 3;
-  }
-}
-
-function positive(name: string, v: number, allowZero = false): void {
-  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new ConfigError(`TcpTracker option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number (got ${v})`);
-  }
-}
 
 /**
  * The TCP connection table. Feed it every decoded packet with `packet` (non-TCP packets are
@@ -338,17 +106,7 @@ export class TcpTracker {
     private readonly sink: AnomalySink,
     options?: Partial<TcpTrackerOptions>,
   ) {
-    const o: TcpTrackerOptions = { ...DEFAULT_TCP_TRACKER_OPTIONS, ...options };
-    positive('idleTimeoutSec', o.idleTimeoutSec);
-    positive('maxConnections', o.maxConnections);
-    positive('maxStreamConnections', o.maxStreamConnections);
-    positive('holeTimeoutSec', o.holeTimeoutSec);
-    positive('maxHeldBytesPerDirection', o.maxHeldBytesPerDirection);
-    positive('maxHeldSegmentsPerDirection', o.maxHeldSegmentsPerDirection);
-    positive('maxHeldBytesTotal', o.maxHeldBytesTotal);
-    positive('historyBytesPerDirection', o.historyBytesPerDirection, true);
-    positive('maxHistoryBytesTotal', o.maxHistoryBytesTotal, true);
-    positive('closedLingerSec', o.closedLingerSec);
+    const o = resolveTcpTrackerOptions(options);
     this.opts = o;
     this.lingerSec = Math.max(o.closedLingerSec, o.holeTimeoutSec + 1);
     this.memory = { heldBytes: 0, heldCost: 0, historyBytes: 0, maxHistoryBytes: o.maxHistoryBytesTotal };
@@ -706,99 +464,4 @@ export class TcpTracker {
       r.flushHeld();
     }
   }
-}
-
-/** A doubly linked LRU list of connections (through prev/next), oldest at the head. */
-interface ConnList {
-  head: Connection | null;
-  tail: Connection | null;
-}
-
-function append(list: ConnList, conn: Connection): void {
-  conn.prev = list.tail;
-  conn.next = null;
-  if (list.tail !== null) list.tail.next = conn;
-  else list.head = conn;
-  list.tail = conn;
-}
-
-function unlink(list: ConnList, conn: Connection): void {
-  if (conn.prev !== null) conn.prev.next = conn.next;
-  else list.head = conn.next;
-  if (conn.next !== null) conn.next.prev = conn.prev;
-  else list.tail = conn.prev;
-  conn.prev = conn.next = null;
-}
-
-/** The list of connections holding stream state (through streamPrev/streamNext), oldest first. */
-interface StreamList {
-  head: Connection | null;
-  tail: Connection | null;
-  size: number;
-}
-
-function appendStream(list: StreamList, conn: Connection): void {
-  conn.streamPrev = list.tail;
-  conn.streamNext = null;
-  if (list.tail !== null) list.tail.streamNext = conn;
-  else list.head = conn;
-  list.tail = conn;
-  conn.inStreams = true;
-  list.size++;
-}
-
-/** Idempotent: a connection not in the list is left alone. */
-function unlinkStream(list: StreamList, conn: Connection): void {
-  if (!conn.inStreams) return;
-  if (conn.streamPrev !== null) conn.streamPrev.streamNext = conn.streamNext;
-  else list.head = conn.streamNext;
-  if (conn.streamNext !== null) conn.streamNext.streamPrev = conn.streamPrev;
-  else list.tail = conn.streamPrev;
-  conn.streamPrev = conn.streamNext = null;
-  conn.inStreams = false;
-  list.size--;
-}
-
-/** An IPv4 address (4 bytes) as an unsigned number. */
-function addr32(a: Uint8Array): number {
-  return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
-}
-
-/** True when the 16-byte address `a` equals `b[at, at + 16)`. */
-function sameBytesAt(a: Uint8Array, b: Uint8Array, at: number): boolean {
-  if (a.length !== 16) return false;
-  for (let i = 0; i < 16; i++) if (a[i] !== b[at + i]) return false;
-  return true;
-}
-
-/** Mixes one (address, port) endpoint into 32 bits (murmur3 finaliser constants). */
-function mixEndpoint(a: Uint8Array, port: number): number {
-  let h = Math.imul(port + 0x9e3779b9, 0x85ebca6b);
-  for (let i = 0; i + 3 < a.length; i += 4) {
-    h ^= (a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!;
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  }
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-/**
- * Hash of the unordered pair of endpoints (the same for both directions: a sum commutes),
- * folded to 30 bits so V8 keeps it a small integer (no heap number per lookup).
- */
-function endpointHash(pkt: DecodedPacket): number {
-  return ((mixEndpoint(pkt.src, pkt.srcPort) + mixEndpoint(pkt.dst, pkt.dstPort)) | 0) & 0x3fffffff;
-}
-
-/**
- * Role guess for a connection first seen without SYN: does the sender's port look like the
- * server side? Well-known ports (below 1024, RFC 6335 "System Ports") against a non-well-known
- * one, or a non-ephemeral port against an ephemeral one (≥ 32768: Linux's default range starts
- * there, RFC 6335's dynamic range at 49152).
- */
-export function looksLikeServerPort(srcPort: number, dstPort: number): boolean {
-  if (srcPort < 1024 && dstPort >= 1024) return true;
-  if (dstPort >= 32768 && srcPort < 32768) return true;
-  return false;
 }

@@ -26,127 +26,30 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toSeconds } from '../../core/timestamp.js';
-import type { MsrpEndFlag, MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
+import { DUE_SLACK_SEC, IdleTable } from '../../util/idle-table.js';
+import { SegmentStore } from '../../util/segment-store.js';
+import type { MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
+import type {
+  MsrpAssemblerStats,
+  MsrpChunkRecord,
+  MsrpChunkWriter,
+  MsrpMessage,
+  MsrpMessageAssemblerOptions,
+  MsrpMessageCloseReason,
+  MsrpMessageRef,
+  MsrpMessageStatus,
+} from './msrp-message.js';
 
-/** One chunk as the assembler recorded it. */
-export interface MsrpChunkRecord {
-  readonly frameNo: number;
-  readonly lastFrameNo: number;
-  readonly tsSec: number;
-  readonly tsNsec: number;
-  /** 1-based first byte of the chunk in the message. */
-  readonly start: number;
-  /** 1-based last byte placed (`start - 1` for an empty chunk); from the bytes actually received. */
-  readonly end: number;
-  /** End-line flag, or null when the frame was cut (gap, end of stream). */
-  readonly flag: MsrpEndFlag | null;
-  /** Every byte of this chunk had been received before (e.g. the copy seen on the other relay leg). */
-  readonly duplicate: boolean;
-}
-
-export type MsrpMessageStatus = 'complete' | 'aborted' | 'incomplete';
-
-/** Why a message was closed. */
-export type MsrpMessageCloseReason = 'complete' | 'aborted' | 'missing_ranges' | 'timeout' | 'evicted' | 'flush';
-
-/** A reassembled (or given-up) message. Owns its `head` bytes. */
-export interface MsrpMessage {
-  readonly session: string;
-  readonly messageId: string;
-  readonly contentType: string | null;
-  readonly status: MsrpMessageStatus;
-  readonly closeReason: MsrpMessageCloseReason;
-  /** Total size in bytes when known (Byte-Range total, or the end of the `$` chunk). */
-  readonly size: number | null;
-  /** Distinct bytes received. */
-  readonly receivedBytes: number;
-  /** Bytes received more than once (duplicates, overlaps). */
-  readonly duplicateBytes: number;
-  /** SHA-256 (hex) of the whole body, only when `status` is complete (and `sha256` not turned off). */
-  readonly sha256: string | null;
-  /** Missing byte ranges, 1-based inclusive; `end: '*'` when the total is unknown. */
-  readonly missing: readonly { readonly start: number; readonly end: number | '*' }[];
-  readonly chunks: readonly MsrpChunkRecord[];
-  /** Chunks not listed in `chunks` because of the per-message cap. */
-  readonly chunksOmitted: number;
-  /** Chunks whose bytes differed from bytes already received for the same offsets. */
-  readonly conflictingChunks: number;
-  readonly firstFrameNo: number;
-  readonly firstTsSec: number;
-  readonly firstTsNsec: number;
-  readonly lastFrameNo: number;
-  readonly lastTsSec: number;
-  readonly lastTsNsec: number;
-  /** The first bytes of the body (up to `retainBytes`), contiguous from offset 0. */
-  readonly head: Uint8Array;
-  /** `head` holds the entire body. */
-  readonly headIsWhole: boolean;
-}
-
-/** Identifies a message in streaming callbacks. */
-export interface MsrpMessageRef {
-  readonly session: string;
-  readonly messageId: string;
-}
-
-/** Receives one chunk's body; see {@link MsrpMessageAssembler.startChunk}. */
-export interface MsrpChunkWriter {
-  /** Body bytes in order; the view is only read during the call. */
-  write(piece: Uint8Array): void;
-  /** The frame ended (with or without an end-line). */
-  end(end: MsrpFrameEnd): void;
-}
-
-export interface MsrpMessageAssemblerOptions {
-  /** Body bytes kept from offset 0 for CPIM/IMDN parsing and the audit (default 64 KiB). */
-  readonly retainBytes?: number;
-  /** Out-of-order bytes held per message (default 4 MiB). */
-  readonly maxPendingPerMessage?: number;
-  /** Out-of-order bytes held over all messages (default 64 MiB). */
-  readonly maxPendingTotal?: number;
-  /** Pending segments per message (default 1024). */
-  readonly maxSegmentsPerMessage?: number;
-  /**
-   * Messages in reassembly; the least recently active is closed as incomplete beyond it
-   * (`msrp.message_evicted`). Default {@link DEFAULT_MAX_MESSAGES}.
-   */
-  readonly maxMessages?: number;
-  /**
-   * Hash each message's body for {@link MsrpMessage.sha256} (default true). A consumer that
-   * hashes the `onData` stream itself turns it off: one hash context less per open message.
-   */
-  readonly sha256?: boolean;
-  /** A message with no chunk for this long (capture time) is closed (default 120 s). */
-  readonly idleTimeoutSec?: number;
-  /** After the `$` chunk, how long missing ranges may still arrive (default 2 s; 0 = close at once). */
-  readonly completionGraceSec?: number;
-  /** Chunk records kept per message (default 4096). */
-  readonly maxChunkRecords?: number;
-  /** How long a closed key swallows late chunks (default 60 s), and how many keys (default 10 000). */
-  readonly finishedLingerSec?: number;
-  readonly maxFinished?: number;
-  /** In-order body bytes as they become contiguous; `offset` is 0-based. The view is call-scoped. */
-  readonly onData?: (msg: MsrpMessageRef, piece: Uint8Array, offset: number) => void;
-}
-
-/** Counters for the audit report. */
-export interface MsrpAssemblerStats {
-  chunks: number;
-  duplicateChunks: number;
-  /** Chunks for keys closed recently (late duplicates), ignored. */
-  lateChunks: number;
-  messagesComplete: number;
-  messagesAborted: number;
-  messagesIncomplete: number;
-  evictions: number;
-}
-
-/** A copy of out-of-order bytes at message offset `start` (0-based). */
-interface Segment {
-  start: number;
-  buf: Uint8Array;
-  len: number;
-}
+export type {
+  MsrpAssemblerStats,
+  MsrpChunkRecord,
+  MsrpChunkWriter,
+  MsrpMessage,
+  MsrpMessageAssemblerOptions,
+  MsrpMessageCloseReason,
+  MsrpMessageRef,
+  MsrpMessageStatus,
+} from './msrp-message.js';
 
 /** State of one message in reassembly. */
 interface Msg {
@@ -158,11 +61,13 @@ interface Msg {
   hash: Hash | null;
   head: Uint8Array;
   headLen: number;
-  pending: Segment[];
-  pendingBytes: number;
+  /** Copies of out-of-order bytes past `nextOffset` (0-based offsets), made at the first such bytes. */
+  pending: SegmentStore | null;
   finalSeen: boolean;
   finalAt: number;
   lastActive: number;
+  /** Rank in activity order (a counter taken at every chunk): the order expiry closes in. */
+  activity: number;
   chunks: MsrpChunkRecord[];
   chunksOmitted: number;
   conflicts: number;
@@ -193,6 +98,8 @@ const MAX_DIGESTS = 256;
  */
 export const DEFAULT_MAX_MESSAGES = 2048;
 const EMPTY = new Uint8Array(0);
+/** Stands in for a message that never held out-of-order bytes (never written to). */
+const NO_PENDING = new SegmentStore();
 
 /**
  * Reassembles MSRP messages from chunks. Feed it from one or more {@link MsrpFramer}s (one per
@@ -220,12 +127,16 @@ export class MsrpMessageAssembler {
   private readonly onData: MsrpMessageAssemblerOptions['onData'];
   private readonly hashBodies: boolean;
 
-  private readonly messages = new Map<string, Msg>();
-  /** Closed keys → close time, in close order. */
-  private readonly finished = new Map<string, number>();
+  /** Messages in reassembly, by deadline (idle timeout, or the end of the completion grace). */
+  private readonly messages: IdleTable<string, Msg>;
+  /** Closed keys → close time, expiring after the linger. */
+  private readonly finished: IdleTable<string, number>;
   private pendingTotal = 0;
   private now = 0;
   private lastSweep = -Infinity;
+  private activitySeq = 0;
+  /** Frame that made room for a new message (the eviction anomaly's frame). */
+  private evictFrameNo = 0;
 
   /**
    * @param onMessage receives every message once, when it closes.
@@ -248,6 +159,17 @@ export class MsrpMessageAssembler {
     this.linger = options.finishedLingerSec ?? 60;
     this.maxFinished = options.maxFinished ?? 10_000;
     this.onData = options.onData;
+    this.messages = new IdleTable<string, Msg>({
+      cap: this.maxMessages,
+      evict: 'lru',
+      onEvict: (_key, msg) => {
+        this.stats.evictions++;
+        this.anomalies?.report('msrp.message_evicted', this.evictFrameNo, `cap=${this.maxMessages}`);
+        this.closeIdle(msg, 'evicted');
+      },
+    });
+    // A forgotten key only lets a late duplicate open a second message: evicted silently, as before.
+    this.finished = new IdleTable<string, number>({ cap: this.maxFinished });
   }
 
   /** Messages in reassembly. */
@@ -301,15 +223,15 @@ export class MsrpMessageAssembler {
     }
     let msg = this.messages.get(key);
     if (msg === undefined) {
-      if (this.messages.size >= this.maxMessages) this.evictOldest(head.frameNo);
       msg = this.newMsg(key, ref, head);
-      this.messages.set(key, msg);
+      // A full table first evicts the least recently active message (onEvict above).
+      this.evictFrameNo = head.frameNo;
+      this.messages.set(key, msg, this.deadline(msg));
     } else {
-      // Keep the map in activity order: eviction takes the first entry.
-      this.messages.delete(key);
-      this.messages.set(key, msg);
+      msg.lastActive = this.now;
+      msg.activity = ++this.activitySeq;
+      this.messages.touch(key, this.deadline(msg));
     }
-    msg.lastActive = this.now;
     const range = head.headers.byteRange ?? { start: 1, end: '*' as const, total: '*' as const };
     if (range.total !== '*') {
       if (msg.total === null) msg.total = range.total;
@@ -328,6 +250,7 @@ export class MsrpMessageAssembler {
 
   /** Closes every message in reassembly (end of input). */
   flush(): void {
+    // Least recently active first (the table's order).
     for (const msg of [...this.messages.values()]) this.closeIdle(msg, 'flush');
     this.finished.clear();
   }
@@ -364,18 +287,12 @@ export class MsrpMessageAssembler {
         off += n;
         continue;
       }
-      let seg: Segment | undefined;
-      for (const s of msg.pending) {
-        if (s.start + s.len > at) {
-          seg = s;
-          break;
-        }
-      }
+      const seg = msg.pending?.findEndingAfter(at);
       if (seg !== undefined && seg.start <= at) {
-        const n = Math.min(len - off, seg.start + seg.len - at);
+        const n = Math.min(len - off, seg.end - at);
         const base = at - seg.start;
         for (let i = 0; i < n; i++) {
-          if (seg.buf[base + i] !== piece[off + i]) {
+          if (seg.data[base + i] !== piece[off + i]) {
             conflict = true;
             break;
           }
@@ -444,6 +361,7 @@ export class MsrpMessageAssembler {
       if (!msg.finalSeen) {
         msg.finalSeen = true;
         msg.finalAt = this.now;
+        this.messages.touch(msg.key, this.deadline(msg));
       }
     }
     if (msg.total !== null && msg.nextOffset >= msg.total && msg.finalSeen) {
@@ -458,8 +376,8 @@ export class MsrpMessageAssembler {
   private newMsg(key: string, ref: MsrpMessageRef, head: MsrpFrameHead): Msg {
     return {
       key, ref, contentType: null, total: null, nextOffset: 0, hash: this.hashBodies ? createHash('sha256') : null,
-      head: EMPTY, headLen: 0, pending: [], pendingBytes: 0, finalSeen: false, finalAt: 0,
-      lastActive: this.now, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
+      head: EMPTY, headLen: 0, pending: null, finalSeen: false, finalAt: 0,
+      lastActive: this.now, activity: ++this.activitySeq, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
       firstFrameNo: head.frameNo, firstTsSec: head.tsSec, firstTsNsec: head.tsNsec,
       lastFrameNo: head.frameNo, lastTsSec: head.tsSec, lastTsNsec: head.tsNsec,
       closed: false, reorderReported: false, beyondReported: false,
@@ -469,14 +387,14 @@ export class MsrpMessageAssembler {
   /** In-order bytes: hash, keep the head, hand to onData, then drain pending that became contiguous. */
   private stream(msg: Msg, part: Uint8Array): void {
     this.consume(msg, part);
-    while (msg.pending.length > 0) {
-      const s = msg.pending[0]!;
-      if (s.start > msg.nextOffset) break;
-      msg.pending.shift();
-      msg.pendingBytes -= s.len;
-      this.pendingTotal -= s.len;
+    const pending = msg.pending;
+    if (pending === null) return;
+    for (let s = pending.first(); s !== undefined && s.start <= msg.nextOffset; s = pending.first()) {
+      pending.shift();
+      const len = s.end - s.start;
+      this.pendingTotal -= len;
       const skip = msg.nextOffset - s.start;
-      if (skip < s.len) this.consume(msg, s.buf.subarray(skip, s.len));
+      if (skip < len) this.consume(msg, s.data.subarray(skip));
     }
   }
 
@@ -502,61 +420,57 @@ export class MsrpMessageAssembler {
   /** Copies out-of-order bytes at offset `at` into a pending segment, within the caps. */
   private store(msg: Msg, at: number, part: Uint8Array, frameNo: number): void {
     const n = part.length;
-    if (msg.pendingBytes + n > this.maxPendingPerMessage || this.pendingTotal + n > this.maxPendingTotal) {
+    const pending = (msg.pending ??= new SegmentStore(true));
+    if (pending.bytes + n > this.maxPendingPerMessage || this.pendingTotal + n > this.maxPendingTotal) {
       this.reorderDrop(msg, frameNo, 'bytes');
       return;
     }
-    // Extend the segment that ends exactly here (the same chunk's earlier pieces).
-    let idx = 0;
-    while (idx < msg.pending.length && msg.pending[idx]!.start < at) idx++;
-    const prev = idx > 0 ? msg.pending[idx - 1]! : undefined;
-    if (prev !== undefined && prev.start + prev.len === at) {
-      if (prev.len + n > prev.buf.length) {
-        const next = new Uint8Array(Math.max(prev.len + n, prev.buf.length * 2));
-        next.set(prev.buf.subarray(0, prev.len));
-        prev.buf = next;
-      }
-      prev.buf.set(part, prev.len);
-      prev.len += n;
-    } else {
-      if (msg.pending.length >= this.maxSegments) {
-        this.reorderDrop(msg, frameNo, 'segments');
-        return;
-      }
-      const buf = new Uint8Array(Math.max(n, Math.min(4096, this.maxPendingPerMessage - msg.pendingBytes)));
-      buf.set(part, 0);
-      msg.pending.splice(idx, 0, { start: at, buf, len: n });
+    // The growable store extends the segment that ends exactly here (the same chunk's earlier
+    // pieces), so the segment cap counts runs of contiguous bytes.
+    if (!pending.put(at, part, frameNo, 0, 0, this.maxSegments, Math.min(4096, this.maxPendingPerMessage - pending.bytes))) {
+      this.reorderDrop(msg, frameNo, 'segments');
+      return;
     }
-    msg.pendingBytes += n;
     this.pendingTotal += n;
   }
 
   private reorderDrop(msg: Msg, frameNo: number, what: string): void {
     if (msg.reorderReported) return;
     msg.reorderReported = true;
-    this.anomalies?.report('msrp.reorder_cap_exceeded', frameNo, `cap=${what} pending=${msg.pendingBytes}`);
+    this.anomalies?.report('msrp.reorder_cap_exceeded', frameNo, `cap=${what} pending=${msg.pending?.bytes ?? 0}`);
+  }
+
+  /** When `msg` is due: the end of its completion grace once the final chunk came, else its idle timeout. */
+  private deadline(msg: Msg): number {
+    const idle = msg.lastActive + this.idleTimeout;
+    return msg.finalSeen ? Math.min(msg.finalAt + this.grace, idle) : idle;
   }
 
   private advance(t: number): void {
     if (t > this.now) this.now = t;
+    // Expiry runs at most once a second of capture time: messages close at the same points of
+    // the capture as they always did (output order is part of what the samples pin down).
     if (this.now - this.lastSweep < 1) return;
     this.lastSweep = this.now;
-    for (const msg of [...this.messages.values()]) {
-      if (msg.finalSeen && this.now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
-      else if (this.now - msg.lastActive >= this.idleTimeout) this.closeIdle(msg, 'timeout');
+    const now = this.now;
+    // Only the messages the table says are due (DUE_SLACK_SEC early: the rules below compare
+    // differences, the table sums), decided by the rules, closed in activity order as they
+    // always were; those not due yet are looked at again at the next sweep.
+    const due: Msg[] = [];
+    this.messages.tick(now + DUE_SLACK_SEC, (_key, msg) => {
+      if ((msg.finalSeen && now - msg.finalAt >= this.grace) || now - msg.lastActive >= this.idleTimeout) {
+        due.push(msg);
+        return Infinity; // closed just below (close() takes it out)
+      }
+      return now + 2 * DUE_SLACK_SEC;
+    });
+    if (due.length > 1) due.sort((a, b) => a.activity - b.activity);
+    for (const msg of due) {
+      if (msg.closed) continue;
+      if (msg.finalSeen && now - msg.finalAt >= this.grace) this.close(msg, 'incomplete', 'missing_ranges');
+      else this.closeIdle(msg, 'timeout');
     }
-    for (const [key, at] of this.finished) {
-      if (this.now - at < this.linger && this.finished.size <= this.maxFinished) break;
-      this.finished.delete(key);
-    }
-  }
-
-  private evictOldest(frameNo: number): void {
-    const first = this.messages.values().next();
-    if (first.done === true) return;
-    this.stats.evictions++;
-    this.anomalies?.report('msrp.message_evicted', frameNo, `cap=${this.maxMessages}`);
-    this.closeIdle(first.value, 'evicted');
+    this.finished.tick(now + DUE_SLACK_SEC, (_key, at) => (now - at < this.linger ? now + 2 * DUE_SLACK_SEC : undefined));
   }
 
   /** Closes a message that stopped without a verdict: complete if every byte is there. */
@@ -574,17 +488,11 @@ export class MsrpMessageAssembler {
     if (msg.closed) return;
     msg.closed = true;
     this.messages.delete(msg.key);
-    this.finished.delete(msg.key);
-    this.finished.set(msg.key, this.now);
-    if (this.finished.size > this.maxFinished) {
-      const oldest = this.finished.keys().next();
-      if (oldest.done !== true) this.finished.delete(oldest.value);
-    }
+    this.finished.set(msg.key, this.now, this.now + this.linger);
     const missing = missingRanges(msg);
     const received = receivedBytes(msg);
-    this.pendingTotal -= msg.pendingBytes;
-    msg.pending = [];
-    msg.pendingBytes = 0;
+    this.pendingTotal -= msg.pending?.bytes ?? 0;
+    msg.pending = null;
     if (status === 'complete') this.stats.messagesComplete++;
     else if (status === 'aborted') this.stats.messagesAborted++;
     else {
@@ -625,28 +533,15 @@ export class MsrpMessageAssembler {
  * Pending bytes past a total learnt after they arrived are ignored.
  */
 function missingRanges(msg: Msg): { start: number; end: number | '*' }[] {
-  const out: { start: number; end: number | '*' }[] = [];
   const limit = msg.total ?? Infinity;
-  let cursor = msg.nextOffset;
-  for (const s of msg.pending) {
-    if (s.start >= limit) break;
-    if (s.start > cursor) out.push({ start: cursor + 1, end: s.start });
-    cursor = Math.max(cursor, s.start + s.len);
-  }
-  if (msg.total !== null) {
-    if (cursor < msg.total) out.push({ start: cursor + 1, end: msg.total });
-  } else {
-    out.push({ start: cursor + 1, end: '*' });
-  }
-  return out;
+  return (msg.pending ?? NO_PENDING)
+    .gaps(msg.nextOffset, limit).map((h) => ({ start: h.start + 1, end: h.end === Infinity ? '*' : h.end }));
 }
 
 /** Distinct bytes received within the total (when known). */
 function receivedBytes(msg: Msg): number {
   const limit = msg.total ?? Infinity;
-  let n = Math.min(msg.nextOffset, limit);
-  for (const s of msg.pending) n += Math.max(0, Math.min(s.start + s.len, limit) - Math.max(s.start, msg.nextOffset));
-  return n;
+  return Math.min(msg.nextOffset, limit) + (msg.pending?.bytesWithin(msg.nextOffset, limit) ?? 0);
 }
 
 /** Receives one chunk's body and places it in its message. */

@@ -300,6 +300,23 @@ describe('MsrpMessageAssembler: bounds', () => {
     expect(asm.stats.evictions).toBe(1);
   });
 
+  it('expires each message at the first once-a-second sweep after its deadline (grace or idle timeout)', () => {
+    const { messages, anomalies, leg } = setup({ idleTimeoutSec: 10, completionGraceSec: 2 });
+    const send = leg();
+    send(chunk('ex01', 'slow', TEXT, 0, 10, '+'), 100);
+    send(chunk('ex02', 'gap', TEXT, 30, 44, '$'), 105); // grace ends at 107
+    send(chunk('ex03', 'other', TEXT, 0, 10, '+'), 106); // sweep at 106: nothing due
+    expect(messages).toHaveLength(0);
+    send(chunk('ex04', 'tick', TEXT, 0, 10, '+'), 107); // sweep at 107: the grace of "gap" is over
+    expect(messages.map((m) => [m.messageId, m.closeReason])).toEqual([['gap', 'missing_ranges']]);
+    send(chunk('ex05', 'tick2', TEXT, 0, 10, '+'), 109.9); // sweep at 109.9: "slow" is idle 9.9 s
+    send(chunk('ex06', 'tick3', TEXT, 0, 10, '+'), 110.5); // no sweep (< 1 s since the last)
+    expect(messages).toHaveLength(1);
+    send(chunk('ex07', 'tick4', TEXT, 0, 10, '+'), 111); // sweep at 111: "slow" idle 11 s
+    expect(messages.map((m) => [m.messageId, m.closeReason])).toEqual([['gap', 'missing_ranges'], ['slow', 'timeout']]);
+    expect(anomalies.count('msrp.message_timeout')).toBe(1);
+  });
+
   it('default cap (issue 12 budget): the 2049th open message evicts the oldest, closed as incomplete', () => {
     const { messages, anomalies, asm, leg } = setup();
     const send = leg();

@@ -1,0 +1,441 @@
+/**
+ * The start of every MSRP frame, for {@link MsrpFramer} (./msrp-framer.ts, which adds the body
+ * states): the framer's state, resynchronisation (SYNC: "MSRP " at a line start) and the head
+ * (HEAD: start line and headers up to the blank line or the end-line, RFC 4975 section 7.1),
+ * then the frame's end. Split from the body scanner along the state machine's seam; one object
+ * at run time (the subclass), so the per-byte paths pay nothing for the split.
+ *
+ *   req-start  = "MSRP" SP transact-id SP method CRLF
+ *   resp-start = "MSRP" SP transact-id SP status-code [SP comment] CRLF
+ */
+import type { AnomalySink } from '../../core/anomaly.js';
+import { latin1 } from '../../util/bytes.js';
+import { MAX_BODY_LINE } from './classify-body-line.js';
+import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
+import { CR, END_NEEDLE, endLineFlag, isDamagedEndLine, LF, MAGIC } from './msrp-end-line.js';
+import type { MsrpFramer } from './msrp-framer.js';
+import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
+import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
+
+/** Limits. Defaults suit real traffic; tests lower them. */
+export interface MsrpFramerOptions {
+  /** Cap on start line + headers, bytes (default 64 KiB). Beyond it: `msrp.headers_too_large`. */
+  readonly maxHeaderBytes?: number;
+  /** Cap on one frame's body, bytes (default 64 MiB). Beyond it: `msrp.body_too_large`. */
+  readonly maxBodyBytes?: number;
+  /**
+   * The stream is joined in the middle (capture started after the TCP handshake): leading bytes
+   * before the first start line are expected and not reported as garbage.
+   */
+  readonly midStream?: boolean;
+}
+
+/** Counters for the audit report. */
+export interface MsrpFramerStats {
+  /** Frames that ended with an end-line. */
+  framesComplete: number;
+  /** Frames cut by a gap, the end of the stream or the body cap. */
+  framesCut: number;
+  /** Heads dropped before they were emitted (bad start line, header cap, gap inside the head). */
+  headsDropped: number;
+  /** Bytes skipped while resynchronising. */
+  bytesSkipped: number;
+  /** Bytes pushed. */
+  bytesIn: number;
+}
+
+export const ST_SYNC = 0;
+export const ST_HEAD = 1;
+export const ST_BODY = 2;
+
+const INITIAL_HEAD = 1024;
+/** A head buffer grown past this is dropped after the frame, so idle streams stay small. */
+const SHRINK_ABOVE = 8192;
+
+export const NO_BYTES = new Uint8Array(0);
+
+/** Headers a frame must carry, in report order (bits 0..4), and their lower-case forms. */
+const REQUIRED_HEADERS = ['To-Path', 'From-Path', 'Message-ID', 'Status', 'Use-Nickname'] as const;
+const REQUIRED_LOWER = REQUIRED_HEADERS.map((n) => n.toLowerCase());
+/** To-Path and From-Path: every request and response (RFC 4975 section 7.1.1). */
+const REQUIRED_ALWAYS = 0b11;
+
+/** `s` equals the lower-case ASCII `lower`, ignoring ASCII case, without allocating. */
+function equalsIgnoreAsciiCase(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * The framer's state and its SYNC and HEAD states; {@link MsrpFramer} adds the body. Not
+ * re-entrant (see there).
+ */
+export abstract class MsrpFramerHead {
+  readonly stats: MsrpFramerStats = { framesComplete: 0, framesCut: 0, headsDropped: 0, bytesSkipped: 0, bytesIn: 0 };
+
+  protected readonly maxHeaderBytes: number;
+  protected readonly maxBodyBytes: number;
+
+  protected state = ST_SYNC;
+  // --- SYNC ---
+  protected atLineStart = true;
+  protected afterGap: boolean;
+  protected syncMatched = 0;
+  protected skipped = 0;
+  // --- HEAD ---
+  /** Allocated at the first frame (most directions that get a framer never carry one). */
+  protected headBuf: Uint8Array = NO_BYTES;
+  protected headLen = 0;
+  protected lineStart = 0;
+  protected startParsed = false;
+  protected headerLines: string[] = [];
+  protected bareLfReported = false;
+  protected kind: 'request' | 'response' = 'request';
+  protected method: string | null = null;
+  protected statusCode: number | null = null;
+  protected comment: string | null = null;
+  protected tid = '';
+  // --- BODY ---
+  /** Candidate line held from the previous push (see classify-body-line.ts), and the stitch buffer. */
+  protected held: Uint8Array = NO_BYTES;
+  protected scratch: Uint8Array = NO_BYTES;
+  /** Most body bytes the Byte-Range allows (Infinity: range-end "*" or no Byte-Range). */
+  protected bodyLimit = Infinity;
+  protected ownNeedleBuf: Buffer = END_NEEDLE;
+  protected ownNeedleTid = '';
+  protected tidNeedle: Buffer = END_NEEDLE;
+  protected tidNeedleTid = '';
+  protected heldLen = 0;
+  /** Leading bytes of `held` that are the blank line, not body. */
+  protected heldVirtual = 0;
+  protected bodyBytes = 0;
+  // --- frame ---
+  protected frameBytes = 0;
+  protected firstFrameNo = 0;
+  protected firstTsSec = 0;
+  protected firstTsNsec = 0;
+  // --- current push ---
+  protected curFrameNo = 0;
+  protected curTsSec = 0;
+  protected curTsNsec = 0;
+
+  /**
+   * @param sink receives frames (see {@link MsrpFrameSink} for view lifetimes).
+   * @param anomalies receives `msrp.*` framing anomalies.
+   */
+  constructor(
+    protected readonly sink: MsrpFrameSink,
+    protected readonly anomalies?: AnomalySink,
+    options: MsrpFramerOptions = {},
+  ) {
+    this.maxHeaderBytes = options.maxHeaderBytes ?? 64 * 1024;
+    this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.afterGap = options.midStream ?? false;
+  }
+
+  /** Runs the state machine over `data` (a push, or held bytes handed to the next frame). */
+  protected run(data: Uint8Array): void {
+    const n = data.length;
+    let pos = 0;
+    while (pos < n) {
+      if (this.state === ST_SYNC) pos = this.sync(data, pos);
+      else if (this.state === ST_HEAD) pos = this.head(data, pos);
+      else pos = this.body(data, pos);
+    }
+  }
+
+  /** BODY: streams body bytes from `pos`; returns where it stopped (./msrp-framer.ts). */
+  protected abstract body(data: Uint8Array, pos: number): number;
+
+  // ------------------------------------------------------------------------------------------
+  // SYNC: find "MSRP " at a line start.
+
+  protected sync(data: Uint8Array, pos: number): number {
+    const n = data.length;
+    while (pos < n) {
+      if (this.atLineStart) {
+        let k = this.syncMatched;
+        let p = pos;
+        while (k < MAGIC.length && p < n && data[p] === MAGIC[k]) {
+          if (k === 0) this.markFirst();
+          k++;
+          p++;
+        }
+        if (k === MAGIC.length) {
+          this.syncMatched = 0;
+          this.flushSkipped();
+          this.afterGap = false;
+          this.state = ST_HEAD;
+          if (this.headBuf.length === 0) this.headBuf = new Uint8Array(INITIAL_HEAD);
+          this.headBuf.set(MAGIC, 0);
+          this.headLen = MAGIC.length;
+          this.lineStart = 0;
+          return p;
+        }
+        if (p === n) {
+          // All bytes so far match a prefix of "MSRP ": wait for more.
+          this.syncMatched = k;
+          return n;
+        }
+        // Mismatch: the partial match was garbage; look for the next line.
+        this.skipped += k;
+        this.syncMatched = 0;
+        this.atLineStart = false;
+        pos = p;
+      }
+      const lf = data.indexOf(LF, pos);
+      if (lf < 0) {
+        this.skipped += n - pos;
+        return n;
+      }
+      this.skipped += lf + 1 - pos;
+      pos = lf + 1;
+      this.atLineStart = true;
+    }
+    return pos;
+  }
+
+  protected markFirst(): void {
+    this.firstFrameNo = this.curFrameNo;
+    this.firstTsSec = this.curTsSec;
+    this.firstTsNsec = this.curTsNsec;
+  }
+
+  protected flushSkipped(): void {
+    if (this.skipped === 0) return;
+    const skippedBytes = this.skipped;
+    this.stats.bytesSkipped += skippedBytes;
+    this.skipped = 0;
+    // Skipping after a gap (or when joining mid-stream) is expected; the gap was reported.
+    if (!this.afterGap) this.anomalies?.report('msrp.garbage_skipped', this.curFrameNo, `bytes=${skippedBytes}`);
+    this.sink.onResync?.({ skippedBytes, afterGap: this.afterGap, frameNo: this.curFrameNo });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // HEAD: buffer lines up to the blank line or the end-line.
+
+  protected head(data: Uint8Array, pos: number): number {
+    const n = data.length;
+    while (pos < n && this.state === ST_HEAD) {
+      const lf = data.indexOf(LF, pos);
+      const end = lf < 0 ? n : lf + 1;
+      if (this.headLen + (end - pos) > this.maxHeaderBytes) {
+        this.anomalies?.report('msrp.headers_too_large', this.curFrameNo, `bytes=${this.headLen + (end - pos)} cap=${this.maxHeaderBytes}`);
+        this.stats.headsDropped++;
+        this.skipped += this.headLen + (end - pos);
+        this.resetHead();
+        this.state = ST_SYNC;
+        this.atLineStart = lf >= 0;
+        this.afterGap = false;
+        return end;
+      }
+      this.appendHead(data, pos, end);
+      pos = end;
+      if (lf < 0) break;
+      this.completeLine();
+    }
+    return pos;
+  }
+
+  protected appendHead(data: Uint8Array, from: number, to: number): void {
+    const need = this.headLen + (to - from);
+    if (need > this.headBuf.length) {
+      let cap = Math.max(INITIAL_HEAD, this.headBuf.length * 2);
+      while (cap < need) cap *= 2;
+      const next = new Uint8Array(Math.min(cap, Math.max(need, this.maxHeaderBytes)));
+      next.set(this.headBuf.subarray(0, this.headLen));
+      this.headBuf = next;
+    }
+    this.headBuf.set(data.subarray(from, to), this.headLen);
+    this.headLen = need;
+  }
+
+  /** Handles the line that ends at headBuf[headLen - 1] (an LF). */
+  protected completeLine(): void {
+    const b = this.headBuf;
+    const ls = this.lineStart;
+    let le = this.headLen - 1;
+    if (le > ls && b[le - 1] === CR) le--;
+    else if (!this.bareLfReported) {
+      this.bareLfReported = true;
+      this.anomalies?.report('msrp.bare_lf', this.curFrameNo);
+    }
+    this.lineStart = this.headLen;
+
+    if (!this.startParsed) {
+      if (!this.parseStartLine(latin1(b, ls, le))) {
+        this.anomalies?.report('msrp.bad_start_line', this.curFrameNo, `length=${le - ls}`);
+        this.stats.headsDropped++;
+        this.skipped += this.headLen;
+        this.resetHead();
+        this.state = ST_SYNC;
+        this.atLineStart = true;
+      }
+      return;
+    }
+    if (le === ls) {
+      // Blank line: the body follows (content-stuff).
+      if (this.kind === 'response') this.anomalies?.report('msrp.response_with_body', this.firstFrameNo);
+      this.enterBody(this.emitHead(true));
+      return;
+    }
+    const flag = endLineFlag(b, ls, le, this.tid);
+    if (flag !== null) {
+      // Bodiless frame: the end-line follows the headers directly.
+      this.emitHead(false);
+      this.finish(flag, 'end_line');
+      return;
+    }
+    if (isDamagedEndLine(b, ls, le, this.tid)) {
+      // This bodiless frame's end-line, damaged (e.g. its CR LF lost and the next start line glued
+      // to it): the frame ends before it, cut, rather than take the next frame's lines as headers.
+      this.headLen = ls;
+      this.emitHead(false);
+      this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=damaged_end body=0`);
+      this.finish(null, 'boundary_in_body');
+      return;
+    }
+    if (le - ls > MAGIC.length && b[ls] === MAGIC[0] && b[ls + 1] === MAGIC[1] && b[ls + 2] === MAGIC[2] && b[ls + 3] === MAGIC[3] && b[ls + 4] === MAGIC[4]) {
+      const text = latin1(b, ls, le);
+      if (parseStartLine(text) !== null) {
+        // The previous head never ended: it was cut (e.g. by a sender reset) or we misparsed.
+        this.anomalies?.report('msrp.unterminated_frame', this.curFrameNo, `dropped=${ls}`);
+        this.stats.headsDropped++;
+        this.stats.bytesSkipped += ls;
+        const line = b.slice(ls, this.headLen);
+        this.resetHead();
+        this.appendHead(line, 0, line.length);
+        this.lineStart = line.length;
+        this.markFirst();
+        this.parseStartLine(text);
+        return;
+      }
+    }
+    this.headerLines.push(latin1(b, ls, le));
+  }
+
+  /** Parses a start line into the frame fields; false when it is not one. */
+  protected parseStartLine(text: string): boolean {
+    const sl = parseStartLine(text);
+    if (sl === null) return false;
+    const tid = sl.tid;
+    // ident is ALPHANUM 3*31ident-char (RFC 4975 section 9): 4..32 characters.
+    if (tid.length < 4 || tid.length > 32) this.anomalies?.report('msrp.bad_transaction_id', this.curFrameNo, `length=${tid.length}`);
+    this.tid = tid;
+    this.kind = sl.kind;
+    this.method = sl.method;
+    this.statusCode = sl.statusCode;
+    this.comment = sl.comment;
+    if (sl.method !== null && !(MSRP_METHODS as readonly string[]).includes(sl.method)) {
+      this.anomalies?.report('msrp.unknown_method', this.curFrameNo, `length=${sl.method.length}`);
+    }
+    this.startParsed = true;
+    return true;
+  }
+
+  protected emitHead(hasBody: boolean): MsrpHeaders {
+    const fno = this.firstFrameNo;
+    const headers = parseMsrpHeaderLines(this.headerLines, this.anomalies, fno);
+    this.checkRequired(headers, fno);
+    const head: MsrpFrameHead = {
+      kind: this.kind,
+      transactionId: this.tid,
+      method: this.method,
+      statusCode: this.statusCode,
+      comment: this.comment,
+      headers,
+      hasBody,
+      headLength: this.headLen,
+      frameNo: fno,
+      tsSec: this.firstTsSec,
+      tsNsec: this.firstTsNsec,
+    };
+    this.frameBytes = this.headLen;
+    this.sink.onFrameStart(head);
+    this.sink.onRaw?.(this.headBuf.subarray(0, this.headLen));
+    return headers;
+  }
+
+  /**
+   * RFC 4975 sections 7.1.1, 7.1.2, 7.2; RFC 4976 section 5; RFC 7701 section 5. One pass over
+   * the header names, compared without allocating (this runs for every frame).
+   */
+  protected checkRequired(h: MsrpHeaders, fno: number): void {
+    const a = this.anomalies;
+    if (a === undefined) return;
+    const m = this.method;
+    let want = REQUIRED_ALWAYS;
+    if (m === 'SEND' || m === 'REPORT') want |= 1 << 2;
+    if (m === 'REPORT') want |= 1 << 3;
+    if (m === 'NICKNAME') want |= 1 << 4;
+    let seen = 0;
+    for (const f of h.all) {
+      for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (equalsIgnoreAsciiCase(f.name, REQUIRED_LOWER[i]!)) seen |= 1 << i;
+    }
+    const missing = want & ~seen;
+    if (missing === 0) return;
+    for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (missing & (1 << i)) a.report('msrp.missing_header', fno, `${m ?? 'response'} ${REQUIRED_HEADERS[i]}`);
+  }
+
+  protected resetHead(): void {
+    this.headLen = 0;
+    this.lineStart = 0;
+    this.startParsed = false;
+    this.headerLines = [];
+    this.bareLfReported = false;
+    if (this.headBuf.length > SHRINK_ABOVE) this.headBuf = new Uint8Array(INITIAL_HEAD);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // BODY entry (the body states are in ./msrp-framer.ts).
+
+  protected enterBody(headers: MsrpHeaders): void {
+    this.state = ST_BODY;
+    if (this.held.length === 0) {
+      this.held = new Uint8Array(MAX_BODY_LINE);
+      this.scratch = new Uint8Array(2 * MAX_BODY_LINE);
+    }
+    this.held[0] = CR;
+    this.held[1] = LF;
+    this.heldLen = 2;
+    this.heldVirtual = 2;
+    this.bodyBytes = 0;
+    // RFC 4975 sections 7.1 and 9: a numeric range-end says how many bytes the chunk carries
+    // (end - start + 1); a sender that interrupts the chunk ends it earlier with "+", never later.
+    const br = headers.byteRange;
+    this.bodyLimit = br !== null && br.end !== '*' ? br.end - br.start + 1 : Infinity;
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  protected finish(flag: MsrpEndFlag | null, reason: MsrpFrameEndReason): void {
+    if (flag === null) this.stats.framesCut++;
+    else this.stats.framesComplete++;
+    const frameLength = this.state === ST_HEAD ? this.headLen : this.frameBytes;
+    this.sink.onFrameEnd({
+      flag,
+      reason,
+      bodyLength: this.bodyBytes,
+      frameLength,
+      firstFrameNo: this.firstFrameNo,
+      firstTsSec: this.firstTsSec,
+      firstTsNsec: this.firstTsNsec,
+      lastFrameNo: this.curFrameNo,
+      lastTsSec: this.curTsSec,
+      lastTsNsec: this.curTsNsec,
+    });
+    this.resetHead();
+    this.heldLen = 0;
+    this.heldVirtual = 0;
+    this.bodyBytes = 0;
+    this.frameBytes = 0;
+    this.state = ST_SYNC;
+    this.atLineStart = true;
+    this.afterGap = false;
+  }
+}
