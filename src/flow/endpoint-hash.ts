@@ -1,9 +1,8 @@
 /**
- * Endpoint helpers of {@link TcpTracker} (./tcp-tracker.ts): the table hash of an endpoint pair,
+ * Endpoint helpers of `TcpTracker` (./tcp-tracker.ts): the table hash of an endpoint pair,
  * exact address comparison, and the client/server guess for a connection seen without SYN.
  */
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import type { TcpTracker } from './tcp-tracker.js';
 
 /** An IPv4 address (4 bytes) as an unsigned number. */
 export function addr32(a: Uint8Array): number {

@@ -1,11 +1,10 @@
 /**
- * One tracked TCP connection of {@link TcpTracker} (./tcp-tracker.ts) and the two intrusive
+ * One tracked TCP connection of `TcpTracker` (./tcp-tracker.ts) and the two intrusive
  * lists it sits in (LRU order of the table, and the connections holding stream state): O(1)
  * touch and unlink on the per-packet path, no allocation.
  */
 import type { TcpConnectionInfo } from './stream-consumer.js';
 import type { TcpStreamReassembler } from './tcp-stream-reassembler.js';
-import type { TcpTracker } from './tcp-tracker.js';
 
 /** One tracked connection. Implements the info handed to the factory (no extra object). */
 export class TcpConnection implements TcpConnectionInfo {
@@ -82,11 +81,13 @@ export class TcpConnection implements TcpConnectionInfo {
   }
 
   get clientAddr(): Uint8Array {
-    return (this.views ??= this.makeViews())[0];
+    this.views ??= this.makeViews();
+    return this.views[0];
   }
 
   get serverAddr(): Uint8Array {
-    return (this.views ??= this.makeViews())[1];
+    this.views ??= this.makeViews();
+    return this.views[1];
   }
 
   private makeViews(): [Uint8Array, Uint8Array] {

@@ -189,7 +189,7 @@ export class TcpTracker {
    */
   private afterPacket(conn: Connection): void {
     const r0 = conn.r0;
-    if (r0 !== null && r0.isEnded && conn.r1!.isEnded) {
+    if (r0?.isEnded === true && conn.r1!.isEnded) {
       conn.release();
       unlinkStream(this.streams, conn);
     }

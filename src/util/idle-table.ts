@@ -198,8 +198,10 @@ export class IdleTable<K, V> {
       }
       top.deadline = again;
       top.seq = ++this.seq;
-      if (again <= now) (deferred ??= []).push(top);
-      else this.pushEntry(top);
+      if (again <= now) {
+        deferred ??= [];
+        deferred.push(top);
+      } else this.pushEntry(top);
     }
     // A deferred entry the callbacks deleted or evicted meanwhile stays out.
     if (deferred !== null) for (const e of deferred) if (this.map.get(e.key) === e) this.pushEntry(e);
@@ -214,7 +216,7 @@ export class IdleTable<K, V> {
     if (this.policy !== 'soonest') return this.evictFirstInMap();
     let victim = this.settledTop();
     if (victim === undefined) return false;
-    if (this.keep !== undefined && this.keep(victim.key, victim.value)) {
+    if (this.keep?.(victim.key, victim.value) === true) {
       // Step over protected entries in deadline order; put them back afterwards.
       const kept: Entry<K, V>[] = [];
       let found: Entry<K, V> | undefined;

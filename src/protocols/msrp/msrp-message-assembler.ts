@@ -326,7 +326,10 @@ export class MsrpMessageAssembler {
     if (rec.duplicate) this.stats.duplicateChunks++;
     const prev = msg.digests?.get(digestKey);
     if (prev !== undefined && prev !== digest) conflict = true;
-    else if (prev === undefined && rec.end >= rec.start && (msg.digests?.size ?? 0) < MAX_DIGESTS) (msg.digests ??= new Map()).set(digestKey, digest);
+    else if (prev === undefined && rec.end >= rec.start && (msg.digests?.size ?? 0) < MAX_DIGESTS) {
+      msg.digests ??= new Map();
+      msg.digests.set(digestKey, digest);
+    }
     if (conflict) {
       msg.conflicts++;
       this.anomalies?.report('msrp.chunk_overlap_different_data', rec.frameNo, `start=${rec.start} end=${rec.end}`);
@@ -420,7 +423,8 @@ export class MsrpMessageAssembler {
   /** Copies out-of-order bytes at offset `at` into a pending segment, within the caps. */
   private store(msg: Msg, at: number, part: Uint8Array, frameNo: number): void {
     const n = part.length;
-    const pending = (msg.pending ??= new SegmentStore(true));
+    msg.pending ??= new SegmentStore(true);
+    const pending = msg.pending;
     if (pending.bytes + n > this.maxPendingPerMessage || this.pendingTotal + n > this.maxPendingTotal) {
       this.reorderDrop(msg, frameNo, 'bytes');
       return;

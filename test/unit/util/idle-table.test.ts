@@ -40,7 +40,10 @@ describe('IdleTable', () => {
     const t = new IdleTable<string, number>({ cap: 10 });
     t.set('a', 1, 10);
     let calls = 0;
-    expect(t.tick(10, () => (++calls, 10))).toBe(0);
+    expect(t.tick(10, () => {
+        ++calls;
+        return 10;
+      })).toBe(0);
     expect(calls).toBe(1);
     expect(t.tick(10, () => 50)).toBe(0);
     expect(t.deadlineOf('a')).toBe(50);
@@ -89,7 +92,10 @@ describe('IdleTable', () => {
     });
     expect(evicted).toEqual(['a']);
     const seen: string[] = [];
-    t.tick(100, (k) => (seen.push(k), undefined));
+    t.tick(100, (k) => {
+      seen.push(k);
+      return undefined;
+    });
     expect(seen).toEqual(['b', 'c']);
     expect(t.size).toBe(0);
   });
