@@ -18,8 +18,11 @@ import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sin
 
 /** Bytes a direction may send after its head before the handshake is decided (RFC 6455 4.1: a client waits for the 101). */
 const MAX_PENDING = 64 * 1024;
-/** Cap on one MSRP WebSocket message: a chunk (RFC 4975 7.1 lets chunks be large; browsers send ≤ 64 KiB). */
-const MAX_MSRP_WS_MESSAGE = 16 << 20;
+/**
+ * Cap on one MSRP WebSocket message, i.e. one chunk (RFC 7977 5.3), buffered whole per direction
+ * while it arrives: senders chunk large messages (RFC 4975 7.1.1; browser clients use a few KiB).
+ */
+const MAX_MSRP_WS_MESSAGE = 4 << 20;
 
 const COLLECT = 0;
 const OPEN = 1;
