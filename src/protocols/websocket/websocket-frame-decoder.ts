@@ -82,6 +82,8 @@ export class WebSocketFrameDecoder {
   private masked = false;
   private readonly key = new Uint8Array(4);
   private maskPos = 0;
+  /** Scratch for the 32-bit form of the rotated key. */
+  private readonly word = new Uint8Array(4);
   private into = INTO_NOTHING;
   // --- current data message ---
   private inMessage = false;
@@ -260,15 +262,12 @@ export class WebSocketFrameDecoder {
     }
     const dst = this.into === INTO_MESSAGE ? this.msg : this.control;
     let at = this.into === INTO_MESSAGE ? this.msgBytes : this.controlLen;
+    dst.set(data.subarray(i, i + take), at);
     if (this.masked) {
-      const k = this.key;
-      let m = this.maskPos;
-      for (let j = 0; j < take; j++) dst[at++] = data[i + j]! ^ k[m++ & 3]!;
-      this.maskPos = m;
-    } else {
-      dst.set(data.subarray(i, i + take), at);
-      at += take;
+      unmask(dst, at, take, this.key, this.maskPos, this.word);
+      this.maskPos += take;
     }
+    at += take;
     if (this.into === INTO_MESSAGE) this.msgBytes = at;
     else this.controlLen = at;
   }
@@ -336,4 +335,27 @@ export class WebSocketFrameDecoder {
     this.state = S_DEAD;
     this.sink.lost(0, frameNo, tsSec, tsNsec);
   }
+}
+
+/**
+ * XORs b[at, at + n) in place with the masking key (RFC 6455 5.3: byte i of the payload with
+ * key[i mod 4]; `pos` is the payload offset of b[at]). Four bytes at a time where b is aligned:
+ * `b` must start at an aligned offset of its buffer (the decoder's own buffers do).
+ */
+function unmask(b: Uint8Array, at: number, n: number, key: Uint8Array, pos: number, word: Uint8Array): void {
+  const end = at + n;
+  let j = at;
+  let m = pos;
+  while (j < end && ((b.byteOffset + j) & 3) !== 0) b[j++]! ^= key[m++ & 3]!;
+  const words = (end - j) >> 2;
+  if (words > 0) {
+    // The key rotated to this position, read in the platform's byte order like the data.
+    for (let q = 0; q < 4; q++) word[q] = key[(m + q) & 3]!;
+    const w = new Uint32Array(word.buffer, word.byteOffset, 1)[0]!;
+    const u = new Uint32Array(b.buffer, b.byteOffset + j, words);
+    for (let q = 0; q < words; q++) u[q]! ^= w;
+    j += words * 4;
+    m += words * 4;
+  }
+  while (j < end) b[j++]! ^= key[m++ & 3]!;
 }
