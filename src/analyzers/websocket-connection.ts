@@ -197,6 +197,8 @@ export class WebSocketConnection {
     return {
       message: (payload, _binary, frameNo, tsSec, tsNsec) => {
         this.stats.messages++;
+        // CRLF keep-alives (RFC 5626 3.5.1), which SIP.js and others also send over WebSocket, carry nothing.
+        if (payload.every((c) => c === 0x0d || c === 0x0a)) return;
         const msg = parseSipMessage(payload, this.anomalies, frameNo);
         if (msg === null) return;
         where.frameNo = frameNo;

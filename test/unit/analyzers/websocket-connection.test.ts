@@ -43,6 +43,8 @@ describe('SIP over WebSocket through AppStreamConsumer', () => {
     const f = wsFrame({ opcode: 1, payload: enc(OPTIONS), mask: MASK });
     c.data(0, f.subarray(0, 9), 3, 0, 0);
     c.data(0, f.subarray(9), 4, 0, 0);
+    // A CRLF keep-alive in its own message (RFC 5626 3.5.1, as SIP.js sends it) is not a SIP message.
+    c.data(0, wsFrame({ opcode: 1, payload: enc('\r\n\r\n'), mask: MASK }), 4, 0, 0);
     c.data(1, wsFrame({ opcode: 1, payload: enc('SIP/2.0 200 OK\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:proxy.invalid>;tag=2\r\nCall-ID: asidkj3ss\r\nCSeq: 1 OPTIONS\r\n\r\n') }), 5, 0, 0);
     c.end(0, 'fin');
     c.end(1, 'fin');
