@@ -6,7 +6,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 const path = process.argv[2];
 const fd = openSync(path, 'r');
 const CHUNK = 4 << 20;
-let buf = Buffer.allocUnsafe(CHUNK);
+const buf = Buffer.allocUnsafe(CHUNK);
 let start = 0;
 let end = readSync(fd, buf, 0, CHUNK, null);
 const le = buf.readUInt32LE(0) === 0xa1b2c3d4 || buf.readUInt32LE(0) === 0xa1b23c4d;

@@ -21,8 +21,9 @@
  *      skips them, `--hostile-scale F` scales their sizes;
  *   6b. a long mutant campaign of the warrant-separation property
  *      (test/fuzz/shared-connection.property.test.ts, issue 12): `--mutants N` damaged captures
- *      (default 20 000; CI runs 1 500) from a seed that changes per invocation (`--mutant-seed S`
- *      to replay one), reported as passed/failed with the seed; `--mutants 0` skips it;
+ *      (default 20 000; CI runs 1 500) from a fast-check seed that changes per invocation
+ *      (`--mutant-seed S` to replay the campaign; a failure prints the seed and path of its shrunk
+ *      case), reported as passed/failed with the seed; `--mutants 0` skips it;
  *   7. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
  *      takes without losing frames; skipped with the reason when not root, without tcpreplay
  *      or without the cap module.
@@ -38,7 +39,7 @@
  *
  * Each subject runs in a fresh child process `--runs` times (default 3); the best time counts
  * (the least disturbed by other load); peak RSS is the maximum over the runs.
- * Options: --mb N (default 200), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
+ * Options: --mb N (default 200), --target-share P (percent of sessions placed by targets, default 4), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
  * --mutants N, --mutant-seed S,
  * --no-live, --live-mb N (slice replayed per live step, default 50), --live-buffer KiB (tap
  * --buffer-size), --live-budget S (default 120).
@@ -143,12 +144,16 @@ function emptyPcap(path: string): void {
   writeFileSync(path, h);
 }
 
+/** Percentage of the bench sessions placed by targets (`--target-share P`, e.g. 1, 10, 100; default 4). */
+const TARGET_SHARE = opt('target-share', 4);
+
 function capture(mb: number): string {
-  const path = resolve(WORK, `bench-v2-${mb}mb.pcap`);
+  // v3: random bodies, file transfers, SIP/TCP, relays (bench/make-bench-capture.ts); the share is in the name.
+  const path = resolve(WORK, `bench-v3-${mb}mb-${TARGET_SHARE}pct.pcap`);
   if (!existsSync(path)) {
     log(`generating ${path} …`);
     const t = Date.now();
-    const r = makeBenchCapture({ path, megabytes: mb });
+    const r = makeBenchCapture({ path, megabytes: mb, targetShare: TARGET_SHARE });
     log(`  ${r.frames} frames, ${r.units} sessions (${r.targetUnits} placed by targets) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   return path;
@@ -164,7 +169,7 @@ const outDir = resolve(WORK, 'run-out');
 
 const runSubject = (file: string, extra: string[] = []): Measure => {
   rmSync(outDir, { recursive: true, force: true });
-  return runNode(file, [dist, 'run', '-r', file, '--tasks', tasks, '--out', outDir, ...extra]);
+  return runNode(file, [dist, '--log-format', 'json', 'run', '-r', file, '--tasks', tasks, '--out', outDir, ...extra]);
 };
 const statsSubject = (file: string): Measure => runNode(file, [dist, 'stats', '--json', '-r', file]);
 
@@ -182,7 +187,7 @@ let runSummary = '';
 if (WITH_RUN) {
   log('msrptap run …');
   run = best(RUNS, () => runSubject(small));
-  runSummary = run.stderr.split('\n').filter((l) => l.startsWith('msrptap: ') && /sessions/.test(l)).join(' ');
+  runSummary = run.stderr.split('\n').filter((l) => l.includes('"event":"run.summary"')).join(' ');
   // Threads: the same run with everything in the main thread (--single-thread), for the
   // speed-up of the worker threads (capture hashing, record encoding and file writing).
   log('msrptap run --single-thread …');
@@ -247,9 +252,10 @@ if (MUTANTS > 0) {
   const firstSeed = opt('mutant-seed', 1_000_000 + Math.floor(Math.random() * 1_000_000_000));
   log(`mutants: ${MUTANTS} from seed ${firstSeed} …`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/fuzz/shared-connection.property.test.ts'], {
+  // No time limit: a long campaign is meant to run past vitest's and fast-check's CI bounds.
+  const r = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/fuzz/shared-connection.property.test.ts', '--testTimeout', String(24 * 3600 * 1000)], {
     cwd: ROOT,
-    env: { ...process.env, MSRPTAP_MUTANTS: String(MUTANTS), MSRPTAP_SEED: String(firstSeed) },
+    env: { ...process.env, MSRPTAP_MUTANTS: String(MUTANTS), MSRPTAP_SEED: String(firstSeed), MSRPTAP_FC_TIME_LIMIT_MS: '0' },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });

@@ -66,5 +66,5 @@ for (const kind of ['chat', 'file', 'star'] as const) {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     best = Math.min(best, ms);
   }
-  console.log(`${kind.padEnd(5)} ${(data.length / 1e6).toFixed(0)} MB  frames=${frames}  best ${best.toFixed(1)} ms  ${(data.length / 1e6 / (best / 1000)).toFixed(0)} MB/s`);
+  console.log(`${kind.padEnd(5)} ${(data.length / 1e6).toFixed(0)} MB  frames=${frames}  body=${(bodyBytes / 1e6).toFixed(0)} MB  best ${best.toFixed(1)} ms  ${(data.length / 1e6 / (best / 1000)).toFixed(0)} MB/s`);
 }

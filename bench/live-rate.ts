@@ -337,7 +337,7 @@ function runDelayNs(pid: number | undefined): number {
 /** USER_HZ: 100 on every Linux architecture Node supports (sysconf(_SC_CLK_TCK)). */
 const CLK_TCK = 100;
 
-/** The tap process with its stderr parsed as pino JSON lines. */
+/** The tap process with its stderr parsed as JSON Lines events (src/cli/stderr-logger.ts). */
 class Tap {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -351,7 +351,7 @@ class Tap {
   private tail = '';
 
   constructor(cli: string, args: string[]) {
-    this.child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = spawn(process.execPath, [cli, '--log-format', 'json', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.exited = new Promise((res) => this.child.on('exit', (code) => res(code)));
     this.child.stderr!.on('data', (b: Buffer) => this.feed(b.toString('utf8')));
   }
@@ -368,8 +368,8 @@ class Tap {
       } catch {
         continue;
       }
-      if (j.msg === 'capturing') this.capturing = true;
-      else if (j.msg === 'stats' && typeof j.packets === 'number') {
+      if (j.event === 'capture.started') this.capturing = true;
+      else if (j.event === 'run.stats' && typeof j.packets === 'number') {
         const now = Date.now();
         if (j.packets !== this.packets) {
           this.packets = j.packets;

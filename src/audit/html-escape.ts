@@ -12,8 +12,9 @@ const MAP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"
 export function esc(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   const s = typeof value === 'number' ? String(value) : value;
-  // Also drop C0 controls other than TAB/LF/CR (and lone surrogates via toWellFormed when
-  // available): they are not allowed in HTML text and some would garble the rendering.
-  // eslint-disable-next-line no-control-regex
+  // Also replace C0 controls other than TAB/LF/CR, and DEL: they are not allowed in HTML text
+  // and some would garble the rendering. Lone surrogates need nothing here: the page is written
+  // with Buffer.from(html, 'utf8') (cli/audit-command.ts), which encodes each as U+FFFD.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (HTML Living Standard 13.2.2: not allowed in text)
   return s.replace(/[&<>"']/g, (c) => MAP[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
 }

@@ -346,8 +346,12 @@ function sessionView(input: ReportInput, s: AuditSession, d: AuditSessionDetail,
 export function buildReportModel(input: ReportInput): ReportModel {
   const a = input.audit;
   const all: { s: AuditSession; d: AuditSessionDetail }[] = [];
-  a.sessions.forEach((s, i) => all.push({ s, d: input.details.sessions[i]! }));
-  a.uncorrelated.forEach((s, i) => all.push({ s, d: input.details.uncorrelated[i]! }));
+  a.sessions.forEach((s, i) => {
+    all.push({ s, d: input.details.sessions[i]! });
+  });
+  a.uncorrelated.forEach((s, i) => {
+    all.push({ s, d: input.details.uncorrelated[i]! });
+  });
   const sessions = all.map(({ s, d }, i) => sessionView(input, s, d, `s${i + 1}`));
   const tasks: TaskSummary[] = input.tasks.map((t) => {
     const mine = sessions.filter((s) => s.xid === t.xid && s.liid === t.liid);

@@ -72,7 +72,8 @@ export class ReaderFrame implements CapturedFrame {
   }
 
   get data(): Uint8Array {
-    return (this.view ??= this.buf.subarray(this.offset, this.offset + this.capLen));
+    this.view ??= this.buf.subarray(this.offset, this.offset + this.capLen);
+    return this.view;
   }
 
   set data(v: Uint8Array) {

@@ -3,18 +3,12 @@
  * as tcpdump users expect: -r FILE (repeatable, "-" = stdin), -i IFACE, -f/BPF, -s snaplen,
  * -B buffer size in KiB, -p no promiscuous mode, -c count.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigError } from '../core/errors.js';
+import type { PacketSourceOptions } from '../pipeline/packet-source.js';
 
-export interface CaptureOptions {
+export interface CaptureOptions extends PacketSourceOptions {
   read: string[];
-  interface?: string;
-  filter?: string;
-  snaplen: number;
-  bufferSize: number;
-  promiscuous: boolean;
-  count?: number;
-  duration?: number;
 }
 
 function collect(value: string, prev: string[]): string[] {

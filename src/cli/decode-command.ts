@@ -1,23 +1,30 @@
 /**
  * `msrptap decode FILE...`: reads any record file msrptap writes (x2x3.pdu, hi2.ber, hi3.ber,
  * records.pb; the kind is detected from the bytes) and prints one JSON object per record
- * (JSON Lines), or an indented text view with --text. `-` reads standard input, as `-r -` does.
- * A record file damaged part-way ends with an `{"error":{code, offset, expected}}` line (what came
- * before it is still printed, for jq) and exit code 1; a file that is no record file at all (a
- * capture given by mistake, say) is named on stderr with what to run instead, exit code 1.
+ * (JSON Lines): the structure by default (ASN.1 nodes with their types and tags), the values only
+ * with --values (camelCase keys, plain values: src/encode/common/decoded-record-values.ts), or
+ * an indented text view with --text. `-` reads standard input, as `-r -` does.
+ * A record file damaged part-way ends with an `{"error":{code, offset, expected}}` line on stdout
+ * (what came before it is still printed, for jq) and exit code 1; a file that is no record file
+ * at all (a capture given by mistake, say) is a `decode.not_record_file` event on stderr naming
+ * what to run instead, nothing on stdout, exit code 1.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { IoError } from '../core/errors.js';
-import { decodedRecordsJson, decodeRecordFile, formatDecodedRecordFile } from '../encode/index.js';
+import { ConfigError, IoError } from '../core/errors.js';
+import { log } from './stderr-logger.js';
 
 export function registerDecodeCommand(program: Command): void {
   program
     .command('decode')
     .description('decode X2/X3 (TS 103 221-2), HI2/HI3 (TS 102 232-1 BER) or protobuf record files written by msrptap run')
-    .argument('<file...>', 'record files (kind detected from the content)')
+    .argument('<file...>', 'record files (kind detected from the content); "-" = standard input')
     .option('--text', 'indented text instead of JSON Lines')
-    .action((files: string[], o: { text?: boolean }) => {
+    .option('--values', 'JSON Lines of values only, for jq: camelCase keys, plain numbers, strings, ISO times, hex for binary OCTET STRINGs')
+    .action(async (files: string[], o: { text?: boolean; values?: boolean }) => {
+      if (o.text === true && o.values === true) throw new ConfigError('--text and --values are two views: give one');
+      // The decoders (and protobufjs) load only for this command.
+      const { decodedRecordsJson, decodedRecordsValues, decodeRecordFile, formatDecodedRecordFile } = await import('../encode/index.js');
       let failed = false;
       for (const file of files) {
         let bytes: Uint8Array;
@@ -30,14 +37,14 @@ export function registerDecodeCommand(program: Command): void {
         const d = decodeRecordFile(bytes);
         if (d.kind === 'unknown') {
           failed = true;
-          process.stderr.write(`msrptap: ${file} is not a record file msrptap writes (${whatItIs(bytes)}); ${d.error?.expected ?? ''}\n`);
+          log.log('error', 'decode.not_record_file', { file }, `${file} is not a record file msrptap writes (${whatItIs(bytes)}); ${d.error?.expected ?? ''}`);
           continue;
         }
         if (d.error !== undefined) failed = true;
         if (o.text === true) {
           process.stdout.write(`# ${file}\n${formatDecodedRecordFile(d).join('\n')}\n`);
         } else {
-          for (const rec of decodedRecordsJson(d)) process.stdout.write(`${JSON.stringify({ file, ...rec })}\n`);
+          for (const rec of o.values === true ? decodedRecordsValues(d) : decodedRecordsJson(d)) process.stdout.write(`${JSON.stringify({ file, ...rec })}\n`);
         }
       }
       if (failed) process.exitCode = 1;

@@ -5,10 +5,8 @@
  * SIGINT/SIGTERM, then fsyncs and exits 0.
  */
 import type { Command } from 'commander';
-import pino from 'pino';
-import { ConfigError, isConfigError, isIoError } from '../core/errors.js';
-import { loadTlsMaterial } from '../deliver/tls-material.js';
-import { X2X3Receiver } from '../pipeline/x2x3-receiver.js';
+import { ConfigError } from '../core/errors.js';
+import { log } from './stderr-logger.js';
 
 interface ReceiveOptions {
   listen: string;
@@ -41,23 +39,11 @@ export function registerReceiveCommand(program: Command): void {
       if (anyTls && (o.tlsCert === undefined || o.tlsKey === undefined || o.tlsCa === undefined)) {
         throw new ConfigError('mutual TLS needs --tls-cert, --tls-key and --tls-ca together', 'give all three, or none for plain TCP');
       }
-      const tls = anyTls ? loadTlsMaterial({ cert: o.tlsCert!, key: o.tlsKey!, ca: o.tlsCa! }, 'receive') : null;
-      const log = pino({ base: { pid: process.pid }, name: 'msrptap-receive' }, pino.destination({ dest: 2, sync: true }));
-      const rx = new X2X3Receiver({ host, port, tls, outDir: o.out, log: (level, msg, fields) => log[level](fields, msg) });
-      try {
-        await rx.listen();
-      } catch (e) {
-        // Damaged state in --out (src/deliver/received-pdu-store.ts) says so itself.
-        if (isConfigError(e) || isIoError(e)) throw e;
-        throw new ConfigError(`cannot listen on ${o.listen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a free port / an address of this machine');
-      }
-      // The bound port on stdout, for scripts and tests that ask for port 0.
-      process.stdout.write(`listening ${host}:${rx.port}\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      // The receiver, its store and TLS load only for this command.
+      const { receiveRun } = await import('../pipeline/receive-run.js');
+      await receiveRun({ host, port, outDir: o.out, ...(anyTls ? { tls: { cert: o.tlsCert!, key: o.tlsKey!, ca: o.tlsCa! } } : {}) }, log, (h, p) => {
+        // The bound port on stdout, for scripts and tests that ask for port 0.
+        process.stdout.write(`listening ${h}:${p}\n`);
       });
-      await rx.close();
-      log.info(rx.counters, 'stopped');
     });
 }

@@ -3,10 +3,10 @@
  * summary. `--json` prints one JSON object whose `frames` is the number of capture records read.
  */
 import type { Command } from 'commander';
-import { PacketPipeline } from '../pipeline/packet-pipeline.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
 import { formatStats } from './format-stats.js';
-import { runPacketSource } from './packet-source.js';
+import { createProgress } from './progress.js';
+import { log } from './stderr-logger.js';
 
 interface StatsOptions extends CaptureOptions {
   json?: boolean;
@@ -20,13 +20,10 @@ export function registerStatsCommand(program: Command): void {
     .option('--json', 'print one JSON object instead of text')
     .action(async (o: StatsOptions) => {
       checkCaptureSource(o);
-      const pipeline = new PacketPipeline();
-      const src = await runPacketSource(o, (f) => pipeline.frame(f), pipeline.anomalies, o.json === true);
-      pipeline.finish();
-      const inputs = src.live !== undefined ? [{ path: src.inputs[0]!.path, bytes: pipeline.stats.bytes }] : src.inputs;
-      const json = pipeline.toJSON(inputs);
-      if (src.live !== undefined) json.live = src.live;
-      process.stdout.write(o.json === true ? `${JSON.stringify(json, null, 2)}\n` : formatStats(json));
-      if (src.error !== undefined) throw src.error;
+      const { captureStatsRun } = await import('../pipeline/capture-stats-run.js');
+      const progress = await createProgress(o.json === true);
+      const r = await captureStatsRun(o, { log, ...(progress !== undefined ? { progress } : {}) });
+      process.stdout.write(o.json === true ? `${JSON.stringify(r.stats, null, 2)}\n` : formatStats(r.stats));
+      if (r.inputError !== undefined) throw r.inputError;
     });
 }

@@ -7,6 +7,7 @@
  * killed: the input was not read to its end.
  */
 import { constants } from 'node:os';
+import type { Logger } from '../core/log.js';
 
 /** How long the drain after the first signal may take before the run aborts (ms). */
 export const DRAIN_LIMIT_MS = 10_000;
@@ -24,7 +25,10 @@ export class StopSignals {
   private resolve: (s: NodeJS.Signals) => void = () => {};
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly limitMs = DRAIN_LIMIT_MS) {
+  constructor(
+    private readonly log: Logger,
+    private readonly limitMs = DRAIN_LIMIT_MS,
+  ) {
     this.stopped = new Promise((r) => {
       this.resolve = r;
     });
@@ -34,13 +38,13 @@ export class StopSignals {
 
   private readonly on = (sig: NodeJS.Signals): void => {
     if (this.signal !== undefined) {
-      process.stderr.write(`msrptap: ${sig} again: aborting now; the outputs are incomplete and have no manifest\n`);
+      this.log.log('error', 'signal.abort', { signal: sig }, `${sig} again: aborting now; the outputs are incomplete and have no manifest`);
       process.exit(signalExitCode(sig));
     }
     this.signal = sig;
-    process.stderr.write(`msrptap: ${sig}: stopped reading; writing what was read (at most ${this.limitMs / 1000} s; send it again to abort at once)\n`);
+    this.log.log('warn', 'signal.stopping', { signal: sig, limitS: this.limitMs / 1000 }, 'stopped reading; writing what was read (send the signal again to abort at once)');
     this.timer = setTimeout(() => {
-      process.stderr.write(`msrptap: the outputs could not be finished within ${this.limitMs / 1000} s of ${sig}: aborting; they are incomplete\n`);
+      this.log.log('error', 'signal.drain_timeout', { signal: sig, limitS: this.limitMs / 1000 }, 'the outputs could not be finished in time: aborting; they are incomplete');
       process.exit(signalExitCode(sig));
     }, this.limitMs);
     this.timer.unref();

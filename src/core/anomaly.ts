@@ -117,5 +117,5 @@ export function mayHideTargetCounts(counts: Readonly<Record<string, number>>): {
 
 /** Type guard for strings read back from files. */
 export function isAnomalyCode(code: string): code is AnomalyCode {
-  return Object.prototype.hasOwnProperty.call(ANOMALIES, code);
+  return Object.hasOwn(ANOMALIES, code);
 }

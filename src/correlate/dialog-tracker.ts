@@ -346,7 +346,10 @@ export class DialogTracker<S> {
     if (!msg.isRequest && cseq.method === 'INVITE') {
       const code = msg.statusCode;
       if (toTag !== null && code > 100 && initialTx && d.earlyTags.length < 16 && !d.earlyTags.includes(toTag)) d.earlyTags = d.earlyTags.concat([ownString(toTag)]);
-      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && (d.earlySdp?.size ?? 0) < 16) (d.earlySdp ??= new Map()).set(ownString(toTag), sdp);
+      if (sdp !== null && sdp.msrp.length > 0 && toTag !== null && code < 300 && (d.earlySdp?.size ?? 0) < 16) {
+        d.earlySdp ??= new Map();
+        d.earlySdp.set(ownString(toTag), sdp);
+      }
       if (code >= 200 && code < 300) {
         // RFC 3264 / RFC 3262: the answer may have come in a reliable 18x of this fork.
         if (useSdp === null && toTag !== null && d.calleeTag === null) useSdp = d.earlySdp?.get(toTag) ?? null;
@@ -410,7 +413,10 @@ export class DialogTracker<S> {
         if (now >= d.closeAt) r = 'ended';
       } else if (d.state === 'terminating' && d.byeAt !== null && now - d.byeAt >= this.linger) r = 'ended';
       else if (now - d.lastActive >= (d.state === 'early' ? this.earlyTimeout : this.idleTimeout)) r = 'timeout';
-      if (r !== null) (due ??= []).push([d, r]);
+      if (r !== null) {
+        due ??= [];
+        due.push([d, r]);
+      }
     }
     if (due === null) return;
     for (const [d, r] of due) {

@@ -10,4 +10,3 @@ export { MessageTracker, mediaTypeOf } from './message-tracker.js';
 export { correlationIdOf } from './correlation-id.js';
 export { MemoryAuditStore, type AuditStore, type AuditGroup } from './audit-store.js';
 export { ReportTally, type AuditReport, type AuditSession, type AuditMessage, type AuditFile } from './audit-report.js';
-export type { SipPacketRef, MsrpStreamInfo, MsrpStreamSink } from './sink-types.js';

@@ -9,7 +9,7 @@
  * (~40 bytes) and turned back into a NetworkContext only when a record needs it.
  */
 import type { NetworkContext } from '../records/network-context.js';
-import type { SipPacketRef } from './sink-types.js';
+import type { PacketRef } from '../analyzers/app-event-sink.js';
 
 export class SeenSipHop {
   private constructor(
@@ -24,7 +24,7 @@ export class SeenSipHop {
     private readonly frameNo: number,
   ) {}
 
-  static of(where: SipPacketRef): SeenSipHop {
+  static of(where: PacketRef): SeenSipHop {
     let s = '';
     for (const b of where.srcAddr) s += String.fromCharCode(b);
     for (const b of where.dstAddr) s += String.fromCharCode(b);
@@ -32,7 +32,7 @@ export class SeenSipHop {
     return new SeenSipHop(s.length < 13 ? s : (' ' + s).slice(1), where.srcAddr.length, where.srcPort, where.dstPort, where.ipProto, where.tsSec, where.tsNsec, where.frameNo);
   }
 
-  /** The network context (owned address copies), as Correlator.sipNetwork would have built it. */
+  /** The network context (owned address copies), as the SIP side builds it (./sip-side.ts, sipNetwork). */
   network(): NetworkContext {
     const bytes = Uint8Array.from(this.addrs, (c) => c.charCodeAt(0));
     return {

@@ -133,7 +133,10 @@ export class TargetMatcher {
       for (const identifier of task.targetIdentifiers) {
         for (const k of targetKeys(identifier)) {
           let list = this.index.get(k);
-          if (list === undefined) this.index.set(k, (list = []));
+          if (list === undefined) {
+            list = [];
+            this.index.set(k, list);
+          }
           if (!list.some((e) => e.task === task)) list.push({ task, identifier });
         }
       }
@@ -176,7 +179,7 @@ export class TargetMatcher {
     for (const o of identities) {
       for (const k of observedKeys(o)) {
         const hits = this.index.get(k);
-        if (hits !== undefined && hits.some((h) => h.task.xid === xid)) return true;
+        if (hits?.some((h) => h.task.xid === xid)) return true;
       }
     }
     return false;

@@ -87,6 +87,7 @@ const taskSchema = z.strictObject({
     .string()
     .min(1, { message: 'LIID must have 1..25 characters (TS 103 280)' })
     .max(25, { message: 'LIID must have 1..25 characters (TS 103 280)' })
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (an LIID names folders and log lines)
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'LIID must not contain control characters' }),
   targetIdentifiers: z.array(targetIdSchema).min(1, { message: 'at least one target identifier is required' }),
   deliveryType: z.enum(['X2andX3', 'X2Only', 'X3Only'], { message: 'must be "X2andX3", "X2Only" or "X3Only"' }),

@@ -35,7 +35,7 @@ export interface KeepaliveCodec {
 }
 
 /** Link events for the operator log: DIDs, addresses and counts only, never content. */
-export type LinkLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
+export type LinkLog = (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>, msg?: string) => void;
 
 /** Options of {@link DestinationLink}. */
 export interface DestinationLinkOptions {
@@ -220,7 +220,7 @@ export class DestinationLink {
     this.sendPos = this.spool.released;
     this.sentCount = this.sentBytes = this.relCount = this.relBytes = 0;
     this.blocked = false;
-    this.log('info', 'delivery link up', { did: this.did, address: `${this.o.host}:${this.o.port}`, tls: this.o.tls != null, resend: this.spool.count });
+    this.log('info', 'link.up', { did: this.did, address: `${this.o.host}:${this.o.port}`, tls: this.o.tls != null, resend: this.spool.count });
     const read = this.o.codec.ackReader();
     s.on('data', (chunk: Buffer) => {
       const r = read(chunk);
@@ -249,7 +249,7 @@ export class DestinationLink {
     this.clearTimers();
     if (wasUp) this.counters.disconnects++;
     this.linkState = 'backoff';
-    this.log(wasUp ? 'warn' : 'info', wasUp ? 'delivery link down' : 'delivery link connect failed', {
+    this.log(wasUp ? 'warn' : 'info', wasUp ? 'link.down' : 'link.connect_failed', {
       did: this.did,
       address: `${this.o.host}:${this.o.port}`,
       reason,
@@ -321,7 +321,7 @@ export class DestinationLink {
   private acked(seq: number): void {
     const i = this.markers.findIndex((m) => m.seq === seq);
     if (i < 0) {
-      this.log('warn', 'keepalive acknowledgement for no outstanding keepalive (ignored)', { did: this.did, seq });
+      this.log('warn', 'link.stray_keepalive_ack', { did: this.did, seq }, 'keepalive acknowledgement for no outstanding keepalive (ignored)');
       return;
     }
     // Acknowledgements arrive in order; an earlier unanswered keepalive is covered by this one.

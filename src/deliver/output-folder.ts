@@ -11,7 +11,7 @@
  *   the flags: it is never followed, and never removed either (someone put it there; the operator
  *   should look at it).
  */
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, type Stats, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, IoError } from '../core/errors.js';
 import { ensureSecretDir } from './safe-fs.js';
@@ -54,7 +54,7 @@ function listTree(dir: string): OutputEntry[] {
 
 /** Makes `dir` ready for a run (see the file comment); throws ConfigError / IoError naming the path. */
 export function claimOutputFolder(dir: string, o: ClaimOptions): void {
-  let st;
+  let st: Stats | undefined;
   try {
     st = lstatSync(dir);
   } catch (e) {
@@ -93,11 +93,12 @@ export function claimOutputFolder(dir: string, o: ClaimOptions): void {
 /**
  * Takes the single output file `path` (`audit --html FILE`, `--json FILE`): its folder is
  * created when missing (0700), an existing file is refused (ConfigError) unless `overwrite`, a
- * symlink or non-regular file always (IoError). Returns how to open it ({@link SecureFileWriter}).
+ * symlink or any other kind of file always (IoError); an existing character device or named pipe
+ * is taken as it is. Returns how to open it ({@link SecureFileWriter}).
  */
-export function claimOutputFile(path: string, flag: string, overwrite: boolean): 'refuse' | 'replace' {
+export function claimOutputFile(path: string, flag: string, overwrite: boolean): 'refuse' | 'replace' | 'device' {
   ensureSecretDir(dirname(path), null);
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(path);
   } catch (e) {
@@ -105,6 +106,9 @@ export function claimOutputFile(path: string, flag: string, overwrite: boolean):
     throw new IoError(`cannot use ${flag} ${path}: ${(e as Error).message}`, path, undefined, { cause: e });
   }
   if (st.isSymbolicLink()) throw new IoError(`${flag} ${path} is a symbolic link: refusing to follow it`, path);
+  // A device or pipe the operator names (/dev/null, a FIFO to another tool) is written to as it
+  // is, as a shell redirection would: nothing of it is replaced or left behind.
+  if (st.isCharacterDevice() || st.isFIFO()) return 'device';
   if (!st.isFile()) throw new IoError(`${flag} ${path} is not a regular file`, path);
   if (!overwrite) throw new ConfigError(`${flag} ${path} exists: refusing to overwrite it`, 'give a new file name, or add --overwrite to replace it');
   return 'replace';

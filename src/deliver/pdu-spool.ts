@@ -110,7 +110,9 @@ export class PduSpool {
       if (s < this.releasedPos.seg) this.unlink(s);
     }
     const live = segs.filter((s) => s >= this.releasedPos.seg);
-    live.forEach((s, i) => this.scanSegment(s, i === live.length - 1));
+    live.forEach((s, i) => {
+      this.scanSegment(s, i === live.length - 1);
+    });
     this.writeSeg = live.length > 0 ? live[live.length - 1]! : Math.max(this.releasedPos.seg, 1);
     if (live.length === 0) this.releasedPos = { seg: this.writeSeg, off: 0 };
     this.openWriter();

@@ -27,8 +27,12 @@ import { IoError } from '../core/errors.js';
 export const SECRET_DIR_MODE = 0o700;
 export const SECRET_FILE_MODE = 0o600;
 
-/** What to do when the file exists: fail, empty it, or write after its end. */
-export type ExistingFile = 'refuse' | 'replace' | 'append';
+/**
+ * What to do when the file exists: fail, empty it, or write after its end; `device`: the path is
+ * a character device or a named pipe the operator named (`--json /dev/null`), written as it is
+ * (nothing created, no mode change, no truncation).
+ */
+export type ExistingFile = 'refuse' | 'replace' | 'append' | 'device';
 
 function errText(e: unknown, path: string): string {
   const err = e as NodeJS.ErrnoException;
@@ -61,8 +65,9 @@ function lstatOrNull(p: string): Stats | null {
  * Components at or below `strictFrom` (an ancestor of `dir`, or `dir` itself; default `dir`)
  * must be real folders, never symlinks; those above it are resolved as usual. `null`: only the
  * components created here are checked (the folder of a file the operator names, `--html
- * /tmp/r.html`). An existing `dir` that is group/world accessible is tightened to 0700. Throws
- * IoError naming the path.
+ * /tmp/r.html`). An existing `dir` at or below `strictFrom` that is group/world accessible is
+ * tightened to 0700; with `null` an existing folder is the operator's (/tmp, a home, /dev) and is
+ * left as it is: only the file in it is ours (0600). Throws IoError naming the path.
  */
 export function ensureSecretDir(dir: string, strictFrom: string | null = dir): void {
   const abs = resolve(dir);
@@ -89,7 +94,7 @@ export function ensureSecretDir(dir: string, strictFrom: string | null = dir): v
         st = statSync(cur);
       }
       if (!st.isDirectory()) throw new IoError(`${cur} is not a folder`, cur);
-      if (cur === abs && (st.mode & 0o077) !== 0) chmodSync(cur, SECRET_DIR_MODE);
+      if (cur === abs && owned && (st.mode & 0o077) !== 0) chmodSync(cur, SECRET_DIR_MODE);
     } catch (e) {
       if (e instanceof IoError) throw new IoError(`cannot create output folder ${dir}: ${e.message}`, e.path, undefined, { cause: e });
       throw new IoError(`cannot create output folder ${dir}: ${(e as Error).message}`, cur, undefined, { cause: e });
@@ -103,6 +108,7 @@ export function ensureSecretDir(dir: string, strictFrom: string | null = dir): v
  */
 export function openSecretFile(path: string, existing: ExistingFile, read = false): number {
   const c = constants;
+  if (existing === 'device') return openDevice(path);
   const flags = (read ? c.O_RDWR : c.O_WRONLY) | c.O_CREAT | c.O_NOFOLLOW | c.O_NONBLOCK | (existing === 'refuse' ? c.O_EXCL : 0) | (existing === 'append' ? c.O_APPEND : 0);
   let fd: number;
   try {
@@ -121,6 +127,25 @@ export function openSecretFile(path: string, existing: ExistingFile, read = fals
   } catch (e) {
     closeSync(fd);
     throw new IoError(`cannot open output file ${path}: ${(e as Error).message}`, path, undefined, { cause: e });
+  }
+  return fd;
+}
+
+/**
+ * Opens an existing character device or named pipe for writing, never through a symlink and
+ * never creating anything. Blocking (a pipe waits for its reader, as a shell's `>` does).
+ */
+function openDevice(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    throw new IoError(`cannot open output ${path}: ${errText(e, path)}`, path, undefined, { cause: e });
+  }
+  const st = fstatSync(fd);
+  if (!st.isCharacterDevice() && !st.isFIFO()) {
+    closeSync(fd);
+    throw new IoError(`cannot open output ${path}: it is no longer a character device or named pipe`, path);
   }
   return fd;
 }

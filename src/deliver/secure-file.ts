@@ -4,7 +4,7 @@
  * record would dominate a busy run), fsynced on close so a record reported as written survives
  * a power cut.
  */
-import { closeSync, fsyncSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { ensureSecretDir, openSecretFile, type ExistingFile } from './safe-fs.js';
@@ -30,6 +30,8 @@ export class SecureFileWriter {
   private readonly buf: Buffer;
   private used = 0;
   private written = 0;
+  /** fsync applies to regular files only: on a device or pipe (`--json /dev/null`) it fails with EINVAL. */
+  private readonly regular: boolean;
 
   /** Creates the file's missing folders (0700) and the file (0600) without following links; throws IoError. */
   constructor(
@@ -38,6 +40,7 @@ export class SecureFileWriter {
   ) {
     ensureSecretDir(dirname(path), opts.strictFrom ?? null);
     this.fd = openSecretFile(path, opts.existing ?? 'refuse');
+    this.regular = fstatSync(this.fd).isFile();
     this.buf = Buffer.allocUnsafe(opts.bufferSize ?? 256 * 1024);
   }
 
@@ -71,7 +74,7 @@ export class SecureFileWriter {
     if (this.fd < 0) return;
     this.flush();
     try {
-      fsyncSync(this.fd);
+      if (this.regular) fsyncSync(this.fd);
       closeSync(this.fd);
     } catch (e) {
       throw new IoError(`cannot close output file ${this.path}: ${(e as Error).message}`, this.path, undefined, { cause: e });

@@ -7,6 +7,7 @@ export { decodeFail, formatDecodeError, type DecodeResult, type RecordDecodeErro
 export { decodeRecordFile, detectRecordFileKind, type DecodedPsPduItem, type DecodedRecordFile, type DecodedX2X3Item, type RecordFileKind } from './common/decode-record-file.js';
 export { formatDecodedRecordFile } from './common/format-decoded-record-file.js';
 export { decodedRecordsJson, asnNodeJson, bytesJson } from './common/decoded-record-json.js';
+export { decodedRecordsValues, asnPlainValue } from './common/decoded-record-values.js';
 export { SequenceAllocator } from './common/sequence-allocator.js';
 
 export { decodeX2X3Pdu, peekX2X3Lengths, type X2X3DecodeOptions } from './x2x3/decode-x2x3-pdu.js';

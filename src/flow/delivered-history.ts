@@ -34,7 +34,10 @@ function takeRing(size: number): Uint8Array {
 function giveRing(buf: Uint8Array): void {
   if (buf.length === 0) return;
   let free = pool.get(buf.length);
-  if (free === undefined) pool.set(buf.length, (free = []));
+  if (free === undefined) {
+    free = [];
+    pool.set(buf.length, free);
+  }
   if (free.length < POOL_PER_SIZE) free.push(buf);
 }
 

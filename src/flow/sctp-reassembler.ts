@@ -142,7 +142,7 @@ export class SctpReassembler {
     const b = pkt.plBuf;
     const end = pkt.plEnd;
     let dir: Direction | undefined;
-    for (let off = pkt.plOff; (off = readSctpChunk(b, off, end, c, this.sink, frameNo, pkt.ipTruncated)) >= 0; ) {
+    for (let off = readSctpChunk(b, pkt.plOff, end, c, this.sink, frameNo, pkt.ipTruncated); off >= 0; off = readSctpChunk(b, off, end, c, this.sink, frameNo, pkt.ipTruncated)) {
       if (c.type === SctpChunkType.I_DATA) {
         // RFC 8260 interleaving: fragments are ordered by MID/FSN, not TSN. Not reassembled.
         this.sink.report('sctp.i_data_not_decoded', frameNo);

@@ -74,7 +74,7 @@ export class DeliveryOutput {
       throw new ConfigError('--deliver: the tasks file defines no "destinations"', 'add "destinations": [{"did": "<UUID>", "address": "host:port"}] and "listOfDids" to the tasks (docs/delivery.md)');
     }
     this.sequenceState = new SequenceStateFile(o.spoolDir);
-    if (this.sequenceState.hadState) this.log('info', 'sequence numbers continue from the previous run\'s reservations', { path: this.sequenceState.path });
+    if (this.sequenceState.hadState) this.log('info', 'delivery.sequence_resumed', { path: this.sequenceState.path }, 'sequence numbers continue from the previous run\'s reservations');
     this.encoder = createRecordEncoder('x2x3', { sequencePersistence: this.sequenceState });
     this.updateTasks(o.tasks);
   }
@@ -102,7 +102,7 @@ export class DeliveryOutput {
     if (dids.length === 0) {
       if (!this.unrouted.has(rec.task.xid)) {
         this.unrouted.add(rec.task.xid);
-        this.log('warn', 'task has no destination for these records (listOfDids / x2Dids / x3Dids): not delivered', { xid: rec.task.xid, liid: rec.task.liid, kind: rec.kind });
+        this.log('warn', 'delivery.no_destination', { xid: rec.task.xid, liid: rec.task.liid, kind: rec.kind }, 'task has no destination for these records (listOfDids / x2Dids / x3Dids): not delivered');
       }
       return;
     }
@@ -155,9 +155,9 @@ export class DeliveryOutput {
       strictFrom: this.o.spoolDir,
       ...(this.o.maxSpoolBytes !== undefined ? { maxBytes: this.o.maxSpoolBytes } : {}),
       anomalies: this.o.anomalies,
-      onAlarm: (message, refused) => this.log('error', message, { did: d.did, refused }),
+      onAlarm: (message, refused) => this.log('error', 'delivery.spool_full', { did: d.did, refused }, message),
     });
-    if (spool.count > 0) this.log('info', 'spool holds PDUs from a previous run: they are sent first', { did: d.did, pdus: spool.count, bytes: spool.bytes });
+    if (spool.count > 0) this.log('info', 'delivery.spool_resumed', { did: d.did, pdus: spool.count, bytes: spool.bytes }, 'spool holds PDUs from a previous run: they are sent first');
     const link = new DestinationLink({
       did: d.did,
       host: d.host,

@@ -260,9 +260,15 @@ export class FileRecordOutput {
   /** OUT/LIID/NAME, computed once per pair (it was ~1 % of the writing thread per record). */
   private basePath(liid: string, name: string): string {
     let m = this.bases.get(liid);
-    if (m === undefined) this.bases.set(liid, (m = new Map()));
+    if (m === undefined) {
+      m = new Map();
+      this.bases.set(liid, m);
+    }
     let p = m.get(name);
-    if (p === undefined) m.set(name, (p = join(this.outDir, pathSegment(liid), name)));
+    if (p === undefined) {
+      p = join(this.outDir, pathSegment(liid), name);
+      m.set(name, p);
+    }
     return p;
   }
 

@@ -1,6 +1,6 @@
 /**
- * The periodic stats line of a running tap (pino JSON on stderr). Counts and task identifiers
- * only: never content, never identities (logs may leave the LI domain).
+ * The periodic stats event of a running tap (`run.stats`, src/cli/stderr-logger.ts). Counts and
+ * task identifiers only: never content, never identities (logs may leave the LI domain).
  */
 import { mayHideTargetCounts } from '../core/anomaly.js';
 import type { LinkStats } from '../deliver/destination-link.js';

@@ -99,7 +99,10 @@ export class PacketPipeline {
     // A reassembled datagram can carry a tunnel whose inner packet is itself a fragment, hence
     // the loop; the decoder's tunnel depth limit bounds it.
     while (pkt.isFragment) {
-      if (!this.defrag.push(pkt, f.frameNo, f.tsSec, f.tsNsec)) return this.maybeExpire(f.tsSec, f.tsNsec);
+      if (!this.defrag.push(pkt, f.frameNo, f.tsSec, f.tsNsec)) {
+        this.maybeExpire(f.tsSec, f.tsNsec);
+        return;
+      }
       decodeTransport(pkt, f.frameNo, this.anomalies);
     }
     if (pkt.l4 === 6) {

@@ -73,7 +73,9 @@ class CaptureRead {
     private readonly opts: ReadOptions,
   ) {
     try {
-      paths.forEach((p, i) => this.readers.push(openCaptureFile(p, i, anomalies)));
+      paths.forEach((p, i) => {
+        this.readers.push(openCaptureFile(p, i, anomalies));
+      });
     } catch (e) {
       for (const r of this.readers) r.close();
       throw e;

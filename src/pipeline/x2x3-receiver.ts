@@ -20,7 +20,7 @@ import { encodeKeepaliveAck, formatDecodeError, PduType, X2X3Framer } from '../e
 import type { X2X3Pdu } from '../encode/index.js';
 
 /** Receiver events for the log: addresses, XIDs and counts only. */
-export type ReceiverLog = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
+export type ReceiverLog = (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>, msg?: string) => void;
 
 export interface X2X3ReceiverOptions {
   readonly host: string;
@@ -68,7 +68,7 @@ export class X2X3Receiver {
   /** Re-reads existing XID folders, then listens. */
   async listen(): Promise<void> {
     const resumed = this.store.loadExisting();
-    if (resumed > 0) this.log('info', 'resuming existing output', { xids: resumed });
+    if (resumed > 0) this.log('info', 'receiver.resumed', { xids: resumed }, 'resuming existing output');
     const m = this.o.tls ?? null;
     const server =
       m === null
@@ -88,7 +88,7 @@ export class X2X3Receiver {
     server.maxConnections = this.o.maxConnections ?? 64;
     server.on('tlsClientError', (e: Error, s: tls.TLSSocket) => {
       this.counters.protocolErrors++;
-      this.log('warn', 'TLS handshake failed', { peer: `${s.remoteAddress}:${s.remotePort}`, reason: e.message });
+      this.log('warn', 'receiver.tls_failed', { peer: `${s.remoteAddress}:${s.remotePort}`, reason: e.message });
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -98,7 +98,7 @@ export class X2X3Receiver {
         resolve();
       });
     });
-    this.log('info', 'listening', { address: `${this.o.host}:${this.port}`, tls: m !== null });
+    this.log('info', 'receiver.listening', { address: `${this.o.host}:${this.port}`, tls: m !== null });
   }
 
   /** Stops listening, closes connections, fsyncs and closes the files. */
@@ -114,7 +114,7 @@ export class X2X3Receiver {
     this.sockets.add(s);
     this.counters.connections++;
     const peer = `${s.remoteAddress}:${s.remotePort}`;
-    this.log('info', 'connection', { peer });
+    this.log('info', 'receiver.connection', { peer });
     const framer = new X2X3Framer();
     // The raw bytes not yet consumed by complete PDUs: stored PDUs must be the bytes as received.
     let chunks: Buffer[] = [];
@@ -141,14 +141,14 @@ export class X2X3Receiver {
       }
       if (r.error !== undefined) {
         this.counters.protocolErrors++;
-        this.log('warn', 'X2/X3 framing error: closing the connection', { peer, error: formatDecodeError(r.error) });
+        this.log('warn', 'receiver.framing_error', { peer, error: formatDecodeError(r.error) }, 'X2/X3 framing error: closing the connection');
         s.destroy();
       }
     });
-    s.on('error', (e: NodeJS.ErrnoException) => this.log('info', 'connection error', { peer, reason: e.code ?? e.message }));
+    s.on('error', (e: NodeJS.ErrnoException) => this.log('info', 'receiver.connection_error', { peer, reason: e.code ?? e.message }));
     s.on('close', () => {
       this.sockets.delete(s);
-      this.log('info', 'connection closed', { peer });
+      this.log('info', 'receiver.connection_closed', { peer });
     });
   }
 
@@ -167,7 +167,7 @@ export class X2X3Receiver {
     if (seq?.kind !== 'sequenceNumber' || pdu.xid === ZERO_XID) {
       // Without a sequence number a PDU cannot be deduplicated or checked for gaps.
       this.counters.invalid++;
-      this.log('warn', 'X2/X3 PDU without sequence number or XID: not stored', { peer, pduType: pdu.pduType });
+      this.log('warn', 'receiver.pdu_not_stored', { peer, pduType: pdu.pduType }, 'X2/X3 PDU without sequence number or XID: not stored');
       return true;
     }
     const r = this.store.accept({ xid: pdu.xid, sequenceNumber: seq.value, pduType: pdu.pduType, payloadFormat: pdu.payloadFormat }, bytes);
@@ -176,7 +176,7 @@ export class X2X3Receiver {
       this.counters.stored++;
       if (r === 'gap') {
         this.counters.gaps++;
-        this.log('warn', 'sequence number gap', { xid: pdu.xid, seq: seq.value });
+        this.log('warn', 'receiver.sequence_gap', { xid: pdu.xid, seq: seq.value });
       }
     }
     return true;

@@ -51,5 +51,6 @@ export function formatUuid(b: Uint8Array): string {
 
 /** True when the text parses as a UUID. */
 export function isUuid(text: string): boolean {
-  return parseUuid(text) !== undefined;
+  // Through the cache: every record's XID is checked once per output format (validate-record.ts).
+  return parseUuidShared(text) !== undefined;
 }

@@ -1,16 +1,17 @@
 /**
- * Fuzzing the capture readers: seeded mutations of valid pcap/pcapng files and random bytes.
+ * Fuzzing the capture readers (fast-check): mutations of valid pcap/pcapng files and random bytes.
  * Properties: next() only returns well-formed frames or throws CaptureFormatError/IoError (never
  * another exception), every read terminates, and the read buffer stays bounded by the chunk size
  * or the input actually present.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openCaptureBytes } from '../../src/capture/capture-file.js';
 import { PcapngWriter, PcapWriter } from '../../src/capture/pcap-writer.js';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
 import { isIoError } from '../../src/core/errors.js';
 import { concatBytes } from '../../src/util/bytes.js';
-import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
+import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
 
 
 function seeds(): Uint8Array[] {
@@ -47,7 +48,7 @@ function seeds(): Uint8Array[] {
 
 const INTERESTING = [0, 1, 3, 4, 11, 12, 16, 27, 28, 31, 32, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff, 0x0a0d0d0a, 0x1a2b3c4d, 0x4d3c2b1a, 262144, 262145, 64 * 1024 * 1024];
 
-function mutate(input: Uint8Array, rnd: () => number): Uint8Array {
+function mutate(input: Uint8Array, rnd: Rand): Uint8Array {
   let b: Uint8Array = input.slice();
   const ops = 1 + Math.floor(rnd() * 4);
   for (let k = 0; k < ops; k++) {
@@ -77,7 +78,7 @@ function mutate(input: Uint8Array, rnd: () => number): Uint8Array {
       }
       default: {
         // insert random bytes (desynchronises the record walk)
-        const ins = Uint8Array.from({ length: 1 + Math.floor(rnd() * 9) }, () => Math.floor(rnd() * 256));
+        const ins = rnd.bytes(1 + Math.floor(rnd() * 9));
         b = concatBytes([b.subarray(0, at), ins, b.subarray(at)]);
       }
     }
@@ -87,7 +88,7 @@ function mutate(input: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 /** Reads everything; returns what happened. Fails the test on any property violation. */
-function exercise(bytes: Uint8Array, rnd: () => number, label: string): 'ok' | 'error' {
+function exercise(bytes: Uint8Array, rnd: Rand, label: string): 'ok' | 'error' {
   const chunkSize = [16, 64, 1000, 65536][Math.floor(rnd() * 4)]!;
   const maxReadSize = rnd() < 0.5 ? undefined : 1 + Math.floor(rnd() * 100);
   const opts = maxReadSize === undefined ? { chunkSize } : { chunkSize, maxReadSize };
@@ -116,22 +117,28 @@ function exercise(bytes: Uint8Array, rnd: () => number, label: string): 'ok' | '
 
 describe('capture readers under fuzzing', () => {
   it('survive seeded mutations of valid pcap and pcapng files', () => {
-    const rnd = prng(0x5eed);
     const base = seeds();
-    // Sanity: the unmutated seeds read cleanly, so the properties below are not vacuous.
-    for (const s of base) expect(exercise(s, rnd, 'seed')).toBe('ok');
+    // Sanity: the unmutated seeds read cleanly (every chunking), so the properties below are not vacuous.
+    checkProperty(
+      { seed: 0x5eed, numRuns: 40 },
+      fc.property(fc.constantFrom(...base), fc.gen(), (s, g) => {
+        expect(exercise(s, randOf(g), 'seed')).toBe('ok');
+      }),
+    );
     const outcome = { ok: 0, error: 0 };
-    for (let i = 0; i < 3000; i++) {
-      const input = mutate(base[i % base.length]!, rnd);
-      outcome[exercise(input, rnd, `mutation ${i}`)]++;
-    }
+    checkProperty(
+      { seed: 0x5eed, numRuns: 3000 },
+      fc.property(fc.constantFrom(...base), fc.gen(), (s, g) => {
+        const rnd = randOf(g);
+        outcome[exercise(mutate(s, rnd), rnd, 'mutation')]++;
+      }),
+    );
     // Both outcomes occur: the mutations reach the damage paths and the happy paths.
     expect(outcome.ok).toBeGreaterThan(300);
     expect(outcome.error).toBeGreaterThan(100);
   });
 
   it('survive random bytes behind each valid magic', () => {
-    const rnd = prng(42);
     const magics = [
       [0xd4, 0xc3, 0xb2, 0xa1],
       [0xa1, 0xb2, 0xc3, 0xd4],
@@ -139,13 +146,16 @@ describe('capture readers under fuzzing', () => {
       [0xa1, 0xb2, 0x3c, 0x4d],
       [0x0a, 0x0d, 0x0d, 0x0a],
     ];
-    for (let i = 0; i < 2000; i++) {
-      const len = Math.floor(rnd() * 300);
-      const b = Uint8Array.from({ length: len }, () => Math.floor(rnd() * 256));
-      b.set(magics[i % magics.length]!.slice(0, len));
-      // A plausible pcapng byte-order magic half of the time, so blocks get parsed at all.
-      if (i % magics.length === 4 && len >= 12 && rnd() < 0.5) b.set([0x4d, 0x3c, 0x2b, 0x1a], 8);
-      exercise(b, rnd, `random ${i}`);
-    }
+    checkProperty(
+      { seed: 42, numRuns: 2000 },
+      fc.property(fc.uint8Array({ maxLength: 299 }), fc.integer({ min: 0, max: magics.length - 1 }), fc.boolean(), fc.gen(), (drawn, m, bom, g) => {
+        const b = drawn.slice();
+        const len = b.length;
+        b.set(magics[m]!.slice(0, len));
+        // A plausible pcapng byte-order magic half of the time, so blocks get parsed at all.
+        if (m === 4 && len >= 12 && bom) b.set([0x4d, 0x3c, 0x2b, 0x1a], 8);
+        exercise(b, randOf(g), 'random');
+      }),
+    );
   });
 });

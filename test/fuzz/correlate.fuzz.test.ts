@@ -1,11 +1,12 @@
 /**
- * Property test of the correlator (seeded): random target and non-target sessions (SIP dialogs
+ * Property test of the correlator (fast-check): random target and non-target sessions (SIP dialogs
  * with MSRP, pager MESSAGEs, MSRP without SIP), their events interleaved at random, with
  * dropped, duplicated and byte-mutated events, random TCP piece sizes and capture gaps.
  * Properties: never throws, terminates, every record is valid and belongs to a target task, no
  * record and no audit entry carries a byte of a non-target session, held bytes stay within the
  * caps.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ipAddr } from '../../samples/gen/lib/addr.js';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
@@ -15,8 +16,8 @@ import { MsrpFramer } from '../../src/protocols/msrp/index.js';
 import { parseSipMessage } from '../../src/protocols/sip/index.js';
 import type { LiRecord } from '../../src/records/li-record.js';
 import { validateRecord } from '../../src/records/validate-record.js';
-import { containsBytes, cpim, msrpSdp, ok, report, send, T0, tasksJson, TestCall, uri, XID_A, XID_B } from '../unit/correlate/correlate-helpers.js';
-import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
+import { containsBytes, cpim, msrpSdp, ok, report, send, T0, tasksJson, TestCall, uri, XID_A, XID_B } from '../helpers/correlate-helpers.js';
+import { checkProperty, randOf } from '../helpers/check-property.js';
 
 
 const MARK = 'NONTARGET-MARK';
@@ -153,8 +154,10 @@ describe('Correlator property', () => {
     );
     const mark = Buffer.from(MARK);
     let totalRecords = 0;
-    for (let seed = 1; seed <= 150; seed++) {
-      const rnd = prng(seed * 7919);
+    checkProperty(
+      { seed: 7919, numRuns: 150 },
+      fc.property(fc.gen(), fc.integer({ min: 0, max: 4 }), (g, nonTargetsOneInFive) => {
+      const rnd = randOf(g);
       const conns: Conn[] = [
         { client: { ip: '10.0.0.1', port: 40001 }, server: { ip: '10.0.1.2', port: 2855 } },
         { client: { ip: '10.0.0.3', port: 40003 }, server: { ip: '10.0.1.4', port: 2855 } },
@@ -163,7 +166,7 @@ describe('Correlator property', () => {
       const records: LiRecord[] = [];
       const anomalies = new AnomalyCounter();
       const maxHeld = 4096;
-      const c = new Correlator({ tasks, onRecord: (r) => records.push(r), anomalies, maxHeldBytesPerSession: 2048, maxHeldBytesTotal: maxHeld, includeNonTargets: seed % 5 === 0 });
+      const c = new Correlator({ tasks, onRecord: (r) => records.push(r), anomalies, maxHeldBytesPerSession: 2048, maxHeldBytesTotal: maxHeld, includeNonTargets: nonTargetsOneInFive === 0 });
       const framers = conns.map((cn, i) => {
         const a = ipAddr(cn.client.ip);
         const b = ipAddr(cn.server.ip);
@@ -207,7 +210,8 @@ describe('Correlator property', () => {
       }
       expect(c.stats().heldBytes).toBe(0);
       totalRecords += records.length;
-    }
+      }),
+    );
     expect(totalRecords).toBeGreaterThan(500);
   });
 });

@@ -1,13 +1,15 @@
 /**
- * Fuzz tests of the CPIM, IMDN, isComposing and XML parsers (seeded): mutated valid documents and
+ * Fuzz tests of the CPIM, IMDN, isComposing and XML parsers (fast-check): mutated valid documents and
  * random bytes. Asserts: never throws, terminates, returns a value or null.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCpim } from '../../src/protocols/msrp/parse-cpim.js';
 import { parseImdn } from '../../src/protocols/msrp/parse-imdn.js';
 import { parseIsComposing } from '../../src/protocols/msrp/parse-is-composing.js';
 import { parseXml } from '../../src/protocols/msrp/xml-scan.js';
-import { enc, newCounter, prng } from '../unit/protocols/msrp/msrp-test-helpers.js';
+import { checkProperty, randOf } from '../helpers/check-property.js';
+import { enc, newCounter } from '../helpers/msrp-test-helpers.js';
 
 const SEEDS = [
   'From: Alice <im:alice@example.com>\r\nTo: Bob <im:bob@example.com>\r\nNS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: 34jk324j\r\nDateTime: 2006-04-04T12:16:49-05:00\r\nimdn.Disposition-Notification: positive-delivery, display\r\n\r\nContent-type: text/plain\r\nContent-length: 11\r\n\r\nHello World',
@@ -44,17 +46,21 @@ function all(input: Uint8Array): void {
 
 describe('CPIM / IMDN / isComposing parsers fuzz', () => {
   it('never throw on mutated valid documents', () => {
-    for (let seed = 1; seed <= 1500; seed++) {
-      const rnd = prng(seed);
-      all(mutate(rnd, enc(SEEDS[seed % SEEDS.length]!)));
-    }
+    checkProperty(
+      { seed: 1, numRuns: 1500 },
+      fc.property(fc.constantFrom(...SEEDS), fc.gen(), (doc, g) => {
+        all(mutate(randOf(g), enc(doc)));
+      }),
+    );
   });
 
   it('never throw on random bytes', () => {
-    for (let seed = 1; seed <= 500; seed++) {
-      const rnd = prng(77_000 + seed);
-      all(new Uint8Array(Math.floor(rnd() * 600)).map(() => Math.floor(rnd() * 256)));
-    }
+    checkProperty(
+      { seed: 77_001, numRuns: 500 },
+      fc.property(fc.uint8Array({ maxLength: 599 }), (b) => {
+        all(b);
+      }),
+    );
   });
 
   it('terminates quickly on a deeply nested and a very wide document', () => {

@@ -2,8 +2,9 @@
  * Fuzz/property test of the decode layer: random bytes and mutated valid frames for every link
  * type. Properties: never throws, terminates, reports a bounded number of anomalies per frame,
  * every view stays inside the frame buffer, the packet is internally consistent, and decoding
- * is stateless (same frame twice, same result).
+ * is stateless (same frame twice, same result). fast-check runs (test/helpers/check-property.ts).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter, type AnomalySink } from '../../src/core/anomaly.js';
 import { LinkType } from '../../src/core/link-type.js';
@@ -11,8 +12,8 @@ import { MAX_TUNNEL_DEPTH } from '../../src/decode/cursor.js';
 import { decodeFrame } from '../../src/decode/decode-frame.js';
 import { decodeTransport } from '../../src/decode/decode-transport.js';
 import { createDecodedPacket, type DecodedPacket } from '../../src/decode/decoded-packet.js';
-import { cat, controlChunk, dataChunk, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, sctp, tcp, textBytes, udp, vxlan } from '../unit/decode/packet-builders.js';
-import { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
+import { cat, controlChunk, dataChunk, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, sctp, tcp, textBytes, udp, vxlan } from '../helpers/packet-builders.js';
+import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
 
 
 const tcpSeg = tcp({ sport: 40000, dport: 2855, payload: textBytes('MSRP x SEND\r\n-------x$\r\n'), options: Uint8Array.of(1, 1, 1, 1) });
@@ -57,7 +58,7 @@ const SEEDS: [number, Uint8Array[]][] = [
   [147, [ip4t]], // unsupported link type
 ];
 
-function mutate(rnd: () => number, seed: Uint8Array): Uint8Array {
+function mutate(rnd: Rand, seed: Uint8Array): Uint8Array {
   const b = Uint8Array.from(seed);
   const edits = 1 + Math.floor(rnd() * 6);
   for (let e = 0; e < edits; e++) {
@@ -78,7 +79,7 @@ function mutate(rnd: () => number, seed: Uint8Array): Uint8Array {
       case 3: // truncate
         return b.subarray(0, at);
       default: // append garbage
-        return cat(b, Uint8Array.from({ length: Math.floor(rnd() * 32) }, () => Math.floor(rnd() * 256)));
+        return cat(b, rnd.bytes(Math.floor(rnd() * 32)));
     }
   }
   return b;
@@ -126,17 +127,16 @@ const MAX_REPORTS_PER_FRAME = 8 * (MAX_TUNNEL_DEPTH + 1);
 
 describe('decode fuzz', () => {
   it.each(SEEDS.map(([lt, seeds]) => [lt, seeds] as const))('link type %i: mutated valid frames and random bytes', (lt, seeds) => {
-    const rnd = prng(0x5eed + lt);
     const out = createDecodedPacket();
     const again = createDecodedPacket();
     const sink = new CountingSink();
-    const iterations = 3000;
-    for (let i = 0; i < iterations; i++) {
-      const data =
-        i % 4 === 0
-          ? Uint8Array.from({ length: Math.floor(rnd() * 160) }, () => Math.floor(rnd() * 256))
-          : mutate(rnd, seeds[i % seeds.length]!);
-      const frame = frameOf(lt, data, rnd() < 0.2 ? data.length + 100 : data.length, i + 1);
+    // A quarter random bytes, the rest mutated seeds; a fifth of the frames claim 100 bytes more
+    // on the wire than captured (snap length cut).
+    const frameData = fc.oneof({ weight: 1, arbitrary: fc.uint8Array({ maxLength: 159 }) }, { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.gen()).map(([seed, g]) => mutate(randOf(g), seed)) });
+    checkProperty(
+      { seed: 0x5eed + lt, numRuns: 3000 },
+      fc.property(frameData, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 1 << 30 }), (data, cutOneInFive, i) => {
+      const frame = frameOf(lt, data, cutOneInFive === 0 ? data.length + 100 : data.length, i);
       sink.n = 0;
       decodeFrame(frame, out, sink);
       expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
@@ -147,32 +147,42 @@ describe('decode fuzz', () => {
       if (out.ipVersion !== 0) {
         out.isFragment = false;
         sink.n = 0;
-        decodeTransport(out, i + 1, sink);
+        decodeTransport(out, i, sink);
         expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
         checkInvariants(out, data);
       }
-    }
+      }),
+    );
   });
 
   it('decodeTransport on random payloads of every interesting protocol', () => {
-    const rnd = prng(42);
     const out = createDecodedPacket();
     const sink = new CountingSink();
-    for (let i = 0; i < 5000; i++) {
-      const payload = Uint8Array.from({ length: Math.floor(rnd() * 120) }, () => Math.floor(rnd() * 256));
-      out.ipVersion = rnd() < 0.5 ? 4 : 6;
-      out.ipProto = [6, 17, 47, 1, 50, 4, 41, 132][Math.floor(rnd() * 8)]!;
+    const layer = fc.record({
+      payload: fc.uint8Array({ maxLength: 119 }),
+      version: fc.constantFrom(4, 6),
+      proto: fc.constantFrom(6, 17, 47, 1, 50, 4, 41, 132),
+      truncated: fc.integer({ min: 0, max: 9 }).map((n) => n < 3),
+      depth: fc.integer({ min: 0, max: MAX_TUNNEL_DEPTH }),
+      frameNo: fc.nat(),
+    });
+    checkProperty(
+      { seed: 42, numRuns: 5000 },
+      fc.property(layer, ({ payload, version, proto, truncated, depth, frameNo }) => {
+      out.ipVersion = version;
+      out.ipProto = proto;
       out.ipPayload = payload;
       out.isFragment = false;
-      out.ipTruncated = rnd() < 0.3;
-      out.tunnelDepth = Math.floor(rnd() * (MAX_TUNNEL_DEPTH + 1));
+      out.ipTruncated = truncated;
+      out.tunnelDepth = depth;
       out.tunnel = out.tunnelDepth === 0 ? 0 : 1;
       sink.n = 0;
-      decodeTransport(out, i, sink);
+      decodeTransport(out, frameNo, sink);
       expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
       expect(out.tunnelDepth).toBeLessThanOrEqual(MAX_TUNNEL_DEPTH);
       expect(within(out.payload, payload)).toBe(true);
-    }
+      }),
+    );
   });
 
   it('a frame of nested tunnels as deep as the frame allows terminates with tunnel_too_deep', () => {

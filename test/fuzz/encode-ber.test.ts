@@ -1,9 +1,10 @@
 /**
  * Fuzz/property test of the BER side: the TLV reader, the descriptor-driven decoder (XIRIPayload,
- * PS-PDU), the tree formatter, the protobuf reader and decodeRecordFile. Seeded mutations of
+ * PS-PDU), the tree formatter, the protobuf reader and decodeRecordFile. fast-check mutations of
  * valid encodings plus random bytes. Properties: never throws, terminates (node and depth caps),
  * and whatever decodes re-encodes (decode → value → DER) without error.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeLiStructure } from '../../src/encode/asn1/decode-li-payloads.js';
 import { treeToValue } from '../../src/encode/asn1/ber-decoder.js';
@@ -18,8 +19,9 @@ import { formatDecodedRecordFile } from '../../src/encode/common/format-decoded-
 import { encodeProtobufRecord } from '../../src/encode/protobuf/encode-protobuf-record.js';
 import { readProtobufRecords } from '../../src/encode/protobuf/read-protobuf-records.js';
 import { concatBytes } from '../../src/util/bytes.js';
-import { ALL_RECORDS } from '../unit/encode/helpers/sample-records.js';
-import { mutate, prng } from '../unit/encode/helpers/fuzz-mutate.js';
+import { ALL_RECORDS } from '../helpers/sample-records.js';
+import { checkProperty, randOf } from '../helpers/check-property.js';
+import { mutate } from '../helpers/fuzz-mutate.js';
 
 const XIRI = ALL_RECORDS.filter((r) => r.kind === 'iri').map((r) => encodeXIRIPayload(r as never));
 const PS = ALL_RECORDS.map((r, i) => encodePsPdu(r, { operatorIdentifier: 'OP', sequenceNumber: i }));
@@ -29,10 +31,11 @@ describe('fuzz: BER decoder', () => {
     ['XIRIPayload', XIRI, XIRIPayload],
     ['PS-PDU', PS, PS_PDU],
   ] as const)('mutated %s encodings: no throw; successful decodes re-encode', (name, samples, type) => {
-    const rnd = prng(name.length * 1009);
     let ok = 0;
-    for (let iter = 0; iter < 4000; iter++) {
-      const input = mutate(samples[iter % samples.length]!, rnd);
+    checkProperty(
+      { seed: name.length * 1009, numRuns: 4000 },
+      fc.property(fc.constantFrom(...samples), fc.gen(), (sample, g) => {
+      const input = mutate(sample, randOf(g));
       const r = decodeLiStructure(name, input, 0, { maxNodes: 5000 });
       if (r.ok) {
         ok++;
@@ -48,12 +51,12 @@ describe('fuzz: BER decoder', () => {
         expect(r.error.offset).toBeGreaterThanOrEqual(0);
         expect(r.error.offset).toBeLessThanOrEqual(input.length);
       }
-    }
+      }),
+    );
     expect(ok).toBeGreaterThan(50);
   });
 
   it('random and adversarial bytes never throw (deep nesting, huge lengths, indefinite forms)', () => {
-    const rnd = prng(99);
     const adversarial = [
       new Uint8Array(4000).map((_, i) => (i % 2 === 0 ? 0x30 : 0x80)),
       Uint8Array.of(0x30, 0x84, 0xff, 0xff, 0xff, 0xff),
@@ -65,25 +68,31 @@ describe('fuzz: BER decoder', () => {
       expect(() => decodeLiStructure('PS-PDU', a)).not.toThrow();
       expect(() => decodeRecordFile(a)).not.toThrow();
     }
-    for (let iter = 0; iter < 3000; iter++) {
-      const input = Uint8Array.from({ length: Math.floor(rnd() * 300) }, () => Math.floor(rnd() * 256));
-      if (input.length > 2 && rnd() < 0.5) input[0] = 0x30;
-      expect(() => decodeLiStructure('XIRIPayload', input)).not.toThrow();
-      expect(() => decodeLiStructure('PS-PDU', input)).not.toThrow();
-    }
+    checkProperty(
+      { seed: 99, numRuns: 3000 },
+      fc.property(fc.uint8Array({ maxLength: 299 }), fc.boolean(), (drawn, sequence) => {
+        const input = drawn.slice();
+        // Half the cases start like a SEQUENCE so the decoder goes past the first tag.
+        if (input.length > 2 && sequence) input[0] = 0x30;
+        expect(() => decodeLiStructure('XIRIPayload', input)).not.toThrow();
+        expect(() => decodeLiStructure('PS-PDU', input)).not.toThrow();
+      }),
+    );
   });
 
   it('record files of every kind, mutated: decodeRecordFile and its formatter never throw', () => {
-    const rnd = prng(2024);
     const files = [
       concatBytes(PS),
       concatBytes(ALL_RECORDS.map(encodeProtobufRecord)),
     ];
-    for (let iter = 0; iter < 1500; iter++) {
-      const input = mutate(files[iter % files.length]!, rnd);
-      const d = decodeRecordFile(input);
-      expect(() => formatDecodedRecordFile(d)).not.toThrow();
-      expect(() => readProtobufRecords(input)).not.toThrow();
-    }
+    checkProperty(
+      { seed: 2024, numRuns: 1500 },
+      fc.property(fc.constantFrom(...files), fc.gen(), (file, g) => {
+        const input = mutate(file, randOf(g));
+        const d = decodeRecordFile(input);
+        expect(() => formatDecodedRecordFile(d)).not.toThrow();
+        expect(() => readProtobufRecords(input)).not.toThrow();
+      }),
+    );
   });
 });

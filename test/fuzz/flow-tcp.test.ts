@@ -1,5 +1,5 @@
 /**
- * Property tests of TCP reassembly (seeded, reproducible: a failure names its seed).
+ * Property tests of TCP reassembly (fast-check: a failure prints its seed and shrunk path).
  *
  * 1. Any arrival order of the data segments, with duplicates and overlapping retransmissions
  *    of the same bytes, across the 2^32 wrap: the delivered streams equal the originals.
@@ -9,10 +9,12 @@
  * 3. Mutated valid packets and random packets: never throws, memory bounded, consumer
  *    contract kept (nothing after end, one end per direction).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DecodedPacket } from '../../src/decode/decoded-packet.js';
 import { TcpTracker, type TcpTrackerOptions } from '../../src/flow/tcp-tracker.js';
-import { prng, randInt, RecordingFactory, RecordingSink, shuffle, tcpPacket, type StreamEvent } from '../unit/flow/flow-test-helpers.js';
+import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
+import { randInt, RecordingFactory, RecordingSink, shuffle, tcpPacket, type StreamEvent } from '../helpers/flow-test-helpers.js';
 
 const CLIENT = { src: '10.1.0.1', dst: '10.1.0.2', dport: 2855 };
 
@@ -25,12 +27,12 @@ interface Generated {
  * One connection: SYN and SYN/ACK first, then the data segments of both directions (and the
  * FINs) in random order with duplicates and same-data overlapping retransmissions.
  */
-function generate(rnd: () => number, sport: number, maxLen: number, maxSeg: number, withFin: boolean): Generated {
+function generate(rnd: Rand, sport: number, maxLen: number, maxSeg: number, withFin: boolean): Generated {
   const nearWrap = () => (rnd() < 0.5 ? (0x100000000 - randInt(rnd, 1, 3000)) >>> 0 : randInt(rnd, 0, 0xffffffff) >>> 0);
   const isn: [number, number] = [nearWrap(), nearWrap()];
   const streams: [Uint8Array, Uint8Array] = [
-    Uint8Array.from({ length: randInt(rnd, 0, maxLen) }, () => randInt(rnd, 0, 255)),
-    Uint8Array.from({ length: randInt(rnd, 0, maxLen) }, () => randInt(rnd, 0, 255)),
+    rnd.bytes(randInt(rnd, 0, maxLen)),
+    rnd.bytes(randInt(rnd, 0, maxLen)),
   ];
   const ep = (dir: 0 | 1) =>
     dir === 0
@@ -83,31 +85,35 @@ function checkAgainstOriginal(events: StreamEvent[], conn: number, dir: 0 | 1, o
 }
 
 describe('fuzz: TCP reassembly, every segment eventually arrives', () => {
-  it('delivers exactly the original streams (400 seeded connections)', () => {
-    for (let seed = 1; seed <= 400; seed++) {
-      const rnd = prng(seed);
-      const small = seed % 4 === 0;
-      const g = generate(rnd, 40000 + (seed % 1000), small ? 300 : 20000, small ? 7 : 1460, seed % 3 !== 0);
+  it('delivers exactly the original streams (400 connections)', () => {
+    checkProperty(
+      { seed: 1, numRuns: 400 },
+      fc.property(fc.gen(), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 2 }), (gen, smallOneInFour, port, noFinOneInThree) => {
+      const rnd = randOf(gen);
+      const small = smallOneInFour === 0;
+      const g = generate(rnd, 40000 + port, small ? 300 : 20000, small ? 7 : 1460, noFinOneInThree !== 0);
       const sink = new RecordingSink();
       const factory = new RecordingFactory();
       const tr = new TcpTracker(factory, sink, { maxHeldSegmentsPerDirection: 100_000 });
-      g.packets.forEach((p, i) => tr.packet(p, i + 1, 1000, 0));
+      g.packets.forEach((p, i) => {
+        tr.packet(p, i + 1, 1000, 0);
+      });
       tr.flush();
-      const ctx = `seed ${seed}`;
-      expect(factory.violations, ctx).toEqual([]);
-      expect(sink.codes().filter((c) => c !== 'tcp.port_reuse_open'), ctx).toEqual([]);
+      expect(factory.violations).toEqual([]);
+      expect(sink.codes().filter((c) => c !== 'tcp.port_reuse_open')).toEqual([]);
       for (const dir of [0, 1] as const) {
         const got = factory.events.filter((e) => e.conn === 0 && e.dir === dir && e.kind === 'data');
         const bytes = Buffer.concat(got.map((e) => (e.kind === 'data' ? e.bytes : new Uint8Array(0))));
-        expect(bytes.equals(Buffer.from(g.streams[dir])), `${ctx} dir ${dir}`).toBe(true);
+        expect(bytes.equals(Buffer.from(g.streams[dir])), `dir ${dir}`).toBe(true);
       }
-      expect(tr.stats(), ctx).toMatchObject({ connections: 1, gaps: 0, overlapsDifferent: 0, heldBytes: 0 });
-    }
+      expect(tr.stats()).toMatchObject({ connections: 1, gaps: 0, overlapsDifferent: 0, heldBytes: 0 });
+      }),
+    );
   });
 });
 
 describe('fuzz: TCP reassembly with loss, several connections, small caps', () => {
-  it('stays within its caps and never delivers a wrong byte (150 seeds)', () => {
+  it('stays within its caps and never delivers a wrong byte (150 cases)', () => {
     const opts: Partial<TcpTrackerOptions> = {
       maxHeldBytesPerDirection: 4096,
       maxHeldSegmentsPerDirection: 16,
@@ -117,8 +123,10 @@ describe('fuzz: TCP reassembly with loss, several connections, small caps', () =
       holeTimeoutSec: 2,
       maxConnections: 3,
     };
-    for (let seed = 1; seed <= 150; seed++) {
-      const rnd = prng(seed * 7919);
+    checkProperty(
+      { seed: 7919, numRuns: 150 },
+      fc.property(fc.gen(), (gen) => {
+      const rnd = randOf(gen);
       const conns = Array.from({ length: randInt(rnd, 1, 5) }, (_, k) => generate(rnd, 41000 + k, 12000, 1400, true));
       // Interleave connections (each keeps its own SYN, SYN/ACK first), drop ~10%.
       const queues = conns.map((c) => c.packets.filter((_, i) => i < 2 || rnd() > 0.1));
@@ -135,12 +143,12 @@ describe('fuzz: TCP reassembly with loss, several connections, small caps', () =
         tr.packet(p, ++frame, t, 0);
         if (rnd() < 0.05) tr.expire(t);
         const st = tr.stats();
-        expect(st.heldCost, `seed ${seed}`).toBeLessThanOrEqual(opts.maxHeldBytesTotal!);
+        expect(st.heldCost).toBeLessThanOrEqual(opts.maxHeldBytesTotal!);
         expect(st.historyBytes).toBeLessThanOrEqual(opts.maxHistoryBytesTotal!);
         expect(st.active).toBeLessThanOrEqual(opts.maxConnections!);
       }
       tr.flush();
-      expect(factory.violations, `seed ${seed}`).toEqual([]);
+      expect(factory.violations).toEqual([]);
       expect(tr.stats().heldBytes).toBe(0);
       // Map each connection back to its generator by port. Only connections that started with
       // their SYN have stream offsets that match the original (an evicted connection met again
@@ -150,12 +158,13 @@ describe('fuzz: TCP reassembly with loss, several connections, small caps', () =
         const g = conns[info.clientPort - 41000]!;
         for (const dir of [0, 1] as const) checkAgainstOriginal(factory.events, info.id, dir, g.streams[dir]);
       });
-    }
+      }),
+    );
   });
 });
 
 describe('fuzz: TCP tracker on mutated and random packets', () => {
-  it('never throws, keeps memory bounded and the consumer contract (300 seeds)', () => {
+  it('never throws, keeps memory bounded and the consumer contract (300 cases)', () => {
     const opts: Partial<TcpTrackerOptions> = {
       maxHeldBytesPerDirection: 2048,
       maxHeldSegmentsPerDirection: 8,
@@ -164,8 +173,10 @@ describe('fuzz: TCP tracker on mutated and random packets', () => {
       idleTimeoutSec: 20,
       holeTimeoutSec: 3,
     };
-    for (let seed = 1; seed <= 300; seed++) {
-      const rnd = prng(seed * 104729);
+    checkProperty(
+      { seed: 104729, numRuns: 300 },
+      fc.property(fc.gen(), (gen) => {
+      const rnd = randOf(gen);
       const g = generate(rnd, 42000, 3000, 600, true);
       const packets = g.packets.map((p) => {
         if (rnd() < 0.3) p.tcpFlags = randInt(rnd, 0, 0xff);
@@ -191,7 +202,7 @@ describe('fuzz: TCP tracker on mutated and random packets', () => {
           seq: randInt(rnd, 0, 0xffffffff),
           ack: randInt(rnd, 0, 0xffffffff),
           flags: '',
-          data: Uint8Array.from({ length: randInt(rnd, 0, 1500) }, () => randInt(rnd, 0, 255)),
+          data: rnd.bytes(randInt(rnd, 0, 1500)),
         });
         junk.tcpFlags = randInt(rnd, 0, 0xff);
         packets.splice(randInt(rnd, 0, packets.length), 0, junk);
@@ -205,15 +216,16 @@ describe('fuzz: TCP tracker on mutated and random packets', () => {
         tr.packet(p, i + 1, t, randInt(rnd, 0, 999_999_999));
         if (rnd() < 0.1) tr.expire(t);
         const st = tr.stats();
-        expect(st.heldCost, `seed ${seed}`).toBeLessThanOrEqual(opts.maxHeldBytesTotal!);
+        expect(st.heldCost).toBeLessThanOrEqual(opts.maxHeldBytesTotal!);
         expect(st.active).toBeLessThanOrEqual(opts.maxConnections!);
       });
       tr.flush();
-      expect(factory.violations, `seed ${seed}`).toEqual([]);
+      expect(factory.violations).toEqual([]);
       expect(tr.stats()).toMatchObject({ heldBytes: 0, active: 0 });
       // Every interested connection ended both directions exactly once.
       const ends = factory.events.filter((e) => e.kind === 'end').length;
       expect(ends).toBe(factory.conns.filter((c) => c.id % 5 !== 4).length * 2);
-    }
+      }),
+    );
   });
 });

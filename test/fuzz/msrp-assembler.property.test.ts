@@ -1,15 +1,17 @@
 /**
- * Property test of MSRP message reassembly (seeded): a random message, split into random chunks
+ * Property test of MSRP message reassembly (fast-check): a random message, split into random chunks
  * (random "*" totals), delivered in random order, with duplicates and re-chunked copies from a
  * second relay leg, through framers fed in random pieces, reassembles to exactly one complete
  * message with the same SHA-256. A second property feeds random chunk events and checks the
  * assembler never throws and keeps its buffers within the caps.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../src/protocols/msrp/msrp-framer.js';
 import { MsrpMessageAssembler, type MsrpMessage } from '../../src/protocols/msrp/msrp-message-assembler.js';
-import { newCounter, prng, sendFrame } from '../unit/protocols/msrp/msrp-test-helpers.js';
+import { checkProperty, randOf } from '../helpers/check-property.js';
+import { newCounter, sendFrame } from '../helpers/msrp-test-helpers.js';
 
 function split(rnd: () => number, size: number, maxChunk: number): [number, number][] {
   const out: [number, number][] = [];
@@ -31,10 +33,12 @@ function shuffle<T>(rnd: () => number, a: T[]): T[] {
 
 describe('MsrpMessageAssembler property', () => {
   it('reassembles random chunkings in random order with duplicates to the same SHA-256', () => {
-    for (let seed = 1; seed <= 120; seed++) {
-      const rnd = prng(seed);
-      const size = 1 + Math.floor(rnd() * (seed % 10 === 0 ? 200_000 : 5000));
-      const body = new Uint8Array(size).map(() => Math.floor(rnd() * 256));
+    checkProperty(
+      { seed: 1, numRuns: 120 },
+      fc.property(fc.gen(), fc.integer({ min: 0, max: 9 }), (g, largeOneInTen) => {
+      const rnd = randOf(g);
+      const size = 1 + Math.floor(rnd() * (largeOneInTen === 0 ? 200_000 : 5000));
+      const body = rnd.bytes(size);
       const expected = createHash('sha256').update(body).digest('hex');
       const messages: MsrpMessage[] = [];
       const anomalies = newCounter();
@@ -67,20 +71,23 @@ describe('MsrpMessageAssembler property', () => {
         }
       }
       asm.flush();
-      expect(messages, `seed=${seed}`).toHaveLength(1);
-      expect(messages[0]!.status, `seed=${seed}`).toBe('complete');
-      expect(messages[0]!.sha256, `seed=${seed}`).toBe(expected);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.status).toBe('complete');
+      expect(messages[0]!.sha256).toBe(expected);
       expect(messages[0]!.size).toBe(size);
       expect(messages[0]!.head.length).toBe(Math.min(1024, size));
       expect(anomalies.count('msrp.chunk_overlap_different_data')).toBe(0);
       expect(anomalies.count('msrp.total_mismatch')).toBe(0);
-    }
+      }),
+    );
   });
 
   it('never throws on random chunk events and keeps buffers within the caps', () => {
     const cap = 64 * 1024;
-    for (let seed = 1; seed <= 100; seed++) {
-      const rnd = prng(9000 + seed);
+    checkProperty(
+      { seed: 9001, numRuns: 100 },
+      fc.property(fc.gen(), (g) => {
+      const rnd = randOf(g);
       const anomalies = newCounter();
       const messages: MsrpMessage[] = [];
       const asm = new MsrpMessageAssembler((m) => messages.push(m), anomalies, {
@@ -95,7 +102,7 @@ describe('MsrpMessageAssembler property', () => {
         const end = rnd() < 0.1 ? '*' : String(start + len - 1 + (rnd() < 0.1 ? 3 : 0));
         const total = rnd() < 0.3 ? '*' : String(start + len - 1 + Math.floor(rnd() * 20_000));
         const range = rnd() < 0.05 ? 'garbage' : `${start}-${end}/${total}`;
-        const body = new Uint8Array(len).map(() => Math.floor(rnd() * 256));
+        const body = rnd.bytes(len);
         const flag = (['$', '+', '+', '+', '#'] as const)[Math.floor(rnd() * 5)]!;
         framer.push(sendFrame({ tid: `r${k}xx`, messageId: `m${Math.floor(rnd() * 12)}`, range, body, flag }), k, Math.floor(t), 0);
         expect(asm.retainedBytes()).toBeLessThanOrEqual(cap + 8 * 256);
@@ -109,6 +116,7 @@ describe('MsrpMessageAssembler property', () => {
         if (m.status === 'complete') expect(m.missing).toEqual([]);
         else expect(m.sha256).toBeNull();
       }
-    }
+      }),
+    );
   });
 });

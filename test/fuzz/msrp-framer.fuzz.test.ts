@@ -1,17 +1,19 @@
 /**
- * Fuzz tests of the MSRP framer (seeded): random bytes and mutated valid streams, pushed in random
- * pieces with random gaps. Asserts: never throws, terminates, buffers stay bounded, the sink
+ * Fuzz tests of the MSRP framer (fast-check, test/helpers/check-property.ts): random bytes and
+ * mutated valid streams, pushed in random pieces with random gaps. Asserts: never throws, terminates, buffers stay bounded, the sink
  * contract holds (start/body/end order), raw bytes add up to the reported frame length, and
  * frames with an end-line carry exactly that end-line.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../src/protocols/msrp/msrp-framer.js';
 import { concatBytes } from '../../src/util/bytes.js';
-import { RecordingSink, crlf, dec, enc, newCounter, prng, sendFrame } from '../unit/protocols/msrp/msrp-test-helpers.js';
+import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
+import { RecordingSink, crlf, dec, enc, newCounter, sendFrame } from '../helpers/msrp-test-helpers.js';
 
 const MAX_HEADER = 4096;
 
-function validStream(rnd: () => number): Uint8Array {
+function validStream(rnd: Rand): Uint8Array {
   const parts: Uint8Array[] = [];
   const n = 1 + Math.floor(rnd() * 6);
   for (let i = 0; i < n; i++) {
@@ -19,7 +21,7 @@ function validStream(rnd: () => number): Uint8Array {
     const kind = rnd();
     if (kind < 0.6) {
       const len = Math.floor(rnd() * 300);
-      const body = new Uint8Array(len).map(() => (rnd() < 0.2 ? [13, 10, 45][Math.floor(rnd() * 3)]! : Math.floor(rnd() * 256)));
+      const body = rnd.bytesMixed(len, [13, 10, 45], 0.2);
       parts.push(sendFrame({ tid, messageId: `m${i}`, range: `1-${len}/${len}`, body, flag: (['$', '+', '#'] as const)[Math.floor(rnd() * 3)]! }));
     } else if (kind < 0.8) {
       parts.push(enc(crlf(`MSRP ${tid} 200 OK`, 'To-Path: msrp://a.example.com:1/s;tcp', 'From-Path: msrp://b.example.com:2/t;tcp', `-------${tid}$`)));
@@ -30,7 +32,7 @@ function validStream(rnd: () => number): Uint8Array {
   return concatBytes(parts);
 }
 
-function mutate(rnd: () => number, input: Uint8Array): Uint8Array {
+function mutate(rnd: Rand, input: Uint8Array): Uint8Array {
   const b = Array.from(input);
   const ops = 1 + Math.floor(rnd() * 8);
   for (let k = 0; k < ops && b.length > 0; k++) {
@@ -45,7 +47,7 @@ function mutate(rnd: () => number, input: Uint8Array): Uint8Array {
   return Uint8Array.from(b);
 }
 
-function run(rnd: () => number, input: Uint8Array, withGaps: boolean): { sink: RecordingSink; maxRetained: number } {
+function run(rnd: Rand, input: Uint8Array, withGaps: boolean): { sink: RecordingSink; maxRetained: number } {
   const sink = new RecordingSink();
   const framer = new MsrpFramer(sink, newCounter(), { maxHeaderBytes: MAX_HEADER, maxBodyBytes: 1 << 20 });
   let maxRetained = 0;
@@ -82,28 +84,26 @@ function checkFrames(sink: RecordingSink): void {
 
 describe('MsrpFramer fuzz', () => {
   it('survives random bytes', () => {
-    for (let seed = 1; seed <= 200; seed++) {
-      const rnd = prng(seed);
-      const input = new Uint8Array(Math.floor(rnd() * 3000)).map(() => Math.floor(rnd() * 256));
-      const { sink, maxRetained } = run(rnd, input, seed % 2 === 0);
+    checkProperty({ seed: 1, numRuns: 200 }, fc.property(fc.uint8Array({ maxLength: 3000 }), fc.boolean(), fc.gen(), (input, withGaps, g) => {
+      const { sink, maxRetained } = run(randOf(g), input, withGaps);
       checkFrames(sink);
       expect(maxRetained).toBeLessThanOrEqual(MAX_HEADER * 2 + 256);
-    }
+    }));
   });
 
   it('survives mutated valid streams, with and without gaps', () => {
-    for (let seed = 1; seed <= 400; seed++) {
-      const rnd = prng(1000 + seed);
+    checkProperty({ seed: 1001, numRuns: 400 }, fc.property(fc.integer({ min: 0, max: 2 }), fc.gen(), (gapsOneInThree, g) => {
+      const rnd = randOf(g);
       const input = mutate(rnd, validStream(rnd));
-      const { sink, maxRetained } = run(rnd, input, seed % 3 === 0);
+      const { sink, maxRetained } = run(rnd, input, gapsOneInThree === 0);
       checkFrames(sink);
       expect(maxRetained).toBeLessThanOrEqual(MAX_HEADER * 2 + 256);
-    }
+    }));
   });
 
   it('gives the same frames whatever the push boundaries (valid streams)', () => {
-    for (let seed = 1; seed <= 150; seed++) {
-      const rnd = prng(5000 + seed);
+    checkProperty({ seed: 5001, numRuns: 150 }, fc.property(fc.gen(), (g) => {
+      const rnd = randOf(g);
       const input = validStream(rnd);
       const one = new RecordingSink();
       const f1 = new MsrpFramer(one, newCounter());
@@ -114,6 +114,6 @@ describe('MsrpFramer fuzz', () => {
       expect(view(sink)).toEqual(view(one));
       expect(one.frames.every((f) => f.end?.flag !== null)).toBe(true);
       expect(dec(concatBytes(one.frames.map((f) => f.raw)))).toBe(dec(input));
-    }
+    }));
   });
 });

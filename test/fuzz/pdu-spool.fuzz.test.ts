@@ -1,36 +1,29 @@
 /**
- * Fuzz: a spool whose segment bytes were damaged (seeded random byte flips, truncations and
+ * Fuzz (fast-check): a spool whose segment bytes were damaged (random byte flips, truncations and
  * random garbage appended) reopens without throwing, replays only entries that pass the
  * length/CRC check, each byte-identical to one that was appended, in order.
  */
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
 import { PduSpool } from '../../src/deliver/pdu-spool.js';
-
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x1_0000_0000;
-  };
-}
+import { checkProperty, randOf } from '../helpers/check-property.js';
 
 describe('PduSpool fuzz', () => {
   it('damaged segments never throw and replay only intact appended entries, in order', () => {
-    const rnd = prng(0x5eed);
-    for (let round = 0; round < 60; round++) {
+    checkProperty(
+      { seed: 0x5eed, numRuns: 60 },
+      fc.property(fc.gen(), (gen) => {
+      const rnd = randOf(gen);
       const d = join(mkdtempSync(join(tmpdir(), 'msrptap-spool-fuzz-')), 's');
       const s = new PduSpool({ dir: d, segmentBytes: 300 });
       const appended: string[] = [];
       const n = 1 + Math.floor(rnd() * 20);
       for (let i = 0; i < n; i++) {
-        const b = new Uint8Array(1 + Math.floor(rnd() * 120));
-        for (let j = 0; j < b.length; j++) b[j] = Math.floor(rnd() * 256);
+        const b = rnd.bytes(1 + Math.floor(rnd() * 120));
         s.append(b);
         appended.push(Buffer.from(b).toString('hex'));
         if (rnd() < 0.3) s.flush();
@@ -43,7 +36,7 @@ describe('PduSpool fuzz', () => {
         if (mode < 0.4 && bytes.length > 0) bytes[Math.floor(rnd() * bytes.length)]! ^= 1 + Math.floor(rnd() * 255);
         if (mode >= 0.4 && mode < 0.7) writeFileSync(p, bytes.subarray(0, Math.floor(rnd() * bytes.length)));
         else writeFileSync(p, bytes);
-        if (mode >= 0.7) appendFileSync(p, Buffer.from(Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 256))));
+        if (mode >= 0.7) appendFileSync(p, rnd.bytes(Math.floor(rnd() * 40)));
       }
       const r = new PduSpool({ dir: d, anomalies: new AnomalyCounter() });
       const got = r.read(r.released, 1 << 20).map((e) => Buffer.from(e.bytes).toString('hex'));
@@ -52,10 +45,11 @@ describe('PduSpool fuzz', () => {
       let k = 0;
       for (const g of got) {
         while (k < appended.length && appended[k] !== g) k++;
-        expect(k, `round ${round}`).toBeLessThan(appended.length);
+        expect(k).toBeLessThan(appended.length);
         k++;
       }
       r.close();
-    }
+      }),
+    );
   });
 });

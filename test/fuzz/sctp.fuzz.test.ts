@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { AnomalyCounter, type AnomalySink } from '../../src/core/anomaly.js';
 import { LinkType } from '../../src/core/link-type.js';
 import { SctpReassembler, type SctpReassemblerOptions } from '../../src/flow/sctp-reassembler.js';
-import { cat, controlChunk, dataChunk, decode, ipv4, sctp } from '../unit/decode/packet-builders.js';
+import { cat, controlChunk, dataChunk, decode, ipv4, sctp } from '../helpers/packet-builders.js';
 
 /** One packet of `chunks` from `src`, decoded as the pipeline would. */
 const packetOf = (chunks: Uint8Array[], src = '10.0.0.1', vtag = 7) => decode(LinkType.RAW, ipv4({ proto: 132, src, dst: '10.0.0.2', payload: sctp({ sport: 5060, dport: 5060, vtag }, ...chunks) })).out;

@@ -1,13 +1,15 @@
 /**
  * Fuzz/property tests of the SDP parser and the MSRP/RFC 5547 value grammars: never throw,
- * terminate, report only registered codes.
+ * terminate, report only registered codes. fast-check runs (test/helpers/check-property.ts).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAnomalyCode, type AnomalySink } from '../../src/core/anomaly.js';
 import { parseSdp } from '../../src/protocols/sdp/parse-sdp.js';
 import { parseMsrpUri } from '../../src/protocols/msrp/msrp-uri.js';
 import { parseFileDate, parseFileRange, parseFileSelector } from '../../src/protocols/sdp/file-selector.js';
-import { bytes, mutate, prng, randomBytes, text } from '../unit/protocols/sip/sip-test-helpers.js';
+import { checkProperty, randOf } from '../helpers/check-property.js';
+import { bytes, interestingBytes, mutate, text } from '../helpers/sip-test-helpers.js';
 
 const sink: AnomalySink = {
   report(code) {
@@ -38,29 +40,28 @@ const SEED = bytes(
 
 describe('fuzz: parseSdp', () => {
   it('never throws on mutated SDP; MSRP sections have only parsed path URIs', () => {
-    const rnd = prng(0x5d9);
     const t0 = Date.now();
-    for (let i = 0; i < 4000; i++) {
-      const sd = parseSdp(mutate(SEED, rnd), sink, i);
+    checkProperty({ seed: 0x5d9, numRuns: 4000 }, fc.property(fc.gen(), fc.nat(), (g, frameNo) => {
+      const sd = parseSdp(mutate(SEED, randOf(g)), sink, frameNo);
       for (const m of sd?.media ?? []) for (const u of m.msrp?.path ?? []) expect(u.transport).toMatch(/^[a-z0-9]+$/i);
-    }
+    }));
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
   it('never throws on random bytes', () => {
-    const rnd = prng(3);
-    for (let i = 0; i < 3000; i++) parseSdp(randomBytes(rnd, 800), sink);
+    checkProperty({ seed: 3, numRuns: 3000 }, fc.property(interestingBytes(800), (b) => {
+      parseSdp(b, sink);
+    }));
   });
 
   it('value grammars never throw on mutated values', () => {
-    const rnd = prng(11);
     const seeds = ['msrp://[2001:db8::1]:7654/jshA7we;tcp;x=1', 'name:"a b" size:1 hash:sha-1:00:11 type:a/b;c="d e"', 'creation:"x" read:"y"', '1-32349'];
-    for (let i = 0; i < 5000; i++) {
-      const s = text(mutate(bytes(seeds[i % seeds.length]!), rnd));
+    checkProperty({ seed: 11, numRuns: 5000 }, fc.property(fc.constantFrom(...seeds), fc.gen(), (seed, g) => {
+      const s = text(mutate(bytes(seed), randOf(g)));
       parseMsrpUri(s);
       parseFileSelector(s);
       parseFileDate(s);
       parseFileRange(s);
-    }
+    }));
   });
 });

@@ -20,7 +20,7 @@ import { parseTasksFile } from '../../src/correlate/tasks-file.js';
 import type { AuditReport, TaskSet } from '../../src/correlate/index.js';
 import { InterceptPipeline } from '../../src/pipeline/intercept-pipeline.js';
 import type { LiRecord } from '../../src/records/li-record.js';
-import { cpim, msrpSdp, ok, report, send, TestCall, tasksJson, uri } from '../unit/correlate/correlate-helpers.js';
+import { cpim, msrpSdp, ok, report, send, TestCall, tasksJson, uri } from '../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';
@@ -113,9 +113,13 @@ export interface MutantResult {
   mutations: string[];
 }
 
-/** Builds, damages and runs one mutant. */
-export function runMutant(seed: number): MutantResult {
-  const rnd = mulberry32(seed);
+/** One mutant from a mulberry32 seed (the regression seeds found before fast-check, replayed exactly). */
+export function runSeededMutant(seed: number): MutantResult {
+  return runMutant(mulberry32(seed), seed);
+}
+
+/** Builds, damages and runs one mutant: `rnd` makes every choice, `id` names its calls. */
+export function runMutant(rnd: () => number, id: number): MutantResult {
   const conv = new TcpConversation({
     client: { addr: ipAddr(CLIENT.ip), port: CLIENT.port, isn: Math.floor(rnd() * 2 ** 32) >>> 0 },
     server: { addr: ipAddr(RELAY.ip), port: RELAY.port, isn: Math.floor(rnd() * 2 ** 32) >>> 0 },
@@ -126,8 +130,8 @@ export function runMutant(seed: number): MutantResult {
     packets.push(udpDatagram({ src: ipAddr(s.ip), dst: ipAddr(d.ip), srcPort: s.port, dstPort: d.port, payload: b }).ip);
   };
   for (const [callId, from, to, offer, answer] of [
-    [`tgt${seed}@x`, ALICE, BOB, A_URI, B_URI],
-    [`zzqCall${seed}@x`, CAROL, DAVE, C_URI, D_URI],
+    [`tgt${id}@x`, ALICE, BOB, A_URI, B_URI],
+    [`zzqCall${id}@x`, CAROL, DAVE, C_URI, D_URI],
   ] as const) {
     const call = new TestCall({ callId, from, to });
     sip(call.request(msrpSdp({ ...CLIENT, path: [offer] })), true);

@@ -3,11 +3,13 @@
  * throw, always terminate, keep buffering under the cap; clean streams are framed exactly
  * whatever the segmentation.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAnomalyCode } from '../../src/core/anomaly.js';
 import { SipStreamFramer } from '../../src/protocols/sip/sip-stream-framer.js';
 import { MAX_START_LINE } from '../../src/protocols/sip/start-line.js';
-import { bytes, msrpInvite, mutate, prng, randomBytes, sipMessage, text } from '../unit/protocols/sip/sip-test-helpers.js';
+import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
+import { bytes, interestingBytes, msrpInvite, mutate, sipMessage, text } from '../helpers/sip-test-helpers.js';
 
 const CAP = 2048;
 const MESSAGES = [
@@ -34,8 +36,10 @@ function framer() {
 
 describe('fuzz: SipStreamFramer', () => {
   it('frames clean streams exactly under any segmentation', () => {
-    const rnd = prng(1234);
-    for (let round = 0; round < 300; round++) {
+    checkProperty(
+      { seed: 1234, numRuns: 300 },
+      fc.property(fc.gen(), (gen) => {
+      const rnd = randOf(gen);
       const picked: string[] = [];
       for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) picked.push(MESSAGES[Math.floor(rnd() * MESSAGES.length)]!);
       const stream = bytes(picked.join(''));
@@ -50,19 +54,22 @@ describe('fuzz: SipStreamFramer', () => {
       f.end();
       expect(out).toEqual(picked.filter((m) => m !== '\r\n\r\n'));
       expect(bad()).toBeNull();
-    }
+      }),
+    );
   });
 
   it('never throws and stays under the buffer cap on mutated streams with gaps and garbage', () => {
-    const rnd = prng(0xfeed);
     const t0 = Date.now();
     let emitted = 0;
-    for (let round = 0; round < 400; round++) {
+    checkProperty(
+      { seed: 0xfeed, numRuns: 400 },
+      fc.property(fc.gen(), (gen) => {
+      const rnd = randOf(gen);
       const parts: Uint8Array[] = [];
       for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) {
         const r = rnd();
         const m = bytes(MESSAGES[Math.floor(rnd() * MESSAGES.length)]!);
-        parts.push(r < 0.4 ? mutate(m, rnd) : r < 0.5 ? randomBytes(rnd, 3000) : m);
+        parts.push(r < 0.4 ? mutate(m, rnd) : r < 0.5 ? rnd.draw(interestingBytes(3000)) : m);
       }
       const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
       let o = 0;
@@ -87,7 +94,8 @@ describe('fuzz: SipStreamFramer', () => {
       expect(f.bufferedBytes).toBe(0);
       expect(bad()).toBeNull();
       emitted += out.length;
-    }
+      }),
+    );
     expect(emitted).toBeGreaterThan(0);
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
@@ -107,12 +115,13 @@ describe('fuzz: SipStreamFramer on messages over the cap (excerpts)', () => {
   const DIALOG = ['Via: SIP/2.0/TCP h;branch=z9hG4bKfz', 'From: <sip:a@h>;tag=1', 'To: <sip:b@h>', 'Call-ID: fz-big', 'CSeq: 1 INVITE', 'f: <sip:a2@h>', 'i: fz-dup'];
 
   /** A message over CAP: junk headers (some long), the dialog headers somewhere, a body of a random kind. */
-  function bigMessage(rnd: () => number): string {
+  function bigMessage(rnd: Rand): string {
     const junk = Array.from({ length: Math.floor(rnd() * 400) }, (_, i) => `X-J${i}: ${'j'.repeat(Math.floor(rnd() * (rnd() < 0.05 ? 6000 : 60)))}`);
     const at = Math.floor(rnd() * (junk.length + 1));
     const headers = [...junk.slice(0, at), ...DIALOG, ...junk.slice(at)];
     const kind = Math.floor(rnd() * 3);
-    const filler = (n: number): string => (rnd() < 0.5 ? 'B'.repeat(n) : 'line\r\n--b'.repeat(Math.ceil(n / 10)).slice(0, n));
+    // At least CAP bytes of body, so the message is over the cap even when every draw is 0.
+    const filler = (n: number): string => (rnd() < 0.5 ? 'B'.repeat(CAP + n) : 'line\r\n--b'.repeat(Math.ceil((CAP + n) / 10)).slice(0, CAP + n));
     if (kind === 0) return sipMessage('INVITE sip:b@h SIP/2.0', [...headers, 'Content-Type: application/sdp'], SDP + 'a=x:' + filler(Math.floor(rnd() * 30_000)) + '\r\n');
     if (kind === 1) return sipMessage('MESSAGE sip:b@h SIP/2.0', [...headers, 'Content-Type: text/plain'], filler(Math.floor(rnd() * 30_000)));
     const parts = [`--b\r\nContent-Type: application/sdp\r\n\r\n${SDP}`, `--b\r\nContent-Type: image/png\r\n${rnd() < 0.3 ? 'X-P: p\r\n'.repeat(800) : ''}\r\n${filler(Math.floor(rnd() * 30_000))}`];
@@ -121,11 +130,13 @@ describe('fuzz: SipStreamFramer on messages over the cap (excerpts)', () => {
   }
 
   it('never throws, buffers at most the cap, keeps a bounded excerpt, and finds the dialog in clean ones', () => {
-    const rnd = prng(0xb16);
     const t0 = Date.now();
     let bytesFed = 0;
-    for (let round = 0; round < 60; round++) {
-      const clean = round % 3 === 0;
+    checkProperty(
+      { seed: 0xb16, numRuns: 60 },
+      fc.property(fc.gen(), fc.integer({ min: 0, max: 2 }), (gen, cleanOneInThree) => {
+      const rnd = randOf(gen);
+      const clean = cleanOneInThree === 0;
       const raw = bytes(bigMessage(rnd) + MESSAGES[1]);
       const stream = clean || rnd() < 0.5 ? raw : mutate(raw, rnd);
       const { f, bad } = framer();
@@ -160,7 +171,8 @@ describe('fuzz: SipStreamFramer on messages over the cap (excerpts)', () => {
         if (!text(stream).includes('Content-Type: text/plain')) expect(msgs[0]!.sdp).toBe(true);
         expect(msgs[1]).toMatchObject({ callId: 'fuzz-1', excerpt: false });
       }
-    }
+      }),
+    );
     expect(bytesFed).toBeGreaterThan(500_000);
     expect(Date.now() - t0).toBeLessThan(30_000);
   });

@@ -41,7 +41,9 @@ describe('fuzz: WebSocket frame decoder', () => {
         const anomalies = new AnomalyCounter();
         const d = new WebSocketFrameDecoder({ sink: { message: (p, b) => got.push(`${b}:${Buffer.from(p).toString('hex')}`), lost: () => got.push('lost') }, anomalies, fromClient });
         const stream = Buffer.concat(msgs.flatMap((m) => wsMessage(m.bytes, { opcode: m.binary ? 2 : 1, parts: m.parts, mask: fromClient ? key : null, pingAfter: m.ping })));
-        cut(stream, cuts).forEach((s, i) => d.push(s, i + 1, 0, 0));
+        cut(stream, cuts).forEach((s, i) => {
+          d.push(s, i + 1, 0, 0);
+        });
         expect(got).toEqual(msgs.map((m) => `${m.binary}:${Buffer.from(m.bytes).toString('hex')}`));
         expect(anomalies.total()).toBe(0);
       }),
@@ -59,20 +61,27 @@ describe('fuzz: WebSocket frame decoder', () => {
     const header = fc.constantFrom(...[0x81, 0x82, 0x01, 0x00, 0x80, 0x88, 0x89, 0x8a, 0xc1, 0xf3, 0x8b].map((b) => new Uint8Array([b])));
     const soup = fc.array(fc.oneof(header, fc.uint8Array({ maxLength: 20 }), fc.constant(wsFrame({ opcode: 1, payload: new Uint8Array(130) }))), { maxLength: 30 }).map((xs) => Buffer.concat(xs));
     fc.assert(
-      fc.property(fc.oneof(mutated, soup), fc.boolean(), fc.constantFrom(null, { contextTakeover: true }, { contextTakeover: false }), fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 10 }), fc.boolean(), (bytes, fromClient, deflate, cuts, withGap) => {
-        const cap = 64;
-        const anomalies = new AnomalyCounter();
-        let largest = 0;
-        const d = new WebSocketFrameDecoder({ sink: { message: (p) => (largest = Math.max(largest, p.length)), lost: () => {} }, anomalies, fromClient, deflate, maxMessageBytes: cap });
-        const pieces = cut(bytes, cuts);
-        pieces.forEach((s, i) => {
-          d.push(s, i + 1, 0, 0);
-          if (withGap && i === 1) d.gap(10, i + 1, 0, 0);
-        });
-        d.end(0, 0, 0);
-        expect(largest).toBeLessThanOrEqual(cap);
-        expect(anomalies.total()).toBeLessThanOrEqual(bytes.length + 2);
-      }),
+      fc.property(
+        fc.oneof(mutated, soup),
+        fc.boolean(),
+        fc.constantFrom(null, { contextTakeover: true }, { contextTakeover: false }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 10 }),
+        fc.boolean(),
+        (bytes, fromClient, deflate, cuts, withGap) => {
+          const cap = 64;
+          const anomalies = new AnomalyCounter();
+          let largest = 0;
+          const d = new WebSocketFrameDecoder({ sink: { message: (p) => (largest = Math.max(largest, p.length)), lost: () => {} }, anomalies, fromClient, deflate, maxMessageBytes: cap });
+          const pieces = cut(bytes, cuts);
+          pieces.forEach((s, i) => {
+            d.push(s, i + 1, 0, 0);
+            if (withGap && i === 1) d.gap(10, i + 1, 0, 0);
+          });
+          d.end(0, 0, 0);
+          expect(largest).toBeLessThanOrEqual(cap);
+          expect(anomalies.total()).toBeLessThanOrEqual(bytes.length + 2);
+        },
+      ),
       { seed: 7692, numRuns: 2000 },
     );
   });

@@ -27,7 +27,7 @@ const names = readdirSync(join(ROOT, 'samples/pcap'))
   .map((f) => f.slice(0, -'.truth.json'.length));
 
 /** Renders one sample's report in-process (the same calls as `msrptap audit --html`). */
-export function renderSample(name: string): { details: unknown; html: string } {
+function renderSample(name: string): { details: unknown; html: string } {
   const tasks = parseTasksFile(JSON.parse(readFileSync(join(ROOT, 'samples/tasks', `${name}.tasks.json`), 'utf8')), `${name}.tasks.json`);
   const store = new ContentStore();
   const p = new InterceptPipeline({
@@ -57,7 +57,7 @@ const count = (s: string, re: RegExp): number => s.match(re)?.length ?? 0;
 const text = (s: string): string => s.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
 
 /** The HTML skeleton the golden files pin. */
-export function htmlStructure(html: string): unknown {
+function htmlStructure(html: string): unknown {
   const sections = html.split(/(?=<section )/).slice(1);
   return {
     selfContained: {

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { eventText } from '../helpers/log-events.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const SAMPLE = 'chat-tcp-sip';
@@ -42,7 +43,7 @@ describe('run --deliver with damaged delivery state', () => {
     const r = runDeliver(spool);
     expect(r.stderr).not.toContain('internal error');
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`x2x3-sequence\\.json: not a version-1 sequence-number state file: ${field.source}`));
+    expect(eventText(r.stderr)).toMatch(new RegExp(`exit.config_error: .*x2x3-sequence\\.json: not a version-1 sequence-number state file: ${field.source}`));
   });
 
   it.each([
@@ -56,7 +57,7 @@ describe('run --deliver with damaged delivery state', () => {
     const r = runDeliver(spool);
     expect(r.stderr).not.toContain('internal error');
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${DID}/released\\.json: not a spool position: ${field.source}`));
+    expect(eventText(r.stderr)).toMatch(new RegExp(`exit.config_error: .*${DID}/released\\.json: not a spool position: ${field.source}`));
   });
 });
 
@@ -73,6 +74,6 @@ describe('receive with a damaged index', () => {
     const r = runCli(['receive', '--listen', '127.0.0.1:0', '--out', out], { timeoutMs: 30_000 });
     expect(r.stderr).not.toContain('internal error');
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${XID}/index\\.jsonl: ${what.source}`));
+    expect(eventText(r.stderr)).toMatch(new RegExp(`exit.config_error: .*${XID}/index\\.jsonl: ${what.source}`));
   });
 });

@@ -99,7 +99,7 @@ describe('delivery to msrptap receive', () => {
       const tasks = tasksWith(dir, rx.port);
       const tap = startCli(['run', '-r', PCAP, '--tasks', tasks, '--out', join(dir, 'out'), '--deliver', '--spool-dir', join(dir, 'spool'), '--drain-timeout', '10']);
       expect(await tap.exited, tap.stderr()).toBe(0);
-      expect(tap.stderr()).toMatch(/0 still spooled/);
+      expect(tap.stderr()).toMatch(/"event":"delivery.summary"[^\n]*"spooledPdus":0,/);
       // --out alongside --deliver is unchanged.
       for (const [xid, bytes] of expectedByXid(join(dir, 'out'))) expect(bytes.equals(expected.get(xid)!)).toBe(true);
       expectSameAsFiles(join(dir, 'rx'), expected);
@@ -121,7 +121,7 @@ describe('delivery to msrptap receive', () => {
       expect(await t1.exited, t1.stderr()).toBe(0);
       expectSameAsFiles(join(dir, 'rx'), expected);
       // Without --out there is no audit.json: sessions are counted, their metadata never written.
-      expect(t1.stderr()).toMatch(/msrptap: [1-9]\d* sessions, 0 uncorrelated\n/);
+      expect(t1.stderr()).toMatch(/"event":"run.summary","pid":\d+,"sessions":[1-9]\d*,"uncorrelated":0,/);
       expect(existsSync(join(spool, '.audit-spool'))).toBe(false);
       const state = join(spool, 'x2x3-sequence.json');
       expect(statSync(state).mode & 0o777).toBe(0o600);
@@ -153,8 +153,8 @@ describe('delivery to msrptap receive', () => {
     const tasks = tasksWith(dir, dead);
     const tap = startCli(['run', '-r', PCAP, '--tasks', tasks, '--out', join(dir, 'out'), '--deliver', '--spool-dir', join(dir, 'spool'), '--drain-timeout', '8', '--metrics-port', '0']);
     try {
-      await waitFor(() => /"port":\d+[^\n]*"msg":"metrics listening"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the metrics endpoint');
-      const m = /"host":"([^"]+)","port":(\d+)[^\n]*"msg":"metrics listening"/.exec(tap.stderr());
+      await waitFor(() => /"event":"metrics.listening","pid":\d+,"host":"[^"]+","port":\d+/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the metrics endpoint');
+      const m = /"event":"metrics.listening","pid":\d+,"host":"([^"]+)","port":(\d+)/.exec(tap.stderr());
       expect(m, tap.stderr()).not.toBeNull();
       expect(m![1]).toBe('127.0.0.1');
       const base = `http://127.0.0.1:${m![2]}`;
@@ -214,10 +214,10 @@ describe('delivery to msrptap receive', () => {
       const bad = tasksWith(dir, rx.port, { cert: p('intruder.pem'), key: p('intruder.key'), ca: p('ca.pem') });
       const t1 = startCli(['run', '-r', PCAP, '--tasks', bad, '--deliver', '--spool-dir', join(dir, 'spool-bad'), '--drain-timeout', '1']);
       expect(await t1.exited, t1.stderr()).toBe(0);
-      expect(t1.stderr()).toMatch(/still spooled/);
-      expect(t1.stderr()).not.toMatch(/ 0 still spooled/);
+      expect(t1.stderr()).toMatch(/"event":"delivery.summary"/);
+      expect(t1.stderr()).not.toMatch(/"event":"delivery.summary"[^\n]*"spooledPdus":0,/);
       expect(storedCount(join(dir, 'rx'))).toBe(0);
-      expect(rx.proc.stderr()).toMatch(/TLS handshake failed/);
+      expect(rx.proc.stderr()).toMatch(/"event":"receiver.tls_failed"/);
 
       const good = tasksWith(dir, rx.port, { cert: p('client.pem'), key: p('client.key'), ca: p('ca.pem') });
       const t2 = startCli(['run', '-r', PCAP, '--tasks', good, '--deliver', '--spool-dir', join(dir, 'spool'), '--drain-timeout', '10']);
@@ -255,8 +255,8 @@ describe('delivery to msrptap receive', () => {
         rx = await startReceiver(rxDir, port);
       }
       expect(await tap.exited, tap.stderr()).toBe(0);
-      expect(tap.stderr()).toMatch(/ 0 still spooled/);
-      expect((tap.stderr().match(/delivery link up/g) ?? []).length).toBeGreaterThanOrEqual(4);
+      expect(tap.stderr()).toMatch(/"event":"delivery.summary"[^\n]*"spooledPdus":0,/);
+      expect((tap.stderr().match(/"event":"link.up"/g) ?? []).length).toBeGreaterThanOrEqual(4);
       expectSameAsFiles(rxDir, expected);
     } finally {
       tap.child.kill('SIGKILL');
@@ -283,7 +283,7 @@ describe('delivery to msrptap receive', () => {
       const again = startCli(['run', '-r', empty, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '20']);
       expect(await again.exited, again.stderr()).toBe(0);
       expect(again.stderr()).toMatch(/spool holds PDUs from a previous run/);
-      expect(again.stderr()).toMatch(/ 0 still spooled/);
+      expect(again.stderr()).toMatch(/"event":"delivery.summary"[^\n]*"spooledPdus":0,/);
       expectSameAsFiles(rxDir, expected);
       await stop(rx.proc);
       // PDUs in flight at the kill (sent, not yet vouched for by a keepalive round trip) were

@@ -13,7 +13,7 @@ import { encodeKeepalive, encodeKeepaliveAck } from '../../src/encode/x2x3/encod
 import { decodeX2X3Pdu } from '../../src/encode/x2x3/decode-x2x3-pdu.js';
 import { encodeX2X3Record } from '../../src/encode/x2x3/encode-x2x3-record.js';
 import { toHex } from '../../src/util/bytes.js';
-import { ALL_RECORDS, TASK } from '../unit/encode/helpers/sample-records.js';
+import { ALL_RECORDS, TASK } from '../helpers/sample-records.js';
 import { X2X3_TEST_FLOW, pduPcap } from '../unit/encode/helpers/tcp-pcap.js';
 
 const PORT = X2X3_TEST_FLOW.dstPort;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeX2X3Record } from '../../src/encode/x2x3/encode-x2x3-record.js';
-import { IRI_RECORDS } from '../unit/encode/helpers/sample-records.js';
+import { IRI_RECORDS } from '../helpers/sample-records.js';
 import { X2X3_TEST_FLOW, pduPcap } from '../unit/encode/helpers/tcp-pcap.js';
 
 interface Vec<T> {

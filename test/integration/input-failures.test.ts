@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PcapWriter } from '../../src/capture/pcap-writer.js';
+import { eventText } from '../helpers/log-events.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'msrptap-input-'));
@@ -51,7 +52,7 @@ describe('a capture cut short in its last record', () => {
     expect(full.status, full.stderr).toBe(0);
     const r = runCli(['run', '-r', path, '--tasks', TASKS, '--out', out]);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(message);
+    expect(eventText(r.stderr)).toMatch(message);
     expect(r.stderr).not.toContain('internal error');
     // The outputs are complete for what was read: audit.json and a manifest per LIID.
     expect(JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')).sessions.length).toBe(1);
@@ -61,11 +62,11 @@ describe('a capture cut short in its last record', () => {
   it('audit and stats: the report, then exit 1', () => {
     const a = runCli(['audit', '-r', path, '--tasks', TASKS, '--json', '-']);
     expect(a.status, a.stderr).toBe(1);
-    expect(a.stderr).toMatch(message);
+    expect(eventText(a.stderr)).toMatch(message);
     expect(JSON.parse(a.stdout).sessions.length).toBe(1);
     const s = runCli(['stats', '--json', '-r', path]);
     expect(s.status, s.stderr).toBe(1);
-    expect(s.stderr).toMatch(message);
+    expect(eventText(s.stderr)).toMatch(message);
     expect(JSON.parse(s.stdout).anomalies['pcap.truncated_record']).toBe(1);
   });
 });
@@ -77,13 +78,13 @@ describe('a capture whose frames are all of an unsupported link type', () => {
   it('run, audit and stats say so and exit 1', () => {
     const r = runCli(['run', '-r', path, '--tasks', TASKS, '--out', join(tmp, 'run-user0')]);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(message);
+    expect(eventText(r.stderr)).toMatch(message);
     const a = runCli(['audit', '-r', path, '--tasks', TASKS, '--json', '-']);
     expect(a.status, a.stderr).toBe(1);
-    expect(a.stderr).toMatch(message);
+    expect(eventText(a.stderr)).toMatch(message);
     const s = runCli(['stats', '--json', '-r', path]);
     expect(s.status, s.stderr).toBe(1);
-    expect(s.stderr).toMatch(message);
+    expect(eventText(s.stderr)).toMatch(message);
     expect(JSON.parse(s.stdout).frames).toBe(3);
   });
 
@@ -91,7 +92,7 @@ describe('a capture whose frames are all of an unsupported link type', () => {
     const out = join(tmp, 'run-mixed');
     const r = runCli(['run', '-r', SAMPLE, '-r', path, '--tasks', TASKS, '--out', out]);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(message);
+    expect(eventText(r.stderr)).toMatch(message);
     expect(JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')).sessions.length).toBe(1);
   });
 });

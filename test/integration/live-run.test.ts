@@ -76,7 +76,7 @@ describe('live run on lo', () => {
     // The built CLI: its file output runs in a worker thread (the tsx one falls back to the main thread).
     const tap = startCli(['run', '-i', 'lo', '-f', filter, '--tasks', tasks, '--out', join(dir, 'live'), '--deliver', '--spool-dir', join(dir, 'spool'), '--stats-interval', '1'], { dist: true });
     try {
-      await waitFor(() => /"msg":"capturing"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
+      await waitFor(() => /"event":"capture.started"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
       expect(tap.child.exitCode, tap.stderr()).toBeNull();
       // Slow enough that the 1000-slot capture ring never overflows.
       execFileSync('tcpreplay', ['-i', 'lo', '--pps', '400', PCAP], { stdio: 'ignore' });
@@ -84,7 +84,7 @@ describe('live run on lo', () => {
       writeFileSync(tasks, '{ not json');
       tap.child.kill('SIGHUP');
       await waitFor(() => /tasks file rejected/.test(tap.stderr()), 10_000, 'the SIGHUP rejection');
-      await waitFor(() => /"records":\{"iri":[1-9][^\n]*"msg":"stats"/.test(tap.stderr()), 10_000, 'a stats line with records');
+      await waitFor(() => /"event":"run.stats"[^\n]*"records":\{"iri":[1-9]/.test(tap.stderr()), 10_000, 'a stats line with records');
       tap.child.kill('SIGTERM');
       expect(await tap.exited, tap.stderr()).toBe(0);
     } finally {
@@ -94,7 +94,7 @@ describe('live run on lo', () => {
     }
     // Stats lines: counts and task ids only, never identities.
     expect(tap.stderr()).not.toMatch(/sip:|tel:|@/);
-    expect(tap.stderr()).toMatch(/ 0 still spooled/);
+    expect(tap.stderr()).toMatch(/"event":"delivery.summary"[^\n]*"spooledPdus":0,/);
 
     const offAudit = JSON.parse(readFileSync(join(dir, 'offline', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[] };
     const liveAudit = JSON.parse(readFileSync(join(dir, 'live', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[] };
@@ -127,16 +127,16 @@ describe('live run on lo', () => {
     const out = join(dir, 'live');
     const tap = startCli(['run', '-i', 'lo', '-f', filter, '--tasks', tasks, '--out', out, '--stats-interval', '1']);
     try {
-      await waitFor(() => /"msg":"capturing"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
+      await waitFor(() => /"event":"capture.started"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
       expect(tap.child.exitCode, tap.stderr()).toBeNull();
       execFileSync('tcpreplay', ['-i', 'lo', '--pps', '400', join(dir, 'part1.pcap')], { stdio: 'ignore' });
       // Let the capture ring hand part 1 to the pipeline before the reload.
       await new Promise((r) => setTimeout(r, 1000));
       writeFileSync(tasks, JSON.stringify({ tasks: [dummy, ...sample.tasks] }));
       tap.child.kill('SIGHUP');
-      await waitFor(() => /"interceptionReloaded":true[^\n]*SIGHUP: tasks file reloaded/.test(tap.stderr()), 10_000, 'the SIGHUP reload');
+      await waitFor(() => /"event":"tasks.reloaded"/.test(tap.stderr()), 10_000, 'the SIGHUP reload');
       execFileSync('tcpreplay', ['-i', 'lo', '--pps', '400', join(dir, 'part2.pcap')], { stdio: 'ignore' });
-      await waitFor(() => /"LIID-DE-0001":\{"iri":[1-9][^\n]*"msg":"stats"/.test(tap.stderr()), 10_000, 'a stats line with the new task\'s records');
+      await waitFor(() => /"event":"run.stats"[^\n]*"LIID-DE-0001":\{"iri":[1-9]/.test(tap.stderr()), 10_000, 'a stats line with the new task\'s records');
       tap.child.kill('SIGTERM');
       expect(await tap.exited, tap.stderr()).toBe(0);
     } finally {

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { eventText } from '../helpers/log-events.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const PCAP_DIR = join(ROOT, 'samples/pcap');
@@ -66,7 +67,7 @@ describe('msrptap stats agrees with the samples (and so with tshark)', () => {
         lastTimestamp: isoOf(e.lastTimestamp),
       });
       if (e.cutShort) {
-        expect(r.stderr).toMatch(new RegExp(`${pcap.replace('.', '\\.')} was cut short in the middle of a record; every frame before it was processed \\(at byte offset \\d+\\)`));
+        expect(eventText(r.stderr)).toMatch(new RegExp(`exit.io_error: .*${pcap.replace('.', '\\.')} was cut short in the middle of a record; every frame before it was processed \\(at byte offset \\d+\\)`));
         expect(s.anomalies['pcap.truncated_record']).toBe(1);
       }
     });

@@ -18,7 +18,7 @@ import { fileTree } from '../helpers/file-tree.js';
 import { FileRecordOutput, type ManifestOptions } from '../../src/pipeline/file-record-output.js';
 import type { ThreadedFileRecordOutput as ThreadedType } from '../../src/pipeline/threaded-file-output.js';
 import type { LiRecord } from '../../src/records/li-record.js';
-import { ALL_RECORDS } from '../unit/encode/helpers/sample-records.js';
+import { ALL_RECORDS } from '../helpers/sample-records.js';
 import { ROOT } from '../helpers/run-cli.js';
 
 const MAIN = join(ROOT, 'dist/cli/main.js');

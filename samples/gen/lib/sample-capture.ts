@@ -184,7 +184,14 @@ export class SampleCapture {
   expected(): ExpectedSample {
     const f = this.frames;
     const streams = new Set<object>();
-    let ipv4 = 0, ipv6 = 0, tcp = 0, udp = 0, r4 = 0, r6 = 0, trunc = 0, bad = 0;
+    let ipv4 = 0;
+    let ipv6 = 0;
+    let tcp = 0;
+    let udp = 0;
+    let r4 = 0;
+    let r6 = 0;
+    let trunc = 0;
+    let bad = 0;
     for (const fr of f) {
       if (fr.facts.ipv4 === true) ipv4++;
       if (fr.facts.ipv6 === true) ipv6++;

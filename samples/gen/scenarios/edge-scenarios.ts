@@ -276,7 +276,9 @@ export function mixedNonTarget(): ScenarioResult {
     const relaySid = sc.token(12);
     const cSid = sc.token(12);
     const dSid = sc.token(12);
-    if (mark) [relaySid, cSid, dSid].forEach((s) => sc.marker(s));
+    if (mark) [relaySid, cSid, dSid].forEach((s) => {
+      sc.marker(s);
+    });
     const relayUri = msrpUri(relay.ip, relay.port, relaySid);
     const cUri = msrpUri(caller.ip, caller.msrpPort, cSid);
     const dUri = msrpUri(callee.ip, callee.msrpPort, dSid);

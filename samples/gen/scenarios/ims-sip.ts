@@ -168,7 +168,7 @@ export class ImsDialog {
 
   private calleeAddr(): string {
     const c = this.o.callee;
-    return `<${this.o.requestUri !== undefined && this.o.requestUri.startsWith('tel:') ? this.o.requestUri : c.impu}>`;
+    return `<${this.o.requestUri?.startsWith('tel:') ? this.o.requestUri : c.impu}>`;
   }
 
   private contact(u: ImsUser, icsi = true): string {

@@ -201,12 +201,17 @@ export class SipTcpLink {
     const data = Buffer.concat(msgs.map((m) => m.bytes));
     const ends: number[] = [];
     let off = 0;
-    for (const m of msgs) ends.push((off += m.bytes.length));
+    for (const m of msgs) {
+      off += m.bytes.length;
+      ends.push(off);
+    }
     const cuts = o.cuts ?? ends.slice(0, -1);
     const segs = this.conv.sendCut(dir, data, cuts);
     const segEnds = [...cuts, data.length];
     const times = segs.map((s, i) => this.sc.put(s, i === 0 ? o.afterNs : 60_000));
-    msgs.forEach((m) => this.sc.wire.sip.push(m.label));
+    msgs.forEach((m) => {
+      this.sc.wire.sip.push(m.label);
+    });
     return ends.map((e) => times[segEnds.findIndex((se) => se >= e)]!);
   }
 
@@ -259,7 +264,9 @@ export class MsrpLeg {
   }
 
   open(): void {
-    this.conv.handshake().forEach((s, i) => this.put(s, i === 0 ? 300_000 : 90_000));
+    this.conv.handshake().forEach((s, i) => {
+      this.put(s, i === 0 ? 300_000 : 90_000);
+    });
   }
 
   /** A pure ACK from `dir`. */
@@ -268,7 +275,9 @@ export class MsrpLeg {
   }
 
   close(initiator: TcpDirection = 'c2s'): void {
-    this.conv.close(initiator).forEach((s) => this.put(s, 90_000));
+    this.conv.close(initiator).forEach((s) => {
+      this.put(s, 90_000);
+    });
   }
 
   /**

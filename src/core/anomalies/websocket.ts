@@ -13,6 +13,10 @@ export const WEBSOCKET_ANOMALIES = {
   'websocket.bad_rsv': { severity: 'warning', mayHideTarget: true, description: 'RSV bits are set that no negotiated extension defines (RFC 6455 5.2, RFC 7692 6); the message was dropped' },
   'websocket.message_too_large': { severity: 'warning', mayHideTarget: true, description: 'a WebSocket message (or its inflated form) exceeds the cap; it was dropped and counted' },
   'websocket.inflate_failed': { severity: 'warning', mayHideTarget: true, description: 'a permessage-deflate message does not inflate (RFC 7692 7.2.2); it was dropped' },
-  'websocket.deflate_context_lost': { severity: 'warning', mayHideTarget: true, description: 'a compressed message was lost on a direction with context takeover (RFC 7692 7.2.3): later compressed messages of the direction cannot be inflated and are dropped' },
+  'websocket.deflate_context_lost': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'a compressed message was lost on a direction with context takeover (RFC 7692 7.2.3): later compressed messages of the direction cannot be inflated and are dropped',
+  },
   'websocket.data_after_close': { severity: 'info', mayHideTarget: false, description: 'bytes follow a Close frame in the same direction (RFC 6455 5.5.1); ignored' },
 } as const satisfies Record<string, AnomalyDef>;

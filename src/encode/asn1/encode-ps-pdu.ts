@@ -17,7 +17,10 @@ import type { LiRecord } from '../../records/li-record.js';
 import { assertValidRecord } from '../../records/validate-record.js';
 import type { AsnValue } from './asn-schema.js';
 import { encodeDer } from './der-encoder.js';
+import { writeDer } from './der-writer.js';
+import { PSHeader } from './li-ps-pdu/ps-header.js';
 import { LI_PS_DOMAIN_ID, PS_PDU } from './li-ps-pdu/ps-pdu.js';
+import { sharedIriEvent } from './shared-iri-event.js';
 import { ccPayloadValue, iriPayloadValue, iriTypeValue } from './ts33128-record-values.js';
 
 /** Mediation configuration and the per-stream sequence number for one PS-PDU. */
@@ -66,20 +69,50 @@ export function psHeaderValue(r: LiRecord, h: PsPduHeaderParams): AsnValue {
   };
 }
 
-/** The whole PS-PDU value (HI2 for IRI records, HI3 for CC records). */
-export function psPduValue(r: LiRecord, h: PsPduHeaderParams): AsnValue {
+/**
+ * The whole PS-PDU value (HI2 for IRI records, HI3 for CC records). `event`: see
+ * iriPayloadValue (the event's value by default, for the validating encoder).
+ */
+export function psPduValue(r: LiRecord, h: PsPduHeaderParams, event?: AsnValue): AsnValue {
   const payload =
     r.kind === 'iri'
-      ? { iRIPayloadSequence: [{ iRIType: iriTypeValue(r.iriType), iRIContents: { threeGPP33128DefinedIRI: iriPayloadValue(r) } }] }
+      ? { iRIPayloadSequence: [{ iRIType: iriTypeValue(r.iriType), iRIContents: { threeGPP33128DefinedIRI: event !== undefined ? iriPayloadValue(r, event) : iriPayloadValue(r) } }] }
       : { cCPayloadSequence: [{ payloadDirection: toPayloadDirection(r.direction), cCContents: { threeGPP33128DefinedCC: ccPayloadValue(r) } }] };
   return { pSHeader: psHeaderValue(r, h), payload };
 }
 
-/** Encodes one record as a PS-PDU (DER). */
+/** The mediation fields last checked (they are per-run configuration: checked once, not per record). */
+let checkedHeader: PsPduHeaderParams | undefined;
+
+/**
+ * Checks the mediation fields against their types (sizes, PrintableString) with the validating
+ * encoder, once per distinct configuration: the fast writer does not check, and unlike the
+ * record fields (src/records/validate-record.ts) they come from the command line.
+ */
+function checkMediationFields(h: PsPduHeaderParams): void {
+  const c = checkedHeader;
+  if (
+    c !== undefined &&
+    c.operatorIdentifier === h.operatorIdentifier &&
+    c.networkElementIdentifier === h.networkElementIdentifier &&
+    c.authorizationCountryCode === h.authorizationCountryCode &&
+    c.deliveryCountryCode === h.deliveryCountryCode &&
+    c.interceptionPointID === h.interceptionPointID &&
+    c.timeStampQualifier === h.timeStampQualifier
+  ) {
+    return;
+  }
+  const probe = { task: { liid: 'x' }, communicationIdentityNumber: 0, network: { tsSec: 0, tsNsec: 0 } } as LiRecord;
+  encodeDer(PSHeader, psHeaderValue(probe, { ...h, sequenceNumber: 0 }), 'PS-PDU.pSHeader');
+  checkedHeader = h;
+}
+
+/** Encodes one record as a PS-PDU (DER, fast writer; an IRI shares its event encoding with X2). */
 export function encodePsPdu(r: LiRecord, h: PsPduHeaderParams): Uint8Array {
   assertValidRecord(r);
   if (!Number.isInteger(h.sequenceNumber) || h.sequenceNumber < 0 || h.sequenceNumber > 0xffffffff) {
     throw new InvariantError(`PS-PDU sequenceNumber ${h.sequenceNumber} not in 0..2^32-1`);
   }
-  return encodeDer(PS_PDU, psPduValue(r, h));
+  checkMediationFields(h);
+  return writeDer(PS_PDU, psPduValue(r, h, r.kind === 'iri' ? sharedIriEvent(r) : undefined));
 }

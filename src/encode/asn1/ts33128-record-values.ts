@@ -11,7 +11,8 @@
  * - rCSMessage payload: fullPayload.mIME, a complete RFC 2045 MIME entity (headers + body) in the
  *   UTF8String EncapsulatedMIMEEntity. UTF-8 content is carried verbatim after a Content-Type
  *   header; other content (binary file transfers) is base64 with
- *   "Content-Transfer-Encoding: base64" (RFC 2045 6.8), so the UTF8String stays valid UTF-8.
+ *   "Content-Transfer-Encoding: base64" (RFC 2045 6.8), so the UTF8String stays valid UTF-8
+ *   (../common/mime-entity.ts, built as bytes).
  * - CC (one MSRP request): a request whose bytes are valid UTF-8 goes in
  *   rCSCCPDU.encapsulatedRCSPayload.mSRP.encapsulatedMSRP (UTF8String); otherwise in
  *   iMSCCPDU.payload (OCTET STRING) with the session SDP as sDPInfo, so binary chunks are delivered
@@ -24,7 +25,8 @@ import type { IriEvent, IriType } from '../../records/iri-event.js';
 import type { CcRecord, IriRecord } from '../../records/li-record.js';
 import type { SipMessageRef } from '../../records/iri-event.js';
 import { NIL_UUID, parseUuidShared } from '../../records/uuid.js';
-import { decodeUtf8 } from '../common/utf8.js';
+import { mimeEntityBytes } from '../common/mime-entity.js';
+import { isValidUtf8 } from '../common/utf8.js';
 import type { AsnValue } from './asn-schema.js';
 import { CC_PAYLOAD_OID, IRI_PAYLOAD_OID, XIRI_PAYLOAD_OID } from './ts33128/ts33128-oids.js';
 
@@ -72,21 +74,9 @@ function ts33128Direction(d: Direction, what: string): number {
   return v;
 }
 
-/** Splits base64 into 76-character lines (RFC 2045 6.8). */
-function base64Lines(b: Uint8Array): string {
-  const s = Buffer.from(b).toString('base64');
-  const lines: string[] = [];
-  for (let i = 0; i < s.length; i += 76) lines.push(s.slice(i, i + 76));
-  return lines.join('\r\n');
-}
-
-/** The complete MIME entity text for RCSMessage content (see the policy in the file header). */
+/** The complete MIME entity for RCSMessage content as text (see ../common/mime-entity.ts; tests and tools). */
 export function mimeEntityText(contentType: string, content: Uint8Array): string {
-  // A header value must stay on one line (RFC 5322 2.2); CR/LF cannot come from a parsed header.
-  const ct = contentType.replace(/[\r\n]/g, ' ');
-  const text = decodeUtf8(content);
-  if (text !== undefined) return `Content-Type: ${ct}\r\n\r\n${text}`;
-  return `Content-Type: ${ct}\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(content)}\r\n`;
+  return new TextDecoder().decode(mimeEntityBytes(contentType, content));
 }
 
 function rcsSipSessionMessageValue(e: { sessionLeg: string; sip: SipMessageRef; result: string; msrpPath?: string }): Obj {
@@ -140,7 +130,7 @@ export function iriEventValue(r: IriRecord): Obj {
           contributionID: uuidValue(e.contributionId),
           inReplyToContributionID: e.inReplyToContributionId !== undefined ? uuidValue(e.inReplyToContributionId) : undefined,
           messageID: e.imdnMessageId,
-          messagePayload: { fullPayload: { mIME: { contentType: e.contentType, encapsulatedMIMEEntity: mimeEntityText(e.contentType, e.content) } } },
+          messagePayload: { fullPayload: { mIME: { contentType: e.contentType, encapsulatedMIMEEntity: mimeEntityBytes(e.contentType, e.content) } } },
         },
       };
     case 'iMSCCUnavailable':
@@ -172,9 +162,12 @@ export function iriEventValue(r: IriRecord): Obj {
   }
 }
 
-/** XIRIPayload value (X2 payload format 2). */
-export function xiriPayloadValue(r: IriRecord): Obj {
-  return { xIRIPayloadOID: XIRI_PAYLOAD_OID, event: iriEventValue(r) };
+/**
+ * XIRIPayload value (X2 payload format 2). `event`: the event's value, or its DER encoded once
+ * for X2 and HI2 (./shared-iri-event.ts, fast writer only).
+ */
+export function xiriPayloadValue(r: IriRecord, event: AsnValue = iriEventValue(r)): Obj {
+  return { xIRIPayloadOID: XIRI_PAYLOAD_OID, event };
 }
 
 /**
@@ -190,18 +183,21 @@ export function targetIdentifierValue(text: string): Obj {
 }
 
 /** 33.128 IRIPayload value (HI2), with the matched target identifier (provenance matchedOn). */
-export function iriPayloadValue(r: IriRecord): Obj {
+export function iriPayloadValue(r: IriRecord, event: AsnValue = iriEventValue(r)): Obj {
   return {
     iRIPayloadOID: IRI_PAYLOAD_OID,
-    event: iriEventValue(r),
+    event,
     targetIdentifiers: [{ identifier: targetIdentifierValue(r.task.matchedTargetId), provenance: 'matchedOn' }],
   };
 }
 
-/** 33.128 CCPayload value (HI3) for one MSRP request, per the UTF-8 policy in the file header. */
+/**
+ * 33.128 CCPayload value (HI3) for one MSRP request, per the UTF-8 policy in the file header. The
+ * frame's UTF-8 validity is computed here once (no decode to a string).
+ */
 export function ccPayloadValue(r: CcRecord): Obj {
   const bytes = r.event.bytes;
-  const pdu = decodeUtf8(bytes) !== undefined
+  const pdu = isValidUtf8(bytes)
     ? { rCSCCPDU: { encapsulatedRCSPayload: { mSRP: { encapsulatedMSRP: bytes } } } }
     : { iMSCCPDU: { payload: bytes, sDPInfo: r.event.sdp } };
   return { cCPayloadOID: CC_PAYLOAD_OID, pDU: pdu };

@@ -77,13 +77,19 @@ export function formatDecodedRecordFile(d: DecodedRecordFile): string[] {
   const out: string[] = [`kind: ${d.kind}`];
   switch (d.kind) {
     case 'x2x3':
-      d.items.forEach((it, i) => out.push(...x2x3Lines(it, i)));
+      d.items.forEach((it, i) => {
+        out.push(...x2x3Lines(it, i));
+      });
       break;
     case 'ps-pdu':
-      d.items.forEach((it, i) => out.push(`PS-PDU ${i + 1} at offset ${it.offset}`, ...formatAsnTree(it.tree, '  ')));
+      d.items.forEach((it, i) => {
+        out.push(`PS-PDU ${i + 1} at offset ${it.offset}`, ...formatAsnTree(it.tree, '  '));
+      });
       break;
     case 'protobuf':
-      d.items.forEach((it, i) => out.push(`Record ${i + 1} at offset ${it.offset}`, ...JSON.stringify(it.record, jsonReplacer, 2).split('\n').map((l) => `  ${l}`)));
+      d.items.forEach((it, i) => {
+        out.push(`Record ${i + 1} at offset ${it.offset}`, ...JSON.stringify(it.record, jsonReplacer, 2).split('\n').map((l) => `  ${l}`));
+      });
       break;
     case 'unknown':
       break;

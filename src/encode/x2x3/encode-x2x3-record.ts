@@ -9,10 +9,11 @@ import { InvariantError } from '../../core/errors.js';
 import { toX2X3Direction } from '../../records/direction.js';
 import type { CcRecord, IriRecord, LiRecord } from '../../records/li-record.js';
 import { assertValidRecord } from '../../records/validate-record.js';
-import { encodeDer } from '../asn1/der-encoder.js';
+import { prepareDer } from '../asn1/der-writer.js';
+import { sharedIriEvent } from '../asn1/shared-iri-event.js';
 import { XIRIPayload } from '../asn1/ts33128/xiri-payload.js';
 import { xiriPayloadValue } from '../asn1/ts33128-record-values.js';
-import { encodeX2X3Pdu } from './encode-x2x3-pdu.js';
+import { encodeX2X3Pdu, encodeX2X3PduWith } from './encode-x2x3-pdu.js';
 import { PayloadFormat, PduType } from './x2x3-constants.js';
 import type { X2X3Attribute } from './x2x3-pdu.js';
 
@@ -35,15 +36,18 @@ export function networkAttributes(r: LiRecord, sequenceNumber: number): X2X3Attr
 /** X2 PDU for an IRI record. `sequenceNumber` comes from a per-XID SequenceAllocator. */
 export function encodeX2Record(r: IriRecord, sequenceNumber: number): Uint8Array {
   assertValidRecord(r);
-  return encodeX2X3Pdu({
-    pduType: PduType.X2,
-    payloadFormat: PayloadFormat.TS_33128,
-    payloadDirection: toX2X3Direction(r.direction),
-    xid: r.task.xid,
-    correlationId: r.correlationId,
-    attributes: networkAttributes(r, sequenceNumber),
-    payload: encodeDer(XIRIPayload, xiriPayloadValue(r)),
-  });
+  // The XIRIPayload DER is written straight into the PDU (its event shared with HI2).
+  return encodeX2X3PduWith(
+    {
+      pduType: PduType.X2,
+      payloadFormat: PayloadFormat.TS_33128,
+      payloadDirection: toX2X3Direction(r.direction),
+      xid: r.task.xid,
+      correlationId: r.correlationId,
+      attributes: networkAttributes(r, sequenceNumber),
+    },
+    prepareDer(XIRIPayload, xiriPayloadValue(r, sharedIriEvent(r))),
+  );
 }
 
 /** X3 PDU (payload format 13, MSRP message) for a CC record. */

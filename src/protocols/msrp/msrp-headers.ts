@@ -239,7 +239,7 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
         break;
       case 'content-type':
         // type "/" subtype *( ";" gen-param ): checked loosely, kept as written.
-        if (/^[A-Za-z0-9!#$&^_.+\-]+\/[A-Za-z0-9!#$&^_.+\-]+/.test(value)) contentType = value;
+        if (/^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+/.test(value)) contentType = value;
         else badValue(anomalies, frameNo, name);
         break;
       case 'expires':
@@ -252,10 +252,12 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
         maxExpires = numberOf(anomalies, frameNo, name, value);
         break;
       case 'www-authenticate':
-        (wwwAuthenticate ??= []).push(value);
+        wwwAuthenticate ??= [];
+        wwwAuthenticate.push(value);
         break;
       case 'authorization':
-        (authorization ??= []).push(value);
+        authorization ??= [];
+        authorization.push(value);
         break;
       case 'authentication-info':
         authenticationInfo = value;

@@ -196,7 +196,11 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
         const list = cur === null ? attributes : cur.attributes;
         const lname = name.toLowerCase();
         if (list.length >= MAX_SDP_ATTRIBUTES) {
-          const kept = cur === null ? sessionPastCap : (cur.pastCap ??= new Set());
+          let kept = sessionPastCap;
+          if (cur !== null) {
+            cur.pastCap ??= new Set();
+            kept = cur.pastCap;
+          }
           if (!MSRP_SDP_ATTRIBUTES.has(lname) || kept.has(lname)) {
             droppedAttributes++;
             break;

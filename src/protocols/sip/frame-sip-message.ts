@@ -106,7 +106,7 @@ export function frameSipMessage(b: Uint8Array, start: number, end: number, scann
   out.needed = -1;
   out.length = 0;
   // 1. The start line must be complete and valid before anything else.
-  let lf = b.indexOf(0x0a, start);
+  const lf = b.indexOf(0x0a, start);
   if (lf < 0 || lf >= end) {
     if (end - start > MAX_START_LINE || !isLetter(b[start])) out.status = SipFrameStatus.INVALID;
     else {

@@ -131,7 +131,11 @@ export function parseHeaderFields(b: Uint8Array, start: number, end: number, max
       dropped++;
     } else {
       const key = canonicalHeaderKey(str.slice(p - start, nameEnd - start));
-      const n = pastCap.keys.has(key) ? ((pastCounts ??= new Map()).get(key) ?? 0) : pastCap.maxPerKey;
+      let n = pastCap.maxPerKey;
+      if (pastCap.keys.has(key)) {
+        pastCounts ??= new Map();
+        n = pastCounts.get(key) ?? 0;
+      }
       if (n < pastCap.maxPerKey) {
         pastCounts!.set(key, n + 1);
         fields.push(makeField(str, start, p, nameEnd, q, fieldEnd, folded));

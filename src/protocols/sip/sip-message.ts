@@ -119,7 +119,8 @@ export class SipMessage {
 
   /** Values of field `i`: list headers split at commas (RFC 3261 7.3.1), others one value. */
   private fieldValues(i: number): string[] {
-    const cache = (this.valuesCache ??= new Array<string[] | undefined>(this.fields.length));
+    this.valuesCache ??= new Array<string[] | undefined>(this.fields.length);
+    const cache = this.valuesCache;
     let v = cache[i];
     if (v === undefined) {
       const f = this.fields[i]!;
@@ -164,7 +165,8 @@ export class SipMessage {
   }
 
   private nameAddrs(name: string): NameAddr[] {
-    const cache = (this.nameAddrCache ??= new Map());
+    this.nameAddrCache ??= new Map();
+    const cache = this.nameAddrCache;
     let list = cache.get(name);
     if (list === undefined) {
       list = [];
@@ -179,7 +181,8 @@ export class SipMessage {
 
   /** Contact entries (RFC 3261 20.10); `*` and unparseable entries are left out. */
   get contact(): readonly NameAddr[] {
-    return (this.contactCache ??= this.nameAddrs('contact').filter((n) => n.uriText !== '*'));
+    this.contactCache ??= this.nameAddrs('contact').filter((n) => n.uriText !== '*');
+    return this.contactCache;
   }
   /** P-Asserted-Identity entries (RFC 3325 9.1; several allowed, e.g. a SIP and a TEL URI). */
   get pAssertedIdentity(): readonly NameAddr[] {

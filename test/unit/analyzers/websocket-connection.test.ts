@@ -15,15 +15,26 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const MASK = new Uint8Array([9, 8, 7, 6]);
 const REQ = 'GET /sip HTTP/1.1\r\nHost: proxy\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n';
 const resp = (proto: string): string => `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: ${proto}\r\n\r\n`;
-const OPTIONS = 'OPTIONS sip:proxy.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:proxy.invalid>\r\nCall-ID: asidkj3ss\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n';
+const OPTIONS =
+  'OPTIONS sip:proxy.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:proxy.invalid>\r\nCall-ID: asidkj3ss\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n';
 
 function setup(sawSyn = true) {
   const seen: string[] = [];
   const ignored: DirValue[] = [];
   const anomalies = new AnomalyCounter();
   const conn: TcpConnectionInfo = {
-    id: 0, clientAddr: new Uint8Array([10, 0, 0, 1]), clientPort: 40000, serverAddr: new Uint8Array([10, 0, 0, 2]), serverPort: 10443, ipVersion: 4,
-    sawSyn, resumed: false, startFrame: 1, startSec: 0, startNsec: 0, ignore: (d) => void ignored.push(d),
+    id: 0,
+    clientAddr: new Uint8Array([10, 0, 0, 1]),
+    clientPort: 40000,
+    serverAddr: new Uint8Array([10, 0, 0, 2]),
+    serverPort: 10443,
+    ipVersion: 4,
+    sawSyn,
+    resumed: false,
+    startFrame: 1,
+    startSec: 0,
+    startNsec: 0,
+    ignore: (d) => void ignored.push(d),
   };
   const app: AppEventSink = {
     sip: (m, w) => seen.push(`${w.frameNo} ${w.srcPort}>${w.dstPort} ${Buffer.from(m.raw).toString('latin1').split('\r\n', 1)[0]}`),
@@ -45,7 +56,16 @@ describe('SIP over WebSocket through AppStreamConsumer', () => {
     c.data(0, f.subarray(9), 4, 0, 0);
     // A CRLF keep-alive in its own message (RFC 5626 3.5.1, as SIP.js sends it) is not a SIP message.
     c.data(0, wsFrame({ opcode: 1, payload: enc('\r\n\r\n'), mask: MASK }), 4, 0, 0);
-    c.data(1, wsFrame({ opcode: 1, payload: enc('SIP/2.0 200 OK\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:proxy.invalid>;tag=2\r\nCall-ID: asidkj3ss\r\nCSeq: 1 OPTIONS\r\n\r\n') }), 5, 0, 0);
+    c.data(
+      1,
+      wsFrame({
+        opcode: 1,
+        payload: enc('SIP/2.0 200 OK\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:proxy.invalid>;tag=2\r\nCall-ID: asidkj3ss\r\nCSeq: 1 OPTIONS\r\n\r\n'),
+      }),
+      5,
+      0,
+      0,
+    );
     c.end(0, 'fin');
     c.end(1, 'fin');
     expect(seen).toEqual(['4 40000>10443 OPTIONS sip:proxy.invalid;transport=ws SIP/2.0', '5 10443>40000 SIP/2.0 200 OK']);

@@ -60,15 +60,19 @@ async function chat(ws: WsOptions | null): Promise<{ records: LiRecord[]; p: Int
   const proto = ws !== null ? 'TCP/WS/MSRP' : 'TCP/MSRP';
   const sdp = (host: string, path: string): string => sdpBody(['v=0', `o=- 1 1 IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0', `m=message 9 ${proto} *`, 'a=accept-types:text/plain', `a=path:${path}`]);
   const sip = (start: string, cseq: string, body = ''): Uint8Array =>
-    sipMessage(start, [
-      ['Via', `SIP/2.0/UDP ${A}:5060;branch=z9hG4bKws1`],
-      ['From', `<${TARGET}>;tag=f1`],
-      ['To', `<sip:bob@ims.example.net>${start.startsWith('SIP/2.0') ? ';tag=t1' : ''}`],
-      ['Call-ID', 'ws-1@ims.example.net'],
-      ['CSeq', cseq],
-      ['Content-Type', 'application/sdp'],
-      ['Content-Length', String(Buffer.byteLength(body))],
-    ], body);
+    sipMessage(
+      start,
+      [
+        ['Via', `SIP/2.0/UDP ${A}:5060;branch=z9hG4bKws1`],
+        ['From', `<${TARGET}>;tag=f1`],
+        ['To', `<sip:bob@ims.example.net>${start.startsWith('SIP/2.0') ? ';tag=t1' : ''}`],
+        ['Call-ID', 'ws-1@ims.example.net'],
+        ['CSeq', cseq],
+        ['Content-Type', 'application/sdp'],
+        ['Content-Length', String(Buffer.byteLength(body))],
+      ],
+      body,
+    );
   f.put(udpDatagram({ src: a, dst: r, srcPort: 5060, dstPort: 5060, payload: sip('INVITE sip:bob@ims.example.net SIP/2.0', '1 INVITE', sdp(A, clientPath)) }).ip);
   f.put(udpDatagram({ src: r, dst: a, srcPort: 5060, dstPort: 5060, payload: sip('SIP/2.0 200 OK', '1 INVITE', sdp(RELAY, relayPath)) }).ip);
   f.put(udpDatagram({ src: a, dst: r, srcPort: 5060, dstPort: 5060, payload: sip('ACK sip:bob@ims.example.net SIP/2.0', '1 ACK') }).ip);
@@ -78,8 +82,24 @@ async function chat(ws: WsOptions | null): Promise<{ records: LiRecord[]; p: Int
   const serverTx = ws !== null && ws.deflate !== undefined && ws.deflate !== 'none' ? new DeflateSender(ws.deflate === 'takeover') : null;
   if (ws !== null) {
     const ext = ws.deflate === 'takeover' ? 'permessage-deflate' : ws.deflate === 'no_takeover' ? 'permessage-deflate; client_no_context_takeover; server_no_context_takeover' : null;
-    const req = ['GET /msrp HTTP/1.1', `Host: ${RELAY}:8080`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Protocol: msrp', ...(ext !== null ? ['Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'] : [])];
-    const resp = ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=', `Sec-WebSocket-Protocol: ${ws.protocol ?? 'msrp'}`, ...(ext !== null ? [`Sec-WebSocket-Extensions: ${ext}`] : [])];
+    const req = [
+      'GET /msrp HTTP/1.1',
+      `Host: ${RELAY}:8080`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Protocol: msrp',
+      ...(ext !== null ? ['Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'] : []),
+    ];
+    const resp = [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
+      `Sec-WebSocket-Protocol: ${ws.protocol ?? 'msrp'}`,
+      ...(ext !== null ? [`Sec-WebSocket-Extensions: ${ext}`] : []),
+    ];
     for (const s of conn.send('c2s', `${req.join('\r\n')}\r\n\r\n`)) f.put(s.ip);
     for (const s of conn.send('s2c', `${resp.join('\r\n')}\r\n\r\n`)) f.put(s.ip);
   } else {
@@ -100,8 +120,33 @@ async function chat(ws: WsOptions | null): Promise<{ records: LiRecord[]; p: Int
     for (const s of conn.send(dir, bytes)) f.put(s.ip);
   };
   for (const c of chunks) {
-    await carry('c2s', msrpFrame({ transactionId: c.tid, startLine: 'SEND', headers: [['To-Path', relayPath], ['From-Path', clientPath], ['Message-ID', c.mid], ['Byte-Range', c.range], ['Content-Type', 'text/plain']], body: c.body, flag: c.flag }));
-    await carry('s2c', msrpFrame({ transactionId: c.tid, startLine: '200 OK', headers: [['To-Path', clientPath], ['From-Path', relayPath]] }));
+    await carry(
+      'c2s',
+      msrpFrame({
+        transactionId: c.tid,
+        startLine: 'SEND',
+        headers: [
+          ['To-Path', relayPath],
+          ['From-Path', clientPath],
+          ['Message-ID', c.mid],
+          ['Byte-Range', c.range],
+          ['Content-Type', 'text/plain'],
+        ],
+        body: c.body,
+        flag: c.flag,
+      }),
+    );
+    await carry(
+      's2c',
+      msrpFrame({
+        transactionId: c.tid,
+        startLine: '200 OK',
+        headers: [
+          ['To-Path', clientPath],
+          ['From-Path', relayPath],
+        ],
+      }),
+    );
   }
   if (ws !== null) {
     // RFC 6455 5.5.1: the client closes (masked Close with status 1000), the server answers.
@@ -117,7 +162,9 @@ async function chat(ws: WsOptions | null): Promise<{ records: LiRecord[]; p: Int
 function intercepted(records: LiRecord[], p: InterceptPipeline): unknown {
   const audit = p.audit();
   const messages = audit.sessions.flatMap((s) => s.messages.map((m) => JSON.parse(JSON.stringify(m, (_k, v: unknown) => (typeof v === 'string' ? v.replace(/msrp:\/\/[^ ,\]"]*/g, 'URI') : v)))));
-  const rcs = records.filter((r) => r.kind === 'iri' && r.event.kind === 'rCSMessage').map((r) => JSON.stringify((r as { event: unknown }).event, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'string' ? v.replace(/msrp:\/\/[^ ,\]"]*/g, 'URI') : v)));
+  const rcs = records
+    .filter((r) => r.kind === 'iri' && r.event.kind === 'rCSMessage')
+    .map((r) => JSON.stringify((r as { event: unknown }).event, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'string' ? v.replace(/msrp:\/\/[^ ,\]"]*/g, 'URI') : v)));
   const cc = records.filter((r) => r.kind === 'cc').length;
   return { sessions: audit.sessions.length, messages, rcs, cc };
 }

@@ -7,7 +7,11 @@ import { buildPcap, buildPcapng, payload, readAll, tempDir } from './capture-fix
 
 /** A pcap whose i-th frame has time times[i] and a payload tagged (tag, i). */
 function pcapAt(times: [number, number][], tag: number): Uint8Array {
-  return buildPcap({ linkType: 1, nanosecond: true }, (w) => times.forEach(([s, n], i) => w.packet(s, n, Uint8Array.of(tag, i, ...payload(20, tag + i)))));
+  return buildPcap({ linkType: 1, nanosecond: true }, (w) => {
+    times.forEach(([s, n], i) => {
+      w.packet(s, n, Uint8Array.of(tag, i, ...payload(20, tag + i)));
+    });
+  });
 }
 
 describe('mergeReaders', () => {
@@ -18,7 +22,9 @@ describe('mergeReaders', () => {
       const b = buildPcapng((w) => {
         w.section();
         w.addInterface({ linkType: 101, tsresol: 9 });
-        [[11, 0], [13, 0], [14, 4], [15, 0], [16, 0]].forEach(([s, n], i) => w.packet(0, s!, n!, Uint8Array.of(0xb, i, ...payload(20, 0xb + i))));
+        [[11, 0], [13, 0], [14, 4], [15, 0], [16, 0]].forEach(([s, n], i) => {
+          w.packet(0, s!, n!, Uint8Array.of(0xb, i, ...payload(20, 0xb + i)));
+        });
       });
       const ra = openCaptureFile(t.file('a.pcap', a), 0, new AnomalyCounter());
       const rb = openCaptureFile(t.file('b.pcapng', b), 1, new AnomalyCounter());

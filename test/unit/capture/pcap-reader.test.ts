@@ -72,13 +72,19 @@ describe('PcapReader', () => {
       [1_700_000_001, 1_234_567],
       [4_294_967_295, 500_000_001],
     ];
-    const bytes = buildPcap({ linkType: LinkType.ETHERNET, ...v }, (w) => times.forEach(([s, n], i) => w.packet(s, n, payload(60 + i, i))));
+    const bytes = buildPcap({ linkType: LinkType.ETHERNET, ...v }, (w) => {
+      times.forEach(([s, n], i) => {
+        w.packet(s, n, payload(60 + i, i));
+      });
+    });
     const r = openCaptureBytes(bytes, 'x.pcap', 0, new AnomalyCounter());
     const frames = readAll(r);
     expect(frames.map((f) => [f.frameNo, f.tsSec, f.tsNsec, f.linkType, f.capLen])).toEqual(
       times.map(([s, n], i) => [i + 1, s, v.nanosecond ? n : Math.floor(n / 1000) * 1000, LinkType.ETHERNET, 60 + i]),
     );
-    frames.forEach((f, i) => expect(f.data).toEqual(Array.from(payload(60 + i, i))));
+    frames.forEach((f, i) => {
+      expect(f.data).toEqual(Array.from(payload(60 + i, i)));
+    });
     expect(r.truncatedFrames).toBe(0);
   });
 

@@ -79,7 +79,9 @@ describe('PcapngReader', () => {
       [7, 0, LinkType.LINUX_SLL, 0, 0, 32, 100],
     ]);
     const seeds = [1, 2, 3, 4, 5, 6, 7];
-    frames.forEach((f, i) => expect(f.data).toEqual(Array.from(payload(f.capLen, seeds[i]!))));
+    frames.forEach((f, i) => {
+      expect(f.data).toEqual(Array.from(payload(f.capLen, seeds[i]!)));
+    });
     expect(r.sections).toBe(2);
     expect(r.littleEndian).toBe(false);
     expect(r.truncatedFrames).toBe(2);

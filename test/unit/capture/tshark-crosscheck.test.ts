@@ -53,13 +53,17 @@ describe.skipIf(!TOOLS)('readers agree with tshark', () => {
       const a = t.file(
         'a.pcap',
         buildPcap({ linkType: 1, nanosecond: true }, (w) =>
-          times(1_700_000_000, 200, 12_345_679).forEach(([s, n], i) => w.packet(s, n, payload(60 + i, i), i % 5 === 0 ? 1514 : 60 + i)),
+          times(1_700_000_000, 200, 12_345_679).forEach(([s, n], i) => {
+            w.packet(s, n, payload(60 + i, i), i % 5 === 0 ? 1514 : 60 + i);
+          }),
         ),
       );
       const b = t.file(
         'b.pcap',
         buildPcap({ linkType: 101, littleEndian: false }, (w) =>
-          times(1_700_000_001, 150, 9_876_543).forEach(([s, n], i) => w.packet(s, n, payload(40 + i, i))),
+          times(1_700_000_001, 150, 9_876_543).forEach(([s, n], i) => {
+            w.packet(s, n, payload(40 + i, i));
+          }),
         ),
       );
       const aNg = t.file('a-editcap.pcapng');
@@ -95,11 +99,15 @@ describe.skipIf(!TOOLS)('readers agree with tshark', () => {
         w1.section();
         w1.addInterface({ linkType: 1 });
         w1.addInterface({ linkType: 1, tsresol: 9 });
-        times(1_700_000_000, 40, 33_333_333).forEach(([s, n], i) => w1.packet(i % 2, s, n, payload(60, i), 60, i % 3 === 0 ? 'opb' : 'epb'));
+        times(1_700_000_000, 40, 33_333_333).forEach(([s, n], i) => {
+          w1.packet(i % 2, s, n, payload(60, i), 60, i % 3 === 0 ? 'opb' : 'epb');
+        });
         const w2 = other(false);
         w2.section();
         w2.addInterface({ linkType: 1, tsresol: 0x80 | 20 });
-        times(1_700_000_100, 40, 77_777_777).forEach(([s, n], i) => w2.packet(0, s, n, payload(70, i), 100));
+        times(1_700_000_100, 40, 77_777_777).forEach(([s, n], i) => {
+          w2.packet(0, s, n, payload(70, i), 100);
+        });
       });
       const p = t.file('sections.pcapng', bytes);
       const theirs = tsharkFrames(p);

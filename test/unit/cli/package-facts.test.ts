@@ -1,7 +1,8 @@
 /**
  * Facts the code states about the package that nothing else keeps true: the version written
  * into outputs and manifests equals package.json's, and the declared Node range covers every
- * built-in the code uses (node:zlib `crc32` arrived in Node 20.15.0 and 22.2.0).
+ * built-in the code uses (node:zlib `crc32` arrived in Node 20.15.0 and 22.2.0), and the package
+ * holds what a user needs and nothing else (no tests, samples, bench or CI files).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +14,7 @@ const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../packa
   version: string;
   engines: { node: string };
   dependencies: Record<string, string>;
+  bin: Record<string, string>;
 };
 
 /** Lowest version of each `>=X.Y[.Z]` comparator in an engines range, per major line. */
@@ -52,5 +54,21 @@ describe('package facts', () => {
       }
       expect(hits, `${dep} is listed in dependencies but src/ never imports it`).not.toBe('');
     }
+  });
+
+  it('npm pack lists only dist/, schemas/, docs/, README.md, CHANGELOG.md and package.json', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const root = resolve(import.meta.dirname, '../../..');
+    // --ignore-scripts: no `prepare` build here; test/global-setup.ts has built dist/ already.
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    const allowed = (p: string): boolean => /^(dist|schemas|docs)\//.test(p) || ['README.md', 'CHANGELOG.md', 'package.json'].includes(p);
+    expect(files.filter((f) => !allowed(f))).toEqual([]);
+    // And what a user needs is there: the command, the schemas and the docs the README links.
+    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, ''))]) expect(files).toContain(f);
+    expect(files.some((f) => f.startsWith('schemas/'))).toBe(true);
+    const linked = [...readFileSync(resolve(root, 'README.md'), 'utf8').matchAll(/\]\((docs\/[\w.-]+\.md)/g)].map((m) => m[1]!);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const d of linked) expect(files).toContain(d);
   });
 });

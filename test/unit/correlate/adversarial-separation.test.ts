@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
-import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, tasksJson, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, tasksJson, TestCall, UE_A, uri, type TestConn } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

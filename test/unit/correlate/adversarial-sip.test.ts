@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { msrpFrame } from '../../../samples/gen/lib/msrp-frame.js';
-import { containsBytes, cpim, Harness, msrpSdp, PCSCF, report, send, TestCall, UE_A, uri } from './correlate-helpers.js';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, report, send, TestCall, UE_A, uri } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

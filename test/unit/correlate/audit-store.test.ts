@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAuditStore, mergeByOrder, type AuditGroup, type AuditStore } from '../../../src/correlate/audit-store.js';
 import { msrpFrame } from '../../../samples/gen/lib/index.js';
-import { cpim, Harness, msrpSdp, ok, PCSCF, send, T0, TestCall, UE_A, uri } from './correlate-helpers.js';
+import { cpim, Harness, msrpSdp, ok, PCSCF, send, T0, TestCall, UE_A, uri } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 

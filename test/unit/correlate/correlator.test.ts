@@ -24,7 +24,7 @@ import {
   XID_A,
   XID_B,
   type TaskSpec,
-} from './correlate-helpers.js';
+} from '../../helpers/correlate-helpers.js';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 const sha1 = (b: Uint8Array | string): string => createHash('sha1').update(b).digest('hex');

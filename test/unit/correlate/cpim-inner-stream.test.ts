@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CpimInnerStream } from '../../../src/correlate/cpim-inner-stream.js';
 import { MessageTracker, mediaTypeOf } from '../../../src/correlate/message-tracker.js';
-import { cpim } from './correlate-helpers.js';
+import { cpim } from '../../helpers/correlate-helpers.js';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 const sha1 = (b: Uint8Array | string): string => createHash('sha1').update(b).digest('hex');

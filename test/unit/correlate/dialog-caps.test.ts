@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { SessionIdTombstones } from '../../../src/correlate/session-id-tombstones.js';
-import { cpim, Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
+import { cpim, Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

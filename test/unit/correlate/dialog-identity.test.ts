@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sipMessage } from '../../../samples/gen/lib/sip-message.js';
-import { Harness, msrpSdp, PCSCF, TestCall, UE_A, UE_B, uri, XID_A, XID_B, type Endpoint, type TaskSpec } from './correlate-helpers.js';
+import { Harness, msrpSdp, PCSCF, TestCall, UE_A, UE_B, uri, XID_A, XID_B, type Endpoint, type TaskSpec } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const B2BUA = 'sip:esrp@b2bua.example.net';

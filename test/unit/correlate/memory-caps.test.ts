@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { DEFAULT_MAX_TRANSACTIONS, MsrpSessionIndex } from '../../../src/correlate/msrp-session-index.js';
-import { Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from './correlate-helpers.js';
+import { Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri, type TestConn } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

@@ -7,7 +7,7 @@ import { msrpFrame } from '../../../samples/gen/lib/msrp-frame.js';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { isOwnerList, MsrpSessionIndex, type Owners } from '../../../src/correlate/msrp-session-index.js';
 import { MsrpFramer, type MsrpFrameHead } from '../../../src/protocols/msrp/index.js';
-import { uri } from './correlate-helpers.js';
+import { uri } from '../../helpers/correlate-helpers.js';
 
 /** A session as the index sees it: its Call-ID and whether it is a target's. */
 interface S {
@@ -182,7 +182,9 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     const ix = index(an, 2);
     const ids = ['s1', 's2', 's3', 's4'];
     const ss = ids.map((_id, i) => sess(`x${i}`, 'one-call', i === 3));
-    ss.forEach((s, i) => ix.bindSessionIds(s, [ids[i]!]));
+    ss.forEach((s, i) => {
+      ix.bindSessionIds(s, [ids[i]!]);
+    });
     // Only relay-position ids: every session scores one.
     const h = head([...ids.map((id) => uri('10.0.0.1', 1, id)), uri('10.0.0.2', 1, 'unknownR')], [uri('10.0.0.3', 1, 'unknownS')]);
     const got = names(ix.ownersOf(h));

@@ -22,7 +22,7 @@ import { PacketPipeline } from '../../../src/pipeline/packet-pipeline.js';
 import { readCaptures } from '../../../src/pipeline/read-captures.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { validateRecord } from '../../../src/records/validate-record.js';
-import { containsBytes } from './correlate-helpers.js';
+import { containsBytes } from '../../helpers/correlate-helpers.js';
 
 const DIR = resolve(import.meta.dirname, '../../../samples');
 const names = existsSync(`${DIR}/pcap`) ? readdirSync(`${DIR}/pcap`).filter((f) => f.endsWith('.truth.json')).map((f) => f.slice(0, -'.truth.json'.length)) : [];

@@ -5,7 +5,7 @@
  * the non-target's SEND may reach a record, and the target's later requests are still intercepted.
  */
 import { describe, expect, it } from 'vitest';
-import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri } from './correlate-helpers.js';
+import { containsBytes, cpim, Harness, msrpSdp, PCSCF, send, TestCall, UE_A, uri } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
-import { cpim, containsBytes, Harness, ok, send, tasksJson, TestCall, UE_A, UE_B, msrpSdp, uri, XID_A, XID_B, type Endpoint, type TaskSpec } from './correlate-helpers.js';
+import { cpim, containsBytes, Harness, ok, send, tasksJson, TestCall, UE_A, UE_B, msrpSdp, uri, XID_A, XID_B, type Endpoint, type TaskSpec } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const ESRP = 'sip:esrp@b2bua.example.net';

@@ -4,7 +4,7 @@ import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
 import { TargetMatcher } from '../../../src/correlate/target-matcher.js';
 import { parseSipMessage } from '../../../src/protocols/sip/index.js';
-import { tasksJson, T0, XID_A, XID_B } from './correlate-helpers.js';
+import { tasksJson, T0, XID_A, XID_B } from '../../helpers/correlate-helpers.js';
 
 function matcher(ids: Record<string, string>[], window: { startTime?: string; endTime?: string } = {}): TargetMatcher {
   return new TargetMatcher(parseTasksFile(tasksJson([{ ids, ...window }]), 'tasks.json').tasks);

@@ -22,7 +22,7 @@ import {
   XID_A,
   XID_B,
   type TaskSpec,
-} from './correlate-helpers.js';
+} from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';

@@ -9,7 +9,7 @@ import { LinkType } from '../../../src/core/link-type.js';
 import { ReaderFrame } from '../../../src/capture/frame-reader.js';
 import { decodeFrame } from '../../../src/decode/decode-frame.js';
 import { createDecodedPacket } from '../../../src/decode/decoded-packet.js';
-import { cat, eth, frameOf, ipv4, tcp, textBytes, udp, vxlan } from './packet-builders.js';
+import { cat, eth, frameOf, ipv4, tcp, textBytes, udp, vxlan } from '../../helpers/packet-builders.js';
 
 const FRAMES: [string, Uint8Array][] = [
   ['TCP over Ethernet', eth(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6, payload: tcp({ sport: 40000, dport: 2855, seq: 7, flags: 0x18, payload: textBytes('MSRP a786hjs2 SEND\r\n') }) }))],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LinkType } from '../../../src/core/link-type.js';
 import { ipv4HeaderChecksumOk } from '../../../src/decode/ipv4.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
-import { cat, decode, gre, hex, ipv4, tcp, textBytes, udp } from './packet-builders.js';
+import { cat, decode, gre, hex, ipv4, tcp, textBytes, udp } from '../../helpers/packet-builders.js';
 
 const UDP_8 = udp(1024, 1025, new Uint8Array(0));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LinkType } from '../../../src/core/link-type.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
-import { cat, decode, ext6, frag6, hex, ipv6, textBytes, udp } from './packet-builders.js';
+import { cat, decode, ext6, frag6, hex, ipv6, textBytes, udp } from '../../helpers/packet-builders.js';
 
 const UDP_HI = udp(5060, 5060, textBytes('hi'));
 

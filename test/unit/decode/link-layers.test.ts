@@ -6,7 +6,7 @@ import { createDecodedPacket, Tunnel } from '../../../src/decode/decoded-packet.
 import { formatIp } from '../../../src/decode/format-ip.js';
 import { openCaptureBytes } from '../../../src/capture/capture-file.js';
 import { buildPcap, buildPcapng } from '../capture/capture-fixtures.js';
-import { cat, decode, frameOf, hex, ipv6, udp } from './packet-builders.js';
+import { cat, decode, frameOf, hex, ipv6, udp } from '../../helpers/packet-builders.js';
 
 /** IPv4/UDP 192.0.2.1:8000 -> 192.0.2.2:5060, payload "hi". */
 const IPV4_UDP = hex(`
@@ -261,8 +261,12 @@ describe('link layers', () => {
     });
     const files = [
       openCaptureBytes(pcapng, 'raw.pcapng', 0, new AnomalyCounter()),
-      openCaptureBytes(buildPcap({ linkType: 12 }, (w) => [IPV4_UDP, IPV6_UDP].forEach((d) => w.packet(1_700_000_000, 0, d))), 'raw12.pcap', 0, new AnomalyCounter()),
-      openCaptureBytes(buildPcap({ linkType: 14 }, (w) => [IPV4_UDP, IPV6_UDP].forEach((d) => w.packet(1_700_000_000, 0, d))), 'raw14.pcap', 0, new AnomalyCounter()),
+      openCaptureBytes(buildPcap({ linkType: 12 }, (w) => {
+        for (const d of [IPV4_UDP, IPV6_UDP]) w.packet(1_700_000_000, 0, d);
+      }), 'raw12.pcap', 0, new AnomalyCounter()),
+      openCaptureBytes(buildPcap({ linkType: 14 }, (w) => {
+        for (const d of [IPV4_UDP, IPV6_UDP]) w.packet(1_700_000_000, 0, d);
+      }), 'raw14.pcap', 0, new AnomalyCounter()),
     ];
     const linkTypes: number[] = [];
     for (const r of files) {

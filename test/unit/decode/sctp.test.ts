@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { LinkType } from '../../../src/core/link-type.js';
 import { createSctpChunk, readSctpChunk, type SctpChunk } from '../../../src/decode/sctp.js';
-import { cat, controlChunk, dataChunk, decode, hex, ipv4, ipv6, sctp, textBytes } from './packet-builders.js';
+import { cat, controlChunk, dataChunk, decode, hex, ipv4, ipv6, sctp, textBytes } from '../../helpers/packet-builders.js';
 
 /** Every chunk of `chunks` as [type, flags, tsn, stream, ssn, ppid, data] rows, and the anomalies. */
 function chunksOf(chunks: Uint8Array, snapCut = false): { rows: (string | number)[][]; codes: Record<string, number> } {
   const a = new AnomalyCounter();
   const c: SctpChunk = createSctpChunk();
   const rows: (string | number)[][] = [];
-  for (let off = 0; (off = readSctpChunk(chunks, off, chunks.length, c, a, 1, snapCut)) >= 0; ) {
+  for (let off = readSctpChunk(chunks, 0, chunks.length, c, a, 1, snapCut); off >= 0; off = readSctpChunk(chunks, off, chunks.length, c, a, 1, snapCut)) {
     rows.push(c.type === 0 ? [c.type, c.flags, c.tsn, c.stream, c.ssn, c.ppid, new TextDecoder().decode(c.data.subarray(c.dataOff, c.dataEnd))] : [c.type, c.flags]);
   }
   return { rows, codes: a.toJSON() };

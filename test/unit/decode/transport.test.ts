@@ -4,7 +4,7 @@ import { LinkType } from '../../../src/core/link-type.js';
 import { decodeTransport } from '../../../src/decode/decode-transport.js';
 import { Tunnel } from '../../../src/decode/decoded-packet.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
-import { cat, decode, ext6, frag6, gre, hex, ipv4, ipv6, tcp, textBytes, udp } from './packet-builders.js';
+import { cat, decode, ext6, frag6, gre, hex, ipv4, ipv6, tcp, textBytes, udp } from '../../helpers/packet-builders.js';
 
 describe('TCP (RFC 9293)', () => {
   it('header with options: ports, seq/ack, flags, window, payload after data offset', () => {

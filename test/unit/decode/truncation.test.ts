@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LinkType } from '../../../src/core/link-type.js';
-import { cat, decode, erspan3, eth, ext6, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from './packet-builders.js';
+import { cat, decode, erspan3, eth, ext6, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from '../../helpers/packet-builders.js';
 
 interface LayerSpec {
   /** Frame offset where this header ends. */

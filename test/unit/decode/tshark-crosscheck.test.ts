@@ -11,7 +11,7 @@ import { LinkType } from '../../../src/core/link-type.js';
 import { PcapWriter } from '../../../src/capture/pcap-writer.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
 import { concatBytes } from '../../../src/util/bytes.js';
-import { cat, decode, erspan2, erspan3, eth, ext6, frag6, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from './packet-builders.js';
+import { cat, decode, erspan2, erspan3, eth, ext6, frag6, gre, ipv4, ipv6, tcp, textBytes, udp, vxlan } from '../../helpers/packet-builders.js';
 
 const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 

@@ -3,7 +3,7 @@ import { LinkType } from '../../../src/core/link-type.js';
 import { MAX_TUNNEL_DEPTH } from '../../../src/decode/cursor.js';
 import { Tunnel } from '../../../src/decode/decoded-packet.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
-import { cat, decode, erspan2, erspan3, eth, gre, hex, ipv4, ipv6, tcp, textBytes, udp, vxlan } from './packet-builders.js';
+import { cat, decode, erspan2, erspan3, eth, gre, hex, ipv4, ipv6, tcp, textBytes, udp, vxlan } from '../../helpers/packet-builders.js';
 
 /** The mirrored conversation: SIP over TCP 192.168.1.10:40000 -> 192.168.1.20:5060. */
 const INNER_TCP = tcp({ sport: 40000, dport: 5060, seq: 0x01020304, ack: 9, flags: 0x18, payload: textBytes('MSRP a786hjs2 SEND\r\n') });

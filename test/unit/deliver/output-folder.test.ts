@@ -3,6 +3,7 @@
  * src/pipeline/run-output-folder.ts): new or empty is used, anything else needs --overwrite,
  * which deletes msrptap's previous output only; a symlink is never followed nor removed.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,5 +92,14 @@ describe('claimOutputFile', () => {
     expect(claimOutputFile(join(d, 'r.html'), '--html', true)).toBe('replace');
     symlinkSync(join(d, 'r.html'), join(d, 'l.html'));
     expect(() => claimOutputFile(join(d, 'l.html'), '--html', true)).toThrow(expect.objectContaining({ name: 'IoError' }));
+  });
+
+  it('an existing character device or named pipe is taken as it is (--json /dev/null); /dev is left as it was', () => {
+    const before = statSync('/dev').mode;
+    expect(claimOutputFile('/dev/null', '--json', false)).toBe('device');
+    expect(statSync('/dev').mode).toBe(before);
+    const fifo = join(tmp(), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(claimOutputFile(fifo, '--json', false)).toBe('device');
   });
 });

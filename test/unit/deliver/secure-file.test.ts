@@ -59,3 +59,21 @@ describe('SecureFileWriter', () => {
     expect(() => new SecureFileWriter(join(f, 'sub', 'x'))).toThrow(/plain\/sub/);
   });
 });
+
+describe('SecureFileWriter on a device or pipe the operator names', () => {
+  it('writes to /dev/null and closes without fsync (EINVAL on a character device)', () => {
+    const w = new SecureFileWriter('/dev/null', { existing: 'device' });
+    w.write(Buffer.from('{}\n'));
+    expect(() => w.close()).not.toThrow();
+  });
+
+  it('never tightens the folder of a file the operator names (/tmp, /dev, a home): only the file is ours', () => {
+    const dir = join(tmp(), 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, 0o1777);
+    const w = new SecureFileWriter(join(dir, 'report.html'));
+    w.close();
+    expect(statSync(dir).mode & 0o7777).toBe(0o1777);
+    expect(statSync(join(dir, 'report.html')).mode & 0o777).toBe(0o600);
+  });
+});

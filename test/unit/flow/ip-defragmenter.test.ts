@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { IpProto } from '../../../src/decode/decoded-packet.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { IpDefragmenter } from '../../../src/flow/ip-defragmenter.js';
-import { fragPacket, RecordingSink, type FragSpec } from './flow-test-helpers.js';
+import { fragPacket, RecordingSink, type FragSpec } from '../../helpers/flow-test-helpers.js';
 
 const PAYLOAD = Uint8Array.from({ length: 40 }, (_, i) => i + 1);
 const V4 = { src: '192.0.2.1', dst: '192.0.2.2' };

@@ -5,7 +5,7 @@ import { LinkType } from '../../../src/core/link-type.js';
 import type { DecodedPacket } from '../../../src/decode/decoded-packet.js';
 import { formatIp } from '../../../src/decode/format-ip.js';
 import { SctpReassembler, type SctpReassemblerOptions } from '../../../src/flow/sctp-reassembler.js';
-import { controlChunk, dataChunk, decode, hex, ipv4, sctp, textBytes, type DataChunkOpts } from '../decode/packet-builders.js';
+import { controlChunk, dataChunk, decode, hex, ipv4, sctp, textBytes, type DataChunkOpts } from '../../helpers/packet-builders.js';
 
 interface Got {
   text: string;

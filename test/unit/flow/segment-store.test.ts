@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveredHistory } from '../../../src/flow/delivered-history.js';
 import { SegmentStore } from '../../../src/flow/segment-store.js';
-import { ascii, text } from './flow-test-helpers.js';
+import { ascii, text } from '../../helpers/flow-test-helpers.js';
 
 /** Renders the store as `start:text` pieces. */
 function pieces(st: SegmentStore): string[] {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TcpTracker } from '../../../src/flow/tcp-tracker.js';
 import type { StreamConsumer, TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
-import { RecordingSink, tcpPacket, text } from './flow-test-helpers.js';
+import { RecordingSink, tcpPacket, text } from '../../helpers/flow-test-helpers.js';
 
 const C = { src: '10.0.0.1', sport: 40000, dst: '10.0.0.2', dport: 80 };
 const S = { src: '10.0.0.2', sport: 80, dst: '10.0.0.1', dport: 40000 };
@@ -23,7 +23,15 @@ describe('TcpTracker: ignoring a direction', () => {
         events.push(`${dir} end ${reason}`);
       },
     };
-    const tracker = new TcpTracker({ create: (c) => ((info = c), consumer) }, new RecordingSink());
+    const tracker = new TcpTracker(
+      {
+        create: (c) => {
+          info = c;
+          return consumer;
+        },
+      },
+      new RecordingSink(),
+    );
     const steps: [typeof C, number, number, string, string?][] = [
       [C, 1000, 0, 'S'],
       [S, 5000, 1001, 'SA'],
@@ -34,7 +42,9 @@ describe('TcpTracker: ignoring a direction', () => {
       [C, 1026, 5009, 'FA'],
       [S, 5009, 1027, 'FA'],
     ];
-    steps.forEach(([e, seq, ack, f, data], i) => tracker.packet(tcpPacket({ ...e, seq, ack, flags: f, data: data === undefined ? undefined : data }), i + 1, 1000, 0));
+    steps.forEach(([e, seq, ack, f, data], i) => {
+      tracker.packet(tcpPacket({ ...e, seq, ack, flags: f, data: data === undefined ? undefined : data }), i + 1, 1000, 0);
+    });
     tracker.flush();
     expect(events).toEqual(['0 data GET /', '1 data HTTP/1.1', '1 end fin']);
     expect(tracker.stats().heldBytes).toBe(0);

@@ -11,7 +11,7 @@ import type { AnomalyCode } from '../../../src/core/anomaly.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { HELD_SEGMENT_OVERHEAD, looksLikeServerPort, TcpTracker, type TcpTrackerOptions } from '../../../src/flow/tcp-tracker.js';
 import type { TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
-import { RecordingFactory, RecordingSink, tcpPacket, ascii } from './flow-test-helpers.js';
+import { RecordingFactory, RecordingSink, tcpPacket, ascii } from '../../helpers/flow-test-helpers.js';
 
 const C = { src: '10.0.0.1', sport: 40000, dst: '10.0.0.2', dport: 2855 };
 const S = { src: '10.0.0.2', sport: 2855, dst: '10.0.0.1', dport: 40000 };
@@ -490,7 +490,9 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
 
     const sink = new RecordingSink();
     const tr = new TcpTracker(new RecordingFactory(), sink, { closedLingerSec: 30 });
-    CLOSE_BOTH.forEach((s, i) => tr.packet(tcpPacket({ ...(s.d === 'C' ? C : S), seq: s.seq, ack: s.ack, flags: s.f }), i + 1, 1000, 0));
+    CLOSE_BOTH.forEach((s, i) => {
+      tr.packet(tcpPacket({ ...(s.d === 'C' ? C : S), seq: s.seq, ack: s.ack, flags: s.f }), i + 1, 1000, 0);
+    });
     tr.expire(1031);
     tr.packet(tcpPacket({ ...C, seq: 1002, ack: 5002, flags: 'A' }), 9, 1031, 0);
     expect(tr.stats()).toMatchObject({ connections: 2, active: 1, closedExpired: 1 });

@@ -23,7 +23,7 @@ import { InterceptPipeline } from '../../../src/pipeline/intercept-pipeline.js';
 import { PacketPipeline } from '../../../src/pipeline/packet-pipeline.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { hasProgram } from '../../helpers/has-program.js';
-import { controlChunk, dataChunk, ipv4, ipv6, sctp, textBytes, udp } from '../decode/packet-builders.js';
+import { controlChunk, dataChunk, ipv4, ipv6, sctp, textBytes, udp } from '../../helpers/packet-builders.js';
 
 const PUB = resolve(import.meta.dirname, '../../../../shared/testdata/public');
 const hasTshark = hasProgram('tshark');
@@ -119,8 +119,10 @@ describe('PacketPipeline stats: tunnels and IP protocols not decoded', () => {
   const sip = udp(5060, 5060, textBytes('OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\n'));
   const feed = (frames: Uint8Array[]): { p: PacketPipeline; udpSeen: string[] } => {
     const udpSeen: string[] = [];
-    const p = new PacketPipeline({ anomalies: new AnomalyCounter(), udp: (pkt) => udpSeen.push(`${formatIp(pkt.src)}>${formatIp(pkt.dst)}:${pkt.dstPort}`) });
-    frames.forEach((data, i) => p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: i, linkType: LinkType.RAW, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 }));
+    const p = new PacketPipeline({ anomalies: new AnomalyCounter(), udp: (pkt) => {
+        udpSeen.push(`${formatIp(pkt.src)}>${formatIp(pkt.dst)}:${pkt.dstPort}`);
+      } });
+    for (const [i, data] of frames.entries()) p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: i, linkType: LinkType.RAW, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
     p.finish();
     return { p, udpSeen };
   };
@@ -186,7 +188,7 @@ describe('SIP over SCTP in built packets: fragmented, bundled, retransmitted, re
     const anomalies = new AnomalyCounter();
     const an = new AppAnalyzers(sink, anomalies);
     const p = new PacketPipeline({ anomalies, sctp: an, tcpConsumers: an });
-    frames.forEach((data, i) => p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: i, linkType: LinkType.RAW, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 }));
+    for (const [i, data] of frames.entries()) p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: i, linkType: LinkType.RAW, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
     p.finish();
     expect(anomalies.toJSON()).toEqual({});
     return seen;
@@ -197,7 +199,7 @@ describe('SIP over SCTP in built packets: fragmented, bundled, retransmitted, re
     try {
       const parts: Uint8Array[] = [];
       const w = new PcapWriter((x) => parts.push(x), { linkType: LinkType.RAW });
-      inOrder.forEach((f, i) => w.packet(1_700_000_000, i * 1000, f));
+      for (const [i, f] of inOrder.entries()) w.packet(1_700_000_000, i * 1000, f);
       writeFileSync(join(dir, 'sctp.pcap'), concatBytes(parts));
       const out = execFileSync('tshark', ['-n', '-r', join(dir, 'sctp.pcap'), '-Y', 'sip', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'sip.Request-Line'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       const wire = out.split('\n').filter((l) => l !== '').flatMap((l) => l.split('|'));

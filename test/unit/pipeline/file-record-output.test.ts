@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileRecordOutput, type ManifestOptions } from '../../../src/pipeline/file-record-output.js';
-import { ALL_RECORDS } from '../encode/helpers/sample-records.js';
+import { ALL_RECORDS } from '../../helpers/sample-records.js';
 
 const MANIFEST: ManifestOptions = {
   toolVersion: 'test',

@@ -3,7 +3,7 @@ import { parseTasksFile } from '../../../src/correlate/index.js';
 import { InterceptPipeline } from '../../../src/pipeline/intercept-pipeline.js';
 import { liveStats } from '../../../src/pipeline/live-stats.js';
 import { LinkType } from '../../../src/core/link-type.js';
-import { ipv4 } from '../decode/packet-builders.js';
+import { ipv4 } from '../../helpers/packet-builders.js';
 
 describe('liveStats', () => {
   it('counts the anomalies that may have hidden traffic from interception', () => {
@@ -18,9 +18,8 @@ describe('liveStats', () => {
 
   it('carries the tunnels removed and the IP protocols not decoded, by number (counts only)', () => {
     const p = new InterceptPipeline({ tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'), onRecord: () => {} });
-    [ipv4({ proto: 4, payload: ipv4({ proto: 50, payload: new Uint8Array(16) }) }), ipv4({ proto: 1, payload: new Uint8Array(8) })].forEach((data, i) =>
-      p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: 0, linkType: LinkType.RAW_12, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 }),
-    );
+    const frames = [ipv4({ proto: 4, payload: ipv4({ proto: 50, payload: new Uint8Array(16) }) }), ipv4({ proto: 1, payload: new Uint8Array(8) })];
+    for (const [i, data] of frames.entries()) p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: 0, linkType: LinkType.RAW_12, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
     const s = liveStats(p, undefined, new Map(), []);
     expect(s.tunnels).toEqual({ 'ipv4-in-ip': 1 });
     expect(s.ipProtocolsNotDecoded).toEqual({ '1': 1, '50': 1 });

@@ -12,7 +12,7 @@ import { fileTree } from '../../helpers/file-tree.js';
 import { FileRecordOutput } from '../../../src/pipeline/file-record-output.js';
 import { ThreadedFileRecordOutput } from '../../../src/pipeline/threaded-file-output.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
-import { ALL_RECORDS } from '../encode/helpers/sample-records.js';
+import { ALL_RECORDS } from '../../helpers/sample-records.js';
 
 
 describe('ThreadedFileRecordOutput without a usable worker', () => {

@@ -60,11 +60,42 @@ describe.skipIf(!existsSync(join(PUB, PCAP)))('heplify-sip_tcp_websocket.pcap: S
       '56 SIP/2.0 200',
     ]);
     if (hasProgram('tshark')) {
-      const out = execFileSync('tshark', ['-n', '-r', join(PUB, PCAP), '-Y', 'sip && websocket', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'tcp.dstport', '-e', 'sip.Request-Line', '-e', 'sip.Status-Line'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      const expected = out.split('\n').filter((l) => l !== '').map((l) => {
-        const [n, s, sp, d, dp, req, st] = l.split('|') as string[];
-        return `${n} ${s}:${sp} > ${d}:${dp} ${req !== '' ? req : st}`;
-      });
+      const out = execFileSync(
+        'tshark',
+        [
+          '-n',
+          '-r',
+          join(PUB, PCAP),
+          '-Y',
+          'sip && websocket',
+          '-T',
+          'fields',
+          '-E',
+          'separator=|',
+          '-e',
+          'frame.number',
+          '-e',
+          'ip.src',
+          '-e',
+          'tcp.srcport',
+          '-e',
+          'ip.dst',
+          '-e',
+          'tcp.dstport',
+          '-e',
+          'sip.Request-Line',
+          '-e',
+          'sip.Status-Line',
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      const expected = out
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => {
+          const [n, s, sp, d, dp, req, st] = l.split('|') as string[];
+          return `${n} ${s}:${sp} > ${d}:${dp} ${req !== '' ? req : st}`;
+        });
       expect(expected.length).toBe(11);
       expect(rows).toEqual(expected);
     }

@@ -4,7 +4,7 @@ import type { LiRecord } from '../../../src/records/li-record.js';
 import { wantsCc, wantsIri } from '../../../src/records/task-ref.js';
 import { formatUuid, isUuid, parseUuid } from '../../../src/records/uuid.js';
 import { assertValidRecord, validateRecord } from '../../../src/records/validate-record.js';
-import { ALL_RECORDS, CC_TEXT, IRI_RECORDS, TASK } from '../encode/helpers/sample-records.js';
+import { ALL_RECORDS, CC_TEXT, IRI_RECORDS, TASK } from '../../helpers/sample-records.js';
 
 describe('validateRecord', () => {
   it.each(ALL_RECORDS.map((r, i) => [i, r] as const))('sample record %i is valid', (_i, r) => {

@@ -44,7 +44,9 @@ describe('sample generator', () => {
     const a = buildAll();
     const b = buildAll();
     expect(a.map((f) => f.name)).toEqual(b.map((f) => f.name));
-    a.forEach((f, i) => expect(bytesEqual(f.bytes, b[i]!.bytes), f.name).toBe(true));
+    a.forEach((f, i) => {
+      expect(bytesEqual(f.bytes, b[i]!.bytes), f.name).toBe(true);
+    });
   });
 
   it('keeps samples small (each under 100 KB)', () => {

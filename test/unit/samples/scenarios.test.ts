@@ -77,7 +77,9 @@ describe('scenario samples: files', () => {
       const a = scenarioSideFiles(again);
       const b = scenarioSideFiles(built[i]!);
       expect(a.map((f) => f.name)).toEqual(b.map((f) => f.name));
-      a.forEach((f, k) => expect(bytesEqual(f.bytes, b[k]!.bytes), f.name).toBe(true));
+      a.forEach((f, k) => {
+        expect(bytesEqual(f.bytes, b[k]!.bytes), f.name).toBe(true);
+      });
     });
   });
 

@@ -17,7 +17,7 @@ import { SEQUENCE_STATE_FILE, SequenceStateFile } from '../../../src/deliver/seq
 import { SequenceAllocator } from '../../../src/encode/common/sequence-allocator.js';
 import { FileRecordOutput } from '../../../src/pipeline/file-record-output.js';
 import { SCHEMA_DIR, SCHEMA_FILES, schemaFileText } from '../../../scripts/json-schemas.js';
-import { ALL_RECORDS } from '../encode/helpers/sample-records.js';
+import { ALL_RECORDS } from '../../helpers/sample-records.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const tmp = mkdtempSync(join(tmpdir(), 'msrptap-jsonschemas-'));

@@ -6,7 +6,7 @@ import { XIRIPayload } from '../../../../src/encode/asn1/ts33128/xiri-payload.js
 import { encodeXIRIPayload } from '../../../../src/encode/asn1/encode-ts33128-payloads.js';
 import { fromHex } from '../../../../src/util/bytes.js';
 import { bytesOf } from '../helpers/hex-fixture.js';
-import { IRI_RECORDS } from '../helpers/sample-records.js';
+import { IRI_RECORDS } from '../../../helpers/sample-records.js';
 
 const decode = (hex: string) => decodeBer(XIRIPayload, bytesOf(hex));
 

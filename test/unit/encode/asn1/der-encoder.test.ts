@@ -8,7 +8,7 @@ import { encodeTs33128CCPayload, encodeTs33128IRIPayload, encodeXIRIPayload } fr
 import { toHex } from '../../../../src/util/bytes.js';
 import { derProblems } from '../helpers/der-check.js';
 import { bytesOf } from '../helpers/hex-fixture.js';
-import { ALL_RECORDS, iri } from '../helpers/sample-records.js';
+import { ALL_RECORDS, iri } from '../../../helpers/sample-records.js';
 
 /** XIRIPayload for iMSCCUnavailable("TLS"): 33.128 r19 v8, DER. */
 const XIRI_CC_UNAVAILABLE = `

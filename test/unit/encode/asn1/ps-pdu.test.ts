@@ -9,7 +9,7 @@ import { findNode, treeToValue } from '../../../../src/encode/asn1/ber-decoder.j
 import { encodePsPdu } from '../../../../src/encode/asn1/encode-ps-pdu.js';
 import { toHex } from '../../../../src/util/bytes.js';
 import { bytesOf } from '../helpers/hex-fixture.js';
-import { ALL_RECORDS, cc, enc, iri } from '../helpers/sample-records.js';
+import { ALL_RECORDS, cc, enc, iri } from '../../../helpers/sample-records.js';
 
 /** HI2 PS-PDU (TS 102 232-1 LI-PS-PDU version35) carrying a 33.128 IRIPayload (iMSCCUnavailable "TLS"). */
 const HI2 = `

@@ -10,7 +10,7 @@ import { mimeEntityText, targetIdentifierValue } from '../../../../src/encode/as
 import type { RcsMessageEvent } from '../../../../src/records/iri-event.js';
 import { formatUuid } from '../../../../src/records/uuid.js';
 import { toHex } from '../../../../src/util/bytes.js';
-import { CC_BINARY, CC_TEXT, CPIM, IRI_RECORDS, MSRP_BINARY, MSRP_SEND, SDP, iri } from '../helpers/sample-records.js';
+import { CC_BINARY, CC_TEXT, CPIM, IRI_RECORDS, MSRP_BINARY, MSRP_SEND, SDP, iri } from '../../../helpers/sample-records.js';
 
 const EVENT_TAGS = {
   iMSMessage: 105,

@@ -5,7 +5,7 @@ import { createRecordEncoder } from '../../../../src/encode/common/create-record
 import { readProtobufRecords } from '../../../../src/encode/protobuf/read-protobuf-records.js';
 import { decodeX2X3Pdu } from '../../../../src/encode/x2x3/decode-x2x3-pdu.js';
 import type { AnomalyRecord } from '../../../../src/records/li-record.js';
-import { CC_TEXT, IRI_RECORDS, TASK } from '../helpers/sample-records.js';
+import { CC_TEXT, IRI_RECORDS, TASK } from '../../../helpers/sample-records.js';
 
 const ANOMALY: AnomalyRecord = { kind: 'anomaly', code: 'pcap.truncated_record', tsSec: 1, tsNsec: 0 };
 

@@ -6,7 +6,7 @@ import { encodeProtobufRecord } from '../../../../src/encode/protobuf/encode-pro
 import { encodeKeepalive, encodeX2X3Pdu } from '../../../../src/encode/x2x3/encode-x2x3-pdu.js';
 import { encodeX2X3Record } from '../../../../src/encode/x2x3/encode-x2x3-record.js';
 import { concatBytes } from '../../../../src/util/bytes.js';
-import { ALL_RECORDS, CC_BINARY, IRI_RECORDS, TASK, enc } from '../helpers/sample-records.js';
+import { ALL_RECORDS, CC_BINARY, IRI_RECORDS, TASK, enc } from '../../../helpers/sample-records.js';
 
 const X2X3 = concatBytes([encodeKeepalive(9), ...ALL_RECORDS.map((r, i) => encodeX2X3Record(r, i))]);
 const PS = concatBytes(ALL_RECORDS.map((r, i) => encodePsPdu(r, { operatorIdentifier: 'OP', sequenceNumber: i })));

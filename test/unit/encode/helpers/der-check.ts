@@ -38,7 +38,8 @@ export function derProblems(b: Uint8Array, start = 0, end = b.length, out: DerPr
     if (l0 === 0x80) {
       out.push({ offset: at, what: 'indefinite length' });
       return out;
-    } else if (l0 < 0x80) len = l0;
+    }
+    if (l0 < 0x80) len = l0;
     else {
       const n = l0 & 0x7f;
       if (b[p] === 0) out.push({ offset: at, what: 'length with leading zero octet' });

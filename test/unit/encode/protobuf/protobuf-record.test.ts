@@ -7,7 +7,7 @@ import type { RcsMessageEvent } from '../../../../src/records/iri-event.js';
 import type { AnomalyRecord, MsrptapRecord } from '../../../../src/records/li-record.js';
 import { concatBytes, toHex } from '../../../../src/util/bytes.js';
 import { bytesOf } from '../helpers/hex-fixture.js';
-import { ALL_RECORDS, CC_BINARY, IRI_RECORDS, iri } from '../helpers/sample-records.js';
+import { ALL_RECORDS, CC_BINARY, IRI_RECORDS, iri } from '../../../helpers/sample-records.js';
 
 const ANOMALY: AnomalyRecord = { kind: 'anomaly', code: 'pcap.truncated_record', frameNo: 3, tsSec: 1, tsNsec: 2 };
 
@@ -23,6 +23,17 @@ const ANOMALY_BYTES = `
 `;
 
 const bytes = (v: unknown): string => toHex(v as Uint8Array);
+
+/** The fields these tests read from protobufjs' plain objects (`toObject`, bytes as Uint8Array). */
+interface PlainRecord {
+  task: unknown;
+  iriType: string;
+  direction: string;
+  time: unknown;
+  correlationId: Uint8Array;
+  message: { content: Uint8Array; originating: { identities: unknown } };
+  msrpChunk: { raw: Uint8Array };
+}
 
 describe('protobuf record stream', () => {
   it('the .proto is found relative to the package root', () => {
@@ -53,22 +64,22 @@ describe('protobuf record stream', () => {
       'msrpChunk',
       'anomaly',
     ]);
-    const first = r.value[0]!.record as Record<string, any>;
+    const first = r.value[0]!.record as unknown as PlainRecord;
     expect(first.task).toMatchObject({ xid: IRI_RECORDS.iMSMessage.task.xid, deliveryType: 'DELIVERY_TYPE_X2_AND_X3', targetRole: 'TARGET_ROLE_ORIGINATING' });
     expect(first.iriType).toBe('IRI_TYPE_BEGIN');
     expect(first.direction).toBe('DIRECTION_FROM_TARGET');
     expect(first.time).toEqual({ seconds: 1_764_320_400, nanos: 123_456_789 });
     expect(bytes(first.correlationId)).toBe('0102030405060708');
-    const msg = r.value[3]!.record as Record<string, any>;
+    const msg = r.value[3]!.record as unknown as PlainRecord;
     expect(Buffer.from(msg.message.content).toString()).toContain('Hello Bob');
     expect(msg.message.originating.identities).toEqual([{ type: 'TYPE_SIP_URI', value: 'sip:alice@example.com' }, { type: 'TYPE_TEL_URI', value: 'tel:+4930123456' }]);
-    const chunk = r.value[8]!.record as Record<string, any>;
+    const chunk = r.value[8]!.record as unknown as PlainRecord;
     expect(bytes(chunk.msrpChunk.raw)).toBe(toHex(CC_BINARY.event.bytes));
     expect(chunk.direction).toBe('DIRECTION_TO_TARGET');
     expect(r.value[9]!.record.anomaly).toEqual({ code: 'pcap.truncated_record', frameNo: 3 });
     // Offsets point at each length prefix.
-    let o = 0;
-    expect(r.value.map((e) => e.offset)).toEqual(all.map((x) => ((o += encodeProtobufRecord(x).length), o - encodeProtobufRecord(x).length)));
+    const lengths = all.map((x) => encodeProtobufRecord(x).length);
+    expect(r.value.map((e) => e.offset)).toEqual(lengths.map((_l, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0)));
   });
 
   it('file transfers with file info use the file body', () => {

@@ -5,7 +5,7 @@ import { encodeX3Record } from '../../../../src/encode/x2x3/encode-x2x3-record.j
 import type { X2X3Attribute } from '../../../../src/encode/x2x3/x2x3-pdu.js';
 import { fromHex, toHex } from '../../../../src/util/bytes.js';
 import { bytesOf } from '../helpers/hex-fixture.js';
-import { cc, enc } from '../helpers/sample-records.js';
+import { cc, enc } from '../../../helpers/sample-records.js';
 
 /** Keepalive with sequence number 0x01020304 (TS 103 221-2; OpenLI keepalive layout). */
 const KEEPALIVE = `

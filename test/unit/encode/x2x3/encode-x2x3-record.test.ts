@@ -4,7 +4,7 @@ import { decodeX2X3Pdu } from '../../../../src/encode/x2x3/decode-x2x3-pdu.js';
 import { encodeX2X3Record } from '../../../../src/encode/x2x3/encode-x2x3-record.js';
 import { fromX2X3Direction } from '../../../../src/records/direction.js';
 import { toHex } from '../../../../src/util/bytes.js';
-import { ALL_RECORDS, CC_BINARY, CC_TEXT, IRI_RECORDS, TASK } from '../helpers/sample-records.js';
+import { ALL_RECORDS, CC_BINARY, CC_TEXT, IRI_RECORDS, TASK } from '../../../helpers/sample-records.js';
 
 const EVENT_TAGS: Record<string, number> = {
   iMSMessage: 105,

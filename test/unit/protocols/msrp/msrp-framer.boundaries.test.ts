@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../../../src/protocols/msrp/msrp-framer.js';
 import { classifyBodyLine, LINE_END_LIKE, LINE_MORE, LINE_NONE, LINE_OTHER_END, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength } from '../../../../src/protocols/msrp/classify-body-line.js';
-import { crlf, dec, enc, newCounter, RecordingSink } from './msrp-test-helpers.js';
+import { crlf, dec, enc, newCounter, RecordingSink } from '../../../helpers/msrp-test-helpers.js';
 
 /** A SEND head (one header per line) with the given Byte-Range (none when null). */
 function head(tid: string, range: string | null, sid: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MsrpFramer, type MsrpFramerOptions } from '../../../../src/protocols/msrp/msrp-framer.js';
 import { concatBytes } from '../../../../src/util/bytes.js';
-import { RecordingSink, crlf, dec, enc, newCounter, sendFrame } from './msrp-test-helpers.js';
+import { RecordingSink, crlf, dec, enc, newCounter, sendFrame } from '../../../helpers/msrp-test-helpers.js';
 
 const OK_FRAME = crlf('MSRP ok01 200 OK', 'To-Path: msrp://a.example.com:1/s;tcp', 'From-Path: msrp://b.example.com:2/t;tcp', '-------ok01$');
 

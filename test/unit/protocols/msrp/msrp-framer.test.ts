@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../../../src/protocols/msrp/msrp-framer.js';
 import type { MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from '../../../../src/protocols/msrp/msrp-frame.js';
 import { concatBytes } from '../../../../src/util/bytes.js';
-import { RecordingSink, crlf, dec, enc, newCounter, prng, sendFrame } from './msrp-test-helpers.js';
+import { RecordingSink, crlf, dec, enc, newCounter, prng, sendFrame } from '../../../helpers/msrp-test-helpers.js';
 
 // RFC 4975 section 4: the first SEND of the overview and its 200 response (text as quoted by
 // several public MSRP test suites). Note the RFC's Byte-Range "1-25/25" for a 23-byte body: the

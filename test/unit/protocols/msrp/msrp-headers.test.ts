@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMsrpIdent, parseByteRange, parseMsrpHeaderLines, parseMsrpStatus } from '../../../../src/protocols/msrp/msrp-headers.js';
-import { newCounter } from './msrp-test-helpers.js';
+import { newCounter } from '../../../helpers/msrp-test-helpers.js';
 
 describe('Byte-Range (RFC 4975 section 7.1.1)', () => {
   it.each([

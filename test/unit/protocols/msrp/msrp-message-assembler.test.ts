@@ -5,7 +5,7 @@ import { DEFAULT_MAX_MESSAGES, MsrpMessageAssembler, type MsrpMessage, type Msrp
 import type { MsrpFrameHead } from '../../../../src/protocols/msrp/msrp-frame.js';
 import { parseMsrpHeaderLines } from '../../../../src/protocols/msrp/msrp-headers.js';
 import { concatBytes } from '../../../../src/util/bytes.js';
-import { crlf, dec, enc, newCounter, prng, sendFrame } from './msrp-test-helpers.js';
+import { crlf, dec, enc, newCounter, prng, sendFrame } from '../../../helpers/msrp-test-helpers.js';
 
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(typeof b === 'string' ? enc(b) : b).digest('hex');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CPIM_HEADERS_NS, IMDN_CPIM_NS, cpimHeaderValues, parseCpim, parseCpimAddress } from '../../../../src/protocols/msrp/parse-cpim.js';
 import { parseContentType } from '../../../../src/protocols/msrp/mime-header-block.js';
-import { crlf, dec, enc, newCounter } from './msrp-test-helpers.js';
+import { crlf, dec, enc, newCounter } from '../../../helpers/msrp-test-helpers.js';
 
 // An RCS-style chat message with IMDN headers (RFC 5438 section 7.1.1 names these headers).
 const CPIM_IMDN = crlf(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseImdn } from '../../../../src/protocols/msrp/parse-imdn.js';
 import { parseIsComposing } from '../../../../src/protocols/msrp/parse-is-composing.js';
-import { enc, newCounter } from './msrp-test-helpers.js';
+import { enc, newCounter } from '../../../helpers/msrp-test-helpers.js';
 
 const imdn = (notification: string, status: string, extra = ''): string => `<?xml version="1.0" encoding="UTF-8"?>
 <imdn xmlns="urn:ietf:params:xml:ns:imdn">

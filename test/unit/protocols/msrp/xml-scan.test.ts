@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseXml, xmlChild } from '../../../../src/protocols/msrp/xml-scan.js';
-import { enc } from './msrp-test-helpers.js';
+import { enc } from '../../../helpers/msrp-test-helpers.js';
 
 describe('parseXml', () => {
   it('builds a tree with namespaces, attributes, entities, CDATA and comments', () => {

@@ -3,7 +3,7 @@ import { parseMultipart } from '../../../../src/protocols/sip/parse-multipart.js
 import { findSdp } from '../../../../src/protocols/sip/find-sdp.js';
 import { parseContentType } from '../../../../src/protocols/sip/content-type.js';
 import { parseSipMessage } from '../../../../src/protocols/sip/parse-sip-message.js';
-import { bytes, crlf, newSink, sipMessage, text } from './sip-test-helpers.js';
+import { bytes, crlf, newSink, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 const SDP = crlf('v=0', 'o=- 1 1 IN IP4 192.0.2.1', 's=-', 'c=IN IP4 192.0.2.1', 't=0 0', 'm=message 9 TCP/MSRP *', 'a=path:msrp://192.0.2.1:9/x;tcp', '');
 const LIST = crlf(

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { findSdp } from '../../../../src/protocols/sip/find-sdp.js';
 import { MAX_SIP_HEADER_FIELDS, parseSipMessage, SIP_PAST_CAP } from '../../../../src/protocols/sip/parse-sip-message.js';
-import { bytes, crlf, newSink, sipMessage, text } from './sip-test-helpers.js';
+import { bytes, crlf, newSink, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 const SDP = crlf(
   'v=0',

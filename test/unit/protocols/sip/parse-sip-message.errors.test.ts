@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSipMessage } from '../../../../src/protocols/sip/parse-sip-message.js';
-import { bytes, newSink, SDP_150, sipMessage, text } from './sip-test-helpers.js';
+import { bytes, newSink, SDP_150, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 describe('parseSipMessage: RFC 4475 invalid messages become anomalies', () => {
   const base = [

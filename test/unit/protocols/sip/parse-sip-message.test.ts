@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSipMessage } from '../../../../src/protocols/sip/parse-sip-message.js';
-import { bytes, crlf, msrpInvite, newSink, SDP_150, sipMessage, text } from './sip-test-helpers.js';
+import { bytes, crlf, msrpInvite, newSink, SDP_150, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 // RFC 4475 3.1.1.1 "A Short Tortuous INVITE" (wsinv), verbatim.
 const WSINV = crlf(

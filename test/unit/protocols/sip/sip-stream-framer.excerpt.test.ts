@@ -8,7 +8,7 @@ import type { AnomalyCounter } from '../../../../src/core/anomaly.js';
 import { findSdp } from '../../../../src/protocols/sip/find-sdp.js';
 import { EXCERPT_LIMITS } from '../../../../src/protocols/sip/sip-excerpt-collector.js';
 import { DEFAULT_MAX_SIP_MESSAGE_BYTES, SipStreamFramer, type FramedSipMessage } from '../../../../src/protocols/sip/sip-stream-framer.js';
-import { bytes, crlf, newSink, prng, sipMessage, text } from './sip-test-helpers.js';
+import { bytes, crlf, newSink, prng, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 const SDP = crlf(
   'v=0',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SipStreamFramer, type FramedSipMessage } from '../../../../src/protocols/sip/sip-stream-framer.js';
 import { EXCERPT_LIMITS } from '../../../../src/protocols/sip/sip-excerpt-collector.js';
 import type { AnomalyCounter } from '../../../../src/core/anomaly.js';
-import { bytes, msrpInvite, newSink, sipMessage, text } from './sip-test-helpers.js';
+import { bytes, msrpInvite, newSink, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 const M1 = msrpInvite('call-one');
 const M2 = sipMessage('SIP/2.0 200 OK', [

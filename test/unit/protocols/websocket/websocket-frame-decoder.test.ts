@@ -54,7 +54,7 @@ describe('WebSocketFrameDecoder', () => {
     const { d, out, anomalies } = decoder({ fromClient: false });
     const frames = wsMessage(enc('SIP/2.0 200 OK\r\n\r\n'), { parts: 3, pingAfter: 1 });
     frames.splice(1, 0, wsFrame({ opcode: 10, payload: enc('pong') }));
-    frames.forEach((f, i) => d.push(f, i + 1, 0, 0));
+    for (const [i, f] of frames.entries()) d.push(f, i + 1, 0, 0);
     expect(out).toEqual([`text@${frames.length}:SIP/2.0 200 OK\r\n\r\n`]);
     expect(anomalies.toJSON()).toEqual({});
   });

@@ -1,17 +1,13 @@
 /**
- * Chain-of-custody wiring of `msrptap run` (kept out of run-command.ts): the `--sign-key` option
- * and the manifest options (tool version, capture sha256s, tasks, the Ed25519 key) handed to
+ * Chain-of-custody wiring of `msrptap run`: the manifest options (tool version, capture sha256s, tasks, the Ed25519 key) handed to
  * the file output (src/pipeline/file-record-output.ts, src/audit/custody-manifest.ts).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { ManifestCapture, ManifestTask } from '../audit/custody-manifest.js';
-import { captureDigests, captureDigestsInBackground } from '../pipeline/capture-digests.js';
-import type { ManifestOptions } from '../pipeline/file-record-output.js';
-import { VERSION } from './version.js';
-
-export const SIGN_KEY_OPTION = ['--sign-key <pem>', 'sign each OUT/<LIID>/manifest.json with this Ed25519 private key (PEM, e.g. openssl genpkey -algorithm ed25519)'] as const;
+import { captureDigests, captureDigestsInBackground } from './capture-digests.js';
+import type { ManifestOptions } from './file-record-output.js';
 
 /** Reads and checks an Ed25519 private key (a wrong key type is a configuration error, said before the run starts). */
 export function loadSignKey(path: string): KeyObject {
@@ -32,7 +28,7 @@ export function loadSignKey(path: string): KeyObject {
  * `options.captures` holds null hashes until then.
  */
 export function custodyManifestOptions(
-  o: { read: readonly string[]; interface?: string; signKey?: string; singleThread?: boolean },
+  o: { read: readonly string[]; interface?: string; signKey?: string; singleThread?: boolean; toolVersion: string },
   tasks: { tasks: readonly { xid: string; liid: string; deliveryType: ManifestTask['deliveryType']; targetIdentifiers: readonly { value: string }[] }[] },
 ): { options: ManifestOptions; captures: Promise<ManifestCapture[]>; stop: () => void } {
   const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
@@ -42,7 +38,7 @@ export function custodyManifestOptions(
   // Settled by the caller; never an unhandled rejection if the run fails first.
   captures.catch(() => undefined);
   const options: ManifestOptions = {
-    toolVersion: VERSION,
+    toolVersion: o.toolVersion,
     captures: pending,
     tasks: tasks.tasks.map((t) => ({ xid: t.xid, liid: t.liid, deliveryType: t.deliveryType, targets: t.targetIdentifiers.map((i) => i.value) })),
     ...(signKey !== undefined ? { signKey } : {}),

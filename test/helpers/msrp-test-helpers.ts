@@ -2,9 +2,9 @@
  * Test helpers for the MSRP framer and assembler: a sink that records everything (copying the
  * views it gets), and byte builders for frames.
  */
-import type { MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink, MsrpResyncInfo } from '../../../../src/protocols/msrp/msrp-frame.js';
-import { AnomalyCounter } from '../../../../src/core/anomaly.js';
-import { concatBytes } from '../../../../src/util/bytes.js';
+import type { MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink, MsrpResyncInfo } from '../../src/protocols/msrp/msrp-frame.js';
+import { AnomalyCounter } from '../../src/core/anomaly.js';
+import { concatBytes } from '../../src/util/bytes.js';
 
 /** One frame as a recording sink saw it. */
 export interface RecordedFrame {
@@ -93,4 +93,4 @@ export function newCounter(): AnomalyCounter {
   return new AnomalyCounter(10);
 }
 
-export { mulberry32 as prng } from '../../../../samples/gen/lib/prng.js';
+export { mulberry32 as prng } from '../../samples/gen/lib/prng.js';

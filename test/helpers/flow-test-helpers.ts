@@ -3,9 +3,9 @@
  * the fields the flow layer reads), a recording consumer factory, a recording anomaly sink and
  * a seeded PRNG for the fuzz tests.
  */
-import type { AnomalyCode, AnomalySink } from '../../../src/core/anomaly.js';
-import { createDecodedPacket, IpProto, TcpFlag, type DecodedPacket } from '../../../src/decode/decoded-packet.js';
-import type { DirValue, StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
+import type { AnomalyCode, AnomalySink } from '../../src/core/anomaly.js';
+import { createDecodedPacket, IpProto, TcpFlag, type DecodedPacket } from '../../src/decode/decoded-packet.js';
+import type { DirValue, StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from '../../src/flow/stream-consumer.js';
 
 /** Parses dotted IPv4 or full/compressed IPv6 text into bytes. */
 export function ip(text: string): Uint8Array {
@@ -191,7 +191,7 @@ export class RecordingFactory implements StreamConsumerFactory {
   }
 }
 
-export { mulberry32 as prng } from '../../../samples/gen/lib/prng.js';
+export { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
 /** Integer in [lo, hi]. */
 export function randInt(rnd: () => number, lo: number, hi: number): number {

@@ -2,9 +2,9 @@
  * Sample LI records of every event kind, for the encoder tests (unit, fuzz, integration).
  * Values are fixed so golden bytes stay stable.
  */
-import type { CcRecord, IriRecord, LiRecord } from '../../../../src/records/li-record.js';
-import type { IriEvent } from '../../../../src/records/iri-event.js';
-import type { TaskRef } from '../../../../src/records/task-ref.js';
+import type { CcRecord, IriRecord, LiRecord } from '../../src/records/li-record.js';
+import type { IriEvent } from '../../src/records/iri-event.js';
+import type { TaskRef } from '../../src/records/task-ref.js';
 
 export const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 

@@ -1,5 +1,6 @@
 /** Small builders for SIP test fixtures: text lines joined with CRLF, as bytes. */
-import { AnomalyCounter } from '../../../../src/core/anomaly.js';
+import fc from 'fast-check';
+import { AnomalyCounter } from '../../src/core/anomaly.js';
 
 /** Bytes of `text` (latin1: one byte per char, so fixtures can hold any octet). */
 export function bytes(text: string): Uint8Array {
@@ -62,7 +63,7 @@ export function msrpInvite(callId = 'a84b4c76e66710', body?: string): string {
   );
 }
 
-export { mulberry32 as prng } from '../../../../samples/gen/lib/prng.js';
+export { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
 /** Bytes that stress text parsers: separators, quotes, brackets, digits, CR/LF, high bytes. */
 const INTERESTING = bytes(' \t\r\n:;,="\\<>[]@%/?&+-.*#0123456789sipSIPtel\x00\xff');
@@ -96,6 +97,12 @@ export function randomBytes(rnd: () => number, max: number): Uint8Array {
     out[i] = rnd() < 0.5 ? INTERESTING[Math.floor(rnd() * INTERESTING.length)]! : Math.floor(rnd() * 256);
   }
   return out;
+}
+
+/** fast-check: up to `max` bytes, each an interesting one half the time (as {@link randomBytes}). */
+export function interestingBytes(max: number): fc.Arbitrary<Uint8Array> {
+  const byte = fc.oneof(fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 255 }));
+  return fc.array(byte, { maxLength: max }).map((a) => Uint8Array.from(a));
 }
 
 /** SDP body shared by several RFC 4475 messages: 150 octets. */

@@ -1,9 +1,9 @@
 /**
  * Seeded PRNG and byte mutator shared by the encode fuzz tests (test/fuzz/encode*.test.ts).
  */
-import { concatBytes } from '../../../../src/util/bytes.js';
+import { concatBytes } from '../../src/util/bytes.js';
 
-export { mulberry32 as prng } from '../../../../samples/gen/lib/prng.js';
+export { mulberry32 as prng } from '../../samples/gen/lib/prng.js';
 
 export function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   let b: Uint8Array = src.slice();

@@ -3,11 +3,11 @@
  * cross-check). Builders produce correct headers (lengths, IPv4 checksum) unless a field is
  * overridden, so each test states only what it is about.
  */
-import { AnomalyCounter } from '../../../src/core/anomaly.js';
-import type { CapturedFrame } from '../../../src/core/frame.js';
-import { decodeFrame } from '../../../src/decode/decode-frame.js';
-import { createDecodedPacket, type DecodedPacket } from '../../../src/decode/decoded-packet.js';
-import { ByteWriter, concatBytes, fromHex } from '../../../src/util/bytes.js';
+import { AnomalyCounter } from '../../src/core/anomaly.js';
+import type { CapturedFrame } from '../../src/core/frame.js';
+import { decodeFrame } from '../../src/decode/decode-frame.js';
+import { createDecodedPacket, type DecodedPacket } from '../../src/decode/decoded-packet.js';
+import { ByteWriter, concatBytes, fromHex } from '../../src/util/bytes.js';
 
 /** Hex fixture with `//` comments: one field per line. */
 export function hex(text: string): Uint8Array {

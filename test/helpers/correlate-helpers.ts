@@ -3,16 +3,16 @@
  * sample generator's builders), parses them with the real parsers and drives a Correlator through
  * its AppEventSink interface (MSRP through a real MsrpFramer per TCP direction).
  */
-import { ipAddr } from '../../../samples/gen/lib/addr.js';
-import { msrpFrame } from '../../../samples/gen/lib/msrp-frame.js';
-import { sdpBody, sipMessage } from '../../../samples/gen/lib/sip-message.js';
-import { AnomalyCounter } from '../../../src/core/anomaly.js';
-import type { MsrpStreamHandler } from '../../../src/analyzers/app-event-sink.js';
-import { Correlator, type CorrelatorOptions } from '../../../src/correlate/correlator.js';
-import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
-import { MsrpFramer } from '../../../src/protocols/msrp/index.js';
-import { parseSipMessage, type ParseSipOptions } from '../../../src/protocols/sip/index.js';
-import type { LiRecord } from '../../../src/records/li-record.js';
+import { ipAddr } from '../../samples/gen/lib/addr.js';
+import { msrpFrame } from '../../samples/gen/lib/msrp-frame.js';
+import { sdpBody, sipMessage } from '../../samples/gen/lib/sip-message.js';
+import { AnomalyCounter } from '../../src/core/anomaly.js';
+import type { MsrpStreamHandler } from '../../src/analyzers/app-event-sink.js';
+import { Correlator, type CorrelatorOptions } from '../../src/correlate/correlator.js';
+import { parseTasksFile } from '../../src/correlate/tasks-file.js';
+import { MsrpFramer } from '../../src/protocols/msrp/index.js';
+import { parseSipMessage, type ParseSipOptions } from '../../src/protocols/sip/index.js';
+import type { LiRecord } from '../../src/records/li-record.js';
 
 export const T0 = 1_790_000_000;
 

@@ -1,0 +1,69 @@
+/**
+ * The held-byte budget of MSRP sessions without SIP not yet identified (see ./correlator.ts,
+ * "MSRP without SIP"): their request frames' raw bytes and finished messages are held, up to
+ * `maxHeldBytesPerSession` per session and `maxHeldBytesTotal` overall, until a CPIM From/To
+ * names a target (then they go out as records) or the session ends (then they are dropped).
+ * Nothing is emitted before identification.
+ */
+import type { CorrelatorContext } from './correlator-context.js';
+import type { FinishedInfo, HeldBytes, HeldFrame, HeldMessage, Session } from './session.js';
+import type { MsgMeta } from './message-meta.js';
+
+export class HeldBudget {
+  /** Bytes held by every session. */
+  private total = 0;
+
+  constructor(private readonly ctx: CorrelatorContext) {}
+
+  get heldTotal(): number {
+    return this.total;
+  }
+
+  /** Holds a request frame of `s`, unless a cap is reached (then only counted). */
+  hold(s: Session, f: HeldFrame): void {
+    s.held ??= newHeld();
+    const h = s.held;
+    if (h.bytes + f.bytes.length > this.ctx.maxHeldPerSession || this.total + f.bytes.length > this.ctx.maxHeldTotal) {
+      // Reported only if the session turns out to be a target's (then CC is incomplete).
+      h.dropped++;
+      return;
+    }
+    h.frames.push(f);
+    h.bytes += f.bytes.length;
+    this.total += f.bytes.length;
+  }
+
+  /** Holds a finished message of `s` when it fits the caps (else it is dropped, as its frames are). */
+  holdMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
+    s.held ??= newHeld();
+    const h = s.held;
+    if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.ctx.maxHeldTotal) {
+      h.messages.push({ meta, info });
+      h.bytes += info.content.length;
+      this.total += info.content.length;
+    }
+  }
+
+  /** Drops what `s` holds (its count of frames not held stays). */
+  drop(s: Session): void {
+    const h = s.held;
+    if (h === null) return;
+    this.total -= h.bytes;
+    h.frames = [];
+    h.bytes = 0;
+    h.messages = [];
+  }
+
+  /** Takes what `s` holds out of the budget, to be emitted. */
+  take(s: Session): { frames: HeldFrame[]; messages: HeldMessage[] } {
+    const h = s.held;
+    if (h === null) return { frames: [], messages: [] };
+    const out = { frames: h.frames, messages: h.messages };
+    this.drop(s);
+    return out;
+  }
+}
+
+function newHeld(): HeldBytes {
+  return { frames: [], messages: [], bytes: 0, dropped: 0 };
+}

@@ -1,0 +1,49 @@
+/**
+ * The audit metadata the correlator keeps while a run goes on (never a body): per message
+ * ({@link MsgMeta}), per transferred file ({@link FileMeta}) and per session ({@link AuditData}).
+ * ./session-audit.ts and ./message-audit.ts fill them, ./audit-group.ts renders them as audit.json
+ * entries (./audit-report.ts for the shape and the truth rules).
+ */
+import type { AuditLadderEvent, AuditMessage, AuditMessageDetail, AuditReportEvent, ReportTally } from './audit-report.js';
+
+/**
+ * Audit metadata of one message, kept for the whole run (never the body): its audit.json entry
+ * but `direction` (per task, at listing) and `reportStatuses` (from `reports`), and its details
+ * but `reports` (`reportEvents`). Fields defined in src/records/audit-report-schema.ts.
+ */
+export type MsgMeta = Readonly<Pick<AuditMessage, 'messageId' | 'contentType' | 'carriedBy'>> &
+  Omit<AuditMessage, 'messageId' | 'contentType' | 'carriedBy' | 'direction' | 'reportStatuses'> &
+  Omit<AuditMessageDetail, 'reports'> & { readonly reports: ReportTally; readonly reportEvents: AuditReportEvent[] };
+
+/** Audit metadata of one transferred file (RFC 5547 a=file-selector session). */
+export interface FileMeta {
+  name: string | null;
+  size: number;
+  sha256: string | null;
+  sha1: string | null;
+  advertisedSha1: string | null;
+  advertisedSize: number | null;
+  advertisedType: string | null;
+  messageId: string | null;
+}
+
+/** Audit metadata of one session. */
+export interface AuditData {
+  readonly callId: string | null;
+  startSec: number;
+  startNsec: number;
+  endSec: number;
+  endNsec: number;
+  endFixed: boolean;
+  readonly sids: string[];
+  readonly conns: string[];
+  readonly messages: MsgMeta[];
+  readonly byMid: Map<string, MsgMeta>;
+  /** Entries of `messages` counted in SessionAudit's live-message count (0 once frozen or dropped). */
+  liveCount: number;
+  readonly files: FileMeta[];
+  omitted: number;
+  ccUnavailable: string | null;
+  readonly ladder: AuditLadderEvent[];
+  ladderOmitted: number;
+}

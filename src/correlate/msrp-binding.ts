@@ -1,0 +1,331 @@
+/**
+ * MSRP binding: each frame of an MSRP TCP stream to the session(s) it belongs to, then its parts
+ * to the assembler (SEND chunks), the audit (REPORT tallies, ladder) and its raw bytes to CC, or
+ * held while a session without SIP has not named its target (./held-budget.ts).
+ *
+ * Binding (./msrp-session-index.ts): by session-id of any To-Path/From-Path URI; the RFC 6714
+ * address fallback only for sessions that negotiated a=msrp-cema and only once per session (a
+ * stranger sharing the connection must never be taken for the target); responses by
+ * transaction. AUTH (RFC 4976) and its responses are hop-by-hop and ignored. Frames matching
+ * no dialog form sessions without SIP (./uncorrelated-sessions.ts).
+ */
+import { concatBytes } from '../util/bytes.js';
+import { formatEndpoint, formatIp } from '../decode/format-ip.js';
+import type { MsrpChunkWriter, MsrpFrameEnd, MsrpFrameHead, MsrpMessageAssembler } from '../protocols/msrp/index.js';
+import type { NetworkContext } from '../records/network-context.js';
+import { wantsCc } from '../records/task-ref.js';
+import type { MsrpStreamHandler, MsrpStreamRef } from '../analyzers/app-event-sink.js';
+import type { AuditLadderEvent } from './audit-report.js';
+import { captureTime, type CorrelatorContext } from './correlator-context.js';
+import type { DialogTracker, Side } from './dialog-tracker.js';
+import type { HeldBudget } from './held-budget.js';
+import type { MsrpMessages } from './msrp-messages.js';
+import { isOwnerList, lastSessionId, type MsrpSessionIndex, type Owners } from './msrp-session-index.js';
+import { endpointKey } from './party-sdp.js';
+import type { RecordEmitter } from './record-emitter.js';
+import type { SessionAudit } from './session-audit.js';
+import type { SessionIdTombstones } from './session-id-tombstones.js';
+import type { SessionTable } from './session-table.js';
+import { Session, type HeldFrame } from './session.js';
+import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
+
+/** Marks AUTH transactions in the transaction map (their responses are ignored). */
+const AUTH_TXN = new Session('auth', 'auth', -1, null, new Map());
+
+/** One MSRP TCP direction as the correlator knows it. */
+interface StreamCtx {
+  readonly stream: MsrpStreamRef;
+  /** `client-server` as the audit lists connections. */
+  readonly name: string;
+  /** Transport key of the server side (RFC 6714 binding). */
+  readonly serverKey: string;
+  /** Sessions without SIP that had frames here (their audit times follow the connection). */
+  readonly noSip: Session[];
+}
+
+/** One session's part in the frame being received. */
+interface FramePart {
+  readonly session: Session;
+  readonly writer: MsrpChunkWriter | null;
+  /** The frame's raw bytes are wanted for this session (CC, or held until its target is known). */
+  readonly collect: boolean;
+  /** The frame's ladder arrow in this session's audit (its lastFrame is set when the frame ends). */
+  readonly arrow: AuditLadderEvent | null;
+}
+
+/**
+ * The frame being received on a stream: its first session's part, and the parts of the other
+ * sessions sharing the MSRP session (null in the common case, so one object per frame).
+ */
+interface FrameCtx extends FramePart {
+  readonly head: MsrpFrameHead;
+  /** Raw bytes, gathered once for every part that collects. */
+  raw: Uint8Array[] | null;
+  rawBytes: number;
+  tooLarge: boolean;
+  readonly senderSid: string | null;
+  more: FramePart[] | null;
+}
+
+export class MsrpBinding {
+  constructor(
+    private readonly ctx: CorrelatorContext,
+    private readonly index: MsrpSessionIndex<Session>,
+    private readonly tombstones: SessionIdTombstones,
+    private readonly tracker: DialogTracker<Session>,
+    private readonly uncorrelated: UncorrelatedSessions,
+    private readonly table: SessionTable,
+    private readonly audit: SessionAudit,
+    private readonly messages: MsrpMessages,
+    private readonly emit: RecordEmitter,
+    private readonly held: HeldBudget,
+    private readonly asm: MsrpMessageAssembler,
+    /** Advances the clock (and runs the timeouts) to a frame's time. */
+    private readonly advance: (now: number) => void,
+  ) {}
+
+  /** A TCP stream direction carrying MSRP: frames are routed one by one (connection reuse). */
+  msrpStream(stream: MsrpStreamRef): MsrpStreamHandler {
+    const client = stream.dir === 0 ? formatEndpoint(stream.srcAddr, stream.srcPort) : formatEndpoint(stream.dstAddr, stream.dstPort);
+    const server = stream.dir === 0 ? formatEndpoint(stream.dstAddr, stream.dstPort) : formatEndpoint(stream.srcAddr, stream.srcPort);
+    const serverKey = stream.dir === 0 ? endpointKey(formatIp(stream.dstAddr), stream.dstPort) : endpointKey(formatIp(stream.srcAddr), stream.srcPort);
+    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [] };
+    let frame: FrameCtx | null = null;
+    return {
+      onFrameStart: (head) => {
+        frame = this.frameStart(conn, head);
+        if (frame === null) return;
+        frame.session.framesInFlight++;
+        if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
+      },
+      onBody: (piece) => {
+        const f = frame;
+        if (f === null) return;
+        f.writer?.write(piece);
+        if (f.more !== null) for (const p of f.more) p.writer?.write(piece);
+      },
+      onRaw: (piece) => {
+        const f = frame;
+        if (f === null || f.raw === null) return;
+        if (f.rawBytes + piece.length > this.ctx.maxCcFrame) {
+          if (!f.tooLarge) this.ctx.anomalies.report('correlate.cc_frame_too_large', f.head.frameNo, `cap=${this.ctx.maxCcFrame}`);
+          f.tooLarge = true;
+          f.raw = null;
+          return;
+        }
+        f.raw.push(piece.slice());
+        f.rawBytes += piece.length;
+      },
+      onFrameEnd: (end) => {
+        const f = frame;
+        frame = null;
+        if (f !== null) {
+          this.frameEnd(conn, f, end);
+          f.session.framesInFlight--;
+          if (f.more !== null) for (const p of f.more) p.session.framesInFlight--;
+        }
+      },
+      onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
+        if (frame !== null) {
+          frame.session.framesInFlight--;
+          if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight--;
+        }
+        frame = null;
+        // Sessions without SIP end with the last packet of their connection (truth rules).
+        for (const x of conn.noSip) {
+          if (lastTsSec !== undefined && x.audit !== null) this.audit.end(x.audit, lastTsSec, lastTsNsec ?? 0);
+          // Its last connection has ended: if it has left the table too, its audit is final.
+          if (--x.noSipStreams === 0 && x.closed && !this.table.has(x.key)) this.audit.freezeLater(x);
+        }
+        conn.noSip.length = 0;
+      },
+    };
+  }
+
+  private frameStart(conn: StreamCtx, head: MsrpFrameHead): FrameCtx | null {
+    const now = captureTime(head.tsSec, head.tsNsec);
+    this.advance(now);
+    if (head.kind === 'request' && head.method === 'AUTH') {
+      // RFC 4976 section 5: AUTH authenticates a client to its relay; it belongs to no session.
+      this.index.rememberTransaction(conn.stream.connId, head.transactionId, AUTH_TXN, head.frameNo);
+      return null;
+    }
+    // One session in the common case; several when B2BUA legs share the MSRP session
+    // (./msrp-session-index.ts). A list from the index is its scratch: read before its next call.
+    let owners: Owners<Session> | undefined = this.index.ownersOf(head);
+    let viaEndpoint = false;
+    // A late frame of an ended or evicted non-target session (its endpoints, the paths' last
+    // URIs, are tombstones and no live session knows them): dropped. For a request this comes
+    // before any weaker binding (adversarial review): neither the CEMA fallback (the connection
+    // to a CEMA target's address) nor a relay-position URI naming a target's session-id
+    // (ownersOf counts those when no session knows an endpoint) may take it for a target's.
+    const rSid = lastSessionId(head.headers.toPath);
+    const sSid = lastSessionId(head.headers.fromPath);
+    const tombstoned = (owners === undefined || (!this.index.knows(rSid) && !this.index.knows(sSid))) && this.tombstones.coversAny(rSid, sSid);
+    if (tombstoned && head.kind === 'request') return null;
+    if (owners === undefined && head.kind === 'request') {
+      // RFC 6714 fallback, deliberately narrow (a wrong binding would intercept a stranger's
+      // session sharing the connection): only sessions that negotiated a=msrp-cema, only a
+      // frame with no known session-id, and only once per session (the frame's session-ids
+      // are then bound and later frames match by session-id).
+      const e = this.index.byEndpointKey(conn.serverKey);
+      if (e !== undefined && !e.cemaLearnt && e.dialog?.sdp.some((p) => p?.msrp.some((m) => m.cema)) === true && this.uncorrelated.byEndpoints(head) === undefined) {
+        owners = e;
+        viaEndpoint = true;
+      }
+    }
+    if (head.kind === 'response') {
+      const byTx = this.index.takeTransaction(conn.stream.connId, head.transactionId);
+      if (byTx === AUTH_TXN) return null;
+      owners ??= byTx;
+    }
+    if (owners === undefined && tombstoned) return null;
+    if (owners === undefined) owners = this.uncorrelated.sessionFor(head);
+    if (owners === undefined) {
+      this.ctx.anomalies.report(head.kind === 'response' ? 'correlate.msrp_unbound_response' : 'correlate.msrp_unbound_request', head.frameNo);
+      return null;
+    }
+    const remember = head.kind === 'request' && head.method !== 'REPORT' && head.headers.failureReport !== 'no';
+    if (!isOwnerList(owners)) {
+      const s = owners;
+      if (s.closed && !this.table.has(s.key)) return null;
+      if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
+      return this.framePart(conn, head, s, viaEndpoint, now);
+    }
+    // Each session sharing the MSRP session gets the frame as its own (own reassembly, records,
+    // direction relative to its own target side): a task's records never depend on the other leg.
+    const live = owners.filter((s) => !s.closed || this.table.has(s.key));
+    if (live.length === 0) return null;
+    if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, live.length === 1 ? live[0]! : live, head.frameNo);
+    let first: FrameCtx | null = null;
+    for (const s of live) {
+      const p = this.framePart(conn, head, s, false, now);
+      if (p === null) continue;
+      if (first === null) first = p;
+      else {
+        first.more ??= [];
+        first.more.push(p);
+        // The raw bytes are gathered once, on the first part, for every part that wants them.
+        if (p.collect) first.raw ??= [];
+      }
+    }
+    return first;
+  }
+
+  /** One session's part of a frame beginning (null when the session takes nothing of it). */
+  private framePart(conn: StreamCtx, head: MsrpFrameHead, s: Session, viaEndpoint: boolean, now: number): FrameCtx | null {
+    const isRequest = head.kind === 'request';
+    // Noted for ignored sessions too (a boolean, no content): a session that becomes a target's
+    // by a task reload must not be reported as "MSRP connection not observed" at its release.
+    s.msrpSeen = true;
+    if (s.mode === 'ignore') return null;
+    if (s.lastSeenNet === null && s.dialog === null) {
+      const st = conn.stream;
+      s.lastSeenNet = { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: head.tsSec, tsNsec: head.tsNsec, frameNo: head.frameNo };
+    }
+
+    const senderSid = lastSessionId(head.headers.fromPath);
+    const receiverSid = lastSessionId(head.headers.toPath);
+    if (isRequest) this.learnSides(s, conn, senderSid, receiverSid, viaEndpoint);
+    s.lastActive = now;
+    if (s.dialog !== null) this.tracker.touch(s.dialog, now);
+    const a = s.audit;
+    if (a !== null) {
+      if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);
+      if (s.dialog === null) {
+        if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);
+        if (!conn.noSip.includes(s) && conn.noSip.length < 8) {
+          conn.noSip.push(s);
+          s.noSipStreams++;
+          // A session without SIP starts with the first packet (SYN) of its first connection.
+          const st = conn.stream;
+          if (st.firstTsSec !== undefined) this.audit.start(a, st.firstTsSec, st.firstTsNsec ?? 0);
+        }
+      }
+    }
+
+    let writer: MsrpChunkWriter | null = null;
+    const mid = head.headers.messageId;
+    if (isRequest && head.method === 'SEND' && mid !== null) {
+      writer = this.asm.startChunk(s.key, head);
+      if (writer !== null) {
+        const om = s.open.get(mid) ?? this.messages.open(s, head, mid, senderSid, receiverSid, conn.stream);
+        om.stream = conn.stream;
+      }
+    } else if (isRequest && head.method === 'REPORT' && mid !== null && head.headers.status !== null && a !== null) {
+      this.audit.tallyReport(a, head, mid, head.headers.status.code, conn.stream, conn.name);
+    }
+    const collect = isRequest && ((s.mode === 'intercept' && s.intercepts.some((it) => wantsCc(it.task))) || s.mode === 'pending');
+    const arrow = a !== null ? this.audit.ladderMsrp(a, conn.stream, head) : null;
+    return { session: s, head, writer, collect, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid, arrow, more: null };
+  }
+
+  private frameEnd(conn: StreamCtx, f: FrameCtx, end: MsrpFrameEnd): void {
+    let frame: HeldFrame | null = null;
+    if (f.raw !== null && f.rawBytes > 0) {
+      const bytes = f.raw.length === 1 ? f.raw[0]! : concatBytes(f.raw);
+      const st = conn.stream;
+      const network: NetworkContext = {
+        srcAddr: st.srcAddr,
+        dstAddr: st.dstAddr,
+        srcPort: st.srcPort,
+        dstPort: st.dstPort,
+        ipProto: 6,
+        tsSec: end.lastTsSec,
+        tsNsec: end.lastTsNsec,
+        frameNo: end.lastFrameNo,
+      };
+      frame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, network, truncated: end.flag === null };
+    }
+    this.framePartEnd(f, frame, end);
+    if (f.more !== null) for (const p of f.more) this.framePartEnd(p, frame, end);
+  }
+
+  /** One session's part of a frame ending: its CC (or held bytes), its message chunk, its audit. */
+  private framePartEnd(p: FramePart, frame: HeldFrame | null, end: MsrpFrameEnd): void {
+    const s = p.session;
+    if (frame !== null && p.collect) {
+      if (s.mode === 'intercept') this.emit.cc(s, frame);
+      else if (s.mode === 'pending') this.held.hold(s, frame);
+    }
+    p.writer?.end(end);
+    if (p.arrow !== null) p.arrow.lastFrame = end.lastFrameNo;
+    // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only.
+    if (s.audit !== null && s.dialog === null) this.audit.end(s.audit, end.lastTsSec, end.lastTsNsec);
+  }
+
+  /** The sides of a request's endpoints (see the file comment of ./correlator.ts, "Direction"). */
+  private learnSides(s: Session, conn: StreamCtx, senderSid: string | null, receiverSid: string | null, viaEndpoint: boolean): void {
+    const map = s.sideBySid;
+    const d = s.dialog;
+    if (viaEndpoint && d !== null) {
+      // RFC 6714: the listener is the party whose SDP named the server address of this connection.
+      let listener: Side | null = null;
+      for (const side of [0, 1] as const) if (d.sdp[side]?.msrp.some((m) => m.endpoints.includes(conn.serverKey))) listener ??= side;
+      if (listener !== null) {
+        const sender: Side = conn.stream.dir === 0 ? (listener === 0 ? 1 : 0) : listener;
+        const learnt: string[] = [];
+        if (senderSid !== null && !map.has(senderSid)) {
+          map.set(senderSid, sender);
+          learnt.push(senderSid);
+        }
+        if (receiverSid !== null && !map.has(receiverSid)) {
+          map.set(receiverSid, sender === 0 ? 1 : 0);
+          learnt.push(receiverSid);
+        }
+        this.index.bindSessionIds(s, learnt);
+        s.boundSids.push(...learnt);
+        s.cemaLearnt = true;
+      }
+      return;
+    }
+    if (d !== null) return;
+    const ss = senderSid === null ? undefined : map.get(senderSid);
+    const rs = receiverSid === null ? undefined : map.get(receiverSid);
+    if (ss === undefined && rs === undefined) {
+      if (senderSid !== null) map.set(senderSid, map.size === 0 ? 0 : 1);
+      if (receiverSid !== null && receiverSid !== senderSid) map.set(receiverSid, senderSid === null ? 1 : map.get(senderSid) === 0 ? 1 : 0);
+    } else if (ss === undefined && senderSid !== null) map.set(senderSid, rs === 0 ? 1 : 0);
+    else if (rs === undefined && receiverSid !== null && receiverSid !== senderSid) map.set(receiverSid, ss === 0 ? 1 : 0);
+  }
+}

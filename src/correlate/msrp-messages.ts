@@ -1,0 +1,128 @@
+/**
+ * MSRP messages of the sessions: opened at their first SEND chunk, fed in order by the
+ * assembler (`onData`: hashes, CPIM, content kept for the record), closed by it (complete,
+ * aborted or incomplete). A session without SIP becomes a target's when a CPIM From/To names
+ * one (RFC 3862): what it held goes out then. A closed message becomes an rCSMessage for each
+ * task (./record-emitter.ts), or is held for a session whose target is not known yet.
+ */
+import type { MsrpFrameHead, MsrpMessage, MsrpMessageRef } from '../protocols/msrp/index.js';
+import { wantsIri } from '../records/task-ref.js';
+import type { MsrpStreamRef } from '../analyzers/app-event-sink.js';
+import { identityList } from './add-identity.js';
+import type { CorrelatorContext } from './correlator-context.js';
+import type { Side } from './dialog-tracker.js';
+import type { HeldBudget } from './held-budget.js';
+import { closeMessageMeta, fileMetaOf, hasUserContent, msrpMessageMeta } from './message-audit.js';
+import { MessageTracker, mediaTypeOf } from './message-tracker.js';
+import type { RecordEmitter } from './record-emitter.js';
+import type { SessionAudit } from './session-audit.js';
+import type { SessionRelease } from './session-release.js';
+import type { SessionTable } from './session-table.js';
+import type { FinishedInfo, OpenMessage, Session } from './session.js';
+import type { TaskMatch } from './target-matcher.js';
+
+export class MsrpMessages {
+  constructor(
+    private readonly ctx: CorrelatorContext,
+    private readonly table: SessionTable,
+    private readonly audit: SessionAudit,
+    private readonly emit: RecordEmitter,
+    private readonly held: HeldBudget,
+    private readonly release: SessionRelease,
+  ) {}
+
+  /** The message `mid` of `s` begins (its first SEND chunk). */
+  open(s: Session, head: MsrpFrameHead, mid: string, senderSid: string | null, receiverSid: string | null, stream: MsrpStreamRef): OpenMessage {
+    const contentCap = (s.mode === 'intercept' && s.intercepts.some((it) => wantsIri(it.task))) ? this.ctx.maxContent : s.mode === 'pending' ? this.ctx.maxHeldPerSession : 0;
+    const mediaType = mediaTypeOf(head.headers.contentType);
+    const tracker = new MessageTracker(mid, mediaType, { sha1: s.fileSelector !== null, contentCap });
+    const meta = msrpMessageMeta(head, mid, mediaType, senderSid === null ? null : (s.sideBySid.get(senderSid) ?? null));
+    if (meta.senderSide === null && receiverSid !== null) {
+      const r = s.sideBySid.get(receiverSid);
+      if (r !== undefined) meta.senderSide = r === 0 ? 1 : 0;
+    }
+    const om: OpenMessage = { tracker, meta, senderSid, receiverSid, cpimChecked: false, stream };
+    s.open.set(mid, om);
+    s.openMessages++;
+    this.audit.message(s, meta);
+    return om;
+  }
+
+  /** In-order body bytes of a message (the assembler's onData). */
+  data(ref: MsrpMessageRef, piece: Uint8Array): void {
+    const s = this.table.get(ref.session);
+    const om = s?.open.get(ref.messageId);
+    if (s === undefined || om === undefined) return;
+    om.tracker.write(piece);
+    if (s.mode === 'pending' && !om.cpimChecked && om.tracker.cpim !== null && (om.tracker.cpim.cpim !== null || om.tracker.cpim.failed)) {
+      om.cpimChecked = true;
+      const c = om.tracker.cpim.cpim;
+      if (c === null) return;
+      this.learnCpimParties(s, om, c.from?.uri ?? null, c.to.map((x) => x.uri));
+      const matches = this.ctx.matcher.matchCpim(c.from?.uri ?? null, c.to.map((x) => x.uri), this.ctx.now);
+      if (matches.length > 0) this.identify(s, om, matches);
+    }
+  }
+
+  private learnCpimParties(s: Session, om: OpenMessage, from: string | null, to: readonly string[]): void {
+    const ss = om.meta.senderSide ?? 0;
+    const rs: Side = ss === 0 ? 1 : 0;
+    if (from !== null && /^(sips?|tel):/i.test(from)) identityList(s.sideIds[ss], from);
+    for (const x of to) if (/^(sips?|tel):/i.test(x)) identityList(s.sideIds[rs], x);
+  }
+
+  /** An uncorrelated session named a target in CPIM: it becomes intercepted; held bytes go out. */
+  private identify(s: Session, om: OpenMessage, matches: TaskMatch[]): void {
+    s.mode = 'intercept';
+    const ss = om.meta.senderSide ?? 0;
+    for (const m of matches) s.intercepts.push(this.table.makeIntercept(s, m, m.source === 'cpimFrom' ? ss : ss === 0 ? 1 : 0));
+    const wantContent = s.intercepts.some((it) => wantsIri(it.task));
+    for (const o of s.open.values()) {
+      if (wantContent) o.tracker.raiseContentCap(this.ctx.maxContent);
+      else o.tracker.dropContent();
+    }
+    this.audit.list(s);
+    const dropped = s.held?.dropped ?? 0;
+    if (dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', om.meta.firstFrame, `frames=${dropped}`);
+    const held = this.held.take(s);
+    for (const f of held.frames) this.emit.cc(s, f);
+    for (const h of held.messages) this.emit.message(s, h.meta, h.info);
+  }
+
+  /** A message closed in the assembler. */
+  closed(m: MsrpMessage): void {
+    const s = this.table.get(m.session);
+    const om = s?.open.get(m.messageId);
+    if (s === undefined || om === undefined) return;
+    s.open.delete(m.messageId);
+    s.openMessages--;
+    const tr = om.tracker;
+    const meta = om.meta;
+    const status = m.status;
+    const c = closeMessageMeta(meta, m, tr, this.ctx.auditDetails, this.ctx.anomalies);
+    const isFile = s.fileSelector !== null && hasUserContent(meta, c.effective);
+    if (isFile && s.audit !== null) this.audit.file(s.audit, () => fileMetaOf(s.fileSelector!, meta, tr, c));
+    if (s.mode !== 'intercept' && s.mode !== 'pending') {
+      tr.dropContent();
+    } else if (meta.size > 0 || m.contentType !== null) {
+      const st = om.stream;
+      const info: FinishedInfo = {
+        msrpMessageId: m.messageId,
+        contentType: m.contentType ?? 'application/octet-stream',
+        content: tr.takeContent(),
+        contentTruncated: tr.contentTruncated,
+        status,
+        cpimFrom: c.cpim?.from?.uri ?? null,
+        cpimTo: c.cpim?.to.map((x) => x.uri) ?? [],
+        imdnMessageId: c.cpim?.imdn.messageId ?? null,
+        effectiveType: c.effective,
+        isFile,
+        network: { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: m.lastTsSec, tsNsec: m.lastTsNsec, frameNo: m.lastFrameNo },
+      };
+      if (s.mode === 'intercept') this.emit.message(s, meta, info);
+      else this.held.holdMessage(s, meta, info);
+    }
+    if (s.closed && s.openMessages === 0) this.table.leave(s);
+    this.release.maybeRelease(s);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Record emission: the IRI type sequence of each (session, task) pair and the LI records
+ * themselves (IRI and CC, src/records). See ./correlator.ts for which events make which record.
+ * IRI type: the first record of a (session, task) is `begin`, then `continue`; the release (or,
+ * for a session that never got established, the final non-2xx response) is `end`; any record
+ * after the end, and every record of a pager-mode exchange, is `report`.
+ */
+import type { AnomalySink } from '../core/anomaly.js';
+import type { Direction } from '../records/direction.js';
+import { imsIdentityFromText, type ImsIdentity } from '../records/ims-identity.js';
+import type { IriEvent, IriType, RcsMessageType, RcsSessionInfo } from '../records/iri-event.js';
+import type { LiRecord } from '../records/li-record.js';
+import type { NetworkContext } from '../records/network-context.js';
+import { wantsCc, wantsIri } from '../records/task-ref.js';
+import type { Side } from './dialog-tracker.js';
+import type { MsgMeta } from './message-meta.js';
+import type { FinishedInfo, HeldFrame, Intercept, Session } from './session.js';
+
+/** The party of a record field that needs one when the session named none. */
+export const PLACEHOLDER_PARTY: ImsIdentity = { type: 'sipUri', value: 'sip:anonymous@anonymous.invalid' };
+
+/** A pager-mode message's view for its records: per intercept its direction (null = not that task's), and the parties it names. */
+export interface PagerView {
+  readonly dirs: readonly (Direction | null)[];
+  readonly parties: [ImsIdentity[], ImsIdentity[]];
+}
+
+export class RecordEmitter {
+  constructor(
+    private readonly onRecord: (rec: LiRecord) => void,
+    private readonly anomalies: AnomalySink,
+    /** rCSMessage content cap (for the anomaly's detail). */
+    private readonly maxContent: number,
+  ) {}
+
+  nextIriType(it: Intercept): IriType {
+    return it.ended ? 'report' : it.iriCount === 0 ? 'begin' : 'continue';
+  }
+
+  iri(s: Session, it: Intercept, iriType: IriType, direction: Direction, network: NetworkContext, event: IriEvent): void {
+    it.iriCount++;
+    s.lastNet = network;
+    this.onRecord({ kind: 'iri', task: it.task, network, correlationId: it.correlationId, communicationIdentityNumber: it.cin, direction, iriType, event });
+  }
+
+  /** One CC record per task wanting CC: the MSRP request frame's exact bytes. */
+  cc(s: Session, f: HeldFrame): void {
+    const senderSide = f.senderSid === null ? undefined : s.sideBySid.get(f.senderSid);
+    for (const it of s.intercepts) {
+      if (!wantsCc(it.task)) continue;
+      const direction: Direction = senderSide === undefined ? 'unknown' : senderSide === it.targetSide ? 'fromTarget' : 'toTarget';
+      s.lastNet = f.network;
+      this.onRecord({
+        kind: 'cc',
+        task: it.task,
+        network: f.network,
+        correlationId: it.correlationId,
+        communicationIdentityNumber: it.cin,
+        direction,
+        event: {
+          kind: 'msrpRequest',
+          bytes: f.bytes,
+          method: f.method,
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+          ...(f.truncated ? { truncated: true } : {}),
+        },
+      });
+    }
+  }
+
+  /** @param pager a pager-mode message: directions and parties come from the message itself (./pager-direction.ts). */
+  message(s: Session, meta: MsgMeta, info: FinishedInfo, pager: PagerView | null = null): void {
+    if (info.status === 'complete' && info.contentTruncated) this.anomalies.report('correlate.content_truncated', info.network.frameNo, `cap=${this.maxContent}`);
+    const messageType: RcsMessageType =
+      meta.imdn !== null || info.effectiveType === 'message/imdn+xml'
+        ? 'iMDNNotification'
+        : info.isFile
+          ? 'fileTransferMessage'
+          : info.effectiveType === 'application/vnd.gsma.rcspushlocation+xml'
+            ? 'geoLocationPUSHMessage'
+            : 'messageWithUserContent';
+    const sender = meta.senderSide;
+    for (let i = 0; i < s.intercepts.length; i++) {
+      const it = s.intercepts[i]!;
+      if (!wantsIri(it.task)) continue;
+      const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      if (dir === null) continue;
+      const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
+      const receiverSide: Side = senderSide === 0 ? 1 : 0;
+      const senderIds = pager !== null ? pager.parties[0] : s.sideIds[senderSide];
+      const receiverIds = pager !== null ? pager.parties[1] : s.sideIds[receiverSide];
+      const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : senderIds;
+      const toIds = info.cpimTo.filter((x) => /^(sips?|tel):/i.test(x)).map(imsIdentityFromText);
+      const terminating = toIds.length > 0 ? toIds : receiverIds;
+      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : s.sideIds[it.targetSide];
+      const targetIdentities = targetSideIds.length > 0 ? targetSideIds : [imsIdentityFromText(it.task.matchedTargetId)];
+      const sel = info.isFile ? s.fileSelector : null;
+      this.iri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, info.network, {
+        kind: 'rCSMessage',
+        targetIdentities,
+        originating: originating.length > 0 ? originating : [PLACEHOLDER_PARTY],
+        terminating: terminating.length > 0 ? terminating : [PLACEHOLDER_PARTY],
+        messageType,
+        ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+        ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+        ...(info.imdnMessageId !== null ? { imdnMessageId: info.imdnMessageId } : {}),
+        msrpMessageId: info.msrpMessageId,
+        contentType: info.contentType,
+        content: info.content,
+        ...(sel !== null
+          ? { file: { ...(sel.name !== null ? { name: sel.name } : {}), ...(sel.size !== null ? { size: sel.size } : {}), ...(sel.type !== null ? { contentType: sel.type } : {}) } }
+          : {}),
+        ...(info.status !== 'complete' ? { messageStatus: info.status } : {}),
+        ...(info.contentTruncated ? { contentTruncated: true } : {}),
+      });
+    }
+  }
+}
+
+/** The target's identities of one task's view of the session (its matched identifier when the session named none). */
+export function targetIds(s: Session, it: Intercept): readonly ImsIdentity[] {
+  return s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+}
+
+/**
+ * The session fields rCSSessionEstablishment and rCSSessionRelease share (33.128 RCSSessionInfo
+ * as modelled in src/records/iri-event.ts), for one task's view of the session.
+ */
+export function rcsSessionInfo(s: Session, it: Intercept): RcsSessionInfo {
+  return {
+    targetIdentities: targetIds(s, it),
+    originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
+    terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+    ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
+    ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
+    sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',
+    sessionDirection: it.targetSide === 0 ? 'fromTarget' : 'toTarget',
+    sessionLeg: 'localLeg',
+  };
+}

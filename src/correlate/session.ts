@@ -1,0 +1,162 @@
+/**
+ * One session as the correlator tracks it: a SIP session (dialog) or an MSRP session without
+ * SIP, with the tasks intercepting it ({@link Intercept}), its messages in reassembly, the bytes
+ * held until its target is known ({@link HeldBytes}) and its release ({@link ReleaseState}).
+ * The two sub-objects are made only for the sessions that need them: a non-target dialog, the
+ * most numerous kind, carries neither (issue 12).
+ */
+import type { SipMessageRef } from '../records/iri-event.js';
+import type { ImsIdentity } from '../records/ims-identity.js';
+import type { NetworkContext } from '../records/network-context.js';
+import type { TaskRef } from '../records/task-ref.js';
+import type { FileSelector } from '../protocols/sdp/index.js';
+import type { MsrpStreamRef } from '../analyzers/app-event-sink.js';
+import type { Dialog, Side } from './dialog-tracker.js';
+import type { AuditData, MsgMeta } from './message-meta.js';
+import type { MessageTracker } from './message-tracker.js';
+import type { SeenSipHop } from './seen-sip-hop.js';
+import type { TaskMatch } from './target-matcher.js';
+
+/**
+ * - `intercept`: a target's (records, content);
+ * - `pending`: without SIP and no target named yet (reassembled, raw bytes held);
+ * - `meta`: a non-target's listed in the audit (`includeNonTargets`; metadata only);
+ * - `ignore`: a non-target's (frames bound and dropped).
+ */
+export type Mode = 'intercept' | 'pending' | 'meta' | 'ignore';
+
+/** One task's view of one session. */
+export interface Intercept {
+  readonly match: TaskMatch;
+  readonly task: TaskRef;
+  readonly correlationId: Uint8Array;
+  /** Communication Identity Number of this session in the task's LIID (./cin-allocator.ts). */
+  readonly cin: number;
+  readonly targetSide: Side;
+  iriCount: number;
+  ended: boolean;
+}
+
+/** A raw request frame (a CC record's content, or held for a not-yet-identified session). */
+export interface HeldFrame {
+  readonly bytes: Uint8Array;
+  readonly method: string;
+  readonly senderSid: string | null;
+  readonly network: NetworkContext;
+  readonly truncated: boolean;
+}
+
+/** A message that finished before its session was identified. */
+export interface HeldMessage {
+  readonly meta: MsgMeta;
+  readonly info: FinishedInfo;
+}
+
+/** What a not-yet-identified session holds (./held-budget.ts owns it and the overall total). */
+export interface HeldBytes {
+  frames: HeldFrame[];
+  messages: HeldMessage[];
+  /** Bytes of `frames` and of the messages' content. */
+  bytes: number;
+  /** Request frames not held because of the caps. */
+  dropped: number;
+}
+
+/** What an rCSMessage needs of a finished message. */
+export interface FinishedInfo {
+  readonly msrpMessageId: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
+  readonly contentTruncated: boolean;
+  readonly status: 'complete' | 'aborted' | 'incomplete';
+  readonly cpimFrom: string | null;
+  readonly cpimTo: readonly string[];
+  readonly imdnMessageId: string | null;
+  readonly effectiveType: string | null;
+  readonly isFile: boolean;
+  readonly network: NetworkContext;
+}
+
+/** Per-message state beyond the tracker. */
+export interface OpenMessage {
+  readonly tracker: MessageTracker;
+  readonly meta: MsgMeta;
+  readonly senderSid: string | null;
+  readonly receiverSid: string | null;
+  cpimChecked: boolean;
+  stream: MsrpStreamRef;
+}
+
+/** A SIP message a record carries, with where it was seen. */
+export interface SipSeen {
+  readonly ref: SipMessageRef;
+  readonly network: NetworkContext;
+}
+
+/** The SIP side of an intercepted session's release (./session-release.ts). */
+export interface ReleaseState {
+  /** The last SIP message of the session recorded for its tasks. */
+  lastSip: SipSeen | null;
+  /** The first BYE, and who sent it (the release's direction). */
+  byeSip: SipSeen | null;
+  byeSide: Side | null;
+  /** When the release began waiting for messages still in reassembly. */
+  pendingSince: number | null;
+  result: 'legRemovalComplete' | 'legRemovalRequest';
+}
+
+/** One SIP session (dialog) or MSRP session without SIP. */
+export class Session {
+  mode: Mode = 'ignore';
+  intercepts: Intercept[] = [];
+  /** Intercepts of tasks withdrawn by a reload: no more records, still listed in the audit. */
+  readonly retired: Intercept[] = [];
+  audit: AuditData | null = null;
+  listed = false;
+  closed = false;
+  msrpSeen = false;
+  tlsReported = false;
+  /** Session-ids were learnt once through the RFC 6714 address binding. */
+  cemaLearnt = false;
+  openMessages = 0;
+  readonly open = new Map<string, OpenMessage>();
+  /** Made at the first frame held (sessions without SIP not yet identified). */
+  held: HeldBytes | null = null;
+  /** Identities of each side (SIP From/PAI/To/R-URI, or CPIM From/To). */
+  readonly sideIds: [ImsIdentity[], ImsIdentity[]] = [[], []];
+  fileSelector: FileSelector | null = null;
+  conversationId: string | null = null;
+  contributionId: string | null = null;
+  largeMessage = false;
+  sdpForCc: Uint8Array | null = null;
+  /** Made at the first SIP message recorded for a task. */
+  release: ReleaseState | null = null;
+  /** Network context of the last record emitted for this session (the base of a task-removal record). */
+  lastNet: NetworkContext | null = null;
+  /** Where a not-yet-intercepted session without SIP was last seen (the base of a start-of-interception record). */
+  lastSeenNet: NetworkContext | null = null;
+  /** The same for a not-yet-intercepted dialog: its last SIP hop, kept small (./seen-sip-hop.ts). */
+  lastSeenSip: SeenSipHop | null = null;
+  lastActive = 0;
+  /** Uncorrelated sessions: bound session-ids. */
+  readonly uncSids: string[] = [];
+  /** Sessions without SIP: stream directions listing it in their `noSip` that have not ended. */
+  noSipStreams = 0;
+  /** MSRP frames of this session begun and not yet ended (their end still writes to the audit). */
+  framesInFlight = 0;
+  /** Replaced, not grown, on the SIP side: a pushed-to array reserves 17 slots (issue 12). */
+  boundSids: string[] = [];
+  boundEndpoints: string[] = [];
+
+  constructor(
+    readonly key: string,
+    readonly stableKey: string,
+    readonly order: number,
+    readonly dialog: Dialog<Session> | null,
+    readonly sideBySid: Map<string, Side>,
+  ) {}
+
+  get pager(): boolean {
+    return this.dialog?.kind === 'message';
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The SIP side of the correlator: dialogs (./dialog-tracker.ts), the interception decision at the
+ * creating request (./target-matcher.ts), the SDP's MSRP bindings, the iMSMessage records,
+ * establishment, pager-mode bodies (./pager-messages.ts) and the end of a dialog. See the rules
+ * in ./correlator.ts.
+ */
+import type { SipMessage } from '../protocols/sip/index.js';
+import type { ImsIdentity } from '../records/ims-identity.js';
+import type { IriType, SipMessageRef } from '../records/iri-event.js';
+import type { NetworkContext } from '../records/network-context.js';
+import { wantsIri } from '../records/task-ref.js';
+import type { PacketRef } from '../analyzers/app-event-sink.js';
+import { addIdentity, addRequestParties } from './add-identity.js';
+import { captureTime, type CorrelatorContext } from './correlator-context.js';
+import { hopKey, type Dialog, type DialogCloseReason, type DialogTracker, type SipObservation } from './dialog-tracker.js';
+import type { MsrpSessionIndex } from './msrp-session-index.js';
+import { pagerDirection } from './pager-direction.js';
+import type { PagerMessages } from './pager-messages.js';
+import { partySdpOf, type PartySdp } from './party-sdp.js';
+import { rcsSessionInfo, type RecordEmitter } from './record-emitter.js';
+import { SeenSipHop } from './seen-sip-hop.js';
+import type { SessionAudit } from './session-audit.js';
+import type { SessionIdTombstones } from './session-id-tombstones.js';
+import { SessionRelease } from './session-release.js';
+import type { SessionTable } from './session-table.js';
+import type { Session } from './session.js';
+import type { TaskMatch } from './target-matcher.js';
+
+export class SipSide {
+  constructor(
+    private readonly ctx: CorrelatorContext,
+    private readonly tracker: DialogTracker<Session>,
+    private readonly index: MsrpSessionIndex<Session>,
+    private readonly tombstones: SessionIdTombstones,
+    private readonly table: SessionTable,
+    private readonly audit: SessionAudit,
+    private readonly emit: RecordEmitter,
+    private readonly release: SessionRelease,
+    private readonly pager: PagerMessages,
+  ) {}
+
+  /** A whole SIP message (the clock has been advanced to its time). */
+  sip(msg: SipMessage, where: PacketRef, now: number): void {
+    const anomalies = this.ctx.anomalies;
+    if (msg.callId === null || msg.cseq === null) {
+      anomalies.report('correlate.sip_no_call_id', where.frameNo);
+      return;
+    }
+    let d = this.tracker.find(msg);
+    /** Intercepts this message started on an existing dialog (see lateIntercepts). */
+    let late = 0;
+    let sdp: PartySdp | null | undefined;
+    // Parsed once, lazily; the SDP bytes are copied only for a target's session.
+    const sdpOf = (): PartySdp | null => {
+      if (sdp === undefined) sdp = msg.body.length > 0 ? partySdpOf(msg, anomalies, d?.session?.mode === 'intercept') : null;
+      return sdp;
+    };
+    if (d === undefined) {
+      if (!msg.isRequest) return; // a response to nothing we track (most are non-target calls)
+      const method = msg.method!;
+      const hasToTag = msg.to?.tag !== null && msg.to?.tag !== undefined;
+      let matches: TaskMatch[];
+      let kind: 'invite' | 'message';
+      if ((method === 'INVITE' || method === 'MESSAGE') && !hasToTag) {
+        kind = method === 'INVITE' ? 'invite' : 'message';
+        matches = this.ctx.matcher.matchSipRequest(msg, now);
+        const track = matches.length > 0 || (kind === 'invite' && (sdpOf()?.msrp.length ?? 0) > 0) || (this.ctx.includeNonTargets && kind === 'message');
+        if (!track) return;
+        d = this.tracker.create(msg, kind, false, where.tsSec, where.tsNsec);
+      } else if (hasToTag && method !== 'ACK' && method !== 'CANCEL') {
+        // The capture missed the dialog's start: only a target's dialog is worth following.
+        matches = this.ctx.matcher.matchSipRequest(msg, now);
+        if (matches.length === 0) return;
+        kind = 'invite';
+        d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
+      } else return;
+      this.newDialogSession(d, msg, matches, where);
+    } else if (d.session !== null && d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
+    const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
+    if (obs.retransmission) {
+      anomalies.report('correlate.sip_retransmission', where.frameNo);
+      return;
+    }
+    const s = d.session!;
+    this.observed(s, obs, msg, where, now, late);
+    if (s.mode === 'ignore') {
+      if (d.closeAt !== null) this.endQuietly(d, d.closeAt);
+      // BYE sent: the tracker would keep the dialog until the BYE's linger even without a 2xx.
+      else if (d.state === 'terminating' && d.byeAt !== null) this.endQuietly(d, d.byeAt + this.tracker.linger);
+    }
+  }
+
+  /**
+   * A non-target dialog has ended (BYE, or the INVITE failed): nothing of it can become
+   * a record any more (a task reload only starts early or confirmed dialogs), so it leaves the
+   * table now and only its endpoint session-ids linger, as tombstones, until `until`
+   * (./session-id-tombstones.ts says why).
+   */
+  private endQuietly(d: Dialog<Session>, until: number): void {
+    this.tombstones.add(d.endpointSids, until);
+    this.tracker.close(d, 'ended');
+  }
+
+  private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef): void {
+    // The caller's tag is part of the name: two legs of a B2BUA keeping the Call-ID are two
+    // sessions with their own correlation ids (./dialog-key.ts).
+    const s = this.table.create(() => `d${d.uid}`, d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`, d, d.sideBySid);
+    d.session = s;
+    s.lastActive = captureTime(where.tsSec, where.tsNsec);
+    s.conversationId = msg.conversationId;
+    s.contributionId = msg.contributionId;
+    const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
+    s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
+    // Side 0 sent this request (./dialog-tracker.ts).
+    addRequestParties(s.sideIds, msg, !d.midDialog);
+    if (matches.length > 0) {
+      s.mode = 'intercept';
+      for (const m of matches) s.intercepts.push(this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
+    } else s.mode = this.ctx.includeNonTargets ? 'meta' : 'ignore';
+    if (s.mode !== 'ignore') {
+      s.audit = this.audit.newAudit(d.callId, where.tsSec, where.tsNsec);
+      this.audit.list(s);
+    }
+  }
+
+  /**
+   * The creating request seen again on another hop names tasks its first observation did not (a
+   * B2BUA or privacy service that keeps Call-ID and From tag, so the same dialog id, but writes
+   * another From or P-Asserted-Identity). They start here: with no other task provisioned, this
+   * very message would have created the dialog (or, for a dialog tracked anyway for its MSRP
+   * media, reached this same point), so a task's records never depend on the others. Returns
+   * how many intercepts were added (at the end of `s.intercepts`).
+   */
+  private lateIntercepts(s: Session, msg: SipMessage, where: PacketRef, now: number): number {
+    if (this.ctx.matcher.empty) return 0;
+    const had = new Set<string>();
+    for (const it of s.intercepts) had.add(it.task.xid);
+    for (const it of s.retired) had.add(it.task.xid);
+    const matches = this.ctx.matcher.matchSipRequest(msg, now).filter((m) => !had.has(m.task.xid));
+    if (matches.length === 0) return 0;
+    if (s.mode !== 'intercept') {
+      s.mode = 'intercept';
+      if (s.audit === null) {
+        s.audit = this.audit.newAudit(s.dialog!.callId, where.tsSec, where.tsNsec);
+        this.audit.list(s);
+      }
+    }
+    for (const m of matches) s.intercepts.push(this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
+    return matches.length;
+  }
+
+  /** @param late intercepts this message started (the last ones of `s.intercepts`, see lateIntercepts). */
+  private observed(s: Session, obs: SipObservation<Session>, msg: SipMessage, where: PacketRef, now: number, late: number): void {
+    const d = obs.dialog;
+    s.lastActive = now;
+    if (s.audit !== null && !s.audit.endFixed) this.audit.end(s.audit, where.tsSec, where.tsNsec);
+    if (s.audit !== null) this.audit.ladderSip(s.audit, msg, where);
+    if (!obs.repeat) {
+      if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) addIdentity(s.sideIds, obs.sender, na.uriText);
+      if (obs.sdp !== null && obs.sdp.msrp.length > 0) this.applySdp(s, d, obs.sdp, msg.frameNo);
+      if (obs.released === 'complete' && s.audit !== null) {
+        this.audit.end(s.audit, where.tsSec, where.tsNsec);
+        s.audit.endFixed = true;
+      }
+    }
+    if (s.mode !== 'intercept') s.lastSeenSip = SeenSipHop.of(where);
+    if (s.mode === 'ignore') return;
+
+    // A pager body is a message once (its first observation), and for tasks it started on another hop.
+    const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && (!obs.repeat || late > 0) && msg.body.length > 0;
+    const meta = pagerBody ? this.pager.meta(s, obs, msg, where, !obs.repeat) : null;
+    if (s.mode !== 'intercept') return;
+
+    const network = sipNetwork(where);
+    const sipRef: SipMessageRef = { raw: msg.raw.slice(), srcAddr: network.srcAddr, dstAddr: network.dstAddr };
+    const rel = SessionRelease.of(s);
+    rel.lastSip = { ref: sipRef, network };
+    if (msg.isRequest && msg.method === 'BYE' && rel.byeSip === null) {
+      rel.byeSip = { ref: sipRef, network };
+      rel.byeSide = obs.sender;
+    }
+    const failedEnd = obs.failed && !d.established;
+    // Pager mode: each message's direction is its own (./pager-direction.ts); null = not the target's.
+    const pagerDirs = s.pager ? s.intercepts.map((it) => pagerDirection(msg, (ids) => this.ctx.matcher.namesTask(it.task.xid, ids))) : null;
+    const firstLate = s.intercepts.length - late;
+    for (let i = 0; i < s.intercepts.length; i++) {
+      const it = s.intercepts[i]!;
+      if (!wantsIri(it.task)) continue;
+      const dir = pagerDirs !== null ? pagerDirs[i]! : obs.sender === it.targetSide ? 'fromTarget' : 'toTarget';
+      if (dir === null) continue;
+      const iriType: IriType = s.pager ? 'report' : it.ended ? 'report' : failedEnd ? 'end' : this.emit.nextIriType(it);
+      this.emit.iri(s, it, iriType, dir, network, { kind: 'iMSMessage', sip: sipRef });
+      if (failedEnd) it.ended = true;
+    }
+    if (obs.established) this.established(s, d, sipRef, network);
+    if (meta !== null && pagerDirs !== null) {
+      // On a repeat, only the tasks started by this observation get the message.
+      const dirs = obs.repeat ? pagerDirs.map((x, i) => (i >= firstLate ? x : null)) : pagerDirs;
+      const parties: [ImsIdentity[], ImsIdentity[]] = [[], []];
+      addRequestParties(parties, msg, true);
+      this.pager.emitRecords(s, meta, msg, network, { dirs, parties });
+    }
+    if (obs.released === 'complete') {
+      rel.result = 'legRemovalComplete';
+      rel.pendingSince = now;
+      this.release.maybeRelease(s);
+    }
+  }
+
+  /** A new SDP of a dialog: bind its MSRP session-ids and addresses, note TLS and file transfer. */
+  private applySdp(s: Session, d: Dialog<Session>, sdp: PartySdp, frameNo: number | undefined): void {
+    const sids: string[] = [];
+    const eps: string[] = [];
+    for (const m of sdp.msrp) {
+      for (const sid of m.sessionIds) if (!s.boundSids.includes(sid)) sids.push(sid);
+      for (const e of m.endpoints) if (!s.boundEndpoints.includes(e)) eps.push(e);
+      if (s.fileSelector === null && m.fileSelector !== null) s.fileSelector = m.fileSelector;
+    }
+    this.index.bindSessionIds(s, sids, frameNo);
+    this.index.bindEndpoints(s, eps);
+    if (sids.length > 0) s.boundSids = s.boundSids.concat(sids);
+    if (eps.length > 0) s.boundEndpoints = s.boundEndpoints.concat(eps);
+    if (s.mode === 'intercept' && sdp.raw !== null) s.sdpForCc = sdp.raw;
+    if (s.audit !== null) for (const sid of d.endpointSids) if (!s.audit.sids.includes(sid)) s.audit.sids.push(sid);
+  }
+
+  private established(s: Session, d: Dialog<Session>, sipRef: SipMessageRef, network: NetworkContext): void {
+    const tls = d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
+    for (const it of s.intercepts) {
+      if (!wantsIri(it.task)) continue;
+      const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
+      this.emit.iri(s, it, this.emit.nextIriType(it), it.targetSide === 0 ? 'fromTarget' : 'toTarget', network, {
+        kind: 'rCSSessionEstablishment',
+        ...rcsSessionInfo(s, it),
+        sip: sipRef,
+        result: 'newLegEstablished',
+        ...(path !== undefined ? { msrpPath: path } : {}),
+      });
+      if (tls && it.task.deliveryType === 'X2andX3') {
+        this.emit.iri(s, it, this.emit.nextIriType(it), 'notApplicable', network, {
+          kind: 'iMSCCUnavailable',
+          reason: 'MSRP over TLS (TCP/TLS/MSRP or msrps:): content not observable',
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+        });
+      }
+    }
+    if (tls && !s.tlsReported) {
+      s.tlsReported = true;
+      if (s.audit !== null) s.audit.ccUnavailable = 'tls';
+      this.ctx.anomalies.report('correlate.cc_unavailable_tls', network.frameNo);
+    }
+  }
+
+  /** The dialog tracker closed a dialog (ended, timed out, evicted, end of input). */
+  dialogClosed(d: Dialog<Session>, reason: DialogCloseReason): void {
+    const s = d.session;
+    if (s === null) return;
+    // An evicted non-target dialog has not ended: its MSRP frames must still be known as a
+    // non-target's (./session-id-tombstones.ts), for as long as the dialog could have stayed idle.
+    if (reason === 'evicted' && s.mode !== 'intercept') this.tombstones.addEvicted(d.endpointSids, this.ctx.now + this.tracker.idleTimeout);
+    if (s.mode === 'intercept' && d.established) {
+      if (s.release !== null && (reason !== 'ended' || d.state !== 'terminated')) s.release.result = d.state === 'terminated' ? 'legRemovalComplete' : 'legRemovalRequest';
+      this.release.cancel(s);
+      this.release.emitRelease(s);
+    }
+    this.index.unbind(s, s.boundSids, s.boundEndpoints);
+    this.table.close(s);
+  }
+}
+
+function sipNetwork(where: PacketRef): NetworkContext {
+  return {
+    srcAddr: where.srcAddr.slice(),
+    dstAddr: where.dstAddr.slice(),
+    srcPort: where.srcPort,
+    dstPort: where.dstPort,
+    ipProto: where.ipProto,
+    tsSec: where.tsSec,
+    tsNsec: where.tsNsec,
+    frameNo: where.frameNo,
+  };
+}
