@@ -11,6 +11,7 @@ import { MsrpFramer } from '../protocols/msrp/index.js';
 import { SipStreamFramer } from '../protocols/sip/index.js';
 import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sink.js';
 import { classifyStream, StreamKind, type StreamKindValue } from './stream-classifier.js';
+import { WebSocketConnection } from './websocket-connection.js';
 
 /** State of one direction. */
 class Direction {
@@ -34,6 +35,8 @@ class Direction {
 
 export class AppStreamConsumer implements StreamConsumer {
   private readonly dirs: [Direction, Direction];
+  /** Set when a direction starts with an HTTP head: a possible WebSocket (RFC 6455) connection. */
+  private ws: WebSocketConnection | null = null;
 
   constructor(
     private readonly conn: TcpConnectionInfo,
@@ -66,7 +69,8 @@ export class AppStreamConsumer implements StreamConsumer {
       this.decide(dir, d);
       return;
     }
-    this.feed(d, data, frameNo, tsSec, tsNsec);
+    if (d.kind === StreamKind.HTTP) this.ws!.data(dir, data, frameNo, tsSec, tsNsec);
+    else this.feed(d, data, frameNo, tsSec, tsNsec);
   }
 
   gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number): void {
@@ -78,7 +82,8 @@ export class AppStreamConsumer implements StreamConsumer {
       d.atStart = false;
       return;
     }
-    if (d.msrp !== null) d.msrp.gap(length, frameNo, tsSec, tsNsec);
+    if (d.kind === StreamKind.HTTP) this.ws!.gap(dir, length, frameNo, tsSec, tsNsec);
+    else if (d.msrp !== null) d.msrp.gap(length, frameNo, tsSec, tsNsec);
     else if (d.sip !== null) d.sip.gap(length, frameNo);
   }
 
@@ -97,9 +102,11 @@ export class AppStreamConsumer implements StreamConsumer {
     if (d.kind === StreamKind.UNDECIDED && d.headLen > 0) {
       // A short stream that ended before the window filled: decide on what there is.
       d.kind = classifyStream(d.head!, d.headLen, d.atStart);
-      if (d.kind === StreamKind.MSRP || d.kind === StreamKind.SIP) this.start(dir, d);
+      if (d.kind === StreamKind.MSRP || d.kind === StreamKind.SIP || d.kind === StreamKind.HTTP) this.start(dir, d);
     }
-    if (d.msrp !== null) {
+    if (d.kind === StreamKind.HTTP) {
+      this.ws!.end(dir, reason);
+    } else if (d.msrp !== null) {
       d.msrp.end();
       d.msrpHandler?.onStreamEnd?.(reason);
     } else if (d.sip !== null) {
@@ -139,6 +146,20 @@ export class AppStreamConsumer implements StreamConsumer {
   private start(dir: DirValue, d: Direction): void {
     const c = this.conn;
     const fromClient = dir === 0;
+    if (d.kind === StreamKind.HTTP) {
+      this.ws ??= new WebSocketConnection(c, this.app, this.anomalies, () => this.releaseHttp());
+      if (this.ws.released) {
+        d.kind = StreamKind.OTHER;
+        d.head = null;
+        this.conn.ignore(dir);
+        return;
+      }
+      const head = d.head!.subarray(0, d.headLen);
+      d.head = null;
+      d.headLen = 0;
+      this.ws.data(dir, head, d.headFrame, d.headSec, d.headNsec);
+      return;
+    }
     if (d.kind === StreamKind.MSRP) {
       d.msrpHandler = this.app.msrpStream({
         connId: c.id,
@@ -175,6 +196,16 @@ export class AppStreamConsumer implements StreamConsumer {
     d.head = null;
     d.headLen = 0;
     if (head.length > 0) this.feed(d, head, d.headFrame, d.headSec, d.headNsec);
+  }
+
+  /** Not a SIP/MSRP WebSocket: the HTTP directions are released from reassembly like other traffic. */
+  private releaseHttp(): void {
+    for (const dir of [0, 1] as const) {
+      const d = this.dirs[dir];
+      if (d.kind !== StreamKind.HTTP) continue;
+      d.kind = StreamKind.OTHER;
+      this.conn.ignore(dir);
+    }
   }
 
   private feed(d: Direction, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {

@@ -8,8 +8,10 @@
  * then looks for such a line anywhere in the first bytes; the framers resynchronise there.
  */
 import { looksLikeSipStartLine } from '../protocols/sip/index.js';
+import { looksLikeHttpStart } from '../protocols/websocket/index.js';
 
-export const StreamKind = { UNDECIDED: 0, MSRP: 1, SIP: 2, OTHER: 3 } as const;
+/** HTTP: an HTTP/1.x start line at the true start, perhaps a WebSocket handshake (RFC 6455 section 4) on any port. */
+export const StreamKind = { UNDECIDED: 0, MSRP: 1, SIP: 2, OTHER: 3, HTTP: 4 } as const;
 export type StreamKindValue = (typeof StreamKind)[keyof typeof StreamKind];
 
 /** How many bytes of a stream direction are examined before giving up on it. */
@@ -62,6 +64,8 @@ export function classifyStream(b: Uint8Array, end: number, atStart: boolean): St
     const s = sipLineAt(b, i, end);
     if (s === 1) return StreamKind.SIP;
     if (m === 2 || s === 2) return end >= CLASSIFY_WINDOW ? StreamKind.OTHER : StreamKind.UNDECIDED;
+    // Only a seen handshake opens a WebSocket: mid-stream, frames are not guessed.
+    if (i === 0 && looksLikeHttpStart(b, end)) return StreamKind.HTTP;
     return StreamKind.OTHER;
   }
   // Mid-stream: any line start within the window.

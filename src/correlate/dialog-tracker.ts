@@ -120,8 +120,8 @@ export class Dialog<S> {
     readonly uid: number,
     readonly callId: string,
     readonly kind: 'invite' | 'message',
-    /** The creating request's CSeq number and method (the initial transaction). */
-    readonly initialCseq: number,
+    /** The creating request's CSeq number and method (the initial transaction; a retry after a challenge moves the number, see {@link Dialog.retryCreatingRequest}). */
+    public initialCseq: number,
     readonly initialMethod: string,
     /** Created from an in-dialog request (the capture missed the dialog's start). */
     readonly midDialog: boolean,
@@ -144,6 +144,28 @@ export class Dialog<S> {
   /** `msg` is the creating request (INVITE or MESSAGE without To tag), as first seen or on another hop. */
   isCreatingRequest(msg: SipMessage): boolean {
     return msg.isRequest && !this.midDialog && msg.method === this.initialMethod && msg.cseq?.seq === this.initialCseq && dialogTag(msg.to?.tag) === null;
+  }
+
+  /**
+   * RFC 3261 8.1.3.5 and 22.2: after a 401/407 (or another failure the UAC may retry) the caller
+   * re-sends the INVITE with the same Call-ID and From tag and a higher CSeq, without To tag.
+   * It creates the same would-be dialog anew: its responses are matched by the new CSeq and
+   * branches, the failed attempt's To tags no longer count, and the dialog is early again.
+   */
+  isCreatingRetry(msg: SipMessage): boolean {
+    const seq = msg.cseq?.seq;
+    return this.state === 'failed' && this.kind === 'invite' && !this.midDialog && msg.isRequest && msg.method === this.initialMethod && seq !== undefined && seq > this.initialCseq && dialogTag(msg.to?.tag) === null;
+  }
+
+  /** Restarts the creating transaction with the retried request's CSeq number (see {@link isCreatingRetry}). */
+  retryCreatingRequest(seq: number): void {
+    this.initialCseq = seq;
+    this.initialBranches = [];
+    this.earlyTags = [];
+    this.earlySdp = null;
+    this.calleeTag = null;
+    this.state = 'early';
+    this.closeAt = null;
   }
 
   /** The endpoint session-ids of `side`'s SDPs. */
@@ -290,6 +312,7 @@ export class DialogTracker<S> {
     const stateKey = ownString(`${msg.isRequest ? `Q${msg.method}` : `S${msg.statusCode}`}|${cseq.seq}|${cseq.method}|${fromTag ?? ''}|${toTag ?? ''}`);
     const seenKey = `${msg.viaBranch ?? ''}|${hop}`;
     const sender = d.senderOf(msg);
+    if (d.isCreatingRetry(msg)) d.retryCreatingRequest(cseq.seq);
     // The creating request on each hop: its responses there are matched by this branch (./dialog-key.ts).
     if (msg.isRequest && toTag === null && cseq.seq === d.initialCseq && cseq.method === d.initialMethod && d.initialBranches.length < 16) {
       const b = msg.viaBranch ?? '';

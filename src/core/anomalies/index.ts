@@ -11,6 +11,7 @@ import { MSRP_ANOMALIES } from './msrp.js';
 import { CPIM_ANOMALIES } from './cpim.js';
 import { CORRELATE_ANOMALIES } from './correlate.js';
 import { DELIVER_ANOMALIES } from './deliver.js';
+import { WEBSOCKET_ANOMALIES } from './websocket.js';
 
 /** Per-layer tables, exported so a test can check that no code is declared twice. */
 export const ANOMALY_LAYERS = {
@@ -23,6 +24,7 @@ export const ANOMALY_LAYERS = {
   cpim: CPIM_ANOMALIES,
   correlate: CORRELATE_ANOMALIES,
   deliver: DELIVER_ANOMALIES,
+  websocket: WEBSOCKET_ANOMALIES,
 } as const;
 
 export const ANOMALIES = {
@@ -35,6 +37,7 @@ export const ANOMALIES = {
   ...CPIM_ANOMALIES,
   ...CORRELATE_ANOMALIES,
   ...DELIVER_ANOMALIES,
+  ...WEBSOCKET_ANOMALIES,
 } as const;
 
 export type AnomalyCode = keyof typeof ANOMALIES;

@@ -14,7 +14,9 @@ describe('classifyStream', () => {
     ['INVITE sip:bob@example.com SIP/2.0\r\nVia: x\r\n', StreamKind.SIP],
     ['SIP/2.0 200 OK\r\n', StreamKind.SIP],
     ['\r\n\r\nOPTIONS sip:x@y SIP/2.0\r\n', StreamKind.SIP], // RFC 5626 keep-alive first
-    ['GET / HTTP/1.1\r\nHost: x\r\n', StreamKind.OTHER],
+    ['GET / HTTP/1.1\r\nHost: x\r\n', StreamKind.HTTP], // perhaps a WebSocket handshake (RFC 6455 4)
+    ['HTTP/1.1 101 Switching Protocols\r\n', StreamKind.HTTP],
+    ['POST', StreamKind.UNDECIDED],
     ['\x16\x03\x01\x02\x00\x01\x00', StreamKind.OTHER], // TLS ClientHello: rejected at once
     ['MSRP -bad SEND\r\n', StreamKind.OTHER], // transaction id must start alphanumeric
     ['MSR', StreamKind.UNDECIDED],
@@ -27,6 +29,11 @@ describe('classifyStream', () => {
     expect(cls('xx body bytes\r\n-------abc$\r\nMSRP t2 SEND\r\nTo-Path: x\r\n', false)).toBe(StreamKind.MSRP);
     expect(cls('tail of a body\r\nSIP/2.0 180 Ringing\r\n', false)).toBe(StreamKind.SIP);
     expect(cls('no protocol line here', false)).toBe(StreamKind.UNDECIDED);
+  });
+
+  it('mid-stream: an HTTP line is not taken for a handshake (WebSocket frames are never guessed)', () => {
+    expect(cls(`${'x'.repeat(CLASSIFY_WINDOW)}\r\nGET / HTTP/1.1\r\n`, false)).toBe(StreamKind.OTHER);
+    expect(cls('\r\nGET / HTTP/1.1\r\nHost: x\r\n', true)).toBe(StreamKind.OTHER);
   });
 
   it('gives up after the window', () => {
