@@ -111,7 +111,11 @@ describe('sessions without SIP on the idle table', () => {
     const made = [0, 1, 2, 3, 4].map((i) => unc.sessionFor(head(i, T0 + 10 - i))!);
     expect([...unc.values()]).toEqual(made.slice(2));
     expect(made[0]!.closed && made[1]!.closed).toBe(true);
-    expect((maxCtx.anomalies as AnomalyCounter).count('correlate.uncorrelated_evicted')).toBe(2);
+    // Frames 3 and 4 (head(n) is frame n) made room; the detail names the cap.
+    expect((maxCtx.anomalies as AnomalyCounter).examplesOf('correlate.uncorrelated_evicted')).toEqual([
+      { frame: 3, detail: 'cap=3' },
+      { frame: 4, detail: 'cap=3' },
+    ]);
     // The evicted sessions' ids no longer bind: a frame of session 0 makes a new session.
     expect(unc.byEndpoints(head(0, T0 + 20))).toBeUndefined();
   });
