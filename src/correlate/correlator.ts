@@ -92,7 +92,7 @@ import type { AuditDetails, AuditReport, AuditSession } from './audit-report.js'
 import { MemoryAuditStore } from './audit-store.js';
 import { captureTime, CorrelatorContext, taskList } from './correlator-context.js';
 import type { CorrelatorOptions } from './correlator-options.js';
-import { DialogTracker } from './dialog-tracker.js';
+import { DEFAULT_MAX_DIALOGS, DialogTracker } from './dialog-tracker.js';
 import { HeldBudget } from './held-budget.js';
 import { MsrpBinding } from './msrp-binding.js';
 import { MsrpMessages } from './msrp-messages.js';
@@ -158,7 +158,8 @@ export class Correlator {
       sha256: false,
       onData: (ref, piece) => this.messages.data(ref, piece),
     });
-    this.release = new SessionRelease(ctx, emit);
+    // Held releases are SIP sessions' with a live dialog: the dialog cap bounds them.
+    this.release = new SessionRelease(ctx, emit, options.dialogs?.maxDialogs ?? DEFAULT_MAX_DIALOGS);
     this.uncorrelated = new UncorrelatedSessions(ctx, this.table, this.audit);
     this.messages = new MsrpMessages(ctx, this.table, this.audit, emit, this.held, this.release);
     const pager = new PagerMessages(ctx, this.audit, emit);

@@ -229,6 +229,7 @@ export class MsrpBinding {
     if (isRequest) this.learnSides(s, conn, senderSid, receiverSid, viaEndpoint);
     s.lastActive = now;
     if (s.dialog !== null) this.tracker.touch(s.dialog, now);
+    else this.uncorrelated.touch(s);
     const a = s.audit;
     if (a !== null) {
       if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);

@@ -3,21 +3,46 @@
  * is seen, held up to `releaseHoldSec` while messages of the session are still in reassembly
  * (so their rCSMessage records come first), or when the dialog times out, is evicted or the
  * input ends; iMSCCUnavailable first when no MSRP frame was seen by then.
+ *
+ * The sessions whose release is held are on the shared deadline-ordered IdleTable
+ * (src/util/idle-table.ts, issue 17), due at `pendingSince + releaseHoldSec`: the once-a-second
+ * sweep looks only at the holds that have passed, never at every held release.
  */
 import type { Direction } from '../records/direction.js';
 import { wantsIri } from '../records/task-ref.js';
+import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import type { CorrelatorContext } from './correlator-context.js';
 import { rcsSessionInfo, type RecordEmitter } from './record-emitter.js';
 import type { Intercept, ReleaseState, Session } from './session.js';
 
 export class SessionRelease {
-  /** Sessions whose release waits for messages still in reassembly. */
-  private readonly pending = new Set<Session>();
+  /**
+   * Sessions whose release waits for messages still in reassembly, due when their hold passes;
+   * the value is the order they were put on hold in (the order the Set before it released them).
+   */
+  private readonly pending: IdleTable<Session, number>;
+  private nextSeq = 0;
 
+  /**
+   * @param maxPending the dialog table's cap. It cannot fill: a held release is a SIP session's
+   *   with a live dialog (the dialog's close cancels the hold, ./sip-side.ts), so the dialog cap
+   *   bounds it. Were it to fill, the oldest hold ends early and its release goes out now: the
+   *   hold only orders records, it never decides whether they are made.
+   */
   constructor(
     private readonly ctx: CorrelatorContext,
     private readonly emit: RecordEmitter,
-  ) {}
+    maxPending: number,
+  ) {
+    this.pending = new IdleTable<Session, number>({
+      cap: maxPending,
+      evict: 'oldest',
+      onEvict: (s) => {
+        if (s.release !== null) s.release.pendingSince = null;
+        this.emitRelease(s);
+      },
+    });
+  }
 
   /** The release state of `s`, made at the first SIP message recorded for a task. */
   static of(s: Session): ReleaseState {
@@ -40,7 +65,9 @@ export class SessionRelease {
     const r = s.release;
     if (r === null || r.pendingSince === null) return;
     if (s.openMessages > 0 && this.ctx.now - r.pendingSince < this.ctx.releaseHold) {
-      this.pending.add(s);
+      // Already held: a new 2xx to BYE restarts the hold (its place in the order stays).
+      const due = r.pendingSince + this.ctx.releaseHold;
+      if (!this.pending.touch(s, due)) this.pending.set(s, this.nextSeq++, due);
       return;
     }
     r.pendingSince = null;
@@ -48,9 +75,28 @@ export class SessionRelease {
     this.emitRelease(s);
   }
 
-  /** Releases whose hold may have passed (once per capture second). */
+  /**
+   * Releases whose hold has passed (once per capture second), in the order they were held.
+   * Only the hold can be due here: the last message of a held session leaving reassembly
+   * releases it at once (./msrp-messages.ts calls {@link maybeRelease}).
+   */
   sweep(): void {
-    for (const s of [...this.pending]) this.maybeRelease(s);
+    const now = this.ctx.now;
+    // Candidates a microsecond early, decided by the difference rule of maybeRelease: the
+    // table's sums can round an ulp apart from it (DUE_SLACK_SEC, util/idle-table.ts).
+    let due: [Session, number][] | null = null;
+    this.pending.tick(now + DUE_SLACK_SEC, (s, seq) => {
+      const since = s.release?.pendingSince ?? null;
+      if (since !== null && s.openMessages > 0 && now - since < this.ctx.releaseHold) return Math.max(since + this.ctx.releaseHold, now + 2 * DUE_SLACK_SEC);
+      due ??= [];
+      due.push([s, seq]);
+      // Stays held until maybeRelease below says otherwise.
+      return Infinity;
+    });
+    if (due === null) return;
+    const list: [Session, number][] = due;
+    list.sort((a, b) => a[1] - b[1]);
+    for (const [s] of list) this.maybeRelease(s);
   }
 
   emitRelease(s: Session): void {
