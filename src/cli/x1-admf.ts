@@ -9,6 +9,7 @@ import { loadTlsMaterial, type TlsMaterial } from '../deliver/tls-material.js';
 import { postX1 } from '../pipeline/x1-client.js';
 import { formatUuid, parseUuid } from '../records/uuid.js';
 import type { X1DestinationDetails, X1Target, X1TaskDetails, X2X3DeliveryType } from '../x1/x1-model.js';
+import { x1Timestamp } from '../x1/x1-encoder.js';
 import { encodeRequest, type X1RequestItem } from '../x1/x1-request-encoder.js';
 import { responseToJson } from '../x1/x1-response-json.js';
 
@@ -56,6 +57,17 @@ function targetOf(v: string): X1Target {
   throw new ConfigError(`--target "${v}": not a SIP/TEL URI, E.164 number or IMPI (user@realm)`);
 }
 
+/**
+ * StartTime/EndTime are etsi103280:QualifiedMicrosecondDateTime (TS_103_221_01.xsd v1.22.1,
+ * MediationDetails; TS_103_280.xsd v2.15.1: six fraction digits and a zone): any date-time with
+ * a zone given on the command line is written in that form, in UTC.
+ */
+function microsecondTime(v: string, flag: string): string {
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(ms)) throw new ConfigError(`${flag} "${v}": not a date-time with a zone`, 'e.g. 2026-12-07T12:00:00Z');
+  return x1Timestamp(new Date(ms));
+}
+
 export function taskDetails(o: TaskOptions): X1TaskDetails {
   const targets = [...o.target.map(targetOf), ...o.impu.map((value) => ({ kind: 'impu' as const, value }))];
   if (targets.length === 0) throw new ConfigError('give at least one --target (or --impu)');
@@ -67,7 +79,7 @@ export function taskDetails(o: TaskOptions): X1TaskDetails {
     deliveryType: deliveryType(o.deliveryType),
     listOfDIDs: o.did.map((d) => uuidArg(d, '--did')),
     ...(o.liid !== undefined
-      ? { listOfMediationDetails: [{ lIID: o.liid, deliveryType: o.hiDeliveryType, ...(o.start !== undefined ? { startTime: o.start } : {}), ...(o.end !== undefined ? { endTime: o.end } : {}) }] }
+      ? { listOfMediationDetails: [{ lIID: o.liid, deliveryType: o.hiDeliveryType, ...(o.start !== undefined ? { startTime: microsecondTime(o.start, '--start') } : {}), ...(o.end !== undefined ? { endTime: microsecondTime(o.end, '--end') } : {}) }] }
       : {}),
   };
 }
