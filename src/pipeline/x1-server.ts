@@ -99,7 +99,7 @@ export class X1Service {
   private readonly monitor = new X1ReportMonitor();
   private reporter: X1Reporter | undefined;
   private monitorTimer: NodeJS.Timeout | undefined;
-  /** NE faults currently reported (GetNEStatus): the monitor's latest Fault reports. */
+  /** NE faults currently reported (GetNEStatus): the monitor's latest FaultReport reports. */
   private neFaultList: X1Error[] = [];
 
   /**
@@ -167,7 +167,7 @@ export class X1Service {
     for (const r of out.reports) {
       if (r.type !== 'ReportNEIssue' || r.issueCode === undefined) continue;
       this.neFaultList = this.neFaultList.filter((f) => f.code !== r.issueCode);
-      if (r.typeOfNeIssueMessage === 'Fault') this.neFaultList.push({ code: r.issueCode, description: r.description });
+      if (r.typeOfNeIssueMessage === 'FaultReport') this.neFaultList.push({ code: r.issueCode, description: r.description });
     }
     for (const xid of out.deactivate) {
       const d = this.handler.withoutTask(xid);

@@ -2,11 +2,13 @@
  * Writes X1 documents (ETSI TS 103 221-1 clause 6): the NE's responses and, for the lab ADMF
  * (`msrptap x1`) and NE→ADMF reports, requests. Built with createElementNS through
  * ./x1-xml.ts, so every value is escaped by the serializer and every element is qualified.
- * Element order follows the XSD sequences.
+ * Element names, order and enumeration values follow TS_103_221_01.xsd v1.22.1 (the ETSI schema
+ * as vendored by endorses/lippycat, internal/pkg/li/x1/xsd/, commit 27286cf) and TS_103_280.xsd
+ * v2.15.1 for the common types.
  */
 import type { Element } from '@xmldom/xmldom';
 import { NIL_UUID } from '../records/uuid.js';
-import type { X1DestinationDetails, X1Error, X1Header, X1TaskDetails } from './x1-model.js';
+import { REQUEST_MESSAGE_TYPES, X1_ERR, type X1DestinationDetails, type X1Error, type X1Header, type X1TaskDetails } from './x1-model.js';
 import { COMMON_NS, XmlBuilder } from './x1-xml.js';
 
 /** Schema version msrptap speaks (li-standards.md 8: generated from the v1.15.1 XSDs; major v1). */
@@ -23,18 +25,19 @@ export function encodeTaskDetails(b: XmlBuilder, parent: Element, t: X1TaskDetai
   const ids = b.add(td, 'targetIdentifiers');
   for (const id of t.targetIdentifiers) b.add(b.add(ids, 'targetIdentifier'), id.kind, id.value);
   b.add(td, 'deliveryType', t.deliveryType);
-  if (t.listOfDIDs.length > 0) {
-    const l = b.add(td, 'listOfDIDs');
-    for (const d of t.listOfDIDs) b.add(l, 'dId', d);
-  }
+  // listOfDIDs is mandatory in TaskDetails (TS_103_221_01.xsd v1.22.1: no minOccurs), its dId
+  // list may be empty (ListOfDids: dId minOccurs 0): always written.
+  const dl = b.add(td, 'listOfDIDs');
+  for (const d of t.listOfDIDs) b.add(dl, 'dId', d);
   if (t.listOfMediationDetails !== undefined) {
     const l = b.add(td, 'listOfMediationDetails');
     for (const m of t.listOfMediationDetails) {
       const e = b.add(l, 'mediationDetails');
-      b.add(e, 'lIID', m.lIID);
+      // Element names as the XSD (v1.22.1, MediationDetails) spells them: LIID, StartTime, EndTime.
+      b.add(e, 'LIID', m.lIID);
       b.add(e, 'deliveryType', m.deliveryType);
-      if (m.startTime !== undefined) b.add(e, 'startTime', m.startTime);
-      if (m.endTime !== undefined) b.add(e, 'endTime', m.endTime);
+      if (m.startTime !== undefined) b.add(e, 'StartTime', m.startTime);
+      if (m.endTime !== undefined) b.add(e, 'EndTime', m.endTime);
       if (m.listOfDIDs !== undefined) {
         const dl = b.add(e, 'listOfDIDs');
         for (const d of m.listOfDIDs) b.add(dl, 'dId', d);
@@ -67,12 +70,17 @@ export interface TaskStatusValues {
   readonly numberOfModifications: number;
 }
 
+/**
+ * `listOfFaults` (XSD v1.22.1, ListOfFaults): zero or more `unresolvedFault` of type
+ * ErrorInformation {errorCode, errorDescription}. Mandatory in TaskStatus, DestinationStatus
+ * and NeStatusDetails, so written even when empty.
+ */
 function faults(b: XmlBuilder, parent: Element, list: readonly X1Error[]): void {
   const l = b.add(parent, 'listOfFaults');
   for (const f of list) {
-    const e = b.add(l, 'fault');
-    b.add(e, 'faultCode', String(f.code));
-    b.add(e, 'faultDescription', f.description);
+    const e = b.add(l, 'unresolvedFault');
+    b.add(e, 'errorCode', String(f.code));
+    b.add(e, 'errorDescription', f.description);
   }
 }
 
@@ -89,16 +97,23 @@ export function encodeTaskResponseDetails(b: XmlBuilder, parent: Element, t: X1T
   b.add(st, 'numberOfModifications', String(s.numberOfModifications));
 }
 
+/**
+ * `destinationResponseDetails` {destinationDetails, destinationStatus}; DestinationStatus is
+ * {destinationDeliveryStatus, listOfFaults} (XSD v1.22.1), a faulty destination listing its fault.
+ */
 export function encodeDestinationResponseDetails(b: XmlBuilder, parent: Element, d: X1DestinationDetails, status: 'activeAndWorking' | 'deliveryFault'): void {
   const r = b.add(parent, 'destinationResponseDetails');
   encodeDestinationDetails(b, r, d);
-  b.add(r, 'destinationStatus', status);
+  const st = b.add(r, 'destinationStatus');
+  b.add(st, 'destinationDeliveryStatus', status);
+  faults(b, st, status === 'deliveryFault' ? [{ code: X1_ERR.generic, description: 'delivery to the destination fails' }] : []);
 }
 
+/** NeStatusDetails {neStatus, listOfFaults} (XSD v1.22.1: listOfFaults mandatory, may be empty). */
 export function encodeNeStatusDetails(b: XmlBuilder, parent: Element, neFaults: readonly X1Error[]): void {
   const n = b.add(parent, 'neStatusDetails');
   b.add(n, 'neStatus', neFaults.length === 0 ? 'OK' : 'Faults');
-  if (neFaults.length > 0) faults(b, n, neFaults);
+  faults(b, n, neFaults);
 }
 
 /** Fills the header of one message: the request's values echoed, our timestamp and version. */
@@ -118,8 +133,14 @@ export function addMessage(b: XmlBuilder, container: 'x1ResponseMessage' | 'x1Re
   return m;
 }
 
+/**
+ * ErrorResponse body: requestMessageType, errorInformation. requestMessageType is an
+ * enumeration (XSD v1.22.1 RequestMessageType): a request whose type is not one of its values
+ * (an unknown xsi:type) has no value to echo, and the element is left out rather than filled
+ * with a value outside the enumeration (as sipgate/li-lib-x1x2x3's ErrorResponseFactory does).
+ */
 export function encodeErrorInformation(b: XmlBuilder, m: Element, requestMessageType: string, e: X1Error): void {
-  b.add(m, 'requestMessageType', requestMessageType);
+  if ((REQUEST_MESSAGE_TYPES as readonly string[]).includes(requestMessageType)) b.add(m, 'requestMessageType', requestMessageType);
   const info = b.add(m, 'errorInformation');
   b.add(info, 'errorCode', String(e.code));
   b.add(info, 'errorDescription', e.description);

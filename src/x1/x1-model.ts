@@ -49,7 +49,11 @@ export interface X1Target {
   readonly value: string;
 }
 
-/** One `mediationDetails` entry of `listOfMediationDetails`. */
+/**
+ * One `mediationDetails` entry of `listOfMediationDetails`. The fields keep the names the state
+ * file has always used; on the wire they are `LIID`, `deliveryType`, `StartTime`, `EndTime`,
+ * `listOfDIDs` (TS_103_221_01.xsd v1.22.1, complexType MediationDetails).
+ */
 export interface X1MediationDetails {
   readonly lIID: string;
   readonly deliveryType: HiDeliveryType;
@@ -87,6 +91,52 @@ export interface X1Header {
   readonly version: string;
   readonly x1TransactionId: string;
 }
+
+/**
+ * `RequestMessageType` of the XSD (TS_103_221_01.xsd v1.22.1, simpleType RequestMessageType):
+ * the only values an ErrorResponse's requestMessageType may carry.
+ */
+export const REQUEST_MESSAGE_TYPES = [
+  'ActivateTask',
+  'ModifyTask',
+  'DeactivateTask',
+  'DeactivateAllTasks',
+  'GetTaskDetails',
+  'CreateDestination',
+  'ModifyDestination',
+  'RemoveDestination',
+  'RemoveAllDestinations',
+  'GetDestinationDetails',
+  'GetNEStatus',
+  'GetAllDetails',
+  'GetAllTaskDetails',
+  'GetAllDestinationDetails',
+  'GetAllGenericObjectDetails',
+  'ListAllDetails',
+  'ReportTaskIssue',
+  'ReportDestinationIssue',
+  'ReportNEIssue',
+  'Ping',
+  'Keepalive',
+  'CreateObject',
+  'ModifyObject',
+  'GetObject',
+  'DeleteObject',
+  'ListObjectsOfType',
+  'DeleteAllObjects',
+  'ExtendedRequestMessageType',
+] as const;
+
+/**
+ * `TaskReportType` of the XSD (v1.22.1): the type of ReportTaskIssue's taskReportType and also
+ * of ReportDestinationIssue's destinationReportType (the XSD has no DestinationReportType).
+ */
+export const TASK_REPORT_TYPES = ['AllClear', 'Warning', 'NonTerminatingFault', 'TerminatingFault', 'ImplicitDeactivation', 'FullyActionedAndSuccessful', 'FullyActionedAndUnsuccessful'] as const;
+export type TaskReportType = (typeof TASK_REPORT_TYPES)[number];
+
+/** `TypeOfNeIssueMessage` of the XSD (v1.22.1), ReportNEIssue's typeOfNeIssueMessage. */
+export const NE_ISSUE_TYPES = ['Warning', 'FaultCleared', 'FaultReport', 'Alert'] as const;
+export type NeIssueType = (typeof NE_ISSUE_TYPES)[number];
 
 /** The request types msrptap supports (`<Name>Request` on the wire). */
 export const SUPPORTED_REQUESTS = [

@@ -6,14 +6,19 @@
  *
  * - A task whose mediation endTime passed (wall clock) and that allows implicit deactivation is
  *   removed: ReportTaskIssue ImplicitDeactivation.
- * - A destination not `up` for DOWN_AFTER_MS: ReportDestinationIssue DeliveryFault; `up` again
- *   after that: DeliveryRecovered.
- * - A destination refusing PDUs (spool full): ReportDestinationIssue SpoolFull and, for each task
- *   delivering there, ReportTaskIssue NonTerminatingFault (the task runs, PDUs are lost); at most
- *   once per REPEAT_MS per destination while it lasts.
+ * - A destination not `up` for DOWN_AFTER_MS: ReportDestinationIssue NonTerminatingFault (PDUs
+ *   are spooled, the destination stays provisioned); `up` again after that: AllClear.
+ * - A destination refusing PDUs (spool full): ReportDestinationIssue NonTerminatingFault and, for
+ *   each task delivering there, ReportTaskIssue NonTerminatingFault (the task runs, PDUs are
+ *   lost); at most once per REPEAT_MS per destination while it lasts.
  * - Spools above NEAR_FULL of their cap, capture drops: ReportNEIssue Warning (once per REPEAT_MS).
  * - Keepalives from the ADMF stopped (one was received, none for keepaliveTimeoutMs):
- *   ReportNEIssue Fault with issueCode 9050, FaultCleared when they resume.
+ *   ReportNEIssue FaultReport with issueCode 9050, FaultCleared when they resume.
+ *
+ * Report types are the XSD's (TS_103_221_01.xsd v1.22.1): destinationReportType is of type
+ * TaskReportType (AllClear, Warning, NonTerminatingFault, TerminatingFault, ...), and
+ * typeOfNeIssueMessage one of Warning, FaultCleared, FaultReport, Alert. What happened is told
+ * in the details/description text.
  */
 import { X1_ERR } from './x1-model.js';
 import type { X1ReportItem } from './x1-request-encoder.js';
@@ -79,18 +84,18 @@ export class X1ReportMonitor {
         m.notUpSince = undefined;
         if (m.reportedDown) {
           m.reportedDown = false;
-          reports.push({ type: 'ReportDestinationIssue', dId: l.did, destinationReportType: 'DeliveryRecovered' });
+          reports.push({ type: 'ReportDestinationIssue', dId: l.did, destinationReportType: 'AllClear', details: 'link to the destination is up again' });
         }
       } else {
         m.notUpSince ??= s.nowMs;
         if (!m.reportedDown && s.nowMs - m.notUpSince >= DOWN_AFTER_MS) {
           m.reportedDown = true;
-          reports.push({ type: 'ReportDestinationIssue', dId: l.did, destinationReportType: 'DeliveryFault', details: 'link to the destination is down; PDUs are spooled' });
+          reports.push({ type: 'ReportDestinationIssue', dId: l.did, destinationReportType: 'NonTerminatingFault', details: 'link to the destination is down; PDUs are spooled' });
         }
       }
       if (l.refusedPdus > m.refused && (m.lastSpoolFullReport === undefined || s.nowMs - m.lastSpoolFullReport >= REPEAT_MS)) {
         m.lastSpoolFullReport = s.nowMs;
-        reports.push({ type: 'ReportDestinationIssue', dId: l.did, destinationReportType: 'SpoolFull', details: `${l.refusedPdus - m.refused} PDUs refused (spool full)` });
+        reports.push({ type: 'ReportDestinationIssue', dId: l.did, destinationReportType: 'NonTerminatingFault', details: `${l.refusedPdus - m.refused} PDUs refused (spool full)` });
         for (const t of s.tasks) if (t.dids.includes(l.did)) reports.push({ type: 'ReportTaskIssue', xId: t.xid, taskReportType: 'NonTerminatingFault', errorCode: X1_ERR.generic, details: `destination ${l.did} refuses PDUs (spool full)` });
       }
       m.refused = l.refusedPdus;
@@ -114,7 +119,7 @@ export class X1ReportMonitor {
       const late = s.nowMs - s.lastKeepaliveMs > s.keepaliveTimeoutMs;
       if (late && !this.keepaliveMissing) {
         this.keepaliveMissing = true;
-        reports.push({ type: 'ReportNEIssue', typeOfNeIssueMessage: 'Fault', description: 'keepalives from the ADMF not received', issueCode: X1_ERR.keepalivesMissing });
+        reports.push({ type: 'ReportNEIssue', typeOfNeIssueMessage: 'FaultReport', description: 'keepalives from the ADMF not received', issueCode: X1_ERR.keepalivesMissing });
       } else if (!late && this.keepaliveMissing) {
         this.keepaliveMissing = false;
         reports.push({ type: 'ReportNEIssue', typeOfNeIssueMessage: 'FaultCleared', description: 'keepalives from the ADMF received again', issueCode: X1_ERR.keepalivesMissing });

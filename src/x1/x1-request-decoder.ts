@@ -93,9 +93,14 @@ function first(m: Map<string, Element[]>, name: string): Element | undefined {
   return m.get(name)?.[0];
 }
 
+/**
+ * ListOfDids (XSD v1.22.1): zero or more `dId`, then zero or more `dSId` (destination sets of
+ * TS 103 221-1 annex, which msrptap does not implement: 3020).
+ */
 function dids(list: Element, what: string): string[] {
-  const s = sequence(list, [['dId', '+']], what);
-  return s.get('dId')!.map((e) => uuid(e, `${what}.dId`));
+  const s = sequence(list, [['dId', '*'], ['dSId', '*']], what);
+  if (s.has('dSId')) reject(X1_ERR.combination, `${what}: destination sets (dSId) are not supported`);
+  return (s.get('dId') ?? []).map((e) => uuid(e, `${what}.dId`));
 }
 
 const X2X3: readonly X2X3DeliveryType[] = ['X2Only', 'X3Only', 'X2andX3'];
@@ -110,21 +115,38 @@ function target(el: Element): X1Target {
   return { kind: kind as X1Target['kind'], value: text(e, `targetIdentifier.${kind}`) };
 }
 
+/** MediationDetails (XSD v1.22.1): the XSD spells LIID, StartTime and EndTime with capitals. */
 function mediation(el: Element): X1MediationDetails {
-  const s = sequence(el, [['lIID', 1], ['deliveryType', 1], ['startTime', '?'], ['endTime', '?'], ['listOfDIDs', '?'], ['mediationDetailsExtensions', '?']], 'mediationDetails');
-  const start = first(s, 'startTime');
-  const end = first(s, 'endTime');
+  const s = sequence(
+    el,
+    [
+      ['LIID', 1],
+      ['deliveryType', 1],
+      ['StartTime', '?'],
+      ['EndTime', '?'],
+      ['listOfDIDs', '?'],
+      ['mediationDetailsExtensions', '*'],
+      ['serviceScopingOptions', '?'],
+      ['listOfTrafficPolicyReferences', '?'],
+    ],
+    'mediationDetails',
+  );
+  const start = first(s, 'StartTime');
+  const end = first(s, 'EndTime');
   const list = first(s, 'listOfDIDs');
   return {
-    lIID: text(first(s, 'lIID')!, 'mediationDetails.lIID'),
+    lIID: text(first(s, 'LIID')!, 'mediationDetails.LIID'),
     deliveryType: oneOf(first(s, 'deliveryType')!, HI, 'mediationDetails.deliveryType'),
-    ...(start !== undefined ? { startTime: dateTime(start, 'mediationDetails.startTime') } : {}),
-    ...(end !== undefined ? { endTime: dateTime(end, 'mediationDetails.endTime') } : {}),
+    ...(start !== undefined ? { startTime: dateTime(start, 'mediationDetails.StartTime') } : {}),
+    ...(end !== undefined ? { endTime: dateTime(end, 'mediationDetails.EndTime') } : {}),
     ...(list !== undefined ? { listOfDIDs: dids(list, 'mediationDetails.listOfDIDs') } : {}),
   };
 }
 
-/** `taskDetails` (TS 103 221-1 clause 6.2.1, table 6: order is normative). */
+/**
+ * `taskDetails` (TS 103 221-1 clause 6.2.1, table 6: order is normative; occurrences from
+ * TS_103_221_01.xsd v1.22.1 TaskDetails: listOfDIDs mandatory, extensions repeatable).
+ */
 export function decodeTaskDetails(el: Element): X1TaskDetails {
   const s = sequence(
     el,
@@ -132,19 +154,21 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
       ['xId', 1],
       ['targetIdentifiers', 1],
       ['deliveryType', 1],
-      ['listOfDIDs', '?'],
+      ['listOfDIDs', 1],
       ['listOfMediationDetails', '?'],
       ['correlationID', '?'],
       ['implicitDeactivationAllowed', '?'],
       ['productID', '?'],
       ['listOfServiceTypes', '?'],
-      ['taskDetailsExtensions', '?'],
+      ['taskDetailsExtensions', '*'],
+      ['listOfTrafficPolicyReferences', '?'],
     ],
     'taskDetails',
   );
   const targets = sequence(first(s, 'targetIdentifiers')!, [['targetIdentifier', '+']], 'targetIdentifiers').get('targetIdentifier')!.map(target);
-  const list = first(s, 'listOfDIDs');
   const med = first(s, 'listOfMediationDetails');
+  // ListOfMediationDetails may be empty (mediationDetails minOccurs 0): then there are none.
+  const meds = med === undefined ? [] : (sequence(med, [['mediationDetails', '*']], 'listOfMediationDetails').get('mediationDetails') ?? []).map(mediation);
   const corr = first(s, 'correlationID');
   const ida = first(s, 'implicitDeactivationAllowed');
   const product = first(s, 'productID');
@@ -152,8 +176,8 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
     xId: uuid(first(s, 'xId')!, 'taskDetails.xId'),
     targetIdentifiers: targets,
     deliveryType: oneOf(first(s, 'deliveryType')!, X2X3, 'taskDetails.deliveryType'),
-    listOfDIDs: list === undefined ? [] : dids(list, 'taskDetails.listOfDIDs'),
-    ...(med !== undefined ? { listOfMediationDetails: sequence(med, [['mediationDetails', '+']], 'listOfMediationDetails').get('mediationDetails')!.map(mediation) } : {}),
+    listOfDIDs: dids(first(s, 'listOfDIDs')!, 'taskDetails.listOfDIDs'),
+    ...(meds.length > 0 ? { listOfMediationDetails: meds } : {}),
     ...(corr !== undefined ? { correlationID: text(corr, 'taskDetails.correlationID') } : {}),
     ...(ida !== undefined ? { implicitDeactivationAllowed: oneOf(ida, ['true', 'false', '1', '0'], 'taskDetails.implicitDeactivationAllowed') === 'true' || textOf(ida) === '1' } : {}),
     ...(product !== undefined ? { productID: uuid(product, 'taskDetails.productID') } : {}),
@@ -162,7 +186,7 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
 
 /** `destinationDetails` (clause 6.3.1); delivery addresses other than ipAddressAndPort/TCP: 6020. */
 export function decodeDestinationDetails(el: Element): X1DestinationDetails {
-  const s = sequence(el, [['dId', 1], ['friendlyName', '?'], ['deliveryType', 1], ['deliveryAddress', 1], ['destinationDetailsExtensions', '?']], 'destinationDetails');
+  const s = sequence(el, [['dId', 1], ['friendlyName', '?'], ['deliveryType', 1], ['deliveryAddress', 1], ['destinationDetailsExtensions', '*']], 'destinationDetails');
   const addr = children(first(s, 'deliveryAddress')!);
   if (addr.length !== 1) reject(X1_ERR.schema, 'deliveryAddress: exactly one choice expected');
   const a = addr[0]!;
@@ -213,8 +237,10 @@ export function decodeRequestMessage(el: Element): DecodedMessage {
   const typeName = t?.local ?? '';
   const base = typeName.endsWith('Request') ? typeName.slice(0, -'Request'.length) : typeName;
   try {
-    if (t === undefined || t.ns !== X1_NS) reject(X1_ERR.schema, 'x1RequestMessage without an X1 xsi:type');
-    const type = (SUPPORTED_REQUESTS as readonly string[]).includes(base) && typeName.endsWith('Request') ? (base as X1RequestType) : undefined;
+    if (t === undefined) reject(X1_ERR.schema, 'x1RequestMessage without an xsi:type');
+    // Any xsi:type that is not one of the X1 request types supported here, in whatever
+    // namespace, is an unsupported request (1080), not a schema error.
+    const type = t.ns === X1_NS && (SUPPORTED_REQUESTS as readonly string[]).includes(base) && typeName.endsWith('Request') ? (base as X1RequestType) : undefined;
     if (type === undefined) reject(X1_ERR.unsupportedRequest, `request type ${typeName.slice(0, 64)} is not supported`);
     const body: [string, 1 | '?'][] = [];
     if (type === 'ActivateTask' || type === 'ModifyTask') body.push(['taskDetails', 1]);
@@ -247,6 +273,7 @@ export function decodeRequestMessage(el: Element): DecodedMessage {
     }
   } catch (e) {
     if (!(e instanceof Reject)) throw e;
-    return { ok: false, header, requestMessageType: base.slice(0, 64), error: e.error };
+    // The type echoed in the ErrorResponse: only an X1 one (the encoder keeps only RequestMessageType values).
+    return { ok: false, header, requestMessageType: t?.ns === X1_NS ? base.slice(0, 64) : '', error: e.error };
   }
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { addMessage, encodeDestinationDetails, encodeTaskDetails } from './x1-encoder.js';
-import type { X1DestinationDetails, X1RequestType, X1TaskDetails } from './x1-model.js';
+import type { NeIssueType, TaskReportType, X1DestinationDetails, X1RequestType, X1TaskDetails } from './x1-model.js';
 import { XmlBuilder } from './x1-xml.js';
 
 export type X1RequestItem =
@@ -16,11 +16,18 @@ export type X1RequestItem =
   | X1ReportItem
   | { readonly type: Exclude<X1RequestType, 'ActivateTask' | 'ModifyTask' | 'DeactivateTask' | 'GetTaskDetails' | 'CreateDestination' | 'ModifyDestination' | 'RemoveDestination' | 'GetDestinationDetails'> };
 
-/** NE→ADMF reports (TS 103 221-1 clause 6.4: the NE is the client, the ADMF the server). */
+/**
+ * NE→ADMF reports (TS 103 221-1 clause 6.5: the NE is the client, the ADMF the server). Bodies
+ * and values as TS_103_221_01.xsd v1.22.1 defines them: ReportTaskIssueRequest {xId,
+ * taskReportType, taskIssueErrorCode?, taskIssueDetails?}; ReportDestinationIssueRequest {dId,
+ * destinationReportType (of type TaskReportType), destinationIssueErrorCode?,
+ * destinationIssueDetails?}; ReportNEIssueRequest {typeOfNeIssueMessage, description (mandatory),
+ * issueCode?}.
+ */
 export type X1ReportItem =
-  | { readonly type: 'ReportTaskIssue'; readonly xId: string; readonly taskReportType: 'NonTerminatingFault' | 'TerminatingFault' | 'ImplicitDeactivation' | 'AllClear' | 'Warning'; readonly errorCode?: number; readonly details?: string }
-  | { readonly type: 'ReportDestinationIssue'; readonly dId: string; readonly destinationReportType: 'DeliveryFault' | 'DeliveryRecovered' | 'SpoolFull'; readonly errorCode?: number; readonly details?: string }
-  | { readonly type: 'ReportNEIssue'; readonly typeOfNeIssueMessage: 'Warning' | 'Fault' | 'FaultCleared'; readonly description: string; readonly issueCode?: number };
+  | { readonly type: 'ReportTaskIssue'; readonly xId: string; readonly taskReportType: TaskReportType; readonly errorCode?: number; readonly details?: string }
+  | { readonly type: 'ReportDestinationIssue'; readonly dId: string; readonly destinationReportType: TaskReportType; readonly errorCode?: number; readonly details?: string }
+  | { readonly type: 'ReportNEIssue'; readonly typeOfNeIssueMessage: NeIssueType; readonly description: string; readonly issueCode?: number };
 
 function encodeReport(b: XmlBuilder, m: Element, it: X1ReportItem): void {
   if (it.type === 'ReportTaskIssue') {

@@ -165,8 +165,8 @@ describe('msrptap run provisioned over X1', () => {
       const again = adm('activate', '--xid', TASK.xid, '--target', TASK.targetIdentifiers[0].sipUri, '--did', DID);
       expect([again.status, (again.json!.x1ResponseMessage[0]!.errorInformation as { errorCode: string }).errorCode]).toEqual([1, '2010']);
       const d = adm('details', TASK.xid);
-      const td = (d.json!.x1ResponseMessage[0]!.taskResponseDetails as { taskDetails: { xId: string; listOfMediationDetails: { mediationDetails: { lIID: string } } } }).taskDetails;
-      expect([td.xId, td.listOfMediationDetails.mediationDetails.lIID]).toEqual([TASK.xid, TASK.liid]);
+      const td = (d.json!.x1ResponseMessage[0]!.taskResponseDetails as { taskDetails: { xId: string; listOfMediationDetails: { mediationDetails: { LIID: string } } } }).taskDetails;
+      expect([td.xId, td.listOfMediationDetails.mediationDetails.LIID]).toEqual([TASK.xid, TASK.liid]);
       expect(adm('deactivate', TASK.xid).status).toBe(0);
       expect(adm('remove-destination', DID).status).toBe(0);
       const l = adm('list');

@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { X1Handler } from '../../../src/x1/x1-handler.js';
+import { responseToJson } from '../../../src/x1/x1-response-json.js';
+import { parseXml } from '../../../src/x1/x1-xml.js';
 import { EMPTY_X1_STATE } from '../../../src/x1/x1-state.js';
 
 const FIX = resolve(import.meta.dirname, '../../../../shared/testdata/x1-sipgate');
@@ -50,9 +52,9 @@ function destination(did = DID, type = 'X2andX3', port = '<c:TCPPort>9000</c:TCP
   return `<x:destinationDetails><x:dId>${did}</x:dId><x:deliveryType>${type}</x:deliveryType><x:deliveryAddress><x:ipAddressAndPort><c:address><c:IPv4Address>127.0.0.1</c:IPv4Address></c:address><c:port>${port}</c:port></x:ipAddressAndPort></x:deliveryAddress></x:destinationDetails>`;
 }
 function task(o: { xid?: string; target?: string; type?: string; dids?: string[]; liid?: string } = {}): string {
-  const med = o.liid === undefined ? '' : `<x:listOfMediationDetails><x:mediationDetails><x:lIID>${o.liid}</x:lIID><x:deliveryType>HI2andHI3</x:deliveryType></x:mediationDetails></x:listOfMediationDetails>`;
+  const med = o.liid === undefined ? '' : `<x:listOfMediationDetails><x:mediationDetails><x:LIID>${o.liid}</x:LIID><x:deliveryType>HI2andHI3</x:deliveryType></x:mediationDetails></x:listOfMediationDetails>`;
   const dids = (o.dids ?? [DID]).map((d) => `<x:dId>${d}</x:dId>`).join('');
-  return `<x:taskDetails><x:xId>${o.xid ?? XID}</x:xId><x:targetIdentifiers><x:targetIdentifier>${o.target ?? '<x:sipUri>sip:alice@example.com</x:sipUri>'}</x:targetIdentifier></x:targetIdentifiers><x:deliveryType>${o.type ?? 'X2andX3'}</x:deliveryType>${dids === '' ? '' : `<x:listOfDIDs>${dids}</x:listOfDIDs>`}${med}</x:taskDetails>`;
+  return `<x:taskDetails><x:xId>${o.xid ?? XID}</x:xId><x:targetIdentifiers><x:targetIdentifier>${o.target ?? '<x:sipUri>sip:alice@example.com</x:sipUri>'}</x:targetIdentifier></x:targetIdentifiers><x:deliveryType>${o.type ?? 'X2andX3'}</x:deliveryType><x:listOfDIDs>${dids}</x:listOfDIDs>${med}</x:taskDetails>`;
 }
 
 /** Runs one request, commits its state (as the server does once it is durable). */
@@ -119,6 +121,14 @@ describe('X1 handler: the sipgate fixtures', () => {
     // Also when the DOCTYPE sits in an otherwise valid request.
     const ping = request('Ping').replace('<x:X1Request', '<!DOCTYPE x [<!ENTITY e "admfID">]><x:X1Request');
     expect(run(handler(), ping).topLevelError).toBe(true);
+    // The fixture's external entity in an otherwise valid request: refused, not resolved.
+    const dtd = fixture('xxe.xml').toString('utf8').match(/<!DOCTYPE[\s\S]*?\]>/)![0];
+    const xxePing = `<?xml version="1.0"?>${dtd}${request('Ping').replace('<x:neIdentifier>neID<', '<x:neIdentifier>&xxe;<')}`;
+    const refused = run(handler(), xxePing);
+    expect([refused.topLevelError, refused.xml.includes('tmp')]).toEqual([true, false]);
+    // The fixture is a response: where msrptap reads responses (lab ADMF, NE→ADMF reports) it is refused too.
+    expect(parseXml(fixture('xxe.xml'))).toEqual({ ok: false, reason: expect.stringContaining('DTD') });
+    expect(responseToJson(fixture('xxe.xml'))).toEqual({ error: expect.stringContaining('DTD') });
   });
 
   it('a response document or garbage as request body → top-level error', () => {

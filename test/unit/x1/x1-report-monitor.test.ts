@@ -19,23 +19,23 @@ describe('X1ReportMonitor', () => {
     expect(m.check(snap({ tasks: [{ ...task, endTime: '2026-12-07T12:00:01Z', implicitDeactivationAllowed: true }] })).deactivate).toEqual([]);
   });
 
-  it('reports a destination down after DOWN_AFTER_MS, and recovered', () => {
+  it('reports a destination down after DOWN_AFTER_MS (NonTerminatingFault), and recovered (AllClear)', () => {
     const m = new X1ReportMonitor();
     const link = (up: boolean) => ({ did: DID, up, refusedPdus: 0, spooledBytes: 0 });
     expect(kinds(m.check(snap({ links: [link(false)] })))).toEqual([]);
-    expect(kinds(m.check(snap({ nowMs: T0 + DOWN_AFTER_MS, links: [link(false)] })))).toEqual([['ReportDestinationIssue', 'DeliveryFault']]);
+    expect(kinds(m.check(snap({ nowMs: T0 + DOWN_AFTER_MS, links: [link(false)] })))).toEqual([['ReportDestinationIssue', 'NonTerminatingFault']]);
     expect(kinds(m.check(snap({ nowMs: T0 + DOWN_AFTER_MS + 1, links: [link(false)] })))).toEqual([]);
-    expect(kinds(m.check(snap({ nowMs: T0 + DOWN_AFTER_MS + 2, links: [link(true)] })))).toEqual([['ReportDestinationIssue', 'DeliveryRecovered']]);
+    expect(kinds(m.check(snap({ nowMs: T0 + DOWN_AFTER_MS + 2, links: [link(true)] })))).toEqual([['ReportDestinationIssue', 'AllClear']]);
   });
 
-  it('a destination refusing PDUs: SpoolFull and NonTerminatingFault for its tasks, at most once per REPEAT_MS', () => {
+  it('a destination refusing PDUs: NonTerminatingFault for it and for its tasks, at most once per REPEAT_MS', () => {
     const m = new X1ReportMonitor();
     const tasks = [{ xid: XID, dids: [DID] }];
     const link = (refusedPdus: number) => ({ did: DID, up: true, refusedPdus, spooledBytes: 0 });
     m.check(snap({ tasks, links: [link(0)] }));
-    expect(kinds(m.check(snap({ tasks, links: [link(3)] })))).toEqual([['ReportDestinationIssue', 'SpoolFull'], ['ReportTaskIssue', 'NonTerminatingFault']]);
+    expect(kinds(m.check(snap({ tasks, links: [link(3)] })))).toEqual([['ReportDestinationIssue', 'NonTerminatingFault'], ['ReportTaskIssue', 'NonTerminatingFault']]);
     expect(kinds(m.check(snap({ nowMs: T0 + 1, tasks, links: [link(5)] })))).toEqual([]);
-    expect(kinds(m.check(snap({ nowMs: T0 + REPEAT_MS, tasks, links: [link(7)] })))).toEqual([['ReportDestinationIssue', 'SpoolFull'], ['ReportTaskIssue', 'NonTerminatingFault']]);
+    expect(kinds(m.check(snap({ nowMs: T0 + REPEAT_MS, tasks, links: [link(7)] })))).toEqual([['ReportDestinationIssue', 'NonTerminatingFault'], ['ReportTaskIssue', 'NonTerminatingFault']]);
   });
 
   it('NE issues: spool near full, capture drops, keepalives stopped (9050) and resumed', () => {
@@ -44,7 +44,7 @@ describe('X1ReportMonitor', () => {
     expect(kinds(m.check(snap({ captureDropped: 4 })))).toEqual([['ReportNEIssue', 'Warning']]);
     expect(kinds(m.check(snap({ lastKeepaliveMs: T0 - 30_000 })))).toEqual([]);
     const late = m.check(snap({ lastKeepaliveMs: T0 - 61_000 }));
-    expect(late.reports).toEqual([expect.objectContaining({ type: 'ReportNEIssue', typeOfNeIssueMessage: 'Fault', issueCode: 9050 })]);
+    expect(late.reports).toEqual([expect.objectContaining({ type: 'ReportNEIssue', typeOfNeIssueMessage: 'FaultReport', issueCode: 9050 })]);
     expect(kinds(m.check(snap({ lastKeepaliveMs: T0 })))).toEqual([['ReportNEIssue', 'FaultCleared']]);
   });
 });
