@@ -13,6 +13,7 @@ import type { PacketRef } from '../analyzers/app-event-sink.js';
 import { addIdentity, addRequestParties } from './add-identity.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import { hopKey, type Dialog, type DialogCloseReason, type DialogTracker, type SipObservation } from './dialog-tracker.js';
+import { noteTransport } from './message-meta.js';
 import type { MsrpSessionIndex } from './msrp-session-index.js';
 import { pagerDirection } from './pager-direction.js';
 import type { PagerMessages } from './pager-messages.js';
@@ -161,7 +162,10 @@ export class SipSide {
     const d = obs.dialog;
     s.lastActive = now;
     if (s.audit !== null && !s.audit.endFixed) this.audit.end(s.audit, where.tsSec, where.tsNsec);
-    if (s.audit !== null) this.audit.ladderSip(s.audit, msg, where);
+    if (s.audit !== null) {
+      this.audit.ladderSip(s.audit, msg, where);
+      noteTransport(s.audit, 'sip', where.ipProto, where.transport);
+    }
     if (!obs.repeat) {
       if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) addIdentity(s.sideIds, obs.sender, na.uriText);
       if (obs.sdp !== null && obs.sdp.msrp.length > 0) this.applySdp(s, d, obs.sdp, msg.frameNo);
