@@ -21,7 +21,12 @@ export interface PacketRef {
   readonly dstPort: number;
   /** 6 = TCP, 17 = UDP, 132 = SCTP. */
   readonly ipProto: number;
+  /** Carried over WebSocket (RFC 7118) on the TCP connection; absent: directly on `ipProto`. */
+  readonly transport?: WebSocketTransport;
 }
+
+/** A WebSocket transport (RFC 7118 / RFC 7977): `ws`, or `wss` once TLS is decrypted. */
+export type WebSocketTransport = 'ws' | 'wss';
 
 /** One direction of a TCP connection that carries MSRP. Addresses are owned copies. */
 export interface MsrpStreamRef {
@@ -35,6 +40,8 @@ export interface MsrpStreamRef {
   readonly dstPort: number;
   /** The TCP handshake was seen (else the stream was joined mid-way). */
   readonly sawSyn: boolean;
+  /** The MSRP chunks come in WebSocket messages (RFC 7977); absent: directly on TCP. */
+  readonly transport?: WebSocketTransport;
   /**
    * Capture time of the connection's first packet (its SYN when seen): sessions seen without SIP
    * start there (samples/README.md truth rules).

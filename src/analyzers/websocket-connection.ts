@@ -188,6 +188,7 @@ export class WebSocketConnection {
       srcPort: fromClient ? c.clientPort : c.serverPort,
       dstPort: fromClient ? c.serverPort : c.clientPort,
       ipProto: 6,
+      transport: 'ws',
     };
   }
 
@@ -216,7 +217,7 @@ export class WebSocketConnection {
   private msrpSink(dir: DirValue): WebSocketMessageSink {
     const w = this.where(dir);
     const c = this.conn;
-    const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn });
+    const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn, transport: 'ws' });
     const framer = new MsrpFramer(handler, this.anomalies, { midStream: false });
     this.msrp[dir] = framer;
     this.msrpHandlers[dir] = handler;

@@ -121,6 +121,8 @@ export interface SessionView {
   readonly endTime: string;
   readonly msrpSessionIds: readonly string[];
   readonly connections: readonly string[];
+  /** audit.json `transports` (present only when SCTP or WebSocket carried the session). */
+  readonly transports: readonly string[] | null;
   readonly ccUnavailable: string | null;
   readonly parties: readonly PartyView[];
   readonly lanes: readonly LadderLane[];
@@ -329,6 +331,7 @@ function sessionView(input: ReportInput, s: AuditSession, d: AuditSessionDetail,
     endTime: s.endTime,
     msrpSessionIds: s.msrpSessionIds,
     connections: s.connections,
+    transports: s.transports ?? null,
     ccUnavailable: s.ccUnavailable,
     parties: ([0, 1] as const).map((side) => ({ side, identities: d.parties[side], isTarget: d.targetSide === side })),
     lanes,

@@ -7,7 +7,7 @@ import { formatTimestamp } from '../core/timestamp.js';
 import type { AuditFile, AuditMessage, AuditSession, AuditSessionDetail } from './audit-report.js';
 import type { AuditGroup } from './audit-store.js';
 import type { Side } from './dialog-tracker.js';
-import type { AuditData } from './message-meta.js';
+import { listsTransports, type AuditData } from './message-meta.js';
 import type { Intercept, Session } from './session.js';
 
 /** The audit entries of one session, one per (session, task) pair (./audit-report.ts). */
@@ -57,6 +57,7 @@ export function auditGroup(s: Session, withDetails: boolean): AuditGroup | null 
       endTime: formatTimestamp(a.endSec, a.endNsec),
       msrpSessionIds: a.sids.slice(),
       connections: a.conns.slice(),
+      ...(listsTransports(a) ? { transports: a.transports.slice() } : {}),
       messages,
       files,
       targetRole: it?.task.targetRole ?? null,

@@ -27,6 +27,23 @@ export interface FileMeta {
   messageId: string | null;
 }
 
+/** The transports a session can list: at most every (protocol, transport) pair. */
+const MAX_TRANSPORTS = 16;
+
+/** Notes that `protocol` of the session was carried by `transport` (IP protocol number, or a WebSocket). */
+export function noteTransport(a: AuditData, protocol: 'sip' | 'msrp', ipProto: number, ws: 'ws' | 'wss' | undefined): void {
+  const t = `${protocol}/${ws ?? (ipProto === 6 ? 'tcp' : ipProto === 17 ? 'udp' : ipProto === 132 ? 'sctp' : `ip${ipProto}`)}`;
+  if (!a.transports.includes(t) && a.transports.length < MAX_TRANSPORTS) a.transports.push(t);
+}
+
+/**
+ * Whether audit.json lists the session's transports: only when one is not the plain SIP over
+ * UDP/TCP and MSRP over TCP of RFC 3261 / RFC 4975, so the audits of such sessions keep their shape.
+ */
+export function listsTransports(a: AuditData): boolean {
+  return a.transports.some((t) => t !== 'sip/udp' && t !== 'sip/tcp' && t !== 'msrp/tcp');
+}
+
 /** Audit metadata of one session. */
 export interface AuditData {
   readonly callId: string | null;
@@ -37,6 +54,8 @@ export interface AuditData {
   endFixed: boolean;
   readonly sids: string[];
   readonly conns: string[];
+  /** `<sip|msrp>/<udp|tcp|sctp|ws|wss>` pairs that carried the session, in order of first use ({@link noteTransport}). */
+  readonly transports: string[];
   readonly messages: MsgMeta[];
   readonly byMid: Map<string, MsgMeta>;
   /** Entries of `messages` counted in SessionAudit's live-message count (0 once frozen or dropped). */

@@ -19,6 +19,7 @@ import type { AuditLadderEvent } from './audit-report.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import type { DialogTracker, Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
+import { noteTransport } from './message-meta.js';
 import type { MsrpMessages } from './msrp-messages.js';
 import { isOwnerList, lastSessionId, type MsrpSessionIndex, type Owners } from './msrp-session-index.js';
 import { endpointKey } from './party-sdp.js';
@@ -233,6 +234,7 @@ export class MsrpBinding {
     const a = s.audit;
     if (a !== null) {
       if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);
+      noteTransport(a, 'msrp', 6, conn.stream.transport);
       if (s.dialog === null) {
         if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);
         if (!conn.noSip.includes(s) && conn.noSip.length < 8) {

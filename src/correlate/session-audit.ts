@@ -41,7 +41,7 @@ export class SessionAudit {
   }
 
   newAudit(callId: string | null, sec: number, nsec: number): AuditData {
-    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], messages: [], byMid: new Map(), liveCount: 0, files: [], omitted: 0, ccUnavailable: null, ladder: [], ladderOmitted: 0 };
+    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], transports: [], messages: [], byMid: new Map(), liveCount: 0, files: [], omitted: 0, ccUnavailable: null, ladder: [], ladderOmitted: 0 };
   }
 
   list(s: Session): void {

@@ -13,6 +13,7 @@ import type { PacketRef } from '../analyzers/app-event-sink.js';
 import { addIdentity, addRequestParties } from './add-identity.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import { hopKey, type Dialog, type DialogCloseReason, type DialogTracker, type SipObservation } from './dialog-tracker.js';
+import { noteTransport } from './message-meta.js';
 import type { MsrpSessionIndex } from './msrp-session-index.js';
 import { pagerDirection } from './pager-direction.js';
 import type { PagerMessages } from './pager-messages.js';
@@ -49,6 +50,8 @@ export class SipSide {
     let d = this.tracker.find(msg);
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
+    /** `msg` retries the creating INVITE after a challenge (see restartIriTransactions). */
+    let retry = false;
     let sdp: PartySdp | null | undefined;
     // Parsed once, lazily; the SDP bytes are copied only for a target's session.
     const sdpOf = (): PartySdp | null => {
@@ -75,13 +78,18 @@ export class SipSide {
         d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
       } else return;
       this.newDialogSession(d, msg, matches, where);
-    } else if (d.session !== null && d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
+    } else if (d.session !== null) {
+      // Asked before observe(), which restarts the creating transaction (./dialog-tracker.ts).
+      retry = d.isCreatingRetry(msg);
+      if (retry || d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
+    }
     const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
     if (obs.retransmission) {
       anomalies.report('correlate.sip_retransmission', where.frameNo);
       return;
     }
     const s = d.session!;
+    if (retry) restartIriTransactions(s);
     this.observed(s, obs, msg, where, now, late);
     if (s.mode === 'ignore') {
       if (d.closeAt !== null) this.endQuietly(d, d.closeAt);
@@ -154,7 +162,10 @@ export class SipSide {
     const d = obs.dialog;
     s.lastActive = now;
     if (s.audit !== null && !s.audit.endFixed) this.audit.end(s.audit, where.tsSec, where.tsNsec);
-    if (s.audit !== null) this.audit.ladderSip(s.audit, msg, where);
+    if (s.audit !== null) {
+      this.audit.ladderSip(s.audit, msg, where);
+      noteTransport(s.audit, 'sip', where.ipProto, where.transport);
+    }
     if (!obs.repeat) {
       if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) addIdentity(s.sideIds, obs.sender, na.uriText);
       if (obs.sdp !== null && obs.sdp.msrp.length > 0) this.applySdp(s, d, obs.sdp, msg.frameNo);
@@ -265,6 +276,20 @@ export class SipSide {
     }
     this.index.unbind(s, s.boundSids, s.boundEndpoints);
     this.table.close(s);
+  }
+}
+
+/**
+ * A challenged INVITE's retry (RFC 3261 22.2) is a new communication attempt of the same dialog
+ * id: the failed attempt's IRI transaction was closed by its final response (`end`, its ACK a
+ * `report`), so each task's records start again at `begin` (TS 102 232-1 IRIType; the records
+ * then follow as for a call that was never challenged), under the same correlation id and CIN.
+ * Only intercepts ended by that failure restart: none was established, so no release was sent.
+ */
+function restartIriTransactions(s: Session): void {
+  for (const it of s.intercepts) {
+    it.ended = false;
+    it.iriCount = 0;
   }
 }
 

@@ -25,6 +25,9 @@
  *   SIP: last From-Path then last To-Path URI of the first request), in order of appearance.
  * - `connections`: `client-server` endpoints of the TCP connections that carried frames of the
  *   session, in order of first frame.
+ * - `transports`: `<sip|msrp>/<transport>` of every SIP message and MSRP frame of the session
+ *   (`ws` when carried in WebSocket messages), in order of first use; only when one of them is
+ *   SCTP or WebSocket (absent: SIP over UDP/TCP, MSRP over TCP).
  * - files: one per message with user content in a session whose SDP has a=file-selector
  *   (RFC 5547); the file is the message body, or its CPIM inner content.
  *
@@ -82,6 +85,10 @@ export const auditSessionSchema = z.strictObject({
   endTime: z.string().describe('ISO-8601 UTC with nanoseconds: the 2xx to BYE when seen, else the last SIP message or MSRP frame'),
   msrpSessionIds: z.array(z.string()).describe('endpoint session-ids, in order of appearance'),
   connections: z.array(z.string()).describe('client-server endpoints of the TCP connections that carried frames of the session, in order of first frame'),
+  transports: z
+    .array(z.string())
+    .exactOptional()
+    .describe("`sip/udp`, `sip/tcp`, `sip/sctp` (RFC 4168), `sip/ws` (RFC 7118), `msrp/tcp`, `msrp/ws` (RFC 7977)...: what carried the session, in order of first use; present only when one is not SIP over UDP/TCP or MSRP over TCP"),
   messages: z.array(auditMessageSchema),
   files: z.array(auditFileSchema).describe('one per message with user content in a session whose SDP has a=file-selector (RFC 5547)'),
   targetRole: z.enum(['originating', 'terminating', 'unknown']).nullable(),

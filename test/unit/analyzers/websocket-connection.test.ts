@@ -20,6 +20,8 @@ const OPTIONS =
 
 function setup(sawSyn = true) {
   const seen: string[] = [];
+  /** The transport each SIP message was handed on with (the audit lists it). */
+  const transports: (string | undefined)[] = [];
   const ignored: DirValue[] = [];
   const anomalies = new AnomalyCounter();
   const conn: TcpConnectionInfo = {
@@ -37,17 +39,20 @@ function setup(sawSyn = true) {
     ignore: (d) => void ignored.push(d),
   };
   const app: AppEventSink = {
-    sip: (m, w) => seen.push(`${w.frameNo} ${w.srcPort}>${w.dstPort} ${Buffer.from(m.raw).toString('latin1').split('\r\n', 1)[0]}`),
+    sip: (m, w) => {
+      transports.push(w.transport);
+      seen.push(`${w.frameNo} ${w.srcPort}>${w.dstPort} ${Buffer.from(m.raw).toString('latin1').split('\r\n', 1)[0]}`);
+    },
     msrpStream: () => ({ onFrameStart: () => {}, onFrameEnd: () => {} }) as never,
     tick: () => {},
     finish: () => {},
   };
-  return { c: new AppStreamConsumer(conn, app, anomalies), seen, ignored, anomalies };
+  return { c: new AppStreamConsumer(conn, app, anomalies), seen, transports, ignored, anomalies };
 }
 
 describe('SIP over WebSocket through AppStreamConsumer', () => {
   it('one SIP message per WebSocket message, in both directions, on any port (RFC 7118 5)', () => {
-    const { c, seen, ignored, anomalies } = setup();
+    const { c, seen, transports, ignored, anomalies } = setup();
     c.data(0, enc(REQ), 1, 0, 0);
     c.data(1, enc(resp('sip')), 2, 0, 0);
     // The request arrives masked and split across two segments; the Content-Length is optional (RFC 7118 5).
@@ -69,6 +74,7 @@ describe('SIP over WebSocket through AppStreamConsumer', () => {
     c.end(0, 'fin');
     c.end(1, 'fin');
     expect(seen).toEqual(['4 40000>10443 OPTIONS sip:proxy.invalid;transport=ws SIP/2.0', '5 10443>40000 SIP/2.0 200 OK']);
+    expect(transports).toEqual(['ws', 'ws']);
     expect(ignored).toEqual([]);
     expect(anomalies.toJSON()).toEqual({});
   });

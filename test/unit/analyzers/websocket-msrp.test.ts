@@ -180,6 +180,12 @@ describe('MSRP over WebSocket (RFC 7977) is intercepted like the same chat over 
     expect(b.cc).toBeGreaterThan(0);
   });
 
+  it('the audit says the MSRP went over WebSocket (the plain chat lists no transports)', async () => {
+    const { p } = await chat({ parts: 2 });
+    expect(p.audit().sessions.map((s) => s.transports)).toEqual([['sip/udp', 'msrp/ws']]);
+    expect(plain.p.audit().sessions.map((s) => s.transports)).toEqual([undefined]);
+  });
+
   const cases: [string, WsOptions][] = [
     ['one frame per message', {}],
     ['fragmented, a ping between fragments', { parts: 3 }],

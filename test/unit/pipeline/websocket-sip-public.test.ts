@@ -101,4 +101,13 @@ describe.skipIf(!existsSync(join(PUB, PCAP)))('heplify-sip_tcp_websocket.pcap: S
     }
     expect(p.anomalies.toJSON()).toEqual({});
   });
+
+  it('the 407 ends the first attempt; the retried INVITE opens a new IRI transaction (begin, then continue)', () => {
+    const { records } = intercept();
+    const types = records.filter((r) => r.task.liid === 'LIID-PUB-1' && r.kind === 'iri').map((r) => `${r.network.frameNo}:${r.kind === 'iri' ? r.iriType : ''}`);
+    expect(types.slice(0, 4)).toEqual(['11:begin', '13:end', '15:report', '18:begin']);
+    // Both legs (WebSocket and UDP) of the retried call: none is a report after the first attempt's end.
+    expect(new Set(types.slice(4).map((t) => t.split(':')[1]))).toEqual(new Set(['continue']));
+    expect(types.length).toBe(19);
+  });
 });
