@@ -10,7 +10,7 @@
  * no dialog form sessions without SIP (./uncorrelated-sessions.ts).
  */
 import { concatBytes } from '../util/bytes.js';
-import type { AnomalyCode } from '../core/anomaly.js';
+import { anomalyDef, type AnomalyCode } from '../core/anomaly.js';
 import { formatEndpoint, formatIp } from '../decode/format-ip.js';
 import type { MsrpChunkWriter, MsrpFrameEnd, MsrpFrameHead, MsrpMessageAssembler } from '../protocols/msrp/index.js';
 import type { NetworkContext } from '../records/network-context.js';
@@ -171,12 +171,17 @@ export class MsrpBinding {
 
   /**
    * An anomaly reported with TCP connection `connId`: noted in the audit of each session that
-   * had MSRP frames on it (only those: a session elsewhere never sees it). Before a session's
+   * had MSRP frames on it (only those: a session elsewhere never sees it; on a shared connection
+   * only anomalies that may hide traffic, see below). Before a session's
    * first frame there, or on a connection carrying no MSRP, it stays in the run's counts only.
    */
   connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number): void {
     const on = this.byConn.get(connId);
     if (on === undefined) return;
+    // On a connection shared by several sessions (an RFC 4976 relay link) a parse deviation may
+    // be another session's frame: it is not put in a session's entry. What may have hidden
+    // traffic (a gap, skipped bytes) may have hidden any of them, so every one of them shows it.
+    if (on.sessions.length > 1 && anomalyDef(code)?.mayHideTarget !== true) return;
     for (const s of on.sessions) if (s.audit !== null) this.audit.noteAnomaly(s.audit, code, frame, detail);
   }
 

@@ -101,6 +101,28 @@ describe('anomalies in the audit entry of the session they concern', () => {
     expect(views[j]!.anomalies.map((a) => [a.code, a.frames])).toEqual([['tcp.gap', [targetFrame]]]);
   });
 
+  it('on a connection shared by a target and a non-target, a gap shows in both entries, a parse deviation in neither', () => {
+    const h = new Harness([{ ids: [{ sipUri: ALICE }] }], { includeNonTargets: true });
+    h.anomalies.observeConnections((code, frame, detail, conn) => h.correlator.connectionAnomaly(code, frame, detail, conn));
+    // Both sessions reach the relay from the same client port: one connection (RFC 4976).
+    const cUri = uri(A_EP.ip, A_EP.port, 'sidCarol3');
+    const dUri = uri(B_EP.ip, B_EP.port, 'sidDave44');
+    dialog(h, 'tgt@x', ALICE, BOB, { ep: A_EP, path: A_URI }, { ep: B_EP, path: B_URI });
+    dialog(h, 'nt@x', CAROL, DAVE, { ep: A_EP, path: cUri }, { ep: B_EP, path: dUri });
+    const conn = h.conn(TARGET_CONN, A_EP, B_EP);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'tm1', tid: 'tgtTx1', body: cpim(ALICE, BOB, 'hello Bob') }));
+    conn.push(0, send({ to: [dUri], from: [cUri], mid: 'om1', tid: 'othTx1', body: cpim(CAROL, DAVE, 'hello Dave') }));
+    h.anomalies.report('msrp.bad_header_line', h.nextFrame(), 'length=3', TARGET_CONN);
+    h.anomalies.report('tcp.gap', h.nextFrame(), `conn=${TARGET_CONN} dir=0 bytes=100`, TARGET_CONN);
+    conn.end();
+    h.finish();
+    const { report } = h.correlator.auditWithDetails();
+    expect(report.sessions.map((x) => [x.callId, x.anomalies])).toEqual([
+      ['tgt@x', { 'tcp.gap': 1 }],
+      ['nt@x', { 'tcp.gap': 1 }],
+    ]);
+  });
+
   it('a session without anomalies has no `anomalies` field (audit.json unchanged for it)', () => {
     const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
     h.anomalies.observeConnections((code, frame, detail, conn) => h.correlator.connectionAnomaly(code, frame, detail, conn));
