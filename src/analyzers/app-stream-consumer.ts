@@ -5,7 +5,7 @@
  * released from reassembly at once (TcpConnectionInfo.ignore), so bulk traffic costs almost
  * nothing past its first bytes.
  */
-import type { AnomalySink } from '../core/anomaly.js';
+import { ConnectionAnomalySink, type AnomalySink } from '../core/anomaly.js';
 import type { DirValue, StreamConsumer, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
 import { MsrpFramer } from '../protocols/msrp/index.js';
 import { SipStreamFramer } from '../protocols/sip/index.js';
@@ -170,7 +170,7 @@ export class AppStreamConsumer implements StreamConsumer {
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
       });
-      d.msrp = new MsrpFramer(d.msrpHandler, this.anomalies, { midStream: !d.atStart });
+      d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id), { midStream: !d.atStart });
     } else {
       const where: PacketRef & { frameNo: number; tsSec: number; tsNsec: number } = {
         frameNo: 0,

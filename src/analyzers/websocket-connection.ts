@@ -9,7 +9,7 @@
  * Anything else (plain HTTP, another subprotocol, a missing answer) releases both directions.
  * A connection whose handshake was not seen never gets here: its frames are not guessed.
  */
-import type { AnomalySink } from '../core/anomaly.js';
+import { ConnectionAnomalySink, type AnomalySink } from '../core/anomaly.js';
 import type { DirValue, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
 import { MsrpFramer } from '../protocols/msrp/index.js';
 import { parseSipMessage } from '../protocols/sip/index.js';
@@ -218,7 +218,7 @@ export class WebSocketConnection {
     const w = this.where(dir);
     const c = this.conn;
     const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn, transport: 'ws' });
-    const framer = new MsrpFramer(handler, this.anomalies, { midStream: false });
+    const framer = new MsrpFramer(handler, new ConnectionAnomalySink(this.anomalies, c.id), { midStream: false });
     this.msrp[dir] = framer;
     this.msrpHandlers[dir] = handler;
     return {

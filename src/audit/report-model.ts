@@ -245,6 +245,27 @@ function anomalyViews(counts: Readonly<Record<string, number>>, examples: Report
   return out;
 }
 
+/**
+ * The anomalies of one session: those the pipeline attributed to it (`AuditSession.anomalies`:
+ * reported on a connection that carried its frames, or by the correlator about it), with their
+ * exact counts and first frames; then, for other codes, the run's remembered occurrences whose
+ * frame is one of the session's (reporters that know no connection, e.g. the assembler).
+ */
+function sessionAnomalyViews(input: ReportInput, s: AuditSession, d: AuditSessionDetail, frames: ReadonlySet<number>): AnomalyView[] {
+  const own = s.anomalies ?? {};
+  const out: AnomalyView[] = [];
+  for (const code of Object.keys(own).sort()) {
+    const def = anomalyDef(code);
+    const shown: number[] = [];
+    for (const e of d.anomalies ?? []) if (e.code === code && e.frame !== null && !shown.includes(e.frame)) shown.push(e.frame);
+    out.push({ code, severity: def?.severity ?? 'unknown', description: def?.description ?? '', count: own[code]!, frames: shown });
+  }
+  const rest: Record<string, number> = {};
+  for (const [code, n] of Object.entries(input.audit.anomalies)) if (!Object.hasOwn(own, code)) rest[code] = n;
+  out.push(...anomalyViews(rest, input.anomalyExamples, (f) => frames.has(f)));
+  return out.sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+}
+
 function sessionFrames(s: AuditSession, d: AuditSessionDetail): Set<number> {
   const f = new Set<number>();
   const span = (a: number, b: number): void => {
@@ -340,7 +361,7 @@ function sessionView(input: ReportInput, s: AuditSession, d: AuditSessionDetail,
     messages,
     messagesOmitted: s.messagesOmitted,
     files,
-    anomalies: anomalyViews(input.audit.anomalies, input.anomalyExamples, (f) => frames.has(f)),
+    anomalies: sessionAnomalyViews(input, s, d, frames),
     frameSpan: frames.size > 0 ? [lo, hi] : null,
   };
 }

@@ -30,10 +30,20 @@ export interface AnomalyDef {
   readonly description: string;
 }
 
-/** Where anomalies go. `frame` is the 1-based capture frame number when known. */
+/**
+ * Where anomalies go. `frame` is the 1-based capture frame number when known. `conn`: the TCP
+ * connection the anomaly concerns, by its id (tshark's tcp.stream numbering, the `connId` of
+ * flow and analyzer events), when the reporter knows it, as Zeek's connection weirds carry
+ * their connection: the correlator attributes such anomalies to the sessions that had MSRP
+ * frames on that connection, so the audit can show them where they happened. A number, so a
+ * report with or without it allocates nothing more.
+ */
 export interface AnomalySink {
-  report(code: AnomalyCode, frame?: number, detail?: string): void;
+  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number): void;
 }
+
+/** Hears the anomalies reported with a connection (see {@link AnomalyCounter.observeConnections}). */
+export type ConnectionAnomalyListener = (code: AnomalyCode, frame: number | undefined, detail: string | undefined, conn: number) => void;
 
 /** One remembered occurrence (first few per code), for the audit report. */
 export interface AnomalyExample {
@@ -49,10 +59,21 @@ export class AnomalyCounter implements AnomalySink {
   private readonly counts = new Map<AnomalyCode, number>();
   private readonly examples = new Map<AnomalyCode, AnomalyExample[]>();
 
+  private connListener: ConnectionAnomalyListener | null = null;
+
   constructor(private readonly examplesPerCode = 5) {}
 
-  report(code: AnomalyCode, frame?: number, detail?: string): void {
+  /**
+   * Also hands every anomaly reported with a connection to `listener` (the composition root
+   * wires the correlator's, which knows the sessions on each connection). One listener.
+   */
+  observeConnections(listener: ConnectionAnomalyListener): void {
+    this.connListener = listener;
+  }
+
+  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number): void {
     this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
+    if (conn !== undefined && this.connListener !== null) this.connListener(code, frame, detail, conn);
     if (this.examplesPerCode > 0) {
       let list = this.examples.get(code);
       if (list === undefined) {
@@ -88,8 +109,22 @@ export class AnomalyCounter implements AnomalySink {
 /** A sink that forwards to several sinks (e.g. the global counter and a per-session one). */
 export class AnomalyFanout implements AnomalySink {
   constructor(private readonly sinks: readonly AnomalySink[]) {}
+  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number): void {
+    for (const s of this.sinks) s.report(code, frame, detail, conn);
+  }
+}
+
+/**
+ * A sink for a reporter that knows nothing of connections (a parser such as the MSRP framer)
+ * but serves one: its reports carry that connection. One per stream, not per report.
+ */
+export class ConnectionAnomalySink implements AnomalySink {
+  constructor(
+    private readonly sink: AnomalySink,
+    private readonly conn: number,
+  ) {}
   report(code: AnomalyCode, frame?: number, detail?: string): void {
-    for (const s of this.sinks) s.report(code, frame, detail);
+    this.sink.report(code, frame, detail, this.conn);
   }
 }
 

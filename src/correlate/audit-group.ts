@@ -7,7 +7,7 @@ import { formatTimestamp } from '../core/timestamp.js';
 import type { AuditFile, AuditMessage, AuditSession, AuditSessionDetail } from './audit-report.js';
 import type { AuditGroup } from './audit-store.js';
 import type { Side } from './dialog-tracker.js';
-import { listsTransports, type AuditData } from './message-meta.js';
+import { listsTransports, type AuditData, type SessionAnomalies } from './message-meta.js';
 import type { Intercept, Session } from './session.js';
 
 /** The audit entries of one session, one per (session, task) pair (./audit-report.ts). */
@@ -63,6 +63,7 @@ export function auditGroup(s: Session, withDetails: boolean): AuditGroup | null 
       targetRole: it?.task.targetRole ?? null,
       messagesOmitted: a.omitted,
       ccUnavailable: a.ccUnavailable,
+      ...(a.anomalies !== null ? { anomalies: anomalyCounts(a.anomalies) } : {}),
     });
     if (withDetails) details.push(sessionDetail(s, a, it === null ? null : targetSide));
   }
@@ -89,5 +90,13 @@ function sessionDetail(s: Session, a: AuditData, targetSide: Side | null): Audit
       reports: m.reportEvents.map((r) => ({ ...r })),
     })),
     files: a.files.map((f) => ({ advertisedSha1: f.advertisedSha1, advertisedSize: f.advertisedSize, advertisedType: f.advertisedType })),
+    ...(a.anomalies !== null ? { anomalies: a.anomalies.first.map((e) => ({ ...e })) } : {}),
   };
+}
+
+/** Counts by code, codes sorted (stable JSON, as the run's own `anomalies`). */
+function anomalyCounts(an: SessionAnomalies): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const code of [...an.counts.keys()].sort()) out[code] = an.counts.get(code)!;
+  return out;
 }

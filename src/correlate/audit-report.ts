@@ -21,6 +21,7 @@ export type {
   AuditReport,
   AuditReportEvent,
   AuditSession,
+  AuditSessionAnomaly,
   AuditSessionDetail,
 } from '../records/audit-report-schema.js';
 

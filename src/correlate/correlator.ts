@@ -84,7 +84,7 @@
  * - ./session-audit.ts, ./message-audit.ts, ./audit-group.ts: the audit (./message-meta.ts);
  * - ./task-reload.ts: {@link Correlator.updateTasks}.
  */
-import { AnomalyCounter } from '../core/anomaly.js';
+import { AnomalyCounter, type AnomalyCode } from '../core/anomaly.js';
 import { MsrpMessageAssembler } from '../protocols/msrp/index.js';
 import type { SipMessage } from '../protocols/sip/index.js';
 import type { MsrpStreamHandler, MsrpStreamRef, PacketRef } from '../analyzers/app-event-sink.js';
@@ -138,7 +138,12 @@ export class Correlator {
     const anomalies = options.anomalies;
     const anomalyCounts = options.anomalyCounts ?? (anomalies instanceof AnomalyCounter ? () => (anomalies as AnomalyCounter).toJSON() : undefined);
     // Target dialogs are evicted last: a flood of others cannot push them out (./dialog-tracker.ts).
-    this.tracker = new DialogTracker<Session>((d, r) => this.sipSide.dialogClosed(d, r), anomalies, options.dialogs, (d) => d.session?.mode === 'intercept');
+    this.tracker = new DialogTracker<Session>(
+      (d, r) => this.sipSide.dialogClosed(d, r),
+      anomalies,
+      options.dialogs,
+      (d) => d.session?.mode === 'intercept',
+    );
     const index = new MsrpSessionIndex<Session>(anomalies, {
       traits: {
         // B2BUA legs keeping the Call-ID are sessions of one call (./dialog-key.ts).
@@ -181,6 +186,15 @@ export class Correlator {
   /** A TCP stream direction carrying MSRP: frames are routed one by one (connection reuse). */
   msrpStream(stream: MsrpStreamRef): MsrpStreamHandler {
     return this.binding.msrpStream(stream);
+  }
+
+  /**
+   * An anomaly reported with a TCP connection (`AnomalySink.report`'s `conn`, already counted):
+   * noted in the audit of the sessions whose MSRP frames that connection carried. The
+   * composition root wires it to its counter (`AnomalyCounter.observeConnections`).
+   */
+  connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number): void {
+    this.binding.connectionAnomaly(code, frame, detail, connId);
   }
 
   /** Capture time advanced: run timeouts. */

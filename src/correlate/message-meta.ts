@@ -4,7 +4,7 @@
  * ./session-audit.ts and ./message-audit.ts fill them, ./audit-group.ts renders them as audit.json
  * entries (./audit-report.ts for the shape and the truth rules).
  */
-import type { AuditLadderEvent, AuditMessage, AuditMessageDetail, AuditReportEvent, ReportTally } from './audit-report.js';
+import type { AuditLadderEvent, AuditMessage, AuditMessageDetail, AuditReportEvent, AuditSessionAnomaly, ReportTally } from './audit-report.js';
 
 /**
  * Audit metadata of one message, kept for the whole run (never the body): its audit.json entry
@@ -65,4 +65,13 @@ export interface AuditData {
   ccUnavailable: string | null;
   readonly ladder: AuditLadderEvent[];
   ladderOmitted: number;
+  /** Anomalies that concern the session (null until the first: most sessions have none). */
+  anomalies: SessionAnomalies | null;
+}
+
+/** The anomalies that concern one session: exact counts by code, and the first few occurrences. */
+export interface SessionAnomalies {
+  /** Bounded by the number of declared codes. */
+  readonly counts: Map<string, number>;
+  readonly first: AuditSessionAnomaly[];
 }

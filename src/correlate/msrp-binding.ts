@@ -10,6 +10,7 @@
  * no dialog form sessions without SIP (./uncorrelated-sessions.ts).
  */
 import { concatBytes } from '../util/bytes.js';
+import { anomalyDef, type AnomalyCode } from '../core/anomaly.js';
 import { formatEndpoint, formatIp } from '../decode/format-ip.js';
 import type { MsrpChunkWriter, MsrpFrameEnd, MsrpFrameHead, MsrpMessageAssembler } from '../protocols/msrp/index.js';
 import type { NetworkContext } from '../records/network-context.js';
@@ -42,7 +43,23 @@ interface StreamCtx {
   readonly serverKey: string;
   /** Sessions without SIP that had frames here (their audit times follow the connection). */
   readonly noSip: Session[];
+  /** The sessions of the whole connection (both directions), for its anomalies. */
+  readonly onConn: ConnSessions;
 }
+
+/**
+ * The audited sessions that had MSRP frames on one TCP connection, while a direction of it is
+ * open: anomalies reported with that connection (TCP gaps, framer errors) concern them. One
+ * entry per connection with a live MSRP stream, so the TCP tracker's stream cap bounds the table.
+ */
+interface ConnSessions {
+  readonly sessions: Session[];
+  /** Open MSRP stream directions of the connection (the entry leaves with the last). */
+  streams: number;
+}
+
+/** Sessions listed per connection for its anomalies (a relay connection multiplexes sessions). */
+const SESSIONS_PER_CONN = 16;
 
 /** One session's part in the frame being received. */
 interface FramePart {
@@ -69,6 +86,9 @@ interface FrameCtx extends FramePart {
 }
 
 export class MsrpBinding {
+  /** By TCP connection id (see {@link ConnSessions}). */
+  private readonly byConn = new Map<number, ConnSessions>();
+
   constructor(
     private readonly ctx: CorrelatorContext,
     private readonly index: MsrpSessionIndex<Session>,
@@ -90,7 +110,13 @@ export class MsrpBinding {
     const client = stream.dir === 0 ? formatEndpoint(stream.srcAddr, stream.srcPort) : formatEndpoint(stream.dstAddr, stream.dstPort);
     const server = stream.dir === 0 ? formatEndpoint(stream.dstAddr, stream.dstPort) : formatEndpoint(stream.srcAddr, stream.srcPort);
     const serverKey = stream.dir === 0 ? endpointKey(formatIp(stream.dstAddr), stream.dstPort) : endpointKey(formatIp(stream.srcAddr), stream.srcPort);
-    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [] };
+    let onConn = this.byConn.get(stream.connId);
+    if (onConn === undefined) {
+      onConn = { sessions: [], streams: 0 };
+      this.byConn.set(stream.connId, onConn);
+    }
+    onConn.streams++;
+    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [], onConn };
     let frame: FrameCtx | null = null;
     return {
       onFrameStart: (head) => {
@@ -109,7 +135,7 @@ export class MsrpBinding {
         const f = frame;
         if (f === null || f.raw === null) return;
         if (f.rawBytes + piece.length > this.ctx.maxCcFrame) {
-          if (!f.tooLarge) this.ctx.anomalies.report('correlate.cc_frame_too_large', f.head.frameNo, `cap=${this.ctx.maxCcFrame}`);
+          if (!f.tooLarge) this.audit.report(f.session, 'correlate.cc_frame_too_large', f.head.frameNo, `cap=${this.ctx.maxCcFrame}`);
           f.tooLarge = true;
           f.raw = null;
           return;
@@ -139,8 +165,25 @@ export class MsrpBinding {
           if (--x.noSipStreams === 0 && x.closed && !this.table.has(x.key)) this.audit.freezeLater(x);
         }
         conn.noSip.length = 0;
+        if (--conn.onConn.streams === 0) this.byConn.delete(conn.stream.connId);
       },
     };
+  }
+
+  /**
+   * An anomaly reported with TCP connection `connId`: noted in the audit of each session that
+   * had MSRP frames on it (only those: a session elsewhere never sees it; on a shared connection
+   * only anomalies that may hide traffic, see below). Before a session's
+   * first frame there, or on a connection carrying no MSRP, it stays in the run's counts only.
+   */
+  connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number): void {
+    const on = this.byConn.get(connId);
+    if (on === undefined) return;
+    // On a connection shared by several sessions (an RFC 4976 relay link) a parse deviation may
+    // be another session's frame: it is not put in a session's entry. What may have hidden
+    // traffic (a gap, skipped bytes) may have hidden any of them, so every one of them shows it.
+    if (on.sessions.length > 1 && anomalyDef(code)?.mayHideTarget !== true) return;
+    for (const s of on.sessions) if (s.audit !== null) this.audit.noteAnomaly(s.audit, code, frame, detail);
   }
 
   private frameStart(conn: StreamCtx, head: MsrpFrameHead): FrameCtx | null {
@@ -235,6 +278,8 @@ export class MsrpBinding {
     if (a !== null) {
       if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);
       noteTransport(a, 'msrp', 6, conn.stream.transport);
+      const on = conn.onConn.sessions;
+      if (on.length < SESSIONS_PER_CONN && !on.includes(s)) on.push(s);
       if (s.dialog === null) {
         if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);
         if (!conn.noSip.includes(s) && conn.noSip.length < 8) {

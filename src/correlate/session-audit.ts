@@ -4,6 +4,7 @@
  * ladder arrows; finished sessions are handed to the {@link AuditStore}, and the report merges
  * the store with the sessions still live. Metadata only, never a body (./audit-report.ts).
  */
+import type { AnomalyCode } from '../core/anomaly.js';
 import { formatTimestamp } from '../core/timestamp.js';
 import { formatEndpoint } from '../decode/format-ip.js';
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
@@ -18,6 +19,8 @@ import type { Session } from './session.js';
 
 /** REPORTs listed per message in the audit (the counts stay exact). */
 const AUDIT_REPORTS_PER_MESSAGE = 32;
+/** Anomaly occurrences listed per session in the report's details (the counts stay exact). */
+const AUDIT_ANOMALIES_PER_SESSION = 32;
 
 export class SessionAudit {
   /** Listed sessions whose audit is still live (not yet handed to the store). */
@@ -41,7 +44,26 @@ export class SessionAudit {
   }
 
   newAudit(callId: string | null, sec: number, nsec: number): AuditData {
-    return { callId, startSec: sec, startNsec: nsec, endSec: sec, endNsec: nsec, endFixed: false, sids: [], conns: [], transports: [], messages: [], byMid: new Map(), liveCount: 0, files: [], omitted: 0, ccUnavailable: null, ladder: [], ladderOmitted: 0 };
+    return {
+      callId,
+      startSec: sec,
+      startNsec: nsec,
+      endSec: sec,
+      endNsec: nsec,
+      endFixed: false,
+      sids: [],
+      conns: [],
+      transports: [],
+      messages: [],
+      byMid: new Map(),
+      liveCount: 0,
+      files: [],
+      omitted: 0,
+      ccUnavailable: null,
+      ladder: [],
+      ladderOmitted: 0,
+      anomalies: null,
+    };
   }
 
   list(s: Session): void {
@@ -75,7 +97,7 @@ export class SessionAudit {
     if (a.messages.length >= this.ctx.maxAuditMessages || this.liveAuditMessages >= this.ctx.maxLiveAuditMessages) {
       if (a.omitted++ === 0) {
         const detail = a.messages.length >= this.ctx.maxAuditMessages ? `messages=${this.ctx.maxAuditMessages}` : `live_messages=${this.ctx.maxLiveAuditMessages}`;
-        this.ctx.anomalies.report('correlate.audit_capped', meta.firstFrame, detail);
+        this.report(s, 'correlate.audit_capped', meta.firstFrame, detail);
       }
       // Not indexed: `byMid` only serves the REPORT tallies of listed messages, and an index of
       // every omitted message grew without bound (issue 12: 200 000 Message-IDs on one target
@@ -86,6 +108,23 @@ export class SessionAudit {
     a.liveCount++;
     this.liveAuditMessages++;
     if (meta.messageId !== null && a.byMid.size < this.ctx.maxAuditMessages * 2) a.byMid.set(meta.messageId, meta);
+  }
+
+  /**
+   * An anomaly that concerns session `s`: reported (global counts) and noted in its audit.
+   * For anomalies whose reporter knows the session (the correlator's own).
+   */
+  report(s: Session, code: AnomalyCode, frame?: number, detail?: string): void {
+    this.ctx.anomalies.report(code, frame, detail);
+    if (s.audit !== null) this.noteAnomaly(s.audit, code, frame, detail);
+  }
+
+  /** Notes an anomaly in a session's audit (already reported): counted, the first few listed. */
+  noteAnomaly(a: AuditData, code: AnomalyCode, frame: number | undefined, detail: string | undefined): void {
+    a.anomalies ??= { counts: new Map(), first: [] };
+    const an = a.anomalies;
+    an.counts.set(code, (an.counts.get(code) ?? 0) + 1);
+    if (this.ctx.auditDetails && an.first.length < AUDIT_ANOMALIES_PER_SESSION) an.first.push({ code, frame: frame ?? null, detail: detail ?? null });
   }
 
   /** A transferred file of the session (at most 64 listed). */
@@ -145,7 +184,8 @@ export class SessionAudit {
     if (!this.ctx.auditDetails) return null;
     const h = head.headers;
     const br = h.byteRange;
-    const label = head.kind === 'request' ? (head.method === 'REPORT' && h.status !== null ? `REPORT ${String(h.status.code).padStart(3, '0')}` : (head.method ?? '?')) : `${head.statusCode ?? '?'}${head.comment !== null ? ` ${head.comment}` : ''}`;
+    const label =
+      head.kind === 'request' ? (head.method === 'REPORT' && h.status !== null ? `REPORT ${String(h.status.code).padStart(3, '0')}` : (head.method ?? '?')) : `${head.statusCode ?? '?'}${head.comment !== null ? ` ${head.comment}` : ''}`;
     const parts = [`tid ${head.transactionId}`];
     if (br !== null) parts.push(`${br.start}-${br.end}/${br.total}`);
     return this.ladderPush(a, {

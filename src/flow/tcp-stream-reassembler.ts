@@ -274,11 +274,7 @@ export class TcpStreamReassembler {
     this.drain();
     const lim = this.ctx.limits;
     if (st.bytes > lim.maxHeldBytesPerDirection || st.count > lim.maxHeldSegmentsPerDirection) {
-      this.ctx.sink.report(
-        'tcp.reassembly_limit',
-        frameNo,
-        `conn=${this.connId} dir=${this.dir} held_bytes=${st.bytes} held_segments=${st.count}`,
-      );
+      this.ctx.sink.report('tcp.reassembly_limit', frameNo, `conn=${this.connId} dir=${this.dir} held_bytes=${st.bytes} held_segments=${st.count}`, this.connId);
       while (!this.ended && (st.bytes > lim.maxHeldBytesPerDirection || st.count > lim.maxHeldSegmentsPerDirection)) {
         this.skipHole();
       }
@@ -288,7 +284,7 @@ export class TcpStreamReassembler {
   /** `now`: tell the consumer at once (the contradicted bytes were delivered already). */
   private reportDifferent(frameNo: number, offset: number, bytes: number, now: readonly [number, number] | null): void {
     this.ctx.counters.overlapsDifferent++;
-    this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`);
+    this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`, this.connId);
     if (now !== null && !this.detached) this.consumer.conflict?.(this.dir, frameNo, now[0], now[1]);
   }
 
@@ -357,7 +353,7 @@ export class TcpStreamReassembler {
       const c = this.ctx.counters;
       c.gaps++;
       c.gapBytes += len;
-      this.ctx.sink.report('tcp.gap', frameNo, `conn=${this.connId} dir=${this.dir} bytes=${len}`);
+      this.ctx.sink.report('tcp.gap', frameNo, `conn=${this.connId} dir=${this.dir} bytes=${len}`, this.connId);
       this.nextOff = target;
       this.nextSeq = seqAdd(this.nextSeq, len);
       this.progressed = true;

@@ -40,12 +40,7 @@ import { seqAdd } from '../util/seq32.js';
 import { addr32, endpointHash, sameBytesAt, looksLikeServerPort } from './endpoint-hash.js';
 import type { StreamConsumer, StreamConsumerFactory, StreamEndReason } from './stream-consumer.js';
 import { append, appendStream, TcpConnection as Connection, unlink, unlinkStream, type ConnList, type StreamList } from './tcp-connection.js';
-import {
-  TcpStreamReassembler,
-  type ReassemblyContext,
-  type ReassemblyCounters,
-  type ReassemblyMemory,
-} from './tcp-stream-reassembler.js';
+import { TcpStreamReassembler, type ReassemblyContext, type ReassemblyCounters, type ReassemblyMemory } from './tcp-stream-reassembler.js';
 import { resolveTcpTrackerOptions, type TcpTrackerOptions, type TcpTrackerStats } from './tcp-tracker-options.js';
 
 export { looksLikeServerPort } from './endpoint-hash.js';
@@ -135,7 +130,7 @@ export class TcpTracker {
         const bit = 1 << dir;
         if ((conn.baseKnown & bit) !== 0 && (dir === 0 ? conn.base0 : conn.base1) !== seq) {
           // New ISN on a known 4-tuple: port reuse (tshark "TCP port numbers reused").
-          if (!conn.closed) this.sink.report('tcp.port_reuse_open', frameNo, `conn=${conn.id}`);
+          if (!conn.closed) this.sink.report('tcp.port_reuse_open', frameNo, `conn=${conn.id}`, conn.id);
           this.reused++;
           this.remove(conn, 'evicted');
           conn = undefined;
@@ -311,7 +306,7 @@ export class TcpTracker {
       const victim = this.lingering.head ?? this.live.head;
       if (victim !== null) {
         this.evicted++;
-        this.sink.report('flow.evicted', frameNo, `table=tcp conn=${victim.id} max=${this.opts.maxConnections}`);
+        this.sink.report('flow.evicted', frameNo, `table=tcp conn=${victim.id} max=${this.opts.maxConnections}`, victim.id);
         this.remove(victim, 'evicted');
       }
     }
@@ -385,7 +380,7 @@ export class TcpTracker {
    */
   private evictStream(victim: Connection, frameNo: number): void {
     this.streamEvicted++;
-    this.sink.report('flow.stream_evicted', frameNo, `conn=${victim.id} max=${this.opts.maxStreamConnections}`);
+    this.sink.report('flow.stream_evicted', frameNo, `conn=${victim.id} max=${this.opts.maxStreamConnections}`, victim.id);
     unlinkStream(this.streams, victim);
     victim.r0?.finish('evicted');
     victim.r1?.finish('evicted');
@@ -456,11 +451,7 @@ export class TcpTracker {
     for (const r of this.ctx.pending) {
       if (this.memory.heldCost <= this.opts.maxHeldBytesTotal) break;
       if (r.heldSegments === 0) continue;
-      this.sink.report(
-        'tcp.reassembly_memcap',
-        frameNo,
-        `conn=${r.connId} dir=${r.dir} held_bytes=${r.heldBytes} total_cost=${this.memory.heldCost}`,
-      );
+      this.sink.report('tcp.reassembly_memcap', frameNo, `conn=${r.connId} dir=${r.dir} held_bytes=${r.heldBytes} total_cost=${this.memory.heldCost}`, r.connId);
       r.flushHeld();
     }
   }

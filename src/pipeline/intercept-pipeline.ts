@@ -44,6 +44,10 @@ export class InterceptPipeline {
       ...(o.auditStore !== undefined ? { auditStore: o.auditStore } : {}),
       ...o.limits,
     });
+    // Anomalies reported with a connection (TCP gaps, framer errors) are shown in the audit of
+    // the sessions that connection carried.
+    const correlator = this.correlator;
+    this.anomalies.observeConnections((code, frame, detail, conn) => correlator.connectionAnomaly(code, frame, detail, conn));
     const sink: AppEventSink = this.correlator;
     this.analyzers = new AppAnalyzers(sink, this.anomalies);
     const an = this.analyzers;

@@ -38,8 +38,14 @@ import { z } from 'zod';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** Hashes are computed by msrptap (node:crypto hex digests), never copied from the wire. */
-const sha256OrNull = z.string().regex(/^[0-9a-f]{64}$/, { message: 'not a SHA-256 (64 lower-case hex digits)' }).nullable();
-const sha1OrNull = z.string().regex(/^[0-9a-f]{40}$/, { message: 'not a SHA-1 (40 lower-case hex digits)' }).nullable();
+const sha256OrNull = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { message: 'not a SHA-256 (64 lower-case hex digits)' })
+  .nullable();
+const sha1OrNull = z
+  .string()
+  .regex(/^[0-9a-f]{40}$/, { message: 'not a SHA-1 (40 lower-case hex digits)' })
+  .nullable();
 const side = z.union([z.literal(0), z.literal(1)]);
 
 // ---------------------------------------------------------------------------------------------
@@ -59,10 +65,7 @@ export const auditMessageSchema = z.strictObject({
   firstFrame: count,
   lastFrame: count,
   missing: z.array(z.strictObject({ start: count, end: z.union([count, z.literal('*')]) })).describe('byte ranges never received (1-based, inclusive; "*": to the unknown end)'),
-  imdn: z
-    .strictObject({ messageId: z.string(), notification: z.string(), status: z.string().nullable() })
-    .nullable()
-    .describe('an IMDN (RFC 5438): which message it notifies about, and how'),
+  imdn: z.strictObject({ messageId: z.string(), notification: z.string(), status: z.string().nullable() }).nullable().describe('an IMDN (RFC 5438): which message it notifies about, and how'),
   isComposing: z.boolean().describe('an isComposing indication (RFC 3994)'),
   carriedBy: z.enum(['msrp', 'sip']).describe("'sip' for a pager-mode MESSAGE (RFC 3428)"),
 });
@@ -94,6 +97,10 @@ export const auditSessionSchema = z.strictObject({
   targetRole: z.enum(['originating', 'terminating', 'unknown']).nullable(),
   messagesOmitted: count.describe('messages not listed (audit caps); the count is exact'),
   ccUnavailable: z.string().nullable(),
+  anomalies: z
+    .record(z.string(), count)
+    .exactOptional()
+    .describe('anomaly code → count, of the anomalies that concern this session: reported on a TCP connection that carried its MSRP frames (while it did), or by the correlator about the session itself; absent when none'),
 }).meta({ id: 'AuditSession', description: 'one (session, task) pair' });
 
 /** audit.json: what `msrptap audit --json` and `msrptap run` write. */
@@ -196,6 +203,13 @@ export const auditFileDetailSchema = z.strictObject({
   advertisedType: z.string().nullable(),
 });
 
+/** One anomaly that concerns a session (see `AuditSession.anomalies`); numbers and field names only. */
+export const auditSessionAnomalySchema = z.strictObject({
+  code: z.string(),
+  frame: count.nullable(),
+  detail: z.string().nullable(),
+});
+
 export const auditSessionDetailSchema = z.strictObject({
   /** Identities seen for each side (SIP From/PAI/To/R-URI, CPIM From/To). */
   parties: z.tuple([z.array(z.string()), z.array(z.string())]),
@@ -206,6 +220,8 @@ export const auditSessionDetailSchema = z.strictObject({
   ladderOmitted: count,
   messages: z.array(auditMessageDetailSchema),
   files: z.array(auditFileDetailSchema),
+  /** The first anomalies that concern the session (capped at 32; `AuditSession.anomalies` counts them all); absent when none. */
+  anomalies: z.array(auditSessionAnomalySchema).exactOptional(),
 });
 
 export const auditDetailsSchema = z.strictObject({
@@ -218,5 +234,6 @@ export type AuditReportEvent = z.infer<typeof auditReportEventSchema>;
 export type AuditLadderEvent = z.infer<typeof auditLadderEventSchema>;
 export type AuditMessageDetail = z.infer<typeof auditMessageDetailSchema>;
 export type AuditFileDetail = z.infer<typeof auditFileDetailSchema>;
+export type AuditSessionAnomaly = z.infer<typeof auditSessionAnomalySchema>;
 export type AuditSessionDetail = z.infer<typeof auditSessionDetailSchema>;
 export type AuditDetails = z.infer<typeof auditDetailsSchema>;
