@@ -78,8 +78,10 @@ export class AppStreamConsumer implements StreamConsumer {
       d.atStart = false;
       return;
     }
-    if (d.msrp !== null) d.msrp.gap(length, frameNo, tsSec, tsNsec);
-    else if (d.sip !== null) d.sip.gap(length, frameNo);
+    if (d.msrp !== null) {
+      d.msrpHandler?.onGap?.(length, frameNo);
+      d.msrp.gap(length, frameNo, tsSec, tsNsec);
+    } else if (d.sip !== null) d.sip.gap(length, frameNo);
   }
 
   /**

@@ -269,9 +269,11 @@ async function runLiveWithLifecycle(o: RunOptions, tasksPath: string, pl: Interc
         ...(o.count !== undefined ? { count: o.count } : {}),
         ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
         tickMs: 500,
+        backend: o.captureBackend,
+        onOpen: (sel) => log.info({ iface: o.interface, backend: sel.backend, reason: sel.reason }, 'capture backend'),
         onTick: (s) => {
           // The first tick comes after the capture opened: scripts can wait for this line.
-          if (last === undefined) log.info({ iface: o.interface }, 'capturing');
+          if (last === undefined) log.info({ iface: o.interface, backend: s.backend }, 'capturing');
           last = s;
           capture.last = s;
         },

@@ -419,6 +419,9 @@ export class Correlator {
   private liveAuditMessages = 0;
   private readonly maxAuditLadder: number;
   private heldTotal = 0;
+  /** TCP gaps (and their bytes) in MSRP stream directions that carried an intercepted session's frames: the live loss signal (issue 13). */
+  private targetGaps = 0;
+  private targetGapBytes = 0;
   private auditOmitted = 0;
   private nextOrder = 0;
   private readonly cins: CinAllocator;
@@ -534,12 +537,13 @@ export class Correlator {
     const client = stream.dir === 0 ? formatEndpoint(stream.srcAddr, stream.srcPort) : formatEndpoint(stream.dstAddr, stream.dstPort);
     const server = stream.dir === 0 ? formatEndpoint(stream.dstAddr, stream.dstPort) : formatEndpoint(stream.srcAddr, stream.srcPort);
     const serverKey = stream.dir === 0 ? endpointKey(formatIp(stream.dstAddr), stream.dstPort) : endpointKey(formatIp(stream.srcAddr), stream.srcPort);
-    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [] };
+    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [], target: false };
     let frame: FrameCtx | null = null;
     return {
       onFrameStart: (head) => {
         frame = this.frameStart(conn, head);
         if (frame === null) return;
+        if (frame.session.mode === 'intercept') conn.target = true;
         frame.session.framesInFlight++;
         if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
       },
@@ -569,6 +573,11 @@ export class Correlator {
           f.session.framesInFlight--;
           if (f.more !== null) for (const p of f.more) p.session.framesInFlight--;
         }
+      },
+      onGap: (bytes) => {
+        if (!conn.target) return;
+        this.targetGaps++;
+        this.targetGapBytes += bytes;
       },
       onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
         if (frame !== null) {
@@ -604,8 +613,10 @@ export class Correlator {
   }
 
   /** Counters for the audit / stats. */
-  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number; auditMessagesLive: number } {
+  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number; auditMessagesLive: number; targetGaps: number; targetGapBytes: number } {
     return {
+      targetGaps: this.targetGaps,
+      targetGapBytes: this.targetGapBytes,
       dialogs: this.tracker.size,
       uncorrelated: this.uncorrelated.size,
       sessions: this.sessions.size,
@@ -1982,6 +1993,8 @@ interface StreamCtx {
   readonly serverKey: string;
   /** Sessions without SIP that had frames here (their audit times follow the connection). */
   readonly noSip: Session[];
+  /** A frame of an intercepted session was seen in this direction: its gaps count as target loss. */
+  target: boolean;
 }
 
 /** One session's part in the frame being received. */
