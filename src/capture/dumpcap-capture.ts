@@ -193,7 +193,13 @@ export async function openDumpcapCapture(
 ): Promise<DumpcapCapture> {
   const o = validate(opts);
   const counters = new KernelDropCounters(o.iface, internals.counterFs);
-  const child: ChildProcess = spawn(dumpcapPath, [...dumpcapArgs(o), ...(internals.extraArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(dumpcapPath, [...dumpcapArgs(o), ...(internals.extraArgs ?? [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C at the terminal reaches the tap, which stops dumpcap
+    // itself after the last frames; otherwise dumpcap would look like it died on its own. If the
+    // tap dies, dumpcap's next write fails (EPIPE) and it exits.
+    detached: true,
+  });
   const name = `live:${o.iface}`;
   const src = ByteSource.pushed(name, { chunkSize: 1024 * 1024 });
   let reader: PcapngReader | undefined;
@@ -201,6 +207,8 @@ export async function openDumpcapCapture(
   let received = 0;
   let stopping = false;
   let streamError: string | undefined;
+  /** The first interface: known once dumpcap wrote its Interface Description Block. */
+  let iface0: { linkType: number; snaplen: number } | undefined;
   let polledTotal = 0;
   let polledIf = 0;
   let polledBacklog = 0;
@@ -227,7 +235,10 @@ export async function openDumpcapCapture(
         received++;
         onFrame(f);
       }
-      if (reader.interfaces.length > 0) onOpen?.();
+      if (iface0 === undefined) {
+        iface0 = reader.interfaces[0] ?? firstInterface(src.buf, src.pos, src.end);
+        if (iface0 !== undefined) onOpen?.();
+      }
     } catch (e) {
       // Damaged output (or a bug): stop dumpcap rather than guess where the next block starts.
       streamError = `dumpcap output unreadable: ${(e as Error).message}`;
@@ -253,14 +264,14 @@ export async function openDumpcapCapture(
   const startFailure = await Promise.race([opened.then(() => undefined), exited]);
   if (startFailure !== undefined) {
     await stdoutEnded;
-    if (reader === undefined || reader.interfaces.length === 0) {
+    if (iface0 === undefined) {
       await new Promise<void>((r) => (child.stderr!.readableEnded ? r() : child.stderr!.once('close', () => r())));
       throw streamError !== undefined ? new IoError(streamError, name) : dumpcapStartError(o.iface, o.filter, stderr, startFailure);
     }
   }
   const rd = reader!;
-  const linkType = rd.interfaces[0]!.linkType;
-  const snaplen = rd.interfaces[0]!.snaplen === 0 ? o.snaplen : rd.interfaces[0]!.snaplen;
+  const linkType = iface0!.linkType;
+  const snaplen = iface0!.snaplen === 0 ? o.snaplen : iface0!.snaplen;
 
   const pollDrops = (): number => {
     counters.refresh();
@@ -327,6 +338,24 @@ export async function openDumpcapCapture(
       return closing;
     },
   };
+}
+
+/**
+ * Link type and snaplen of the first Interface Description Block among the whole blocks in
+ * `buf[pos, end)` after a Section Header Block (pcapng sections 4.1, 4.2): the reader parses an
+ * IDB only on its way to a packet, and the capture is open before the first packet arrives.
+ */
+function firstInterface(buf: Uint8Array, pos: number, end: number): { linkType: number; snaplen: number } | undefined {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (end - pos < 12 || dv.getUint32(pos, true) !== 0x0a0d0d0a) return undefined;
+  const le = dv.getUint32(pos + 8, true) === 0x1a2b3c4d;
+  for (let p = pos; p + 12 <= end; ) {
+    const len = dv.getUint32(p + 4, le);
+    if (len < 12 || p + len > end) return undefined;
+    if (dv.getUint32(p, le) === 1 && len >= 20) return { linkType: dv.getUint16(p + 8, le), snaplen: dv.getUint32(p + 12, le) };
+    p += len;
+  }
+  return undefined;
 }
 
 function validate(opts: LiveCaptureOptions): { iface: string; filter: string; snaplen: number; bufferSize: number; promiscuous: boolean; source: number } {
