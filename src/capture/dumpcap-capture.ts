@@ -226,7 +226,7 @@ export async function openDumpcapCapture(
     if (streamError !== undefined) return;
     try {
       if (reader === undefined) {
-        if (src.available < 4 && !src.ended) return;
+        if (src.available < 4) return; // at the end too: dumpcap wrote nothing (start failure)
         reader = new PcapngReader(src, o.source, anomalies);
       }
       while (reader.readable()) {
