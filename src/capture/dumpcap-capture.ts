@@ -174,6 +174,11 @@ export interface DumpcapCapture {
   close(graceMs?: number): Promise<DumpcapFinal>;
 }
 
+/** At stop: dumpcap's output must have been silent this long (more than its 250 ms read timeout)... */
+const QUIET_MS = 400;
+/** ... waiting at most this long on a link that never goes quiet. */
+const QUIET_MAX_MS = 2000;
+
 /** Bytes of dumpcap's stderr kept (its messages are short; the summary is at the end). */
 const STDERR_KEEP = 16 * 1024;
 
@@ -245,7 +250,9 @@ export async function openDumpcapCapture(
       child.kill('SIGTERM');
     }
   };
+  let lastDataAt = Date.now();
   child.stdout!.on('data', (chunk: Buffer) => {
+    lastDataAt = Date.now();
     src.push(chunk);
     drain();
   });
@@ -332,9 +339,23 @@ export async function openDumpcapCapture(
     close(graceMs = 5000): Promise<DumpcapFinal> {
       if (closing !== undefined) return closing;
       stopping = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      closing = finish().finally(() => clearTimeout(killer));
+      closing = (async () => {
+        // dumpcap reads the kernel ring in blocks, handing them over when a block fills or its
+        // read timeout passes (dumpcap.c CAP_READ_TIMEOUT, 250 ms), and on SIGTERM it stops
+        // without reading the ring again: packets captured just before the stop would be lost.
+        // So first let its output go quiet for longer than that timeout (bounded, for a busy link).
+        const until = Date.now() + QUIET_MAX_MS;
+        while (child.exitCode === null && child.signalCode === null && Date.now() - lastDataAt < QUIET_MS && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        try {
+          return await finish();
+        } finally {
+          clearTimeout(killer);
+        }
+      })();
       return closing;
     },
   };
