@@ -263,7 +263,7 @@ export async function measureLiveRate(o: LiveRateOptions): Promise<LiveRateResul
   const extra = steps.some((s) => s.extraFrames > 0);
   const note = [
     'loss = frames tcpreplay sent − frames the tap processed (lo loses nothing on the wire; the BPF filter admits only the replayed frames)',
-    `one fresh tap per step (cold start), ${o.bufferKiB !== undefined ? `--buffer-size ${o.bufferKiB} KiB` : 'capture ring at its default size (64 MiB ≈ 1 000 frames on lo)'}; a rate counts as lossless only if every trial of it was`,
+    `one fresh tap per step (cold start), ${o.bufferKiB !== undefined ? `--buffer-size ${o.bufferKiB} KiB` : o.backend === 'dumpcap' ? 'capture ring at its default size (64 MiB in dumpcap\'s TPACKET_V3 blocks: a slice that fits in it plus the pipe is absorbed as one burst, so "tap fps" is the sustained rate)' : 'capture ring at its default size (64 MiB ≈ 1 000 frames on lo)'}; a rate counts as lossless only if every trial of it was`,
     'tcpreplay (nanosleep pacing), the loopback softirq (charged to the sender) and the tap share the same cores: on a 2-core machine the sender competes with the tap, so this is a lower bound for a tap fed by a NIC; "CPU wait %" is the time the tap\'s event loop was runnable but had no CPU, other load on the machine raises it and moves the boundary',
     ...(unseen > 0 ? [`${unseen} lost frames were invisible to the tap's drop counters (with cap: capture-ring overflows, the binding exposes no pcap_stats/tp_drops)`] : []),
     ...(nonMonotonic ? ['a rate that lost frames is slower than the reported lossless one: the boundary is noisy'] : []),
