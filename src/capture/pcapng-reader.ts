@@ -208,9 +208,9 @@ export class PcapngReader extends ByteSourceReader {
           this.sectionHeader(dv, p);
           break;
         case BT_ISB:
-          // Too short to hold its fixed fields: skipped, as it was before ISBs were read.
-          if (len < MIN_ISB) this.anomalies.report('pcapng.bad_option', undefined, `interface statistics block length ${len} at offset ${src.offset}`);
-          else this.statisticsBlock(dv, p, len);
+          // Too short to hold its fixed fields: skipped silently, as before ISBs were read
+          // (statistics never hide packets).
+          if (len >= MIN_ISB) this.statisticsBlock(dv, p, len);
           break;
         case BT_NRB:
         case BT_JOURNAL:
