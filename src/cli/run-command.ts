@@ -26,7 +26,7 @@ import { custodyManifestOptions, SIGN_KEY_OPTION } from './custody-options.js';
 import { runPacketSource, type SourceResult } from './packet-source.js';
 import { signalExitCode, StopSignals } from './stop-signals.js';
 import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from '../pipeline/audit-spool.js';
-import { countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
+import { auditCapture, countAuditEntries, writeAuditJson } from '../pipeline/write-audit-json.js';
 import { AUDIT_JSON_FILE, claimRunOutputFolder } from '../pipeline/run-output-folder.js';
 import { hiddenTrafficWarning } from './hidden-traffic-warning.js';
 
@@ -206,7 +206,7 @@ async function run(o: RunOptions, tasksPath: string, stop?: StopSignals): Promis
     }
     let listed: { sessions: number; uncorrelated: number };
     if (auditSpool !== undefined) {
-      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted);
+      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted, src.live !== undefined ? auditCapture(src.live) : undefined);
       // This run owned the folder to the end: a spool a killed run left goes too.
       const e = auditSpool.remove(true);
       if (e !== undefined) log.warn({ path: auditSpool.path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findDumpcap, openDumpcapCapture } from '../../src/capture/dumpcap-capture.js';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
+import { auditReportSchema } from '../../src/records/audit-report-schema.js';
 import { runLive } from '../../src/pipeline/run-live.js';
 import { ROOT, startCli, waitFor } from '../helpers/deliver-procs.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -62,7 +63,7 @@ async function freeUdpPort(): Promise<number> {
 }
 
 describe('live capture through dumpcap', () => {
-  it.skipIf(replaySkip !== '')(t('run -i lo --capture-backend dumpcap: the audit of the offline run, the backend logged, ring drops in the last stats line', replaySkip), async () => {
+  it.skipIf(replaySkip !== '')(t('run -i lo --capture-backend dumpcap: the audit of the offline run plus the drop counters, the backend logged, ring drops in the last stats line', replaySkip), async () => {
     const sample = 'file-transfer';
     const pcap = join(ROOT, 'samples', 'pcap', `${sample}.pcap`);
     const tasks = join(ROOT, 'samples', 'tasks', `${sample}.tasks.json`);
@@ -91,6 +92,11 @@ describe('live capture through dumpcap', () => {
     const offAudit = JSON.parse(readFileSync(join(dir, 'offline', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[] };
     const liveAudit = JSON.parse(readFileSync(join(dir, 'live', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[]; anomalies: unknown };
     expect(liveAudit.sessions.length).toBeGreaterThan(0);
+    // The audit carries the capture's drop counters (live runs only), in its published shape.
+    const frames = Number(execFileSync('capinfos', ['-c', '-M', '-T', '-r', pcap], { encoding: 'utf8' }).trim().split('\t')[1]);
+    expect(liveAudit.capture).toEqual({ backend: 'dumpcap', received: frames, kernelDropped: 0, ifDropped: 0, captureDropped: 0 });
+    expect(auditReportSchema.safeParse(liveAudit).success).toBe(true);
+    expect(offAudit).not.toHaveProperty('capture');
     expect(timeless(liveAudit.sessions)).toEqual(timeless(offAudit.sessions));
     expect(timeless(liveAudit.uncorrelated)).toEqual(timeless(offAudit.uncorrelated));
   }, 60_000);
