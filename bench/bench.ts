@@ -264,13 +264,20 @@ if (MUTANTS > 0) {
 }
 
 // Last, so the sender and the taps disturb no other subject.
-let live: LiveRateResult | undefined;
-let liveSkip = args.includes('--no-live') ? '--no-live' : await liveSkipReason();
-if (liveSkip === undefined) {
-  live = await measureLiveRate({
+// Both capture backends (issue 13 direction 7): dumpcap (a child process, ring drops counted) and cap.
+const liveRuns: LiveRateResult[] = [];
+const liveSkips: string[] = [];
+for (const backend of ['dumpcap', 'cap'] as const) {
+  const skip = args.includes('--no-live') ? '--no-live' : await liveSkipReason(backend);
+  if (skip !== undefined) {
+    liveSkips.push(`${backend}: ${skip}`);
+    continue;
+  }
+  const r = await measureLiveRate({
     workDir: WORK,
     tasks,
     cli: dist,
+    backend,
     megabytes: opt('live-mb', 50),
     budgetSec: opt('live-budget', 120),
     ...(args.includes('--live-buffer') ? { bufferKiB: opt('live-buffer', 0) } : {}),
@@ -278,11 +285,13 @@ if (liveSkip === undefined) {
     log,
   }).catch((e: unknown) => {
     // The offline figures above are still worth printing.
-    liveSkip = `failed: ${(e as Error).message.split('\n')[0]}`;
-    log(`live ${liveSkip}\n${(e as Error).message}`);
+    liveSkips.push(`${backend}: failed: ${(e as Error).message.split('\n')[0]}`);
+    log(`live ${backend} failed\n${(e as Error).message}`);
     return undefined;
   });
+  if (r !== undefined) liveRuns.push(r);
 }
+const liveSkip = liveSkips.join('; ');
 
 const r1 = (x: number): number => Number(x.toFixed(1));
 const r3 = (x: number): number => Number(x.toFixed(3));
@@ -350,7 +359,7 @@ const results = {
     : null,
   hostile: hostile ?? null,
   mutants: mutants ?? null,
-  live: live ?? { skipped: liveSkip },
+  live: { runs: liveRuns, ...(liveSkip !== '' ? { skipped: liveSkip } : {}) },
   targets: {
     runVsTshark: '>= 20',
     runVsBareWalk: '>= 0.5',
@@ -410,7 +419,7 @@ if (results.large !== null) {
 if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
 if (hostile !== undefined) for (const l of hostileSummaryLines(hostile)) out(`${l}\n`);
 if (mutants !== undefined) out(`warrant separation: ${mutants.count} mutants from seed ${mutants.firstSeed}: ${mutants.passed ? 'no non-target byte in any output' : 'LEAK OR CRASH (see stderr; replay with --mutant-seed)'} (${mutants.seconds} s)\n`);
-if (live !== undefined) for (const l of liveSummaryLines(live)) out(`${l}\n`);
-else out(`live capture rate on lo: not measured (${liveSkip})\n`);
+for (const r of liveRuns) for (const l of liveSummaryLines(r)) out(`${l}\n`);
+if (liveSkip !== '') out(`live capture rate on lo: not measured (${liveSkip})\n`);
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 out(`\n${JSON.stringify(results)}\n`);

@@ -26,6 +26,12 @@
  * are not, since the `cap` binding has no pcap_stats() (src/capture/live-capture.ts). The
  * difference is reported as `unseenDrops`.
  *
+ * Both capture backends are measured (`backend`, issue 13 direction 7): `dumpcap` (a child
+ * process writing pcapng to a pipe; its capture-ring drops arrive in the final log line as
+ * `captureDropped`, so they are no longer unseen) and `cap` (libpcap in the tap). The tap's live
+ * loss signal, `targetTcpGaps` (TCP gaps on connections of intercepted sessions), is reported
+ * per step too.
+ *
  * Caveat: sender, loopback softirq and tap share the machine's cores (the kernel's receive
  * work for lo runs in tcpreplay's context), so on a 2-core machine the sender competes with
  * the tap: the figure is a lower bound for a tap fed by a NIC.
@@ -34,6 +40,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { findDumpcap } from '../src/capture/dumpcap-capture.js';
 import { loadCap } from '../src/capture/live-capture.js';
 import { makeBenchCapture } from './make-bench-capture.js';
 
@@ -76,6 +83,8 @@ export interface LiveRateOptions {
   budgetSec?: number;
   /** Tap `--buffer-size` in KiB (capture ring); default: the tap's default (64 MiB). */
   bufferKiB?: number;
+  /** Capture backend of the tap (`--capture-backend`); default: the tap's (auto). */
+  backend?: 'dumpcap' | 'cap';
   /** Keep the taps' output folders (default: removed). */
   keepOut?: boolean;
   log?: (s: string) => void;
@@ -109,7 +118,14 @@ export interface LiveStep {
   /** The tap's counters: softnet backlog drops (system-wide) and lo's interface drops. */
   kernelDropped: number;
   ifDropped: number;
-  /** Lost frames the tap's counters did not see (capture-ring overflows): lost − counters. */
+  /** Capture-ring and dumpcap drops from dumpcap's final statistics (null: not reported, the cap backend). */
+  captureDropped: number | null;
+  /** TCP gaps, all connections and those of intercepted sessions (the live loss signal). */
+  tcpGaps: number;
+  targetTcpGaps: number;
+  /** The backend the tap used (its final log line). */
+  backend: string;
+  /** Lost frames the tap's counters did not see: lost − counters (kernel, interface, capture ring). */
   unseenDrops: number;
   /** Anomalies the tap reported (mostly TCP gaps when frames are lost). */
   tapAnomalies: number;
@@ -129,6 +145,8 @@ export interface LiveStep {
 
 /** Result of {@link measureLiveRate}. */
 export interface LiveRateResult {
+  /** The capture backend asked for (undefined: the tap's default). */
+  backend: 'dumpcap' | 'cap' | undefined;
   iface: string;
   filter: string;
   slice: { path: string; megabytes: number; frames: number };
@@ -156,10 +174,11 @@ export interface LiveRateResult {
  * Why the live measurement cannot run here, or undefined when it can: needs root (the tap
  * opens a packet socket), tcpreplay and the `cap` binding.
  */
-export async function liveSkipReason(): Promise<string | undefined> {
+export async function liveSkipReason(backend: 'dumpcap' | 'cap' = 'cap'): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root (live capture and tcpreplay need CAP_NET_RAW)';
   const r = spawnSync('tcpreplay', ['--version'], { stdio: 'ignore' });
   if (r.error !== undefined || r.status !== 0) return 'tcpreplay not found';
+  if (backend === 'dumpcap') return findDumpcap() === undefined ? 'dumpcap not found' : undefined;
   try {
     await loadCap();
   } catch (e) {
@@ -185,10 +204,10 @@ export async function measureLiveRate(o: LiveRateOptions): Promise<LiveRateResul
   }
   const outRoot = resolve(o.workDir, 'live-out');
   rmSync(outRoot, { recursive: true, force: true });
-  const tapArgs = ['run', '-i', IFACE, '-f', LIVE_FILTER, '--tasks', o.tasks, '--stats-interval', String(STATS_INTERVAL_S), ...(o.bufferKiB !== undefined ? ['--buffer-size', String(o.bufferKiB)] : [])];
+  const tapArgs = ['run', '-i', IFACE, '-f', LIVE_FILTER, '--tasks', o.tasks, '--stats-interval', String(STATS_INTERVAL_S), ...(o.bufferKiB !== undefined ? ['--buffer-size', String(o.bufferKiB)] : []), ...(o.backend !== undefined ? ['--capture-backend', o.backend] : [])];
   const steps: LiveStep[] = [];
   const step = async (rate: LiveRate): Promise<LiveStep> => {
-    log(`live: replay at ${rateLabel(rate)} …`);
+    log(`live${o.backend !== undefined ? ` (${o.backend})` : ''}: replay at ${rateLabel(rate)} …`);
     const s = await runStep(o.cli, [...tapArgs, '--out', resolve(outRoot, `step-${steps.length + 1}`)], slice, rate);
     log(`  sent ${s.sentFrames} at ${Math.round(s.sentPps)} pps, tap processed ${s.tapFrames}${s.lossless ? '' : ` (lost ${s.lostFrames})`}`);
     steps.push(s);
@@ -244,13 +263,14 @@ export async function measureLiveRate(o: LiveRateOptions): Promise<LiveRateResul
   const extra = steps.some((s) => s.extraFrames > 0);
   const note = [
     'loss = frames tcpreplay sent − frames the tap processed (lo loses nothing on the wire; the BPF filter admits only the replayed frames)',
-    `one fresh tap per step (cold start), ${o.bufferKiB !== undefined ? `--buffer-size ${o.bufferKiB} KiB` : 'capture ring at its default size (64 MiB ≈ 1 000 frames on lo)'}; a rate counts as lossless only if every trial of it was`,
+    `one fresh tap per step (cold start), ${o.bufferKiB !== undefined ? `--buffer-size ${o.bufferKiB} KiB` : o.backend === 'dumpcap' ? 'capture ring at its default size (64 MiB in dumpcap\'s TPACKET_V3 blocks: a slice that fits in it plus the pipe is absorbed as one burst, so "tap fps" is the sustained rate)' : 'capture ring at its default size (64 MiB ≈ 1 000 frames on lo)'}; a rate counts as lossless only if every trial of it was`,
     'tcpreplay (nanosleep pacing), the loopback softirq (charged to the sender) and the tap share the same cores: on a 2-core machine the sender competes with the tap, so this is a lower bound for a tap fed by a NIC; "CPU wait %" is the time the tap\'s event loop was runnable but had no CPU, other load on the machine raises it and moves the boundary',
-    ...(unseen > 0 ? [`${unseen} lost frames were invisible to the tap's drop counters (capture-ring overflows: the cap binding exposes no pcap_stats/tp_drops)`] : []),
+    ...(unseen > 0 ? [`${unseen} lost frames were invisible to the tap's drop counters (with cap: capture-ring overflows, the binding exposes no pcap_stats/tp_drops)`] : []),
     ...(nonMonotonic ? ['a rate that lost frames is slower than the reported lossless one: the boundary is noisy'] : []),
     ...(extra ? ['the tap processed more frames than were sent in some step: other traffic matched the filter, results are suspect'] : []),
   ].join('; ');
   return {
+    backend: o.backend,
     iface: IFACE,
     filter: LIVE_FILTER,
     slice: { path: slice, megabytes: mb, frames: steps[0]?.sentFrames ?? 0 },
@@ -292,13 +312,14 @@ function classify(steps: readonly LiveStep[]): { good: RateClass | undefined; ba
 
 /** Console lines: the headline, then one line per step (slowest first). */
 export function liveSummaryLines(r: LiveRateResult): string[] {
+  const on = `lo${r.backend !== undefined ? `, ${r.backend}` : ''}`;
   const head = r.maxLossless === null
-    ? `live capture rate on lo: every step lost frames (slowest: ${r.firstLoss?.pps} frames/s)`
-    : `live capture rate on lo: ${r.maxLossless.pps} frames/s (${r.maxLossless.mbPerSec} MB/s) without loss (${r.maxLossless.trials} trial${r.maxLossless.trials > 1 ? 's' : ''})` +
+    ? `live capture rate on ${on}: every step lost frames (slowest: ${r.firstLoss?.pps} frames/s)`
+    : `live capture rate on ${on}: ${r.maxLossless.pps} frames/s (${r.maxLossless.mbPerSec} MB/s) without loss (${r.maxLossless.trials} trial${r.maxLossless.trials > 1 ? 's' : ''})` +
       (r.firstLoss !== null ? `; frames lost at ${r.firstLoss.pps} frames/s (${r.firstLoss.mbPerSec} MB/s)` : '; no step lost frames');
-  const rows: string[][] = [['  requested', 'sent pps', 'MB/s', 'sent', 'processed', 'lost', 'kernel+if drops', 'unseen', 'tap fps', 'tap CPU %', 'CPU wait %', 'catch-up ms']];
+  const rows: string[][] = [['  requested', 'sent pps', 'MB/s', 'sent', 'processed', 'lost', 'kernel+if drops', 'ring drops', 'unseen', 'target gaps', 'tap fps', 'tap CPU %', 'CPU wait %', 'catch-up ms']];
   for (const s of [...r.steps].sort((a, b) => a.sentPps - b.sentPps)) {
-    rows.push([`  ${rateLabel(s.rate)}`, String(Math.round(s.sentPps)), s.sentMBps.toFixed(1), String(s.sentFrames), String(s.tapFrames), String(s.lostFrames), String(s.kernelDropped + s.ifDropped), String(s.unseenDrops), String(s.tapPps), String(s.tapCpuPct), String(s.tapWaitPct), String(s.catchUpMs)]);
+    rows.push([`  ${rateLabel(s.rate)}`, String(Math.round(s.sentPps)), s.sentMBps.toFixed(1), String(s.sentFrames), String(s.tapFrames), String(s.lostFrames), String(s.kernelDropped + s.ifDropped), s.captureDropped === null ? '-' : String(s.captureDropped), String(s.unseenDrops), String(s.targetTcpGaps), String(s.tapPps), String(s.tapCpuPct), String(s.tapWaitPct), String(s.catchUpMs)]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return [
@@ -457,6 +478,7 @@ async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate
     const lost = Math.max(0, sent.sentFrames - tapFrames);
     const kernelDropped = num('kernelDropped');
     const ifDropped = num('ifDropped');
+    const captureDropped = typeof f.captureDropped === 'number' ? f.captureDropped : null;
     return {
       rate,
       sentFrames: sent.sentFrames,
@@ -471,7 +493,11 @@ async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate
       extraFrames: Math.max(0, tapFrames - sent.sentFrames),
       kernelDropped,
       ifDropped,
-      unseenDrops: Math.max(0, lost - kernelDropped - ifDropped),
+      captureDropped,
+      tcpGaps: num('tcpGaps'),
+      targetTcpGaps: num('targetTcpGaps'),
+      backend: typeof f.captureBackend === 'string' ? f.captureBackend : 'cap',
+      unseenDrops: Math.max(0, lost - kernelDropped - ifDropped - (captureDropped ?? 0)),
       tapAnomalies: num('anomalies'),
       failedFrames: sent.failed,
       catchUpMs: busyEnd - replayEnd,

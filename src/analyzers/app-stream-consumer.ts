@@ -83,8 +83,10 @@ export class AppStreamConsumer implements StreamConsumer {
       return;
     }
     if (d.kind === StreamKind.HTTP) this.ws!.gap(dir, length, frameNo, tsSec, tsNsec);
-    else if (d.msrp !== null) d.msrp.gap(length, frameNo, tsSec, tsNsec);
-    else if (d.sip !== null) d.sip.gap(length, frameNo);
+    else if (d.msrp !== null) {
+      d.msrpHandler?.onGap?.(length, frameNo);
+      d.msrp.gap(length, frameNo, tsSec, tsNsec);
+    } else if (d.sip !== null) d.sip.gap(length, frameNo);
   }
 
   /**

@@ -15,7 +15,7 @@
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { IoError } from '../core/errors.js';
+import { InvariantError, IoError } from '../core/errors.js';
 
 /** Default read size: large reads keep syscalls per frame near zero on 10 GB files. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -135,6 +135,8 @@ export class ByteSource {
   private readonly maxReadSize: number;
   /** The non-blocking reopen of a pipe once {@link ensureAsync} was used (-1: not possible). */
   private nonBlockingFd: number | undefined;
+  /** A {@link pushed} source: bytes arrive by {@link push}, never by a read. */
+  private pushing = false;
   /** Number of times a read found a non-blocking pipe empty (EAGAIN) and slept; for tests. */
   eagainRetries = 0;
 
@@ -184,6 +186,44 @@ export class ByteSource {
    */
   static fromBytes(bytes: Uint8Array, name: string, opts: ByteSourceOptions = {}): ByteSource {
     return new ByteSource(name, bytes.length, -1, false, bytes, opts);
+  }
+
+  /**
+   * A source fed by its owner with {@link push} (a child process's output arriving on the event
+   * loop, ./dumpcap-capture.ts) and ended with {@link endPush}. It never reads: a reader must
+   * be called only when its `readable()` says the next record is buffered, or after the end;
+   * asking for bytes that have not arrived yet is a bug (InvariantError).
+   */
+  static pushed(name: string, opts: ByteSourceOptions = {}): ByteSource {
+    const src = new ByteSource(name, undefined, -1, false, undefined, opts);
+    src.pushing = true;
+    return src;
+  }
+
+  /**
+   * Appends `chunk` (copied) after the unread bytes of a {@link pushed} source. Invalidates
+   * views handed out earlier (the buffer may be compacted, grown or shrunk back).
+   */
+  push(chunk: Uint8Array): void {
+    if (!this.pushing || this.closed || this.eof) return;
+    const unread = this.end - this.pos;
+    const need = unread + chunk.length;
+    if (this.buf.length > this.chunkSize && need <= this.chunkSize) this.realloc(this.chunkSize);
+    else if (this.end + chunk.length > this.buf.length) {
+      if (need <= this.buf.length) {
+        this.buf.copyWithin(0, this.pos, this.end);
+        this.base += this.pos;
+        this.end = unread;
+        this.pos = 0;
+      } else this.realloc(need);
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** The writer of a {@link pushed} source is done: what is buffered is all there is. */
+  endPush(): void {
+    this.eof = true;
   }
 
   /** Absolute input offset of the first unconsumed byte (`buf[pos]`). */
@@ -261,7 +301,10 @@ export class ByteSource {
     return this.eof || this.closed;
   }
 
-  /** True for pipes, FIFOs and terminals: a read may wait on the writer (see {@link ensureAsync}). */
+  /**
+   * True for pipes, FIFOs, terminals and {@link pushed} sources: a read may wait on the writer
+   * (see {@link ensureAsync}; a pushed source's reader is asked `readable()` instead).
+   */
   get mayBlock(): boolean {
     return this.memory === undefined && this.totalBytes === undefined;
   }
@@ -302,6 +345,7 @@ export class ByteSource {
   }
 
   private read(buf: Uint8Array, off: number, len: number): number {
+    if (this.pushing) throw new InvariantError(`${this.path}: a read of ${len} bytes that were not pushed yet (call the reader only when readable())`);
     const mem = this.memory;
     if (mem !== undefined) {
       const at = this.base + this.end;

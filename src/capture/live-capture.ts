@@ -101,6 +101,12 @@ export interface LiveCaptureStats {
    * libpcap reports as ps_ifdrop on Linux.
    */
   ifDropped: number;
+  /**
+   * Packets lost between the kernel and the tap (capture ring overflows and the capture
+   * process's own drops), known only from the dumpcap backend and only once it stopped
+   * (./dumpcap-capture.ts); absent with `cap`, which cannot read it.
+   */
+  captureDropped?: number;
 }
 
 /** An open live capture. */

@@ -11,9 +11,10 @@
  * Supported: several sections (each Section Header Block sets the byte order from its
  * byte-order magic and forgets the interfaces of the previous section, section 4.1), Interface
  * Description Blocks with if_tsresol / if_tsoffset (section 4.2), Enhanced (4.3), Simple (4.4)
- * and obsolete Packet Blocks (appendix, type 2). Name resolution, statistics, journal,
- * decryption-secrets and custom blocks are skipped silently; other types are skipped with
- * `pcapng.unknown_block`.
+ * and obsolete Packet Blocks (appendix, type 2). Interface Statistics Blocks (4.6) are kept, the
+ * last one per interface (a live capture's drop counters, ./interface-statistics.ts). Name
+ * resolution, journal, decryption-secrets and custom blocks are skipped silently; other types
+ * are skipped with `pcapng.unknown_block`.
  */
 import type { AnomalySink } from '../core/anomaly.js';
 import { CaptureFormatError } from '../core/errors.js';
@@ -21,6 +22,7 @@ import type { CapturedFrame } from '../core/frame.js';
 import { u32le } from '../util/bytes.js';
 import { displayName, type ByteSource } from './byte-source.js';
 import { ByteSourceReader } from './byte-source-reader.js';
+import { MIN_ISB, parseInterfaceStatistics, type InterfaceStatistics } from './interface-statistics.js';
 import { TimeScale } from './time-scale.js';
 
 /** Block type of the Section Header Block; a palindrome, so it reads the same in both orders. */
@@ -78,6 +80,7 @@ export class PcapngReader extends ByteSourceReader {
 
   private le = true;
   private ifaces: PcapngInterfaceInfo[] = [];
+  private isbs: InterfaceStatistics[] = [];
 
   /**
    * `src` must start at a Section Header Block; it is parsed by the first `next()`.
@@ -97,6 +100,13 @@ export class PcapngReader extends ByteSourceReader {
   /** Interfaces of the current section, by interface id. */
   get interfaces(): readonly PcapngInterfaceInfo[] {
     return this.ifaces;
+  }
+  /**
+   * The last Interface Statistics Block seen, per interface id of the section it was in (a
+   * later section's blocks replace an earlier one's); at most {@link MAX_INTERFACES} entries.
+   */
+  get interfaceStatistics(): readonly InterfaceStatistics[] {
+    return this.isbs.filter((s) => s !== undefined);
   }
   /** Byte order of the current section. */
   get littleEndian(): boolean {
@@ -197,8 +207,12 @@ export class PcapngReader extends ByteSourceReader {
           if (len < MIN_SHB) return this.badLength(len, `section header block length ${len}`);
           this.sectionHeader(dv, p);
           break;
-        case BT_NRB:
         case BT_ISB:
+          // Too short to hold its fixed fields: skipped silently, as before ISBs were read
+          // (statistics never hide packets).
+          if (len >= MIN_ISB) this.statisticsBlock(dv, p, len);
+          break;
+        case BT_NRB:
         case BT_JOURNAL:
         case BT_DSB:
         case BT_CUSTOM:
@@ -297,6 +311,12 @@ export class PcapngReader extends ByteSourceReader {
       o += 4 + ((olen + 3) & ~3);
     }
     this.ifaces.push({ linkType, snaplen, tsresol, tsoffset, scale: TimeScale.fromTsresol(tsresol, tsoffset) });
+  }
+
+  private statisticsBlock(dv: DataView, p: number, len: number): void {
+    const st = parseInterfaceStatistics(dv, p, len, this.le);
+    if (st.badOptions > 0) this.anomalies.report('pcapng.bad_option', undefined, `interface statistics option at offset ${this.src.offset}`);
+    if (st.interfaceId < MAX_INTERFACES) this.isbs[st.interfaceId] = st;
   }
 
   private badLength(len: number, what: string): never {

@@ -214,8 +214,10 @@ export class Correlator {
   }
 
   /** Counters for the audit / stats. */
-  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number; auditMessagesLive: number } {
+  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number; auditMessagesLive: number; targetGaps: number; targetGapBytes: number } {
     return {
+      targetGaps: this.binding.targetGaps,
+      targetGapBytes: this.binding.targetGapBytes,
       dialogs: this.tracker.size,
       uncorrelated: this.uncorrelated.size,
       sessions: this.table.size,

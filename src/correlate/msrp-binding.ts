@@ -45,6 +45,8 @@ interface StreamCtx {
   readonly noSip: Session[];
   /** The sessions of the whole connection (both directions), for its anomalies. */
   readonly onConn: ConnSessions;
+  /** A frame of an intercepted session was seen in this direction: its gaps count as target loss. */
+  target: boolean;
 }
 
 /**
@@ -88,6 +90,12 @@ interface FrameCtx extends FramePart {
 export class MsrpBinding {
   /** By TCP connection id (see {@link ConnSessions}). */
   private readonly byConn = new Map<number, ConnSessions>();
+  /**
+   * TCP gaps (and their bytes) in MSRP stream directions that carried an intercepted session's
+   * frames: the live loss signal (issue 13: a capture that loses target packets is never silent).
+   */
+  targetGaps = 0;
+  targetGapBytes = 0;
 
   constructor(
     private readonly ctx: CorrelatorContext,
@@ -116,12 +124,13 @@ export class MsrpBinding {
       this.byConn.set(stream.connId, onConn);
     }
     onConn.streams++;
-    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [], onConn };
+    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [], onConn, target: false };
     let frame: FrameCtx | null = null;
     return {
       onFrameStart: (head) => {
         frame = this.frameStart(conn, head);
         if (frame === null) return;
+        if (frame.session.mode === 'intercept') conn.target = true;
         frame.session.framesInFlight++;
         if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
       },
@@ -151,6 +160,11 @@ export class MsrpBinding {
           f.session.framesInFlight--;
           if (f.more !== null) for (const p of f.more) p.session.framesInFlight--;
         }
+      },
+      onGap: (bytes) => {
+        if (!conn.target) return;
+        this.targetGaps++;
+        this.targetGapBytes += bytes;
       },
       onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
         if (frame !== null) {

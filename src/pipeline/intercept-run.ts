@@ -29,7 +29,7 @@ import { runPacketSource, type PacketSourceOptions, type ReadProgress, type Sour
 import type { LiveCaptureCounters } from './run-live.js';
 import { AUDIT_JSON_FILE, claimRunOutputFolder } from './run-output-folder.js';
 import { ThreadedFileRecordOutput } from './threaded-file-output.js';
-import { countAuditEntries, writeAuditJson } from './write-audit-json.js';
+import { auditCapture, countAuditEntries, writeAuditJson } from './write-audit-json.js';
 import { ConfigError } from '../core/errors.js';
 import { manifestTasks } from './custody-manifest-options.js';
 import type { X1Service } from './x1-server.js';
@@ -206,7 +206,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     }
     let listed: { sessions: number; uncorrelated: number };
     if (auditSpool !== undefined) {
-      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted);
+      listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted, src.live !== undefined ? auditCapture(src.live) : undefined);
       // This run owned the folder to the end: a spool a killed run left goes too.
       const e = auditSpool.remove(true);
       if (e !== undefined) spoolNotDeleted(auditSpool.path, e);
@@ -275,9 +275,11 @@ async function runLiveWithLifecycle(o: InterceptRunOptions, pl: InterceptPipelin
         ...(o.count !== undefined ? { count: o.count } : {}),
         ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
         tickMs: 500,
+        ...(o.captureBackend !== undefined ? { backend: o.captureBackend } : {}),
+        onOpen: (sel) => log.log('info', 'capture.backend', { iface: o.interface, backend: sel.backend, reason: sel.reason }),
         onTick: (s) => {
           // The first tick comes after the capture opened: scripts can wait for this event.
-          if (last === undefined) log.log('info', 'capture.started', { iface: o.interface });
+          if (last === undefined) log.log('info', 'capture.started', { iface: o.interface, backend: s.backend });
           last = s;
           capture.last = s;
         },

@@ -24,6 +24,15 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     packets: tcp.frames,
     bytes: tcp.bytes,
     ...(capture !== undefined ? { kernelDropped: capture.dropped, ifDropped: capture.ifDropped } : {}),
+    ...(capture?.backend !== undefined ? { captureBackend: capture.backend } : {}),
+    // Ring and dumpcap drops: only dumpcap reports them, and only once it stopped (final line).
+    ...(capture?.captureDropped !== undefined ? { captureDropped: capture.captureDropped } : {}),
+    ...(capture?.stoppedBy !== undefined ? { captureStoppedBy: capture.stoppedBy } : {}),
+    // The live loss signal while running (issue 13): every TCP gap, and those on connections
+    // that carried an intercepted session's MSRP frames.
+    tcpGaps: p.anomalies.count('tcp.gap'),
+    targetTcpGaps: c.targetGaps,
+    targetTcpGapBytes: c.targetGapBytes,
     tcpConnections: tcp.tcpConnections,
     tunnels: tcp.tunnels,
     ipProtocolsNotDecoded: tcp.ipProtocolsNotDecoded,

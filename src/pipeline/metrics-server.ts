@@ -65,6 +65,12 @@ export function createMetricsRegistry(src: MetricsSources): Registry {
   counter('msrptap_tcp_flows_total', 'TCP connections seen (tshark tcp.stream count)', [], (set) => set({}, packets().tcpConnections));
   counter('msrptap_kernel_dropped_total', 'Packets the kernel dropped before the tap read them (live capture, pcap_stats ps_drop)', [], (set) => set({}, src.capture()?.dropped ?? 0));
   counter('msrptap_interface_dropped_total', 'Packets the interface dropped (live capture, pcap_stats ps_ifdrop)', [], (set) => set({}, src.capture()?.ifDropped ?? 0));
+  counter('msrptap_capture_dropped_total', 'Packets lost between the kernel and the tap (capture ring and dumpcap), reported by dumpcap when it stops; 0 before, and with the cap backend', [], (set) =>
+    set({}, src.capture()?.captureDropped ?? 0),
+  );
+  counter('msrptap_tcp_gaps_total', 'TCP reassembly gaps (bytes never seen), all connections', [], (set) => set({}, src.pipeline.anomalies.count('tcp.gap')));
+  counter('msrptap_target_tcp_gaps_total', 'TCP gaps in MSRP stream directions that carried an intercepted session (live loss signal)', [], (set) => set({}, src.pipeline.correlator.stats().targetGaps));
+  counter('msrptap_target_tcp_gap_bytes_total', 'Bytes lost in those gaps', [], (set) => set({}, src.pipeline.correlator.stats().targetGapBytes));
   gauge('msrptap_sip_dialogs', 'SIP dialogs tracked now', [], (set) => set({}, src.pipeline.correlator.stats().dialogs));
   gauge('msrptap_sessions', 'Sessions (SIP dialogs with MSRP and MSRP sessions without SIP) tracked now', [], (set) => set({}, src.pipeline.correlator.stats().sessions));
   gauge('msrptap_uncorrelated_sessions', 'MSRP sessions without SIP tracked now', [], (set) => set({}, src.pipeline.correlator.stats().uncorrelated));

@@ -20,6 +20,8 @@ export interface PacketSourceOptions {
   promiscuous: boolean;
   count?: number;
   duration?: number;
+  /** Live capture backend (./run-live.ts): dumpcap in its own process, or cap (libpcap) in this one. */
+  captureBackend?: 'auto' | 'dumpcap' | 'cap';
 }
 
 /** What the CLI shows while files are read (a progress bar on a terminal); absent = nothing. */
@@ -61,7 +63,9 @@ export async function runPacketSource(o: PacketSourceOptions, onFrame: (f: Captu
         promiscuous: o.promiscuous,
         ...(o.count !== undefined ? { count: o.count } : {}),
         ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
-        onTick: (s) => r.log.log('info', 'capture.counters', { received: s.received, dropped: s.dropped, ifDropped: s.ifDropped }),
+        ...(o.captureBackend !== undefined ? { backend: o.captureBackend } : {}),
+        onOpen: (sel) => r.log.log('info', 'capture.backend', { iface: o.interface, backend: sel.backend, reason: sel.reason }),
+        onTick: (s) => r.log.log('info', 'capture.counters', { received: s.received, dropped: s.dropped, ifDropped: s.ifDropped, ...(s.captureDropped !== undefined ? { captureDropped: s.captureDropped } : {}) }),
       },
       onFrame,
       anomalies,

@@ -10,7 +10,23 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecureFileWriter } from '../deliver/secure-file.js';
-import type { AuditSession } from '../records/audit-report-schema.js';
+import type { AuditReport, AuditSession } from '../records/audit-report-schema.js';
+import type { LiveCaptureCounters } from './run-live.js';
+
+/** The `capture` member of audit.json (live runs). */
+export type AuditCapture = NonNullable<AuditReport['capture']>;
+
+/** audit.json's `capture` member from a live run's final counters. */
+export function auditCapture(c: LiveCaptureCounters): AuditCapture {
+  return {
+    backend: c.backend ?? 'cap',
+    received: c.received,
+    kernelDropped: c.dropped,
+    ifDropped: c.ifDropped,
+    captureDropped: c.captureDropped ?? null,
+    ...(c.stoppedBy !== undefined ? { stoppedBy: c.stoppedBy } : {}),
+  };
+}
 
 /** What the writer needs of the correlator. */
 export interface AuditEntrySource {
@@ -25,10 +41,10 @@ export interface AuditEntrySource {
  * is thrown. `interrupted`: a signal stopped the run before the end of its input; the file
  * then starts with `"interrupted": true` (absent otherwise, so complete runs keep their bytes).
  */
-export function writeAuditJson(path: string, src: AuditEntrySource, interrupted = false): { sessions: number; uncorrelated: number } {
+export function writeAuditJson(path: string, src: AuditEntrySource, interrupted = false, capture?: AuditCapture): { sessions: number; uncorrelated: number } {
   const w = new SecureFileWriter(path, { strictFrom: dirname(path) });
   try {
-    return writeAll(w, src, interrupted);
+    return writeAll(w, src, interrupted, capture);
   } catch (e) {
     w.abandon();
     rmSync(path, { force: true });
@@ -36,7 +52,7 @@ export function writeAuditJson(path: string, src: AuditEntrySource, interrupted 
   }
 }
 
-function writeAll(w: SecureFileWriter, src: AuditEntrySource, interrupted: boolean): { sessions: number; uncorrelated: number } {
+function writeAll(w: SecureFileWriter, src: AuditEntrySource, interrupted: boolean, capture: AuditCapture | undefined): { sessions: number; uncorrelated: number } {
   const put = (text: string): void => w.write(Buffer.from(text, 'utf8'));
   const list = (name: string, entries: Iterable<AuditSession>): number => {
     let n = 0;
@@ -51,7 +67,10 @@ function writeAll(w: SecureFileWriter, src: AuditEntrySource, interrupted: boole
   const sessions = list('sessions', src.auditEntries(false));
   put(',\n');
   const uncorrelated = list('uncorrelated', src.auditEntries(true));
-  put(`,\n  "anomalies": ${JSON.stringify(src.auditAnomalies(), null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+  put(`,\n  "anomalies": ${JSON.stringify(src.auditAnomalies(), null, 2).replace(/\n/g, '\n  ')}`);
+  // Live runs: the capture's drop counters (absent for files, so their audit keeps its bytes).
+  if (capture !== undefined) put(`,\n  "capture": ${JSON.stringify(capture, null, 2).replace(/\n/g, '\n  ')}`);
+  put('\n}\n');
   w.close();
   return { sessions, uncorrelated };
 }

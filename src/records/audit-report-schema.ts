@@ -109,6 +109,17 @@ export const auditReportSchema = z.strictObject({
   sessions: z.array(auditSessionSchema).describe('one entry per (session, task) pair, in order of first appearance'),
   uncorrelated: z.array(auditSessionSchema).describe('MSRP sessions seen without their SIP'),
   anomalies: z.record(z.string(), count).describe('anomaly code → count'),
+  capture: z
+    .strictObject({
+      backend: z.enum(['dumpcap', 'cap']).describe('live capture backend'),
+      received: count.describe('frames the tap received'),
+      kernelDropped: count.describe('input-backlog drops (/proc/net/softnet_stat, system-wide) during the capture'),
+      ifDropped: count.describe('interface drops (rx_missed_errors + rx_fifo_errors) during the capture'),
+      captureDropped: count.nullable().describe('capture-ring and dumpcap drops from dumpcap\'s final statistics; null when unknown (cap backend, or dumpcap died)'),
+      stoppedBy: z.string().exactOptional().describe('why the capture ended on its own (dumpcap died); absent after a normal stop'),
+    })
+    .exactOptional()
+    .describe('live runs only: the capture\'s drop counters when it stopped (issue 13); absent for capture files'),
 });
 
 export type AuditMessage = z.infer<typeof auditMessageSchema>;

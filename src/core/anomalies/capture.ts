@@ -25,6 +25,11 @@ export const CAPTURE_ANOMALIES = {
     description: 'a record original length is smaller than its captured length; the captured length was used',
   },
   'capture.kernel_drop': { severity: 'warning', mayHideTarget: true, description: 'the kernel or interface dropped packets (live capture)' },
+  'capture.backend_stopped': {
+    severity: 'error',
+    mayHideTarget: true,
+    description: 'the capture process (dumpcap) stopped on its own or its output was damaged; the run ended with what was captured',
+  },
   'capture.live_truncated': {
     severity: 'warning',
     mayHideTarget: true,
