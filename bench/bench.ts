@@ -187,7 +187,10 @@ let runSummary = '';
 if (WITH_RUN) {
   log('msrptap run …');
   run = best(RUNS, () => runSubject(small));
-  runSummary = run.stderr.split('\n').filter((l) => l.includes('"event":"run.summary"')).join(' ');
+  runSummary = run.stderr
+    .split('\n')
+    .filter((l) => l.includes('"event":"run.summary"'))
+    .join(' ');
   // Threads: the same run with everything in the main thread (--single-thread), for the
   // speed-up of the worker threads (capture hashing, record encoding and file writing).
   log('msrptap run --single-thread …');
@@ -302,17 +305,14 @@ const subject = (m: Measure, mb = sizeMB, n = frames) => ({
   wallMs: r1(m.wallMs),
   maxRssMiB: r1(m.maxRssKiB / 1024),
 });
-const growth = (big: Measure | undefined, base: Measure | undefined): number | undefined =>
-  big !== undefined && base !== undefined ? r3(big.maxRssKiB / base.maxRssKiB) : undefined;
+const growth = (big: Measure | undefined, base: Measure | undefined): number | undefined => (big !== undefined && base !== undefined ? r3(big.maxRssKiB / base.maxRssKiB) : undefined);
 
 const results = {
   date: new Date().toISOString(),
   node: process.version,
   machine: { cpus: (await import('node:os')).cpus().length },
   command: 'npm run bench',
-  timing:
-    'node subjects: first read of the capture to process exit (bench/measure.mjs, start-up excluded); ' +
-    'tshark: wall time minus its wall time on an empty pcap; best of runs',
+  timing: 'node subjects: first read of the capture to process exit (bench/measure.mjs, start-up excluded); ' + 'tshark: wall time minus its wall time on an empty pcap; best of runs',
   capture: { path: small, megabytes: r1(sizeMB), frames, tasks },
   run: run !== undefined ? { ...subject(run), summary: runSummary } : null,
   threads:
@@ -416,9 +416,11 @@ if (results.large !== null) {
   const lh = results.large.runLiveHeap;
   if (lh !== null) out(`run live heap (main thread, after full GC) at 10 %…100 % of ${results.large.megabytes} MB: ${lh.liveMiB.join(' ')} MiB; 100 % vs 50 %: ×${lh.lastHalfGrowth}\n`);
 }
-if (results.threads !== null) out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
+if (results.threads !== null)
+  out(`threads (1 → 3: + capture hash, + encode/write): run ×${results.threads.speedup} (${results.threads.singleThread.mbPerSec} → ${results.threads.threaded.mbPerSec} MB/s); sharding by connection not implemented\n`);
 if (hostile !== undefined) for (const l of hostileSummaryLines(hostile)) out(`${l}\n`);
-if (mutants !== undefined) out(`warrant separation: ${mutants.count} mutants from seed ${mutants.firstSeed}: ${mutants.passed ? 'no non-target byte in any output' : 'LEAK OR CRASH (see stderr; replay with --mutant-seed)'} (${mutants.seconds} s)\n`);
+if (mutants !== undefined)
+  out(`warrant separation: ${mutants.count} mutants from seed ${mutants.firstSeed}: ${mutants.passed ? 'no non-target byte in any output' : 'LEAK OR CRASH (see stderr; replay with --mutant-seed)'} (${mutants.seconds} s)\n`);
 for (const r of liveRuns) for (const l of liveSummaryLines(r)) out(`${l}\n`);
 if (liveSkip !== '') out(`live capture rate on lo: not measured (${liveSkip})\n`);
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

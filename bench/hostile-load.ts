@@ -53,10 +53,7 @@ const TARGET = 'sip:hostile-target@ims.example.net';
 
 /** The tasks file naming the target of every hostile capture. */
 export function writeHostileTasks(path: string): void {
-  writeFileSync(
-    path,
-    JSON.stringify({ tasks: [{ xid: 'b0571e00-0000-4000-8000-000000000001', liid: 'LIID-HOSTILE', targetIdentifiers: [{ sipUri: TARGET }], deliveryType: 'X2andX3' }] }, null, 2) + '\n',
-  );
+  writeFileSync(path, JSON.stringify({ tasks: [{ xid: 'b0571e00-0000-4000-8000-000000000001', liid: 'LIID-HOSTILE', targetIdentifiers: [{ sipUri: TARGET }], deliveryType: 'X2andX3' }] }, null, 2) + '\n');
 }
 
 /** Streams packets into a pcap file. */
@@ -71,11 +68,14 @@ class CaptureFile {
 
   constructor(path: string) {
     this.fd = openSync(path, 'w');
-    this.writer = new PcapWriter((chunk) => {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes > 4 << 20) this.flush();
-    }, { linkType: LinkType.ETHERNET });
+    this.writer = new PcapWriter(
+      (chunk) => {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes > 4 << 20) this.flush();
+      },
+      { linkType: LinkType.ETHERNET },
+    );
   }
 
   put(ip: Uint8Array): void {
@@ -114,15 +114,19 @@ function targetSession(f: CaptureFile, n: number, mid: string): { conn: TcpConve
   const sdp = (host: string, port: number, sess: string): string =>
     sdpBody(['v=0', `o=- ${n} 1 IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0', `m=message ${port} TCP/MSRP *`, 'a=accept-types:text/plain', `a=path:msrp://${host}:${port}/${sess};tcp`]);
   const sip = (start: string, cseq: string, body = ''): Uint8Array =>
-    sipMessage(start, [
-      ['Via', `SIP/2.0/UDP ${aHost}:5060;branch=z9hG4bKh${n}`],
-      ['From', `<${TARGET}>;tag=f${n}`],
-      ['To', `<sip:peer${n}@ims.example.net>${start.startsWith('SIP/2.0') ? `;tag=t${n}` : ''}`],
-      ['Call-ID', callId],
-      ['CSeq', cseq],
-      ['Content-Type', 'application/sdp'],
-      ['Content-Length', String(Buffer.byteLength(body))],
-    ], body);
+    sipMessage(
+      start,
+      [
+        ['Via', `SIP/2.0/UDP ${aHost}:5060;branch=z9hG4bKh${n}`],
+        ['From', `<${TARGET}>;tag=f${n}`],
+        ['To', `<sip:peer${n}@ims.example.net>${start.startsWith('SIP/2.0') ? `;tag=t${n}` : ''}`],
+        ['Call-ID', callId],
+        ['CSeq', cseq],
+        ['Content-Type', 'application/sdp'],
+        ['Content-Length', String(Buffer.byteLength(body))],
+      ],
+      body,
+    );
   const sessA = `ha${n}`;
   const sessB = `hb${n}`;
   f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: sip(`INVITE sip:peer${n}@ims.example.net SIP/2.0`, '1 INVITE', sdp(aHost, 30000, sessA)) }).ip);
@@ -132,13 +136,24 @@ function targetSession(f: CaptureFile, n: number, mid: string): { conn: TcpConve
   f.segs(conn.handshake());
   const send = (tid: string, m: string, flag: '$' | '+', body: string): void => {
     const len = Buffer.byteLength(body);
-    f.segs(conn.send('c2s', msrpFrame({
-      transactionId: tid,
-      startLine: 'SEND',
-      headers: [['To-Path', `msrp://${bHost}:2855/${sessB};tcp`], ['From-Path', `msrp://${aHost}:30000/${sessA};tcp`], ['Message-ID', m], ['Byte-Range', `1-${len}/${flag === '$' ? len : len * 2}`], ['Content-Type', 'text/plain']],
-      body,
-      flag,
-    })));
+    f.segs(
+      conn.send(
+        'c2s',
+        msrpFrame({
+          transactionId: tid,
+          startLine: 'SEND',
+          headers: [
+            ['To-Path', `msrp://${bHost}:2855/${sessB};tcp`],
+            ['From-Path', `msrp://${aHost}:30000/${sessA};tcp`],
+            ['Message-ID', m],
+            ['Byte-Range', `1-${len}/${flag === '$' ? len : len * 2}`],
+            ['Content-Type', 'text/plain'],
+          ],
+          body,
+          flag,
+        }),
+      ),
+    );
   };
   send(`tt${n}`, mid, '$', 'hello from the target');
   return { conn, send };
@@ -169,15 +184,19 @@ export function makeHostileCapture(kind: HostileKind, path: string, n: number): 
     for (let i = 0; i < n; i++) {
       const host = `10.${100 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`;
       const body = sdpBody(['v=0', `o=- ${i} 1 IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0', 'm=message 30000 TCP/MSRP *', 'a=accept-types:text/plain', `a=path:msrp://${host}:30000/s${i.toString(36)};tcp`]);
-      const invite = sipMessage('INVITE sip:someone@ims.example.net SIP/2.0', [
-        ['Via', `SIP/2.0/UDP 10.98.0.1:5060;branch=z9hG4bKfl${i}`],
-        ['From', `<sip:flood${i}@ims.example.net>;tag=f${i}`],
-        ['To', '<sip:someone@ims.example.net>'],
-        ['Call-ID', `flood-${i}@ims.example.net`],
-        ['CSeq', '1 INVITE'],
-        ['Content-Type', 'application/sdp'],
-        ['Content-Length', String(Buffer.byteLength(body))],
-      ], body);
+      const invite = sipMessage(
+        'INVITE sip:someone@ims.example.net SIP/2.0',
+        [
+          ['Via', `SIP/2.0/UDP 10.98.0.1:5060;branch=z9hG4bKfl${i}`],
+          ['From', `<sip:flood${i}@ims.example.net>;tag=f${i}`],
+          ['To', '<sip:someone@ims.example.net>'],
+          ['Call-ID', `flood-${i}@ims.example.net`],
+          ['CSeq', '1 INVITE'],
+          ['Content-Type', 'application/sdp'],
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ],
+        body,
+      );
       f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: invite }).ip);
     }
     targetSession(f, 4, 'after-invite-flood');
@@ -187,15 +206,19 @@ export function makeHostileCapture(kind: HostileKind, path: string, n: number): 
     for (let i = 0; i < n; i++) {
       const method = kind === 'messages' ? 'MESSAGE' : i % 2 === 0 ? 'REGISTER' : 'OPTIONS';
       const body = method === 'MESSAGE' ? `flood message ${i}` : '';
-      const req = sipMessage(`${method} sip:someone@ims.example.net SIP/2.0`, [
-        ['Via', `SIP/2.0/UDP 10.97.0.1:5060;branch=z9hG4bKpm${i}`],
-        ['From', `<sip:flood${i}@ims.example.net>;tag=p${i}`],
-        ['To', '<sip:someone@ims.example.net>'],
-        ['Call-ID', `${method.toLowerCase()}-flood-${i}@ims.example.net`],
-        ['CSeq', `1 ${method}`],
-        ...(body !== '' ? [['Content-Type', 'text/plain'] as [string, string]] : []),
-        ['Content-Length', String(Buffer.byteLength(body))],
-      ], body);
+      const req = sipMessage(
+        `${method} sip:someone@ims.example.net SIP/2.0`,
+        [
+          ['Via', `SIP/2.0/UDP 10.97.0.1:5060;branch=z9hG4bKpm${i}`],
+          ['From', `<sip:flood${i}@ims.example.net>;tag=p${i}`],
+          ['To', '<sip:someone@ims.example.net>'],
+          ['Call-ID', `${method.toLowerCase()}-flood-${i}@ims.example.net`],
+          ['CSeq', `1 ${method}`],
+          ...(body !== '' ? [['Content-Type', 'text/plain'] as [string, string]] : []),
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ],
+        body,
+      );
       f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: req }).ip);
     }
     targetSession(f, kind === 'messages' ? 5 : 6, `after-${kind}-flood`);

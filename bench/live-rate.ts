@@ -204,7 +204,19 @@ export async function measureLiveRate(o: LiveRateOptions): Promise<LiveRateResul
   }
   const outRoot = resolve(o.workDir, 'live-out');
   rmSync(outRoot, { recursive: true, force: true });
-  const tapArgs = ['run', '-i', IFACE, '-f', LIVE_FILTER, '--tasks', o.tasks, '--stats-interval', String(STATS_INTERVAL_S), ...(o.bufferKiB !== undefined ? ['--buffer-size', String(o.bufferKiB)] : []), ...(o.backend !== undefined ? ['--capture-backend', o.backend] : [])];
+  const tapArgs = [
+    'run',
+    '-i',
+    IFACE,
+    '-f',
+    LIVE_FILTER,
+    '--tasks',
+    o.tasks,
+    '--stats-interval',
+    String(STATS_INTERVAL_S),
+    ...(o.bufferKiB !== undefined ? ['--buffer-size', String(o.bufferKiB)] : []),
+    ...(o.backend !== undefined ? ['--capture-backend', o.backend] : []),
+  ];
   const steps: LiveStep[] = [];
   const step = async (rate: LiveRate): Promise<LiveStep> => {
     log(`live${o.backend !== undefined ? ` (${o.backend})` : ''}: replay at ${rateLabel(rate)} …`);
@@ -313,13 +325,29 @@ function classify(steps: readonly LiveStep[]): { good: RateClass | undefined; ba
 /** Console lines: the headline, then one line per step (slowest first). */
 export function liveSummaryLines(r: LiveRateResult): string[] {
   const on = `lo${r.backend !== undefined ? `, ${r.backend}` : ''}`;
-  const head = r.maxLossless === null
-    ? `live capture rate on ${on}: every step lost frames (slowest: ${r.firstLoss?.pps} frames/s)`
-    : `live capture rate on ${on}: ${r.maxLossless.pps} frames/s (${r.maxLossless.mbPerSec} MB/s) without loss (${r.maxLossless.trials} trial${r.maxLossless.trials > 1 ? 's' : ''})` +
-      (r.firstLoss !== null ? `; frames lost at ${r.firstLoss.pps} frames/s (${r.firstLoss.mbPerSec} MB/s)` : '; no step lost frames');
+  const head =
+    r.maxLossless === null
+      ? `live capture rate on ${on}: every step lost frames (slowest: ${r.firstLoss?.pps} frames/s)`
+      : `live capture rate on ${on}: ${r.maxLossless.pps} frames/s (${r.maxLossless.mbPerSec} MB/s) without loss (${r.maxLossless.trials} trial${r.maxLossless.trials > 1 ? 's' : ''})` +
+        (r.firstLoss !== null ? `; frames lost at ${r.firstLoss.pps} frames/s (${r.firstLoss.mbPerSec} MB/s)` : '; no step lost frames');
   const rows: string[][] = [['  requested', 'sent pps', 'MB/s', 'sent', 'processed', 'lost', 'kernel+if drops', 'ring drops', 'unseen', 'target gaps', 'tap fps', 'tap CPU %', 'CPU wait %', 'catch-up ms']];
   for (const s of [...r.steps].sort((a, b) => a.sentPps - b.sentPps)) {
-    rows.push([`  ${rateLabel(s.rate)}`, String(Math.round(s.sentPps)), s.sentMBps.toFixed(1), String(s.sentFrames), String(s.tapFrames), String(s.lostFrames), String(s.kernelDropped + s.ifDropped), s.captureDropped === null ? '-' : String(s.captureDropped), String(s.unseenDrops), String(s.targetTcpGaps), String(s.tapPps), String(s.tapCpuPct), String(s.tapWaitPct), String(s.catchUpMs)]);
+    rows.push([
+      `  ${rateLabel(s.rate)}`,
+      String(Math.round(s.sentPps)),
+      s.sentMBps.toFixed(1),
+      String(s.sentFrames),
+      String(s.tapFrames),
+      String(s.lostFrames),
+      String(s.kernelDropped + s.ifDropped),
+      s.captureDropped === null ? '-' : String(s.captureDropped),
+      String(s.unseenDrops),
+      String(s.targetTcpGaps),
+      String(s.tapPps),
+      String(s.tapCpuPct),
+      String(s.tapWaitPct),
+      String(s.catchUpMs),
+    ]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return [
@@ -460,7 +488,7 @@ async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate
     // The capture ring (and the socket) may still hold frames: let the tap drain them before
     // SIGTERM, which closes the capture at once. Done when everything arrived, or when a stats
     // line came QUIET_MS after the count last moved.
-    await until(() => tap.packets >= sent.sentFrames || (tap.lastLineAt - Math.max(tap.changedAt, replayEnd) >= QUIET_MS), DRAIN_TIMEOUT_MS);
+    await until(() => tap.packets >= sent.sentFrames || tap.lastLineAt - Math.max(tap.changedAt, replayEnd) >= QUIET_MS, DRAIN_TIMEOUT_MS);
     const cpu1 = cpuTicks(tap.child.pid);
     const wait1 = runDelayNs(tap.child.pid);
     // When the tap processed its last frame (to the stats period); the quiet wait is not work.

@@ -24,18 +24,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PcapWriter } from '../src/capture/pcap-writer.js';
 import { LinkType } from '../src/core/link-type.js';
-import {
-  ethernetLink,
-  ipv4Addr,
-  msrpFrame,
-  Prng,
-  sdpBody,
-  sipMessage,
-  TcpConversation,
-  Timeline,
-  udpDatagram,
-  type TcpSegment,
-} from '../samples/gen/lib/index.js';
+import { ethernetLink, ipv4Addr, msrpFrame, Prng, sdpBody, sipMessage, TcpConversation, Timeline, udpDatagram, type TcpSegment } from '../samples/gen/lib/index.js';
 
 export interface BenchCaptureOptions {
   path: string;
@@ -116,9 +105,10 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
     writer.packet(t.sec, t.nsec, link.wrap(ip));
     frames++;
   };
-  const putSegs = (segs: readonly TcpSegment[]): void => segs.forEach((s) => {
-    put(s.ip);
-  });
+  const putSegs = (segs: readonly TcpSegment[]): void =>
+    segs.forEach((s) => {
+      put(s.ip);
+    });
   const limit = o.megabytes * 1_000_000;
   const share = o.targetShare ?? (o.targetEvery !== undefined ? 100 / o.targetEvery : 4);
   let targetUnits = 0;
@@ -146,21 +136,22 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
     const uriB = `msrp://${bHost}:2855/${sessB};tcp`;
     const uriRelay = `msrp://${RELAY_HOST}:${RELAY_PORT}/r${unit.toString(36)};tcp`;
     const fileSize = isFile ? 5000 + rnd.int(0, 60000) : 0;
-    const media = isFile
-      ? ['a=sendonly', 'a=accept-types:application/octet-stream', `a=file-selector:name:"bench-${unit}.bin" type:application/octet-stream size:${fileSize}`]
-      : ['a=accept-types:message/cpim text/plain'];
-    const sdp = (host: string, port: number, path: string): string =>
-      sdpBody(['v=0', `o=- ${unit} 1 IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0', `m=message ${port} TCP/MSRP *`, ...media, `a=path:${path}`]);
+    const media = isFile ? ['a=sendonly', 'a=accept-types:application/octet-stream', `a=file-selector:name:"bench-${unit}.bin" type:application/octet-stream size:${fileSize}`] : ['a=accept-types:message/cpim text/plain'];
+    const sdp = (host: string, port: number, path: string): string => sdpBody(['v=0', `o=- ${unit} 1 IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0', `m=message ${port} TCP/MSRP *`, ...media, `a=path:${path}`]);
     const sip = (start: string, cseq: string, body = ''): Uint8Array =>
-      sipMessage(start, [
-        ['Via', `SIP/2.0/${sipTcp ? 'TCP' : 'UDP'} ${aHost}:5060;branch=z9hG4bK${unit}${cseq.replace(' ', '')}`],
-        ['From', `<${fromUri}>;tag=f${unit}`],
-        ['To', `<sip:peer${unit}@ims.example.net>${start.startsWith('SIP/2.0') ? `;tag=t${unit}` : ''}`],
-        ['Call-ID', callId],
-        ['CSeq', cseq],
-        ['Content-Type', 'application/sdp'],
-        ['Content-Length', String(Buffer.byteLength(body))],
-      ], body);
+      sipMessage(
+        start,
+        [
+          ['Via', `SIP/2.0/${sipTcp ? 'TCP' : 'UDP'} ${aHost}:5060;branch=z9hG4bK${unit}${cseq.replace(' ', '')}`],
+          ['From', `<${fromUri}>;tag=f${unit}`],
+          ['To', `<sip:peer${unit}@ims.example.net>${start.startsWith('SIP/2.0') ? `;tag=t${unit}` : ''}`],
+          ['Call-ID', callId],
+          ['CSeq', cseq],
+          ['Content-Type', 'application/sdp'],
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ],
+        body,
+      );
     // SIP over UDP datagrams or one TCP connection per call (RFC 3261 18.2.2: responses on the same connection).
     const sipTcpConn = sipTcp ? new TcpConversation({ client: { addr: a, port: 50000 + (unit % 10000), isn: rnd.u32() }, server: { addr: b, port: 5060, isn: rnd.u32() } }) : undefined;
     if (sipTcpConn !== undefined) putSegs(sipTcpConn.handshake());
@@ -177,7 +168,13 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
     const legs = relayed
       ? [
           { conn: new TcpConversation({ client: { addr: a, port: portA, isn: rnd.u32() }, server: { addr: relay, port: RELAY_PORT, isn: rnd.u32() } }), to: `${uriRelay} ${uriB}`, from: uriA, respTo: uriA, respFrom: uriRelay },
-          { conn: new TcpConversation({ client: { addr: relay, port: 30000 + (unit % 30000), isn: rnd.u32() }, server: { addr: b, port: 2855, isn: rnd.u32() } }), to: uriB, from: `${uriRelay} ${uriA}`, respTo: `${uriRelay} ${uriA}`, respFrom: uriB },
+          {
+            conn: new TcpConversation({ client: { addr: relay, port: 30000 + (unit % 30000), isn: rnd.u32() }, server: { addr: b, port: 2855, isn: rnd.u32() } }),
+            to: uriB,
+            from: `${uriRelay} ${uriA}`,
+            respTo: `${uriRelay} ${uriA}`,
+            respFrom: uriB,
+          },
         ]
       : [{ conn: new TcpConversation({ client: { addr: a, port: portA, isn: rnd.u32() }, server: { addr: b, port: 2855, isn: rnd.u32() } }), to: uriB, from: uriA, respTo: uriA, respFrom: uriB }];
     for (const leg of legs) putSegs(leg.conn.handshake());
@@ -191,14 +188,37 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
         const end = Math.min(size, off + chunk);
         for (const [hop, leg] of legs.entries()) {
           const tid = `t${unit}m${m}c${t}h${hop}`;
-          putSegs(leg.conn.send('c2s', msrpFrame({
-            transactionId: tid,
-            startLine: 'SEND',
-            headers: [['To-Path', leg.to], ['From-Path', leg.from], ['Message-ID', `m${unit}-${m}`], ['Byte-Range', `${off + 1}-${end}/${size}`], ['Content-Type', contentType]],
-            body: body.subarray(off, end),
-            flag: end === size ? '$' : '+',
-          })));
-          putSegs(leg.conn.send('s2c', msrpFrame({ transactionId: tid, startLine: '200 OK', headers: [['To-Path', leg.respTo], ['From-Path', leg.respFrom]] })));
+          putSegs(
+            leg.conn.send(
+              'c2s',
+              msrpFrame({
+                transactionId: tid,
+                startLine: 'SEND',
+                headers: [
+                  ['To-Path', leg.to],
+                  ['From-Path', leg.from],
+                  ['Message-ID', `m${unit}-${m}`],
+                  ['Byte-Range', `${off + 1}-${end}/${size}`],
+                  ['Content-Type', contentType],
+                ],
+                body: body.subarray(off, end),
+                flag: end === size ? '$' : '+',
+              }),
+            ),
+          );
+          putSegs(
+            leg.conn.send(
+              's2c',
+              msrpFrame({
+                transactionId: tid,
+                startLine: '200 OK',
+                headers: [
+                  ['To-Path', leg.respTo],
+                  ['From-Path', leg.respFrom],
+                ],
+              }),
+            ),
+          );
         }
       }
     }

@@ -81,4 +81,4 @@ for (let r = 0; r < RUNS; r++) {
   t.flush();
   best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
 }
-console.log(`tcp ${CONNS} conns × ${SEGS} segments: ${pkts.length} packets, ${(bytes / 1e6).toFixed(0)} MB delivered, best ${best.toFixed(1)} ms, ${((pkts.length / best) * 1000 / 1e6).toFixed(2)} Mpkt/s`);
+console.log(`tcp ${CONNS} conns × ${SEGS} segments: ${pkts.length} packets, ${(bytes / 1e6).toFixed(0)} MB delivered, best ${best.toFixed(1)} ms, ${(((pkts.length / best) * 1000) / 1e6).toFixed(2)} Mpkt/s`);

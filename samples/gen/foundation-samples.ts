@@ -170,24 +170,46 @@ export function basicIpv4(): SampleCapture {
     msrpFrame({
       transactionId: tid,
       startLine: 'SEND',
-      headers: [['To-Path', to], ['From-Path', from], ['Message-ID', id], ['Byte-Range', `1-${Buffer.byteLength(body)}/${Buffer.byteLength(body)}`], ['Content-Type', 'text/plain']],
+      headers: [
+        ['To-Path', to],
+        ['From-Path', from],
+        ['Message-ID', id],
+        ['Byte-Range', `1-${Buffer.byteLength(body)}/${Buffer.byteLength(body)}`],
+        ['Content-Type', 'text/plain'],
+      ],
       body,
     });
   const okFrame = (tid: string, to: string, from: string): Uint8Array =>
-    msrpFrame({ transactionId: tid, startLine: '200 OK', headers: [['To-Path', to], ['From-Path', from]] });
-  cap.packets(tl, eth, [
-    ...msrp.handshake(),
-    ...msrp.send('c2s', send('a786hjs2', toBob, toAlice, '87652491', 'Hello Bob, this is Alice.')),
-    ...msrp.send('s2c', okFrame('a786hjs2', toAlice, toBob)),
-    ...msrp.send('s2c', send('dkei38sd', toAlice, toBob, '4564dpWd', 'Hi Alice! Bob here.')),
-    ...msrp.send('c2s', okFrame('dkei38sd', toBob, toAlice)),
-    msrp.ack('s2c'),
-  ], 300_000);
+    msrpFrame({
+      transactionId: tid,
+      startLine: '200 OK',
+      headers: [
+        ['To-Path', to],
+        ['From-Path', from],
+      ],
+    });
+  cap.packets(
+    tl,
+    eth,
+    [
+      ...msrp.handshake(),
+      ...msrp.send('c2s', send('a786hjs2', toBob, toAlice, '87652491', 'Hello Bob, this is Alice.')),
+      ...msrp.send('s2c', okFrame('a786hjs2', toAlice, toBob)),
+      ...msrp.send('s2c', send('dkei38sd', toAlice, toBob, '4564dpWd', 'Hi Alice! Bob here.')),
+      ...msrp.send('c2s', okFrame('dkei38sd', toBob, toAlice)),
+      msrp.ack('s2c'),
+    ],
+    300_000,
+  );
 
   const http = new TcpConversation({ client: tcpPeer('192.0.2.10', 49201, 1_000_000), server: tcpPeer('203.0.113.5', 80, 2_000_000) });
   const body = text('http', 900);
-  cap.packets(tl, eth, simpleTcp(http, 'GET /status HTTP/1.1\r\nHost: 203.0.113.5\r\nUser-Agent: msrptap-sample\r\n\r\n',
-    Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`), body])), 450_000);
+  cap.packets(
+    tl,
+    eth,
+    simpleTcp(http, 'GET /status HTTP/1.1\r\nHost: 203.0.113.5\r\nUser-Agent: msrptap-sample\r\n\r\n', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`), body])),
+    450_000,
+  );
 
   // A refused connection: the server answers the SYN with RST+ACK (RFC 9293 section 3.10.7.1).
   const refused = new TcpConversation({ client: tcpPeer('192.0.2.10', 49202, 77_777), server: tcpPeer('198.51.100.20', 5061, 0) });
@@ -207,13 +229,22 @@ function timestampTraffic(cap: SampleCapture, tl: Timeline, link: Encapsulation)
   const proxy: SipParty = { user: 'proxy', host: 'example.net', addr: '198.51.100.30', port: 5060 };
   for (let i = 1; i <= 3; i++) {
     cap.packet(tl.next(), link, sipDatagram(ua, proxy, true, sipOptions(ua, proxy, i)));
-    cap.packet(tl.next(), link, sipDatagram(ua, proxy, false, sipMessage('SIP/2.0 200 OK', [
-      ['Via', `SIP/2.0/UDP 192.0.2.30:5060;branch=z9hG4bKopt${i}`],
-      ['From', `<${sipUri(ua)}>;tag=opt${i}`],
-      ['To', `<${sipUri(proxy)}>;tag=p${i}`],
-      ['Call-ID', `options-${i}@${ua.host}`],
-      ['CSeq', `${i} OPTIONS`],
-    ])));
+    cap.packet(
+      tl.next(),
+      link,
+      sipDatagram(
+        ua,
+        proxy,
+        false,
+        sipMessage('SIP/2.0 200 OK', [
+          ['Via', `SIP/2.0/UDP 192.0.2.30:5060;branch=z9hG4bKopt${i}`],
+          ['From', `<${sipUri(ua)}>;tag=opt${i}`],
+          ['To', `<${sipUri(proxy)}>;tag=p${i}`],
+          ['Call-ID', `options-${i}@${ua.host}`],
+          ['CSeq', `${i} OPTIONS`],
+        ]),
+      ),
+    );
   }
   const conv = new TcpConversation({ client: tcpPeer('192.0.2.30', 50100, 3_000_000_000), server: tcpPeer('198.51.100.30', 2855, 123) });
   cap.packets(tl, link, simpleTcp(conv, text('req', 300), text('resp', 200)));
@@ -281,7 +312,12 @@ export function vlanQinq(): SampleCapture {
   const tl = new Timeline({ startSec: T0 + 14_400, stepNs: 700_000 });
   const dot1q = ethernetLink({ vlans: [{ id: 100, pcp: 5 }] });
   const qinq = ethernetLink({ vlans: [{ id: 200 }, { id: 300, pcp: 3 }] });
-  const double8100 = ethernetLink({ vlans: [{ id: 10, tpid: 0x8100 }, { id: 20, tpid: 0x8100 }] });
+  const double8100 = ethernetLink({
+    vlans: [
+      { id: 10, tpid: 0x8100 },
+      { id: 20, tpid: 0x8100 },
+    ],
+  });
   const ua: SipParty = { user: 'v', host: 'example.com', addr: '192.0.2.50', port: 5060 };
   const px: SipParty = { user: 'p', host: 'example.net', addr: '198.51.100.50', port: 5060 };
   cap.packet(tl.next(), dot1q, sipDatagram(ua, px, true, sipOptions(ua, px, 1)));
@@ -322,9 +358,18 @@ export function ipv6Sample(): SampleCapture {
   const srh = { kind: 'routing' as const, routingType: 4, segmentsLeft: 0, data: srhData([ipv6Addr(b), ipv6Addr('2001:db8:ff::1')]) };
   const chains = [[hbh], [srh], [destOpt], [hbh, destOpt, srh, destOpt]];
   chains.forEach((extensions, i) => {
-    cap.packet(tl.next(), eth, udpDatagram({
-      src: ipAddr(a), dst: ipAddr(b), srcPort: 5060, dstPort: 5060, payload: sipOptions(ua, px, i + 1), ip: { extensions },
-    }));
+    cap.packet(
+      tl.next(),
+      eth,
+      udpDatagram({
+        src: ipAddr(a),
+        dst: ipAddr(b),
+        srcPort: 5060,
+        dstPort: 5060,
+        payload: sipOptions(ua, px, i + 1),
+        ip: { extensions },
+      }),
+    );
   });
   return cap;
 }
@@ -360,15 +405,19 @@ export function fragments(): SampleCapture {
   const a6 = '2001:db8:1::60';
   const b6 = '2001:db8:2::60';
   const body = Buffer.from(text('message', 2400));
-  const msg = sipMessage(`MESSAGE sip:bob@example.net SIP/2.0`, [
-    ['Via', `SIP/2.0/UDP [${a6}]:5060;branch=z9hG4bKmsg1`],
-    ['Max-Forwards', '70'],
-    ['From', '<sip:frag@example.com>;tag=m6'],
-    ['To', '<sip:bob@example.net>'],
-    ['Call-ID', 'frag-msg-6@example.com'],
-    ['CSeq', '1 MESSAGE'],
-    ['Content-Type', 'text/plain'],
-  ], body);
+  const msg = sipMessage(
+    `MESSAGE sip:bob@example.net SIP/2.0`,
+    [
+      ['Via', `SIP/2.0/UDP [${a6}]:5060;branch=z9hG4bKmsg1`],
+      ['Max-Forwards', '70'],
+      ['From', '<sip:frag@example.com>;tag=m6'],
+      ['To', '<sip:bob@example.net>'],
+      ['Call-ID', 'frag-msg-6@example.com'],
+      ['CSeq', '1 MESSAGE'],
+      ['Content-Type', 'text/plain'],
+    ],
+    body,
+  );
   const seg6 = udp({ src: ipAddr(a6), dst: ipAddr(b6), srcPort: 5060, dstPort: 5060, payload: msg });
   // 1232 bytes: what fits in the IPv6 minimum MTU of 1280 (RFC 8200 section 5) after 48 bytes of headers.
   const v6 = ipv6Fragments({ src: ipAddr(a6), dst: ipAddr(b6), nextHeader: 17, payload: seg6 }, 1232, 0x6006_0001, { order: [1, 0, 2] });
@@ -437,8 +486,7 @@ export function tunnels(): SampleCapture {
   const ua6: SipParty = { user: 't6', host: 'example.com', addr: '2001:db8:1::80', port: 5060 };
   const px6: SipParty = { user: 'p6', host: 'example.net', addr: '2001:db8:2::80', port: 5060 };
 
-  const conv = (n: number): TcpConversation =>
-    new TcpConversation({ client: tcpPeer(`192.0.2.${80 + n}`, 50600 + n, 1000 * n), server: tcpPeer(`198.51.100.${80 + n}`, 2855, 2000 * n) });
+  const conv = (n: number): TcpConversation => new TcpConversation({ client: tcpPeer(`192.0.2.${80 + n}`, 50600 + n, 1000 * n), server: tcpPeer(`198.51.100.${80 + n}`, 2855, 2000 * n) });
   cap.packets(tl, greT, simpleTcp(conv(1), text('gre', 600), text('gre-resp', 100)));
   cap.packet(tl.next(), greT, sipDatagram(ua6, px6, true, sipOptions(ua6, px6, 1)));
   cap.packets(tl, erspan2, simpleTcp(conv(2), text('erspan2', 600), text('erspan2-resp', 100)));
@@ -473,8 +521,7 @@ export function nullLoopback(): SampleCapture {
 /** sll2.pcap: LINKTYPE_LINUX_SLL2 (tcpdump -i any on Linux >= 3.x libpcap 1.10). */
 export function sll2(): SampleCapture {
   const cap = new SampleCapture('sll2.pcap', 'sll2', 'LINKTYPE_LINUX_SLL2, IPv4 and IPv6', { kind: 'pcap', linkType: LinkType.LINUX_SLL2 });
-  linkTypeTraffic(cap, new Timeline({ startSec: T0 + 36_000, stepNs: 75_000 }), linuxSll2Link({ interfaceIndex: 3, outgoingFrom: ipAddr('192.0.2.90') }),
-    ['192.0.2.90', '198.51.100.90'], ['2001:db8:1::90', '2001:db8:2::90']);
+  linkTypeTraffic(cap, new Timeline({ startSec: T0 + 36_000, stepNs: 75_000 }), linuxSll2Link({ interfaceIndex: 3, outgoingFrom: ipAddr('192.0.2.90') }), ['192.0.2.90', '198.51.100.90'], ['2001:db8:1::90', '2001:db8:2::90']);
   return cap;
 }
 
@@ -537,8 +584,7 @@ export function badChecksum(): SampleCapture {
   const b: SipParty = { user: 'px', host: 'example.net', addr: '198.51.100.130', port: 5060 };
   const a6: SipParty = { ...a, addr: '2001:db8:1::130' };
   const b6: SipParty = { ...b, addr: '2001:db8:2::130' };
-  const dg = (s: SipParty, d: SipParty, n: number, extra: object): BuiltPacket =>
-    udpDatagram({ src: ipAddr(s.addr), dst: ipAddr(d.addr), srcPort: 5060, dstPort: 5060, payload: sipOptions(s, d, n), ...extra });
+  const dg = (s: SipParty, d: SipParty, n: number, extra: object): BuiltPacket => udpDatagram({ src: ipAddr(s.addr), dst: ipAddr(d.addr), srcPort: 5060, dstPort: 5060, payload: sipOptions(s, d, n), ...extra });
   const bad = { badChecksum: true };
   cap.packet(tl.next(), eth, dg(a, b, 1, {}));
   const badIp = dg(a, b, 2, { ip: { ipv4Checksum: 'bad' } });

@@ -21,7 +21,9 @@ export function renderChunkMapSvg(map: ChunkMapView): string {
     const x = 1 + (s.start - 1) * scale;
     const w = Math.max(1, (end - s.start + 1) * scale);
     const frames = s.frame === null ? 'not captured' : s.lastFrame !== null && s.lastFrame !== s.frame ? `frames ${s.frame}-${s.lastFrame}` : `frame ${s.frame}`;
-    out.push(`<rect x="${x.toFixed(2)}" y="${s.kind === 'duplicate' ? 12 : 1}" width="${w.toFixed(2)}" height="${s.kind === 'duplicate' ? H - 11 : H}" class="cm-${s.kind}"><title>${esc(`bytes ${s.start}-${s.end ?? '*'} ${s.kind}, ${frames}`)}</title></rect>`);
+    out.push(
+      `<rect x="${x.toFixed(2)}" y="${s.kind === 'duplicate' ? 12 : 1}" width="${w.toFixed(2)}" height="${s.kind === 'duplicate' ? H - 11 : H}" class="cm-${s.kind}"><title>${esc(`bytes ${s.start}-${s.end ?? '*'} ${s.kind}, ${frames}`)}</title></rect>`,
+    );
   }
   out.push(`<text x="1" y="${H + 14}" class="cm-t">1</text><text x="${W + 1}" y="${H + 14}" text-anchor="end" class="cm-t">${esc(map.totalKnown ? String(map.total) : `${map.total} (total unknown)`)}</text>`);
   out.push(`</svg>`);

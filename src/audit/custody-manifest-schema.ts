@@ -15,7 +15,10 @@ export const MANIFEST_FORMAT = 'msrptap-manifest/1';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'not a SHA-256 (64 lower-case hex digits)' });
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const base64 = z.string().max(4096).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'not base64' });
+const base64 = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'not base64' });
 /** Strings the tool writes from its own configuration (paths, LIIDs, identifiers): bounded. */
 const text = (max: number) => z.string().max(max);
 

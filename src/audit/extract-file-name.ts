@@ -7,7 +7,10 @@
  */
 export function extractFileName(sha256: string, name: string | null): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  let safe = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]+/, '').slice(0, 100);
+  let safe = base
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[.]+/, '')
+    .slice(0, 100);
   if (safe === '' || /^_*$/.test(safe)) safe = 'file';
   return `${sha256}-${safe}`;
 }

@@ -30,7 +30,8 @@ export function renderLadderSvg(anchor: string, lanes: readonly LadderLane[], ar
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="ladder" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="ladder diagram">`);
   out.push(`<defs>`);
-  for (const p of ['sip', 'msrp', 'report']) out.push(`<marker id="${esc(anchor)}-ah-${p}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ah-${p}"/></marker>`);
+  for (const p of ['sip', 'msrp', 'report'])
+    out.push(`<marker id="${esc(anchor)}-ah-${p}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ah-${p}"/></marker>`);
   out.push(`</defs>`);
   out.push(`<text x="8" y="18" class="lh">frame</text><text x="70" y="18" class="lh">time (UTC)</text>`);
   lanes.forEach((l, i) => {

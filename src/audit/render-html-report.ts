@@ -55,15 +55,19 @@ function anomalyTable(list: readonly AnomalyView[], countLabel: string): string 
 }
 
 function summary(m: ReportModel): string {
-  const caps = m.captures
-    .map((c) => `<tr><td class="mono">${esc(c.path)}</td><td>${esc(c.bytes ?? '—')}</td><td class="mono">${esc(c.sha256 ?? 'not hashable (stdin / live)')}</td></tr>`)
-    .join('');
+  const caps = m.captures.map((c) => `<tr><td class="mono">${esc(c.path)}</td><td>${esc(c.bytes ?? '—')}</td><td class="mono">${esc(c.sha256 ?? 'not hashable (stdin / live)')}</td></tr>`).join('');
   const tasks = m.tasks
-    .map((t) => `<tr><td class="mono">${esc(t.liid)}</td><td class="mono">${esc(t.xid)}</td><td>${esc(t.deliveryType)}</td><td class="mono">${esc(t.targets.join(', '))}</td><td>${esc(t.sessions)}</td><td>${esc(t.messages)}</td><td>${esc(t.files)}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td class="mono">${esc(t.liid)}</td><td class="mono">${esc(t.xid)}</td><td>${esc(t.deliveryType)}</td><td class="mono">${esc(t.targets.join(', '))}</td><td>${esc(t.sessions)}</td><td>${esc(t.messages)}</td><td>${esc(t.files)}</td></tr>`,
+    )
     .join('');
   const t = m.totals;
   const toc = m.sessions
-    .map((s) => `<li><a href="#${esc(s.anchor)}">${esc(sessionTitle(s))}</a> <span class="muted">${esc(s.liid ?? 'non-target')} · ${esc(s.messages.length)} messages · frames ${esc(s.frameSpan === null ? '—' : `#${s.frameSpan[0]}–#${s.frameSpan[1]}`)}</span></li>`)
+    .map(
+      (s) =>
+        `<li><a href="#${esc(s.anchor)}">${esc(sessionTitle(s))}</a> <span class="muted">${esc(s.liid ?? 'non-target')} · ${esc(s.messages.length)} messages · frames ${esc(s.frameSpan === null ? '—' : `#${s.frameSpan[0]}–#${s.frameSpan[1]}`)}</span></li>`,
+    )
     .join('');
   return `<section id="summary" class="summary"><h2>Summary</h2>
 <h3>Captures</h3><table class="captures"><tr><th>file</th><th>bytes</th><th>sha256</th></tr>${caps}</table>
@@ -97,7 +101,10 @@ function chunkBlock(m: MessageView): string {
   const map = m.chunkMap;
   if (map === null) return '';
   const rows = map.chunks
-    .map((c) => `<tr><td>${esc(c.start)}–${esc(c.end)}</td><td>${esc(c.end - c.start + 1)}</td><td class="mono">${esc(frames(c.frame, c.lastFrame))}</td><td class="mono">${esc(timeOfDay(c.time))}</td><td><code>${esc(c.flag ?? 'cut')}</code></td><td>${c.duplicate ? 'copy' : ''}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.start)}–${esc(c.end)}</td><td>${esc(c.end - c.start + 1)}</td><td class="mono">${esc(frames(c.frame, c.lastFrame))}</td><td class="mono">${esc(timeOfDay(c.time))}</td><td><code>${esc(c.flag ?? 'cut')}</code></td><td>${c.duplicate ? 'copy' : ''}</td></tr>`,
+    )
     .join('');
   const gaps = map.segments
     .filter((s) => s.kind === 'missing')
@@ -132,9 +139,7 @@ function fileTable(files: readonly FileView[]): string {
 }
 
 function sessionBlock(s: SessionView): string {
-  const parties = s.parties
-    .map((p) => `<dt>side ${p.side}${p.side === 0 ? ' (caller)' : ' (callee)'}${p.isTarget ? ' · target' : ''}</dt><dd>${esc(p.identities.join(', ') || '—')}</dd>`)
-    .join('');
+  const parties = s.parties.map((p) => `<dt>side ${p.side}${p.side === 0 ? ' (caller)' : ' (callee)'}${p.isTarget ? ' · target' : ''}</dt><dd>${esc(p.identities.join(', ') || '—')}</dd>`).join('');
   const ladder = s.arrows.length === 0 ? '<p class="muted">no SIP or MSRP frames kept for this session</p>' : `<div class="ladderwrap">${renderLadderSvg(s.anchor, s.lanes, s.arrows)}</div>`;
   const omitted = s.arrowsOmitted > 0 || s.arrows.length > 1500 ? `<p class="muted">ladder capped: ${esc(s.arrowsOmitted + Math.max(0, s.arrows.length - 1500))} more frames not drawn</p>` : '';
   return `<section class="session" id="${esc(s.anchor)}" data-liid="${esc(s.liid ?? '')}" data-kind="${esc(s.kind)}">

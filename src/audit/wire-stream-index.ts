@@ -42,9 +42,7 @@ export interface WireMatch {
   readonly endsAtGap: boolean;
 }
 
-export type WireFind =
-  | { readonly found: true; readonly match: WireMatch }
-  | { readonly found: false; readonly reason: 'no_stream' | 'overflow' | 'not_found' | 'wrong_time' | 'out_of_order'; readonly earlier?: WireMatch };
+export type WireFind = { readonly found: true; readonly match: WireMatch } | { readonly found: false; readonly reason: 'no_stream' | 'overflow' | 'not_found' | 'wrong_time' | 'out_of_order'; readonly earlier?: WireMatch };
 
 export class WireStreamIndex {
   private readonly dirs = new Map<string, Direction>();

@@ -70,13 +70,7 @@ export async function openCaptureFileAsync(path: string, source: number, anomali
  * Reads a capture held in memory (tests, captures embedded in other data). `name` stands for
  * the path in messages and anomaly details.
  */
-export function openCaptureBytes(
-  bytes: Uint8Array,
-  name: string,
-  source: number,
-  anomalies: AnomalySink,
-  options: OpenCaptureOptions = {},
-): CaptureFileReader {
+export function openCaptureBytes(bytes: Uint8Array, name: string, source: number, anomalies: AnomalySink, options: OpenCaptureOptions = {}): CaptureFileReader {
   return openSource(ByteSource.fromBytes(bytes, name, options), source, anomalies);
 }
 
@@ -84,11 +78,7 @@ function openSource(src: ByteSource, source: number, anomalies: AnomalySink): Ca
   try {
     const name = displayName(src.path);
     if (!src.ensure(4)) {
-      throw new CaptureFormatError(
-        `${name} is not a pcap or pcapng file (${src.available === 0 ? 'it is empty' : `only ${src.available} bytes`})`,
-        src.path,
-        0,
-      );
+      throw new CaptureFormatError(`${name} is not a pcap or pcapng file (${src.available === 0 ? 'it is empty' : `only ${src.available} bytes`})`, src.path, 0);
     }
     const format = detectCaptureFormat(src.buf.subarray(src.pos, src.pos + 4));
     if (format === 'pcap') return new PcapReader(src, source, anomalies);

@@ -40,8 +40,7 @@ export interface CaptureBackendSelection {
   readonly reason: string;
 }
 
-const INSTALL_FIX =
-  'install it (Debian/Ubuntu: apt-get install wireshark-common, which tshark pulls in), or use --capture-backend cap';
+const INSTALL_FIX = 'install it (Debian/Ubuntu: apt-get install wireshark-common, which tshark pulls in), or use --capture-backend cap';
 const PERMISSION_FIX =
   'let dumpcap capture: sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v dumpcap)" and add this user to the group that may run it ' +
   '(Debian: sudo dpkg-reconfigure wireshark-common, then sudo usermod -aG wireshark "$USER"), or run as root';

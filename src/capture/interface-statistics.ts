@@ -50,7 +50,15 @@ function u64(dv: DataView, o: number, le: boolean): number {
  * options are counted in `badOptions` and end the option walk.
  */
 export function parseInterfaceStatistics(dv: DataView, p: number, len: number, le: boolean): InterfaceStatistics {
-  const out = { interfaceId: dv.getUint32(p + 8, le), ifRecv: undefined as number | undefined, ifDrop: undefined as number | undefined, filterAccept: undefined as number | undefined, osDrop: undefined as number | undefined, usrDeliv: undefined as number | undefined, badOptions: 0 };
+  const out = {
+    interfaceId: dv.getUint32(p + 8, le),
+    ifRecv: undefined as number | undefined,
+    ifDrop: undefined as number | undefined,
+    filterAccept: undefined as number | undefined,
+    osDrop: undefined as number | undefined,
+    usrDeliv: undefined as number | undefined,
+    badOptions: 0,
+  };
   // Options (section 3.5): code u16, length u16, value padded to 32 bits, until opt_endofopt.
   const optEnd = p + len - 4;
   for (let o = p + 20; o + 4 <= optEnd; ) {

@@ -151,19 +151,13 @@ export async function loadCap(specifier = 'cap'): Promise<CapModule> {
     mod = await import(specifier);
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ConfigError(
-      `live capture needs the optional 'cap' module, which is not built (${why})`,
-      'apt-get install libpcap-dev && npm rebuild cap',
-    );
+    throw new ConfigError(`live capture needs the optional 'cap' module, which is not built (${why})`, 'apt-get install libpcap-dev && npm rebuild cap');
   }
   // CommonJS module: the exports object arrives as `default`.
   const exp = (mod as { default?: unknown }).default ?? mod;
   const Cap = (exp as { Cap?: unknown } | undefined)?.Cap;
   if (typeof Cap !== 'function') {
-    throw new ConfigError(
-      "live capture needs the optional 'cap' module, which is not built (it has no Cap export)",
-      'apt-get install libpcap-dev && npm rebuild cap',
-    );
+    throw new ConfigError("live capture needs the optional 'cap' module, which is not built (it has no Cap export)", 'apt-get install libpcap-dev && npm rebuild cap');
   }
   return { Cap: Cap as typeof CapClass };
 }
@@ -445,17 +439,11 @@ function validate(opts: LiveCaptureOptions): Required<Omit<LiveCaptureOptions, '
   }
   const bufferSize = opts.bufferSize ?? LIVE_CAPTURE_DEFAULTS.bufferSize;
   if (!Number.isInteger(bufferSize) || bufferSize < MIN_BUFFER_SIZE || bufferSize > MAX_BUFFER_SIZE) {
-    throw new ConfigError(
-      `capture buffer size ${bufferSize} is out of range`,
-      `use an integer number of bytes from ${MIN_BUFFER_SIZE} to ${MAX_BUFFER_SIZE}`,
-    );
+    throw new ConfigError(`capture buffer size ${bufferSize} is out of range`, `use an integer number of bytes from ${MIN_BUFFER_SIZE} to ${MAX_BUFFER_SIZE}`);
   }
   const promiscuous = opts.promiscuous ?? LIVE_CAPTURE_DEFAULTS.promiscuous;
   if (!promiscuous) {
-    throw new ConfigError(
-      "non-promiscuous live capture is not supported: the 'cap' binding always enables promiscuous mode",
-      'omit the promiscuous option (or set it to true)',
-    );
+    throw new ConfigError("non-promiscuous live capture is not supported: the 'cap' binding always enables promiscuous mode", 'omit the promiscuous option (or set it to true)');
   }
   const source = opts.source ?? 0;
   if (!Number.isInteger(source) || source < 0) {
@@ -467,11 +455,7 @@ function validate(opts: LiveCaptureOptions): Required<Omit<LiveCaptureOptions, '
 const PERMISSION_FIX = 'run as root, or grant CAP_NET_RAW: sudo setcap cap_net_raw+eip "$(readlink -f "$(command -v node)")"';
 
 function permissionError(iface: string, why?: string): ConfigError {
-  return new ConfigError(
-    `no permission to capture on interface '${iface}'${why === undefined ? '' : ` (${why})`}: ` +
-      'live capture needs root or the CAP_NET_RAW capability',
-    PERMISSION_FIX,
-  );
+  return new ConfigError(`no permission to capture on interface '${iface}'${why === undefined ? '' : ` (${why})`}: ` + 'live capture needs root or the CAP_NET_RAW capability', PERMISSION_FIX);
 }
 
 function noSuchInterface(iface: string, names: readonly string[] | undefined): ConfigError {
@@ -525,10 +509,7 @@ function openError(Cap: typeof CapClass, o: { iface: string; filter: string }, n
     // A filter error surfaces after pcap_activate: that handle stays bound (unfiltered, its ring
     // never read, so it just fills and drops) until the process exits; see pinnedCaps.
     if (activates) {
-      return new ConfigError(
-        `cannot capture on '${o.iface}' with filter "${o.filter}": ${msg}`,
-        'check the filter syntax (pcap-filter(7)), e.g. with: tcpdump -d <filter>',
-      );
+      return new ConfigError(`cannot capture on '${o.iface}' with filter "${o.filter}": ${msg}`, 'check the filter syntax (pcap-filter(7)), e.g. with: tcpdump -d <filter>');
     }
   }
   return new IoError(`cannot open live capture on '${o.iface}': ${msg}`, o.iface, undefined, { cause: e });
@@ -628,11 +609,7 @@ export async function openLiveCapture(
     const total = ifd + bl;
     const fresh = total - polledTotal;
     if (fresh > 0) {
-      anomalies.report(
-        'capture.kernel_drop',
-        received > 0 ? received : undefined,
-        `count=${fresh} ifdrop=${ifd - polledIf} backlog=${bl - polledBacklog}`,
-      );
+      anomalies.report('capture.kernel_drop', received > 0 ? received : undefined, `count=${fresh} ifdrop=${ifd - polledIf} backlog=${bl - polledBacklog}`);
     }
     polledTotal = total;
     polledIf = ifd;

@@ -35,9 +35,7 @@ export const PCAP_MAGIC = {
 
 /** True when `magicLe` (the first 4 bytes read little-endian) is one of the 4 pcap magics. */
 export function isPcapMagic(magicLe: number): boolean {
-  return (
-    magicLe === PCAP_MAGIC.US_LE || magicLe === PCAP_MAGIC.US_BE || magicLe === PCAP_MAGIC.NS_LE || magicLe === PCAP_MAGIC.NS_BE
-  );
+  return magicLe === PCAP_MAGIC.US_LE || magicLe === PCAP_MAGIC.US_BE || magicLe === PCAP_MAGIC.NS_LE || magicLe === PCAP_MAGIC.NS_BE;
 }
 
 const FILE_HEADER = 24;
@@ -103,7 +101,6 @@ export class PcapReader extends ByteSourceReader {
     this.frame.linkType = this.linkType;
   }
 
-
   next(): CapturedFrame | null {
     if (this.done) return null;
     const src = this.src;
@@ -156,12 +153,6 @@ export class PcapReader extends ByteSourceReader {
     const src = this.src;
     const at = src.offset;
     this.anomalies.report('pcap.caplen_too_large', this.count + 1, `caplen ${capLen} at offset ${at}`);
-    throw new CaptureFormatError(
-      `${displayName(src.path)}: corrupt pcap record header at offset ${at} (captured length ${capLen} exceeds ${this.maxCapLen}); ` +
-        `${this.count} frames were read before it`,
-      src.path,
-      at,
-    );
+    throw new CaptureFormatError(`${displayName(src.path)}: corrupt pcap record header at offset ${at} (captured length ${capLen} exceeds ${this.maxCapLen}); ` + `${this.count} frames were read before it`, src.path, at);
   }
-
 }

@@ -92,7 +92,10 @@ export class PcapngWriter {
   /** Writes an Interface Description Block and returns the interface id. */
   addInterface(iface: PcapngInterface): number {
     const body = new ByteWriter(32);
-    body.u16(iface.linkType, this.le).u16(0, this.le).u32(iface.snaplen ?? 0, this.le);
+    body
+      .u16(iface.linkType, this.le)
+      .u16(0, this.le)
+      .u32(iface.snaplen ?? 0, this.le);
     const opts: [number, Uint8Array][] = [];
     if (iface.name !== undefined) opts.push([2, Buffer.from(iface.name, 'utf8')]);
     if (iface.tsresol !== undefined) opts.push([9, Uint8Array.of(iface.tsresol)]);
@@ -103,14 +106,7 @@ export class PcapngWriter {
   }
 
   /** Writes a packet as an Enhanced (default), Simple or obsolete Packet Block. */
-  packet(
-    ifId: number,
-    tsSec: number,
-    tsNsec: number,
-    data: Uint8Array,
-    origLen = data.length,
-    kind: PcapngPacketBlock = 'epb',
-  ): void {
+  packet(ifId: number, tsSec: number, tsNsec: number, data: Uint8Array, origLen = data.length, kind: PcapngPacketBlock = 'epb'): void {
     const iface = this.ifaces[ifId];
     if (iface === undefined) throw new RangeError(`pcapng writer: no interface ${ifId}`);
     const body = new ByteWriter(32 + data.length);

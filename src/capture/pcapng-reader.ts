@@ -148,7 +148,14 @@ export class PcapngReader extends ByteSourceReader {
         const bom = dv.getUint32(p + 8, true);
         if (bom === BYTE_ORDER_MAGIC) this.le = true;
         else if (bom === BYTE_ORDER_MAGIC_SWAPPED) this.le = false;
-        else return this.corrupt(src.offset, `bad byte-order magic 0x${dv.getUint32(p + 8, false).toString(16).padStart(8, '0')} in a Section Header Block`);
+        else
+          return this.corrupt(
+            src.offset,
+            `bad byte-order magic 0x${dv
+              .getUint32(p + 8, false)
+              .toString(16)
+              .padStart(8, '0')} in a Section Header Block`,
+          );
       }
       const le = this.le;
       // Section 3.1: Block Total Length is a multiple of 4, includes the 12 bytes of type and
@@ -259,11 +266,7 @@ export class PcapngReader extends ByteSourceReader {
   }
 
   private unknownInterface(ifId: number): void {
-    this.anomalies.report(
-      'pcapng.unknown_interface',
-      undefined,
-      `interface ${ifId} of ${this.ifaces.length} at offset ${this.src.offset}`,
-    );
+    this.anomalies.report('pcapng.unknown_interface', undefined, `interface ${ifId} of ${this.ifaces.length} at offset ${this.src.offset}`);
   }
 
   private sectionHeader(dv: DataView, p: number): void {
@@ -326,11 +329,6 @@ export class PcapngReader extends ByteSourceReader {
 
   private corrupt(at: number, what: string): never {
     this.done = true;
-    throw new CaptureFormatError(
-      `${displayName(this.src.path)}: corrupt pcapng block at offset ${at}: ${what}; ${this.count} frames were read before it`,
-      this.src.path,
-      at,
-    );
+    throw new CaptureFormatError(`${displayName(this.src.path)}: corrupt pcapng block at offset ${at}: ${what}; ${this.count} frames were read before it`, this.src.path, at);
   }
-
 }

@@ -34,9 +34,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-c, --count <frames>', 'stop after this many frames (live, or the first frames of the -r files in time order, as tcpdump -c)', positiveInt('--count'))
     .addOption(new Option('--duration <seconds>', 'stop live capture after this many seconds').argParser(positiveInt('--duration')))
     .addOption(
-      new Option('--capture-backend <backend>', 'live capture through dumpcap (a separate process, reports ring drops) or cap (in-process libpcap); auto = dumpcap when installed')
-        .choices(['auto', 'dumpcap', 'cap'])
-        .default('auto'),
+      new Option('--capture-backend <backend>', 'live capture through dumpcap (a separate process, reports ring drops) or cap (in-process libpcap); auto = dumpcap when installed').choices(['auto', 'dumpcap', 'cap']).default('auto'),
     );
 }
 

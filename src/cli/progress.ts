@@ -11,10 +11,7 @@ import type { ReadProgress } from '../pipeline/packet-source.js';
 export async function createProgress(quiet: boolean): Promise<ReadProgress | undefined> {
   if (quiet || process.stderr.isTTY !== true) return undefined;
   const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'reading {bar} {percentage}% | {value}/{total} MiB', hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'reading {bar} {percentage}% | {value}/{total} MiB', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
     update: (read, total) => {

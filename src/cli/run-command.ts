@@ -42,11 +42,11 @@ function portNumber(name: string) {
 }
 
 export function registerRunCommand(program: Command): void {
-  const cmd = program.command('run').description('intercept the tasks\' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions');
+  const cmd = program.command('run').description("intercept the tasks' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions");
   addX1Options(addCaptureOptions(cmd))
     .option('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary); with --x1-listen optional, X1 changes apply on top')
     .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
-    .option('--overwrite', '--out holds a previous run\'s output: delete it first (only msrptap\'s own files; anything else is refused)')
+    .option('--overwrite', "--out holds a previous run's output: delete it first (only msrptap's own files; anything else is refused)")
     .option('--operator-id <id>', 'TS 102 232-1 operatorIdentifier for HI2/HI3 PS-PDUs', 'msrptap')
     .option('--network-element-id <id>', 'TS 102 232-1 networkElementIdentifier')
     .option('--country-code <cc>', 'ISO 3166 alpha-2 authorization/delivery country code for HI2/HI3')
@@ -58,17 +58,17 @@ export function registerRunCommand(program: Command): void {
     .option('--keepalive-interval <ms>', 'X2/X3 keepalive period on idle links', positiveNumber('--keepalive-interval'), 5000)
     .option('--keepalive-timeout <ms>', 'a keepalive unacknowledged this long = dead link (reconnect)', positiveNumber('--keepalive-timeout'), 10000)
     .option('--rotate-size <MiB>', '--out files: continue each file in NAME.1, NAME.2, ... before it would exceed this size', positiveNumber('--rotate-size'))
-    .option('--rotate-seconds <seconds>', '--out files: continue each file in the next part once a record is this much capture time after the file\'s first', positiveNumber('--rotate-seconds'))
+    .option('--rotate-seconds <seconds>', "--out files: continue each file in the next part once a record is this much capture time after the file's first", positiveNumber('--rotate-seconds'))
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
-    .option('--single-thread', 'no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark\'s baseline)')
+    .option('--single-thread', "no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark's baseline)")
     .option('--stats-interval <seconds>', 'live capture: period of the run.stats event', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
     .action(async (o: RunOptions) => {
       checkCaptureSource(o);
       if (o.tasks === undefined && o.x1Listen === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
-      if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', 'give --out DIR (files), --deliver (the tasks file\'s destinations), or both');
+      if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', "give --out DIR (files), --deliver (the tasks file's destinations), or both");
       if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');
       if (o.overwrite === true && o.out === undefined) throw new ConfigError('--overwrite replaces a previous --out output: give --out DIR');
       if (o.countryCode !== undefined && !/^[A-Z]{2}$/.test(o.countryCode)) throw new ConfigError(`--country-code must be two capital letters (ISO 3166), got "${o.countryCode}"`);
@@ -77,10 +77,7 @@ export function registerRunCommand(program: Command): void {
       // Loaded here, not at start-up: `--help`, `--version` and the other commands never pay for it.
       const { runIntercept } = await import('../pipeline/intercept-run.js');
       const progress = await createProgress(false);
-      await runIntercept(
-        { ...o, toolVersion: VERSION },
-        { log, ...(progress !== undefined ? { progress } : {}), ...(stop !== undefined ? { stop: stop.stopped } : {}) },
-      );
+      await runIntercept({ ...o, toolVersion: VERSION }, { log, ...(progress !== undefined ? { progress } : {}), ...(stop !== undefined ? { stop: stop.stopped } : {}) });
       if (stop?.signal !== undefined) {
         log.log('warn', 'run.interrupted', { signal: stop.signal }, 'interrupted before the end of the input: the manifests and audit.json say "interrupted": true');
         // Now: a read of a silent pipe may still wait in the thread pool and keep the process alive.

@@ -13,9 +13,7 @@ interface StatsOptions extends CaptureOptions {
 }
 
 export function registerStatsCommand(program: Command): void {
-  const cmd = program
-    .command('stats')
-    .description('count what the capture and decoding layers see: frames, link types, IP, fragments, TCP, UDP, anomalies');
+  const cmd = program.command('stats').description('count what the capture and decoding layers see: frames, link types, IP, fragments, TCP, UDP, anomalies');
   addCaptureOptions(cmd)
     .option('--json', 'print one JSON object instead of text')
     .action(async (o: StatsOptions) => {

@@ -32,11 +32,16 @@ export function registerVerifyCommand(program: Command): void {
     .requiredOption('--tasks <file>', 'the intercept tasks the run used')
     .option('--public-key <pem>', 'Ed25519 public key (PEM) the manifests must be signed with')
     .option('--require-signature', 'fail unsigned manifests')
-    .option('--max-wire-mb <n>', 'TCP stream bytes held for the wire check, in MiB', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`--max-wire-mb must be a positive whole number, got "${v}"`);
-      return n;
-    }, 1024)
+    .option(
+      '--max-wire-mb <n>',
+      'TCP stream bytes held for the wire check, in MiB',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`--max-wire-mb must be a positive whole number, got "${v}"`);
+        return n;
+      },
+      1024,
+    )
     .action(async (o: VerifyOptions) => {
       if (o.read.length === 0) throw new ConfigError('no capture', 'give -r CAPTURE: the file(s) the records were made from');
       if (o.read.includes('-')) throw new ConfigError('verify reads the capture twice: standard input cannot be used', 'save the capture to a file first');

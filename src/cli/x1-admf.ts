@@ -36,7 +36,6 @@ export interface TaskOptions {
   did: string[];
 }
 
-
 export function uuidArg(v: string, what: string): string {
   const b = parseUuid(v);
   if (b === undefined) throw new ConfigError(`${what} must be a UUID, got "${v}"`);
@@ -80,7 +79,11 @@ export function taskDetails(o: TaskOptions): X1TaskDetails {
     deliveryType: deliveryType(o.deliveryType),
     listOfDIDs: o.did.map((d) => uuidArg(d, '--did')),
     ...(o.liid !== undefined
-      ? { listOfMediationDetails: [{ lIID: o.liid, deliveryType: o.hiDeliveryType, ...(o.start !== undefined ? { startTime: microsecondTime(o.start, '--start') } : {}), ...(o.end !== undefined ? { endTime: microsecondTime(o.end, '--end') } : {}) }] }
+      ? {
+          listOfMediationDetails: [
+            { lIID: o.liid, deliveryType: o.hiDeliveryType, ...(o.start !== undefined ? { startTime: microsecondTime(o.start, '--start') } : {}), ...(o.end !== undefined ? { endTime: microsecondTime(o.end, '--end') } : {}) },
+          ],
+        }
       : {}),
   };
 }
@@ -99,7 +102,13 @@ export function fullIpv6(address: string): string | undefined {
   }
   const gap = s.indexOf('::');
   const head = (gap < 0 ? s : s.slice(0, gap)).split(':').filter((g) => g !== '');
-  const tail = gap < 0 ? [] : s.slice(gap + 2).split(':').filter((g) => g !== '');
+  const tail =
+    gap < 0
+      ? []
+      : s
+          .slice(gap + 2)
+          .split(':')
+          .filter((g) => g !== '');
   const groups = [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
   return groups.map((g) => g.padStart(4, '0')).join(':');
 }

@@ -25,26 +25,32 @@ function addTaskOptions(c: Command): Command {
     .option('--hi-delivery-type <type>', 'with --liid: HI2Only | HI3Only | HI2andHI3', 'HI2andHI3')
     .option('--start <time>', 'with --liid: start of interception (xs:dateTime with zone)')
     .option('--end <time>', 'with --liid: end of interception')
-    .option('--did <uuid>', 'destination of the task\'s X2/X3 (created beforehand); repeatable', collect, []);
+    .option('--did <uuid>', "destination of the task's X2/X3 (created beforehand); repeatable", collect, []);
 }
 
 export function registerX1Command(program: Command): void {
   const x1 = program
     .command('x1')
     .description('lab ADMF: send one X1 (ETSI TS 103 221-1) request to a tap started with --x1-listen, print the response as JSON')
-    .requiredOption('--ne <url>', 'the tap\'s X1 endpoint, e.g. https://127.0.0.1:8443 (path /X1/NE by default)')
-    .requiredOption('--cert <file>', 'this ADMF\'s client certificate (its CN is the admfIdentifier)')
+    .requiredOption('--ne <url>', "the tap's X1 endpoint, e.g. https://127.0.0.1:8443 (path /X1/NE by default)")
+    .requiredOption('--cert <file>', "this ADMF's client certificate (its CN is the admfIdentifier)")
     .requiredOption('--key <file>', 'its private key')
-    .requiredOption('--ca <file>', 'CA of the tap\'s certificate')
-    .requiredOption('--ne-id <id>', 'the tap\'s neIdentifier (by default the CN of its --x1-cert)')
+    .requiredOption('--ca <file>', "CA of the tap's certificate")
+    .requiredOption('--ne-id <id>', "the tap's neIdentifier (by default the CN of its --x1-cert)")
     .option('--admf-id <id>', 'admfIdentifier (default: the CN of --cert)')
     .option('--timeout <seconds>', 'give up after this long', (v) => Number(v), 30);
   const common = (): CommonOptions => x1.opts<CommonOptions>();
   // The X1 codec and TLS client load only when this command runs (start-up cost, issue 13).
   const admf = (): Promise<typeof import('./x1-admf.js')> => import('./x1-admf.js');
-  x1.command('ping').description('PingRequest').action(() => admf().then((a) => a.send(common(), [{ type: 'Ping' }])));
-  x1.command('status').description('GetNEStatusRequest').action(() => admf().then((a) => a.send(common(), [{ type: 'GetNEStatus' }])));
-  x1.command('list').description('ListAllDetailsRequest: the XIDs and DIDs provisioned').action(() => admf().then((a) => a.send(common(), [{ type: 'ListAllDetails' }])));
+  x1.command('ping')
+    .description('PingRequest')
+    .action(() => admf().then((a) => a.send(common(), [{ type: 'Ping' }])));
+  x1.command('status')
+    .description('GetNEStatusRequest')
+    .action(() => admf().then((a) => a.send(common(), [{ type: 'GetNEStatus' }])));
+  x1.command('list')
+    .description('ListAllDetailsRequest: the XIDs and DIDs provisioned')
+    .action(() => admf().then((a) => a.send(common(), [{ type: 'ListAllDetails' }])));
   x1.command('details [xid]')
     .description('GetTaskDetailsRequest for XID (task details and status), or GetAllDetailsRequest without it')
     .action((xid?: string) => admf().then((a) => a.send(common(), [xid === undefined ? { type: 'GetAllDetails' } : { type: 'GetTaskDetails', xId: a.uuidArg(xid, 'XID') }])));
@@ -53,13 +59,17 @@ export function registerX1Command(program: Command): void {
     if (o.xid === undefined) throw new ConfigError('modify needs --xid');
     return admf().then((a) => a.send(common(), [{ type: 'ModifyTask', taskDetails: a.taskDetails(o) }]));
   });
-  x1.command('deactivate <xid>').description('DeactivateTaskRequest').action((xid: string) => admf().then((a) => a.send(common(), [{ type: 'DeactivateTask', xId: a.uuidArg(xid, 'XID') }])));
+  x1.command('deactivate <xid>')
+    .description('DeactivateTaskRequest')
+    .action((xid: string) => admf().then((a) => a.send(common(), [{ type: 'DeactivateTask', xId: a.uuidArg(xid, 'XID') }])));
   x1.command('create-destination')
     .description('CreateDestinationRequest (ipAddressAndPort, TCP)')
     .option('--did <uuid>', 'DID (default: a new random UUID)')
-    .requiredOption('--address <ip:port>', 'the mediation function\'s X2/X3 address, IPv4:PORT or [IPv6]:PORT')
+    .requiredOption('--address <ip:port>', "the mediation function's X2/X3 address, IPv4:PORT or [IPv6]:PORT")
     .option('--delivery-type <type>', 'X2Only | X3Only | X2andX3', 'X2andX3')
     .option('--name <text>', 'friendlyName')
     .action((o: { did?: string; address: string; deliveryType: string; name?: string }) => admf().then((a) => a.send(common(), [{ type: 'CreateDestination', destinationDetails: a.destinationDetails(o) }])));
-  x1.command('remove-destination <did>').description('RemoveDestinationRequest').action((did: string) => admf().then((a) => a.send(common(), [{ type: 'RemoveDestination', dId: a.uuidArg(did, 'DID') }])));
+  x1.command('remove-destination <did>')
+    .description('RemoveDestinationRequest')
+    .action((did: string) => admf().then((a) => a.send(common(), [{ type: 'RemoveDestination', dId: a.uuidArg(did, 'DID') }])));
 }

@@ -14,9 +14,7 @@ import type { z } from 'zod';
  * message format (the tasks file): `field` is the path of the bad field, null when the text is
  * not JSON at all.
  */
-export type JsonCheck<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly problem: string; readonly field: string | null; readonly reason: string };
+export type JsonCheck<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string; readonly field: string | null; readonly reason: string };
 
 /** `files[0].chain.head` from a zod issue path. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {

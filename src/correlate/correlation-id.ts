@@ -11,6 +11,10 @@ import { createHash } from 'node:crypto';
  * @param xid the task's XID (canonical text).
  */
 export function correlationIdOf(sessionKey: string, xid: string): Uint8Array {
-  const h = createHash('sha256').update(sessionKey, 'latin1').update(new Uint8Array([0])).update(xid, 'latin1').digest();
+  const h = createHash('sha256')
+    .update(sessionKey, 'latin1')
+    .update(new Uint8Array([0]))
+    .update(xid, 'latin1')
+    .digest();
   return new Uint8Array(h.buffer, h.byteOffset, 8).slice();
 }

@@ -103,7 +103,6 @@ export function findDialog<D extends KeyedDialog>(get: (key: string) => D | unde
   const byFrom = get(dialogKey(m.callId, fromTag));
   if (byFrom === undefined) return undefined;
   if (toTag === null || toTag === byFrom.calleeTag || byFrom.earlyTags.includes(toTag)) return byFrom;
-  const ofCreatingTx =
-    !m.isRequest && m.cseq === byFrom.initialCseq && (m.cseqMethod === byFrom.initialMethod || m.cseqMethod === 'CANCEL') && byFrom.initialBranches.includes(m.branch);
+  const ofCreatingTx = !m.isRequest && m.cseq === byFrom.initialCseq && (m.cseqMethod === byFrom.initialMethod || m.cseqMethod === 'CANCEL') && byFrom.initialBranches.includes(m.branch);
   return ofCreatingTx ? byFrom : undefined;
 }

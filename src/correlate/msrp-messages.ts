@@ -33,7 +33,7 @@ export class MsrpMessages {
 
   /** The message `mid` of `s` begins (its first SEND chunk). */
   open(s: Session, head: MsrpFrameHead, mid: string, senderSid: string | null, receiverSid: string | null, stream: MsrpStreamRef): OpenMessage {
-    const contentCap = (s.mode === 'intercept' && s.intercepts.some((it) => wantsIri(it.task))) ? this.ctx.maxContent : s.mode === 'pending' ? this.ctx.maxHeldPerSession : 0;
+    const contentCap = s.mode === 'intercept' && s.intercepts.some((it) => wantsIri(it.task)) ? this.ctx.maxContent : s.mode === 'pending' ? this.ctx.maxHeldPerSession : 0;
     const mediaType = mediaTypeOf(head.headers.contentType);
     const tracker = new MessageTracker(mid, mediaType, { sha1: s.fileSelector !== null, contentCap });
     const meta = msrpMessageMeta(head, mid, mediaType, senderSid === null ? null : (s.sideBySid.get(senderSid) ?? null));
@@ -58,8 +58,17 @@ export class MsrpMessages {
       om.cpimChecked = true;
       const c = om.tracker.cpim.cpim;
       if (c === null) return;
-      this.learnCpimParties(s, om, c.from?.uri ?? null, c.to.map((x) => x.uri));
-      const matches = this.ctx.matcher.matchCpim(c.from?.uri ?? null, c.to.map((x) => x.uri), this.ctx.now);
+      this.learnCpimParties(
+        s,
+        om,
+        c.from?.uri ?? null,
+        c.to.map((x) => x.uri),
+      );
+      const matches = this.ctx.matcher.matchCpim(
+        c.from?.uri ?? null,
+        c.to.map((x) => x.uri),
+        this.ctx.now,
+      );
       if (matches.length > 0) this.identify(s, om, matches);
     }
   }

@@ -107,9 +107,7 @@ export class RecordEmitter {
         msrpMessageId: info.msrpMessageId,
         contentType: info.contentType,
         content: info.content,
-        ...(sel !== null
-          ? { file: { ...(sel.name !== null ? { name: sel.name } : {}), ...(sel.size !== null ? { size: sel.size } : {}), ...(sel.type !== null ? { contentType: sel.type } : {}) } }
-          : {}),
+        ...(sel !== null ? { file: { ...(sel.name !== null ? { name: sel.name } : {}), ...(sel.size !== null ? { size: sel.size } : {}), ...(sel.type !== null ? { contentType: sel.type } : {}) } } : {}),
         ...(info.status !== 'complete' ? { messageStatus: info.status } : {}),
         ...(info.contentTruncated ? { contentTruncated: true } : {}),
       });

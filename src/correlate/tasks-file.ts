@@ -204,7 +204,13 @@ function tasksFrom(r: JsonCheck<TasksFileJson>, source: string): TaskSet {
     // output is copied to) would merge folders that differ in case only: two warrants in one.
     const folderKey = pathSegment(t.liid).toLowerCase();
     const prevF = folders.get(folderKey);
-    if (prevF !== undefined) fail(source, `tasks[${i}].liid`, `LIID "${t.liid}" and tasks[${prevF}].liid "${file.tasks[prevF]!.liid}" differ only in letter case: their output folders would be one on a case-insensitive file system`, 'give the tasks LIIDs that differ in more than letter case');
+    if (prevF !== undefined)
+      fail(
+        source,
+        `tasks[${i}].liid`,
+        `LIID "${t.liid}" and tasks[${prevF}].liid "${file.tasks[prevF]!.liid}" differ only in letter case: their output folders would be one on a case-insensitive file system`,
+        'give the tasks LIIDs that differ in more than letter case',
+      );
     folders.set(folderKey, i);
     const ids: TargetId[] = t.targetIdentifiers.map((o, j) => {
       const kind = Object.keys(o)[0] as TargetIdKind;

@@ -15,16 +15,7 @@ const AH = 51;
  * 253/254).
  */
 function isGenericExtension(nh: number): boolean {
-  return (
-    nh === IpProto.HOPOPTS ||
-    nh === IpProto.IPV6_ROUTE ||
-    nh === IpProto.IPV6_OPTS ||
-    nh === 135 ||
-    nh === 139 ||
-    nh === 140 ||
-    nh === 253 ||
-    nh === 254
-  );
+  return nh === IpProto.HOPOPTS || nh === IpProto.IPV6_ROUTE || nh === IpProto.IPV6_OPTS || nh === 135 || nh === 139 || nh === 140 || nh === 253 || nh === 254;
 }
 
 /**
@@ -102,16 +93,7 @@ export function isIpv6ExtensionHeader(nh: number): boolean {
  * 4.1); it is false for the fragmentable part of a reassembled datagram, which may itself start
  * with extension headers (section 4.5).
  */
-export function walkIpv6Extensions(
-  c: Cursor,
-  out: DecodedPacket,
-  sink: AnomalySink,
-  nh: number,
-  p: number,
-  ipEnd: number,
-  first: boolean,
-  truncated: boolean,
-): LayerCode {
+export function walkIpv6Extensions(c: Cursor, out: DecodedPacket, sink: AnomalySink, nh: number, p: number, ipEnd: number, first: boolean, truncated: boolean): LayerCode {
   const b = c.buf;
   let misplacedReported = false; // once per header chain: anomalies per frame stay bounded
   for (; ; first = false) {

@@ -32,16 +32,7 @@ const cursor: Cursor = { buf: EMPTY_BYTES, off: 0, end: 0, type: 0, greSeq: fals
  * Terminates: every step consumes a header or moves to a later layer, except tunnel entries,
  * which are counted against MAX_TUNNEL_DEPTH.
  */
-export function runLayers(
-  first: LayerCode,
-  buf: Uint8Array,
-  off: number,
-  end: number,
-  frameNo: number,
-  snapCut: boolean,
-  out: DecodedPacket,
-  sink: AnomalySink,
-): void {
+export function runLayers(first: LayerCode, buf: Uint8Array, off: number, end: number, frameNo: number, snapCut: boolean, out: DecodedPacket, sink: AnomalySink): void {
   const c = cursor;
   c.buf = buf;
   c.off = off;

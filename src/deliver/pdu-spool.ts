@@ -60,7 +60,6 @@ const HEADER = 8;
 /** Larger entries cannot be a PDU we produced (X2/X3 lengths are capped far below). */
 const MAX_ENTRY = 0x7fff_0000;
 
-
 function segName(seg: number): string {
   return `${String(seg).padStart(12, '0')}.seg`;
 }

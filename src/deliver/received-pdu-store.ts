@@ -89,7 +89,7 @@ export class ReceivedPduStore {
       this.counters.duplicates++;
       return 'duplicate';
     }
-    const gap = f.last !== undefined && meta.sequenceNumber !== ((f.last + 1) >>> 0);
+    const gap = f.last !== undefined && meta.sequenceNumber !== (f.last + 1) >>> 0;
     const offset = f.size;
     writeAll(f.pduFd, bytes, join(this.dir, pathSegment(meta.xid), 'x2x3.pdu'));
     f.size += bytes.length;

@@ -73,7 +73,10 @@ export function ensureSecretDir(dir: string, strictFrom: string | null = dir): v
   const abs = resolve(dir);
   const strict = strictFrom === null ? null : resolve(strictFrom);
   const root = parse(abs).root;
-  const parts = abs.slice(root.length).split(sep).filter((s) => s !== '');
+  const parts = abs
+    .slice(root.length)
+    .split(sep)
+    .filter((s) => s !== '');
   let cur = root;
   for (const part of parts) {
     cur = join(cur, part);

@@ -24,7 +24,7 @@ export const SEQUENCE_STATE_FILE = 'x2x3-sequence.json';
 /** Keys kept at most (XIDs ever delivered from this spool); beyond, the run refuses new ones loudly. */
 const MAX_KEYS = 1_000_000;
 
-const RESTORE_FIX = 'restore it from a backup; delete it only if the receivers\' duplicate filters are reset too (else new PDUs are dropped as duplicates; see docs/delivery.md)';
+const RESTORE_FIX = "restore it from a backup; delete it only if the receivers' duplicate filters are reset too (else new PDUs are dropped as duplicates; see docs/delivery.md)";
 
 /** The file's one definition, for the writer ({@link SequenceStateFile.save}) and the reader. */
 export const sequenceStateSchema = z.strictObject({

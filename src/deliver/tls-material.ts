@@ -54,9 +54,7 @@ export function loadTlsMaterial(paths: TlsPaths, where: string): TlsMaterial {
     createSecureContext(opts);
   } catch (e) {
     const reason = (e as Error).message;
-    const fix = /key values mismatch/i.test(reason)
-      ? `the private key ${paths.key} does not belong to the certificate ${paths.cert}`
-      : 'check that the files are PEM, the key is not encrypted, and the key matches the certificate';
+    const fix = /key values mismatch/i.test(reason) ? `the private key ${paths.key} does not belong to the certificate ${paths.cert}` : 'check that the files are PEM, the key is not encrypted, and the key matches the certificate';
     throw new ConfigError(`${where}: TLS material rejected: ${reason}`, fix);
   }
   return ca !== undefined ? { cert, key, ca } : { cert, key };

@@ -212,11 +212,7 @@ export class IpDefragmenter {
           this.counts.duplicates++;
         } else {
           this.counts.overlaps++;
-          this.sink.report(
-            'ip.fragment_overlap',
-            frameNo,
-            `id=${pkt.fragId} offset=${off} length=${data.length} overlap=${st.lastOverlap} differing=${st.lastDiffering}`,
-          );
+          this.sink.report('ip.fragment_overlap', frameNo, `id=${pkt.fragId} offset=${off} length=${data.length} overlap=${st.lastOverlap} differing=${st.lastDiffering}`);
         }
       }
     }

@@ -76,7 +76,7 @@ export class DeliveryOutput {
       throw new ConfigError('--deliver: the tasks file defines no "destinations"', 'add "destinations": [{"did": "<UUID>", "address": "host:port"}] and "listOfDids" to the tasks (docs/delivery.md)');
     }
     this.sequenceState = new SequenceStateFile(o.spoolDir);
-    if (this.sequenceState.hadState) this.log('info', 'delivery.sequence_resumed', { path: this.sequenceState.path }, 'sequence numbers continue from the previous run\'s reservations');
+    if (this.sequenceState.hadState) this.log('info', 'delivery.sequence_resumed', { path: this.sequenceState.path }, "sequence numbers continue from the previous run's reservations");
     this.encoder = createRecordEncoder('x2x3', { sequencePersistence: this.sequenceState });
     this.updateTasks(o.tasks);
   }

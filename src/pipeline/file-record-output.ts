@@ -29,16 +29,7 @@ import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } fr
 import { SecureFileWriter } from '../deliver/secure-file.js';
 import { ConfigError, InvariantError } from '../core/errors.js';
 import { pathSegment } from '../util/path-segment.js';
-import {
-  MANIFEST_FILE,
-  MANIFEST_FORMAT,
-  RecordChain,
-  signManifest,
-  type CustodyManifest,
-  type ManifestCapture,
-  type ManifestEncoder,
-  type ManifestTask,
-} from '../audit/custody-manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, RecordChain, signManifest, type CustodyManifest, type ManifestCapture, type ManifestEncoder, type ManifestTask } from '../audit/custody-manifest.js';
 
 /** What the manifests need beyond the records (the CLI knows it; the pipeline never imports the CLI). */
 export interface ManifestOptions {
@@ -246,7 +237,10 @@ export class FileRecordOutput {
     if (o === undefined) return [];
     const out: CustodyManifest[] = [];
     for (const [liid, chains] of this.chainsByLiid()) {
-      const m = this.manifestOf(liid, chains.map((c) => c.finish()));
+      const m = this.manifestOf(
+        liid,
+        chains.map((c) => c.finish()),
+      );
       out.push(o.signKey !== undefined ? signManifest(m, o.signKey) : m);
     }
     return out;

@@ -133,8 +133,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
   let metrics: MetricsServer | undefined;
   /** The live capture's kernel counters, as last polled (metrics and stats). */
   const capture: { last?: LiveCaptureCounters } = {};
-  const spoolNotDeleted = (path: string, e: Error): void =>
-    log.log('warn', 'audit.spool_not_deleted', { path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');
+  const spoolNotDeleted = (path: string, e: Error): void => log.log('warn', 'audit.spool_not_deleted', { path, reason: e.message }, 'could not delete the audit spool: delete it by hand (it holds session metadata)');
   try {
     const pl = new InterceptPipeline({
       tasks,
@@ -241,7 +240,15 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
  * Live capture with the operator lifecycle: `run.stats` every `statsInterval` seconds, SIGHUP
  * reloads the tasks file, SIGINT/SIGTERM stop (runLive returns; the caller drains).
  */
-async function runLiveWithLifecycle(o: InterceptRunOptions, pl: InterceptPipeline, dl: DeliveryOutput | undefined, counts: RecordCounts, log: Logger, capture: { last?: LiveCaptureCounters }, x1: X1Service | undefined): Promise<SourceResult> {
+async function runLiveWithLifecycle(
+  o: InterceptRunOptions,
+  pl: InterceptPipeline,
+  dl: DeliveryOutput | undefined,
+  counts: RecordCounts,
+  log: Logger,
+  capture: { last?: LiveCaptureCounters },
+  x1: X1Service | undefined,
+): Promise<SourceResult> {
   const { runLive } = await import('./run-live.js');
   let last: LiveCaptureCounters | undefined;
   const onHup = (): void => {

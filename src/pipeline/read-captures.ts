@@ -148,12 +148,7 @@ class CaptureRead {
   }
 }
 
-export function readCaptures(
-  paths: readonly string[],
-  onFrame: (f: CapturedFrame) => void,
-  anomalies: AnomalySink,
-  opts: ReadOptions = {},
-): ReadResult {
+export function readCaptures(paths: readonly string[], onFrame: (f: CapturedFrame) => void, anomalies: AnomalySink, opts: ReadOptions = {}): ReadResult {
   const read = new CaptureRead(paths, anomalies, onFrame, opts);
   try {
     read.step(Infinity);
@@ -168,13 +163,7 @@ export function readCaptures(
  * stops, between two frames, once `stop` resolves (`interrupted` then true). Frames are the
  * same and in the same order.
  */
-export async function readCapturesUntil(
-  paths: readonly string[],
-  onFrame: (f: CapturedFrame) => void,
-  anomalies: AnomalySink,
-  stop: Promise<unknown>,
-  opts: ReadOptions = {},
-): Promise<ReadResult & { interrupted: boolean }> {
+export async function readCapturesUntil(paths: readonly string[], onFrame: (f: CapturedFrame) => void, anomalies: AnomalySink, stop: Promise<unknown>, opts: ReadOptions = {}): Promise<ReadResult & { interrupted: boolean }> {
   let stopped = false;
   /** Ends the current wait for a silent pipe; one at a time (no reaction piles up on `stop`). */
   let wake: (() => void) | undefined;
@@ -204,8 +193,7 @@ export async function readCapturesUntil(
           merged.waitReadable!().then(resolve, reject);
         });
         wake = undefined;
-      }
-      else await new Promise<void>((r) => setImmediate(r));
+      } else await new Promise<void>((r) => setImmediate(r));
       if (stopped) break;
       const until = performance.now() + SLICE_MS;
       let more = true;

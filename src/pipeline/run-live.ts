@@ -47,11 +47,7 @@ interface OpenCapture {
   close(): Promise<unknown>;
 }
 
-export async function runLive(
-  opts: LiveRunOptions,
-  onFrame: (f: CapturedFrame) => void,
-  anomalies: AnomalySink,
-): Promise<LiveCaptureCounters> {
+export async function runLive(opts: LiveRunOptions, onFrame: (f: CapturedFrame) => void, anomalies: AnomalySink): Promise<LiveCaptureCounters> {
   let seen = 0;
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {

@@ -11,7 +11,11 @@ import { OUTPUT_FILES } from './file-record-output.js';
 
 export const AUDIT_JSON_FILE = 'audit.json';
 
-const PART = new RegExp(`^(?:${Object.values(OUTPUT_FILES).map((n) => n.replace('.', '\\.')).join('|')})(?:\\.[1-9][0-9]*)?$`);
+const PART = new RegExp(
+  `^(?:${Object.values(OUTPUT_FILES)
+    .map((n) => n.replace('.', '\\.'))
+    .join('|')})(?:\\.[1-9][0-9]*)?$`,
+);
 
 /** True for an entry a previous `run --out` wrote. */
 export function isRunOutputEntry(e: OutputEntry): boolean {

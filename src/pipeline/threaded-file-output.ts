@@ -68,9 +68,7 @@ interface StartData {
 type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean } | { type: 'tasks'; tasks: readonly ManifestTask[] } | { type: 'close' };
 
 /** What the worker stores of its error (one definition for the worker that writes it and the parent). */
-const errorInfoSchema = z
-  .strictObject({ name: z.string(), message: z.string(), path: z.string().exactOptional(), fix: z.string().exactOptional() })
-  .readonly();
+const errorInfoSchema = z.strictObject({ name: z.string(), message: z.string(), path: z.string().exactOptional(), fix: z.string().exactOptional() }).readonly();
 type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 function errorInfo(e: unknown): ErrorInfo {

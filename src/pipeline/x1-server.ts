@@ -37,7 +37,6 @@ export const MAX_BODY_BYTES = 1 << 20;
 const MAX_CONNECTIONS = 64;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-
 export interface X1ServiceOptions {
   readonly host: string;
   readonly port: number;
@@ -230,7 +229,14 @@ export class X1Service {
     const a = server.address();
     const port = typeof a === 'object' && a !== null ? a.port : this.o.port;
     if (this.o.reports !== undefined) {
-      this.reporter = new X1Reporter({ url: this.o.reports.url, tls: this.tls, admfIdentifier: this.o.reports.admfIdentifier, neIdentifier: this.neIdentifier, log: this.o.log, ...(this.o.reports.retryMinMs !== undefined ? { retryMinMs: this.o.reports.retryMinMs } : {}) });
+      this.reporter = new X1Reporter({
+        url: this.o.reports.url,
+        tls: this.tls,
+        admfIdentifier: this.o.reports.admfIdentifier,
+        neIdentifier: this.neIdentifier,
+        log: this.o.log,
+        ...(this.o.reports.retryMinMs !== undefined ? { retryMinMs: this.o.reports.retryMinMs } : {}),
+      });
     }
     // Implicit deactivation runs with or without an ADMF to report to.
     this.monitorTimer = setInterval(() => this.monitorTick(), this.o.reports?.periodMs ?? 1000);

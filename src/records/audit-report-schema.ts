@@ -79,29 +79,31 @@ export const auditFileSchema = z.strictObject({
   messageId: z.string().nullable(),
 });
 
-export const auditSessionSchema = z.strictObject({
-  callId: z.string().exactOptional(),
-  xid: z.string().nullable(),
-  liid: z.string().nullable(),
-  matchedIdentity: z.string().nullable(),
-  startTime: z.string().describe('ISO-8601 UTC with nanoseconds: first observation of the creating SIP request, or of the first MSRP frame without SIP'),
-  endTime: z.string().describe('ISO-8601 UTC with nanoseconds: the 2xx to BYE when seen, else the last SIP message or MSRP frame'),
-  msrpSessionIds: z.array(z.string()).describe('endpoint session-ids, in order of appearance'),
-  connections: z.array(z.string()).describe('client-server endpoints of the TCP connections that carried frames of the session, in order of first frame'),
-  transports: z
-    .array(z.string())
-    .exactOptional()
-    .describe("`sip/udp`, `sip/tcp`, `sip/sctp` (RFC 4168), `sip/ws` (RFC 7118), `msrp/tcp`, `msrp/ws` (RFC 7977)...: what carried the session, in order of first use; present only when one is not SIP over UDP/TCP or MSRP over TCP"),
-  messages: z.array(auditMessageSchema),
-  files: z.array(auditFileSchema).describe('one per message with user content in a session whose SDP has a=file-selector (RFC 5547)'),
-  targetRole: z.enum(['originating', 'terminating', 'unknown']).nullable(),
-  messagesOmitted: count.describe('messages not listed (audit caps); the count is exact'),
-  ccUnavailable: z.string().nullable(),
-  anomalies: z
-    .record(z.string(), count)
-    .exactOptional()
-    .describe('anomaly code → count, of the anomalies that concern this session: reported on a TCP connection that carried its MSRP frames (while it did), or by the correlator about the session itself; absent when none'),
-}).meta({ id: 'AuditSession', description: 'one (session, task) pair' });
+export const auditSessionSchema = z
+  .strictObject({
+    callId: z.string().exactOptional(),
+    xid: z.string().nullable(),
+    liid: z.string().nullable(),
+    matchedIdentity: z.string().nullable(),
+    startTime: z.string().describe('ISO-8601 UTC with nanoseconds: first observation of the creating SIP request, or of the first MSRP frame without SIP'),
+    endTime: z.string().describe('ISO-8601 UTC with nanoseconds: the 2xx to BYE when seen, else the last SIP message or MSRP frame'),
+    msrpSessionIds: z.array(z.string()).describe('endpoint session-ids, in order of appearance'),
+    connections: z.array(z.string()).describe('client-server endpoints of the TCP connections that carried frames of the session, in order of first frame'),
+    transports: z
+      .array(z.string())
+      .exactOptional()
+      .describe('`sip/udp`, `sip/tcp`, `sip/sctp` (RFC 4168), `sip/ws` (RFC 7118), `msrp/tcp`, `msrp/ws` (RFC 7977)...: what carried the session, in order of first use; present only when one is not SIP over UDP/TCP or MSRP over TCP'),
+    messages: z.array(auditMessageSchema),
+    files: z.array(auditFileSchema).describe('one per message with user content in a session whose SDP has a=file-selector (RFC 5547)'),
+    targetRole: z.enum(['originating', 'terminating', 'unknown']).nullable(),
+    messagesOmitted: count.describe('messages not listed (audit caps); the count is exact'),
+    ccUnavailable: z.string().nullable(),
+    anomalies: z
+      .record(z.string(), count)
+      .exactOptional()
+      .describe('anomaly code → count, of the anomalies that concern this session: reported on a TCP connection that carried its MSRP frames (while it did), or by the correlator about the session itself; absent when none'),
+  })
+  .meta({ id: 'AuditSession', description: 'one (session, task) pair' });
 
 /** audit.json: what `msrptap audit --json` and `msrptap run` write. */
 export const auditReportSchema = z.strictObject({
@@ -115,11 +117,11 @@ export const auditReportSchema = z.strictObject({
       received: count.describe('frames the tap received'),
       kernelDropped: count.describe('input-backlog drops (/proc/net/softnet_stat, system-wide) during the capture'),
       ifDropped: count.describe('interface drops (rx_missed_errors + rx_fifo_errors) during the capture'),
-      captureDropped: count.nullable().describe('capture-ring and dumpcap drops from dumpcap\'s final statistics; null when unknown (cap backend, or dumpcap died)'),
+      captureDropped: count.nullable().describe("capture-ring and dumpcap drops from dumpcap's final statistics; null when unknown (cap backend, or dumpcap died)"),
       stoppedBy: z.string().exactOptional().describe('why the capture ended on its own (dumpcap died); absent after a normal stop'),
     })
     .exactOptional()
-    .describe('live runs only: the capture\'s drop counters when it stopped (issue 13); absent for capture files'),
+    .describe("live runs only: the capture's drop counters when it stopped (issue 13); absent for capture files"),
 });
 
 export type AuditMessage = z.infer<typeof auditMessageSchema>;

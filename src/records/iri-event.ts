@@ -18,13 +18,7 @@ export type RcsSessionType = 'largeMessageStandalone' | 'oneTo1Chat';
 export type RcsSessionLeg = 'remoteLeg' | 'localLeg';
 
 /** Outcome of the SIP exchange for the leg (33.128 RCSSessionResult). */
-export type RcsSessionResult =
-  | 'newLegRequested'
-  | 'newLegEstablished'
-  | 'legModificationRequested'
-  | 'legModificationComplete'
-  | 'legRemovalRequest'
-  | 'legRemovalComplete';
+export type RcsSessionResult = 'newLegRequested' | 'newLegEstablished' | 'legModificationRequested' | 'legModificationComplete' | 'legRemovalRequest' | 'legRemovalComplete';
 
 /** Which ends of the session the POI sees (33.128 RCSSessionEndpoints). */
 export type RcsSessionEndpoints = 'remoteOnly' | 'localOnly' | 'localAndRemote';
@@ -150,13 +144,6 @@ export interface StartOfInterceptWithEstablishedRcsSessionEvent {
   readonly sessionInfo: readonly { readonly contentType: string; readonly content: string }[];
 }
 
-export type IriEvent =
-  | ImsMessageEvent
-  | RcsSessionEstablishmentEvent
-  | RcsSessionReleaseEvent
-  | RcsMessageEvent
-  | ImsCcUnavailableEvent
-  | StartOfInterceptionForActiveImsSessionEvent
-  | StartOfInterceptWithEstablishedRcsSessionEvent;
+export type IriEvent = ImsMessageEvent | RcsSessionEstablishmentEvent | RcsSessionReleaseEvent | RcsMessageEvent | ImsCcUnavailableEvent | StartOfInterceptionForActiveImsSessionEvent | StartOfInterceptWithEstablishedRcsSessionEvent;
 
 export type IriEventKind = IriEvent['kind'];

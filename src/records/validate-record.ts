@@ -60,7 +60,10 @@ export function validateRecord(r: LiRecord): string[] {
   checkAddr('network.srcAddr', n.srcAddr, p);
   checkAddr('network.dstAddr', n.dstAddr, p);
   if (n.srcAddr.length !== n.dstAddr.length) p.push('network: source and destination address families differ');
-  for (const [name, v] of [['srcPort', n.srcPort], ['dstPort', n.dstPort]] as const) {
+  for (const [name, v] of [
+    ['srcPort', n.srcPort],
+    ['dstPort', n.dstPort],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffff) p.push(`network.${name}: not in 0..65535`);
   }
   if (!Number.isInteger(n.ipProto) || n.ipProto < 0 || n.ipProto > 255) p.push('network.ipProto: not in 0..255');

@@ -11,16 +11,7 @@
  * the expected ADMFs (1040), neIdentifier ours (1050), then the request's own rules.
  */
 import { NIL_UUID } from '../records/uuid.js';
-import {
-  addMessage,
-  encodeDestinationResponseDetails,
-  encodeErrorInformation,
-  encodeNeStatusDetails,
-  encodeTaskResponseDetails,
-  topLevelError,
-  x1Timestamp,
-  type TaskStatusValues,
-} from './x1-encoder.js';
+import { addMessage, encodeDestinationResponseDetails, encodeErrorInformation, encodeNeStatusDetails, encodeTaskResponseDetails, topLevelError, x1Timestamp, type TaskStatusValues } from './x1-encoder.js';
 import { X1_ERR, type X1Error, type X1Header, type X1Request, type X2X3DeliveryType } from './x1-model.js';
 import { decodeRequestMessage } from './x1-request-decoder.js';
 import { toTaskSet, type DestinationTls, type X1DestinationEntry, type X1State, type X1TaskEntry } from './x1-state.js';
@@ -244,7 +235,13 @@ export class X1Handler {
         if ((t.listOfMediationDetails?.length ?? 0) > 1) return { code: X1_ERR.combination, description: 'one mediationDetails entry per task (one LIID per task)' };
         const allDids = [...t.listOfDIDs, ...(t.listOfMediationDetails ?? []).flatMap((m) => m.listOfDIDs ?? [])];
         for (const did of allDids) if (!w.destinations.has(did)) return { code: X1_ERR.didUnknown, description: `DID ${did} does not exist` };
-        if (t.listOfDIDs.length > 0 && !covers(t.listOfDIDs.map((d) => w.destinations.get(d)!.details.deliveryType), t.deliveryType)) {
+        if (
+          t.listOfDIDs.length > 0 &&
+          !covers(
+            t.listOfDIDs.map((d) => w.destinations.get(d)!.details.deliveryType),
+            t.deliveryType,
+          )
+        ) {
           return { code: X1_ERR.deliveryTypeNotCovered, description: `deliveryType ${t.deliveryType} is not covered by the task's destinations` };
         }
         const saved = prev;
@@ -282,7 +279,12 @@ export class X1Handler {
           // A task's delivery type must stay covered (3040 applies to the change as to an activation).
           for (const { details: t } of w.tasks.values()) {
             if (!t.listOfDIDs.includes(d.dId)) continue;
-            if (!covers(t.listOfDIDs.map((x) => (x === d.dId ? d.deliveryType : w.destinations.get(x)!.details.deliveryType)), t.deliveryType)) {
+            if (
+              !covers(
+                t.listOfDIDs.map((x) => (x === d.dId ? d.deliveryType : w.destinations.get(x)!.details.deliveryType)),
+                t.deliveryType,
+              )
+            ) {
               return { code: X1_ERR.deliveryTypeNotCovered, description: `task ${t.xId} would no longer be covered by its destinations` };
             }
           }

@@ -34,9 +34,7 @@ function reject(code: number, description: string): never {
   throw new Reject({ code, description });
 }
 
-export type DecodedMessage =
-  | { readonly ok: true; readonly request: X1Request }
-  | { readonly ok: false; readonly header: Partial<X1Header>; readonly requestMessageType: string; readonly error: X1Error };
+export type DecodedMessage = { readonly ok: true; readonly request: X1Request } | { readonly ok: false; readonly header: Partial<X1Header>; readonly requestMessageType: string; readonly error: X1Error };
 
 const HEADER = ['admfIdentifier', 'neIdentifier', 'messageTimestamp', 'version', 'x1TransactionId'] as const;
 
@@ -98,7 +96,14 @@ function first(m: Map<string, Element[]>, name: string): Element | undefined {
  * TS 103 221-1 annex, which msrptap does not implement: 3020).
  */
 function dids(list: Element, what: string): string[] {
-  const s = sequence(list, [['dId', '*'], ['dSId', '*']], what);
+  const s = sequence(
+    list,
+    [
+      ['dId', '*'],
+      ['dSId', '*'],
+    ],
+    what,
+  );
   if (s.has('dSId')) reject(X1_ERR.combination, `${what}: destination sets (dSId) are not supported`);
   return (s.get('dId') ?? []).map((e) => uuid(e, `${what}.dId`));
 }
@@ -165,7 +170,9 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
     ],
     'taskDetails',
   );
-  const targets = sequence(first(s, 'targetIdentifiers')!, [['targetIdentifier', '+']], 'targetIdentifiers').get('targetIdentifier')!.map(target);
+  const targets = sequence(first(s, 'targetIdentifiers')!, [['targetIdentifier', '+']], 'targetIdentifiers')
+    .get('targetIdentifier')!
+    .map(target);
   const med = first(s, 'listOfMediationDetails');
   // ListOfMediationDetails may be empty (mediationDetails minOccurs 0): then there are none.
   const meds = med === undefined ? [] : (sequence(med, [['mediationDetails', '*']], 'listOfMediationDetails').get('mediationDetails') ?? []).map(mediation);
@@ -186,13 +193,31 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
 
 /** `destinationDetails` (clause 6.3.1); delivery addresses other than ipAddressAndPort/TCP: 6020. */
 export function decodeDestinationDetails(el: Element): X1DestinationDetails {
-  const s = sequence(el, [['dId', 1], ['friendlyName', '?'], ['deliveryType', 1], ['deliveryAddress', 1], ['destinationDetailsExtensions', '*']], 'destinationDetails');
+  const s = sequence(
+    el,
+    [
+      ['dId', 1],
+      ['friendlyName', '?'],
+      ['deliveryType', 1],
+      ['deliveryAddress', 1],
+      ['destinationDetailsExtensions', '*'],
+    ],
+    'destinationDetails',
+  );
   const addr = children(first(s, 'deliveryAddress')!);
   if (addr.length !== 1) reject(X1_ERR.schema, 'deliveryAddress: exactly one choice expected');
   const a = addr[0]!;
   if (a.namespaceURI !== X1_NS || a.localName !== 'ipAddressAndPort') reject(X1_ERR.addressType, `deliveryAddress ${a.localName} is not supported (only ipAddressAndPort with a TCP port)`);
   // address and port and their children are TS 103 280 elements (li-standards.md 8).
-  const ap = sequence(a, [['address', 1], ['port', 1]], 'ipAddressAndPort', COMMON_NS);
+  const ap = sequence(
+    a,
+    [
+      ['address', 1],
+      ['port', 1],
+    ],
+    'ipAddressAndPort',
+    COMMON_NS,
+  );
   const ipEl = children(first(ap, 'address')!);
   const portEl = children(first(ap, 'port')!);
   if (ipEl.length !== 1 || portEl.length !== 1 || ipEl[0]!.namespaceURI !== COMMON_NS || portEl[0]!.namespaceURI !== COMMON_NS) reject(X1_ERR.schema, 'ipAddressAndPort: address and port need exactly one TS 103 280 choice each');

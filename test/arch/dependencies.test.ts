@@ -88,12 +88,7 @@ describe('architecture: dependency direction', () => {
         if (spec.startsWith('.')) {
           const target = moduleOf(resolve(dirname(file), spec));
           const allowed = ALLOWED[topModule(from)] ?? ALLOWED[from] ?? [];
-          const ok =
-            target === from ||
-            topModule(target) === topModule(from) ||
-            allowed.includes('*') ||
-            allowed.includes(target) ||
-            allowed.includes(topModule(target));
+          const ok = target === from || topModule(target) === topModule(from) || allowed.includes('*') || allowed.includes(target) || allowed.includes(topModule(target));
           if (!ok) bad.push(`${spec} (${target})`);
         } else {
           const builtin = spec.replace(/^node:/, '').split('/')[0]!;

@@ -13,7 +13,6 @@ import { isIoError } from '../../src/core/errors.js';
 import { concatBytes } from '../../src/util/bytes.js';
 import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
 
-
 function seeds(): Uint8Array[] {
   const out: Uint8Array[] = [];
   const pkt = (n: number, s: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 13 + s) & 0xff);

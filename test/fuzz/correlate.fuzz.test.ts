@@ -19,13 +19,9 @@ import { validateRecord } from '../../src/records/validate-record.js';
 import { containsBytes, cpim, msrpSdp, ok, report, send, T0, tasksJson, TestCall, uri, XID_A, XID_B } from '../helpers/correlate-helpers.js';
 import { checkProperty, randOf } from '../helpers/check-property.js';
 
-
 const MARK = 'NONTARGET-MARK';
 
-type Ev =
-  | { kind: 'sip'; bytes: Uint8Array; src: string; dst: string }
-  | { kind: 'msrp'; conn: number; dir: 0 | 1; bytes: Uint8Array }
-  | { kind: 'gap'; conn: number; dir: 0 | 1 };
+type Ev = { kind: 'sip'; bytes: Uint8Array; src: string; dst: string } | { kind: 'msrp'; conn: number; dir: 0 | 1; bytes: Uint8Array } | { kind: 'gap'; conn: number; dir: 0 | 1 };
 
 interface Conn {
   client: { ip: string; port: number };
@@ -145,71 +141,65 @@ describe('Correlator property', () => {
     ['no non-target bytes in any record', true],
     ['target frames damaged too: no throw, valid target-only records, still no non-target bytes', false],
   ])('random interleavings and mutations: %s, bounded holding', (_name, spare) => {
-    const tasks = parseTasksFile(
-      tasksJson([
-        { ids: [{ sipUri: 'sip:alice@ims.example.com' }, { e164: '4915112345678' }] },
-        { ids: [{ sipUri: 'sip:bob@ims.example.com' }], deliveryType: 'X3Only' },
-      ]),
-      'tasks.json',
-    );
+    const tasks = parseTasksFile(tasksJson([{ ids: [{ sipUri: 'sip:alice@ims.example.com' }, { e164: '4915112345678' }] }, { ids: [{ sipUri: 'sip:bob@ims.example.com' }], deliveryType: 'X3Only' }]), 'tasks.json');
     const mark = Buffer.from(MARK);
     let totalRecords = 0;
     checkProperty(
       { seed: 7919, numRuns: 150 },
       fc.property(fc.gen(), fc.integer({ min: 0, max: 4 }), (g, nonTargetsOneInFive) => {
-      const rnd = randOf(g);
-      const conns: Conn[] = [
-        { client: { ip: '10.0.0.1', port: 40001 }, server: { ip: '10.0.1.2', port: 2855 } },
-        { client: { ip: '10.0.0.3', port: 40003 }, server: { ip: '10.0.1.4', port: 2855 } },
-      ];
-      const events = mutate(rnd, interleave(rnd, build(rnd, conns)), spare);
-      const records: LiRecord[] = [];
-      const anomalies = new AnomalyCounter();
-      const maxHeld = 4096;
-      const c = new Correlator({ tasks, onRecord: (r) => records.push(r), anomalies, maxHeldBytesPerSession: 2048, maxHeldBytesTotal: maxHeld, includeNonTargets: nonTargetsOneInFive === 0 });
-      const framers = conns.map((cn, i) => {
-        const a = ipAddr(cn.client.ip);
-        const b = ipAddr(cn.server.ip);
-        return [
-          new MsrpFramer(c.msrpStream({ connId: i, dir: 0, srcAddr: a, dstAddr: b, srcPort: cn.client.port, dstPort: cn.server.port, sawSyn: true }), anomalies),
-          new MsrpFramer(c.msrpStream({ connId: i, dir: 1, srcAddr: b, dstAddr: a, srcPort: cn.server.port, dstPort: cn.client.port, sawSyn: true }), anomalies),
-        ] as const;
-      });
-      let clock = 0;
-      let frame = 0;
-      for (const e of events) {
-        clock += Math.floor(rnd() * 3e8);
-        const sec = T0 + Math.floor(clock / 1e9);
-        const nsec = clock % 1e9;
-        if (rnd() < 0.05) c.tick(sec, nsec);
-        if (e.kind === 'sip') {
-          const msg = parseSipMessage(e.bytes, anomalies, ++frame);
-          if (msg !== null) c.sip(msg, { frameNo: frame, tsSec: sec, tsNsec: nsec, srcAddr: ipAddr(e.src), dstAddr: ipAddr(e.dst), srcPort: 5060, dstPort: 5060, ipProto: 17 });
-        } else if (e.kind === 'gap') {
-          framers[e.conn]![e.dir].gap(1 + Math.floor(rnd() * 50), ++frame, sec, nsec);
-        } else {
-          const piece = 1 + Math.floor(rnd() * 700);
-          for (let o = 0; o < e.bytes.length; o += piece) framers[e.conn]![e.dir].push(e.bytes.subarray(o, o + piece), ++frame, sec, nsec);
+        const rnd = randOf(g);
+        const conns: Conn[] = [
+          { client: { ip: '10.0.0.1', port: 40001 }, server: { ip: '10.0.1.2', port: 2855 } },
+          { client: { ip: '10.0.0.3', port: 40003 }, server: { ip: '10.0.1.4', port: 2855 } },
+        ];
+        const events = mutate(rnd, interleave(rnd, build(rnd, conns)), spare);
+        const records: LiRecord[] = [];
+        const anomalies = new AnomalyCounter();
+        const maxHeld = 4096;
+        const c = new Correlator({ tasks, onRecord: (r) => records.push(r), anomalies, maxHeldBytesPerSession: 2048, maxHeldBytesTotal: maxHeld, includeNonTargets: nonTargetsOneInFive === 0 });
+        const framers = conns.map((cn, i) => {
+          const a = ipAddr(cn.client.ip);
+          const b = ipAddr(cn.server.ip);
+          return [
+            new MsrpFramer(c.msrpStream({ connId: i, dir: 0, srcAddr: a, dstAddr: b, srcPort: cn.client.port, dstPort: cn.server.port, sawSyn: true }), anomalies),
+            new MsrpFramer(c.msrpStream({ connId: i, dir: 1, srcAddr: b, dstAddr: a, srcPort: cn.server.port, dstPort: cn.client.port, sawSyn: true }), anomalies),
+          ] as const;
+        });
+        let clock = 0;
+        let frame = 0;
+        for (const e of events) {
+          clock += Math.floor(rnd() * 3e8);
+          const sec = T0 + Math.floor(clock / 1e9);
+          const nsec = clock % 1e9;
+          if (rnd() < 0.05) c.tick(sec, nsec);
+          if (e.kind === 'sip') {
+            const msg = parseSipMessage(e.bytes, anomalies, ++frame);
+            if (msg !== null) c.sip(msg, { frameNo: frame, tsSec: sec, tsNsec: nsec, srcAddr: ipAddr(e.src), dstAddr: ipAddr(e.dst), srcPort: 5060, dstPort: 5060, ipProto: 17 });
+          } else if (e.kind === 'gap') {
+            framers[e.conn]![e.dir].gap(1 + Math.floor(rnd() * 50), ++frame, sec, nsec);
+          } else {
+            const piece = 1 + Math.floor(rnd() * 700);
+            for (let o = 0; o < e.bytes.length; o += piece) framers[e.conn]![e.dir].push(e.bytes.subarray(o, o + piece), ++frame, sec, nsec);
+          }
+          expect(c.stats().heldBytes).toBeLessThanOrEqual(maxHeld);
         }
-        expect(c.stats().heldBytes).toBeLessThanOrEqual(maxHeld);
-      }
-      for (const f of framers) {
-        f[0].end();
-        f[1].end();
-      }
-      c.finish();
-      const audit = c.auditReport();
-      for (const r of records) {
-        expect(validateRecord(r)).toEqual([]);
-        expect([XID_A, XID_B]).toContain(r.task.xid);
-        if (r.task.xid === XID_B) expect(r.kind).toBe('cc');
-        expect(containsBytes(r, mark)).toBe(false);
-      }
-      for (const s of [...audit.sessions, ...audit.uncorrelated]) {
-        if (s.xid !== null) expect(JSON.stringify(s)).not.toContain(MARK);
-      }
-      expect(c.stats().heldBytes).toBe(0);
-      totalRecords += records.length;
+        for (const f of framers) {
+          f[0].end();
+          f[1].end();
+        }
+        c.finish();
+        const audit = c.auditReport();
+        for (const r of records) {
+          expect(validateRecord(r)).toEqual([]);
+          expect([XID_A, XID_B]).toContain(r.task.xid);
+          if (r.task.xid === XID_B) expect(r.kind).toBe('cc');
+          expect(containsBytes(r, mark)).toBe(false);
+        }
+        for (const s of [...audit.sessions, ...audit.uncorrelated]) {
+          if (s.xid !== null) expect(JSON.stringify(s)).not.toContain(MARK);
+        }
+        expect(c.stats().heldBytes).toBe(0);
+        totalRecords += records.length;
       }),
     );
     expect(totalRecords).toBeGreaterThan(500);

@@ -15,14 +15,16 @@ import { createDecodedPacket, type DecodedPacket } from '../../src/decode/decode
 import { cat, controlChunk, dataChunk, erspan2, erspan3, eth, ext6, frag6, frameOf, gre, ipv4, ipv6, sctp, tcp, textBytes, udp, vxlan } from '../helpers/packet-builders.js';
 import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
 
-
 const tcpSeg = tcp({ sport: 40000, dport: 2855, payload: textBytes('MSRP x SEND\r\n-------x$\r\n'), options: Uint8Array.of(1, 1, 1, 1) });
 const udpDg = udp(5060, 5060, textBytes('MESSAGE sip:a SIP/2.0\r\n'));
 const ip4t = ipv4({ proto: 6, payload: tcpSeg });
 const ip4u = ipv4({ proto: 17, payload: udpDg });
 const ip6t = ipv6({ nextHeader: 0, payload: cat(ext6(43), ext6(60), ext6(6), tcpSeg) });
 const ip6f = ipv6({ nextHeader: 44, payload: cat(frag6(17, 8, true, 3), udpDg) });
-const e4 = eth(0x0800, ip4t, [[0x88a8, 1], [0x8100, 2]]);
+const e4 = eth(0x0800, ip4t, [
+  [0x88a8, 1],
+  [0x8100, 2],
+]);
 const tunnels = [
   eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x0800, key: 1, seq: 2, checksum: true }, ip4u) })),
   eth(0x0800, ipv4({ proto: 47, payload: gre({ proto: 0x6558 }, e4) })),
@@ -119,8 +121,7 @@ function checkInvariants(out: DecodedPacket, data: Uint8Array): void {
   expect(out.vlanId).toBeLessThan(4096);
 }
 
-const snapshot = (p: DecodedPacket): string =>
-  JSON.stringify(p, (_k, v: unknown) => (v instanceof Uint8Array ? `${v.byteOffset}:${v.length}` : v));
+const snapshot = (p: DecodedPacket): string => JSON.stringify(p, (_k, v: unknown) => (v instanceof Uint8Array ? `${v.byteOffset}:${v.length}` : v));
 
 /** Loose upper bound on reports per frame: a few per layer, layers bounded by the tunnel limit. */
 const MAX_REPORTS_PER_FRAME = 8 * (MAX_TUNNEL_DEPTH + 1);
@@ -136,21 +137,21 @@ describe('decode fuzz', () => {
     checkProperty(
       { seed: 0x5eed + lt, numRuns: 3000 },
       fc.property(frameData, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 1 << 30 }), (data, cutOneInFive, i) => {
-      const frame = frameOf(lt, data, cutOneInFive === 0 ? data.length + 100 : data.length, i);
-      sink.n = 0;
-      decodeFrame(frame, out, sink);
-      expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
-      checkInvariants(out, data);
-      decodeFrame(frame, again, new AnomalyCounter(0));
-      expect(snapshot(again)).toBe(snapshot(out));
-      // The flow layer's second entry point on whatever IP payload this frame had.
-      if (out.ipVersion !== 0) {
-        out.isFragment = false;
+        const frame = frameOf(lt, data, cutOneInFive === 0 ? data.length + 100 : data.length, i);
         sink.n = 0;
-        decodeTransport(out, i, sink);
+        decodeFrame(frame, out, sink);
         expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
         checkInvariants(out, data);
-      }
+        decodeFrame(frame, again, new AnomalyCounter(0));
+        expect(snapshot(again)).toBe(snapshot(out));
+        // The flow layer's second entry point on whatever IP payload this frame had.
+        if (out.ipVersion !== 0) {
+          out.isFragment = false;
+          sink.n = 0;
+          decodeTransport(out, i, sink);
+          expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
+          checkInvariants(out, data);
+        }
       }),
     );
   });
@@ -169,18 +170,18 @@ describe('decode fuzz', () => {
     checkProperty(
       { seed: 42, numRuns: 5000 },
       fc.property(layer, ({ payload, version, proto, truncated, depth, frameNo }) => {
-      out.ipVersion = version;
-      out.ipProto = proto;
-      out.ipPayload = payload;
-      out.isFragment = false;
-      out.ipTruncated = truncated;
-      out.tunnelDepth = depth;
-      out.tunnel = out.tunnelDepth === 0 ? 0 : 1;
-      sink.n = 0;
-      decodeTransport(out, frameNo, sink);
-      expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
-      expect(out.tunnelDepth).toBeLessThanOrEqual(MAX_TUNNEL_DEPTH);
-      expect(within(out.payload, payload)).toBe(true);
+        out.ipVersion = version;
+        out.ipProto = proto;
+        out.ipPayload = payload;
+        out.isFragment = false;
+        out.ipTruncated = truncated;
+        out.tunnelDepth = depth;
+        out.tunnel = out.tunnelDepth === 0 ? 0 : 1;
+        sink.n = 0;
+        decodeTransport(out, frameNo, sink);
+        expect(sink.n).toBeLessThanOrEqual(MAX_REPORTS_PER_FRAME);
+        expect(out.tunnelDepth).toBeLessThanOrEqual(MAX_TUNNEL_DEPTH);
+        expect(within(out.payload, payload)).toBe(true);
       }),
     );
   });

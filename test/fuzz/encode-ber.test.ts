@@ -35,22 +35,22 @@ describe('fuzz: BER decoder', () => {
     checkProperty(
       { seed: name.length * 1009, numRuns: 4000 },
       fc.property(fc.constantFrom(...samples), fc.gen(), (sample, g) => {
-      const input = mutate(sample, randOf(g));
-      const r = decodeLiStructure(name, input, 0, { maxNodes: 5000 });
-      if (r.ok) {
-        ok++;
-        expect(() => formatAsnTree(r.value.node)).not.toThrow();
-        // The decoder's value must satisfy the encoder unless it violates a constraint the
-        // decoder does not enforce (sizes, ranges): then the encoder's InvariantError is the answer.
-        try {
-          encodeDer(type, treeToValue(r.value.node));
-        } catch (e) {
-          expect((e as Error).name).toBe('InvariantError');
+        const input = mutate(sample, randOf(g));
+        const r = decodeLiStructure(name, input, 0, { maxNodes: 5000 });
+        if (r.ok) {
+          ok++;
+          expect(() => formatAsnTree(r.value.node)).not.toThrow();
+          // The decoder's value must satisfy the encoder unless it violates a constraint the
+          // decoder does not enforce (sizes, ranges): then the encoder's InvariantError is the answer.
+          try {
+            encodeDer(type, treeToValue(r.value.node));
+          } catch (e) {
+            expect((e as Error).name).toBe('InvariantError');
+          }
+        } else {
+          expect(r.error.offset).toBeGreaterThanOrEqual(0);
+          expect(r.error.offset).toBeLessThanOrEqual(input.length);
         }
-      } else {
-        expect(r.error.offset).toBeGreaterThanOrEqual(0);
-        expect(r.error.offset).toBeLessThanOrEqual(input.length);
-      }
       }),
     );
     expect(ok).toBeGreaterThan(50);
@@ -81,10 +81,7 @@ describe('fuzz: BER decoder', () => {
   });
 
   it('record files of every kind, mutated: decodeRecordFile and its formatter never throw', () => {
-    const files = [
-      concatBytes(PS),
-      concatBytes(ALL_RECORDS.map(encodeProtobufRecord)),
-    ];
+    const files = [concatBytes(PS), concatBytes(ALL_RECORDS.map(encodeProtobufRecord))];
     checkProperty(
       { seed: 2024, numRuns: 1500 },
       fc.property(fc.constantFrom(...files), fc.gen(), (file, g) => {

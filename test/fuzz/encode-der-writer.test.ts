@@ -49,12 +49,13 @@ function primitiveArb(t: PrimitiveType): fc.Arbitrary<AsnValue> {
       return octets(t);
     case 'utf8String': {
       const { minLength, maxLength } = sized(t, 300);
-      const text = fc.string({ unit: 'grapheme-ascii', minLength, maxLength }).chain((a) =>
-        fc.constantFrom(a, a.replace(/[a-m]/g, 'é'), a.replace(/[n-z]/g, '\u{1F600}')),
-      );
+      const text = fc.string({ unit: 'grapheme-ascii', minLength, maxLength }).chain((a) => fc.constantFrom(a, a.replace(/[a-m]/g, 'é'), a.replace(/[n-z]/g, '\u{1F600}')));
       const s = text.filter((x) => [...x].length >= minLength && [...x].length <= (t.size?.max ?? Infinity));
       // UTF8String takes text or its UTF-8 bytes.
-      return fc.oneof(s, s.map((x) => new Uint8Array(Buffer.from(x, 'utf8'))));
+      return fc.oneof(
+        s,
+        s.map((x) => new Uint8Array(Buffer.from(x, 'utf8'))),
+      );
     }
     case 'printableString':
       return fc.array(fc.constantFrom(...PRINTABLE), sized(t, 20)).map((a) => a.join(''));
@@ -64,7 +65,10 @@ function primitiveArb(t: PrimitiveType): fc.Arbitrary<AsnValue> {
       if (t.range !== undefined) {
         const { min, max } = t.range;
         const edges = INT_EDGES.filter((n) => BigInt(n) >= min && BigInt(n) <= max);
-        return fc.oneof(fc.constantFrom(...edges), fc.bigInt({ min, max }).map((b) => (b >= -(2n ** 53n) + 1n && b <= 2n ** 53n - 1n ? Number(b) : b)));
+        return fc.oneof(
+          fc.constantFrom(...edges),
+          fc.bigInt({ min, max }).map((b) => (b >= -(2n ** 53n) + 1n && b <= 2n ** 53n - 1n ? Number(b) : b)),
+        );
       }
       return fc.oneof(fc.constantFrom(...INT_EDGES), fc.integer(), fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }));
     case 'boolean':

@@ -31,13 +31,11 @@ function referenceEntity(ct: string, content: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.from(`Content-Type: ${h}\r\nContent-Transfer-Encoding: base64\r\n\r\n${lines.join('\r\n')}\r\n`, 'utf8'));
 }
 
-const utf8Mutants = fc
-  .tuple(fc.string({ unit: 'binary', maxLength: 40 }), fc.nat(), fc.integer({ min: 0, max: 255 }))
-  .map(([s, at, byte]) => {
-    const b = new Uint8Array(Buffer.from(s, 'utf8'));
-    if (b.length > 0) b[at % b.length] = byte;
-    return b;
-  });
+const utf8Mutants = fc.tuple(fc.string({ unit: 'binary', maxLength: 40 }), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([s, at, byte]) => {
+  const b = new Uint8Array(Buffer.from(s, 'utf8'));
+  if (b.length > 0) b[at % b.length] = byte;
+  return b;
+});
 
 describe('property: byte-level UTF-8 and MIME entity', () => {
   it('isValidUtf8 agrees with a fatal TextDecoder', () => {

@@ -24,31 +24,31 @@ describe('fuzz: X2/X3 decoder and framer', () => {
     checkProperty(
       { seed: 0xc0ffee, numRuns: 3000 },
       fc.property(fc.gen(), (g) => {
-      const rnd = randOf(g);
-      const input = mutate(VALID, rnd);
-      const framer = new X2X3Framer(CAPS);
-      let p = 0;
-      let steps = 0;
-      while (p < input.length) {
-        const size = 1 + Math.floor(rnd() * 700);
-        const r = framer.push(input.subarray(p, p + size));
-        p += size;
-        steps++;
-        expect(framer.buffered).toBeLessThanOrEqual(CAPS.maxHeaderLength + CAPS.maxPayloadLength + size);
-        for (const pdu of r.pdus) {
-          decoded++;
-          const { version: _v, ...rest } = pdu;
-          expect(() => encodeX2X3Pdu(rest)).not.toThrow();
+        const rnd = randOf(g);
+        const input = mutate(VALID, rnd);
+        const framer = new X2X3Framer(CAPS);
+        let p = 0;
+        let steps = 0;
+        while (p < input.length) {
+          const size = 1 + Math.floor(rnd() * 700);
+          const r = framer.push(input.subarray(p, p + size));
+          p += size;
+          steps++;
+          expect(framer.buffered).toBeLessThanOrEqual(CAPS.maxHeaderLength + CAPS.maxPayloadLength + size);
+          for (const pdu of r.pdus) {
+            decoded++;
+            const { version: _v, ...rest } = pdu;
+            expect(() => encodeX2X3Pdu(rest)).not.toThrow();
+          }
+          if (r.error) {
+            errors++;
+            expect(typeof r.error.offset).toBe('number');
+            expect(r.error.offset).toBeGreaterThanOrEqual(0);
+            break;
+          }
         }
-        if (r.error) {
-          errors++;
-          expect(typeof r.error.offset).toBe('number');
-          expect(r.error.offset).toBeGreaterThanOrEqual(0);
-          break;
-        }
-      }
-      expect(steps).toBeLessThanOrEqual(input.length + 1);
-      framer.end();
+        expect(steps).toBeLessThanOrEqual(input.length + 1);
+        framer.end();
       }),
     );
     expect(decoded).toBeGreaterThan(1000);
@@ -60,14 +60,14 @@ describe('fuzz: X2/X3 decoder and framer', () => {
     checkProperty(
       { seed: 42, numRuns: 5000 },
       fc.property(fc.constantFrom(...pdus), fc.gen(), (pdu, g) => {
-      const input = mutate(pdu, randOf(g));
-      const r = decodeX2X3Pdu(input, 0, CAPS);
-      if (r.ok) {
-        const { version: _v, ...rest } = r.value.pdu;
-        expect(toHex(encodeX2X3Pdu(rest))).toBe(toHex(input.subarray(0, r.value.length)));
-      } else {
-        expect(r.error.offset).toBeLessThanOrEqual(input.length);
-      }
+        const input = mutate(pdu, randOf(g));
+        const r = decodeX2X3Pdu(input, 0, CAPS);
+        if (r.ok) {
+          const { version: _v, ...rest } = r.value.pdu;
+          expect(toHex(encodeX2X3Pdu(rest))).toBe(toHex(input.subarray(0, r.value.length)));
+        } else {
+          expect(r.error.offset).toBeLessThanOrEqual(input.length);
+        }
       }),
     );
   });

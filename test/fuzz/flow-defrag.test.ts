@@ -30,41 +30,45 @@ describe('fuzz: IP defragmentation, every fragment eventually arrives', () => {
     checkProperty(
       { seed: 31337, numRuns: 300 },
       fc.property(fc.gen(), (g) => {
-      const rnd = randOf(g);
-      const n = randInt(rnd, 1, 6);
-      const payloads: Uint8Array[] = [];
-      const frags: { pkt: DecodedPacket; dg: number }[] = [];
-      for (let k = 0; k < n; k++) {
-        const v6 = rnd() < 0.5;
-        const len = randInt(rnd, 9, rnd() < 0.1 ? 65535 : 6000);
-        const payload = rnd.bytes(len);
-        payloads.push(payload);
-        const base = { src: v6 ? '2001:db8::1' : '192.0.2.1', dst: v6 ? '2001:db8::2' : '192.0.2.2', id: 1000 + k };
-        // The main cut, a second different cut of the same bytes (re-fragmented copy, only
-        // sometimes: it overlaps), and a few exact duplicates.
-        let cuts = cut(rnd, len);
-        if (cuts.length === 1) cuts = [[0, 8], [8, len]]; // at least two: an atomic one is trivial
-        const ranges = [...cuts];
-        if (rnd() < 0.3) ranges.push(...cut(rnd, len).filter(() => rnd() < 0.5));
-        for (let d = randInt(rnd, 0, 3); d > 0; d--) ranges.push(cuts[randInt(rnd, 0, cuts.length - 1)]!);
-        for (const [a, b] of ranges) {
-          frags.push({ pkt: fragPacket({ ...base, offset: a, more: b < len, data: payload.slice(a, b) }), dg: k });
+        const rnd = randOf(g);
+        const n = randInt(rnd, 1, 6);
+        const payloads: Uint8Array[] = [];
+        const frags: { pkt: DecodedPacket; dg: number }[] = [];
+        for (let k = 0; k < n; k++) {
+          const v6 = rnd() < 0.5;
+          const len = randInt(rnd, 9, rnd() < 0.1 ? 65535 : 6000);
+          const payload = rnd.bytes(len);
+          payloads.push(payload);
+          const base = { src: v6 ? '2001:db8::1' : '192.0.2.1', dst: v6 ? '2001:db8::2' : '192.0.2.2', id: 1000 + k };
+          // The main cut, a second different cut of the same bytes (re-fragmented copy, only
+          // sometimes: it overlaps), and a few exact duplicates.
+          let cuts = cut(rnd, len);
+          if (cuts.length === 1)
+            cuts = [
+              [0, 8],
+              [8, len],
+            ]; // at least two: an atomic one is trivial
+          const ranges = [...cuts];
+          if (rnd() < 0.3) ranges.push(...cut(rnd, len).filter(() => rnd() < 0.5));
+          for (let d = randInt(rnd, 0, 3); d > 0; d--) ranges.push(cuts[randInt(rnd, 0, cuts.length - 1)]!);
+          for (const [a, b] of ranges) {
+            frags.push({ pkt: fragPacket({ ...base, offset: a, more: b < len, data: payload.slice(a, b) }), dg: k });
+          }
         }
-      }
-      shuffle(rnd, frags);
-      const sink = new RecordingSink();
-      const d = new IpDefragmenter(sink);
-      const completed: number[] = [];
-      frags.forEach(({ pkt, dg }, i) => {
-        if (d.push(pkt, i + 1, 1, 0)) {
-          completed.push(dg);
-          expect(Buffer.from(pkt.ipPayload).equals(Buffer.from(payloads[dg]!)), `datagram ${dg}`).toBe(true);
-        }
-      });
-      // A fragment arriving after completion starts a new, never-completed datagram: only
-      // count first completions, and require every datagram to have completed.
-      expect(new Set(completed).size).toBe(n);
-      expect(sink.codes().filter((c) => c !== 'ip.fragment_overlap')).toEqual([]);
+        shuffle(rnd, frags);
+        const sink = new RecordingSink();
+        const d = new IpDefragmenter(sink);
+        const completed: number[] = [];
+        frags.forEach(({ pkt, dg }, i) => {
+          if (d.push(pkt, i + 1, 1, 0)) {
+            completed.push(dg);
+            expect(Buffer.from(pkt.ipPayload).equals(Buffer.from(payloads[dg]!)), `datagram ${dg}`).toBe(true);
+          }
+        });
+        // A fragment arriving after completion starts a new, never-completed datagram: only
+        // count first completions, and require every datagram to have completed.
+        expect(new Set(completed).size).toBe(n);
+        expect(sink.codes().filter((c) => c !== 'ip.fragment_overlap')).toEqual([]);
       }),
     );
   });
@@ -92,32 +96,32 @@ describe('fuzz: IP defragmentation on random fragments', () => {
     checkProperty(
       { seed: 7, numRuns: 300 },
       fc.property(fc.array(fragment, { minLength: 300, maxLength: 300 }), (frags) => {
-      const sink = new RecordingSink();
-      const d = new IpDefragmenter(sink, { maxBytes, maxDatagrams, timeoutSec: 5 });
-      let t = 100;
-      frags.forEach((f, i) => {
-        const pkt = fragPacket({
-          src: f.v6 ? '2001:db8::1' : `192.0.2.${f.host}`,
-          dst: f.v6 ? '2001:db8::2' : '192.0.2.9',
-          proto: f.proto,
-          id: f.id,
-          offset: f.offset,
-          more: f.more,
-          data: new Uint8Array(f.len).fill(f.fill),
-          truncated: f.truncated,
+        const sink = new RecordingSink();
+        const d = new IpDefragmenter(sink, { maxBytes, maxDatagrams, timeoutSec: 5 });
+        let t = 100;
+        frags.forEach((f, i) => {
+          const pkt = fragPacket({
+            src: f.v6 ? '2001:db8::1' : `192.0.2.${f.host}`,
+            dst: f.v6 ? '2001:db8::2' : '192.0.2.9',
+            proto: f.proto,
+            id: f.id,
+            offset: f.offset,
+            more: f.more,
+            data: new Uint8Array(f.len).fill(f.fill),
+            truncated: f.truncated,
+          });
+          t += f.dt;
+          const whole = d.push(pkt, i + 1, t, 0);
+          if (whole && pkt.isFragment) expect.fail(`packet ${i}: whole but still a fragment`);
+          if (f.expire) d.expire(t);
+          // Plain checks in the loop (expect() per packet would dominate the run time).
+          const st = d.stats();
+          if (st.bytesHeld > maxBytes || st.bytesHeld < 0 || st.inFlight > maxDatagrams) {
+            expect.fail(`packet ${i}: bytesHeld=${st.bytesHeld} inFlight=${st.inFlight}`);
+          }
         });
-        t += f.dt;
-        const whole = d.push(pkt, i + 1, t, 0);
-        if (whole && pkt.isFragment) expect.fail(`packet ${i}: whole but still a fragment`);
-        if (f.expire) d.expire(t);
-        // Plain checks in the loop (expect() per packet would dominate the run time).
-        const st = d.stats();
-        if (st.bytesHeld > maxBytes || st.bytesHeld < 0 || st.inFlight > maxDatagrams) {
-          expect.fail(`packet ${i}: bytesHeld=${st.bytesHeld} inFlight=${st.inFlight}`);
-        }
-      });
-      d.expire(t + 1000);
-      expect(d.stats()).toMatchObject({ inFlight: 0, bytesHeld: 0 });
+        d.expire(t + 1000);
+        expect(d.stats()).toMatchObject({ inFlight: 0, bytesHeld: 0 });
       }),
     );
   });

@@ -18,12 +18,7 @@ interface ModelEntry {
   used: number;
 }
 
-type Op =
-  | { op: 'set'; key: number; deadline: number }
-  | { op: 'touch'; key: number; deadline: number }
-  | { op: 'delete'; key: number }
-  | { op: 'tick'; now: number; rearm: number[] }
-  | { op: 'evict' };
+type Op = { op: 'set'; key: number; deadline: number } | { op: 'touch'; key: number; deadline: number } | { op: 'delete'; key: number } | { op: 'tick'; now: number; rearm: number[] } | { op: 'evict' };
 
 const key = fc.integer({ min: 0, max: 11 });
 const time = fc.integer({ min: 0, max: 12 });

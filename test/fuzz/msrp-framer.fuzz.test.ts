@@ -84,36 +84,45 @@ function checkFrames(sink: RecordingSink): void {
 
 describe('MsrpFramer fuzz', () => {
   it('survives random bytes', () => {
-    checkProperty({ seed: 1, numRuns: 200 }, fc.property(fc.uint8Array({ maxLength: 3000 }), fc.boolean(), fc.gen(), (input, withGaps, g) => {
-      const { sink, maxRetained } = run(randOf(g), input, withGaps);
-      checkFrames(sink);
-      expect(maxRetained).toBeLessThanOrEqual(MAX_HEADER * 2 + 256);
-    }));
+    checkProperty(
+      { seed: 1, numRuns: 200 },
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.boolean(), fc.gen(), (input, withGaps, g) => {
+        const { sink, maxRetained } = run(randOf(g), input, withGaps);
+        checkFrames(sink);
+        expect(maxRetained).toBeLessThanOrEqual(MAX_HEADER * 2 + 256);
+      }),
+    );
   });
 
   it('survives mutated valid streams, with and without gaps', () => {
-    checkProperty({ seed: 1001, numRuns: 400 }, fc.property(fc.integer({ min: 0, max: 2 }), fc.gen(), (gapsOneInThree, g) => {
-      const rnd = randOf(g);
-      const input = mutate(rnd, validStream(rnd));
-      const { sink, maxRetained } = run(rnd, input, gapsOneInThree === 0);
-      checkFrames(sink);
-      expect(maxRetained).toBeLessThanOrEqual(MAX_HEADER * 2 + 256);
-    }));
+    checkProperty(
+      { seed: 1001, numRuns: 400 },
+      fc.property(fc.integer({ min: 0, max: 2 }), fc.gen(), (gapsOneInThree, g) => {
+        const rnd = randOf(g);
+        const input = mutate(rnd, validStream(rnd));
+        const { sink, maxRetained } = run(rnd, input, gapsOneInThree === 0);
+        checkFrames(sink);
+        expect(maxRetained).toBeLessThanOrEqual(MAX_HEADER * 2 + 256);
+      }),
+    );
   });
 
   it('gives the same frames whatever the push boundaries (valid streams)', () => {
-    checkProperty({ seed: 5001, numRuns: 150 }, fc.property(fc.gen(), (g) => {
-      const rnd = randOf(g);
-      const input = validStream(rnd);
-      const one = new RecordingSink();
-      const f1 = new MsrpFramer(one, newCounter());
-      f1.push(input, 1, 0, 0);
-      f1.end();
-      const { sink } = run(rnd, input, false);
-      const view = (s: RecordingSink) => s.frames.map((f) => [f.head.transactionId, dec(f.body), dec(f.raw), f.end?.flag]);
-      expect(view(sink)).toEqual(view(one));
-      expect(one.frames.every((f) => f.end?.flag !== null)).toBe(true);
-      expect(dec(concatBytes(one.frames.map((f) => f.raw)))).toBe(dec(input));
-    }));
+    checkProperty(
+      { seed: 5001, numRuns: 150 },
+      fc.property(fc.gen(), (g) => {
+        const rnd = randOf(g);
+        const input = validStream(rnd);
+        const one = new RecordingSink();
+        const f1 = new MsrpFramer(one, newCounter());
+        f1.push(input, 1, 0, 0);
+        f1.end();
+        const { sink } = run(rnd, input, false);
+        const view = (s: RecordingSink) => s.frames.map((f) => [f.head.transactionId, dec(f.body), dec(f.raw), f.end?.flag]);
+        expect(view(sink)).toEqual(view(one));
+        expect(one.frames.every((f) => f.end?.flag !== null)).toBe(true);
+        expect(dec(concatBytes(one.frames.map((f) => f.raw)))).toBe(dec(input));
+      }),
+    );
   });
 });

@@ -56,7 +56,10 @@ describe('fuzz: SCTP reassembly delivers each message once, exactly', () => {
             });
           }
           for (let k = 0; k < retransmits; k++) chunks.push(chunks[order[k]! % chunks.length]!);
-          const shuffled = chunks.map((c, i) => [order[i % order.length]! + i / 1000, c] as const).sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+          const shuffled = chunks
+            .map((c, i) => [order[i % order.length]! + i / 1000, c] as const)
+            .sort((a, b) => a[0] - b[0])
+            .map(([, c]) => c);
           const got: string[] = [];
           const anomalies = new AnomalyCounter();
           const r = new SctpReassembler({ wants: () => true, message: (d) => got.push(Buffer.from(d).toString('hex')) }, anomalies);
@@ -86,7 +89,9 @@ class CountingSink implements AnomalySink {
 describe('fuzz: SCTP decoding and reassembly on hostile input', () => {
   const caps: Partial<SctpReassemblerOptions> = { maxMessageBytes: 64, maxFragments: 4, maxBytes: 128, maxDirections: 3, fragmentTimeoutSec: 5, idleTimeoutSec: 10 };
   const chunk = fc.oneof(
-    fc.record({ tsn: fc.integer({ min: 0, max: 12 }), data: fc.uint8Array({ minLength: 1, maxLength: 40 }), frag: fc.constantFrom('BE', 'B', 'E', '') as fc.Arbitrary<'BE' | 'B' | 'E' | ''>, stream: fc.integer({ min: 0, max: 1 }) }).map((o) => dataChunk(o)),
+    fc
+      .record({ tsn: fc.integer({ min: 0, max: 12 }), data: fc.uint8Array({ minLength: 1, maxLength: 40 }), frag: fc.constantFrom('BE', 'B', 'E', '') as fc.Arbitrary<'BE' | 'B' | 'E' | ''>, stream: fc.integer({ min: 0, max: 1 }) })
+      .map((o) => dataChunk(o)),
     fc.record({ type: fc.integer({ min: 0, max: 255 }), value: fc.uint8Array({ maxLength: 20 }) }).map((o) => controlChunk(o.type, o.value)),
     fc.uint8Array({ maxLength: 24 }), // soup: lengths that lie, cut headers, zero padding
   );

@@ -41,27 +41,36 @@ const SEED = bytes(
 describe('fuzz: parseSdp', () => {
   it('never throws on mutated SDP; MSRP sections have only parsed path URIs', () => {
     const t0 = Date.now();
-    checkProperty({ seed: 0x5d9, numRuns: 4000 }, fc.property(fc.gen(), fc.nat(), (g, frameNo) => {
-      const sd = parseSdp(mutate(SEED, randOf(g)), sink, frameNo);
-      for (const m of sd?.media ?? []) for (const u of m.msrp?.path ?? []) expect(u.transport).toMatch(/^[a-z0-9]+$/i);
-    }));
+    checkProperty(
+      { seed: 0x5d9, numRuns: 4000 },
+      fc.property(fc.gen(), fc.nat(), (g, frameNo) => {
+        const sd = parseSdp(mutate(SEED, randOf(g)), sink, frameNo);
+        for (const m of sd?.media ?? []) for (const u of m.msrp?.path ?? []) expect(u.transport).toMatch(/^[a-z0-9]+$/i);
+      }),
+    );
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
   it('never throws on random bytes', () => {
-    checkProperty({ seed: 3, numRuns: 3000 }, fc.property(interestingBytes(800), (b) => {
-      parseSdp(b, sink);
-    }));
+    checkProperty(
+      { seed: 3, numRuns: 3000 },
+      fc.property(interestingBytes(800), (b) => {
+        parseSdp(b, sink);
+      }),
+    );
   });
 
   it('value grammars never throw on mutated values', () => {
     const seeds = ['msrp://[2001:db8::1]:7654/jshA7we;tcp;x=1', 'name:"a b" size:1 hash:sha-1:00:11 type:a/b;c="d e"', 'creation:"x" read:"y"', '1-32349'];
-    checkProperty({ seed: 11, numRuns: 5000 }, fc.property(fc.constantFrom(...seeds), fc.gen(), (seed, g) => {
-      const s = text(mutate(bytes(seed), randOf(g)));
-      parseMsrpUri(s);
-      parseFileSelector(s);
-      parseFileDate(s);
-      parseFileRange(s);
-    }));
+    checkProperty(
+      { seed: 11, numRuns: 5000 },
+      fc.property(fc.constantFrom(...seeds), fc.gen(), (seed, g) => {
+        const s = text(mutate(bytes(seed), randOf(g)));
+        parseMsrpUri(s);
+        parseFileSelector(s);
+        parseFileDate(s);
+        parseFileRange(s);
+      }),
+    );
   });
 });

@@ -179,7 +179,10 @@ export function runMutant(rnd: () => number, id: number): MutantResult {
     const r = rnd();
     if (r < 0.3) {
       const q = Uint8Array.from(p);
-      for (let f = 1 + Math.floor(rnd() * 3); f > 0; f--) { const j = Math.floor(rnd() * q.length); q[j] = q[j]! ^ (1 << Math.floor(rnd() * 8)); }
+      for (let f = 1 + Math.floor(rnd() * 3); f > 0; f--) {
+        const j = Math.floor(rnd() * q.length);
+        q[j] = q[j]! ^ (1 << Math.floor(rnd() * 8));
+      }
       s.seg = withPayload(conv, s.seg, q);
       mutations.push(`flip seg ${k}`);
     } else if (r < 0.45) {
@@ -193,7 +196,11 @@ export function runMutant(rnd: () => number, id: number): MutantResult {
     } else if (r < 0.8) {
       // An overlapping retransmission with different data, before or after the original.
       const q = Uint8Array.from(p.subarray(at));
-      for (let f = 1 + Math.floor(rnd() * 4); f > 0; f--) if (q.length > 0) { const j = Math.floor(rnd() * q.length); q[j] = q[j]! ^ 0xff; }
+      for (let f = 1 + Math.floor(rnd() * 4); f > 0; f--)
+        if (q.length > 0) {
+          const j = Math.floor(rnd() * q.length);
+          q[j] = q[j]! ^ 0xff;
+        }
       const re = conv.retransmit(s.seg, { offset: at, payload: q });
       segs.splice(rnd() < 0.5 ? k : k + 1, 0, { seg: re, from: s.from + at, aims: [] });
       mutations.push(`overlap ${q.length} seg ${k}`);

@@ -39,21 +39,21 @@ describe('fuzz: SipStreamFramer', () => {
     checkProperty(
       { seed: 1234, numRuns: 300 },
       fc.property(fc.gen(), (gen) => {
-      const rnd = randOf(gen);
-      const picked: string[] = [];
-      for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) picked.push(MESSAGES[Math.floor(rnd() * MESSAGES.length)]!);
-      const stream = bytes(picked.join(''));
-      const { f, out, bad } = framer();
-      let pos = 0;
-      let frame = 1;
-      while (pos < stream.length) {
-        const n = 1 + Math.floor(rnd() * (rnd() < 0.5 ? 8 : 400));
-        f.push(stream.subarray(pos, pos + n), frame++, 0, 0);
-        pos += n;
-      }
-      f.end();
-      expect(out).toEqual(picked.filter((m) => m !== '\r\n\r\n'));
-      expect(bad()).toBeNull();
+        const rnd = randOf(gen);
+        const picked: string[] = [];
+        for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) picked.push(MESSAGES[Math.floor(rnd() * MESSAGES.length)]!);
+        const stream = bytes(picked.join(''));
+        const { f, out, bad } = framer();
+        let pos = 0;
+        let frame = 1;
+        while (pos < stream.length) {
+          const n = 1 + Math.floor(rnd() * (rnd() < 0.5 ? 8 : 400));
+          f.push(stream.subarray(pos, pos + n), frame++, 0, 0);
+          pos += n;
+        }
+        f.end();
+        expect(out).toEqual(picked.filter((m) => m !== '\r\n\r\n'));
+        expect(bad()).toBeNull();
       }),
     );
   });
@@ -64,36 +64,36 @@ describe('fuzz: SipStreamFramer', () => {
     checkProperty(
       { seed: 0xfeed, numRuns: 400 },
       fc.property(fc.gen(), (gen) => {
-      const rnd = randOf(gen);
-      const parts: Uint8Array[] = [];
-      for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) {
-        const r = rnd();
-        const m = bytes(MESSAGES[Math.floor(rnd() * MESSAGES.length)]!);
-        parts.push(r < 0.4 ? mutate(m, rnd) : r < 0.5 ? rnd.draw(interestingBytes(3000)) : m);
-      }
-      const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let o = 0;
-      for (const p of parts) {
-        stream.set(p, o);
-        o += p.length;
-      }
-      const { f, out, bad } = framer();
-      let pos = 0;
-      while (pos < stream.length) {
-        const n = 1 + Math.floor(rnd() * 700);
-        if (rnd() < 0.05) {
-          f.gap(1 + Math.floor(rnd() * 500));
-          pos += n; // those bytes are "lost"
-          continue;
+        const rnd = randOf(gen);
+        const parts: Uint8Array[] = [];
+        for (let k = 0; k < 1 + Math.floor(rnd() * 6); k++) {
+          const r = rnd();
+          const m = bytes(MESSAGES[Math.floor(rnd() * MESSAGES.length)]!);
+          parts.push(r < 0.4 ? mutate(m, rnd) : r < 0.5 ? rnd.draw(interestingBytes(3000)) : m);
         }
-        f.push(stream.subarray(pos, pos + n), 1, 0, 0);
-        pos += n;
-        expect(f.bufferedBytes).toBeLessThanOrEqual(CAP);
-      }
-      f.end();
-      expect(f.bufferedBytes).toBe(0);
-      expect(bad()).toBeNull();
-      emitted += out.length;
+        const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let o = 0;
+        for (const p of parts) {
+          stream.set(p, o);
+          o += p.length;
+        }
+        const { f, out, bad } = framer();
+        let pos = 0;
+        while (pos < stream.length) {
+          const n = 1 + Math.floor(rnd() * 700);
+          if (rnd() < 0.05) {
+            f.gap(1 + Math.floor(rnd() * 500));
+            pos += n; // those bytes are "lost"
+            continue;
+          }
+          f.push(stream.subarray(pos, pos + n), 1, 0, 0);
+          pos += n;
+          expect(f.bufferedBytes).toBeLessThanOrEqual(CAP);
+        }
+        f.end();
+        expect(f.bufferedBytes).toBe(0);
+        expect(bad()).toBeNull();
+        emitted += out.length;
       }),
     );
     expect(emitted).toBeGreaterThan(0);
@@ -135,42 +135,42 @@ describe('fuzz: SipStreamFramer on messages over the cap (excerpts)', () => {
     checkProperty(
       { seed: 0xb16, numRuns: 60 },
       fc.property(fc.gen(), fc.integer({ min: 0, max: 2 }), (gen, cleanOneInThree) => {
-      const rnd = randOf(gen);
-      const clean = cleanOneInThree === 0;
-      const raw = bytes(bigMessage(rnd) + MESSAGES[1]);
-      const stream = clean || rnd() < 0.5 ? raw : mutate(raw, rnd);
-      const { f, bad } = framer();
-      const msgs: { callId: string | null; sdp: boolean; excerpt: boolean; len: number }[] = [];
-      const g = new SipStreamFramer({
-        sink: { report() {} },
-        onMessage: (m) => msgs.push({ callId: m.message.callId, sdp: text(m.message.raw).includes('a=path:msrp://192.0.2.1:7654/fz;tcp'), excerpt: m.message.excerpt, len: m.message.raw.length }),
-        maxMessageBytes: CAP,
-      });
-      let pos = 0;
-      while (pos < stream.length) {
-        const n = 1 + Math.floor(rnd() * (rnd() < 0.3 ? 16 : 3000));
-        if (!clean && rnd() < 0.02) {
-          f.gap(n);
-          g.gap(n);
-        } else {
-          f.push(stream.subarray(pos, pos + n), 1, 0, 0);
-          g.push(stream.subarray(pos, pos + n), 1, 0, 0);
-          // Resynchronising (mutated input) may hold a partial start line of up to MAX_START_LINE.
-          expect(f.bufferedBytes).toBeLessThanOrEqual(Math.max(CAP, MAX_START_LINE));
+        const rnd = randOf(gen);
+        const clean = cleanOneInThree === 0;
+        const raw = bytes(bigMessage(rnd) + MESSAGES[1]);
+        const stream = clean || rnd() < 0.5 ? raw : mutate(raw, rnd);
+        const { f, bad } = framer();
+        const msgs: { callId: string | null; sdp: boolean; excerpt: boolean; len: number }[] = [];
+        const g = new SipStreamFramer({
+          sink: { report() {} },
+          onMessage: (m) => msgs.push({ callId: m.message.callId, sdp: text(m.message.raw).includes('a=path:msrp://192.0.2.1:7654/fz;tcp'), excerpt: m.message.excerpt, len: m.message.raw.length }),
+          maxMessageBytes: CAP,
+        });
+        let pos = 0;
+        while (pos < stream.length) {
+          const n = 1 + Math.floor(rnd() * (rnd() < 0.3 ? 16 : 3000));
+          if (!clean && rnd() < 0.02) {
+            f.gap(n);
+            g.gap(n);
+          } else {
+            f.push(stream.subarray(pos, pos + n), 1, 0, 0);
+            g.push(stream.subarray(pos, pos + n), 1, 0, 0);
+            // Resynchronising (mutated input) may hold a partial start line of up to MAX_START_LINE.
+            expect(f.bufferedBytes).toBeLessThanOrEqual(Math.max(CAP, MAX_START_LINE));
+          }
+          pos += n;
         }
-        pos += n;
-      }
-      bytesFed += stream.length;
-      f.end();
-      g.end();
-      expect(bad()).toBeNull();
-      for (const m of msgs) expect(m.len).toBeLessThanOrEqual(256 * 1024);
-      if (clean) {
-        expect(msgs[0]).toMatchObject({ callId: 'fz-big', excerpt: true });
-        // Every body kind but text/plain carries the SDP; the excerpt keeps it.
-        if (!text(stream).includes('Content-Type: text/plain')) expect(msgs[0]!.sdp).toBe(true);
-        expect(msgs[1]).toMatchObject({ callId: 'fuzz-1', excerpt: false });
-      }
+        bytesFed += stream.length;
+        f.end();
+        g.end();
+        expect(bad()).toBeNull();
+        for (const m of msgs) expect(m.len).toBeLessThanOrEqual(256 * 1024);
+        if (clean) {
+          expect(msgs[0]).toMatchObject({ callId: 'fz-big', excerpt: true });
+          // Every body kind but text/plain carries the SDP; the excerpt keeps it.
+          if (!text(stream).includes('Content-Type: text/plain')) expect(msgs[0]!.sdp).toBe(true);
+          expect(msgs[1]).toMatchObject({ callId: 'fuzz-1', excerpt: false });
+        }
       }),
     );
     expect(bytesFed).toBeGreaterThan(500_000);

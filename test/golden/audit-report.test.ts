@@ -54,7 +54,11 @@ function renderSample(name: string): { details: unknown; html: string } {
 }
 
 const count = (s: string, re: RegExp): number => s.match(re)?.length ?? 0;
-const text = (s: string): string => s.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+const text = (s: string): string =>
+  s
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The HTML skeleton the golden files pin. */
 function htmlStructure(html: string): unknown {

@@ -195,34 +195,42 @@ export class TestCall {
   /** The initial request (INVITE or MESSAGE) with a body. */
   request(body = '', contentType = 'application/sdp', viaBranch?: string): Uint8Array {
     const method = this.o.method ?? 'INVITE';
-    return sipMessage(`${method} ${this.o.ruri ?? this.o.to} SIP/2.0`, [
-      viaBranch !== undefined ? ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=${viaBranch}`] : this.via(),
-      ['Max-Forwards', '70'],
-      ['From', `"Caller" <${this.o.from}>;tag=${this.fromTag}`],
-      ['To', `<${this.o.to}>`],
-      ['Call-ID', this.o.callId],
-      ['CSeq', `1 ${method}`],
-      ...(this.o.pai !== undefined ? [['P-Asserted-Identity', `<${this.o.pai}>`] as [string, string]] : []),
-      ['Conversation-ID', 'conv-1'],
-      ['Contribution-ID', 'contrib-1'],
-      ...(this.o.extra ?? []),
-      ...(body !== '' ? [['Content-Type', contentType] as [string, string]] : []),
-    ], body);
+    return sipMessage(
+      `${method} ${this.o.ruri ?? this.o.to} SIP/2.0`,
+      [
+        viaBranch !== undefined ? ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=${viaBranch}`] : this.via(),
+        ['Max-Forwards', '70'],
+        ['From', `"Caller" <${this.o.from}>;tag=${this.fromTag}`],
+        ['To', `<${this.o.to}>`],
+        ['Call-ID', this.o.callId],
+        ['CSeq', `1 ${method}`],
+        ...(this.o.pai !== undefined ? [['P-Asserted-Identity', `<${this.o.pai}>`] as [string, string]] : []),
+        ['Conversation-ID', 'conv-1'],
+        ['Contribution-ID', 'contrib-1'],
+        ...(this.o.extra ?? []),
+        ...(body !== '' ? [['Content-Type', contentType] as [string, string]] : []),
+      ],
+      body,
+    );
   }
 
   /** A response to the request `cseq method`. */
   response(code: number, o: { toTag?: string; sdp?: string; cseq?: number; method?: string; pai?: string; branch?: string } = {}): Uint8Array {
     const method = o.method ?? this.o.method ?? 'INVITE';
     const reason = code === 200 ? 'OK' : code === 180 ? 'Ringing' : code === 100 ? 'Trying' : code === 487 ? 'Request Terminated' : 'Busy Here';
-    return sipMessage(`SIP/2.0 ${code} ${reason}`, [
-      ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=${o.branch ?? `z9hG4bK-${this.o.callId.slice(0, 6)}-1`}`],
-      ['From', `"Caller" <${this.o.from}>;tag=${this.fromTag}`],
-      ['To', `<${this.o.to}>${o.toTag !== undefined ? `;tag=${o.toTag}` : ''}`],
-      ['Call-ID', this.o.callId],
-      ['CSeq', `${o.cseq ?? 1} ${method}`],
-      ...(o.pai !== undefined ? [['P-Asserted-Identity', `<${o.pai}>`] as [string, string]] : []),
-      ...(o.sdp !== undefined ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
-    ], o.sdp ?? '');
+    return sipMessage(
+      `SIP/2.0 ${code} ${reason}`,
+      [
+        ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=${o.branch ?? `z9hG4bK-${this.o.callId.slice(0, 6)}-1`}`],
+        ['From', `"Caller" <${this.o.from}>;tag=${this.fromTag}`],
+        ['To', `<${this.o.to}>${o.toTag !== undefined ? `;tag=${o.toTag}` : ''}`],
+        ['Call-ID', this.o.callId],
+        ['CSeq', `${o.cseq ?? 1} ${method}`],
+        ...(o.pai !== undefined ? [['P-Asserted-Identity', `<${o.pai}>`] as [string, string]] : []),
+        ...(o.sdp !== undefined ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
+      ],
+      o.sdp ?? '',
+    );
   }
 
   /** An in-dialog request (ACK, BYE, re-INVITE, UPDATE...). `fromCaller` false swaps From/To. */
@@ -230,15 +238,19 @@ export class TestCall {
     const caller = `"Caller" <${this.o.from}>;tag=${this.fromTag}`;
     const callee = `<${this.o.to}>;tag=${toTag}`;
     const fromCaller = o.fromCaller ?? true;
-    return sipMessage(`${method} sip:peer@10.9.9.9 SIP/2.0`, [
-      ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=${o.branch ?? `z9hG4bK-${method}-${cseq}-${fromCaller ? 'a' : 'b'}`}`],
-      ['Max-Forwards', '70'],
-      ['From', fromCaller ? caller : callee],
-      ['To', fromCaller ? callee : caller],
-      ['Call-ID', this.o.callId],
-      ['CSeq', `${cseq} ${method}`],
-      ...(o.sdp !== undefined ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
-    ], o.sdp ?? '');
+    return sipMessage(
+      `${method} sip:peer@10.9.9.9 SIP/2.0`,
+      [
+        ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=${o.branch ?? `z9hG4bK-${method}-${cseq}-${fromCaller ? 'a' : 'b'}`}`],
+        ['Max-Forwards', '70'],
+        ['From', fromCaller ? caller : callee],
+        ['To', fromCaller ? callee : caller],
+        ['Call-ID', this.o.callId],
+        ['CSeq', `${cseq} ${method}`],
+        ...(o.sdp !== undefined ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
+      ],
+      o.sdp ?? '',
+    );
   }
 
   /** A response to an in-dialog request. */
@@ -246,14 +258,18 @@ export class TestCall {
     const caller = `"Caller" <${this.o.from}>;tag=${this.fromTag}`;
     const callee = `<${this.o.to}>;tag=${toTag}`;
     const fromCaller = o.fromCaller ?? true;
-    return sipMessage(`SIP/2.0 ${code} OK`, [
-      ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-${method}-${cseq}-${fromCaller ? 'a' : 'b'}`],
-      ['From', fromCaller ? caller : callee],
-      ['To', fromCaller ? callee : caller],
-      ['Call-ID', this.o.callId],
-      ['CSeq', `${cseq} ${method}`],
-      ...(o.sdp !== undefined ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
-    ], o.sdp ?? '');
+    return sipMessage(
+      `SIP/2.0 ${code} OK`,
+      [
+        ['Via', `SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-${method}-${cseq}-${fromCaller ? 'a' : 'b'}`],
+        ['From', fromCaller ? caller : callee],
+        ['To', fromCaller ? callee : caller],
+        ['Call-ID', this.o.callId],
+        ['CSeq', `${cseq} ${method}`],
+        ...(o.sdp !== undefined ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
+      ],
+      o.sdp ?? '',
+    );
   }
 
   cancel(): Uint8Array {
@@ -296,14 +312,7 @@ export function send(o: { to: string[]; from: string[]; mid: string; range?: str
   return msrpFrame({
     transactionId: o.tid ?? `tx${++tidNo}`,
     startLine: 'SEND',
-    headers: [
-      ['To-Path', o.to.join(' ')],
-      ['From-Path', o.from.join(' ')],
-      ['Message-ID', o.mid],
-      ...(o.extra ?? []),
-      ['Byte-Range', o.range ?? `1-${len}/${len}`],
-      ['Content-Type', o.ct ?? 'message/cpim'],
-    ],
+    headers: [['To-Path', o.to.join(' ')], ['From-Path', o.from.join(' ')], ['Message-ID', o.mid], ...(o.extra ?? []), ['Byte-Range', o.range ?? `1-${len}/${len}`], ['Content-Type', o.ct ?? 'message/cpim']],
     body: o.body,
     flag: o.flag ?? '$',
   });
@@ -324,7 +333,14 @@ export function report(o: { to: string[]; from: string[]; mid: string; range: st
 }
 
 export function ok(tid: string, to: string, from: string): Uint8Array {
-  return msrpFrame({ transactionId: tid, startLine: '200 OK', headers: [['To-Path', to], ['From-Path', from]] });
+  return msrpFrame({
+    transactionId: tid,
+    startLine: '200 OK',
+    headers: [
+      ['To-Path', to],
+      ['From-Path', from],
+    ],
+  });
 }
 
 /** A CPIM body (RFC 3862) with the IMDN namespace. */

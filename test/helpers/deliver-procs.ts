@@ -54,7 +54,10 @@ export function storedCount(rxDir: string): number {
   let n = 0;
   for (const x of readdirSync(rxDir)) {
     const idx = join(rxDir, x, 'index.jsonl');
-    if (existsSync(idx)) n += readFileSync(idx, 'utf8').split('\n').filter((l) => l !== '').length;
+    if (existsSync(idx))
+      n += readFileSync(idx, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '').length;
   }
   return n;
 }

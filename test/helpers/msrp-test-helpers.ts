@@ -66,15 +66,7 @@ export const dec = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 export const crlf = (...lines: string[]): string => lines.map((l) => `${l}\r\n`).join('');
 
 /** Builds a SEND frame. */
-export function sendFrame(opts: {
-  tid: string;
-  messageId: string;
-  range?: string;
-  body: Uint8Array | string;
-  flag?: '$' | '+' | '#';
-  contentType?: string;
-  extra?: string[];
-}): Uint8Array {
+export function sendFrame(opts: { tid: string; messageId: string; range?: string; body: Uint8Array | string; flag?: '$' | '+' | '#'; contentType?: string; extra?: string[] }): Uint8Array {
   const head = crlf(
     `MSRP ${opts.tid} SEND`,
     'To-Path: msrp://bob.example.com:8888/9di4eae923wzd;tcp',

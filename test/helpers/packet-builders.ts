@@ -123,13 +123,20 @@ export function ext6(nextHeader: number, body: Uint8Array = new Uint8Array(6)): 
 /** IPv6 Fragment header (RFC 8200 section 4.5). */
 export function frag6(nextHeader: number, offsetBytes: number, more: boolean, id: number): Uint8Array {
   const w = new ByteWriter(8);
-  w.u8(nextHeader).u8(0).u16(offsetBytes | (more ? 1 : 0)).u32(id);
+  w.u8(nextHeader)
+    .u8(0)
+    .u16(offsetBytes | (more ? 1 : 0))
+    .u32(id);
   return w.finish();
 }
 
 export function udp(sport: number, dport: number, payload: Uint8Array, length?: number): Uint8Array {
   const w = new ByteWriter(8 + payload.length);
-  w.u16(sport).u16(dport).u16(length ?? 8 + payload.length).u16(0).bytes(payload);
+  w.u16(sport)
+    .u16(dport)
+    .u16(length ?? 8 + payload.length)
+    .u16(0)
+    .bytes(payload);
   return w.finish();
 }
 
@@ -188,7 +195,9 @@ export interface GreOpts {
 export function gre(o: GreOpts, payload: Uint8Array): Uint8Array {
   const w = new ByteWriter(16 + payload.length);
   const flags = (o.checksum ? 0x80 : 0) | (o.routing ? 0x40 : 0) | (o.key !== undefined ? 0x20 : 0) | (o.seq !== undefined ? 0x10 : 0);
-  w.u8(flags).u8(o.version ?? 0).u16(o.proto);
+  w.u8(flags)
+    .u8(o.version ?? 0)
+    .u16(o.proto);
   if (o.checksum) w.u16(0).u16(0);
   if (o.key !== undefined) w.u32(o.key);
   if (o.seq !== undefined) w.u32(o.seq);
@@ -227,7 +236,11 @@ export function erspan3(frame: Uint8Array, o: { subheader?: boolean; frameType?:
 
 export function vxlan(vni: number, frame: Uint8Array, flags = 0x08): Uint8Array {
   const w = new ByteWriter(8 + frame.length);
-  w.u8(flags).u8(0).u16(0).u32((vni << 8) >>> 0).bytes(frame);
+  w.u8(flags)
+    .u8(0)
+    .u16(0)
+    .u32((vni << 8) >>> 0)
+    .bytes(frame);
   return w.finish();
 }
 
@@ -255,7 +268,10 @@ export const textBytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** SCTP common header (RFC 9260 section 3.1) with a zero checksum, then the chunks as given. */
 export function sctp(o: { sport: number; dport: number; vtag?: number }, ...chunks: Uint8Array[]): Uint8Array {
   const w = new ByteWriter(12);
-  w.u16(o.sport).u16(o.dport).u32(o.vtag ?? 0x11223344).u32(0);
+  w.u16(o.sport)
+    .u16(o.dport)
+    .u32(o.vtag ?? 0x11223344)
+    .u32(0);
   return cat(w.finish(), ...chunks);
 }
 
@@ -282,7 +298,14 @@ export function dataChunk(o: DataChunkOpts): Uint8Array {
   const len = 16 + o.data.length;
   const pad = o.noPadding ? 0 : (4 - (len % 4)) % 4;
   const w = new ByteWriter(len + pad);
-  w.u8(o.type ?? 0).u8(flags).u16(o.length ?? len).u32(o.tsn >>> 0).u16(o.stream ?? 0).u16(o.ssn ?? 0).u32(o.ppid ?? 0).bytes(o.data);
+  w.u8(o.type ?? 0)
+    .u8(flags)
+    .u16(o.length ?? len)
+    .u32(o.tsn >>> 0)
+    .u16(o.stream ?? 0)
+    .u16(o.ssn ?? 0)
+    .u32(o.ppid ?? 0)
+    .bytes(o.data);
   for (let i = 0; i < pad; i++) w.u8(0);
   return w.finish();
 }

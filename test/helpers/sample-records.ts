@@ -16,12 +16,13 @@ export const TASK: TaskRef = {
   targetRole: 'originating',
 };
 
-export const ALICE = [{ type: 'sipUri', value: 'sip:alice@example.com' }, { type: 'telUri', value: 'tel:+4930123456' }] as const;
+export const ALICE = [
+  { type: 'sipUri', value: 'sip:alice@example.com' },
+  { type: 'telUri', value: 'tel:+4930123456' },
+] as const;
 export const BOB = [{ type: 'sipUri', value: 'sip:bob@example.net' }] as const;
 
-export const SDP = enc(
-  'v=0\r\no=alice 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=message 7777 TCP/MSRP *\r\na=accept-types:message/cpim\r\na=path:msrp://192.0.2.10:7777/s111;tcp\r\n',
-);
+export const SDP = enc('v=0\r\no=alice 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=message 7777 TCP/MSRP *\r\na=accept-types:message/cpim\r\na=path:msrp://192.0.2.10:7777/s111;tcp\r\n');
 
 export const INVITE = enc(
   'INVITE sip:bob@example.net SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.10:5060;branch=z9hG4bK1\r\nFrom: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.net>\r\nCall-ID: c1@192.0.2.10\r\nCSeq: 1 INVITE\r\nConversation-ID: 0f0e0d0c-0b0a-4908-8706-050403020100\r\nContribution-ID: 11111111-2222-4333-8444-555555555555\r\nContent-Type: application/sdp\r\nContent-Length: ' +
@@ -39,7 +40,10 @@ export const MSRP_SEND = enc(
 /** A SEND chunk with a binary body (not valid UTF-8). */
 export const MSRP_BINARY = new Uint8Array([
   ...enc('MSRP b1 SEND\r\nTo-Path: msrp://192.0.2.20:8888/s222;tcp\r\nFrom-Path: msrp://192.0.2.10:7777/s111;tcp\r\nMessage-ID: m2\r\nByte-Range: 1-4/4\r\nContent-Type: image/png\r\n\r\n'),
-  0x89, 0x50, 0xff, 0xfe,
+  0x89,
+  0x50,
+  0xff,
+  0xfe,
   ...enc('\r\n-------b1$\r\n'),
 ]);
 
@@ -75,14 +79,8 @@ const sessionInfo = {
 /** One record of every IRI event kind. */
 export const IRI_RECORDS: Record<IriEvent['kind'], IriRecord> = {
   iMSMessage: iri({ kind: 'iMSMessage', sip: SIP_REF }, { iriType: 'begin' }),
-  rCSSessionEstablishment: iri(
-    { kind: 'rCSSessionEstablishment', ...sessionInfo, sip: SIP_REF, result: 'newLegEstablished', msrpPath: 'msrp://192.0.2.10:7777/s111;tcp' },
-    { iriType: 'begin' },
-  ),
-  rCSSessionRelease: iri(
-    { kind: 'rCSSessionRelease', ...sessionInfo, sip: { ...SIP_REF, raw: BYE }, result: 'legRemovalComplete' },
-    { iriType: 'end' },
-  ),
+  rCSSessionEstablishment: iri({ kind: 'rCSSessionEstablishment', ...sessionInfo, sip: SIP_REF, result: 'newLegEstablished', msrpPath: 'msrp://192.0.2.10:7777/s111;tcp' }, { iriType: 'begin' }),
+  rCSSessionRelease: iri({ kind: 'rCSSessionRelease', ...sessionInfo, sip: { ...SIP_REF, raw: BYE }, result: 'legRemovalComplete' }, { iriType: 'end' }),
   rCSMessage: iri(
     {
       kind: 'rCSMessage',
@@ -100,10 +98,7 @@ export const IRI_RECORDS: Record<IriEvent['kind'], IriRecord> = {
     { iriType: 'continue', network: NET },
   ),
   iMSCCUnavailable: iri({ kind: 'iMSCCUnavailable', reason: 'MSRP over TLS', sdp: SDP }, { direction: 'notApplicable' }),
-  startOfInterceptionForActiveIMSSession: iri(
-    { kind: 'startOfInterceptionForActiveIMSSession', originating: ALICE, terminating: BOB[0], sdpState: [SDP] },
-    { direction: 'unknown' },
-  ),
+  startOfInterceptionForActiveIMSSession: iri({ kind: 'startOfInterceptionForActiveIMSSession', originating: ALICE, terminating: BOB[0], sdpState: [SDP] }, { direction: 'unknown' }),
   startOfInterceptWithEstablisedRCSSession: iri(
     {
       kind: 'startOfInterceptWithEstablisedRCSSession',

@@ -34,19 +34,7 @@ export function newSink(): AnomalyCounter {
 
 /** A minimal valid INVITE with an MSRP SDP offer (RFC 4975 7 style). */
 export function msrpInvite(callId = 'a84b4c76e66710', body?: string): string {
-  const sdp =
-    body ??
-    crlf(
-      'v=0',
-      'o=alice 2890844526 2890844527 IN IP4 alice.example.com',
-      's= ',
-      'c=IN IP4 192.0.2.1',
-      't=0 0',
-      'm=message 7654 TCP/MSRP *',
-      'a=accept-types:text/plain',
-      'a=path:msrp://192.0.2.1:7654/jshA7weztas;tcp',
-      '',
-    );
+  const sdp = body ?? crlf('v=0', 'o=alice 2890844526 2890844527 IN IP4 alice.example.com', 's= ', 'c=IN IP4 192.0.2.1', 't=0 0', 'm=message 7654 TCP/MSRP *', 'a=accept-types:text/plain', 'a=path:msrp://192.0.2.1:7654/jshA7weztas;tcp', '');
   return sipMessage(
     'INVITE sip:bob@biloxi.example.com SIP/2.0',
     [
@@ -106,14 +94,4 @@ export function interestingBytes(max: number): fc.Arbitrary<Uint8Array> {
 }
 
 /** SDP body shared by several RFC 4475 messages: 150 octets. */
-export const SDP_150 = crlf(
-  'v=0',
-  'o=mhandley 29739 7272939 IN IP4 192.0.2.3',
-  's=-',
-  'c=IN IP4 192.0.2.4',
-  't=0 0',
-  'm=audio 49217 RTP/AVP 0 12',
-  'm=video 3227 RTP/AVP 31',
-  'a=rtpmap:31 LPC',
-  '',
-);
+export const SDP_150 = crlf('v=0', 'o=mhandley 29739 7272939 IN IP4 192.0.2.3', 's=-', 'c=IN IP4 192.0.2.4', 't=0 0', 'm=audio 49217 RTP/AVP 0 12', 'm=video 3227 RTP/AVP 31', 'a=rtpmap:31 LPC', '');

@@ -39,7 +39,6 @@ function runTo(pcap: string, tasks: unknown, out: string): void {
   expect(r.status, r.stderr).toBe(0);
 }
 
-
 /** One SIP message as tshark decodes it. */
 interface WireSip {
   time: string;
@@ -55,7 +54,36 @@ interface WireSip {
 function tsharkSip(pcap: string): WireSip[] {
   const out = execFileSync(
     'tshark',
-    ['-r', pcap, '-Y', 'sip', '-T', 'fields', '-E', 'occurrence=f', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'tcp.dstport', '-e', 'sip.Request-Line', '-e', 'sip.Status-Line', '-e', 'sip.from.user', '-e', 'sip.to.user', '-e', 'tcp.payload'],
+    [
+      '-r',
+      pcap,
+      '-Y',
+      'sip',
+      '-T',
+      'fields',
+      '-E',
+      'occurrence=f',
+      '-e',
+      'frame.time_epoch',
+      '-e',
+      'ip.src',
+      '-e',
+      'tcp.srcport',
+      '-e',
+      'ip.dst',
+      '-e',
+      'tcp.dstport',
+      '-e',
+      'sip.Request-Line',
+      '-e',
+      'sip.Status-Line',
+      '-e',
+      'sip.from.user',
+      '-e',
+      'sip.to.user',
+      '-e',
+      'tcp.payload',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 },
   );
   return out
@@ -79,7 +107,14 @@ function expectedDirection(m: WireSip, user: string): string | null {
   return null;
 }
 
-type Rec = { time: { seconds: number; nanos: number }; network: { srcAddr: Uint8Array; dstAddr: Uint8Array; srcPort: number; dstPort: number }; direction: string; body: string; sipMessage?: { raw: Uint8Array }; message?: { content: Uint8Array } };
+type Rec = {
+  time: { seconds: number; nanos: number };
+  network: { srcAddr: Uint8Array; dstAddr: Uint8Array; srcPort: number; dstPort: number };
+  direction: string;
+  body: string;
+  sipMessage?: { raw: Uint8Array };
+  message?: { content: Uint8Array };
+};
 
 function records(file: string): Rec[] {
   const d = decodeRecordFile(readFileSync(file));
@@ -121,7 +156,7 @@ describe.skipIf(!existsSync(INVITE) || !hasTshark)('ng911dev INVITE through a B2
     ran = true;
   };
 
-  it('the ESRP task gets leg 2 (From esrp) and nothing of leg 1, with each message\'s direction', () => {
+  it("the ESRP task gets leg 2 (From esrp) and nothing of leg 1, with each message's direction", () => {
     run();
     const wire = wireRows(tsharkSip(INVITE), 'esrp');
     expect(wire).toHaveLength(6); // INVITE, 180, 200, ACK, BYE, 200 (tshark)
@@ -174,7 +209,7 @@ describe.skipIf(!existsSync(MESSAGE) || !hasTshark)('ng911dev pager MESSAGE re-s
     });
   }
 
-  it('the ESRP\'s re-sent MESSAGE (From esrp) is not the OSP\'s', () => {
+  it("the ESRP's re-sent MESSAGE (From esrp) is not the OSP's", () => {
     run();
     const recs = records(join(out, 'LIID-PUB-1', 'records.pb'));
     for (const r of recs) {
@@ -196,7 +231,7 @@ const CASES: { name: string; pcap: string; tasks: string }[] = [
     .map((f) => ({ name: f.replace(/\.tasks\.json$/, ''), pcap: join(SAMPLES, 'pcap', f.replace(/\.tasks\.json$/, '.pcap')), tasks: join(SAMPLES, 'tasks', f) })),
 ];
 
-describe('one task\'s records do not depend on which other tasks exist', () => {
+describe("one task's records do not depend on which other tasks exist", () => {
   it('covers the public multi-task files and at least one sample', () => {
     expect(CASES.filter((c) => c.pcap.startsWith(SAMPLES)).length).toBeGreaterThanOrEqual(1);
   });

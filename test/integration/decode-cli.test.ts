@@ -15,7 +15,11 @@ describe('msrptap decode', () => {
     const byStdin = runCli(['decode', '-'], { input: readFileSync(X2) });
     expect(byFile.status).toBe(0);
     expect(byStdin.status).toBe(0);
-    const strip = (s: string) => s.split('\n').filter(Boolean).map((l) => ({ ...JSON.parse(l), file: undefined }));
+    const strip = (s: string) =>
+      s
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => ({ ...JSON.parse(l), file: undefined }));
     expect(strip(byStdin.stdout)).toEqual(strip(byFile.stdout));
     expect(byStdin.stdout).toContain('"file":"-"');
   });

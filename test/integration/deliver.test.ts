@@ -111,7 +111,7 @@ describe('delivery to msrptap receive', () => {
     }
   }, 30_000);
 
-  it('a second run on the same spool folder continues the sequence numbers: the receiver keeps both runs\' PDUs', async () => {
+  it("a second run on the same spool folder continues the sequence numbers: the receiver keeps both runs' PDUs", async () => {
     const { dir, expected, total } = setup('seq-restart');
     const rx = await startReceiver(join(dir, 'rx'), 0);
     try {
@@ -128,11 +128,14 @@ describe('delivery to msrptap receive', () => {
       const t2 = startCli(['run', '-r', PCAP, '--tasks', tasks, '--deliver', '--spool-dir', spool, '--drain-timeout', '10']);
       expect(await t2.exited, t2.stderr()).toBe(0);
       expect(t2.stderr()).toMatch(/sequence numbers continue from the previous run/);
-      await waitFor(() => storedCount(join(dir, 'rx')) >= 2 * total, 10_000, 'the second run\'s PDUs');
+      await waitFor(() => storedCount(join(dir, 'rx')) >= 2 * total, 10_000, "the second run's PDUs");
       expect(storedCount(join(dir, 'rx'))).toBe(2 * total);
       for (const [xid, bytes] of expected) {
         const n = itemCount(bytes);
-        const seqs = readFileSync(join(dir, 'rx', xid, 'index.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { seq: number }).seq);
+        const seqs = readFileSync(join(dir, 'rx', xid, 'index.jsonl'), 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => (JSON.parse(l) as { seq: number }).seq);
         // First run 0..n-1 (the reservation was 1024 per XID), second run from the stored reservation.
         expect(seqs).toEqual([...seqs.slice(0, n).map((_, i) => i), ...seqs.slice(0, n).map((_, i) => 1024 + i)]);
       }
@@ -174,7 +177,9 @@ describe('delivery to msrptap receive', () => {
         await scrape();
         await new Promise((r) => setTimeout(r, 100));
       }
-      const frames = execFileSync('tshark', ['-r', PCAP, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').length;
+      const frames = execFileSync('tshark', ['-r', PCAP, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l !== '').length;
       expect(value(text, 'msrptap_packets_total')).toBe(frames);
       expect(value(text, 'msrptap_bytes_total')).toBeGreaterThan(frames * 40);
       expect(value(text, 'msrptap_tcp_flows_total')).toBeGreaterThan(0);
@@ -311,47 +316,57 @@ describe('file delivery rotation (run --out --rotate-size / --rotate-seconds)', 
   it.each([
     ['size', ['--rotate-size', String(2000 / 1024 / 1024)]],
     ['time', ['--rotate-seconds', '5']],
-  ])('by %s: parts concatenate to the unrotated file; the manifest lists every part with its hash and records', (kind, args) => {
-    const dir = mkdtempSync(join(tmpdir(), `msrptap-rotate-${kind}-`));
-    const ref = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'ref')]);
-    expect(ref.status, ref.stderr).toBe(0);
-    const rot = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot'), ...args]);
-    expect(rot.status, rot.stderr).toBe(0);
-    const liid = readdirSync(join(dir, 'ref'))[0]!;
-    const refDir = join(dir, 'ref', liid);
-    const rotDir = join(dir, 'rot', liid);
-    const manifest = JSON.parse(readFileSync(join(rotDir, 'manifest.json'), 'utf8')) as { files: { name: string; records: number; bytes: number; sha256: string }[] };
-    let rotatedSomething = false;
-    for (const name of NAMES) {
-      const list = parts(rotDir, name);
-      if (list.length > 1) rotatedSomething = true;
-      const joined = Buffer.concat(list.map((p) => readFileSync(join(rotDir, p))));
-      expect(joined.equals(readFileSync(join(refDir, name))), `${name}: parts differ from the unrotated file`).toBe(true);
-      for (const p of list) {
-        const bytes = readFileSync(join(rotDir, p));
-        expect(statSync(join(rotDir, p)).mode & 0o777).toBe(0o600);
-        if (kind === 'size' && name !== 'records.pb') expect(bytes.length <= 2000 || itemCount(bytes) === 1, `${p}: ${bytes.length} bytes`).toBe(true);
-        const entry = manifest.files.find((f) => f.name === p);
-        expect(entry, `${p} in the manifest`).toBeDefined();
-        expect(entry!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-        expect(entry!.bytes).toBe(bytes.length);
-        expect(entry!.records).toBe(itemCount(bytes));
-        if (kind === 'time' && name === 'records.pb') {
-          // Each part spans less than the rotation period of capture time.
-          const d = decodeRecordFile(bytes);
-          const ts = d.kind === 'protobuf' ? d.items.map((i) => { const t = i.record.time as { seconds: number | string; nanos?: number }; return Number(t.seconds) + (t.nanos ?? 0) / 1e9; }) : [];
-          expect(ts.length).toBeGreaterThan(0);
-          expect(ts[ts.length - 1]! - ts[0]!).toBeLessThan(5);
+  ])(
+    'by %s: parts concatenate to the unrotated file; the manifest lists every part with its hash and records',
+    (kind, args) => {
+      const dir = mkdtempSync(join(tmpdir(), `msrptap-rotate-${kind}-`));
+      const ref = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'ref')]);
+      expect(ref.status, ref.stderr).toBe(0);
+      const rot = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot'), ...args]);
+      expect(rot.status, rot.stderr).toBe(0);
+      const liid = readdirSync(join(dir, 'ref'))[0]!;
+      const refDir = join(dir, 'ref', liid);
+      const rotDir = join(dir, 'rot', liid);
+      const manifest = JSON.parse(readFileSync(join(rotDir, 'manifest.json'), 'utf8')) as { files: { name: string; records: number; bytes: number; sha256: string }[] };
+      let rotatedSomething = false;
+      for (const name of NAMES) {
+        const list = parts(rotDir, name);
+        if (list.length > 1) rotatedSomething = true;
+        const joined = Buffer.concat(list.map((p) => readFileSync(join(rotDir, p))));
+        expect(joined.equals(readFileSync(join(refDir, name))), `${name}: parts differ from the unrotated file`).toBe(true);
+        for (const p of list) {
+          const bytes = readFileSync(join(rotDir, p));
+          expect(statSync(join(rotDir, p)).mode & 0o777).toBe(0o600);
+          if (kind === 'size' && name !== 'records.pb') expect(bytes.length <= 2000 || itemCount(bytes) === 1, `${p}: ${bytes.length} bytes`).toBe(true);
+          const entry = manifest.files.find((f) => f.name === p);
+          expect(entry, `${p} in the manifest`).toBeDefined();
+          expect(entry!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+          expect(entry!.bytes).toBe(bytes.length);
+          expect(entry!.records).toBe(itemCount(bytes));
+          if (kind === 'time' && name === 'records.pb') {
+            // Each part spans less than the rotation period of capture time.
+            const d = decodeRecordFile(bytes);
+            const ts =
+              d.kind === 'protobuf'
+                ? d.items.map((i) => {
+                    const t = i.record.time as { seconds: number | string; nanos?: number };
+                    return Number(t.seconds) + (t.nanos ?? 0) / 1e9;
+                  })
+                : [];
+            expect(ts.length).toBeGreaterThan(0);
+            expect(ts[ts.length - 1]! - ts[0]!).toBeLessThan(5);
+          }
         }
       }
-    }
-    expect(rotatedSomething).toBe(true);
-    expect(manifest.files.map((f) => f.name).sort()).toEqual(NAMES.flatMap((n) => parts(rotDir, n)).sort());
-    // A later unrotated run in the same folder (--overwrite) leaves no stale part behind.
-    const again = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot'), '--overwrite']);
-    expect(again.status, again.stderr).toBe(0);
-    expect(readdirSync(rotDir).sort()).toEqual(readdirSync(refDir).sort());
-  }, 60_000);
+      expect(rotatedSomething).toBe(true);
+      expect(manifest.files.map((f) => f.name).sort()).toEqual(NAMES.flatMap((n) => parts(rotDir, n)).sort());
+      // A later unrotated run in the same folder (--overwrite) leaves no stale part behind.
+      const again = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--out', join(dir, 'rot'), '--overwrite']);
+      expect(again.status, again.stderr).toBe(0);
+      expect(readdirSync(rotDir).sort()).toEqual(readdirSync(refDir).sort());
+    },
+    60_000,
+  );
 
   it('--rotate-size without --out is a configuration error', () => {
     const r = runCli(['run', '-r', CHAT, '--tasks', CHAT_TASKS, '--deliver', '--rotate-size', '1']);

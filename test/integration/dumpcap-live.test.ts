@@ -63,104 +63,125 @@ async function freeUdpPort(): Promise<number> {
 }
 
 describe('live capture through dumpcap', () => {
-  it.skipIf(replaySkip !== '')(t('run -i lo --capture-backend dumpcap: the audit of the offline run plus the drop counters, the backend logged, ring drops in the last stats line', replaySkip), async () => {
-    const sample = 'file-transfer';
-    const pcap = join(ROOT, 'samples', 'pcap', `${sample}.pcap`);
-    const tasks = join(ROOT, 'samples', 'tasks', `${sample}.tasks.json`);
-    const dir = mkdtempSync(join(tmpdir(), 'msrptap-dumpcap-'));
-    const off = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', join(dir, 'offline')]);
-    expect(off.status, off.stderr).toBe(0);
-    const ports = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'tcp.dstport', '-e', 'udp.dstport', '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0 || udp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const filter = [...new Set(ports.split(/\s+/).filter((p) => p !== ''))].map((p) => `port ${p}`).join(' or ');
-    const tap = startCli(['run', '-i', 'lo', '-f', filter, '--capture-backend', 'dumpcap', '--tasks', tasks, '--out', join(dir, 'live'), '--stats-interval', '1'], { dist: true });
-    try {
-      await waitFor(() => /"event":"capture\.started"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
-      expect(tap.child.exitCode, tap.stderr()).toBeNull();
-      // Faster than live-run.test.ts dares with cap (400 pps): dumpcap's ring absorbs it.
-      execFileSync('tcpreplay', ['-i', 'lo', '--pps', '5000', pcap], { stdio: 'ignore' });
-      await waitFor(() => /"event":"run\.stats"[^\n]*"records":\{"iri":[1-9]/.test(tap.stderr()), 10_000, 'a stats line with records');
-      tap.child.kill('SIGTERM');
-      expect(await tap.exited, tap.stderr()).toBe(0);
-    } finally {
-      if (tap.child.exitCode === null) tap.child.kill('SIGKILL');
-    }
-    const err = tap.stderr();
-    expect(err).toMatch(/"event":"capture\.backend"[^\n]*"backend":"dumpcap","reason":"--capture-backend dumpcap"/);
-    const last = err.split('\n').find((l) => /"event":"capture\.stopped"/.test(l));
-    expect(last).toBeDefined();
-    expect(JSON.parse(last!)).toMatchObject({ captureBackend: 'dumpcap', captureDropped: 0, tcpGaps: 0, targetTcpGaps: 0, final: true });
-    const offAudit = JSON.parse(readFileSync(join(dir, 'offline', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[] };
-    const liveAudit = JSON.parse(readFileSync(join(dir, 'live', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[]; anomalies: unknown; capture?: unknown };
-    expect(liveAudit.sessions.length).toBeGreaterThan(0);
-    // The audit carries the capture's drop counters (live runs only), in its published shape.
-    const frames = Number(execFileSync('capinfos', ['-c', '-M', '-T', '-r', pcap], { encoding: 'utf8' }).trim().split('\t')[1]);
-    expect(liveAudit.capture).toEqual({ backend: 'dumpcap', received: frames, kernelDropped: 0, ifDropped: 0, captureDropped: 0 });
-    expect(auditReportSchema.safeParse(liveAudit).success).toBe(true);
-    expect(offAudit).not.toHaveProperty('capture');
-    expect(timeless(liveAudit.sessions)).toEqual(timeless(offAudit.sessions));
-    expect(timeless(liveAudit.uncorrelated)).toEqual(timeless(offAudit.uncorrelated));
-  }, 60_000);
-
-  it.skipIf(skip !== '')(t('a forced drop (1 MiB ring, a burst while the tap is busy) is counted from the final statistics block', skip), async () => {
-    const port = await freeUdpPort();
-    const a = new AnomalyCounter();
-    let frames = 0;
-    const cap = await openDumpcapCapture(DUMPCAP!, { iface: 'lo', filter: `udp port ${port}`, bufferSize: 1 << 20 }, () => {
-      // The first frame blocks the event loop: the pipe fills, dumpcap blocks, the ring overflows.
-      if (++frames === 1) {
-        const until = Date.now() + 2000;
-        while (Date.now() < until);
+  it.skipIf(replaySkip !== '')(
+    t('run -i lo --capture-backend dumpcap: the audit of the offline run plus the drop counters, the backend logged, ring drops in the last stats line', replaySkip),
+    async () => {
+      const sample = 'file-transfer';
+      const pcap = join(ROOT, 'samples', 'pcap', `${sample}.pcap`);
+      const tasks = join(ROOT, 'samples', 'tasks', `${sample}.tasks.json`);
+      const dir = mkdtempSync(join(tmpdir(), 'msrptap-dumpcap-'));
+      const off = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', join(dir, 'offline')]);
+      expect(off.status, off.stderr).toBe(0);
+      const ports = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'tcp.dstport', '-e', 'udp.dstport', '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0 || udp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const filter = [...new Set(ports.split(/\s+/).filter((p) => p !== ''))].map((p) => `port ${p}`).join(' or ');
+      const tap = startCli(['run', '-i', 'lo', '-f', filter, '--capture-backend', 'dumpcap', '--tasks', tasks, '--out', join(dir, 'live'), '--stats-interval', '1'], { dist: true });
+      try {
+        await waitFor(() => /"event":"capture\.started"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
+        expect(tap.child.exitCode, tap.stderr()).toBeNull();
+        // Faster than live-run.test.ts dares with cap (400 pps): dumpcap's ring absorbs it.
+        execFileSync('tcpreplay', ['-i', 'lo', '--pps', '5000', pcap], { stdio: 'ignore' });
+        await waitFor(() => /"event":"run\.stats"[^\n]*"records":\{"iri":[1-9]/.test(tap.stderr()), 10_000, 'a stats line with records');
+        tap.child.kill('SIGTERM');
+        expect(await tap.exited, tap.stderr()).toBe(0);
+      } finally {
+        if (tap.child.exitCode === null) tap.child.kill('SIGKILL');
       }
-    }, a);
-    const s = dgram.createSocket('udp4');
-    await new Promise<void>((r) => s.send(Buffer.alloc(100), port, '127.0.0.1', () => r()));
-    s.close();
-    await waitFor(() => frames > 0, 5000, 'the first frame');
-    await burst(port, 20_000, 1000);
-    await new Promise((r) => setTimeout(r, 1000));
-    const fin = await cap.close();
-    expect(fin.from).toBe('isb');
-    expect(fin.captureDropped).toBeGreaterThan(0);
-    // dumpcap's stderr summary says the same.
-    expect(fin.summary?.dropped).toBe(fin.captureDropped);
-    expect(cap.stats()).toMatchObject({ received: frames, captureDropped: fin.captureDropped });
-    expect(a.examplesOf('capture.kernel_drop').some((e) => e.detail === `count=${fin.captureDropped} ring=${fin.captureDropped} from=isb`)).toBe(true);
-  }, 30_000);
+      const err = tap.stderr();
+      expect(err).toMatch(/"event":"capture\.backend"[^\n]*"backend":"dumpcap","reason":"--capture-backend dumpcap"/);
+      const last = err.split('\n').find((l) => /"event":"capture\.stopped"/.test(l));
+      expect(last).toBeDefined();
+      expect(JSON.parse(last!)).toMatchObject({ captureBackend: 'dumpcap', captureDropped: 0, tcpGaps: 0, targetTcpGaps: 0, final: true });
+      const offAudit = JSON.parse(readFileSync(join(dir, 'offline', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[] };
+      const liveAudit = JSON.parse(readFileSync(join(dir, 'live', 'audit.json'), 'utf8')) as { sessions: Obj[]; uncorrelated: Obj[]; anomalies: unknown; capture?: unknown };
+      expect(liveAudit.sessions.length).toBeGreaterThan(0);
+      // The audit carries the capture's drop counters (live runs only), in its published shape.
+      const frames = Number(execFileSync('capinfos', ['-c', '-M', '-T', '-r', pcap], { encoding: 'utf8' }).trim().split('\t')[1]);
+      expect(liveAudit.capture).toEqual({ backend: 'dumpcap', received: frames, kernelDropped: 0, ifDropped: 0, captureDropped: 0 });
+      expect(auditReportSchema.safeParse(liveAudit).success).toBe(true);
+      expect(offAudit).not.toHaveProperty('capture');
+      expect(timeless(liveAudit.sessions)).toEqual(timeless(offAudit.sessions));
+      expect(timeless(liveAudit.uncorrelated)).toEqual(timeless(offAudit.uncorrelated));
+    },
+    60_000,
+  );
 
-  it.skipIf(skip !== '')(t('dumpcap killed mid-run: the run ends with what was captured and says why', skip), async () => {
-    const port = await freeUdpPort();
-    const a = new AnomalyCounter();
-    let frames = 0;
-    const s = dgram.createSocket('udp4');
-    const sender = setInterval(() => s.send(Buffer.alloc(50), port, '127.0.0.1'), 5);
-    let pid: number | undefined;
-    const killer = setInterval(() => {
-      if (frames >= 20) {
-        clearInterval(killer);
-        pid = Number(execFileSync('pgrep', ['-n', '-f', `dumpcap .*udp port ${port}$`], { encoding: 'utf8' }).trim());
-        process.kill(pid, 'SIGKILL');
-      }
-    }, 10);
-    try {
-      const res = await runLive({ iface: 'lo', filter: `udp port ${port}`, snaplen: 262144, bufferSize: 4 << 20, promiscuous: true, backend: 'dumpcap', durationSec: 20, tickMs: 100 }, () => frames++, a);
-      expect(pid).toBeGreaterThan(0);
-      expect(res).toMatchObject({ backend: 'dumpcap', received: frames, stoppedBy: 'dumpcap stopped on its own (killed by SIGKILL)' });
-      expect(res.captureDropped).toBeUndefined(); // no closing block, no summary: unknown, not 0
-      expect(frames).toBeGreaterThanOrEqual(20);
-      expect(a.count('capture.backend_stopped')).toBe(1);
-    } finally {
-      clearInterval(sender);
-      clearInterval(killer);
+  it.skipIf(skip !== '')(
+    t('a forced drop (1 MiB ring, a burst while the tap is busy) is counted from the final statistics block', skip),
+    async () => {
+      const port = await freeUdpPort();
+      const a = new AnomalyCounter();
+      let frames = 0;
+      const cap = await openDumpcapCapture(
+        DUMPCAP!,
+        { iface: 'lo', filter: `udp port ${port}`, bufferSize: 1 << 20 },
+        () => {
+          // The first frame blocks the event loop: the pipe fills, dumpcap blocks, the ring overflows.
+          if (++frames === 1) {
+            const until = Date.now() + 2000;
+            while (Date.now() < until);
+          }
+        },
+        a,
+      );
+      const s = dgram.createSocket('udp4');
+      await new Promise<void>((r) => s.send(Buffer.alloc(100), port, '127.0.0.1', () => r()));
       s.close();
-    }
-  }, 30_000);
+      await waitFor(() => frames > 0, 5000, 'the first frame');
+      await burst(port, 20_000, 1000);
+      await new Promise((r) => setTimeout(r, 1000));
+      const fin = await cap.close();
+      expect(fin.from).toBe('isb');
+      expect(fin.captureDropped).toBeGreaterThan(0);
+      // dumpcap's stderr summary says the same.
+      expect(fin.summary?.dropped).toBe(fin.captureDropped);
+      expect(cap.stats()).toMatchObject({ received: frames, captureDropped: fin.captureDropped });
+      expect(a.examplesOf('capture.kernel_drop').some((e) => e.detail === `count=${fin.captureDropped} ring=${fin.captureDropped} from=isb`)).toBe(true);
+    },
+    30_000,
+  );
 
-  it.skipIf(skip !== '')(t('an unknown interface is a configuration error naming the fix (the exit code of the other capture errors)', skip), () => {
-    const r = runCli(['stats', '-i', 'nosuch0', '--capture-backend', 'dumpcap', '--duration', '1']);
-    expect(r.stderr).toMatch(/no capture interface named 'nosuch0'/);
-    expect(r.stderr).toMatch(/dumpcap -D/);
-    const cap = runCli(['stats', '-i', 'nosuch0', '--capture-backend', 'cap', '--duration', '1']);
-    expect(r.status).toBe(cap.status);
-    expect(r.status).not.toBe(0);
-  }, 30_000);
+  it.skipIf(skip !== '')(
+    t('dumpcap killed mid-run: the run ends with what was captured and says why', skip),
+    async () => {
+      const port = await freeUdpPort();
+      const a = new AnomalyCounter();
+      let frames = 0;
+      const s = dgram.createSocket('udp4');
+      const sender = setInterval(() => s.send(Buffer.alloc(50), port, '127.0.0.1'), 5);
+      let pid: number | undefined;
+      const killer = setInterval(() => {
+        if (frames >= 20) {
+          clearInterval(killer);
+          pid = Number(execFileSync('pgrep', ['-n', '-f', `dumpcap .*udp port ${port}$`], { encoding: 'utf8' }).trim());
+          process.kill(pid, 'SIGKILL');
+        }
+      }, 10);
+      try {
+        const res = await runLive({ iface: 'lo', filter: `udp port ${port}`, snaplen: 262144, bufferSize: 4 << 20, promiscuous: true, backend: 'dumpcap', durationSec: 20, tickMs: 100 }, () => frames++, a);
+        expect(pid).toBeGreaterThan(0);
+        expect(res).toMatchObject({ backend: 'dumpcap', received: frames, stoppedBy: 'dumpcap stopped on its own (killed by SIGKILL)' });
+        expect(res.captureDropped).toBeUndefined(); // no closing block, no summary: unknown, not 0
+        expect(frames).toBeGreaterThanOrEqual(20);
+        expect(a.count('capture.backend_stopped')).toBe(1);
+      } finally {
+        clearInterval(sender);
+        clearInterval(killer);
+        s.close();
+      }
+    },
+    30_000,
+  );
+
+  it.skipIf(skip !== '')(
+    t('an unknown interface is a configuration error naming the fix (the exit code of the other capture errors)', skip),
+    () => {
+      const r = runCli(['stats', '-i', 'nosuch0', '--capture-backend', 'dumpcap', '--duration', '1']);
+      expect(r.stderr).toMatch(/no capture interface named 'nosuch0'/);
+      expect(r.stderr).toMatch(/dumpcap -D/);
+      const cap = runCli(['stats', '-i', 'nosuch0', '--capture-backend', 'cap', '--duration', '1']);
+      expect(r.status).toBe(cap.status);
+      expect(r.status).not.toBe(0);
+    },
+    30_000,
+  );
 });

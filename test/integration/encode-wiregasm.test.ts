@@ -66,7 +66,13 @@ beforeAll(async () => {
   wg.applyPreferences();
   const dir = mkdtempSync(join(tmpdir(), 'msrptap-wg-'));
   const file = join(dir, 'x2.pcap');
-  writeFileSync(file, pduPcap(EVENTS.map((r, i) => encodeX2X3Record(r, i)), X2X3_TEST_FLOW));
+  writeFileSync(
+    file,
+    pduPcap(
+      EVENTS.map((r, i) => encodeX2X3Record(r, i)),
+      X2X3_TEST_FLOW,
+    ),
+  );
   wg.FS.writeFile('/uploads/x2.pcap', readFileSync(file));
   session = new wg.DissectSession('/uploads/x2.pcap');
   expect(session.load().code).toBe(0);

@@ -222,7 +222,13 @@ async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: 
     const req = await received(method);
     const copied = [...headerLines(req.text, 'Via'), ...headerLines(req.text, 'Record-Route')].map((l): [string, string] => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
     const rest = toTagged(common(method === 'INVITE' ? '1 INVITE' : '2 BYE')).filter(([n]) => n !== 'Via');
-    const extra: [string, string][] = body !== undefined ? [['Contact', `<${bTcpContact}>`], ['Content-Type', 'application/sdp']] : [];
+    const extra: [string, string][] =
+      body !== undefined
+        ? [
+            ['Contact', `<${bTcpContact}>`],
+            ['Content-Type', 'application/sdp'],
+          ]
+        : [];
     req.conn.write(sipMessage('SIP/2.0 200 OK', [...copied, ...rest, ...extra], body ?? ''));
     await waitDatagram(a.sip, (t) => t.startsWith('SIP/2.0 200') && t.includes(callId), `the 200 to ${method} at ${a.name}`);
   };
@@ -240,7 +246,16 @@ async function invite(callId: string, a: Party, b: Party, aPath: string, bPath: 
 
 /** AUTH to the relay (RFC 4976 section 5): resolves with the Use-Path it returned. */
 async function auth(peer: MsrpPeer, relayPort: number, tid: string): Promise<string> {
-  peer.send(msrpFrame({ transactionId: tid, startLine: 'AUTH', headers: [['To-Path', `msrp://127.0.0.1:${relayPort};tcp`], ['From-Path', peer.uri]] }));
+  peer.send(
+    msrpFrame({
+      transactionId: tid,
+      startLine: 'AUTH',
+      headers: [
+        ['To-Path', `msrp://127.0.0.1:${relayPort};tcp`],
+        ['From-Path', peer.uri],
+      ],
+    }),
+  );
   const r = await peer.waitFrame((f) => f.head.transactionId === tid, 5000, 'the 200 to AUTH');
   expect(r.head.statusCode).toBe(200);
   const usePath = peer.headerOf(r, 'Use-Path');
@@ -271,7 +286,10 @@ async function sendChunked(peer: MsrpPeer, toPath: string, mid: string, body: Bu
 
 function cpimText(from: string, to: string, text: string, imdnId: string): Buffer {
   const inner = Buffer.from(text, 'utf8');
-  return Buffer.from(`From: <${from}>\r\nTo: <${to}>\r\nDateTime: 2026-11-28T12:00:00Z\r\nNS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: ${imdnId}\r\n\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${inner.length}\r\n\r\n${text}`, 'utf8');
+  return Buffer.from(
+    `From: <${from}>\r\nTo: <${to}>\r\nDateTime: 2026-11-28T12:00:00Z\r\nNS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: ${imdnId}\r\n\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${inner.length}\r\n\r\n${text}`,
+    'utf8',
+  );
 }
 
 describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () => {
@@ -344,11 +362,36 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     await b.waitFrame((f) => f.head.method === 'SEND' && f.flag === '$', 5000, 'the last chunk at Bob');
     // Success-Report: yes → Bob's REPORT for the whole message, back through the relay (RFC 4975
     // section 7.1.2; its copies on the two legs count once in the audit).
-    b.send(msrpFrame({ transactionId: 'rep-1', startLine: 'REPORT', headers: [['To-Path', `${relayForAlice} ${a.uri}`], ['From-Path', b.uri], ['Message-ID', 'msg-bulk-1'], ['Byte-Range', `1-${bulk.length}/${bulk.length}`], ['Status', '000 200 OK']] }));
-    await a.waitFrame((f) => f.head.method === 'REPORT', 5000, 'Bob\'s REPORT at Alice');
+    b.send(
+      msrpFrame({
+        transactionId: 'rep-1',
+        startLine: 'REPORT',
+        headers: [
+          ['To-Path', `${relayForAlice} ${a.uri}`],
+          ['From-Path', b.uri],
+          ['Message-ID', 'msg-bulk-1'],
+          ['Byte-Range', `1-${bulk.length}/${bulk.length}`],
+          ['Status', '000 200 OK'],
+        ],
+      }),
+    );
+    await a.waitFrame((f) => f.head.method === 'REPORT', 5000, "Bob's REPORT at Alice");
     // Bob answers through the relay on the connection the relay opened (RFC 4976: to the first hop).
-    b.send(msrpFrame({ transactionId: 'bob-1', startLine: 'SEND', headers: [['To-Path', `${relayForAlice} ${a.uri}`], ['From-Path', b.uri], ['Message-ID', 'msg-bob-1'], ['Byte-Range', `1-${fromBob.length}/${fromBob.length}`], ['Content-Type', 'message/cpim']], body: fromBob }));
-    await a.waitFrame((f) => f.head.method === 'SEND' && f.body.equals(fromBob), 5000, 'Bob\'s message at Alice');
+    b.send(
+      msrpFrame({
+        transactionId: 'bob-1',
+        startLine: 'SEND',
+        headers: [
+          ['To-Path', `${relayForAlice} ${a.uri}`],
+          ['From-Path', b.uri],
+          ['Message-ID', 'msg-bob-1'],
+          ['Byte-Range', `1-${fromBob.length}/${fromBob.length}`],
+          ['Content-Type', 'message/cpim'],
+        ],
+        body: fromBob,
+      }),
+    );
+    await a.waitFrame((f) => f.head.method === 'SEND' && f.body.equals(fromBob), 5000, "Bob's message at Alice");
 
     // Carol (not a target) → the same relay → Dave.
     const c = await MsrpPeer.connect(relayPort, (lp) => `msrp://127.0.0.1:${lp}/carol-sid-5678;tcp`);
@@ -356,7 +399,7 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     const byeCD = await invite('call-cd@relay.test', carol, dave, `${relayForCarol} ${c.uri}`, `msrp://127.0.0.1:${daveSide.port}/dave-sid-0815;tcp`, Number(/:(\d+)\//.exec(c.uri)![1]), daveSide.port);
     await sendChunked(c, `${relayForCarol} msrp://127.0.0.1:${daveSide.port}/dave-sid-0815;tcp`, 'msg-carol-1', carolBody, 10_000, 'message/cpim');
     await sleep(200);
-    await daveSide.peers[0]!.waitFrame((f) => f.head.method === 'SEND', 5000, 'Carol\'s message at Dave');
+    await daveSide.peers[0]!.waitFrame((f) => f.head.method === 'SEND', 5000, "Carol's message at Dave");
 
     await byeAB();
     await byeCD();
@@ -400,7 +443,13 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     expect(audit.anomalies).toEqual({});
     expect(audit.uncorrelated).toEqual([]);
     expect(audit.sessions).toHaveLength(1);
-    const s = audit.sessions[0] as { callId: string; liid: string; msrpSessionIds: string[]; connections: string[]; messages: { messageId: string; direction: string; size: number; sha256: string; innerSha256: string | null; chunks: number; status: string; reportStatuses: string[] }[] };
+    const s = audit.sessions[0] as {
+      callId: string;
+      liid: string;
+      msrpSessionIds: string[];
+      connections: string[];
+      messages: { messageId: string; direction: string; size: number; sha256: string; innerSha256: string | null; chunks: number; status: string; reportStatuses: string[] }[];
+    };
     expect(s.callId).toBe('call-ab@relay.test');
     expect(s.liid).toBe('LIID-RELAY');
     expect(s.msrpSessionIds).toEqual([aliceSid, bobSid]);
@@ -427,7 +476,9 @@ describe.skipIf(!canRun)('through a real MSRP relay (Kamailio msrp module)', () 
     expect(udp.filter((l) => l.split('\t').includes(String(sipProxyPort)))).toHaveLength(5);
     // Kamailio connects to the callee from a port of its own choosing.
     expect(tcp.filter((l) => l.split('\t').includes(String(bobSipTcpPort)))).toHaveLength(5);
-    const pb = readdirSync(out).filter((d) => statSync(join(out, d)).isDirectory()).map((d) => join(out, d, 'records.pb'));
+    const pb = readdirSync(out)
+      .filter((d) => statSync(join(out, d)).isDirectory())
+      .map((d) => join(out, d, 'records.pb'));
     expect(pb).toHaveLength(1);
     const d = decodeRecordFile(readFileSync(pb[0]!));
     if (d.kind !== 'protobuf') throw new Error('not protobuf');

@@ -14,17 +14,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CAP_KERNEL_SNAPLEN,
-  KernelDropCounters,
-  LIVE_CAPTURE_DEFAULTS,
-  linkTypeFromCap,
-  loadCap,
-  openLiveCapture,
-  parseSoftnetDropped,
-  type CounterFs,
-  type LiveCapture,
-} from '../../src/capture/live-capture.js';
+import { CAP_KERNEL_SNAPLEN, KernelDropCounters, LIVE_CAPTURE_DEFAULTS, linkTypeFromCap, loadCap, openLiveCapture, parseSoftnetDropped, type CounterFs, type LiveCapture } from '../../src/capture/live-capture.js';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
 import { isConfigError, type ConfigError } from '../../src/core/errors.js';
 import type { CapturedFrame } from '../../src/core/frame.js';
@@ -48,14 +38,7 @@ function hasNetRaw(): boolean {
     return false;
   }
 }
-const liveSkip =
-  capMissing !== ''
-    ? `cap not built: ${capMissing}`
-    : notRoot
-      ? 'not root'
-      : !hasNetRaw()
-        ? 'root without CAP_NET_RAW'
-        : '';
+const liveSkip = capMissing !== '' ? `cap not built: ${capMissing}` : notRoot ? 'not root' : !hasNetRaw() ? 'root without CAP_NET_RAW' : '';
 const capSkip = capMissing !== '' ? `cap not built: ${capMissing}` : '';
 if (liveSkip !== '') console.warn(`live-capture integration tests skipped: ${liveSkip}`);
 
@@ -161,12 +144,7 @@ afterEach(() => {
   }
 });
 
-async function open(
-  filter: string,
-  frames: Copied[],
-  anomalies: AnomalyCounter,
-  extra: { snaplen?: number; source?: number } = {},
-): Promise<LiveCapture> {
+async function open(filter: string, frames: Copied[], anomalies: AnomalyCounter, extra: { snaplen?: number; source?: number } = {}): Promise<LiveCapture> {
   const cap = await openLiveCapture({ iface: 'lo', filter, ...extra }, (f) => frames.push(copyFrame(f)), anomalies);
   cleanups.push(() => cap.close());
   return cap;
@@ -178,7 +156,10 @@ async function open(
 describe('live capture on lo', () => {
   it.skipIf(liveSkip !== '')(title('delivers UDP datagrams with link type, lengths, bytes and times', liveSkip), async () => {
     const { rx, tx, port, txPort } = await udpPair();
-    cleanups.push(() => rx.close(), () => tx.close());
+    cleanups.push(
+      () => rx.close(),
+      () => tx.close(),
+    );
     const frames: Copied[] = [];
     const anomalies = new AnomalyCounter();
     const cap = await open(`udp and dst port ${port}`, frames, anomalies, { source: 3 });
@@ -264,9 +245,19 @@ describe('live capture on lo', () => {
     expect(received.equals(response)).toBe(true);
 
     const toServer = (): Buffer =>
-      Buffer.concat(frames.map((f) => parseFrame(f.data)).filter((p) => p.dstPort === port).map((p) => Buffer.from(p.payload)));
+      Buffer.concat(
+        frames
+          .map((f) => parseFrame(f.data))
+          .filter((p) => p.dstPort === port)
+          .map((p) => Buffer.from(p.payload)),
+      );
     const toClient = (): Buffer =>
-      Buffer.concat(frames.map((f) => parseFrame(f.data)).filter((p) => p.srcPort === port).map((p) => Buffer.from(p.payload)));
+      Buffer.concat(
+        frames
+          .map((f) => parseFrame(f.data))
+          .filter((p) => p.srcPort === port)
+          .map((p) => Buffer.from(p.payload)),
+      );
     await waitFor(() => toServer().length >= request.length && toClient().length >= response.length);
     // Both FINs and their ACKs trail the data; give them a moment so the SYN/FIN check is complete.
     await waitFor(() => frames.filter((f) => (parseFrame(f.data).tcpFlags & 0x01) !== 0).length >= 2, 2000);
@@ -289,7 +280,10 @@ describe('live capture on lo', () => {
 
   it.skipIf(liveSkip !== '')(title('cuts frames at a small snaplen and reports the unknown original length', liveSkip), async () => {
     const { rx, tx, port, txPort } = await udpPair();
-    cleanups.push(() => rx.close(), () => tx.close());
+    cleanups.push(
+      () => rx.close(),
+      () => tx.close(),
+    );
     const frames: Copied[] = [];
     const anomalies = new AnomalyCounter();
     const cap = await open(`udp and dst port ${port}`, frames, anomalies, { snaplen: 64 });
@@ -316,7 +310,10 @@ describe('live capture on lo', () => {
 
   it.skipIf(liveSkip !== '')(title("flags frames cut by the binding's fixed 65535-byte snap length", liveSkip), async () => {
     const { rx, tx, port } = await udpPair();
-    cleanups.push(() => rx.close(), () => tx.close());
+    cleanups.push(
+      () => rx.close(),
+      () => tx.close(),
+    );
     const frames: Copied[] = [];
     const anomalies = new AnomalyCounter();
     await open(`udp and dst port ${port}`, frames, anomalies); // default snaplen 262144
@@ -342,15 +339,13 @@ describe('live capture on lo', () => {
     fakeFs.iface('lo', 10, 1);
     fakeFs.softnet([4, 0]);
     const { rx, tx, port } = await udpPair();
-    cleanups.push(() => rx.close(), () => tx.close());
+    cleanups.push(
+      () => rx.close(),
+      () => tx.close(),
+    );
     const frames: Copied[] = [];
     const anomalies = new AnomalyCounter();
-    const cap = await openLiveCapture(
-      { iface: 'lo', filter: `udp and dst port ${port}` },
-      (f) => frames.push(copyFrame(f)),
-      anomalies,
-      { counterFs: fakeFs },
-    );
+    const cap = await openLiveCapture({ iface: 'lo', filter: `udp and dst port ${port}` }, (f) => frames.push(copyFrame(f)), anomalies, { counterFs: fakeFs });
     cleanups.push(() => cap.close());
     expect(cap.pollDrops()).toBe(0);
     await send(tx, port, Buffer.from('a'));
@@ -376,7 +371,10 @@ describe('live capture on lo', () => {
 
   it.skipIf(liveSkip !== '')(title('delivers nothing after close, also when closed inside the callback', liveSkip), async () => {
     const { rx, tx, port } = await udpPair();
-    cleanups.push(() => rx.close(), () => tx.close());
+    cleanups.push(
+      () => rx.close(),
+      () => tx.close(),
+    );
     const anomalies = new AnomalyCounter();
     let seen = 0;
     let cap: LiveCapture | undefined;
@@ -418,18 +416,14 @@ async function configErrorOf(p: Promise<unknown>): Promise<ConfigError> {
 describe('live capture configuration errors', () => {
   it.skipIf(capSkip !== '')(title('names a bad interface and lists the available ones', capSkip), async () => {
     const frames: Copied[] = [];
-    const err = await configErrorOf(
-      openLiveCapture({ iface: 'msrptap-nope0' }, (f) => frames.push(copyFrame(f)), new AnomalyCounter()),
-    );
+    const err = await configErrorOf(openLiveCapture({ iface: 'msrptap-nope0' }, (f) => frames.push(copyFrame(f)), new AnomalyCounter()));
     expect(err.message).toContain("'msrptap-nope0'");
     expect(err.message).toMatch(/available: .*\blo\b/);
     expect(err.fix).toBeTruthy();
   });
 
   it.skipIf(liveSkip !== '')(title('rejects a filter libpcap cannot compile, naming it', liveSkip), async () => {
-    const err = await configErrorOf(
-      openLiveCapture({ iface: 'lo', filter: 'udp port no-such-service-xyz' }, () => {}, new AnomalyCounter()),
-    );
+    const err = await configErrorOf(openLiveCapture({ iface: 'lo', filter: 'udp port no-such-service-xyz' }, () => {}, new AnomalyCounter()));
     expect(err.message).toContain('"udp port no-such-service-xyz"');
     expect(err.fix).toMatch(/pcap-filter/);
   });
@@ -445,8 +439,7 @@ describe('live capture configuration errors', () => {
     expect(err.fix).toBe(`bring it up first: ip link set ${name} up`);
   });
 
-  const setprivSkip =
-    liveSkip !== '' ? liveSkip : !existsSync('/usr/bin/setpriv') ? 'setpriv (util-linux) not installed' : '';
+  const setprivSkip = liveSkip !== '' ? liveSkip : !existsSync('/usr/bin/setpriv') ? 'setpriv (util-linux) not installed' : '';
   it.skipIf(setprivSkip !== '')(title('explains a missing CAP_NET_RAW', setprivSkip), () => {
     // A child without CAP_NET_RAW (dropped from its bounding set) tries to open lo.
     const dir = mkdtempSync(join(tmpdir(), 'msrptap-live-'));
@@ -554,9 +547,7 @@ describe('parseSoftnetDropped', () => {
       [3, 0xffffffff],
     ]);
     // Older kernels: 11 columns, line index stands in for the CPU.
-    const old =
-      '0000000d 0000000a 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n' +
-      '0000126f 00000010 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n';
+    const old = '0000000d 0000000a 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n' + '0000126f 00000010 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n';
     expect([...parseSoftnetDropped(old)]).toEqual([
       [0, 10],
       [1, 16],
@@ -572,11 +563,7 @@ describe('KernelDropCounters', () => {
     fs.iface('eth9', 100, 5); // pre-existing drops are the baseline, not counted
     fs.softnet([7, 9]);
     const c = new KernelDropCounters('eth9', fs);
-    expect(c.sources).toEqual([
-      '/sys/class/net/eth9/statistics/rx_missed_errors',
-      '/sys/class/net/eth9/statistics/rx_fifo_errors',
-      '/proc/net/softnet_stat',
-    ]);
+    expect(c.sources).toEqual(['/sys/class/net/eth9/statistics/rx_missed_errors', '/sys/class/net/eth9/statistics/rx_fifo_errors', '/proc/net/softnet_stat']);
     expect([c.ifDropped, c.backlogDropped]).toEqual([0, 0]);
 
     fs.iface('eth9', 103, 6);

@@ -67,7 +67,10 @@ describe('CLI conventions (issue 17)', () => {
     const file = join(out, 'LIID-DE-0001', 'x2x3.pdu');
     const r = runCli(['decode', '--values', file]);
     expect(r.status, r.stderr).toBe(0);
-    const recs = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const recs = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs.length).toBeGreaterThan(0);
     const n = readFileSync(file).length;
     recs.forEach((rec, i) => {

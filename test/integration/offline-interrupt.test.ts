@@ -111,7 +111,7 @@ describe('offline run stopped by a signal', () => {
     expect(JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')).interrupted).toBe(true);
   }, 180_000);
 
-  it('without a signal, standard input read to its end gives exactly the file\'s outputs (exit 0)', () => {
+  it("without a signal, standard input read to its end gives exactly the file's outputs (exit 0)", () => {
     const viaFile = join(tmp, 'file');
     const viaStdin = join(tmp, 'stdin');
     expect(runCli(['run', '-r', SAMPLE, '--tasks', TASKS, '--out', viaFile]).status).toBe(0);

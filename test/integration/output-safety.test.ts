@@ -41,7 +41,10 @@ function victim(dir: string): { path: string; check: () => void } {
 function recordLiids(folder: string): string[] {
   const r = runCli(['decode', join(folder, 'records.pb')]);
   expect(r.status, r.stderr).toBe(0);
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { record: { task: { liid: string } } }).record.task.liid);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => (JSON.parse(l) as { record: { task: { liid: string } } }).record.task.liid);
 }
 
 /** Runs the CLI and checks it stopped within `ms` (the /proc case used to spin forever). */
@@ -56,12 +59,23 @@ describe('output folders: one warrant per folder', () => {
     const d = tmp();
     const sample = JSON.parse(readFileSync(TASKS, 'utf8')) as { tasks: Record<string, unknown>[] };
     const t = sample.tasks[0]!;
-    writeFileSync(join(d, 'tasks.json'), JSON.stringify({ tasks: [{ ...t, liid: 'a/b' }, { ...t, xid: '3f0c7e2a-9b1d-4c5e-8f7a-6b5c4d3e2f10', liid: 'a_b' }] }));
+    writeFileSync(
+      join(d, 'tasks.json'),
+      JSON.stringify({
+        tasks: [
+          { ...t, liid: 'a/b' },
+          { ...t, xid: '3f0c7e2a-9b1d-4c5e-8f7a-6b5c4d3e2f10', liid: 'a_b' },
+        ],
+      }),
+    );
     const r = runCli(['run', '-r', PCAP, '--tasks', join(d, 'tasks.json'), '--out', join(d, 'out')]);
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(join(d, 'out')).sort()).toEqual(['a%2Fb', 'a_b', 'audit.json']);
     const counts: number[] = [];
-    for (const [folder, liid] of [['a%2Fb', 'a/b'], ['a_b', 'a_b']] as const) {
+    for (const [folder, liid] of [
+      ['a%2Fb', 'a/b'],
+      ['a_b', 'a_b'],
+    ] as const) {
       const liids = recordLiids(join(d, 'out', folder));
       expect(liids.length).toBeGreaterThan(0);
       expect(new Set(liids)).toEqual(new Set([liid]));
@@ -74,16 +88,20 @@ describe('output folders: one warrant per folder', () => {
 });
 
 describe('output folders: planted symlinks are never followed', () => {
-  it.each([[[]], [['--overwrite']]])('OUT/<LIID>/x2x3.pdu → a victim file (flags %j): exit 1 naming it, victim untouched', (extra) => {
-    const d = tmp();
-    const v = victim(d);
-    mkdirSync(join(d, 'out', LIID), { recursive: true });
-    symlinkSync(v.path, join(d, 'out', LIID, 'x2x3.pdu'));
-    const r = runCli(['run', '-r', PCAP, '--tasks', TASKS, '--out', join(d, 'out'), ...extra]);
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`${join(d, 'out', LIID, 'x2x3.pdu')} is a symbolic link`);
-    v.check();
-  }, 60_000);
+  it.each([[[]], [['--overwrite']]])(
+    'OUT/<LIID>/x2x3.pdu → a victim file (flags %j): exit 1 naming it, victim untouched',
+    (extra) => {
+      const d = tmp();
+      const v = victim(d);
+      mkdirSync(join(d, 'out', LIID), { recursive: true });
+      symlinkSync(v.path, join(d, 'out', LIID, 'x2x3.pdu'));
+      const r = runCli(['run', '-r', PCAP, '--tasks', TASKS, '--out', join(d, 'out'), ...extra]);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`${join(d, 'out', LIID, 'x2x3.pdu')} is a symbolic link`);
+      v.check();
+    },
+    60_000,
+  );
 
   it('OUT/<LIID> → another folder: exit 1, nothing written there', () => {
     const d = tmp();

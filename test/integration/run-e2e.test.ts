@@ -128,7 +128,26 @@ describe('msrptap run on the scenario samples', () => {
         // Requests tshark sees on the target sessions' connections (truth), one per MSRP frame.
         const conns = new Set<string>();
         for (const s of [...truth.sessions, ...truth.uncorrelated]) for (const c of s.connections as string[]) conns.add(c);
-        const rows = tsharkRows(pcap, ['-Y', 'msrp.method == "SEND" || msrp.method == "REPORT"', '-T', 'fields', '-E', 'occurrence=f', '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'ipv6.dst', '-e', 'tcp.dstport']);
+        const rows = tsharkRows(pcap, [
+          '-Y',
+          'msrp.method == "SEND" || msrp.method == "REPORT"',
+          '-T',
+          'fields',
+          '-E',
+          'occurrence=f',
+          '-e',
+          'ip.src',
+          '-e',
+          'ipv6.src',
+          '-e',
+          'tcp.srcport',
+          '-e',
+          'ip.dst',
+          '-e',
+          'ipv6.dst',
+          '-e',
+          'tcp.dstport',
+        ]);
         const ep = (a: string, v6: string, p: string): string => (a !== '' ? `${a}:${p}` : `[${v6}]:${p}`);
         const expected = rows.filter(([s4, s6, sp, d4, d6, dp]) => {
           const a = ep(s4!, s6!, sp!);

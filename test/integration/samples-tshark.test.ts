@@ -89,17 +89,7 @@ function realStderr(s: string): string {
     .join('\n');
 }
 
-const FIELDS = [
-  'frame.number',
-  'frame.time_epoch',
-  'tcp.stream',
-  'ip.checksum.status',
-  'udp.checksum.status',
-  'tcp.checksum.status',
-  'gre.checksum.status',
-  '_ws.expert.severity',
-  '_ws.expert.message',
-] as const;
+const FIELDS = ['frame.number', 'frame.time_epoch', 'tcp.stream', 'ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'gre.checksum.status', '_ws.expert.severity', '_ws.expert.message'] as const;
 
 interface FrameRow {
   frame: number;

@@ -42,7 +42,10 @@ async function tshark(file: string, args: string[]): Promise<{ stdout: string; s
 }
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
-const realStderr = (s: string): string => lines(s).filter((l) => !l.startsWith('Running as user "root"')).join('\n');
+const realStderr = (s: string): string =>
+  lines(s)
+    .filter((l) => !l.startsWith('Running as user "root"'))
+    .join('\n');
 
 /** Field rows of the frames matching `filter` (all occurrences, joined by \u001f; columns by \u001e). */
 async function fields(file: string, filter: string | null, names: string[]): Promise<string[][]> {

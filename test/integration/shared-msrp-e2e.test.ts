@@ -57,7 +57,6 @@ function b2buaChat(): ScenarioResult {
   return sc.result();
 }
 
-
 describe('run: one MSRP session through two SIP legs of a B2BUA keeping the Call-ID', () => {
   const dir = mkdtempSync(join(tmpdir(), 'msrptap-shared-msrp-'));
   const sc = b2buaChat();

@@ -29,7 +29,6 @@ beforeAll(async () => {
   ({ ThreadedFileRecordOutput: Threaded } = (await import(pathToFileURL(join(ROOT, 'dist/pipeline/threaded-file-output.js')).href)) as { ThreadedFileRecordOutput: typeof ThreadedType });
 }, 120_000);
 
-
 const MANIFEST: ManifestOptions = {
   toolVersion: 'test',
   captures: [{ path: 'x.pcap', sha256: null, bytes: null }],
@@ -104,10 +103,12 @@ describe('threaded file output (dist)', () => {
     symlinkSync(victim, join(base, 'out', liid, 'x2x3.pdu'));
     const t = new Threaded(join(base, 'out'));
     expect(t.threaded).toBe(true);
-    await expect((async () => {
-      for (const r of ALL_RECORDS) t.write(r);
-      await t.close();
-    })()).rejects.toThrow(`${join(base, 'out', liid, 'x2x3.pdu')}: it is a symbolic link`);
+    await expect(
+      (async () => {
+        for (const r of ALL_RECORDS) t.write(r);
+        await t.close();
+      })(),
+    ).rejects.toThrow(`${join(base, 'out', liid, 'x2x3.pdu')}: it is a symbolic link`);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(statSync(victim).mode & 0o777).toBe(0o644);
   });
@@ -126,7 +127,10 @@ describe('msrptap run (dist): worker threads or not, the same output', () => {
   it.each(['chat-udp', 'file-transfer', 'mixed-non-target'])('%s', (name) => {
     const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-run-'));
     const args = (out: string, extra: string[]) => [MAIN, 'run', '-r', join(ROOT, 'samples/pcap', `${name}.pcap`), '--tasks', join(ROOT, 'samples/tasks', `${name}.tasks.json`), '--out', out, ...extra];
-    for (const [out, extra] of [[join(base, 'threads'), []], [join(base, 'single'), ['--single-thread']]] as const) {
+    for (const [out, extra] of [
+      [join(base, 'threads'), []],
+      [join(base, 'single'), ['--single-thread']],
+    ] as const) {
       const r = spawnSync(process.execPath, args(out, [...extra]), { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     }
@@ -134,7 +138,11 @@ describe('msrptap run (dist): worker threads or not, the same output', () => {
     expect(Object.keys(a).length).toBeGreaterThan(4);
     expect(a).toEqual(fileTree(join(base, 'single')));
     const manifest = JSON.parse(readFileSync(join(base, 'threads', readdirSync(join(base, 'threads')).find((d) => d !== 'audit.json')!, 'manifest.json'), 'utf8')) as { captures: { sha256: string }[] };
-    expect(manifest.captures[0]!.sha256).toBe(createHash('sha256').update(readFileSync(join(ROOT, 'samples/pcap', `${name}.pcap`))).digest('hex'));
+    expect(manifest.captures[0]!.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(ROOT, 'samples/pcap', `${name}.pcap`)))
+        .digest('hex'),
+    );
   });
 
   it('a write error stops the run with the path in the message', () => {

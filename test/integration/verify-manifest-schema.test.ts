@@ -55,29 +55,57 @@ beforeAll(() => {
 describe('a malformed manifest is NOT VERIFIED, naming the field', () => {
   it.each<[string, (text: string, m: Json) => string, RegExp]>([
     ['the shape of issue 12', () => '{"files":[{"name":"x2x3.pdu"}]}', /field format/],
-    ['a file name climbing out of the folder', changed((m) => {
+    [
+      'a file name climbing out of the folder',
+      changed((m) => {
         x2x3(m).name = '../../etc/passwd';
-      }), /field files\[\d\]\.name: not an output file name/],
-    ['an absolute file name', changed((m) => {
+      }),
+      /field files\[\d\]\.name: not an output file name/,
+    ],
+    [
+      'an absolute file name',
+      changed((m) => {
         x2x3(m).name = '/etc/passwd';
-      }), /field files\[\d\]\.name: not an output file name/],
-    ['a count of the wrong type', changed((m) => {
+      }),
+      /field files\[\d\]\.name: not an output file name/,
+    ],
+    [
+      'a count of the wrong type',
+      changed((m) => {
         x2x3(m).records = '3';
-      }), /field files\[\d\]\.records/],
-    ['a missing field', changed((m) => {
+      }),
+      /field files\[\d\]\.records/,
+    ],
+    [
+      'a missing field',
+      changed((m) => {
         delete m.captures;
-      }), /field captures/],
+      }),
+      /field captures/,
+    ],
     ['a huge count (1e400 parses as Infinity)', (t) => t.replace(/"records": \d+/, '"records": 1e400'), /field files\[\d\]\.records/],
     ['a huge chain index', (t) => t.replace(/"index": 0,/, '"index": 1e300,'), /field files\[\d\]\.chain\.entries\[0\]\.index/],
-    ['a hash algorithm of its choice', changed((m) => {
+    [
+      'a hash algorithm of its choice',
+      changed((m) => {
         x2x3(m).chain.algorithm = 'md5';
-      }), /field files\[\d\]\.chain\.algorithm/],
-    ['encoder settings beyond the PS-PDU header', changed((m) => {
+      }),
+      /field files\[\d\]\.chain\.algorithm/,
+    ],
+    [
+      'encoder settings beyond the PS-PDU header',
+      changed((m) => {
         (m.encoder as Record<string, unknown>).maxStreams = 1;
-      }), /field encoder: unknown field\(s\) "maxStreams"/],
-    ['a file listed twice', changed((m) => {
+      }),
+      /field encoder: unknown field\(s\) "maxStreams"/,
+    ],
+    [
+      'a file listed twice',
+      changed((m) => {
         m.files.push(x2x3(m));
-      }), /field files: a file is listed twice/],
+      }),
+      /field files: a file is listed twice/,
+    ],
     ['not JSON', (t) => t.slice(0, 100), /not valid JSON/],
     ['null', () => 'null', /field \(top level\)/],
     ['another msrptap file (audit.json) in its place: its foreign fields named', () => '{"sessions":[],"uncorrelated":[],"anomalies":{}}', /field \(top level\): unknown field\(s\) "sessions", "uncorrelated", "anomalies"/],
@@ -92,22 +120,32 @@ describe('a malformed manifest is NOT VERIFIED, naming the field', () => {
 
 describe('the manifest does not choose what is checked', () => {
   it('stored chain entries left out: the chain check names the first one missing', () => {
-    const r = verify(withManifest('no-entries', changed((m) => {
-        x2x3(m).chain.entries = [];
-      })));
+    const r = verify(
+      withManifest(
+        'no-entries',
+        changed((m) => {
+          x2x3(m).chain.entries = [];
+        }),
+      ),
+    );
     expect(r.status, r.out).toBe(1);
     expect(r.out).toMatch(/FAIL {2}chain +x2x3\.pdu: chain entry 0 missing from the manifest/);
   });
 
   it('a byte count that is not the file size', () => {
-    const r = verify(withManifest('bytes', changed((m) => {
-        x2x3(m).bytes = (x2x3(m).bytes as number) + 1;
-      })));
+    const r = verify(
+      withManifest(
+        'bytes',
+        changed((m) => {
+          x2x3(m).bytes = (x2x3(m).bytes as number) + 1;
+        }),
+      ),
+    );
     expect(r.status, r.out).toBe(1);
     expect(r.out).toMatch(/FAIL {2}chain +x2x3\.pdu: manifest lists \d+ bytes, the file holds \d+/);
   });
 
-  it('target identifiers other than the tasks file\'s (named by XID only)', () => {
+  it("target identifiers other than the tasks file's (named by XID only)", () => {
     const r = verify(
       withManifest('targets', (_t, m) => {
         (m.tasks as { targets: string[] }[])[0]!.targets = ['sip:someone-else@example.net'];

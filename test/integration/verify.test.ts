@@ -117,7 +117,12 @@ describe('msrptap verify: tampering is caught', () => {
     const k = x3Index(pdus);
     const raw = Buffer.from(pdus[k]!.raw);
     raw.writeUInt8(raw[raw.length - 20]! ^ 0x01, raw.length - 20); // inside the MSRP payload, before the end-line
-    rewrite(dir, LIID, pdus.map((p, i) => (i === k ? raw : p.raw)), null);
+    rewrite(
+      dir,
+      LIID,
+      pdus.map((p, i) => (i === k ? raw : p.raw)),
+      null,
+    );
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
     expect(failed(r.stdout)).toEqual(expect.arrayContaining(['chain', 'wire', 'reproduce']));
@@ -130,7 +135,12 @@ describe('msrptap verify: tampering is caught', () => {
     const k = x3Index(pdus);
     const raw = Buffer.from(pdus[k]!.raw);
     raw.writeUInt8(raw[raw.length - 20]! ^ 0x01, raw.length - 20);
-    rewrite(dir, LIID, pdus.map((p, i) => (i === k ? raw : p.raw)), key.privateKey);
+    rewrite(
+      dir,
+      LIID,
+      pdus.map((p, i) => (i === k ? raw : p.raw)),
+      key.privateKey,
+    );
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
     // The byte is the end-line's first dash: the payload no longer ends with its end-line, so the
@@ -155,7 +165,12 @@ describe('msrptap verify: tampering is caught', () => {
     const dir = join(out, LIID);
     const pdus = readPdus(join(dir, 'x2x3.pdu'));
     const k = x3Index(pdus);
-    rewrite(dir, LIID, pdus.filter((_, i) => i !== k).map((p) => p.raw), null);
+    rewrite(
+      dir,
+      LIID,
+      pdus.filter((_, i) => i !== k).map((p) => p.raw),
+      null,
+    );
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
     expect(failed(r.stdout)).toEqual(expect.arrayContaining(['sequence', 'chain', 'reproduce']));
@@ -168,14 +183,19 @@ describe('msrptap verify: tampering is caught', () => {
     const x3 = pdus.map((p, i) => (p.pdu.pduType === 2 ? i : -1)).filter((i) => i >= 0);
     const [a, b] = [x3[0]!, x3[1]!];
     const order = pdus.map((_, i) => (i === a ? b : i === b ? a : i));
-    rewrite(dir, LIID, order.map((j, i) => withSeq(pdus[j]!.pdu, i)), key.privateKey);
+    rewrite(
+      dir,
+      LIID,
+      order.map((j, i) => withSeq(pdus[j]!.pdu, i)),
+      key.privateKey,
+    );
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
     expect(failed(r.stdout)).toEqual(expect.arrayContaining(['reproduce', 'wire']));
     expect(r.stdout).toMatch(/reordered/);
   });
 
-  it('a record of a non-target session (real wire bytes, dressed as the target\'s, re-signed): non-target and reproduce fail', () => {
+  it("a record of a non-target session (real wire bytes, dressed as the target's, re-signed): non-target and reproduce fail", () => {
     const M = 'mixed-non-target';
     const MLIID = 'LIID-DE-0011';
     const carolTasks = join(tmp, 'carol.tasks.json');
@@ -219,8 +239,15 @@ describe('msrptap verify: tampering is caught', () => {
       'latin1',
     );
     const p = pdus[k]!.pdu;
-    const forged = withSeq(p, p.attributes.find((a) => a.kind === 'sequenceNumber')!.kind === 'sequenceNumber' ? (p.attributes.find((a) => a.kind === 'sequenceNumber') as { value: number }).value : 0, { payload: Buffer.concat([Buffer.from(p.payload), other]) });
-    rewrite(dir, LIID, pdus.map((q, i) => (i === k ? forged : q.raw)), key.privateKey);
+    const forged = withSeq(p, p.attributes.find((a) => a.kind === 'sequenceNumber')!.kind === 'sequenceNumber' ? (p.attributes.find((a) => a.kind === 'sequenceNumber') as { value: number }).value : 0, {
+      payload: Buffer.concat([Buffer.from(p.payload), other]),
+    });
+    rewrite(
+      dir,
+      LIID,
+      pdus.map((q, i) => (i === k ? forged : q.raw)),
+      key.privateKey,
+    );
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('NOT VERIFIED');
@@ -244,7 +271,12 @@ describe('msrptap verify: tampering is caught', () => {
     const out = copy('wrong-key');
     const dir = join(out, LIID);
     const other = generateKeyPairSync('ed25519');
-    rewrite(dir, LIID, readPdus(join(dir, 'x2x3.pdu')).map((p) => p.raw), other.privateKey);
+    rewrite(
+      dir,
+      LIID,
+      readPdus(join(dir, 'x2x3.pdu')).map((p) => p.raw),
+      other.privateKey,
+    );
     const r = verify(NAME, out);
     expect(r.status).toBe(1);
     expect(failed(r.stdout)).toEqual(['signature']);

@@ -38,7 +38,10 @@ interface Tap {
 
 /** Starts `run -r - --x1-listen 127.0.0.1:0 ...` and waits for its x1.listening event. */
 async function startTap(stateDir: string, out: string): Promise<Tap> {
-  const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-r', '-', '--out', out, '--x1-listen', '127.0.0.1:0', '--x1-cert', pki.neCert, '--x1-key', pki.neKey, '--x1-ca', pki.ca, '--state-dir', stateDir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-r', '-', '--out', out, '--x1-listen', '127.0.0.1:0', '--x1-cert', pki.neCert, '--x1-key', pki.neKey, '--x1-ca', pki.ca, '--state-dir', stateDir], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -105,7 +108,10 @@ describe('msrptap run provisioned over X1', () => {
     const tap = await startTap(state, out);
     try {
       const m = await x1(tap.url, [createDest, activate]);
-      expect(m.map((x) => x.oK), JSON.stringify(m)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
+      expect(
+        m.map((x) => x.oK),
+        JSON.stringify(m),
+      ).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
       tap.p.stdin.end(readFileSync(SAMPLE));
       expect(await tap.exited, tap.stderr()).toBe(0);
     } finally {

@@ -36,7 +36,10 @@ async function start(stateDir: string, applied: TaskSet[] = []): Promise<{ svc: 
 }
 
 function activate(i: number): X1RequestItem {
-  return { type: 'ActivateTask', taskDetails: { xId: xid(i), targetIdentifiers: [{ kind: 'sipUri', value: `sip:user${i}@example.com` }], deliveryType: 'X2andX3', listOfDIDs: [DID], listOfMediationDetails: [{ lIID: `LIID-${i}`, deliveryType: 'HI2andHI3' }] } };
+  return {
+    type: 'ActivateTask',
+    taskDetails: { xId: xid(i), targetIdentifiers: [{ kind: 'sipUri', value: `sip:user${i}@example.com` }], deliveryType: 'X2andX3', listOfDIDs: [DID], listOfMediationDetails: [{ lIID: `LIID-${i}`, deliveryType: 'HI2andHI3' }] },
+  };
 }
 const createDest: X1RequestItem = { type: 'CreateDestination', destinationDetails: { dId: DID, deliveryType: 'X2andX3', address: { kind: 'IPv4Address', value: '127.0.0.1' }, port: { kind: 'TCPPort', value: 9 } } };
 
@@ -107,7 +110,10 @@ describe('X1 state: durable, consistent', () => {
     expect(m.map((x) => x.oK)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
     // Applied to the pipeline once per request, after the state was written.
     expect(applied.length).toBe(1);
-    expect(applied[0]!.tasks.map((t) => [t.xid, t.liid])).toEqual([[xid(1), 'LIID-1'], [xid(2), 'LIID-2']]);
+    expect(applied[0]!.tasks.map((t) => [t.xid, t.liid])).toEqual([
+      [xid(1), 'LIID-1'],
+      [xid(2), 'LIID-2'],
+    ]);
     await a.svc.close();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, X1_STATE_FILE)).mode & 0o777).toBe(0o600);
@@ -139,7 +145,12 @@ describe('X1 state: durable, consistent', () => {
       expect([...listed.xId].sort()).toEqual(want);
       const onDisk = JSON.parse(readFileSync(join(dir, X1_STATE_FILE), 'utf8')) as { tasks: { details: { xId: string } }[] };
       expect(onDisk.tasks.map((t) => t.details.xId).sort()).toEqual(want);
-      expect(applied.at(-1)!.tasks.map((t) => t.xid).sort()).toEqual(want);
+      expect(
+        applied
+          .at(-1)!
+          .tasks.map((t) => t.xid)
+          .sort(),
+      ).toEqual(want);
     } finally {
       await s.svc.close();
     }
@@ -173,20 +184,38 @@ describe('NE→ADMF reports', () => {
           return;
         }
         bodies.push(`${req.url} ${b}`);
-        res.writeHead(200, { 'Content-Type': 'application/xml' }).end(encodeRequest('admf-1', 'ne-1', [{ type: 'Ping' }]).replace(/X1Request/g, 'X1Response').replace(/x1RequestMessage/g, 'x1ResponseMessage').replace('PingRequest', 'PingResponse'));
+        res.writeHead(200, { 'Content-Type': 'application/xml' }).end(
+          encodeRequest('admf-1', 'ne-1', [{ type: 'Ping' }])
+            .replace(/X1Request/g, 'X1Response')
+            .replace(/x1RequestMessage/g, 'x1ResponseMessage')
+            .replace('PingRequest', 'PingResponse'),
+        );
       });
     });
     await new Promise<void>((r) => admfServer.listen(0, '127.0.0.1', r));
     const port = (admfServer.address() as { port: number }).port;
     const dir = mkdtempSync(join(tmpdir(), 'msrptap-x1-state-'));
     const applied: TaskSet[] = [];
-    const svc = new X1Service({ host: '127.0.0.1', port: 0, cert: pki.neCert, key: pki.neKey, ca: pki.ca, stateDir: dir, destinationTls: null, log: SILENT_LOGGER, reports: { url: `https://127.0.0.1:${port}/X1/ADMF`, admfIdentifier: 'admf-1', keepaliveTimeoutMs: 60_000, periodMs: 3_600_000, retryMinMs: 50 } });
+    const svc = new X1Service({
+      host: '127.0.0.1',
+      port: 0,
+      cert: pki.neCert,
+      key: pki.neKey,
+      ca: pki.ca,
+      stateDir: dir,
+      destinationTls: null,
+      log: SILENT_LOGGER,
+      reports: { url: `https://127.0.0.1:${port}/X1/ADMF`, admfIdentifier: 'admf-1', keepaliveTimeoutMs: 60_000, periodMs: 3_600_000, retryMinMs: 50 },
+    });
     svc.setTaskSink((ts) => applied.push(ts));
     const { port: nePort } = await svc.listen();
     const url = `https://127.0.0.1:${nePort}${X1_PATH}`;
     try {
       const a = activate(7);
-      const ending: X1RequestItem = { type: 'ActivateTask', taskDetails: { ...(a as { taskDetails: object }).taskDetails, listOfMediationDetails: [{ lIID: 'LIID-7', deliveryType: 'HI2andHI3', endTime: '2026-12-07T12:00:00Z' }], implicitDeactivationAllowed: true } as never };
+      const ending: X1RequestItem = {
+        type: 'ActivateTask',
+        taskDetails: { ...(a as { taskDetails: object }).taskDetails, listOfMediationDetails: [{ lIID: 'LIID-7', deliveryType: 'HI2andHI3', endTime: '2026-12-07T12:00:00Z' }], implicitDeactivationAllowed: true } as never,
+      };
       expect((await x1(url, [createDest, ending])).map((m) => m.oK)).toEqual(['AcknowledgedAndCompleted', 'AcknowledgedAndCompleted']);
       svc.monitorTick(Date.parse('2026-12-07T12:00:01Z'));
       expect(applied.at(-1)!.tasks).toEqual([]);

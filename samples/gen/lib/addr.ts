@@ -15,10 +15,13 @@ export function ipv4Addr(s: string): Uint8Array {
 export function ipv6Addr(s: string): Uint8Array {
   const halves = s.split('::');
   if (halves.length > 2) throw new RangeError(`ipv6Addr: more than one '::' in ${s}`);
-  const groups = (h: string | undefined): number[] => (h === undefined || h === '' ? [] : h.split(':').map((g) => {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new RangeError(`ipv6Addr: bad group '${g}' in ${s}`);
-    return parseInt(g, 16);
-  }));
+  const groups = (h: string | undefined): number[] =>
+    h === undefined || h === ''
+      ? []
+      : h.split(':').map((g) => {
+          if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new RangeError(`ipv6Addr: bad group '${g}' in ${s}`);
+          return parseInt(g, 16);
+        });
   const head = groups(halves[0]);
   const tail = groups(halves[1]);
   const fill = 8 - head.length - tail.length;

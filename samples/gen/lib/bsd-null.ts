@@ -17,6 +17,9 @@ export const BsdAf = {
  * `littleEndian` (default true) is the capturing host's byte order.
  */
 export function bsdNull(payload: Uint8Array, opts: { family?: number; littleEndian?: boolean } = {}): Uint8Array {
-  const family = opts.family ?? ((payload[0]! >> 4) === 6 ? BsdAf.INET6_DARWIN : BsdAf.INET);
-  return new ByteWriter(4 + payload.length).u32(family, opts.littleEndian ?? true).bytes(payload).finish();
+  const family = opts.family ?? (payload[0]! >> 4 === 6 ? BsdAf.INET6_DARWIN : BsdAf.INET);
+  return new ByteWriter(4 + payload.length)
+    .u32(family, opts.littleEndian ?? true)
+    .bytes(payload)
+    .finish();
 }

@@ -27,7 +27,7 @@ export interface Encapsulation {
 
 /** Source and destination addresses of an IPv4 or IPv6 packet we built (views). */
 function ipEndpoints(ip: Uint8Array): [Uint8Array, Uint8Array] {
-  return (ip[0]! >> 4) === 6 ? [ip.subarray(8, 24), ip.subarray(24, 40)] : [ip.subarray(12, 16), ip.subarray(16, 20)];
+  return ip[0]! >> 4 === 6 ? [ip.subarray(8, 24), ip.subarray(24, 40)] : [ip.subarray(12, 16), ip.subarray(16, 20)];
 }
 
 export interface EthernetLinkOptions {
@@ -139,9 +139,7 @@ export interface ErspanTunnelOptions extends TunnelOptions {
 export function erspanIITunnel(o: ErspanTunnelOptions): Encapsulation {
   const inner = o.inner ?? ethernetLink();
   let seq = o.firstSequence ?? 1;
-  return tunnel(o, 47, inner.facts, (ip) =>
-    gre({ protocol: EtherType.ERSPAN_II, sequence: seq++, payload: erspanII({ sessionId: o.sessionId, payload: inner.wrap(ip) }) }),
-  );
+  return tunnel(o, 47, inner.facts, (ip) => gre({ protocol: EtherType.ERSPAN_II, sequence: seq++, payload: erspanII({ sessionId: o.sessionId, payload: inner.wrap(ip) }) }));
 }
 
 /** ERSPAN type III in GRE (protocol 0x22eb, S bit set); the header timestamp counts in 100 µs steps per frame. */
@@ -161,7 +159,5 @@ export function erspanIIITunnel(o: ErspanTunnelOptions): Encapsulation {
 /** VXLAN (RFC 7348) over UDP 4789 with a correct outer UDP checksum. */
 export function vxlanTunnel(o: TunnelOptions & { vni: number; srcPort?: number; inner?: Encapsulation }): Encapsulation {
   const inner = o.inner ?? ethernetLink();
-  return tunnel(o, 17, mergeFacts(inner.facts, { udp: true }), (ip) =>
-    udp({ src: o.outerSrc, dst: o.outerDst, srcPort: o.srcPort ?? 49152, dstPort: VXLAN_PORT, payload: vxlan({ vni: o.vni, payload: inner.wrap(ip) }) }),
-  );
+  return tunnel(o, 17, mergeFacts(inner.facts, { udp: true }), (ip) => udp({ src: o.outerSrc, dst: o.outerDst, srcPort: o.srcPort ?? 49152, dstPort: VXLAN_PORT, payload: vxlan({ vni: o.vni, payload: inner.wrap(ip) }) }));
 }

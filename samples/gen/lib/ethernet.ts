@@ -60,5 +60,5 @@ export function ethernet(o: EthernetOptions): Uint8Array {
 
 /** EtherType for an IP packet, from the version nibble of its first byte. */
 export function etherTypeForIp(ip: Uint8Array): number {
-  return (ip[0]! >> 4) === 6 ? EtherType.IPV6 : EtherType.IPV4;
+  return ip[0]! >> 4 === 6 ? EtherType.IPV6 : EtherType.IPV4;
 }

@@ -75,10 +75,11 @@ function arrival(payload: Uint8Array, fragmentSize: number, a: FragmentArrangeme
   let completeAt = -1;
   pieces.forEach((p, i) => {
     if (completeAt >= 0) return;
-    for (let k = p.offset; k < p.offset + p.data.length; k++) if (covered[k] === 0) {
-      covered[k] = 1;
-      have++;
-    }
+    for (let k = p.offset; k < p.offset + p.data.length; k++)
+      if (covered[k] === 0) {
+        covered[k] = 1;
+        have++;
+      }
     if (!p.more) sawLast = true;
     if (sawLast && have === payload.length) completeAt = i;
   });

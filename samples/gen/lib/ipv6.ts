@@ -71,8 +71,12 @@ function optionsArea(options: readonly Ipv6Option[]): Uint8Array {
   const w = new ByteWriter(16);
   for (const o of options) w.u8(o.type).u8(o.data.length).bytes(o.data);
   const pad = (8 - ((2 + w.length) % 8)) % 8;
-  if (pad === 1) w.u8(0); // Pad1
-  else if (pad > 1) w.u8(1).u8(pad - 2).zeros(pad - 2); // PadN
+  if (pad === 1)
+    w.u8(0); // Pad1
+  else if (pad > 1)
+    w.u8(1)
+      .u8(pad - 2)
+      .zeros(pad - 2); // PadN
   return w.finish();
 }
 
@@ -83,19 +87,28 @@ export function ipv6ExtensionHeader(h: Ipv6ExtensionHeader, next: number): Uint8
     case 'hop-by-hop':
     case 'destination': {
       const area = optionsArea(h.options ?? []);
-      w.u8(next).u8((2 + area.length) / 8 - 1).bytes(area);
+      w.u8(next)
+        .u8((2 + area.length) / 8 - 1)
+        .bytes(area);
       break;
     }
     case 'routing': {
       const data = h.data ?? new Uint8Array(4);
       if ((4 + data.length) % 8 !== 0) throw new RangeError('ipv6 routing header: 4 + data length must be a multiple of 8');
-      w.u8(next).u8((4 + data.length) / 8 - 1).u8(h.routingType).u8(h.segmentsLeft).bytes(data);
+      w.u8(next)
+        .u8((4 + data.length) / 8 - 1)
+        .u8(h.routingType)
+        .u8(h.segmentsLeft)
+        .bytes(data);
       break;
     }
     case 'fragment':
       if (h.offset % 8 !== 0) throw new RangeError(`ipv6 fragment offset ${h.offset} not a multiple of 8`);
       // RFC 8200 section 4.5: offset in 8-octet units in the top 13 bits, M flag in bit 0.
-      w.u8(next).u8(0).u16((h.offset / 8) << 3 | (h.more ? 1 : 0)).u32(h.id);
+      w.u8(next)
+        .u8(0)
+        .u16(((h.offset / 8) << 3) | (h.more ? 1 : 0))
+        .u32(h.id);
       break;
   }
   return w.finish();
@@ -107,7 +120,9 @@ export function ipv6ExtensionHeader(h: Ipv6ExtensionHeader, next: number): Uint8
  */
 export function srhData(segments: readonly Uint8Array[], tag = 0): Uint8Array {
   const w = new ByteWriter(4 + 16 * segments.length);
-  w.u8(segments.length - 1).u8(0).u16(tag);
+  w.u8(segments.length - 1)
+    .u8(0)
+    .u16(tag);
   for (const s of segments) w.bytes(s);
   return w.finish();
 }

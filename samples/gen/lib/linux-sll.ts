@@ -39,7 +39,9 @@ function addressField(w: ByteWriter, address: Uint8Array): void {
 export function linuxSll(o: SllOptions): Uint8Array {
   const addr = o.address ?? new Uint8Array(6);
   const w = new ByteWriter(16 + o.payload.length);
-  w.u16(o.packetType ?? SllPacketType.HOST).u16(o.arphrd ?? 1).u16(addr.length);
+  w.u16(o.packetType ?? SllPacketType.HOST)
+    .u16(o.arphrd ?? 1)
+    .u16(addr.length);
   addressField(w, addr);
   w.u16(o.protocol).bytes(o.payload);
   return w.finish();
@@ -49,7 +51,12 @@ export function linuxSll(o: SllOptions): Uint8Array {
 export function linuxSll2(o: SllOptions & { interfaceIndex?: number }): Uint8Array {
   const addr = o.address ?? new Uint8Array(6);
   const w = new ByteWriter(20 + o.payload.length);
-  w.u16(o.protocol).u16(0).u32(o.interfaceIndex ?? 1).u16(o.arphrd ?? 1).u8(o.packetType ?? SllPacketType.HOST).u8(addr.length);
+  w.u16(o.protocol)
+    .u16(0)
+    .u32(o.interfaceIndex ?? 1)
+    .u16(o.arphrd ?? 1)
+    .u8(o.packetType ?? SllPacketType.HOST)
+    .u8(addr.length);
   addressField(w, addr);
   w.bytes(o.payload);
   return w.finish();

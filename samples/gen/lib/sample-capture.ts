@@ -11,9 +11,7 @@ import type { Encapsulation } from './encapsulation.js';
 import { mergeFacts, type BuiltPacket, type FrameFacts } from './frame-facts.js';
 import { epochString, type Timeline, type Timestamp } from './timeline.js';
 
-export type SampleFormat =
-  | { kind: 'pcap'; linkType: number; nanosecond?: boolean; littleEndian?: boolean; snaplen?: number }
-  | { kind: 'pcapng'; littleEndian?: boolean };
+export type SampleFormat = { kind: 'pcap'; linkType: number; nanosecond?: boolean; littleEndian?: boolean; snaplen?: number } | { kind: 'pcapng'; littleEndian?: boolean };
 
 /** Contents of `<sample>.expected.json`. Counts are of frames unless said otherwise. */
 export interface ExpectedSample {

@@ -3,23 +3,7 @@
  * INVITE, a multipart INVITE, targets found by P-Asserted-Identity or by tel URI, and RFC 4976
  * relays. Each function returns a {@link ScenarioResult}: capture, truth, tasks.
  */
-import {
-  cpimImdn,
-  cpimText,
-  DOMAIN,
-  establish,
-  hangUp,
-  isComposing,
-  PCSCF,
-  say,
-  SCENARIO_T0,
-  SCSCF,
-  tcpPath,
-  udpPath,
-  ue,
-  type SipPath,
-  type Ue,
-} from './common.js';
+import { cpimImdn, cpimText, DOMAIN, establish, hangUp, isComposing, PCSCF, say, SCENARIO_T0, SCSCF, tcpPath, udpPath, ue, type SipPath, type Ue } from './common.js';
 import { ImsDialog, msrpSdp, msrpUri, type DialogOptions } from './ims-sip.js';
 import { multipartBody } from '../lib/index.js';
 import type { SessionRecord } from './truth.js';
@@ -72,9 +56,7 @@ export function directChat(sc: Scenario, o: DirectChatOptions): DirectChat {
   const answer = msrpSdp({ ip: o.callee.ip, port: o.callee.msrpPort, path: [calleeUri], setup: active ? 'active' : 'passive', sessionVersion: sc.prng.int(3_900_000_000, 3_999_999_999) });
   establish(sc, { dialog: o.dialog, sip: o.sip, offer, answer, session: o.session, offerSid: callerSid, answerSid: calleeSid, ...(o.ringMs !== undefined ? { ringMs: o.ringMs } : {}) });
   const ephemeral = sc.prng.int(50_000, 60_999);
-  const leg = active
-    ? new MsrpLeg(sc, { ip: o.callee.ip, port: ephemeral }, { ip: o.caller.ip, port: o.caller.msrpPort })
-    : new MsrpLeg(sc, { ip: o.caller.ip, port: ephemeral }, { ip: o.callee.ip, port: o.callee.msrpPort });
+  const leg = active ? new MsrpLeg(sc, { ip: o.callee.ip, port: ephemeral }, { ip: o.caller.ip, port: o.caller.msrpPort }) : new MsrpLeg(sc, { ip: o.caller.ip, port: ephemeral }, { ip: o.callee.ip, port: o.callee.msrpPort });
   leg.open();
   if (o.session !== null) leg.attach(o.session);
   const fwd = new MsrpRoute([callerUri, calleeUri], [{ leg, dir: active ? 's2c' : 'c2s' }]);
@@ -323,7 +305,13 @@ export function multipartSdp(): ScenarioResult {
   const sdp = msrpSdp({ ip: alice.ip, port: alice.msrpPort, path: [aliceUri], setup: 'active', sessionVersion: 3_934_567_890 });
   const body = multipartBody(boundary, [
     { headers: [['Content-Type', 'application/sdp']], body: sdp },
-    { headers: [['Content-Type', 'application/resource-lists+xml'], ['Content-Disposition', 'recipient-list']], body: resourceList([bob, carol]) },
+    {
+      headers: [
+        ['Content-Type', 'application/resource-lists+xml'],
+        ['Content-Disposition', 'recipient-list'],
+      ],
+      body: resourceList([bob, carol]),
+    },
   ]);
   const answer = msrpSdp({ ip: focus.ip, port: focus.msrpPort, path: [focusUri], setup: 'passive', sessionVersion: 3_945_678_901 });
   establish(sc, { dialog, sip, offer: body, offerType: `multipart/mixed;boundary=${boundary}`, answer, session, offerSid: aliceSid, answerSid: focusSid });

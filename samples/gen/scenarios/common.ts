@@ -189,10 +189,7 @@ export function say(sc: Scenario, route: MsrpRoute, side: TruthSide | null, cont
  * INVITE, 100 Trying, 180 Ringing, 200 OK (answer), ACK. Records the INVITE time as the
  * session start and the offer's / answer's endpoint MSRP session ids.
  */
-export function establish(
-  sc: Scenario,
-  p: { dialog: ImsDialog; sip: SipPath; offer: string | Uint8Array; offerType?: string; answer: string; session: SessionRecord | null; offerSid: string; answerSid: string; ringMs?: number },
-): void {
+export function establish(sc: Scenario, p: { dialog: ImsDialog; sip: SipPath; offer: string | Uint8Array; offerType?: string; answer: string; session: SessionRecord | null; offerSid: string; answerSid: string; ringMs?: number }): void {
   const inv = p.dialog.inviteRequest(p.offer, p.offerType);
   const t = p.sip.send(true, inv, { afterNs: 500_000 });
   p.session?.started(t);

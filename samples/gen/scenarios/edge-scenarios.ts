@@ -6,23 +6,7 @@
  */
 import type { Prng } from '../lib/index.js';
 import { directChat, dialogFor, startOf } from './chat-scenarios.js';
-import {
-  cpimImdn,
-  cpimText,
-  DOMAIN,
-  establish,
-  hangUp,
-  isComposing,
-  outgoing,
-  PCSCF,
-  say,
-  SCSCF,
-  udpPath,
-  ue,
-  type Content,
-  type SipPath,
-  type Ue,
-} from './common.js';
+import { cpimImdn, cpimText, DOMAIN, establish, hangUp, isComposing, outgoing, PCSCF, say, SCSCF, udpPath, ue, type Content, type SipPath, type Ue } from './common.js';
 import { fileSelectorHash, ICSI_FT, ICSI_PAGER, ImsDialog, msrpSdp, msrpUri } from './ims-sip.js';
 import { MessageRecord, sha1Hex, type InterceptTask, type SessionRecord } from './truth.js';
 import { MsrpLeg, MsrpRoute, MsrpSender, Scenario, SipUdpLink, type ScenarioResult } from './wire.js';
@@ -69,7 +53,17 @@ export function chunked(): ScenarioResult {
   const m2 = new MsrpSender(sc, chat.fwd, outgoing(sc, fromT, c2, { chunkSizes: sizes(c2), starTotals: true }));
   const m3 = new MsrpSender(sc, chat.fwd, outgoing(sc, fromT, c3, { chunkSizes: sizes(c3), abortAt: 1 }));
   sc.wait(2_000_000_000);
-  for (const [m, i] of [[m1, 0], [m2, 0], [m3, 0], [m1, 1], [m2, 1], [m3, 1], [m1, 2], [m2, 2]] as const) m.sendChunk(i, { afterNs: 1_200_000 });
+  for (const [m, i] of [
+    [m1, 0],
+    [m2, 0],
+    [m3, 0],
+    [m1, 1],
+    [m2, 1],
+    [m3, 1],
+    [m1, 2],
+    [m2, 2],
+  ] as const)
+    m.sendChunk(i, { afterNs: 1_200_000 });
   m1.report();
 
   const c4 = cpimText(sc, bob.impu, alice.impu, prose('Gap', 2700));
@@ -276,9 +270,10 @@ export function mixedNonTarget(): ScenarioResult {
     const relaySid = sc.token(12);
     const cSid = sc.token(12);
     const dSid = sc.token(12);
-    if (mark) [relaySid, cSid, dSid].forEach((s) => {
-      sc.marker(s);
-    });
+    if (mark)
+      [relaySid, cSid, dSid].forEach((s) => {
+        sc.marker(s);
+      });
     const relayUri = msrpUri(relay.ip, relay.port, relaySid);
     const cUri = msrpUri(caller.ip, caller.msrpPort, cSid);
     const dUri = msrpUri(callee.ip, callee.msrpPort, dSid);
@@ -302,8 +297,20 @@ export function mixedNonTarget(): ScenarioResult {
   tgOut.open();
   tgOut.attach(session);
   ntOut.open();
-  const tg = new MsrpRoute([tg0.cUri, tg0.relayUri, tg0.dUri], [{ leg: tgIn, dir: 'c2s' }, { leg: tgOut, dir: 'c2s' }]);
-  const ntr = new MsrpRoute([nt.cUri, nt.relayUri, nt.dUri], [{ leg: ntIn, dir: 'c2s' }, { leg: ntOut, dir: 'c2s' }]);
+  const tg = new MsrpRoute(
+    [tg0.cUri, tg0.relayUri, tg0.dUri],
+    [
+      { leg: tgIn, dir: 'c2s' },
+      { leg: tgOut, dir: 'c2s' },
+    ],
+  );
+  const ntr = new MsrpRoute(
+    [nt.cUri, nt.relayUri, nt.dUri],
+    [
+      { leg: ntIn, dir: 'c2s' },
+      { leg: ntOut, dir: 'c2s' },
+    ],
+  );
   const fromT = { session, direction: 'fromTarget' as const };
   const toT = { session, direction: 'toTarget' as const };
   const ntSay = (route: MsrpRoute, c: Content, thinkMs: number, o: { successReport?: 'yes' } = {}): void => {

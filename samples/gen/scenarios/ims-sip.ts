@@ -179,16 +179,21 @@ export class ImsDialog {
     const hop = fromCaller ? this.o.callerHop : this.o.calleeHop;
     const ue = fromCaller ? this.o.caller : this.o.callee;
     const t = this.o.transport;
-    return [
-      `SIP/2.0/${t} ${hostPort(hop.ip, hop.port)};branch=${this.branch()}`,
-      `SIP/2.0/${t} ${hostPort(ue.ip, ue.sipPort)};received=${ue.ip};rport=${ue.sipPort};branch=${this.branch()}`,
-    ];
+    return [`SIP/2.0/${t} ${hostPort(hop.ip, hop.port)};branch=${this.branch()}`, `SIP/2.0/${t} ${hostPort(ue.ip, ue.sipPort)};received=${ue.ip};rport=${ue.sipPort};branch=${this.branch()}`];
   }
 
   private fromTo(fromCaller: boolean, withToTag: boolean): [string, string][] {
     const caller = `${this.callerAddr()};tag=${this.fromTag}`;
     const callee = `${this.calleeAddr()}${withToTag && this.toTag !== undefined ? `;tag=${this.toTag}` : ''}`;
-    return fromCaller ? [['From', caller], ['To', callee]] : [['From', callee], ['To', caller]];
+    return fromCaller
+      ? [
+          ['From', caller],
+          ['To', callee],
+        ]
+      : [
+          ['From', callee],
+          ['To', caller],
+        ];
   }
 
   private recordRoute(): [string, string][] {
@@ -221,7 +226,7 @@ export class ImsDialog {
       ['Supported', 'timer'],
       ['Session-Expires', '1800'],
       ...(me.userAgent !== undefined ? [['User-Agent', me.userAgent] as [string, string]] : []),
-      ...((o.reinvite === true ? [] : this.o.extraHeaders ?? []) as [string, string][]),
+      ...((o.reinvite === true ? [] : (this.o.extraHeaders ?? [])) as [string, string][]),
       ['Content-Type', contentType],
     ];
     return { bytes: this.sip(`INVITE ${ruri} SIP/2.0`, list, body), label: 'INVITE', method: 'INVITE' };
@@ -249,7 +254,9 @@ export class ImsDialog {
       ['CSeq', `${tx.cseq} ${tx.method}`],
       ...(withContact ? [['Contact', this.contact(responder)] as [string, string]] : []),
       ...(tx.method === 'INVITE' && code >= 180 && code < 300 && tx.cseq === 1 ? [['P-Asserted-Identity', `<${responder.impu}>`] as [string, string]] : []),
-      ...(tx.method === 'INVITE' && code === 200 ? [['Allow', 'INVITE, ACK, BYE, CANCEL, MESSAGE, NOTIFY, OPTIONS, UPDATE'] as [string, string], ['Supported', 'timer'] as [string, string], ['Session-Expires', '1800;refresher=uac'] as [string, string]] : []),
+      ...(tx.method === 'INVITE' && code === 200
+        ? [['Allow', 'INVITE, ACK, BYE, CANCEL, MESSAGE, NOTIFY, OPTIONS, UPDATE'] as [string, string], ['Supported', 'timer'] as [string, string], ['Session-Expires', '1800;refresher=uac'] as [string, string]]
+        : []),
       ...(o.body !== undefined ? [['Content-Type', o.contentType ?? 'application/sdp'] as [string, string]] : []),
     ];
     return { bytes: this.sip(`SIP/2.0 ${code} ${reason}`, list, o.body ?? ''), label: String(code), method: tx.method };
@@ -262,13 +269,7 @@ export class ImsDialog {
     const vias = for2xx ? this.viasFor(inv.fromCaller).slice(0, 1) : inv.vias.slice(0, 1);
     const target = inv.fromCaller ? this.o.callee : this.o.caller;
     const ruri = for2xx ? `sip:${hostPort(target.ip, target.sipPort)}` : inv.ruri;
-    const list: [string, string][] = [
-      ...vias.map((v): [string, string] => ['Via', v]),
-      ['Max-Forwards', '70'],
-      ...this.fromTo(inv.fromCaller, true),
-      ['Call-ID', this.callId],
-      ['CSeq', `${inv.cseq} ACK`],
-    ];
+    const list: [string, string][] = [...vias.map((v): [string, string] => ['Via', v]), ['Max-Forwards', '70'], ...this.fromTo(inv.fromCaller, true), ['Call-ID', this.callId], ['CSeq', `${inv.cseq} ACK`]];
     return { bytes: this.sip(`ACK ${ruri} SIP/2.0`, list), label: 'ACK', method: 'ACK' };
   }
 
@@ -296,13 +297,7 @@ export class ImsDialog {
     const inv = this.invite;
     if (inv === undefined) throw new RangeError('CANCEL without INVITE');
     const tx: SipTransaction = { method: 'CANCEL', cseq: inv.cseq, fromCaller: inv.fromCaller, vias: inv.vias.slice(0, 1), ruri: inv.ruri };
-    const list: [string, string][] = [
-      ['Via', inv.vias[0]!],
-      ['Max-Forwards', '70'],
-      ...this.fromTo(inv.fromCaller, false),
-      ['Call-ID', this.callId],
-      ['CSeq', `${inv.cseq} CANCEL`],
-    ];
+    const list: [string, string][] = [['Via', inv.vias[0]!], ['Max-Forwards', '70'], ...this.fromTo(inv.fromCaller, false), ['Call-ID', this.callId], ['CSeq', `${inv.cseq} CANCEL`]];
     return { msg: { bytes: this.sip(`CANCEL ${inv.ruri} SIP/2.0`, list), label: 'CANCEL', method: 'CANCEL' }, tx };
   }
 

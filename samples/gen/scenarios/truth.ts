@@ -15,12 +15,7 @@ import type { Timestamp } from '../lib/index.js';
 // ---------------------------------------------------------------------------------------------
 
 /** One target identifier (TS 103 221-1 section 6.2.1 TargetIdentifier choices used by msrptap). */
-export type TargetIdentifier =
-  | { sipUri: string }
-  | { telUri: string }
-  | { impu: string }
-  | { impi: string }
-  | { e164: string };
+export type TargetIdentifier = { sipUri: string } | { telUri: string } | { impu: string } | { impi: string } | { e164: string };
 
 /** One intercept task (TS 103 221-1 ActivateTask: XID, LIID, target identifiers, delivery type). */
 export interface InterceptTask {

@@ -74,7 +74,12 @@ export class Scenario {
   private markerList: string[] | null = null;
   private readonly nanosecond: boolean;
 
-  constructor(readonly name: string, generator: string, description: string, o: ScenarioOptions) {
+  constructor(
+    readonly name: string,
+    generator: string,
+    description: string,
+    o: ScenarioOptions,
+  ) {
     this.nanosecond = o.nanosecond ?? false;
     this.cap = new SampleCapture(`${name}.pcap`, generator, description, { kind: 'pcap', linkType: LinkType.ETHERNET, nanosecond: this.nanosecond });
     this.tl = new Timeline({ startSec: o.startSec });
@@ -150,7 +155,11 @@ export interface FragmentPlan {
 
 /** SIP over UDP between two hops (port 5060 both sides). */
 export class SipUdpLink {
-  constructor(private readonly sc: Scenario, readonly a: SipHop, readonly b: SipHop) {}
+  constructor(
+    private readonly sc: Scenario,
+    readonly a: SipHop,
+    readonly b: SipHop,
+  ) {}
 
   /** Sends `m` from a (or b); returns the time of the frame that completes it (the last fragment needed). */
   send(fromA: boolean, m: SipMsg, o: { afterNs?: number; fragment?: FragmentPlan } = {}): Timestamp {
@@ -162,10 +171,7 @@ export class SipUdpLink {
     const seg = udp({ src, dst, srcPort: s.port, dstPort: d.port, payload: m.bytes });
     const f = o.fragment;
     const arrangement = f.order !== undefined ? { order: f.order } : {};
-    const pieces =
-      src.length === 4
-        ? ipv4Fragments({ src, dst, protocol: 17, id: f.id, payload: seg, ttl: 63 }, f.size, arrangement)
-        : ipv6Fragments({ src, dst, nextHeader: 17, payload: seg, hopLimit: 63 }, f.size, f.id, arrangement);
+    const pieces = src.length === 4 ? ipv4Fragments({ src, dst, protocol: 17, id: f.id, payload: seg, ttl: 63 }, f.size, arrangement) : ipv6Fragments({ src, dst, nextHeader: 17, payload: seg, hopLimit: 63 }, f.size, f.id, arrangement);
     let done: Timestamp | undefined;
     pieces.forEach((p, i) => {
       const t = this.sc.put(p, i === 0 ? o.afterNs : 40_000);
@@ -180,7 +186,11 @@ export class SipUdpLink {
 export class SipTcpLink {
   readonly conv: TcpConversation;
 
-  constructor(private readonly sc: Scenario, client: SipHop, server: SipHop) {
+  constructor(
+    private readonly sc: Scenario,
+    client: SipHop,
+    server: SipHop,
+  ) {
     this.conv = new TcpConversation({
       client: { addr: ipAddr(client.ip), port: client.port, isn: sc.prng.u32() },
       server: { addr: ipAddr(server.ip), port: server.port, isn: sc.prng.u32() },
@@ -243,7 +253,12 @@ export class MsrpLeg {
   /** Uncorrelated sessions whose start/end follow this connection's frames. */
   private readonly touching: SessionRecord[] = [];
 
-  constructor(private readonly sc: Scenario, client: MsrpEnd, server: MsrpEnd, o: { mss?: number } = {}) {
+  constructor(
+    private readonly sc: Scenario,
+    client: MsrpEnd,
+    server: MsrpEnd,
+    o: { mss?: number } = {},
+  ) {
     this.conv = new TcpConversation({
       client: { addr: ipAddr(client.ip), port: client.port, isn: sc.prng.u32(), ...(o.mss !== undefined ? { mss: o.mss } : {}) },
       server: { addr: ipAddr(server.ip), port: server.port, isn: sc.prng.u32(), ...(o.mss !== undefined ? { mss: o.mss } : {}) },
@@ -325,7 +340,10 @@ export interface CapturedHop {
  * each hop between consecutive URIs the leg the capture sees it on (null: not captured).
  */
 export class MsrpRoute {
-  constructor(readonly uris: readonly string[], readonly hops: readonly (CapturedHop | null)[]) {
+  constructor(
+    readonly uris: readonly string[],
+    readonly hops: readonly (CapturedHop | null)[],
+  ) {
     if (hops.length !== uris.length - 1) throw new RangeError('MsrpRoute: one hop per pair of URIs');
   }
 
@@ -347,7 +365,10 @@ export class MsrpRoute {
 
   /** From-Path on hop `k`: the sending node, then the nodes before it, back to the originator. */
   fromPath(k: number): string {
-    return this.uris.slice(0, k + 1).reverse().join(' ');
+    return this.uris
+      .slice(0, k + 1)
+      .reverse()
+      .join(' ');
   }
 }
 
@@ -393,7 +414,11 @@ export class MsrpSender {
   /** Transaction responses held back by `deferResponse` (the receiver answers later). */
   private readonly pending: (() => void)[] = [];
 
-  constructor(private readonly sc: Scenario, readonly route: MsrpRoute, readonly msg: OutgoingMessage) {
+  constructor(
+    private readonly sc: Scenario,
+    readonly route: MsrpRoute,
+    readonly msg: OutgoingMessage,
+  ) {
     this.plan = chunkPlan(msg);
   }
 
@@ -445,7 +470,18 @@ export class MsrpSender {
         // From-Path URI, From-Path the responder's own URI (first URI of the request's To-Path).
         const back = hop.dir === 'c2s' ? 's2c' : 'c2s';
         const respond = (): void => {
-          hop.leg.write(back, msrpFrame({ transactionId: tid, startLine: '200 OK', headers: [['To-Path', this.route.uris[k]!], ['From-Path', this.route.uris[k + 1]!]] }), { afterNs: 2_100_000 });
+          hop.leg.write(
+            back,
+            msrpFrame({
+              transactionId: tid,
+              startLine: '200 OK',
+              headers: [
+                ['To-Path', this.route.uris[k]!],
+                ['From-Path', this.route.uris[k + 1]!],
+              ],
+            }),
+            { afterNs: 2_100_000 },
+          );
         };
         if (o.deferResponse === true) this.pending.push(respond);
         else respond();

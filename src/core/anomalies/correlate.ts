@@ -6,11 +6,24 @@ export const CORRELATE_ANOMALIES = {
   'correlate.sip_retransmission': { severity: 'info', mayHideTarget: false, description: 'a SIP message seen again on the same hop (RFC 3261 17: same Via branch, CSeq and status); not re-emitted' },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
-  'correlate.dialog_evicted': { severity: 'warning', mayHideTarget: true, description: 'the dialog table was full; the oldest non-target dialog was closed (its MSRP session-ids stay known as non-target; a task reload can no longer start on it)' },
+  'correlate.dialog_evicted': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'the dialog table was full; the oldest non-target dialog was closed (its MSRP session-ids stay known as non-target; a task reload can no longer start on it)',
+  },
   'correlate.target_dialog_evicted': { severity: 'error', mayHideTarget: true, description: 'the dialog table was full of target dialogs; the oldest target dialog was closed (its release was recorded)' },
   'correlate.tombstone_evicted': { severity: 'warning', mayHideTarget: false, description: 'the table of ended non-target MSRP session-ids was full; the oldest was forgotten (a late frame of that session may open a session without SIP)' },
-  'correlate.msrp_session_id_conflict': { severity: 'warning', mayHideTarget: true, description: 'an MSRP session-id of an SDP a=path is already bound to a dialog of another Call-ID; a frame goes to the sessions knowing most of its endpoint session-ids, on a tie the call that bound it first while that session is live (legs of one Call-ID share it: no conflict)' },
-  'correlate.msrp_session_id_shared_evicted': { severity: 'warning', mayHideTarget: true, description: 'more dialogs than the cap bound one MSRP session-id; a non-target one (else the oldest) lost it, never the first bound while live unless a leg of its Call-ID takes its place (else the newcomer is not bound)' },
+  'correlate.msrp_session_id_conflict': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      'an MSRP session-id of an SDP a=path is already bound to a dialog of another Call-ID; a frame goes to the sessions knowing most of its endpoint session-ids, on a tie the call that bound it first while that session is live (legs of one Call-ID share it: no conflict)',
+  },
+  'correlate.msrp_session_id_shared_evicted': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'more dialogs than the cap bound one MSRP session-id; a non-target one (else the oldest) lost it, never the first bound while live unless a leg of its Call-ID takes its place (else the newcomer is not bound)',
+  },
   'correlate.msrp_frame_fanout_capped': { severity: 'warning', mayHideTarget: true, description: 'an MSRP frame named the session-ids of more sessions than the cap; target sessions first, the rest did not get it' },
   'correlate.msrp_unbound_response': { severity: 'info', mayHideTarget: true, description: 'an MSRP response matched no session by path or transaction; ignored' },
   'correlate.msrp_unbound_request': { severity: 'info', mayHideTarget: true, description: 'an MSRP request without usable To-Path/From-Path session-ids; ignored' },
@@ -22,6 +35,10 @@ export const CORRELATE_ANOMALIES = {
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
   'correlate.cc_frame_too_large': { severity: 'warning', mayHideTarget: true, description: 'an MSRP request of a target session exceeded the CC frame cap; its CC record was not emitted' },
   'correlate.content_truncated': { severity: 'warning', mayHideTarget: false, description: 'a target message was larger than the record content cap; the rCSMessage carries its first bytes only' },
-  'correlate.cin_counter_evicted': { severity: 'warning', mayHideTarget: false, description: 'the table of per-LIID communication identity numbers was full; the least recently used LIID was forgotten (it numbers its sessions from 1 again)' },
+  'correlate.cin_counter_evicted': {
+    severity: 'warning',
+    mayHideTarget: false,
+    description: 'the table of per-LIID communication identity numbers was full; the least recently used LIID was forgotten (it numbers its sessions from 1 again)',
+  },
   'correlate.audit_capped': { severity: 'warning', mayHideTarget: false, description: 'the audit reached its cap of sessions or messages per session; further entries were counted, not listed' },
 } as const satisfies Record<string, AnomalyDef>;

@@ -16,9 +16,21 @@ export const MSRP_ANOMALIES = {
   'msrp.headers_too_large': { severity: 'error', mayHideTarget: true, description: 'a frame start line and headers exceed the header cap; the frame was skipped' },
   'msrp.response_with_body': { severity: 'warning', mayHideTarget: false, description: 'a response carries a body, which RFC 4975 does not allow (body streamed anyway)' },
   'msrp.body_too_large': { severity: 'error', mayHideTarget: true, description: 'no end-line was found within the body cap; the frame was cut and the stream resynchronised' },
-  'msrp.body_overrun': { severity: 'error', mayHideTarget: true, description: 'no end-line of the transaction where its numeric Byte-Range says the body ends; the frame was cut at the declared length and the stream resynchronised (detail: body bytes, declared length)' },
-  'msrp.frame_boundary_in_body': { severity: 'error', mayHideTarget: true, description: 'a start line (or, in a body without a numeric range-end, another transaction end-line) inside a body whose end-line was not verified; the frame was cut before it and the line framed as the next frame' },
-  'msrp.frame_lost_in_gap': { severity: 'warning', mayHideTarget: true, description: 'a TCP gap, or a retransmission contradicting bytes already seen (gap=0), cut a frame; its remaining bytes were skipped (detail: bytes received and gap length)' },
+  'msrp.body_overrun': {
+    severity: 'error',
+    mayHideTarget: true,
+    description: 'no end-line of the transaction where its numeric Byte-Range says the body ends; the frame was cut at the declared length and the stream resynchronised (detail: body bytes, declared length)',
+  },
+  'msrp.frame_boundary_in_body': {
+    severity: 'error',
+    mayHideTarget: true,
+    description: 'a start line (or, in a body without a numeric range-end, another transaction end-line) inside a body whose end-line was not verified; the frame was cut before it and the line framed as the next frame',
+  },
+  'msrp.frame_lost_in_gap': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'a TCP gap, or a retransmission contradicting bytes already seen (gap=0), cut a frame; its remaining bytes were skipped (detail: bytes received and gap length)',
+  },
   'msrp.truncated_frame': { severity: 'warning', mayHideTarget: true, description: 'the stream ended in the middle of a frame' },
   'msrp.unterminated_frame': { severity: 'warning', mayHideTarget: true, description: 'a new start line appeared before the previous frame headers ended; the partial frame was dropped' },
   // --- message reassembly (RFC 4975 sections 5.1, 7.1, 7.3) ---

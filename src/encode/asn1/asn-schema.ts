@@ -10,17 +10,7 @@
  * Untagged CHOICE elements of a SEQUENCE OF are encoded as the alternative itself.
  */
 
-export type PrimitiveKind =
-  | 'octetString'
-  | 'utf8String'
-  | 'printableString'
-  | 'numericString'
-  | 'integer'
-  | 'boolean'
-  | 'null'
-  | 'relativeOid'
-  | 'oid'
-  | 'generalizedTime';
+export type PrimitiveKind = 'octetString' | 'utf8String' | 'printableString' | 'numericString' | 'integer' | 'boolean' | 'null' | 'relativeOid' | 'oid' | 'generalizedTime';
 
 interface TypeBase {
   /** ASN.1 type name as written in the module (e.g. "IMSMessage", "SIPURI", "UTF8String"). */
@@ -87,16 +77,7 @@ export interface GeneralizedTimeValue {
  * Printable/NumericString → string; INTEGER → number or bigint; BOOLEAN → boolean; NULL → null;
  * (RELATIVE-)OID → dotted string; GeneralizedTime → GeneralizedTimeValue; CONTAINING → inner value.
  */
-export type AsnValue =
-  | { readonly [field: string]: AsnValue | undefined }
-  | readonly AsnValue[]
-  | string
-  | number
-  | bigint
-  | boolean
-  | null
-  | Uint8Array
-  | GeneralizedTimeValue;
+export type AsnValue = { readonly [field: string]: AsnValue | undefined } | readonly AsnValue[] | string | number | bigint | boolean | null | Uint8Array | GeneralizedTimeValue;
 
 // --- small builders used by the descriptor files -------------------------------------------
 

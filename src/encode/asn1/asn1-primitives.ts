@@ -114,13 +114,7 @@ function pad(n: number, w: number): string {
  */
 export function formatGeneralizedTime(t: GeneralizedTimeValue): string {
   const d = new Date(t.sec * 1000);
-  let s =
-    pad(d.getUTCFullYear(), 4) +
-    pad(d.getUTCMonth() + 1, 2) +
-    pad(d.getUTCDate(), 2) +
-    pad(d.getUTCHours(), 2) +
-    pad(d.getUTCMinutes(), 2) +
-    pad(d.getUTCSeconds(), 2);
+  let s = pad(d.getUTCFullYear(), 4) + pad(d.getUTCMonth() + 1, 2) + pad(d.getUTCDate(), 2) + pad(d.getUTCHours(), 2) + pad(d.getUTCMinutes(), 2) + pad(d.getUTCSeconds(), 2);
   if (t.nsec > 0) s += '.' + pad(t.nsec, 9).replace(/0+$/, '');
   return s + 'Z';
 }

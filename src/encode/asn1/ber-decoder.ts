@@ -11,14 +11,7 @@
  */
 import { decodeFail, type DecodeResult } from '../common/decode-error.js';
 import { decodeUtf8 } from '../common/utf8.js';
-import {
-  decodeIntegerContent,
-  decodeOidContent,
-  decodeRelativeOidContent,
-  isNumericString,
-  isPrintableString,
-  parseGeneralizedTime,
-} from './asn1-primitives.js';
+import { decodeIntegerContent, decodeOidContent, decodeRelativeOidContent, isNumericString, isPrintableString, parseGeneralizedTime } from './asn1-primitives.js';
 import { KIND_NAMES, UNIVERSAL_TAG, isConstructedKind, type AsnType, type AsnValue, type PrimitiveType } from './asn-schema.js';
 import { DEFAULT_MAX_BER_DEPTH, TagClass, readChildren, readTlv, tagText, type Tlv } from './ber-reader.js';
 

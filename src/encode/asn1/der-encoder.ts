@@ -16,14 +16,7 @@
  */
 import { InvariantError } from '../../core/errors.js';
 import { isValidUtf8, isWellFormedString } from '../common/utf8.js';
-import {
-  encodeIntegerContent,
-  encodeOidContent,
-  encodeRelativeOidContent,
-  formatGeneralizedTime,
-  isNumericString,
-  isPrintableString,
-} from './asn1-primitives.js';
+import { encodeIntegerContent, encodeOidContent, encodeRelativeOidContent, formatGeneralizedTime, isNumericString, isPrintableString } from './asn1-primitives.js';
 import { UNIVERSAL_TAG, type AsnType, type AsnValue, type GeneralizedTimeValue, type PrimitiveType } from './asn-schema.js';
 
 /** Tag classes (X.690 8.1.2.2, table 1), numbered 1..4 as in the descriptors. */

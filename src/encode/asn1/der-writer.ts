@@ -16,12 +16,7 @@
  * (IRIPayload) share the DER of one event ([2] XIRIEvent / IRIEvent have the same alternatives
  * and tags), encoded once per record.
  */
-import {
-  encodeIntegerContent,
-  encodeOidContent,
-  encodeRelativeOidContent,
-  formatGeneralizedTime,
-} from './asn1-primitives.js';
+import { encodeIntegerContent, encodeOidContent, encodeRelativeOidContent, formatGeneralizedTime } from './asn1-primitives.js';
 import { UNIVERSAL_TAG, type AsnType, type AsnValue, type GeneralizedTimeValue } from './asn-schema.js';
 
 /** A complete TLV encoded earlier, written as is where a field's value would be encoded. */
@@ -157,16 +152,22 @@ function primitiveContent(t: AsnType): [(v: AsnValue, st: State) => number, (v: 
       ];
     case 'printableString':
     case 'numericString':
-      return [(v) => (v as string).length, (v, st) => {
+      return [
+        (v) => (v as string).length,
+        (v, st) => {
           st.p += st.out.write(v as string, st.p, 'latin1');
-        }];
+        },
+      ];
     case 'integer':
       return [(v, st) => integerSize(v as number | bigint, st), (v, st) => integerWrite(v as number | bigint, st)];
     case 'boolean':
       // X.690 11.1: TRUE is FF.
-      return [() => 1, (v, st) => {
+      return [
+        () => 1,
+        (v, st) => {
           st.out[st.p++] = v === true ? 0xff : 0x00;
-        }];
+        },
+      ];
     case 'null':
       return [() => 0, () => undefined];
     case 'oid':
@@ -280,12 +281,20 @@ function build(t: AsnType, tag: number | undefined): Compiled {
     case 'enumerated': {
       const values = t.values;
       const num = (v: AsnValue): number => (typeof v === 'number' ? v : values[v as string]!);
-      return tlv(ownId(10, false), (v) => int32Size(num(v)), (v, st) => integerWrite(num(v), st));
+      return tlv(
+        ownId(10, false),
+        (v) => int32Size(num(v)),
+        (v, st) => integerWrite(num(v), st),
+      );
     }
     case 'containing': {
       // OCTET STRING (CONTAINING T): the content octets are T's complete encoding.
       const inner = lazy(() => compile(t.inner));
-      return tlv(ownId(4, false), (v, st) => inner().size(v, st), (v, st) => inner().write(v, st));
+      return tlv(
+        ownId(4, false),
+        (v, st) => inner().size(v, st),
+        (v, st) => inner().write(v, st),
+      );
     }
     default: {
       const [size, write] = primitiveContent(t);

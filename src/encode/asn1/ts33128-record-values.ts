@@ -197,9 +197,7 @@ export function iriPayloadValue(r: IriRecord, event: AsnValue = iriEventValue(r)
  */
 export function ccPayloadValue(r: CcRecord): Obj {
   const bytes = r.event.bytes;
-  const pdu = isValidUtf8(bytes)
-    ? { rCSCCPDU: { encapsulatedRCSPayload: { mSRP: { encapsulatedMSRP: bytes } } } }
-    : { iMSCCPDU: { payload: bytes, sDPInfo: r.event.sdp } };
+  const pdu = isValidUtf8(bytes) ? { rCSCCPDU: { encapsulatedRCSPayload: { mSRP: { encapsulatedMSRP: bytes } } } } : { iMSCCPDU: { payload: bytes, sDPInfo: r.event.sdp } };
   return { cCPayloadOID: CC_PAYLOAD_OID, pDU: pdu };
 }
 

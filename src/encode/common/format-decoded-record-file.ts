@@ -88,7 +88,12 @@ export function formatDecodedRecordFile(d: DecodedRecordFile): string[] {
       break;
     case 'protobuf':
       d.items.forEach((it, i) => {
-        out.push(`Record ${i + 1} at offset ${it.offset}`, ...JSON.stringify(it.record, jsonReplacer, 2).split('\n').map((l) => `  ${l}`));
+        out.push(
+          `Record ${i + 1} at offset ${it.offset}`,
+          ...JSON.stringify(it.record, jsonReplacer, 2)
+            .split('\n')
+            .map((l) => `  ${l}`),
+        );
       });
       break;
     case 'unknown':

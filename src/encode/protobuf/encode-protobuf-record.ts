@@ -175,31 +175,98 @@ type Kind = 'string' | 'bytes' | 'uint' | 'int64' | 'bool' | 'enum' | Fields;
 /** A message's fields in field-number order: [number, camelCase name, kind, repeated]. */
 type Fields = readonly (readonly [number, string, Kind, boolean?])[];
 
-const CAPTURE_TIME: Fields = [[1, 'seconds', 'int64'], [2, 'nanos', 'uint']];
-const TASK: Fields = [[1, 'xid', 'string'], [2, 'liid', 'string'], [3, 'deliveryType', 'enum'], [4, 'matchedTargetId', 'string'], [5, 'targetRole', 'enum']];
-const NETWORK: Fields = [[1, 'srcAddr', 'bytes'], [2, 'dstAddr', 'bytes'], [3, 'srcPort', 'uint'], [4, 'dstPort', 'uint'], [5, 'ipProto', 'uint'], [6, 'frameNo', 'uint']];
-const IDENTITY_MSG: Fields = [[1, 'type', 'enum'], [2, 'value', 'string']];
+const CAPTURE_TIME: Fields = [
+  [1, 'seconds', 'int64'],
+  [2, 'nanos', 'uint'],
+];
+const TASK: Fields = [
+  [1, 'xid', 'string'],
+  [2, 'liid', 'string'],
+  [3, 'deliveryType', 'enum'],
+  [4, 'matchedTargetId', 'string'],
+  [5, 'targetRole', 'enum'],
+];
+const NETWORK: Fields = [
+  [1, 'srcAddr', 'bytes'],
+  [2, 'dstAddr', 'bytes'],
+  [3, 'srcPort', 'uint'],
+  [4, 'dstPort', 'uint'],
+  [5, 'ipProto', 'uint'],
+  [6, 'frameNo', 'uint'],
+];
+const IDENTITY_MSG: Fields = [
+  [1, 'type', 'enum'],
+  [2, 'value', 'string'],
+];
 const PARTY: Fields = [[1, 'identities', IDENTITY_MSG, true]];
 const SESSION: Fields = [
-  [1, 'event', 'enum'], [2, 'target', PARTY], [3, 'originating', PARTY], [4, 'terminating', PARTY], [5, 'participants', PARTY, true],
-  [6, 'conversationId', 'string'], [7, 'contributionId', 'string'], [8, 'sessionType', 'string'], [9, 'sessionDirection', 'enum'],
-  [10, 'sessionLeg', 'string'], [11, 'result', 'string'], [12, 'msrpPath', 'string'], [13, 'sip', 'bytes'], [14, 'sdp', 'bytes'],
-  [15, 'reason', 'string'], [16, 'endpoints', 'string'],
+  [1, 'event', 'enum'],
+  [2, 'target', PARTY],
+  [3, 'originating', PARTY],
+  [4, 'terminating', PARTY],
+  [5, 'participants', PARTY, true],
+  [6, 'conversationId', 'string'],
+  [7, 'contributionId', 'string'],
+  [8, 'sessionType', 'string'],
+  [9, 'sessionDirection', 'enum'],
+  [10, 'sessionLeg', 'string'],
+  [11, 'result', 'string'],
+  [12, 'msrpPath', 'string'],
+  [13, 'sip', 'bytes'],
+  [14, 'sdp', 'bytes'],
+  [15, 'reason', 'string'],
+  [16, 'endpoints', 'string'],
 ];
-const SIP_MESSAGE: Fields = [[1, 'raw', 'bytes'], [2, 'srcAddr', 'bytes'], [3, 'dstAddr', 'bytes']];
-const MSRP_CHUNK: Fields = [[1, 'method', 'string'], [2, 'raw', 'bytes']];
+const SIP_MESSAGE: Fields = [
+  [1, 'raw', 'bytes'],
+  [2, 'srcAddr', 'bytes'],
+  [3, 'dstAddr', 'bytes'],
+];
+const MSRP_CHUNK: Fields = [
+  [1, 'method', 'string'],
+  [2, 'raw', 'bytes'],
+];
 const MESSAGE: Fields = [
-  [1, 'messageType', 'string'], [2, 'msrpMessageId', 'string'], [3, 'imdnMessageId', 'string'], [4, 'contentType', 'string'], [5, 'content', 'bytes'],
-  [6, 'conversationId', 'string'], [7, 'contributionId', 'string'], [8, 'inReplyToContributionId', 'string'], [9, 'groupChatSessionId', 'string'],
-  [10, 'target', PARTY], [11, 'originating', PARTY], [12, 'terminating', PARTY],
+  [1, 'messageType', 'string'],
+  [2, 'msrpMessageId', 'string'],
+  [3, 'imdnMessageId', 'string'],
+  [4, 'contentType', 'string'],
+  [5, 'content', 'bytes'],
+  [6, 'conversationId', 'string'],
+  [7, 'contributionId', 'string'],
+  [8, 'inReplyToContributionId', 'string'],
+  [9, 'groupChatSessionId', 'string'],
+  [10, 'target', PARTY],
+  [11, 'originating', PARTY],
+  [12, 'terminating', PARTY],
 ];
-const FILE: Fields = [[1, 'message', MESSAGE], [2, 'name', 'string'], [3, 'size', 'uint'], [4, 'contentType', 'string'], [5, 'hasSize', 'bool']];
-const ANOMALY: Fields = [[1, 'code', 'string'], [2, 'frameNo', 'uint'], [3, 'detail', 'string']];
+const FILE: Fields = [
+  [1, 'message', MESSAGE],
+  [2, 'name', 'string'],
+  [3, 'size', 'uint'],
+  [4, 'contentType', 'string'],
+  [5, 'hasSize', 'bool'],
+];
+const ANOMALY: Fields = [
+  [1, 'code', 'string'],
+  [2, 'frameNo', 'uint'],
+  [3, 'detail', 'string'],
+];
 /** msrptap.v1.Record; the `body` oneof members are fields 16-21. */
 const RECORD: Fields = [
-  [1, 'time', CAPTURE_TIME], [2, 'task', TASK], [3, 'network', NETWORK], [4, 'correlationId', 'bytes'], [5, 'communicationIdentityNumber', 'uint'],
-  [6, 'direction', 'enum'], [7, 'iriType', 'enum'], [16, 'session', SESSION], [17, 'sipMessage', SIP_MESSAGE], [18, 'msrpChunk', MSRP_CHUNK],
-  [19, 'message', MESSAGE], [20, 'file', FILE], [21, 'anomaly', ANOMALY],
+  [1, 'time', CAPTURE_TIME],
+  [2, 'task', TASK],
+  [3, 'network', NETWORK],
+  [4, 'correlationId', 'bytes'],
+  [5, 'communicationIdentityNumber', 'uint'],
+  [6, 'direction', 'enum'],
+  [7, 'iriType', 'enum'],
+  [16, 'session', SESSION],
+  [17, 'sipMessage', SIP_MESSAGE],
+  [18, 'msrpChunk', MSRP_CHUNK],
+  [19, 'message', MESSAGE],
+  [20, 'file', FILE],
+  [21, 'anomaly', ANOMALY],
 ];
 
 function writeValue(w: ProtobufWriter, num: number, kind: Kind, v: unknown): void {

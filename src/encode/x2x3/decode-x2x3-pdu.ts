@@ -85,11 +85,7 @@ function decodeAttribute(type: number, v: Uint8Array, at: number): DecodeResult<
  * Decodes one PDU at `off`. On success `length` is the number of bytes it occupies
  * (headerLength + payloadLength); trailing bytes after it are not examined.
  */
-export function decodeX2X3Pdu(
-  b: Uint8Array,
-  off = 0,
-  opts: X2X3DecodeOptions = {},
-): DecodeResult<{ pdu: X2X3Pdu; length: number }> {
+export function decodeX2X3Pdu(b: Uint8Array, off = 0, opts: X2X3DecodeOptions = {}): DecodeResult<{ pdu: X2X3Pdu; length: number }> {
   const maxHeader = opts.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH;
   const maxPayload = opts.maxPayloadLength ?? DEFAULT_MAX_PAYLOAD_LENGTH;
   const avail = b.length - off;

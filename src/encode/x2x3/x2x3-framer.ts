@@ -14,13 +14,7 @@
  * ```
  */
 import { decodeFail, type RecordDecodeError } from '../common/decode-error.js';
-import {
-  DEFAULT_MAX_HEADER_LENGTH,
-  DEFAULT_MAX_PAYLOAD_LENGTH,
-  decodeX2X3Pdu,
-  peekX2X3Lengths,
-  type X2X3DecodeOptions,
-} from './decode-x2x3-pdu.js';
+import { DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_PAYLOAD_LENGTH, decodeX2X3Pdu, peekX2X3Lengths, type X2X3DecodeOptions } from './decode-x2x3-pdu.js';
 import { u16be } from '../../util/bytes.js';
 import { PduType, X2X3_FIXED_HEADER_LENGTH, X2X3_VERSION } from './x2x3-constants.js';
 import type { X2X3Pdu } from './x2x3-pdu.js';
@@ -69,9 +63,7 @@ export class X2X3Framer {
       const pending = this.buf.subarray(this.start, this.tail);
       // Reject a wrong version or PDU type as soon as 4 bytes are there, not after buffering the PDU.
       if (pending.length >= 4 && (u16be(pending, 0) !== X2X3_VERSION || u16be(pending, 2) < PduType.X2 || u16be(pending, 2) > PduType.KEEPALIVE_ACK)) {
-        return u16be(pending, 0) !== X2X3_VERSION
-          ? this.fail(pdus, offsets, 'bad_version', 0, 'version 00 05')
-          : this.fail(pdus, offsets, 'bad_pdu_type', 2, 'PDU type 1..4');
+        return u16be(pending, 0) !== X2X3_VERSION ? this.fail(pdus, offsets, 'bad_version', 0, 'version 00 05') : this.fail(pdus, offsets, 'bad_pdu_type', 2, 'PDU type 1..4');
       }
       const lens = peekX2X3Lengths(pending);
       if (lens === undefined) break;

@@ -1,22 +1,48 @@
 /** MSRP module: pure framing, reassembly and body parsers (RFC 4975, 4976, 7701, 3862, 5438, 3994). */
 export { parseMsrpUri, parseMsrpUriList, msrpUriKey, formatMsrpUri, type MsrpUri } from './msrp-uri.js';
 export {
-  parseByteRange, parseMsrpStatus, parseMsrpHeaderLines, isMsrpIdent,
-  type MsrpByteRange, type MsrpStatusHeader, type MsrpHeaderField, type MsrpHeaders,
+  parseByteRange,
+  parseMsrpStatus,
+  parseMsrpHeaderLines,
+  isMsrpIdent,
+  type MsrpByteRange,
+  type MsrpStatusHeader,
+  type MsrpHeaderField,
+  type MsrpHeaders,
 } from './msrp-headers.js';
 export {
-  MSRP_METHODS, type MsrpKnownMethod, type MsrpEndFlag, type MsrpFrameHead, type MsrpFrameEnd,
-  type MsrpFrameEndReason, type MsrpFrameSink, type MsrpResyncInfo,
+  MSRP_METHODS,
+  type MsrpKnownMethod,
+  type MsrpEndFlag,
+  type MsrpFrameHead,
+  type MsrpFrameEnd,
+  type MsrpFrameEndReason,
+  type MsrpFrameSink,
+  type MsrpResyncInfo,
 } from './msrp-frame.js';
 export { MsrpFramer, type MsrpFramerOptions, type MsrpFramerStats } from './msrp-framer.js';
 export {
-  MsrpMessageAssembler, type MsrpMessage, type MsrpMessageStatus, type MsrpMessageCloseReason, type MsrpChunkRecord,
-  type MsrpChunkWriter, type MsrpMessageRef, type MsrpMessageAssemblerOptions, type MsrpAssemblerStats,
+  MsrpMessageAssembler,
+  type MsrpMessage,
+  type MsrpMessageStatus,
+  type MsrpMessageCloseReason,
+  type MsrpChunkRecord,
+  type MsrpChunkWriter,
+  type MsrpMessageRef,
+  type MsrpMessageAssemblerOptions,
+  type MsrpAssemblerStats,
 } from './msrp-message-assembler.js';
 export { parseHeaderBlock, headerValue, parseContentType, type MimeHeaderField, type HeaderBlock, type ContentType } from './mime-header-block.js';
 export {
-  parseCpim, parseCpimAddress, cpimHeaderValues, CPIM_HEADERS_NS, IMDN_CPIM_NS,
-  type CpimMessage, type CpimHeader, type CpimAddress, type CpimParseOptions,
+  parseCpim,
+  parseCpimAddress,
+  cpimHeaderValues,
+  CPIM_HEADERS_NS,
+  IMDN_CPIM_NS,
+  type CpimMessage,
+  type CpimHeader,
+  type CpimAddress,
+  type CpimParseOptions,
 } from './parse-cpim.js';
 export { parseXml, xmlChild, type XmlElement, type XmlError, type XmlLimits } from './xml-scan.js';
 export { parseImdn, IMDN_XML_NS, type ImdnDocument, type ImdnNotificationType, type ImdnStatus } from './parse-imdn.js';

@@ -101,9 +101,23 @@ export function isMsrpIdent(s: string): boolean {
 
 /** Single-valued headers: a repeat is reported once and ignored (first wins). */
 const SINGLE = [
-  'to-path', 'from-path', 'message-id', 'byte-range', 'success-report', 'failure-report', 'status',
-  'content-type', 'use-path', 'expires', 'min-expires', 'max-expires', 'authentication-info',
-  'use-nickname', 'content-id', 'content-description', 'content-disposition',
+  'to-path',
+  'from-path',
+  'message-id',
+  'byte-range',
+  'success-report',
+  'failure-report',
+  'status',
+  'content-type',
+  'use-path',
+  'expires',
+  'min-expires',
+  'max-expires',
+  'authentication-info',
+  'use-nickname',
+  'content-id',
+  'content-description',
+  'content-disposition',
 ];
 
 // Helpers of parseMsrpHeaderLines, at module level: closures would be allocated for every frame.
@@ -169,7 +183,6 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
   let contentDescription: string | null = null;
   let contentDisposition: string | null = null;
   let seen = 0;
-
 
   for (const line of lines) {
     const colon = line.indexOf(':');
@@ -279,8 +292,25 @@ export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: Anoma
     }
   }
   return {
-    toPath, fromPath, messageId, byteRange, successReport, failureReport, status, contentType,
-    usePath, expires, minExpires, maxExpires, wwwAuthenticate: wwwAuthenticate ?? NONE, authorization: authorization ?? NONE, authenticationInfo,
-    useNickname, contentId, contentDescription, contentDisposition, all,
+    toPath,
+    fromPath,
+    messageId,
+    byteRange,
+    successReport,
+    failureReport,
+    status,
+    contentType,
+    usePath,
+    expires,
+    minExpires,
+    maxExpires,
+    wwwAuthenticate: wwwAuthenticate ?? NONE,
+    authorization: authorization ?? NONE,
+    authenticationInfo,
+    useNickname,
+    contentId,
+    contentDescription,
+    contentDisposition,
+    all,
   };
 }

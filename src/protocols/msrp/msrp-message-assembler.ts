@@ -29,16 +29,7 @@ import { toSeconds } from '../../core/timestamp.js';
 import { DUE_SLACK_SEC, IdleTable } from '../../util/idle-table.js';
 import { SegmentStore } from '../../util/segment-store.js';
 import type { MsrpFrameEnd, MsrpFrameHead, MsrpFrameSink } from './msrp-frame.js';
-import type {
-  MsrpAssemblerStats,
-  MsrpChunkRecord,
-  MsrpChunkWriter,
-  MsrpMessage,
-  MsrpMessageAssemblerOptions,
-  MsrpMessageCloseReason,
-  MsrpMessageRef,
-  MsrpMessageStatus,
-} from './msrp-message.js';
+import type { MsrpAssemblerStats, MsrpChunkRecord, MsrpChunkWriter, MsrpMessage, MsrpMessageAssemblerOptions, MsrpMessageCloseReason, MsrpMessageRef, MsrpMessageStatus } from './msrp-message.js';
 
 export type {
   MsrpAssemblerStats,
@@ -111,7 +102,13 @@ const NO_PENDING = new SegmentStore();
  */
 export class MsrpMessageAssembler {
   readonly stats: MsrpAssemblerStats = {
-    chunks: 0, duplicateChunks: 0, lateChunks: 0, messagesComplete: 0, messagesAborted: 0, messagesIncomplete: 0, evictions: 0,
+    chunks: 0,
+    duplicateChunks: 0,
+    lateChunks: 0,
+    messagesComplete: 0,
+    messagesAborted: 0,
+    messagesIncomplete: 0,
+    evictions: 0,
   };
 
   private readonly retain: number;
@@ -378,12 +375,33 @@ export class MsrpMessageAssembler {
 
   private newMsg(key: string, ref: MsrpMessageRef, head: MsrpFrameHead): Msg {
     return {
-      key, ref, contentType: null, total: null, nextOffset: 0, hash: this.hashBodies ? createHash('sha256') : null,
-      head: EMPTY, headLen: 0, pending: null, finalSeen: false, finalAt: 0,
-      lastActive: this.now, activity: ++this.activitySeq, chunks: [], chunksOmitted: 0, conflicts: 0, duplicateBytes: 0, digests: null,
-      firstFrameNo: head.frameNo, firstTsSec: head.tsSec, firstTsNsec: head.tsNsec,
-      lastFrameNo: head.frameNo, lastTsSec: head.tsSec, lastTsNsec: head.tsNsec,
-      closed: false, reorderReported: false, beyondReported: false,
+      key,
+      ref,
+      contentType: null,
+      total: null,
+      nextOffset: 0,
+      hash: this.hashBodies ? createHash('sha256') : null,
+      head: EMPTY,
+      headLen: 0,
+      pending: null,
+      finalSeen: false,
+      finalAt: 0,
+      lastActive: this.now,
+      activity: ++this.activitySeq,
+      chunks: [],
+      chunksOmitted: 0,
+      conflicts: 0,
+      duplicateBytes: 0,
+      digests: null,
+      firstFrameNo: head.frameNo,
+      firstTsSec: head.tsSec,
+      firstTsNsec: head.tsNsec,
+      lastFrameNo: head.frameNo,
+      lastTsSec: head.tsSec,
+      lastTsNsec: head.tsNsec,
+      closed: false,
+      reorderReported: false,
+      beyondReported: false,
     };
   }
 
@@ -538,8 +556,7 @@ export class MsrpMessageAssembler {
  */
 function missingRanges(msg: Msg): { start: number; end: number | '*' }[] {
   const limit = msg.total ?? Infinity;
-  return (msg.pending ?? NO_PENDING)
-    .gaps(msg.nextOffset, limit).map((h) => ({ start: h.start + 1, end: h.end === Infinity ? '*' : h.end }));
+  return (msg.pending ?? NO_PENDING).gaps(msg.nextOffset, limit).map((h) => ({ start: h.start + 1, end: h.end === Infinity ? '*' : h.end }));
 }
 
 /** Distinct bytes received within the total (when known). */

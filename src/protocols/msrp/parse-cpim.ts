@@ -156,8 +156,12 @@ export function parseCpim(bytes: Uint8Array, anomalies?: AnomalySink, frameNo?: 
   };
   const fromH = core('from')[0];
   const from = fromH === undefined ? null : addr(fromH);
-  const to = core('to').map(addr).filter((a): a is CpimAddress => a !== null);
-  const cc = core('cc').map(addr).filter((a): a is CpimAddress => a !== null);
+  const to = core('to')
+    .map(addr)
+    .filter((a): a is CpimAddress => a !== null);
+  const cc = core('cc')
+    .map(addr)
+    .filter((a): a is CpimAddress => a !== null);
   const dateTime = core('datetime')[0]?.value ?? null;
   const subjects = core('subject').map((h) => ({ lang: h.params.get('lang') ?? null, value: h.value }));
   const imdnOf = (n: string): CpimHeader[] => headers.filter((h) => h.namespace === IMDN_CPIM_NS && h.name.toLowerCase() === n);
@@ -194,7 +198,7 @@ export function parseCpim(bytes: Uint8Array, anomalies?: AnomalySink, frameNo?: 
     subjects,
     imdn: { messageId: imdnMessageId, dispositionNotification },
     contentHeaders: content.fields.map((f) => ({ name: f.name, value: f.value.trim() })),
-    contentType: ct === null ? null : parseContentType(ct)?.mediaType ?? null,
+    contentType: ct === null ? null : (parseContentType(ct)?.mediaType ?? null),
     body,
   };
 }

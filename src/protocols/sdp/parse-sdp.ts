@@ -14,19 +14,7 @@
 import type { AnomalySink } from '../../core/anomaly.js';
 import { parseFileDate, parseFileRange, parseFileSelector } from './file-selector.js';
 import { parseMsrpUri, type MsrpUri } from '../msrp/msrp-uri.js';
-import {
-  isMsrpProto,
-  sdpAttribute,
-  type MsrpMedia,
-  type SdpAttribute,
-  type SdpConnection,
-  type SdpDirection,
-  type SdpMedia,
-  type SdpOrigin,
-  type SdpSetup,
-  type SdpTiming,
-  type SessionDescription,
-} from './session-description.js';
+import { isMsrpProto, sdpAttribute, type MsrpMedia, type SdpAttribute, type SdpConnection, type SdpDirection, type SdpMedia, type SdpOrigin, type SdpSetup, type SdpTiming, type SessionDescription } from './session-description.js';
 
 /**
  * Media sections kept; more are ignored and reported (`sdp.too_many_media`), except that
@@ -47,9 +35,24 @@ export const MAX_SDP_ATTRIBUTES = 256;
  * direction): read wherever they are.
  */
 const MSRP_SDP_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'path', 'accept-types', 'accept-wrapped-types', 'max-size', 'setup', 'connection', 'msrp-cema', 'label',
-  'file-selector', 'file-transfer-id', 'file-disposition', 'file-date', 'file-icon', 'file-range',
-  'sendrecv', 'sendonly', 'recvonly', 'inactive',
+  'path',
+  'accept-types',
+  'accept-wrapped-types',
+  'max-size',
+  'setup',
+  'connection',
+  'msrp-cema',
+  'label',
+  'file-selector',
+  'file-transfer-id',
+  'file-disposition',
+  'file-date',
+  'file-icon',
+  'file-range',
+  'sendrecv',
+  'sendonly',
+  'recvonly',
+  'inactive',
 ]);
 
 const DIRECTIONS: ReadonlySet<string> = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
@@ -252,16 +255,13 @@ export function parseSdp(bytes: Uint8Array, sink: AnomalySink, frameNo?: number)
 /** Splits an SP-separated list (RFC 4975 9: accept-types, path). */
 function words(v: string | null | undefined): string[] {
   if (v === null || v === undefined) return [];
-  return v.trim().split(/[ \t]+/).filter((s) => s.length > 0);
+  return v
+    .trim()
+    .split(/[ \t]+/)
+    .filter((s) => s.length > 0);
 }
 
-function buildMsrp(
-  attrs: readonly SdpAttribute[],
-  sessionAttrs: readonly SdpAttribute[],
-  sink: AnomalySink,
-  frameNo: number | undefined,
-  mediaIndex: number,
-): MsrpMedia {
+function buildMsrp(attrs: readonly SdpAttribute[], sessionAttrs: readonly SdpAttribute[], sink: AnomalySink, frameNo: number | undefined, mediaIndex: number): MsrpMedia {
   const bad = (what: string): void => sink.report('sdp.bad_attribute', frameNo, `m=${mediaIndex} ${what}`);
   const path: MsrpUri[] = [];
   const pathText = sdpAttribute(attrs, 'path');

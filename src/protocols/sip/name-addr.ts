@@ -62,7 +62,10 @@ export function parseNameAddr(text: string): NameAddr | null {
       rest = semi < 0 ? '' : s.slice(semi);
       return finish(null, uriText, rest);
     }
-    const name = s.slice(0, lt).trim().replace(/[ \t]+/g, ' ');
+    const name = s
+      .slice(0, lt)
+      .trim()
+      .replace(/[ \t]+/g, ' ');
     displayName = name.length > 0 ? name : null;
     i = lt;
   }

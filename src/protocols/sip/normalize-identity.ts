@@ -37,12 +37,7 @@ const BARE_NUMBER_RE = /^\+?[0-9 ().-]*[0-9][0-9 ().-]*$/;
 
 /** RFC 3261 25.1 unreserved (alphanum, mark) and user-unreserved characters. */
 function isUserChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    "-_.!~*'()&=+$,;?/".includes(String.fromCharCode(c))
-  );
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || "-_.!~*'()&=+$,;?/".includes(String.fromCharCode(c));
 }
 
 function escapeOctet(o: number): string {

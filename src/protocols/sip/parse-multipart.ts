@@ -46,11 +46,7 @@ function indexOfBytes(b: Uint8Array, pat: Uint8Array, from: number): number {
  * or after LF), followed by `--` (close) or transport padding and a line end. Returns the
  * delimiter's start, the offset after its line and whether it closes; null when there is none.
  */
-function nextDelimiter(
-  b: Uint8Array,
-  pat: Uint8Array,
-  from: number,
-): { at: number; next: number; close: boolean } | null {
+function nextDelimiter(b: Uint8Array, pat: Uint8Array, from: number): { at: number; next: number; close: boolean } | null {
   let i = from;
   for (;;) {
     i = indexOfBytes(b, pat, i);
@@ -76,12 +72,7 @@ function nextDelimiter(
  *   the last part runs to the end of the body.
  * @remarks Part bodies are views into `body`.
  */
-export function parseMultipart(
-  body: Uint8Array,
-  contentType: ContentType,
-  sink?: AnomalySink,
-  frameNo?: number,
-): MimePart[] | null {
+export function parseMultipart(body: Uint8Array, contentType: ContentType, sink?: AnomalySink, frameNo?: number): MimePart[] | null {
   if (contentType.type !== 'multipart') return null;
   const boundary = contentType.params.get('boundary');
   // RFC 2046 5.1.1: boundary := 0*69<bchars> bcharsnospace (1 to 70 characters).

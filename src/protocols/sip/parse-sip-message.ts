@@ -63,12 +63,7 @@ const MANDATORY = ['to', 'from', 'cseq', 'call-id', 'via'] as const;
  *   first line is not a SIP start line (`sip.bad_start_line`).
  * @remarks The message's `raw`, `body` and header offsets alias `bytes`.
  */
-export function parseSipMessage(
-  bytes: Uint8Array,
-  sink: AnomalySink,
-  frameNo?: number,
-  options?: ParseSipOptions,
-): SipMessage | null {
+export function parseSipMessage(bytes: Uint8Array, sink: AnomalySink, frameNo?: number, options?: ParseSipOptions): SipMessage | null {
   let p = 0;
   while (p < bytes.length && (bytes[p] === 0x0d || bytes[p] === 0x0a)) p++;
   if (p >= bytes.length) return null;

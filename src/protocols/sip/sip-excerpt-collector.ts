@@ -205,13 +205,7 @@ export class SipExcerptCollector implements ExcerptBody {
     if (this.headFields < MAX_SIP_HEADER_FIELDS && this.out.length + (next - p) <= EXCERPT_LIMITS.head) {
       this.headFields++;
       this.keepField = true;
-    } else if (
-      h !== null &&
-      ESSENTIAL_HEADER_KEYS.has(h.key) &&
-      e - h.colon - 1 <= SIP_PAST_CAP.maxValueBytes &&
-      (this.pastCounts.get(h.key) ?? 0) < SIP_PAST_CAP.maxPerKey &&
-      this.essentialBytes + (next - p) <= EXCERPT_LIMITS.essential
-    ) {
+    } else if (h !== null && ESSENTIAL_HEADER_KEYS.has(h.key) && e - h.colon - 1 <= SIP_PAST_CAP.maxValueBytes && (this.pastCounts.get(h.key) ?? 0) < SIP_PAST_CAP.maxPerKey && this.essentialBytes + (next - p) <= EXCERPT_LIMITS.essential) {
       this.pastCounts.set(h.key, (this.pastCounts.get(h.key) ?? 0) + 1);
       this.essentialBytes += next - p;
       this.keepField = true;
@@ -266,6 +260,5 @@ export class SipExcerptCollector implements ExcerptBody {
     this.bodyKept += 2;
   }
 }
-
 
 const CRLF = new Uint8Array([0x0d, 0x0a]);

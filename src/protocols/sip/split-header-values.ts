@@ -17,7 +17,8 @@ export function splitHeaderValues(value: string): string[] {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (inQuote) {
-      if (c === 0x5c /* \ */) i++; // quoted-pair: the next char is literal
+      if (c === 0x5c /* \ */)
+        i++; // quoted-pair: the next char is literal
       else if (c === 0x22 /* " */) inQuote = false;
     } else if (c === 0x22) {
       inQuote = true;

@@ -50,7 +50,11 @@ describe('RecordChain', () => {
     expect(f.chain.head).toBe(want[want.length - 1]);
     expect(f.records).toBe(4);
     expect(f.bytes).toBe(6);
-    expect(f.sha256).toBe(createHash('sha256').update(Buffer.concat(recs.map((r) => Buffer.from(r)))).digest('hex'));
+    expect(f.sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.concat(recs.map((r) => Buffer.from(r))))
+        .digest('hex'),
+    );
   });
 
   it('an empty file has head = genesis', () => {

@@ -66,7 +66,27 @@ describe('renderHtmlReport with hostile wire strings', () => {
 describe('buildChunkMap', () => {
   it('orders received, duplicate and missing ranges; total from the declared size', () => {
     const m = buildChunkMap(
-      { messageId: 'x', direction: 'toTarget', contentType: null, innerContentType: null, size: 20, sha256: null, innerSha256: null, chunks: 3, status: 'incomplete', reportStatuses: [], firstFrame: 1, lastFrame: 3, missing: [{ start: 11, end: 20 }, { start: 31, end: '*' }], imdn: null, isComposing: false, carriedBy: 'msrp' },
+      {
+        messageId: 'x',
+        direction: 'toTarget',
+        contentType: null,
+        innerContentType: null,
+        size: 20,
+        sha256: null,
+        innerSha256: null,
+        chunks: 3,
+        status: 'incomplete',
+        reportStatuses: [],
+        firstFrame: 1,
+        lastFrame: 3,
+        missing: [
+          { start: 11, end: 20 },
+          { start: 31, end: '*' },
+        ],
+        imdn: null,
+        isComposing: false,
+        carriedBy: 'msrp',
+      },
       {
         firstTime: '',
         lastTime: '',

@@ -209,18 +209,11 @@ describe('openCaptureFile', () => {
       const t = tempDir();
       const script = join(t.dir, 'child.mts');
       writeFileSync(script, CHILD);
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          script,
-          join(REPO, 'src/capture/capture-file.ts'),
-          join(REPO, 'src/core/anomaly.ts'),
-          join(REPO, 'src/capture/byte-source.ts'),
-        ],
-        { cwd: REPO, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script, join(REPO, 'src/capture/capture-file.ts'), join(REPO, 'src/core/anomaly.ts'), join(REPO, 'src/capture/byte-source.ts')], {
+        cwd: REPO,
+        env: { ...process.env, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       let started = false;

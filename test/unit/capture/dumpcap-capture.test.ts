@@ -52,15 +52,13 @@ describe('parseDumpcapSummary', () => {
 
   it('reads the short form of older versions and says undefined when there is no summary', () => {
     expect(parseDumpcapSummary("Packets received/dropped on interface 'lo': 12/3 (80.0%)\n")).toMatchObject({ received: 12, dropped: 3, pcapDropped: 0 });
-    expect(parseDumpcapSummary("Capturing on 'lo'\ndumpcap: There is no device named \"x\".\n")).toBeUndefined();
+    expect(parseDumpcapSummary('Capturing on \'lo\'\ndumpcap: There is no device named "x".\n')).toBeUndefined();
   });
 });
 
 describe('dumpcapArgs', () => {
   it('writes pcapng to standard output, quietly, with the ring in MiB (rounded up), snaplen, filter and -p', () => {
-    expect(dumpcapArgs({ iface: 'eth0', filter: 'tcp or udp', snaplen: 65535, bufferSize: 3 * 1024 * 1024 + 1, promiscuous: false })).toEqual([
-      '-i', 'eth0', '-w', '-', '-q', '-s', '65535', '-B', '4', '-p', '-f', 'tcp or udp',
-    ]);
+    expect(dumpcapArgs({ iface: 'eth0', filter: 'tcp or udp', snaplen: 65535, bufferSize: 3 * 1024 * 1024 + 1, promiscuous: false })).toEqual(['-i', 'eth0', '-w', '-', '-q', '-s', '65535', '-B', '4', '-p', '-f', 'tcp or udp']);
     expect(dumpcapArgs({ iface: 'lo', filter: '', snaplen: 262144, bufferSize: 65536, promiscuous: true })).toEqual(['-i', 'lo', '-w', '-', '-q', '-s', '262144', '-B', '1']);
   });
 });
@@ -79,12 +77,12 @@ describe('dumpcapStartError: what dumpcap said, turned into the fix', () => {
   });
 
   it('bad filter', () => {
-    const e = dumpcapStartError('lo', 'bad (', "dumpcap: Invalid capture filter \"bad (\" for interface 'lo'.\n", 'exit code 1');
+    const e = dumpcapStartError('lo', 'bad (', 'dumpcap: Invalid capture filter "bad (" for interface \'lo\'.\n', 'exit code 1');
     expect(e).toMatchObject({ name: 'ConfigError' });
     expect(e.message).toContain('rejected the filter');
   });
 
-  it('anything else is an I/O error with dumpcap\'s words and its exit status', () => {
+  it("anything else is an I/O error with dumpcap's words and its exit status", () => {
     const e = dumpcapStartError('lo', '', 'dumpcap: something odd\n', 'killed by SIGSEGV');
     expect(e).toMatchObject({ name: 'IoError' });
     expect(e.message).toBe("dumpcap could not capture on 'lo' (killed by SIGSEGV: dumpcap: something odd)");

@@ -18,11 +18,25 @@ describe('mergeReaders', () => {
   it('merges two files interleaved by time and renumbers 1..N', () => {
     const t = tempDir();
     try {
-      const a = pcapAt([[10, 0], [12, 0], [14, 5], [20, 0]], 0xa);
+      const a = pcapAt(
+        [
+          [10, 0],
+          [12, 0],
+          [14, 5],
+          [20, 0],
+        ],
+        0xa,
+      );
       const b = buildPcapng((w) => {
         w.section();
         w.addInterface({ linkType: 101, tsresol: 9 });
-        [[11, 0], [13, 0], [14, 4], [15, 0], [16, 0]].forEach(([s, n], i) => {
+        [
+          [11, 0],
+          [13, 0],
+          [14, 4],
+          [15, 0],
+          [16, 0],
+        ].forEach(([s, n], i) => {
           w.packet(0, s!, n!, Uint8Array.of(0xb, i, ...payload(20, 0xb + i)));
         });
       });
@@ -52,10 +66,24 @@ describe('mergeReaders', () => {
   });
 
   it('breaks ties by source index, then by position; keeps each file in its own order', () => {
-    const same: [number, number][] = [[5, 0], [5, 0]];
+    const same: [number, number][] = [
+      [5, 0],
+      [5, 0],
+    ];
     const r2 = openCaptureBytes(pcapAt(same, 2), 'two', 2, new AnomalyCounter());
     const r0 = openCaptureBytes(pcapAt(same, 0), 'zero', 0, new AnomalyCounter());
-    const r1 = openCaptureBytes(pcapAt([[5, 0], [4, 0]], 1), 'one', 1, new AnomalyCounter()); // unsorted file
+    const r1 = openCaptureBytes(
+      pcapAt(
+        [
+          [5, 0],
+          [4, 0],
+        ],
+        1,
+      ),
+      'one',
+      1,
+      new AnomalyCounter(),
+    ); // unsorted file
     const frames = readAll(mergeReaders([r2, r0, r1]));
     expect(frames.map((f) => [f.source, f.data[1], f.tsSec])).toEqual([
       [0, 0, 5],
@@ -106,9 +134,28 @@ describe('mergeReaders', () => {
   });
 
   it('propagates a corrupt input as CaptureFormatError after delivering earlier frames', () => {
-    const bad = pcapAt([[1, 0], [3, 0], [5, 0]], 1);
+    const bad = pcapAt(
+      [
+        [1, 0],
+        [3, 0],
+        [5, 0],
+      ],
+      1,
+    );
     new DataView(bad.buffer).setUint32(24 + 2 * (16 + 22) + 8, 0x7fffffff, true);
-    const r0 = openCaptureBytes(pcapAt([[2, 0], [4, 0], [6, 0]], 0), 'good', 0, new AnomalyCounter());
+    const r0 = openCaptureBytes(
+      pcapAt(
+        [
+          [2, 0],
+          [4, 0],
+          [6, 0],
+        ],
+        0,
+      ),
+      'good',
+      0,
+      new AnomalyCounter(),
+    );
     const r1 = openCaptureBytes(bad, 'bad.pcap', 1, new AnomalyCounter());
     const m = mergeReaders([r0, r1]);
     const seen: number[] = [];

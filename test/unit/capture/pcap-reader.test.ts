@@ -8,7 +8,8 @@ import { fromHex } from '../../../src/util/bytes.js';
 import { buildPcap, payload, readAll } from './capture-fixtures.js';
 
 /** A big-endian nanosecond pcap with one 4-byte record, written by hand. */
-const HAND_BE_NS = fromHex(`
+const HAND_BE_NS = fromHex(
+  `
   a1b23c4d  # magic: nanosecond, big-endian
   0002 0004 # version 2.4
   00000000  # thiszone
@@ -20,10 +21,12 @@ const HAND_BE_NS = fromHex(`
   00000004  # captured length 4
   0000000a  # original length 10 (snaplen cut it)
   45000014  # data
-`.replace(/#.*$/gm, ''));
+`.replace(/#.*$/gm, ''),
+);
 
 /** The same as a little-endian microsecond pcap. */
-const HAND_LE_US = fromHex(`
+const HAND_LE_US = fromHex(
+  `
   d4c3b2a1  # magic: microsecond, little-endian
   0200 0400 # version 2.4
   00000000  # thiszone
@@ -35,7 +38,8 @@ const HAND_LE_US = fromHex(`
   04000000  # captured length 4
   0a000000  # original length 10
   45000014  # data
-`.replace(/#.*$/gm, ''));
+`.replace(/#.*$/gm, ''),
+);
 
 describe('PcapReader', () => {
   it.each([
@@ -48,9 +52,7 @@ describe('PcapReader', () => {
     expect(r.format).toBe('pcap');
     expect([r.littleEndian, r.nanosecond, r.versionMajor, r.versionMinor, r.snaplen, r.linkType]).toEqual([le, ns, 2, 4, 65535, 101]);
     const frames = readAll(r);
-    expect(frames).toEqual([
-      { frameNo: 1, tsSec: 1_700_000_000, tsNsec: nsec, linkType: 101, capLen: 4, origLen: 10, data: [0x45, 0, 0, 0x14], interfaceId: 0, source: 3 },
-    ]);
+    expect(frames).toEqual([{ frameNo: 1, tsSec: 1_700_000_000, tsNsec: nsec, linkType: 101, capLen: 4, origLen: 10, data: [0x45, 0, 0, 0x14], interfaceId: 0, source: 3 }]);
     expect(r.truncatedFrames).toBe(1);
     expect(r.truncatedAt).toBeUndefined();
     expect(r.bytesRead).toBe(bytes.length);
@@ -79,9 +81,7 @@ describe('PcapReader', () => {
     });
     const r = openCaptureBytes(bytes, 'x.pcap', 0, new AnomalyCounter());
     const frames = readAll(r);
-    expect(frames.map((f) => [f.frameNo, f.tsSec, f.tsNsec, f.linkType, f.capLen])).toEqual(
-      times.map(([s, n], i) => [i + 1, s, v.nanosecond ? n : Math.floor(n / 1000) * 1000, LinkType.ETHERNET, 60 + i]),
-    );
+    expect(frames.map((f) => [f.frameNo, f.tsSec, f.tsNsec, f.linkType, f.capLen])).toEqual(times.map(([s, n], i) => [i + 1, s, v.nanosecond ? n : Math.floor(n / 1000) * 1000, LinkType.ETHERNET, 60 + i]));
     frames.forEach((f, i) => {
       expect(f.data).toEqual(Array.from(payload(60 + i, i)));
     });
@@ -178,9 +178,7 @@ describe('PcapReader', () => {
   });
 
   it('rejects a file header cut short', () => {
-    expect(() => openCaptureBytes(HAND_LE_US.subarray(0, 20), 'short.pcap', 0, new AnomalyCounter())).toThrow(
-      /short\.pcap: pcap file header is cut short \(20 of 24 bytes\)/,
-    );
+    expect(() => openCaptureBytes(HAND_LE_US.subarray(0, 20), 'short.pcap', 0, new AnomalyCounter())).toThrow(/short\.pcap: pcap file header is cut short \(20 of 24 bytes\)/);
   });
 
   it('reuses one frame object and invalidates nothing until the next call', () => {

@@ -8,7 +8,8 @@ import { ByteWriter, fromHex } from '../../../src/util/bytes.js';
 import { buildPcapng, payload, readAll } from './capture-fixtures.js';
 
 /** A minimal big-endian pcapng written by hand: SHB, IDB (if_tsresol 9, if_tsoffset 100), EPB. */
-const HAND_BE = fromHex(`
+const HAND_BE = fromHex(
+  `
   0a0d0d0a                    # SHB type
   0000001c                    # block length 28
   1a2b3c4d                    # byte-order magic (big-endian file)
@@ -29,16 +30,15 @@ const HAND_BE = fromHex(`
   00000003 00000005           # captured 3, original 5
   450000 00                   # data + 1 byte padding
   00000024                    # block length again
-`.replace(/#.*$/gm, ''));
+`.replace(/#.*$/gm, ''),
+);
 
 describe('PcapngReader', () => {
   it('reads a hand-written big-endian file with if_tsresol and if_tsoffset', () => {
     const a = new AnomalyCounter();
     const r = openCaptureBytes(HAND_BE, 'hand.pcapng', 2, a) as PcapngReader;
     expect(r).toBeInstanceOf(PcapngReader);
-    expect(readAll(r)).toEqual([
-      { frameNo: 1, tsSec: 101, tsNsec: 7, linkType: 101, capLen: 3, origLen: 5, data: [0x45, 0, 0], interfaceId: 0, source: 2 },
-    ]);
+    expect(readAll(r)).toEqual([{ frameNo: 1, tsSec: 101, tsNsec: 7, linkType: 101, capLen: 3, origLen: 5, data: [0x45, 0, 0], interfaceId: 0, source: 2 }]);
     expect(r.littleEndian).toBe(false);
     expect(r.interfaces.map((i) => [i.linkType, i.snaplen, i.tsresol, i.tsoffset])).toEqual([[101, 0, 9, 100]]);
     expect(r.truncatedFrames).toBe(1);
@@ -150,17 +150,12 @@ describe('PcapngReader', () => {
   it('reports malformed IDB options and keeps the defaults', () => {
     // IDB body: link type 1, snaplen 0, if_tsresol with length 2 (must be 1), then an option
     // whose length runs past the block.
-    const idb = new ByteWriter()
-      .u16(1, true).u16(0, true).u32(0, true)
-      .u16(9, true).u16(2, true).u16(0x0909, true).u16(0, true)
-      .u16(2, true).u16(200, true)
-      .finish();
+    const idb = new ByteWriter().u16(1, true).u16(0, true).u32(0, true).u16(9, true).u16(2, true).u16(0x0909, true).u16(0, true).u16(2, true).u16(200, true).finish();
     const bytes = buildPcapng((w) => {
       w.section();
       w.rawBlock(1, idb);
     });
-    const epb = new ByteWriter().u32(6, true).u32(36, true).u32(0, true).u32(0, true).u32(2_000_001, true)
-      .u32(4, true).u32(4, true).bytes(payload(4, 1)).u32(36, true).finish();
+    const epb = new ByteWriter().u32(6, true).u32(36, true).u32(0, true).u32(0, true).u32(2_000_001, true).u32(4, true).u32(4, true).bytes(payload(4, 1)).u32(36, true).finish();
     const all = new Uint8Array(bytes.length + epb.length);
     all.set(bytes);
     all.set(epb, bytes.length);
@@ -185,10 +180,13 @@ describe('PcapngReader', () => {
       ['below 12', (dv: DataView) => dv.setUint32(secondEpb + 4, 8, true)],
       ['absurdly large', (dv: DataView) => dv.setUint32(secondEpb + 4, 0xfffffff0, true)],
       ['trailing copy differs', (dv: DataView) => dv.setUint32(secondEpb + 40, 48, true)],
-      ['EPB shorter than its fixed fields', (dv: DataView) => {
-        dv.setUint32(secondEpb + 4, 28, true);
-        dv.setUint32(secondEpb + 24, 28, true);
-      }],
+      [
+        'EPB shorter than its fixed fields',
+        (dv: DataView) => {
+          dv.setUint32(secondEpb + 4, 28, true);
+          dv.setUint32(secondEpb + 24, 28, true);
+        },
+      ],
       ['captured length beyond the block', (dv: DataView) => dv.setUint32(secondEpb + 20, 400, true)],
     ])('%s → pcapng.bad_block_length and CaptureFormatError naming file and offset', (_n, damage) => {
       const bytes = twoPackets();

@@ -21,11 +21,7 @@ const TOOLS = has('tshark') && has('editcap') && has('mergecap');
 
 /** tshark's view: one "epoch<TAB>len<TAB>caplen<TAB>interface" line per frame. */
 function tsharkFrames(path: string): string[] {
-  const out = execFileSync(
-    'tshark',
-    ['-r', path, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len', '-e', 'frame.interface_id'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len', '-e', 'frame.interface_id'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out.split('\n').filter((l) => l.length > 0);
 }
 

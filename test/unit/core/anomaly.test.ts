@@ -56,7 +56,13 @@ describe('anomaly registry', () => {
     c.report('sip.bare_lf');
     c.report('sip.too_many_headers');
     c.report('tcp.gap');
-    expect(mayHideTargetCounts(c.toJSON())).toEqual({ total: 3, codes: [['sip.too_many_headers', 1], ['tcp.gap', 2]] });
+    expect(mayHideTargetCounts(c.toJSON())).toEqual({
+      total: 3,
+      codes: [
+        ['sip.too_many_headers', 1],
+        ['tcp.gap', 2],
+      ],
+    });
     expect(mayHideTargetCounts({ 'sip.bare_lf': 4, 'no.such_code': 2 })).toEqual({ total: 0, codes: [] });
   });
 });

@@ -199,6 +199,11 @@ describe('attack: a pending session without SIP and a stranger on the same conne
     h.finish();
     expectNoLeak(h);
     expect(h.cc().length).toBe(2);
-    expect(h.iri().filter((r) => r.event.kind === 'rCSMessage').map((r) => r.event.kind === 'rCSMessage' && r.event.msrpMessageId)).toEqual(['t1']);
+    expect(
+      h
+        .iri()
+        .filter((r) => r.event.kind === 'rCSMessage')
+        .map((r) => r.event.kind === 'rCSMessage' && r.event.msrpMessageId),
+    ).toEqual(['t1']);
   });
 });

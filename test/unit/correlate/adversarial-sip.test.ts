@@ -232,7 +232,7 @@ describe('attack: an INVITE copying the target dialog id (Call-ID and From tag) 
   });
 });
 
-describe('attack: a response reusing a target request\'s transaction id', () => {
+describe("attack: a response reusing a target request's transaction id", () => {
   // HOLE (documented, minor, not fixed): responses are bound by transaction when their paths name
   // no known session (their To-Path/From-Path hold hop URIs, RFC 4975 section 7.2), so a
   // stranger's response on the same connection reusing the transaction id of a target's pending
@@ -245,7 +245,17 @@ describe('attack: a response reusing a target request\'s transaction id', () => 
     dialog(h, 'tgt@x', ALICE, BOB, A_URI, B_URI);
     const conn = h.conn(0, CLIENT, RELAY);
     conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 't1', body: cpim(ALICE, BOB, 'hi'), tid: 'tgtTid' }));
-    conn.push(1, msrpFrame({ transactionId: 'tgtTid', startLine: `200 ${MARK}`, headers: [['To-Path', uri(CLIENT.ip, CLIENT.port, 'strangerX')], ['From-Path', uri(RELAY.ip, RELAY.port, 'strangerY')]] }));
+    conn.push(
+      1,
+      msrpFrame({
+        transactionId: 'tgtTid',
+        startLine: `200 ${MARK}`,
+        headers: [
+          ['To-Path', uri(CLIENT.ip, CLIENT.port, 'strangerX')],
+          ['From-Path', uri(RELAY.ip, RELAY.port, 'strangerY')],
+        ],
+      }),
+    );
     conn.end();
     h.finish();
     expectNoLeak(h);

@@ -107,7 +107,17 @@ describe('Correlator with an AuditStore', () => {
     // table) whose end-line comes only after the dialog has ended and lingered out.
     const aUri = uri('10.0.0.1', 40001, 'sa1');
     const bUri = uri('10.0.2.1', 2855, 'sb1');
-    const late = msrpFrame({ transactionId: 'tlate', startLine: 'SEND', headers: [['To-Path', bUri], ['From-Path', aUri], ['Byte-Range', '1-300/300'], ['Content-Type', 'text/plain']], body: 'x'.repeat(300) });
+    const late = msrpFrame({
+      transactionId: 'tlate',
+      startLine: 'SEND',
+      headers: [
+        ['To-Path', bUri],
+        ['From-Path', aUri],
+        ['Byte-Range', '1-300/300'],
+        ['Content-Type', 'text/plain'],
+      ],
+      body: 'x'.repeat(300),
+    });
     conn.push(0, late.subarray(0, 200));
     c.tearDown();
     h.wait(40);
@@ -165,7 +175,10 @@ describe('Correlator with an AuditStore: sessions without SIP', () => {
         end();
         h.wait(1);
       }
-      expect(spy.added.map((g) => [g.uncorrelated, g.entries[0]!.msrpSessionIds]), order).toEqual([[true, ['sidB', 'sidA']]]);
+      expect(
+        spy.added.map((g) => [g.uncorrelated, g.entries[0]!.msrpSessionIds]),
+        order,
+      ).toEqual([[true, ['sidB', 'sidA']]]);
       h.finish();
       expect(spy.added.length, order).toBe(1);
       expect(h.correlator.auditReport(), order).toEqual(ref.correlator.auditReport());
@@ -178,7 +191,14 @@ describe('MemoryAuditStore and mergeByOrder', () => {
 
   it('yields one list at a time, sorted by order whatever the order of add()', () => {
     const s = new MemoryAuditStore();
-    for (const [o, u] of [[5, false], [1, true], [3, false], [0, false], [2, true]] as const) s.add(g(o, u));
+    for (const [o, u] of [
+      [5, false],
+      [1, true],
+      [3, false],
+      [0, false],
+      [2, true],
+    ] as const)
+      s.add(g(o, u));
     expect([...s.ordered(false)].map((x) => x.order)).toEqual([0, 3, 5]);
     expect([...s.ordered(true)].map((x) => x.order)).toEqual([1, 2]);
     s.add(g(4));
@@ -195,7 +215,12 @@ describe('MemoryAuditStore and mergeByOrder', () => {
       const all = Array.from({ length: rnd(20) }, (_, i) => i * 2 + rnd(2));
       const a = all.filter(() => rnd(2) === 0);
       const b = all.filter((x) => !a.includes(x));
-      const merged = [...mergeByOrder(a.map((o) => g(o)), b.map((o) => g(o)))].map((x) => x.order);
+      const merged = [
+        ...mergeByOrder(
+          a.map((o) => g(o)),
+          b.map((o) => g(o)),
+        ),
+      ].map((x) => x.order);
       expect(merged).toEqual([...all].sort((x, y) => x - y));
     }
   });

@@ -7,24 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateRecord } from '../../../src/records/validate-record.js';
 import { formatTimestamp } from '../../../src/core/timestamp.js';
 import { MsrpFramer } from '../../../src/protocols/msrp/index.js';
-import {
-  containsBytes,
-  cpim,
-  Harness,
-  msrpSdp,
-  ok,
-  PCSCF,
-  report,
-  send,
-  T0,
-  TestCall,
-  UE_A,
-  UE_B,
-  uri,
-  XID_A,
-  XID_B,
-  type TaskSpec,
-} from '../../helpers/correlate-helpers.js';
+import { containsBytes, cpim, Harness, msrpSdp, ok, PCSCF, report, send, T0, TestCall, UE_A, UE_B, uri, XID_A, XID_B, type TaskSpec } from '../../helpers/correlate-helpers.js';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 const sha1 = (b: Uint8Array | string): string => createHash('sha1').update(b).digest('hex');
@@ -99,8 +82,8 @@ describe('Correlator: a target chat session', () => {
     expect(new Set(h.records.map((r) => Buffer.from(r.correlationId).toString('hex'))).size).toBe(1);
     expect(new Set(h.records.map((r) => r.communicationIdentityNumber))).toEqual(new Set([1]));
     const msgs = h.iri().filter((r) => r.event.kind === 'rCSMessage');
-    const e1 = msgs[0]!.event as Extract<typeof msgs[0]['event'], { kind: 'rCSMessage' }>;
-    expect(Buffer.from(e1.content).toString("latin1")).toBe(Buffer.from(m1).toString("latin1"));
+    const e1 = msgs[0]!.event as Extract<(typeof msgs)[0]['event'], { kind: 'rCSMessage' }>;
+    expect(Buffer.from(e1.content).toString('latin1')).toBe(Buffer.from(m1).toString('latin1'));
     expect(e1.messageType).toBe('messageWithUserContent');
     expect(e1.conversationId).toBe('conv-1');
     expect(e1.imdnMessageId).toBe('imdn-1');
@@ -166,7 +149,7 @@ describe('Correlator: a target chat session', () => {
     expect(h.correlator.stats().dialogs).toBe(0);
   });
 
-  it('auditDetails off (run): the same audit report, without the HTML report\'s ladder and chunk lists', () => {
+  it("auditDetails off (run): the same audit report, without the HTML report's ladder and chunk lists", () => {
     const full = new Harness([{ ids: [{ sipUri: ALICE }] }]);
     chat(full);
     full.finish();
@@ -419,7 +402,10 @@ describe('Correlator: MSRP reassembly', () => {
     const small = Buffer.from('second message body, also chunked');
     const bigChunks: [number, number][] = [];
     for (let o = 0; o < big.length; o += 70_000) bigChunks.push([o, Math.min(big.length, o + 70_000)]);
-    const smallChunks: [number, number][] = [[0, 10], [10, small.length]];
+    const smallChunks: [number, number][] = [
+      [0, 10],
+      [10, small.length],
+    ];
     const frames: Uint8Array[] = [];
     for (let i = 0; i < bigChunks.length; i++) {
       const [s0, e0] = bigChunks[i]!;
@@ -504,7 +490,10 @@ describe('Correlator: MSRP reassembly', () => {
     const ms = h.correlator.auditReport().sessions[0]!.messages;
     expect(ms[0]!.imdn).toEqual({ messageId: 'imdn-1', notification: 'delivery', status: 'delivered' });
     expect(ms[1]!.isComposing).toBe(true);
-    const types = h.iri().filter((r) => r.event.kind === 'rCSMessage').map((r) => r.event.kind === 'rCSMessage' && r.event.messageType);
+    const types = h
+      .iri()
+      .filter((r) => r.event.kind === 'rCSMessage')
+      .map((r) => r.event.kind === 'rCSMessage' && r.event.messageType);
     expect(types).toEqual(['iMDNNotification', 'messageWithUserContent']);
   });
 
@@ -525,7 +514,7 @@ describe('Correlator: MSRP reassembly', () => {
 });
 
 describe('Correlator: binding safety', () => {
-  it('without a=msrp-cema, a frame with unknown session-ids on a target session\'s address is NOT taken for it', () => {
+  it("without a=msrp-cema, a frame with unknown session-ids on a target session's address is NOT taken for it", () => {
     const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
     const call = new TestCall({ callId: 'nocema@x', from: ALICE, to: BOB });
     setUp(h, call);

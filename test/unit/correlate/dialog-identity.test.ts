@@ -22,7 +22,10 @@ function label(r: Iri): string {
 
 /** `first-line direction` of task `xid`'s IRI records. */
 function summary(h: Harness, xid: string): string[] {
-  return h.iri().filter((r) => r.task.xid === xid).map(label);
+  return h
+    .iri()
+    .filter((r) => r.task.xid === xid)
+    .map(label);
 }
 
 /** Everything a record carries that a task alone must reproduce (bytes, ids, types, directions). */
@@ -85,7 +88,12 @@ describe('dialog identity: B2BUA legs with one Call-ID', () => {
       '200 fromTarget',
     ]);
     // Each leg is its own session: own correlation id per task, own end.
-    expect(h.iri().filter((r) => r.task.xid === XID_B).every((r) => r.network.srcAddr[2] === 2 || r.network.dstAddr[2] === 2)).toBe(true);
+    expect(
+      h
+        .iri()
+        .filter((r) => r.task.xid === XID_B)
+        .every((r) => r.network.srcAddr[2] === 2 || r.network.dstAddr[2] === 2),
+    ).toBe(true);
   });
 
   it('each task gets the same records provisioned alone as together (correlation ids, CIN, types, directions)', () => {
@@ -99,9 +107,13 @@ describe('dialog identity: B2BUA legs with one Call-ID', () => {
     }
   });
 
-  it('CINs are counted per LIID: another task\'s earlier sessions do not shift them', () => {
+  it("CINs are counted per LIID: another task's earlier sessions do not shift them", () => {
     const h = new Harness([TASK_B2BUA, TASK_CALLER]);
-    for (const [cid, from] of [['c1@x', B2BUA], ['c2@x', B2BUA], ['c3@x', ALICE]] as const) {
+    for (const [cid, from] of [
+      ['c1@x', B2BUA],
+      ['c2@x', B2BUA],
+      ['c3@x', ALICE],
+    ] as const) {
       const call = new TestCall({ callId: cid, from, to: SVC });
       h.sip(call.request(), UE_A, PCSCF);
     }
@@ -112,7 +124,7 @@ describe('dialog identity: B2BUA legs with one Call-ID', () => {
     ]);
   });
 
-  it('a request whose tags name no tracked dialog is not taken for the Call-ID\'s tracked one', () => {
+  it("a request whose tags name no tracked dialog is not taken for the Call-ID's tracked one", () => {
     const h = new Harness([TASK_CALLER]);
     const leg1 = new TestCall({ callId: 'cid-u@x', from: ALICE, to: SVC, fromTag: 'a1' });
     h.sip(leg1.request(), UE_A, PCSCF);
@@ -178,7 +190,7 @@ describe('dialog identity: B2BUA legs with one Call-ID', () => {
 });
 
 describe('dialog identity: pager mode', () => {
-  it('each MESSAGE takes its direction from its own From/To; one naming the target nowhere is not the target\'s', () => {
+  it("each MESSAGE takes its direction from its own From/To; one naming the target nowhere is not the target's", () => {
     const h = new Harness([TASK_CALLER, { xid: XID_B, liid: 'LIID-SVC', ids: [{ sipUri: SVC }] }]);
     const pager = new TestCall({ callId: 'pg@x', from: ALICE, to: SVC, fromTag: 'p1', method: 'MESSAGE' });
     // A relay that keeps Call-ID and From tag but writes its own From URI (the same dialog id).

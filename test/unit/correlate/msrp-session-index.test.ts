@@ -31,7 +31,24 @@ function index(anomalies = new AnomalyCounter(), maxSessionsPerSid?: number): Ms
 function head(to: string[], from: string[]): MsrpFrameHead {
   let h: MsrpFrameHead | null = null;
   const framer = new MsrpFramer({ onFrameStart: (x) => (h = x), onBody: () => {}, onRaw: () => {}, onFrameEnd: () => {} });
-  framer.push(msrpFrame({ transactionId: 't1', startLine: 'SEND', headers: [['To-Path', to.join(' ')], ['From-Path', from.join(' ')], ['Message-ID', 'm1'], ['Byte-Range', '1-2/2'], ['Content-Type', 'text/plain']], body: 'hi', flag: '$' }), 1, 0, 0);
+  framer.push(
+    msrpFrame({
+      transactionId: 't1',
+      startLine: 'SEND',
+      headers: [
+        ['To-Path', to.join(' ')],
+        ['From-Path', from.join(' ')],
+        ['Message-ID', 'm1'],
+        ['Byte-Range', '1-2/2'],
+        ['Content-Type', 'text/plain'],
+      ],
+      body: 'hi',
+      flag: '$',
+    }),
+    1,
+    0,
+    0,
+  );
   if (h === null) throw new Error('test frame did not parse');
   return h;
 }
@@ -138,7 +155,7 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     }
   });
 
-  it('B2BUA legs of the first Call-ID keep sharing its frames when a newer Call-ID (a target\'s) names the same ids', () => {
+  it("B2BUA legs of the first Call-ID keep sharing its frames when a newer Call-ID (a target's) names the same ids", () => {
     const an = new AnomalyCounter();
     const ix = index(an);
     const leg1 = sess('leg1', 'cid');
@@ -160,7 +177,7 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     expect(names(ix.ownersOf(head([B], [A])))).toEqual(['n3', 'n4', 't0', 't2']);
   });
 
-  it('a flood of later Call-IDs (targets) naming a live session\'s ids does not evict it: its frames stay its own', () => {
+  it("a flood of later Call-IDs (targets) naming a live session's ids does not evict it: its frames stay its own", () => {
     for (const cap of [4, 1]) {
       const an = new AnomalyCounter();
       const ix = index(an, cap);
@@ -193,7 +210,7 @@ describe('MsrpSessionIndex: shared session-ids', () => {
     expect(an.count('correlate.msrp_frame_fanout_capped')).toBe(1);
   });
 
-  it('a response\'s transaction remembers every session of its request (a copy, not the scratch list)', () => {
+  it("a response's transaction remembers every session of its request (a copy, not the scratch list)", () => {
     const ix = index();
     const leg1 = sess('leg1', 'cid');
     const leg2 = sess('leg2', 'cid');

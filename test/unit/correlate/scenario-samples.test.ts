@@ -25,7 +25,11 @@ import { validateRecord } from '../../../src/records/validate-record.js';
 import { containsBytes } from '../../helpers/correlate-helpers.js';
 
 const DIR = resolve(import.meta.dirname, '../../../samples');
-const names = existsSync(`${DIR}/pcap`) ? readdirSync(`${DIR}/pcap`).filter((f) => f.endsWith('.truth.json')).map((f) => f.slice(0, -'.truth.json'.length)) : [];
+const names = existsSync(`${DIR}/pcap`)
+  ? readdirSync(`${DIR}/pcap`)
+      .filter((f) => f.endsWith('.truth.json'))
+      .map((f) => f.slice(0, -'.truth.json'.length))
+  : [];
 
 function strip(s: AuditSession, withTimes: boolean): Record<string, unknown> {
   const { targetRole: _r, messagesOmitted: _o, ccUnavailable: _c, ...rest } = s;
@@ -69,7 +73,21 @@ describe.skipIf(names.length === 0)('Correlator on the scenario samples', () => 
     const got = c.auditReport();
     expect({ sessions: got.sessions.map((s) => strip(s, true)), uncorrelated: got.uncorrelated.map((s) => strip(s, connTimes)), anomalies: got.anomalies }).toEqual({
       sessions: truth.sessions,
-      uncorrelated: truth.uncorrelated.map((s) => (connTimes ? s : strip({ ...s, targetRole: null, messagesOmitted: 0, ccUnavailable: null, messages: s.messages.map((m) => ({ ...m, firstFrame: 0, lastFrame: 0, missing: [], imdn: null, isComposing: false, carriedBy: 'msrp' as const })), files: s.files.map((f) => ({ ...f, messageId: null })) }, false))),
+      uncorrelated: truth.uncorrelated.map((s) =>
+        connTimes
+          ? s
+          : strip(
+              {
+                ...s,
+                targetRole: null,
+                messagesOmitted: 0,
+                ccUnavailable: null,
+                messages: s.messages.map((m) => ({ ...m, firstFrame: 0, lastFrame: 0, missing: [], imdn: null, isComposing: false, carriedBy: 'msrp' as const })),
+                files: s.files.map((f) => ({ ...f, messageId: null })),
+              },
+              false,
+            ),
+      ),
       anomalies: truth.anomalies,
     });
     expect(records.length).toBeGreaterThan(0);
@@ -79,7 +97,10 @@ describe.skipIf(names.length === 0)('Correlator on the scenario samples', () => 
       const markers = (JSON.parse(readFileSync(mf, 'utf8')) as { markers: string[] }).markers;
       for (const m of markers) {
         const needle = Buffer.from(m);
-        expect(records.some((r) => containsBytes(r, needle)), `marker ${m}`).toBe(false);
+        expect(
+          records.some((r) => containsBytes(r, needle)),
+          `marker ${m}`,
+        ).toBe(false);
         expect(JSON.stringify(got)).not.toContain(m);
       }
     }

@@ -4,7 +4,10 @@ import { SeenSipHop } from '../../../src/correlate/seen-sip-hop.js';
 
 describe('SeenSipHop', () => {
   it('gives back the network context of the SIP packet it was made from, with owned addresses (IPv4 and IPv6)', () => {
-    for (const [src, dst] of [['10.0.0.1', '192.168.255.254'], ['2001:db8::1', 'fe80::ff:fe00:1']] as const) {
+    for (const [src, dst] of [
+      ['10.0.0.1', '192.168.255.254'],
+      ['2001:db8::1', 'fe80::ff:fe00:1'],
+    ] as const) {
       const packet = new Uint8Array(64).fill(0xaa);
       const s = ipAddr(src);
       const d = ipAddr(dst);

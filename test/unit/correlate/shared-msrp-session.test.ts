@@ -83,13 +83,14 @@ function content(h: Harness, xid: string): { cc: string[]; messages: string[] } 
 
 /** Every record of task `xid` as the task's output would carry it (correlation id, CIN, type, direction, bytes). */
 function fingerprint(h: Harness, xid: string): string[] {
-  return h.records
-    .filter((r) => r.task.xid === xid)
-    .map((r) => JSON.stringify({ ...r, correlationId: Buffer.from(r.correlationId).toString('hex') }, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
+  return h.records.filter((r) => r.task.xid === xid).map((r) => JSON.stringify({ ...r, correlationId: Buffer.from(r.correlationId).toString('hex') }, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
 }
 
 describe('one MSRP session through two SIP legs (B2BUA keeping the Call-ID, a=path passed through)', () => {
-  for (const [name, task, side] of [['caller', TASK_CALLER, 'alice'], ['ESRP', TASK_ESRP, 'ESRP']] as const) {
+  for (const [name, task, side] of [
+    ['caller', TASK_CALLER, 'alice'],
+    ['ESRP', TASK_ESRP, 'ESRP'],
+  ] as const) {
     it(`the ${name} task alone gets every CC frame and every message of the MSRP session, directions relative to ${side}`, () => {
       const h = new Harness([task]);
       sharedCall(h);
@@ -135,14 +136,19 @@ describe('one MSRP session through two SIP legs (B2BUA keeping the Call-ID, a=pa
     });
   }
 
-  it('a task reload adds the ESRP\'s task mid-session: its leg gets every later frame, the caller\'s task still all', () => {
+  it("a task reload adds the ESRP's task mid-session: its leg gets every later frame, the caller's task still all", () => {
     const h = new Harness([TASK_CALLER]);
     sharedCall(h, { sends: 4, reload: { after: 2, tasks: [TASK_CALLER, TASK_ESRP] } });
     expect(content(h, XID_A).cc.map((x) => x.split(' ').slice(0, 4).join(' '))).toEqual(['fromTarget MSRP t1 SEND', 'toTarget MSRP t2 SEND', 'fromTarget MSRP t3 SEND', 'toTarget MSRP t4 SEND']);
     expect(content(h, XID_B).cc.map((x) => x.split(' ').slice(0, 4).join(' '))).toEqual(['fromTarget MSRP t3 SEND', 'toTarget MSRP t4 SEND']);
     expect(content(h, XID_B).messages).toEqual(['fromTarget m3 hello 3', 'toTarget m4 hello 4']);
     expect(h.iriSummary(XID_B)[0]).toBe('begin:startOfInterceptWithEstablisedRCSSession');
-    expect(containsBytes(h.records.filter((r) => r.task.xid === XID_B), Buffer.from('hello 1'))).toBe(false);
+    expect(
+      containsBytes(
+        h.records.filter((r) => r.task.xid === XID_B),
+        Buffer.from('hello 1'),
+      ),
+    ).toBe(false);
   });
 
   for (const when of ['before', 'after'] as const) {
@@ -169,8 +175,8 @@ describe('one MSRP session through two SIP legs (B2BUA keeping the Call-ID, a=pa
   }
 });
 
-describe('a relay URI in the paths of several calls (RFC 4976: one Use-Path for all of a client\'s sessions)', () => {
-  it('each call\'s frames go to that call, not to the newest call naming the relay', () => {
+describe("a relay URI in the paths of several calls (RFC 4976: one Use-Path for all of a client's sessions)", () => {
+  it("each call's frames go to that call, not to the newest call naming the relay", () => {
     const BOB1 = 'sip:bob1@ims.example.com';
     const h = new Harness([{ xid: XID_A, liid: 'LIID-BOB1', ids: [{ sipUri: BOB1 }] }]);
     const relay = uri('10.0.9.9', 2855, 'relay-use-path');

@@ -37,7 +37,13 @@ describe('TargetMatcher', () => {
     ['e164 vs tel', { e164: '4915112345678' }, { from: OTHER, to: '<tel:+4915112345678>' }, 'to', 'terminating'],
     ['Request-URI only', { sipUri: 'sip:dave@x.org' }, { from: OTHER, to: OTHER, ruri: 'sip:dave@x.org' }, 'requestUri', 'terminating'],
     ['impi vs sip URI user@host, case-insensitive', { impi: 'Eve@IMS.Example.com' }, { from: 'sip:eve@ims.example.com', to: OTHER }, 'from', 'originating'],
-    ['impi via Authorization username', { impi: 'eve.private@ims.example.com' }, { from: OTHER, to: OTHER, auth: 'Digest username="eve.private@ims.example.com", realm="ims.example.com", uri="sip:x", nonce="", response=""' }, 'authorization', 'originating'],
+    [
+      'impi via Authorization username',
+      { impi: 'eve.private@ims.example.com' },
+      { from: OTHER, to: OTHER, auth: 'Digest username="eve.private@ims.example.com", realm="ims.example.com", uri="sip:x", nonce="", response=""' },
+      'authorization',
+      'originating',
+    ],
   ])('%s', (_n, id, h, source, role) => {
     const m = matcher([id]).matchSipRequest(invite(h), T0);
     expect(m).toHaveLength(1);

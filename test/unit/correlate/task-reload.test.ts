@@ -7,22 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createRecordEncoder } from '../../../src/encode/common/create-record-encoder.js';
 import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
 import { validateRecord } from '../../../src/records/validate-record.js';
-import {
-  containsBytes,
-  cpim,
-  Harness,
-  msrpSdp,
-  ok,
-  PCSCF,
-  send,
-  tasksJson,
-  TestCall,
-  UE_A,
-  uri,
-  XID_A,
-  XID_B,
-  type TaskSpec,
-} from '../../helpers/correlate-helpers.js';
+import { containsBytes, cpim, Harness, msrpSdp, ok, PCSCF, send, tasksJson, TestCall, UE_A, uri, XID_A, XID_B, type TaskSpec } from '../../helpers/correlate-helpers.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';
@@ -81,13 +66,7 @@ describe('Correlator.updateTasks: a task added while a session runs', () => {
     conn.push(1, send({ to: [A_URI], from: [B_URI], mid: 'm1', body: cpim(BOB, ALICE, 'after reload'), tid: 't1' }));
     bye(h, call);
     h.finish();
-    expect(h.iriSummary()).toEqual([
-      'begin:startOfInterceptWithEstablisedRCSSession',
-      'continue:rCSMessage',
-      'continue:iMSMessage:BYE',
-      'continue:iMSMessage:200',
-      'end:rCSSessionRelease',
-    ]);
+    expect(h.iriSummary()).toEqual(['begin:startOfInterceptWithEstablisedRCSSession', 'continue:rCSMessage', 'continue:iMSMessage:BYE', 'continue:iMSMessage:200', 'end:rCSSessionRelease']);
     expect(h.cc().map((r) => [r.event.method, r.direction])).toEqual([['SEND', 'toTarget']]);
     // One correlation id for the whole interception; no byte of before the reload anywhere.
     expect(new Set(h.records.map((r) => Buffer.from(r.correlationId).toString('hex'))).size).toBe(1);
@@ -167,7 +146,10 @@ describe('Correlator.updateTasks: a task removed while a session runs', () => {
     const a = h.iriSummary(XID_A);
     expect(a).toHaveLength(beforeA + 1);
     expect(a.at(-1)).toBe('end:rCSSessionRelease');
-    const rel = h.iri().filter((r) => r.task.xid === XID_A).at(-1)!;
+    const rel = h
+      .iri()
+      .filter((r) => r.task.xid === XID_A)
+      .at(-1)!;
     expect(rel.event.kind === 'rCSSessionRelease' && rel.event.result).toBe('legRemovalRequest');
     const ccA = h.cc().filter((r) => r.task.xid === XID_A).length;
     conn.push(1, send({ to: [A_URI], from: [B_URI], mid: 'm1', body: cpim(BOB, ALICE, 'only B sees this') }));
@@ -179,7 +161,12 @@ describe('Correlator.updateTasks: a task removed while a session runs', () => {
     expect(h.iriSummary(XID_B).filter((x) => x === 'continue:rCSMessage')).toHaveLength(2);
     checkEncodable(h);
     // Both tasks stay in the audit.
-    expect(h.correlator.auditReport().sessions.map((s) => s.xid).sort()).toEqual([XID_A, XID_B].sort());
+    expect(
+      h.correlator
+        .auditReport()
+        .sessions.map((s) => s.xid)
+        .sort(),
+    ).toEqual([XID_A, XID_B].sort());
   });
 
   it('the last task removed: the session becomes a non-target one, its later content reaches no record', () => {

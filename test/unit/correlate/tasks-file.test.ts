@@ -68,10 +68,24 @@ describe('parseTasksFile', () => {
     ['end before start', { tasks: [task({ startTime: '2026-01-02T00:00:00Z', endTime: '2026-01-01T00:00:00Z' })] }, 'tasks.json: tasks[0].endTime: must be later'],
     ['duplicate xid', { tasks: [task(), task({ liid: 'L2' })] }, 'tasks.json: tasks[1].xid: duplicate XID'],
     ['liid collision', { tasks: [task(), task({ xid: '66666666-7777-4888-9999-aaaaaaaaaaaa' })] }, 'tasks.json: tasks[1].liid: LIID "LIID-1" collides with tasks[0].liid'],
-    ['liids differing in case only (one folder on a case-insensitive file system)', { tasks: [task({ liid: 'a/B' }), task({ xid: '66666666-7777-4888-9999-aaaaaaaaaaaa', liid: 'A/b' })] }, 'tasks.json: tasks[1].liid: LIID "A/b" and tasks[0].liid "a/B" differ only in letter case'],
+    [
+      'liids differing in case only (one folder on a case-insensitive file system)',
+      { tasks: [task({ liid: 'a/B' }), task({ xid: '66666666-7777-4888-9999-aaaaaaaaaaaa', liid: 'A/b' })] },
+      'tasks.json: tasks[1].liid: LIID "A/b" and tasks[0].liid "a/B" differ only in letter case',
+    ],
     ['undefined DID', { tasks: [task({ x3Dids: [DID] })] }, `tasks.json: tasks[0].x3Dids[0]: DID ${DID} is not defined`],
     ['bad DID', { tasks: [task({ x2Dids: ['x'] })] }, 'tasks.json: tasks[0].x2Dids[0]: not a UUID'],
-    ['duplicate destination', { tasks: [task()], destinations: [{ did: DID, address: 'a:1' }, { did: DID, address: 'b:2' }] }, 'tasks.json: destinations[1].did: duplicate DID'],
+    [
+      'duplicate destination',
+      {
+        tasks: [task()],
+        destinations: [
+          { did: DID, address: 'a:1' },
+          { did: DID, address: 'b:2' },
+        ],
+      },
+      'tasks.json: destinations[1].did: duplicate DID',
+    ],
     ['bad address', { tasks: [task()], destinations: [{ did: DID, address: 'host' }] }, 'tasks.json: destinations[0].address: not "host:port"'],
     ['bad port', { tasks: [task()], destinations: [{ did: DID, address: 'host:70000' }] }, 'tasks.json: destinations[0].address: not "host:port"'],
     ['not an object', [1, 2], 'tasks.json: (top level):'],

@@ -13,7 +13,13 @@ import { cat, eth, frameOf, ipv4, tcp, textBytes, udp, vxlan } from '../../helpe
 
 const FRAMES: [string, Uint8Array][] = [
   ['TCP over Ethernet', eth(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 6, payload: tcp({ sport: 40000, dport: 2855, seq: 7, flags: 0x18, payload: textBytes('MSRP a786hjs2 SEND\r\n') }) }))],
-  ['UDP in VXLAN', eth(0x0800, ipv4({ src: '192.0.2.1', dst: '192.0.2.2', proto: 17, payload: udp(4789, 4789, vxlan(42, eth(0x0800, ipv4({ src: '10.1.0.1', dst: '10.1.0.2', proto: 17, payload: udp(5060, 5060, textBytes('OPTIONS sip:x SIP/2.0\r\n\r\n')) })))) }))],
+  [
+    'UDP in VXLAN',
+    eth(
+      0x0800,
+      ipv4({ src: '192.0.2.1', dst: '192.0.2.2', proto: 17, payload: udp(4789, 4789, vxlan(42, eth(0x0800, ipv4({ src: '10.1.0.1', dst: '10.1.0.2', proto: 17, payload: udp(5060, 5060, textBytes('OPTIONS sip:x SIP/2.0\r\n\r\n')) })))) }),
+    ),
+  ],
 ];
 
 describe('decodeFrame through buf/offset', () => {

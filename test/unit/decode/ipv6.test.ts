@@ -53,10 +53,7 @@ describe('IPv6', () => {
     ['last', 2896, false],
   ])('%s fragment: next header of the Fragment header, fragment data, no transport', (_name, offset, more) => {
     const data = new Uint8Array(40).fill(0x55);
-    const r = decode(
-      LinkType.IPV6,
-      ipv6({ nextHeader: 0, payload: cat(ext6(44), frag6(17, offset, more, 0xdeadbeef), data) }),
-    );
+    const r = decode(LinkType.IPV6, ipv6({ nextHeader: 0, payload: cat(ext6(44), frag6(17, offset, more, 0xdeadbeef), data) }));
     expect(r.codes).toEqual({});
     expect(r.out.isFragment).toBe(true);
     expect(r.out.fragId).toBe(0xdeadbeef);

@@ -261,12 +261,22 @@ describe('link layers', () => {
     });
     const files = [
       openCaptureBytes(pcapng, 'raw.pcapng', 0, new AnomalyCounter()),
-      openCaptureBytes(buildPcap({ linkType: 12 }, (w) => {
-        for (const d of [IPV4_UDP, IPV6_UDP]) w.packet(1_700_000_000, 0, d);
-      }), 'raw12.pcap', 0, new AnomalyCounter()),
-      openCaptureBytes(buildPcap({ linkType: 14 }, (w) => {
-        for (const d of [IPV4_UDP, IPV6_UDP]) w.packet(1_700_000_000, 0, d);
-      }), 'raw14.pcap', 0, new AnomalyCounter()),
+      openCaptureBytes(
+        buildPcap({ linkType: 12 }, (w) => {
+          for (const d of [IPV4_UDP, IPV6_UDP]) w.packet(1_700_000_000, 0, d);
+        }),
+        'raw12.pcap',
+        0,
+        new AnomalyCounter(),
+      ),
+      openCaptureBytes(
+        buildPcap({ linkType: 14 }, (w) => {
+          for (const d of [IPV4_UDP, IPV6_UDP]) w.packet(1_700_000_000, 0, d);
+        }),
+        'raw14.pcap',
+        0,
+        new AnomalyCounter(),
+      ),
     ];
     const linkTypes: number[] = [];
     for (const r of files) {

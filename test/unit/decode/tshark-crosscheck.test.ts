@@ -25,7 +25,13 @@ const carrier = (proto: number, payload: Uint8Array): Uint8Array => ipv4({ proto
 const CASES: Record<number, [string, Uint8Array][]> = {
   [LinkType.ETHERNET]: [
     ['plain IPv4/TCP', eth(0x0800, in4(1, sipTcp(5060, 40001)))],
-    ['QinQ IPv6/UDP', eth(0x86dd, in6(2, sipUdp(5062, 5063), 17), [[0x88a8, 5], [0x8100, 6]])],
+    [
+      'QinQ IPv6/UDP',
+      eth(0x86dd, in6(2, sipUdp(5062, 5063), 17), [
+        [0x88a8, 5],
+        [0x8100, 6],
+      ]),
+    ],
     ['GRE IPv4', eth(0x0800, carrier(47, gre({ proto: 0x0800 }, in4(3, sipTcp(2855, 40003)))))],
     ['GRE key+seq IPv6', eth(0x0800, carrier(47, gre({ proto: 0x86dd, key: 9, seq: 3 }, in6(4, sipTcp(2855, 40004)))))],
     ['GRE checksum', eth(0x0800, carrier(47, gre({ proto: 0x0800, checksum: true }, in4(5, sipUdp(5060, 5064), 17))))],
@@ -78,7 +84,10 @@ function tsharkFields(path: string): string[][] {
     encoding: 'utf8',
   });
   expect(res.status, res.stderr).toBe(0);
-  return res.stdout.trimEnd().split('\n').map((l) => l.split('|'));
+  return res.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split('|'));
 }
 
 /** tshark's rows per link type, computed once per pcap. */

@@ -104,7 +104,12 @@ describe('PduSpool', () => {
     // A planted segment or release record stops the open (the release record is state that is
     // read back: never guessed past); the lock and the temporary file are replaced by rename (the
     // link itself goes, its target is untouched).
-    for (const [name, refused] of [['000000000001.seg', true], ['lock', false], ['released.json.tmp', false], ['released.json', true]] as const) {
+    for (const [name, refused] of [
+      ['000000000001.seg', true],
+      ['lock', false],
+      ['released.json.tmp', false],
+      ['released.json', true],
+    ] as const) {
       const base = mkdtempSync(join(tmpdir(), 'msrptap-spool-'));
       writeFileSync(join(base, 'victim'), 'precious, and no valid spool entry');
       mkdirSync(join(base, 'd'));

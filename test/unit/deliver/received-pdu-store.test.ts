@@ -24,7 +24,10 @@ describe('ReceivedPduStore', () => {
     const s = new ReceivedPduStore(d);
     expect(seqs.map((q) => s.accept(meta(q), bytes(q)))).toEqual(results);
     s.close();
-    const idx = readFileSync(join(d, XID, 'index.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    const idx = readFileSync(join(d, XID, 'index.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { seq: number }).seq);
     expect(idx).toEqual(kept);
     expect(readFileSync(join(d, XID, 'x2x3.pdu'))).toEqual(Buffer.concat(kept.map((q) => Buffer.from(bytes(q)))));
   });

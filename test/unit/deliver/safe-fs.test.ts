@@ -72,7 +72,7 @@ describe('safe-fs: files', () => {
 });
 
 describe('safe-fs: folders', () => {
-  it('a symlinked folder at or below strictFrom is refused; above it, the operator\'s links are followed', () => {
+  it("a symlinked folder at or below strictFrom is refused; above it, the operator's links are followed", () => {
     const d = tmp();
     const v = victim(d);
     mkdirSync(join(d, 'real'));
@@ -90,7 +90,7 @@ describe('safe-fs: folders', () => {
     v.check();
   });
 
-  it('under /proc it fails at once, naming the path (Node\'s recursive mkdir spins there)', () => {
+  it("under /proc it fails at once, naming the path (Node's recursive mkdir spins there)", () => {
     const t0 = Date.now();
     expect(() => ensureSecretDir('/proc/msrptap-none/out')).toThrow(/\/proc\/msrptap-none/);
     expect(() => new SecureFileWriter('/proc/msrptap-none/report.html')).toThrow(/\/proc\/msrptap-none/);

@@ -112,12 +112,7 @@ const cases: Case[] = [
   },
   {
     name: 'same id but different source, protocol or version: separate datagrams',
-    frags: [
-      piece(0, 16),
-      piece(16, 40, { src: '192.0.2.9' }),
-      piece(16, 40, { proto: IpProto.TCP }),
-      { ...V6, id: 0x1234, offset: 16, more: false, data: PAYLOAD.slice(16) },
-    ],
+    frags: [piece(0, 16), piece(16, 40, { src: '192.0.2.9' }), piece(16, 40, { proto: IpProto.TCP }), { ...V6, id: 0x1234, offset: 16, more: false, data: PAYLOAD.slice(16) }],
     completesAt: -1,
     stats: { inFlight: 4 },
   },

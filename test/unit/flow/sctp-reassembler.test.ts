@@ -21,8 +21,7 @@ function harness(opts: Partial<SctpReassemblerOptions> = {}, wants = (_ppid: num
   const r = new SctpReassembler(
     {
       wants,
-      message: (data: Uint8Array, pkt: DecodedPacket, stream: number, ppid: number, frameNo: number) =>
-        got.push({ text: new TextDecoder().decode(data), from: `${formatIp(pkt.src)}:${pkt.srcPort}`, stream, ppid, frameNo }),
+      message: (data: Uint8Array, pkt: DecodedPacket, stream: number, ppid: number, frameNo: number) => got.push({ text: new TextDecoder().decode(data), from: `${formatIp(pkt.src)}:${pkt.srcPort}`, stream, ppid, frameNo }),
     },
     anomalies,
     opts,

@@ -76,12 +76,7 @@ const cases: Case[] = [
   },
   {
     name: 'out of order: held until the hole is filled, each piece keeps its own frame',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1011, f: 'PA', data: 'third' },
-      { d: 'C', seq: 1006, f: 'PA', data: 'secnd' },
-      { d: 'C', seq: 1001, f: 'PA', data: 'first' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1011, f: 'PA', data: 'third' }, { d: 'C', seq: 1006, f: 'PA', data: 'secnd' }, { d: 'C', seq: 1001, f: 'PA', data: 'first' }],
     lines: ["0C data 'first' f6", "0C data 'secnd' f5", "0C data 'third' f4", '0C end shutdown', '0S end shutdown'],
     stats: { outOfOrder: 2, retransmissions: 0, heldBytes: 0 },
   },
@@ -93,34 +88,19 @@ const cases: Case[] = [
   },
   {
     name: 'duplicate of a held segment: dropped and counted',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1006, f: 'PA', data: 'world' },
-      { d: 'C', seq: 1006, f: 'PA', data: 'world' },
-      { d: 'C', seq: 1001, f: 'PA', data: 'hello' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1006, f: 'PA', data: 'world' }, { d: 'C', seq: 1006, f: 'PA', data: 'world' }, { d: 'C', seq: 1001, f: 'PA', data: 'hello' }],
     lines: ["0C data 'hello' f6", "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
     stats: { retransmissions: 1, outOfOrder: 1 },
   },
   {
     name: 'overlap with the same data and new boundaries: only the new bytes are kept',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1006, f: 'PA', data: 'world' },
-      { d: 'C', seq: 1004, f: 'PA', data: 'lowor' },
-      { d: 'C', seq: 1001, f: 'PA', data: 'hel' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1006, f: 'PA', data: 'world' }, { d: 'C', seq: 1004, f: 'PA', data: 'lowor' }, { d: 'C', seq: 1001, f: 'PA', data: 'hel' }],
     lines: ["0C data 'hel' f6", "0C data 'lo' f5", "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
     anomalies: [],
   },
   {
     name: 'overlap with different data on held bytes: first data wins, reported',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1006, f: 'PA', data: 'world' },
-      { d: 'C', seq: 1006, f: 'PA', data: 'WORLD' },
-      { d: 'C', seq: 1001, f: 'PA', data: 'hello' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1006, f: 'PA', data: 'world' }, { d: 'C', seq: 1006, f: 'PA', data: 'WORLD' }, { d: 'C', seq: 1001, f: 'PA', data: 'hello' }],
     // The consumer hears of the conflict right before the contradicted bytes (issue 12: a framer
     // cuts there).
     lines: ["0C data 'hello' f6", '0C conflict f4', "0C data 'world' f4", '0C end shutdown', '0S end shutdown'],
@@ -129,11 +109,7 @@ const cases: Case[] = [
   },
   {
     name: 'in-order segment running into held data with different bytes: prefix direct, held bytes win',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1006, f: 'PA', data: 'world' },
-      { d: 'C', seq: 1001, f: 'PA', data: 'helloWORLD!' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1006, f: 'PA', data: 'world' }, { d: 'C', seq: 1001, f: 'PA', data: 'helloWORLD!' }],
     lines: ["0C data 'hello' f5", '0C conflict f4', "0C data 'world' f4", "0C data '!' f5", '0C end shutdown', '0S end shutdown'],
     anomalies: ['tcp.overlap_different_data'],
   },
@@ -177,7 +153,11 @@ const cases: Case[] = [
   },
   {
     name: 'SYN carrying data (TCP Fast Open): data starts after the SYN',
-    steps: [{ d: 'C', seq: 1000, f: 'S', data: 'early' }, { d: 'S', seq: 5000, ack: 1006, f: 'SA' }, { d: 'C', seq: 1006, f: 'PA', data: '+more' }],
+    steps: [
+      { d: 'C', seq: 1000, f: 'S', data: 'early' },
+      { d: 'S', seq: 5000, ack: 1006, f: 'SA' },
+      { d: 'C', seq: 1006, f: 'PA', data: '+more' },
+    ],
     lines: ["0C data 'early' f1", "0C data '+more' f3", '0C end shutdown', '0S end shutdown'],
   },
   {
@@ -188,12 +168,7 @@ const cases: Case[] = [
   },
   {
     name: 'FIN arriving before the hole is filled: the direction ends once the data is complete',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1006, f: 'FPA', data: 'world' },
-      { d: 'C', seq: 1001, f: 'PA', data: 'hello' },
-      { d: 'S', seq: 5001, f: 'FA' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1006, f: 'FPA', data: 'world' }, { d: 'C', seq: 1001, f: 'PA', data: 'hello' }, { d: 'S', seq: 5001, f: 'FA' }],
     lines: ["0C data 'hello' f5", "0C data 'world' f4", '0C end fin', '0S end fin'],
     opts: { flush: false },
   },
@@ -224,24 +199,14 @@ const cases: Case[] = [
   },
   {
     name: 'hole older than holeTimeoutSec is given up when a later packet of the connection arrives',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1006, f: 'PA', data: 'world', t: 1000 },
-      { d: 'S', seq: 5001, ack: 1001, f: 'A', t: 1009 },
-      { d: 'S', seq: 5001, ack: 1001, f: 'A', t: 1010 },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1006, f: 'PA', data: 'world', t: 1000 }, { d: 'S', seq: 5001, ack: 1001, f: 'A', t: 1009 }, { d: 'S', seq: 5001, ack: 1001, f: 'A', t: 1010 }],
     opts: { tracker: { holeTimeoutSec: 10 }, flush: false },
     lines: ['0C gap 5 f4', "0C data 'world' f4"],
     anomalies: ['tcp.gap'],
   },
   {
     name: 'too many held segments: holes become gaps (per-direction cap)',
-    steps: [
-      ...HANDSHAKE,
-      { d: 'C', seq: 1003, f: 'PA', data: 'c' },
-      { d: 'C', seq: 1005, f: 'PA', data: 'e' },
-      { d: 'C', seq: 1007, f: 'PA', data: 'g' },
-    ],
+    steps: [...HANDSHAKE, { d: 'C', seq: 1003, f: 'PA', data: 'c' }, { d: 'C', seq: 1005, f: 'PA', data: 'e' }, { d: 'C', seq: 1007, f: 'PA', data: 'g' }],
     opts: { tracker: { maxHeldSegmentsPerDirection: 2 }, flush: false },
     // Three held segments > 2: the first hole goes, 'c' is delivered, two remain (= the cap).
     lines: ['0C gap 2 f4', "0C data 'c' f4"],
@@ -274,7 +239,12 @@ const cases: Case[] = [
   },
   {
     name: 'retransmitted SYN (same ISN) stays on the connection',
-    steps: [{ d: 'C', seq: 1000, f: 'S' }, { d: 'C', seq: 1000, f: 'S' }, { d: 'S', seq: 5000, ack: 1001, f: 'SA' }, { d: 'C', seq: 1001, f: 'PA', data: 'x' }],
+    steps: [
+      { d: 'C', seq: 1000, f: 'S' },
+      { d: 'C', seq: 1000, f: 'S' },
+      { d: 'S', seq: 5000, ack: 1001, f: 'SA' },
+      { d: 'C', seq: 1001, f: 'PA', data: 'x' },
+    ],
     lines: ["0C data 'x' f4", '0C end shutdown', '0S end shutdown'],
     stats: { connections: 1 },
   },
@@ -315,7 +285,10 @@ describe('TcpTracker: roles and connection info', () => {
   });
 
   it('SYN/ACK seen first: its sender is the server', () => {
-    const { factory } = run([{ d: 'S', seq: 5000, ack: 1001, f: 'SA' }, { d: 'C', seq: 1001, f: 'PA', data: 'q' }]);
+    const { factory } = run([
+      { d: 'S', seq: 5000, ack: 1001, f: 'SA' },
+      { d: 'C', seq: 1001, f: 'PA', data: 'q' },
+    ]);
     expect(factory.conns[0]).toMatchObject({ clientPort: 40000, serverPort: 2855, sawSyn: true });
     expect(factory.lines()).toContain("0C data 'q' f2");
   });
@@ -371,14 +344,7 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
   });
 
   it('idle connection met again before expire(): ended as timeout, the packet starts a new connection', () => {
-    const { factory, tracker } = run(
-      [
-        ...HANDSHAKE,
-        { d: 'C', seq: 1001, f: 'PA', data: 'x', t: 1000 },
-        { d: 'C', seq: 1002, f: 'PA', data: 'y', t: 1400 },
-      ],
-      { flush: false },
-    );
+    const { factory, tracker } = run([...HANDSHAKE, { d: 'C', seq: 1001, f: 'PA', data: 'x', t: 1000 }, { d: 'C', seq: 1002, f: 'PA', data: 'y', t: 1400 }], { flush: false });
     expect(factory.lines()).toEqual(["0C data 'x' f4", '0C end timeout', '0S end timeout', "1C data 'y' f5"]);
     expect(tracker.stats().connections).toBe(2);
   });
@@ -444,16 +410,7 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
     // Connection 0 comes back after 10 bytes it never showed: same id, a fresh consumer that
     // starts at this segment (resumed, so it resynchronises) and no gap; connection 1 goes.
     tr.packet(tcpPacket({ ...ep(10), seq: 14, flags: 'PA', data: 'a2' }), 10, 103, 0);
-    expect(factory.lines()).toEqual([
-      "0C data 'a1' f2",
-      "1C data 'b1' f3",
-      '0C end evicted',
-      '0S end evicted',
-      "7C data 'c1' f9",
-      '1C end evicted',
-      '1S end evicted',
-      "0C data 'a2' f10",
-    ]);
+    expect(factory.lines()).toEqual(["0C data 'a1' f2", "1C data 'b1' f3", '0C end evicted', '0S end evicted', "7C data 'c1' f9", '1C end evicted', '1S end evicted', "0C data 'a2' f10"]);
     expect(factory.conns.map((c) => c.id)).toEqual([0, 1, 7, 0]);
     expect(factory.conns[3]!.resumed).toBe(true);
     expect(factory.conns[2]!.resumed).toBe(false);
@@ -461,11 +418,7 @@ describe('TcpTracker: timeouts, caps and eviction', () => {
     expect(factory.violations).toEqual([]);
   });
 
-  const CLOSE_BOTH: Step[] = [
-    ...HANDSHAKE,
-    { d: 'C', seq: 1001, ack: 5001, f: 'FA' },
-    { d: 'S', seq: 5001, ack: 1002, f: 'FA' },
-  ];
+  const CLOSE_BOTH: Step[] = [...HANDSHAKE, { d: 'C', seq: 1001, ack: 5001, f: 'FA' }, { d: 'S', seq: 5001, ack: 1002, f: 'FA' }];
 
   it('closed both ways: forgotten after closedLingerSec of silence, not before (closedExpired)', () => {
     const { factory, tracker } = run(CLOSE_BOTH, { flush: false, tracker: { closedLingerSec: 30, holeTimeoutSec: 10 } });
@@ -562,10 +515,7 @@ describe('TcpTracker: consumers', () => {
 
   it('in-order data is delivered as a view of the packet payload (no copy)', () => {
     const seen: Uint8Array[] = [];
-    const tr = new TcpTracker(
-      { create: () => ({ data: (_d, b) => void seen.push(b), gap: () => undefined, end: () => undefined }) },
-      new RecordingSink(),
-    );
+    const tr = new TcpTracker({ create: () => ({ data: (_d, b) => void seen.push(b), gap: () => undefined, end: () => undefined }) }, new RecordingSink());
     const pkt = tcpPacket({ ...C, seq: 1, flags: 'PA', data: 'zero-copy' });
     tr.packet(pkt, 1, 1, 0);
     expect(seen).toHaveLength(1);

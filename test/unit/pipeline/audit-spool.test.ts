@@ -193,7 +193,7 @@ describe('AuditSpool', () => {
     s.remove();
   });
 
-  it('a spool holding another file\'s JSON names the fields that do not belong, not the first one missing', () => {
+  it("a spool holding another file's JSON names the fields that do not belong, not the first one missing", () => {
     const path = join(dir, 'out6', '.audit-spool');
     const s = new AuditSpool(path);
     s.add({ order: 0, uncorrelated: false, entries: [entry('c', 1)], details: null });

@@ -55,7 +55,33 @@ function sipRows(records: LiRecord[]): string[] {
 function tsharkSipRows(pcap: string, portField: 'tcp' | 'udp' | 'sctp'): string[] {
   const out = execFileSync(
     'tshark',
-    ['-n', '-r', join(PUB, pcap), '-Y', 'sip', '-T', 'fields', '-E', 'occurrence=l', '-E', 'separator=|', '-e', 'frame.number', '-e', 'ip.src', '-e', `${portField}.srcport`, '-e', 'ip.dst', '-e', `${portField}.dstport`, '-e', 'sip.Request-Line', '-e', 'sip.Status-Line'],
+    [
+      '-n',
+      '-r',
+      join(PUB, pcap),
+      '-Y',
+      'sip',
+      '-T',
+      'fields',
+      '-E',
+      'occurrence=l',
+      '-E',
+      'separator=|',
+      '-e',
+      'frame.number',
+      '-e',
+      'ip.src',
+      '-e',
+      `${portField}.srcport`,
+      '-e',
+      'ip.dst',
+      '-e',
+      `${portField}.dstport`,
+      '-e',
+      'sip.Request-Line',
+      '-e',
+      'sip.Status-Line',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return out
@@ -72,7 +98,9 @@ describe.skipIf(!existsSync(join(PUB, 'sngrep-ipip.pcap')))('sngrep-ipip.pcap: a
   it('the 183 and 200 with SDP inside IP-in-IP become records, and the tunnel is counted', () => {
     const { records, p } = intercept('sngrep-ipip.pcap', 'sngrep-ipip.tasks.json');
     const rows = sipRows(records);
-    expect(rows.map((r) => r.replace(/^.* > \S+ /, '')).sort()).toEqual(['INVITE sip:1bdaa608131517540001@172.28.1.3;transport=tcp SIP/2.0', 'SIP/2.0 183 Ringing', 'SIP/2.0 200 OK', 'BYE sip:1bdaa608131517540001@172.28.1.3;transport=tcp SIP/2.0'].sort());
+    expect(rows.map((r) => r.replace(/^.* > \S+ /, '')).sort()).toEqual(
+      ['INVITE sip:1bdaa608131517540001@172.28.1.3;transport=tcp SIP/2.0', 'SIP/2.0 183 Ringing', 'SIP/2.0 200 OK', 'BYE sip:1bdaa608131517540001@172.28.1.3;transport=tcp SIP/2.0'].sort(),
+    );
     if (hasTshark) expect(rows).toEqual(tsharkSipRows('sngrep-ipip.pcap', 'tcp'));
     const stats = p.packets.toJSON([]);
     expect(stats.tunnels).toEqual({ 'ipv4-in-ip': 2 });
@@ -119,9 +147,12 @@ describe('PacketPipeline stats: tunnels and IP protocols not decoded', () => {
   const sip = udp(5060, 5060, textBytes('OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\n'));
   const feed = (frames: Uint8Array[]): { p: PacketPipeline; udpSeen: string[] } => {
     const udpSeen: string[] = [];
-    const p = new PacketPipeline({ anomalies: new AnomalyCounter(), udp: (pkt) => {
+    const p = new PacketPipeline({
+      anomalies: new AnomalyCounter(),
+      udp: (pkt) => {
         udpSeen.push(`${formatIp(pkt.src)}>${formatIp(pkt.dst)}:${pkt.dstPort}`);
-      } });
+      },
+    });
     for (const [i, data] of frames.entries()) p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: i, linkType: LinkType.RAW, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
     p.finish();
     return { p, udpSeen };
@@ -150,10 +181,7 @@ describe('PacketPipeline stats: tunnels and IP protocols not decoded', () => {
   it('a fragmented carrier is reassembled, then decapsulated', () => {
     const inner = ipv4({ proto: 17, payload: udp(5060, 5060, textBytes(`OPTIONS sip:a@b SIP/2.0\r\nX: ${'x'.repeat(100)}\r\n\r\n`)), src: '192.168.0.1', dst: '192.168.0.2' });
     const cut = 64;
-    const { p, udpSeen } = feed([
-      ipv4({ proto: 4, payload: inner.subarray(0, cut), mf: true, id: 7 }),
-      ipv4({ proto: 4, payload: inner.subarray(cut), fragOffset: cut, id: 7 }),
-    ]);
+    const { p, udpSeen } = feed([ipv4({ proto: 4, payload: inner.subarray(0, cut), mf: true, id: 7 }), ipv4({ proto: 4, payload: inner.subarray(cut), fragOffset: cut, id: 7 })]);
     expect(udpSeen).toEqual(['192.168.0.1>192.168.0.2:5060']);
     expect(p.toJSON([]).ipProtocolsNotDecoded).toEqual({});
   });
@@ -161,7 +189,9 @@ describe('PacketPipeline stats: tunnels and IP protocols not decoded', () => {
 
 describe('SIP over SCTP in built packets: fragmented, bundled, retransmitted, reordered', () => {
   const sip = (first: string, n: number, pad: number): Uint8Array =>
-    textBytes(`${first}\r\nVia: SIP/2.0/SCTP 10.0.0.1:5060;branch=z9hG4bK${n}\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c${n}@a\r\nCSeq: 1 ${first.split(' ', 1)[0]}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`);
+    textBytes(
+      `${first}\r\nVia: SIP/2.0/SCTP 10.0.0.1:5060;branch=z9hG4bK${n}\r\nFrom: <sip:alice@a.example>;tag=1\r\nTo: <sip:bob@b.example>\r\nCall-ID: c${n}@a\r\nCSeq: 1 ${first.split(' ', 1)[0]}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`,
+    );
   const invite = sip('INVITE sip:bob@b.example SIP/2.0', 1, 2500);
   const options = sip('OPTIONS sip:bob@b.example SIP/2.0', 2, 10);
   const message = sip('MESSAGE sip:bob@b.example SIP/2.0', 3, 10);
@@ -202,7 +232,10 @@ describe('SIP over SCTP in built packets: fragmented, bundled, retransmitted, re
       for (const [i, f] of inOrder.entries()) w.packet(1_700_000_000, i * 1000, f);
       writeFileSync(join(dir, 'sctp.pcap'), concatBytes(parts));
       const out = execFileSync('tshark', ['-n', '-r', join(dir, 'sctp.pcap'), '-Y', 'sip', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', 'sip.Request-Line'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      const wire = out.split('\n').filter((l) => l !== '').flatMap((l) => l.split('|'));
+      const wire = out
+        .split('\n')
+        .filter((l) => l !== '')
+        .flatMap((l) => l.split('|'));
       expect(wire).toHaveLength(3);
       expect(sipSeen(inOrder).map((l) => l.replace(/^132 (.*) \d+$/, '$1'))).toEqual(wire);
     } finally {

@@ -35,15 +35,19 @@ function targetSession(f: Feed) {
   const sdp = (host: string, port: number, sid: string): string =>
     sdpBody(['v=0', `o=- 1 1 IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0', `m=message ${port} TCP/MSRP *`, 'a=accept-types:text/plain', `a=path:msrp://${host}:${port}/${sid};tcp`]);
   const sip = (start: string, cseq: string, body = ''): Uint8Array =>
-    sipMessage(start, [
-      ['Via', `SIP/2.0/UDP ${aHost}:5060;branch=z9hG4bKcap1`],
-      ['From', `<${TARGET}>;tag=f1`],
-      ['To', `<sip:peer@ims.example.net>${start.startsWith('SIP/2.0') ? ';tag=t1' : ''}`],
-      ['Call-ID', 'caps-1@ims.example.net'],
-      ['CSeq', cseq],
-      ['Content-Type', 'application/sdp'],
-      ['Content-Length', String(Buffer.byteLength(body))],
-    ], body);
+    sipMessage(
+      start,
+      [
+        ['Via', `SIP/2.0/UDP ${aHost}:5060;branch=z9hG4bKcap1`],
+        ['From', `<${TARGET}>;tag=f1`],
+        ['To', `<sip:peer@ims.example.net>${start.startsWith('SIP/2.0') ? ';tag=t1' : ''}`],
+        ['Call-ID', 'caps-1@ims.example.net'],
+        ['CSeq', cseq],
+        ['Content-Type', 'application/sdp'],
+        ['Content-Length', String(Buffer.byteLength(body))],
+      ],
+      body,
+    );
   f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: sip('INVITE sip:peer@ims.example.net SIP/2.0', '1 INVITE', sdp(aHost, 30000, 'sa')) }).ip);
   f.put(udpDatagram({ src: b, dst: a, srcPort: 5060, dstPort: 5060, payload: sip('SIP/2.0 200 OK', '1 INVITE', sdp(bHost, 2855, 'sb')) }).ip);
   f.put(udpDatagram({ src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: sip('ACK sip:peer@ims.example.net SIP/2.0', '1 ACK') }).ip);
@@ -53,7 +57,13 @@ function targetSession(f: Feed) {
     const frame = msrpFrame({
       transactionId: `tx${mid}`,
       startLine: 'SEND',
-      headers: [['To-Path', `msrp://${bHost}:2855/sb;tcp`], ['From-Path', `msrp://${aHost}:30000/sa;tcp`], ['Message-ID', mid], ['Byte-Range', '1-5/5'], ['Content-Type', 'text/plain']],
+      headers: [
+        ['To-Path', `msrp://${bHost}:2855/sb;tcp`],
+        ['From-Path', `msrp://${aHost}:30000/sa;tcp`],
+        ['Message-ID', mid],
+        ['Byte-Range', '1-5/5'],
+        ['Content-Type', 'text/plain'],
+      ],
       body: 'hello',
     });
     for (const s of conn.send('c2s', frame)) f.put(s.ip);
@@ -66,8 +76,7 @@ function pipeline(o: Partial<InterceptPipelineOptions>): { p: InterceptPipeline;
   return { p: new InterceptPipeline({ tasks, onRecord: (r) => records.push(r), auditDetails: false, ...o }), records };
 }
 
-const messageIds = (records: LiRecord[]): string[] =>
-  records.flatMap((r) => (r.kind === 'iri' && r.event.kind === 'rCSMessage' ? [r.event.msrpMessageId] : []));
+const messageIds = (records: LiRecord[]): string[] => records.flatMap((r) => (r.kind === 'iri' && r.event.kind === 'rCSMessage' ? [r.event.msrpMessageId] : []));
 
 describe('hostile load with tiny caps: evictions reported, the target still intercepted', () => {
   it('stream-state cap: idle connections that sent "MSRP " push the target connection out; its next SEND is still recorded', () => {
@@ -86,7 +95,10 @@ describe('hostile load with tiny caps: evictions reported, the target still inte
     p.finish();
     expect(p.anomalies.toJSON()['flow.stream_evicted']).toBeGreaterThanOrEqual(9);
     expect(messageIds(records)).toEqual(['before', 'after']);
-    expect(p.audit().sessions[0]!.messages.map((m) => [m.messageId, m.status])).toEqual([['before', 'complete'], ['after', 'complete']]);
+    expect(p.audit().sessions[0]!.messages.map((m) => [m.messageId, m.status])).toEqual([
+      ['before', 'complete'],
+      ['after', 'complete'],
+    ]);
   });
 
   it('connection cap: a SYN flood evicts the target connection; its next SEND starts a new connection and is still recorded', () => {

@@ -10,7 +10,10 @@ import { ipv4 } from '../../helpers/packet-builders.js';
 
 describe('liveStats', () => {
   it('counts the anomalies that may have hidden traffic from interception', () => {
-    const p = new InterceptPipeline({ tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'), onRecord: () => {} });
+    const p = new InterceptPipeline({
+      tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'),
+      onRecord: () => {},
+    });
     p.anomalies.report('tcp.gap');
     p.anomalies.report('sip.too_many_headers');
     p.anomalies.report('sip.bare_lf');
@@ -20,7 +23,10 @@ describe('liveStats', () => {
   });
 
   it('carries the tunnels removed and the IP protocols not decoded, by number (counts only)', () => {
-    const p = new InterceptPipeline({ tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'), onRecord: () => {} });
+    const p = new InterceptPipeline({
+      tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'),
+      onRecord: () => {},
+    });
     const frames = [ipv4({ proto: 4, payload: ipv4({ proto: 50, payload: new Uint8Array(16) }) }), ipv4({ proto: 1, payload: new Uint8Array(8) })];
     for (const [i, data] of frames.entries()) p.frame({ frameNo: i + 1, tsSec: 1_700_000_000, tsNsec: 0, linkType: LinkType.RAW_12, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
     const s = liveStats(p, undefined, new Map(), []);
@@ -58,7 +64,10 @@ describe('liveStats: TCP gaps on target connections (issue 13, the live loss sig
   });
 
   it('carries the capture backend, the ring drops and why the capture stopped', () => {
-    const p = new InterceptPipeline({ tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'), onRecord: () => {} });
+    const p = new InterceptPipeline({
+      tasks: parseTasksFile({ tasks: [{ xid: 'e0e20bd9-d53f-4ef7-9204-899147fa999e', liid: 'LIID-1', targetIdentifiers: [{ sipUri: 'sip:alice@ims.example.net' }], deliveryType: 'X2andX3' }] }, 'tasks.json'),
+      onRecord: () => {},
+    });
     const s = liveStats(p, { received: 5, dropped: 1, ifDropped: 2, captureDropped: 7, backend: 'dumpcap', stoppedBy: 'dumpcap stopped on its own (killed by SIGKILL)' }, new Map(), []);
     expect(s).toMatchObject({ kernelDropped: 1, ifDropped: 2, captureDropped: 7, captureBackend: 'dumpcap', captureStoppedBy: 'dumpcap stopped on its own (killed by SIGKILL)' });
     expect(liveStats(p, { received: 5, dropped: 0, ifDropped: 0, backend: 'cap' }, new Map(), [])).not.toHaveProperty('captureDropped');

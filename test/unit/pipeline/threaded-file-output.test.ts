@@ -14,7 +14,6 @@ import { ThreadedFileRecordOutput } from '../../../src/pipeline/threaded-file-ou
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { ALL_RECORDS } from '../../helpers/sample-records.js';
 
-
 describe('ThreadedFileRecordOutput without a usable worker', () => {
   const records = Array.from({ length: 30 }, () => ALL_RECORDS).flat();
 
@@ -51,7 +50,7 @@ describe('ThreadedFileRecordOutput without a usable worker', () => {
     expect(fileTree(join(base, 't'))).toEqual(fileTree(join(base, 'local')));
   });
 
-  it('bad rotation options are refused at construction, in the caller\'s thread', () => {
+  it("bad rotation options are refused at construction, in the caller's thread", () => {
     expect(() => new ThreadedFileRecordOutput(join(tmpdir(), 'never'), {}, undefined, { maxBytes: -1 })).toThrow(/rotation maxBytes/);
   });
 });

@@ -25,11 +25,19 @@ describe('validateRecord', () => {
     ['protocol 256', { ...CC_TEXT, network: { ...CC_TEXT.network, ipProto: 256 } }, /ipProto/],
     ['nanoseconds 1e9', { ...CC_TEXT, network: { ...CC_TEXT.network, tsNsec: 1e9 } }, /tsNsec/],
     ['empty MSRP request', { ...CC_TEXT, event: { ...CC_TEXT.event, bytes: new Uint8Array(0) } }, /empty/],
-    ['rCSMessage without originating identities', ({ ...rcsMsg, event: { ...(rcsMsg.event as never as object), originating: [] } }) as unknown as LiRecord, /originating/],
+    ['rCSMessage without originating identities', { ...rcsMsg, event: { ...(rcsMsg.event as never as object), originating: [] } } as unknown as LiRecord, /originating/],
     ['rCSMessage with direction combined', { ...rcsMsg, direction: 'combined' }, /direction/],
-    ['session event with session direction unknown', ({ ...IRI_RECORDS.rCSSessionRelease, event: { ...(IRI_RECORDS.rCSSessionRelease.event as never as object), sessionDirection: 'unknown' } }) as unknown as LiRecord, /sessionDirection/],
-    ['start of interception with an IMPI terminating id', ({ ...IRI_RECORDS.startOfInterceptionForActiveIMSSession, event: { ...(IRI_RECORDS.startOfInterceptionForActiveIMSSession.event as never as object), terminating: { type: 'impi', value: 'a@b' } } }) as unknown as LiRecord, /IMPI/],
-    ['RCS start of interception without session info', ({ ...IRI_RECORDS.startOfInterceptWithEstablisedRCSSession, event: { ...(IRI_RECORDS.startOfInterceptWithEstablisedRCSSession.event as never as object), sessionInfo: [] } }) as unknown as LiRecord, /sessionInfo/],
+    ['session event with session direction unknown', { ...IRI_RECORDS.rCSSessionRelease, event: { ...(IRI_RECORDS.rCSSessionRelease.event as never as object), sessionDirection: 'unknown' } } as unknown as LiRecord, /sessionDirection/],
+    [
+      'start of interception with an IMPI terminating id',
+      { ...IRI_RECORDS.startOfInterceptionForActiveIMSSession, event: { ...(IRI_RECORDS.startOfInterceptionForActiveIMSSession.event as never as object), terminating: { type: 'impi', value: 'a@b' } } } as unknown as LiRecord,
+      /IMPI/,
+    ],
+    [
+      'RCS start of interception without session info',
+      { ...IRI_RECORDS.startOfInterceptWithEstablisedRCSSession, event: { ...(IRI_RECORDS.startOfInterceptWithEstablisedRCSSession.event as never as object), sessionInfo: [] } } as unknown as LiRecord,
+      /sessionInfo/,
+    ],
   ];
   it.each(cases)('finds: %s', (_n, r, re) => {
     expect(validateRecord(r).join('; ')).toMatch(re);

@@ -14,7 +14,10 @@ const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 describe('rcs-content builders', () => {
   it('cpimMessage: headers, blank line, content headers, blank line, content (RFC 3862 section 2)', () => {
     const m = cpimMessage({
-      headers: [['From', '<sip:a@x>'], ['NS', 'imdn <urn:ietf:params:imdn>']],
+      headers: [
+        ['From', '<sip:a@x>'],
+        ['NS', 'imdn <urn:ietf:params:imdn>'],
+      ],
       contentHeaders: [['Content-Type', 'text/plain']],
       body: 'hi',
     });
@@ -36,7 +39,12 @@ describe('rcs-content builders', () => {
   });
 
   it('multipartBody: delimiters and close-delimiter (RFC 2046 section 5.1.1)', () => {
-    const b = text(multipartBody('XX', [{ headers: [['Content-Type', 'a/b']], body: 'one' }, { headers: [['Content-Type', 'c/d']], body: 'two' }]));
+    const b = text(
+      multipartBody('XX', [
+        { headers: [['Content-Type', 'a/b']], body: 'one' },
+        { headers: [['Content-Type', 'c/d']], body: 'two' },
+      ]),
+    );
     expect(b).toBe('--XX\r\nContent-Type: a/b\r\n\r\none\r\n--XX\r\nContent-Type: c/d\r\n\r\ntwo\r\n--XX--\r\n');
   });
 });
@@ -62,7 +70,11 @@ describe('IMS dialog builder', () => {
   const ue = (u: string, ip: string) => ({ impu: `sip:${u}@ims.example.net`, ip, sipPort: 5060, instance: 'urn:gsma:imei:1' });
   const dialog = (compact = false): ImsDialog =>
     new ImsDialog({ prng: new Prng(7), callId: 'cid@x', caller: ue('alice', '10.0.0.1'), callee: ue('bob', '10.0.0.2'), callerHop: { ip: '10.1.0.1', port: 5060 }, calleeHop: { ip: '10.1.0.2', port: 5060 }, transport: 'UDP', compact });
-  const header = (m: Uint8Array, name: string): string[] => text(m).split('\r\n').filter((l) => l.startsWith(`${name}: `)).map((l) => l.slice(name.length + 2));
+  const header = (m: Uint8Array, name: string): string[] =>
+    text(m)
+      .split('\r\n')
+      .filter((l) => l.startsWith(`${name}: `))
+      .map((l) => l.slice(name.length + 2));
 
   it('INVITE, 200, ACK and BYE keep Call-ID and tags; CSeq counts per side; the 2xx ACK is a new transaction', () => {
     const d = dialog();

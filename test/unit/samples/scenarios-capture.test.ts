@@ -123,7 +123,18 @@ function tcpConnections(pkts: Packet[]): Conn[] {
     if (c === undefined) {
       const syn = (flags & 0x02) !== 0 && (flags & 0x10) === 0;
       expect(syn, `connection ${a}-${z} starts with a SYN`).toBe(true);
-      c = { name: `${a}-${z}`, client: a, server: z, firstTs: p.ts, lastTs: p.ts, isn: new Map(), segs: new Map([[a, []], [z, []]]) };
+      c = {
+        name: `${a}-${z}`,
+        client: a,
+        server: z,
+        firstTs: p.ts,
+        lastTs: p.ts,
+        isn: new Map(),
+        segs: new Map([
+          [a, []],
+          [z, []],
+        ]),
+      };
       conns.set(key, c);
     }
     c.lastTs = p.ts;
@@ -135,7 +146,10 @@ function tcpConnections(pkts: Packet[]): Conn[] {
   return [...conns.values()].map((c) => {
     const run = (who: string): Piece[] => {
       const base = (c.isn.get(who)! + 1) >>> 0;
-      const segs = c.segs.get(who)!.map((s) => ({ ...s, rel: (s.seq - base) >>> 0 })).sort((x, y) => x.rel - y.rel);
+      const segs = c.segs
+        .get(who)!
+        .map((s) => ({ ...s, rel: (s.seq - base) >>> 0 }))
+        .sort((x, y) => x.rel - y.rel);
       const pieces: Piece[] = [];
       let cur: Piece | undefined;
       let next = -1;
@@ -176,7 +190,10 @@ interface SipMsg {
 function parseSip(b: Buffer, off: number, ts: (end: number) => string): { msg: SipMsg; end: number } | null {
   const he = b.indexOf('\r\n\r\n', off);
   if (he < 0) return null;
-  const lines = b.toString('utf8', off, he).replace(/\r\n[ \t]+/g, ' ').split('\r\n');
+  const lines = b
+    .toString('utf8', off, he)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n');
   const headers = new Map<string, string>();
   for (const l of lines.slice(1)) {
     const i = l.indexOf(':');
@@ -365,7 +382,12 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s: truth ma
     if (!correlated) {
       const cs = conns.filter((c) => s.connections.includes(c.name));
       expect(isoToEpoch(s.startTime)).toBe(cs.map((c) => c.firstTs).sort()[0]);
-      expect(isoToEpoch(s.endTime)).toBe(cs.map((c) => c.lastTs).sort().pop());
+      expect(isoToEpoch(s.endTime)).toBe(
+        cs
+          .map((c) => c.lastTs)
+          .sort()
+          .pop(),
+      );
       return;
     }
     const mine = sip.filter((m) => m.headers.get('call-id') === s.callId);

@@ -87,7 +87,9 @@ describe('files msrptap writes validate against the published schemas', () => {
     const rx = new ReceivedPduStore(join(tmp, 'rx'));
     for (const q of [0, 1, 3]) rx.accept({ xid: XID, sequenceNumber: q, pduType: 2, payloadFormat: 13 }, new Uint8Array(8));
     rx.close();
-    const lines = readFileSync(join(tmp, 'rx', XID, 'index.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(tmp, 'rx', XID, 'index.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(3);
     for (const l of lines) expectValid('received-index-line.schema.json', JSON.parse(l), l);
     expect(lines.some((l) => l.includes('gapAfter'))).toBe(true);

@@ -40,10 +40,12 @@ describe('IdleTable', () => {
     const t = new IdleTable<string, number>({ cap: 10 });
     t.set('a', 1, 10);
     let calls = 0;
-    expect(t.tick(10, () => {
+    expect(
+      t.tick(10, () => {
         ++calls;
         return 10;
-      })).toBe(0);
+      }),
+    ).toBe(0);
     expect(calls).toBe(1);
     expect(t.tick(10, () => 50)).toBe(0);
     expect(t.deadlineOf('a')).toBe(50);
@@ -74,10 +76,19 @@ describe('IdleTable', () => {
 
   it('iterates in insertion order, unchanged by touches', () => {
     const t = new IdleTable<string, number>({ cap: 10 });
-    for (const [k, d] of [['a', 3], ['b', 1], ['c', 2]] as const) t.set(k, d, d);
+    for (const [k, d] of [
+      ['a', 3],
+      ['b', 1],
+      ['c', 2],
+    ] as const)
+      t.set(k, d, d);
     t.touch('a', 0);
     t.set('b', 7, 9);
-    expect([...t.entries()]).toEqual([['a', 3], ['b', 7], ['c', 2]]);
+    expect([...t.entries()]).toEqual([
+      ['a', 3],
+      ['b', 7],
+      ['c', 2],
+    ]);
   });
 
   it('an entry deferred to the next tick and evicted by a later callback of the same tick stays out', () => {

@@ -13,25 +13,94 @@ function pieces(st: SegmentStore): string[] {
 describe('SegmentStore.insert', () => {
   it.each([
     { name: 'into empty', ins: [[10, 'abc']], out: ['10:abc'], added: 3, overlap: 0, diff: 0 },
-    { name: 'disjoint, kept sorted', ins: [[10, 'abc'], [0, 'xy']], out: ['0:xy', '10:abc'], added: 2, overlap: 0, diff: 0 },
-    { name: 'exact duplicate', ins: [[10, 'abc'], [10, 'abc']], out: ['10:abc'], added: 0, overlap: 3, diff: 0 },
-    { name: 'duplicate, different bytes: first wins', ins: [[10, 'abc'], [10, 'aXc']], out: ['10:abc'], added: 0, overlap: 3, diff: 1 },
-    { name: 'fills a hole between two', ins: [[0, 'ab'], [5, 'fg'], [1, 'bcdef']], out: ['0:ab', '2:cde', '5:fg'], added: 3, overlap: 2, diff: 0 },
-    { name: 'covers several, new bytes around', ins: [[2, 'c'], [4, 'e'], [0, 'abcdefg']], out: ['0:ab', '2:c', '3:d', '4:e', '5:fg'], added: 5, overlap: 2, diff: 0 },
-    { name: 'starts inside, ends after', ins: [[0, 'abcd'], [2, 'CDef']], out: ['0:abcd', '4:ef'], added: 2, overlap: 2, diff: 2 },
-    { name: 'adjacent, no overlap', ins: [[0, 'ab'], [2, 'cd']], out: ['0:ab', '2:cd'], added: 2, overlap: 0, diff: 0 },
-  ] as { name: string; ins: [number, string][]; out: string[]; added: number; overlap: number; diff: number }[])(
-    '$name',
-    ({ ins, out, added, overlap, diff }) => {
-      const st = new SegmentStore();
-      for (const [off, s] of ins) st.insert(off, ascii(s), 1, 0, 0);
-      expect(pieces(st)).toEqual(out);
-      expect(st.lastAdded).toBe(added);
-      expect(st.lastOverlap).toBe(overlap);
-      expect(st.lastDiffering).toBe(diff);
-      expect(st.bytes).toBe(out.reduce((n, p) => n + p.split(':')[1]!.length, 0));
+    {
+      name: 'disjoint, kept sorted',
+      ins: [
+        [10, 'abc'],
+        [0, 'xy'],
+      ],
+      out: ['0:xy', '10:abc'],
+      added: 2,
+      overlap: 0,
+      diff: 0,
     },
-  );
+    {
+      name: 'exact duplicate',
+      ins: [
+        [10, 'abc'],
+        [10, 'abc'],
+      ],
+      out: ['10:abc'],
+      added: 0,
+      overlap: 3,
+      diff: 0,
+    },
+    {
+      name: 'duplicate, different bytes: first wins',
+      ins: [
+        [10, 'abc'],
+        [10, 'aXc'],
+      ],
+      out: ['10:abc'],
+      added: 0,
+      overlap: 3,
+      diff: 1,
+    },
+    {
+      name: 'fills a hole between two',
+      ins: [
+        [0, 'ab'],
+        [5, 'fg'],
+        [1, 'bcdef'],
+      ],
+      out: ['0:ab', '2:cde', '5:fg'],
+      added: 3,
+      overlap: 2,
+      diff: 0,
+    },
+    {
+      name: 'covers several, new bytes around',
+      ins: [
+        [2, 'c'],
+        [4, 'e'],
+        [0, 'abcdefg'],
+      ],
+      out: ['0:ab', '2:c', '3:d', '4:e', '5:fg'],
+      added: 5,
+      overlap: 2,
+      diff: 0,
+    },
+    {
+      name: 'starts inside, ends after',
+      ins: [
+        [0, 'abcd'],
+        [2, 'CDef'],
+      ],
+      out: ['0:abcd', '4:ef'],
+      added: 2,
+      overlap: 2,
+      diff: 2,
+    },
+    {
+      name: 'adjacent, no overlap',
+      ins: [
+        [0, 'ab'],
+        [2, 'cd'],
+      ],
+      out: ['0:ab', '2:cd'],
+      added: 2,
+      overlap: 0,
+      diff: 0,
+    },
+  ] as { name: string; ins: [number, string][]; out: string[]; added: number; overlap: number; diff: number }[])('$name', ({ ins, out, added, overlap, diff }) => {
+    const st = new SegmentStore();
+    for (const [off, s] of ins) st.insert(off, ascii(s), 1, 0, 0);
+    expect(pieces(st)).toEqual(out);
+    expect(st.lastAdded).toBe(added);
+    expect(st.lastOverlap).toBe(overlap);
+    expect(st.lastDiffering).toBe(diff);
+    expect(st.bytes).toBe(out.reduce((n, p) => n + p.split(':')[1]!.length, 0));
+  });
 
   it('reports the offset of the first differing byte', () => {
     const st = new SegmentStore();

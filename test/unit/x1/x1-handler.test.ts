@@ -122,7 +122,9 @@ describe('X1 handler: the sipgate fixtures', () => {
     const ping = request('Ping').replace('<x:X1Request', '<!DOCTYPE x [<!ENTITY e "admfID">]><x:X1Request');
     expect(run(handler(), ping).topLevelError).toBe(true);
     // The fixture's external entity in an otherwise valid request: refused, not resolved.
-    const dtd = fixture('xxe.xml').toString('utf8').match(/<!DOCTYPE[\s\S]*?\]>/)![0];
+    const dtd = fixture('xxe.xml')
+      .toString('utf8')
+      .match(/<!DOCTYPE[\s\S]*?\]>/)![0];
     const xxePing = `<?xml version="1.0"?>${dtd}${request('Ping').replace('<x:neIdentifier>neID<', '<x:neIdentifier>&xxe;<')}`;
     const refused = run(handler(), xxePing);
     expect([refused.topLevelError, refused.xml.includes('tmp')]).toEqual([true, false]);
@@ -215,7 +217,9 @@ describe('X1 handler: rules and error codes', () => {
     expect(m.type).toBe('GetTaskDetailsResponse');
     const trd = m.el.getElementsByTagNameNS(X1, 'taskResponseDetails')[0]!;
     const td = trd.getElementsByTagNameNS(X1, 'taskDetails')[0]!;
-    const names = Array.from(td.childNodes as unknown as ArrayLike<Element>).filter((n) => n.nodeType === 1).map((n) => n.localName);
+    const names = Array.from(td.childNodes as unknown as ArrayLike<Element>)
+      .filter((n) => n.nodeType === 1)
+      .map((n) => n.localName);
     expect(names).toEqual(['xId', 'targetIdentifiers', 'deliveryType', 'listOfDIDs', 'listOfMediationDetails']);
     expect(td.getElementsByTagNameNS(X1, 'telUri')[0]!.textContent).toBe('tel:+4915112345678');
     const st = trd.getElementsByTagNameNS(X1, 'taskStatus')[0]!;

@@ -6,7 +6,8 @@ const XID = '29f28e1c-f230-486a-a860-f5a784ab9172';
 const DID = '19867c20-8c94-473e-b9cd-8b72b7b05fd4';
 const T0 = Date.parse('2026-12-07T12:00:00Z');
 const snap = (o: Partial<MonitorSnapshot>): MonitorSnapshot => ({ nowMs: T0, tasks: [], links: [], keepaliveTimeoutMs: 60_000, ...o });
-const kinds = (r: { reports: { type: string }[] }) => r.reports.map((x) => [x.type, 'taskReportType' in x ? x.taskReportType : 'destinationReportType' in x ? x.destinationReportType : (x as unknown as { typeOfNeIssueMessage: string }).typeOfNeIssueMessage]);
+const kinds = (r: { reports: { type: string }[] }) =>
+  r.reports.map((x) => [x.type, 'taskReportType' in x ? x.taskReportType : 'destinationReportType' in x ? x.destinationReportType : (x as unknown as { typeOfNeIssueMessage: string }).typeOfNeIssueMessage]);
 
 describe('X1ReportMonitor', () => {
   it('deactivates a task at its endTime only when implicit deactivation is allowed', () => {
@@ -33,9 +34,15 @@ describe('X1ReportMonitor', () => {
     const tasks = [{ xid: XID, dids: [DID] }];
     const link = (refusedPdus: number) => ({ did: DID, up: true, refusedPdus, spooledBytes: 0 });
     m.check(snap({ tasks, links: [link(0)] }));
-    expect(kinds(m.check(snap({ tasks, links: [link(3)] })))).toEqual([['ReportDestinationIssue', 'NonTerminatingFault'], ['ReportTaskIssue', 'NonTerminatingFault']]);
+    expect(kinds(m.check(snap({ tasks, links: [link(3)] })))).toEqual([
+      ['ReportDestinationIssue', 'NonTerminatingFault'],
+      ['ReportTaskIssue', 'NonTerminatingFault'],
+    ]);
     expect(kinds(m.check(snap({ nowMs: T0 + 1, tasks, links: [link(5)] })))).toEqual([]);
-    expect(kinds(m.check(snap({ nowMs: T0 + REPEAT_MS, tasks, links: [link(7)] })))).toEqual([['ReportDestinationIssue', 'NonTerminatingFault'], ['ReportTaskIssue', 'NonTerminatingFault']]);
+    expect(kinds(m.check(snap({ nowMs: T0 + REPEAT_MS, tasks, links: [link(7)] })))).toEqual([
+      ['ReportDestinationIssue', 'NonTerminatingFault'],
+      ['ReportTaskIssue', 'NonTerminatingFault'],
+    ]);
   });
 
   it('NE issues: spool near full, capture drops, keepalives stopped (9050) and resumed', () => {

@@ -17,7 +17,4 @@ import { IRIPayload } from './iri-payload.js';
  * ```
  * Trimmed to the IRI and CC sequences.
  */
-export const Payload = choice('Payload', [
-  field('iRIPayloadSequence', 0, sequenceOf('SEQUENCE OF IRIPayload', IRIPayload)),
-  field('cCPayloadSequence', 1, sequenceOf('SEQUENCE OF CCPayload', CCPayload)),
-]);
+export const Payload = choice('Payload', [field('iRIPayloadSequence', 0, sequenceOf('SEQUENCE OF IRIPayload', IRIPayload)), field('cCPayloadSequence', 1, sequenceOf('SEQUENCE OF CCPayload', CCPayload))]);

@@ -13,8 +13,4 @@ import { SIPMessage } from './sip-message.js';
  * }
  * ```
  */
-export const EncapsulatedRCSPayload = choice('EncapsulatedRCSPayload', [
-  field('mIME', 1, MIMEEntity),
-  field('mSRP', 2, MSRPMessage),
-  field('sIP', 3, SIPMessage),
-]);
+export const EncapsulatedRCSPayload = choice('EncapsulatedRCSPayload', [field('mIME', 1, MIMEEntity), field('mSRP', 2, MSRPMessage), field('sIP', 3, SIPMessage)]);

@@ -14,9 +14,4 @@ import { PEI } from './pei.js';
  * }
  * ```
  */
-export const IMSSubscriberIdentity = choice('IMSSubscriberIdentity', [
-  field('iMPI', 1, IMPI),
-  field('iMPU', 2, IMPU),
-  field('pEI', 3, PEI),
-  field('iMEI', 4, IMEI),
-]);
+export const IMSSubscriberIdentity = choice('IMSSubscriberIdentity', [field('iMPI', 1, IMPI), field('iMPU', 2, IMPU), field('pEI', 3, PEI), field('iMEI', 4, IMEI)]);

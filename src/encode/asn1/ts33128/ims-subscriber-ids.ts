@@ -15,8 +15,4 @@ import { IMSSubscriberIdentity } from './ims-subscriber-identity.js';
  * ```
  * msrptap writes only iMSSubscriberIDs [3] (the r19 v6+ form).
  */
-export const IMSSubscriberIDs = choice('IMSSubscriberIDs', [
-  field('deprecatedIMPI', 1, IMPI),
-  field('deprecatedIMPU', 2, IMPU),
-  field('iMSSubscriberIDs', 3, sequenceOf('SEQUENCE OF IMSSubscriberIdentity', IMSSubscriberIdentity, 1)),
-]);
+export const IMSSubscriberIDs = choice('IMSSubscriberIDs', [field('deprecatedIMPI', 1, IMPI), field('deprecatedIMPU', 2, IMPU), field('iMSSubscriberIDs', 3, sequenceOf('SEQUENCE OF IMSSubscriberIdentity', IMSSubscriberIdentity, 1))]);

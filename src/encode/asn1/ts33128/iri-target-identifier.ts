@@ -11,7 +11,4 @@ import { TargetIdentifier } from './target-identifier.js';
  * }
  * ```
  */
-export const IRITargetIdentifier = sequence('IRITargetIdentifier', [
-  field('identifier', 1, TargetIdentifier),
-  field('provenance', 2, TargetIdentifierProvenance, true),
-]);
+export const IRITargetIdentifier = sequence('IRITargetIdentifier', [field('identifier', 1, TargetIdentifier), field('provenance', 2, TargetIdentifierProvenance, true)]);

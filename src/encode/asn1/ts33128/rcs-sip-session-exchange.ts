@@ -12,8 +12,4 @@ import { RCSSessionLeg } from './rcs-session-leg.js';
  * }
  * ```
  */
-export const RCSSIPSessionExchange = sequence('RCSSIPSessionExchange', [
-  field('sessionLeg', 1, RCSSessionLeg),
-  field('sIPRequest', 2, IMSPayload),
-  field('sIPResponse', 3, IMSPayload),
-]);
+export const RCSSIPSessionExchange = sequence('RCSSIPSessionExchange', [field('sessionLeg', 1, RCSSessionLeg), field('sIPRequest', 2, IMSPayload), field('sIPResponse', 3, IMSPayload)]);

@@ -15,9 +15,4 @@ import { RCSSessionResult } from './rcs-session-result.js';
  * }
  * ```
  */
-export const RCSSIPSessionMessage = sequence('RCSSIPSessionMessage', [
-  field('sessionLeg', 1, RCSSessionLeg),
-  field('sIPMessage', 2, IMSPayload),
-  field('rCSSessionResult', 3, RCSSessionResult),
-  field('mSRPPathInfo', 4, MSRPPath, true),
-]);
+export const RCSSIPSessionMessage = sequence('RCSSIPSessionMessage', [field('sessionLeg', 1, RCSSessionLeg), field('sIPMessage', 2, IMSPayload), field('rCSSessionResult', 3, RCSSessionResult), field('mSRPPathInfo', 4, MSRPPath, true)]);

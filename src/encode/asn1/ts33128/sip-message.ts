@@ -12,8 +12,4 @@ import { IPAddress } from './ip-address.js';
  * }
  * ```
  */
-export const SIPMessage = sequence('SIPMessage', [
-  field('iPSourceAddress', 1, IPAddress),
-  field('iPDestinationAddress', 2, IPAddress),
-  field('sIPContent', 3, OctetString),
-]);
+export const SIPMessage = sequence('SIPMessage', [field('iPSourceAddress', 1, IPAddress), field('iPDestinationAddress', 2, IPAddress), field('sIPContent', 3, OctetString)]);

@@ -20,10 +20,4 @@ import { IMPU } from './impu.js';
  * ```
  * Trimmed to the identifier kinds an MSRP/SIP target can be provisioned with.
  */
-export const TargetIdentifier = choice('TargetIdentifier', [
-  field('nAI', 7, NAI),
-  field('iMPU', 11, IMPU),
-  field('iMPI', 12, IMPI),
-  field('e164Number', 13, E164Number),
-  field('emailAddress', 14, EmailAddress),
-]);
+export const TargetIdentifier = choice('TargetIdentifier', [field('nAI', 7, NAI), field('iMPU', 11, IMPU), field('iMPI', 12, IMPI), field('e164Number', 13, E164Number), field('emailAddress', 14, EmailAddress)]);

@@ -13,7 +13,7 @@ import {
 } from '../../../../src/encode/asn1/asn1-primitives.js';
 import { fromHex, toHex } from '../../../../src/util/bytes.js';
 
-describe('INTEGER content (X.690 8.3: minimal two\'s complement)', () => {
+describe("INTEGER content (X.690 8.3: minimal two's complement)", () => {
   it.each([
     [0, '00'],
     [1, '01'],

@@ -37,19 +37,42 @@ export function tcpFrame(f: TcpFlowSpec, seq: number, payload: Uint8Array, id = 
   const src = Uint8Array.from(f.srcIp);
   const dst = Uint8Array.from(f.dstIp);
   const tcp = new ByteWriter(20 + payload.length);
-  tcp.u16(f.srcPort).u16(f.dstPort).u32(seq).u32(1).u8(5 << 4).u8(0x18).u16(65535).u16(0).u16(0).bytes(payload);
+  tcp
+    .u16(f.srcPort)
+    .u16(f.dstPort)
+    .u32(seq)
+    .u32(1)
+    .u8(5 << 4)
+    .u8(0x18)
+    .u16(65535)
+    .u16(0)
+    .u16(0)
+    .bytes(payload);
   const seg = tcp.finish();
   const pseudo = new ByteWriter(12).bytes(src).bytes(dst).u8(0).u8(6).u16(seg.length).finish();
   const tsum = internetChecksum([pseudo, seg]);
   seg[16] = tsum >> 8;
   seg[17] = tsum & 0xff;
   const ip = new ByteWriter(20);
-  ip.u8(0x45).u8(0).u16(20 + seg.length).u16(id & 0xffff).u16(0x4000).u8(64).u8(6).u16(0).bytes(src).bytes(dst);
+  ip.u8(0x45)
+    .u8(0)
+    .u16(20 + seg.length)
+    .u16(id & 0xffff)
+    .u16(0x4000)
+    .u8(64)
+    .u8(6)
+    .u16(0)
+    .bytes(src)
+    .bytes(dst);
   const iph = ip.finish();
   const isum = internetChecksum([iph]);
   iph[10] = isum >> 8;
   iph[11] = isum & 0xff;
-  const eth = new ByteWriter(14).bytes(Uint8Array.of(2, 0, 0, 0, 0, 2)).bytes(Uint8Array.of(2, 0, 0, 0, 0, 1)).u16(0x0800).finish();
+  const eth = new ByteWriter(14)
+    .bytes(Uint8Array.of(2, 0, 0, 0, 0, 2))
+    .bytes(Uint8Array.of(2, 0, 0, 0, 0, 1))
+    .u16(0x0800)
+    .finish();
   return concatBytes([eth, iph, seg]);
 }
 

@@ -52,18 +52,7 @@ describe('protobuf record stream', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toHaveLength(all.length);
-    expect(r.value.map((e) => e.record.body)).toEqual([
-      'sipMessage',
-      'session',
-      'session',
-      'message',
-      'session',
-      'session',
-      'session',
-      'msrpChunk',
-      'msrpChunk',
-      'anomaly',
-    ]);
+    expect(r.value.map((e) => e.record.body)).toEqual(['sipMessage', 'session', 'session', 'message', 'session', 'session', 'session', 'msrpChunk', 'msrpChunk', 'anomaly']);
     const first = r.value[0]!.record as unknown as PlainRecord;
     expect(first.task).toMatchObject({ xid: IRI_RECORDS.iMSMessage.task.xid, deliveryType: 'DELIVERY_TYPE_X2_AND_X3', targetRole: 'TARGET_ROLE_ORIGINATING' });
     expect(first.iriType).toBe('IRI_TYPE_BEGIN');
@@ -72,7 +61,10 @@ describe('protobuf record stream', () => {
     expect(bytes(first.correlationId)).toBe('0102030405060708');
     const msg = r.value[3]!.record as unknown as PlainRecord;
     expect(Buffer.from(msg.message.content).toString()).toContain('Hello Bob');
-    expect(msg.message.originating.identities).toEqual([{ type: 'TYPE_SIP_URI', value: 'sip:alice@example.com' }, { type: 'TYPE_TEL_URI', value: 'tel:+4930123456' }]);
+    expect(msg.message.originating.identities).toEqual([
+      { type: 'TYPE_SIP_URI', value: 'sip:alice@example.com' },
+      { type: 'TYPE_TEL_URI', value: 'tel:+4930123456' },
+    ]);
     const chunk = r.value[8]!.record as unknown as PlainRecord;
     expect(bytes(chunk.msrpChunk.raw)).toBe(toHex(CC_BINARY.event.bytes));
     expect(chunk.direction).toBe('DIRECTION_TO_TARGET');

@@ -62,7 +62,12 @@ describe('X2/X3 decoder: typed errors with offsets', () => {
   });
 
   it('repeatable attributes may occur twice', () => {
-    const r = decodeX2X3Pdu(pdu([{ kind: 'matchedTargetIdentifier', text: 'a' }, { kind: 'matchedTargetIdentifier', text: 'b' }]));
+    const r = decodeX2X3Pdu(
+      pdu([
+        { kind: 'matchedTargetIdentifier', text: 'a' },
+        { kind: 'matchedTargetIdentifier', text: 'b' },
+      ]),
+    );
     expect(r.ok).toBe(true);
   });
 

@@ -57,7 +57,11 @@ function summary(input: string, pieces?: (n: number) => number[]) {
 /** The case must frame the same whatever the push boundaries: whole, two pieces cut anywhere, 1-byte pieces. */
 function expectSplitInvariant(input: string): void {
   const whole = summary(input);
-  for (let cut = 1; cut < input.length; cut++) expect(summary(input, (n) => [cut, n - cut]), `cut=${cut}`).toEqual(whole);
+  for (let cut = 1; cut < input.length; cut++)
+    expect(
+      summary(input, (n) => [cut, n - cut]),
+      `cut=${cut}`,
+    ).toEqual(whole);
   expect(summary(input, (n) => Array.from({ length: n }, () => 1))).toEqual(whole);
 }
 
@@ -76,8 +80,16 @@ describe('MsrpFramer: numeric Byte-Range bounds the body (RFC 4975 section 7.1)'
     // Same when the pushes split the frame anywhere, as long as the start-line look-alike and the
     // end-line arrive in the same push (the end is then verified before anything is emitted).
     const look = frame.indexOf('\r\nMSRP abcd');
-    for (let cut = 1; cut <= look; cut++) expect(summary(input, (n) => [cut, n - cut]), `cut=${cut}`).toEqual(s);
-    for (let cut = frame.length; cut < input.length; cut++) expect(summary(input, (n) => [cut, n - cut]), `cut=${cut}`).toEqual(s);
+    for (let cut = 1; cut <= look; cut++)
+      expect(
+        summary(input, (n) => [cut, n - cut]),
+        `cut=${cut}`,
+      ).toEqual(s);
+    for (let cut = frame.length; cut < input.length; cut++)
+      expect(
+        summary(input, (n) => [cut, n - cut]),
+        `cut=${cut}`,
+      ).toEqual(s);
   });
 
   it('a start-line look-alike whose end-line is still to come is a boundary (cut, flagged: never swallow)', () => {
@@ -87,9 +99,7 @@ describe('MsrpFramer: numeric Byte-Range bounds the body (RFC 4975 section 7.1)'
     const frame = head('tgt1', `1-${body.length}/${body.length}`, 'tgt') + body + '\r\n-------tgt1$\r\n';
     const cut = frame.indexOf('end quote');
     const s = summary(frame, (n) => [cut, n - cut]);
-    expect(s.frames.map((f) => f.slice(0, 4))).toEqual([
-      ['tgt1', 'quote:', null, 'boundary_in_body'],
-    ]);
+    expect(s.frames.map((f) => f.slice(0, 4))).toEqual([['tgt1', 'quote:', null, 'boundary_in_body']]);
     // The look-alike is then framed as a head that never ends (dropped at the end of the stream).
     expect(s.anomalies).toMatchObject({ 'msrp.frame_boundary_in_body': 1, 'msrp.truncated_frame': 1 });
   });
@@ -162,8 +172,14 @@ describe('MsrpFramer: numeric Byte-Range bounds the body (RFC 4975 section 7.1)'
     const good = head('tgt1', '1-70000/70000', 'tgt') + body + '\r\n-------tgt1$\r\n' + OTHER;
     const bad = good.replace('-------tgt1$', '-------tgt1!');
     const seg = (n: number) => Array.from({ length: Math.ceil(n / 1448) }, (_, i) => Math.min(1448, n - i * 1448));
-    expect(summary(good, seg).frames.map((f) => [f[0], String(f[1]).length, f[2]])).toEqual([['tgt1', 70_000, '$'], ['zzq9', 14, '$']]);
-    expect(summary(bad, seg).frames.map((f) => [f[0], String(f[1]).length, f[2], f[3]])).toEqual([['tgt1', 70_000, null, 'body_overrun'], ['zzq9', 14, '$', 'end_line']]);
+    expect(summary(good, seg).frames.map((f) => [f[0], String(f[1]).length, f[2]])).toEqual([
+      ['tgt1', 70_000, '$'],
+      ['zzq9', 14, '$'],
+    ]);
+    expect(summary(bad, seg).frames.map((f) => [f[0], String(f[1]).length, f[2], f[3]])).toEqual([
+      ['tgt1', 70_000, null, 'body_overrun'],
+      ['zzq9', 14, '$', 'end_line'],
+    ]);
   });
 });
 
@@ -223,14 +239,15 @@ describe('MsrpFramer: bodies without a numeric range end', () => {
   });
 
   it('a bodiless REPORT whose end-line lost its CRLF does not take the next request as headers', () => {
-    const report = crlf(
-      'MSRP rp1 REPORT', //                                    req-start
-      'To-Path: msrp://10.0.0.1:40001/tgta;tcp',
-      'From-Path: msrp://10.0.1.2:2855/tgtb;tcp',
-      'Message-ID: m-tgt1',
-      'Byte-Range: 1-17/17',
-      'Status: 000 200 OK',
-    ) + '-------rp1$'; //                                       end-line without its CRLF
+    const report =
+      crlf(
+        'MSRP rp1 REPORT', //                                    req-start
+        'To-Path: msrp://10.0.0.1:40001/tgta;tcp',
+        'From-Path: msrp://10.0.1.2:2855/tgtb;tcp',
+        'Message-ID: m-tgt1',
+        'Byte-Range: 1-17/17',
+        'Status: 000 200 OK',
+      ) + '-------rp1$'; //                                       end-line without its CRLF
     const s = summary(report + OTHER);
     expect(s.frames.map((f) => f.slice(0, 4))).toEqual([['rp1', '', null, 'boundary_in_body']]);
     expect(s.frames[0]![4]).toBe(report.slice(0, report.indexOf('-------rp1$')));

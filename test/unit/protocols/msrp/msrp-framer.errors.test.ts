@@ -146,7 +146,10 @@ describe('MsrpFramer: caps', () => {
     for (let i = 0; i < f.length; i += 64) framer.push(f.subarray(i, i + 64), 1, 0, 0);
     framer.push(enc(OK_FRAME), 2, 0, 0);
     framer.end();
-    expect(sink.frames.map((x) => [x.head.transactionId, x.end?.reason])).toEqual([['bigb', 'body_too_large'], ['ok01', 'end_line']]);
+    expect(sink.frames.map((x) => [x.head.transactionId, x.end?.reason])).toEqual([
+      ['bigb', 'body_too_large'],
+      ['ok01', 'end_line'],
+    ]);
     expect(sink.frames[0]!.body.length).toBeLessThanOrEqual(100 + 64);
     expect(anomalies.count('msrp.body_too_large')).toBe(1);
   });

@@ -19,12 +19,7 @@ const RFC4975_SEND = crlf(
   'Hey Bob, are you there?',
   '-------a786hjs2$',
 );
-const RFC4975_200 = crlf(
-  'MSRP a786hjs2 200 OK',
-  'To-Path: msrp://atlanta.example.com:7654/jshA7weztas;tcp',
-  'From-Path: msrp://biloxi.example.com:12763/kjhd37s2s20w2a;tcp',
-  '-------a786hjs2$',
-);
+const RFC4975_200 = crlf('MSRP a786hjs2 200 OK', 'To-Path: msrp://atlanta.example.com:7654/jshA7weztas;tcp', 'From-Path: msrp://biloxi.example.com:12763/kjhd37s2s20w2a;tcp', '-------a786hjs2$');
 // RFC 4975 REPORT example (Status 000 200), bodiless.
 const RFC4975_REPORT = crlf(
   'MSRP dkei38sd REPORT',
@@ -36,12 +31,7 @@ const RFC4975_REPORT = crlf(
   '-------dkei38sd$',
 );
 // RFC 4976 section 7.1: AUTH to a relay (To-Path without session-id), bodiless.
-const RFC4976_AUTH = crlf(
-  'MSRP 49fh AUTH',
-  'To-Path: msrps://alice@intra.example.com;tcp',
-  'From-Path: msrps://alice.example.com:9892/98cjs;tcp',
-  '-------49fh$',
-);
+const RFC4976_AUTH = crlf('MSRP 49fh AUTH', 'To-Path: msrps://alice@intra.example.com;tcp', 'From-Path: msrps://alice.example.com:9892/98cjs;tcp', '-------49fh$');
 // Modelled on RFC 4976 section 7.1: the relay's 401 challenge and the 200 with Use-Path.
 const RFC4976_401 = crlf(
   'MSRP 49fh 401 Unauthorized',
@@ -50,14 +40,7 @@ const RFC4976_401 = crlf(
   'WWW-Authenticate: Digest realm="intra.example.com", qop="auth", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"',
   '-------49fh$',
 );
-const RFC4976_200 = crlf(
-  'MSRP 49fh 200 OK',
-  'To-Path: msrps://alice.example.com:9892/98cjs;tcp',
-  'From-Path: msrps://alice@intra.example.com;tcp',
-  'Use-Path: msrps://intra.example.com:9000/jui787s2f;tcp',
-  'Expires: 900',
-  '-------49fh$',
-);
+const RFC4976_200 = crlf('MSRP 49fh 200 OK', 'To-Path: msrps://alice.example.com:9892/98cjs;tcp', 'From-Path: msrps://alice@intra.example.com;tcp', 'Use-Path: msrps://intra.example.com:9000/jui787s2f;tcp', 'Expires: 900', '-------49fh$');
 
 function frameAll(input: Uint8Array | string, pieces: (n: number) => number[] = (n) => [n], wantRaw = true) {
   const bytes = typeof input === 'string' ? enc(input) : input;
@@ -115,9 +98,7 @@ describe('MsrpFramer: RFC examples', () => {
     const auth = sink.frames[0]!.head.headers;
     expect(auth.toPath[0]).toMatchObject({ scheme: 'msrps', user: 'alice', host: 'intra.example.com', port: null, sessionId: null });
     expect(sink.frames[1]!.head.comment).toBe('Unauthorized');
-    expect(sink.frames[1]!.head.headers.wwwAuthenticate).toEqual([
-      'Digest realm="intra.example.com", qop="auth", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"',
-    ]);
+    expect(sink.frames[1]!.head.headers.wwwAuthenticate).toEqual(['Digest realm="intra.example.com", qop="auth", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"']);
     const ok = sink.frames[2]!.head.headers;
     expect(ok.usePath[0]).toMatchObject({ host: 'intra.example.com', port: 9000, sessionId: 'jui787s2f' });
     expect(ok.expires).toBe(900);
@@ -132,9 +113,7 @@ describe('MsrpFramer: piece boundaries', () => {
   it.each([1, 2, 3, 5, 7, 16, 64])('gives identical frames when fed %i bytes at a time', (size) => {
     const { sink, anomalies } = frameAll(stream, (n) => Array.from({ length: Math.ceil(n / size) }, (_, i) => Math.min(size, n - i * size)));
     expect(anomalies.total()).toBe(0);
-    expect(sink.frames.map((f) => [f.head.transactionId, dec(f.body), dec(f.raw), f.end?.flag, f.end?.frameLength])).toEqual(
-      reference.map((f) => [f.head.transactionId, dec(f.body), dec(f.raw), f.end?.flag, f.end?.frameLength]),
-    );
+    expect(sink.frames.map((f) => [f.head.transactionId, dec(f.body), dec(f.raw), f.end?.flag, f.end?.frameLength])).toEqual(reference.map((f) => [f.head.transactionId, dec(f.body), dec(f.raw), f.end?.flag, f.end?.frameLength]));
   });
 
   it('finds the end-line when it is split at every byte boundary across two pushes', () => {
@@ -242,13 +221,15 @@ describe('MsrpFramer: bodies and end-lines', () => {
 
   it('parses MIME content headers of a SEND (Content-ID, Content-Description, Content-Disposition)', () => {
     const f = sendFrame({
-      tid: 'ft01', messageId: 'file1', range: '1-4/4', body: 'JPEG', contentType: 'image/jpeg',
+      tid: 'ft01',
+      messageId: 'file1',
+      range: '1-4/4',
+      body: 'JPEG',
+      contentType: 'image/jpeg',
       extra: ['Content-ID: <img1@example.com>', 'Content-Description: holiday', 'Content-Disposition: attachment; filename="a.jpg"'],
     });
     const h = frameAll(f).sink.frames[0]!.head.headers;
-    expect([h.contentId, h.contentDescription, h.contentDisposition, h.contentType]).toEqual([
-      '<img1@example.com>', 'holiday', 'attachment; filename="a.jpg"', 'image/jpeg',
-    ]);
+    expect([h.contentId, h.contentDescription, h.contentDisposition, h.contentType]).toEqual(['<img1@example.com>', 'holiday', 'attachment; filename="a.jpg"', 'image/jpeg']);
   });
 
   it('works without onRaw (a consumer that does not want the raw bytes)', () => {

@@ -12,9 +12,7 @@ describe('Byte-Range (RFC 4975 section 7.1.1)', () => {
     [' 5-9/10 ', { start: 5, end: 9, total: 10 }],
   ])('parses %j', (v, expected) => expect(parseByteRange(v)).toEqual(expected));
 
-  it.each(['0-5/5', '5-3/10', '1-25/20', '12-*/10', '1-5', 'a-b/c', '1-5/5/5', '', '1- 5/5', '9999999999999999-1/2'])('rejects %j', (v) =>
-    expect(parseByteRange(v)).toBeNull(),
-  );
+  it.each(['0-5/5', '5-3/10', '1-25/20', '12-*/10', '1-5', 'a-b/c', '1-5/5/5', '', '1- 5/5', '9999999999999999-1/2'])('rejects %j', (v) => expect(parseByteRange(v)).toBeNull());
 });
 
 describe('Status (RFC 4975 section 9)', () => {

@@ -7,7 +7,10 @@ import { parseMsrpHeaderLines } from '../../../../src/protocols/msrp/msrp-header
 import { concatBytes } from '../../../../src/util/bytes.js';
 import { crlf, dec, enc, newCounter, prng, sendFrame } from '../../../helpers/msrp-test-helpers.js';
 
-const sha = (b: Uint8Array | string): string => createHash('sha256').update(typeof b === 'string' ? enc(b) : b).digest('hex');
+const sha = (b: Uint8Array | string): string =>
+  createHash('sha256')
+    .update(typeof b === 'string' ? enc(b) : b)
+    .digest('hex');
 
 function setup(options: MsrpMessageAssemblerOptions = {}) {
   const messages: MsrpMessage[] = [];
@@ -36,8 +39,16 @@ describe('MsrpMessageAssembler: whole and chunked messages', () => {
     leg()(sendFrame({ tid: 'tx01', messageId: 'msg1', range: `1-${TEXT.length}/${TEXT.length}`, body: TEXT }));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({
-      session: 'S1', messageId: 'msg1', contentType: 'text/plain', status: 'complete', closeReason: 'complete',
-      size: TEXT.length, receivedBytes: TEXT.length, sha256: sha(TEXT), missing: [], headIsWhole: true,
+      session: 'S1',
+      messageId: 'msg1',
+      contentType: 'text/plain',
+      status: 'complete',
+      closeReason: 'complete',
+      size: TEXT.length,
+      receivedBytes: TEXT.length,
+      sha256: sha(TEXT),
+      missing: [],
+      headIsWhole: true,
     });
     expect(dec(messages[0]!.head)).toBe(TEXT);
     expect(messages[0]!.chunks).toEqual([expect.objectContaining({ start: 1, end: TEXT.length, flag: '$', duplicate: false })]);
@@ -59,7 +70,11 @@ describe('MsrpMessageAssembler: whole and chunked messages', () => {
     send(chunk('c003', 'big', TEXT, 30, 44, '$', '*'));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ status: 'complete', size: 44, sha256: sha(TEXT) });
-    expect(messages[0]!.chunks.map((c) => [c.start, c.end, c.flag])).toEqual([[1, 10, '+'], [11, 30, '+'], [31, 44, '$']]);
+    expect(messages[0]!.chunks.map((c) => [c.start, c.end, c.flag])).toEqual([
+      [1, 10, '+'],
+      [11, 30, '+'],
+      [31, 44, '$'],
+    ]);
     expect(anomalies.total()).toBe(0);
   });
 
@@ -78,10 +93,12 @@ describe('MsrpMessageAssembler: whole and chunked messages', () => {
     const send = leg();
     const bodies = ['A'.repeat(30) + 'end-a', 'B'.repeat(25) + 'end-b', 'C'.repeat(12) + 'end-c'];
     const ids = ['ma', 'mb', 'mc'];
-    const cuts = [[0, 10, 20, 35], [0, 15, 30], [0, 5, 10, 17]];
-    const queue: Uint8Array[][] = bodies.map((b, i) =>
-      cuts[i]!.slice(1).map((to, k) => chunk(`t${i}x${k}`, ids[i]!, b, cuts[i]![k]!, to, k === cuts[i]!.length - 2 ? '$' : '+')),
-    );
+    const cuts = [
+      [0, 10, 20, 35],
+      [0, 15, 30],
+      [0, 5, 10, 17],
+    ];
+    const queue: Uint8Array[][] = bodies.map((b, i) => cuts[i]!.slice(1).map((to, k) => chunk(`t${i}x${k}`, ids[i]!, b, cuts[i]![k]!, to, k === cuts[i]!.length - 2 ? '$' : '+')));
     while (queue.some((q) => q.length > 0)) for (const q of queue) if (q.length > 0) send(q.shift()!);
     expect(messages.map((m) => [m.messageId, m.status, m.sha256]).sort()).toEqual([
       ['ma', 'complete', sha(bodies[0]!)],
@@ -189,7 +206,12 @@ describe('MsrpMessageAssembler: duplicates, order and gaps', () => {
     expect(messages).toHaveLength(0);
     asm.tick(103, 0);
     expect(messages[0]).toMatchObject({
-      status: 'incomplete', closeReason: 'missing_ranges', size: 44, receivedBytes: 34, sha256: null, missing: [{ start: 11, end: 20 }],
+      status: 'incomplete',
+      closeReason: 'missing_ranges',
+      size: 44,
+      receivedBytes: 34,
+      sha256: null,
+      missing: [{ start: 11, end: 20 }],
     });
     expect(anomalies.examplesOf('msrp.message_incomplete')[0]!.detail).toBe('ranges=1 bytes=10');
   });
@@ -209,7 +231,11 @@ describe('MsrpMessageAssembler: duplicates, order and gaps', () => {
     send(chunk('h001', 'holes', TEXT, 5, 10, '+'));
     send(chunk('h002', 'holes', TEXT, 20, 30, '+'));
     send(chunk('h003', 'holes', TEXT, 40, 44, '$'));
-    expect(messages[0]!.missing).toEqual([{ start: 1, end: 5 }, { start: 11, end: 20 }, { start: 31, end: 40 }]);
+    expect(messages[0]!.missing).toEqual([
+      { start: 1, end: 5 },
+      { start: 11, end: 20 },
+      { start: 31, end: 40 },
+    ]);
     expect(messages[0]!.receivedBytes).toBe(19);
   });
 
@@ -263,7 +289,10 @@ describe('MsrpMessageAssembler: bounds', () => {
     send(chunk('od02', 'od', TEXT, 10, 44, '$'));
     send(chunk('od01', 'od', TEXT, 0, 10, '+'));
     expect(messages[0]!.status).toBe('complete');
-    expect(seen).toEqual([[0, TEXT.slice(0, 10)], [10, TEXT.slice(10)]]);
+    expect(seen).toEqual([
+      [0, TEXT.slice(0, 10)],
+      [10, TEXT.slice(10)],
+    ]);
   });
 
   it('drops out-of-order bytes past the per-message cap and reports it', () => {
@@ -313,7 +342,10 @@ describe('MsrpMessageAssembler: bounds', () => {
     send(chunk('ex06', 'tick3', TEXT, 0, 10, '+'), 110.5); // no sweep (< 1 s since the last)
     expect(messages).toHaveLength(1);
     send(chunk('ex07', 'tick4', TEXT, 0, 10, '+'), 111); // sweep at 111: "slow" idle 11 s
-    expect(messages.map((m) => [m.messageId, m.closeReason])).toEqual([['gap', 'missing_ranges'], ['slow', 'timeout']]);
+    expect(messages.map((m) => [m.messageId, m.closeReason])).toEqual([
+      ['gap', 'missing_ranges'],
+      ['slow', 'timeout'],
+    ]);
     expect(anomalies.count('msrp.message_timeout')).toBe(1);
   });
 
@@ -377,8 +409,17 @@ describe('MsrpMessageAssembler: bounds', () => {
     const data = new Uint8Array(5000).map(() => Math.floor(rnd() * 256));
     const lines = ['To-Path: msrp://a.example.com:1/s;tcp', 'From-Path: msrp://b.example.com:2/t;tcp', 'Message-ID: direct', `Byte-Range: 1-5000/5000`];
     const head: MsrpFrameHead = {
-      kind: 'request', transactionId: 'dir1', method: 'SEND', statusCode: null, comment: null,
-      headers: parseMsrpHeaderLines(lines), hasBody: true, headLength: 0, frameNo: 1, tsSec: 0, tsNsec: 0,
+      kind: 'request',
+      transactionId: 'dir1',
+      method: 'SEND',
+      statusCode: null,
+      comment: null,
+      headers: parseMsrpHeaderLines(lines),
+      hasBody: true,
+      headLength: 0,
+      frameNo: 1,
+      tsSec: 0,
+      tsNsec: 0,
     };
     const w = asm.startChunk('S9', head)!;
     for (let off = 0; off < data.length; ) {

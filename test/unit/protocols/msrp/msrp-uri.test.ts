@@ -5,7 +5,19 @@ describe('parseMsrpUri (RFC 4975 section 9)', () => {
   it.each([
     ['msrp://biloxi.example.com:12763/kjhd37s2s20w2a;tcp', { scheme: 'msrp', user: null, host: 'biloxi.example.com', ipv6: false, port: 12763, sessionId: 'kjhd37s2s20w2a', transport: 'tcp', params: [] }],
     ['MSRPS://alice@intra.example.com;tcp', { scheme: 'msrps', user: 'alice', host: 'intra.example.com', port: null, sessionId: null, transport: 'tcp' }],
-    ['msrp://[2001:db8::1]:2855/a+b=c/d;tcp;p1=x;flag', { host: '2001:db8::1', ipv6: true, port: 2855, sessionId: 'a+b=c/d', params: [{ name: 'p1', value: 'x' }, { name: 'flag', value: null }] }],
+    [
+      'msrp://[2001:db8::1]:2855/a+b=c/d;tcp;p1=x;flag',
+      {
+        host: '2001:db8::1',
+        ipv6: true,
+        port: 2855,
+        sessionId: 'a+b=c/d',
+        params: [
+          { name: 'p1', value: 'x' },
+          { name: 'flag', value: null },
+        ],
+      },
+    ],
     ['msrp://[::127]/s1;tcp', { host: '::127', ipv6: true, port: null }],
     ['msrp://192.0.2.7:7777/iau39;sctp', { host: '192.0.2.7', transport: 'sctp' }],
     ['msrp://us%40er:pw@h.example.com:1/x;tcp', { user: 'us%40er:pw', host: 'h.example.com' }],

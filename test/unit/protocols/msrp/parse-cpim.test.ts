@@ -4,18 +4,19 @@ import { parseContentType } from '../../../../src/protocols/msrp/mime-header-blo
 import { crlf, dec, enc, newCounter } from '../../../helpers/msrp-test-helpers.js';
 
 // An RCS-style chat message with IMDN headers (RFC 5438 section 7.1.1 names these headers).
-const CPIM_IMDN = crlf(
-  'From: Alice <im:alice@example.com>',
-  'To: Bob <im:bob@example.com>',
-  'NS: imdn <urn:ietf:params:imdn>',
-  'imdn.Message-ID: 34jk324j',
-  'DateTime: 2006-04-04T12:16:49-05:00',
-  'imdn.Disposition-Notification: positive-delivery, Display',
-  '',
-  'Content-type: text/plain; charset=utf-8',
-  'Content-length: 11',
-  '',
-) + 'Hello World';
+const CPIM_IMDN =
+  crlf(
+    'From: Alice <im:alice@example.com>',
+    'To: Bob <im:bob@example.com>',
+    'NS: imdn <urn:ietf:params:imdn>',
+    'imdn.Message-ID: 34jk324j',
+    'DateTime: 2006-04-04T12:16:49-05:00',
+    'imdn.Disposition-Notification: positive-delivery, Display',
+    '',
+    'Content-type: text/plain; charset=utf-8',
+    'Content-length: 11',
+    '',
+  ) + 'Hello World';
 
 // Modelled on the RFC 3862 section 2 example: Subject with a language, a namespace with a
 // prefix, several To headers and an XML body.
@@ -134,7 +135,10 @@ describe('parseCpim (RFC 3862)', () => {
   it('parses Content-Type parameters', () => {
     const ct = parseContentType('Message/CPIM; charset="utf-8"; x=y')!;
     expect(ct.mediaType).toBe('message/cpim');
-    expect([...ct.params]).toEqual([['charset', 'utf-8'], ['x', 'y']]);
+    expect([...ct.params]).toEqual([
+      ['charset', 'utf-8'],
+      ['x', 'y'],
+    ]);
     expect(parseContentType('nonsense')).toBeNull();
   });
 });

@@ -76,13 +76,19 @@ describe('parseIsComposing (RFC 3994)', () => {
 
   it('parses an active state with content type and refresh', () => {
     expect(parseIsComposing(enc(doc('<state>active</state><contenttype>text/plain</contenttype><refresh>90</refresh>')))).toEqual({
-      state: 'active', lastActive: null, contentType: 'text/plain', refresh: 90,
+      state: 'active',
+      lastActive: null,
+      contentType: 'text/plain',
+      refresh: 90,
     });
   });
 
   it('parses an idle state with lastactive', () => {
     expect(parseIsComposing(enc(doc('<state>idle</state><lastactive>2003-01-27T10:43:00Z</lastactive>')))).toEqual({
-      state: 'idle', lastActive: '2003-01-27T10:43:00Z', contentType: null, refresh: null,
+      state: 'idle',
+      lastActive: '2003-01-27T10:43:00Z',
+      contentType: null,
+      refresh: null,
     });
   });
 

@@ -4,8 +4,13 @@ import { enc } from '../../../helpers/msrp-test-helpers.js';
 
 describe('parseXml', () => {
   it('builds a tree with namespaces, attributes, entities, CDATA and comments', () => {
-    const r = parseXml(Buffer.from(`\ufeff<?xml version="1.0"?><!-- c --><a:root xmlns:a="urn:a" xmlns="urn:d" k='v &lt;1&gt;'>
-      <child x="1">t&amp;t<![CDATA[<raw>]]>&#65;</child><a:leaf/><élément/></a:root>`, 'utf8'));
+    const r = parseXml(
+      Buffer.from(
+        `\ufeff<?xml version="1.0"?><!-- c --><a:root xmlns:a="urn:a" xmlns="urn:d" k='v &lt;1&gt;'>
+      <child x="1">t&amp;t<![CDATA[<raw>]]>&#65;</child><a:leaf/><élément/></a:root>`,
+        'utf8',
+      ),
+    );
     if ('error' in r) throw new Error(r.error);
     expect(r.root).toMatchObject({ ns: 'urn:a', name: 'root' });
     expect(r.root.attrs.get('k')).toBe('v <1>');

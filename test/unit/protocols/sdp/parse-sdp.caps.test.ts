@@ -13,7 +13,17 @@ describe('parseSdp: MSRP attributes and sections past the caps', () => {
   it('reads a=path, accept-types, setup and file-selector after 300 junk attributes', () => {
     const sink = newSink();
     const sd = parseSdp(
-      sdp(...HEAD, 'm=message 7654 TCP/MSRP *', ...junk(300), 'a=accept-types:message/cpim', 'a=path:msrp://192.0.2.1:7654/abc;tcp', 'a=path:msrp://192.0.2.9:1/evil;tcp', 'a=setup:active', 'a=file-selector:name:"a.jpg" type:image/jpeg size:10', 'a=x-more:1'),
+      sdp(
+        ...HEAD,
+        'm=message 7654 TCP/MSRP *',
+        ...junk(300),
+        'a=accept-types:message/cpim',
+        'a=path:msrp://192.0.2.1:7654/abc;tcp',
+        'a=path:msrp://192.0.2.9:1/evil;tcp',
+        'a=setup:active',
+        'a=file-selector:name:"a.jpg" type:image/jpeg size:10',
+        'a=x-more:1',
+      ),
       sink,
       4,
     )!;

@@ -33,7 +33,7 @@ describe('parseSdp: session fields (RFC 8866)', () => {
     expect(sd.timing).toEqual([{ start: 2873397496, stop: 2873404696 }]);
     expect(sd.direction).toBe('recvonly');
     expect(sd.media).toHaveLength(2);
-    const [audio, video] = sd.media as [typeof sd.media[0], typeof sd.media[0]];
+    const [audio, video] = sd.media as [(typeof sd.media)[0], (typeof sd.media)[0]];
     expect(audio).toMatchObject({ media: 'audio', port: 49170, portCount: null, proto: 'RTP/AVP', formats: ['0'], msrp: null });
     expect(video).toMatchObject({ media: 'video', port: 51372, portCount: 2, formats: ['99', '100'] });
     expect(video.attributes).toEqual([
@@ -60,11 +60,7 @@ describe('parseSdp: session fields (RFC 8866)', () => {
 
   it('reports bad lines, missing fields and bad c=/m=/o= lines, and keeps going', () => {
     const sink = newSink();
-    const sd = parseSdp(
-      sdp('o=- 1 1 IN', 'v=0', 'c=IN IP4', 'x', 'm =video 3227 RTP/AVP 31', 'M=audio 1 RTP/AVP 0', 'm=audio 70000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=bad name:1'),
-      sink,
-      9,
-    )!;
+    const sd = parseSdp(sdp('o=- 1 1 IN', 'v=0', 'c=IN IP4', 'x', 'm =video 3227 RTP/AVP 31', 'M=audio 1 RTP/AVP 0', 'm=audio 70000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=bad name:1'), sink, 9)!;
     expect(sd).not.toBeNull();
     expect(sink.count('sdp.bad_line')).toBe(2); // 3 unparseable lines in one report + the bad attribute name
     expect(sink.examplesOf('sdp.bad_line')[1]).toEqual({ frame: 9, detail: 'line=4 count=3' });
@@ -89,16 +85,7 @@ describe('parseSdp: MSRP media (RFC 4975 8, RFC 4976, RFC 6135, RFC 6714)', () =
   it('RFC 4975 7 offer: accept-types and a one-URI path', () => {
     const sink = newSink();
     const sd = parseSdp(
-      sdp(
-        'v=0',
-        'o=alice 2890844526 2890844527 IN IP4 alice.example.com',
-        's= ',
-        'c=IN IP4 alice.example.com',
-        't=0 0',
-        'm=message 7654 TCP/MSRP *',
-        'a=accept-types:text/plain',
-        'a=path:msrp://alice.example.com:7654/jshA7weztas;tcp',
-      ),
+      sdp('v=0', 'o=alice 2890844526 2890844527 IN IP4 alice.example.com', 's= ', 'c=IN IP4 alice.example.com', 't=0 0', 'm=message 7654 TCP/MSRP *', 'a=accept-types:text/plain', 'a=path:msrp://alice.example.com:7654/jshA7weztas;tcp'),
       sink,
     )!;
     expect(sink.total()).toBe(0);
@@ -145,10 +132,7 @@ describe('parseSdp: MSRP media (RFC 4975 8, RFC 4976, RFC 6135, RFC 6714)', () =
   });
 
   it('IPv6: c=IN IP6 and a bracketed path host', () => {
-    const sd = parseSdp(
-      sdp('v=0', 'o=- 1 1 IN IP6 2001:db8::1', 's=-', 'c=IN IP6 2001:db8::1', 't=0 0', 'm=message 2855 TCP/MSRP *', 'a=path:msrp://[2001:db8::1]:2855/s1d;tcp', 'a=setup:active'),
-      newSink(),
-    )!;
+    const sd = parseSdp(sdp('v=0', 'o=- 1 1 IN IP6 2001:db8::1', 's=-', 'c=IN IP6 2001:db8::1', 't=0 0', 'm=message 2855 TCP/MSRP *', 'a=path:msrp://[2001:db8::1]:2855/s1d;tcp', 'a=setup:active'), newSink())!;
     expect(sd.connection?.addrType).toBe('IP6');
     expect(sd.media[0]!.msrp!.path[0]).toMatchObject({ host: '2001:db8::1', ipv6: true, port: 2855, sessionId: 's1d' });
     expect(sd.media[0]!.msrp!.setup).toBe('active');
@@ -196,18 +180,12 @@ describe('parseSdp: MSRP media (RFC 4975 8, RFC 4976, RFC 6135, RFC 6714)', () =
   });
 
   it('decodes UTF-8 file names', () => {
-    const sd = parseSdp(
-      sdp('v=0', 'o=- 1 1 IN IP4 h', 's=-', 't=0 0', 'm=message 9 TCP/MSRP *', 'a=path:msrp://h:9/s;tcp', 'a=file-selector:name:"Bild äöü.jpg" size:10'),
-      newSink(),
-    )!;
+    const sd = parseSdp(sdp('v=0', 'o=- 1 1 IN IP4 h', 's=-', 't=0 0', 'm=message 9 TCP/MSRP *', 'a=path:msrp://h:9/s;tcp', 'a=file-selector:name:"Bild äöü.jpg" size:10'), newSink())!;
     expect(sd.media[0]!.msrp!.fileSelector?.name).toBe('Bild äöü.jpg');
   });
 
   it('keeps a label and unknown attributes raw', () => {
-    const sd = parseSdp(
-      sdp('v=0', 'o=- 1 1 IN IP4 h', 's=-', 't=0 0', 'm=message 9 TCP/MSRP *', 'a=path:msrp://h:9/s;tcp', 'a=label:chat-1', 'a=x-vendor:some value: with colon'),
-      newSink(),
-    )!;
+    const sd = parseSdp(sdp('v=0', 'o=- 1 1 IN IP4 h', 's=-', 't=0 0', 'm=message 9 TCP/MSRP *', 'a=path:msrp://h:9/s;tcp', 'a=label:chat-1', 'a=x-vendor:some value: with colon'), newSink())!;
     expect(sd.media[0]!.label).toBe('chat-1');
     expect(sd.media[0]!.attributes.at(-1)).toEqual({ name: 'x-vendor', value: 'some value: with colon' });
   });
@@ -216,7 +194,10 @@ describe('parseSdp: MSRP media (RFC 4975 8, RFC 4976, RFC 6135, RFC 6714)', () =
     const sink = newSink();
     const sd = parseSdp(
       sdp(
-        'v=0', 'o=- 1 1 IN IP4 h', 's=-', 't=0 0',
+        'v=0',
+        'o=- 1 1 IN IP4 h',
+        's=-',
+        't=0 0',
         'm=message 9 TCP/MSRP *',
         'a=accept-types:text/plain',
         'm=message 9 TCP/TLS/MSRP *',

@@ -46,12 +46,9 @@ describe('normalizeIdentity', () => {
     expect(k('tel:7042;phone-context=a.example')).not.toBe(k('tel:7042;phone-context=b.example'));
   });
 
-  it.each(['', 'alice', 'mailto:alice@example.com', 'urn:service:sos', '4915112345678', 'tel:7042', 'sip:', '"x" <>'])(
-    'returns null for %j',
-    (input) => {
-      expect(normalizeIdentity(input)).toBeNull();
-    },
-  );
+  it.each(['', 'alice', 'mailto:alice@example.com', 'urn:service:sos', '4915112345678', 'tel:7042', 'sip:', '"x" <>'])('returns null for %j', (input) => {
+    expect(normalizeIdentity(input)).toBeNull();
+  });
 });
 
 describe('e164Key', () => {

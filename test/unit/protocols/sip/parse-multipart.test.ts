@@ -6,11 +6,7 @@ import { parseSipMessage } from '../../../../src/protocols/sip/parse-sip-message
 import { bytes, crlf, newSink, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 const SDP = crlf('v=0', 'o=- 1 1 IN IP4 192.0.2.1', 's=-', 'c=IN IP4 192.0.2.1', 't=0 0', 'm=message 9 TCP/MSRP *', 'a=path:msrp://192.0.2.1:9/x;tcp', '');
-const LIST = crlf(
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">',
-  '<list><entry uri="sip:bob@example.com"/></list></resource-lists>',
-);
+const LIST = crlf('<?xml version="1.0" encoding="UTF-8"?>', '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">', '<list><entry uri="sip:bob@example.com"/></list></resource-lists>');
 
 /** RCS group-chat INVITE body (RFC 5366 style): SDP and a resource list. */
 function groupChatBody(boundary: string): string {
@@ -88,13 +84,7 @@ describe('parseMultipart (RFC 2046 5.1.1)', () => {
 });
 
 describe('findSdp', () => {
-  const headers = [
-    'Via: SIP/2.0/TCP h;branch=z9hG4bK1',
-    'From: <sip:a@h>;tag=1',
-    'To: <sip:conf@h>',
-    'Call-ID: gc1',
-    'CSeq: 1 INVITE',
-  ];
+  const headers = ['Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'From: <sip:a@h>;tag=1', 'To: <sip:conf@h>', 'Call-ID: gc1', 'CSeq: 1 INVITE'];
 
   it('returns an application/sdp body itself', () => {
     const m = parseSipMessage(bytes(sipMessage('INVITE sip:b@h SIP/2.0', [...headers, 'Content-Type: application/sdp'], SDP)), newSink())!;
@@ -102,10 +92,7 @@ describe('findSdp', () => {
   });
 
   it('finds the SDP part of a multipart/mixed body', () => {
-    const m = parseSipMessage(
-      bytes(sipMessage('INVITE sip:b@h SIP/2.0', [...headers, 'Content-Type: multipart/mixed;boundary="boundary1"'], groupChatBody('boundary1'))),
-      newSink(),
-    )!;
+    const m = parseSipMessage(bytes(sipMessage('INVITE sip:b@h SIP/2.0', [...headers, 'Content-Type: multipart/mixed;boundary="boundary1"'], groupChatBody('boundary1'))), newSink())!;
     const sdp = findSdp(m)!;
     expect(text(sdp)).toBe(SDP);
     expect(sdp.buffer).toBe(m.raw.buffer);
@@ -123,10 +110,7 @@ describe('findSdp', () => {
     expect(findSdp(m1)).toBeNull();
     const m2 = parseSipMessage(bytes(sipMessage('INVITE sip:b@h SIP/2.0', headers)), newSink())!;
     expect(findSdp(m2)).toBeNull();
-    const m3 = parseSipMessage(
-      bytes(sipMessage('INVITE sip:b@h SIP/2.0', [...headers, 'Content-Type: multipart/mixed;boundary=b'], crlf('--b', 'Content-Type: text/plain', '', 'x', '--b--'))),
-      newSink(),
-    )!;
+    const m3 = parseSipMessage(bytes(sipMessage('INVITE sip:b@h SIP/2.0', [...headers, 'Content-Type: multipart/mixed;boundary=b'], crlf('--b', 'Content-Type: text/plain', '', 'x', '--b--'))), newSink())!;
     expect(findSdp(m3)).toBeNull();
   });
 });

@@ -31,10 +31,7 @@ describe('parseSipMessage: RFC 4475 invalid messages become anomalies', () => {
 
   it('3.1.2.7 quotbal: unterminated quoted display name', () => {
     const sink = newSink();
-    const msg = sipMessage('INVITE sip:user@example.com SIP/2.0', [
-      ...base.filter((h) => !h.startsWith('To')),
-      'To: "Mr. J. User <sip:j.user@example.com>',
-    ]);
+    const msg = sipMessage('INVITE sip:user@example.com SIP/2.0', [...base.filter((h) => !h.startsWith('To')), 'To: "Mr. J. User <sip:j.user@example.com>']);
     const m = parseSipMessage(bytes(msg), sink)!;
     expect(sink.count('sip.bad_name_addr')).toBe(1);
     expect(sink.examplesOf('sip.bad_name_addr')[0]!.detail).toBe('to');
@@ -76,10 +73,7 @@ describe('parseSipMessage: RFC 4475 invalid messages become anomalies', () => {
 
   it('reports missing mandatory headers, a bad CSeq and a header line without colon', () => {
     const sink = newSink();
-    const m = parseSipMessage(
-      bytes(sipMessage('BYE sip:a@b.example SIP/2.0', ['From: <sip:c@d.example>;tag=1', 'CSeq: one BYE', 'this is not a header'])),
-      sink,
-    )!;
+    const m = parseSipMessage(bytes(sipMessage('BYE sip:a@b.example SIP/2.0', ['From: <sip:c@d.example>;tag=1', 'CSeq: one BYE', 'this is not a header'])), sink)!;
     expect(sink.count('sip.missing_header')).toBe(3); // to, call-id, via
     expect(sink.examplesOf('sip.missing_header').map((e) => e.detail)).toEqual(['to', 'call-id', 'via']);
     expect(sink.count('sip.bad_cseq')).toBe(1);
@@ -106,4 +100,3 @@ describe('parseSipMessage: RFC 4475 invalid messages become anomalies', () => {
     expect(sink.count('sip.too_many_headers')).toBe(1);
   });
 });
-

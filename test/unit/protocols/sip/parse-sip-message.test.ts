@@ -104,20 +104,17 @@ describe('parseSipMessage: RFC 4475 valid messages', () => {
   });
 
   it('3.1.1.4 escnull: escaped NULs in URIs', () => {
-    const msg = sipMessage(
-      'REGISTER sip:example.com SIP/2.0',
-      [
-        'To: sip:null-%00-null@example.com',
-        'From: sip:null-%00-null@example.com;tag=839923423',
-        'Max-Forwards: 70',
-        'Call-ID: escnull.39203ndfvkjdasfkq3w4otrq0adsfdfnavd',
-        'CSeq: 14398234 REGISTER',
-        'Via: SIP/2.0/UDP host5.example.com;branch=z9hG4bKkdjuw',
-        'Contact: <sip:%00@host5.example.com>',
-        'Contact: <sip:%00%00@host5.example.com>',
-        'L:0',
-      ],
-    );
+    const msg = sipMessage('REGISTER sip:example.com SIP/2.0', [
+      'To: sip:null-%00-null@example.com',
+      'From: sip:null-%00-null@example.com;tag=839923423',
+      'Max-Forwards: 70',
+      'Call-ID: escnull.39203ndfvkjdasfkq3w4otrq0adsfdfnavd',
+      'CSeq: 14398234 REGISTER',
+      'Via: SIP/2.0/UDP host5.example.com;branch=z9hG4bKkdjuw',
+      'Contact: <sip:%00@host5.example.com>',
+      'Contact: <sip:%00%00@host5.example.com>',
+      'L:0',
+    ]);
     const sink = newSink();
     const m = parseSipMessage(bytes(msg), sink)!;
     expect(sink.total()).toBe(0);
@@ -127,21 +124,18 @@ describe('parseSipMessage: RFC 4475 valid messages', () => {
   });
 
   it('3.1.1.5 esc02: % in a method is not an escape; C%6Fntact is another header', () => {
-    const msg = sipMessage(
-      'RE%47IST%45R sip:registrar.example.com SIP/2.0',
-      [
-        'To: "%Z%45" <sip:resource@example.com>',
-        'From: "%Z%45" <sip:resource@example.com>;tag=f232jadfj23',
-        'Call-ID: esc02.asdfnqwo34rq23i34jrjasdcnl23nrlknsdf',
-        'Via: SIP/2.0/TCP host.example.com;branch=z9hG4bK209%fzsnel234',
-        'CSeq: 29344 RE%47IST%45R',
-        'Max-Forwards: 70',
-        'Contact: <sip:alias1@host1.example.com>',
-        'C%6Fntact: <sip:alias2@host2.example.com>',
-        'Contact: <sip:alias3@host3.example.com>',
-        'l: 0',
-      ],
-    );
+    const msg = sipMessage('RE%47IST%45R sip:registrar.example.com SIP/2.0', [
+      'To: "%Z%45" <sip:resource@example.com>',
+      'From: "%Z%45" <sip:resource@example.com>;tag=f232jadfj23',
+      'Call-ID: esc02.asdfnqwo34rq23i34jrjasdcnl23nrlknsdf',
+      'Via: SIP/2.0/TCP host.example.com;branch=z9hG4bK209%fzsnel234',
+      'CSeq: 29344 RE%47IST%45R',
+      'Max-Forwards: 70',
+      'Contact: <sip:alias1@host1.example.com>',
+      'C%6Fntact: <sip:alias2@host2.example.com>',
+      'Contact: <sip:alias3@host3.example.com>',
+      'l: 0',
+    ]);
     const sink = newSink();
     const m = parseSipMessage(bytes(msg), sink)!;
     expect(sink.total()).toBe(0);
@@ -154,18 +148,15 @@ describe('parseSipMessage: RFC 4475 valid messages', () => {
   });
 
   it('3.1.1.6 lwsdisp: no LWS between display name and <', () => {
-    const msg = sipMessage(
-      'OPTIONS sip:user@example.com SIP/2.0',
-      [
-        'To: sip:user@example.com',
-        'From: caller<sip:caller@example.com>;tag=323',
-        'Max-Forwards: 70',
-        'Call-ID: lwsdisp.1234abcd@funky.example.com',
-        'CSeq: 60 OPTIONS',
-        'Via: SIP/2.0/UDP funky.example.com;branch=z9hG4bKkdjuw',
-        'l: 0',
-      ],
-    );
+    const msg = sipMessage('OPTIONS sip:user@example.com SIP/2.0', [
+      'To: sip:user@example.com',
+      'From: caller<sip:caller@example.com>;tag=323',
+      'Max-Forwards: 70',
+      'Call-ID: lwsdisp.1234abcd@funky.example.com',
+      'CSeq: 60 OPTIONS',
+      'Via: SIP/2.0/UDP funky.example.com;branch=z9hG4bKkdjuw',
+      'l: 0',
+    ]);
     const sink = newSink();
     const m = parseSipMessage(bytes(msg), sink)!;
     expect(sink.total()).toBe(0);
@@ -176,19 +167,16 @@ describe('parseSipMessage: RFC 4475 valid messages', () => {
   });
 
   it('3.1.1.8 dblreq: bytes after Content-Length are reported and left out of raw', () => {
-    const first = sipMessage(
-      'REGISTER sip:example.com SIP/2.0',
-      [
-        'To: sip:j.user@example.com',
-        'From: sip:j.user@example.com;tag=43251j3j324',
-        'Max-Forwards: 8',
-        'I: dblreq.0ha0isndaksdj99sdfafnl3lk233412',
-        'Contact: sip:j.user@host.example.com',
-        'CSeq: 8 REGISTER',
-        'Via: SIP/2.0/UDP 192.0.2.125;branch=z9hG4bKkdjuw23492',
-        'Content-Length: 0',
-      ],
-    );
+    const first = sipMessage('REGISTER sip:example.com SIP/2.0', [
+      'To: sip:j.user@example.com',
+      'From: sip:j.user@example.com;tag=43251j3j324',
+      'Max-Forwards: 8',
+      'I: dblreq.0ha0isndaksdj99sdfafnl3lk233412',
+      'Contact: sip:j.user@host.example.com',
+      'CSeq: 8 REGISTER',
+      'Via: SIP/2.0/UDP 192.0.2.125;branch=z9hG4bKkdjuw23492',
+      'Content-Length: 0',
+    ]);
     const second = msrpInvite('dblreq.second');
     const sink = newSink();
     const m = parseSipMessage(bytes(first + '\r\n' + second), sink)!;
@@ -199,54 +187,41 @@ describe('parseSipMessage: RFC 4475 valid messages', () => {
   });
 
   it('3.1.1.9 semiuri: ";" in the user part of the Request-URI; folded Accept list', () => {
-    const msg = sipMessage(
-      'OPTIONS sip:user;par=u%40example.net@example.com SIP/2.0',
-      [
-        'To: sip:j_user@example.com',
-        'From: sip:caller@example.org;tag=33242',
-        'Max-Forwards: 3',
-        'Call-ID: semiuri.0ha0isndaksdj',
-        'CSeq: 8 OPTIONS',
-        'Accept: application/sdp, application/pkcs7-mime,',
-        '        multipart/mixed, multipart/signed,',
-        '        message/sip, message/sipfrag',
-        'Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKkdjuw',
-        'l: 0',
-      ],
-    );
+    const msg = sipMessage('OPTIONS sip:user;par=u%40example.net@example.com SIP/2.0', [
+      'To: sip:j_user@example.com',
+      'From: sip:caller@example.org;tag=33242',
+      'Max-Forwards: 3',
+      'Call-ID: semiuri.0ha0isndaksdj',
+      'CSeq: 8 OPTIONS',
+      'Accept: application/sdp, application/pkcs7-mime,',
+      '        multipart/mixed, multipart/signed,',
+      '        message/sip, message/sipfrag',
+      'Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKkdjuw',
+      'l: 0',
+    ]);
     const sink = newSink();
     const m = parseSipMessage(bytes(msg), sink)!;
     expect(sink.total()).toBe(0);
     expect(m.requestUri).toBe('sip:user;par=u%40example.net@example.com');
-    expect(m.headers('accept')).toEqual([
-      'application/sdp',
-      'application/pkcs7-mime',
-      'multipart/mixed',
-      'multipart/signed',
-      'message/sip',
-      'message/sipfrag',
-    ]);
+    expect(m.headers('accept')).toEqual(['application/sdp', 'application/pkcs7-mime', 'multipart/mixed', 'multipart/signed', 'message/sip', 'message/sipfrag']);
     expect(m.from?.tag).toBe('33242');
   });
 
   it('3.1.1.10 transports: several Via lines, the top one counts', () => {
-    const msg = sipMessage(
-      'OPTIONS sip:user@example.com SIP/2.0',
-      [
-        'To: sip:user@example.com',
-        'From: <sip:caller@example.com>;tag=323',
-        'Max-Forwards: 70',
-        'Call-ID:  transports.kijh4akdnaqjkwendsasfdj',
-        'Accept: application/sdp',
-        'CSeq: 60 OPTIONS',
-        'Via: SIP/2.0/UDP t1.example.com;branch=z9hG4bKkdjuw',
-        'Via: SIP/2.0/SCTP t2.example.com;branch=z9hG4bKklasjdhf',
-        'Via: SIP/2.0/TLS t3.example.com;branch=z9hG4bK2980unddj',
-        'Via: SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en',
-        'Via: SIP/2.0/TCP t5.example.com;branch=z9hG4bK0a9idfnee',
-        'l: 0',
-      ],
-    );
+    const msg = sipMessage('OPTIONS sip:user@example.com SIP/2.0', [
+      'To: sip:user@example.com',
+      'From: <sip:caller@example.com>;tag=323',
+      'Max-Forwards: 70',
+      'Call-ID:  transports.kijh4akdnaqjkwendsasfdj',
+      'Accept: application/sdp',
+      'CSeq: 60 OPTIONS',
+      'Via: SIP/2.0/UDP t1.example.com;branch=z9hG4bKkdjuw',
+      'Via: SIP/2.0/SCTP t2.example.com;branch=z9hG4bKklasjdhf',
+      'Via: SIP/2.0/TLS t3.example.com;branch=z9hG4bK2980unddj',
+      'Via: SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en',
+      'Via: SIP/2.0/TCP t5.example.com;branch=z9hG4bK0a9idfnee',
+      'l: 0',
+    ]);
     const m = parseSipMessage(bytes(msg), newSink())!;
     expect(m.headers('Via')).toHaveLength(5);
     expect(m.header('v')).toBe('SIP/2.0/UDP t1.example.com;branch=z9hG4bKkdjuw');
@@ -255,18 +230,15 @@ describe('parseSipMessage: RFC 4475 valid messages', () => {
   });
 
   it('3.1.1.13 noreason: empty reason phrase', () => {
-    const msg = sipMessage(
-      'SIP/2.0 100 ',
-      [
-        'Via: SIP/2.0/UDP 192.0.2.105;branch=z9hG4bK2398ndaoe',
-        'Call-ID: noreason.asndj203insdf99223ndf',
-        'CSeq: 35 INVITE',
-        'From: <sip:user@example.com>;tag=39ansfi3',
-        'To: <sip:user@example.edu>;tag=902jndnke3',
-        'Content-Length: 0',
-        'Contact: <sip:user@host105.example.com>',
-      ],
-    );
+    const msg = sipMessage('SIP/2.0 100 ', [
+      'Via: SIP/2.0/UDP 192.0.2.105;branch=z9hG4bK2398ndaoe',
+      'Call-ID: noreason.asndj203insdf99223ndf',
+      'CSeq: 35 INVITE',
+      'From: <sip:user@example.com>;tag=39ansfi3',
+      'To: <sip:user@example.edu>;tag=902jndnke3',
+      'Content-Length: 0',
+      'Contact: <sip:user@host105.example.com>',
+    ]);
     const sink = newSink();
     const m = parseSipMessage(bytes(msg), sink)!;
     expect(sink.total()).toBe(0);
@@ -313,12 +285,24 @@ describe('parseSipMessage: datagram rules and the model', () => {
 
   it('maps every compact form (RFC 3261 7.3.3 and later RFCs) to its full name', () => {
     const compact: [string, string][] = [
-      ['i', 'Call-ID'], ['f', 'From'], ['t', 'To'], ['m', 'Contact'], ['v', 'Via'], ['l', 'Content-Length'],
-      ['c', 'Content-Type'], ['k', 'Supported'], ['s', 'Subject'], ['e', 'Content-Encoding'], ['o', 'Event'],
-      ['r', 'Refer-To'], ['u', 'Allow-Events'], ['b', 'Referred-By'], ['x', 'Session-Expires'], ['y', 'Identity'],
+      ['i', 'Call-ID'],
+      ['f', 'From'],
+      ['t', 'To'],
+      ['m', 'Contact'],
+      ['v', 'Via'],
+      ['l', 'Content-Length'],
+      ['c', 'Content-Type'],
+      ['k', 'Supported'],
+      ['s', 'Subject'],
+      ['e', 'Content-Encoding'],
+      ['o', 'Event'],
+      ['r', 'Refer-To'],
+      ['u', 'Allow-Events'],
+      ['b', 'Referred-By'],
+      ['x', 'Session-Expires'],
+      ['y', 'Identity'],
     ];
-    const values = ['cid@h', '<sip:f@h>;tag=1', '<sip:t@h>', '<sip:m@h>', 'SIP/2.0/UDP h;branch=z9hG4bKv', '0',
-      'text/plain', 'timer', 'subj', 'gzip', 'presence', '<sip:r@h>', 'dialog', '<sip:b@h>', '1800', 'sig'];
+    const values = ['cid@h', '<sip:f@h>;tag=1', '<sip:t@h>', '<sip:m@h>', 'SIP/2.0/UDP h;branch=z9hG4bKv', '0', 'text/plain', 'timer', 'subj', 'gzip', 'presence', '<sip:r@h>', 'dialog', '<sip:b@h>', '1800', 'sig'];
     const headers = compact.map(([c], i) => `${c}: ${values[i]}`);
     const m = parseSipMessage(bytes(sipMessage('NOTIFY sip:a@b SIP/2.0', ['CSeq: 1 NOTIFY', ...headers])), newSink())!;
     compact.forEach(([c, full], i) => {

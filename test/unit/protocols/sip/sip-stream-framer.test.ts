@@ -5,14 +5,18 @@ import type { AnomalyCounter } from '../../../../src/core/anomaly.js';
 import { bytes, msrpInvite, newSink, sipMessage, text } from '../../../helpers/sip-test-helpers.js';
 
 const M1 = msrpInvite('call-one');
-const M2 = sipMessage('SIP/2.0 200 OK', [
-  'Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bK776asdhds',
-  'To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf',
-  'From: Alice <sip:alice@atlanta.example.com>;tag=1928301774',
-  'Call-ID: call-one',
-  'CSeq: 314159 INVITE',
-  'Content-Type: text/plain',
-], 'ok body');
+const M2 = sipMessage(
+  'SIP/2.0 200 OK',
+  [
+    'Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bK776asdhds',
+    'To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf',
+    'From: Alice <sip:alice@atlanta.example.com>;tag=1928301774',
+    'Call-ID: call-one',
+    'CSeq: 314159 INVITE',
+    'Content-Type: text/plain',
+  ],
+  'ok body',
+);
 
 function setup(maxMessageBytes?: number): { f: SipStreamFramer; out: FramedSipMessage[]; sink: AnomalyCounter } {
   const out: FramedSipMessage[] = [];
@@ -42,7 +46,10 @@ describe('SipStreamFramer', () => {
       const { f, out, sink } = setup();
       f.push(bytes(s.slice(0, k)), 1, 1, 0);
       f.push(bytes(s.slice(k)), 2, 2, 0);
-      expect(out.map((m) => text(m.message.raw)), `split ${k}`).toEqual([M1, M2]);
+      expect(
+        out.map((m) => text(m.message.raw)),
+        `split ${k}`,
+      ).toEqual([M1, M2]);
       // message 1 is [0, L1), message 2 is [L1, end)
       expect(out[0]!.firstFrameNo, `split ${k}`).toBe(k > 0 ? 1 : 2);
       expect(out[0]!.frameNo, `split ${k}`).toBe(L1 <= k ? 1 : 2);

@@ -19,12 +19,14 @@ describe('internetChecksum', () => {
 describe('pseudoHeader', () => {
   it('IPv4: src, dst, zero, protocol, length (RFC 768)', () => {
     expect(pseudoHeader(fromHex('c0000201'), fromHex('c6336401'), 17, 0x1234)).toEqual(
-      fromHex(`
+      fromHex(
+        `
         c0000201   # src 192.0.2.1
         c6336401   # dst 198.51.100.1
         00 11      # zero, protocol 17
         1234       # UDP length
-      `.replace(/#.*$/gm, '')),
+      `.replace(/#.*$/gm, ''),
+      ),
     );
   });
 

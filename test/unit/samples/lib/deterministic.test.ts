@@ -57,9 +57,18 @@ describe('Prng', () => {
 describe('arrange', () => {
   it.each([
     [undefined, ['a', 'b', 'c']],
-    [[2, 0, 1], ['c', 'a', 'b']],
-    [[0, 0, 1, 2], ['a', 'a', 'b', 'c']],
-    [[0, 2], ['a', 'c']],
+    [
+      [2, 0, 1],
+      ['c', 'a', 'b'],
+    ],
+    [
+      [0, 0, 1, 2],
+      ['a', 'a', 'b', 'c'],
+    ],
+    [
+      [0, 2],
+      ['a', 'c'],
+    ],
   ])('order %j', (order, out) => {
     expect(arrange(['a', 'b', 'c'], order)).toEqual(out);
   });

@@ -1,17 +1,7 @@
 /** Encapsulations: link headers around an IP packet, facts contributed by tunnels, counters. */
 import { describe, expect, it } from 'vitest';
 import { ipAddr } from '../../../../samples/gen/lib/addr.js';
-import {
-  bsdNullLink,
-  erspanIIITunnel,
-  erspanIITunnel,
-  ethernetLink,
-  greTunnel,
-  linuxSll2Link,
-  linuxSllLink,
-  rawIpLink,
-  vxlanTunnel,
-} from '../../../../samples/gen/lib/encapsulation.js';
+import { bsdNullLink, erspanIIITunnel, erspanIITunnel, ethernetLink, greTunnel, linuxSll2Link, linuxSllLink, rawIpLink, vxlanTunnel } from '../../../../samples/gen/lib/encapsulation.js';
 import { internetChecksum, pseudoHeader } from '../../../../samples/gen/lib/checksum.js';
 import { udpDatagram } from '../../../../samples/gen/lib/ip-packet.js';
 import { LinkType } from '../../../../src/core/link-type.js';

@@ -136,7 +136,11 @@ describe('ipv6Fragments', () => {
     const payload = payloadOf(2686, 5);
     const pkts = ipv6Fragments({ src: ipv6Addr('2001:db8::1'), dst: ipv6Addr('2001:db8::2'), nextHeader: 17, payload }, 1232, 0x60060001, { order: [1, 0, 2] });
     const parsed = pkts.map((p) => parse6(p.ip));
-    expect(parsed.map((p) => [p.offset, p.more])).toEqual([[1232, true], [0, true], [2464, false]]);
+    expect(parsed.map((p) => [p.offset, p.more])).toEqual([
+      [1232, true],
+      [0, true],
+      [2464, false],
+    ]);
     expect(parsed.every((p) => p.id === 0x60060001)).toBe(true);
     expect(pkts.map((p) => p.ip[40])).toEqual([17, 17, 17]); // Fragment header's next header
     expect(reassemble(parsed, payload.length).out).toEqual(payload);

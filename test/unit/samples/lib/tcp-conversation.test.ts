@@ -50,7 +50,11 @@ describe('TcpConversation', () => {
   it("splits data by the receiver's MSS, PSH on the last piece only", () => {
     const c = conv(4);
     const segs = c.send('c2s', new Uint8Array(2500)); // server MSS 1000
-    expect(segs.map((s) => [s.payload.length, s.flags])).toEqual([[1000, ACK], [1000, ACK], [500, ACK | PSH]]);
+    expect(segs.map((s) => [s.payload.length, s.flags])).toEqual([
+      [1000, ACK],
+      [1000, ACK],
+      [500, ACK | PSH],
+    ]);
     expect(segs.map((s) => s.seq)).toEqual([101, 1101, 2101]);
     const back = c.send('s2c', new Uint8Array(3000)); // client default MSS 1460
     expect(back.map((s) => s.payload.length)).toEqual([1460, 1460, 80]);
