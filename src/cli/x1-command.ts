@@ -38,7 +38,16 @@ export function registerX1Command(program: Command): void {
     .requiredOption('--ca <file>', "CA of the tap's certificate")
     .requiredOption('--ne-id <id>', "the tap's neIdentifier (by default the CN of its --x1-cert)")
     .option('--admf-id <id>', 'admfIdentifier (default: the CN of --cert)')
-    .option('--timeout <seconds>', 'give up after this long', (v) => Number(v), 30);
+    .option(
+      '--timeout <seconds>',
+      'give up after this long',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`--timeout must be a positive number of seconds, got "${v}"`);
+        return n;
+      },
+      30,
+    );
   const common = (): CommonOptions => x1.opts<CommonOptions>();
   // The X1 codec and TLS client load only when this command runs (start-up cost, issue 13).
   const admf = (): Promise<typeof import('./x1-admf.js')> => import('./x1-admf.js');

@@ -8,10 +8,11 @@
  * above 1 MiB 413, at most MAX_CONNECTIONS connections and REQUEST_TIMEOUT_MS per request.
  *
  * A change is applied in this order, within one turn of the event loop (so 50 concurrent
- * requests are applied one after the other): handle → write the state file (durable) → commit
- * → apply the TaskSet to the running pipeline (`onTasks`: the SIGHUP path, correlator and
- * delivery output) → answer. A state that cannot be written is not applied and the ADMF gets
- * HTTP 500: an acknowledged change is never lost by a restart.
+ * requests are applied one after the other): handle → apply the TaskSet to the running pipeline
+ * (`onTasks`: the SIGHUP path, correlator and delivery output) → write the state file (durable)
+ * → commit → answer. If applying or writing fails, the pipeline is put back on the previous
+ * tasks and the ADMF gets HTTP 500: an acknowledged change is never lost by a restart, and a
+ * change the pipeline did not take is never acknowledged.
  *
  * Logs: per message the admfIdentifier, type, XID/DID and result; never target identifiers.
  */
@@ -171,15 +172,21 @@ export class X1Service {
     for (const xid of out.deactivate) {
       const d = this.handler.withoutTask(xid);
       if (d === undefined) continue;
+      // Interception past endTime stops first, whatever happens to the state file: a task whose
+      // endTime passed is deactivated again at the next check after a restart.
+      try {
+        this.onTasks(d.taskSet);
+      } catch (e) {
+        this.o.log.log('error', 'x1.tasks_not_applied', { xid, reason: (e as Error).message });
+        continue;
+      }
       try {
         this.stateFile.save(d.next);
       } catch (e) {
         this.o.log.log('error', 'x1.state_write_failed', { xid, reason: (e as Error).message });
-        continue;
       }
       this.handler.commit(d.next);
       this.o.log.log('info', 'x1.implicit_deactivation', { xid });
-      this.onTasks(d.taskSet);
     }
     this.reporter?.enqueue(out.reports.filter((r) => r.type !== 'ReportTaskIssue' || r.taskReportType !== 'ImplicitDeactivation' || out.deactivate.includes(r.xId)));
   }
@@ -292,21 +299,37 @@ export class X1Service {
     const out = this.handler.handle(body, peer);
     for (const l of out.log) this.o.log.log(l.result === 'ok' ? 'info' : 'warn', 'x1.request', { ...l });
     if (out.next !== undefined) {
+      // The running pipeline, the durable state and the answer must agree: the change is applied
+      // first, then persisted, and answered OK only when both succeeded. A failure on either side
+      // puts the running pipeline back on the previous tasks and answers 500, so the ADMF never
+      // believes a DeactivateTask took effect while interception goes on (or the reverse).
+      const before = this.handler.taskSet();
+      const rollBack = (): void => {
+        if ('code' in before) return;
+        try {
+          this.onTasks(before);
+        } catch (e) {
+          this.o.log.log('error', 'x1.rollback_failed', { reason: (e as Error).message });
+        }
+      };
+      if (out.taskSet !== undefined) {
+        try {
+          this.onTasks(out.taskSet);
+        } catch (e) {
+          this.o.log.log('error', 'x1.tasks_not_applied', { reason: (e as Error).message });
+          rollBack();
+          return void this.status(res, 500);
+        }
+      }
       try {
         this.stateFile.save(out.next);
       } catch (e) {
         this.o.log.log('error', 'x1.state_write_failed', { path: this.stateFile.path, reason: (e as Error).message });
+        if (out.taskSet !== undefined) rollBack();
         return void this.status(res, 500);
       }
       this.handler.commit(out.next);
-      if (out.taskSet !== undefined) {
-        try {
-          this.onTasks(out.taskSet);
-          this.o.log.log('info', 'x1.tasks_applied', { tasks: out.taskSet.tasks.map((t) => t.xid), destinations: out.taskSet.destinations.map((d) => d.did) });
-        } catch (e) {
-          this.o.log.log('error', 'x1.tasks_not_applied', { reason: (e as Error).message });
-        }
-      }
+      if (out.taskSet !== undefined) this.o.log.log('info', 'x1.tasks_applied', { tasks: out.taskSet.tasks.map((t) => t.xid), destinations: out.taskSet.destinations.map((d) => d.did) });
     }
     res.writeHead(200, { 'Content-Type': 'application/xml; charset=utf-8' });
     res.end(out.xml);

@@ -128,6 +128,28 @@ describe('X1 state: durable, consistent', () => {
     }
   });
 
+  it('a change the pipeline refuses is answered 500, not stored, and the previous tasks are put back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-x1-state-'));
+    const applied: TaskSet[] = [];
+    const s = await start(dir, applied);
+    try {
+      await x1(s.url, [createDest, activate(1)]);
+      s.svc.setTaskSink((ts) => {
+        if (ts.tasks.some((t) => t.xid === xid(7))) throw new Error('pipeline refused');
+        applied.push(ts);
+      });
+      const r = await postX1(s.url, encodeRequest('admf-1', 'ne-1', [activate(7)]), admf, { servername: 'localhost' });
+      expect(r.status).toBe(500);
+      // Put back: the last TaskSet the pipeline holds is the one before the request.
+      expect(applied.at(-1)!.tasks.map((t) => t.xid)).toEqual([xid(1)]);
+      expect(readFileSync(join(dir, X1_STATE_FILE), 'utf8')).not.toContain(xid(7));
+      const l = (await x1(s.url, [{ type: 'ListAllDetails' }]))[0]!;
+      expect(l.ListOfXIDs).toEqual({ xId: xid(1) });
+    } finally {
+      await s.svc.close();
+    }
+  });
+
   it('50 parallel ActivateTask/DeactivateTask requests leave store, state file and applied tasks in agreement', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msrptap-x1-state-'));
     const applied: TaskSet[] = [];
