@@ -71,4 +71,12 @@ describe('challenged INVITE retried to another party', () => {
     expect(summary.filter((x) => x.startsWith('begin'))).toHaveLength(1);
     expect(summary.some((x) => x.includes('rCSSessionEstablishment'))).toBe(false);
   });
+
+  // Known limit (docs/robustness.md): an INVITE that is no retry but reuses a failed dialog's id
+  // is taken as a request of that dialog, so its offer is bound to the failed attempt's session.
+  it.fails("after a 486, an INVITE reusing the dialog id to another party does not reach the first attempt's target", () => {
+    const h = run(BOB, 486, BOB, CAROL);
+    expect(h.cc()).toHaveLength(0);
+    expect(h.iriSummary()).toEqual(['begin:iMSMessage:INVITE', 'end:iMSMessage:486', 'report:iMSMessage:ACK']);
+  });
 });
