@@ -108,6 +108,8 @@ export class Dialog<S> {
   /** When to close (released, failed, pager done); null while open. */
   closeAt: number | null = null;
   byeAt: number | null = null;
+  /** Status code of the final response to the creating request (of its latest attempt); null before one. */
+  finalStatus: number | null = null;
   /**
    * Logical messages seen (see the file comment) → the hops (branch and addresses) they were
    * seen on: one string for the usual single hop, an array beyond (at most 16). A Set per
@@ -147,14 +149,26 @@ export class Dialog<S> {
   }
 
   /**
-   * RFC 3261 8.1.3.5 and 22.2: after a 401/407 (or another failure the UAC may retry) the caller
-   * re-sends the INVITE with the same Call-ID and From tag and a higher CSeq, without To tag.
-   * It creates the same would-be dialog anew: its responses are matched by the new CSeq and
-   * branches, the failed attempt's To tags no longer count, and the dialog is early again.
+   * RFC 3261 22.2 / 22.3 (and 8.1.3.5): after a 401 or 407 the caller re-sends the INVITE with
+   * credentials, the same Call-ID and From tag and a higher CSeq, without To tag. It creates the
+   * same would-be dialog anew: its responses are matched by the new CSeq and branches, the failed
+   * attempt's To tags no longer count, and the dialog is early again. Any other failure (486
+   * Busy, 603 Decline...) ends the attempt for good: an INVITE reusing its dialog id after it is
+   * no retry (./sip-side.ts would otherwise start the failed call's records again).
    */
   isCreatingRetry(msg: SipMessage): boolean {
     const seq = msg.cseq?.seq;
-    return this.state === 'failed' && this.kind === 'invite' && !this.midDialog && msg.isRequest && msg.method === this.initialMethod && seq !== undefined && seq > this.initialCseq && dialogTag(msg.to?.tag) === null;
+    return (
+      this.state === 'failed' &&
+      (this.finalStatus === 401 || this.finalStatus === 407) &&
+      this.kind === 'invite' &&
+      !this.midDialog &&
+      msg.isRequest &&
+      msg.method === this.initialMethod &&
+      seq !== undefined &&
+      seq > this.initialCseq &&
+      dialogTag(msg.to?.tag) === null
+    );
   }
 
   /** Restarts the creating transaction with the retried request's CSeq number (see {@link isCreatingRetry}). */
@@ -166,6 +180,7 @@ export class Dialog<S> {
     this.calleeTag = null;
     this.state = 'early';
     this.closeAt = null;
+    this.finalStatus = null;
   }
 
   /** The endpoint session-ids of `side`'s SDPs. */
@@ -351,12 +366,14 @@ export class DialogTracker<S> {
         if (initialTx && d.state === 'early') {
           d.state = 'confirmed';
           d.calleeTag = ownStringOrNull(toTag);
+          d.finalStatus = code;
           finalResponse = true;
         } else if (initialTx && d.calleeTag !== null && toTag !== null && toTag !== d.calleeTag) {
           this.anomalies.report('correlate.sip_multiple_2xx', msg.frameNo);
         }
       } else if (code >= 300 && initialTx && d.state === 'early') {
         d.state = 'failed';
+        d.finalStatus = code;
         d.closeAt = now + this.linger;
         failed = true;
         finalResponse = true;
@@ -377,7 +394,10 @@ export class DialogTracker<S> {
       // RFC 3428 section 7: a pager exchange is one transaction; keep it briefly for repeats.
       d.closeAt = now + this.linger;
       finalResponse = true;
-      if (d.state === 'early') d.state = msg.statusCode < 300 ? 'terminated' : 'failed';
+      if (d.state === 'early') {
+        d.state = msg.statusCode < 300 ? 'terminated' : 'failed';
+        d.finalStatus = msg.statusCode;
+      }
     }
     if (useSdp !== null && useSdp.msrp.length > 0) {
       d.sdp[sender] = useSdp;

@@ -24,7 +24,7 @@ import type { SessionAudit } from './session-audit.js';
 import type { SessionIdTombstones } from './session-id-tombstones.js';
 import { SessionRelease } from './session-release.js';
 import type { SessionTable } from './session-table.js';
-import type { Session } from './session.js';
+import type { Intercept, Session } from './session.js';
 import type { TaskMatch } from './target-matcher.js';
 
 export class SipSide {
@@ -50,8 +50,6 @@ export class SipSide {
     let d = this.tracker.find(msg);
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
-    /** `msg` retries the creating INVITE after a challenge (see restartIriTransactions). */
-    let retry = false;
     let sdp: PartySdp | null | undefined;
     // Parsed once, lazily; the SDP bytes are copied only for a target's session.
     const sdpOf = (): PartySdp | null => {
@@ -80,8 +78,8 @@ export class SipSide {
       this.newDialogSession(d, msg, matches, where);
     } else if (d.session !== null) {
       // Asked before observe(), which restarts the creating transaction (./dialog-tracker.ts).
-      retry = d.isCreatingRetry(msg);
-      if (retry || d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
+      if (d.isCreatingRetry(msg)) late = this.retryIntercepts(d.session, msg, where, now);
+      else if (d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
     }
     const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
     if (obs.retransmission) {
@@ -89,7 +87,6 @@ export class SipSide {
       return;
     }
     const s = d.session!;
-    if (retry) restartIriTransactions(s);
     this.observed(s, obs, msg, where, now, late);
     if (s.mode === 'ignore') {
       if (d.closeAt !== null) this.endQuietly(d, d.closeAt);
@@ -115,12 +112,7 @@ export class SipSide {
     const s = this.table.create(() => `d${d.uid}`, d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`, d, d.sideBySid);
     d.session = s;
     s.lastActive = captureTime(where.tsSec, where.tsNsec);
-    s.conversationId = msg.conversationId;
-    s.contributionId = msg.contributionId;
-    const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
-    s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
-    // Side 0 sent this request (./dialog-tracker.ts).
-    addRequestParties(s.sideIds, msg, !d.midDialog);
+    takeCreatingRequest(s, msg, !d.midDialog);
     if (matches.length > 0) {
       s.mode = 'intercept';
       for (const m of matches) s.intercepts.push(this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
@@ -155,6 +147,65 @@ export class SipSide {
     }
     for (const m of matches) s.intercepts.push(this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0));
     return matches.length;
+  }
+
+  /**
+   * A challenged INVITE's retry (RFC 3261 22.2 / 22.3: the same Call-ID and From tag, a higher
+   * CSeq, ./dialog-tracker.ts) is a new request and a new communication attempt of the same
+   * dialog id: it may name other parties than the challenged attempt (another Request-URI or To,
+   * another identity once authenticated). So it is matched against the tasks again, as the
+   * request creating the dialog would be, and only what it names is intercepted from here:
+   * - a task it names restarts its IRI transaction, closed by the failed attempt's final response
+   *   (`end`, its ACK a `report`): the records start again at `begin` (TS 102 232-1 IRIType) and
+   *   follow as for a call never challenged, under the same correlation id and CIN, with the
+   *   retry's role and matched identifier;
+   * - a task it no longer names is retired as a withdrawn one is (./task-reload.ts): no further
+   *   record, still listed in the audit. No `end` is owed: the failure ended its transaction and
+   *   nothing was established, so there is no release;
+   * - no task left: the session is a non-target's from here (nothing recorded, content dropped);
+   * - a task only the retry names starts here, as in lateIntercepts (also one retired earlier:
+   *   this request alone would have made the dialog its target's).
+   * The session's parties become the retry's, so the records name the parties of this attempt.
+   * Returns how many intercepts started (at the end of `s.intercepts`).
+   */
+  private retryIntercepts(s: Session, msg: SipMessage, where: PacketRef, now: number): number {
+    takeCreatingRequest(s, msg, true);
+    const matches = this.ctx.matcher.empty ? [] : this.ctx.matcher.matchSipRequest(msg, now);
+    const byXid = new Map(matches.map((m) => [m.task.xid, m]));
+    // Made before s.intercepts and s.retired change: a task's CIN is the one its LIID has here.
+    const fresh = (m: TaskMatch): Intercept => this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0);
+    const kept: Intercept[] = [];
+    const gone: Intercept[] = [];
+    for (const it of s.intercepts) {
+      const m = byXid.get(it.task.xid);
+      if (m === undefined) gone.push(it);
+      else {
+        kept.push(fresh(m));
+        byXid.delete(it.task.xid);
+      }
+    }
+    const started = [...byXid.values()].map(fresh);
+    const stillRetired = s.retired.filter((it) => !byXid.has(it.task.xid));
+    for (const it of gone) it.ended = true;
+    s.retired.length = 0;
+    s.retired.push(...stillRetired, ...gone);
+    s.intercepts = kept.concat(started);
+    if (s.intercepts.length === 0) {
+      if (s.mode === 'intercept') {
+        // As a reload leaves a session without tasks (./task-reload.ts): a non-target's from now on.
+        s.mode = this.ctx.includeNonTargets ? 'meta' : 'ignore';
+        s.sdpForCc = null;
+        this.release.cancel(s);
+        for (const o of s.open.values()) o.tracker.dropContent();
+      }
+    } else if (s.mode !== 'intercept') {
+      s.mode = 'intercept';
+      if (s.audit === null) {
+        s.audit = this.audit.newAudit(s.dialog!.callId, where.tsSec, where.tsNsec);
+        this.audit.list(s);
+      }
+    }
+    return started.length;
   }
 
   /** @param late intercepts this message started (the last ones of `s.intercepts`, see lateIntercepts). */
@@ -280,17 +331,17 @@ export class SipSide {
 }
 
 /**
- * A challenged INVITE's retry (RFC 3261 22.2) is a new communication attempt of the same dialog
- * id: the failed attempt's IRI transaction was closed by its final response (`end`, its ACK a
- * `report`), so each task's records start again at `begin` (TS 102 232-1 IRIType; the records
- * then follow as for a call that was never challenged), under the same correlation id and CIN.
- * Only intercepts ended by that failure restart: none was established, so no release was sent.
+ * What the session takes of the request creating its dialog (or of a challenged INVITE's retry,
+ * which replaces it): the parties, side 0 the sender (./dialog-tracker.ts), and the RCS headers.
  */
-function restartIriTransactions(s: Session): void {
-  for (const it of s.intercepts) {
-    it.ended = false;
-    it.iriCount = 0;
-  }
+function takeCreatingRequest(s: Session, msg: SipMessage, withRuri: boolean): void {
+  s.conversationId = msg.conversationId;
+  s.contributionId = msg.contributionId;
+  const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
+  s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
+  s.sideIds[0] = [];
+  s.sideIds[1] = [];
+  addRequestParties(s.sideIds, msg, withRuri);
 }
 
 function sipNetwork(where: PacketRef): NetworkContext {
