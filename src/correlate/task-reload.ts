@@ -36,12 +36,12 @@ export class TaskReload {
    * - A task is identified by its XID. One present before and after (a reload, or X1 ModifyTask)
    *   keeps intercepting a session in progress only while the new version still covers it: its
    *   time window contains the current capture time (as {@link TargetMatcher.match} checks it for
-   *   a new session: startTime <= now < endTime), its LIID is unchanged, and one of its target
+   *   a new session: startTime <= now < endTime) and one of its target
    *   identifiers still names the session's target (the identifier that matched, or one matching
    *   the identities the session recorded for the target's side, read as below). Then the new
    *   delivery type takes effect on every later record (an X2Only task gets no more CC) and so
-   *   do its DIDs (delivery routes by XID); the correlation id, CIN, direction and role stay
-   *   those of the session's start. Otherwise the task stops on that session exactly as a
+   *   do its DIDs (delivery routes by XID); the LIID, correlation id, CIN, direction and role
+   *   stay those of the session's start (a CIN is allocated per LIID). Otherwise the task stops on that session exactly as a
    *   removed one (below) and is not restarted on it.
    * - A session in progress (not yet released) whose party matches a task it was not intercepted
    *   for starts being intercepted for that task now: first an IRI `begin`
@@ -95,7 +95,6 @@ export class TaskReload {
     if (task === undefined) return `interception ended: task ${xid} withdrawn while the session was in progress`;
     const now = this.ctx.now;
     if ((task.startTime !== null && now < task.startTime) || (task.endTime !== null && now >= task.endTime)) return `interception ended: task ${xid} modified, its time window no longer covers the session`;
-    if (task.liid !== it.task.liid) return `interception ended: task ${xid} modified, its LIID changed`;
     const old = it.match.identifier;
     let identifier: TargetId | undefined = task.targetIdentifiers.find((x) => x.kind === old.kind && x.value === old.value);
     if (identifier === undefined) {
