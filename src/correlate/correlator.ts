@@ -256,6 +256,8 @@ export class Correlator {
   private advance(now: number): void {
     const ctx = this.ctx;
     if (now > ctx.now) ctx.now = now;
+    // Before anything of this packet: a task past its endTime must not see it (./task-reload.ts).
+    this.reload.expire(ctx.now);
     if (ctx.now - this.lastSweep < 1) return;
     this.lastSweep = ctx.now;
     this.tracker.sweep(ctx.now);

@@ -27,8 +27,9 @@ export type Mode = 'intercept' | 'pending' | 'meta' | 'ignore';
 
 /** One task's view of one session. */
 export interface Intercept {
-  readonly match: TaskMatch;
-  readonly task: TaskRef;
+  /** Both replaced when a reload or X1 ModifyTask keeps the task on this session (./task-reload.ts). */
+  match: TaskMatch;
+  task: TaskRef;
   readonly correlationId: Uint8Array;
   /** Communication Identity Number of this session in the task's LIID (./cin-allocator.ts). */
   readonly cin: number;

@@ -10,11 +10,15 @@ import { PLACEHOLDER_PARTY, rcsSessionInfo, targetIds, type RecordEmitter } from
 import type { SessionAudit } from './session-audit.js';
 import type { SessionRelease } from './session-release.js';
 import type { SessionTable } from './session-table.js';
+import type { Side } from './dialog-tracker.js';
 import type { Intercept, Session } from './session.js';
 import { TargetMatcher, type ObservedIdentity } from './target-matcher.js';
-import type { Task } from './tasks-file.js';
+import type { TargetId, Task } from './tasks-file.js';
 
 export class TaskReload {
+  /** Capture time at which the next provisioned endTime passes (Infinity: none ahead); see {@link expire}. */
+  private nextEnd: number;
+
   constructor(
     private readonly ctx: CorrelatorContext,
     private readonly table: SessionTable,
@@ -22,13 +26,23 @@ export class TaskReload {
     private readonly emit: RecordEmitter,
     private readonly held: HeldBudget,
     private readonly release: SessionRelease,
-  ) {}
+  ) {
+    this.nextEnd = earliestEnd(ctx.matcher.tasks, -Infinity);
+  }
 
   /**
    * Replaces the tasks. Rules:
    * - New sessions are matched against `tasks` from now on.
-   * - A task is identified by its XID: one present before and after keeps intercepting as it
-   *   did (its record fields stay those of the session's start).
+   * - A task is identified by its XID. One present before and after (a reload, or X1 ModifyTask)
+   *   keeps intercepting a session in progress only while the new version still covers it: its
+   *   time window contains the current capture time (as {@link TargetMatcher.match} checks it for
+   *   a new session: startTime <= now < endTime) and one of its target
+   *   identifiers still names the session's target (the identifier that matched, or one matching
+   *   the identities the session recorded for the target's side, read as below). Then the new
+   *   delivery type takes effect on every later record (an X2Only task gets no more CC) and so
+   *   do its DIDs (delivery routes by XID); the LIID, correlation id, CIN, direction and role
+   *   stay those of the session's start (a CIN is allocated per LIID). Otherwise the task stops on that session exactly as a
+   *   removed one (below) and is not restarted on it.
    * - A session in progress (not yet released) whose party matches a task it was not intercepted
    *   for starts being intercepted for that task now: first an IRI `begin`
    *   startOfInterceptWithEstablisedRCSSession (TS 33.128 7.11: the MSRP session is established,
@@ -46,19 +60,60 @@ export class TaskReload {
    */
   update(list: readonly Task[]): void {
     this.ctx.matcher = new TargetMatcher(list);
-    const xids = new Set(list.map((x) => x.xid));
+    const byXid = new Map(list.map((x) => [x.xid, x]));
     for (const s of [...this.table.values()]) {
       if (s.closed) continue;
-      if (s.intercepts.length > 0) this.withdrawRemoved(s, xids);
+      if (s.intercepts.length > 0) this.withdraw(s, (it) => this.stillCovered(s, it, byXid.get(it.task.xid)));
       this.startNewTasks(s);
     }
+    this.nextEnd = earliestEnd(list, this.ctx.now);
   }
 
-  /** Ends the intercepts of `s` whose task is no longer provisioned (see {@link update}). */
-  private withdrawRemoved(s: Session, xids: ReadonlySet<string>): void {
+  /**
+   * The capture clock reached `now` (called on every advance; a compare until an endTime passes).
+   * A task's endTime ends its interception (TS 103 221-1 ActivateTask implementation end time):
+   * its intercepts in progress stop as for a removed task, at the first packet or tick at or
+   * after endTime, so no record of a later packet is made for it.
+   */
+  expire(now: number): void {
+    if (now < this.nextEnd) return;
+    const tasks = this.ctx.matcher.tasks;
+    const ended = new Set(tasks.filter((t) => t.endTime !== null && t.endTime <= now).map((t) => t.xid));
+    for (const s of [...this.table.values()]) {
+      if (s.closed || s.intercepts.length === 0) continue;
+      this.withdraw(s, (it) => (ended.has(it.task.xid) ? `interception ended: task ${it.task.xid} reached its endTime while the session was in progress` : null));
+    }
+    this.nextEnd = earliestEnd(tasks, now);
+  }
+
+  /**
+   * Null when `task` (the reloaded version of the intercept's task) still covers the session, after
+   * making the intercept use it; else why the interception ends (see {@link update}).
+   */
+  private stillCovered(s: Session, it: Intercept, task: Task | undefined): string | null {
+    const xid = it.task.xid;
+    if (task === undefined) return `interception ended: task ${xid} withdrawn while the session was in progress`;
+    const now = this.ctx.now;
+    if ((task.startTime !== null && now < task.startTime) || (task.endTime !== null && now >= task.endTime)) return `interception ended: task ${xid} modified, its time window no longer covers the session`;
+    const old = it.match.identifier;
+    let identifier: TargetId | undefined = task.targetIdentifiers.find((x) => x.kind === old.kind && x.value === old.value);
+    if (identifier === undefined) {
+      const ids = sideIdentities(s, it.targetSide);
+      identifier = this.ctx.matcher.match(ids, now).find((m) => m.task.xid === xid)?.identifier;
+    }
+    if (identifier === undefined) return `interception ended: task ${xid} modified, its target identifiers no longer name the session's target`;
+    if (task.deliveryType !== 'X3Only') for (const o of s.open.values()) o.tracker.raiseContentCap(this.ctx.maxContent);
+    it.match = { ...it.match, task, identifier };
+    it.task = { ...it.task, deliveryType: task.deliveryType, matchedTargetId: identifier.value };
+    return null;
+  }
+
+  /** Ends the intercepts of `s` for which `endReason` gives a reason (see {@link update}). */
+  private withdraw(s: Session, endReason: (it: Intercept) => string | null): void {
     const keep: Intercept[] = [];
     for (const it of s.intercepts) {
-      if (xids.has(it.task.xid)) {
+      const reason = endReason(it);
+      if (reason === null) {
         keep.push(it);
         continue;
       }
@@ -77,10 +132,7 @@ export class TaskReload {
             ...(path !== undefined ? { msrpPath: path } : {}),
           });
         } else {
-          this.emit.iri(s, it, 'end', 'notApplicable', network, {
-            kind: 'iMSCCUnavailable',
-            reason: `interception ended: task ${it.task.xid} withdrawn while the session was in progress`,
-          });
+          this.emit.iri(s, it, 'end', 'notApplicable', network, { kind: 'iMSCCUnavailable', reason });
         }
       }
       it.ended = true;
@@ -106,9 +158,7 @@ export class TaskReload {
       s.mode = 'pending';
       s.audit ??= this.audit.newAudit(null, Math.floor(ctx.now), 0);
     }
-    const ids: ObservedIdentity[] = [];
-    for (const i of s.sideIds[0]) ids.push({ text: i.value, source: d === null ? 'cpimFrom' : 'from' });
-    for (const i of s.sideIds[1]) ids.push({ text: i.value, source: d === null ? 'cpimTo' : 'to' });
+    const ids = [...sideIdentities(s, 0), ...sideIdentities(s, 1)];
     const had = new Set([...s.intercepts, ...s.retired].map((it) => it.task.xid));
     const matches = ctx.matcher.match(ids, ctx.now).filter((m) => !had.has(m.task.xid));
     if (matches.length === 0) return;
@@ -169,4 +219,17 @@ export class TaskReload {
     if (base === null) return null;
     return this.ctx.atNow(base);
   }
+}
+
+/** The identities `s` recorded for one side, as the matcher reads them (side 0 originating, side 1 terminating). */
+function sideIdentities(s: Session, side: Side): ObservedIdentity[] {
+  const source = side === 0 ? (s.dialog === null ? 'cpimFrom' : 'from') : s.dialog === null ? 'cpimTo' : 'to';
+  return s.sideIds[side].map((i) => ({ text: i.value, source }));
+}
+
+/** The earliest endTime of `tasks` after `now` (Infinity when none). */
+function earliestEnd(tasks: readonly Task[], now: number): number {
+  let next = Infinity;
+  for (const t of tasks) if (t.endTime !== null && t.endTime > now && t.endTime < next) next = t.endTime;
+  return next;
 }
