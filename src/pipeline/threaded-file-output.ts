@@ -168,6 +168,8 @@ export class ThreadedFileRecordOutput {
   private closing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private workerCounts: Map<string, OutputCounts> | null = null;
+  /** A write error of the in-thread output met by the timer (no caller to throw it to then). */
+  private tickError: unknown;
 
   /** @param inThread run the output in this thread (`run --single-thread`: debugging, and the bench's 1-thread baseline). */
   constructor(
@@ -196,12 +198,18 @@ export class ThreadedFileRecordOutput {
           Atomics.notify(this.state!, READY);
         }
       });
-      // Live capture: records come in slowly; a batch does not wait for 64 of them.
+      // Live capture: records come in slowly; a batch does not wait for 64 of them. The same
+      // tick settles the mode once the worker's load is decided: records posted while it
+      // loaded are replayed here now if it failed, not at the next record, which a silent
+      // input (a paused pipe, a quiet link) may never send, nor at close().
       this.timer = setInterval(() => {
         try {
+          this.settleMode(false);
           this.flushBatch();
-        } catch {
-          // A write error: kept in the shared state, thrown by the next write() or close().
+        } catch (e) {
+          // The worker's write errors are in the shared state already; an in-thread one is
+          // kept here: either is thrown by the next write() or close().
+          this.tickError ??= e;
         }
       }, BATCH_MAX_AGE_MS);
       this.timer.unref();
@@ -227,6 +235,7 @@ export class ThreadedFileRecordOutput {
 
   /** Hands one record to the output (encoded and written in record order). */
   write(rec: LiRecord): void {
+    if (this.tickError !== undefined) throw this.tickError;
     if (this.mode === -1) {
       this.local.write(rec);
       return;
@@ -270,7 +279,9 @@ export class ThreadedFileRecordOutput {
     try {
       this.flushBatch();
       if (this.settleMode(true) === -1) {
+        // What was written is closed and listed as usual; the failure is still the run's.
         this.local.close();
+        if (this.tickError !== undefined) throw this.tickError;
         return;
       }
       // A failure reported earlier (its 'failed' message went by before anyone listened): the

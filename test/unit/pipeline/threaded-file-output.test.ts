@@ -4,7 +4,7 @@
  * in this thread, in order, and the files are the in-thread output's. The threaded path itself is
  * tested against dist/ in test/integration/threaded-output.test.ts.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,23 @@ describe('ThreadedFileRecordOutput without a usable worker', () => {
     expect([...t.counts]).toEqual([...local.counts]);
     // close() is idempotent.
     await t.close();
+  });
+
+  // A silent input (a pipe whose writer pauses, a quiet live link) sends no further record that
+  // would flush them: the records posted while the worker was loading must not wait for close().
+  it('records posted while the worker was loading reach the files once its failure is known, without further writes', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'msrptap-thr-unit-')), 't');
+    const t = new ThreadedFileRecordOutput(out);
+    // One full batch at once, right after the start: posted while the worker still loads.
+    const batch = Array.from({ length: 64 }, (_, i) => ALL_RECORDS[i % ALL_RECORDS.length]!);
+    for (const r of batch) t.write(r);
+    const file = join(out, batch[0]!.task.liid, 'x2x3.pdu');
+    const until = Date.now() + 5000;
+    while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const seen = existsSync(file);
+    await t.close();
+    expect(seen, 'records replayed before close()').toBe(true);
+    expect(t.threaded).toBe(false);
   });
 
   it('a record is taken as it is when written, even if shared state changes before its batch leaves', async () => {
