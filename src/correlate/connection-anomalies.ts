@@ -9,8 +9,9 @@
  *   sessions of that frame only. A frame's head deviations are reported while it is parsed,
  *   before the frame is bound; they wait in the direction's pending list (a few) and go to the
  *   sessions the next frame of that direction binds to, or nowhere when it binds to none or to
- *   an ignored session. A report without a direction cannot be put in a frame: it goes to the
- *   connection's session only while the connection has carried no other party's frame.
+ *   an ignored session. A report without a direction cannot be put in a frame (it may come from
+ *   the head of a frame not yet bound): it goes to the connection's session when the connection
+ *   ends having carried no other party's frame.
  */
 import { anomalyDef, type AnomalyCode } from '../core/anomaly.js';
 import type { SessionAudit } from './session-audit.js';
@@ -43,6 +44,8 @@ export class ConnSessions {
   readonly pending: [PendingAnomaly[], PendingAnomaly[]] = [[], []];
   /** Pending deviations not kept (list full): counted in the run's totals only. */
   pendingDropped = 0;
+  /** Reports without a direction, kept until the connection ends. */
+  readonly undirected: PendingAnomaly[] = [];
   /** The first session (any mode) whose frame was seen here. */
   private first: Session | null = null;
   /** A frame of another session (ignored ones too) or an unbound frame was seen here. */
@@ -67,8 +70,8 @@ export class ConnSessions {
       return;
     }
     if (dir === undefined) {
-      const s = this.first;
-      if (!this.shared && s !== null && s.audit !== null && this.sessions.includes(s)) audit.noteAnomaly(s.audit, code, frame, detail);
+      if (this.undirected.length < PENDING_PER_DIR) this.undirected.push({ code, frame, detail });
+      else this.pendingDropped++;
       return;
     }
     const on = this.inFrame[dir];
@@ -102,10 +105,11 @@ export class ConnSessions {
    * only when it never carried another party's frame (else they are the run's only).
    */
   end(audit: SessionAudit): void {
-    const left = [...this.pending[0], ...this.pending[1]];
+    const left = [...this.pending[0], ...this.pending[1], ...this.undirected];
     const s = this.first;
     if (!this.shared && s !== null && s.audit !== null && this.sessions.includes(s)) for (const a of left) audit.noteAnomaly(s.audit, a.code, a.frame, a.detail);
     this.pending[0].length = 0;
     this.pending[1].length = 0;
+    this.undirected.length = 0;
   }
 }

@@ -58,8 +58,11 @@ function twoChats(includeNonTargets: boolean): { h: Harness; targetFrame: number
   h.anomalies.report('tcp.overlap_different_data', otherFrame, `conn=${OTHER_CONN} dir=0 offset=5 bytes=3`, OTHER_CONN);
   h.anomalies.report('tcp.overlap_different_data', otherFrame, `conn=${OTHER_CONN} dir=0 offset=9 bytes=3`, OTHER_CONN);
   tc.push(0, send({ to: [B_URI], from: [A_URI], mid: 'tm2', tid: 'tgtTx2', body: cpim(ALICE, BOB, 'again') }));
-  tc.end();
-  oc.end();
+  // The connections end as the TCP tracker ends them (their framers, then their streams).
+  for (const c of [tc, oc]) {
+    c.end();
+    for (const hd of c.handlers) hd.onStreamEnd?.('fin');
+  }
   h.finish();
   return { h, targetFrame, otherFrame };
 }
@@ -170,9 +173,9 @@ describe('anomalies on a connection shared with non-target sessions', () => {
   }
 
   /** The relay connection's client-to-relay direction, its framer reporting as the pipeline's does. */
-  function relayConn(h: Harness, connId: number) {
+  function relayConn(h: Harness, connId: number, withDir = true) {
     const hd = h.correlator.msrpStream({ connId, dir: 0, srcAddr: ipAddr(CLIENT.ip), dstAddr: ipAddr(SERVER.ip), srcPort: CLIENT.port, dstPort: SERVER.port, sawSyn: true });
-    const fr = new MsrpFramer(hd, new ConnectionAnomalySink(h.anomalies, connId, 0));
+    const fr = new MsrpFramer(hd, new ConnectionAnomalySink(h.anomalies, connId, withDir ? 0 : undefined));
     return {
       push: (b: Uint8Array): number => {
         const t = h.advance();
@@ -225,6 +228,21 @@ describe('anomalies on a connection shared with non-target sessions', () => {
         ]);
       } else expect(report.sessions.length).toBe(1);
     }
+  });
+
+  it('a deviation reported without its direction goes to no session of a shared connection', () => {
+    const h = relayHarness(false);
+    relayCall(h, 'tgt@x', ALICE, BOB, TA, TB);
+    relayCall(h, 'nt@x', CAROL, DAVE, NA, NB);
+    const link = relayConn(h, TARGET_CONN, false);
+    link.push(send({ to: [RELAY, TB], from: [TA], mid: 'tm1', tid: 'tgtTx1', body: cpim(ALICE, BOB, 'hi') }));
+    link.push(send({ to: [RELAY, NB], from: [NA], mid: 'nm1', tid: 'x', body: cpim(CAROL, DAVE, 'not a target') }));
+    h.anomalies.report('tcp.gap', h.nextFrame(), `conn=${TARGET_CONN} dir=0 bytes=10`, TARGET_CONN);
+    link.end();
+    h.finish();
+    const { report } = h.correlator.auditWithDetails();
+    expect(report.sessions[0]!.anomalies).toEqual({ 'tcp.gap': 1 });
+    expect(report.anomalies).toMatchObject({ 'msrp.bad_transaction_id': 1 });
   });
 
   it('a session that has ended gets no later gap of the connection it used', () => {
