@@ -172,7 +172,7 @@ export class AppStreamConsumer implements StreamConsumer {
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
       });
-      d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id), { midStream: !d.atStart });
+      d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: !d.atStart });
     } else {
       const where: PacketRef & { frameNo: number; tsSec: number; tsNsec: number } = {
         frameNo: 0,

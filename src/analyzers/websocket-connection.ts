@@ -165,7 +165,14 @@ export class WebSocketConnection {
       const fromClient = dir === 0;
       const deflate = d === null ? null : { contextTakeover: !(fromClient ? d.clientNoContextTakeover : d.serverNoContextTakeover) };
       const sink = proto === 'sip' ? this.sipSink(dir) : this.msrpSink(dir);
-      this.decoders[dir] = new WebSocketFrameDecoder({ sink, anomalies: this.anomalies, fromClient, deflate, maxMessageBytes: proto === 'msrp' ? MAX_MSRP_WS_MESSAGE : DEFAULT_MAX_WS_MESSAGE_BYTES });
+      // Its reports carry the connection (and direction), so they reach the audit of its sessions.
+      this.decoders[dir] = new WebSocketFrameDecoder({
+        sink,
+        anomalies: new ConnectionAnomalySink(this.anomalies, this.conn.id, dir),
+        fromClient,
+        deflate,
+        maxMessageBytes: proto === 'msrp' ? MAX_MSRP_WS_MESSAGE : DEFAULT_MAX_WS_MESSAGE_BYTES,
+      });
     }
     // Frames that arrived with or after the heads.
     for (const dir of [0, 1] as const) {
@@ -195,12 +202,13 @@ export class WebSocketConnection {
   /** RFC 7118 section 5: each WebSocket message carries exactly one SIP message (Content-Length optional). */
   private sipSink(dir: DirValue): WebSocketMessageSink {
     const where = this.where(dir);
+    const anomalies = new ConnectionAnomalySink(this.anomalies, this.conn.id, dir);
     return {
       message: (payload, _binary, frameNo, tsSec, tsNsec) => {
         this.stats.messages++;
         // CRLF keep-alives (RFC 5626 3.5.1), which SIP.js and others also send over WebSocket, carry nothing.
         if (payload.every((c) => c === 0x0d || c === 0x0a)) return;
-        const msg = parseSipMessage(payload, this.anomalies, frameNo);
+        const msg = parseSipMessage(payload, anomalies, frameNo);
         if (msg === null) return;
         where.frameNo = frameNo;
         where.tsSec = tsSec;
@@ -218,7 +226,7 @@ export class WebSocketConnection {
     const w = this.where(dir);
     const c = this.conn;
     const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn, transport: 'ws' });
-    const framer = new MsrpFramer(handler, new ConnectionAnomalySink(this.anomalies, c.id), { midStream: false });
+    const framer = new MsrpFramer(handler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: false });
     this.msrp[dir] = framer;
     this.msrpHandlers[dir] = handler;
     return {

@@ -39,11 +39,12 @@ export interface AnomalyDef {
  * report with or without it allocates nothing more.
  */
 export interface AnomalySink {
-  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number): void;
+  /** `conn`: the TCP connection concerned; `dir`: its direction (0 client to server), when known. */
+  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number, dir?: 0 | 1): void;
 }
 
 /** Hears the anomalies reported with a connection (see {@link AnomalyCounter.observeConnections}). */
-export type ConnectionAnomalyListener = (code: AnomalyCode, frame: number | undefined, detail: string | undefined, conn: number) => void;
+export type ConnectionAnomalyListener = (code: AnomalyCode, frame: number | undefined, detail: string | undefined, conn: number, dir: 0 | 1 | undefined) => void;
 
 /** One remembered occurrence (first few per code), for the audit report. */
 export interface AnomalyExample {
@@ -71,9 +72,9 @@ export class AnomalyCounter implements AnomalySink {
     this.connListener = listener;
   }
 
-  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number): void {
+  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number, dir?: 0 | 1): void {
     this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
-    if (conn !== undefined && this.connListener !== null) this.connListener(code, frame, detail, conn);
+    if (conn !== undefined && this.connListener !== null) this.connListener(code, frame, detail, conn, dir);
     if (this.examplesPerCode > 0) {
       let list = this.examples.get(code);
       if (list === undefined) {
@@ -109,8 +110,8 @@ export class AnomalyCounter implements AnomalySink {
 /** A sink that forwards to several sinks (e.g. the global counter and a per-session one). */
 export class AnomalyFanout implements AnomalySink {
   constructor(private readonly sinks: readonly AnomalySink[]) {}
-  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number): void {
-    for (const s of this.sinks) s.report(code, frame, detail, conn);
+  report(code: AnomalyCode, frame?: number, detail?: string, conn?: number, dir?: 0 | 1): void {
+    for (const s of this.sinks) s.report(code, frame, detail, conn, dir);
   }
 }
 
@@ -122,9 +123,11 @@ export class ConnectionAnomalySink implements AnomalySink {
   constructor(
     private readonly sink: AnomalySink,
     private readonly conn: number,
+    /** The direction served (a per-direction parser), so its reports reach that direction's frame. */
+    private readonly dir?: 0 | 1,
   ) {}
   report(code: AnomalyCode, frame?: number, detail?: string): void {
-    this.sink.report(code, frame, detail, this.conn);
+    this.sink.report(code, frame, detail, this.conn, this.dir);
   }
 }
 

@@ -193,8 +193,8 @@ export class Correlator {
    * noted in the audit of the sessions whose MSRP frames that connection carried. The
    * composition root wires it to its counter (`AnomalyCounter.observeConnections`).
    */
-  connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number): void {
-    this.binding.connectionAnomaly(code, frame, detail, connId);
+  connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number, dir?: 0 | 1): void {
+    this.binding.connectionAnomaly(code, frame, detail, connId, dir);
   }
 
   /** Capture time advanced: run timeouts. */

@@ -10,13 +10,14 @@
  * no dialog form sessions without SIP (./uncorrelated-sessions.ts).
  */
 import { concatBytes } from '../util/bytes.js';
-import { anomalyDef, type AnomalyCode } from '../core/anomaly.js';
+import type { AnomalyCode } from '../core/anomaly.js';
 import { formatEndpoint, formatIp } from '../decode/format-ip.js';
 import type { MsrpChunkWriter, MsrpFrameEnd, MsrpFrameHead, MsrpMessageAssembler } from '../protocols/msrp/index.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc } from '../records/task-ref.js';
 import type { MsrpStreamHandler, MsrpStreamRef } from '../analyzers/app-event-sink.js';
 import type { AuditLadderEvent } from './audit-report.js';
+import { ConnSessions } from './connection-anomalies.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import type { DialogTracker, Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
@@ -48,20 +49,6 @@ interface StreamCtx {
   /** A frame of an intercepted session was seen in this direction: its gaps count as target loss. */
   target: boolean;
 }
-
-/**
- * The audited sessions that had MSRP frames on one TCP connection, while a direction of it is
- * open: anomalies reported with that connection (TCP gaps, framer errors) concern them. One
- * entry per connection with a live MSRP stream, so the TCP tracker's stream cap bounds the table.
- */
-interface ConnSessions {
-  readonly sessions: Session[];
-  /** Open MSRP stream directions of the connection (the entry leaves with the last). */
-  streams: number;
-}
-
-/** Sessions listed per connection for its anomalies (a relay connection multiplexes sessions). */
-const SESSIONS_PER_CONN = 16;
 
 /** One session's part in the frame being received. */
 interface FramePart {
@@ -120,7 +107,7 @@ export class MsrpBinding {
     const serverKey = stream.dir === 0 ? endpointKey(formatIp(stream.dstAddr), stream.dstPort) : endpointKey(formatIp(stream.srcAddr), stream.srcPort);
     let onConn = this.byConn.get(stream.connId);
     if (onConn === undefined) {
-      onConn = { sessions: [], streams: 0 };
+      onConn = new ConnSessions();
       this.byConn.set(stream.connId, onConn);
     }
     onConn.streams++;
@@ -129,7 +116,16 @@ export class MsrpBinding {
     return {
       onFrameStart: (head) => {
         frame = this.frameStart(conn, head);
-        if (frame === null) return;
+        // The deviations of this frame's head are its sessions' (./connection-anomalies.ts).
+        const dir = conn.stream.dir;
+        if (frame === null) {
+          conn.onConn.shared = true;
+          conn.onConn.frameStart(this.audit, dir, []);
+          return;
+        }
+        const bound = frame.session.audit !== null ? [frame.session] : [];
+        if (frame.more !== null) for (const p of frame.more) if (p.session.audit !== null) bound.push(p.session);
+        conn.onConn.frameStart(this.audit, dir, bound);
         if (frame.session.mode === 'intercept') conn.target = true;
         frame.session.framesInFlight++;
         if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
@@ -155,6 +151,7 @@ export class MsrpBinding {
       onFrameEnd: (end) => {
         const f = frame;
         frame = null;
+        conn.onConn.frameEnd(conn.stream.dir);
         if (f !== null) {
           this.frameEnd(conn, f, end);
           f.session.framesInFlight--;
@@ -172,6 +169,7 @@ export class MsrpBinding {
           if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight--;
         }
         frame = null;
+        conn.onConn.frameEnd(conn.stream.dir);
         // Sessions without SIP end with the last packet of their connection (truth rules).
         for (const x of conn.noSip) {
           if (lastTsSec !== undefined && x.audit !== null) this.audit.end(x.audit, lastTsSec, lastTsNsec ?? 0);
@@ -179,25 +177,22 @@ export class MsrpBinding {
           if (--x.noSipStreams === 0 && x.closed && !this.table.has(x.key)) this.audit.freezeLater(x);
         }
         conn.noSip.length = 0;
-        if (--conn.onConn.streams === 0) this.byConn.delete(conn.stream.connId);
+        if (--conn.onConn.streams === 0) {
+          conn.onConn.end(this.audit);
+          this.byConn.delete(conn.stream.connId);
+        }
       },
     };
   }
 
   /**
-   * An anomaly reported with TCP connection `connId`: noted in the audit of each session that
-   * had MSRP frames on it (only those: a session elsewhere never sees it; on a shared connection
-   * only anomalies that may hide traffic, see below). Before a session's
-   * first frame there, or on a connection carrying no MSRP, it stays in the run's counts only.
+   * An anomaly reported with TCP connection `connId` (and direction `dir`, when the reporter
+   * knows it): noted in the audit of the sessions it concerns, among those that had MSRP frames
+   * on it (./connection-anomalies.ts). On a connection carrying no MSRP it stays in the run's
+   * counts only.
    */
-  connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number): void {
-    const on = this.byConn.get(connId);
-    if (on === undefined) return;
-    // On a connection shared by several sessions (an RFC 4976 relay link) a parse deviation may
-    // be another session's frame: it is not put in a session's entry. What may have hidden
-    // traffic (a gap, skipped bytes) may have hidden any of them, so every one of them shows it.
-    if (on.sessions.length > 1 && anomalyDef(code)?.mayHideTarget !== true) return;
-    for (const s of on.sessions) if (s.audit !== null) this.audit.noteAnomaly(s.audit, code, frame, detail);
+  connectionAnomaly(code: AnomalyCode, frame: number | undefined, detail: string | undefined, connId: number, dir?: 0 | 1): void {
+    this.byConn.get(connId)?.report(this.audit, code, frame, detail, dir);
   }
 
   private frameStart(conn: StreamCtx, head: MsrpFrameHead): FrameCtx | null {
@@ -276,6 +271,7 @@ export class MsrpBinding {
     // Noted for ignored sessions too (a boolean, no content): a session that becomes a target's
     // by a task reload must not be reported as "MSRP connection not observed" at its release.
     s.msrpSeen = true;
+    conn.onConn.sawSession(s);
     if (s.mode === 'ignore') return null;
     if (s.lastSeenNet === null && s.dialog === null) {
       const st = conn.stream;
@@ -292,8 +288,7 @@ export class MsrpBinding {
     if (a !== null) {
       if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);
       noteTransport(a, 'msrp', 6, conn.stream.transport);
-      const on = conn.onConn.sessions;
-      if (on.length < SESSIONS_PER_CONN && !on.includes(s)) on.push(s);
+      conn.onConn.add(s);
       if (s.dialog === null) {
         if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);
         if (!conn.noSip.includes(s) && conn.noSip.length < 8) {

@@ -284,7 +284,7 @@ export class TcpStreamReassembler {
   /** `now`: tell the consumer at once (the contradicted bytes were delivered already). */
   private reportDifferent(frameNo: number, offset: number, bytes: number, now: readonly [number, number] | null): void {
     this.ctx.counters.overlapsDifferent++;
-    this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`, this.connId);
+    this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`, this.connId, this.dir);
     if (now !== null && !this.detached) this.consumer.conflict?.(this.dir, frameNo, now[0], now[1]);
   }
 
@@ -353,7 +353,7 @@ export class TcpStreamReassembler {
       const c = this.ctx.counters;
       c.gaps++;
       c.gapBytes += len;
-      this.ctx.sink.report('tcp.gap', frameNo, `conn=${this.connId} dir=${this.dir} bytes=${len}`, this.connId);
+      this.ctx.sink.report('tcp.gap', frameNo, `conn=${this.connId} dir=${this.dir} bytes=${len}`, this.connId, this.dir);
       this.nextOff = target;
       this.nextSeq = seqAdd(this.nextSeq, len);
       this.progressed = true;

@@ -47,7 +47,7 @@ export class InterceptPipeline {
     // Anomalies reported with a connection (TCP gaps, framer errors) are shown in the audit of
     // the sessions that connection carried.
     const correlator = this.correlator;
-    this.anomalies.observeConnections((code, frame, detail, conn) => correlator.connectionAnomaly(code, frame, detail, conn));
+    this.anomalies.observeConnections((code, frame, detail, conn, dir) => correlator.connectionAnomaly(code, frame, detail, conn, dir));
     const sink: AppEventSink = this.correlator;
     this.analyzers = new AppAnalyzers(sink, this.anomalies);
     const an = this.analyzers;
