@@ -161,10 +161,10 @@ export class WebSocketConnection implements WebSocketBudgetHolder {
   }
 
   /** The budget takes the undecided handshake's bytes back (earliest holder, or idle too long). */
-  evict(reason: 'memcap' | 'timeout'): void {
+  evict(reason: 'memcap' | 'timeout'): boolean {
     if (this.state !== COLLECT) {
       this.releaseBudget();
-      return;
+      return false;
     }
     const frameNo = Math.max(this.heads[0].frameNo, this.heads[1].frameNo);
     if (reason === 'memcap') {
@@ -173,6 +173,7 @@ export class WebSocketConnection implements WebSocketBudgetHolder {
     } else {
       this.drop(this.upgradeAsked(), frameNo);
     }
+    return true;
   }
 
   private releaseBudget(): void {

@@ -26,7 +26,7 @@
  * reported and no longer decoded (it is not guessed).
  */
 import type { AnomalySink } from '../../core/anomaly.js';
-import { InflateStatus, MessageInflater } from './message-inflater.js';
+import { InflateStatus, MessageInflater, WINDOW } from './message-inflater.js';
 import type { WebSocketBudgetHolder, WebSocketMemoryBudget } from './websocket-memory-budget.js';
 
 /** Receives the data messages of one direction. */
@@ -91,6 +91,8 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
   /** Capture second and frame of the last byte added to the message buffer. */
   heldSinceSec = 0;
   private lastFrameNo = 0;
+  /** Budget bytes reserved for the inflater's window (context takeover), 0 or WINDOW. */
+  private windowHeld = 0;
 
   private state = S_HEAD;
   /** Frame head bytes collected so far (at most 14). */
@@ -180,6 +182,7 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
   /** No more bytes: a message still in progress is lost. */
   end(frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.inMessage) this.loseMessage(frameNo, tsSec, tsNsec);
+    this.releaseWindow();
     if (this.state !== S_CLOSED) this.state = S_DEAD;
   }
 
@@ -342,7 +345,10 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
   private finishMessage(frameNo: number, tsSec: number, tsNsec: number): void {
     this.inMessage = false;
     if (this.msgDropped) {
-      if (this.msgCompressed) this.inflater!.lose();
+      if (this.msgCompressed) {
+        this.inflater!.lose();
+        this.releaseWindow();
+      }
       this.freeBuffer();
       this.lostMessages++;
       this.sink.lost(this.msgBytes, frameNo, tsSec, tsNsec);
@@ -360,6 +366,7 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
     if (this.msgCompressed) {
       const r = this.inflater!.inflate(msg);
       if (r.out === null) {
+        this.releaseWindow();
         const code = r.status === InflateStatus.TOO_LARGE ? 'websocket.message_too_large' : r.status === InflateStatus.CONTEXT_LOST ? 'websocket.deflate_context_lost' : 'websocket.inflate_failed';
         this.anomalies?.report(code, frameNo, `compressed=${this.msgBytes}`);
         this.lostMessages++;
@@ -367,6 +374,13 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
         return;
       }
       out = r.out;
+      if (this.windowHeld === 0 && this.budget !== undefined && this.inflater!.keepsWindow) {
+        if (this.budget.reserve(this, WINDOW)) this.windowHeld = WINDOW;
+        else {
+          this.anomalies?.report('websocket.memcap', frameNo, 'deflate window');
+          this.inflater!.dropWindow();
+        }
+      }
     } else {
       out = msg;
     }
@@ -385,10 +399,15 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
    * The budget takes the message in progress back (it is the earliest holder, or idle too long):
    * its rest is skipped by the frame lengths, and it ends as lost.
    */
-  evict(reason: 'memcap' | 'timeout'): void {
-    if (!this.inMessage || this.msgDropped) {
+  evict(reason: 'memcap' | 'timeout'): boolean {
+    if (!this.inMessage || this.msgDropped || this.msg.length === 0) {
       this.freeBuffer();
-      return;
+      // The window of a live direction goes for the budget only: an idle chat keeps its context.
+      if (reason === 'timeout' || this.windowHeld === 0) return false;
+      this.anomalies?.report('websocket.memcap', this.lastFrameNo, 'deflate window');
+      this.inflater!.dropWindow();
+      this.releaseWindow();
+      return true;
     }
     const held = this.msgBytes;
     this.dropMessage(reason === 'memcap' ? 'websocket.memcap' : 'websocket.message_timeout', this.lastFrameNo, `held=${held}`);
@@ -397,12 +416,19 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
       this.msgBytes += this.left;
       this.into = INTO_NOTHING;
     }
+    return true;
+  }
+
+  private releaseWindow(): void {
+    if (this.windowHeld === 0) return;
+    this.budget!.release(this, this.windowHeld, this.msg.length === 0);
+    this.windowHeld = 0;
   }
 
   /** Lets the message buffer go and gives its bytes back to the budget. */
   private freeBuffer(): void {
     if (this.msg.length === 0) return;
-    this.budget?.release(this, this.msg.length, true);
+    this.budget?.release(this, this.msg.length, this.windowHeld === 0);
     this.msg = EMPTY;
   }
 
@@ -410,7 +436,10 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
   private loseMessage(frameNo: number, tsSec: number, tsNsec: number): void {
     this.inMessage = false;
     this.freeBuffer();
-    if (this.msgCompressed) this.inflater!.lose();
+    if (this.msgCompressed) {
+      this.inflater!.lose();
+      this.releaseWindow();
+    }
     this.lostMessages++;
     this.sink.lost(this.msgBytes, frameNo, tsSec, tsNsec);
   }
@@ -418,6 +447,7 @@ export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
   private die(frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.inMessage) this.loseMessage(frameNo, tsSec, tsNsec);
     this.inflater?.lose();
+    this.releaseWindow();
     this.state = S_DEAD;
     this.sink.lost(0, frameNo, tsSec, tsNsec);
   }

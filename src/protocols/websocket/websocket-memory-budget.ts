@@ -2,7 +2,9 @@
  * One byte budget shared by every WebSocket connection of a run: the handshake bytes held while
  * an Upgrade is undecided and the whole messages held while they arrive (SIP, RFC 7118 section 5:
  * one SIP message per WebSocket message; compressed messages, RFC 7692 7.2.2: inflated whole).
- * Uncompressed MSRP is streamed (RFC 7977 5.3) and holds nothing here.
+ * Uncompressed MSRP is streamed (RFC 7977 5.3) and holds nothing here. A direction with
+ * permessage-deflate context takeover also holds its 32 KiB window (RFC 7692 7.2.3) here: evicted
+ * only for the budget (its later compressed messages are then lost, reported), never for idleness.
  *
  * Holders register while they keep bytes. When a reservation does not fit, the holders that
  * started earliest are evicted first (each reports `websocket.memcap` and stays in step), so a
@@ -14,8 +16,11 @@
 export interface WebSocketBudgetHolder {
   /** Capture second of the holder's last byte. */
   readonly heldSinceSec: number;
-  /** Lets all its bytes go (releasing them from the budget) and reports why. */
-  evict(reason: 'memcap' | 'timeout'): void;
+  /**
+   * Lets its bytes go (releasing them from the budget) and reports why; false when it had nothing
+   * to let go for that reason (a deflate window is kept however idle the direction).
+   */
+  evict(reason: 'memcap' | 'timeout'): boolean;
 }
 
 /**
@@ -53,8 +58,7 @@ export class WebSocketMemoryBudget {
       for (const h of this.holders) {
         if (this.used + bytes <= this.limit) break;
         if (h === holder) continue;
-        this.evictedMemcap++;
-        h.evict('memcap');
+        if (h.evict('memcap')) this.evictedMemcap++;
       }
       if (this.used + bytes > this.limit) return false;
     }
@@ -75,10 +79,7 @@ export class WebSocketMemoryBudget {
     if (nowSec - this.lastSweepSec < 1) return;
     this.lastSweepSec = nowSec;
     for (const h of this.holders) {
-      if (nowSec - h.heldSinceSec > this.idleSec) {
-        this.evictedTimeout++;
-        h.evict('timeout');
-      }
+      if (nowSec - h.heldSinceSec > this.idleSec && h.evict('timeout')) this.evictedTimeout++;
     }
   }
 }

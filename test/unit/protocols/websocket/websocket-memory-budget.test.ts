@@ -5,6 +5,7 @@
  * idle time (`websocket.message_timeout`), each direction stays in step, and uncompressed messages
  * streamed to a `chunk` sink (MSRP, RFC 7977 5.3) hold nothing at all.
  */
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../../src/core/anomaly.js';
 import { WebSocketFrameDecoder, type WebSocketMessageSink } from '../../../../src/protocols/websocket/websocket-frame-decoder.js';
@@ -117,5 +118,35 @@ describe('WebSocket memory budget', () => {
     const f = wsFrame({ opcode: 1, payload: enc(text), mask: MASK });
     for (let i = 0; i < f.length; i += 7) d.push(f.subarray(i, i + 7), 1, 0, 0);
     expect(Buffer.concat(parts).toString('latin1')).toBe(text);
+  });
+
+  it('a deflate window kept for context takeover counts too: evicted for the budget (reported), never for idleness', () => {
+    const budget = new WebSocketMemoryBudget(48 * 1024, 60);
+    const anomalies = new AnomalyCounter();
+    // RFC 7692 7.2.1: a sync-flushed deflate stream without its 00 00 ff ff tail.
+    const z = (t: string): Uint8Array => {
+      const b = deflateRawSync(enc(t), { finishFlush: 2 });
+      return b.subarray(0, b.length - 4);
+    };
+    const a = recorder();
+    const b = recorder();
+    const da = new WebSocketFrameDecoder({ sink: a.sink, anomalies, fromClient: false, deflate: { contextTakeover: true }, budget });
+    const db = new WebSocketFrameDecoder({ sink: b.sink, anomalies, fromClient: false, deflate: { contextTakeover: true }, budget });
+    da.push(wsFrame({ opcode: 1, rsv1: true, payload: z('first') }), 1, 0, 0);
+    expect(budget.used).toBe(32 * 1024);
+    // Idle for long: the window stays (an idle chat keeps its context).
+    budget.sweep(1000);
+    expect(budget.used).toBe(32 * 1024);
+    // Another direction's window does not fit beside it: the earliest goes, reported.
+    db.push(wsFrame({ opcode: 1, rsv1: true, payload: z('other') }), 2, 1000, 0);
+    expect(budget.used).toBe(32 * 1024);
+    expect(anomalies.toJSON()).toEqual({ 'websocket.memcap': 1 });
+    // Its later compressed messages are lost as after any lost context, never guessed.
+    da.push(wsFrame({ opcode: 1, rsv1: true, payload: z('again') }), 3, 1000, 0);
+    expect(a.out).toEqual(['msg:first', `lost:${z('again').length}`]);
+    expect(b.out).toEqual(['msg:other']);
+    expect(anomalies.toJSON()).toEqual({ 'websocket.memcap': 1, 'websocket.deflate_context_lost': 1 });
+    db.end(0, 0, 0);
+    expect(budget.used).toBe(0);
   });
 });
