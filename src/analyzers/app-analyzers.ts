@@ -9,6 +9,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { SctpMessageConsumer } from '../flow/sctp-reassembler.js';
 import type { StreamConsumer, StreamConsumerFactory, TcpConnectionInfo } from '../flow/stream-consumer.js';
 import { parseSipMessage } from '../protocols/sip/index.js';
+import { WebSocketMemoryBudget } from '../protocols/websocket/index.js';
 import type { AppEventSink, PacketRef } from './app-event-sink.js';
 import { AppStreamConsumer } from './app-stream-consumer.js';
 
@@ -37,6 +38,8 @@ export class AppAnalyzers implements StreamConsumerFactory, SctpMessageConsumer 
   private readonly where = new MutablePacketRef();
   /** UDP datagrams and SCTP user messages handed to the SIP parser. */
   sipDatagrams = 0;
+  /** One byte budget for the messages and handshakes all WebSocket connections hold. */
+  readonly wsBudget = new WebSocketMemoryBudget();
 
   constructor(
     private readonly app: AppEventSink,
@@ -45,7 +48,7 @@ export class AppAnalyzers implements StreamConsumerFactory, SctpMessageConsumer 
 
   /** StreamConsumerFactory: every TCP connection gets a classifying consumer. */
   create(conn: TcpConnectionInfo): StreamConsumer {
-    return new AppStreamConsumer(conn, this.app, this.anomalies);
+    return new AppStreamConsumer(conn, this.app, this.anomalies, this.wsBudget);
   }
 
   /** One UDP datagram (after IP reassembly). */

@@ -11,6 +11,7 @@ import { MsrpFramer } from '../protocols/msrp/index.js';
 import { SipStreamFramer } from '../protocols/sip/index.js';
 import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sink.js';
 import { classifyStream, StreamKind, type StreamKindValue } from './stream-classifier.js';
+import type { WebSocketMemoryBudget } from '../protocols/websocket/index.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 /** State of one direction. */
@@ -42,6 +43,7 @@ export class AppStreamConsumer implements StreamConsumer {
     private readonly conn: TcpConnectionInfo,
     private readonly app: AppEventSink,
     private readonly anomalies: AnomalySink,
+    private readonly wsBudget?: WebSocketMemoryBudget,
   ) {
     // A consumer that replaces an evicted one joins the stream in the middle, like a capture
     // that started after the handshake: the classifier and framers resynchronise.
@@ -149,7 +151,7 @@ export class AppStreamConsumer implements StreamConsumer {
     const c = this.conn;
     const fromClient = dir === 0;
     if (d.kind === StreamKind.HTTP) {
-      this.ws ??= new WebSocketConnection(c, this.app, this.anomalies, () => this.releaseHttp());
+      this.ws ??= new WebSocketConnection(c, this.app, this.anomalies, () => this.releaseHttp(), this.wsBudget);
       if (this.ws.released) {
         d.kind = StreamKind.OTHER;
         d.head = null;

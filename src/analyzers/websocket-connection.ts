@@ -3,8 +3,13 @@
  * handshake heads, and when the client asked for `Upgrade: websocket` and the server answered
  * `101` with the `sip` (RFC 7118) or `msrp` (RFC 7977) subprotocol, decodes the frames of each
  * direction and hands the messages on: one SIP message per WebSocket message to the SIP parser
- * (RFC 7118 section 5), and the MSRP messages (RFC 7977 section 5.3: one chunk per WebSocket
- * message, text or binary) to an MSRP framer as one stream, exactly as MSRP over TCP.
+ * (RFC 7118 section 5), and the MSRP messages (RFC 7977 section 5.3: each carries MSRP chunks, text
+ * or binary, so their payloads in order are the MSRP byte stream) to an MSRP framer, exactly as
+ * MSRP over TCP: uncompressed payloads are streamed frame by frame and never held whole.
+ *
+ * Memory: the heads and the bytes after them while the handshake is undecided, and the SIP or
+ * compressed messages being collected, count against one {@link WebSocketMemoryBudget} shared by
+ * all connections (evicted earliest first, or after the budget's idle time, and reported).
  *
  * Anything else (plain HTTP, another subprotocol, a missing answer) releases both directions.
  * A connection whose handshake was not seen never gets here: its frames are not guessed.
@@ -13,14 +18,15 @@ import { ConnectionAnomalySink, type AnomalySink } from '../core/anomaly.js';
 import type { DirValue, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
 import { MsrpFramer } from '../protocols/msrp/index.js';
 import { parseSipMessage } from '../protocols/sip/index.js';
-import { DEFAULT_MAX_WS_MESSAGE_BYTES, HeadStatus, parseHttpHead, type HttpHead, WebSocketFrameDecoder, type WebSocketMessageSink } from '../protocols/websocket/index.js';
+import { DEFAULT_MAX_WS_MESSAGE_BYTES, HeadStatus, parseHttpHead, type HttpHead, type WebSocketBudgetHolder, WebSocketFrameDecoder, WebSocketMemoryBudget, type WebSocketMessageSink } from '../protocols/websocket/index.js';
 import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sink.js';
 
 /** Bytes a direction may send after its head before the handshake is decided (RFC 6455 4.1: a client waits for the 101). */
 const MAX_PENDING = 64 * 1024;
 /**
- * Cap on one MSRP WebSocket message, i.e. one chunk (RFC 7977 5.3), buffered whole per direction
- * while it arrives: senders chunk large messages (RFC 4975 7.1.1; browser clients use a few KiB).
+ * Cap on one compressed MSRP WebSocket message, buffered whole to be inflated (RFC 7692 7.2.2):
+ * senders chunk large messages (RFC 4975 7.1.1; browser clients use a few KiB). Uncompressed
+ * messages are streamed and have no cap.
  */
 const MAX_MSRP_WS_MESSAGE = 4 << 20;
 
@@ -46,13 +52,16 @@ export interface WebSocketConnectionStats {
   lost: number;
 }
 
-export class WebSocketConnection {
+export class WebSocketConnection implements WebSocketBudgetHolder {
   private state = COLLECT;
   private readonly heads: [HeadState, HeadState] = [new HeadState(), new HeadState()];
   private readonly decoders: [WebSocketFrameDecoder | null, WebSocketFrameDecoder | null] = [null, null];
   private readonly msrp: [MsrpFramer | null, MsrpFramer | null] = [null, null];
   private readonly msrpHandlers: [MsrpStreamHandler | null, MsrpStreamHandler | null] = [null, null];
   readonly stats: WebSocketConnectionStats = { subprotocol: '', messages: 0, lost: 0 };
+  /** Head buffer bytes reserved from the budget (COLLECT only). */
+  private reserved = 0;
+  heldSinceSec = 0;
 
   /** @param release called once when the connection is not a SIP/MSRP WebSocket: both directions are dropped. */
   constructor(
@@ -60,6 +69,7 @@ export class WebSocketConnection {
     private readonly app: AppEventSink,
     private readonly anomalies: AnomalySink,
     private readonly release: () => void,
+    private readonly budget: WebSocketMemoryBudget = new WebSocketMemoryBudget(),
   ) {}
 
   /** The connection was found not to be a SIP/MSRP WebSocket. */
@@ -73,6 +83,7 @@ export class WebSocketConnection {
   }
 
   data(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    this.budget.sweep(tsSec);
     if (this.state === OPEN) {
       this.decoders[dir]!.push(data, frameNo, tsSec, tsNsec);
       return;
@@ -84,8 +95,17 @@ export class WebSocketConnection {
       h.tsSec = tsSec;
       h.tsNsec = tsNsec;
     }
+    this.heldSinceSec = tsSec;
     if (h.len + data.length > h.buf.length) {
-      const grown = new Uint8Array(Math.max(h.len + data.length, h.buf.length * 2));
+      const size = Math.max(h.len + data.length, h.buf.length * 2);
+      // Growth past the first 512 bytes counts (RFC 6455 4.1: a client waits for the 101, so little follows a head).
+      if (!this.budget.reserve(this, size - h.buf.length)) {
+        this.anomalies.report('websocket.memcap', frameNo, `handshake bytes=${h.len + data.length}`);
+        this.drop(false);
+        return;
+      }
+      this.reserved += size - h.buf.length;
+      const grown = new Uint8Array(size);
       grown.set(h.buf.subarray(0, h.len));
       h.buf = grown;
     }
@@ -136,7 +156,30 @@ export class WebSocketConnection {
     if (report) this.anomalies.report('websocket.handshake_incomplete', frameNo);
     this.state = RELEASED;
     this.heads[0].buf = this.heads[1].buf = new Uint8Array(0);
+    this.releaseBudget();
     this.release();
+  }
+
+  /** The budget takes the undecided handshake's bytes back (earliest holder, or idle too long). */
+  evict(reason: 'memcap' | 'timeout'): boolean {
+    if (this.state !== COLLECT) {
+      this.releaseBudget();
+      return false;
+    }
+    const frameNo = Math.max(this.heads[0].frameNo, this.heads[1].frameNo);
+    if (reason === 'memcap') {
+      this.anomalies.report('websocket.memcap', frameNo, 'handshake');
+      this.drop(false);
+    } else {
+      this.drop(this.upgradeAsked(), frameNo);
+    }
+    return true;
+  }
+
+  private releaseBudget(): void {
+    if (this.reserved === 0) return;
+    this.budget.release(this, this.reserved, true);
+    this.reserved = 0;
   }
 
   /** Both heads complete: RFC 6455 4.2.2 (101, Upgrade) and the negotiated subprotocol decide. */
@@ -160,6 +203,7 @@ export class WebSocketConnection {
     }
     this.state = OPEN;
     this.stats.subprotocol = proto;
+    this.releaseBudget();
     const d = resp.deflate;
     for (const dir of [0, 1] as const) {
       const fromClient = dir === 0;
@@ -172,6 +216,7 @@ export class WebSocketConnection {
         fromClient,
         deflate,
         maxMessageBytes: proto === 'msrp' ? MAX_MSRP_WS_MESSAGE : DEFAULT_MAX_WS_MESSAGE_BYTES,
+        budget: this.budget,
       });
     }
     // Frames that arrived with or after the heads.
@@ -230,9 +275,12 @@ export class WebSocketConnection {
     this.msrp[dir] = framer;
     this.msrpHandlers[dir] = handler;
     return {
+      // Uncompressed messages: their payloads, streamed as they arrive (nothing held per message).
+      chunk: (data, frameNo, tsSec, tsNsec) => framer.push(data, frameNo, tsSec, tsNsec),
+      // The end of a streamed message (empty payload), or a whole inflated one.
       message: (payload, _binary, frameNo, tsSec, tsNsec) => {
         this.stats.messages++;
-        framer.push(payload, frameNo, tsSec, tsNsec);
+        if (payload.length > 0) framer.push(payload, frameNo, tsSec, tsNsec);
       },
       // A lost message is a hole in the MSRP stream: the framer cuts the frame and resynchronises.
       lost: (bytes, frameNo, tsSec, tsNsec) => {

@@ -18,5 +18,11 @@ export const WEBSOCKET_ANOMALIES = {
     mayHideTarget: true,
     description: 'a compressed message was lost on a direction with context takeover (RFC 7692 7.2.3): later compressed messages of the direction cannot be inflated and are dropped',
   },
+  'websocket.memcap': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'the byte budget shared by all WebSocket connections (handshakes being decided, SIP and compressed messages being collected) was full: the earliest held message or handshake was dropped; the direction stays in step',
+  },
+  'websocket.message_timeout': { severity: 'warning', mayHideTarget: true, description: 'a WebSocket message being collected got no byte for 60 s of capture time (e.g. a fragment without FIN, RFC 6455 5.4); it was dropped' },
   'websocket.data_after_close': { severity: 'info', mayHideTarget: false, description: 'bytes follow a Close frame in the same direction (RFC 6455 5.5.1); ignored' },
 } as const satisfies Record<string, AnomalyDef>;

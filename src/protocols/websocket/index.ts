@@ -2,3 +2,4 @@
 export { parseHttpHead, looksLikeHttpStart, HeadStatus, MAX_HTTP_HEAD, type HttpHead, type HeadStatusValue, type DeflateParams } from './parse-http-head.js';
 export { WebSocketFrameDecoder, DEFAULT_MAX_WS_MESSAGE_BYTES, type WebSocketMessageSink, type WebSocketFrameDecoderOptions } from './websocket-frame-decoder.js';
 export { MessageInflater, InflateStatus, type InflateStatusValue } from './message-inflater.js';
+export { WebSocketMemoryBudget, DEFAULT_WS_BUDGET_BYTES, DEFAULT_WS_IDLE_SEC, type WebSocketBudgetHolder } from './websocket-memory-budget.js';

@@ -13,7 +13,7 @@
 import { constants, inflateRawSync } from 'node:zlib';
 
 /** LZ77 window of deflate (RFC 1951 section 2.3: distances up to 32768). */
-const WINDOW = 32 * 1024;
+export const WINDOW = 32 * 1024;
 const TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 
 export const InflateStatus = { OK: 0, TOO_LARGE: 1, FAILED: 2, CONTEXT_LOST: 3 } as const;
@@ -35,6 +35,17 @@ export class MessageInflater {
   /** True once a lost message broke the shared window. */
   get contextLost(): boolean {
     return this.broken;
+  }
+
+  /** The window is kept across messages (context takeover) and not yet lost. */
+  get keepsWindow(): boolean {
+    return this.contextTakeover && !this.broken;
+  }
+
+  /** Lets the window go (memory budget): later messages that may refer to it cannot be inflated. */
+  dropWindow(): void {
+    this.window = null;
+    this.lose();
   }
 
   /** A compressed message was not inflated (cap, gap): the shared window is unknown from here. */

@@ -17,13 +17,17 @@
  *  |     Masking-key (0 or 4 bytes, if MASK set) | Payload Data ...  |
  * ```
  *
- * Memory: a data message is copied (unmasked) into one buffer up to `maxMessageBytes`; larger
- * messages are skipped by their declared lengths (the decoder stays in step) and reported as
- * lost. Packet content never throws. A gap loses the frame boundaries: the direction is then
+ * Memory: when the sink takes a stream (`chunk`, MSRP: RFC 7977 5.3), the payloads of uncompressed
+ * messages are handed on as they arrive and nothing is held. Otherwise a data message is copied
+ * (unmasked) into one buffer up to `maxMessageBytes`, counted against the shared
+ * {@link WebSocketMemoryBudget} while it arrives and let go when it ends; larger messages, and
+ * messages the budget evicts (earliest first, or idle too long), are skipped by their declared
+ * lengths (the decoder stays in step) and reported as lost. Packet content never throws. A gap loses the frame boundaries: the direction is then
  * reported and no longer decoded (it is not guessed).
  */
 import type { AnomalySink } from '../../core/anomaly.js';
-import { InflateStatus, MessageInflater } from './message-inflater.js';
+import { InflateStatus, MessageInflater, WINDOW } from './message-inflater.js';
+import type { WebSocketBudgetHolder, WebSocketMemoryBudget } from './websocket-memory-budget.js';
 
 /** Receives the data messages of one direction. */
 export interface WebSocketMessageSink {
@@ -34,6 +38,12 @@ export interface WebSocketMessageSink {
   message(payload: Uint8Array, binary: boolean, frameNo: number, tsSec: number, tsNsec: number): void;
   /** A data message, or the rest of the direction, was not handed on (`bytes`: payload bytes known lost, 0 if unknown). */
   lost(bytes: number, frameNo: number, tsSec: number, tsNsec: number): void;
+  /**
+   * When present, uncompressed data messages are not collected: their unmasked payload bytes come
+   * here as they arrive (`data` valid during the call only), then `message` is called with an
+   * empty payload at the message's end. A message cut short still ends with `lost`.
+   */
+  chunk?(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void;
 }
 
 export interface WebSocketFrameDecoderOptions {
@@ -45,6 +55,8 @@ export interface WebSocketFrameDecoderOptions {
   readonly deflate?: { readonly contextTakeover: boolean } | null;
   /** Cap on one message (compressed, and inflated), bytes. Default 1 MiB. */
   readonly maxMessageBytes?: number;
+  /** Byte budget shared by all WebSocket directions for the messages they collect. */
+  readonly budget?: WebSocketMemoryBudget;
 }
 
 export const DEFAULT_MAX_WS_MESSAGE_BYTES = 1 << 20;
@@ -63,13 +75,24 @@ const OP_CLOSE = 8;
 const INTO_MESSAGE = 0;
 const INTO_CONTROL = 1;
 const INTO_NOTHING = 2;
+const INTO_STREAM = 3;
 
-export class WebSocketFrameDecoder {
+const EMPTY = new Uint8Array(0);
+/** Unmasking scratch for streamed payloads, shared: the sink copies what it keeps during the call. */
+const SCRATCH = new Uint8Array(64 * 1024);
+
+export class WebSocketFrameDecoder implements WebSocketBudgetHolder {
   private readonly sink: WebSocketMessageSink;
   private readonly anomalies: AnomalySink | undefined;
   private readonly fromClient: boolean;
   private readonly cap: number;
   private readonly inflater: MessageInflater | null;
+  private readonly budget: WebSocketMemoryBudget | undefined;
+  /** Capture second and frame of the last byte added to the message buffer. */
+  heldSinceSec = 0;
+  private lastFrameNo = 0;
+  /** Budget bytes reserved for the inflater's window (context takeover), 0 or WINDOW. */
+  private windowHeld = 0;
 
   private state = S_HEAD;
   /** Frame head bytes collected so far (at most 14). */
@@ -89,6 +112,8 @@ export class WebSocketFrameDecoder {
   private inMessage = false;
   private msgBinary = false;
   private msgCompressed = false;
+  /** Uncompressed message handed on chunk by chunk; `msgBytes` then counts only skipped bytes. */
+  private msgStreamed = false;
   /** The message exceeded the cap or is otherwise dropped: bytes are counted, not kept. */
   private msgDropped = false;
   private msgBytes = 0;
@@ -107,6 +132,7 @@ export class WebSocketFrameDecoder {
     this.fromClient = o.fromClient;
     this.cap = o.maxMessageBytes ?? DEFAULT_MAX_WS_MESSAGE_BYTES;
     this.inflater = o.deflate != null ? new MessageInflater(o.deflate.contextTakeover, this.cap) : null;
+    this.budget = o.budget;
   }
 
   /** True once a Close frame was seen in this direction. */
@@ -128,7 +154,11 @@ export class WebSocketFrameDecoder {
         if (this.headLen === this.headNeed()) this.startFrame(frameNo, tsSec, tsNsec);
       } else if (this.state === S_PAYLOAD) {
         const take = Math.min(this.left, n - i);
-        this.payload(data, i, take);
+        if (this.into === INTO_MESSAGE) {
+          this.heldSinceSec = tsSec;
+          this.lastFrameNo = frameNo;
+        }
+        this.payload(data, i, take, frameNo, tsSec, tsNsec);
         i += take;
         this.left -= take;
         if (this.left === 0) this.endFrame(frameNo, tsSec, tsNsec);
@@ -152,6 +182,7 @@ export class WebSocketFrameDecoder {
   /** No more bytes: a message still in progress is lost. */
   end(frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.inMessage) this.loseMessage(frameNo, tsSec, tsNsec);
+    this.releaseWindow();
     if (this.state !== S_CLOSED) this.state = S_DEAD;
   }
 
@@ -239,25 +270,49 @@ export class WebSocketFrameDecoder {
       this.msgCompressed = (rsv & 4) !== 0 && this.inflater !== null;
       this.msgDropped = false;
       this.msgBytes = 0;
+      this.msgStreamed = !this.msgCompressed && this.sink.chunk !== undefined;
       if (rsv !== 0 && !this.msgCompressed) this.dropMessage('websocket.bad_rsv', frameNo, `rsv=${rsv}`);
       else if ((rsv & 3) !== 0) this.dropMessage('websocket.bad_rsv', frameNo, `rsv=${rsv}`);
     }
+    if (this.msgStreamed && !this.msgDropped) return INTO_STREAM;
     if (!this.msgDropped && this.msgBytes + len > this.cap) this.dropMessage('websocket.message_too_large', frameNo, `bytes>${this.cap}`);
+    if (!this.msgDropped && this.msg.length < this.msgBytes + len) {
+      // Exact for a one-frame message; doubling (to the cap) across fragments.
+      const size = Math.max(this.msgBytes + len, Math.min(this.cap, this.msg.length * 2));
+      if (this.budget !== undefined && !this.budget.reserve(this, size - this.msg.length)) {
+        this.dropMessage('websocket.memcap', frameNo, `bytes=${this.msgBytes + len} budget=${this.budget.limit}`);
+      } else {
+        const grown = new Uint8Array(size);
+        grown.set(this.msg.subarray(0, this.msgBytes));
+        this.msg = grown;
+        this.heldSinceSec = tsSec;
+        this.lastFrameNo = frameNo;
+      }
+    }
     if (this.msgDropped) {
       this.msgBytes += len;
       return INTO_NOTHING;
     }
-    if (this.msg.length < this.msgBytes + len) {
-      const grown = new Uint8Array(Math.max(this.msgBytes + len, Math.min(this.cap, this.msg.length * 2), 256));
-      grown.set(this.msg.subarray(0, this.msgBytes));
-      this.msg = grown;
-    }
     return INTO_MESSAGE;
   }
 
-  private payload(data: Uint8Array, i: number, take: number): void {
+  private payload(data: Uint8Array, i: number, take: number, frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.into === INTO_NOTHING) {
       this.maskPos += take;
+      return;
+    }
+    if (this.into === INTO_STREAM) {
+      if (!this.masked) {
+        this.sink.chunk!(data.subarray(i, i + take), frameNo, tsSec, tsNsec);
+        return;
+      }
+      for (let o = 0; o < take; o += SCRATCH.length) {
+        const k = Math.min(SCRATCH.length, take - o);
+        SCRATCH.set(data.subarray(i + o, i + o + k));
+        unmask(SCRATCH, 0, k, this.key, this.maskPos, this.word);
+        this.maskPos += k;
+        this.sink.chunk!(SCRATCH.subarray(0, k), frameNo, tsSec, tsNsec);
+      }
       return;
     }
     const dst = this.into === INTO_MESSAGE ? this.msg : this.control;
@@ -290,15 +345,28 @@ export class WebSocketFrameDecoder {
   private finishMessage(frameNo: number, tsSec: number, tsNsec: number): void {
     this.inMessage = false;
     if (this.msgDropped) {
-      if (this.msgCompressed) this.inflater!.lose();
+      if (this.msgCompressed) {
+        this.inflater!.lose();
+        this.releaseWindow();
+      }
+      this.freeBuffer();
       this.lostMessages++;
       this.sink.lost(this.msgBytes, frameNo, tsSec, tsNsec);
       return;
     }
+    if (this.msgStreamed) {
+      this.messages++;
+      this.sink.message(EMPTY, this.msgBinary, frameNo, tsSec, tsNsec);
+      return;
+    }
+    // The buffer leaves the decoder with the message: an idle direction holds nothing.
+    const msg = this.msg.subarray(0, this.msgBytes);
+    this.freeBuffer();
     let out: Uint8Array;
     if (this.msgCompressed) {
-      const r = this.inflater!.inflate(this.msg.subarray(0, this.msgBytes));
+      const r = this.inflater!.inflate(msg);
       if (r.out === null) {
+        this.releaseWindow();
         const code = r.status === InflateStatus.TOO_LARGE ? 'websocket.message_too_large' : r.status === InflateStatus.CONTEXT_LOST ? 'websocket.deflate_context_lost' : 'websocket.inflate_failed';
         this.anomalies?.report(code, frameNo, `compressed=${this.msgBytes}`);
         this.lostMessages++;
@@ -306,25 +374,72 @@ export class WebSocketFrameDecoder {
         return;
       }
       out = r.out;
+      if (this.windowHeld === 0 && this.budget !== undefined && this.inflater!.keepsWindow) {
+        if (this.budget.reserve(this, WINDOW)) this.windowHeld = WINDOW;
+        else {
+          this.anomalies?.report('websocket.memcap', frameNo, 'deflate window');
+          this.inflater!.dropWindow();
+        }
+      }
     } else {
-      out = this.msg.slice(0, this.msgBytes);
+      out = msg;
     }
-    // The buffer is reused for the next message unless it grew large (idle directions hold little).
-    if (this.msg.length > 64 * 1024) this.msg = new Uint8Array(0);
     this.messages++;
     this.sink.message(out, this.msgBinary, frameNo, tsSec, tsNsec);
   }
 
-  private dropMessage(code: 'websocket.bad_rsv' | 'websocket.message_too_large', frameNo: number, detail: string): void {
+  private dropMessage(code: 'websocket.bad_rsv' | 'websocket.message_too_large' | 'websocket.memcap' | 'websocket.message_timeout', frameNo: number, detail: string): void {
     if (this.msgDropped) return;
     this.anomalies?.report(code, frameNo, detail);
     this.msgDropped = true;
+    this.freeBuffer();
+  }
+
+  /**
+   * The budget takes the message in progress back (it is the earliest holder, or idle too long):
+   * its rest is skipped by the frame lengths, and it ends as lost.
+   */
+  evict(reason: 'memcap' | 'timeout'): boolean {
+    if (!this.inMessage || this.msgDropped || this.msg.length === 0) {
+      this.freeBuffer();
+      // The window of a live direction goes for the budget only: an idle chat keeps its context.
+      if (reason === 'timeout' || this.windowHeld === 0) return false;
+      this.anomalies?.report('websocket.memcap', this.lastFrameNo, 'deflate window');
+      this.inflater!.dropWindow();
+      this.releaseWindow();
+      return true;
+    }
+    const held = this.msgBytes;
+    this.dropMessage(reason === 'memcap' ? 'websocket.memcap' : 'websocket.message_timeout', this.lastFrameNo, `held=${held}`);
+    if (this.into === INTO_MESSAGE && this.state === S_PAYLOAD) {
+      // The rest of the current frame is skipped too.
+      this.msgBytes += this.left;
+      this.into = INTO_NOTHING;
+    }
+    return true;
+  }
+
+  private releaseWindow(): void {
+    if (this.windowHeld === 0) return;
+    this.budget!.release(this, this.windowHeld, this.msg.length === 0);
+    this.windowHeld = 0;
+  }
+
+  /** Lets the message buffer go and gives its bytes back to the budget. */
+  private freeBuffer(): void {
+    if (this.msg.length === 0) return;
+    this.budget?.release(this, this.msg.length, this.windowHeld === 0);
+    this.msg = EMPTY;
   }
 
   /** The message in progress ends without its FIN (protocol error, Close, end, gap). */
   private loseMessage(frameNo: number, tsSec: number, tsNsec: number): void {
     this.inMessage = false;
-    if (this.msgCompressed) this.inflater!.lose();
+    this.freeBuffer();
+    if (this.msgCompressed) {
+      this.inflater!.lose();
+      this.releaseWindow();
+    }
     this.lostMessages++;
     this.sink.lost(this.msgBytes, frameNo, tsSec, tsNsec);
   }
@@ -332,6 +447,7 @@ export class WebSocketFrameDecoder {
   private die(frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.inMessage) this.loseMessage(frameNo, tsSec, tsNsec);
     this.inflater?.lose();
+    this.releaseWindow();
     this.state = S_DEAD;
     this.sink.lost(0, frameNo, tsSec, tsNsec);
   }

@@ -9,6 +9,7 @@ import { AppStreamConsumer } from '../../../src/analyzers/app-stream-consumer.js
 import type { AppEventSink } from '../../../src/analyzers/app-event-sink.js';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import type { DirValue, TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
+import { WebSocketMemoryBudget } from '../../../src/protocols/websocket/index.js';
 import { wsFrame } from '../../helpers/websocket-frames.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -18,12 +19,11 @@ const resp = (proto: string): string => `HTTP/1.1 101 Switching Protocols\r\nUpg
 const OPTIONS =
   'OPTIONS sip:proxy.invalid;transport=ws SIP/2.0\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:proxy.invalid>\r\nCall-ID: asidkj3ss\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n';
 
-function setup(sawSyn = true) {
+function setup(sawSyn = true, budget?: WebSocketMemoryBudget, anomalies = new AnomalyCounter()) {
   const seen: string[] = [];
   /** The transport each SIP message was handed on with (the audit lists it). */
   const transports: (string | undefined)[] = [];
   const ignored: DirValue[] = [];
-  const anomalies = new AnomalyCounter();
   const conn: TcpConnectionInfo = {
     id: 0,
     clientAddr: new Uint8Array([10, 0, 0, 1]),
@@ -47,7 +47,7 @@ function setup(sawSyn = true) {
     tick: () => {},
     finish: () => {},
   };
-  return { c: new AppStreamConsumer(conn, app, anomalies), seen, transports, ignored, anomalies };
+  return { c: new AppStreamConsumer(conn, app, anomalies, budget), seen, transports, ignored, anomalies };
 }
 
 describe('SIP over WebSocket through AppStreamConsumer', () => {
@@ -109,5 +109,26 @@ describe('SIP over WebSocket through AppStreamConsumer', () => {
     c.data(0, wsFrame({ opcode: 1, payload: enc(OPTIONS), mask: MASK }), 4, 0, 0);
     expect(seen).toEqual([]);
     expect(anomalies.toJSON()).toEqual({ 'websocket.gap': 1 });
+  });
+
+  it('the bytes held while a handshake is undecided, and SIP messages being collected, share one budget across connections', () => {
+    const budget = new WebSocketMemoryBudget(48 * 1024, 60);
+    const anomalies = new AnomalyCounter();
+    // Connection A: an Upgrade request followed by 30 KiB before any answer (RFC 6455 4.1 says wait).
+    const a = setup(true, budget, anomalies);
+    a.c.data(0, enc(REQ), 1, 0, 0);
+    a.c.data(0, new Uint8Array(30 * 1024), 2, 0, 0);
+    expect(budget.used).toBeGreaterThan(29 * 1024);
+    // Connection B opens, and a 30 KiB SIP message without FIN needs the room: A, the earliest, is evicted.
+    const b = setup(true, budget, anomalies);
+    b.c.data(0, enc(REQ), 3, 0, 0);
+    b.c.data(1, enc(resp('sip')), 4, 0, 0);
+    b.c.data(0, wsFrame({ fin: false, opcode: 1, payload: new Uint8Array(30 * 1024), mask: MASK }), 5, 0, 0);
+    expect(anomalies.toJSON()).toEqual({ 'websocket.memcap': 1 });
+    expect(a.ignored).toEqual([0]);
+    expect(budget.used).toBe(30 * 1024);
+    // B completes its message and holds nothing any more.
+    b.c.data(0, wsFrame({ fin: true, opcode: 0, payload: new Uint8Array(0), mask: MASK }), 6, 0, 0);
+    expect(budget.used).toBe(0);
   });
 });

@@ -23,11 +23,16 @@ const RELAY = '10.2.0.1';
 class Feed {
   private frameNo = 0;
   private readonly link = ethernetLink();
-  constructor(readonly p: InterceptPipeline) {}
+  /** @param msPerFrame capture time between frames: 1 s by default, 1 ms for long transfers (inside every timeout). */
+  constructor(
+    readonly p: InterceptPipeline,
+    private readonly msPerFrame = 1000,
+  ) {}
   put(ip: Uint8Array): void {
     const data = this.link.wrap(ip);
     this.frameNo++;
-    this.p.frame({ frameNo: this.frameNo, tsSec: T0 + this.frameNo, tsNsec: 0, linkType: LinkType.ETHERNET, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
+    const ms = this.frameNo * this.msPerFrame;
+    this.p.frame({ frameNo: this.frameNo, tsSec: T0 + Math.floor(ms / 1000), tsNsec: (ms % 1000) * 1e6, linkType: LinkType.ETHERNET, capLen: data.length, origLen: data.length, data, interfaceId: 0, source: 0 });
   }
 }
 
@@ -39,7 +44,15 @@ interface WsOptions {
   protocol?: string;
 }
 
-const chunks = [
+interface Chunk {
+  mid: string;
+  tid: string;
+  range: string;
+  body: string;
+  flag: '$' | '+';
+}
+
+const chunks: Chunk[] = [
   { mid: 'm1', tid: 'tx1', range: '1-11/11', body: 'hello world', flag: '$' as const },
   { mid: 'm2', tid: 'tx2', range: '1-20/40', body: 'hello hello hello he', flag: '+' as const },
   { mid: 'm2', tid: 'tx3', range: '21-40/40', body: 'llo hello hello hell', flag: '$' as const },
@@ -47,11 +60,11 @@ const chunks = [
 ];
 
 /** The chat: SIP over UDP, then MSRP either over plain TCP or inside WebSocket messages. */
-async function chat(ws: WsOptions | null): Promise<{ records: LiRecord[]; p: InterceptPipeline }> {
+async function chat(ws: WsOptions | null, list: readonly Chunk[] = chunks): Promise<{ records: LiRecord[]; p: InterceptPipeline }> {
   const records: LiRecord[] = [];
   const tasks = parseTasksFile({ tasks: [{ xid: '0b8e6e0c-1111-4222-8333-444455556677', liid: 'LIID-WS', targetIdentifiers: [{ sipUri: TARGET }], deliveryType: 'X2andX3' }] }, 'tasks.json');
   const p = new InterceptPipeline({ tasks, onRecord: (r) => records.push(r) });
-  const f = new Feed(p);
+  const f = new Feed(p, list === chunks ? 1000 : 1);
   const a = ipv4Addr(A);
   const r = ipv4Addr(RELAY);
   // RFC 7977 5.2: the WebSocket client cannot listen: its URI has an .invalid host and "ws".
@@ -119,7 +132,7 @@ async function chat(ws: WsOptions | null): Promise<{ records: LiRecord[]; p: Int
     }
     for (const s of conn.send(dir, bytes)) f.put(s.ip);
   };
-  for (const c of chunks) {
+  for (const c of list) {
     await carry(
       'c2s',
       msrpFrame({
@@ -199,4 +212,17 @@ describe('MSRP over WebSocket (RFC 7977) is intercepted like the same chat over 
       expect(p.anomalies.toJSON()).toEqual(plain.p.anomalies.toJSON());
     });
   }
+});
+
+describe('MSRP over WebSocket streams uncompressed payloads (nothing held per WebSocket message)', () => {
+  it('a 5 MiB chunk (above the old 4 MiB per-message cap), fragmented, is intercepted as over TCP', async () => {
+    const n = 5 << 20;
+    const big: Chunk[] = [{ mid: 'big', tid: 'txb', range: `1-${n}/${n}`, body: 'hello world '.repeat(Math.ceil(n / 12)).slice(0, n), flag: '$' }];
+    const plain = await chat(null, big);
+    const base = intercepted(plain.records, plain.p) as { messages: { messageId: string; size: number }[] };
+    expect(base.messages.map((m) => [m.messageId, m.size])).toEqual([['big', n]]);
+    const { records, p } = await chat({ parts: 3 }, big);
+    expect(intercepted(records, p)).toEqual(base);
+    expect(p.anomalies.toJSON()).toEqual(plain.p.anomalies.toJSON());
+  });
 });
