@@ -25,7 +25,7 @@ import { liveStats, type RecordCounts } from './live-stats.js';
 import { logHiddenTraffic } from './log-hidden-traffic.js';
 import { loadTasks } from './load-tasks.js';
 import type { MetricsServer } from './metrics-server.js';
-import { runPacketSource, type PacketSourceOptions, type ReadProgress, type SourceResult } from './packet-source.js';
+import { liveCaptureOptions, runPacketSource, type PacketSourceOptions, type ReadProgress, type SourceResult } from './packet-source.js';
 import type { LiveCaptureCounters } from './run-live.js';
 import { AUDIT_JSON_FILE, claimRunOutputFolder } from './run-output-folder.js';
 import { ThreadedFileRecordOutput } from './threaded-file-output.js';
@@ -274,16 +274,8 @@ async function runLiveWithLifecycle(
   try {
     const live = await runLive(
       {
-        iface: o.interface!,
-        ...(o.filter !== undefined ? { filter: o.filter } : {}),
-        snaplen: o.snaplen,
-        bufferSize: o.bufferSize * 1024,
-        promiscuous: o.promiscuous,
-        ...(o.count !== undefined ? { count: o.count } : {}),
-        ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
+        ...liveCaptureOptions(o, o.interface!, log),
         tickMs: 500,
-        ...(o.captureBackend !== undefined ? { backend: o.captureBackend } : {}),
-        onOpen: (sel) => log.log('info', 'capture.backend', { iface: o.interface, backend: sel.backend, reason: sel.reason }),
         onTick: (s) => {
           // The first tick comes after the capture opened: scripts can wait for this event.
           if (last === undefined) log.log('info', 'capture.started', { iface: o.interface, backend: s.backend });

@@ -7,7 +7,7 @@ import type { CapturedFrame } from '../core/frame.js';
 import { IoError } from '../core/errors.js';
 import { serialiseError, type Logger } from '../core/log.js';
 import { readCaptures, readCapturesUntil, type InputSummary, type ReadResult } from './read-captures.js';
-import type { LiveCaptureCounters } from './run-live.js';
+import type { LiveCaptureCounters, LiveRunOptions } from './run-live.js';
 
 /** The packet source of a command, spelled as tcpdump's options (src/cli/capture-options.ts). */
 export interface PacketSourceOptions {
@@ -49,6 +49,24 @@ export interface PacketSourceRun {
   stop?: Promise<unknown>;
 }
 
+/**
+ * The live-capture settings of the packet-source options, the same for every command that
+ * captures (`run`, `stats`, `audit`); the backend choice is logged as `capture.backend`.
+ */
+export function liveCaptureOptions(o: PacketSourceOptions, iface: string, log: Logger): Omit<LiveRunOptions, 'onTick' | 'tickMs'> {
+  return {
+    iface,
+    ...(o.filter !== undefined ? { filter: o.filter } : {}),
+    snaplen: o.snaplen,
+    bufferSize: o.bufferSize * 1024,
+    promiscuous: o.promiscuous,
+    ...(o.count !== undefined ? { count: o.count } : {}),
+    ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
+    ...(o.captureBackend !== undefined ? { backend: o.captureBackend } : {}),
+    onOpen: (sel) => log.log('info', 'capture.backend', { iface, backend: sel.backend, reason: sel.reason }),
+  };
+}
+
 /** Reads the packet source into `onFrame`. */
 export async function runPacketSource(o: PacketSourceOptions, onFrame: (f: CapturedFrame) => void, anomalies: AnomalySink, r: PacketSourceRun): Promise<SourceResult> {
   if (o.interface !== undefined) {
@@ -56,15 +74,7 @@ export async function runPacketSource(o: PacketSourceOptions, onFrame: (f: Captu
     const { runLive } = await import('./run-live.js');
     const live = await runLive(
       {
-        iface: o.interface,
-        ...(o.filter !== undefined ? { filter: o.filter } : {}),
-        snaplen: o.snaplen,
-        bufferSize: o.bufferSize * 1024,
-        promiscuous: o.promiscuous,
-        ...(o.count !== undefined ? { count: o.count } : {}),
-        ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
-        ...(o.captureBackend !== undefined ? { backend: o.captureBackend } : {}),
-        onOpen: (sel) => r.log.log('info', 'capture.backend', { iface: o.interface, backend: sel.backend, reason: sel.reason }),
+        ...liveCaptureOptions(o, o.interface, r.log),
         onTick: (s) => r.log.log('info', 'capture.counters', { received: s.received, dropped: s.dropped, ifDropped: s.ifDropped, ...(s.captureDropped !== undefined ? { captureDropped: s.captureDropped } : {}) }),
       },
       onFrame,
