@@ -43,6 +43,14 @@ export function openCaptureFile(path: string, source: number, anomalies: Anomaly
   return openSource(ByteSource.open(path, options), source, anomalies);
 }
 
+/** pcapng Section Header Block type and byte-order magic (pcapng draft §4.1). */
+const PCAPNG_SHB_TYPE = 0x0a0d0d0a;
+const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/** The pcap file header (libpcap savefile format). */
+const PCAP_HEADER_BYTES = 24;
+/** Longer Section Header Blocks are read by the reader itself (they carry options only). */
+const MAX_HEADER_WAIT = 64 * 1024;
+
 /**
  * {@link openCaptureFile} that waits for a pipe's file header on the event loop instead of
  * blocking the thread in a read: while `-r -` is still silent, the process keeps serving what
@@ -53,10 +61,23 @@ export async function openCaptureFileAsync(path: string, source: number, anomali
   const src = ByteSource.open(path, options);
   if (src.mayBlock) {
     try {
-      const header = src.ensureAsync(4);
       let waiting = true;
-      if (stop === undefined) await header;
-      else await Promise.race([header, stop.then(() => waiting && src.close())]);
+      const stopped = stop?.then(() => waiting && src.close());
+      const wait = async (n: number): Promise<boolean> => (stopped === undefined ? src.ensureAsync(n) : Promise.race([src.ensureAsync(n), stopped.then(() => false)]));
+      // The whole file header before the synchronous reader takes over: a writer that sends a
+      // few bytes and goes quiet must not block the thread where a signal would go unheard.
+      // pcap: 24 bytes; pcapng: the Section Header Block, whose total length (bytes 4..8, in the
+      // byte order of the magic at 8..12, pcapng draft-ietf-opsawg-pcapng §4.1) is known after 12 bytes.
+      if (await wait(12)) {
+        const b = src.buf;
+        const p = src.pos;
+        const dv = new DataView(b.buffer, b.byteOffset + p, 12);
+        if (dv.getUint32(0) === PCAPNG_SHB_TYPE) {
+          const le = dv.getUint32(8, true) === PCAPNG_BYTE_ORDER_MAGIC;
+          const len = dv.getUint32(4, le);
+          if (len >= 28 && len <= MAX_HEADER_WAIT) await wait(len);
+        } else await wait(PCAP_HEADER_BYTES);
+      }
       waiting = false;
     } catch (e) {
       src.close();

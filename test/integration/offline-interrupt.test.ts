@@ -103,6 +103,31 @@ describe('offline run stopped by a signal', () => {
     for (const check of ['chain', 'decode', 'sequence', 'reproduce', 'non-target']) expect(v.stdout).toMatch(new RegExp(`ok {4}${check} `));
   }, 180_000);
 
+  it('a writer that sends part of the file header and goes quiet: SIGINT still ends the run at once (exit 130)', async () => {
+    for (const [name, head] of [
+      ['pcap', readFileSync(SAMPLE).subarray(0, 10)],
+      // pcapng: type, total length 28, byte-order magic, and then nothing.
+      ['pcapng', Buffer.from('0a0d0d0a1c0000004d3c2b1a', 'hex')],
+    ] as const) {
+      const out = join(tmp, `partial-header-${name}`);
+      const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-r', '-', '--tasks', TASKS, '--out', out], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
+      try {
+        p.stdin.write(head);
+        // Started and waiting on the header (tsx compiled the sources in beforeAll).
+        await new Promise((r) => setTimeout(r, 3000));
+        p.kill('SIGINT');
+        const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running 10 s after SIGINT'), 10_000))]);
+        expect(code, `${name}: ${stderr}`).toBe(130);
+      } finally {
+        p.stdin.destroy();
+        p.kill('SIGKILL');
+      }
+    }
+  }, 60_000);
+
   it('SIGTERM: exit 143, outputs marked interrupted', async () => {
     const out = join(tmp, 'term');
     const r = await interrupted(prefix(3000), out, 'SIGTERM');
