@@ -4,9 +4,9 @@
  *
  * Method (one fresh tap per step, so every step starts from the same cold state):
  *   1. a slice of the bench traffic (bench/make-bench-capture.ts, default 50 MB ≈ 48 500
- *      frames: SIP/UDP, MSRP/TCP, bulk TCP, DNS-like UDP, every frame to or from 10.128.0.0/9)
+ *      frames: SIP/UDP and SIP/TCP, MSRP/TCP, relay legs, bulk TCP, DNS-like UDP; see LIVE_FILTER)
  *      is generated once and cached in bench/work/;
- *   2. per step: start `run -i lo -f "net 10.128.0.0/9" --tasks … --out …` (all outputs on, as the
+ *   2. per step: start `run -i lo -f "net 10.128.0.0/9 or host 10.30.0.1" --tasks … --out …` (all outputs on, as the
  *      offline `run` subject), wait for its "capturing" log line, replay the whole slice with
  *      `tcpreplay --preload-pcap --timer=nano --pps=N` (or `--topspeed`), wait until the tap
  *      has processed every sent frame or its count stops moving for a second (the capture ring
@@ -37,7 +37,7 @@
  * the tap: the figure is a lower bound for a tap fed by a NIC.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { findDumpcap } from '../src/capture/dumpcap-capture.js';
@@ -46,11 +46,13 @@ import { makeBenchCapture } from './make-bench-capture.js';
 
 /**
  * Every frame of the bench capture has its server side in 10.128.0.0/9 (make-bench-capture.ts:
- * 10.{128 + ((unit >> 8) & 127)}.x.20, whatever the size). lo's own traffic is 127/8, and the
- * samples test/integration/live-run.test.ts replays onto lo are 10.10.0.0/16, so neither
- * reaches the bench's tap.
+ * 10.{128 + ((unit >> 8) & 127)}.x.20, whatever the size), except the relayed units' endpoint ↔
+ * relay legs, whose server is the relay 10.30.0.1 (the v3 capture: 4 037 of the 49 848 frames
+ * of a 50 MB slice; with `net 10.128.0.0/9` alone every step counted them as lost). lo's own
+ * traffic is 127/8, and the samples test/integration/live-run.test.ts replays onto lo are
+ * 10.10.0.0/16, so neither reaches the bench's tap.
  */
-export const LIVE_FILTER = 'net 10.128.0.0/9';
+export const LIVE_FILTER = 'net 10.128.0.0/9 or host 10.30.0.1';
 const IFACE = 'lo';
 /** A replay rate: packets per second, or tcpreplay --topspeed. */
 export type LiveRate = number | 'top';
@@ -140,7 +142,29 @@ export interface LiveStep {
    * for a CPU, same window, % (/proc/PID/schedstat run_delay): CPU contention, not tap cost.
    */
   tapWaitPct: number;
+  /** CPU (s) and run-queue wait (s) per thread group, replay start to catch-up: see {@link ThreadCpu}. */
+  cpu: StepCpu;
   lossless: boolean;
+}
+
+/** CPU time and time runnable without a CPU (both s, /proc/…/schedstat), and the thread count. */
+export interface ThreadCpu {
+  cpuS: number;
+  waitS: number;
+  threads: number;
+}
+
+/**
+ * Per thread group during a step: the tap's main thread (event loop: capture reads, analysis,
+ * correlation), its other threads (V8's compiler and GC helpers, the output and digest
+ * workers, libuv's pool; the workers are not told apart from the V8 helpers here), dumpcap and
+ * tcpreplay (whose time includes lo's receive softirq, run in the sender's context).
+ */
+export interface StepCpu {
+  tapMain: ThreadCpu;
+  tapOther: ThreadCpu;
+  dumpcap: ThreadCpu | null;
+  tcpreplay: ThreadCpu | null;
 }
 
 /** Result of {@link measureLiveRate}. */
@@ -330,7 +354,26 @@ export function liveSummaryLines(r: LiveRateResult): string[] {
       ? `live capture rate on ${on}: every step lost frames (slowest: ${r.firstLoss?.pps} frames/s)`
       : `live capture rate on ${on}: ${r.maxLossless.pps} frames/s (${r.maxLossless.mbPerSec} MB/s) without loss (${r.maxLossless.trials} trial${r.maxLossless.trials > 1 ? 's' : ''})` +
         (r.firstLoss !== null ? `; frames lost at ${r.firstLoss.pps} frames/s (${r.firstLoss.mbPerSec} MB/s)` : '; no step lost frames');
-  const rows: string[][] = [['  requested', 'sent pps', 'MB/s', 'sent', 'processed', 'lost', 'kernel+if drops', 'ring drops', 'unseen', 'target gaps', 'tap fps', 'tap CPU %', 'CPU wait %', 'catch-up ms']];
+  const rows: string[][] = [
+    [
+      '  requested',
+      'sent pps',
+      'MB/s',
+      'sent',
+      'processed',
+      'lost',
+      'kernel+if drops',
+      'ring drops',
+      'unseen',
+      'target gaps',
+      'tap fps',
+      'tap CPU %',
+      'CPU wait %',
+      'catch-up ms',
+      'CPU s main/other/dumpcap/tcpreplay',
+      'run-queue wait s main',
+    ],
+  ];
   for (const s of [...r.steps].sort((a, b) => a.sentPps - b.sentPps)) {
     rows.push([
       `  ${rateLabel(s.rate)}`,
@@ -347,6 +390,8 @@ export function liveSummaryLines(r: LiveRateResult): string[] {
       String(s.tapCpuPct),
       String(s.tapWaitPct),
       String(s.catchUpMs),
+      cpuCell(s.cpu),
+      String(s.cpu.tapMain.waitS),
     ]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -356,6 +401,11 @@ export function liveSummaryLines(r: LiveRateResult): string[] {
     ...rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')),
     `  note: ${r.note}`,
   ];
+}
+
+/** main/other/dumpcap/tcpreplay CPU seconds of a step. */
+export function cpuCell(c: StepCpu): string {
+  return [c.tapMain.cpuS, c.tapOther.cpuS, c.dumpcap?.cpuS ?? '-', c.tcpreplay?.cpuS ?? '-'].join('/');
 }
 
 function rateLabel(r: LiveRate): string {
@@ -383,6 +433,52 @@ function runDelayNs(pid: number | undefined): number {
     return NaN;
   }
 }
+/** schedstat (run ns, run-queue wait ns) of every thread of `pid`, by thread id. */
+function threadStats(pid: number | undefined): Map<number, [number, number]> {
+  const m = new Map<number, [number, number]>();
+  if (pid === undefined) return m;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const f = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ');
+        m.set(Number(tid), [Number(f[0]), Number(f[1])]);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    // the process ended
+  }
+  return m;
+}
+/** The difference of two {@link threadStats} snapshots over the threads `pick` selects (threads that ended in between are lost). */
+function cpuDelta(a: Map<number, [number, number]>, b: Map<number, [number, number]>, pick: (tid: number) => boolean): ThreadCpu {
+  let cpu = 0;
+  let wait = 0;
+  let threads = 0;
+  for (const [tid, [r1, w1]] of b) {
+    if (!pick(tid)) continue;
+    const [r0, w0] = a.get(tid) ?? [0, 0];
+    cpu += r1 - r0;
+    wait += w1 - w0;
+    threads++;
+  }
+  const r2 = (x: number): number => Number((x / 1e9).toFixed(2));
+  return { cpuS: r2(cpu), waitS: r2(wait), threads };
+}
+/** The pid of the tap's dumpcap child (/proc/PID/task/PID/children), if any. */
+function dumpcapChild(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/)) {
+      if (c !== '' && readFileSync(`/proc/${c}/comm`, 'latin1').trim() === 'dumpcap') return Number(c);
+    }
+  } catch {
+    // no children file (old kernel) or the process ended
+  }
+  return undefined;
+}
+
 /** USER_HZ: 100 on every Linux architecture Node supports (sysconf(_SC_CLK_TCK)). */
 const CLK_TCK = 100;
 
@@ -452,13 +548,14 @@ interface Replay {
 }
 
 /** tcpreplay onto lo; its report parsed ("Actual: N packets (B bytes) sent in S seconds"). */
-function replay(pcap: string, rate: LiveRate): Promise<Replay> {
+export function replay(pcap: string, rate: LiveRate, onSpawn?: (pid: number | undefined) => void): Promise<Replay> {
   // --preload-pcap: file reads would otherwise pace the sender at high rates. --timer=nano:
   // nanosleep pacing (catching up after each oversleep with a few back-to-back frames) keeps
   // the rate exact to 0.1 % here up to 200k pps with ~20 % of a core, where the default gtod
   // timer busy-waits a whole core, which the tap then lacks on a 2-core machine.
   const rateArgs = rate === 'top' ? ['--topspeed'] : ['--timer=nano', `--pps=${rate}`];
   const child = spawn('tcpreplay', [`--intf1=${IFACE}`, '--preload-pcap', ...rateArgs, pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child.pid);
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
   child.stderr.on('data', (b: Buffer) => (out += b.toString('utf8')));
@@ -474,7 +571,7 @@ function replay(pcap: string, rate: LiveRate): Promise<Replay> {
   });
 }
 
-async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate): Promise<LiveStep> {
+export async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate): Promise<LiveStep> {
   const tap = new Tap(cli, args);
   try {
     if (!(await until(() => tap.capturing || tap.child.exitCode !== null, 20_000)) || !tap.capturing) {
@@ -482,8 +579,22 @@ async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate
     }
     const cpu0 = cpuTicks(tap.child.pid);
     const wait0 = runDelayNs(tap.child.pid);
+    const dc = dumpcapChild(tap.child.pid);
+    const tap0 = threadStats(tap.child.pid);
+    const dc0 = threadStats(dc);
+    // tcpreplay's own counters, sampled while it runs (its last sample stands for its total).
+    let senderPid: number | undefined;
+    let sender0 = new Map<number, [number, number]>();
+    let sender1 = new Map<number, [number, number]>();
+    const sampler = setInterval(() => {
+      const s = threadStats(senderPid);
+      if (s.size > 0) sender1 = s;
+    }, 50);
     const start = Date.now();
-    const sent = await replay(pcap, rate);
+    const sent = await replay(pcap, rate, (pid) => {
+      senderPid = pid;
+      sender0 = threadStats(pid);
+    }).finally(() => clearInterval(sampler));
     const replayEnd = Date.now();
     // The capture ring (and the socket) may still hold frames: let the tap drain them before
     // SIGTERM, which closes the capture at once. Done when everything arrived, or when a stats
@@ -491,6 +602,15 @@ async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate
     await until(() => tap.packets >= sent.sentFrames || tap.lastLineAt - Math.max(tap.changedAt, replayEnd) >= QUIET_MS, DRAIN_TIMEOUT_MS);
     const cpu1 = cpuTicks(tap.child.pid);
     const wait1 = runDelayNs(tap.child.pid);
+    const tap1 = threadStats(tap.child.pid);
+    const dc1 = threadStats(dc);
+    const mainTid = tap.child.pid!;
+    const cpu: StepCpu = {
+      tapMain: cpuDelta(tap0, tap1, (t) => t === mainTid),
+      tapOther: cpuDelta(tap0, tap1, (t) => t !== mainTid),
+      dumpcap: dc === undefined ? null : cpuDelta(dc0, dc1, () => true),
+      tcpreplay: sender1.size === 0 ? null : cpuDelta(sender0, sender1, () => true),
+    };
     // When the tap processed its last frame (to the stats period); the quiet wait is not work.
     const busyEnd = Math.max(tap.changedAt, replayEnd);
     tap.child.kill('SIGTERM');
@@ -531,6 +651,7 @@ async function runStep(cli: string, args: string[], pcap: string, rate: LiveRate
       catchUpMs: busyEnd - replayEnd,
       tapCpuPct: Math.round(((cpu1 - cpu0) / CLK_TCK / (Math.max(1, busyEnd - start) / 1000)) * 100),
       tapWaitPct: Math.round(((wait1 - wait0) / 1e6 / Math.max(1, busyEnd - start)) * 100),
+      cpu,
       lossless: lost === 0,
     };
   } finally {
