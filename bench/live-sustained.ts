@@ -74,7 +74,9 @@ export async function measureSustained(o: SustainedOptions): Promise<SustainedRe
   const pps = o.pps ?? 100_000;
   const seconds = o.seconds ?? 30;
   const share = o.share ?? 4;
-  const mb = Math.max(1, Math.round((pps * seconds * BYTES_PER_FRAME) / 1e6 / 100) * 100);
+  // Rounded (to 100 MB, or 10 MB below that) so that bench.ts's 200 MB capture serves --live-seconds 2.
+  const exact = (pps * seconds * BYTES_PER_FRAME) / 1e6;
+  const mb = exact >= 100 ? Math.round(exact / 100) * 100 : Math.max(10, Math.round(exact / 10) * 10);
   mkdirSync(o.workDir, { recursive: true });
   // Same name as bench.ts's captures: the 200 MB one is shared with the offline subjects.
   const path = resolve(o.workDir, `bench-v3-${mb}mb-${share}pct.pcap`);

@@ -4,14 +4,17 @@
  * target share as set. Checked on a small capture through the real pipeline (the records `run`
  * would encode), so a generator the tap cannot follow shows here too.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isValidUtf8 } from '../../src/encode/common/utf8.js';
 import type { LiRecord } from '../../src/records/li-record.js';
+import { LIVE_FILTER } from '../../bench/live-rate.js';
 import { makeBenchCapture, writeBenchTasks } from '../../bench/make-bench-capture.js';
 import { captureRecords } from '../helpers/capture-records.js';
+import { hasProgram } from '../helpers/has-program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msrptap-bench-capture-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +53,18 @@ describe('bench capture', () => {
     const { units, targetUnits, records } = run(share);
     expect(targetUnits).toBe(Math.floor((units * share) / 100));
     expect(new Set(records.map((r) => Buffer.from(r.correlationId).toString('hex'))).size).toBe(targetUnits);
+  });
+
+  // The live bench counts every frame it sent and the tap did not process as lost: its capture
+  // filter must admit every frame of the mix (the relay legs included).
+  it.skipIf(!hasProgram('tcpdump', '--version'))('the live bench filter admits every frame of the capture', () => {
+    const path = join(dir, 'b-filter.pcap');
+    const { frames } = makeBenchCapture({ path, megabytes: 3, seed: 11 });
+    const count = (filter: string[]): number =>
+      execFileSync('tcpdump', ['-r', path, '-n', ...filter], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 })
+        .split('\n')
+        .filter((l) => l !== '').length;
+    expect(count([])).toBe(frames);
+    expect(count([LIVE_FILTER])).toBe(frames);
   });
 });
