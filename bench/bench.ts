@@ -90,6 +90,8 @@ interface Measure {
   cpuMs: number;
   /** The same for the main thread alone (Linux; NaN elsewhere and for tshark). */
   mainCpuMs: number;
+  /** CPU ms of each worker thread by its entry (bench/measure.mjs; Linux). */
+  workers: { name: string; cpuMs: number }[];
   /** Time charged to the work on the capture (ms): see the file header. */
   workMs: number;
   maxRssKiB: number;
@@ -109,9 +111,9 @@ function runNode(capture: string, argv: string[]): Measure {
   const procMs = Number(process.hrtime.bigint() - t) / 1e6;
   const line = r.stderr.split('\n').find((l) => l.startsWith('BENCH '));
   if (r.status !== 0 || line === undefined) throw new Error(`bench: ${argv.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  const m = JSON.parse(line.slice(6)) as { ms: number; workMs: number | null; maxRssKiB: number; cpuMs: number; mainCpuMs: number | null };
+  const m = JSON.parse(line.slice(6)) as { ms: number; workMs: number | null; maxRssKiB: number; cpuMs: number; mainCpuMs: number | null; workers?: { name: string; cpuMs: number }[] };
   if (m.workMs === null) throw new Error(`bench: ${argv.join(' ')} never read ${capture}`);
-  return { wallMs: m.ms, procMs, cpuMs: m.cpuMs, mainCpuMs: m.mainCpuMs ?? NaN, workMs: m.workMs, maxRssKiB: m.maxRssKiB, stdout: r.stdout, stderr: r.stderr };
+  return { wallMs: m.ms, procMs, cpuMs: m.cpuMs, mainCpuMs: m.mainCpuMs ?? NaN, workers: m.workers ?? [], workMs: m.workMs, maxRssKiB: m.maxRssKiB, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs an external command; its wall time (peak RSS is not measured for it). */
@@ -120,7 +122,7 @@ function runExternal(cmd: string, argv: string[]): Measure {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`bench: ${cmd} ${argv.join(' ')} exited ${r.status}:\n${r.stderr}`);
-  return { wallMs: ms, procMs: ms, cpuMs: NaN, mainCpuMs: NaN, workMs: ms, maxRssKiB: 0, stdout: r.stdout, stderr: r.stderr };
+  return { wallMs: ms, procMs: ms, cpuMs: NaN, mainCpuMs: NaN, workers: [], workMs: ms, maxRssKiB: 0, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** `run` under bench/heap-probe.mjs: the main thread's live heap (MiB) after each tenth of `capture`. */
@@ -355,6 +357,10 @@ if (sustainedSkip === undefined) {
 
 const r1 = (x: number): number => Number(x.toFixed(1));
 const r3 = (x: number): number => Number(x.toFixed(3));
+const cpuOf = (m: Measure, entry: string): number | null => {
+  const w = m.workers.filter((x) => x.name === entry);
+  return w.length === 0 ? null : w.reduce((n, x) => n + x.cpuMs, 0);
+};
 const subject = (m: Measure, mb = sizeMB, n = frames) => ({
   mbPerSec: r1(mb / (m.workMs / 1000)),
   framesPerSec: Math.round(n / (m.workMs / 1000)),
@@ -365,6 +371,9 @@ const subject = (m: Measure, mb = sizeMB, n = frames) => ({
   procMs: r1(m.procMs),
   cpuMs: Number.isNaN(m.cpuMs) ? null : r1(m.cpuMs),
   mainCpuMs: Number.isNaN(m.mainCpuMs) ? null : r1(m.mainCpuMs),
+  /** Output (encode + write) and capture-digest workers; the rest of cpuMs is V8's helper threads and libuv's pool. */
+  outputCpuMs: cpuOf(m, 'fileOutputThreadEntry'),
+  digestCpuMs: cpuOf(m, 'captureDigestsThreadEntry'),
   maxRssMiB: r1(m.maxRssKiB / 1024),
 });
 const growth = (big: Measure | undefined, base: Measure | undefined): number | undefined => (big !== undefined && base !== undefined ? r3(big.maxRssKiB / base.maxRssKiB) : undefined);
@@ -444,19 +453,16 @@ results.met = {
   statsRssGrowth: results.large?.statsRssGrowth == null ? null : results.large.statsRssGrowth <= 1.1,
 };
 
-const rows: string[][] = [['subject', 'MB/s', 'frames/s', 'work s', 'process s (start-up incl.)', 'CPU s all (main)', 'peak RSS MiB']];
+const rows: string[][] = [['subject', 'MB/s', 'frames/s', 'work s', 'process s (start-up incl.)', 'CPU s: all = main + output + digest + V8/other', 'peak RSS MiB']];
 const sec = (ms: number | null): string => (ms === null ? '-' : (ms / 1000).toFixed(2));
+/** "all = main + output + digest + rest" (rest: V8's compiler and GC helpers, libuv's pool). */
+const cpuSplit = (s: ReturnType<typeof subject>): string => {
+  const rest = s.cpuMs! - (s.mainCpuMs ?? 0) - (s.outputCpuMs ?? 0) - (s.digestCpuMs ?? 0);
+  return `${sec(s.cpuMs)} = ${sec(s.mainCpuMs)} + ${sec(s.outputCpuMs)} + ${sec(s.digestCpuMs)} + ${sec(rest)}`;
+};
 const row = (name: string, s: ReturnType<typeof subject> | null, framesCol = true): void => {
   if (s === null) return;
-  rows.push([
-    name,
-    String(s.mbPerSec),
-    framesCol ? String(s.framesPerSec) : '-',
-    (s.workMs / 1000).toFixed(3),
-    (s.procMs / 1000).toFixed(3),
-    s.cpuMs === null ? '-' : `${sec(s.cpuMs)} (${sec(s.mainCpuMs)})`,
-    s.maxRssMiB === 0 ? '-' : String(s.maxRssMiB),
-  ]);
+  rows.push([name, String(s.mbPerSec), framesCol ? String(s.framesPerSec) : '-', (s.workMs / 1000).toFixed(3), (s.procMs / 1000).toFixed(3), s.cpuMs === null ? '-' : cpuSplit(s), s.maxRssMiB === 0 ? '-' : String(s.maxRssMiB)]);
 };
 row('msrptap run (all outputs)', results.run);
 row('msrptap run --single-thread', results.threads?.singleThread ?? null);
