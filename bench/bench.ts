@@ -459,9 +459,10 @@ results.met = {
 
 const rows: string[][] = [['subject', 'MB/s', 'frames/s', 'work s', 'process s (start-up incl.)', 'CPU s: all = main + output + digest + V8/other', 'peak RSS MiB']];
 const sec = (ms: number | null): string => (ms === null ? '-' : (ms / 1000).toFixed(2));
-/** "all = main + output + digest + rest" (rest: V8's compiler and GC helpers, libuv's pool). */
+/** "all = main + output + digest + rest" (rest: V8's compiler and GC helpers, libuv's pool; "-": that worker did not run, or ended on its own before it could be read). */
 const cpuSplit = (s: ReturnType<typeof subject>): string => {
-  const rest = s.cpuMs! - (s.mainCpuMs ?? 0) - (s.outputCpuMs ?? 0) - (s.digestCpuMs ?? 0);
+  if (s.mainCpuMs === null) return sec(s.cpuMs);
+  const rest = s.cpuMs! - s.mainCpuMs - (s.outputCpuMs ?? 0) - (s.digestCpuMs ?? 0);
   return `${sec(s.cpuMs)} = ${sec(s.mainCpuMs)} + ${sec(s.outputCpuMs)} + ${sec(s.digestCpuMs)} + ${sec(rest)}`;
 };
 const row = (name: string, s: ReturnType<typeof subject> | null, framesCol = true): void => {
