@@ -54,6 +54,41 @@ export interface TranscriptOptions {
   readonly serverWrites: Uint8Array[];
 }
 
+export interface RecordingProxy {
+  readonly port: number;
+  /** Waits until every proxied connection closed, then stops listening. */
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy to `targetPort` that appends every chunk it forwards to `chunks`, in arrival order. */
+export async function recordingProxy(targetPort: number, chunks: Chunk[]): Promise<RecordingProxy> {
+  const closed: Promise<void>[] = [];
+  const proxy = createServer((down: Socket) => {
+    const up = netConnect(targetPort, '127.0.0.1');
+    down.on('data', (b: Buffer) => {
+      chunks.push({ dir: 0, bytes: new Uint8Array(b) });
+      up.write(b);
+    });
+    up.on('data', (b: Buffer) => {
+      chunks.push({ dir: 1, bytes: new Uint8Array(b) });
+      down.write(b);
+    });
+    down.on('end', () => up.end());
+    up.on('end', () => down.end());
+    down.on('error', () => up.destroy());
+    up.on('error', () => down.destroy());
+    closed.push(new Promise((r) => down.on('close', () => r())));
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    close: async () => {
+      await Promise.all(closed);
+      await new Promise<void>((r) => proxy.close(() => r()));
+    },
+  };
+}
+
 function total(parts: Uint8Array[]): number {
   return parts.reduce((n, p) => n + p.length, 0);
 }
@@ -88,25 +123,8 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const tlsPort = (server.address() as { port: number }).port;
-  const proxyClosed: Promise<void>[] = [];
-  const proxy = createServer((down: Socket) => {
-    const up = netConnect(tlsPort, '127.0.0.1');
-    down.on('data', (b: Buffer) => {
-      chunks.push({ dir: 0, bytes: new Uint8Array(b) });
-      up.write(b);
-    });
-    up.on('data', (b: Buffer) => {
-      chunks.push({ dir: 1, bytes: new Uint8Array(b) });
-      down.write(b);
-    });
-    down.on('end', () => up.end());
-    up.on('end', () => down.end());
-    down.on('error', () => up.destroy());
-    up.on('error', () => down.destroy());
-    proxyClosed.push(new Promise((r) => down.on('close', () => r())));
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const proxyPort = (proxy.address() as { port: number }).port;
+  const proxy = await recordingProxy(tlsPort, chunks);
+  const proxyPort = proxy.port;
   const client = tls.connect({ port: proxyPort, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false, ...o.client });
   client.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1').replace(/\n?$/, '\n')));
   const clientDone = new Promise<void>((resolve) => {
@@ -133,8 +151,7 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
   const protocol = client.getProtocol();
   const cipher = client.getCipher().standardName;
   client.end();
-  await Promise.all(proxyClosed);
-  await new Promise<void>((r) => proxy.close(() => r()));
+  await proxy.close();
   await new Promise<void>((r) => server.close(() => r()));
   return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher };
 }

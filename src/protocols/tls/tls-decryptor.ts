@@ -84,6 +84,7 @@ export class TlsDecryptor {
   private is13: boolean | null = null;
   private earlyOffered = false;
   private earlySkipped = 0;
+  private updates = 0;
   private connFailed: TlsFailReason | null = null;
   private firstFail: TlsFailReason | null = null;
 
@@ -117,6 +118,10 @@ export class TlsDecryptor {
   /** server_name of the ClientHello (RFC 6066 3), host_name type only. An identity: for records of targets only, never for logs. */
   get sni(): string | null {
     return this.ch?.sni ?? null;
+  }
+  /** TLS 1.3 KeyUpdate messages followed, both directions. */
+  get keyUpdates(): number {
+    return this.updates;
   }
   /** Bytes of complete records held (waiting for keys or for the other direction). */
   get pendingBytes(): number {
@@ -413,6 +418,7 @@ export class TlsDecryptor {
       } else {
         if (d.phase !== 'app' || d.secret === null || m.body.length !== 1 || m.body[0]! > 1) return void this.decodeError(d, 'KeyUpdate');
         d.secret = tls13NextSecret(suite, d.secret);
+        this.updates++;
         d.cipher = new TlsRecordDecrypter(suite, tls13Keys(suite, d.secret));
       }
     }
