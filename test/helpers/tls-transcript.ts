@@ -52,6 +52,8 @@ export interface TranscriptOptions {
   /** Pieces each side writes, in turn (client piece i, then server piece i). */
   readonly clientWrites: Uint8Array[];
   readonly serverWrites: Uint8Array[];
+  /** TLS 1.2: the client renegotiates (RFC 5746) once all the data arrived, before closing. */
+  readonly renegotiateAtEnd?: boolean;
 }
 
 export interface RecordingProxy {
@@ -148,6 +150,7 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
     if (i % 8 === 7) await new Promise<void>((r) => setTimeout(r, 1));
   }
   await Promise.all([serverDone, clientDone]);
+  if (o.renegotiateAtEnd === true) await new Promise<void>((r, j) => client.renegotiate({ rejectUnauthorized: false }, (e) => (e ? j(e) : r())));
   const protocol = client.getProtocol();
   const cipher = client.getCipher().standardName;
   client.end();

@@ -217,3 +217,16 @@ describe('TlsDecryptor faults on real transcripts', () => {
     });
   }
 });
+
+describe('TLS 1.2 renegotiation (RFC 5746)', () => {
+  it('decrypts up to a renegotiation, then reports it and stops both directions (its new keys are not followed)', async () => {
+    const c = pieces(5);
+    const s = pieces(6);
+    const t = await tlsTranscript({ cert, server: { ...TLS12, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }, clientWrites: c, serverWrites: s, renegotiateAtEnd: true });
+    const r = decrypt(t.chunks, t.keylog);
+    expect(r.anomalies.toJSON()).toEqual({ 'tls.renegotiation': 2 });
+    expect(r.dec.state).toBe('failed');
+    expect(r.plain[0].equals(t.clientSent)).toBe(true);
+    expect(r.plain[1].equals(t.serverSent)).toBe(true);
+  });
+});
