@@ -230,3 +230,23 @@ describe('TLS 1.2 renegotiation (RFC 5746)', () => {
     expect(r.plain[1].equals(t.serverSent)).toBe(true);
   });
 });
+
+describe('resumed sessions (abbreviated handshakes)', () => {
+  for (const [name, base] of [
+    ['TLS 1.2 session ticket (the server sends ChangeCipherSpec first)', { ...TLS12, ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' }],
+    ['TLS 1.3 PSK ticket', { ...TLS13, ciphers: 'TLS_AES_256_GCM_SHA384' }],
+  ] as const) {
+    it(`${name}: decrypts both directions`, async () => {
+      // Two server instances share the ticket keys, so the second accepts the first's ticket.
+      const server = { ...base, ticketKeys: Buffer.alloc(48, 5) };
+      const first = await tlsTranscript({ cert, server, clientWrites: [new Uint8Array([1])], serverWrites: [new Uint8Array([2])] });
+      expect(first.session).toBeDefined();
+      const t = await tlsTranscript({ cert, server, client: { session: first.session! }, clientWrites: pieces(7), serverWrites: pieces(8) });
+      expect(t.reused).toBe(true);
+      const r = decrypt(recut(t.chunks, 100), t.keylog);
+      expect(r.anomalies.toJSON()).toEqual({});
+      expect(r.plain[0].equals(t.clientSent)).toBe(true);
+      expect(r.plain[1].equals(t.serverSent)).toBe(true);
+    });
+  }
+});
