@@ -139,6 +139,23 @@ describe('TlsDecryptor on real node:tls transcripts', () => {
         expect(dec.pendingBytes).toBe(0);
       });
 
+      it('directions fed out of capture order (all server bytes first): the server plaintext is released by the ClientHello and taken with retry()', () => {
+        const keys = new TlsKeyLog();
+        keys.ingest(t.keylog);
+        const anomalies = new AnomalyCounter();
+        const dec = new TlsDecryptor(keys, anomalies);
+        const got: [Uint8Array[], Uint8Array[]] = [[], []];
+        const ordered = [...t.chunks.filter((x) => x.dir === 1), ...t.chunks.filter((x) => x.dir === 0)];
+        for (const [i, ch] of ordered.entries()) got[ch.dir].push(...dec.push(ch.dir, ch.bytes, i + 1));
+        expect(got[1].length).toBe(0);
+        expect(dec.released).toBeGreaterThan(0);
+        for (const x of dec.retry(1000)) got[x.dir].push(x.data);
+        expect(dec.released).toBe(0);
+        expect(Buffer.concat(got[0]).equals(t.clientSent)).toBe(true);
+        expect(Buffer.concat(got[1]).equals(t.serverSent)).toBe(true);
+        expect(anomalies.toJSON()).toEqual({});
+      });
+
       it('a capture held past the pending cap reports pending_overflow and drops what it held', () => {
         const r = decrypt(t.chunks, '', { maxPendingBytes: 4096 });
         expect(codes(r.anomalies)).toEqual(['tls.pending_overflow']);
