@@ -168,6 +168,11 @@ export class TriggerClaims {
       const s = this.uncorrelated.bySessionId(sid);
       if (s === undefined || seen.has(s) || s.closed) continue;
       seen.add(s);
+      if (old !== undefined && s.intercepts.some((it) => it.trigger === window)) {
+        // A modification (re-INVITE): later CC carries the new answer, as the triggering tap's does.
+        if (a.sdpAnswer !== null) s.sdpForCc = a.sdpAnswer;
+        continue;
+      }
       const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
       if (times.some((x) => x >= start && x <= end) || (s.lastActive >= start && s.lastActive <= end)) this.claim(s, [a]);
     }

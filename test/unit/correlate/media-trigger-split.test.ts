@@ -48,7 +48,11 @@ function runTap(name: string, frames: readonly CapturedFrame[], options: Partial
 function split(name: string): { all: CapturedFrame[]; sip: CapturedFrame[]; msrp: CapturedFrame[] } {
   const all: CapturedFrame[] = [];
   const anomalies = new AnomalyCounter();
-  readCaptures([`${DIR}/pcap/${name}.pcap`], (f) => all.push({ frameNo: f.frameNo, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType: f.linkType, capLen: f.capLen, origLen: f.origLen, data: f.data.slice(), interfaceId: f.interfaceId, source: f.source }), anomalies);
+  readCaptures(
+    [`${DIR}/pcap/${name}.pcap`],
+    (f) => all.push({ frameNo: f.frameNo, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType: f.linkType, capLen: f.capLen, origLen: f.origLen, data: f.data.slice(), interfaceId: f.interfaceId, source: f.source }),
+    anomalies,
+  );
   const pkt = createDecodedPacket();
   const flowOf = (f: CapturedFrame): { key: string | null; msrp: boolean } => {
     resetDecodedPacket(pkt);

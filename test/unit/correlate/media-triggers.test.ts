@@ -143,7 +143,16 @@ function x3(records: readonly LiRecord[]): string[] {
     .filter((r) => r.kind === 'cc')
     .map((r) => {
       const e = r.event as { bytes: Uint8Array; sdp?: Uint8Array };
-      return [r.task.xid, Buffer.from(r.correlationId).toString('hex'), r.direction, r.network.tsSec, r.network.tsNsec, r.network.frameNo, Buffer.from(e.bytes).toString('latin1'), e.sdp === undefined ? '-' : Buffer.from(e.sdp).toString('latin1')].join('|');
+      return [
+        r.task.xid,
+        Buffer.from(r.correlationId).toString('hex'),
+        r.direction,
+        r.network.tsSec,
+        r.network.tsNsec,
+        r.network.frameNo,
+        Buffer.from(e.bytes).toString('latin1'),
+        e.sdp === undefined ? '-' : Buffer.from(e.sdp).toString('latin1'),
+      ].join('|');
     });
 }
 
@@ -174,7 +183,12 @@ describe('media triggers: publishing (CC-TF)', () => {
     expect(sink.events.map((e) => e.op)).toEqual(['activate']);
     const t = (sink.events[0] as { t: MediaTrigger }).t;
     // The X2Only task (BOB) wants no CC: no trigger. The correlation id is the one the SIP tap's X2 records carry.
-    const iriCid = new Set(h.iri().filter((r) => r.task.xid === XID_A).map((r) => Buffer.from(r.correlationId).toString('hex')));
+    const iriCid = new Set(
+      h
+        .iri()
+        .filter((r) => r.task.xid === XID_A)
+        .map((r) => Buffer.from(r.correlationId).toString('hex')),
+    );
     expect(iriCid).toEqual(new Set([t.correlationId]));
     expect(t).toMatchObject({ originTap: 'tap-1', productId: XID_A, sessionIds: ['sidA', 'sidB'], targetSessionIds: ['sidA'], windowEnd: null });
     expect(t.xId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -330,7 +344,14 @@ describe('media triggers: never over-collect, no duplicates (adversarial)', () =
     expect(Buffer.from(cc[0]!.correlationId).toString('hex')).toBe('0102030405060708');
     expect(cc[0]!.direction).toBe('fromTarget');
     expect(JSON.stringify(h.records.map((r) => Buffer.from((r.event as { bytes?: Uint8Array }).bytes ?? []).toString('latin1')))).not.toContain('STRANGER');
-    expect(h.iri().every((r) => !Buffer.from((r.event as { content?: Uint8Array }).content ?? []).toString('latin1').includes('STRANGER'))).toBe(true);
+    expect(
+      h.iri().every(
+        (r) =>
+          !Buffer.from((r.event as { content?: Uint8Array }).content ?? [])
+            .toString('latin1')
+            .includes('STRANGER'),
+      ),
+    ).toBe(true);
   });
 
   it('frames just outside the window are not claimed: before its start, after its withdrawal', () => {
@@ -364,7 +385,7 @@ describe('media triggers: never over-collect, no duplicates (adversarial)', () =
     expect(h.anomalies.count('correlate.trigger_refused')).toBe(3);
   });
 
-  it("a tap ignores its own triggers and those of a session it correlated itself from SIP: no duplicate records", () => {
+  it('a tap ignores its own triggers and those of a session it correlated itself from SIP: no duplicate records', () => {
     const sink = new CollectingSink();
     const h = new Harness(ALICE_TASK, { triggerSink: sink, tapId: 'tap-1' });
     const call = new TestCall({ callId: 'self@x', from: ALICE, to: BOB, pai: ALICE });
@@ -389,5 +410,28 @@ describe('media triggers: never over-collect, no duplicates (adversarial)', () =
     h.wait(150);
     expect(h.correlator.stats()).toMatchObject({ triggersActive: 0, triggersExpired: 2 });
     expect(h.anomalies.count('correlate.trigger_expired')).toBe(2);
+  });
+});
+
+describe('media triggers: modification', () => {
+  it('online, a modified trigger (re-INVITE) gives the later CC the new answer and claims the new session ids', () => {
+    const sp = new Split(ALICE_TASK, { online: true });
+    const call = new TestCall({ callId: 'reinv-online@x', from: ALICE, to: BOB, pai: ALICE });
+    setUp(sp, call);
+    const conn = sp.conn(1, A_MSRP, B_MSRP);
+    exchange(conn, PLAIN_FRAMES);
+    const B2 = uri(B_MSRP.ip, B_MSRP.port, 'sidB2');
+    sp.sip(call.inDialog('INVITE', 3, 'tt', { sdp: msrpSdp({ ...A_MSRP, path: [A_URI] }) }), UE_A, PCSCF);
+    sp.sip(call.inDialogResponse(200, 'INVITE', 3, 'tt', { sdp: msrpSdp({ ...B_MSRP, path: [B2] }) }), PCSCF, UE_A);
+    sp.sip(call.inDialog('ACK', 3, 'tt'), UE_A, PCSCF);
+    conn.push(0, send({ to: [B2], from: [A_URI], mid: 'm3', body: 'after the re-INVITE', ct: 'text/plain', tid: 't3' }));
+    tearDown(sp, call);
+    sp.wait(60);
+    sp.finish();
+    expect(sp.sink.events.map((e) => e.op)).toEqual(['activate', 'modify', 'deactivate']);
+    const want = x3(sp.single.records);
+    expect(want).toHaveLength(4);
+    expect(want[3]).toContain('sidB2');
+    expect(x3(sp.mediaTap.records)).toEqual(want);
   });
 });
