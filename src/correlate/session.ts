@@ -142,6 +142,8 @@ export class Session {
   listed = false;
   closed = false;
   msrpSeen = false;
+  /** Issue 15: an LI_T3 trigger handed this session's CC to the tap seeing its MSRP (./trigger-publisher.ts). */
+  ccTriggered = false;
   tlsReported = false;
   /** Session-ids were learnt once through the RFC 6714 address binding. */
   cemaLearnt = false;

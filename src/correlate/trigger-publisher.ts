@@ -93,6 +93,7 @@ export class TriggerPublisher {
           this.bySession.set(s, list);
         }
         list.push({ trigger });
+        s.ccTriggered = true;
         this.activated++;
         this.sink.activate(trigger);
       } else if (!sameList(prev.trigger.sessionIds, sessionIds) || !sameList(prev.trigger.targetSessionIds ?? [], content.targetSessionIds) || prev.trigger.endpoints.length !== endpoints.length) {

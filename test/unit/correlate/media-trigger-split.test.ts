@@ -4,7 +4,8 @@
  * connection on the other). The SIP tap's correlator publishes its triggers to a sink; the media
  * tap's correlator gets them (as a tap started after the SIP tap finished reads them from the
  * bucket) before its MSRP half. Its X3 must equal the single-tap run's: same XIDs, correlation
- * IDs, directions, payloads, SDP, capture times and frames; non-targets nowhere.
+ * IDs, directions, payloads, SDP, capture times and frames; the two taps' X2 together the single
+ * tap's (same XIDs, correlation IDs, IRI types, events, directions); non-targets nowhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -103,6 +104,11 @@ function x3(records: readonly LiRecord[], withSdp: boolean): string[] {
     });
 }
 
+/** What the MDF joins of each X2 PDU: XID, correlation id, IRI type, event, direction, where. */
+function x2(records: readonly LiRecord[]): string[] {
+  return records.filter((r) => r.kind === 'iri').map((r) => [r.task.xid, Buffer.from(r.correlationId).toString('hex'), r.iriType, r.event.kind, r.direction, r.network.tsSec, r.network.tsNsec, r.network.frameNo].join('|'));
+}
+
 describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario samples', () => {
   it.each(SAMPLES)('%s: the media tap with the SIP tap triggers emits the X3 of a single tap', (name) => {
     const { all, sip, msrp } = split(name);
@@ -122,6 +128,9 @@ describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario 
     // the last one only, so the SDP is compared where it did not change mid-session.
     const sdpStable = name !== 'reinvite-update';
     expect(x3(media.records, sdpStable)).toEqual(x3(single.records, sdpStable));
+    // X2: the SIP tap's (its SIP, no "CC not observed" for what it handed off) and the media
+    // tap's MSRP-level rCSMessage records are, together, a single tap's.
+    expect([...x2(sipTap.records), ...x2(media.records)].sort()).toEqual(x2(single.records).sort());
     expect(media.c.stats()).toMatchObject({ triggersRefused: 0, triggersApplied: triggers.length });
     // Triggers only for target sessions; nothing of a non-target anywhere.
     const mf = `${DIR}/pcap/${name}.non-target-markers.json`;
