@@ -72,6 +72,12 @@ export interface TriggerClaimStats {
   /** MSRP sessions (without SIP) claimed by a trigger, and those of them claimed with held frames. */
   readonly triggerClaimedSessions: number;
   readonly triggerClaimedHeldSessions: number;
+  /**
+   * Sessions a trigger found already intercepted for its task by this tap's own CPIM match
+   * (./msrp-messages.ts) before it arrived: their records keep this tap's correlation id (the MDF
+   * cannot join them to the triggering tap's IRI by it); not claimed twice.
+   */
+  readonly triggerClaimsPreempted: number;
   /** Trigger latency of the held sessions claimed (first frame held → trigger applied), in capture time and wall time. */
   readonly triggerLatencyCaptureMs: Percentiles | null;
   readonly triggerLatencyWallMs: Percentiles | null;
@@ -102,6 +108,7 @@ export class TriggerClaims {
   private expired = 0;
   private claimed = 0;
   private claimedHeld = 0;
+  private preempted = 0;
   private readonly latCapture = new LatencySamples();
   private readonly latWall = new LatencySamples();
 
@@ -180,6 +187,10 @@ export class TriggerClaims {
     for (const s of sids.flatMap((sid) => [this.uncorrelated.bySessionId(sid), ...(this.seen.get(sid) ?? [])])) {
       if (s === undefined || done.has(s) || s.closed) continue;
       done.add(s);
+      if (s.mode === 'intercept' && s.intercepts.some((it) => it.task.xid === task.xid && it.trigger === undefined)) {
+        this.preempted++;
+        continue;
+      }
       if (old !== undefined && s.intercepts.some((it) => it.trigger === window)) {
         // A modification (re-INVITE): later CC carries the new answer, as the triggering tap's does.
         if (a.sdpAnswer !== null) s.sdpForCc = a.sdpAnswer;
@@ -251,6 +262,7 @@ export class TriggerClaims {
       triggersExpired: this.expired,
       triggerClaimedSessions: this.claimed,
       triggerClaimedHeldSessions: this.claimedHeld,
+      triggerClaimsPreempted: this.preempted,
       triggerLatencyCaptureMs: this.latCapture.percentiles(),
       triggerLatencyWallMs: this.latWall.percentiles(),
     };

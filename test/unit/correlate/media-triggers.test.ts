@@ -315,6 +315,18 @@ describe('media triggers: applying (triggered CC-POI)', () => {
     expect(st.triggerLatencyCaptureMs!.max).toBeCloseTo(4, 3);
   });
 
+  it('race lost to CPIM: a session this tap already identified by its CPIM keeps its own records, counted as preempted', () => {
+    const sp = new Split(ALICE_TASK);
+    const call = new TestCall({ callId: 'race-cpim@x', from: ALICE, to: BOB, pai: ALICE });
+    setUp(sp, call);
+    exchange(sp.conn(1, A_MSRP, B_MSRP), CPIM_FRAMES);
+    const before = sp.mediaTap.records.length;
+    expect(before).toBeGreaterThan(0);
+    for (const t of sp.sink.final()) sp.mediaTap.correlator.applyTrigger(t);
+    expect(sp.mediaTap.records).toHaveLength(before);
+    expect(sp.mediaTap.correlator.stats()).toMatchObject({ triggerClaimsPreempted: 1, triggerClaimedSessions: 0 });
+  });
+
   it('held bytes no trigger claims are discarded at expiry and counted', () => {
     const h = new Harness(ALICE_TASK, { uncorrelatedIdleSec: 10 });
     exchange(h.conn(1, A_MSRP, B_MSRP), PLAIN_FRAMES);
