@@ -36,6 +36,25 @@ export interface Intercept {
   readonly targetSide: Side;
   iriCount: number;
   ended: boolean;
+  /** Issue 15: the trigger that made this intercept (not this tap's SIP or CPIM), ./trigger-claims.ts. */
+  readonly trigger?: TriggerWindow;
+}
+
+/**
+ * What an intercept made by an LI_T3 trigger keeps of it: who sent it, and the capture-time
+ * window whose frames it claims (the end moves when the trigger is withdrawn or modified).
+ */
+export interface TriggerWindow {
+  readonly xId: string;
+  readonly originTap: string;
+  /** Capture time (s); a frame is claimed when `start <= t <= end`. */
+  start: number;
+  /** Infinity while the trigger is open. */
+  end: number;
+  /** The session ids it names: a frame or message of the session is its only if an endpoint is one of them. */
+  sids: readonly string[];
+  /** The trigger named the target's session ids: CC directions are known (else `unknown`). */
+  readonly targetKnown: boolean;
 }
 
 /** A raw request frame (a CC record's content, or held for a not-yet-identified session). */
@@ -43,6 +62,8 @@ export interface HeldFrame {
   readonly bytes: Uint8Array;
   readonly method: string;
   readonly senderSid: string | null;
+  /** Session-id of the last To-Path URI (a trigger claims the frames whose endpoints it names). */
+  readonly receiverSid?: string | null;
   readonly network: NetworkContext;
   readonly truncated: boolean;
 }
@@ -61,6 +82,9 @@ export interface HeldBytes {
   bytes: number;
   /** Request frames not held because of the caps. */
   dropped: number;
+  /** Capture time (s) and wall clock (ms) when the session first held something (trigger latency, issue 15). */
+  readonly firstAt: number;
+  readonly firstWallMs: number;
 }
 
 /** What an rCSMessage needs of a finished message. */
@@ -76,6 +100,8 @@ export interface FinishedInfo {
   readonly effectiveType: string | null;
   readonly isFile: boolean;
   readonly network: NetworkContext;
+  /** Endpoint session-ids of its first chunk (sender, receiver), for a trigger's claim. */
+  readonly sids?: readonly [string | null, string | null];
 }
 
 /** Per-message state beyond the tracker. */
@@ -116,6 +142,8 @@ export class Session {
   listed = false;
   closed = false;
   msrpSeen = false;
+  /** Issue 15: an LI_T3 trigger handed this session's CC to the tap seeing its MSRP (./trigger-publisher.ts). */
+  ccTriggered = false;
   tlsReported = false;
   /** Session-ids were learnt once through the RFC 6714 address binding. */
   cemaLearnt = false;
