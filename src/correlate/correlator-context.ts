@@ -6,6 +6,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { DEFAULT_MAX_LIVE_AUDIT_MESSAGES, type CorrelatorOptions } from './correlator-options.js';
+import { MsrpBypass } from './msrp-bypass.js';
 import { TargetMatcher } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
 
@@ -39,6 +40,8 @@ export class CorrelatorContext {
   readonly maxAuditMessages: number;
   readonly maxLiveAuditMessages: number;
   readonly maxAuditLadder: number;
+  /** Which MSRP directions the flow layer may pass over (./msrp-bypass.ts). */
+  readonly bypass: MsrpBypass;
 
   constructor(options: CorrelatorOptions) {
     this.matcher = new TargetMatcher(taskList(options.tasks));
@@ -56,6 +59,7 @@ export class CorrelatorContext {
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
     this.maxLiveAuditMessages = options.maxLiveAuditMessages ?? DEFAULT_MAX_LIVE_AUDIT_MESSAGES;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
+    this.bypass = new MsrpBypass(this.anomalies);
   }
 
   /** `base` moved to the current capture time (records made by a task reload, not by a packet). */
