@@ -15,12 +15,13 @@
  * The bytes that passed are handed to the consumer as one gap (flagged as bypassed, not lost) just
  * before the next bytes it gets, so its framer resynchronises at the next start line.
  *
+ * Counted in the tracker's stats (not as anomalies: a bypass is the tap working as designed, and
+ * the audit of every capture must stay what the traffic alone makes it).
+ *
  * ```
  *  framed ... | request (at frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
  * ```
  */
-import type { AnomalySink } from '../core/anomaly.js';
-
 /** Bypass counters shared by every direction of a tracker (mutated in place). */
 export interface BypassCounters {
   bypassed: number;
@@ -53,9 +54,6 @@ export class StreamBypass {
   skipped = 0;
 
   constructor(
-    private readonly connId: number,
-    private readonly dir: 0 | 1,
-    private readonly sink: AnomalySink,
     private readonly limits: BypassLimits,
     private readonly counters: BypassCounters,
   ) {}
@@ -74,7 +72,7 @@ export class StreamBypass {
   /** The consumer wants the bytes again (e.g. an SDP named an endpoint): framed from the next byte. */
   cancel(): void {
     this.wanted = false;
-    if (this.active) this.stop('asked', undefined);
+    if (this.active) this.stop();
   }
 
   /**
@@ -82,7 +80,7 @@ export class StreamBypass {
    * counted), false when they go to the consumer (after the gap of what was passed, see
    * takeGap).
    */
-  pass(n: number, now: number, frameNo: number): boolean {
+  pass(n: number, now: number): boolean {
     this.lastNow = now;
     if (!this.active) {
       if (!this.wanted || now < this.probeUntil) return false;
@@ -90,10 +88,9 @@ export class StreamBypass {
       this.since = now;
       this.counters.bypassed++;
       this.counters.bypassActive++;
-      this.sink.report('flow.bypassed', frameNo, `conn=${this.connId} dir=${this.dir}`);
     } else if (now - this.since >= this.limits.bypassReprobeSec) {
       this.counters.bypassReprobes++;
-      this.stop('reprobe', frameNo);
+      this.stop();
       this.wanted = false;
       this.probeUntil = now + this.limits.bypassProbeSec;
       return false;
@@ -124,10 +121,9 @@ export class StreamBypass {
     this.counters.bypassActive--;
   }
 
-  private stop(reason: 'asked' | 'reprobe', frameNo: number | undefined): void {
+  private stop(): void {
     this.active = false;
     this.counters.bypassActive--;
     this.counters.bypassResumed++;
-    this.sink.report('flow.bypass_resumed', frameNo, `conn=${this.connId} dir=${this.dir} reason=${reason} bytes=${this.skipped}`);
   }
 }

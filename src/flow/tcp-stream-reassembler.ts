@@ -134,7 +134,7 @@ export class TcpStreamReassembler {
    */
   bypass(): void {
     if (this.ended || this.detached || !this.ctx.limits.bypass) return;
-    this.bypassState ??= new StreamBypass(this.connId, this.dir, this.ctx.sink, this.ctx.limits, this.ctx.counters);
+    this.bypassState ??= new StreamBypass(this.ctx.limits, this.ctx.counters);
     this.bypassState.request();
   }
 
@@ -319,7 +319,7 @@ export class TcpStreamReassembler {
     if (n === 0) return;
     const b = this.bypassState;
     if (b !== null && !this.detached) {
-      if (b.pass(n, tsSec + tsNsec * 1e-9, frameNo)) {
+      if (b.pass(n, tsSec + tsNsec * 1e-9)) {
         // Bypassed: sequence tracking only (no consumer, no history; a contradiction in bytes
         // nobody reads is counted by reportDifferent and needs no cut).
         this.progressed = true;

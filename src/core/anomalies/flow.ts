@@ -47,17 +47,6 @@ export const FLOW_ANOMALIES = {
     description: 'fragments of an SCTP user message were dropped because the per-association or global byte or fragment cap was reached',
   },
   'sctp.i_data_not_decoded': { severity: 'info', mayHideTarget: true, description: 'an SCTP I-DATA chunk (RFC 8260 message interleaving) was not reassembled' },
-  // --- bypass of uninteresting TCP directions (src/flow/stream-bypass.ts, issue 13) ---
-  'flow.bypassed': {
-    severity: 'info',
-    mayHideTarget: false,
-    description: 'a TCP direction carrying only MSRP sessions that SIP bound to non-target dialogs went to sequence tracking only',
-  },
-  'flow.bypass_resumed': {
-    severity: 'info',
-    mayHideTarget: true,
-    description: 'a bypassed TCP direction is framed again (an SDP named its endpoint, the tasks changed, or a periodic re-probe); a session without SIP that sent only while it was bypassed was not seen',
-  },
   // --- flow tables ---
   'flow.evicted': { severity: 'warning', mayHideTarget: true, description: 'a flow was evicted because a table or memory cap was reached' },
   'flow.stream_evicted': {
