@@ -325,8 +325,10 @@ export class TcpStreamReassembler {
         this.progressed = true;
         this.nextOff += n;
         this.nextSeq = seqAdd(this.nextSeq, n);
+        // The history ring is kept, not released: a resumed direction (re-probes come every few
+        // seconds) would allocate it again, and that churn cost more than the bypass saved. Its
+        // next append is discontinuous, which forgets the stale bytes.
         this.conflictAt = -1;
-        if (this.history.capacity > 0) this.history.release();
         return;
       }
       this.giveBypassGap(frameNo, tsSec, tsNsec);
