@@ -8,7 +8,8 @@
  *   (mode 'ignore'), or to ended non-target sessions (tombstones), or was hop-by-hop (AUTH);
  *   one frame of anything else (a session without SIP, held or not; an unbound frame; a target's
  *   or a metadata session's frame) blocks the direction for good ({@link MsrpBypass.block});
- * - none of the sessions it saw (the first {@link SESSIONS_PER_DIR}) has become a target's since;
+ * - none of the sessions it saw (the first {@link SESSIONS_PER_DIR}) has become a target's since
+ *   (checked when such a session first claims, see below, and at each request);
  * - no live session that is not ignored claimed one of its endpoints: an SDP of such a session
  *   naming the connection's client or server address and port (RFC 4975 section 8.1: a new
  *   session may reuse an existing connection whose URI authority it names; a=path host names
@@ -73,6 +74,8 @@ export class MsrpBypass {
   private readonly dirs = new Set<BypassDirection>();
   /** Endpoint key → sessions (not ignored) whose SDP named it. */
   private readonly claims = new Map<string, Session[]>();
+  /** Sessions that claimed once (see claim). */
+  private readonly claimants = new WeakSet<Session>();
   /** A claim could not be recorded (table full): no bypass until a sweep makes room. */
   private claimsOverflow = false;
   private lastSweep = 0;
@@ -133,6 +136,13 @@ export class MsrpBypass {
    * endpoints they are are framed again and stay framed while `s` lives.
    */
   claim(s: Session, endpoints: readonly string[]): void {
+    if (!this.claimants.has(s)) {
+      // First word of this session as a wanted one (a late intercept on another hop, a task):
+      // a direction that carried its frames as a non-target's is framed again, whatever the
+      // SDP's addresses (a NAT may hide the connection's).
+      this.claimants.add(s);
+      for (const d of this.dirs) if (d.sessions.includes(s)) this.block(d);
+    }
     for (const e of endpoints) {
       const key = claimKey(e);
       let list = this.claims.get(key);
@@ -164,7 +174,7 @@ export class MsrpBypass {
   tasksChanged(sessions: Iterable<Session>): void {
     this.stats.resumedByTasks += this.dirs.size;
     this.resumeAll();
-    for (const s of sessions) if (s.mode !== 'ignore' && s.boundEndpoints.length > 0) this.claim(s, s.boundEndpoints);
+    for (const s of sessions) if (s.mode !== 'ignore') this.claim(s, s.boundEndpoints);
   }
 
   private resumeAll(): void {
