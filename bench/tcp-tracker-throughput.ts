@@ -4,16 +4,20 @@
  * segments of 1000 bytes round-robin over the connections, FIN both ways), fed with `expire`
  * once every 4096 packets, into a consumer that drops the bytes. Prints packets per second.
  *
- * Run: `npx tsx bench/tcp-tracker-throughput.ts [conns=4000] [segs=60] [runs=5]`. Best of `runs`,
- * in-process; these machines are noisy, compare runs made in the same invocation only.
+ * Run: `npx tsx bench/tcp-tracker-throughput.ts [conns=4000] [segs=60] [runs=5] [bypass]`. Best of
+ * `runs`, in-process; these machines are noisy, compare runs made in the same invocation only.
+ * With `bypass` the consumer asks for the bypass of each direction at its first bytes (issue 13,
+ * src/flow/stream-bypass.ts), as the correlator does for a direction carrying non-targets only:
+ * both variants run, alternating, and both are printed.
  */
 import { createDecodedPacket, type DecodedPacket, IpProto, TcpFlag } from '../src/decode/decoded-packet.js';
-import type { StreamConsumer, StreamConsumerFactory } from '../src/flow/stream-consumer.js';
+import type { StreamConsumerFactory } from '../src/flow/stream-consumer.js';
 import { TcpTracker } from '../src/flow/tcp-tracker.js';
 
 const CONNS = Number(process.argv[2] ?? 4000);
 const SEGS = Number(process.argv[3] ?? 60);
 const RUNS = Number(process.argv[4] ?? 5);
+const BYPASS = process.argv[5] === 'bypass';
 const SERVER = Uint8Array.of(10, 200, 0, 1);
 const NONE = new Uint8Array(0);
 
@@ -57,28 +61,48 @@ function packets(): DecodedPacket[] {
 }
 
 let bytes = 0;
-const consumer: StreamConsumer = {
-  data: (_dir, d) => {
-    bytes += d.length;
-  },
-  gap: () => {},
-  end: () => {},
-};
-const factory: StreamConsumerFactory = { create: () => consumer };
+/**
+ * One consumer per connection that drops the bytes; with `bypass` it asks for the bypass of each
+ * direction at its bytes (the correlator's verdict, in effect). Both variants share this code, so
+ * neither pays for the other's call sites.
+ */
+const makeFactory = (bypass: boolean): StreamConsumerFactory => ({
+  create: (conn) => ({
+    data: (dir, d) => {
+      bytes += d.length;
+      if (bypass) conn.bypass?.(dir);
+    },
+    gap: () => {},
+    end: () => {},
+  }),
+});
 const sink = { report: () => {} };
 
 const pkts = packets();
-let best = Infinity;
+const variants: [string, StreamConsumerFactory][] = BYPASS
+  ? [
+      ['framed', makeFactory(false)],
+      ['bypassed', makeFactory(true)],
+    ]
+  : [['framed', makeFactory(false)]];
+const best = variants.map(() => Infinity);
+const delivered = variants.map(() => 0);
 for (let r = 0; r < RUNS; r++) {
-  bytes = 0;
-  const t = new TcpTracker(factory, sink);
-  const t0 = process.hrtime.bigint();
-  let sec = 1000;
-  for (let i = 0; i < pkts.length; i++) {
-    if ((i & 4095) === 0) t.expire(++sec);
-    t.packet(pkts[i]!, i + 1, sec, 0);
-  }
-  t.flush();
-  best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  variants.forEach(([, f], v) => {
+    bytes = 0;
+    const t = new TcpTracker(f, sink);
+    const t0 = process.hrtime.bigint();
+    let sec = 1000;
+    for (let i = 0; i < pkts.length; i++) {
+      if ((i & 4095) === 0) t.expire(++sec);
+      t.packet(pkts[i]!, i + 1, sec, 0);
+    }
+    t.flush();
+    best[v] = Math.min(best[v]!, Number(process.hrtime.bigint() - t0) / 1e6);
+    delivered[v] = bytes;
+  });
 }
-console.log(`tcp ${CONNS} conns × ${SEGS} segments: ${pkts.length} packets, ${(bytes / 1e6).toFixed(0)} MB delivered, best ${best.toFixed(1)} ms, ${(((pkts.length / best) * 1000) / 1e6).toFixed(2)} Mpkt/s`);
+variants.forEach(([name], v) => {
+  const ms = best[v]!;
+  console.log(`tcp ${name} ${CONNS} conns × ${SEGS} segments: ${pkts.length} packets, ${(delivered[v]! / 1e6).toFixed(0)} MB delivered, best ${ms.toFixed(1)} ms, ${(((pkts.length / ms) * 1000) / 1e6).toFixed(2)} Mpkt/s`);
+});

@@ -48,6 +48,15 @@ export interface MsrpStreamRef {
    */
   readonly firstTsSec?: number;
   readonly firstTsNsec?: number;
+  /**
+   * Flow bypass (issue 13, src/flow/stream-bypass.ts), absent where the transport cannot do it
+   * (WebSocket): `bypass` asks that this direction's next bytes be passed over unframed (the
+   * receiver decided that it carries only sessions it does not want); `resume` frames them again.
+   * What was passed over comes back as one `onGap(bytes, frameNo, true)` before the next frame.
+   * Both may be called from inside the handler's callbacks and at any other time.
+   */
+  readonly bypass?: () => void;
+  readonly resume?: () => void;
 }
 
 /** Receives the frames of one MSRP stream direction, and its end. */
@@ -61,7 +70,7 @@ export interface MsrpStreamHandler extends MsrpFrameSink {
    * the receiver count loss on the connections it intercepts (issue 13: a live capture that
    * loses packets must never be silent).
    */
-  onGap?(bytes: number, frameNo: number): void;
+  onGap?(bytes: number, frameNo: number, bypassed?: boolean): void;
   onStreamEnd?(reason: 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown', lastTsSec?: number, lastTsNsec?: number): void;
 }
 

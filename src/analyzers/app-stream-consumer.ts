@@ -75,7 +75,7 @@ export class AppStreamConsumer implements StreamConsumer {
     else this.feed(d, data, frameNo, tsSec, tsNsec);
   }
 
-  gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number): void {
+  gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number, bypassed?: boolean): void {
     const d = this.dirs[dir];
     if (d.kind === StreamKind.UNDECIDED) {
       // What was collected is no longer followed by the next bytes: start again, mid-stream.
@@ -86,7 +86,7 @@ export class AppStreamConsumer implements StreamConsumer {
     }
     if (d.kind === StreamKind.HTTP) this.ws!.gap(dir, length, frameNo, tsSec, tsNsec);
     else if (d.msrp !== null) {
-      d.msrpHandler?.onGap?.(length, frameNo);
+      d.msrpHandler?.onGap?.(length, frameNo, bypassed);
       d.msrp.gap(length, frameNo, tsSec, tsNsec);
     } else if (d.sip !== null) d.sip.gap(length, frameNo);
   }
@@ -173,6 +173,7 @@ export class AppStreamConsumer implements StreamConsumer {
         srcPort: fromClient ? c.clientPort : c.serverPort,
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
+        ...(c.bypass !== undefined && c.resume !== undefined ? { bypass: () => c.bypass!(dir), resume: () => c.resume!(dir) } : {}),
       });
       d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: !d.atStart });
     } else {

@@ -6,6 +6,7 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import type { NetworkContext } from '../records/network-context.js';
 import { DEFAULT_MAX_LIVE_AUDIT_MESSAGES, type CorrelatorOptions } from './correlator-options.js';
+import { MsrpBypass } from './msrp-bypass.js';
 import { TargetMatcher } from './target-matcher.js';
 import type { Task, TaskSet } from './tasks-file.js';
 
@@ -45,6 +46,8 @@ export class CorrelatorContext {
   readonly triggerRetention: number;
   readonly triggerMaxOpen: number;
   readonly wallClockMs: () => number;
+  /** Which MSRP directions the flow layer may pass over (./msrp-bypass.ts). */
+  readonly bypass: MsrpBypass;
 
   constructor(options: CorrelatorOptions) {
     this.matcher = new TargetMatcher(taskList(options.tasks));
@@ -67,6 +70,7 @@ export class CorrelatorContext {
     this.triggerRetention = options.triggerRetentionSec ?? 300;
     this.triggerMaxOpen = options.triggerMaxOpenSec ?? 86_400;
     this.wallClockMs = options.wallClockMs ?? (() => performance.now());
+    this.bypass = new MsrpBypass(this.anomalies);
   }
 
   /** `base` moved to the current capture time (records made by a task reload, not by a packet). */

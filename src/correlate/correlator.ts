@@ -294,6 +294,7 @@ export class Correlator {
   /** Replaces the tasks (SIGHUP reload in src/pipeline/intercept-run.ts, X1); the rules are in ./task-reload.ts. */
   updateTasks(tasks: TaskSet | readonly Task[]): void {
     this.reload.update(taskList(tasks));
+    this.ctx.bypass.tasksChanged(this.table.values());
   }
 
   // =========================================================================================

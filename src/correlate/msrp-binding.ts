@@ -22,6 +22,7 @@ import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import type { DialogTracker, Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
 import { noteTransport } from './message-meta.js';
+import { BypassDirection } from './msrp-bypass.js';
 import type { MsrpMessages } from './msrp-messages.js';
 import { isOwnerList, lastSessionId, type MsrpSessionIndex, type Owners } from './msrp-session-index.js';
 import { endpointKey } from './party-sdp.js';
@@ -32,6 +33,11 @@ import type { SessionTable } from './session-table.js';
 import { Session, type HeldFrame } from './session.js';
 import type { TriggerClaims } from './trigger-claims.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
+
+/** What a frame says about bypassing its direction (./msrp-bypass.ts). */
+const NEUTRAL = 0;
+const ALLOWS = 1;
+const BLOCKS = 2;
 
 /** Marks AUTH transactions in the transaction map (their responses are ignored). */
 const AUTH_TXN = new Session('auth', 'auth', -1, null, new Map());
@@ -49,6 +55,12 @@ interface StreamCtx {
   readonly onConn: ConnSessions;
   /** A frame of an intercepted session was seen in this direction: its gaps count as target loss. */
   target: boolean;
+  /** Flow bypass state (null: the transport cannot bypass, e.g. WebSocket). */
+  readonly bypass: BypassDirection | null;
+  /** The current frame's word on bypass: NEUTRAL, ALLOWS or BLOCKS. */
+  verdict: number;
+  /** Bytes a bypass passed over, not yet noted in an audited session's audit. */
+  bypassGap: number;
 }
 
 /** One session's part in the frame being received. */
@@ -113,11 +125,20 @@ export class MsrpBinding {
       this.byConn.set(stream.connId, onConn);
     }
     onConn.streams++;
-    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [], onConn, target: false };
+    let bypass: BypassDirection | null = null;
+    if (stream.bypass !== undefined) {
+      const cAddr = stream.dir === 0 ? stream.srcAddr : stream.dstAddr;
+      const cPort = stream.dir === 0 ? stream.srcPort : stream.dstPort;
+      const sPort = stream.dir === 0 ? stream.dstPort : stream.srcPort;
+      bypass = new BypassDirection(stream, endpointKey(formatIp(cAddr), cPort), serverKey, cPort, sPort);
+    }
+    const conn: StreamCtx = { stream, name: `${client}-${server}`, serverKey, noSip: [], onConn, target: false, bypass, verdict: NEUTRAL, bypassGap: 0 };
     let frame: FrameCtx | null = null;
     return {
       onFrameStart: (head) => {
+        conn.verdict = BLOCKS;
         frame = this.frameStart(conn, head);
+        if (conn.bypass !== null && conn.verdict === BLOCKS) this.ctx.bypass.block(conn.bypass);
         // The deviations of this frame's head are its sessions' (./connection-anomalies.ts).
         const dir = conn.stream.dir;
         if (frame === null) {
@@ -128,6 +149,12 @@ export class MsrpBinding {
         const bound = frame.session.audit !== null ? [frame.session] : [];
         if (frame.more !== null) for (const p of frame.more) if (p.session.audit !== null) bound.push(p.session);
         conn.onConn.frameStart(this.audit, dir, bound);
+        if (conn.bypassGap > 0 && bound.length > 0) {
+          // Resumed after a bypass (a task change made this session a target's, or its SDP
+          // named the connection): what passed unframed is noted where it may matter.
+          for (const b of bound) this.audit.report(b, 'correlate.bypass_gap', head.frameNo, `bytes=${conn.bypassGap}`);
+          conn.bypassGap = 0;
+        }
         if (frame.session.mode === 'intercept') conn.target = true;
         frame.session.framesInFlight++;
         if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
@@ -154,13 +181,19 @@ export class MsrpBinding {
         const f = frame;
         frame = null;
         conn.onConn.frameEnd(conn.stream.dir);
+        if (conn.bypass !== null && conn.verdict === ALLOWS) this.ctx.bypass.request(conn.bypass, end.lastFrameNo, this.ctx.now);
         if (f !== null) {
           this.frameEnd(conn, f, end);
           f.session.framesInFlight--;
           if (f.more !== null) for (const p of f.more) p.session.framesInFlight--;
         }
       },
-      onGap: (bytes) => {
+      onGap: (bytes, _frameNo, bypassed) => {
+        if (bypassed === true) {
+          // Passed over on purpose (./msrp-bypass.ts), not lost.
+          conn.bypassGap += bytes;
+          return;
+        }
         if (!conn.target) return;
         this.targetGaps++;
         this.targetGapBytes += bytes;
@@ -179,6 +212,7 @@ export class MsrpBinding {
           if (--x.noSipStreams === 0 && x.closed && !this.table.has(x.key)) this.audit.freezeLater(x);
         }
         conn.noSip.length = 0;
+        if (conn.bypass !== null) this.ctx.bypass.drop(conn.bypass);
         if (--conn.onConn.streams === 0) {
           conn.onConn.end(this.audit);
           this.byConn.delete(conn.stream.connId);
@@ -203,6 +237,7 @@ export class MsrpBinding {
     if (head.kind === 'request' && head.method === 'AUTH') {
       // RFC 4976 section 5: AUTH authenticates a client to its relay; it belongs to no session.
       this.index.rememberTransaction(conn.stream.connId, head.transactionId, AUTH_TXN, head.frameNo);
+      conn.verdict = NEUTRAL;
       return null;
     }
     // One session in the common case; several when B2BUA legs share the MSRP session
@@ -217,7 +252,10 @@ export class MsrpBinding {
     const rSid = lastSessionId(head.headers.toPath);
     const sSid = lastSessionId(head.headers.fromPath);
     const tombstoned = (owners === undefined || (!this.index.knows(rSid) && !this.index.knows(sSid))) && this.tombstones.coversAny(rSid, sSid);
-    if (tombstoned && head.kind === 'request') return null;
+    if (tombstoned && head.kind === 'request') {
+      conn.verdict = ALLOWS;
+      return null;
+    }
     if (owners === undefined && head.kind === 'request') {
       // RFC 6714 fallback, deliberately narrow (a wrong binding would intercept a stranger's
       // session sharing the connection): only sessions that negotiated a=msrp-cema, only a
@@ -231,10 +269,16 @@ export class MsrpBinding {
     }
     if (head.kind === 'response') {
       const byTx = this.index.takeTransaction(conn.stream.connId, head.transactionId);
-      if (byTx === AUTH_TXN) return null;
+      if (byTx === AUTH_TXN) {
+        conn.verdict = NEUTRAL;
+        return null;
+      }
       owners ??= byTx;
     }
-    if (owners === undefined && tombstoned) return null;
+    if (owners === undefined && tombstoned) {
+      conn.verdict = ALLOWS;
+      return null;
+    }
     if (owners === undefined) {
       owners = this.uncorrelated.sessionFor(head);
       // Issue 15: an LI_T3 trigger naming its endpoint session-ids may claim it (./trigger-claims.ts).
@@ -248,6 +292,7 @@ export class MsrpBinding {
     if (!isOwnerList(owners)) {
       const s = owners;
       if (s.closed && !this.table.has(s.key)) return null;
+      if (s.mode === 'ignore' && s.dialog !== null) conn.verdict = ALLOWS;
       if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
       return this.framePart(conn, head, s, viaEndpoint, now);
     }
@@ -255,6 +300,7 @@ export class MsrpBinding {
     // direction relative to its own target side): a task's records never depend on the other leg.
     const live = owners.filter((s) => !s.closed || this.table.has(s.key));
     if (live.length === 0) return null;
+    if (live.every((s) => s.mode === 'ignore' && s.dialog !== null)) conn.verdict = ALLOWS;
     if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, live.length === 1 ? live[0]! : live, head.frameNo);
     let first: FrameCtx | null = null;
     for (const s of live) {
@@ -278,6 +324,7 @@ export class MsrpBinding {
     // by a task reload must not be reported as "MSRP connection not observed" at its release.
     s.msrpSeen = true;
     conn.onConn.sawSession(s);
+    conn.bypass?.saw(s);
     if (s.mode === 'ignore') return null;
     if (s.lastSeenNet === null && s.dialog === null) {
       const st = conn.stream;

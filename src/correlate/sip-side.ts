@@ -230,6 +230,8 @@ export class SipSide {
     }
     if (s.mode !== 'intercept') s.lastSeenSip = SeenSipHop.of(where);
     if (s.mode === 'ignore') return;
+    // A session we want names these endpoints: no bypass of their connections (./msrp-bypass.ts).
+    this.ctx.bypass.claim(s, s.boundEndpoints);
 
     // A pager body is a message once (its first observation), and for tasks it started on another hop.
     const pagerBody = msg.isRequest && msg.method === 'MESSAGE' && (!obs.repeat || late > 0) && msg.body.length > 0;

@@ -31,8 +31,10 @@ export interface StreamConsumer {
   /**
    * `length` bytes are missing at this point of the stream (never seen). `frameNo`/time are
    * those of the first segment seen after the hole (or of the FIN that bounds it).
+   * `bypassed`: the bytes were passed over at the consumer's request ({@link TcpConnectionInfo.bypass}),
+   * possibly with real holes among them, and this is the first delivery since.
    */
-  gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number): void;
+  gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number, bypassed?: boolean): void;
   /**
    * A retransmission contradicted bytes of this direction with different data (first data
    * wins, `tcp.overlap_different_data`): what the stream says around here is uncertain. Optional;
@@ -69,6 +71,15 @@ export interface TcpConnectionInfo {
    * no more data, gaps or end for it. Callable from inside a consumer callback.
    */
   ignore(dir: DirValue): void;
+  /**
+   * Bypass of one direction (issue 13, ./stream-bypass.ts): from its next bytes on, only
+   * sequence numbers are followed until {@link resume}, a re-probe or its end; what was passed
+   * over then comes as one `gap(..., bypassed = true)`. Callable from inside a consumer callback
+   * and at any other time.
+   */
+  bypass?(dir: DirValue): void;
+  /** Ends a bypass of `dir` (or cancels the request): bytes are delivered again from the next one. */
+  resume?(dir: DirValue): void;
 }
 
 /** Creates consumers for new connections. */

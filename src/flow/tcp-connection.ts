@@ -55,6 +55,14 @@ export class TcpConnection implements TcpConnectionInfo {
     (dir === 0 ? this.r0 : this.r1)?.detach();
   }
 
+  bypass(dir: 0 | 1): void {
+    (dir === 0 ? this.r0 : this.r1)?.bypass();
+  }
+
+  resume(dir: 0 | 1): void {
+    (dir === 0 ? this.r0 : this.r1)?.resume();
+  }
+
   /**
    * The endpoints' addresses are kept as two numbers for IPv4 and as one 32-byte copy (client,
    * then server) for IPv6, not as two typed arrays: a busy link keeps tens of thousands of

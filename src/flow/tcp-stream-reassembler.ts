@@ -31,10 +31,11 @@ import { TcpFlag } from '../decode/decoded-packet.js';
 import { seqAdd, seqDiff } from '../util/seq32.js';
 import { DeliveredHistory, type HistoryBudget } from './delivered-history.js';
 import { SegmentStore } from '../util/segment-store.js';
+import { StreamBypass, type BypassCounters, type BypassLimits } from './stream-bypass.js';
 import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
 
 /** Per-direction limits (see TcpTrackerOptions for the defaults and their reasons). */
-export interface ReassemblyLimits {
+export interface ReassemblyLimits extends BypassLimits {
   readonly maxHeldBytesPerDirection: number;
   readonly maxHeldSegmentsPerDirection: number;
   readonly holeTimeoutSec: number;
@@ -42,7 +43,7 @@ export interface ReassemblyLimits {
 }
 
 /** Counters shared by every direction of a tracker (mutated in place). */
-export interface ReassemblyCounters {
+export interface ReassemblyCounters extends BypassCounters {
   gaps: number;
   gapBytes: number;
   overlapsDifferent: number;
@@ -105,6 +106,8 @@ export class TcpStreamReassembler {
   private readonly history: DeliveredHistory;
   /** The consumer lost interest (see detach): nothing more is delivered or held. */
   private detached = false;
+  /** Made at the first bypass request (./stream-bypass.ts). */
+  private bypassState: StreamBypass | null = null;
 
   constructor(
     readonly dir: DirValue,
@@ -123,6 +126,29 @@ export class TcpStreamReassembler {
    */
   detach(): void {
     this.detached = true;
+  }
+
+  /**
+   * The consumer does not want this direction's bytes for now (./stream-bypass.ts): from the next
+   * delivery on, only sequence numbers are followed. Safe to call from inside a consumer callback.
+   */
+  bypass(): void {
+    if (this.ended || this.detached || !this.ctx.limits.bypass) return;
+    this.bypassState ??= new StreamBypass(this.ctx.limits, this.ctx.counters);
+    this.bypassState.request();
+  }
+
+  /**
+   * Ends a bypass (or cancels a request): bytes are delivered again from the next one, after one
+   * gap covering what was passed over. Safe to call at any time.
+   */
+  resume(): void {
+    this.bypassState?.cancel();
+  }
+
+  /** True while the direction is bypassed. */
+  get isBypassed(): boolean {
+    return this.bypassState?.isActive === true;
   }
 
   /** True once `end` was delivered. */
@@ -285,12 +311,28 @@ export class TcpStreamReassembler {
   private reportDifferent(frameNo: number, offset: number, bytes: number, now: readonly [number, number] | null): void {
     this.ctx.counters.overlapsDifferent++;
     this.ctx.sink.report('tcp.overlap_different_data', frameNo, `conn=${this.connId} dir=${this.dir} offset=${offset} bytes=${bytes}`, this.connId, this.dir);
-    if (now !== null && !this.detached) this.consumer.conflict?.(this.dir, frameNo, now[0], now[1]);
+    if (now !== null && !this.detached && !this.isBypassed) this.consumer.conflict?.(this.dir, frameNo, now[0], now[1]);
   }
 
   private deliver(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     const n = data.length;
     if (n === 0) return;
+    const b = this.bypassState;
+    if (b !== null && !this.detached) {
+      if (b.pass(n, tsSec + tsNsec * 1e-9)) {
+        // Bypassed: sequence tracking only (no consumer, no history; a contradiction in bytes
+        // nobody reads is counted by reportDifferent and needs no cut).
+        this.progressed = true;
+        this.nextOff += n;
+        this.nextSeq = seqAdd(this.nextSeq, n);
+        // The history ring is kept, not released: a resumed direction (re-probes come every few
+        // seconds) would allocate it again, and that churn cost more than the bypass saved. Its
+        // next append is discontinuous, which forgets the stale bytes.
+        this.conflictAt = -1;
+        return;
+      }
+      this.giveBypassGap(frameNo, tsSec, tsNsec);
+    }
     if (this.conflictAt >= 0 && this.conflictAt < this.nextOff + n) {
       // Held bytes that a retransmission contradicted start here: the consumer hears of it
       // right before them (see StreamConsumer.conflict).
@@ -357,7 +399,10 @@ export class TcpStreamReassembler {
       this.nextOff = target;
       this.nextSeq = seqAdd(this.nextSeq, len);
       this.progressed = true;
-      if (!this.detached) this.consumer.gap(this.dir, len, frameNo, tsSec, tsNsec);
+      if (!this.detached && this.bypassState?.absorb(len) !== true) {
+        if (this.bypassState !== null) this.giveBypassGap(frameNo, tsSec, tsNsec);
+        this.consumer.gap(this.dir, len, frameNo, tsSec, tsNsec);
+      }
     }
     this.drain();
     this.afterProgress();
@@ -407,9 +452,16 @@ export class TcpStreamReassembler {
     this.accountedCost = cost;
   }
 
+  /** What a bypass passed over reaches the consumer as one gap, flagged as bypassed (not lost). */
+  private giveBypassGap(frameNo: number, tsSec: number, tsNsec: number): void {
+    const skipped = this.bypassState!.takeGap();
+    if (skipped > 0) this.consumer.gap(this.dir, skipped, frameNo, tsSec, tsNsec, true);
+  }
+
   private end(reason: StreamEndReason): void {
     if (this.ended) return;
     this.ended = true;
+    this.bypassState?.end();
     this.store.clear();
     this.syncHeld();
     this.history.release();

@@ -61,6 +61,20 @@ export interface TcpTrackerOptions {
    * as stray (a new SYN starts a new stream there too).
    */
   closedLingerSec: number;
+  /**
+   * A bypassed direction (TcpConnectionInfo.bypass: its consumer said it carries only sessions
+   * it does not want) is framed again after this much capture time without bypass (issue 13
+   * direction 3, re-probe): a session that SIP never announced and that started on the
+   * connection meanwhile is seen there (compare Suricata's bypass timeout). Default 5 s.
+   */
+  bypassReprobeSec: number;
+  /** Honour consumers' bypass requests at all (false: every direction is always framed). Default true. */
+  bypass: boolean;
+  /**
+   * A re-probe frames the direction for at least this much capture time before a bypass takes
+   * effect again (the consumer asks again at the end of its next uninteresting frame). Default 1 s.
+   */
+  bypassProbeSec: number;
 }
 
 /**
@@ -96,6 +110,9 @@ export const DEFAULT_TCP_TRACKER_OPTIONS: Readonly<TcpTrackerOptions> = {
   historyBytesPerDirection: 16 * 1024,
   maxHistoryBytesTotal: 16 * 1024 * 1024,
   closedLingerSec: 30,
+  bypassReprobeSec: 5,
+  bypass: true,
+  bypassProbeSec: 1,
 };
 
 /** Counters of {@link TcpTracker.stats}. Reassembly counters cover consumer connections only. */
@@ -130,6 +147,16 @@ export interface TcpTrackerStats {
   heldCost: number;
   /** History ring memory now, all connections. */
   historyBytes: number;
+  /** Times a direction went into bypass (sequence tracking only), re-probes included. */
+  bypassed: number;
+  /** Times a bypassed direction was framed again (asked by its consumer, or a re-probe). */
+  bypassResumed: number;
+  /** Of which re-probes (`bypassReprobeSec`). */
+  bypassReprobes: number;
+  /** Stream bytes that passed bypassed directions without being delivered. */
+  bypassedBytes: number;
+  /** Directions in bypass now. */
+  bypassActive: number;
 }
 
 function positive(name: string, v: number, allowZero = false): void {
@@ -151,5 +178,7 @@ export function resolveTcpTrackerOptions(options?: Partial<TcpTrackerOptions>): 
   positive('historyBytesPerDirection', o.historyBytesPerDirection, true);
   positive('maxHistoryBytesTotal', o.maxHistoryBytesTotal, true);
   positive('closedLingerSec', o.closedLingerSec);
+  positive('bypassReprobeSec', o.bypassReprobeSec);
+  positive('bypassProbeSec', o.bypassProbeSec, true);
   return o;
 }

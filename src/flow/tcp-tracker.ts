@@ -83,6 +83,11 @@ export class TcpTracker {
     retransmissions: 0,
     outOfOrder: 0,
     keepAlives: 0,
+    bypassed: 0,
+    bypassResumed: 0,
+    bypassReprobes: 0,
+    bypassedBytes: 0,
+    bypassActive: 0,
   };
   private readonly memory: ReassemblyMemory;
   private readonly ctx: ReassemblyContext;
@@ -256,6 +261,11 @@ export class TcpTracker {
       heldBytes: this.memory.heldBytes,
       heldCost: this.memory.heldCost,
       historyBytes: this.memory.historyBytes,
+      bypassed: c.bypassed,
+      bypassResumed: c.bypassResumed,
+      bypassReprobes: c.bypassReprobes,
+      bypassedBytes: c.bypassedBytes,
+      bypassActive: c.bypassActive,
     };
   }
 

@@ -34,6 +34,8 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     targetTcpGaps: c.targetGaps,
     targetTcpGapBytes: c.targetGapBytes,
     tcpConnections: tcp.tcpConnections,
+    // Flow bypass of non-target MSRP directions (issue 13, src/flow/stream-bypass.ts).
+    bypass: bypassStats(p),
     tunnels: tcp.tunnels,
     ipProtocolsNotDecoded: tcp.ipProtocolsNotDecoded,
     dialogs: c.dialogs,
@@ -46,4 +48,9 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     anomaliesMayHideTarget: mayHideTargetCounts(p.anomalies.toJSON()).total,
     delivery: links.map((l) => ({ did: l.did, state: l.state, spooledPdus: l.spooledPdus, spooledBytes: l.spooledBytes, refusedPdus: l.refusedPdus, sentPdus: l.sentPdus, releasedPdus: l.releasedPdus })),
   };
+}
+
+function bypassStats(p: InterceptPipeline): Record<string, number> {
+  const t = p.packets.tcpStats();
+  return { directions: t.bypassed, resumed: t.bypassResumed, reprobes: t.bypassReprobes, bytes: t.bypassedBytes, active: t.bypassActive };
 }

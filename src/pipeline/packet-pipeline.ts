@@ -14,7 +14,7 @@ import { decodeFrame, decodeTransport } from '../decode/decode-frame.js';
 import { isDecodedIpProto } from '../decode/ip-payload.js';
 import { IpDefragmenter } from '../flow/ip-defragmenter.js';
 import { SctpReassembler, type SctpMessageConsumer, type SctpReassemblerOptions } from '../flow/sctp-reassembler.js';
-import { TcpTracker, type StreamConsumerFactory, type TcpTrackerOptions } from '../flow/tcp-tracker.js';
+import { TcpTracker, type StreamConsumerFactory, type TcpTrackerOptions, type TcpTrackerStats } from '../flow/tcp-tracker.js';
 import { CaptureStats, sortedRecord, type CaptureStatsJson } from './capture-stats.js';
 
 /** Receives each UDP datagram (after reassembly). `pkt` and its views are valid during the call only. */
@@ -148,6 +148,11 @@ export class PacketPipeline {
     this.flushLinkRun();
     this.tcp.flush();
     this.sctp?.flush();
+  }
+
+  /** The TCP table's counters (live stats: gaps, bypass). */
+  tcpStats(): TcpTrackerStats {
+    return this.tcp.stats();
   }
 
   toJSON(inputs: { path: string; bytes: number }[]): CaptureStatsJson {

@@ -33,6 +33,16 @@ export const CORRELATE_ANOMALIES = {
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
+  'correlate.bypass_table_full': {
+    severity: 'info',
+    mayHideTarget: false,
+    description: 'a table of the MSRP flow bypass (requested directions, or endpoints claimed by target sessions) was full; directions stay framed',
+  },
+  'correlate.bypass_gap': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "this session's frames resumed on a TCP direction that was bypassed while it carried non-target sessions only; the bypassed bytes were not framed",
+  },
   'correlate.cc_frame_too_large': { severity: 'warning', mayHideTarget: true, description: 'an MSRP request of a target session exceeded the CC frame cap; its CC record was not emitted' },
   'correlate.content_truncated': { severity: 'warning', mayHideTarget: false, description: 'a target message was larger than the record content cap; the rCSMessage carries its first bytes only' },
   'correlate.cin_counter_evicted': {
