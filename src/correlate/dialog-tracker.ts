@@ -171,6 +171,23 @@ export class Dialog<S> {
     );
   }
 
+  /**
+   * `msg` is an INVITE outside any dialog (no To tag, RFC 3261 12.2.1.1: a request within a
+   * dialog carries the remote tag) that reuses this dialog's Call-ID and From tag after this
+   * dialog is over, and is no challenge retry: it creates a new dialog (RFC 3261 12.1; the early
+   * dialogs of a request end with its final non-2xx response, 13.2.2.4, 12.3; a dialog ends with
+   * its BYE, 15), so the owner must close this one and match the request afresh. Taken as a
+   * request of this dialog, its offer would be bound to the finished session and its content
+   * would reach that session's tasks, whoever the new request names.
+   */
+  isSupersededBy(msg: SipMessage): boolean {
+    if (!msg.isRequest || msg.method !== 'INVITE' || dialogTag(msg.to?.tag) !== null || this.kind !== 'invite') return false;
+    const seq = msg.cseq?.seq;
+    if (seq === undefined || seq === this.initialCseq) return false; // the creating request itself (a repeat or retransmission)
+    if (this.state === 'failed') return !this.isCreatingRetry(msg);
+    return this.state === 'terminating' || this.state === 'terminated';
+  }
+
   /** Restarts the creating transaction with the retried request's CSeq number (see {@link isCreatingRetry}). */
   retryCreatingRequest(seq: number): void {
     this.initialCseq = seq;

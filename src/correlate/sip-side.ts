@@ -48,6 +48,13 @@ export class SipSide {
       return;
     }
     let d = this.tracker.find(msg);
+    /** This request replaces a finished dialog of the same id (see newDialogSession). */
+    let reused = false;
+    if (d !== undefined && d.isSupersededBy(msg)) {
+      reused = true;
+      this.tracker.close(d, 'ended');
+      d = undefined;
+    }
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
     let sdp: PartySdp | null | undefined;
@@ -75,7 +82,7 @@ export class SipSide {
         kind = 'invite';
         d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
       } else return;
-      this.newDialogSession(d, msg, matches, where);
+      this.newDialogSession(d, msg, matches, where, reused);
     } else if (d.session !== null) {
       // Asked before observe(), which restarts the creating transaction (./dialog-tracker.ts).
       if (d.isCreatingRetry(msg)) late = this.retryIntercepts(d.session, msg, where, now);
@@ -106,10 +113,23 @@ export class SipSide {
     this.tracker.close(d, 'ended');
   }
 
-  private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef): void {
+  /**
+   * @param reused the request reuses the dialog id of a finished dialog the tap still tracked
+   *   (Dialog.isSupersededBy): the creating CSeq number joins the session's name, so its
+   *   correlation ids differ from the finished session's (its CIN is a new one anyway). An X2/X3
+   *   consumer groups records by correlation id (TS 103 221-2 header octets 32..39, one per
+   *   session and task: ./correlation-id.ts) and has seen that session end (`end`, or its
+   *   release): a new dialog is a new communication (RFC 3261 12.1), whose `begin` under the old
+   *   id would read as the ended session starting again. Without a
+   *   tracked predecessor the name stays the dialog id, as before, so existing outputs keep
+   *   their ids; the CSeq is what tells the two dialogs apart on the wire (8.1.1.5: a new
+   *   request of the UA gets a new CSeq number; the same number is the creating request again).
+   */
+  private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef, reused: boolean): void {
     // The caller's tag is part of the name: two legs of a B2BUA keeping the Call-ID are two
     // sessions with their own correlation ids (./dialog-key.ts).
-    const s = this.table.create(() => `d${d.uid}`, d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`, d, d.sideBySid);
+    const name = d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`;
+    const s = this.table.create(() => `d${d.uid}`, reused ? `${name};cseq=${d.initialCseq}` : name, d, d.sideBySid);
     d.session = s;
     s.lastActive = captureTime(where.tsSec, where.tsNsec);
     takeCreatingRequest(s, msg, !d.midDialog);
