@@ -173,6 +173,9 @@ export class AppStreamConsumer implements StreamConsumer {
         srcPort: fromClient ? c.clientPort : c.serverPort,
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
+        // A session without SIP starts with its connection's first packet (samples/README.md truth rules).
+        firstTsSec: c.startSec,
+        firstTsNsec: c.startNsec,
       });
       d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: !d.atStart });
     } else {
