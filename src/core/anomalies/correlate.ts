@@ -29,7 +29,7 @@ export const CORRELATE_ANOMALIES = {
   'correlate.msrp_unbound_request': { severity: 'info', mayHideTarget: true, description: 'an MSRP request without usable To-Path/From-Path session-ids; ignored' },
   'correlate.transaction_map_full': { severity: 'info', mayHideTarget: true, description: 'the MSRP transaction map was full; the oldest entry was dropped (its response cannot be routed)' },
   'correlate.report_unknown_message': { severity: 'info', mayHideTarget: false, description: 'an MSRP REPORT names a Message-ID no SEND of the session carried' },
-  'correlate.uncorrelated_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of MSRP sessions without SIP was full; the least recently active one was closed' },
+  'correlate.uncorrelated_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of MSRP sessions without SIP was full; the first created one was closed, even if it had frames since the others' },
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
