@@ -4,6 +4,11 @@ import type { AnomalyDef } from '../anomaly.js';
 export const CORRELATE_ANOMALIES = {
   'correlate.sip_no_call_id': { severity: 'warning', mayHideTarget: true, description: 'a SIP message without Call-ID or CSeq cannot be put in a dialog; ignored' },
   'correlate.sip_retransmission': { severity: 'info', mayHideTarget: false, description: 'a SIP message seen again on the same hop (RFC 3261 17: same Via branch, CSeq and status); not re-emitted' },
+  'correlate.sip_dialog_id_reused': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "an INVITE without To tag reused a live dialog's Call-ID and From tag with another CSeq and named none of its tasks (RFC 3261 12.1: a new dialog); ignored, so its media reaches none of the live session's records",
+  },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': {
