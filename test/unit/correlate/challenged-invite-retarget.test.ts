@@ -89,6 +89,12 @@ describe('challenged INVITE retried to another party', () => {
     expect(h.cc()).toHaveLength(0);
     expect(h.iriSummary()).toEqual(['begin:iMSMessage:INVITE', 'end:iMSMessage:486', 'report:iMSMessage:ACK']);
     expect(h.records).toHaveLength(3);
+    // Nor the audit: only the failed attempt is listed, without the other call's session-ids or message.
+    const audit = h.correlator.auditReport();
+    expect(audit.sessions).toHaveLength(1);
+    expect(audit.sessions[0]!.messages).toEqual([]);
+    expect(audit.sessions[0]!.msrpSessionIds).not.toContain('sb');
+    expect(audit.uncorrelated).toEqual([]);
   });
 
   it('after a 603 to a non-target (kept for --include-non-targets), an INVITE reusing the dialog id to the target is intercepted from its begin', () => {
