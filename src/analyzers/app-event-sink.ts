@@ -62,16 +62,13 @@ export interface MsrpStreamRef {
 /** Receives the frames of one MSRP stream direction, and its end. */
 export interface MsrpStreamHandler extends MsrpFrameSink {
   /**
-   * No more bytes in this direction (FIN, RST, timeout, eviction, end of input). `lastTsSec`/
-   * `lastTsNsec`, when given: capture time of the connection's last packet.
-   */
-  /**
    * `bytes` of this direction were lost (a TCP reassembly gap), before the framer is told. Lets
    * the receiver count loss on the connections it intercepts (issue 13: a live capture that
    * loses packets must never be silent).
    */
   onGap?(bytes: number, frameNo: number, bypassed?: boolean): void;
-  onStreamEnd?(reason: 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown', lastTsSec?: number, lastTsNsec?: number): void;
+  /** No more bytes in this direction (FIN, RST, timeout, eviction, end of input). */
+  onStreamEnd?(reason: 'fin' | 'rst' | 'timeout' | 'evicted' | 'shutdown'): void;
 }
 
 export interface AppEventSink {

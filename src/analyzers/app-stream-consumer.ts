@@ -174,6 +174,9 @@ export class AppStreamConsumer implements StreamConsumer {
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
         ...(c.bypass !== undefined && c.resume !== undefined ? { bypass: () => c.bypass!(dir), resume: () => c.resume!(dir) } : {}),
+        // A session without SIP starts with its connection's first packet (samples/README.md truth rules).
+        firstTsSec: c.startSec,
+        firstTsNsec: c.startNsec,
       });
       d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: !d.atStart });
     } else {

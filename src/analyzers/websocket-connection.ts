@@ -270,7 +270,7 @@ export class WebSocketConnection implements WebSocketBudgetHolder {
   private msrpSink(dir: DirValue): WebSocketMessageSink {
     const w = this.where(dir);
     const c = this.conn;
-    const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn, transport: 'ws' });
+    const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn, transport: 'ws', firstTsSec: c.startSec, firstTsNsec: c.startNsec });
     const framer = new MsrpFramer(handler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: false });
     this.msrp[dir] = framer;
     this.msrpHandlers[dir] = handler;

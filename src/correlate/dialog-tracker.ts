@@ -171,6 +171,36 @@ export class Dialog<S> {
     );
   }
 
+  /**
+   * `msg` is an INVITE outside any dialog (no To tag, RFC 3261 12.2.1.1: a request within a
+   * dialog carries the remote tag) that reuses this dialog's Call-ID and From tag after this
+   * dialog is over, and is no challenge retry: it creates a new dialog (RFC 3261 12.1; the early
+   * dialogs of a request end with its final non-2xx response, 13.2.2.4, 12.3; a dialog ends with
+   * its BYE, 15), so the owner must close this one and match the request afresh. Taken as a
+   * request of this dialog, its offer would be bound to the finished session and its content
+   * would reach that session's tasks, whoever the new request names.
+   */
+  isSupersededBy(msg: SipMessage): boolean {
+    if (!msg.isRequest || msg.method !== 'INVITE' || dialogTag(msg.to?.tag) !== null || this.kind !== 'invite') return false;
+    const seq = msg.cseq?.seq;
+    if (seq === undefined || seq === this.initialCseq) return false; // the creating request itself (a repeat or retransmission)
+    if (this.state === 'failed') return !this.isCreatingRetry(msg);
+    return this.state === 'terminating' || this.state === 'terminated';
+  }
+
+  /**
+   * `msg` is an INVITE outside any dialog (no To tag) with this live dialog's Call-ID and From tag
+   * but another CSeq number: not the creating request, no retry, no request of this dialog (those
+   * carry the remote tag, RFC 3261 12.2.1.1). Either another hop's copy of the creating request
+   * by a B2BUA that keeps the dialog id but numbers its own CSeq (8.1.1.5), or a new dialog
+   * (12.1) reusing the id: ./sip-side.ts tells them apart by the tasks it names.
+   */
+  isForeignInvite(msg: SipMessage): boolean {
+    if (!msg.isRequest || msg.method !== 'INVITE' || dialogTag(msg.to?.tag) !== null || this.kind !== 'invite') return false;
+    const seq = msg.cseq?.seq;
+    return seq !== undefined && seq !== this.initialCseq && (this.state === 'early' || this.state === 'confirmed');
+  }
+
   /** Restarts the creating transaction with the retried request's CSeq number (see {@link isCreatingRetry}). */
   retryCreatingRequest(seq: number): void {
     this.initialCseq = seq;
@@ -378,6 +408,10 @@ export class DialogTracker<S> {
         failed = true;
         finalResponse = true;
       }
+    } else if ((msg.method === 'BYE' || cseq.method === 'BYE') && !this.ofConfirmedFork(d, fromTag, toTag)) {
+      // RFC 3261 13.2.2.4: each 2xx of a forked INVITE makes its own dialog, and the caller may
+      // BYE the ones it does not keep. The BYE of another fork than the confirmed one (and its
+      // response) ends that fork only: the session goes on (no blinding by one fork's end).
     } else if (msg.isRequest && msg.method === 'BYE') {
       if (d.state !== 'terminated') {
         d.state = 'terminating';
@@ -413,6 +447,17 @@ export class DialogTracker<S> {
     // The state, linger or BYE time may have moved the dialog's deadline (either way).
     this.dialogs.touch(d.key, this.deadlineOf(d));
     return observation(d, sender, useSdp, false, false, established, failed, released, finalResponse);
+  }
+
+  /**
+   * The message's tags name the confirmed dialog (or nothing is confirmed yet): the remote tag
+   * is the To tag of the caller's requests and the From tag of the callee's (responses keep
+   * their request's tags, RFC 3261 12.1.1).
+   */
+  private ofConfirmedFork(d: Dialog<S>, fromTag: string | null, toTag: string | null): boolean {
+    if (d.calleeTag === null || d.midDialog) return true;
+    const remote = d.callerTag === null || fromTag === d.callerTag ? toTag : fromTag;
+    return remote === null || remote === d.calleeTag;
   }
 
   /** Marks activity (SIP or MSRP) on `d`. */

@@ -49,7 +49,7 @@ interface StreamCtx {
   readonly name: string;
   /** Transport key of the server side (RFC 6714 binding). */
   readonly serverKey: string;
-  /** Sessions without SIP that had frames here (their audit times follow the connection). */
+  /** Sessions without SIP that had frames here (their audit starts with the connection, see framePartEnd). */
   readonly noSip: Session[];
   /** The sessions of the whole connection (both directions), for its anomalies. */
   readonly onConn: ConnSessions;
@@ -198,16 +198,14 @@ export class MsrpBinding {
         this.targetGaps++;
         this.targetGapBytes += bytes;
       },
-      onStreamEnd: (_reason, lastTsSec, lastTsNsec) => {
+      onStreamEnd: () => {
         if (frame !== null) {
           frame.session.framesInFlight--;
           if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight--;
         }
         frame = null;
         conn.onConn.frameEnd(conn.stream.dir);
-        // Sessions without SIP end with the last packet of their connection (truth rules).
         for (const x of conn.noSip) {
-          if (lastTsSec !== undefined && x.audit !== null) this.audit.end(x.audit, lastTsSec, lastTsNsec ?? 0);
           // Its last connection has ended: if it has left the table too, its audit is final.
           if (--x.noSipStreams === 0 && x.closed && !this.table.has(x.key)) this.audit.freezeLater(x);
         }
@@ -400,7 +398,11 @@ export class MsrpBinding {
     }
     p.writer?.end(end);
     if (p.arrow !== null) p.arrow.lastFrame = end.lastFrameNo;
-    // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only.
+    // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only. Their
+    // start is their first connection's first packet (the stream ref's firstTsSec, see frame());
+    // their end is the end of their last frame here, not the connection's last packet (its FIN or
+    // last ACK): the TCP layer tells the analyzers of a direction's end at its FIN, without a
+    // time, and never of the packets without payload after it.
     if (s.audit !== null && s.dialog === null) this.audit.end(s.audit, end.lastTsSec, end.lastTsNsec);
   }
 

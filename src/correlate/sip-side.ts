@@ -51,6 +51,20 @@ export class SipSide {
       return;
     }
     let d = this.tracker.find(msg);
+    /** This request replaces a finished dialog of the same id (see newDialogSession). */
+    let reused = false;
+    if (d?.isSupersededBy(msg)) {
+      reused = true;
+      this.tracker.close(d, 'ended');
+      d = undefined;
+    } else if (d?.session != null && d.isForeignInvite(msg)) {
+      const foreign = this.foreignInvite(d, d.session, msg, where, now);
+      if (foreign === 'ignore') return;
+      if (foreign === 'replace') {
+        reused = true;
+        d = undefined;
+      }
+    }
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
     let sdp: PartySdp | null | undefined;
@@ -78,7 +92,7 @@ export class SipSide {
         kind = 'invite';
         d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
       } else return;
-      this.newDialogSession(d, msg, matches, where);
+      this.newDialogSession(d, msg, matches, where, reused);
     } else if (d.session !== null) {
       // Asked before observe(), which restarts the creating transaction (./dialog-tracker.ts).
       if (d.isCreatingRetry(msg)) late = this.retryIntercepts(d.session, msg, where, now);
@@ -109,10 +123,51 @@ export class SipSide {
     this.tracker.close(d, 'ended');
   }
 
-  private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef): void {
+  /**
+   * @param reused the request reuses the dialog id of a finished dialog the tap still tracked
+   *   (Dialog.isSupersededBy): the creating CSeq number joins the session's name, so its
+   *   correlation ids differ from the finished session's (its CIN is a new one anyway). An X2/X3
+   *   consumer groups records by correlation id (TS 103 221-2 header octets 32..39, one per
+   *   session and task: ./correlation-id.ts) and has seen that session end (`end`, or its
+   *   release): a new dialog is a new communication (RFC 3261 12.1), whose `begin` under the old
+   *   id would read as the ended session starting again. Without a
+   *   tracked predecessor the name stays the dialog id, as before, so existing outputs keep
+   *   their ids; the CSeq is what tells the two dialogs apart on the wire (8.1.1.5: a new
+   *   request of the UA gets a new CSeq number; the same number is the creating request again).
+   */
+  /**
+   * An INVITE without To tag reusing a live dialog's id with another CSeq (Dialog.isForeignInvite).
+   * The tap keys dialogs by that id, so it cannot follow both; which one it keeps decides whose
+   * content reaches whose records:
+   * - it names a task of the live session (a B2BUA's second hop, or the target's UA calling again
+   *   with the same id): taken as the dialog's, as before (the target's own communication);
+   * - the live session is a non-target's and it names a task: the new request wins, so the target
+   *   is not missed; the old dialog ends quietly and its session-ids stay known as a non-target's
+   *   for as long as it could have stayed idle (tombstones), so its MSRP reaches no record;
+   * - otherwise it is not the live session's: taken as its request, its offer would bind a
+   *   stranger's MSRP to a target's session (`report` content of another party, the over-collection
+   *   this prevents). It is ignored and reported (`correlate.sip_dialog_id_reused`; it may hide a
+   *   target: a request naming another task than the live session's is not followed either, so a
+   *   crafted INVITE cannot end a target's interception).
+   */
+  private foreignInvite(d: Dialog<Session>, s: Session, msg: SipMessage, where: PacketRef, now: number): 'same' | 'replace' | 'ignore' {
+    const matches = this.ctx.matcher.empty ? [] : this.ctx.matcher.matchSipRequest(msg, now);
+    if (matches.some((m) => s.intercepts.some((it) => it.task.xid === m.task.xid))) return 'same';
+    if (s.mode !== 'intercept' && matches.length > 0) {
+      this.tombstones.addEvicted(d.endpointSids, now + this.tracker.idleTimeout);
+      this.tracker.close(d, 'ended');
+      return 'replace';
+    }
+    if (s.mode !== 'intercept' && s.intercepts.length === 0 && s.retired.length === 0) return 'same';
+    this.ctx.anomalies.report('correlate.sip_dialog_id_reused', where.frameNo);
+    return 'ignore';
+  }
+
+  private newDialogSession(d: Dialog<Session>, msg: SipMessage, matches: TaskMatch[], where: PacketRef, reused: boolean): void {
     // The caller's tag is part of the name: two legs of a B2BUA keeping the Call-ID are two
     // sessions with their own correlation ids (./dialog-key.ts).
-    const s = this.table.create(() => `d${d.uid}`, d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`, d, d.sideBySid);
+    const name = d.callerTag === null ? `sip:${d.callId}` : `sip:${d.callId};tag=${d.callerTag}`;
+    const s = this.table.create(() => `d${d.uid}`, reused ? `${name};cseq=${d.initialCseq}` : name, d, d.sideBySid);
     d.session = s;
     s.lastActive = captureTime(where.tsSec, where.tsNsec);
     takeCreatingRequest(s, msg, !d.midDialog);

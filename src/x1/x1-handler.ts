@@ -39,6 +39,8 @@ export interface X1HandlerOptions {
   readonly neFaults?: () => readonly X1Error[];
   readonly maxTasks?: number;
   readonly maxDestinations?: number;
+  /** Default {@link DEFAULT_MAX_TARGETS_PER_TASK}. */
+  readonly maxTargetsPerTask?: number;
   readonly xmlLimits?: XmlLimits;
 }
 
@@ -64,6 +66,15 @@ export interface X1Outcome {
 
 export const DEFAULT_MAX_TASKS = 10_000;
 export const DEFAULT_MAX_DESTINATIONS = 1_000;
+/**
+ * Target identifiers one task may carry (TS_103_221_01.xsd leaves `targetIdentifier` unbounded).
+ * Every identifier is a matcher entry compared with each SIP request, kept as long as the task:
+ * without a cap one ActivateTask within the XML element cap (~10 000 identifiers) would grow the
+ * matcher and the saved state by that much. A warrant naming more identities than this is better
+ * split over several tasks. Refused like the task table cap, as an activation (3000) or
+ * modification (3001) failure: the request is well-formed (no 1010), the NE cannot take it.
+ */
+export const DEFAULT_MAX_TARGETS_PER_TASK = 256;
 
 /** Mutable working copy of the state for one request. */
 interface Work {
@@ -232,6 +243,8 @@ export class X1Handler {
         if (activate && prev !== undefined) return { code: X1_ERR.xidExists, description: `XID ${t.xId} already exists` };
         if (!activate && prev === undefined) return { code: X1_ERR.xidUnknown, description: `XID ${t.xId} does not exist` };
         if (activate && w.tasks.size >= (this.o.maxTasks ?? DEFAULT_MAX_TASKS)) return { code: failCode, description: 'task table full (NE cap)' };
+        const maxTargets = this.o.maxTargetsPerTask ?? DEFAULT_MAX_TARGETS_PER_TASK;
+        if (t.targetIdentifiers.length > maxTargets) return { code: failCode, description: `more than ${maxTargets} target identifiers in one task (NE cap)` };
         if ((t.listOfMediationDetails?.length ?? 0) > 1) return { code: X1_ERR.combination, description: 'one mediationDetails entry per task (one LIID per task)' };
         const allDids = [...t.listOfDIDs, ...(t.listOfMediationDetails ?? []).flatMap((m) => m.listOfDIDs ?? [])];
         for (const did of allDids) if (!w.destinations.has(did)) return { code: X1_ERR.didUnknown, description: `DID ${did} does not exist` };

@@ -4,6 +4,11 @@ import type { AnomalyDef } from '../anomaly.js';
 export const CORRELATE_ANOMALIES = {
   'correlate.sip_no_call_id': { severity: 'warning', mayHideTarget: true, description: 'a SIP message without Call-ID or CSeq cannot be put in a dialog; ignored' },
   'correlate.sip_retransmission': { severity: 'info', mayHideTarget: false, description: 'a SIP message seen again on the same hop (RFC 3261 17: same Via branch, CSeq and status); not re-emitted' },
+  'correlate.sip_dialog_id_reused': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "an INVITE without To tag reused a live dialog's Call-ID and From tag with another CSeq and named none of its tasks (RFC 3261 12.1: a new dialog); ignored, so its media reaches none of the live session's records",
+  },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': {
@@ -29,7 +34,7 @@ export const CORRELATE_ANOMALIES = {
   'correlate.msrp_unbound_request': { severity: 'info', mayHideTarget: true, description: 'an MSRP request without usable To-Path/From-Path session-ids; ignored' },
   'correlate.transaction_map_full': { severity: 'info', mayHideTarget: true, description: 'the MSRP transaction map was full; the oldest entry was dropped (its response cannot be routed)' },
   'correlate.report_unknown_message': { severity: 'info', mayHideTarget: false, description: 'an MSRP REPORT names a Message-ID no SEND of the session carried' },
-  'correlate.uncorrelated_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of MSRP sessions without SIP was full; the least recently active one was closed' },
+  'correlate.uncorrelated_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of MSRP sessions without SIP was full; the first created one was closed, even if it had frames since the others' },
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },

@@ -6,6 +6,7 @@
  * the next INVITE of the dialog id a retry: after a 486 the failed call does not start again.
  */
 import { describe, expect, it } from 'vitest';
+import type { CorrelatorOptions } from '../../../src/correlate/correlator.js';
 import { sipMessage } from '../../../samples/gen/lib/sip-message.js';
 import { cpim, Harness, msrpSdp, ok, PCSCF, send, TestCall, UE_A, uri, XID_A } from '../../helpers/correlate-helpers.js';
 
@@ -31,8 +32,8 @@ function invite(call: TestCall, cseq: number, to: string): Uint8Array {
 }
 
 /** A first INVITE to `first` failed with `status` (ACKed), then an INVITE to `second` answered, a chat message, BYE. */
-function run(target: string, status: number, first: string, second: string): Harness {
-  const h = new Harness([{ xid: XID_A, liid: 'LIID-A', ids: [{ sipUri: target }], deliveryType: 'X2andX3' }]);
+function run(target: string, status: number, first: string, second: string, options: Partial<CorrelatorOptions> = {}): Harness {
+  const h = new Harness([{ xid: XID_A, liid: 'LIID-A', ids: [{ sipUri: target }], deliveryType: 'X2andX3' }], options);
   const call = new TestCall({ callId: 'retarget@x', from: ALICE, to: first, fromTag: 'a1' });
   h.sip(invite(call, 1, first), UE_A, PCSCF);
   h.sip(call.response(status, { toTag: 'px1', cseq: 1, branch: 'z9hG4bK-try1' }), PCSCF, UE_A);
@@ -64,19 +65,51 @@ describe('challenged INVITE retried to another party', () => {
     expect(h.cc()).toHaveLength(1);
   });
 
-  it('after a 486 the next INVITE of the dialog id is no retry: the failed call does not start again', () => {
+  // RFC 3261 12.1, 13.2.2.4: after a final non-2xx (not a 401/407 challenge) the attempt's early
+  // dialogs are gone; an INVITE reusing its Call-ID and From tag with a new CSeq creates a new
+  // dialog, matched against the tasks afresh (Dialog.isSupersededBy, SipSide.newDialogSession).
+  it('after a 486, an INVITE to the same target is a new session: a new begin under a new correlation id and CIN', () => {
     const h = run(BOB, 486, BOB, BOB);
     const summary = h.iriSummary();
-    expect(summary.slice(0, 4)).toEqual(['begin:iMSMessage:INVITE', 'end:iMSMessage:486', 'report:iMSMessage:ACK', 'report:iMSMessage:INVITE']);
-    expect(summary.filter((x) => x.startsWith('begin'))).toHaveLength(1);
-    expect(summary.some((x) => x.includes('rCSSessionEstablishment'))).toBe(false);
+    expect(summary.slice(0, 5)).toEqual(['begin:iMSMessage:INVITE', 'end:iMSMessage:486', 'report:iMSMessage:ACK', 'begin:iMSMessage:INVITE', 'continue:iMSMessage:200']);
+    expect(summary.filter((x) => x.startsWith('begin'))).toHaveLength(2);
+    expect(summary).toContain('continue:rCSSessionEstablishment');
+    const iri = h.iri();
+    const failed = iri[0]!;
+    const retried = iri[3]!;
+    expect(Buffer.from(retried.correlationId).equals(Buffer.from(failed.correlationId))).toBe(false);
+    expect(retried.communicationIdentityNumber).not.toBe(failed.communicationIdentityNumber);
+    // Every record after the failed attempt's ACK is the new session's, content included.
+    for (const r of [...iri.slice(3), ...h.cc()]) expect(Buffer.from(r.correlationId).equals(Buffer.from(retried.correlationId))).toBe(true);
+    expect(h.cc()).toHaveLength(1);
   });
 
-  // Known limit (docs/robustness.md): an INVITE that is no retry but reuses a failed dialog's id
-  // is taken as a request of that dialog, so its offer is bound to the failed attempt's session.
-  it.fails("after a 486, an INVITE reusing the dialog id to another party does not reach the first attempt's target", () => {
+  it("after a 486, an INVITE reusing the dialog id to another party does not reach the first attempt's target", () => {
     const h = run(BOB, 486, BOB, CAROL);
     expect(h.cc()).toHaveLength(0);
     expect(h.iriSummary()).toEqual(['begin:iMSMessage:INVITE', 'end:iMSMessage:486', 'report:iMSMessage:ACK']);
+    expect(h.records).toHaveLength(3);
+    // Nor the audit: only the failed attempt is listed, without the other call's session-ids or message.
+    const audit = h.correlator.auditReport();
+    expect(audit.sessions).toHaveLength(1);
+    expect(audit.sessions[0]!.messages).toEqual([]);
+    expect(audit.sessions[0]!.msrpSessionIds).not.toContain('sb');
+    expect(audit.uncorrelated).toEqual([]);
+  });
+
+  it('after a 603 to a non-target (kept for --include-non-targets), an INVITE reusing the dialog id to the target is intercepted from its begin', () => {
+    const h = run(CAROL, 603, BOB, CAROL, { includeNonTargets: true });
+    expect(h.iriSummary().slice(0, 2)).toEqual(['begin:iMSMessage:INVITE', 'continue:iMSMessage:200']);
+    expect(h.cc()).toHaveLength(1);
+  });
+
+  it("after a 486 of a call by the target, its new INVITE to a non-target is still the target's call, as a new session", () => {
+    const h = run(ALICE, 486, BOB, CAROL);
+    const summary = h.iriSummary();
+    expect(summary.filter((x) => x.startsWith('begin'))).toHaveLength(2);
+    const est = h.iri().find((r) => r.event.kind === 'rCSSessionEstablishment');
+    const terminating = (est?.event as { terminating?: { value: string }[] } | undefined)?.terminating?.map((i) => i.value);
+    expect(terminating).toEqual([CAROL]);
+    expect(h.cc()).toHaveLength(1);
   });
 });

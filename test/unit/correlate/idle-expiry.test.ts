@@ -4,7 +4,7 @@
  * is due, never at every entry, and closes exactly what the full scan before it closed.
  */
 import { describe, expect, it } from 'vitest';
-import { AnomalyCounter } from '../../../src/core/anomaly.js';
+import { anomalyDef, AnomalyCounter } from '../../../src/core/anomaly.js';
 import { MemoryAuditStore } from '../../../src/correlate/audit-store.js';
 import { CorrelatorContext } from '../../../src/correlate/correlator-context.js';
 import { HeldBudget } from '../../../src/correlate/held-budget.js';
@@ -118,6 +118,23 @@ describe('sessions without SIP on the idle table', () => {
     ]);
     // The evicted sessions' ids no longer bind: a frame of session 0 makes a new session.
     expect(unc.byEndpoints(head(0, T0 + 20))).toBeUndefined();
+  });
+
+  it('the cap evicts the first created even when it was active last, and its anomaly says so', () => {
+    const maxCtx = context({ maxUncorrelatedSessions: 2 });
+    const audit = new SessionAudit(maxCtx, new MemoryAuditStore(), undefined);
+    const unc = new UncorrelatedSessions(maxCtx, new SessionTable(maxCtx, new HeldBudget(maxCtx), audit, maxCtx.anomalies), audit);
+    const first = unc.sessionFor(head(0, T0))!;
+    const second = unc.sessionFor(head(1, T0 + 1))!;
+    // A later frame of the first session: it is now the most recently active.
+    first.lastActive = T0 + 2;
+    unc.touch(first);
+    unc.sessionFor(head(2, T0 + 3));
+    expect(first.closed).toBe(true);
+    expect(second.closed).toBe(false);
+    const description = anomalyDef('correlate.uncorrelated_evicted')!.description;
+    expect(description).not.toMatch(/least recently/);
+    expect(description).toMatch(/first created/);
   });
 });
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import { X1Handler } from '../../../src/x1/x1-handler.js';
+import { DEFAULT_MAX_TARGETS_PER_TASK, X1Handler } from '../../../src/x1/x1-handler.js';
 import { responseToJson } from '../../../src/x1/x1-response-json.js';
 import { parseXml } from '../../../src/x1/x1-xml.js';
 import { EMPTY_X1_STATE } from '../../../src/x1/x1-state.js';
@@ -184,6 +184,21 @@ describe('X1 handler: rules and error codes', () => {
     expect(messages(run(h, request('ActivateTask', task({ type: 'X2andX3' }))).xml).map((x) => x.code)).toEqual([3040]);
     expect(messages(run(h, request('ActivateTask', task({ type: 'X2Only' }))).xml).map((x) => x.code)).toEqual([undefined]);
     expect(messages(run(h, request('CreateDestination', destination(DID))).xml).map((x) => x.code)).toEqual([2030]);
+  });
+
+  it('3000/3001 for a task with more target identifiers than the NE cap; the state keeps the task as it was', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `<x:sipUri>sip:t${i}@example.com</x:sipUri>`).join('</x:targetIdentifier><x:targetIdentifier>');
+    const h = handler();
+    run(h, request('CreateDestination', destination()));
+    expect(messages(run(h, request('ActivateTask', task({ target: ids(DEFAULT_MAX_TARGETS_PER_TASK + 1) }))).xml).map((x) => x.code)).toEqual([3000]);
+    expect(h.current.tasks.size).toBe(0);
+    expect(messages(run(h, request('ActivateTask', task({ target: ids(DEFAULT_MAX_TARGETS_PER_TASK) }))).xml).map((x) => x.code)).toEqual([undefined]);
+    expect(messages(run(h, request('ModifyTask', task({ target: ids(DEFAULT_MAX_TARGETS_PER_TASK + 1) }))).xml).map((x) => x.code)).toEqual([3001]);
+    expect(h.current.tasks.get(XID)!.details.targetIdentifiers).toHaveLength(DEFAULT_MAX_TARGETS_PER_TASK);
+    // The cap is an option.
+    const small = handler({ maxTargetsPerTask: 2 });
+    run(small, request('CreateDestination', destination()));
+    expect(messages(run(small, request('ActivateTask', task({ target: ids(3) }))).xml).map((x) => x.code)).toEqual([3000]);
   });
 
   it('7010 removing a destination in use; 2020/2040 for unknown IDs; removal after deactivation', () => {
