@@ -61,6 +61,7 @@ export function registerRunCommand(program: Command): void {
     .option('--rotate-seconds <seconds>', "--out files: continue each file in the next part once a record is this much capture time after the file's first", positiveNumber('--rotate-seconds'))
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
+    .option('--flow-bypass', 'pass over TCP directions that carry only non-target MSRP sessions (sequence tracking only; re-probed every 5 s of capture time, resumed at once when an SDP names them or tasks change)')
     .option('--single-thread', "no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark's baseline)")
     .option('--stats-interval <seconds>', 'live capture: period of the run.stats event', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.

@@ -36,7 +36,8 @@ function setup(options: Partial<TcpTrackerOptions> = {}) {
       },
     },
     sink,
-    options,
+    // Bypass is opt-in (run --flow-bypass); these tests exercise it switched on.
+    { bypass: true, ...options },
   );
   let frame = 0;
   let seq0 = 1001;

@@ -123,7 +123,7 @@ describe('flow bypass of non-target MSRP directions', () => {
   });
 
   it('a task reload that makes the bypassed session a target: recorded from the next start line, the gap in its audit', () => {
-    const { p, f, records } = pipeline(TARGET);
+    const { p, f, records } = pipeline(TARGET, { tcp: { bypass: true } });
     dialog(f, 'nt-2', CAROL, DAVE, 'nA', 'nB');
     const sendOn = connection(f);
     for (let i = 1; i <= 4; i++) sendOn('nA', 'nB', `n${i}`, CAROL, DAVE, `carol says ${i}`);
@@ -138,7 +138,7 @@ describe('flow bypass of non-target MSRP directions', () => {
   });
 
   it('a session without SIP naming the target in CPIM, on a bypassed connection after the re-probe interval: found', () => {
-    const { p, f, records } = pipeline(TARGET, { tcp: { bypassReprobeSec: 5, bypassProbeSec: 1 } });
+    const { p, f, records } = pipeline(TARGET, { tcp: { bypass: true, bypassReprobeSec: 5, bypassProbeSec: 1 } });
     dialog(f, 'nt-3', CAROL, DAVE, 'nA', 'nB');
     const sendOn = connection(f);
     for (let i = 1; i <= 6; i++) {
