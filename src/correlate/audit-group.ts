@@ -64,6 +64,7 @@ export function auditGroup(s: Session, withDetails: boolean): AuditGroup | null 
       messagesOmitted: a.omitted,
       ccUnavailable: a.ccUnavailable,
       ...(a.anomalies !== null ? { anomalies: anomalyCounts(a.anomalies) } : {}),
+      ...(it?.trigger !== undefined ? { trigger: { originTap: it.trigger.originTap, xId: it.trigger.xId } } : {}),
     });
     if (withDetails) details.push(sessionDetail(s, a, it === null ? null : targetSide));
   }

@@ -39,6 +39,12 @@ export class CorrelatorContext {
   readonly maxAuditMessages: number;
   readonly maxLiveAuditMessages: number;
   readonly maxAuditLadder: number;
+  /** Issue 15: this tap's name, the trigger caps and the wall clock (ms) of the trigger latency. */
+  readonly tapId: string | null;
+  readonly maxTriggers: number;
+  readonly triggerRetention: number;
+  readonly triggerMaxOpen: number;
+  readonly wallClockMs: () => number;
 
   constructor(options: CorrelatorOptions) {
     this.matcher = new TargetMatcher(taskList(options.tasks));
@@ -56,6 +62,11 @@ export class CorrelatorContext {
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
     this.maxLiveAuditMessages = options.maxLiveAuditMessages ?? DEFAULT_MAX_LIVE_AUDIT_MESSAGES;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
+    this.tapId = options.tapId ?? null;
+    this.maxTriggers = options.maxTriggers ?? 100_000;
+    this.triggerRetention = options.triggerRetentionSec ?? 300;
+    this.triggerMaxOpen = options.triggerMaxOpenSec ?? 86_400;
+    this.wallClockMs = options.wallClockMs ?? (() => performance.now());
   }
 
   /** `base` moved to the current capture time (records made by a task reload, not by a packet). */

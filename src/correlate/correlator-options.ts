@@ -4,6 +4,7 @@ import type { MsrpMessageAssemblerOptions } from '../protocols/msrp/index.js';
 import type { LiRecord } from '../records/li-record.js';
 import type { AuditStore } from './audit-store.js';
 import type { DialogTrackerOptions } from './dialog-tracker.js';
+import type { MediaTriggerSink } from './media-trigger.js';
 import type { SessionIdTombstonesOptions } from './session-id-tombstones.js';
 import type { Task, TaskSet } from './tasks-file.js';
 
@@ -61,6 +62,24 @@ export interface CorrelatorOptions {
    * target sessions (./audit-store.ts).
    */
   readonly auditStore?: AuditStore;
+  /**
+   * Issue 15 (CC-TF, TS 33.127 clause 5.3.3): receives one trigger per (target session, task
+   * wanting CC) whose SIP dialog completed an MSRP offer/answer (./trigger-publisher.ts). Absent:
+   * nothing is published and the records are those of a tap without a bus.
+   */
+  readonly triggerSink?: MediaTriggerSink;
+  /** This tap's name (`--tap-id`): the originTap of the triggers it publishes; it ignores triggers carrying it. */
+  readonly tapId?: string;
+  /** Triggers applied at once (default 100 000; the oldest is evicted and reported, ./trigger-claims.ts). */
+  readonly maxTriggers?: number;
+  /**
+   * How long a withdrawn trigger stays after its window's end (capture time, default 300 s) and
+   * an open trigger after its window's start (default 86 400 s) before it is forgotten.
+   */
+  readonly triggerRetentionSec?: number;
+  readonly triggerMaxOpenSec?: number;
+  /** Wall clock in milliseconds for the trigger latency (default `performance.now`). */
+  readonly wallClockMs?: () => number;
 }
 
 /**

@@ -107,9 +107,30 @@ import type { Session } from './session.js';
 import { SipSide } from './sip-side.js';
 import { TaskReload } from './task-reload.js';
 import type { Task, TaskSet } from './tasks-file.js';
+import { TriggerClaims, type TriggerClaimStats } from './trigger-claims.js';
+import { TriggerPublisher } from './trigger-publisher.js';
 import { UncorrelatedSessions } from './uncorrelated-sessions.js';
+import type { CaptureInstant, MediaTrigger } from './media-trigger.js';
 
 export { DEFAULT_MAX_LIVE_AUDIT_MESSAGES, type CorrelatorOptions } from './correlator-options.js';
+
+/** {@link Correlator.stats}. */
+export interface CorrelatorStats extends TriggerClaimStats {
+  readonly dialogs: number;
+  readonly uncorrelated: number;
+  readonly sessions: number;
+  readonly heldBytes: number;
+  readonly messagesInFlight: number;
+  readonly auditMessagesLive: number;
+  readonly targetGaps: number;
+  readonly targetGapBytes: number;
+  /** Issue 15, CC-TF: triggers this tap published (activate, modify, deactivate). */
+  readonly triggersPublished: number;
+  readonly triggersModified: number;
+  readonly triggersDeactivated: number;
+  /** Bytes held for MSRP sessions without SIP that went out with no target or trigger claiming them. */
+  readonly heldUnclaimedBytesDiscarded: number;
+}
 
 /**
  * The correlator. Structurally an AppEventSink of src/analyzers (the pipeline passes it to the
@@ -129,6 +150,8 @@ export class Correlator {
   private readonly sipSide: SipSide;
   private readonly binding: MsrpBinding;
   private readonly reload: TaskReload;
+  private readonly publisher: TriggerPublisher | null;
+  private readonly claims: TriggerClaims;
   private lastSweep = -Infinity;
   private finished = false;
 
@@ -168,8 +191,11 @@ export class Correlator {
     this.uncorrelated = new UncorrelatedSessions(ctx, this.table, this.audit);
     this.messages = new MsrpMessages(ctx, this.table, this.audit, emit, this.held, this.release);
     const pager = new PagerMessages(ctx, this.audit, emit);
-    this.sipSide = new SipSide(ctx, this.tracker, index, this.tombstones, this.table, this.audit, emit, this.release, pager);
-    this.binding = new MsrpBinding(ctx, index, this.tombstones, this.tracker, this.uncorrelated, this.table, this.audit, this.messages, emit, this.held, this.asm, (now) => this.advance(now));
+    // Issue 15: the CC-TF publishes, the triggered CC-POI claims (./trigger-publisher.ts, ./trigger-claims.ts).
+    this.publisher = options.triggerSink === undefined ? null : new TriggerPublisher(options.triggerSink, options.tapId ?? '');
+    this.claims = new TriggerClaims(ctx, this.table, this.held, emit, this.audit, index, this.uncorrelated);
+    this.sipSide = new SipSide(ctx, this.tracker, index, this.tombstones, this.table, this.audit, emit, this.release, pager, this.publisher);
+    this.binding = new MsrpBinding(ctx, index, this.tombstones, this.tracker, this.uncorrelated, this.table, this.audit, this.messages, emit, this.held, this.asm, (now) => this.advance(now), this.claims);
     this.reload = new TaskReload(ctx, this.table, this.audit, emit, this.held, this.release);
   }
 
@@ -213,9 +239,29 @@ export class Correlator {
     this.freezeFinished();
   }
 
+  /**
+   * Issue 15 (triggered CC-POI): applies an LI_T3 trigger another tap published (or modifies it,
+   * same xId). The rules are in ./trigger-claims.ts: it claims only the MSRP sessions without SIP
+   * whose endpoint session-ids it names, frames inside its window, for the local task whose XID is
+   * its productId (else refused and counted); MSRP sessions already held are claimed now.
+   */
+  applyTrigger(t: MediaTrigger): void {
+    this.claims.apply(t);
+  }
+
+  /** Issue 15: the trigger `xId` was deactivated at `end` (capture time): frames after it are not claimed. */
+  withdrawTrigger(xId: string, end: CaptureInstant): void {
+    this.claims.withdraw(xId, end);
+  }
+
   /** Counters for the audit / stats. */
-  stats(): { dialogs: number; uncorrelated: number; sessions: number; heldBytes: number; messagesInFlight: number; auditMessagesLive: number; targetGaps: number; targetGapBytes: number } {
+  stats(): CorrelatorStats {
     return {
+      ...this.claims.stats(),
+      triggersPublished: this.publisher?.activated ?? 0,
+      triggersModified: this.publisher?.modified ?? 0,
+      triggersDeactivated: this.publisher?.deactivated ?? 0,
+      heldUnclaimedBytesDiscarded: this.held.discarded,
       targetGaps: this.binding.targetGaps,
       targetGapBytes: this.binding.targetGapBytes,
       dialogs: this.tracker.size,
@@ -263,6 +309,7 @@ export class Correlator {
     this.tracker.sweep(ctx.now);
     this.tombstones.sweep(ctx.now);
     this.uncorrelated.sweep(ctx.now);
+    this.claims.sweep(ctx.now);
     this.release.sweep();
     this.freezeFinished();
   }

@@ -12,6 +12,8 @@ import type { MsgMeta } from './message-meta.js';
 export class HeldBudget {
   /** Bytes held by every session. */
   private total = 0;
+  /** Held bytes dropped without being emitted (the session closed, or its target never came). */
+  discarded = 0;
 
   constructor(private readonly ctx: CorrelatorContext) {}
 
@@ -21,7 +23,7 @@ export class HeldBudget {
 
   /** Holds a request frame of `s`, unless a cap is reached (then only counted). */
   hold(s: Session, f: HeldFrame): void {
-    s.held ??= newHeld();
+    s.held ??= this.newHeld();
     const h = s.held;
     if (h.bytes + f.bytes.length > this.ctx.maxHeldPerSession || this.total + f.bytes.length > this.ctx.maxHeldTotal) {
       // Reported only if the session turns out to be a target's (then CC is incomplete).
@@ -35,7 +37,7 @@ export class HeldBudget {
 
   /** Holds a finished message of `s` when it fits the caps (else it is dropped, as its frames are). */
   holdMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
-    s.held ??= newHeld();
+    s.held ??= this.newHeld();
     const h = s.held;
     if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.ctx.maxHeldTotal) {
       h.messages.push({ meta, info });
@@ -46,6 +48,20 @@ export class HeldBudget {
 
   /** Drops what `s` holds (its count of frames not held stays). */
   drop(s: Session): void {
+    this.discarded += s.held?.bytes ?? 0;
+    this.release(s);
+  }
+
+  /** Takes what `s` holds out of the budget, to be emitted. */
+  take(s: Session): { frames: HeldFrame[]; messages: HeldMessage[] } {
+    const h = s.held;
+    if (h === null) return { frames: [], messages: [] };
+    const out = { frames: h.frames, messages: h.messages };
+    this.release(s);
+    return out;
+  }
+
+  private release(s: Session): void {
     const h = s.held;
     if (h === null) return;
     this.total -= h.bytes;
@@ -54,16 +70,7 @@ export class HeldBudget {
     h.messages = [];
   }
 
-  /** Takes what `s` holds out of the budget, to be emitted. */
-  take(s: Session): { frames: HeldFrame[]; messages: HeldMessage[] } {
-    const h = s.held;
-    if (h === null) return { frames: [], messages: [] };
-    const out = { frames: h.frames, messages: h.messages };
-    this.drop(s);
-    return out;
+  private newHeld(): HeldBytes {
+    return { frames: [], messages: [], bytes: 0, dropped: 0, firstAt: this.ctx.now, firstWallMs: this.ctx.wallClockMs() };
   }
-}
-
-function newHeld(): HeldBytes {
-  return { frames: [], messages: [], bytes: 0, dropped: 0 };
 }

@@ -34,11 +34,27 @@ export interface MediaTrigger {
   readonly correlationId: string;
   /** The warrant task's destinations (ListOfDIDs). */
   readonly dids: readonly string[];
-  /** MSRP session ids this trigger claims (both parties). Never empty. */
+  /**
+   * MSRP session ids this trigger claims (both parties): the session-id of the LAST URI of each
+   * party's `a=path` (its own endpoint, RFC 4975 section 9 / RFC 4976 section 7.1; never a relay
+   * hop). Never empty.
+   */
   readonly sessionIds: readonly string[];
+  /**
+   * Which of {@link sessionIds} are the target's party (the side the warrant names), so the
+   * triggered tap gives its CC records the same direction (fromTarget / toTarget) as the
+   * triggering tap would (the 3GPP direction extension of the target identifier, TS 33.128
+   * clause 5.2.5). Absent: the direction is `unknown`.
+   */
+  readonly targetSessionIds?: readonly string[];
   /** MSRP endpoints from the SDP offer and answer (both directions). */
   readonly endpoints: readonly MediaEndpoint[];
-  /** The SDP offer and answer as seen (TaskDetailsExtensions LocalSDP / RemoteSDP). */
+  /**
+   * The SDP offer and answer as seen (TaskDetailsExtensions LocalSDP / RemoteSDP), each the SDP
+   * body's bytes as latin1 text (one character per octet): the triggered tap turns the answer
+   * back into the exact bytes its CC records carry as sDPInfo (TS 33.128 IMSCCPDU). Empty when the
+   * triggering tap did not keep that SDP.
+   */
   readonly sdpOffer: string;
   readonly sdpAnswer: string;
   /** The capture-time window the trigger covers: from the SDP answer to the release (null: open). */

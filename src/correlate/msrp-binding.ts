@@ -30,6 +30,7 @@ import type { SessionAudit } from './session-audit.js';
 import type { SessionIdTombstones } from './session-id-tombstones.js';
 import type { SessionTable } from './session-table.js';
 import { Session, type HeldFrame } from './session.js';
+import type { TriggerClaims } from './trigger-claims.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
 
 /** Marks AUTH transactions in the transaction map (their responses are ignored). */
@@ -98,6 +99,7 @@ export class MsrpBinding {
     private readonly asm: MsrpMessageAssembler,
     /** Advances the clock (and runs the timeouts) to a frame's time. */
     private readonly advance: (now: number) => void,
+    private readonly triggers: TriggerClaims | null = null,
   ) {}
 
   /** A TCP stream direction carrying MSRP: frames are routed one by one (connection reuse). */
@@ -233,7 +235,11 @@ export class MsrpBinding {
       owners ??= byTx;
     }
     if (owners === undefined && tombstoned) return null;
-    if (owners === undefined) owners = this.uncorrelated.sessionFor(head);
+    if (owners === undefined) {
+      owners = this.uncorrelated.sessionFor(head);
+      // Issue 15: an LI_T3 trigger naming its endpoint session-ids may claim it (./trigger-claims.ts).
+      if (owners !== undefined && this.triggers !== null) this.triggers.frame(owners as Session, head, now);
+    }
     if (owners === undefined) {
       this.ctx.anomalies.report(head.kind === 'response' ? 'correlate.msrp_unbound_response' : 'correlate.msrp_unbound_request', head.frameNo);
       return null;

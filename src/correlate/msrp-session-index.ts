@@ -305,6 +305,12 @@ export class MsrpSessionIndex<S> {
     this.score[i] = x + w;
   }
 
+  /** The sessions bound to `sid` (a new array; for a trigger's check, not per frame). */
+  sessionsOf(sid: string): S[] {
+    const e = this.bySid.get(sid);
+    return e === undefined ? [] : Array.isArray(e) ? e.slice() : [e as S];
+  }
+
   /** True when some session is bound to `sid`. */
   knows(sid: string | null): boolean {
     return sid !== null && this.bySid.has(sid);

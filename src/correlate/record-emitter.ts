@@ -14,7 +14,7 @@ import type { NetworkContext } from '../records/network-context.js';
 import { wantsCc, wantsIri } from '../records/task-ref.js';
 import type { Side } from './dialog-tracker.js';
 import type { MsgMeta } from './message-meta.js';
-import type { FinishedInfo, HeldFrame, Intercept, Session } from './session.js';
+import type { FinishedInfo, HeldFrame, Intercept, Session, TriggerWindow } from './session.js';
 
 /** The party of a record field that needs one when the session named none. */
 export const PLACEHOLDER_PARTY: ImsIdentity = { type: 'sipUri', value: 'sip:anonymous@anonymous.invalid' };
@@ -48,7 +48,9 @@ export class RecordEmitter {
     const senderSide = f.senderSid === null ? undefined : s.sideBySid.get(f.senderSid);
     for (const it of s.intercepts) {
       if (!wantsCc(it.task)) continue;
-      const direction: Direction = senderSide === undefined ? 'unknown' : senderSide === it.targetSide ? 'fromTarget' : 'toTarget';
+      // Issue 15: a trigger claims only the frames inside its window (never over-collect).
+      if (it.trigger !== undefined && !inWindow(it.trigger, f.network)) continue;
+      const direction: Direction = senderSide === undefined || it.trigger?.targetKnown === false ? 'unknown' : senderSide === it.targetSide ? 'fromTarget' : 'toTarget';
       s.lastNet = f.network;
       this.onRecord({
         kind: 'cc',
@@ -83,6 +85,7 @@ export class RecordEmitter {
     for (let i = 0; i < s.intercepts.length; i++) {
       const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
+      if (it.trigger !== undefined && !inWindow(it.trigger, info.network)) continue;
       const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
       if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
@@ -113,6 +116,12 @@ export class RecordEmitter {
       });
     }
   }
+}
+
+/** The record's capture time is inside the trigger's window (issue 15, ./trigger-claims.ts). */
+export function inWindow(w: TriggerWindow, at: NetworkContext): boolean {
+  const t = at.tsSec + at.tsNsec / 1e9;
+  return t >= w.start && t <= w.end;
 }
 
 /** The target's identities of one task's view of the session (its matched identifier when the session named none). */

@@ -9,7 +9,7 @@ import type { CorrelatorContext } from './correlator-context.js';
 import type { Dialog, Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
 import type { SessionAudit } from './session-audit.js';
-import { Session, type Intercept } from './session.js';
+import { Session, type Intercept, type TriggerWindow } from './session.js';
 import type { TaskMatch } from './target-matcher.js';
 
 export class SessionTable {
@@ -50,18 +50,22 @@ export class SessionTable {
     return s;
   }
 
-  /** One task's view of `s`, on the side `targetSide`. */
-  makeIntercept(s: Session, m: TaskMatch, targetSide: Side): Intercept {
+  /**
+   * One task's view of `s`, on the side `targetSide`. `trigger`: made by an LI_T3 trigger, whose
+   * correlation id the records carry (the triggering tap's, so the MDF joins IRI and CC, issue 15).
+   */
+  makeIntercept(s: Session, m: TaskMatch, targetSide: Side, trigger?: { correlationId: Uint8Array; window: TriggerWindow }): Intercept {
     // One CIN per session and LIID: another task of the same LIID on this session shares it.
     const sameLiid = s.intercepts.find((it) => it.task.liid === m.task.liid) ?? s.retired.find((it) => it.task.liid === m.task.liid);
     return {
       match: m,
       task: { xid: m.task.xid, liid: m.task.liid, deliveryType: m.task.deliveryType, matchedTargetId: m.identifier.value, targetRole: s.dialog === null || s.dialog.midDialog ? 'unknown' : m.role },
-      correlationId: correlationIdOf(s.stableKey, m.task.xid),
+      correlationId: trigger?.correlationId ?? correlationIdOf(s.stableKey, m.task.xid),
       cin: sameLiid?.cin ?? this.cins.allocate(m.task.liid),
       targetSide,
       iriCount: 0,
       ended: false,
+      ...(trigger !== undefined ? { trigger: trigger.window } : {}),
     };
   }
 

@@ -36,6 +36,23 @@ export interface Intercept {
   readonly targetSide: Side;
   iriCount: number;
   ended: boolean;
+  /** Issue 15: the trigger that made this intercept (not this tap's SIP or CPIM), ./trigger-claims.ts. */
+  readonly trigger?: TriggerWindow;
+}
+
+/**
+ * What an intercept made by an LI_T3 trigger keeps of it: who sent it, and the capture-time
+ * window whose frames it claims (the end moves when the trigger is withdrawn or modified).
+ */
+export interface TriggerWindow {
+  readonly xId: string;
+  readonly originTap: string;
+  /** Capture time (s); a frame is claimed when `start <= t <= end`. */
+  start: number;
+  /** Infinity while the trigger is open. */
+  end: number;
+  /** The trigger named the target's session ids: CC directions are known (else `unknown`). */
+  readonly targetKnown: boolean;
 }
 
 /** A raw request frame (a CC record's content, or held for a not-yet-identified session). */
@@ -61,6 +78,9 @@ export interface HeldBytes {
   bytes: number;
   /** Request frames not held because of the caps. */
   dropped: number;
+  /** Capture time (s) and wall clock (ms) when the session first held something (trigger latency, issue 15). */
+  readonly firstAt: number;
+  readonly firstWallMs: number;
 }
 
 /** What an rCSMessage needs of a finished message. */

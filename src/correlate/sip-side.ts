@@ -26,6 +26,7 @@ import { SessionRelease } from './session-release.js';
 import type { SessionTable } from './session-table.js';
 import type { Intercept, Session } from './session.js';
 import type { TaskMatch } from './target-matcher.js';
+import type { TriggerPublisher } from './trigger-publisher.js';
 
 export class SipSide {
   constructor(
@@ -38,6 +39,8 @@ export class SipSide {
     private readonly emit: RecordEmitter,
     private readonly release: SessionRelease,
     private readonly pager: PagerMessages,
+    /** Issue 15: publishes the LI_T3 triggers of target sessions (null without a trigger sink). */
+    private readonly triggers: TriggerPublisher | null = null,
   ) {}
 
   /** A whole SIP message (the clock has been advanced to its time). */
@@ -255,6 +258,11 @@ export class SipSide {
       if (failedEnd) it.ended = true;
     }
     if (obs.established) this.established(s, d, sipRef, network);
+    // An offer/answer completed: at the establishment, or the answer (a response, or an ACK's
+    // late answer) of a later offer such as a re-INVITE changing the path (issue 15).
+    if (this.triggers !== null && d.established && obs.sdp !== null && (obs.established || !msg.isRequest || msg.method === 'ACK')) {
+      this.triggers.offerAnswer(s, d, { sec: where.tsSec, nsec: where.tsNsec });
+    }
     if (meta !== null && pagerDirs !== null) {
       // On a repeat, only the tasks started by this observation get the message.
       const dirs = obs.repeat ? pagerDirs.map((x, i) => (i >= firstLate ? x : null)) : pagerDirs;
@@ -324,6 +332,11 @@ export class SipSide {
       if (s.release !== null && (reason !== 'ended' || d.state !== 'terminated')) s.release.result = d.state === 'terminated' ? 'legRemovalComplete' : 'legRemovalRequest';
       this.release.cancel(s);
       this.release.emitRelease(s);
+    }
+    if (this.triggers !== null) {
+      // The instant this tap stops binding the session's frames (./trigger-publisher.ts).
+      const sec = Math.floor(this.ctx.now);
+      this.triggers.released(s, { sec, nsec: Math.round((this.ctx.now - sec) * 1e9) % 1e9 });
     }
     this.index.unbind(s, s.boundSids, s.boundEndpoints);
     this.table.close(s);

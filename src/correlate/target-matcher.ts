@@ -24,7 +24,7 @@ import type { TargetRole } from '../records/task-ref.js';
 import type { Task, TargetId } from './tasks-file.js';
 
 /** Where an observed identity came from. */
-export type IdentitySource = 'pai' | 'ppi' | 'from' | 'authorization' | 'to' | 'requestUri' | 'cpimFrom' | 'cpimTo';
+export type IdentitySource = 'pai' | 'ppi' | 'from' | 'authorization' | 'to' | 'requestUri' | 'cpimFrom' | 'cpimTo' | 'trigger';
 
 /** An identity seen on the wire: the URI (or NAI) text and where it was. */
 export interface ObservedIdentity {

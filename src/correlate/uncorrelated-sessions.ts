@@ -65,6 +65,11 @@ export class UncorrelatedSessions {
     return (to === null ? undefined : this.bySid.get(to)) ?? (from === null ? undefined : this.bySid.get(from));
   }
 
+  /** The session without SIP one of whose endpoint session-ids is `sid` (a trigger's claim, ./trigger-claims.ts). */
+  bySessionId(sid: string): Session | undefined {
+    return this.bySid.get(sid);
+  }
+
   /** The uncorrelated session of a request's endpoints (created when new); undefined for responses without one. */
   sessionFor(head: MsrpFrameHead): Session | undefined {
     const known = this.byEndpoints(head);

@@ -102,6 +102,10 @@ export const auditSessionSchema = z
       .record(z.string(), count)
       .exactOptional()
       .describe('anomaly code → count, of the anomalies that concern this session: reported on a TCP connection that carried its MSRP frames (while it did), or by the correlator about the session itself; absent when none'),
+    trigger: z
+      .strictObject({ originTap: z.string(), xId: z.string() })
+      .exactOptional()
+      .describe('issue 15: this tap intercepted the session because of the LI_T3 trigger `xId` published by tap `originTap` (which saw its SIP); absent when this tap correlated it itself'),
   })
   .meta({ id: 'AuditSession', description: 'one (session, task) pair' });
 

@@ -40,5 +40,16 @@ export const CORRELATE_ANOMALIES = {
     mayHideTarget: false,
     description: 'the table of per-LIID communication identity numbers was full; the least recently used LIID was forgotten (it numbers its sessions from 1 again)',
   },
+  'correlate.trigger_refused': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'an LI_T3 trigger (issue 15) was refused: malformed, or its productID names no local task (the taps were not given the same tasks file); nothing of it is recorded',
+  },
+  'correlate.trigger_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of applied LI_T3 triggers was full; the oldest was forgotten (its later frames are not claimed)' },
+  'correlate.trigger_expired': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'an LI_T3 trigger never withdrawn outlived the longest open window (triggerMaxOpenSec); it was forgotten (its later frames are not claimed)',
+  },
   'correlate.audit_capped': { severity: 'warning', mayHideTarget: false, description: 'the audit reached its cap of sessions or messages per session; further entries were counted, not listed' },
 } as const satisfies Record<string, AnomalyDef>;

@@ -1,0 +1,332 @@
+/**
+ * The triggered CC-POI side of issue 15 (TS 33.127 clause 5.3.3, TS 33.128 clause 5.2.5): the
+ * LI_T3 triggers another tap published for the MSRP media of a session whose SIP it saw, and the
+ * MSRP sessions without SIP here that they claim.
+ *
+ * Rules (see also ./media-trigger.ts):
+ * - A trigger names MSRP session ids. A frame belongs to it when the session-id of the LAST URI of
+ *   its To-Path or From-Path (the endpoints, RFC 4975 section 9; the rule of
+ *   ./uncorrelated-sessions.ts) is one of them: a URI in between names a relay hop, never the
+ *   session (RFC 4976 section 7.1), so a stranger's frame naming a triggered session id as a hop,
+ *   even on a shared relay connection, is never claimed.
+ * - Only frames whose capture time is inside the trigger's window (the SDP answer to the release)
+ *   are claimed; {@link TriggerClaims.withdraw} closes the window at its end instant.
+ * - The productID must be the XID of a local task (every tap runs with the same tasks file): the
+ *   records carry that task (its LIID, delivery, destinations), XID = productID and the trigger's
+ *   correlation ID, so the MDF joins them with the triggering tap's IRI. Else the trigger is
+ *   refused (`correlate.trigger_refused`) and nothing of it is recorded.
+ * - No duplicates: a tap ignores its own triggers (originTap = its tapId) and a trigger whose
+ *   session ids are bound to a local SIP session of the same task; frames bound to a local SIP
+ *   dialog never reach the triggers anyway (./msrp-binding.ts looks at the dialogs first).
+ * - Race: frames of an MSRP session without SIP are held until a target is known
+ *   (./held-budget.ts). A trigger applied later claims the held session and emits its held frames
+ *   (those inside the window) in order; unclaimed held bytes are discarded when the session
+ *   closes, as before. The latency (first frame held → trigger applied) is measured.
+ * - The table of triggers is capped (`maxTriggers`, the oldest evicted) and timed: a withdrawn
+ *   trigger goes `triggerRetentionSec` after its end, an open one `triggerMaxOpenSec` after its
+ *   start (its window closes then). Both are reported.
+ */
+import type { MsrpFrameHead } from '../protocols/msrp/index.js';
+import { wantsIri } from '../records/task-ref.js';
+import { fromHex, latin1Bytes } from '../util/bytes.js';
+import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
+import { captureTime, type CorrelatorContext } from './correlator-context.js';
+import type { Side } from './dialog-tracker.js';
+import type { HeldBudget } from './held-budget.js';
+import type { MediaTrigger } from './media-trigger.js';
+import { lastSessionId, type MsrpSessionIndex } from './msrp-session-index.js';
+import type { RecordEmitter } from './record-emitter.js';
+import type { SessionAudit } from './session-audit.js';
+import type { SessionTable } from './session-table.js';
+import type { Session, TriggerWindow } from './session.js';
+import type { Task } from './tasks-file.js';
+import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
+import { LatencySamples, type Percentiles } from './latency-samples.js';
+
+/** A trigger applied here. */
+interface Applied {
+  readonly task: Task;
+  readonly correlationId: Uint8Array;
+  /** Shared with the intercepts it made: withdrawing or modifying it moves their window too. */
+  readonly window: TriggerWindow;
+  readonly sids: readonly string[];
+  readonly targetSids: readonly string[];
+  readonly sdpAnswer: Uint8Array | null;
+}
+
+/** The counters of {@link TriggerClaims} (in `Correlator.stats()`). */
+export interface TriggerClaimStats {
+  /** Triggers applied and not yet forgotten. */
+  readonly triggersActive: number;
+  readonly triggersApplied: number;
+  /** Malformed, or naming no local task. */
+  readonly triggersRefused: number;
+  /** This tap's own (originTap = tapId). */
+  readonly triggersIgnoredOwn: number;
+  /** Its session ids bound to a local SIP session of the same task. */
+  readonly triggersIgnoredDuplicate: number;
+  readonly triggersWithdrawn: number;
+  readonly triggersEvicted: number;
+  readonly triggersExpired: number;
+  /** MSRP sessions (without SIP) claimed by a trigger, and those of them claimed with held frames. */
+  readonly triggerClaimedSessions: number;
+  readonly triggerClaimedHeldSessions: number;
+  /** Trigger latency of the held sessions claimed (first frame held → trigger applied), in capture time and wall time. */
+  readonly triggerLatencyCaptureMs: Percentiles | null;
+  readonly triggerLatencyWallMs: Percentiles | null;
+}
+
+const SID_RE = /^[\x21-\x7e]{1,256}$/;
+
+export class TriggerClaims {
+  private readonly byXid: IdleTable<string, Applied>;
+  private readonly bySid = new Map<string, Applied[]>();
+  private applied = 0;
+  private refused = 0;
+  private ignoredOwn = 0;
+  private ignoredDuplicate = 0;
+  private withdrawn = 0;
+  private evicted = 0;
+  private expired = 0;
+  private claimed = 0;
+  private claimedHeld = 0;
+  private readonly latCapture = new LatencySamples();
+  private readonly latWall = new LatencySamples();
+
+  constructor(
+    private readonly ctx: CorrelatorContext,
+    private readonly table: SessionTable,
+    private readonly held: HeldBudget,
+    private readonly emit: RecordEmitter,
+    private readonly audit: SessionAudit,
+    private readonly index: MsrpSessionIndex<Session>,
+    private readonly uncorrelated: UncorrelatedSessions,
+  ) {
+    this.byXid = new IdleTable<string, Applied>({
+      cap: ctx.maxTriggers,
+      evict: 'oldest',
+      onEvict: (_k, a) => {
+        this.evicted++;
+        this.ctx.anomalies.report('correlate.trigger_evicted', undefined, `cap=${this.ctx.maxTriggers}`);
+        this.unindex(a);
+      },
+    });
+  }
+
+  /** Applies (or, for a known xId, modifies) a trigger; see the file comment. */
+  apply(t: MediaTrigger): void {
+    const why = malformed(t);
+    if (why !== null) {
+      this.refuse(why);
+      return;
+    }
+    if (this.ctx.tapId !== null && t.originTap === this.ctx.tapId) {
+      this.ignoredOwn++;
+      return;
+    }
+    const xid = t.productId.toLowerCase();
+    const task = this.ctx.matcher.tasks.find((x) => x.xid === xid);
+    if (task === undefined) {
+      this.refuse('unknown_product');
+      return;
+    }
+    const sids = [...new Set(t.sessionIds)];
+    if (sids.some((sid) => this.index.sessionsOf(sid).some((s) => s.dialog !== null && hasTask(s, xid)))) {
+      this.ignoredDuplicate++;
+      return;
+    }
+    const start = captureTime(t.windowStart.sec, t.windowStart.nsec);
+    const end = t.windowEnd === null ? Infinity : captureTime(t.windowEnd.sec, t.windowEnd.nsec);
+    const old = this.byXid.get(t.xId);
+    if (old !== undefined) this.unindex(old);
+    const window: TriggerWindow = old?.window ?? { xId: t.xId, originTap: t.originTap, start, end, targetKnown: (t.targetSessionIds?.length ?? 0) > 0 };
+    window.start = start;
+    window.end = end;
+    const a: Applied = {
+      task,
+      correlationId: fromHex(t.correlationId),
+      window,
+      sids,
+      targetSids: (t.targetSessionIds ?? []).filter((x) => sids.includes(x)),
+      sdpAnswer: t.sdpAnswer.length > 0 ? latin1Bytes(t.sdpAnswer) : null,
+    };
+    if (old === undefined && this.byXid.size >= this.ctx.maxTriggers) this.byXid.evictOne();
+    if (old === undefined) this.byXid.set(t.xId, a, this.deadlineOf(window));
+    else {
+      this.byXid.delete(t.xId);
+      this.byXid.set(t.xId, a, this.deadlineOf(window));
+    }
+    for (const sid of sids) {
+      const list = this.bySid.get(sid);
+      if (list === undefined) this.bySid.set(sid, [a]);
+      else list.push(a);
+    }
+    this.applied++;
+    // The race: sessions seen before the trigger, their frames held (./held-budget.ts).
+    const seen = new Set<Session>();
+    for (const sid of sids) {
+      const s = this.uncorrelated.bySessionId(sid);
+      if (s === undefined || seen.has(s) || s.closed) continue;
+      seen.add(s);
+      const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
+      if (times.some((x) => x >= start && x <= end) || (s.lastActive >= start && s.lastActive <= end)) this.claim(s, [a]);
+    }
+  }
+
+  /** The trigger ends at `end` (capture time): frames after it are not claimed. */
+  withdraw(xId: string, end: { sec: number; nsec: number }): void {
+    const a = this.byXid.get(xId);
+    if (a === undefined) return;
+    this.withdrawn++;
+    a.window.end = Math.max(a.window.start, captureTime(end.sec, end.nsec));
+    this.byXid.touch(xId, this.deadlineOf(a.window));
+  }
+
+  /**
+   * A request frame of `s`, an MSRP session without SIP, begins (the clock is at `now`): the
+   * triggers naming its endpoint session ids whose window covers `now` claim the session.
+   */
+  frame(s: Session, head: MsrpFrameHead, now: number): void {
+    if (this.bySid.size === 0 || head.kind !== 'request' || s.dialog !== null) return;
+    if (s.mode !== 'pending' && s.mode !== 'intercept') return;
+    const hits: Applied[] = [];
+    for (const sid of [lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath)]) {
+      if (sid === null) continue;
+      for (const a of this.bySid.get(sid) ?? []) if (now >= a.window.start && now <= a.window.end && !hits.includes(a)) hits.push(a);
+    }
+    if (hits.length > 0) this.claim(s, hits);
+  }
+
+  /** Forgets the triggers whose time has passed (see the file comment). */
+  sweep(now: number): void {
+    this.byXid.tick(now + DUE_SLACK_SEC, (_k, a) => {
+      if (a.window.end === Infinity) {
+        this.expired++;
+        this.ctx.anomalies.report('correlate.trigger_expired', undefined, `maxOpenSec=${this.ctx.triggerMaxOpen}`);
+        a.window.end = now;
+      }
+      this.unindex(a);
+      return undefined;
+    });
+  }
+
+  stats(): TriggerClaimStats {
+    return {
+      triggersActive: this.byXid.size,
+      triggersApplied: this.applied,
+      triggersRefused: this.refused,
+      triggersIgnoredOwn: this.ignoredOwn,
+      triggersIgnoredDuplicate: this.ignoredDuplicate,
+      triggersWithdrawn: this.withdrawn,
+      triggersEvicted: this.evicted,
+      triggersExpired: this.expired,
+      triggerClaimedSessions: this.claimed,
+      triggerClaimedHeldSessions: this.claimedHeld,
+      triggerLatencyCaptureMs: this.latCapture.percentiles(),
+      triggerLatencyWallMs: this.latWall.percentiles(),
+    };
+  }
+
+  /** `s` is intercepted for the tasks of `hits` it is not intercepted for yet. */
+  private claim(s: Session, hits: readonly Applied[]): void {
+    const fresh = hits.filter((a) => !hasTask(s, a.task.xid));
+    if (fresh.length === 0) return;
+    const wasPending = s.mode === 'pending';
+    for (const a of fresh) {
+      const side = this.targetSide(s, a);
+      const it = this.table.makeIntercept(s, { task: a.task, identifier: a.task.targetIdentifiers[0]!, source: 'trigger', role: 'unknown' }, side, {
+        correlationId: a.correlationId,
+        window: a.window,
+      });
+      // The triggering tap recorded this (session, task)'s IRI `begin` (its SIP): the MSRP-level
+      // records made here continue that sequence (TS 102 232-1 IRIType), as on a single tap.
+      it.iriCount = 1;
+      s.intercepts.push(it);
+      // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
+      s.sdpForCc ??= a.sdpAnswer;
+    }
+    s.mode = 'intercept';
+    this.claimed++;
+    const wantContent = s.intercepts.some((it) => wantsIri(it.task));
+    for (const o of s.open.values()) {
+      if (wantContent) o.tracker.raiseContentCap(this.ctx.maxContent);
+      else o.tracker.dropContent();
+    }
+    this.audit.list(s);
+    if (!wasPending || s.held === null) return;
+    const h = s.held;
+    if (h.dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', undefined, `frames=${h.dropped}`);
+    if (h.frames.length > 0) {
+      this.claimedHeld++;
+      this.latCapture.add((this.ctx.now - h.firstAt) * 1000);
+      this.latWall.add(this.ctx.wallClockMs() - h.firstWallMs);
+    }
+    const out = this.held.take(s);
+    // The window decides, frame by frame, what goes out (./record-emitter.ts): never a held
+    // frame from before the trigger's start.
+    for (const f of out.frames) this.emit.cc(s, f);
+    for (const m of out.messages) this.emit.message(s, m.meta, m.info);
+  }
+
+  /**
+   * The target's side of `s` for trigger `a`: the side its target session ids were learnt on
+   * (the first request's sender is side 0, ./msrp-binding.ts), else they are given side 0 here
+   * and the other party's ids side 1, so directions are those of the triggering tap.
+   */
+  private targetSide(s: Session, a: Applied): Side {
+    const map = s.sideBySid;
+    for (const sid of a.targetSids) {
+      const k = map.get(sid);
+      if (k !== undefined) return k;
+    }
+    for (const sid of a.sids) {
+      const k = map.get(sid);
+      if (k !== undefined && !a.targetSids.includes(sid)) return k === 0 ? 1 : 0;
+    }
+    if (a.targetSids.length === 0) return 0;
+    const mine: Side = map.size === 0 ? 0 : 1;
+    for (const sid of a.sids) map.set(sid, a.targetSids.includes(sid) ? mine : mine === 0 ? 1 : 0);
+    return mine;
+  }
+
+  private refuse(reason: string): void {
+    this.refused++;
+    this.ctx.anomalies.report('correlate.trigger_refused', undefined, `reason=${reason}`);
+  }
+
+  private deadlineOf(w: TriggerWindow): number {
+    return w.end === Infinity ? w.start + this.ctx.triggerMaxOpen : w.end + this.ctx.triggerRetention;
+  }
+
+  private unindex(a: Applied): void {
+    for (const sid of a.sids) {
+      const list = this.bySid.get(sid);
+      if (list === undefined) continue;
+      const i = list.indexOf(a);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.bySid.delete(sid);
+    }
+  }
+}
+
+function hasTask(s: Session, xid: string): boolean {
+  return s.intercepts.some((it) => it.task.xid === xid) || s.retired.some((it) => it.task.xid === xid);
+}
+
+/** Why a trigger cannot be applied (detail of `correlate.trigger_refused`: field names only), or null. */
+function malformed(t: MediaTrigger): string | null {
+  if (typeof t.xId !== 'string' || t.xId.length === 0 || t.xId.length > 64) return 'xId';
+  if (typeof t.productId !== 'string') return 'productId';
+  if (typeof t.correlationId !== 'string' || !/^[0-9a-fA-F]{16}$/.test(t.correlationId)) return 'correlationId';
+  if (!Array.isArray(t.sessionIds) || t.sessionIds.length === 0 || t.sessionIds.length > 16 || !t.sessionIds.every((x) => typeof x === 'string' && SID_RE.test(x))) return 'sessionIds';
+  if (t.targetSessionIds !== undefined && (!Array.isArray(t.targetSessionIds) || !t.targetSessionIds.every((x) => typeof x === 'string'))) return 'targetSessionIds';
+  if (!instant(t.windowStart)) return 'windowStart';
+  if (t.windowEnd !== null && !instant(t.windowEnd)) return 'windowEnd';
+  if (typeof t.sdpAnswer !== 'string' || typeof t.originTap !== 'string') return 'sdp';
+  return null;
+}
+
+function instant(x: unknown): boolean {
+  const i = x as { sec?: unknown; nsec?: unknown } | null;
+  return i !== null && typeof i === 'object' && Number.isFinite(i.sec) && Number.isInteger(i.nsec) && (i.nsec as number) >= 0 && (i.nsec as number) < 1e9;
+}
