@@ -17,10 +17,12 @@
  *   as separate identifiers, none for "this address and this port", and none for an MSRP session
  *   id: each is a `targetIdentifierExtension` (Owner `msrptap`, namespace {@link TRIGGER_NS}):
  *   `<address>` + `<port>` for an MSRP endpoint, `<sessionId>` for a session id (RFC 4975
- *   section 9) the trigger claims;
+ *   section 9) the trigger claims, followed by `<party>target</party>` when it is the target
+ *   party's (the direction the 3GPP target extensions carry, TS 33.128 clause 5.2.5);
  * - one `taskDetailsExtensions` (Owner `msrptap`): `LocalSDP` (the offer) and `RemoteSDP` (the
- *   answer), base64 of their UTF-8 text because XML end-of-line handling would turn their CRLFs
- *   into LFs (XML 1.0 section 2.11) and a control character is not allowed in XML text;
+ *   answer), base64 of the SDP bytes (MediaTrigger holds them as latin1 text, one character per
+ *   octet) because XML end-of-line handling would turn their CRLFs into LFs (XML 1.0 section
+ *   2.11) and a control character is not allowed in XML text;
  *   `windowStart` and, once released, `windowEnd` as `<seconds>.<9-digit nanoseconds>`.
  *
  * Decoding is strict: anything else (another request type, a missing or repeated field, a
@@ -60,7 +62,15 @@ function instantText(i: CaptureInstant): string {
 }
 
 function b64(s: string): string {
-  return Buffer.from(s, 'utf8').toString('base64');
+  return Buffer.from(s, 'latin1').toString('base64');
+}
+
+/**
+ * Endpoints are hints (the session ids decide what a trigger claims): one the decoder would
+ * refuse (not an IP literal, port 0) is left out rather than losing the whole trigger.
+ */
+function validEndpoint(e: MediaEndpoint): boolean {
+  return (IPV4_RE.test(e.addr) || (IPV6_RE.test(e.addr) && e.addr.includes(':'))) && Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535;
 }
 
 /** The trigger as an X1Request document (UTF-8 text). */
@@ -70,13 +80,13 @@ export function encodeMediaTrigger(t: MediaTrigger, o: EncodedTriggerOptions = {
     xId: t.xId,
     targetIdentifiers: [],
     targetExtensions: [
-      ...t.endpoints.map((e) =>
+      ...t.endpoints.filter(validEndpoint).map((e) =>
         ext([
           { local: 'address', text: e.addr },
           { local: 'port', text: String(e.port) },
         ]),
       ),
-      ...t.sessionIds.map((id) => ext([{ local: 'sessionId', text: id }])),
+      ...t.sessionIds.map((id) => ext([{ local: 'sessionId', text: id }, ...(t.targetSessionIds?.includes(id) === true ? [{ local: 'party', text: 'target' }] : [])])),
     ],
     deliveryType: 'X3Only',
     listOfDIDs: t.dids,
@@ -113,16 +123,19 @@ function instant(s: string, what: string): CaptureInstant {
 function sdp(s: string, what: string): string {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0 || (s.length * 3) / 4 > MAX_SDP_BYTES) refuse(`${what}: not base64 of at most ${MAX_SDP_BYTES} bytes`);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
+    return Buffer.from(s, 'base64').toString('latin1');
   } catch {
-    return refuse(`${what}: not UTF-8`);
+    return refuse(`${what}: not base64`);
   }
 }
 
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6_RE = /^[0-9a-f:.]{2,45}$/i;
-/** RFC 4975 section 9: session-id = 1*( unreserved / "+" / "=" / "/" ) (unreserved of RFC 3986). */
-const SESSION_ID_RE = /^[A-Za-z0-9\-._~+=/]{1,128}$/;
+/**
+ * RFC 4975 section 9: session-id = 1*( unreserved / "+" / "=" / "/" ); what a lenient parser
+ * may have taken from a real a=path is kept too (visible ASCII), never whitespace or controls.
+ */
+const SESSION_ID_RE = /^[\x21-\x7e]{1,256}$/;
 
 function ours(x: X1Extension, what: string): Map<string, string[]> {
   if (x.owner !== TRIGGER_OWNER || x.ns !== TRIGGER_NS) refuse(`${what}: not an msrptap extension`);
@@ -131,15 +144,17 @@ function ours(x: X1Extension, what: string): Map<string, string[]> {
   return m;
 }
 
-function target(x: X1Extension): { endpoint?: MediaEndpoint; sessionId?: string } {
+function target(x: X1Extension): { endpoint?: MediaEndpoint; sessionId?: string; target?: boolean } {
   const m = ours(x, 'targetIdentifierExtension');
-  const keys = [...m.keys()].sort().join(',');
-  if (keys === 'sessionId' && m.get('sessionId')!.length === 1) {
+  const order = x.items.map((i) => i.local).join(',');
+  if (order === 'sessionId' || order === 'sessionId,party') {
     const id = m.get('sessionId')![0]!;
     if (!SESSION_ID_RE.test(id)) refuse('sessionId: not an RFC 4975 session-id');
-    return { sessionId: id };
+    const party = m.get('party')?.[0];
+    if (party !== undefined && party !== 'target') refuse('party: not "target"');
+    return { sessionId: id, target: party !== undefined };
   }
-  if (keys === 'address,port' && m.get('address')!.length === 1 && m.get('port')!.length === 1 && x.items[0]!.local === 'address') {
+  if (order === 'address,port') {
     const addr = m.get('address')![0]!;
     if (!IPV4_RE.test(addr) && !(IPV6_RE.test(addr) && addr.includes(':'))) refuse('address: not an IPv4 or IPv6 address');
     const p = m.get('port')![0]!;
@@ -198,10 +213,12 @@ export function decodeMediaTrigger(body: Uint8Array): DecodedTrigger {
     if (td.listOfDIDs.length > MAX_LIST || (td.targetExtensions?.length ?? 0) > 2 * MAX_LIST) refuse('too many destinations or targets');
     const endpoints: MediaEndpoint[] = [];
     const sessionIds: string[] = [];
+    const targetSessionIds: string[] = [];
     for (const x of td.targetExtensions ?? []) {
       const t = target(x);
       if (t.endpoint !== undefined) endpoints.push(t.endpoint);
       if (t.sessionId !== undefined) sessionIds.push(t.sessionId);
+      if (t.target === true) targetSessionIds.push(t.sessionId!);
     }
     if (sessionIds.length === 0) refuse('no sessionId target: a trigger claims sessions by id');
     const ext = taskExtension(td.taskDetailsExtensions);
@@ -215,6 +232,7 @@ export function decodeMediaTrigger(body: Uint8Array): DecodedTrigger {
       correlationId: correlation(td.correlationID),
       dids: td.listOfDIDs,
       sessionIds,
+      ...(targetSessionIds.length > 0 ? { targetSessionIds } : {}),
       endpoints,
       ...ext,
     };

@@ -32,7 +32,7 @@ const TASK_DETAILS = [
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const SDP_OFFER = 'v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nm=message 2855 TCP/MSRP *\r\na=path:msrp://192.0.2.1:2855/s1abc;tcp\r\n';
-const SDP_ANSWER = 'v=0\r\no=- 2 2 IN IP4 192.0.2.2\r\ns=-\r\nc=IN IP4 192.0.2.2\r\nm=message 2856 TCP/MSRP *\r\na=path:msrp://192.0.2.2:2856/s2def;tcp\r\n';
+const SDP_ANSWER = 'v=0\r\no=- 2 2 IN IP4 192.0.2.2\r\ns=caf\xe9 \x01\r\nc=IN IP4 192.0.2.2\r\nm=message 2856 TCP/MSRP *\r\na=path:msrp://192.0.2.2:2856/s2def;tcp\r\n';
 
 const TRIGGER: MediaTrigger = {
   xId: '4d9a1f1e-3a52-4c47-9d0b-0f6d7c1e2a10',
@@ -41,6 +41,7 @@ const TRIGGER: MediaTrigger = {
   correlationId: 'fedcba9876543210',
   dids: ['19867c20-8c94-473e-b9cd-8b72b7b05fd4'],
   sessionIds: ['s1abc', 's2def'],
+  targetSessionIds: ['s2def'],
   endpoints: [
     { addr: '192.0.2.1', port: 2855 },
     { addr: '2001:db8::2', port: 2856 },
@@ -71,7 +72,8 @@ describe('MediaTrigger as X1', () => {
   it('round-trips any well-formed trigger (property)', () => {
     const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
     const instant = fc.record({ sec: fc.integer({ min: 0, max: 2 ** 40 }), nsec: fc.integer({ min: 0, max: 999_999_999 }) });
-    const sdp = fc.string({ unit: 'grapheme', maxLength: 200 });
+    // Latin1 text: one character per SDP octet (media-trigger.ts).
+    const sdp = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 200 });
     checkProperty(
       { seed: 15_001, numRuns: 300 },
       fc.property(
@@ -79,15 +81,31 @@ describe('MediaTrigger as X1', () => {
         fc.uuid({ version: 4 }),
         hex(16),
         fc.array(fc.uuid({ version: 4 }), { maxLength: 3 }),
-        fc.array(fc.stringMatching(/^[A-Za-z0-9\-._~+=/]{1,40}$/), { minLength: 1, maxLength: 4 }),
+        fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9\-._~+=/]{1,40}$/), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
         fc.array(fc.record({ addr: fc.oneof(fc.ipV4(), fc.constantFrom('::1', '2001:db8::7', 'fe80::1:2')), port: fc.integer({ min: 1, max: 65535 }) }), { maxLength: 4 }),
         sdp,
         sdp,
         instant,
         fc.option(fc.integer({ min: 0, max: 10 ** 12 })),
-        (xId, productId, correlationId, dids, sessionIds, endpoints, sdpOffer, sdpAnswer, windowStart, endDelta) => {
+        (xId, productId, correlationId, dids, sessionIds, targetPick, endpoints, sdpOffer, sdpAnswer, windowStart, endDelta) => {
           const windowEnd = endDelta === null ? null : { sec: windowStart.sec + Math.floor(endDelta / 1e9), nsec: windowStart.nsec };
-          const t: MediaTrigger = { xId, originTap: 'tap.B-2', productId, correlationId, dids, sessionIds, endpoints, sdpOffer, sdpAnswer, windowStart, windowEnd };
+          // Without a target session id, or with one of the session ids.
+          const target = targetPick % (sessionIds.length + 1);
+          const t: MediaTrigger = {
+            xId,
+            originTap: 'tap.B-2',
+            productId,
+            correlationId,
+            dids,
+            sessionIds,
+            ...(target < sessionIds.length ? { targetSessionIds: [sessionIds[target]!] } : {}),
+            endpoints,
+            sdpOffer,
+            sdpAnswer,
+            windowStart,
+            windowEnd,
+          };
           expect(decodeMediaTrigger(enc(encodeMediaTrigger(t)))).toEqual({ ok: true, trigger: t, modified: false });
         },
       ),
@@ -152,6 +170,7 @@ describe('MediaTrigger as X1', () => {
       ['an xId that is not a UUID', good.replace(/<x1:xId>[^<]*</, '<x1:xId>trigger-1<')],
       ['no session id', good.replace(/<x1:targetIdentifier><x1:targetIdentifierExtension><x1:Owner>msrptap<\/x1:Owner><ext:sessionId[\s\S]*?<\/x1:targetIdentifier>/g, '')],
       ['a session id with a space', good.replace('>s1abc<', '>s1 abc<')],
+      ['a party other than target', good.replace('>target<', '>other<')],
       ['port 0', good.replace('>2855<', '>0<')],
       ['an address that is not one', good.replace('>192.0.2.1<', '>example.com<')],
       ['a standard target (sipUri)', good.replace('<x1:targetIdentifiers>', '<x1:targetIdentifiers><x1:targetIdentifier><x1:sipUri>sip:a@b</x1:sipUri></x1:targetIdentifier>')],
