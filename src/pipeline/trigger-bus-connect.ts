@@ -10,6 +10,7 @@
  * -1); an authentication failure at start is a ConfigError with the server's reason.
  */
 import { readFileSync, type Stats, statSync } from 'node:fs';
+import { StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { ConfigError, IoError } from '../core/errors.js';
@@ -98,7 +99,8 @@ export async function openTriggerBus(o: BusConnectOptions): Promise<{ nc: NatsCo
     throw new ConfigError(`--bus: cannot connect to ${o.url}: ${m}`);
   }
   try {
-    const kv = await new Kvm(nc).create(o.bucket ?? TRIGGER_BUCKET, { history: 1, ttl: o.retentionMs });
+    // File storage: the triggers survive a NATS restart (a media tap restarting later still finds them).
+    const kv = await new Kvm(nc).create(o.bucket ?? TRIGGER_BUCKET, { history: 1, ttl: o.retentionMs, storage: StorageType.File });
     return { nc, kv };
   } catch (e) {
     await nc.close().catch(() => undefined);

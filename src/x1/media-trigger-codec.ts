@@ -29,6 +29,7 @@
  * foreign extension, a value out of range) refuses the whole trigger with a reason, never a
  * partial trigger.
  */
+import { TAP_ID_RE } from '../core/tap-id.js';
 import type { CaptureInstant, MediaEndpoint, MediaTrigger } from '../correlate/media-trigger.js';
 import { encodeRequest, type X1RequestItem } from './x1-request-encoder.js';
 import { decodeRequestMessage } from './x1-request-decoder.js';
@@ -44,9 +45,6 @@ export const BUS_NE_IDENTIFIER = 'msrptap-bus';
 export const MAX_TRIGGER_BYTES = 256 * 1024;
 const MAX_SDP_BYTES = 64 * 1024;
 const MAX_LIST = 64;
-
-/** A tap id (`--tap-id`, the admfIdentifier): an xs:token we also use in KV keys and logs. */
-export const TAP_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface EncodedTriggerOptions {
   /** ModifyTask instead of ActivateTask (a re-INVITE changed the path). */
