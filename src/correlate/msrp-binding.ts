@@ -338,7 +338,7 @@ export class MsrpBinding {
         tsNsec: end.lastTsNsec,
         frameNo: end.lastFrameNo,
       };
-      frame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, network, truncated: end.flag === null };
+      frame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, receiverSid: lastSessionId(f.head.headers.toPath), network, truncated: end.flag === null };
     }
     this.framePartEnd(f, frame, end);
     if (f.more !== null) for (const p of f.more) this.framePartEnd(p, frame, end);

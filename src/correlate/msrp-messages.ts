@@ -126,6 +126,7 @@ export class MsrpMessages {
         imdnMessageId: c.cpim?.imdn.messageId ?? null,
         effectiveType: c.effective,
         isFile,
+        sids: [om.senderSid, om.receiverSid],
         network: { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: m.lastTsSec, tsNsec: m.lastTsNsec, frameNo: m.lastFrameNo },
       };
       if (s.mode === 'intercept') this.emit.message(s, meta, info);

@@ -49,7 +49,7 @@ export class RecordEmitter {
     for (const it of s.intercepts) {
       if (!wantsCc(it.task)) continue;
       // Issue 15: a trigger claims only the frames inside its window (never over-collect).
-      if (it.trigger !== undefined && !inWindow(it.trigger, f.network)) continue;
+      if (it.trigger !== undefined && !(inWindow(it.trigger, f.network) && namesEndpoint(it.trigger, f.senderSid, f.receiverSid))) continue;
       const direction: Direction = senderSide === undefined || it.trigger?.targetKnown === false ? 'unknown' : senderSide === it.targetSide ? 'fromTarget' : 'toTarget';
       s.lastNet = f.network;
       this.onRecord({
@@ -85,7 +85,7 @@ export class RecordEmitter {
     for (let i = 0; i < s.intercepts.length; i++) {
       const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
-      if (it.trigger !== undefined && !inWindow(it.trigger, info.network)) continue;
+      if (it.trigger !== undefined && !(inWindow(it.trigger, info.network) && namesEndpoint(it.trigger, info.sids?.[0], info.sids?.[1]))) continue;
       const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
       if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
@@ -122,6 +122,15 @@ export class RecordEmitter {
 export function inWindow(w: TriggerWindow, at: NetworkContext): boolean {
   const t = at.tsSec + at.tsNsec / 1e9;
   return t >= w.start && t <= w.end;
+}
+
+/**
+ * One of the endpoint session-ids is the trigger's: a session without SIP may also hold frames
+ * of a stranger whose endpoint pair shares one id with it (./uncorrelated-sessions.ts keys by
+ * either), and a trigger claims only the frames naming its session ids (issue 15).
+ */
+function namesEndpoint(w: TriggerWindow, sender: string | null | undefined, receiver: string | null | undefined): boolean {
+  return (receiver != null && w.sids.includes(receiver)) || (sender != null && w.sids.includes(sender));
 }
 
 /** The target's identities of one task's view of the session (its matched identifier when the session named none). */

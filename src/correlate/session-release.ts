@@ -105,7 +105,9 @@ export class SessionRelease {
     const r = s.release;
     const sip = r.byeSip ?? r.lastSip;
     if (sip === null) return;
-    const notSeen = !s.msrpSeen && !s.tlsReported;
+    // A session whose CC was handed to another tap by a trigger (issue 15) is not "not observed"
+    // here: that tap records it, and the union of the taps' records is a single tap's.
+    const notSeen = !s.msrpSeen && !s.tlsReported && !s.ccTriggered;
     if (notSeen && s.audit !== null && s.audit.ccUnavailable === null) {
       s.audit.ccUnavailable = 'not_observed';
       if (s.intercepts.some((it) => it.task.deliveryType !== 'X2Only')) this.ctx.anomalies.report('correlate.cc_not_observed', sip.network.frameNo);

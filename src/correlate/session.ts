@@ -51,6 +51,8 @@ export interface TriggerWindow {
   start: number;
   /** Infinity while the trigger is open. */
   end: number;
+  /** The session ids it names: a frame or message of the session is its only if an endpoint is one of them. */
+  sids: readonly string[];
   /** The trigger named the target's session ids: CC directions are known (else `unknown`). */
   readonly targetKnown: boolean;
 }
@@ -60,6 +62,8 @@ export interface HeldFrame {
   readonly bytes: Uint8Array;
   readonly method: string;
   readonly senderSid: string | null;
+  /** Session-id of the last To-Path URI (a trigger claims the frames whose endpoints it names). */
+  readonly receiverSid?: string | null;
   readonly network: NetworkContext;
   readonly truncated: boolean;
 }
@@ -96,6 +100,8 @@ export interface FinishedInfo {
   readonly effectiveType: string | null;
   readonly isFile: boolean;
   readonly network: NetworkContext;
+  /** Endpoint session-ids of its first chunk (sender, receiver), for a trigger's claim. */
+  readonly sids?: readonly [string | null, string | null];
 }
 
 /** Per-message state beyond the tracker. */
@@ -136,6 +142,8 @@ export class Session {
   listed = false;
   closed = false;
   msrpSeen = false;
+  /** Issue 15: an LI_T3 trigger handed this session's CC to the tap seeing its MSRP (./trigger-publisher.ts). */
+  ccTriggered = false;
   tlsReported = false;
   /** Session-ids were learnt once through the RFC 6714 address binding. */
   cemaLearnt = false;

@@ -29,6 +29,7 @@
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
 import { wantsIri } from '../records/task-ref.js';
 import { fromHex, latin1Bytes } from '../util/bytes.js';
+import { ownString } from '../util/own-string.js';
 import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import type { Side } from './dialog-tracker.js';
@@ -71,16 +72,33 @@ export interface TriggerClaimStats {
   /** MSRP sessions (without SIP) claimed by a trigger, and those of them claimed with held frames. */
   readonly triggerClaimedSessions: number;
   readonly triggerClaimedHeldSessions: number;
+  /**
+   * Sessions a trigger found already intercepted for its task by this tap's own CPIM match
+   * (./msrp-messages.ts) before it arrived: their records keep this tap's correlation id (the MDF
+   * cannot join them to the triggering tap's IRI by it); not claimed twice.
+   */
+  readonly triggerClaimsPreempted: number;
   /** Trigger latency of the held sessions claimed (first frame held → trigger applied), in capture time and wall time. */
   readonly triggerLatencyCaptureMs: Percentiles | null;
   readonly triggerLatencyWallMs: Percentiles | null;
 }
 
 const SID_RE = /^[\x21-\x7e]{1,256}$/;
+/** Endpoint ids remembered per session without SIP (the audit lists 16 of them, ./msrp-binding.ts). */
+const SEEN_PER_SESSION = 16;
 
 export class TriggerClaims {
   private readonly byXid: IdleTable<string, Applied>;
   private readonly bySid = new Map<string, Applied[]>();
+  /**
+   * Endpoint session-ids named by the requests of MSRP sessions without SIP not yet identified,
+   * to their session: such a session is keyed by the ids of its first request only
+   * (./uncorrelated-sessions.ts), and a later request of it may name a triggered id. Pruned of
+   * closed sessions at each sweep; capped at {@link SEEN_PER_SESSION} ids per session and
+   * `maxUncorrelatedSessions` × that overall (the oldest forgotten, reported).
+   */
+  private readonly seen = new Map<string, Session[]>();
+  private seenCount = 0;
   private applied = 0;
   private refused = 0;
   private ignoredOwn = 0;
@@ -90,6 +108,7 @@ export class TriggerClaims {
   private expired = 0;
   private claimed = 0;
   private claimedHeld = 0;
+  private preempted = 0;
   private readonly latCapture = new LatencySamples();
   private readonly latWall = new LatencySamples();
 
@@ -139,9 +158,10 @@ export class TriggerClaims {
     const end = t.windowEnd === null ? Infinity : captureTime(t.windowEnd.sec, t.windowEnd.nsec);
     const old = this.byXid.get(t.xId);
     if (old !== undefined) this.unindex(old);
-    const window: TriggerWindow = old?.window ?? { xId: t.xId, originTap: t.originTap, start, end, targetKnown: (t.targetSessionIds?.length ?? 0) > 0 };
+    const window: TriggerWindow = old?.window ?? { xId: t.xId, originTap: t.originTap, start, end, sids, targetKnown: (t.targetSessionIds?.length ?? 0) > 0 };
     window.start = start;
     window.end = end;
+    window.sids = sids;
     const a: Applied = {
       task,
       correlationId: fromHex(t.correlationId),
@@ -163,11 +183,19 @@ export class TriggerClaims {
     }
     this.applied++;
     // The race: sessions seen before the trigger, their frames held (./held-budget.ts).
-    const seen = new Set<Session>();
-    for (const sid of sids) {
-      const s = this.uncorrelated.bySessionId(sid);
-      if (s === undefined || seen.has(s) || s.closed) continue;
-      seen.add(s);
+    const done = new Set<Session>();
+    for (const s of sids.flatMap((sid) => [this.uncorrelated.bySessionId(sid), ...(this.seen.get(sid) ?? [])])) {
+      if (s === undefined || done.has(s) || s.closed) continue;
+      done.add(s);
+      if (s.mode === 'intercept' && s.intercepts.some((it) => it.task.xid === task.xid && it.trigger === undefined)) {
+        this.preempted++;
+        continue;
+      }
+      if (old !== undefined && s.intercepts.some((it) => it.trigger === window)) {
+        // A modification (re-INVITE): later CC carries the new answer, as the triggering tap's does.
+        if (a.sdpAnswer !== null) s.sdpForCc = a.sdpAnswer;
+        continue;
+      }
       const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
       if (times.some((x) => x >= start && x <= end) || (s.lastActive >= start && s.lastActive <= end)) this.claim(s, [a]);
     }
@@ -187,18 +215,30 @@ export class TriggerClaims {
    * triggers naming its endpoint session ids whose window covers `now` claim the session.
    */
   frame(s: Session, head: MsrpFrameHead, now: number): void {
-    if (this.bySid.size === 0 || head.kind !== 'request' || s.dialog !== null) return;
-    if (s.mode !== 'pending' && s.mode !== 'intercept') return;
+    if (head.kind !== 'request' || s.dialog !== null) return;
+    const to = lastSessionId(head.headers.toPath);
+    const from = lastSessionId(head.headers.fromPath);
+    if (s.mode === 'pending') {
+      this.remember(s, to);
+      this.remember(s, from);
+    }
+    if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept')) return;
     const hits: Applied[] = [];
-    for (const sid of [lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath)]) {
+    for (const sid of [to, from]) {
       if (sid === null) continue;
       for (const a of this.bySid.get(sid) ?? []) if (now >= a.window.start && now <= a.window.end && !hits.includes(a)) hits.push(a);
     }
     if (hits.length > 0) this.claim(s, hits);
   }
 
-  /** Forgets the triggers whose time has passed (see the file comment). */
+  /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
   sweep(now: number): void {
+    for (const [sid, list] of this.seen) {
+      const keep = list.filter((s) => !s.closed && s.mode === 'pending');
+      this.seenCount -= list.length - keep.length;
+      if (keep.length === 0) this.seen.delete(sid);
+      else if (keep.length < list.length) this.seen.set(sid, keep);
+    }
     this.byXid.tick(now + DUE_SLACK_SEC, (_k, a) => {
       if (a.window.end === Infinity) {
         this.expired++;
@@ -222,6 +262,7 @@ export class TriggerClaims {
       triggersExpired: this.expired,
       triggerClaimedSessions: this.claimed,
       triggerClaimedHeldSessions: this.claimedHeld,
+      triggerClaimsPreempted: this.preempted,
       triggerLatencyCaptureMs: this.latCapture.percentiles(),
       triggerLatencyWallMs: this.latWall.percentiles(),
     };
@@ -287,6 +328,24 @@ export class TriggerClaims {
     const mine: Side = map.size === 0 ? 0 : 1;
     for (const sid of a.sids) map.set(sid, a.targetSids.includes(sid) ? mine : mine === 0 ? 1 : 0);
     return mine;
+  }
+
+  /** `sid` was named as an endpoint by a request of `s` (pending, without SIP). */
+  private remember(s: Session, sid: string | null): void {
+    if (sid === null || s.uncSids.includes(sid)) return; // the uncorrelated table finds it already
+    const list = this.seen.get(sid);
+    if (list?.includes(s) === true) return;
+    if (s.audit !== null && s.audit.sids.length > SEEN_PER_SESSION) return;
+    const cap = this.ctx.maxUnc * SEEN_PER_SESSION;
+    if (this.seenCount >= cap) {
+      const [oldest, l] = this.seen.entries().next().value!;
+      this.seen.delete(oldest);
+      this.seenCount -= l.length;
+      this.ctx.anomalies.report('correlate.trigger_index_evicted', undefined, `cap=${cap}`);
+    }
+    if (list === undefined) this.seen.set(ownString(sid), [s]);
+    else list.push(s);
+    this.seenCount++;
   }
 
   private refuse(reason: string): void {

@@ -10,7 +10,8 @@
  * - productId = the task's XID; correlationId = the hex of the correlation id this tap's X2 PDUs
  *   carry for the session; dids = the task's X3 destinations (x3Dids, else listOfDids).
  * - sessionIds: the session-id of the last URI of each party's a=path (its endpoint, RFC 4975
- *   section 9; relays are hops, RFC 4976 section 7.1); targetSessionIds: the target party's.
+ *   section 9; relays are hops, RFC 4976 section 7.1), of every offer/answer of the dialog (a
+ *   re-INVITE adds, as this tap's binding does); targetSessionIds: the target party's.
  * - endpoints: the IP-literal hosts of the a=path URIs (RFC 4976: the first is where the peer
  *   connects), else the c=/m= address (RFC 4566) as fallback.
  * - window: from the capture time of the message completing the offer/answer to the dialog's
@@ -56,7 +57,9 @@ export class TriggerPublisher {
     const a = d.sdp[0]?.msrp[0];
     const b = d.sdp[1]?.msrp[0];
     if (a === undefined || b === undefined || a.endpointSessionId === null || b.endpointSessionId === null) return;
-    const sessionIds = [...new Set([a.endpointSessionId, b.endpointSessionId])];
+    // Every endpoint session-id the dialog has named, those of earlier offers/answers too: this
+    // tap keeps binding their frames to the session (./sip-side.ts), so the triggered tap must.
+    const sessionIds = d.endpointSids.slice();
     const endpoints = endpointsOf(b.pathText, b.endpoints, endpointsOf(a.pathText, a.endpoints, []));
     // The answer is the SDP applied last (./sip-side.ts keeps it as sdpForCc); the offer the other party's.
     const answerSide = s.sdpForCc !== null && d.sdp[1]?.raw === s.sdpForCc ? 1 : s.sdpForCc !== null && d.sdp[0]?.raw === s.sdpForCc ? 0 : 1;
@@ -65,10 +68,9 @@ export class TriggerPublisher {
     let list = this.bySession.get(s);
     for (const it of s.intercepts) {
       if (!wantsCc(it.task) || it.ended) continue;
-      const target = it.targetSide === 0 ? a.endpointSessionId : b.endpointSessionId;
       const content = {
         sessionIds,
-        targetSessionIds: [target],
+        targetSessionIds: sessionIds.filter((sid) => d.sideBySid.get(sid) === it.targetSide),
         endpoints,
         sdpOffer: offer === null ? '' : latin1(offer),
         sdpAnswer: answer === null ? '' : latin1(answer),
@@ -91,6 +93,7 @@ export class TriggerPublisher {
           this.bySession.set(s, list);
         }
         list.push({ trigger });
+        s.ccTriggered = true;
         this.activated++;
         this.sink.activate(trigger);
       } else if (!sameList(prev.trigger.sessionIds, sessionIds) || !sameList(prev.trigger.targetSessionIds ?? [], content.targetSessionIds) || prev.trigger.endpoints.length !== endpoints.length) {

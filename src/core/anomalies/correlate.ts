@@ -51,5 +51,10 @@ export const CORRELATE_ANOMALIES = {
     mayHideTarget: true,
     description: 'an LI_T3 trigger never withdrawn outlived the longest open window (triggerMaxOpenSec); it was forgotten (its later frames are not claimed)',
   },
+  'correlate.trigger_index_evicted': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'the index of session ids named by MSRP sessions without SIP awaiting a trigger was full; the oldest was forgotten (a later trigger naming it does not claim the frames held for it)',
+  },
   'correlate.audit_capped': { severity: 'warning', mayHideTarget: false, description: 'the audit reached its cap of sessions or messages per session; further entries were counted, not listed' },
 } as const satisfies Record<string, AnomalyDef>;

@@ -1,0 +1,146 @@
+/**
+ * Issue 15 end to end without NATS: each scenario sample with SIP-negotiated MSRP is split into
+ * what two taps behind a flow-hashing packet broker would see (the SIP on one, every MSRP TCP
+ * connection on the other). The SIP tap's correlator publishes its triggers to a sink; the media
+ * tap's correlator gets them (as a tap started after the SIP tap finished reads them from the
+ * bucket) before its MSRP half. Its X3 must equal the single-tap run's: same XIDs, correlation
+ * IDs, directions, payloads, SDP, capture times and frames; the two taps' X2 together the single
+ * tap's (same XIDs, correlation IDs, IRI types, events, directions); non-targets nowhere.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppAnalyzers } from '../../../src/analyzers/app-analyzers.js';
+import { AnomalyCounter } from '../../../src/core/anomaly.js';
+import type { CapturedFrame } from '../../../src/core/frame.js';
+import { Correlator, type CorrelatorOptions } from '../../../src/correlate/correlator.js';
+import type { CaptureInstant, MediaTrigger, MediaTriggerSink } from '../../../src/correlate/media-trigger.js';
+import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
+import { createDecodedPacket, resetDecodedPacket } from '../../../src/decode/decoded-packet.js';
+import { decodeFrame } from '../../../src/decode/decode-frame.js';
+import { formatEndpoint } from '../../../src/decode/format-ip.js';
+import { PacketPipeline } from '../../../src/pipeline/packet-pipeline.js';
+import { readCaptures } from '../../../src/pipeline/read-captures.js';
+import type { LiRecord } from '../../../src/records/li-record.js';
+import { containsBytes } from '../../helpers/correlate-helpers.js';
+
+const DIR = resolve(import.meta.dirname, '../../../samples');
+/** The samples whose targets' MSRP is set up by SIP (msrp-no-sip and pager-mode have none to trigger). */
+const SAMPLES = ['chat-udp', 'chat-tcp-sip', 'chunked', 'file-transfer', 'ipv6-session', 'mixed-non-target', 'multipart-sdp', 'pai-target', 'reinvite-update', 'relay-two-legs', 'tel-target'].filter((n) =>
+  existsSync(`${DIR}/pcap/${n}.pcap`),
+);
+
+/** One tap: the pipeline stages of `msrptap run` around a Correlator. */
+function runTap(name: string, frames: readonly CapturedFrame[], options: Partial<CorrelatorOptions>, before?: (c: Correlator) => void): { records: LiRecord[]; c: Correlator } {
+  const tasks = parseTasksFile(JSON.parse(readFileSync(`${DIR}/tasks/${name}.tasks.json`, 'utf8')), `${name}.tasks.json`);
+  const anomalies = new AnomalyCounter();
+  const records: LiRecord[] = [];
+  const c = new Correlator({ tasks, onRecord: (r) => records.push(r), anomalies, ...options });
+  before?.(c);
+  const an = new AppAnalyzers(c, anomalies);
+  const p = new PacketPipeline({ tcpConsumers: an, udp: (pkt, f) => an.udp(pkt, f.frameNo, f.tsSec, f.tsNsec), anomalies, onTick: (s, n) => an.tick(s, n) });
+  for (const f of frames) p.frame(f);
+  p.finish();
+  an.finish();
+  return { records, c };
+}
+
+/** The frames of a sample, and which belong to TCP connections carrying MSRP (a payload starting with an MSRP start line). */
+function split(name: string): { all: CapturedFrame[]; sip: CapturedFrame[]; msrp: CapturedFrame[] } {
+  const all: CapturedFrame[] = [];
+  const anomalies = new AnomalyCounter();
+  readCaptures(
+    [`${DIR}/pcap/${name}.pcap`],
+    (f) => all.push({ frameNo: f.frameNo, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType: f.linkType, capLen: f.capLen, origLen: f.origLen, data: f.data.slice(), interfaceId: f.interfaceId, source: f.source }),
+    anomalies,
+  );
+  const pkt = createDecodedPacket();
+  const flowOf = (f: CapturedFrame): { key: string | null; msrp: boolean } => {
+    resetDecodedPacket(pkt);
+    decodeFrame(f, pkt, anomalies);
+    if (pkt.l4 !== 6) return { key: null, msrp: false };
+    const a = formatEndpoint(pkt.src, pkt.srcPort);
+    const b = formatEndpoint(pkt.dst, pkt.dstPort);
+    return { key: a < b ? `${a} ${b}` : `${b} ${a}`, msrp: Buffer.from(pkt.payload.subarray(0, 5)).toString('latin1') === 'MSRP ' };
+  };
+  const msrpFlows = new Set<string>();
+  for (const f of all) {
+    const x = flowOf(f);
+    if (x.key !== null && x.msrp) msrpFlows.add(x.key);
+  }
+  const sip: CapturedFrame[] = [];
+  const msrp: CapturedFrame[] = [];
+  for (const f of all) {
+    const x = flowOf(f);
+    (x.key !== null && msrpFlows.has(x.key) ? msrp : sip).push(f);
+  }
+  return { all, sip, msrp };
+}
+
+/** Each trigger as the bucket holds it once the SIP tap is done: last content, window closed by the deactivation. */
+class BucketSink implements MediaTriggerSink {
+  readonly byXid = new Map<string, MediaTrigger>();
+  activate(t: MediaTrigger): void {
+    this.byXid.set(t.xId, t);
+  }
+  modify(t: MediaTrigger): void {
+    this.byXid.set(t.xId, t);
+  }
+  deactivate(xId: string, end: CaptureInstant): void {
+    const t = this.byXid.get(xId);
+    if (t !== undefined) this.byXid.set(xId, { ...t, windowEnd: end });
+  }
+}
+
+/** What the MDF sees of each X3 PDU. */
+function x3(records: readonly LiRecord[], withSdp: boolean): string[] {
+  return records
+    .filter((r) => r.kind === 'cc')
+    .map((r) => {
+      const e = r.event as { bytes: Uint8Array; sdp?: Uint8Array; truncated?: boolean };
+      const n = r.network;
+      const sdp = withSdp && e.sdp !== undefined ? Buffer.from(e.sdp).toString('hex') : '-';
+      return [r.task.xid, Buffer.from(r.correlationId).toString('hex'), r.direction, n.tsSec, n.tsNsec, n.frameNo, n.srcPort, n.dstPort, e.truncated === true, Buffer.from(e.bytes).toString('hex'), sdp].join('|');
+    });
+}
+
+/** What the MDF joins of each X2 PDU: XID, correlation id, IRI type, event, direction, where. */
+function x2(records: readonly LiRecord[]): string[] {
+  return records.filter((r) => r.kind === 'iri').map((r) => [r.task.xid, Buffer.from(r.correlationId).toString('hex'), r.iriType, r.event.kind, r.direction, r.network.tsSec, r.network.tsNsec, r.network.frameNo].join('|'));
+}
+
+describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario samples', () => {
+  it.each(SAMPLES)('%s: the media tap with the SIP tap triggers emits the X3 of a single tap', (name) => {
+    const { all, sip, msrp } = split(name);
+    expect(msrp.length).toBeGreaterThan(0);
+    const single = runTap(name, all, {});
+    const bucket = new BucketSink();
+    const sipTap = runTap(name, sip, { triggerSink: bucket, tapId: 'tap-sip' });
+    const triggers = [...bucket.byXid.values()];
+    const media = runTap(name, msrp, { tapId: 'tap-media' }, (c) => {
+      for (const t of triggers) c.applyTrigger(t);
+    });
+    const want = x3(single.records, true);
+    expect(want.length).toBeGreaterThan(0);
+    // The SIP tap has no CC; the media tap has exactly the single tap's.
+    expect(x3(sipTap.records, true)).toEqual([]);
+    // reinvite-update: a single tap's CC carries the SDP current at each frame; the bucket holds
+    // the last one only, so the SDP is compared where it did not change mid-session.
+    const sdpStable = name !== 'reinvite-update';
+    expect(x3(media.records, sdpStable)).toEqual(x3(single.records, sdpStable));
+    // X2: the SIP tap's (its SIP, no "CC not observed" for what it handed off) and the media
+    // tap's MSRP-level rCSMessage records are, together, a single tap's.
+    expect([...x2(sipTap.records), ...x2(media.records)].sort()).toEqual(x2(single.records).sort());
+    expect(media.c.stats()).toMatchObject({ triggersRefused: 0, triggersApplied: triggers.length });
+    // Triggers only for target sessions; nothing of a non-target anywhere.
+    const mf = `${DIR}/pcap/${name}.non-target-markers.json`;
+    if (existsSync(mf)) {
+      for (const m of (JSON.parse(readFileSync(mf, 'utf8')) as { markers: string[] }).markers) {
+        const needle = Buffer.from(m);
+        expect(media.records.some((r) => containsBytes(r, needle))).toBe(false);
+        expect(sipTap.records.some((r) => containsBytes(r, needle))).toBe(false);
+        expect(JSON.stringify(triggers)).not.toContain(m);
+      }
+    }
+  });
+});
