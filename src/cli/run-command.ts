@@ -17,6 +17,7 @@ import { ConfigError } from '../core/errors.js';
 import type { InterceptRunOptions } from '../pipeline/intercept-run.js';
 import { addCaptureOptions, checkCaptureSource } from './capture-options.js';
 import { addX1Options } from './x1-options.js';
+import { addBusOptions, checkBusOptions } from './bus-options.js';
 import { createProgress } from './progress.js';
 import { log } from './stderr-logger.js';
 import { signalExitCode, StopSignals } from './stop-signals.js';
@@ -43,7 +44,7 @@ function portNumber(name: string) {
 
 export function registerRunCommand(program: Command): void {
   const cmd = program.command('run').description("intercept the tasks' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions");
-  addX1Options(addCaptureOptions(cmd))
+  addBusOptions(addX1Options(addCaptureOptions(cmd)))
     .option('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary); with --x1-listen optional, X1 changes apply on top')
     .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
     .option('--overwrite', "--out holds a previous run's output: delete it first (only msrptap's own files; anything else is refused)")
@@ -68,6 +69,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())
     .action(async (o: RunOptions) => {
       checkCaptureSource(o);
+      checkBusOptions(o);
       if (o.tasks === undefined && o.x1Listen === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
       if (o.out === undefined && o.deliver !== true) throw new ConfigError('nothing to write to', "give --out DIR (files), --deliver (the tasks file's destinations), or both");
       if ((o.rotateSize !== undefined || o.rotateSeconds !== undefined) && o.out === undefined) throw new ConfigError('--rotate-size / --rotate-seconds rotate the --out files: give --out DIR');

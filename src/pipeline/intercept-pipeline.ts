@@ -25,6 +25,8 @@ export interface InterceptPipelineOptions {
   /** Table limits below the defaults (tests): the TCP table, and the correlator's. */
   tcp?: Partial<TcpTrackerOptions>;
   limits?: Pick<CorrelatorOptions, 'assembler' | 'maxLiveAuditMessages' | 'maxAuditMessagesPerSession'>;
+  /** Issue 15 (`--bus`): where the correlator publishes its triggers, and this tap's name. */
+  trigger?: Pick<CorrelatorOptions, 'triggerSink' | 'tapId'>;
 }
 
 export class InterceptPipeline {
@@ -43,6 +45,7 @@ export class InterceptPipeline {
       ...(o.auditDetails === false ? { auditDetails: false } : {}),
       ...(o.auditStore !== undefined ? { auditStore: o.auditStore } : {}),
       ...o.limits,
+      ...o.trigger,
     });
     // Anomalies reported with a connection (TCP gaps, framer errors) are shown in the audit of
     // the sessions that connection carried.

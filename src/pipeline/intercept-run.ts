@@ -34,9 +34,10 @@ import { ConfigError } from '../core/errors.js';
 import { manifestTasks } from './custody-manifest-options.js';
 import type { X1Service } from './x1-server.js';
 import { createX1Service, type X1Options } from './x1-service-options.js';
+import type { TriggerBusRun, TriggerBusRunOptions } from './trigger-bus-run.js';
 
 /** The run's settings, already checked for consistency by the CLI (src/cli/run-command.ts). */
-export interface InterceptRunOptions extends PacketSourceOptions, X1Options {
+export interface InterceptRunOptions extends PacketSourceOptions, X1Options, Partial<TriggerBusRunOptions> {
   /**
    * Path of the tasks file (re-read on SIGHUP in live runs). Optional with the X1 endpoint
    * (`x1Listen`): the file's tasks are loaded first and X1 changes apply on top.
@@ -101,14 +102,23 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
   const x1 = createX1Service(o, base, log);
   const tasks = x1?.initialTasks ?? base;
   if (tasks === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
+  // Issue 15: the bus is reached (credentials, bucket) before anything is written; loaded only with --bus.
+  const bus = o.bus === undefined ? undefined : await (await import('./trigger-bus-run.js')).TriggerBusRun.open(o as InterceptRunOptions & TriggerBusRunOptions, log);
   // The signing key is checked before --overwrite deletes anything.
-  const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
+  let custody: ReturnType<typeof custodyManifestOptions> | undefined;
+  try {
+    custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
+  } catch (e) {
+    await bus?.close();
+    throw e;
+  }
   // Before any output opens: two runs' records never mix in one folder, and an unusable path
   // fails now (./run-output-folder.ts).
   try {
     if (o.out !== undefined) claimRunOutputFolder(o.out, o.overwrite === true);
   } catch (e) {
     custody?.stop();
+    await bus?.close();
     throw e;
   }
   const files =
@@ -159,7 +169,10 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
         delivery?.write(r);
         x1?.onRecord(r);
       },
+      ...(bus !== undefined ? { trigger: { triggerSink: bus.sink, tapId: o.tapId! } } : {}),
     });
+    // The bucket's current triggers apply before the first frame.
+    await bus?.attach(pl.correlator, pl.anomalies);
     if (o.deliver === true) {
       const { DeliveryOutput } = await import('./delivery-output.js');
       delivery = new DeliveryOutput({
@@ -196,11 +209,15 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     }
     const src: SourceResult =
       o.interface !== undefined
-        ? await runLiveWithLifecycle(o, pl, dl, counts, log, capture, x1)
+        ? await runLiveWithLifecycle(o, pl, dl, counts, log, capture, x1, bus)
         : await runPacketSource(o, (f) => pl.frame(f), pl.anomalies, { log, ...(ctx.progress !== undefined ? { progress: ctx.progress } : {}), ...(ctx.stop !== undefined ? { stop: ctx.stop } : {}) });
     const interrupted = src.interrupted === true;
+    // Triggers another tap publishes for the last MSRP bytes may still be on their way.
+    if (!interrupted) await bus?.endOfInput();
     // End of input (or the stop signal): flush reassembly, close every session with its release records.
     pl.finish();
+    // The releases deactivated this tap's triggers: put them before the audit is written.
+    await bus?.close();
     // The digests were computed in a worker thread during the run (./capture-digests.ts).
     if (custody !== undefined) files?.setCaptures(await custody.captures, interrupted);
     // Encoding and writing run in a worker thread (./threaded-file-output.ts): wait for the files.
@@ -237,6 +254,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     if (e !== undefined) spoolNotDeleted(auditSpool!.path, e);
     await metrics?.close();
     await x1?.close();
+    await bus?.close();
     // After a failure: still close what was written (the failure itself is what gets reported).
     await files?.close().catch(() => undefined);
     delivery?.close();
@@ -255,6 +273,7 @@ async function runLiveWithLifecycle(
   log: Logger,
   capture: { last?: LiveCaptureCounters },
   x1: X1Service | undefined,
+  bus: TriggerBusRun | undefined,
 ): Promise<SourceResult> {
   const { runLive } = await import('./run-live.js');
   let last: LiveCaptureCounters | undefined;
@@ -276,7 +295,7 @@ async function runLiveWithLifecycle(
     log.log('info', 'tasks.reloaded', { tasks: next.tasks.map((t) => t.xid), destinations: next.destinations.map((d) => d.did) }, 'SIGHUP: tasks file reloaded');
   };
   process.on('SIGHUP', onHup);
-  const stats = setInterval(() => log.log('info', 'run.stats', liveStats(pl, last, counts, dl?.stats() ?? [])), o.statsInterval * 1000);
+  const stats = setInterval(() => log.log('info', 'run.stats', { ...liveStats(pl, last, counts, dl?.stats() ?? []), ...(bus !== undefined ? { bus: bus.stats() } : {}) }), o.statsInterval * 1000);
   const sync = setInterval(() => dl?.sync(), 1000);
   try {
     const live = await runLive(

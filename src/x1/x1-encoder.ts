@@ -8,7 +8,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { NIL_UUID } from '../records/uuid.js';
-import { REQUEST_MESSAGE_TYPES, X1_ERR, type X1DestinationDetails, type X1Error, type X1Header, type X1TaskDetails } from './x1-model.js';
+import { REQUEST_MESSAGE_TYPES, X1_ERR, type X1DestinationDetails, type X1Error, type X1Extension, type X1Header, type X1TaskDetails } from './x1-model.js';
 import { COMMON_NS, XmlBuilder } from './x1-xml.js';
 
 /** Schema version msrptap speaks (li-standards.md 8: generated from the v1.15.1 XSDs; major v1). */
@@ -24,6 +24,7 @@ export function encodeTaskDetails(b: XmlBuilder, parent: Element, t: X1TaskDetai
   b.add(td, 'xId', t.xId);
   const ids = b.add(td, 'targetIdentifiers');
   for (const id of t.targetIdentifiers) b.add(b.add(ids, 'targetIdentifier'), id.kind, id.value);
+  for (const x of t.targetExtensions ?? []) encodeExtension(b, b.add(ids, 'targetIdentifier'), 'targetIdentifierExtension', x);
   b.add(td, 'deliveryType', t.deliveryType);
   // listOfDIDs is mandatory in TaskDetails (TS_103_221_01.xsd v1.22.1: no minOccurs), its dId
   // list may be empty (ListOfDids: dId minOccurs 0): always written.
@@ -47,6 +48,14 @@ export function encodeTaskDetails(b: XmlBuilder, parent: Element, t: X1TaskDetai
   if (t.correlationID !== undefined) b.add(td, 'correlationID', t.correlationID);
   if (t.implicitDeactivationAllowed !== undefined) b.add(td, 'implicitDeactivationAllowed', String(t.implicitDeactivationAllowed));
   if (t.productID !== undefined) b.add(td, 'productID', t.productID);
+  for (const x of t.taskDetailsExtensions ?? []) encodeExtension(b, td, 'taskDetailsExtensions', x);
+}
+
+/** An `Extension` (XSD v1.22.1): X1 `Owner`, then the simple elements of the extension's namespace. */
+function encodeExtension(b: XmlBuilder, parent: Element, local: string, x: X1Extension): void {
+  const e = b.add(parent, local);
+  b.add(e, 'Owner', x.owner);
+  for (const it of x.items) b.add(e, it.local, it.text, x.ns);
 }
 
 export function encodeDestinationDetails(b: XmlBuilder, parent: Element, d: X1DestinationDetails): void {

@@ -50,6 +50,18 @@ export interface X1Target {
 }
 
 /**
+ * One X1 `Extension` (TS_103_221_01.xsd v1.22.1, complexType Extension: `Owner`, then any
+ * elements of another namespace), in the flat form msrptap writes and reads: simple elements of
+ * one foreign namespace `ns`, in order. Kept only when the decoder is asked to (the LI_T3
+ * trigger codec); the X1 NE ignores task extensions.
+ */
+export interface X1Extension {
+  readonly owner: string;
+  readonly ns: string;
+  readonly items: readonly { readonly local: string; readonly text: string }[];
+}
+
+/**
  * One `mediationDetails` entry of `listOfMediationDetails`. The fields keep the names the state
  * file has always used; on the wire they are `LIID`, `deliveryType`, `StartTime`, `EndTime`,
  * `listOfDIDs` (TS_103_221_01.xsd v1.22.1, complexType MediationDetails).
@@ -72,6 +84,9 @@ export interface X1TaskDetails {
   readonly correlationID?: string;
   readonly implicitDeactivationAllowed?: boolean;
   readonly productID?: string;
+  /** `targetIdentifierExtension` choices of `targetIdentifiers`, written after the standard ones. */
+  readonly targetExtensions?: readonly X1Extension[];
+  readonly taskDetailsExtensions?: readonly X1Extension[];
 }
 
 /** `destinationDetails` with an `ipAddressAndPort` delivery address (the only kind msrptap delivers to). */

@@ -16,6 +16,7 @@ import {
   type HiDeliveryType,
   type X1DestinationDetails,
   type X1Error,
+  type X1Extension,
   type X1Header,
   type X1MediationDetails,
   type X1Request,
@@ -120,6 +121,35 @@ function target(el: Element): X1Target {
   return { kind: kind as X1Target['kind'], value: text(e, `targetIdentifier.${kind}`) };
 }
 
+/**
+ * What the decoder keeps beyond what the X1 NE needs. `extensions`: keep `targetIdentifierExtension`
+ * targets and `taskDetailsExtensions` (the LI_T3 trigger codec); without it an extension target
+ * is an unsupported target type (3010) and task extensions are accepted and dropped.
+ */
+export interface X1DecodeOptions {
+  readonly extensions?: boolean;
+}
+
+/**
+ * An `Extension` (XSD v1.22.1): `Owner`, then elements of another namespace (xs:any ##other).
+ * Only the flat form is kept (simple elements of one namespace): anything else is 1010.
+ */
+function extension(el: Element, what: string): X1Extension {
+  const c = children(el);
+  const owner = c[0];
+  if (owner === undefined || owner.namespaceURI !== X1_NS || owner.localName !== 'Owner') reject(X1_ERR.schema, `${what}: Owner missing`);
+  const rest = c.slice(1);
+  const ns = rest[0]?.namespaceURI ?? '';
+  const items: { local: string; text: string }[] = [];
+  for (const e of rest) {
+    if (e.namespaceURI === null || e.namespaceURI === X1_NS || e.namespaceURI !== ns) reject(X1_ERR.schema, `${what}: elements of one other namespace expected`);
+    const t = textOf(e);
+    if (t === undefined) reject(X1_ERR.schema, `${what}: ${e.localName} is not a simple value`);
+    items.push({ local: e.localName ?? '', text: t });
+  }
+  return { owner: text(owner, `${what}.Owner`), ns, items };
+}
+
 /** MediationDetails (XSD v1.22.1): the XSD spells LIID, StartTime and EndTime with capitals. */
 function mediation(el: Element): X1MediationDetails {
   const s = sequence(
@@ -152,7 +182,7 @@ function mediation(el: Element): X1MediationDetails {
  * `taskDetails` (TS 103 221-1 clause 6.2.1, table 6: order is normative; occurrences from
  * TS_103_221_01.xsd v1.22.1 TaskDetails: listOfDIDs mandatory, extensions repeatable).
  */
-export function decodeTaskDetails(el: Element): X1TaskDetails {
+export function decodeTaskDetails(el: Element, opts: X1DecodeOptions = {}): X1TaskDetails {
   const s = sequence(
     el,
     [
@@ -170,9 +200,14 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
     ],
     'taskDetails',
   );
-  const targets = sequence(first(s, 'targetIdentifiers')!, [['targetIdentifier', '+']], 'targetIdentifiers')
-    .get('targetIdentifier')!
-    .map(target);
+  const targets: X1Target[] = [];
+  const targetExtensions: X1Extension[] = [];
+  for (const t of sequence(first(s, 'targetIdentifiers')!, [['targetIdentifier', '+']], 'targetIdentifiers').get('targetIdentifier')!) {
+    const only = children(t);
+    if (opts.extensions === true && only.length === 1 && only[0]!.namespaceURI === X1_NS && only[0]!.localName === 'targetIdentifierExtension') targetExtensions.push(extension(only[0]!, 'targetIdentifierExtension'));
+    else targets.push(target(t));
+  }
+  const taskExtensions = opts.extensions === true ? (s.get('taskDetailsExtensions') ?? []).map((e) => extension(e, 'taskDetailsExtensions')) : [];
   const med = first(s, 'listOfMediationDetails');
   // ListOfMediationDetails may be empty (mediationDetails minOccurs 0): then there are none.
   const meds = med === undefined ? [] : (sequence(med, [['mediationDetails', '*']], 'listOfMediationDetails').get('mediationDetails') ?? []).map(mediation);
@@ -188,6 +223,8 @@ export function decodeTaskDetails(el: Element): X1TaskDetails {
     ...(corr !== undefined ? { correlationID: text(corr, 'taskDetails.correlationID') } : {}),
     ...(ida !== undefined ? { implicitDeactivationAllowed: oneOf(ida, ['true', 'false', '1', '0'], 'taskDetails.implicitDeactivationAllowed') === 'true' || textOf(ida) === '1' } : {}),
     ...(product !== undefined ? { productID: uuid(product, 'taskDetails.productID') } : {}),
+    ...(targetExtensions.length > 0 ? { targetExtensions } : {}),
+    ...(taskExtensions.length > 0 ? { taskDetailsExtensions: taskExtensions } : {}),
   };
 }
 
@@ -256,7 +293,7 @@ function partialHeader(el: Element): Partial<X1Header> {
 }
 
 /** Decodes one `x1RequestMessage` element. */
-export function decodeRequestMessage(el: Element): DecodedMessage {
+export function decodeRequestMessage(el: Element, opts: X1DecodeOptions = {}): DecodedMessage {
   const header = partialHeader(el);
   const t = xsiType(el);
   const typeName = t?.local ?? '';
@@ -283,7 +320,7 @@ export function decodeRequestMessage(el: Element): DecodedMessage {
     switch (type) {
       case 'ActivateTask':
       case 'ModifyTask':
-        return { ok: true, request: { type, header: h, taskDetails: decodeTaskDetails(first(s, 'taskDetails')!) } };
+        return { ok: true, request: { type, header: h, taskDetails: decodeTaskDetails(first(s, 'taskDetails')!, opts) } };
       case 'DeactivateTask':
       case 'GetTaskDetails':
         return { ok: true, request: { type, header: h, xId: uuid(first(s, 'xId')!, 'xId') } };

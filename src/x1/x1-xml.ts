@@ -139,7 +139,8 @@ function namespaceOfPrefix(el: Element, prefix: string | null): string | null {
 
 /**
  * Builds one X1 document with qualified elements: X1 elements take the prefix `x1` (any prefix
- * is valid; fixed ones keep the output stable for tests), TS 103 280 ones `etsi280`.
+ * is valid; fixed ones keep the output stable for tests), TS 103 280 ones `etsi280`, those of an
+ * extension's namespace `ext`.
  */
 export class XmlBuilder {
   readonly doc: Document;
@@ -154,7 +155,8 @@ export class XmlBuilder {
 
   /** Appends `<x1:local>` (or the common namespace's) to `parent`, with `text` when given. */
   add(parent: Element, local: string, text?: string, ns: string = X1_NS): Element {
-    const e = this.doc.createElementNS(ns, `${ns === COMMON_NS ? 'etsi280' : 'x1'}:${local}`);
+    // Elements of an extension's own namespace (xs:any ##other) take the prefix `ext`.
+    const e = this.doc.createElementNS(ns, `${ns === COMMON_NS ? 'etsi280' : ns === X1_NS ? 'x1' : 'ext'}:${local}`);
     if (text !== undefined) e.appendChild(this.doc.createTextNode(text));
     parent.appendChild(e);
     return e;

