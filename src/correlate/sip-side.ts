@@ -215,7 +215,7 @@ export class SipSide {
     if (s.audit !== null && !s.audit.endFixed) this.audit.end(s.audit, where.tsSec, where.tsNsec);
     if (s.audit !== null) {
       this.audit.ladderSip(s.audit, msg, where);
-      noteTransport(s.audit, 'sip', where.ipProto, where.transport);
+      noteTransport(s.audit, 'sip', where.ipProto, where.transport, where.tls);
     }
     if (!obs.repeat) {
       if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) addIdentity(s.sideIds, obs.sender, na.uriText);
