@@ -19,6 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   'protocols/sip': ['protocols/sdp', 'protocols/msrp', 'core', 'util'],
   'protocols/msrp': ['core', 'util'],
   'protocols/websocket': ['core', 'util'],
+  'protocols/tls': ['core', 'util'],
   records: ['core', 'util'],
   flow: ['decode', 'core', 'util'],
   analyzers: ['flow', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'protocols/websocket', 'decode', 'core', 'util'],
