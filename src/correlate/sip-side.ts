@@ -287,7 +287,8 @@ export class SipSide {
   }
 
   private established(s: Session, d: Dialog<Session>, sipRef: SipMessageRef, network: NetworkContext): void {
-    const tls = d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
+    // With a key log the TLS media may be decrypted: whether its content was seen is decided at the release (./session-release.ts).
+    const tls = !this.ctx.tlsDecryption && d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
     for (const it of s.intercepts) {
       if (!wantsIri(it.task)) continue;
       const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;
