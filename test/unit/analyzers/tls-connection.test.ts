@@ -199,5 +199,8 @@ describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analy
     feed(an.create(conn(ignored)), t, false);
     expect(seen.streams).toEqual([]);
     expect(ignored).toContain(0);
+    // It was decrypted (then found to be nothing to intercept).
+    an.finish();
+    expect(an.tls.stats).toEqual({ connections: 1, decrypted: 1, undecryptable: {} });
   });
 });
