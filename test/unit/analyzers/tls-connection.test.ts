@@ -203,4 +203,15 @@ describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analy
     an.finish();
     expect(an.tls.stats).toEqual({ connections: 1, decrypted: 1, undecryptable: {} });
   });
+
+  it('a direction that carried nothing still ends the connection: it is counted at once, not held to the end of input', () => {
+    const { an } = setup(new TlsKeyLog());
+    const c = an.create(conn([]));
+    // Only the ClientHello (the first client chunk); the server never answered.
+    c.data(0, msrp13.chunks.find((x) => x.dir === 0)!.bytes, 1, 100, 0);
+    c.end(0, 'fin');
+    c.end(1, 'fin');
+    expect(an.tls.stats.connections).toBe(1);
+    expect(an.tls.stats.decrypted + Object.values(an.tls.stats.undecryptable).reduce((a, b) => a + b, 0)).toBe(1);
+  });
 });
