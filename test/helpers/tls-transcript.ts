@@ -43,6 +43,9 @@ export interface Transcript {
   /** What the client negotiated (to check the test forced what it meant to). */
   readonly protocol: string | null;
   readonly cipher: string;
+  /** The last session the client got (TLS 1.2 session or TLS 1.3 ticket), to resume with `client: { session }`. */
+  readonly session: Buffer | undefined;
+  readonly reused: boolean;
 }
 
 export interface TranscriptOptions {
@@ -52,6 +55,43 @@ export interface TranscriptOptions {
   /** Pieces each side writes, in turn (client piece i, then server piece i). */
   readonly clientWrites: Uint8Array[];
   readonly serverWrites: Uint8Array[];
+  /** TLS 1.2: the client renegotiates (RFC 5746) once all the data arrived, before closing. */
+  readonly renegotiateAtEnd?: boolean;
+}
+
+export interface RecordingProxy {
+  readonly port: number;
+  /** Waits until every proxied connection closed, then stops listening. */
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy to `targetPort` that appends every chunk it forwards to `chunks`, in arrival order. */
+export async function recordingProxy(targetPort: number, chunks: Chunk[]): Promise<RecordingProxy> {
+  const closed: Promise<void>[] = [];
+  const proxy = createServer((down: Socket) => {
+    const up = netConnect(targetPort, '127.0.0.1');
+    down.on('data', (b: Buffer) => {
+      chunks.push({ dir: 0, bytes: new Uint8Array(b) });
+      up.write(b);
+    });
+    up.on('data', (b: Buffer) => {
+      chunks.push({ dir: 1, bytes: new Uint8Array(b) });
+      down.write(b);
+    });
+    down.on('end', () => up.end());
+    up.on('end', () => down.end());
+    down.on('error', () => up.destroy());
+    up.on('error', () => down.destroy());
+    closed.push(new Promise((r) => down.on('close', () => r())));
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    close: async () => {
+      await Promise.all(closed);
+      await new Promise<void>((r) => proxy.close(() => r()));
+    },
+  };
 }
 
 function total(parts: Uint8Array[]): number {
@@ -88,26 +128,13 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const tlsPort = (server.address() as { port: number }).port;
-  const proxyClosed: Promise<void>[] = [];
-  const proxy = createServer((down: Socket) => {
-    const up = netConnect(tlsPort, '127.0.0.1');
-    down.on('data', (b: Buffer) => {
-      chunks.push({ dir: 0, bytes: new Uint8Array(b) });
-      up.write(b);
-    });
-    up.on('data', (b: Buffer) => {
-      chunks.push({ dir: 1, bytes: new Uint8Array(b) });
-      down.write(b);
-    });
-    down.on('end', () => up.end());
-    up.on('end', () => down.end());
-    down.on('error', () => up.destroy());
-    up.on('error', () => down.destroy());
-    proxyClosed.push(new Promise((r) => down.on('close', () => r())));
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const proxyPort = (proxy.address() as { port: number }).port;
+  const proxy = await recordingProxy(tlsPort, chunks);
+  const proxyPort = proxy.port;
   const client = tls.connect({ port: proxyPort, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false, ...o.client });
+  let session: Buffer | undefined;
+  client.on('session', (b: Buffer) => {
+    session = b;
+  });
   client.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1').replace(/\n?$/, '\n')));
   const clientDone = new Promise<void>((resolve) => {
     let n = 0;
@@ -130,11 +157,12 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
     if (i % 8 === 7) await new Promise<void>((r) => setTimeout(r, 1));
   }
   await Promise.all([serverDone, clientDone]);
+  if (o.renegotiateAtEnd === true) await new Promise<void>((r, j) => client.renegotiate({ rejectUnauthorized: false }, (e) => (e ? j(e) : r())));
   const protocol = client.getProtocol();
   const cipher = client.getCipher().standardName;
+  const reused = client.isSessionReused();
   client.end();
-  await Promise.all(proxyClosed);
-  await new Promise<void>((r) => proxy.close(() => r()));
+  await proxy.close();
   await new Promise<void>((r) => server.close(() => r()));
-  return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher };
+  return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher, session, reused };
 }

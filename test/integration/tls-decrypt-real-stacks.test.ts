@@ -139,12 +139,131 @@ describe('TlsDecryptor on real node:tls transcripts', () => {
         expect(dec.pendingBytes).toBe(0);
       });
 
+      it('directions fed out of capture order (all server bytes first): the server plaintext is released by the ClientHello and taken with retry()', () => {
+        const keys = new TlsKeyLog();
+        keys.ingest(t.keylog);
+        const anomalies = new AnomalyCounter();
+        const dec = new TlsDecryptor(keys, anomalies);
+        const got: [Uint8Array[], Uint8Array[]] = [[], []];
+        const ordered = [...t.chunks.filter((x) => x.dir === 1), ...t.chunks.filter((x) => x.dir === 0)];
+        for (const [i, ch] of ordered.entries()) got[ch.dir].push(...dec.push(ch.dir, ch.bytes, i + 1));
+        expect(got[1].length).toBe(0);
+        expect(dec.released).toBeGreaterThan(0);
+        for (const x of dec.retry(1000)) got[x.dir].push(x.data);
+        expect(dec.released).toBe(0);
+        expect(Buffer.concat(got[0]).equals(t.clientSent)).toBe(true);
+        expect(Buffer.concat(got[1]).equals(t.serverSent)).toBe(true);
+        expect(anomalies.toJSON()).toEqual({});
+      });
+
       it('a capture held past the pending cap reports pending_overflow and drops what it held', () => {
         const r = decrypt(t.chunks, '', { maxPendingBytes: 4096 });
         expect(codes(r.anomalies)).toEqual(['tls.pending_overflow']);
         expect(r.dec.state).toBe('failed');
         expect(r.dec.pendingBytes).toBe(0);
       });
+    });
+  }
+});
+
+/** Applies `fn` to the byte at `offset` of direction `dir`'s stream, keeping the chunk cuts and their order. */
+function mutate(chunks: Chunk[], dir: 0 | 1, offset: number, fn: (b: number) => number): Chunk[] {
+  let at = 0;
+  return chunks.map((c) => {
+    if (c.dir !== dir) return c;
+    const start = at;
+    at += c.bytes.length;
+    if (offset < start || offset >= at) return c;
+    const b = Uint8Array.from(c.bytes);
+    b[offset - start] = fn(b[offset - start]!);
+    return { dir, bytes: b };
+  });
+}
+
+/** Record starts [offset, content type] of one direction's stream (RFC 5246 6.2.1 headers). */
+function records(chunks: Chunk[], dir: 0 | 1): [number, number][] {
+  const s = Buffer.concat(chunks.filter((c) => c.dir === dir).map((c) => c.bytes));
+  const out: [number, number][] = [];
+  for (let p = 0; p + 5 <= s.length; p += 5 + s.readUInt16BE(p + 3)) out.push([p, s[p]!]);
+  return out;
+}
+
+describe('TlsDecryptor faults on real transcripts', () => {
+  for (const [name, server] of [
+    ['TLS 1.2 GCM', { ...TLS12, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }],
+    ['TLS 1.2 CBC', { ...TLS12, ciphers: 'ECDHE-RSA-AES128-SHA' }],
+    ['TLS 1.3', { ...TLS13, ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }],
+  ] as const) {
+    describe(name, () => {
+      let t: Transcript;
+      beforeAll(async () => {
+        t = await tlsTranscript({ cert, server, clientWrites: pieces(3), serverWrites: pieces(4) });
+      });
+
+      it('a flipped ciphertext byte: bad_record_mac, that direction stops with only authenticated plaintext, the other goes on', () => {
+        const recs = records(t.chunks, 1).filter(([, type]) => type === 23);
+        const [off] = recs[Math.floor(recs.length / 2)]!;
+        const r = decrypt(
+          mutate(t.chunks, 1, off + 40, (b) => b ^ 0x01),
+          t.keylog,
+        );
+        expect(codes(r.anomalies)).toEqual(['tls.bad_record_mac']);
+        expect(r.dec.failReason).toBe('bad_record_mac');
+        expect(r.plain[1].length).toBeGreaterThan(0);
+        expect(r.plain[1].length).toBeLessThan(t.serverSent.length);
+        expect(r.plain[1].equals(t.serverSent.subarray(0, r.plain[1].length))).toBe(true);
+        expect(r.plain[0].equals(t.clientSent)).toBe(true);
+      });
+
+      it('a capture starting mid-connection: mid_connection, nothing decrypted', () => {
+        for (const from of [2, 4, Math.floor(t.chunks.length / 2)]) {
+          const r = decrypt(t.chunks.slice(from), t.keylog);
+          expect(codes(r.anomalies)).toEqual(['tls.mid_connection']);
+          expect(r.dec.state).toBe('failed');
+          expect(r.plain[0].length + r.plain[1].length).toBe(0);
+        }
+      });
+
+      it('a key log entry for another connection is no key: no_keys at the end', () => {
+        const other = t.keylog.replace(/^(\S+) ([0-9a-f]{2})/gm, (_m, label: string, h: string) => `${label} ${h === '00' ? '01' : '00'}`);
+        const r = decrypt(t.chunks, other);
+        expect(r.dec.state).toBe('waiting-keys');
+        r.dec.end(1);
+        expect(codes(r.anomalies)).toEqual(['tls.no_keys']);
+      });
+    });
+  }
+});
+
+describe('TLS 1.2 renegotiation (RFC 5746)', () => {
+  it('decrypts up to a renegotiation, then reports it and stops both directions (its new keys are not followed)', async () => {
+    const c = pieces(5);
+    const s = pieces(6);
+    const t = await tlsTranscript({ cert, server: { ...TLS12, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }, clientWrites: c, serverWrites: s, renegotiateAtEnd: true });
+    const r = decrypt(t.chunks, t.keylog);
+    expect(r.anomalies.toJSON()).toEqual({ 'tls.renegotiation': 2 });
+    expect(r.dec.state).toBe('failed');
+    expect(r.plain[0].equals(t.clientSent)).toBe(true);
+    expect(r.plain[1].equals(t.serverSent)).toBe(true);
+  });
+});
+
+describe('resumed sessions (abbreviated handshakes)', () => {
+  for (const [name, base] of [
+    ['TLS 1.2 session ticket (the server sends ChangeCipherSpec first)', { ...TLS12, ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' }],
+    ['TLS 1.3 PSK ticket', { ...TLS13, ciphers: 'TLS_AES_256_GCM_SHA384' }],
+  ] as const) {
+    it(`${name}: decrypts both directions`, async () => {
+      // Two server instances share the ticket keys, so the second accepts the first's ticket.
+      const server = { ...base, ticketKeys: Buffer.alloc(48, 5) };
+      const first = await tlsTranscript({ cert, server, clientWrites: [new Uint8Array([1])], serverWrites: [new Uint8Array([2])] });
+      expect(first.session).toBeDefined();
+      const t = await tlsTranscript({ cert, server, client: { session: first.session! }, clientWrites: pieces(7), serverWrites: pieces(8) });
+      expect(t.reused).toBe(true);
+      const r = decrypt(recut(t.chunks, 100), t.keylog);
+      expect(r.anomalies.toJSON()).toEqual({});
+      expect(r.plain[0].equals(t.clientSent)).toBe(true);
+      expect(r.plain[1].equals(t.serverSent)).toBe(true);
     });
   }
 });
