@@ -214,4 +214,15 @@ describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analy
     expect(an.tls.stats.connections).toBe(1);
     expect(an.tls.stats.decrypted + Object.values(an.tls.stats.undecryptable).reduce((a, b) => a + b, 0)).toBe(1);
   });
+
+  it("directions fed out of capture order (the server's bytes first): both still decrypt", () => {
+    const { an, seen } = setup(keyLog(msrp12.keylog));
+    const c = an.create(conn([]));
+    let frame = 1;
+    for (const dir of [1, 0] as const) for (const ch of msrp12.chunks.filter((x) => x.dir === dir)) c.data(dir, ch.bytes, frame++, 100, 0);
+    c.end(0, 'fin');
+    c.end(1, 'fin');
+    expect(seen.events.filter((e) => e.startsWith('1 '))).toEqual(['1 t1 200', '1 t2 200', '1 t3 200', '1 end']);
+    expect(seen.events.filter((e) => e.startsWith('0 '))).toEqual(['0 t1 SEND', '0 t2 SEND', '0 t3 SEND', '0 end']);
+  });
 });
