@@ -171,6 +171,19 @@ describe.skipIf(!hasOpenssl)('run --tls-keylog on a capture of real TLS (issue 1
     expect(() => statSync(out)).toThrow();
   });
 
+  it('audit --tls-keylog: the HTML report shows the decrypted transports, with no key material', () => {
+    const html = join(dir, 'report.html');
+    const json = join(dir, 'report.json');
+    const r = runCli(['audit', '-r', pcap, '--tasks', tasks, '--tls-keylog', keys, '--json', json, '--html', html]);
+    expect(r.status, r.stderr).toBe(0);
+    const audit = JSON.parse(readFileSync(json, 'utf8')) as AuditJson;
+    expect(audit.sessions[0]!.messages.map((m) => m.messageId)).toEqual(chat.messages.map((m) => m.mid));
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('msrp/tls decrypted TLS1.2 0xc02f');
+    expect(page).toMatch(/sip\/tls decrypted TLS1\.3 0x130[123]/);
+    for (const h of chat.secretsHex) expect(page.toLowerCase().includes(h)).toBe(false);
+  });
+
   it.skipIf(!hasTshark)('tshark with the same key log sees the MSRP requests msrptap records', () => {
     const { audit } = run('tshark', ['--tls-keylog', keys]);
     const ids = tsharkMessageIds(pcap, keys);
