@@ -14,6 +14,7 @@ import type { DirValue, StreamConsumer, TcpConnectionInfo } from '../../../src/f
 import { TlsKeyLog } from '../../../src/protocols/tls/index.js';
 import { msrpFrame, sipMessage } from '../../../samples/gen/lib/index.js';
 import { hasProgram } from '../../helpers/has-program.js';
+import { wsFrame } from '../../helpers/websocket-frames.js';
 import { makeRsaCert, removeCert, tlsTranscript, type TlsCert, type Transcript } from '../../helpers/tls-transcript.js';
 
 const SEND = (tid: string, body: string): Uint8Array =>
@@ -224,5 +225,19 @@ describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analy
     c.end(1, 'fin');
     expect(seen.events.filter((e) => e.startsWith('1 '))).toEqual(['1 t1 200', '1 t2 200', '1 t3 200', '1 end']);
     expect(seen.events.filter((e) => e.startsWith('0 '))).toEqual(['0 t1 SEND', '0 t2 SEND', '0 t3 SEND', '0 end']);
+  });
+
+  it('a WebSocket inside TLS (RFC 7977 wss, RFC 7118): its MSRP is marked wss with the TLS version', async () => {
+    const req = 'GET /msrp HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: msrp\r\n\r\n';
+    const resp = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: msrp\r\n\r\n';
+    const enc = (x: string): Uint8Array => new TextEncoder().encode(x);
+    const t = await tlsTranscript({ cert, clientWrites: [enc(req), wsFrame({ opcode: 1, payload: sends[0]!, mask: new Uint8Array([1, 2, 3, 4]) })], serverWrites: [enc(resp)] });
+    const { an, seen } = setup(keyLog(t.keylog));
+    feed(an.create(conn([], 443)), t);
+    expect(seen.streams.map((s) => [s.dir, s.transport, s.tls?.version]).sort()).toEqual([
+      [0, 'wss', 'TLS1.3'],
+      [1, 'wss', 'TLS1.3'],
+    ]);
+    expect(seen.events.filter((e) => e.startsWith('0 '))).toEqual(['0 t1 SEND', '0 end']);
   });
 });
