@@ -18,13 +18,14 @@ import type { InterceptRunOptions } from '../pipeline/intercept-run.js';
 import { addCaptureOptions, checkCaptureSource } from './capture-options.js';
 import { addX1Options } from './x1-options.js';
 import { addBusOptions, checkBusOptions } from './bus-options.js';
+import { addTlsKeyLogOption } from './tls-keylog-option.js';
 import { createProgress } from './progress.js';
 import { log } from './stderr-logger.js';
 import { signalExitCode, StopSignals } from './stop-signals.js';
 import { VERSION } from './version.js';
 
 /** What commander hands the action: the pipeline's options without the values the CLI adds itself. */
-type RunOptions = Omit<InterceptRunOptions, 'tasks' | 'toolVersion' | 'read'> & { tasks?: string; read: string[] };
+type RunOptions = Omit<InterceptRunOptions, 'tasks' | 'toolVersion' | 'read' | 'tlsKeylog'> & { tasks?: string; read: string[]; tlsKeylog: string[] };
 
 function positiveNumber(name: string) {
   return (value: string): number => {
@@ -44,7 +45,7 @@ function portNumber(name: string) {
 
 export function registerRunCommand(program: Command): void {
   const cmd = program.command('run').description("intercept the tasks' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions");
-  addBusOptions(addX1Options(addCaptureOptions(cmd)))
+  addTlsKeyLogOption(addBusOptions(addX1Options(addCaptureOptions(cmd))))
     .option('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary); with --x1-listen optional, X1 changes apply on top')
     .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
     .option('--overwrite', "--out holds a previous run's output: delete it first (only msrptap's own files; anything else is refused)")

@@ -48,6 +48,8 @@ export class CorrelatorContext {
   readonly wallClockMs: () => number;
   /** Which MSRP directions the flow layer may pass over (./msrp-bypass.ts). */
   readonly bypass: MsrpBypass;
+  /** See CorrelatorOptions.tlsDecryption. */
+  readonly tlsDecryption: boolean;
 
   constructor(options: CorrelatorOptions) {
     this.matcher = new TargetMatcher(taskList(options.tasks));
@@ -71,6 +73,7 @@ export class CorrelatorContext {
     this.triggerMaxOpen = options.triggerMaxOpenSec ?? 86_400;
     this.wallClockMs = options.wallClockMs ?? (() => performance.now());
     this.bypass = new MsrpBypass(this.anomalies);
+    this.tlsDecryption = options.tlsDecryption ?? false;
   }
 
   /** `base` moved to the current capture time (records made by a task reload, not by a packet). */

@@ -80,6 +80,12 @@ export interface CorrelatorOptions {
   readonly triggerMaxOpenSec?: number;
   /** Wall clock in milliseconds for the trigger latency (default `performance.now`). */
   readonly wallClockMs?: () => number;
+  /**
+   * TLS is decrypted with a key log (`--tls-keylog`): a session whose SDP says TLS media
+   * (TCP/TLS/MSRP, msrps:) is not reported iMSCCUnavailable at its SDP, but at its release, and
+   * only if none of its MSRP was seen (decrypted). Default false: reported at the SDP, as before.
+   */
+  readonly tlsDecryption?: boolean;
 }
 
 /**

@@ -105,6 +105,14 @@ export class SessionRelease {
     const r = s.release;
     const sip = r.byeSip ?? r.lastSip;
     if (sip === null) return;
+    // With a key log (CorrelatorOptions.tlsDecryption), TLS media never seen is reported now, as
+    // TLS: its content was not decrypted (no keys, or not captured). Seen MSRP was decrypted.
+    const tlsUnseen = this.ctx.tlsDecryption && !s.msrpSeen && !s.tlsReported && d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
+    if (tlsUnseen) {
+      s.tlsReported = true;
+      if (s.audit !== null) s.audit.ccUnavailable = 'tls';
+      this.ctx.anomalies.report('correlate.cc_unavailable_tls', sip.network.frameNo);
+    }
     // A session whose CC was handed to another tap by a trigger (issue 15) is not "not observed"
     // here: that tap records it, and the union of the taps' records is a single tap's.
     const notSeen = !s.msrpSeen && !s.tlsReported && !s.ccTriggered;
@@ -114,6 +122,13 @@ export class SessionRelease {
     }
     for (const it of s.intercepts) {
       if (!wantsIri(it.task) || it.ended) continue;
+      if (tlsUnseen && it.task.deliveryType === 'X2andX3') {
+        this.emit.iri(s, it, this.emit.nextIriType(it), 'notApplicable', sip.network, {
+          kind: 'iMSCCUnavailable',
+          reason: 'MSRP over TLS (TCP/TLS/MSRP or msrps:): content not decrypted (no key in the key log, or not captured)',
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+        });
+      }
       if (notSeen && it.task.deliveryType === 'X2andX3') {
         this.emit.iri(s, it, this.emit.nextIriType(it), 'notApplicable', sip.network, {
           kind: 'iMSCCUnavailable',

@@ -35,6 +35,7 @@ import { manifestTasks } from './custody-manifest-options.js';
 import type { X1Service } from './x1-server.js';
 import { createX1Service, type X1Options } from './x1-service-options.js';
 import type { TriggerBusRun, TriggerBusRunOptions } from './trigger-bus-run.js';
+import { TlsKeyLogFiles } from './tls-key-log-files.js';
 
 /** The run's settings, already checked for consistency by the CLI (src/cli/run-command.ts). */
 export interface InterceptRunOptions extends PacketSourceOptions, X1Options, Partial<TriggerBusRunOptions> {
@@ -74,6 +75,8 @@ export interface InterceptRunOptions extends PacketSourceOptions, X1Options, Par
   /** MiB. */
   rotateSize?: number;
   rotateSeconds?: number;
+  /** NSS key log files (`--tls-keylog`, secret): TLS connections are decrypted with their keys. */
+  tlsKeylog?: readonly string[];
 }
 
 export interface InterceptRunContext {
@@ -104,6 +107,8 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
   if (tasks === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
   // Issue 15: the bus is reached (credentials, bucket) before anything is written; loaded only with --bus.
   const bus = o.bus === undefined ? undefined : await (await import('./trigger-bus-run.js')).TriggerBusRun.open(o as InterceptRunOptions & TriggerBusRunOptions, log);
+  // Checked before any output exists; read once the pipeline is up (./tls-key-log-files.ts).
+  const keyLogs = o.tlsKeylog !== undefined && o.tlsKeylog.length > 0 ? new TlsKeyLogFiles(o.tlsKeylog) : undefined;
   // The signing key is checked before --overwrite deletes anything.
   let custody: ReturnType<typeof custodyManifestOptions> | undefined;
   try {
@@ -157,6 +162,9 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
       auditDetails: false,
       auditStore: auditSpool ?? auditCounter!,
       tcp: { bypass: o.flowBypass === true },
+      ...(keyLogs !== undefined
+        ? { tlsKeyLogs: keyLogs, onKeyLogError: (path: string, code: string) => log.log('warn', 'tls.keylog_unreadable', { path, code }, 'a --tls-keylog file cannot be re-read: keys added to it are not used until it can') }
+        : {}),
       onRecord: (r) => {
         let c = counts.get(r.task.liid);
         if (c === undefined) {
@@ -240,6 +248,9 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
     if (files !== undefined) for (const [liid, c] of files.counts) log.log('info', 'output.records', { liid, x2: c.x2, x3: c.x3, hi2: c.hi2, hi3: c.hi3 });
     log.log('info', 'run.summary', { sessions: listed.sessions, uncorrelated: listed.uncorrelated, ...(o.out !== undefined ? { out: o.out } : {}), interrupted });
+    const tls = pl.tlsStats();
+    // Counts only (never keys, never addresses): how much TLS the tap saw and could not read.
+    if (tls.connections > 0 || keyLogs !== undefined) log.log('info', 'tls.summary', { connections: tls.connections, decrypted: tls.decrypted, undecryptable: { ...tls.undecryptable } });
     logHiddenTraffic(log, pl.anomalies.toJSON());
     if (src.error !== undefined) {
       // After a stop signal the exit status says "interrupted"; the damage is still reported.
@@ -307,6 +318,8 @@ async function runLiveWithLifecycle(
           if (last === undefined) log.log('info', 'capture.started', { iface: o.interface, backend: s.backend });
           last = s;
           capture.last = s;
+          // Keys the endpoints log while the capture runs (their SSLKEYLOGFILE grows): read every tick.
+          pl.pollTlsKeyLogs();
         },
       },
       (f) => pl.frame(f),

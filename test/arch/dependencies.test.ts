@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   'protocols/tls': ['core', 'util'],
   records: ['core', 'util'],
   flow: ['decode', 'core', 'util'],
-  analyzers: ['flow', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'protocols/websocket', 'decode', 'core', 'util'],
+  analyzers: ['flow', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'protocols/websocket', 'protocols/tls', 'decode', 'core', 'util'],
   // correlate consumes the analyzers' events (types only): analyzers sit before it in the pipeline.
   correlate: ['analyzers', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'records', 'decode', 'core', 'util'],
   encode: ['records', 'core', 'util'],
