@@ -62,6 +62,8 @@ export function selfSignedCert(dir: string): { cert: string; key: string } {
  * Requests from a WebSocket client get rport (RFC 3581): its Via host is `.invalid` (RFC 7118
  * section 5.2), so the reply must go back on the connection it came from. The callee is reached
  * from the SIP port of the Request-URI's transport (TCP or TLS), never from an MSRP port.
+ * With TLS, the Use-Path (RFC 4976 section 5.1) names the socket the AUTH came on (`msrps` for
+ * TLS): `use_path_addr` would give one address to clients of every transport.
  */
 export function relayConfig(ports: RelayPorts, tls?: { cert: string; key: string; cfg: string }): string {
   const listen = [`tcp:127.0.0.1:${ports.msrp}`, `udp:127.0.0.1:${ports.sip}`, `tcp:127.0.0.1:${ports.sip}`];
@@ -103,8 +105,7 @@ disable_sctp=yes
 ${tls !== undefined ? 'enable_tls=yes\n' : ''}${listen.map((l) => `listen=${l}`).join('\n')}
 ${modules.map((m) => `loadmodule "${m}.so"`).join('\n')}
 modparam("msrp", "cmap_size", 8)
-modparam("msrp", "use_path_addr", "127.0.0.1:${ports.msrp}")
-modparam("htable", "htable", "authed=>size=8;autoexpire=3600;")
+${tls === undefined ? `modparam("msrp", "use_path_addr", "127.0.0.1:${ports.msrp}")\n` : ''}modparam("htable", "htable", "authed=>size=8;autoexpire=3600;")
 ${ports.ws !== undefined ? 'modparam("websocket", "sub_protocols", 3)\n' : ''}${tls !== undefined ? `modparam("tls", "config", "${tls.cfg}")\n` : ''}request_route {
     if ($proto == "ws" || $proto == "wss") force_rport();
     if ($rm == "INVITE") record_route();

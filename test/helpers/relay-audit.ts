@@ -45,14 +45,18 @@ export function comparable(s: AuditSession): Record<string, unknown> {
 }
 
 /**
- * tshark options that hand WebSocket messages of the `msrp` subprotocol to its MSRP dissector:
- * Wireshark 4.0's websocket dissector unmasks and reassembles the messages and dispatches them by
- * subprotocol (its `ws.protocol` table), but only SIP registers there; one Lua line, written in
- * `dir`, registers the MSRP dissector for `msrp` (RFC 7977 section 9).
+ * tshark options that hand MSRP to its dissector where Wireshark 4.0 cannot find it by itself,
+ * as one Lua script written in `dir`: WebSocket messages of the `msrp` subprotocol (its websocket
+ * dissector unmasks and reassembles them and dispatches by subprotocol, the `ws.protocol` table,
+ * where only SIP registers; RFC 7977 section 9), and decrypted TLS on `tlsPorts` (MSRP is not in
+ * the `tls.port` Decode As list; its heuristic runs on TCP only).
  */
-export function tsharkWsMsrpOptions(dir: string): string[] {
-  const lua = join(dir, 'ws-msrp.lua');
-  writeFileSync(lua, 'DissectorTable.get("ws.protocol"):add("msrp", Dissector.get("msrp"))\n');
+export function tsharkMsrpOptions(dir: string, o: { ws?: boolean; tlsPorts?: readonly number[] }): string[] {
+  const lines = ['local msrp = Dissector.get("msrp")'];
+  if (o.ws === true) lines.push('DissectorTable.get("ws.protocol"):add("msrp", msrp)');
+  for (const p of o.tlsPorts ?? []) lines.push(`DissectorTable.get("tls.port"):add(${p}, msrp)`);
+  const lua = join(dir, 'tshark-msrp.lua');
+  writeFileSync(lua, `${lines.join('\n')}\n`);
   return ['-X', `lua_script:${lua}`];
 }
 

@@ -170,6 +170,7 @@ export interface ChatRun {
   /** The port the callers' MSRP connections went to. */
   readonly relayMsrpPort: number;
   readonly bobMsrpPort: number;
+  readonly daveMsrpPort: number;
   readonly bobSipPort: number;
 }
 
@@ -300,5 +301,5 @@ export async function runRelayChat(t: ChatTransport, relay: RelayPorts, dir: str
   } finally {
     await stopCapture();
   }
-  return { pcap, relayMsrpPort: t === 'tls' ? relay.msrpTls! : t === 'ws' ? relay.ws! : relay.msrp, bobMsrpPort: bobSide.port, bobSipPort: bobServer.port };
+  return { pcap, relayMsrpPort: t === 'tls' ? relay.msrpTls! : t === 'ws' ? relay.ws! : relay.msrp, bobMsrpPort: bobSide.port, daveMsrpPort: daveSide.port, bobSipPort: bobServer.port };
 }

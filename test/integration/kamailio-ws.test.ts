@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type Relay, type RelayPorts, relayConfig, relayTestBlocker, startKamailio } from '../helpers/kamailio-relay.js';
-import { type Audit, comparable, expectChatOutputs, tapRun, tsharkMsrpRequests, tsharkSip, tsharkWsMsrpOptions } from '../helpers/relay-audit.js';
+import { type Audit, comparable, expectChatOutputs, tapRun, tsharkMsrpRequests, tsharkSip, tsharkMsrpOptions } from '../helpers/relay-audit.js';
 import { CHAT, type ChatRun, runRelayChat } from '../helpers/relay-chat.js';
 
 const blocker = relayTestBlocker(['websocket', 'xhttp']);
@@ -82,7 +82,7 @@ describe.skipIf(blocker !== null)(`the relay chat over WebSocket (Kamailio webso
 
   it('tshark (websocket dissector) sees the same MSRP requests and the same SIP dialog in both captures', () => {
     const t = tsharkMsrpRequests(tcp.pcap);
-    const w = tsharkMsrpRequests(ws.pcap, tsharkWsMsrpOptions(dir));
+    const w = tsharkMsrpRequests(ws.pcap, tsharkMsrpOptions(dir, { ws: true }));
     // Each leg: AUTH ×2, 3 bulk chunks, the REPORT, Bob's SEND, Carol's SEND.
     expect(t.filter((l) => l === 'SEND msg-bulk-1')).toHaveLength(6);
     expect(w).toEqual(t);
