@@ -1,8 +1,8 @@
 /**
  * msrptap and tshark on the captures of test/helpers/relay-chat.ts, reduced to what must not
  * depend on the transport: the target session's messages (ids, directions, sizes, hashes,
- * chunks, statuses), its session ids and Call-ID. Ports, times and the transports field differ
- * between runs by design and are compared separately by the tests.
+ * chunks, statuses), its session ids, Call-ID and number of connections. Ports, frame numbers,
+ * times and the transports field differ between runs by design and are checked by the tests.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,9 @@ export function tapRun(pcap: string, out: string, extra: readonly string[] = [])
 /** What of a session must be the same on every transport. */
 export function comparable(s: AuditSession): Record<string, unknown> {
   const { callId, liid, msrpSessionIds, messages, ccUnavailable } = s;
-  return { callId, liid, msrpSessionIds, ccUnavailable, messages: messages.map(({ firstFrame, lastFrame, ...m }) => m) };
+  // How many connections carried the session (the caller's leg and the relay's leg to the
+  // callee): their ports differ between runs, their number must not.
+  return { callId, liid, msrpSessionIds, ccUnavailable, connections: s.connections.length, messages: messages.map(({ firstFrame, lastFrame, ...m }) => m) };
 }
 
 /**
