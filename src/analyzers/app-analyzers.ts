@@ -12,6 +12,8 @@ import { parseSipMessage } from '../protocols/sip/index.js';
 import { WebSocketMemoryBudget } from '../protocols/websocket/index.js';
 import type { AppEventSink, PacketRef } from './app-event-sink.js';
 import { AppStreamConsumer } from './app-stream-consumer.js';
+import type { TlsKeyLog } from '../protocols/tls/index.js';
+import { TlsConnections, type TlsConnectionsOptions } from './tls-connections.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -40,15 +42,27 @@ export class AppAnalyzers implements StreamConsumerFactory, SctpMessageConsumer 
   sipDatagrams = 0;
   /** One byte budget for the messages and handshakes all WebSocket connections hold. */
   readonly wsBudget = new WebSocketMemoryBudget();
+  /** TLS connections (decrypted with `tlsKeys`, or only counted without), and their counts. */
+  readonly tls: TlsConnections;
 
+  /** @param tlsKeys the run's key log (`--tls-keylog`); absent: TLS connections are counted, not decrypted. */
   constructor(
     private readonly app: AppEventSink,
     private readonly anomalies: AnomalySink,
-  ) {}
+    tlsKeys?: TlsKeyLog,
+    tlsLimits?: TlsConnectionsOptions,
+  ) {
+    this.tls = new TlsConnections(tlsKeys ?? null, anomalies, tlsLimits);
+  }
 
   /** StreamConsumerFactory: every TCP connection gets a classifying consumer. */
   create(conn: TcpConnectionInfo): StreamConsumer {
-    return new AppStreamConsumer(conn, this.app, this.anomalies, this.wsBudget);
+    return new AppStreamConsumer(conn, this.app, this.anomalies, this.wsBudget, this.tls);
+  }
+
+  /** The key log grew: connections waiting for keys decrypt what they hold (`frameNo`: the last frame read). */
+  tlsKeysAdded(frameNo: number): void {
+    this.tls.retry(frameNo);
   }
 
   /** One UDP datagram (after IP reassembly). */
@@ -94,10 +108,12 @@ export class AppAnalyzers implements StreamConsumerFactory, SctpMessageConsumer 
   }
 
   tick(tsSec: number, tsNsec: number): void {
+    this.tls.tick(tsSec);
     this.app.tick(tsSec, tsNsec);
   }
 
   finish(): void {
+    this.tls.finish();
     this.app.finish();
   }
 }

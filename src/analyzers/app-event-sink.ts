@@ -21,12 +21,23 @@ export interface PacketRef {
   readonly dstPort: number;
   /** 6 = TCP, 17 = UDP, 132 = SCTP. */
   readonly ipProto: number;
-  /** Carried over WebSocket (RFC 7118) on the TCP connection; absent: directly on `ipProto`. */
-  readonly transport?: WebSocketTransport;
+  /** Carried over WebSocket (RFC 7118) or TLS (RFC 5246 / RFC 8446, decrypted) on the TCP connection; absent: directly on `ipProto`. */
+  readonly transport?: StreamTransport;
+  /** Set when the bytes were decrypted from TLS (`tls`, `wss`): what protected them. */
+  readonly tls?: TlsTransportInfo;
 }
 
 /** A WebSocket transport (RFC 7118 / RFC 7977): `ws`, or `wss` once TLS is decrypted. */
 export type WebSocketTransport = 'ws' | 'wss';
+/** What carried a SIP message or MSRP stream on a TCP connection: WebSocket, TLS (decrypted), or WebSocket in TLS (`wss`). */
+export type StreamTransport = WebSocketTransport | 'tls';
+
+/** The TLS connection the plaintext was decrypted from (never key material). */
+export interface TlsTransportInfo {
+  readonly version: 'TLS1.2' | 'TLS1.3';
+  /** IANA TLS cipher suite number (RFC 8446 B.4, RFC 5246 A.5). */
+  readonly cipherSuite: number;
+}
 
 /** One direction of a TCP connection that carries MSRP. Addresses are owned copies. */
 export interface MsrpStreamRef {
@@ -40,8 +51,10 @@ export interface MsrpStreamRef {
   readonly dstPort: number;
   /** The TCP handshake was seen (else the stream was joined mid-way). */
   readonly sawSyn: boolean;
-  /** The MSRP chunks come in WebSocket messages (RFC 7977); absent: directly on TCP. */
-  readonly transport?: WebSocketTransport;
+  /** The MSRP chunks come in WebSocket messages (RFC 7977) or TLS records (decrypted); absent: directly on TCP. */
+  readonly transport?: StreamTransport;
+  /** Set when the bytes were decrypted from TLS (`tls`, `wss`). */
+  readonly tls?: TlsTransportInfo;
   /**
    * Capture time of the connection's first packet (its SYN when seen): sessions seen without SIP
    * start there (samples/README.md truth rules).

@@ -4,15 +4,21 @@
  * section 18.3) whose output goes to the AppEventSink. Directions that are neither are
  * released from reassembly at once (TcpConnectionInfo.ignore), so bulk traffic costs almost
  * nothing past its first bytes.
+ *
+ * A connection that opens with a TLS ClientHello goes, both directions, to a TlsConnection
+ * (./tls-connection.ts), which feeds its plaintext to an inner AppStreamConsumer: the same
+ * classification and framers, with what they hand on marked as carried by TLS.
  */
 import { ConnectionAnomalySink, type AnomalySink } from '../core/anomaly.js';
 import type { DirValue, StreamConsumer, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
 import { MsrpFramer } from '../protocols/msrp/index.js';
 import { SipStreamFramer } from '../protocols/sip/index.js';
-import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sink.js';
+import type { AppEventSink, MsrpStreamHandler, PacketRef, StreamTransport, TlsTransportInfo } from './app-event-sink.js';
 import { classifyStream, StreamKind, type StreamKindValue } from './stream-classifier.js';
 import type { WebSocketMemoryBudget } from '../protocols/websocket/index.js';
 import { WebSocketConnection } from './websocket-connection.js';
+import { TlsConnection, type TlsCarrier } from './tls-connection.js';
+import type { TlsConnections } from './tls-connections.js';
 
 /** State of one direction. */
 class Direction {
@@ -38,12 +44,20 @@ export class AppStreamConsumer implements StreamConsumer {
   private readonly dirs: [Direction, Direction];
   /** Set when a direction starts with an HTTP head: a possible WebSocket (RFC 6455) connection. */
   private ws: WebSocketConnection | null = null;
+  /** Set when a direction starts with a TLS handshake record and a key log is configured. */
+  private tls: TlsConnection | null = null;
+  /** The connection was counted as TLS without a key log (once per connection). */
+  private tlsCounted = false;
 
   constructor(
     private readonly conn: TcpConnectionInfo,
     private readonly app: AppEventSink,
     private readonly anomalies: AnomalySink,
     private readonly wsBudget?: WebSocketMemoryBudget,
+    /** The run's TLS connections; absent: TLS is not recognised (the inner consumer of a TLS connection). */
+    private readonly tlsHub?: TlsConnections,
+    /** Set for the inner consumer of a TLS connection: its bytes are plaintext decrypted from TLS. */
+    private readonly carrier?: TlsCarrier,
   ) {
     // A consumer that replaces an evicted one joins the stream in the middle, like a capture
     // that started after the handshake: the classifier and framers resynchronise.
@@ -72,6 +86,7 @@ export class AppStreamConsumer implements StreamConsumer {
       return;
     }
     if (d.kind === StreamKind.HTTP) this.ws!.data(dir, data, frameNo, tsSec, tsNsec);
+    else if (d.kind === StreamKind.TLS) this.tls!.data(dir, data, frameNo, tsSec, tsNsec);
     else this.feed(d, data, frameNo, tsSec, tsNsec);
   }
 
@@ -85,6 +100,7 @@ export class AppStreamConsumer implements StreamConsumer {
       return;
     }
     if (d.kind === StreamKind.HTTP) this.ws!.gap(dir, length, frameNo, tsSec, tsNsec);
+    else if (d.kind === StreamKind.TLS) this.tls!.gap(dir, length, frameNo, tsSec, tsNsec);
     else if (d.msrp !== null) {
       d.msrpHandler?.onGap?.(length, frameNo);
       d.msrp.gap(length, frameNo, tsSec, tsNsec);
@@ -105,11 +121,18 @@ export class AppStreamConsumer implements StreamConsumer {
     const d = this.dirs[dir];
     if (d.kind === StreamKind.UNDECIDED && d.headLen > 0) {
       // A short stream that ended before the window filled: decide on what there is.
-      d.kind = classifyStream(d.head!, d.headLen, d.atStart);
-      if (d.kind === StreamKind.MSRP || d.kind === StreamKind.SIP || d.kind === StreamKind.HTTP) this.start(dir, d);
+      d.kind = classifyStream(d.head!, d.headLen, d.atStart, this.tlsHub !== undefined);
+      if (d.kind === StreamKind.MSRP || d.kind === StreamKind.SIP || d.kind === StreamKind.HTTP || d.kind === StreamKind.TLS) this.start(dir, d);
+      else if (d.kind === StreamKind.UNDECIDED && this.tls !== null) {
+        // The other direction opened TLS: this one's few bytes are TLS too (e.g. a lone alert).
+        d.kind = StreamKind.TLS;
+        this.start(dir, d);
+      }
     }
     if (d.kind === StreamKind.HTTP) {
       this.ws!.end(dir, reason);
+    } else if (d.kind === StreamKind.TLS) {
+      this.tls!.end(dir, reason);
     } else if (d.msrp !== null) {
       d.msrp.end();
       d.msrpHandler?.onStreamEnd?.(reason);
@@ -136,7 +159,9 @@ export class AppStreamConsumer implements StreamConsumer {
   }
 
   private decide(dir: DirValue, d: Direction): void {
-    d.kind = classifyStream(d.head!, d.headLen, d.atStart);
+    d.kind = classifyStream(d.head!, d.headLen, d.atStart, this.tlsHub !== undefined);
+    // The other direction opened TLS: whatever this one starts with (an alert) is TLS too.
+    if (d.kind === StreamKind.OTHER && this.tls !== null) d.kind = StreamKind.TLS;
     if (d.kind === StreamKind.UNDECIDED) return;
     if (d.kind === StreamKind.OTHER) {
       d.head = null;
@@ -150,8 +175,13 @@ export class AppStreamConsumer implements StreamConsumer {
   private start(dir: DirValue, d: Direction): void {
     const c = this.conn;
     const fromClient = dir === 0;
+    if (d.kind === StreamKind.TLS) {
+      this.startTls(dir, d);
+      return;
+    }
+    const tlsInfo = this.carrier?.tlsInfo;
     if (d.kind === StreamKind.HTTP) {
-      this.ws ??= new WebSocketConnection(c, this.app, this.anomalies, () => this.releaseHttp(), this.wsBudget);
+      this.ws ??= new WebSocketConnection(c, this.app, this.anomalies, () => this.releaseHttp(), this.wsBudget, tlsInfo);
       if (this.ws.released) {
         d.kind = StreamKind.OTHER;
         d.head = null;
@@ -173,6 +203,7 @@ export class AppStreamConsumer implements StreamConsumer {
         srcPort: fromClient ? c.clientPort : c.serverPort,
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
+        ...this.via(tlsInfo),
       });
       d.msrp = new MsrpFramer(d.msrpHandler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: !d.atStart });
     } else {
@@ -185,6 +216,7 @@ export class AppStreamConsumer implements StreamConsumer {
         srcPort: fromClient ? c.clientPort : c.serverPort,
         dstPort: fromClient ? c.serverPort : c.clientPort,
         ipProto: 6,
+        ...this.via(tlsInfo),
       };
       d.sip = new SipStreamFramer({
         sink: this.anomalies,
@@ -200,6 +232,32 @@ export class AppStreamConsumer implements StreamConsumer {
     d.head = null;
     d.headLen = 0;
     if (head.length > 0) this.feed(d, head, d.headFrame, d.headSec, d.headNsec);
+  }
+
+  /** Plaintext decrypted from TLS is marked as such (transport `tls`, version and suite). */
+  private via(tlsInfo: TlsTransportInfo | undefined): { transport?: StreamTransport; tls?: TlsTransportInfo } {
+    if (this.carrier === undefined) return {};
+    return tlsInfo !== undefined ? { transport: 'tls', tls: tlsInfo } : { transport: 'tls' };
+  }
+
+  /**
+   * A direction opened with a TLS handshake record: with a key log, both directions go to one
+   * TlsConnection; without, the connection is counted (`no_keylog`) and released, as before.
+   */
+  private startTls(dir: DirValue, d: Direction): void {
+    const hub = this.tlsHub!;
+    const head = d.head!.subarray(0, d.headLen);
+    d.head = null;
+    d.headLen = 0;
+    if (hub.keys === null) {
+      if (!this.tlsCounted) hub.countUnkeyed();
+      this.tlsCounted = true;
+      d.kind = StreamKind.OTHER;
+      this.conn.ignore(dir);
+      return;
+    }
+    this.tls ??= new TlsConnection(this.conn, this.app, this.anomalies, hub, hub.keys, this.wsBudget);
+    if (head.length > 0) this.tls.data(dir, head, d.headFrame, d.headSec, d.headNsec);
   }
 
   /** Not a SIP/MSRP WebSocket: the HTTP directions are released from reassembly like other traffic. */

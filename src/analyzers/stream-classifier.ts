@@ -4,14 +4,23 @@
  * decision is by content, never by port: an MSRP frame starts with `MSRP SP transact-id SP`
  * (section 7.1), a SIP message with a request line or `SIP/2.0 NNN` (RFC 3261 section 7.1).
  *
+ * TLS (RFC 8446 5.1, RFC 5246 6.2.1) is recognised the same way, by its first record (a
+ * handshake record: the ClientHello), on any port: SIP over TLS on 5061 and MSRP over TLS on the
+ * SDP's port alike; only at the true start, since a TLS connection joined mid-way cannot be
+ * decrypted.
+ *
  * A stream joined mid-way (no SYN, or after a gap) may start inside a body, so the classifier
  * then looks for such a line anywhere in the first bytes; the framers resynchronise there.
  */
 import { looksLikeSipStartLine } from '../protocols/sip/index.js';
+import { looksLikeTlsStart } from '../protocols/tls/index.js';
 import { looksLikeHttpStart } from '../protocols/websocket/index.js';
 
-/** HTTP: an HTTP/1.x start line at the true start, perhaps a WebSocket handshake (RFC 6455 section 4) on any port. */
-export const StreamKind = { UNDECIDED: 0, MSRP: 1, SIP: 2, OTHER: 3, HTTP: 4 } as const;
+/**
+ * HTTP: an HTTP/1.x start line at the true start, perhaps a WebSocket handshake (RFC 6455 section 4) on any port.
+ * TLS: a TLS handshake record at the true start (a ClientHello, or a ServerHello in the other direction).
+ */
+export const StreamKind = { UNDECIDED: 0, MSRP: 1, SIP: 2, OTHER: 3, HTTP: 4, TLS: 5 } as const;
 export type StreamKindValue = (typeof StreamKind)[keyof typeof StreamKind];
 
 /** How many bytes of a stream direction are examined before giving up on it. */
@@ -24,6 +33,8 @@ const P = 0x50;
 const SP = 0x20;
 const CR = 0x0d;
 const LF = 0x0a;
+/** TLS ContentType handshake (RFC 8446 5.1): never the first byte of a SIP or MSRP stream. */
+const TLS_HANDSHAKE = 22;
 
 /** `MSRP ` at `i`, followed by a transaction-id character (RFC 4975 ident: alnum first). */
 function msrpAt(b: Uint8Array, i: number, end: number): 0 | 1 | 2 {
@@ -52,9 +63,15 @@ function sipLineAt(b: Uint8Array, i: number, end: number): 0 | 1 | 2 {
 /**
  * Classifies `b[0, end)`, the first bytes of a direction. `atStart` is true when these bytes are
  * the true start of the stream (SYN seen, no gap), so the first line must be the protocol's.
+ * `tls`: recognise TLS (the caller handles it); false for plaintext decrypted from TLS.
  */
-export function classifyStream(b: Uint8Array, end: number, atStart: boolean): StreamKindValue {
+export function classifyStream(b: Uint8Array, end: number, atStart: boolean, tls = false): StreamKindValue {
   if (atStart) {
+    if (tls && end > 0 && b[0] === TLS_HANDSHAKE) {
+      const t = looksLikeTlsStart(b, end);
+      if (t === 1) return StreamKind.TLS;
+      if (t === 2) return StreamKind.UNDECIDED;
+    }
     let i = 0;
     // SIP keep-alives (RFC 5626 section 3.5.1: CRLF) may precede the first message.
     while (i < end && (b[i] === CR || b[i] === LF)) i++;

@@ -19,7 +19,7 @@ import type { DirValue, StreamEndReason, TcpConnectionInfo } from '../flow/strea
 import { MsrpFramer } from '../protocols/msrp/index.js';
 import { parseSipMessage } from '../protocols/sip/index.js';
 import { DEFAULT_MAX_WS_MESSAGE_BYTES, HeadStatus, parseHttpHead, type HttpHead, type WebSocketBudgetHolder, WebSocketFrameDecoder, WebSocketMemoryBudget, type WebSocketMessageSink } from '../protocols/websocket/index.js';
-import type { AppEventSink, MsrpStreamHandler, PacketRef } from './app-event-sink.js';
+import type { AppEventSink, MsrpStreamHandler, PacketRef, TlsTransportInfo } from './app-event-sink.js';
 
 /** Bytes a direction may send after its head before the handshake is decided (RFC 6455 4.1: a client waits for the 101). */
 const MAX_PENDING = 64 * 1024;
@@ -70,6 +70,8 @@ export class WebSocketConnection implements WebSocketBudgetHolder {
     private readonly anomalies: AnomalySink,
     private readonly release: () => void,
     private readonly budget: WebSocketMemoryBudget = new WebSocketMemoryBudget(),
+    /** Set when the connection's bytes were decrypted from TLS: the transport is `wss` (RFC 7118 section 4, RFC 7977 section 4). */
+    private readonly tls?: TlsTransportInfo,
   ) {}
 
   /** The connection was found not to be a SIP/MSRP WebSocket. */
@@ -240,7 +242,8 @@ export class WebSocketConnection implements WebSocketBudgetHolder {
       srcPort: fromClient ? c.clientPort : c.serverPort,
       dstPort: fromClient ? c.serverPort : c.clientPort,
       ipProto: 6,
-      transport: 'ws',
+      transport: this.tls !== undefined ? 'wss' : 'ws',
+      ...(this.tls !== undefined ? { tls: this.tls } : {}),
     };
   }
 
@@ -270,7 +273,17 @@ export class WebSocketConnection implements WebSocketBudgetHolder {
   private msrpSink(dir: DirValue): WebSocketMessageSink {
     const w = this.where(dir);
     const c = this.conn;
-    const handler = this.app.msrpStream({ connId: c.id, dir, srcAddr: w.srcAddr, dstAddr: w.dstAddr, srcPort: w.srcPort, dstPort: w.dstPort, sawSyn: c.sawSyn, transport: 'ws' });
+    const handler = this.app.msrpStream({
+      connId: c.id,
+      dir,
+      srcAddr: w.srcAddr,
+      dstAddr: w.dstAddr,
+      srcPort: w.srcPort,
+      dstPort: w.dstPort,
+      sawSyn: c.sawSyn,
+      transport: w.transport ?? 'ws',
+      ...(this.tls !== undefined ? { tls: this.tls } : {}),
+    });
     const framer = new MsrpFramer(handler, new ConnectionAnomalySink(this.anomalies, c.id, dir), { midStream: false });
     this.msrp[dir] = framer;
     this.msrpHandlers[dir] = handler;

@@ -146,7 +146,7 @@ function sessionBlock(s: SessionView): string {
 <h2>${esc(sessionTitle(s))}</h2>
 <dl class="kv"><dt>LIID / XID</dt><dd class="mono">${esc(s.liid ?? 'non-target (lab --all)')} / ${esc(s.xid ?? '—')}</dd><dt>matched identity</dt><dd>${esc(s.matchedIdentity ?? '—')} ${s.targetRole !== null ? `<span class="muted">(${esc(s.targetRole)})</span>` : ''}</dd>
 <dt>start … end</dt><dd>${esc(s.startTime)} … ${esc(s.endTime)}</dd><dt>frames</dt><dd class="mono">${esc(s.frameSpan === null ? '—' : `#${s.frameSpan[0]}–#${s.frameSpan[1]}`)}</dd>${parties}
-<dt>MSRP session-ids</dt><dd class="mono">${esc(s.msrpSessionIds.join(', ') || '—')}</dd><dt>MSRP connections</dt><dd class="mono">${esc(s.connections.join(', ') || '—')}</dd>${s.transports !== null ? `<dt>transports</dt><dd class="mono">${esc(s.transports.join(', '))}</dd>` : ''}${s.ccUnavailable !== null ? `<dt>content (CC)</dt><dd class="warning">unavailable: ${esc(s.ccUnavailable)}</dd>` : ''}</dl>
+<dt>MSRP session-ids</dt><dd class="mono">${esc(s.msrpSessionIds.join(', ') || '—')}</dd><dt>MSRP connections</dt><dd class="mono">${esc(s.connections.join(', ') || '—')}</dd>${s.transports !== null ? `<dt>transports</dt><dd class="mono">${esc(s.transports.join(', '))}</dd>` : ''}${s.tls !== null ? `<dt>TLS</dt><dd class="mono">${esc(s.tls.join(', '))}</dd>` : ''}${s.ccUnavailable !== null ? `<dt>content (CC)</dt><dd class="warning">unavailable: ${esc(s.ccUnavailable)}</dd>` : ''}</dl>
 <h3>Ladder</h3>${ladder}${omitted}
 <h3>Messages (${esc(s.messages.length)})</h3>${s.messages.map(messageBlock).join('\n') || '<p class="muted">none</p>'}${s.messagesOmitted > 0 ? `<p class="muted">${esc(s.messagesOmitted)} more messages not listed (cap)</p>` : ''}
 ${fileTable(s.files)}

@@ -123,6 +123,8 @@ export interface SessionView {
   readonly connections: readonly string[];
   /** audit.json `transports` (present only when SCTP or WebSocket carried the session). */
   readonly transports: readonly string[] | null;
+  /** audit.json `tls`: the decrypted TLS transports, as "msrp/tls TLS1.3 0x1301" (null when none). */
+  readonly tls: readonly string[] | null;
   readonly ccUnavailable: string | null;
   readonly parties: readonly PartyView[];
   readonly lanes: readonly LadderLane[];
@@ -353,6 +355,7 @@ function sessionView(input: ReportInput, s: AuditSession, d: AuditSessionDetail,
     msrpSessionIds: s.msrpSessionIds,
     connections: s.connections,
     transports: s.transports ?? null,
+    tls: s.tls?.map((t) => `${t.transport} decrypted ${t.version} ${t.cipherSuite}`) ?? null,
     ccUnavailable: s.ccUnavailable,
     parties: ([0, 1] as const).map((side) => ({ side, identities: d.parties[side], isTarget: d.targetSide === side })),
     lanes,

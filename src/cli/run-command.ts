@@ -23,7 +23,11 @@ import { signalExitCode, StopSignals } from './stop-signals.js';
 import { VERSION } from './version.js';
 
 /** What commander hands the action: the pipeline's options without the values the CLI adds itself. */
-type RunOptions = Omit<InterceptRunOptions, 'tasks' | 'toolVersion' | 'read'> & { tasks?: string; read: string[] };
+type RunOptions = Omit<InterceptRunOptions, 'tasks' | 'toolVersion' | 'read' | 'tlsKeylog'> & { tasks?: string; read: string[]; tlsKeylog: string[] };
+
+function collect(value: string, prev: string[]): string[] {
+  return [...prev, value];
+}
 
 function positiveNumber(name: string) {
   return (value: string): number => {
@@ -62,6 +66,7 @@ export function registerRunCommand(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .option('--single-thread', "no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark's baseline)")
+    .option('--tls-keylog <file>', 'decrypt TLS (SIP on 5061, TCP/TLS/MSRP, wss) with this NSS key log (SSLKEYLOGFILE format; secret: never copied to any output); re-read as it grows; repeatable', collect, [])
     .option('--stats-interval <seconds>', 'live capture: period of the run.stats event', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())

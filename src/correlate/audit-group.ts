@@ -58,6 +58,7 @@ export function auditGroup(s: Session, withDetails: boolean): AuditGroup | null 
       msrpSessionIds: a.sids.slice(),
       connections: a.conns.slice(),
       ...(listsTransports(a) ? { transports: a.transports.slice() } : {}),
+      ...(a.tls.length > 0 ? { tls: a.tls.map((t) => ({ ...t })) } : {}),
       messages,
       files,
       targetRole: it?.task.targetRole ?? null,

@@ -23,6 +23,7 @@ export type {
   AuditSession,
   AuditSessionAnomaly,
   AuditSessionDetail,
+  AuditTlsTransport,
 } from '../records/audit-report-schema.js';
 
 /** REPORT tally of one message with relay-leg deduplication (see the file comment). */

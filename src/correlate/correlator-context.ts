@@ -39,6 +39,8 @@ export class CorrelatorContext {
   readonly maxAuditMessages: number;
   readonly maxLiveAuditMessages: number;
   readonly maxAuditLadder: number;
+  /** See CorrelatorOptions.tlsDecryption. */
+  readonly tlsDecryption: boolean;
 
   constructor(options: CorrelatorOptions) {
     this.matcher = new TargetMatcher(taskList(options.tasks));
@@ -56,6 +58,7 @@ export class CorrelatorContext {
     this.maxAuditMessages = options.maxAuditMessagesPerSession ?? 10_000;
     this.maxLiveAuditMessages = options.maxLiveAuditMessages ?? DEFAULT_MAX_LIVE_AUDIT_MESSAGES;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
+    this.tlsDecryption = options.tlsDecryption ?? false;
   }
 
   /** `base` moved to the current capture time (records made by a task reload, not by a packet). */

@@ -61,6 +61,12 @@ export interface CorrelatorOptions {
    * target sessions (./audit-store.ts).
    */
   readonly auditStore?: AuditStore;
+  /**
+   * TLS is decrypted with a key log (`--tls-keylog`): a session whose SDP says TLS media
+   * (TCP/TLS/MSRP, msrps:) is not reported iMSCCUnavailable at its SDP, but at its release, and
+   * only if none of its MSRP was seen (decrypted). Default false: reported at the SDP, as before.
+   */
+  readonly tlsDecryption?: boolean;
 }
 
 /**

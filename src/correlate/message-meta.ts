@@ -4,7 +4,8 @@
  * ./session-audit.ts and ./message-audit.ts fill them, ./audit-group.ts renders them as audit.json
  * entries (./audit-report.ts for the shape and the truth rules).
  */
-import type { AuditLadderEvent, AuditMessage, AuditMessageDetail, AuditReportEvent, AuditSessionAnomaly, ReportTally } from './audit-report.js';
+import type { StreamTransport, TlsTransportInfo } from '../analyzers/app-event-sink.js';
+import type { AuditLadderEvent, AuditMessage, AuditMessageDetail, AuditReportEvent, AuditSessionAnomaly, AuditTlsTransport, ReportTally } from './audit-report.js';
 
 /**
  * Audit metadata of one message, kept for the whole run (never the body): its audit.json entry
@@ -30,10 +31,21 @@ export interface FileMeta {
 /** The transports a session can list: at most every (protocol, transport) pair. */
 const MAX_TRANSPORTS = 16;
 
-/** Notes that `protocol` of the session was carried by `transport` (IP protocol number, or a WebSocket). */
-export function noteTransport(a: AuditData, protocol: 'sip' | 'msrp', ipProto: number, ws: 'ws' | 'wss' | undefined): void {
-  const t = `${protocol}/${ws ?? (ipProto === 6 ? 'tcp' : ipProto === 17 ? 'udp' : ipProto === 132 ? 'sctp' : `ip${ipProto}`)}`;
+/**
+ * Notes that `protocol` of the session was carried by `transport` (IP protocol number, a
+ * WebSocket, or TLS), and, for plaintext decrypted from TLS, with which version and cipher suite.
+ */
+export function noteTransport(a: AuditData, protocol: 'sip' | 'msrp', ipProto: number, via: StreamTransport | undefined, tls?: TlsTransportInfo): void {
+  const t = `${protocol}/${via ?? (ipProto === 6 ? 'tcp' : ipProto === 17 ? 'udp' : ipProto === 132 ? 'sctp' : `ip${ipProto}`)}`;
   if (!a.transports.includes(t) && a.transports.length < MAX_TRANSPORTS) a.transports.push(t);
+  if (tls === undefined || a.tls.length >= MAX_TRANSPORTS) return;
+  const suite = cipherSuiteText(tls.cipherSuite);
+  if (!a.tls.some((x) => x.transport === t && x.version === tls.version && x.cipherSuite === suite)) a.tls.push({ transport: t, decrypted: true, version: tls.version, cipherSuite: suite });
+}
+
+/** A cipher suite as the IANA registry writes it: `0x13,0x01` → "0x1301". */
+function cipherSuiteText(n: number): string {
+  return `0x${n.toString(16).padStart(4, '0')}`;
 }
 
 /**
@@ -56,6 +68,8 @@ export interface AuditData {
   readonly conns: string[];
   /** `<sip|msrp>/<udp|tcp|sctp|ws|wss>` pairs that carried the session, in order of first use ({@link noteTransport}). */
   readonly transports: string[];
+  /** The TLS that protected decrypted transports of `transports` (`tls`, `wss`), at most one entry per (transport, version, suite). */
+  readonly tls: AuditTlsTransport[];
   readonly messages: MsgMeta[];
   readonly byMid: Map<string, MsgMeta>;
   /** Entries of `messages` counted in SessionAudit's live-message count (0 once frozen or dropped). */

@@ -287,7 +287,7 @@ export class MsrpBinding {
     const a = s.audit;
     if (a !== null) {
       if (!a.conns.includes(conn.name) && a.conns.length < 64) a.conns.push(conn.name);
-      noteTransport(a, 'msrp', 6, conn.stream.transport);
+      noteTransport(a, 'msrp', 6, conn.stream.transport, conn.stream.tls);
       conn.onConn.add(s);
       if (s.dialog === null) {
         if (isRequest) for (const sid of [receiverSid, senderSid]) if (sid !== null && !a.sids.includes(sid) && a.sids.length < 16) a.sids.push(sid);

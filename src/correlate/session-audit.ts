@@ -54,6 +54,7 @@ export class SessionAudit {
       sids: [],
       conns: [],
       transports: [],
+      tls: [],
       messages: [],
       byMid: new Map(),
       liveCount: 0,

@@ -105,6 +105,14 @@ export class SessionRelease {
     const r = s.release;
     const sip = r.byeSip ?? r.lastSip;
     if (sip === null) return;
+    // With a key log (CorrelatorOptions.tlsDecryption), TLS media never seen is reported now, as
+    // TLS: its content was not decrypted (no keys, or not captured). Seen MSRP was decrypted.
+    const tlsUnseen = this.ctx.tlsDecryption && !s.msrpSeen && !s.tlsReported && d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
+    if (tlsUnseen) {
+      s.tlsReported = true;
+      if (s.audit !== null) s.audit.ccUnavailable = 'tls';
+      this.ctx.anomalies.report('correlate.cc_unavailable_tls', sip.network.frameNo);
+    }
     const notSeen = !s.msrpSeen && !s.tlsReported;
     if (notSeen && s.audit !== null && s.audit.ccUnavailable === null) {
       s.audit.ccUnavailable = 'not_observed';
@@ -112,6 +120,13 @@ export class SessionRelease {
     }
     for (const it of s.intercepts) {
       if (!wantsIri(it.task) || it.ended) continue;
+      if (tlsUnseen && it.task.deliveryType === 'X2andX3') {
+        this.emit.iri(s, it, this.emit.nextIriType(it), 'notApplicable', sip.network, {
+          kind: 'iMSCCUnavailable',
+          reason: 'MSRP over TLS (TCP/TLS/MSRP or msrps:): content not decrypted (no key in the key log, or not captured)',
+          ...(s.sdpForCc !== null ? { sdp: s.sdpForCc } : {}),
+        });
+      }
       if (notSeen && it.task.deliveryType === 'X2andX3') {
         this.emit.iri(s, it, this.emit.nextIriType(it), 'notApplicable', sip.network, {
           kind: 'iMSCCUnavailable',

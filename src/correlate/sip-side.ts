@@ -215,7 +215,7 @@ export class SipSide {
     if (s.audit !== null && !s.audit.endFixed) this.audit.end(s.audit, where.tsSec, where.tsNsec);
     if (s.audit !== null) {
       this.audit.ladderSip(s.audit, msg, where);
-      noteTransport(s.audit, 'sip', where.ipProto, where.transport);
+      noteTransport(s.audit, 'sip', where.ipProto, where.transport, where.tls);
     }
     if (!obs.repeat) {
       if (!msg.isRequest && msg.statusCode >= 180) for (const na of msg.pAssertedIdentity) addIdentity(s.sideIds, obs.sender, na.uriText);
@@ -287,7 +287,8 @@ export class SipSide {
   }
 
   private established(s: Session, d: Dialog<Session>, sipRef: SipMessageRef, network: NetworkContext): void {
-    const tls = d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
+    // With a key log the TLS media may be decrypted: whether its content was seen is decided at the release (./session-release.ts).
+    const tls = !this.ctx.tlsDecryption && d.sdp.some((p) => p?.msrp.some((m) => m.tls) === true);
     for (const it of s.intercepts) {
       if (!wantsIri(it.task)) continue;
       const path = d.sdp[it.targetSide]?.msrp[0]?.pathText;

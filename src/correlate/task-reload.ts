@@ -176,7 +176,8 @@ export class TaskReload {
     }
     const wantContent = matches.some((m) => m.task.deliveryType !== 'X3Only');
     if (wantContent) for (const o of s.open.values()) o.tracker.raiseContentCap(ctx.maxContent);
-    const tls = d?.sdp.some((p) => p?.msrp.some((m) => m.tls) === true) === true;
+    // With a key log, TLS media is judged at the release (./session-release.ts).
+    const tls = !ctx.tlsDecryption && d?.sdp.some((p) => p?.msrp.some((m) => m.tls) === true) === true;
     for (const m of matches) {
       const it = this.table.makeIntercept(s, m, m.role === 'terminating' ? 1 : 0);
       s.intercepts.push(it);

@@ -11,6 +11,12 @@ import { Correlator, type AuditReport, type AuditStore, type CorrelatorOptions, 
 import type { TcpTrackerOptions } from '../flow/tcp-tracker.js';
 import type { LiRecord } from '../records/li-record.js';
 import { PacketPipeline } from './packet-pipeline.js';
+import type { TlsStats } from '../analyzers/tls-connections.js';
+import type { TlsKeyLogFiles } from './tls-key-log-files.js';
+
+/** Wall-clock period of the key log re-read while frames are processed (ms), and how often the clock is looked at (frames). */
+const KEYLOG_POLL_MS = 500;
+const KEYLOG_POLL_FRAMES = 1024;
 
 export interface InterceptPipelineOptions {
   tasks: TaskSet;
@@ -25,6 +31,10 @@ export interface InterceptPipelineOptions {
   /** Table limits below the defaults (tests): the TCP table, and the correlator's. */
   tcp?: Partial<TcpTrackerOptions>;
   limits?: Pick<CorrelatorOptions, 'assembler' | 'maxLiveAuditMessages' | 'maxAuditMessagesPerSession'>;
+  /** `--tls-keylog`: TLS connections are decrypted with these key logs, re-read as they grow. */
+  tlsKeyLogs?: TlsKeyLogFiles;
+  /** A key log file could not be re-read (path and error code: never content). */
+  onKeyLogError?: (path: string, code: string) => void;
 }
 
 export class InterceptPipeline {
@@ -33,8 +43,15 @@ export class InterceptPipeline {
   readonly correlator: Correlator;
   private readonly analyzers: AppAnalyzers;
   private finished = false;
+  private readonly keyLogs: TlsKeyLogFiles | undefined;
+  private readonly onKeyLogError: ((path: string, code: string) => void) | undefined;
+  private pollCountdown = KEYLOG_POLL_FRAMES;
+  private nextPollMs = 0;
+  private lastFrameNo = 0;
 
   constructor(o: InterceptPipelineOptions) {
+    this.keyLogs = o.tlsKeyLogs;
+    this.onKeyLogError = o.onKeyLogError;
     this.correlator = new Correlator({
       tasks: o.tasks,
       onRecord: o.onRecord,
@@ -42,6 +59,7 @@ export class InterceptPipeline {
       ...(o.includeNonTargets === true ? { includeNonTargets: true } : {}),
       ...(o.auditDetails === false ? { auditDetails: false } : {}),
       ...(o.auditStore !== undefined ? { auditStore: o.auditStore } : {}),
+      ...(o.tlsKeyLogs !== undefined ? { tlsDecryption: true } : {}),
       ...o.limits,
     });
     // Anomalies reported with a connection (TCP gaps, framer errors) are shown in the audit of
@@ -49,7 +67,8 @@ export class InterceptPipeline {
     const correlator = this.correlator;
     this.anomalies.observeConnections((code, frame, detail, conn, dir) => correlator.connectionAnomaly(code, frame, detail, conn, dir));
     const sink: AppEventSink = this.correlator;
-    this.analyzers = new AppAnalyzers(sink, this.anomalies);
+    this.analyzers = new AppAnalyzers(sink, this.anomalies, o.tlsKeyLogs?.open(this.anomalies));
+    this.nextPollMs = Date.now() + KEYLOG_POLL_MS;
     const an = this.analyzers;
     this.packets = new PacketPipeline({
       tcpConsumers: an,
@@ -63,11 +82,33 @@ export class InterceptPipeline {
 
   frame(f: CapturedFrame): void {
     this.packets.frame(f);
+    this.lastFrameNo = f.frameNo;
+    if (this.keyLogs !== undefined && --this.pollCountdown <= 0) {
+      this.pollCountdown = KEYLOG_POLL_FRAMES;
+      if (Date.now() >= this.nextPollMs) this.pollTlsKeyLogs();
+    }
+  }
+
+  /**
+   * Re-reads the key logs (live: every 500 ms from a timer; offline: every 500 ms of reading,
+   * and at the end of input): new keys are tried on the connections waiting for them.
+   */
+  pollTlsKeyLogs(final = false): void {
+    if (this.keyLogs === undefined || this.finished) return;
+    this.nextPollMs = Date.now() + KEYLOG_POLL_MS;
+    if (this.keyLogs.poll(final, this.onKeyLogError)) this.analyzers.tlsKeysAdded(this.lastFrameNo);
+  }
+
+  /** TLS connections seen, decrypted, and not decrypted by reason. */
+  tlsStats(): TlsStats {
+    return this.analyzers.tls.stats;
   }
 
   /** End of input: flushes reassembly, then closes every session (release records go out). */
   finish(): void {
     if (this.finished) return;
+    // Keys written while the input was read are used before the connections waiting for them give up.
+    this.pollTlsKeyLogs(true);
     this.finished = true;
     this.packets.finish();
     this.analyzers.finish();

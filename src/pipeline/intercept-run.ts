@@ -34,6 +34,7 @@ import { ConfigError } from '../core/errors.js';
 import { manifestTasks } from './custody-manifest-options.js';
 import type { X1Service } from './x1-server.js';
 import { createX1Service, type X1Options } from './x1-service-options.js';
+import { TlsKeyLogFiles } from './tls-key-log-files.js';
 
 /** The run's settings, already checked for consistency by the CLI (src/cli/run-command.ts). */
 export interface InterceptRunOptions extends PacketSourceOptions, X1Options {
@@ -67,6 +68,8 @@ export interface InterceptRunOptions extends PacketSourceOptions, X1Options {
   /** MiB. */
   rotateSize?: number;
   rotateSeconds?: number;
+  /** NSS key log files (`--tls-keylog`, secret): TLS connections are decrypted with their keys. */
+  tlsKeylog?: readonly string[];
 }
 
 export interface InterceptRunContext {
@@ -95,6 +98,8 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
   const x1 = createX1Service(o, base, log);
   const tasks = x1?.initialTasks ?? base;
   if (tasks === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
+  // Checked before any output exists; read once the pipeline is up (./tls-key-log-files.ts).
+  const keyLogs = o.tlsKeylog !== undefined && o.tlsKeylog.length > 0 ? new TlsKeyLogFiles(o.tlsKeylog) : undefined;
   // The signing key is checked before --overwrite deletes anything.
   const custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
   // Before any output opens: two runs' records never mix in one folder, and an unusable path
@@ -140,6 +145,9 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
       // audit.json has no ladder or chunk lists (`msrptap audit --html` rebuilds them).
       auditDetails: false,
       auditStore: auditSpool ?? auditCounter!,
+      ...(keyLogs !== undefined
+        ? { tlsKeyLogs: keyLogs, onKeyLogError: (path: string, code: string) => log.log('warn', 'tls.keylog_unreadable', { path, code }, 'a --tls-keylog file cannot be re-read: keys added to it are not used until it can') }
+        : {}),
       onRecord: (r) => {
         let c = counts.get(r.task.liid);
         if (c === undefined) {
@@ -216,6 +224,9 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
     if (files !== undefined) for (const [liid, c] of files.counts) log.log('info', 'output.records', { liid, x2: c.x2, x3: c.x3, hi2: c.hi2, hi3: c.hi3 });
     log.log('info', 'run.summary', { sessions: listed.sessions, uncorrelated: listed.uncorrelated, ...(o.out !== undefined ? { out: o.out } : {}), interrupted });
+    const tls = pl.tlsStats();
+    // Counts only (never keys, never addresses): how much TLS the tap saw and could not read.
+    if (tls.connections > 0 || keyLogs !== undefined) log.log('info', 'tls.summary', { connections: tls.connections, decrypted: tls.decrypted, undecryptable: { ...tls.undecryptable } });
     logHiddenTraffic(log, pl.anomalies.toJSON());
     if (src.error !== undefined) {
       // After a stop signal the exit status says "interrupted"; the damage is still reported.
@@ -281,6 +292,8 @@ async function runLiveWithLifecycle(
           if (last === undefined) log.log('info', 'capture.started', { iface: o.interface, backend: s.backend });
           last = s;
           capture.last = s;
+          // Keys the endpoints log while the capture runs (their SSLKEYLOGFILE grows): read every tick.
+          pl.pollTlsKeyLogs();
         },
       },
       (f) => pl.frame(f),

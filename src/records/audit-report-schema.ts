@@ -27,7 +27,8 @@
  *   session, in order of first frame.
  * - `transports`: `<sip|msrp>/<transport>` of every SIP message and MSRP frame of the session
  *   (`ws` when carried in WebSocket messages), in order of first use; only when one of them is
- *   SCTP or WebSocket (absent: SIP over UDP/TCP, MSRP over TCP).
+ *   SCTP or WebSocket (absent: SIP over UDP/TCP, MSRP over TCP); `tls`/`wss` when decrypted from TLS.
+ * - `tls`: per decrypted transport, the TLS version and cipher suite (never keys).
  * - files: one per message with user content in a session whose SDP has a=file-selector
  *   (RFC 5547); the file is the message body, or its CPIM inner content.
  *
@@ -79,6 +80,17 @@ export const auditFileSchema = z.strictObject({
   messageId: z.string().nullable(),
 });
 
+/** One decrypted TLS transport of a session (`--tls-keylog`): never key material, only what the handshake said in the clear. */
+export const auditTlsTransportSchema = z.strictObject({
+  transport: z.string().describe('the `transports` entry it protected: `sip/tls`, `msrp/tls`, `sip/wss`, `msrp/wss`'),
+  decrypted: z.literal(true).describe('the content was decrypted with the key log (RFC 5246 / RFC 8446); records carry the plaintext'),
+  version: z.enum(['TLS1.2', 'TLS1.3']),
+  cipherSuite: z
+    .string()
+    .regex(/^0x[0-9a-f]{4}$/)
+    .describe('IANA TLS cipher suite number, e.g. 0x1301 = TLS_AES_128_GCM_SHA256'),
+});
+
 export const auditSessionSchema = z
   .strictObject({
     callId: z.string().exactOptional(),
@@ -92,7 +104,10 @@ export const auditSessionSchema = z
     transports: z
       .array(z.string())
       .exactOptional()
-      .describe('`sip/udp`, `sip/tcp`, `sip/sctp` (RFC 4168), `sip/ws` (RFC 7118), `msrp/tcp`, `msrp/ws` (RFC 7977)...: what carried the session, in order of first use; present only when one is not SIP over UDP/TCP or MSRP over TCP'),
+      .describe(
+        '`sip/udp`, `sip/tcp`, `sip/sctp` (RFC 4168), `sip/ws` (RFC 7118), `msrp/tcp`, `msrp/ws` (RFC 7977), `sip/tls`, `msrp/tls`, `sip/wss`, `msrp/wss` (decrypted with --tls-keylog)...: what carried the session, in order of first use; present only when one is not SIP over UDP/TCP or MSRP over TCP',
+      ),
+    tls: z.array(auditTlsTransportSchema).exactOptional().describe('the TLS of each decrypted transport (version, cipher suite), one entry per (transport, version, suite); absent when nothing was decrypted'),
     messages: z.array(auditMessageSchema),
     files: z.array(auditFileSchema).describe('one per message with user content in a session whose SDP has a=file-selector (RFC 5547)'),
     targetRole: z.enum(['originating', 'terminating', 'unknown']).nullable(),
@@ -129,6 +144,7 @@ export type AuditDirection = AuditMessage['direction'];
 export type AuditMessageStatus = AuditMessage['status'];
 export type AuditFile = z.infer<typeof auditFileSchema>;
 export type AuditSession = z.infer<typeof auditSessionSchema>;
+export type AuditTlsTransport = z.infer<typeof auditTlsTransportSchema>;
 export type AuditReport = z.infer<typeof auditReportSchema>;
 
 // ---------------------------------------------------------------------------------------------

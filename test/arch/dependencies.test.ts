@@ -19,9 +19,10 @@ const ALLOWED: Record<string, string[]> = {
   'protocols/sip': ['protocols/sdp', 'protocols/msrp', 'core', 'util'],
   'protocols/msrp': ['core', 'util'],
   'protocols/websocket': ['core', 'util'],
+  'protocols/tls': ['core', 'util'],
   records: ['core', 'util'],
   flow: ['decode', 'core', 'util'],
-  analyzers: ['flow', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'protocols/websocket', 'decode', 'core', 'util'],
+  analyzers: ['flow', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'protocols/websocket', 'protocols/tls', 'decode', 'core', 'util'],
   // correlate consumes the analyzers' events (types only): analyzers sit before it in the pipeline.
   correlate: ['analyzers', 'protocols/sdp', 'protocols/sip', 'protocols/msrp', 'records', 'decode', 'core', 'util'],
   encode: ['records', 'core', 'util'],

@@ -12,6 +12,7 @@ import { CPIM_ANOMALIES } from './cpim.js';
 import { CORRELATE_ANOMALIES } from './correlate.js';
 import { DELIVER_ANOMALIES } from './deliver.js';
 import { WEBSOCKET_ANOMALIES } from './websocket.js';
+import { TLS_ANOMALIES } from './tls.js';
 
 /** Per-layer tables, exported so a test can check that no code is declared twice. */
 export const ANOMALY_LAYERS = {
@@ -25,6 +26,7 @@ export const ANOMALY_LAYERS = {
   correlate: CORRELATE_ANOMALIES,
   deliver: DELIVER_ANOMALIES,
   websocket: WEBSOCKET_ANOMALIES,
+  tls: TLS_ANOMALIES,
 } as const;
 
 export const ANOMALIES = {
@@ -38,6 +40,7 @@ export const ANOMALIES = {
   ...CORRELATE_ANOMALIES,
   ...DELIVER_ANOMALIES,
   ...WEBSOCKET_ANOMALIES,
+  ...TLS_ANOMALIES,
 } as const;
 
 export type AnomalyCode = keyof typeof ANOMALIES;

@@ -1,0 +1,4 @@
+/** TLS module: decryption of TLS 1.2 / 1.3 connections with an NSS key log (RFC 5246, RFC 8446): pure. */
+export { TlsKeyLog, TLS_KEY_LOG_LABELS, DEFAULT_TLS_KEY_LOG_ENTRIES, type TlsKeyLogLabel, type TlsKeyLogOptions } from './tls-key-log.js';
+export { TlsDecryptor, DEFAULT_TLS_MAX_PENDING_BYTES, type TlsDecryptState, type TlsFailReason, type TlsDecryptorOptions } from './tls-decryptor.js';
+export { looksLikeTlsStart } from './looks-like-tls-start.js';

@@ -1,0 +1,157 @@
+/**
+ * Real TLS transcripts for the decryption tests: a node:tls server and client talk through a
+ * tiny TCP proxy on loopback that records every chunk of each direction in arrival order (as
+ * a tap would see them), while the client's `keylog` event collects the NSS key log.
+ * Certificates are made by openssl in a temp folder (RSA, so RSA and ECDHE_RSA suites work).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+
+export interface TlsCert {
+  readonly key: string;
+  readonly cert: string;
+  readonly dir: string;
+}
+
+/** A self-signed RSA-2048 certificate for CN localhost (openssl, temp folder). */
+export function makeRsaCert(): TlsCert {
+  const dir = mkdtempSync(join(tmpdir(), 'msrptap-tls-'));
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', 'k.pem', '-out', 'c.pem'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  return { dir, key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
+}
+
+export function removeCert(c: TlsCert): void {
+  rmSync(c.dir, { recursive: true, force: true });
+}
+
+/** One captured chunk: direction 0 client to server, 1 server to client. */
+export interface Chunk {
+  readonly dir: 0 | 1;
+  readonly bytes: Uint8Array;
+}
+
+export interface Transcript {
+  readonly chunks: Chunk[];
+  readonly keylog: string;
+  readonly clientSent: Uint8Array;
+  readonly serverSent: Uint8Array;
+  /** What the client negotiated (to check the test forced what it meant to). */
+  readonly protocol: string | null;
+  readonly cipher: string;
+}
+
+export interface TranscriptOptions {
+  readonly cert: TlsCert;
+  readonly server?: tls.TlsOptions | undefined;
+  readonly client?: tls.ConnectionOptions | undefined;
+  /** Pieces each side writes, in turn (client piece i, then server piece i). */
+  readonly clientWrites: Uint8Array[];
+  readonly serverWrites: Uint8Array[];
+}
+
+export interface RecordingProxy {
+  readonly port: number;
+  /** Waits until every proxied connection closed, then stops listening. */
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy to `targetPort` that appends every chunk it forwards to `chunks`, in arrival order. */
+export async function recordingProxy(targetPort: number, chunks: Chunk[]): Promise<RecordingProxy> {
+  const closed: Promise<void>[] = [];
+  const proxy = createServer((down: Socket) => {
+    const up = netConnect(targetPort, '127.0.0.1');
+    down.on('data', (b: Buffer) => {
+      chunks.push({ dir: 0, bytes: new Uint8Array(b) });
+      up.write(b);
+    });
+    up.on('data', (b: Buffer) => {
+      chunks.push({ dir: 1, bytes: new Uint8Array(b) });
+      down.write(b);
+    });
+    down.on('end', () => up.end());
+    up.on('end', () => down.end());
+    down.on('error', () => up.destroy());
+    up.on('error', () => down.destroy());
+    closed.push(new Promise((r) => down.on('close', () => r())));
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    close: async () => {
+      await Promise.all(closed);
+      await new Promise<void>((r) => proxy.close(() => r()));
+    },
+  };
+}
+
+function total(parts: Uint8Array[]): number {
+  return parts.reduce((n, p) => n + p.length, 0);
+}
+
+/** Runs one connection through the recording proxy; resolves when both sides got everything and the connection closed. */
+export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
+  const chunks: Chunk[] = [];
+  const keylog: string[] = [];
+  const serverGot: Buffer[] = [];
+  const clientGot: Buffer[] = [];
+  const wantServer = total(o.clientWrites);
+  const wantClient = total(o.serverWrites);
+  const server = tls.createServer({ key: o.cert.key, cert: o.cert.cert, ...o.server });
+  let serverSock: tls.TLSSocket | null = null;
+  let serverReady: () => void = () => {};
+  const serverUp = new Promise<void>((r) => {
+    serverReady = r;
+  });
+  const serverDone = new Promise<void>((resolve) => {
+    server.on('secureConnection', (s) => {
+      serverSock = s;
+      serverReady();
+      let n = 0;
+      s.on('data', (b: Buffer) => {
+        serverGot.push(b);
+        n += b.length;
+        if (n >= wantServer) resolve();
+      });
+      s.on('error', () => {});
+      if (wantServer === 0) resolve();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const tlsPort = (server.address() as { port: number }).port;
+  const proxy = await recordingProxy(tlsPort, chunks);
+  const proxyPort = proxy.port;
+  const client = tls.connect({ port: proxyPort, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false, ...o.client });
+  client.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1').replace(/\n?$/, '\n')));
+  const clientDone = new Promise<void>((resolve) => {
+    let n = 0;
+    client.on('data', (b: Buffer) => {
+      clientGot.push(b);
+      n += b.length;
+      if (n >= wantClient) resolve();
+    });
+    if (wantClient === 0) resolve();
+  });
+  await new Promise<void>((r, j) => {
+    client.once('secureConnect', () => r());
+    client.once('error', j);
+  });
+  await serverUp;
+  const rounds = Math.max(o.clientWrites.length, o.serverWrites.length);
+  for (let i = 0; i < rounds; i++) {
+    if (i < o.clientWrites.length) client.write(o.clientWrites[i]!);
+    if (i < o.serverWrites.length) (serverSock as tls.TLSSocket | null)?.write(o.serverWrites[i]!);
+    if (i % 8 === 7) await new Promise<void>((r) => setTimeout(r, 1));
+  }
+  await Promise.all([serverDone, clientDone]);
+  const protocol = client.getProtocol();
+  const cipher = client.getCipher().standardName;
+  client.end();
+  await proxy.close();
+  await new Promise<void>((r) => server.close(() => r()));
+  return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher };
+}
