@@ -178,9 +178,14 @@ export async function startKamailio(dir: string, config: string, probePort: numb
   return { proc, log: () => log, stop };
 }
 
-/** tcpdump on lo into `pcap` with `filter`; resolves once it listens. The returned function stops it. */
+/**
+ * tcpdump on lo into `pcap` with `filter`; resolves once it listens. The returned function stops
+ * it. --immediate-mode: without it libpcap hands packets over a block at a time (up to 1 s
+ * late), and on a loaded machine the last SIP messages were still in the kernel ring when SIGINT
+ * came, so they were missing from the capture.
+ */
 export async function startTcpdump(pcap: string, filter: string): Promise<() => Promise<void>> {
-  const proc = spawn('tcpdump', ['-i', 'lo', '-U', '-s', '0', '-w', pcap, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-s', '0', '-w', pcap, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
   for (let i = 0; !/listening on/.test(err); i++) {
@@ -195,5 +200,8 @@ export async function startTcpdump(pcap: string, filter: string): Promise<() => 
     const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGINT');
     await exited;
+    // A capture with holes would fail the checks for the wrong reason: say so instead.
+    const dropped = Number(/(\d+) packets? dropped by kernel/.exec(err)?.[1] ?? 0);
+    if (dropped > 0) throw new Error(`tcpdump: ${dropped} packets dropped by the kernel`);
   };
 }
