@@ -19,7 +19,8 @@ const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
 export function relayTestBlocker(modules: readonly string[] = []): string | null {
   for (const p of ['kamailio', 'tcpdump', 'tshark']) if (!has(p)) return `${p} is not installed`;
   if (process.getuid?.() !== 0) return 'tcpdump on lo needs root';
-  for (const m of modules) if (!existsSync(join(MODULES, `${m}.so`))) return `Kamailio module ${m} is missing (Debian kamailio-${m === 'tls' ? 'tls' : 'websocket'}-modules)`;
+  const pkg: Record<string, string> = { tls: 'kamailio-tls-modules', websocket: 'kamailio-websocket-modules' };
+  for (const m of modules) if (!existsSync(join(MODULES, `${m}.so`))) return `Kamailio module ${m} is missing (Debian ${pkg[m] ?? 'kamailio'})`;
   return null;
 }
 
@@ -182,10 +183,12 @@ export async function startKamailio(dir: string, config: string, probePort: numb
  * tcpdump on lo into `pcap` with `filter`; resolves once it listens. The returned function stops
  * it. --immediate-mode: without it libpcap hands packets over a block at a time (up to 1 s
  * late), and on a loaded machine the last SIP messages were still in the kernel ring when SIGINT
- * came, so they were missing from the capture.
+ * came, so they were missing from the capture. A ring slot is as large as the snapshot length:
+ * 65 600 (lo's MTU is 65 536) and 16 MiB give some 250 slots; with `-s 0` (256 KiB) in the
+ * default 2 MiB there were 8, and the kernel dropped packets of a burst on a loaded machine.
  */
 export async function startTcpdump(pcap: string, filter: string): Promise<() => Promise<void>> {
-  const proc = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-s', '0', '-w', pcap, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-s', '65600', '-B', '16384', '-w', pcap, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
   for (let i = 0; !/listening on/.test(err); i++) {

@@ -9,33 +9,19 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { decodeRecordFile, PayloadFormat, PduType } from '../../src/encode/index.js';
+import type { AuditReport, AuditSession } from '../../src/records/audit-report-schema.js';
 import { CHAT } from './relay-chat.js';
 import { runCli } from './run-cli.js';
 
-export interface AuditSession {
-  callId: string;
-  liid: string;
-  msrpSessionIds: string[];
-  connections: string[];
-  transports?: string[];
-  ccUnavailable: string | null;
-  messages: Record<string, unknown>[];
-  [k: string]: unknown;
-}
-
-export interface Audit {
-  sessions: AuditSession[];
-  uncorrelated: unknown[];
-  anomalies: Record<string, number>;
-}
+export type { AuditReport as Audit } from '../../src/records/audit-report-schema.js';
 
 /** `msrptap run` on `pcap` with the chat's task into `out`; `extra` CLI options (e.g. a key log). */
-export function tapRun(pcap: string, out: string, extra: readonly string[] = []): { audit: Audit; status: number; stderr: string } {
-  const tasks = join(out.replace(/\/?$/, ''), '..', `${out.split('/').pop()}-tasks.json`);
+export function tapRun(pcap: string, out: string, extra: readonly string[] = []): { audit: AuditReport; status: number; stderr: string } {
+  const tasks = `${out}-tasks.json`;
   writeFileSync(tasks, JSON.stringify(CHAT.tasks));
   const r = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', out, ...extra]);
   if (r.status !== 0) return { audit: { sessions: [], uncorrelated: [], anomalies: {} }, status: r.status, stderr: r.stderr };
-  return { audit: JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as Audit, status: r.status, stderr: r.stderr };
+  return { audit: JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as AuditReport, status: r.status, stderr: r.stderr };
 }
 
 /** What of a session must be the same on every transport. */

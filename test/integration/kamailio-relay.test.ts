@@ -21,14 +21,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectChatOutputs } from '../helpers/relay-audit.js';
+import { expectChatOutputs, tapRun } from '../helpers/relay-audit.js';
 import { freePort, type Relay, type RelayPorts, relayConfig, relayTestBlocker, startKamailio } from '../helpers/kamailio-relay.js';
 import { CHAT, type ChatRun, runRelayChat } from '../helpers/relay-chat.js';
-import { runCli } from '../helpers/run-cli.js';
 
 const blocker = relayTestBlocker();
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -47,7 +46,6 @@ describe.skipIf(blocker !== null)(`through a real MSRP relay (Kamailio msrp modu
     relay = await startKamailio(dir, relayConfig(ports), ports.msrp);
     run = await runRelayChat('tcp', ports, dir, 'relay');
     pcap = run.pcap;
-    writeFileSync(join(dir, 'tasks.json'), JSON.stringify(CHAT.tasks));
   }, 60_000);
 
   afterAll(async () => {
@@ -65,20 +63,13 @@ describe.skipIf(blocker !== null)(`through a real MSRP relay (Kamailio msrp modu
   });
 
   it('msrptap: one target session, both legs, each message once with the hash of what was sent', () => {
-    const r = runCli(['run', '-r', pcap, '--tasks', join(dir, 'tasks.json'), '--out', out]);
-    expect(r.status, r.stderr).toBe(0);
-    const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { sessions: Record<string, unknown>[]; uncorrelated: unknown[]; anomalies: Record<string, number> };
+    const { audit, status, stderr } = tapRun(pcap, out);
+    expect(status, stderr).toBe(0);
     // Well-formed traffic from both implementations: nothing to report.
     expect(audit.anomalies).toEqual({});
     expect(audit.uncorrelated).toEqual([]);
     expect(audit.sessions).toHaveLength(1);
-    const s = audit.sessions[0] as {
-      callId: string;
-      liid: string;
-      msrpSessionIds: string[];
-      connections: string[];
-      messages: { messageId: string; direction: string; size: number; sha256: string; innerSha256: string | null; chunks: number; status: string; reportStatuses: string[] }[];
-    };
+    const s = audit.sessions[0]!;
     expect(s.callId).toBe('call-ab@relay.test');
     expect(s.liid).toBe('LIID-RELAY');
     expect(s.msrpSessionIds).toEqual([aliceSid, bobSid]);
