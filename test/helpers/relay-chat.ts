@@ -14,16 +14,15 @@
  *   `TCP/TLS/MSRP`) on both legs. Every TLS connection has a node:tls end, which logs its
  *   session keys (the `keylog` event) into one NSS key log file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect as netConnect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import WebSocket, { createWebSocketStream } from 'ws';
 import { msrpFrame, sdpBody, sipMessage } from '../../samples/gen/lib/index.js';
 import { type RelayPorts, sleep, startTcpdump } from './kamailio-relay.js';
 import { MsrpPeer } from './msrp-peer.js';
-import { headerLines, type KeyLogging, type SipAgent, type SipServer, sipServer, tlsServer, tlsSipAgent, udpSipAgent, waitSip, wsSipAgent } from './sip-agents.js';
+import { connectTls, headerLines, type KeyLogging, type SipAgent, type SipServer, sipServer, tlsServer, tlsSipAgent, udpSipAgent, waitSip, wsSipAgent } from './sip-agents.js';
 
 export type ChatTransport = 'tcp' | 'ws' | 'tls';
 
@@ -187,12 +186,7 @@ async function callerMsrp(t: ChatTransport, relay: RelayPorts, name: string, sid
     return { peer: new MsrpPeer(createWebSocketStream(ws), `msrp://${name}-ws7977.invalid:2855/${sid};ws`), relayUri: `msrp://127.0.0.1:${relay.ws};ws` };
   }
   if (t === 'tls') {
-    const s = tlsConnect({ host: '127.0.0.1', port: relay.msrpTls!, rejectUnauthorized: false });
-    s.on('keylog', (line) => writeFileSync(k.keylog, line, { flag: 'a' }));
-    await new Promise<void>((res, rej) => {
-      s.once('secureConnect', res);
-      s.once('error', rej);
-    });
+    const s = await connectTls(relay.msrpTls!, k);
     return { peer: new MsrpPeer(s, `msrps://127.0.0.1:${(s.address() as AddressInfo).port}/${sid};tcp`), relayUri: `msrps://127.0.0.1:${relay.msrpTls};tcp` };
   }
   const s = netConnect({ host: '127.0.0.1', port: relay.msrp });

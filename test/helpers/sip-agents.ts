@@ -63,14 +63,23 @@ export async function udpSipAgent(name: string): Promise<SipAgent> {
   };
 }
 
-/** A caller connected to the proxy's TLS port. */
-export async function tlsSipAgent(name: string, proxyPort: number, k: KeyLogging): Promise<SipAgent> {
-  const s = tlsConnect({ host: '127.0.0.1', port: proxyPort, rejectUnauthorized: false });
+/**
+ * A TLS connection to `port` on 127.0.0.1 whose session keys go to the key log (its `keylog`
+ * event); the relay's certificate is self-signed, so it is not verified (test only).
+ */
+export async function connectTls(port: number, k: KeyLogging): Promise<TLSSocket> {
+  const s = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
   s.on('keylog', (line) => appendFileSync(k.keylog, line));
   await new Promise<void>((res, rej) => {
     s.once('secureConnect', res);
     s.once('error', rej);
   });
+  return s;
+}
+
+/** A caller connected to the proxy's TLS port. */
+export async function tlsSipAgent(name: string, proxyPort: number, k: KeyLogging): Promise<SipAgent> {
+  const s = await connectTls(proxyPort, k);
   const inbox: string[] = [];
   s.on(
     'data',
