@@ -128,6 +128,9 @@ export class AppStreamConsumer implements StreamConsumer {
         d.kind = StreamKind.TLS;
         this.start(dir, d);
       }
+    } else if (d.kind === StreamKind.UNDECIDED && this.tls !== null) {
+      // A direction of a TLS connection that carried nothing: its end still settles the connection.
+      d.kind = StreamKind.TLS;
     }
     if (d.kind === StreamKind.HTTP) {
       this.ws!.end(dir, reason);

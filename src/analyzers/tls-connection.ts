@@ -86,6 +86,8 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
     this.lastFrame = frameNo;
     const out = this.dec.push(dir, data, frameNo);
     for (const p of out) this.deliver(dir, p, frameNo);
+    // Directions fed out of capture order: this push may have unblocked the other one's records.
+    if (this.dec.released > 0) for (const r of this.dec.retry(frameNo)) if (!this.dead[r.dir]) this.deliver(r.dir, r.data, frameNo);
     this.noteWaiting(frameNo);
   }
 

@@ -8,6 +8,7 @@
  * `--extract DIR` writes every complete transferred file as `DIR/<sha256>-<name>` (0600).
  * The work is one call, src/pipeline/audit-run.ts `runAudit`.
  */
+import { addTlsKeyLogOption } from './tls-keylog-option.js';
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { addCaptureOptions, checkCaptureSource, type CaptureOptions } from './capture-options.js';
@@ -22,11 +23,12 @@ interface AuditOptions extends CaptureOptions {
   extract?: string;
   all?: boolean;
   overwrite?: boolean;
+  tlsKeylog: string[];
 }
 
 export function registerAuditCommand(program: Command): void {
   const cmd = program.command('audit').description('reconstruct the intercepted sessions of the tasks: messages, chunks, hashes, files, anomalies');
-  addCaptureOptions(cmd)
+  addTlsKeyLogOption(addCaptureOptions(cmd))
     .requiredOption('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary)')
     .option('--json <file>', 'write the audit JSON here (created 0600); "-" = standard output', '-')
     .option('--html <file>', 'also write the self-contained HTML audit report here (created 0600)')

@@ -17,6 +17,7 @@ import { ConfigError } from '../core/errors.js';
 import type { InterceptRunOptions } from '../pipeline/intercept-run.js';
 import { addCaptureOptions, checkCaptureSource } from './capture-options.js';
 import { addX1Options } from './x1-options.js';
+import { addTlsKeyLogOption } from './tls-keylog-option.js';
 import { createProgress } from './progress.js';
 import { log } from './stderr-logger.js';
 import { signalExitCode, StopSignals } from './stop-signals.js';
@@ -24,10 +25,6 @@ import { VERSION } from './version.js';
 
 /** What commander hands the action: the pipeline's options without the values the CLI adds itself. */
 type RunOptions = Omit<InterceptRunOptions, 'tasks' | 'toolVersion' | 'read' | 'tlsKeylog'> & { tasks?: string; read: string[]; tlsKeylog: string[] };
-
-function collect(value: string, prev: string[]): string[] {
-  return [...prev, value];
-}
 
 function positiveNumber(name: string) {
   return (value: string): number => {
@@ -47,7 +44,7 @@ function portNumber(name: string) {
 
 export function registerRunCommand(program: Command): void {
   const cmd = program.command('run').description("intercept the tasks' MSRP sessions and write LI records (X2/X3, HI2/HI3, protobuf) and the audit, and/or deliver X2/X3 to mediation functions");
-  addX1Options(addCaptureOptions(cmd))
+  addTlsKeyLogOption(addX1Options(addCaptureOptions(cmd)))
     .option('--tasks <file>', 'intercept tasks (JSON, ETSI TS 103 221-1 X1 vocabulary); with --x1-listen optional, X1 changes apply on top')
     .option('--out <dir>', 'output folder (created 0700; must be new or empty): one sub-folder per LIID, and audit.json')
     .option('--overwrite', "--out holds a previous run's output: delete it first (only msrptap's own files; anything else is refused)")
@@ -66,7 +63,6 @@ export function registerRunCommand(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (0 = any free port, logged)', portNumber('--metrics-port'))
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .option('--single-thread', "no worker threads: hash the captures and encode/write the --out files in the main thread (debugging; the benchmark's baseline)")
-    .option('--tls-keylog <file>', 'decrypt TLS (SIP on 5061, TCP/TLS/MSRP, wss) with this NSS key log (SSLKEYLOGFILE format; secret: never copied to any output); re-read as it grows; repeatable', collect, [])
     .option('--stats-interval <seconds>', 'live capture: period of the run.stats event', positiveNumber('--stats-interval'), 10)
     // Tests and labs: throttles every delivery link so a small sample takes long enough to interrupt.
     .addOption(new Option('--deliver-pace-ms <ms>').argParser(positiveNumber('--deliver-pace-ms')).hideHelp())

@@ -19,6 +19,7 @@ import { SecureFileWriter } from '../deliver/secure-file.js';
 import type { LiRecord } from '../records/li-record.js';
 import { captureDigests } from './capture-digests.js';
 import { InterceptPipeline } from './intercept-pipeline.js';
+import { TlsKeyLogFiles } from './tls-key-log-files.js';
 import { logHiddenTraffic } from './log-hidden-traffic.js';
 import { loadTasks } from './load-tasks.js';
 import { runPacketSource, type PacketSourceOptions, type ReadProgress } from './packet-source.js';
@@ -33,6 +34,8 @@ export interface AuditRunOptions extends PacketSourceOptions {
   extract?: string;
   all?: boolean;
   overwrite?: boolean;
+  /** NSS key log files (`--tls-keylog`, secret): TLS connections are decrypted with their keys. */
+  tlsKeylog?: readonly string[];
 }
 
 /** Keeps the rCSMessage bodies the report and --extract show (the audit itself has metadata only). */
@@ -50,6 +53,7 @@ function collectContent(store: ContentStore, r: LiRecord): void {
 export async function runAudit(o: AuditRunOptions, ctx: { log: Logger; progress?: ReadProgress }): Promise<{ report: AuditReport; inputError?: Error }> {
   const { log } = ctx;
   const tasks = loadTasks(o.tasks);
+  const keyLogs = o.tlsKeylog !== undefined && o.tlsKeylog.length > 0 ? new TlsKeyLogFiles(o.tlsKeylog) : undefined;
   // Before the capture is read: an unusable or occupied output fails now, not after an hour.
   const overwrite = o.overwrite === true;
   const jsonMode = o.json !== undefined ? claimOutputFile(o.json, '--json', overwrite) : undefined;
@@ -57,7 +61,7 @@ export async function runAudit(o: AuditRunOptions, ctx: { log: Logger; progress?
   if (o.extract !== undefined) claimOutputFolder(o.extract, { flag: '--extract', overwrite, isOwn: (e) => !e.isDir && e.names.length === 1 && isExtractFileName(e.names[0]!) });
   const wantContent = o.html !== undefined || o.extract !== undefined;
   const store = new ContentStore();
-  const pipeline = new InterceptPipeline({ tasks, onRecord: wantContent ? (r) => collectContent(store, r) : () => {}, includeNonTargets: o.all === true });
+  const pipeline = new InterceptPipeline({ tasks, onRecord: wantContent ? (r) => collectContent(store, r) : () => {}, includeNonTargets: o.all === true, ...(keyLogs !== undefined ? { tlsKeyLogs: keyLogs } : {}) });
   const src = await runPacketSource(o, (f) => pipeline.frame(f), pipeline.anomalies, { log, ...(ctx.progress !== undefined ? { progress: ctx.progress } : {}) });
   pipeline.finish();
   const { report, details } = pipeline.correlator.auditWithDetails();

@@ -20,6 +20,7 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     iri += r.iri;
     cc += r.cc;
   }
+  const tls = p.tlsStats();
   return {
     packets: tcp.frames,
     bytes: tcp.bytes,
@@ -44,6 +45,8 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     anomalies: p.anomalies.total(),
     // Events that may have hidden traffic from interception (src/core/anomalies: mayHideTarget).
     anomaliesMayHideTarget: mayHideTargetCounts(p.anomalies.toJSON()).total,
+    // TLS connections (issue 16): present once one was seen; counts only, never keys.
+    ...(tls.connections > 0 ? { tls: { connections: tls.connections, decrypted: tls.decrypted, undecryptable: { ...tls.undecryptable } } } : {}),
     delivery: links.map((l) => ({ did: l.did, state: l.state, spooledPdus: l.spooledPdus, spooledBytes: l.spooledBytes, refusedPdus: l.refusedPdus, sentPdus: l.sentPdus, releasedPdus: l.releasedPdus })),
   };
 }

@@ -7,14 +7,11 @@
  * written as a pcap (Ethernet/IPv4/TCP, the repo's builders) at fixed addresses: SIP
  * 10.1.0.1:40001 → 10.2.0.1:5061, MSRP 10.1.0.1:40002 → 10.2.0.1:2855.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { ethernetLink, ipv4Addr, msrpFrame, SampleCapture, sdpBody, sipMessage, TcpConversation, Timeline, udpDatagram } from '../../samples/gen/lib/index.js';
+import { makeRsaCert, type TlsCert } from './tls-transcript.js';
 
 export const TLS_TARGET = 'sip:alice@ims.example.net';
 const A = '10.1.0.1';
@@ -49,15 +46,11 @@ interface Recorded {
   bytes: Buffer;
 }
 
-let certCache: { key: Buffer; cert: Buffer } | undefined;
+let certCache: TlsCert | undefined;
 
 /** A self-signed RSA certificate (the TLS 1.2 suite is ECDHE-RSA), made once per process. */
-function certificate(): { key: Buffer; cert: Buffer } {
-  if (certCache !== undefined) return certCache;
-  const dir = mkdtempSync(join(tmpdir(), 'msrptap-tls-chat-'));
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', 'k.pem', '-out', 'c.pem'], { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
-  certCache = { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
+function certificate(): TlsCert {
+  certCache ??= makeRsaCert();
   return certCache;
 }
 
@@ -156,7 +149,18 @@ export async function recordTlsChat(o: { bye?: boolean; sip?: 'tls' | 'udp' } = 
         const m = /-------(\w+)[$+#]\r\n/.exec(msrpIn.slice(0));
         if (m === null) break;
         msrpIn = msrpIn.slice(m.index + m[0].length);
-        s.write(Buffer.from(msrpFrame({ transactionId: m[1]!, startLine: '200 OK', headers: [['To-Path', CLIENT_PATH], ['From-Path', SERVER_PATH]] })));
+        s.write(
+          Buffer.from(
+            msrpFrame({
+              transactionId: m[1]!,
+              startLine: '200 OK',
+              headers: [
+                ['To-Path', CLIENT_PATH],
+                ['From-Path', SERVER_PATH],
+              ],
+            }),
+          ),
+        );
         answered++;
       }
     });

@@ -43,6 +43,9 @@ export interface Transcript {
   /** What the client negotiated (to check the test forced what it meant to). */
   readonly protocol: string | null;
   readonly cipher: string;
+  /** The last session the client got (TLS 1.2 session or TLS 1.3 ticket), to resume with `client: { session }`. */
+  readonly session: Buffer | undefined;
+  readonly reused: boolean;
 }
 
 export interface TranscriptOptions {
@@ -52,6 +55,8 @@ export interface TranscriptOptions {
   /** Pieces each side writes, in turn (client piece i, then server piece i). */
   readonly clientWrites: Uint8Array[];
   readonly serverWrites: Uint8Array[];
+  /** TLS 1.2: the client renegotiates (RFC 5746) once all the data arrived, before closing. */
+  readonly renegotiateAtEnd?: boolean;
 }
 
 export interface RecordingProxy {
@@ -126,6 +131,10 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
   const proxy = await recordingProxy(tlsPort, chunks);
   const proxyPort = proxy.port;
   const client = tls.connect({ port: proxyPort, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false, ...o.client });
+  let session: Buffer | undefined;
+  client.on('session', (b: Buffer) => {
+    session = b;
+  });
   client.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1').replace(/\n?$/, '\n')));
   const clientDone = new Promise<void>((resolve) => {
     let n = 0;
@@ -148,10 +157,12 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
     if (i % 8 === 7) await new Promise<void>((r) => setTimeout(r, 1));
   }
   await Promise.all([serverDone, clientDone]);
+  if (o.renegotiateAtEnd === true) await new Promise<void>((r, j) => client.renegotiate({ rejectUnauthorized: false }, (e) => (e ? j(e) : r())));
   const protocol = client.getProtocol();
   const cipher = client.getCipher().standardName;
+  const reused = client.isSessionReused();
   client.end();
   await proxy.close();
   await new Promise<void>((r) => server.close(() => r()));
-  return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher };
+  return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher, session, reused };
 }

@@ -139,6 +139,23 @@ describe('TlsDecryptor on real node:tls transcripts', () => {
         expect(dec.pendingBytes).toBe(0);
       });
 
+      it('directions fed out of capture order (all server bytes first): the server plaintext is released by the ClientHello and taken with retry()', () => {
+        const keys = new TlsKeyLog();
+        keys.ingest(t.keylog);
+        const anomalies = new AnomalyCounter();
+        const dec = new TlsDecryptor(keys, anomalies);
+        const got: [Uint8Array[], Uint8Array[]] = [[], []];
+        const ordered = [...t.chunks.filter((x) => x.dir === 1), ...t.chunks.filter((x) => x.dir === 0)];
+        for (const [i, ch] of ordered.entries()) got[ch.dir].push(...dec.push(ch.dir, ch.bytes, i + 1));
+        expect(got[1].length).toBe(0);
+        expect(dec.released).toBeGreaterThan(0);
+        for (const x of dec.retry(1000)) got[x.dir].push(x.data);
+        expect(dec.released).toBe(0);
+        expect(Buffer.concat(got[0]).equals(t.clientSent)).toBe(true);
+        expect(Buffer.concat(got[1]).equals(t.serverSent)).toBe(true);
+        expect(anomalies.toJSON()).toEqual({});
+      });
+
       it('a capture held past the pending cap reports pending_overflow and drops what it held', () => {
         const r = decrypt(t.chunks, '', { maxPendingBytes: 4096 });
         expect(codes(r.anomalies)).toEqual(['tls.pending_overflow']);
@@ -214,6 +231,39 @@ describe('TlsDecryptor faults on real transcripts', () => {
         r.dec.end(1);
         expect(codes(r.anomalies)).toEqual(['tls.no_keys']);
       });
+    });
+  }
+});
+
+describe('TLS 1.2 renegotiation (RFC 5746)', () => {
+  it('decrypts up to a renegotiation, then reports it and stops both directions (its new keys are not followed)', async () => {
+    const c = pieces(5);
+    const s = pieces(6);
+    const t = await tlsTranscript({ cert, server: { ...TLS12, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }, clientWrites: c, serverWrites: s, renegotiateAtEnd: true });
+    const r = decrypt(t.chunks, t.keylog);
+    expect(r.anomalies.toJSON()).toEqual({ 'tls.renegotiation': 2 });
+    expect(r.dec.state).toBe('failed');
+    expect(r.plain[0].equals(t.clientSent)).toBe(true);
+    expect(r.plain[1].equals(t.serverSent)).toBe(true);
+  });
+});
+
+describe('resumed sessions (abbreviated handshakes)', () => {
+  for (const [name, base] of [
+    ['TLS 1.2 session ticket (the server sends ChangeCipherSpec first)', { ...TLS12, ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' }],
+    ['TLS 1.3 PSK ticket', { ...TLS13, ciphers: 'TLS_AES_256_GCM_SHA384' }],
+  ] as const) {
+    it(`${name}: decrypts both directions`, async () => {
+      // Two server instances share the ticket keys, so the second accepts the first's ticket.
+      const server = { ...base, ticketKeys: Buffer.alloc(48, 5) };
+      const first = await tlsTranscript({ cert, server, clientWrites: [new Uint8Array([1])], serverWrites: [new Uint8Array([2])] });
+      expect(first.session).toBeDefined();
+      const t = await tlsTranscript({ cert, server, client: { session: first.session! }, clientWrites: pieces(7), serverWrites: pieces(8) });
+      expect(t.reused).toBe(true);
+      const r = decrypt(recut(t.chunks, 100), t.keylog);
+      expect(r.anomalies.toJSON()).toEqual({});
+      expect(r.plain[0].equals(t.clientSent)).toBe(true);
+      expect(r.plain[1].equals(t.serverSent)).toBe(true);
     });
   }
 });

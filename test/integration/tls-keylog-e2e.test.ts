@@ -7,7 +7,8 @@
  *   the plaintext sent, and tshark, given the same key log, sees the same MSRP requests;
  * - without it (SIP in the clear, MSRP over TLS): iMSCCUnavailable (TLS) as before, and the
  *   connection is counted undecryptable; a key log without the MSRP keys: the same, at release;
- * - a key log that only gets its keys after the run started is still used (end-of-input re-read);
+ * - a key log that only gets its keys after the run started is still used: offline at the
+ *   end-of-input re-read, live within a tick (run -i lo, tcpreplay; root only);
  * - no key material reaches any output file or the log.
  */
 import { spawn, execFileSync } from 'node:child_process';
@@ -17,6 +18,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecordFile } from '../../src/encode/index.js';
 import { PduType } from '../../src/encode/x2x3/x2x3-constants.js';
+import { loadCap } from '../../src/capture/live-capture.js';
+import { startCli, waitFor } from '../helpers/deliver-procs.js';
 import { hasProgram } from '../helpers/has-program.js';
 import { eventsNamed } from '../helpers/log-events.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -168,6 +171,19 @@ describe.skipIf(!hasOpenssl)('run --tls-keylog on a capture of real TLS (issue 1
     expect(() => statSync(out)).toThrow();
   });
 
+  it('audit --tls-keylog: the HTML report shows the decrypted transports, with no key material', () => {
+    const html = join(dir, 'report.html');
+    const json = join(dir, 'report.json');
+    const r = runCli(['audit', '-r', pcap, '--tasks', tasks, '--tls-keylog', keys, '--json', json, '--html', html]);
+    expect(r.status, r.stderr).toBe(0);
+    const audit = JSON.parse(readFileSync(json, 'utf8')) as AuditJson;
+    expect(audit.sessions[0]!.messages.map((m) => m.messageId)).toEqual(chat.messages.map((m) => m.mid));
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('msrp/tls decrypted TLS1.2 0xc02f');
+    expect(page).toMatch(/sip\/tls decrypted TLS1\.3 0x130[123]/);
+    for (const h of chat.secretsHex) expect(page.toLowerCase().includes(h)).toBe(false);
+  });
+
   it.skipIf(!hasTshark)('tshark with the same key log sees the MSRP requests msrptap records', () => {
     const { audit } = run('tshark', ['--tls-keylog', keys]);
     const ids = tsharkMessageIds(pcap, keys);
@@ -202,4 +218,49 @@ describe.skipIf(!hasOpenssl)('run --tls-keylog: keys written after the run start
     expect(audit.sessions[0]!.messages.map((m) => [m.messageId, m.sha256])).toEqual(chat.messages.map((m) => [m.mid, m.sha256]));
     expect(eventsNamed(stderr, 'tls.summary').map((e) => [e.connections, e.decrypted])).toEqual([[2, 2]]);
   }, 60_000);
+});
+
+let liveSkip = '';
+try {
+  await loadCap();
+} catch (e) {
+  liveSkip = `cap not built: ${(e as Error).message}`;
+}
+if (liveSkip === '' && process.getuid?.() !== 0) liveSkip = 'not root';
+if (liveSkip === '' && !hasProgram('tcpreplay', '--version')) liveSkip = 'tcpreplay not installed';
+if (liveSkip === '' && !hasOpenssl) liveSkip = 'openssl not installed';
+
+describe('run -i lo --tls-keylog: keys logged after the packets (issue 16)', () => {
+  it.skipIf(liveSkip !== '')(
+    `the growing key log is re-read while capturing: held connections decrypt before the stop${liveSkip !== '' ? ` [skipped: ${liveSkip}]` : ''}`,
+    async () => {
+      const chat = await recordTlsChat({ bye: false });
+      const dir = mkdtempSync(join(tmpdir(), 'msrptap-tls-live-'));
+      const pcap = join(dir, 'chat.pcap');
+      const keys = join(dir, 'keys.log');
+      const tasks = join(dir, 'tasks.json');
+      writeFileSync(pcap, chat.pcap);
+      writeFileSync(keys, '');
+      writeFileSync(tasks, JSON.stringify({ tasks: [{ xid: '0b8e6e0c-1111-4222-8333-444455556677', liid: 'LIID-TLS', targetIdentifiers: [{ sipUri: TLS_TARGET }], deliveryType: 'X2andX3' }] }));
+      const tap = startCli(['run', '-i', 'lo', '-f', 'tcp port 5061 or tcp port 2855', '--tasks', tasks, '--out', join(dir, 'out'), '--tls-keylog', keys, '--stats-interval', '1'], { dist: true });
+      try {
+        await waitFor(() => /"event":"capture.started"/.test(tap.stderr()) || tap.child.exitCode !== null, 20_000, 'the tap to capture');
+        expect(tap.child.exitCode, tap.stderr()).toBeNull();
+        execFileSync('tcpreplay', ['-i', 'lo', '--pps', '400', pcap], { stdio: 'ignore' });
+        await waitFor(() => /"event":"run.stats"[^\n]*"tls":\{"connections":2,"decrypted":0/.test(tap.stderr()), 10_000, 'a stats line with the two connections waiting');
+        // The endpoints' key log arrives after their packets: the tap reads it within a tick, before any stop.
+        appendFileSync(keys, chat.keylog);
+        await waitFor(() => /"event":"run.stats"[^\n]*"tls":\{"connections":2,"decrypted":2/.test(tap.stderr()), 10_000, 'a stats line with both connections decrypted');
+        tap.child.kill('SIGTERM');
+        expect(await tap.exited, tap.stderr()).toBe(0);
+      } finally {
+        if (tap.child.exitCode === null) tap.child.kill('SIGKILL');
+      }
+      const audit = JSON.parse(readFileSync(join(dir, 'out', 'audit.json'), 'utf8')) as AuditJson;
+      expect(audit.sessions).toHaveLength(1);
+      expect(audit.sessions[0]!.messages.map((m) => [m.messageId, m.sha256])).toEqual(chat.messages.map((m) => [m.mid, m.sha256]));
+      for (const h of chat.secretsHex) expect(tap.stderr().toLowerCase().includes(h)).toBe(false);
+    },
+    60_000,
+  );
 });

@@ -18,6 +18,7 @@ import { HS_CLIENT_HELLO, HS_FINISHED, HS_KEY_UPDATE, HS_SERVER_HELLO, type Hand
 import { tls12Keys, tls13Keys, tls13NextSecret } from './tls-key-schedule.js';
 import type { TlsKeyLog } from './tls-key-log.js';
 import { type OpenedRecord, TlsRecordDecrypter } from './tls-record-decrypter.js';
+import { TlsRecordFramer } from './tls-record-framer.js';
 
 /** Where a connection stands. `closed`: both directions ended by close_notify or a fatal alert. */
 export type TlsDecryptState = 'handshake' | 'decrypting' | 'waiting-keys' | 'failed' | 'closed';
@@ -34,8 +35,6 @@ export interface TlsDecryptorOptions {
 
 export const DEFAULT_TLS_MAX_PENDING_BYTES = 1 << 20;
 
-/** RFC 5246 6.2.3: TLSCiphertext.length is at most 2^14 + 2048. */
-const MAX_CIPHERTEXT = 16384 + 2048;
 const CT_CCS = 20;
 const CT_ALERT = 21;
 const CT_HANDSHAKE = 22;
@@ -46,10 +45,7 @@ type Step = 'done' | 'block';
 
 interface Direction {
   readonly dir: 0 | 1;
-  /** Header of the record being assembled, its body, and how many bytes of both are in. */
-  readonly head: Uint8Array;
-  body: Uint8Array | null;
-  have: number;
+  readonly framer: TlsRecordFramer;
   /** Complete records (copies) waiting, oldest first. */
   readonly held: Uint8Array[];
   readonly hs: TlsHandshakeReader;
@@ -65,7 +61,7 @@ interface Direction {
 }
 
 function direction(dir: 0 | 1): Direction {
-  return { dir, head: new Uint8Array(5), body: null, have: 0, held: [], hs: new TlsHandshakeReader(), records: 0, messages: 0, stopped: null, cipher: null, waitingKeys: false, phase: 'hs', secret: null, opened: false };
+  return { dir, framer: new TlsRecordFramer(), held: [], hs: new TlsHandshakeReader(), records: 0, messages: 0, stopped: null, cipher: null, waitingKeys: false, phase: 'hs', secret: null, opened: false };
 }
 
 const hex16 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
@@ -141,40 +137,15 @@ export class TlsDecryptor {
   push(dir: 0 | 1, bytes: Uint8Array, frameNo: number): Uint8Array[] {
     this.frame = frameNo;
     const d = this.dirs[dir];
-    let p = 0;
-    while (p < bytes.length && d.stopped === null) {
-      if (d.have < 5) {
-        const n = Math.min(5 - d.have, bytes.length - p);
-        d.head.set(bytes.subarray(p, p + n), d.have);
-        d.have += n;
-        p += n;
-        if (d.have < 5) break;
-        const len = (d.head[3]! << 8) | d.head[4]!;
-        if (d.head[0]! < CT_CCS || d.head[0]! > CT_HEARTBEAT || d.head[1] !== 3 || len > MAX_CIPHERTEXT) {
-          if (d.records === 0) this.failConn('mid_connection', `dir=${dir} record_header`);
-          else this.failDir(d, 'decode_error', `record type=${d.head[0]} version_major=${d.head[1]} length=${len}`);
-          break;
-        }
-        // A record wholly inside this segment is processed in place (copied only if held).
-        if (n === 5 && bytes.length - p >= len) {
-          this.onRecord(d, bytes.subarray(p - 5, p + len));
-          d.have = 0;
-          p += len;
-          continue;
-        }
-        d.body = new Uint8Array(5 + len);
-        d.body.set(d.head, 0);
-      }
-      const body = d.body!;
-      const n = Math.min(body.length - d.have, bytes.length - p);
-      body.set(bytes.subarray(p, p + n), d.have);
-      d.have += n;
-      p += n;
-      if (d.have === body.length) {
-        d.body = null;
-        d.have = 0;
-        this.onRecord(d, body);
-      }
+    if (d.stopped !== null) return this.take(dir);
+    const bad = d.framer.push(bytes, (rec) => {
+      this.onRecord(d, rec);
+      return d.stopped === null;
+    });
+    if (bad !== null) {
+      const detail = `record type=${bad.type} version_major=${bad.versionMajor} length=${bad.length}`;
+      if (d.framer.framed === 0) this.failConn('mid_connection', `dir=${dir} ${detail}`);
+      else this.failDir(d, 'decode_error', detail);
     }
     return this.take(dir);
   }
@@ -256,7 +227,7 @@ export class TlsDecryptor {
     d.waitingKeys = false;
     for (const r of d.held) this.heldBytes -= r.length;
     d.held.length = 0;
-    d.body = null;
+    d.framer.reset();
   }
 
   /** One complete record (header included); 'block': keep it and try again later. */

@@ -41,4 +41,20 @@ describe('classifyStream', () => {
     expect(cls(junk, false)).toBe(StreamKind.OTHER);
     expect(cls(`GARBAGE${junk}`, true)).toBe(StreamKind.OTHER);
   });
+
+  it('TLS (RFC 8446 5.1): a handshake record at the true start, on any port, when TLS is wanted', () => {
+    // ContentType 22 handshake, legacy_record_version 0x0301, length 0x00c4, then ClientHello (type 1).
+    const hello = Uint8Array.from([0x16, 0x03, 0x01, 0x00, 0xc4, 0x01, 0x00, 0x00, 0xc0, 0x03, 0x03]);
+    expect(classifyStream(hello, hello.length, true, true)).toBe(StreamKind.TLS);
+    // Fewer than the 5 header bytes: wait for more.
+    expect(classifyStream(hello, 3, true, true)).toBe(StreamKind.UNDECIDED);
+    // Not asked for (plaintext already decrypted from TLS), or mid-stream (cannot be decrypted): not TLS.
+    expect(classifyStream(hello, hello.length, true, false)).toBe(StreamKind.OTHER);
+    expect(classifyStream(hello, hello.length, false, true)).toBe(StreamKind.UNDECIDED);
+    // An application_data record (23) at the start is no handshake.
+    const appData = Uint8Array.from([0x17, 0x03, 0x03, 0x00, 0x20]);
+    expect(classifyStream(appData, appData.length, true, true)).toBe(StreamKind.OTHER);
+    // SIP and MSRP are still recognised with TLS wanted.
+    expect(classifyStream(new TextEncoder().encode('MSRP a1 SEND\r\n'), 15, true, true)).toBe(StreamKind.MSRP);
+  });
 });
