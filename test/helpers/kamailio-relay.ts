@@ -76,6 +76,10 @@ export function relayConfig(ports: RelayPorts, tls?: { cert: string; key: string
   if (tls !== undefined) {
     modules.unshift('tls');
     // Kamailio's tls.cfg: verification off both ways (self-signed, test only); TLS 1.2 and 1.3.
+    // tcp_children=1 (below): with several TCP workers, two Kamailio processes sent the same
+    // ClientHello random on their own connections to Bob (their RNG state forked from one
+    // parent; rand_engine did not help), so one key log entry (NSS key logs are keyed by client
+    // random) named two connections and tshark, like any key log reader, decrypted one of them.
     writeFileSync(
       tls.cfg,
       `[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = ${tls.key}\ncertificate = ${tls.cert}\n\n[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n`,
@@ -103,7 +107,7 @@ auto_aliases=no
 tcp_accept_no_cl=yes
 tcp_connection_lifetime=120
 disable_sctp=yes
-${tls !== undefined ? 'enable_tls=yes\n' : ''}${listen.map((l) => `listen=${l}`).join('\n')}
+${tls !== undefined ? 'enable_tls=yes\ntcp_children=1\n' : ''}${listen.map((l) => `listen=${l}`).join('\n')}
 ${modules.map((m) => `loadmodule "${m}.so"`).join('\n')}
 modparam("msrp", "cmap_size", 8)
 ${tls === undefined ? `modparam("msrp", "use_path_addr", "127.0.0.1:${ports.msrp}")\n` : ''}modparam("htable", "htable", "authed=>size=8;autoexpire=3600;")

@@ -58,6 +58,14 @@ describe.skipIf(blocker !== null)(`the relay chat over TLS (Kamailio tls + msrp)
       .filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l).toMatch(/^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$/);
+    // One client random per connection: a random reused by two connections (Kamailio's forked
+    // workers did that) leaves one of them undecryptable by any key log reader.
+    const hellos = spawnSync('tshark', ['-r', tls.pcap, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tls.handshake.random'], { encoding: 'utf8' });
+    const randoms = hellos.stdout.split('\n').filter((l) => l !== '');
+    // Alice's SIP and MSRP, Carol's MSRP, and the relay's SIP to Bob, MSRP to Bob and to Dave.
+    expect(randoms).toHaveLength(6);
+    expect(new Set(randoms).size).toBe(6);
+    expect(new Set(lines.map((l) => l.split(' ')[1]))).toEqual(new Set(randoms));
   });
 
   it('tshark, decrypting with the key log, sees the MSRP requests and the SIP dialog of the TCP run', () => {
