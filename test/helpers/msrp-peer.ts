@@ -8,6 +8,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { MsrpFramer } from '../../src/protocols/msrp/index.js';
 import type { MsrpFrameHead } from '../../src/protocols/msrp/msrp-frame.js';
 
@@ -27,7 +28,8 @@ export class MsrpPeer {
   private closed = false;
 
   constructor(
-    readonly socket: Socket,
+    /** A TCP or TLS socket, or a WebSocket message stream (each write one message, RFC 7977). */
+    readonly socket: Duplex,
     /** This endpoint's own URI (the From-Path of its responses). */
     readonly uri: string,
   ) {
@@ -64,11 +66,14 @@ export class MsrpPeer {
     return new MsrpPeer(s, uri((s.address() as AddressInfo).port));
   }
 
-  /** Listens on 127.0.0.1 (port 0: any); each accepted connection becomes a peer with `uri`. */
-  static async listen(uri: (port: number) => string): Promise<{ server: Server; port: number; peers: MsrpPeer[] }> {
+  /**
+   * Listens on 127.0.0.1 (port 0: any); each accepted connection becomes a peer with `uri`.
+   * `make` builds the server (default: plain TCP; a node:tls server for MSRP over TLS).
+   */
+  static async listen(uri: (port: number) => string, make: (onConnection: (s: Socket) => void) => Server = createServer): Promise<{ server: Server; port: number; peers: MsrpPeer[] }> {
     const peers: MsrpPeer[] = [];
     let port = 0;
-    const server = createServer((s) => peers.push(new MsrpPeer(s, uri(port))));
+    const server = make((s) => peers.push(new MsrpPeer(s, uri(port))));
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
     port = (server.address() as AddressInfo).port;
     return { server, port, peers };
