@@ -59,7 +59,7 @@ function decrypt(chunks: Chunk[], keylog: string, late?: string): { plain: [Uint
   keys.ingest(keylog);
   const dec = new TlsDecryptor(keys, a, { conn: 1 });
   const out: [Uint8Array[], Uint8Array[]] = [[], []];
-  chunks.forEach((c, i) => out[c.dir].push(...dec.push(c.dir, c.bytes, i + 1)));
+  for (const [i, c] of chunks.entries()) out[c.dir].push(...dec.push(c.dir, c.bytes, i + 1));
   if (late !== undefined) {
     keys.ingest(late);
     for (const r of dec.retry(chunks.length + 1)) out[r.dir].push(r.data);
