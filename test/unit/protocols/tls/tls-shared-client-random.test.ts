@@ -13,7 +13,7 @@ import { AnomalyCounter } from '../../../../src/core/anomaly.js';
 import { TlsDecryptor, TlsKeyLog } from '../../../../src/protocols/tls/index.js';
 import { MAX_TLS_KEY_LOG_SECRETS } from '../../../../src/protocols/tls/tls-key-log.js';
 import { concatBytes, toHex } from '../../../../src/util/bytes.js';
-import { type Chunk, makeRsaCert, removeCert, type TlsCert, type Transcript, tlsTranscript } from '../../../helpers/tls-transcript.js';
+import { type Chunk, keyLogRandom, keyLogUnderRandom, makeRsaCert, removeCert, type TlsCert, type Transcript, tlsTranscript, withClientRandom } from '../../../helpers/tls-transcript.js';
 
 let cert: TlsCert;
 const TLS12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
@@ -34,24 +34,9 @@ beforeAll(async () => {
 });
 afterAll(() => removeCert(cert));
 
-/** The client_random (hex) of a transcript's key log. */
-function randomOf(t: Transcript): string {
-  return t.keylog.trim().split(/\s+/)[1]!.toLowerCase();
-}
-
-/** Key log lines with their client_random field replaced. */
-function under(keylog: string, cr: string): string {
-  return keylog.replace(/^(\S+) [0-9a-fA-F]{64} /gm, `$1 ${cr} `);
-}
-
-/** The chunks with the ClientHello random (record 5 + handshake 4 + version 2 bytes in) replaced. */
-function withRandom(chunks: Chunk[], cr: string): Chunk[] {
-  const first = chunks.findIndex((c) => c.dir === 0);
-  const b = Uint8Array.from(chunks[first]!.bytes);
-  expect(b[0]).toBe(22);
-  b.set(Buffer.from(cr, 'hex'), 11);
-  return chunks.map((c, i) => (i === first ? { dir: 0, bytes: b } : c));
-}
+const randomOf = (t: Transcript): string => keyLogRandom(t.keylog);
+const under = keyLogUnderRandom;
+const withRandom = withClientRandom;
 
 function decrypt(chunks: Chunk[], keylog: string, late?: string): { plain: [Uint8Array, Uint8Array]; codes: Record<string, number>; dec: TlsDecryptor } {
   const a = new AnomalyCounter();
