@@ -66,7 +66,7 @@ export function selfSignedCert(dir: string): { cert: string; key: string } {
  * With TLS, the Use-Path (RFC 4976 section 5.1) names the socket the AUTH came on (`msrps` for
  * TLS): `use_path_addr` would give one address to clients of every transport.
  */
-export function relayConfig(ports: RelayPorts, tls?: { cert: string; key: string; cfg: string }): string {
+export function relayConfig(ports: RelayPorts, tls?: { cert: string; key: string; cfg: string; tcpChildren?: number }): string {
   const listen = [`tcp:127.0.0.1:${ports.msrp}`, `udp:127.0.0.1:${ports.sip}`, `tcp:127.0.0.1:${ports.sip}`];
   if (ports.ws !== undefined) listen.push(`tcp:127.0.0.1:${ports.ws}`);
   if (ports.msrpTls !== undefined) listen.push(`tls:127.0.0.1:${ports.msrpTls}`);
@@ -80,6 +80,7 @@ export function relayConfig(ports: RelayPorts, tls?: { cert: string; key: string
     // ClientHello random on their own connections to Bob (their RNG state forked from one
     // parent; rand_engine did not help), so one key log entry (NSS key logs are keyed by client
     // random) named two connections and tshark, like any key log reader, decrypted one of them.
+    // `tcpChildren` > 1 reproduces that on purpose (msrptap keeps every secret per random).
     writeFileSync(
       tls.cfg,
       `[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = ${tls.key}\ncertificate = ${tls.cert}\n\n[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n`,
@@ -107,7 +108,7 @@ auto_aliases=no
 tcp_accept_no_cl=yes
 tcp_connection_lifetime=120
 disable_sctp=yes
-${tls !== undefined ? 'enable_tls=yes\ntcp_children=1\n' : ''}${listen.map((l) => `listen=${l}`).join('\n')}
+${tls !== undefined ? `enable_tls=yes\ntcp_children=${tls.tcpChildren ?? 1}\n` : ''}${listen.map((l) => `listen=${l}`).join('\n')}
 ${modules.map((m) => `loadmodule "${m}.so"`).join('\n')}
 modparam("msrp", "cmap_size", 8)
 ${tls === undefined ? `modparam("msrp", "use_path_addr", "127.0.0.1:${ports.msrp}")\n` : ''}modparam("htable", "htable", "authed=>size=8;autoexpire=3600;")

@@ -166,3 +166,27 @@ export async function tlsTranscript(o: TranscriptOptions): Promise<Transcript> {
   await new Promise<void>((r) => server.close(() => r()));
   return { chunks, keylog: keylog.join(''), clientSent: Buffer.concat(o.clientWrites), serverSent: Buffer.concat(o.serverWrites), protocol, cipher, session, reused };
 }
+
+/**
+ * The chunks with the first ClientHello's random (record header 5 + handshake header 4 + version
+ * 2 bytes in, RFC 8446 4.1.2) replaced by `randomHex`: two connections that share a client random,
+ * as forked peers with one RNG state produce. Only TLS 1.3 still decrypts with its own logged
+ * traffic secrets (TLS 1.2 mixes client_random into the key block).
+ */
+export function withClientRandom(chunks: readonly Chunk[], randomHex: string): Chunk[] {
+  const first = chunks.findIndex((c) => c.dir === 0);
+  const b = Uint8Array.from(chunks[first]!.bytes);
+  if (b[0] !== 22 || b[5] !== 1 || b.length < 43) throw new Error('withClientRandom: the first client chunk does not start with a ClientHello');
+  b.set(Buffer.from(randomHex, 'hex'), 11);
+  return chunks.map((c, i) => (i === first ? { dir: 0, bytes: b } : c));
+}
+
+/** Key log lines with their client_random field replaced by `randomHex`. */
+export function keyLogUnderRandom(keylog: string, randomHex: string): string {
+  return keylog.replace(/^(\S+) [0-9a-fA-F]{64} /gm, `$1 ${randomHex} `);
+}
+
+/** The client_random (lower-case hex) of the first line of a key log. */
+export function keyLogRandom(keylog: string): string {
+  return keylog.trim().split(/\s+/)[1]!.toLowerCase();
+}

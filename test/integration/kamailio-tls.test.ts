@@ -128,3 +128,49 @@ describe.skipIf(blocker !== null)(`the relay chat over TLS (Kamailio tls + msrp)
     });
   });
 });
+
+/**
+ * The same chat with 4 Kamailio TCP workers: their RNG state is forked from one parent, so two of
+ * the relay's connections to Bob/Dave have sent the same ClientHello random (seen in every run
+ * so far: 5 distinct randoms for 6 connections), and the key log names two secrets under it.
+ * tshark decrypts one of them; msrptap keeps both secrets and takes, per connection, the one its
+ * first record authenticates under, so its audit still equals the plain-TCP run's.
+ */
+describe.skipIf(blocker !== null || !tlsKeylogSupported)('the relay chat over TLS with forked TCP workers (a ClientHello random shared by two connections)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'msrptap-kamtls4-'));
+  const keylog = join(dir, 'tls.keys');
+  let relay: Relay | undefined;
+  let tcpAudit: Audit;
+  let tlsAudit: Audit;
+  let randoms: string[] = [];
+
+  beforeAll(async () => {
+    const ports: RelayPorts = { msrp: await freePort(), sip: await freePort(), msrpTls: await freePort(), sipTls: await freePort() };
+    const cert = selfSignedCert(dir);
+    relay = await startKamailio(dir, relayConfig(ports, { ...cert, cfg: join(dir, 'tls.cfg'), tcpChildren: 4 }), ports.msrpTls!);
+    const tcp = await runRelayChat('tcp', ports, dir, 'tcp');
+    const tls = await runRelayChat('tls', ports, dir, 'tls', { ...cert, keylog });
+    const hellos = spawnSync('tshark', ['-r', tls.pcap, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tls.handshake.random'], { encoding: 'utf8' });
+    randoms = hellos.stdout.split('\n').filter((l) => l !== '');
+    const t = tapRun(tcp.pcap, join(dir, 'out-tcp'));
+    const s = tapRun(tls.pcap, join(dir, 'out-tls'), ['--tls-keylog', keylog]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(s.status, s.stderr).toBe(0);
+    tcpAudit = t.audit;
+    tlsAudit = s.audit;
+  }, 90_000);
+
+  afterAll(async () => {
+    await relay?.stop();
+    if (process.env.MSRPTAP_KEEP_TEST_DIR === undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every connection is decrypted, shared random or not: the audit equals the TCP run, no anomaly', () => {
+    expect(randoms).toHaveLength(6);
+    expect(tlsAudit.anomalies).toEqual({});
+    expect(tlsAudit.sessions).toHaveLength(1);
+    expect(comparable(tlsAudit.sessions[0]!)).toEqual(comparable(tcpAudit.sessions[0]!));
+    expect(tlsAudit.sessions[0]!.tls).toEqual([expect.objectContaining({ transport: 'sip/tls', decrypted: true }), expect.objectContaining({ transport: 'msrp/tls', decrypted: true })]);
+    expectChatOutputs(join(dir, 'out-tls'));
+  });
+});

@@ -22,4 +22,10 @@ export const TLS_ANOMALIES = {
   'tls.renegotiation': { severity: 'warning', mayHideTarget: true, description: 'a TLS 1.2 renegotiation (a second ChangeCipherSpec in a direction) was seen; its new keys are not followed and that direction stops' },
   'tls.keylog_bad_line': { severity: 'info', mayHideTarget: true, description: 'a key log line is neither a comment nor a well-formed "LABEL <64 hex client_random> <hex secret>" line; it was ignored' },
   'tls.keylog_evicted': { severity: 'warning', mayHideTarget: true, description: 'the key log table was full: its oldest entry was dropped (connections using it can no longer be decrypted)' },
+  'tls.keylog_secrets_capped': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'one (label, client_random) of the key log already had 8 distinct secrets (connections sharing a ClientHello random, e.g. forked workers): the oldest was dropped, a connection needing it is not decrypted',
+  },
+  'tls.ambiguous_keys': { severity: 'error', mayHideTarget: true, description: 'several key log secrets logged under one client_random authenticated the same first record (should never happen): none is taken, that direction stops' },
 } as const satisfies Record<string, AnomalyDef>;

@@ -8,7 +8,9 @@
  * record before the ServerHello) is held, within `maxPendingBytes` for the connection, and
  * {@link TlsDecryptor.retry} takes it up again. Anything odd is a `tls.*` anomaly and stops the
  * direction (or the connection); nothing throws, nothing is guessed, no unauthenticated
- * plaintext is handed on, and no key material is ever put in a detail.
+ * plaintext is handed on, and no key material is ever put in a detail. When the key log holds
+ * several secrets for the client_random (forked peers reusing a random), the first protected
+ * record of each key phase picks the one it authenticates under (tls-candidate-cipher.ts).
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toHex } from '../../util/bytes.js';
@@ -17,14 +19,15 @@ import { type ClientHello, parseClientHello, parseServerHello, type ServerHello 
 import { HS_CLIENT_HELLO, HS_FINISHED, HS_KEY_UPDATE, HS_SERVER_HELLO, type HandshakeMessage, TlsHandshakeReader } from './tls-handshake-reader.js';
 import { tls12Keys, tls13Keys, tls13NextSecret } from './tls-key-schedule.js';
 import type { TlsKeyLog } from './tls-key-log.js';
-import { type OpenedRecord, TlsRecordDecrypter } from './tls-record-decrypter.js';
+import type { OpenedRecord } from './tls-record-decrypter.js';
+import { TlsCandidateCipher } from './tls-candidate-cipher.js';
 import { TlsRecordFramer } from './tls-record-framer.js';
 
 /** Where a connection stands. `closed`: both directions ended by close_notify or a fatal alert. */
 export type TlsDecryptState = 'handshake' | 'decrypting' | 'waiting-keys' | 'failed' | 'closed';
 
 /** Why a connection (or one direction) is not decrypted; each is the anomaly code `tls.<reason>`. */
-export type TlsFailReason = 'no_keys' | 'mid_connection' | 'unsupported_cipher' | 'unsupported_version' | 'bad_record_mac' | 'decode_error' | 'pending_overflow' | 'early_data_skipped' | 'renegotiation';
+export type TlsFailReason = 'no_keys' | 'mid_connection' | 'unsupported_cipher' | 'unsupported_version' | 'bad_record_mac' | 'decode_error' | 'pending_overflow' | 'early_data_skipped' | 'renegotiation' | 'ambiguous_keys';
 
 export interface TlsDecryptorOptions {
   /** Ciphertext held per connection while waiting for keys (or for the other direction). Default 1 MiB. */
@@ -52,7 +55,8 @@ interface Direction {
   records: number;
   messages: number;
   stopped: TlsFailReason | 'closed' | null;
-  cipher: TlsRecordDecrypter | null;
+  /** Several key log secrets under one client_random: the first record that authenticates picks one (tls-candidate-cipher.ts). */
+  cipher: TlsCandidateCipher | null;
   waitingKeys: boolean;
   /** TLS 1.3: which traffic secret protects the records ('hs' until this side's Finished), the current application secret, and whether any record opened. */
   phase: 'hs' | 'app';
@@ -241,7 +245,7 @@ export class TlsDecryptor {
       this.failConn('mid_connection', `dir=${d.dir} first content_type=${type}`);
       return 'done';
     }
-    if (d.cipher !== null && this.is13 === false) r = this.opened(d, d.cipher.open(header, frag));
+    if (d.cipher !== null && this.is13 === false) r = this.opened(d, d.cipher.open(header, frag), d.cipher.ambiguous);
     else if (type === CT_HANDSHAKE) r = this.clearHandshake(d, frag);
     else if (type === CT_ALERT) r = this.alert(d, frag);
     else if (type === CT_HEARTBEAT) r = 'done';
@@ -307,15 +311,16 @@ export class TlsDecryptor {
   private changeCipherSpec(d: Direction, frag: Uint8Array): Step {
     if (this.sh === null || this.ch === null) return 'block';
     if (frag.length !== 1 || frag[0] !== 1 || !d.hs.atBoundary) return this.decodeError(d, 'ChangeCipherSpec');
-    const master = this.keys.lookup(this.ch.random, 'CLIENT_RANDOM');
-    if (master === undefined) {
+    const masters = this.keys.lookupAll(this.ch.random, 'CLIENT_RANDOM');
+    if (masters.length === 0) {
       d.waitingKeys = true;
       return 'block';
     }
     d.waitingKeys = false;
     const suite = this.suiteInfo!;
     // RFC 7366 3: encrypt_then_mac applies when the server echoed it for a CBC suite.
-    d.cipher = new TlsRecordDecrypter(suite, tls12Keys(suite, master, this.ch.random, this.sh.random)[d.dir], suite.kind === 'cbc' && this.sh.encryptThenMac);
+    const [cr, sr] = [this.ch.random, this.sh.random];
+    d.cipher = new TlsCandidateCipher(suite, masters, (m) => tls12Keys(suite, m, cr, sr)[d.dir], suite.kind === 'cbc' && this.sh.encryptThenMac);
     return 'done';
   }
 
@@ -325,16 +330,20 @@ export class TlsDecryptor {
   }
 
   /** A TLS 1.2 record opened with the direction's keys. */
-  private opened(d: Direction, o: OpenedRecord | null): Step {
-    if (o === null) {
-      this.failDir(d, 'bad_record_mac', `record=${d.records}`);
-      return 'done';
-    }
+  private opened(d: Direction, o: OpenedRecord | null, ambiguous: number): Step {
+    if (o === null) return this.unopened(d, ambiguous);
     if (o.type === CT_APP) this.out[d.dir].push(o.data);
     else if (o.type === CT_ALERT) this.alert(d, o.data);
     else if (o.type === CT_HANDSHAKE) {
       if (d.hs.push(o.data) === null) return this.decodeError(d, 'handshake message over cap');
     } else if (o.type === CT_CCS) this.failDir(d, 'renegotiation', 'second ChangeCipherSpec');
+    return 'done';
+  }
+
+  /** A record no key opened (bad_record_mac), or that several candidate secrets opened (ambiguous_keys: none is taken). */
+  private unopened(d: Direction, ambiguous: number): Step {
+    if (ambiguous > 0) this.failDir(d, 'ambiguous_keys', `record=${d.records} candidates=${ambiguous}`);
+    else this.failDir(d, 'bad_record_mac', `record=${d.records}`);
     return 'done';
   }
 
@@ -344,16 +353,17 @@ export class TlsDecryptor {
     const suite = this.suiteInfo!;
     if (d.cipher === null) {
       const label = `${d.dir === 0 ? 'CLIENT' : 'SERVER'}_${d.phase === 'hs' ? 'HANDSHAKE_TRAFFIC_SECRET' : 'TRAFFIC_SECRET_0'}`;
-      const secret = this.keys.lookup(this.ch.random, label);
-      if (secret === undefined) {
+      const secrets = this.keys.lookupAll(this.ch.random, label);
+      if (secrets.length === 0) {
         d.waitingKeys = true;
         return 'block';
       }
       d.waitingKeys = false;
-      d.secret = secret;
-      d.cipher = new TlsRecordDecrypter(suite, tls13Keys(suite, secret));
+      d.secret = null; // known once a record picked the candidate
+      d.cipher = new TlsCandidateCipher(suite, secrets, (s) => tls13Keys(suite, s));
     }
     const o = d.cipher.open(header, frag);
+    if (o === null && d.cipher.ambiguous > 0) return this.unopened(d, d.cipher.ambiguous);
     if (o === null) {
       // RFC 8446 4.2.10: a server that rejects (or cannot see) 0-RTT skips client records that fail to open with the handshake keys, up to a limit.
       if (d.dir === 0 && d.phase === 'hs' && !d.opened && this.earlyOffered && this.earlySkipped + frag.length <= this.maxPending) {
@@ -361,10 +371,10 @@ export class TlsDecryptor {
         this.earlySkipped += frag.length;
         return 'done';
       }
-      this.failDir(d, 'bad_record_mac', `record=${d.records}`);
-      return 'done';
+      return this.unopened(d, 0);
     }
     d.opened = true;
+    d.secret ??= d.cipher.secret;
     if (o.type === CT_APP && d.phase === 'app') this.out[d.dir].push(o.data);
     else if (o.type === CT_ALERT) this.alert(d, o.data);
     else if (o.type === CT_HANDSHAKE) this.handshake13(d, o.data);
@@ -390,7 +400,7 @@ export class TlsDecryptor {
         if (d.phase !== 'app' || d.secret === null || m.body.length !== 1 || m.body[0]! > 1) return void this.decodeError(d, 'KeyUpdate');
         d.secret = tls13NextSecret(suite, d.secret);
         this.updates++;
-        d.cipher = new TlsRecordDecrypter(suite, tls13Keys(suite, d.secret));
+        d.cipher = new TlsCandidateCipher(suite, [d.secret], (s) => tls13Keys(suite, s));
       }
     }
   }

@@ -18,24 +18,32 @@ export type TlsKeyLogLabel = (typeof TLS_KEY_LOG_LABELS)[number];
 const OTHER_LABELS = new Set(['CLIENT_EARLY_TRAFFIC_SECRET', 'EARLY_EXPORTER_SECRET', 'EXPORTER_SECRET', 'RSA', 'SERVER_RANDOM']);
 
 export const DEFAULT_TLS_KEY_LOG_ENTRIES = 100_000;
+/**
+ * Distinct secrets kept per entry. Processes forked from one parent (Kamailio's TCP workers) can
+ * share their RNG state and send the same ClientHello random on different connections, so one
+ * (label, client_random) may name several secrets; the decryptor picks the one whose first record
+ * authenticates. Beyond this many the oldest is dropped (`tls.keylog_secrets_capped`).
+ */
+export const MAX_TLS_KEY_LOG_SECRETS = 8;
 /** A line longer than this is not a key log line (the longest, SHA-384 secrets, is ~180 chars). */
 const MAX_LINE = 1024;
 
 export interface TlsKeyLogOptions {
   /** Cap on the entries kept (one entry: one label of one client_random); oldest evicted. */
   readonly maxEntries?: number;
-  /** Where bad lines and evictions are reported (`tls.keylog_bad_line`, `tls.keylog_evicted`). */
+  /** Where bad lines, evictions and the per-entry secret cap are reported (`tls.keylog_bad_line`, `tls.keylog_evicted`, `tls.keylog_secrets_capped`). */
   readonly anomalies?: AnomalySink;
 }
 
 const HEX_RE = /^[0-9a-fA-F]+$/;
 
-/** Secrets by `label client_random(hex)`; see the module comment. */
+/** Secrets by `label client_random(hex)`, each entry its distinct secrets oldest first; see the module comment. */
 export class TlsKeyLog {
-  private readonly map = new Map<string, Uint8Array>();
+  private readonly map = new Map<string, Uint8Array[]>();
   private partial = '';
   private bad = 0;
   private evictedCount = 0;
+  private cappedCount = 0;
   private readonly maxEntries: number;
   private readonly anomalies: AnomalySink | undefined;
 
@@ -52,6 +60,10 @@ export class TlsKeyLog {
   }
   get evicted(): number {
     return this.evictedCount;
+  }
+  /** Secrets dropped because one entry already had {@link MAX_TLS_KEY_LOG_SECRETS}. */
+  get secretsCapped(): number {
+    return this.cappedCount;
   }
 
   /**
@@ -81,10 +93,15 @@ export class TlsKeyLog {
     if (line.length > 0) this.line(line);
   }
 
-  /** The secret logged for `clientRandom` (32 bytes) under `label`, if any. The returned array is the stored one: do not modify it. */
+  /** The first secret logged for `clientRandom` (32 bytes) under `label`, if any. The returned array is the stored one: do not modify it. */
   lookup(clientRandom: Uint8Array, label: string): Uint8Array | undefined {
-    if (clientRandom.length !== 32) return undefined;
-    return this.map.get(`${label} ${toHex(clientRandom)}`);
+    return this.lookupAll(clientRandom, label)[0];
+  }
+
+  /** Every distinct secret logged for `clientRandom` under `label`, oldest first (at most {@link MAX_TLS_KEY_LOG_SECRETS}); stored arrays, do not modify. */
+  lookupAll(clientRandom: Uint8Array, label: string): readonly Uint8Array[] {
+    if (clientRandom.length !== 32) return [];
+    return this.map.get(`${label} ${toHex(clientRandom)}`) ?? [];
   }
 
   private line(raw: string): void {
@@ -105,9 +122,19 @@ export class TlsKeyLog {
       return;
     }
     const key = `${label} ${cr.toLowerCase()}`;
-    // Re-logging the same entry refreshes it (moves it to the young end of the eviction order).
+    const value = fromHex(secret);
+    const secrets = this.map.get(key) ?? [];
+    // Re-logging an entry refreshes it (moves it to the young end of the eviction order); a new secret under it is one more candidate.
     this.map.delete(key);
-    this.map.set(key, fromHex(secret));
+    this.map.set(key, secrets);
+    if (!secrets.some((s) => s.length === value.length && s.every((b, i) => b === value[i]))) {
+      secrets.push(value);
+      if (secrets.length > MAX_TLS_KEY_LOG_SECRETS) {
+        secrets.shift();
+        this.cappedCount++;
+        this.anomalies?.report('tls.keylog_secrets_capped', undefined, `label=${label} secrets=${MAX_TLS_KEY_LOG_SECRETS}`);
+      }
+    }
     if (this.map.size > this.maxEntries) {
       const oldest = this.map.keys().next().value as string;
       this.map.delete(oldest);

@@ -15,7 +15,7 @@ import { TlsKeyLog } from '../../../src/protocols/tls/index.js';
 import { msrpFrame, sipMessage } from '../../../samples/gen/lib/index.js';
 import { hasProgram } from '../../helpers/has-program.js';
 import { wsFrame } from '../../helpers/websocket-frames.js';
-import { makeRsaCert, removeCert, tlsTranscript, type TlsCert, type Transcript } from '../../helpers/tls-transcript.js';
+import { keyLogRandom, keyLogUnderRandom, makeRsaCert, removeCert, tlsTranscript, type TlsCert, type Transcript, withClientRandom } from '../../helpers/tls-transcript.js';
 
 const SEND = (tid: string, body: string): Uint8Array =>
   msrpFrame({
@@ -103,6 +103,7 @@ function keyLog(text: string): TlsKeyLog {
 describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analyzers', () => {
   let cert: TlsCert;
   let msrp13: Transcript;
+  let msrp13b: Transcript;
   let msrp12: Transcript;
   let sip: Transcript;
   const sends = [SEND('t1', 'hello'), SEND('t2', 'x'.repeat(5000)), SEND('t3', 'bye')];
@@ -111,6 +112,7 @@ describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analy
   beforeAll(async () => {
     cert = makeRsaCert();
     msrp13 = await tlsTranscript({ cert, clientWrites: sends, serverWrites: oks });
+    msrp13b = await tlsTranscript({ cert, clientWrites: sends, serverWrites: oks });
     msrp12 = await tlsTranscript({ cert, server: { maxVersion: 'TLSv1.2' }, client: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' }, clientWrites: sends, serverWrites: oks });
     const invite = sipMessage('INVITE sips:bob@example.com SIP/2.0', [
       ['Via', 'SIP/2.0/TLS 10.0.0.1:40000;branch=z9hG4bKt1'],
@@ -170,6 +172,25 @@ describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analy
     an.tlsKeysAdded(99);
     expect(seen.events).toEqual(['0 t1 SEND', '0 t2 SEND', '0 t3 SEND', '1 t1 200', '1 t2 200', '1 t3 200', '0 end', '1 end']);
     expect(an.tls.stats).toEqual({ connections: 1, decrypted: 1, undecryptable: {} });
+  });
+
+  it('two connections with one ClientHello random (forked peers) both decrypt from one key log, keys early or late', () => {
+    const cr = keyLogRandom(msrp13.keylog);
+    const twin = { ...msrp13b, chunks: withClientRandom(msrp13b.chunks, cr) };
+    const both = msrp13.keylog + keyLogUnderRandom(msrp13b.keylog, cr);
+    for (const late of [false, true]) {
+      const keys = keyLog(late ? '' : both);
+      const { an, seen } = setup(keys);
+      feed(an.create(conn([])), msrp13);
+      feed(an.create(conn([])), twin);
+      if (late) {
+        keys.ingest(both);
+        an.tlsKeysAdded(99);
+      }
+      expect(seen.events.filter((e) => e.endsWith(' SEND')).length).toBe(6);
+      expect(seen.events.filter((e) => e.endsWith(' 200')).length).toBe(6);
+      expect(an.tls.stats).toEqual({ connections: 2, decrypted: 2, undecryptable: {} });
+    }
   });
 
   it('a connection that never gets keys: no_keys at the end of input, its ends handed on', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../../src/core/anomaly.js';
-import { TlsKeyLog } from '../../../../src/protocols/tls/tls-key-log.js';
+import { MAX_TLS_KEY_LOG_SECRETS, TlsKeyLog } from '../../../../src/protocols/tls/tls-key-log.js';
 import { fromHex, toHex } from '../../../../src/util/bytes.js';
 
 const CR = 'aa'.repeat(31);
@@ -50,5 +50,21 @@ describe('TlsKeyLog (NSS key log format)', () => {
     expect(a.count('tls.keylog_evicted')).toBe(1);
     expect(k.lookup(cr('01'), 'CLIENT_RANDOM')).toBeUndefined();
     expect(k.lookup(cr('03'), 'CLIENT_RANDOM')).toBeDefined();
+  });
+
+  it('keeps every distinct secret of one entry, oldest first, capped with the oldest dropped and reported', () => {
+    const a = new AnomalyCounter();
+    const k = new TlsKeyLog({ anomalies: a });
+    const secret = (i: number): string => i.toString(16).padStart(2, '0').repeat(48);
+    k.ingest(`CLIENT_RANDOM ${CR}01 ${secret(1)}\nCLIENT_RANDOM ${CR}01 ${secret(2)}\nCLIENT_RANDOM ${CR}01 ${secret(1).toUpperCase()}\n`);
+    expect(k.entries).toBe(1);
+    expect(k.lookupAll(cr('01'), 'CLIENT_RANDOM').map((s) => toHex(s))).toEqual([secret(1), secret(2)]);
+    expect(toHex(k.lookup(cr('01'), 'CLIENT_RANDOM')!)).toBe(secret(1));
+    for (let i = 3; i <= MAX_TLS_KEY_LOG_SECRETS + 1; i++) k.ingest(`CLIENT_RANDOM ${CR}01 ${secret(i)}\n`);
+    expect(k.lookupAll(cr('01'), 'CLIENT_RANDOM').map((s) => toHex(s))).toEqual(Array.from({ length: MAX_TLS_KEY_LOG_SECRETS }, (_, i) => secret(i + 2)));
+    expect(k.secretsCapped).toBe(1);
+    expect(a.toJSON()).toEqual({ 'tls.keylog_secrets_capped': 1 });
+    expect(a.examplesOf('tls.keylog_secrets_capped')[0]!.detail).toBe(`label=CLIENT_RANDOM secrets=${MAX_TLS_KEY_LOG_SECRETS}`);
+    expect(k.lookupAll(cr('02'), 'CLIENT_RANDOM')).toEqual([]);
   });
 });
