@@ -15,11 +15,15 @@
  * The bytes that passed are handed to the consumer as one gap (flagged as bypassed, not lost) just
  * before the next bytes it gets, so its framer resynchronises at the next start line.
  *
+ * A request takes effect at the next delivery, so the consumer asks only where the bytes it was
+ * given end exactly at a frame's end (the MSRP analyzer checks its framer after each delivery):
+ * a frame that began in the same delivery would otherwise be cut (review finding F10).
+ *
  * Counted in the tracker's stats (not as anomalies: a bypass is the tap working as designed, and
  * the audit of every capture must stay what the traffic alone makes it).
  *
  * ```
- *  framed ... | request (at frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
+ *  framed ... | request (delivery ends at a frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
  * ```
  */
 /** Bypass counters shared by every direction of a tracker (mutated in place). */
