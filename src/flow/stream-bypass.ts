@@ -8,8 +8,8 @@
  * - the consumer asks (TcpConnectionInfo.resume: an SDP named an endpoint, the tasks changed);
  * - a re-probe: after `bypassReprobeSec` of capture time the direction is delivered again, and
  *   bypass is refused for `bypassProbeSec`; the consumer asks again at the end of its next
- *   uninteresting frame once the window is over, so a frame that starts in the window is seen
- *   whole, and so is every frame up to that end;
+ *   uninteresting frame that ends a delivery once the window is over, so a frame that starts in
+ *   the window is seen whole, and so is every frame up to that end;
  * - the direction ends (FIN, RST, timeout, eviction, end of input).
  *
  * The bytes that passed are handed to the consumer as one gap (flagged as bypassed, not lost) just
