@@ -66,6 +66,8 @@ export interface MsrpStreamRef {
    * (WebSocket): `bypass` asks that this direction's next bytes be passed over unframed (the
    * receiver decided that it carries only sessions it does not want); `resume` frames them again.
    * What was passed over comes back as one `onGap(bytes, frameNo, true)` before the next frame.
+   * A `bypass` asked inside a delivery is forwarded only if that delivery ends exactly at a frame's
+   * end (./app-stream-consumer.ts), so no frame begun in it is cut.
    * Both may be called from inside the handler's callbacks and at any other time.
    */
   readonly bypass?: () => void;

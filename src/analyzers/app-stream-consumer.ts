@@ -33,6 +33,8 @@ class Direction {
   headNsec = 0;
   msrp: MsrpFramer | null = null;
   msrpHandler: MsrpStreamHandler | null = null;
+  /** The MSRP receiver asked for bypass during the current push (see AppStreamConsumer.feed). */
+  bypassAsked = false;
   sip: SipStreamFramer | null = null;
 
   constructor(atStart: boolean) {
@@ -87,7 +89,7 @@ export class AppStreamConsumer implements StreamConsumer {
     }
     if (d.kind === StreamKind.HTTP) this.ws!.data(dir, data, frameNo, tsSec, tsNsec);
     else if (d.kind === StreamKind.TLS) this.tls!.data(dir, data, frameNo, tsSec, tsNsec);
-    else this.feed(d, data, frameNo, tsSec, tsNsec);
+    else this.feed(dir, d, data, frameNo, tsSec, tsNsec);
   }
 
   gap(dir: DirValue, length: number, frameNo: number, tsSec: number, tsNsec: number, bypassed?: boolean): void {
@@ -206,7 +208,7 @@ export class AppStreamConsumer implements StreamConsumer {
         srcPort: fromClient ? c.clientPort : c.serverPort,
         dstPort: fromClient ? c.serverPort : c.clientPort,
         sawSyn: c.sawSyn,
-        ...(c.bypass !== undefined && c.resume !== undefined ? { bypass: () => c.bypass!(dir), resume: () => c.resume!(dir) } : {}),
+        ...(c.bypass !== undefined && c.resume !== undefined ? { bypass: () => this.askBypass(d), resume: () => this.resumeBypass(dir, d) } : {}),
         // A session without SIP starts with its connection's first packet (samples/README.md truth rules).
         firstTsSec: c.startSec,
         firstTsNsec: c.startNsec,
@@ -238,7 +240,7 @@ export class AppStreamConsumer implements StreamConsumer {
     const head = d.head!.subarray(0, d.headLen);
     d.head = null;
     d.headLen = 0;
-    if (head.length > 0) this.feed(d, head, d.headFrame, d.headSec, d.headNsec);
+    if (head.length > 0) this.feed(dir, d, head, d.headFrame, d.headSec, d.headNsec);
   }
 
   /** Plaintext decrypted from TLS is marked as such (transport `tls`, version and suite). */
@@ -277,8 +279,37 @@ export class AppStreamConsumer implements StreamConsumer {
     }
   }
 
-  private feed(d: Direction, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
-    if (d.msrp !== null) d.msrp.push(data, frameNo, tsSec, tsNsec);
-    else if (d.sip !== null) d.sip.push(data, frameNo, tsSec, tsNsec);
+  private feed(dir: DirValue, d: Direction, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    if (d.msrp !== null) {
+      // A request made outside a push (a frame cut by a gap or a conflict) is dropped: these
+      // bytes come after it. The receiver asks again at the end of its next frame.
+      d.bypassAsked = false;
+      d.msrp.push(data, frameNo, tsSec, tsNsec);
+      if (d.bypassAsked) this.settleBypass(dir, d);
+    } else if (d.sip !== null) d.sip.push(data, frameNo, tsSec, tsNsec);
+  }
+
+  /**
+   * The MSRP receiver asks for bypass at the end of a frame it does not want, usually inside a
+   * push. The flow layer passes over bytes from its NEXT delivery, so the request is forwarded
+   * only at the end of the push, and only when the framer is between frames with nothing after
+   * that end (MsrpFramer.atFrameBoundary): MSRP frames coalesced
+   * in one TCP segment (RFC 4975 section 8.1, several sessions on one connection) would
+   * otherwise have the frame that starts after the allowing one cut, a target's included.
+   * Frames that begin and end later in the same push give their own verdict (a frame that does
+   * not allow bypass cancels the request through resume).
+   */
+  private askBypass(d: Direction): void {
+    d.bypassAsked = true;
+  }
+
+  private resumeBypass(dir: DirValue, d: Direction): void {
+    d.bypassAsked = false;
+    this.conn.resume!(dir);
+  }
+
+  private settleBypass(dir: DirValue, d: Direction): void {
+    d.bypassAsked = false;
+    if (d.msrp!.atFrameBoundary) this.conn.bypass!(dir);
   }
 }

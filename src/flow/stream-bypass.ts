@@ -8,18 +8,22 @@
  * - the consumer asks (TcpConnectionInfo.resume: an SDP named an endpoint, the tasks changed);
  * - a re-probe: after `bypassReprobeSec` of capture time the direction is delivered again, and
  *   bypass is refused for `bypassProbeSec`; the consumer asks again at the end of its next
- *   uninteresting frame once the window is over, so a frame that starts in the window is seen
- *   whole, and so is every frame up to that end;
+ *   uninteresting frame that ends a delivery once the window is over, so a frame that starts in
+ *   the window is seen whole, and so is every frame up to that end;
  * - the direction ends (FIN, RST, timeout, eviction, end of input).
  *
  * The bytes that passed are handed to the consumer as one gap (flagged as bypassed, not lost) just
  * before the next bytes it gets, so its framer resynchronises at the next start line.
  *
+ * A request takes effect at the next delivery, so the consumer asks only where the bytes it was
+ * given end exactly at a frame's end (the MSRP analyzer checks its framer after each delivery):
+ * a frame that began in the same delivery would otherwise be cut (review finding F10).
+ *
  * Counted in the tracker's stats (not as anomalies: a bypass is the tap working as designed, and
  * the audit of every capture must stay what the traffic alone makes it).
  *
  * ```
- *  framed ... | request (at frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
+ *  framed ... | request (delivery ends at a frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
  * ```
  */
 /** Bypass counters shared by every direction of a tracker (mutated in place). */

@@ -138,6 +138,16 @@ export abstract class MsrpFramerHead {
     this.afterGap = options.midStream ?? false;
   }
 
+  /**
+   * True between frames with nothing pending: the last frame has ended and no byte after it has
+   * been seen (no partial "MSRP " start, no head or body in progress, no skipped bytes). A
+   * consumer that stops feeding bytes here cuts no frame: the flow bypass is honoured only at
+   * such a point (src/analyzers/app-stream-consumer.ts).
+   */
+  get atFrameBoundary(): boolean {
+    return this.state === ST_SYNC && this.atLineStart && this.syncMatched === 0 && this.skipped === 0 && !this.afterGap;
+  }
+
   /** Runs the state machine over `data` (a push, or held bytes handed to the next frame). */
   protected run(data: Uint8Array): void {
     const n = data.length;
