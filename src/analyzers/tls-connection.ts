@@ -47,7 +47,7 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
     keys: TlsKeyLog,
     wsBudget?: WebSocketMemoryBudget,
   ) {
-    this.dec = hub.decryptor(keys, conn.id);
+    this.dec = hub.decryptor(keys, conn.id, () => this.evicted());
     const innerConn: TcpConnectionInfo = {
       id: conn.id,
       clientAddr: conn.clientAddr,
@@ -155,6 +155,13 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
     if (w === this.waiting) return;
     this.waiting = w;
     this.hub.setWaiting(this, w, frameNo);
+  }
+
+  /** The run's held-ciphertext budget made the decryptor give up (while another connection was fed): stop waiting, hand on the ends of ended directions. */
+  private evicted(): void {
+    if (this.finalized) return;
+    this.noteWaiting(this.lastFrame);
+    this.settle();
   }
 
   /** The plaintext of `dir` is neither SIP, MSRP nor a SIP/MSRP WebSocket: stop reassembling and decrypting it. */

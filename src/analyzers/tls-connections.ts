@@ -72,9 +72,9 @@ export class TlsConnections {
     this.heldBudget = new TlsHeldBudget(o.maxHeldBytes);
   }
 
-  /** A decryptor for connection `connId`; its anomalies carry the connection (they reach its sessions' audit). */
-  decryptor(keys: TlsKeyLog, connId: number): TlsDecryptor {
-    return new TlsDecryptor(keys, new ConnectionAnomalySink(this.anomalies, connId), { maxPendingBytes: this.maxPendingBytes, conn: connId, budget: this.heldBudget });
+  /** A decryptor for connection `connId`; its anomalies carry the connection (they reach its sessions' audit). `onEvicted`: the shared budget made it give up. */
+  decryptor(keys: TlsKeyLog, connId: number, onEvicted?: () => void): TlsDecryptor {
+    return new TlsDecryptor(keys, new ConnectionAnomalySink(this.anomalies, connId), { maxPendingBytes: this.maxPendingBytes, conn: connId, budget: this.heldBudget, ...(onEvicted !== undefined ? { onEvicted } : {}) });
   }
 
   add(m: TlsHubMember): void {

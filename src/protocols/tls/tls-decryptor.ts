@@ -34,6 +34,8 @@ export interface TlsDecryptorOptions {
   readonly conn?: number;
   /** The run's budget of held ciphertext, shared by all its connections (./tls-held-budget.ts). */
   readonly budget?: TlsHeldBudget;
+  /** Called after the budget made this connection give up (during another connection's push): its owner settles it. */
+  readonly onEvicted?: () => void;
 }
 
 /** Plaintext with the provenance of the record that carried it: the frame that completed the record and that frame's capture time. */
@@ -94,6 +96,7 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
   private readonly maxPending: number;
   private readonly conn: number | undefined;
   private readonly budget: TlsHeldBudget | undefined;
+  private readonly onEvicted: (() => void) | undefined;
   private heldBytes = 0;
   private frame = 0;
   /** Provenance of the record being processed (the current push, or the held record). */
@@ -117,6 +120,7 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     this.maxPending = opts.maxPendingBytes ?? DEFAULT_TLS_MAX_PENDING_BYTES;
     this.conn = opts.conn;
     this.budget = opts.budget;
+    this.onEvicted = opts.onEvicted;
   }
 
   get state(): TlsDecryptState {
@@ -202,6 +206,7 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
   /** The run's held-ciphertext budget is full and this connection has held longest: it gives up (./tls-held-budget.ts). */
   evictHeld(cap: number): void {
     this.failConn('pending_overflow', `held_bytes=${this.heldBytes} shared_cap=${cap}`);
+    this.onEvicted?.();
   }
 
   /**

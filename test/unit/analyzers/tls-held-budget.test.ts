@@ -5,11 +5,15 @@
  * connections held ~100 MiB). When the budget is full the connection holding longest gives
  * up with `tls.pending_overflow`; the others keep their records.
  */
-import { describe, expect, it } from 'vitest';
-import { TlsConnections } from '../../../src/analyzers/tls-connections.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppEventSink } from '../../../src/analyzers/app-event-sink.js';
+import { AppAnalyzers } from '../../../src/analyzers/app-analyzers.js';
+import { TlsConnections, type TlsConnectionsOptions } from '../../../src/analyzers/tls-connections.js';
 import { AnomalyCounter } from '../../../src/core/anomaly.js';
 import { type TlsDecryptor, TlsKeyLog } from '../../../src/protocols/tls/index.js';
+import type { TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
 import { clientHelloBody, handshakeMsg, tlsRecord } from '../../helpers/tls-records.js';
+import { makeRsaCert, removeCert, type TlsCert, type Transcript, tlsTranscript } from '../../helpers/tls-transcript.js';
 
 describe('TlsConnections: one held-ciphertext budget for all connections', () => {
   it('100 connections each holding just under 1 MiB stay within the shared 32 MiB, oldest given up first and reported', () => {
@@ -58,5 +62,53 @@ describe('TlsConnections: one held-ciphertext budget for all connections', () =>
     expect(b.failReason).toBe('pending_overflow');
     expect(hub.heldBudget.heldBytes).toBe(0);
     expect(anomalies.count('tls.pending_overflow')).toBe(2);
+  });
+});
+
+describe('TlsConnection: given up for the shared budget', () => {
+  let cert: TlsCert;
+  let t: Transcript;
+  beforeAll(async () => {
+    cert = makeRsaCert();
+    t = await tlsTranscript({ cert, clientWrites: [new Uint8Array(3000).fill(0x41)], serverWrites: [new Uint8Array(3000).fill(0x42)] });
+  }, 30_000);
+  afterAll(() => removeCert(cert));
+
+  const app: AppEventSink = { sip: () => {}, msrpStream: () => ({ onFrameStart: () => {}, onFrameEnd: () => {}, onStreamEnd: () => {} }), tick: () => {}, finish: () => {} };
+  let nextId = 0;
+  const conn = (): TcpConnectionInfo => ({
+    id: nextId++,
+    clientAddr: new Uint8Array([10, 0, 0, 1]),
+    clientPort: 40000 + nextId,
+    serverAddr: new Uint8Array([10, 0, 0, 2]),
+    serverPort: 5061,
+    ipVersion: 4,
+    sawSyn: true,
+    resumed: false,
+    startFrame: 1,
+    startSec: 0,
+    startNsec: 0,
+    ignore: () => {},
+  });
+  /** One ended connection whose keys never came (the key log is empty): it waits, holding ciphertext. */
+  function waitingConnection(an: AppAnalyzers): void {
+    const c = an.create(conn());
+    for (const [i, ch] of t.chunks.entries()) c.data(ch.dir, ch.bytes, i + 1, 10, 0);
+    c.end(0, 'fin');
+    c.end(1, 'fin');
+  }
+  const analyzers = (o?: TlsConnectionsOptions) => new AppAnalyzers(app, new AnomalyCounter(), new TlsKeyLog(), o);
+
+  it('an ended connection evicted by another leaves the waiting set and is counted pending_overflow at once', () => {
+    const probe = analyzers();
+    waitingConnection(probe);
+    const one = probe.tls.heldBudget.heldBytes;
+    expect(one).toBeGreaterThan(0);
+    const an = analyzers({ maxHeldBytes: Math.floor(one * 1.5) });
+    waitingConnection(an);
+    expect(an.tls.stats.undecryptable).toEqual({});
+    waitingConnection(an); // needs room: the first gives up
+    expect(an.tls.stats.undecryptable).toEqual({ pending_overflow: 1 });
+    expect(an.tls.heldBudget.heldBytes).toBe(one);
   });
 });
