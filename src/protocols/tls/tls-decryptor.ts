@@ -5,10 +5,12 @@
  * The tap must see the handshake: the ClientHello gives the client_random (the key log's index),
  * the ServerHello the version, suite and server_random. Records (RFC 5246 6.2, RFC 8446 5.1) are
  * framed per direction; a record that cannot be processed yet (keys not in the log, or a client
- * record before the ServerHello) is held, within `maxPendingBytes` for the connection, and
+ * record before the ServerHello) is held, with the frame and time it came in, within
+ * `maxPendingBytes` for the connection and the run's shared budget (./tls-held-budget.ts), and
  * {@link TlsDecryptor.retry} takes it up again. Anything odd is a `tls.*` anomaly and stops the
- * direction (or the connection); nothing throws, nothing is guessed, no unauthenticated
- * plaintext is handed on, and no key material is ever put in a detail.
+ * direction (or the connection), except an alert that nothing authenticates (reported, ignored);
+ * nothing throws, nothing is guessed, no unauthenticated plaintext is handed on, and no key
+ * material is ever put in a detail.
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toHex } from '../../util/bytes.js';
