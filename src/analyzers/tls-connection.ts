@@ -12,7 +12,7 @@
  */
 import type { AnomalySink } from '../core/anomaly.js';
 import type { DirValue, StreamConsumer, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
-import type { TlsDecryptor, TlsKeyLog } from '../protocols/tls/index.js';
+import type { TlsDecryptor, TlsKeyLog, TlsPlaintext } from '../protocols/tls/index.js';
 import type { WebSocketMemoryBudget } from '../protocols/websocket/index.js';
 import type { AppEventSink, TlsTransportInfo } from './app-event-sink.js';
 import { AppStreamConsumer } from './app-stream-consumer.js';
@@ -32,8 +32,6 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
   private readonly innerDone: [boolean, boolean] = [false, false];
   /** A hole in this direction: TLS records cannot be resynchronised (their sequence number is implicit, RFC 5246 6.2.3.3, RFC 8446 5.3). */
   private readonly dead: [boolean, boolean] = [false, false];
-  private readonly sec: [number, number] = [0, 0];
-  private readonly nsec: [number, number] = [0, 0];
   private lastFrame = 0;
   private decrypted = false;
   private waiting = false;
@@ -49,7 +47,7 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
     keys: TlsKeyLog,
     wsBudget?: WebSocketMemoryBudget,
   ) {
-    this.dec = hub.decryptor(keys, conn.id);
+    this.dec = hub.decryptor(keys, conn.id, () => this.evicted());
     const innerConn: TcpConnectionInfo = {
       id: conn.id,
       clientAddr: conn.clientAddr,
@@ -80,14 +78,12 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
 
   data(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.finalized || this.dead[dir]) return;
-    this.sec[dir] = tsSec;
-    this.nsec[dir] = tsNsec;
     this.lastSec = tsSec;
     this.lastFrame = frameNo;
-    const out = this.dec.push(dir, data, frameNo);
-    for (const p of out) this.deliver(dir, p, frameNo);
+    const out = this.dec.push(dir, data, frameNo, tsSec, tsNsec);
+    for (const p of out) this.deliver(dir, p, frameNo, tsSec, tsNsec);
     // Directions fed out of capture order: this push may have unblocked the other one's records.
-    if (this.dec.released > 0) for (const r of this.dec.retry(frameNo)) if (!this.dead[r.dir]) this.deliver(r.dir, r.data, frameNo);
+    if (this.dec.released > 0) this.deliverAll(this.dec.retry(frameNo));
     this.noteWaiting(frameNo);
   }
 
@@ -108,7 +104,7 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
 
   retry(frameNo: number): void {
     if (this.finalized) return;
-    for (const r of this.dec.retry(frameNo)) if (!this.dead[r.dir]) this.deliver(r.dir, r.data, frameNo);
+    this.deliverAll(this.dec.retry(frameNo));
     this.noteWaiting(frameNo);
     this.settle();
   }
@@ -143,10 +139,15 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
     if (this.ended) this.finalize(this.lastFrame);
   }
 
-  private deliver(dir: DirValue, data: Uint8Array, frameNo: number): void {
+  /** Plaintext released from held records: each keeps the frame and time of the packet that carried its record, not those of the push or key-log poll that released it. */
+  private deliverAll(out: readonly TlsPlaintext[]): void {
+    for (const r of out) if (!this.dead[r.dir]) this.deliver(r.dir, r.data, r.frameNo, r.tsSec, r.tsNsec);
+  }
+
+  private deliver(dir: DirValue, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     if (data.length === 0 || this.innerDone[dir]) return;
     this.decrypted = true;
-    this.inner.data(dir, data, frameNo, this.sec[dir], this.nsec[dir]);
+    this.inner.data(dir, data, frameNo, tsSec, tsNsec);
   }
 
   private noteWaiting(frameNo: number): void {
@@ -154,6 +155,13 @@ export class TlsConnection implements StreamConsumer, TlsHubMember, TlsCarrier {
     if (w === this.waiting) return;
     this.waiting = w;
     this.hub.setWaiting(this, w, frameNo);
+  }
+
+  /** The run's held-ciphertext budget made the decryptor give up (while another connection was fed): stop waiting, hand on the ends of ended directions. */
+  private evicted(): void {
+    if (this.finalized) return;
+    this.noteWaiting(this.lastFrame);
+    this.settle();
   }
 
   /** The plaintext of `dir` is neither SIP, MSRP nor a SIP/MSRP WebSocket: stop reassembling and decrypting it. */

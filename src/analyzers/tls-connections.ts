@@ -5,11 +5,11 @@
  *
  * Keys often reach the key log after the packets that need them (the endpoint writes its
  * SSLKEYLOGFILE while the capture runs), so a connection waiting for keys is kept, with its
- * ciphertext (the decryptor's per-connection cap), after its TCP connection ended: until the key
+ * ciphertext (the decryptor's per-connection cap, and one budget shared by all connections), after its TCP connection ended: until the key
  * log grows, the end of input, a capture-time timeout, or the cap on waiting connections.
  */
 import { ConnectionAnomalySink, type AnomalySink } from '../core/anomaly.js';
-import { DEFAULT_TLS_MAX_PENDING_BYTES, TlsDecryptor, type TlsKeyLog } from '../protocols/tls/index.js';
+import { DEFAULT_TLS_MAX_PENDING_BYTES, TlsDecryptor, TlsHeldBudget, type TlsKeyLog } from '../protocols/tls/index.js';
 
 /** What the run reports about TLS (stats). */
 export interface TlsStats {
@@ -44,6 +44,8 @@ export interface TlsConnectionsOptions {
   readonly waitingIdleSec?: number;
   /** Ciphertext held per waiting connection (default: the decryptor's, 1 MiB). */
   readonly maxPendingBytes?: number;
+  /** Ciphertext held by all connections together, waiting for keys or for the ServerHello (default 32 MiB): beyond it the connection holding longest gives up (`tls.pending_overflow`). */
+  readonly maxHeldBytes?: number;
 }
 
 export class TlsConnections {
@@ -55,6 +57,8 @@ export class TlsConnections {
   private readonly maxWaiting: number;
   private readonly waitingIdleSec: number;
   private readonly maxPendingBytes: number;
+  /** One budget for the ciphertext every connection holds: the per-connection cap alone lets N connections hold N MiB. */
+  readonly heldBudget: TlsHeldBudget;
 
   /** @param keys null: no key log was configured: TLS connections are only counted (`no_keylog`). */
   constructor(
@@ -65,11 +69,12 @@ export class TlsConnections {
     this.maxWaiting = Math.max(1, o.maxWaiting ?? 64);
     this.waitingIdleSec = o.waitingIdleSec ?? 120;
     this.maxPendingBytes = o.maxPendingBytes ?? DEFAULT_TLS_MAX_PENDING_BYTES;
+    this.heldBudget = new TlsHeldBudget(o.maxHeldBytes);
   }
 
-  /** A decryptor for connection `connId`; its anomalies carry the connection (they reach its sessions' audit). */
-  decryptor(keys: TlsKeyLog, connId: number): TlsDecryptor {
-    return new TlsDecryptor(keys, new ConnectionAnomalySink(this.anomalies, connId), { maxPendingBytes: this.maxPendingBytes, conn: connId });
+  /** A decryptor for connection `connId`; its anomalies carry the connection (they reach its sessions' audit). `onEvicted`: the shared budget made it give up. */
+  decryptor(keys: TlsKeyLog, connId: number, onEvicted?: () => void): TlsDecryptor {
+    return new TlsDecryptor(keys, new ConnectionAnomalySink(this.anomalies, connId), { maxPendingBytes: this.maxPendingBytes, conn: connId, budget: this.heldBudget, ...(onEvicted !== undefined ? { onEvicted } : {}) });
   }
 
   add(m: TlsHubMember): void {

@@ -16,8 +16,15 @@ export const TLS_ANOMALIES = {
   'tls.pending_overflow': {
     severity: 'warning',
     mayHideTarget: true,
-    description: 'ciphertext held while waiting for keys (or for the other direction) exceeded the per-connection cap: the held records were dropped and the connection is not decrypted',
+    description:
+      'ciphertext held while waiting for keys (or for the other direction) exceeded the per-connection cap, or the budget shared by all connections (the connection holding longest gives up first): the held records were dropped and the connection is not decrypted',
   },
+  'tls.unauthenticated_alert': {
+    severity: 'warning',
+    mayHideTarget: false,
+    description: 'an alert record in the clear where the direction is protected (TLS 1.3 after the ServerHello, TLS 1.2 after ChangeCipherSpec, or one failing authentication): possibly forged, it was ignored and decryption went on',
+  },
+  'tls.data_after_close': { severity: 'warning', mayHideTarget: true, description: 'bytes arrived in a TLS direction after its close_notify or fatal alert (RFC 8446 6.1): they were not decrypted (count in the detail)' },
   'tls.early_data_skipped': { severity: 'warning', mayHideTarget: true, description: 'TLS 1.3 0-RTT early data records were skipped (not decrypted; RFC 8446 4.2.10)' },
   'tls.renegotiation': { severity: 'warning', mayHideTarget: true, description: 'a TLS 1.2 renegotiation (a second ChangeCipherSpec in a direction) was seen; its new keys are not followed and that direction stops' },
   'tls.keylog_bad_line': { severity: 'info', mayHideTarget: true, description: 'a key log line is neither a comment nor a well-formed "LABEL <64 hex client_random> <hex secret>" line; it was ignored' },

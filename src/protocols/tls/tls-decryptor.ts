@@ -5,12 +5,14 @@
  * The tap must see the handshake: the ClientHello gives the client_random (the key log's index),
  * the ServerHello the version, suite and server_random. Records (RFC 5246 6.2, RFC 8446 5.1) are
  * framed per direction; a record that cannot be processed yet (keys not in the log, or a client
- * record before the ServerHello) is held, within `maxPendingBytes` for the connection, and
+ * record before the ServerHello) is held, with the frame and time it came in, within
+ * `maxPendingBytes` for the connection and the run's shared budget (./tls-held-budget.ts), and
  * {@link TlsDecryptor.retry} takes it up again. Anything odd is a `tls.*` anomaly and stops the
- * direction (or the connection); nothing throws, nothing is guessed, no unauthenticated
- * plaintext is handed on, and no key material is ever put in a detail. When the key log holds
- * several secrets for the client_random (forked peers reusing a random), the first protected
- * record of each key phase picks the one it authenticates under (tls-candidate-cipher.ts).
+ * direction (or the connection), except an alert that nothing authenticates (reported, ignored);
+ * nothing throws, nothing is guessed, no unauthenticated plaintext is handed on, and no key
+ * material is ever put in a detail. When the key log holds several secrets for the
+ * client_random (forked peers reusing a random), the first protected record of each key phase
+ * picks the one it authenticates under (tls-candidate-cipher.ts).
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { toHex } from '../../util/bytes.js';
@@ -22,6 +24,7 @@ import type { TlsKeyLog } from './tls-key-log.js';
 import type { OpenedRecord } from './tls-record-decrypter.js';
 import { TlsCandidateCipher } from './tls-candidate-cipher.js';
 import { TlsRecordFramer } from './tls-record-framer.js';
+import type { TlsHeldBudget, TlsHeldBudgetHolder } from './tls-held-budget.js';
 
 /** Where a connection stands. `closed`: both directions ended by close_notify or a fatal alert. */
 export type TlsDecryptState = 'handshake' | 'decrypting' | 'waiting-keys' | 'failed' | 'closed';
@@ -34,6 +37,27 @@ export interface TlsDecryptorOptions {
   readonly maxPendingBytes?: number;
   /** The TCP connection id passed on with every anomaly (the analyzers' connId). */
   readonly conn?: number;
+  /** The run's budget of held ciphertext, shared by all its connections (./tls-held-budget.ts). */
+  readonly budget?: TlsHeldBudget;
+  /** Called after the budget made this connection give up (during another connection's push): its owner settles it. */
+  readonly onEvicted?: () => void;
+}
+
+/** Plaintext with the provenance of the record that carried it: the frame that completed the record and that frame's capture time. */
+export interface TlsPlaintext {
+  readonly dir: 0 | 1;
+  readonly data: Uint8Array;
+  readonly frameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+}
+
+/** A complete record (a copy) held with the frame and time it arrived in, so its plaintext keeps them when released later. */
+interface HeldRecord {
+  readonly rec: Uint8Array;
+  readonly frameNo: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
 }
 
 export const DEFAULT_TLS_MAX_PENDING_BYTES = 1 << 20;
@@ -50,7 +74,7 @@ interface Direction {
   readonly dir: 0 | 1;
   readonly framer: TlsRecordFramer;
   /** Complete records (copies) waiting, oldest first. */
-  readonly held: Uint8Array[];
+  readonly held: HeldRecord[];
   readonly hs: TlsHandshakeReader;
   records: number;
   messages: number;
@@ -62,21 +86,27 @@ interface Direction {
   phase: 'hs' | 'app';
   secret: Uint8Array | null;
   opened: boolean;
+  /** Bytes that arrived after the direction closed (reported once, as `tls.data_after_close`). */
+  afterClose: number;
 }
 
 function direction(dir: 0 | 1): Direction {
-  return { dir, framer: new TlsRecordFramer(), held: [], hs: new TlsHandshakeReader(), records: 0, messages: 0, stopped: null, cipher: null, waitingKeys: false, phase: 'hs', secret: null, opened: false };
+  return { dir, framer: new TlsRecordFramer(), held: [], hs: new TlsHandshakeReader(), records: 0, messages: 0, stopped: null, cipher: null, waitingKeys: false, phase: 'hs', secret: null, opened: false, afterClose: 0 };
 }
 
 const hex16 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
 
-export class TlsDecryptor {
+export class TlsDecryptor implements TlsHeldBudgetHolder {
   private readonly dirs: [Direction, Direction] = [direction(0), direction(1)];
-  private readonly out: [Uint8Array[], Uint8Array[]] = [[], []];
+  private readonly out: [TlsPlaintext[], TlsPlaintext[]] = [[], []];
   private readonly maxPending: number;
   private readonly conn: number | undefined;
+  private readonly budget: TlsHeldBudget | undefined;
+  private readonly onEvicted: (() => void) | undefined;
   private heldBytes = 0;
   private frame = 0;
+  /** Provenance of the record being processed (the current push, or the held record). */
+  private cur: { frameNo: number; tsSec: number; tsNsec: number } = { frameNo: 0, tsSec: 0, tsNsec: 0 };
   private ch: ClientHello | null = null;
   /** The final ServerHello (not a HelloRetryRequest). */
   private sh: ServerHello | null = null;
@@ -95,6 +125,8 @@ export class TlsDecryptor {
   ) {
     this.maxPending = opts.maxPendingBytes ?? DEFAULT_TLS_MAX_PENDING_BYTES;
     this.conn = opts.conn;
+    this.budget = opts.budget;
+    this.onEvicted = opts.onEvicted;
   }
 
   get state(): TlsDecryptState {
@@ -136,14 +168,20 @@ export class TlsDecryptor {
    * Feeds in-order TCP payload of one direction; returns that direction's decrypted
    * application data (fresh arrays, in order, possibly none). Plaintext of the other direction
    * that this push unblocked (rare: only when directions are fed out of capture order) is kept
-   * for {@link retry} (see {@link released}). Never throws.
+   * for {@link retry} (see {@link released}), with the frame and time of its record. `tsSec` /
+   * `tsNsec`: the capture time of `frameNo`, kept with held records. Never throws.
    */
-  push(dir: 0 | 1, bytes: Uint8Array, frameNo: number): Uint8Array[] {
+  push(dir: 0 | 1, bytes: Uint8Array, frameNo: number, tsSec = 0, tsNsec = 0): Uint8Array[] {
     this.frame = frameNo;
     const d = this.dirs[dir];
-    if (d.stopped !== null) return this.take(dir);
-    const bad = d.framer.push(bytes, (rec) => {
+    if (d.stopped !== null) {
+      this.afterStop(d, bytes.length);
+      return this.take(dir).map((p) => p.data);
+    }
+    const bad = d.framer.push(bytes, (rec, rest) => {
+      this.cur = { frameNo, tsSec, tsNsec };
       this.onRecord(d, rec);
+      if (d.stopped !== null) this.afterStop(d, rest);
       return d.stopped === null;
     });
     if (bad !== null) {
@@ -151,15 +189,15 @@ export class TlsDecryptor {
       if (d.framer.framed === 0) this.failConn('mid_connection', `dir=${dir} ${detail}`);
       else this.failDir(d, 'decode_error', detail);
     }
-    return this.take(dir);
+    return this.take(dir).map((p) => p.data);
   }
 
-  /** After the key log grew: processes what was held; returns the plaintext produced (and any released earlier), per direction. */
-  retry(frameNo: number): { dir: 0 | 1; data: Uint8Array }[] {
+  /** After the key log grew: processes what was held; returns the plaintext produced (and any released earlier), per direction, each with its record's frame and time. */
+  retry(frameNo: number): TlsPlaintext[] {
     this.frame = frameNo;
     for (const d of this.dirs) d.waitingKeys = false;
     this.drainAll();
-    return [...this.take(0).map((data) => ({ dir: 0 as const, data })), ...this.take(1).map((data) => ({ dir: 1 as const, data }))];
+    return [...this.take(0), ...this.take(1)];
   }
 
   /** The TCP connection ended (FIN, RST or timeout): says why held ciphertext was never decrypted. */
@@ -171,7 +209,28 @@ export class TlsDecryptor {
     else if (this.ch === null && b.held.length > 0) this.failConn('mid_connection', 'no ClientHello');
   }
 
-  private take(dir: 0 | 1): Uint8Array[] {
+  /** The run's held-ciphertext budget is full and this connection has held longest: it gives up (./tls-held-budget.ts). */
+  evictHeld(cap: number): void {
+    this.failConn('pending_overflow', `held_bytes=${this.heldBytes} shared_cap=${cap}`);
+    this.onEvicted?.();
+  }
+
+  /**
+   * Bytes of a stopped direction. After a failure the stop was reported; after close_notify or a
+   * fatal alert (RFC 8446 6.1, RFC 5246 7.2.1: nothing may follow) they are reported once, never
+   * dropped silently: a direction closed by mistake would otherwise hide what follows.
+   */
+  private afterStop(d: Direction, bytes: number): void {
+    if (d.stopped !== 'closed' || bytes === 0) return;
+    if (d.afterClose === 0) this.anomalies.report('tls.data_after_close', this.frame, `dir=${d.dir} bytes=${bytes}`, this.conn, d.dir);
+    d.afterClose += bytes;
+  }
+
+  private emit(d: Direction, data: Uint8Array): void {
+    this.out[d.dir].push({ dir: d.dir, data, frameNo: this.cur.frameNo, tsSec: this.cur.tsSec, tsNsec: this.cur.tsNsec });
+  }
+
+  private take(dir: 0 | 1): TlsPlaintext[] {
     const o = this.out[dir];
     if (o.length === 0) return [];
     this.out[dir] = [];
@@ -180,19 +239,26 @@ export class TlsDecryptor {
 
   private onRecord(d: Direction, rec: Uint8Array): void {
     if (d.held.length > 0 || this.process(d, rec) === 'block') {
-      this.hold(d, rec.slice());
+      this.hold(d, { rec: rec.slice(), ...this.cur });
       return;
     }
     if (this.dirs[1 - d.dir]!.held.length > 0) this.drainAll();
   }
 
-  private hold(d: Direction, rec: Uint8Array): void {
-    if (this.heldBytes + rec.length > this.maxPending) {
-      this.failConn('pending_overflow', `held_bytes=${this.heldBytes} cap=${this.maxPending} waiting=${this.dirs.some((x) => x.waitingKeys) ? 'keys' : 'handshake'}`);
+  private hold(d: Direction, h: HeldRecord): void {
+    const n = h.rec.length;
+    if (this.heldBytes + n > this.maxPending || (this.budget !== undefined && !this.budget.reserve(this, n))) {
+      const cap = this.heldBytes + n > this.maxPending ? `cap=${this.maxPending}` : `shared_cap=${this.budget!.cap}`;
+      this.failConn('pending_overflow', `held_bytes=${this.heldBytes} ${cap} waiting=${this.dirs.some((x) => x.waitingKeys) ? 'keys' : 'handshake'}`);
       return;
     }
-    d.held.push(rec);
-    this.heldBytes += rec.length;
+    d.held.push(h);
+    this.heldBytes += n;
+  }
+
+  private unhold(n: number): void {
+    this.heldBytes -= n;
+    this.budget?.release(this, n);
   }
 
   private drainAll(): void {
@@ -201,10 +267,12 @@ export class TlsDecryptor {
       progress = false;
       for (const d of this.dirs) {
         while (d.held.length > 0 && d.stopped === null) {
-          if (this.process(d, d.held[0]!) === 'block') break;
+          const h = d.held[0]!;
+          this.cur = h;
+          if (this.process(d, h.rec) === 'block') break;
           // A stop while processing has already dropped (and uncounted) everything held.
           if (d.stopped !== null) break;
-          this.heldBytes -= d.held.shift()!.length;
+          this.unhold(d.held.shift()!.rec.length);
           progress = true;
         }
       }
@@ -229,7 +297,7 @@ export class TlsDecryptor {
   private stop(d: Direction, why: TlsFailReason | 'closed'): void {
     d.stopped ??= why;
     d.waitingKeys = false;
-    for (const r of d.held) this.heldBytes -= r.length;
+    for (const r of d.held) this.unhold(r.rec.length);
     d.held.length = 0;
     d.framer.reset();
   }
@@ -245,9 +313,9 @@ export class TlsDecryptor {
       this.failConn('mid_connection', `dir=${d.dir} first content_type=${type}`);
       return 'done';
     }
-    if (d.cipher !== null && this.is13 === false) r = this.opened(d, d.cipher.open(header, frag), d.cipher.ambiguous);
+    if (d.cipher !== null && this.is13 === false) r = this.opened(d, d.cipher.open(header, frag), d.cipher.ambiguous, type, frag);
     else if (type === CT_HANDSHAKE) r = this.clearHandshake(d, frag);
-    else if (type === CT_ALERT) r = this.alert(d, frag);
+    else if (type === CT_ALERT) r = this.is13 === true && this.sh !== null ? this.unauthenticatedAlert(d, frag) : this.alert(d, frag);
     else if (type === CT_HEARTBEAT) r = 'done';
     else if (this.is13 === null) r = d.dir === 0 && this.ch !== null ? 'block' : this.decodeError(d, `content_type=${type} before ServerHello`);
     else if (type === CT_CCS) r = this.is13 ? this.compatCcs(d, frag) : this.changeCipherSpec(d, frag);
@@ -259,6 +327,18 @@ export class TlsDecryptor {
 
   private decodeError(d: Direction, detail: string): Step {
     this.failDir(d, 'decode_error', detail);
+    return 'done';
+  }
+
+  /**
+   * An alert in the clear where the direction is protected: in TLS 1.3 after the ServerHello every
+   * record, alerts included, is protected (RFC 8446 5, 6), in TLS 1.2 after ChangeCipherSpec too
+   * (RFC 5246 6.2.3). Nothing authenticates it: anyone able to put 7 bytes in the TCP stream can
+   * forge it, so it is reported and decryption goes on (the tag of the next real record is the
+   * proof either way). A peer that aborts the handshake in the clear sends nothing after it.
+   */
+  private unauthenticatedAlert(d: Direction, data: Uint8Array): Step {
+    this.anomalies.report('tls.unauthenticated_alert', this.frame, `dir=${d.dir} length=${data.length} level=${data[0] ?? -1} description=${data[1] ?? -1}`, this.conn, d.dir);
     return 'done';
   }
 
@@ -330,9 +410,12 @@ export class TlsDecryptor {
   }
 
   /** A TLS 1.2 record opened with the direction's keys. */
-  private opened(d: Direction, o: OpenedRecord | null, ambiguous: number): Step {
+  private opened(d: Direction, o: OpenedRecord | null, ambiguous: number, type: number, frag: Uint8Array): Step {
+    // A failed open consumed no sequence number (./tls-record-decrypter.ts, ./tls-candidate-cipher.ts):
+    // an alert that does not authenticate is skipped, the real records still open.
+    if (o === null && type === CT_ALERT && ambiguous === 0) return this.unauthenticatedAlert(d, frag);
     if (o === null) return this.unopened(d, ambiguous);
-    if (o.type === CT_APP) this.out[d.dir].push(o.data);
+    if (o.type === CT_APP) this.emit(d, o.data);
     else if (o.type === CT_ALERT) this.alert(d, o.data);
     else if (o.type === CT_HANDSHAKE) {
       if (d.hs.push(o.data) === null) return this.decodeError(d, 'handshake message over cap');
@@ -375,7 +458,7 @@ export class TlsDecryptor {
     }
     d.opened = true;
     d.secret ??= d.cipher.secret;
-    if (o.type === CT_APP && d.phase === 'app') this.out[d.dir].push(o.data);
+    if (o.type === CT_APP && d.phase === 'app') this.emit(d, o.data);
     else if (o.type === CT_ALERT) this.alert(d, o.data);
     else if (o.type === CT_HANDSHAKE) this.handshake13(d, o.data);
     else this.decodeError(d, `inner content_type=${o.type} phase=${d.phase}`);

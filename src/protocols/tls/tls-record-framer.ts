@@ -27,11 +27,12 @@ export class TlsRecordFramer {
 
   /**
    * Hands each complete record (header included) to `onRecord`: a view into `bytes` when the
-   * record lies wholly inside it, else a fresh array; the callee copies what it keeps. `onRecord`
-   * returns false to stop early (the rest of `bytes` is dropped). Returns the bad header that
+   * record lies wholly inside it, else a fresh array; the callee copies what it keeps. `rest`: the
+   * bytes of `bytes` after that record. `onRecord` returns false to stop early (the rest of `bytes`
+   * is dropped; `rest` lets the callee account for it). Returns the bad header that
    * stopped framing, if any (the framer then ignores everything).
    */
-  push(bytes: Uint8Array, onRecord: (rec: Uint8Array) => boolean): BadRecordHeader | null {
+  push(bytes: Uint8Array, onRecord: (rec: Uint8Array, rest: number) => boolean): BadRecordHeader | null {
     let p = 0;
     while (p < bytes.length) {
       if (this.have < 5) {
@@ -50,7 +51,7 @@ export class TlsRecordFramer {
           this.have = 0;
           p += len;
           this.framed++;
-          if (!onRecord(bytes.subarray(p - len - 5, p))) return null;
+          if (!onRecord(bytes.subarray(p - len - 5, p), bytes.length - p)) return null;
           continue;
         }
         this.body = new Uint8Array(5 + len);
@@ -65,7 +66,7 @@ export class TlsRecordFramer {
         this.body = null;
         this.have = 0;
         this.framed++;
-        if (!onRecord(body)) return null;
+        if (!onRecord(body, bytes.length - p)) return null;
       }
     }
     return null;
