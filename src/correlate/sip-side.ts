@@ -65,6 +65,12 @@ export class SipSide {
         d = undefined;
       }
     }
+    if (d?.lacksRemoteTag(msg)) {
+      // Not a message of the dialog (RFC 3261 12.2.1.1, 12.2.2: its UA answers 481): it neither
+      // ends nor changes it, nor reaches its records (./dialog-tracker.ts says why).
+      anomalies.report('correlate.sip_in_dialog_without_tag', where.frameNo);
+      return;
+    }
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
     let sdp: PartySdp | null | undefined;
