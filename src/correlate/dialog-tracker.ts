@@ -361,6 +361,11 @@ export class DialogTracker<S> {
     });
   }
 
+  /** The dialog keyed by `msg`'s Call-ID and From tag ({@link dialogKey}), whatever its remote tag: the one {@link create} would replace. */
+  keyedBy(msg: SipMessage): Dialog<S> | undefined {
+    return this.dialogs.get(dialogKey(msg.callId!, dialogTag(msg.from?.tag)));
+  }
+
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
   create(msg: SipMessage, kind: 'invite' | 'message', midDialog: boolean, tsSec: number, tsNsec: number): Dialog<S> {
     // A full table evicts first (onEvict above).

@@ -15,6 +15,12 @@ export const CORRELATE_ANOMALIES = {
     description:
       "a SIP request (or response) of a dialog's Call-ID and tag lacked the remote tag once the dialog had one (RFC 3261 12.2.1.1: its UA rejects it, 481); ignored, so it neither ends nor changes the dialog and reaches none of its records",
   },
+  'correlate.sip_in_dialog_unknown_tag': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "a SIP request with a target dialog's Call-ID and caller tag named a remote tag that dialog never showed (RFC 3261 12.2.2: its UA rejects it, 481; or a fork whose answers were not seen); ignored, so the dialog goes on and the request is in no record",
+  },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': {

@@ -113,6 +113,23 @@ describe('in-dialog messages without the remote tag (RFC 3261 12.2.1.1)', () => 
     expect(h.anomalies.count('correlate.sip_in_dialog_without_tag')).toBe(1);
   });
 
+  it("a BYE with a To tag the dialog never showed does not take the target dialog's place", () => {
+    const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
+    const { call, conn } = confirmedCall(h);
+    // Before the fix it opened a mid-dialog session under the same key, orphaning the real one.
+    h.sip(call.inDialog('BYE', 2, 'zz'), UE_A, PCSCF);
+    h.wait(40);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm2', body: 'AFTER-WRONG-TAG', ct: 'text/plain', tid: 'tx0002' }));
+    h.sip(call.inDialog('BYE', 3, 'tt'), UE_A, PCSCF);
+    h.sip(call.inDialogResponse(200, 'BYE', 3, 'tt'), PCSCF, UE_A);
+    h.finish();
+    expect(ccText(h)).toContain('AFTER-WRONG-TAG');
+    // One transaction of records: one begin, the real BYE's release at the end.
+    expect(h.iriSummary().filter((s) => s.startsWith('begin:'))).toHaveLength(1);
+    expect(h.iriSummary().at(-1)).toBe('end:rCSSessionRelease');
+    expect(h.anomalies.count('correlate.sip_in_dialog_unknown_tag')).toBe(1);
+  });
+
   it('with the remote tag, the early BYE, the CANCEL and the confirmed BYE still end the dialog (controls)', () => {
     const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
     // Early BYE of the caller (RFC 3261 15) carries the early dialog's tag: the call ends unanswered.
