@@ -130,6 +130,23 @@ describe('in-dialog messages without the remote tag (RFC 3261 12.2.1.1)', () => 
     expect(h.anomalies.count('correlate.sip_in_dialog_unknown_tag')).toBe(1);
   });
 
+  it("a target's request with an unknown To tag ends a non-target dialog of its key before taking its place (no orphaned session)", () => {
+    const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
+    // A non-target call offering MSRP (tracked for its media), then a request of ALICE's with
+    // the same Call-ID and From tag towards a To tag that call never showed.
+    const other = new TestCall({ callId: 'call-shared', from: BOB, to: 'sip:carol@ims.example.com', fromTag: 'f1' });
+    h.sip(other.request(msrpSdp({ ...A_MSRP, path: [A_URI] })), UE_A, PCSCF);
+    h.sip(other.response(200, { toTag: 'c1', sdp: msrpSdp({ ...B_MSRP, path: [B_URI] }) }), PCSCF, UE_A);
+    const alice = new TestCall({ callId: 'call-shared', from: ALICE, to: BOB, fromTag: 'f1' });
+    h.sip(alice.inDialog('BYE', 2, 'zz'), UE_A, PCSCF);
+    h.sip(alice.inDialogResponse(200, 'BYE', 2, 'zz'), PCSCF, UE_A);
+    h.wait(40);
+    expect(h.iriSummary()).toEqual(['begin:iMSMessage:BYE', 'continue:iMSMessage:200']);
+    // Every session left the table with its dialog: the replaced one was closed, not orphaned.
+    expect(h.correlator.stats().dialogs).toBe(0);
+    expect(h.correlator.stats().sessions).toBe(0);
+  });
+
   it('with the remote tag, the early BYE, the CANCEL and the confirmed BYE still end the dialog (controls)', () => {
     const h = new Harness([{ ids: [{ sipUri: ALICE }] }]);
     // Early BYE of the caller (RFC 3261 15) carries the early dialog's tag: the call ends unanswered.
