@@ -11,9 +11,9 @@ export const CORRELATE_ANOMALIES = {
   },
   'correlate.sip_in_dialog_without_tag': {
     severity: 'warning',
-    mayHideTarget: false,
+    mayHideTarget: true,
     description:
-      "a SIP request (or response) of a dialog's Call-ID and tag lacked the remote tag once the dialog had one (RFC 3261 12.2.1.1: its UA rejects it, 481); ignored, so it neither ends nor changes the dialog and reaches none of its records",
+      "a SIP request (or response) of a dialog's Call-ID and tag lacked the remote tag once the dialog had one (RFC 3261 12.2.1.1: its UA rejects it, 481); ignored, so it neither ends nor changes the dialog and reaches none of its records (nor would an out-of-dialog request reusing that Call-ID and tag)",
   },
   'correlate.sip_in_dialog_unknown_tag': {
     severity: 'warning',
