@@ -201,6 +201,34 @@ export class Dialog<S> {
     return seq !== undefined && seq !== this.initialCseq && (this.state === 'early' || this.state === 'confirmed');
   }
 
+  /**
+   * `msg` names this dialog by Call-ID and one tag only, where RFC 3261 12.2.1.1 wants both: a
+   * request within a dialog carries the remote tag (To of the caller's requests, From of the
+   * callee's) and its response keeps it (8.2.6.2). The UA itself rejects such a request (481,
+   * 12.2.2); taken as the dialog's, a forged BYE (or its 2xx) would end a target's interception,
+   * and a forged UPDATE or re-INVITE would bind another path, knowing only the Call-ID and the
+   * caller's tag. Asked of every message the lookup found (./dialog-key.ts), and true only:
+   * - for an INVITE dialog (a pager MESSAGE exchange has no dialog, RFC 3428 section 4);
+   * - once a remote tag exists: early (an early dialog has the callee's tag, 12.1) or confirmed
+   *   with one (an RFC 2543 peer's 2xx without tag leaves none to carry);
+   * - outside the creating transaction, whose messages legitimately lack it: the request (on any
+   *   hop), its CANCEL (9.1), their responses, the ACK of a non-2xx (17.1.1.3) while not confirmed;
+   * - not for an INVITE without To tag (out of any dialog: ./sip-side.ts tells a B2BUA's copy
+   *   from a new dialog, isForeignInvite) nor a 100 Trying without body (a proxy's, 16.2).
+   */
+  lacksRemoteTag(msg: SipMessage): boolean {
+    if (this.kind !== 'invite' || (this.state !== 'early' && this.calleeTag === null)) return false;
+    const fromTag = dialogTag(msg.from?.tag);
+    const toTag = dialogTag(msg.to?.tag);
+    const remote = this.callerTag === null || fromTag === this.callerTag ? toTag : fromTag;
+    if (remote !== null) return false;
+    if (msg.isRequest ? msg.method === 'INVITE' && toTag === null : msg.statusCode === 100 && msg.body.length === 0) return false;
+    const cseq = msg.cseq!;
+    if (this.midDialog || cseq.seq !== this.initialCseq) return true;
+    if (cseq.method === this.initialMethod || cseq.method === 'CANCEL') return false;
+    return !(cseq.method === 'ACK' && this.state !== 'confirmed');
+  }
+
   /** Restarts the creating transaction with the retried request's CSeq number (see {@link isCreatingRetry}). */
   retryCreatingRequest(seq: number): void {
     this.initialCseq = seq;
@@ -333,6 +361,11 @@ export class DialogTracker<S> {
     });
   }
 
+  /** The dialog keyed by `msg`'s Call-ID and From tag ({@link dialogKey}), whatever its remote tag: the one {@link create} would replace. */
+  keyedBy(msg: SipMessage): Dialog<S> | undefined {
+    return this.dialogs.get(dialogKey(msg.callId!, dialogTag(msg.from?.tag)));
+  }
+
   /** Creates the dialog of `msg` (an initial INVITE/MESSAGE, or an in-dialog request when `midDialog`). */
   create(msg: SipMessage, kind: 'invite' | 'message', midDialog: boolean, tsSec: number, tsNsec: number): Dialog<S> {
     // A full table evicts first (onEvict above).
@@ -452,12 +485,14 @@ export class DialogTracker<S> {
   /**
    * The message's tags name the confirmed dialog (or nothing is confirmed yet): the remote tag
    * is the To tag of the caller's requests and the From tag of the callee's (responses keep
-   * their request's tags, RFC 3261 12.1.1).
+   * their request's tags, RFC 3261 12.1.1). A message without the remote tag is no request of a
+   * confirmed dialog (12.2.1.1): ./sip-side.ts drops it first (Dialog.lacksRemoteTag), and it
+   * ends no dialog here either.
    */
   private ofConfirmedFork(d: Dialog<S>, fromTag: string | null, toTag: string | null): boolean {
     if (d.calleeTag === null || d.midDialog) return true;
     const remote = d.callerTag === null || fromTag === d.callerTag ? toTag : fromTag;
-    return remote === null || remote === d.calleeTag;
+    return remote === d.calleeTag;
   }
 
   /** Marks activity (SIP or MSRP) on `d`. */

@@ -65,6 +65,12 @@ export class SipSide {
         d = undefined;
       }
     }
+    if (d?.lacksRemoteTag(msg)) {
+      // Not a message of the dialog (RFC 3261 12.2.1.1, 12.2.2: its UA answers 481): it neither
+      // ends nor changes it, nor reaches its records (./dialog-tracker.ts says why).
+      anomalies.report('correlate.sip_in_dialog_without_tag', where.frameNo);
+      return;
+    }
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
     let sdp: PartySdp | null | undefined;
@@ -89,6 +95,19 @@ export class SipSide {
         // The capture missed the dialog's start: only a target's dialog is worth following.
         matches = this.ctx.matcher.matchSipRequest(msg, now);
         if (matches.length === 0) return;
+        // The table holds one dialog per Call-ID and From tag (./dialog-key.ts): this request's
+        // remote tag is none that dialog showed (RFC 3261 12.2.2: its UA answers 481), so it must
+        // not take the dialog's place, which orphaned a target's session (no release, and a
+        // second `begin` under its correlation id). A non-target's dialog ends quietly first.
+        const held = this.tracker.keyedBy(msg);
+        if (held?.session?.mode === 'intercept') {
+          anomalies.report('correlate.sip_in_dialog_unknown_tag', where.frameNo);
+          return;
+        }
+        if (held !== undefined) {
+          this.tombstones.addEvicted(held.endpointSids, now + this.tracker.idleTimeout);
+          this.tracker.close(held, 'ended');
+        }
         kind = 'invite';
         d = this.tracker.create(msg, kind, true, where.tsSec, where.tsNsec);
       } else return;

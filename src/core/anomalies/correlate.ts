@@ -9,6 +9,18 @@ export const CORRELATE_ANOMALIES = {
     mayHideTarget: true,
     description: "an INVITE without To tag reused a live dialog's Call-ID and From tag with another CSeq and named none of its tasks (RFC 3261 12.1: a new dialog); ignored, so its media reaches none of the live session's records",
   },
+  'correlate.sip_in_dialog_without_tag': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "a SIP request (or response) of a dialog's Call-ID and tag lacked the remote tag once the dialog had one (RFC 3261 12.2.1.1: its UA rejects it, 481); ignored, so it neither ends nor changes the dialog and reaches none of its records (nor would an out-of-dialog request reusing that Call-ID and tag)",
+  },
+  'correlate.sip_in_dialog_unknown_tag': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "a SIP request with a target dialog's Call-ID and caller tag named a remote tag that dialog never showed (RFC 3261 12.2.2: its UA rejects it, 481; or a fork whose answers were not seen); ignored, so the dialog goes on and the request is in no record",
+  },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': {

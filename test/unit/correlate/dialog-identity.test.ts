@@ -132,9 +132,12 @@ describe('dialog identity: B2BUA legs with one Call-ID', () => {
     // Another leg's BYE with the same Call-ID: From tag z9, To tag y9, neither known.
     const stranger = new TestCall({ callId: 'cid-u@x', from: SVC, to: 'sip:someone@else.example', fromTag: 'z9' });
     h.sip(stranger.inDialog('BYE', 5, 'y9'), B2BUA_EP, UE_B);
-    // The caller's BYE towards a To tag never seen (a fork whose 2xx the tap missed): the caller's dialog.
+    // The caller's BYE towards a To tag never seen (a fork whose 2xx the tap missed, or a forged
+    // one): it must not take the tracked dialog's place (that orphaned the target's session: no
+    // release, a second `begin` under its correlation id); reported instead, the dialog goes on.
     h.sip(leg1.inDialog('BYE', 2, 'other-fork'), UE_A, PCSCF);
-    expect(summary(h, XID_A)).toEqual(['INVITE fromTarget', '200 toTarget', 'BYE fromTarget']);
+    expect(summary(h, XID_A)).toEqual(['INVITE fromTarget', '200 toTarget']);
+    expect(h.anomalies.count('correlate.sip_in_dialog_unknown_tag')).toBe(1);
   });
 
   it('forked early dialogs stay one dialog; the callee of the confirmed fork releases it; a later leg with the same Call-ID is apart', () => {
