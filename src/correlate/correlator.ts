@@ -108,6 +108,7 @@ import { SipSide } from './sip-side.js';
 import { TaskReload } from './task-reload.js';
 import type { Task, TaskSet } from './tasks-file.js';
 import { TriggerClaims, type TriggerClaimStats } from './trigger-claims.js';
+import type { CpimDeferralStats } from './cpim-deferral.js';
 import { TriggerPublisher } from './trigger-publisher.js';
 import { UncorrelatedSessions } from './uncorrelated-sessions.js';
 import type { CaptureInstant, MediaTrigger } from './media-trigger.js';
@@ -115,7 +116,7 @@ import type { CaptureInstant, MediaTrigger } from './media-trigger.js';
 export { DEFAULT_MAX_LIVE_AUDIT_MESSAGES, type CorrelatorOptions } from './correlator-options.js';
 
 /** {@link Correlator.stats}. */
-export interface CorrelatorStats extends TriggerClaimStats {
+export interface CorrelatorStats extends TriggerClaimStats, CpimDeferralStats {
   readonly dialogs: number;
   readonly uncorrelated: number;
   readonly sessions: number;
@@ -193,7 +194,15 @@ export class Correlator {
     const pager = new PagerMessages(ctx, this.audit, emit);
     // Issue 15: the CC-TF publishes, the triggered CC-POI claims (./trigger-publisher.ts, ./trigger-claims.ts).
     this.publisher = options.triggerSink === undefined ? null : new TriggerPublisher(options.triggerSink, options.tapId ?? '');
-    this.claims = new TriggerClaims(ctx, this.table, this.held, emit, this.audit, index, this.uncorrelated);
+    this.claims = new TriggerClaims(ctx, this.table, this.held, emit, this.audit, index, this.uncorrelated, this.messages.deferral);
+    // Issue 15: a CPIM identification waiting for a trigger ends when its bytes no longer fit or it closes (./cpim-deferral.ts).
+    const deferral = this.messages.deferral;
+    this.table.resolveDeferred = (s) => deferral.resolve(s);
+    this.held.deferredFull = (s, f, m) => {
+      deferral.resolve(s);
+      if (f !== null) emit.cc(s, f);
+      if (m !== null) emit.message(s, m.meta, m.info);
+    };
     this.sipSide = new SipSide(ctx, this.tracker, index, this.tombstones, this.table, this.audit, emit, this.release, pager, this.publisher);
     this.binding = new MsrpBinding(ctx, index, this.tombstones, this.tracker, this.uncorrelated, this.table, this.audit, this.messages, emit, this.held, this.asm, (now) => this.advance(now), this.claims);
     this.reload = new TaskReload(ctx, this.table, this.audit, emit, this.held, this.release);
@@ -258,6 +267,7 @@ export class Correlator {
   stats(): CorrelatorStats {
     return {
       ...this.claims.stats(),
+      ...this.messages.deferral.stats(),
       triggersPublished: this.publisher?.activated ?? 0,
       triggersModified: this.publisher?.modified ?? 0,
       triggersDeactivated: this.publisher?.deactivated ?? 0,
@@ -311,6 +321,7 @@ export class Correlator {
     this.tombstones.sweep(ctx.now);
     this.uncorrelated.sweep(ctx.now);
     this.claims.sweep(ctx.now);
+    this.messages.deferral.sweep(ctx.now);
     this.release.sweep();
     this.freezeFinished();
   }

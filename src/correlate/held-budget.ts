@@ -15,6 +15,13 @@ export class HeldBudget {
   /** Held bytes dropped without being emitted (the session closed, or its target never came). */
   discarded = 0;
 
+  /**
+   * Issue 15: a session whose CPIM identification waits for a trigger (./cpim-deferral.ts) is
+   * identified when its next frame or message does not fit (waiting must not lose a target's
+   * bytes); this emits it then (the correlator wires it).
+   */
+  deferredFull: ((s: Session, f: HeldFrame | null, m: HeldMessage | null) => void) | null = null;
+
   constructor(private readonly ctx: CorrelatorContext) {}
 
   get heldTotal(): number {
@@ -26,6 +33,10 @@ export class HeldBudget {
     s.held ??= this.newHeld();
     const h = s.held;
     if (h.bytes + f.bytes.length > this.ctx.maxHeldPerSession || this.total + f.bytes.length > this.ctx.maxHeldTotal) {
+      if (s.cpimDeferred !== null && this.deferredFull !== null) {
+        this.deferredFull(s, f, null);
+        return;
+      }
       // Reported only if the session turns out to be a target's (then CC is incomplete).
       h.dropped++;
       return;
@@ -43,7 +54,7 @@ export class HeldBudget {
       h.messages.push({ meta, info });
       h.bytes += info.content.length;
       this.total += info.content.length;
-    }
+    } else if (s.cpimDeferred !== null && this.deferredFull !== null) this.deferredFull(s, null, { meta, info });
   }
 
   /** Drops what `s` holds (its count of frames not held stays). */

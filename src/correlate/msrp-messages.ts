@@ -10,6 +10,7 @@ import { wantsIri } from '../records/task-ref.js';
 import type { MsrpStreamRef } from '../analyzers/app-event-sink.js';
 import { identityList } from './add-identity.js';
 import type { CorrelatorContext } from './correlator-context.js';
+import { CpimDeferral, cpimTargetSide, type CpimDeferred } from './cpim-deferral.js';
 import type { Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
 import { closeMessageMeta, fileMetaOf, hasUserContent, msrpMessageMeta } from './message-audit.js';
@@ -19,7 +20,6 @@ import type { SessionAudit } from './session-audit.js';
 import type { SessionRelease } from './session-release.js';
 import type { SessionTable } from './session-table.js';
 import type { FinishedInfo, OpenMessage, Session } from './session.js';
-import type { TaskMatch } from './target-matcher.js';
 
 export class MsrpMessages {
   constructor(
@@ -29,7 +29,12 @@ export class MsrpMessages {
     private readonly emit: RecordEmitter,
     private readonly held: HeldBudget,
     private readonly release: SessionRelease,
-  ) {}
+  ) {
+    this.deferral = new CpimDeferral(ctx, (s, d) => this.identify(s, d));
+  }
+
+  /** Issue 15: CPIM identifications waiting for a trigger. */
+  readonly deferral: CpimDeferral;
 
   /** The message `mid` of `s` begins (its first SEND chunk). */
   open(s: Session, head: MsrpFrameHead, mid: string, senderSid: string | null, receiverSid: string | null, stream: MsrpStreamRef): OpenMessage {
@@ -41,7 +46,8 @@ export class MsrpMessages {
       const r = s.sideBySid.get(receiverSid);
       if (r !== undefined) meta.senderSide = r === 0 ? 1 : 0;
     }
-    const om: OpenMessage = { tracker, meta, senderSid, receiverSid, cpimChecked: false, stream };
+    const om: OpenMessage = { tracker, meta, senderSid, receiverSid, cpimChecked: false, stream, soleParty: [head.headers.fromPath.length === 1, head.headers.toPath.length === 1] };
+    notePartyLeg(s, om);
     s.open.set(mid, om);
     s.openMessages++;
     this.audit.message(s, meta);
@@ -69,7 +75,10 @@ export class MsrpMessages {
         c.to.map((x) => x.uri),
         this.ctx.now,
       );
-      if (matches.length > 0) this.identify(s, om, matches);
+      if (matches.length === 0) return;
+      // Issue 15: with a bus, a trigger naming this session may still come (./cpim-deferral.ts).
+      if (this.deferral.active) this.deferral.defer(s, om.meta.senderSide, om.meta.firstFrame, matches);
+      else this.identify(s, { matches, senderSide: om.meta.senderSide, firstFrame: om.meta.firstFrame, at: this.ctx.now });
     }
   }
 
@@ -81,10 +90,9 @@ export class MsrpMessages {
   }
 
   /** An uncorrelated session named a target in CPIM: it becomes intercepted; held bytes go out. */
-  private identify(s: Session, om: OpenMessage, matches: TaskMatch[]): void {
+  identify(s: Session, d: CpimDeferred): void {
     s.mode = 'intercept';
-    const ss = om.meta.senderSide ?? 0;
-    for (const m of matches) s.intercepts.push(this.table.makeIntercept(s, m, m.source === 'cpimFrom' ? ss : ss === 0 ? 1 : 0));
+    for (const m of d.matches) s.intercepts.push(this.table.makeIntercept(s, m, cpimTargetSide(m, d.senderSide)));
     const wantContent = s.intercepts.some((it) => wantsIri(it.task));
     for (const o of s.open.values()) {
       if (wantContent) o.tracker.raiseContentCap(this.ctx.maxContent);
@@ -92,7 +100,7 @@ export class MsrpMessages {
     }
     this.audit.list(s);
     const dropped = s.held?.dropped ?? 0;
-    if (dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', om.meta.firstFrame, `frames=${dropped}`);
+    if (dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', d.firstFrame, `frames=${dropped}`);
     const held = this.held.take(s);
     for (const f of held.frames) this.emit.cc(s, f);
     for (const h of held.messages) this.emit.message(s, h.meta, h.info);
@@ -105,6 +113,8 @@ export class MsrpMessages {
     if (s === undefined || om === undefined) return;
     s.open.delete(m.messageId);
     s.openMessages--;
+    // The sides may have been learnt since its first chunk (./msrp-binding.ts).
+    notePartyLeg(s, om);
     const tr = om.tracker;
     const meta = om.meta;
     const status = m.status;
@@ -135,4 +145,19 @@ export class MsrpMessages {
     if (s.closed && s.openMessages === 0) this.table.leave(s);
     this.release.maybeRelease(s);
   }
+}
+
+/**
+ * Issue 15: which parties' own legs this tap sees (./record-emitter.ts, triggered rCSMessage):
+ * the sender's when the From-Path names it alone, the receiver's when the To-Path does.
+ */
+function notePartyLeg(s: Session, om: OpenMessage): void {
+  let sender = om.meta.senderSide ?? (om.senderSid === null ? undefined : s.sideBySid.get(om.senderSid));
+  if (sender === undefined && om.receiverSid !== null) {
+    const r = s.sideBySid.get(om.receiverSid);
+    if (r !== undefined) sender = r === 0 ? 1 : 0;
+  }
+  if (sender === undefined || sender === null) return;
+  if (om.soleParty[0]) s.partyLeg[sender] = true;
+  if (om.soleParty[1]) s.partyLeg[sender === 0 ? 1 : 0] = true;
 }

@@ -86,6 +86,12 @@ export class RecordEmitter {
       const it = s.intercepts[i]!;
       if (!wantsIri(it.task)) continue;
       if (it.trigger !== undefined && !(inWindow(it.trigger, info.network) && namesEndpoint(it.trigger, info.sids?.[0], info.sids?.[1]))) continue;
+      // Issue 15: behind a packet broker the legs of a relayed session (RFC 4976) may be on
+      // different taps, each seeing every message: of the taps a trigger reached, only those that
+      // see the target's own leg make rCSMessage records, so the cluster makes them once. A tap
+      // seeing that leg also assembles what it sees of the other legs as one tap does. Without a
+      // relay every leg is the target's: nothing changes. The rule is in docs/scaling-out.md.
+      if (it.trigger !== undefined && !s.partyLeg[it.targetSide]) continue;
       const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
       if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);

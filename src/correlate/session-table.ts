@@ -69,8 +69,13 @@ export class SessionTable {
     };
   }
 
+  /** Issue 15: applies a waiting CPIM identification (./cpim-deferral.ts); the correlator wires it. */
+  resolveDeferred: ((s: Session) => void) | null = null;
+
   /** The session has ended: nothing more is held; it leaves the table once no message of it is in reassembly. */
   close(s: Session): void {
+    // Issue 15: no trigger came for a CPIM-identified session (./cpim-deferral.ts): the CPIM rule applies before it ends.
+    if (s.cpimDeferred !== null) this.resolveDeferred?.(s);
     s.closed = true;
     this.held.drop(s);
     if (this.ctx.includeNonTargets && s.mode === 'pending' && s.audit !== null) this.audit.list(s);

@@ -5,6 +5,7 @@
  * The two sub-objects are made only for the sessions that need them: a non-target dialog, the
  * most numerous kind, carries neither (issue 12).
  */
+import type { CpimDeferred } from './cpim-deferral.js';
 import type { SipMessageRef } from '../records/iri-event.js';
 import type { ImsIdentity } from '../records/ims-identity.js';
 import type { NetworkContext } from '../records/network-context.js';
@@ -112,6 +113,8 @@ export interface OpenMessage {
   readonly receiverSid: string | null;
   cpimChecked: boolean;
   stream: MsrpStreamRef;
+  /** Issue 15: its first chunk's From-Path, To-Path named one URI (that party's own leg, RFC 4976 section 7.1). */
+  readonly soleParty: readonly [boolean, boolean];
 }
 
 /** A SIP message a record carries, with where it was seen. */
@@ -151,6 +154,13 @@ export class Session {
   readonly open = new Map<string, OpenMessage>();
   /** Made at the first frame held (sessions without SIP not yet identified). */
   held: HeldBytes | null = null;
+  /**
+   * Issue 15: per side, a message of this session was seen on that party's own leg (its From-Path,
+   * when sending, or To-Path, when receiving, named it alone; RFC 4976 section 7.1).
+   */
+  readonly partyLeg: [boolean, boolean] = [false, false];
+  /** Issue 15: a CPIM identification waiting for a trigger (./cpim-deferral.ts). */
+  cpimDeferred: CpimDeferred | null = null;
   /** Identities of each side (SIP From/PAI/To/R-URI, or CPIM From/To). */
   readonly sideIds: [ImsIdentity[], ImsIdentity[]] = [[], []];
   fileSelector: FileSelector | null = null;

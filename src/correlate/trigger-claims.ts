@@ -32,6 +32,7 @@ import { fromHex, latin1Bytes } from '../util/bytes.js';
 import { ownString } from '../util/own-string.js';
 import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
+import { cpimTargetSide, type CpimDeferral } from './cpim-deferral.js';
 import type { Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
 import type { MediaTrigger } from './media-trigger.js';
@@ -120,6 +121,7 @@ export class TriggerClaims {
     private readonly audit: SessionAudit,
     private readonly index: MsrpSessionIndex<Session>,
     private readonly uncorrelated: UncorrelatedSessions,
+    private readonly deferral: CpimDeferral,
   ) {
     this.byXid = new IdleTable<string, Applied>({
       cap: ctx.maxTriggers,
@@ -286,6 +288,15 @@ export class TriggerClaims {
       // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
       s.sdpForCc ??= a.sdpAnswer;
     }
+    // A CPIM match waiting for this trigger (./cpim-deferral.ts): the trigger's correlation ID
+    // won; tasks it did not bring still apply by the CPIM rule, with this tap's own ID.
+    const rest = wasPending
+      ? this.deferral.claimedByTrigger(
+          s,
+          fresh.map((a) => a.task.xid),
+        )
+      : null;
+    for (const m of rest?.matches ?? []) if (!hasTask(s, m.task.xid)) s.intercepts.push(this.table.makeIntercept(s, m, cpimTargetSide(m, rest!.senderSide)));
     s.mode = 'intercept';
     this.claimed++;
     const wantContent = s.intercepts.some((it) => wantsIri(it.task));

@@ -5,9 +5,11 @@
  *   triggers are recognised, no duplicates);
  * - the splitter: each multi-session sample is split by flow (SIP on tap A, the MSRP connections
  *   alternately on taps B and C, so relay legs land apart) with the repo's pcap reader and writer;
- *   the three taps run concurrently against one NATS server, and the union of their X3 PDUs
- *   equals the single-tap run's (XID, direction, attributes, payload); non-target sessions
- *   produce nothing. The full X2/X3 equality the issue asks for does not hold yet (see the test).
+ *   the three taps run concurrently against one NATS server: the union of their X3 PDUs equals
+ *   the single-tap run's in every field but the sequence number (correlation ID included), the
+ *   union of all their X2 and X3 PDUs equals it where the samples allow (the known gaps are
+ *   named at PARTIAL), non-target sessions produce nothing; and the same split without the bus
+ *   does not give the full equality (the control).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -181,31 +183,78 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
   });
 
   const SPLIT = ['chat-tcp-sip', 'mixed-non-target', 'relay-two-legs', 'reinvite-update', 'file-transfer', 'ipv6-session'];
-  for (const name of SPLIT) {
-    it(`splitter: ${name} on three taps: the X3 PDUs of one tap, up to sequence numbers; non-target sessions nowhere`, async () => {
-      const d = join(dir, `split-${name}`);
-      const pcap = join(SAMPLES, 'pcap', `${name}.pcap`);
-      const tasks = join(SAMPLES, 'tasks', `${name}.tasks.json`);
-      const one = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', join(d, 'single')].slice(0), {});
+  /**
+   * Where the full equality does not hold, and why (the X3 equality, correlation IDs included,
+   * holds for all six; docs/scaling-out.md "Measured"):
+   * - mixed-non-target, relay-two-legs: a relayed message crosses two legs, on two media taps.
+   *   The cluster reports its rCSMessage once, from the target's own leg (the rule in
+   *   docs/scaling-out.md); the single tap, seeing both legs, reports it from the leg whose
+   *   assembly completed first (often the relay's), so capture time, frame and addresses of those
+   *   X2 PDUs differ; in relay-two-legs the single tap also reports one message twice.
+   * - file-transfer: a file has no CPIM, so the media tap knows the receiving party only as the
+   *   placeholder where the single tap names the SIP To (the trigger does not carry the SIP
+   *   identities); and when the trigger comes after the 70 KB file closed, its rCSMessage is lost
+   *   (the message does not fit the per-session held budget beside its frames).
+   */
+  const PARTIAL: Record<string, string> = {
+    'mixed-non-target': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
+    'relay-two-legs': "relayed messages' rCSMessage come from the target's leg; the single tap reports one message twice",
+    'file-transfer': "the rCSMessage of a file names the placeholder party, not the SIP To; a late trigger loses the 70 KB file's rCSMessage (held budget)",
+  };
+  type SplitResult = { single: string[]; union: (view: 'full' | 'x3') => string[] };
+  const splitRuns = new Map<string, Promise<SplitResult>>();
+  /** Each split runs once (the X3 test and the full test of a sample share it). */
+  const splitRun = (name: string, d: string, bus: boolean): Promise<SplitResult> => {
+    const k = `${name} ${bus}`;
+    if (!splitRuns.has(k)) splitRuns.set(k, splitRunOnce(name, d, bus));
+    return splitRuns.get(k)!;
+  };
+  const splitRunOnce = async (name: string, d: string, bus: boolean): Promise<SplitResult> => {
+    const pcap = join(SAMPLES, 'pcap', `${name}.pcap`);
+    const tasks = join(SAMPLES, 'tasks', `${name}.tasks.json`);
+    if (!existsSync(join(d, 'single'))) {
+      const one = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', join(d, 'single')]);
       expect(one.status, one.stderr).toBe(0);
-      const parts = split(pcap, mkdtempSync(join(tmpdir(), `msrptap-split-${name}-`)));
-      // One NATS server per sample: no trigger of another sample in the bucket.
-      const nats = await NatsServer.start();
-      const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `tap${i}`), '--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '8']);
-      const runs = await Promise.all([0, 1, 2].map(tapRun)).finally(() => nats.stop());
-      for (const r of runs) expect(r.status, r.stderr).toBe(0);
-      const union = (view: 'full' | 'x3'): string[] => [0, 1, 2].flatMap((i) => pdus(join(d, `tap${i}`), view)).sort();
-      const single = pdus(join(d, 'single'));
+    }
+    const parts = split(pcap, mkdtempSync(join(tmpdir(), `msrptap-split-${name}-`)));
+    const tag = bus ? 'bus' : 'alone';
+    // One NATS server per sample: no trigger of another sample in the bucket.
+    const nats = bus ? await NatsServer.start() : null;
+    const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `${tag}${i}`), ...(nats !== null ? ['--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '8'] : [])]);
+    const runs = await Promise.all([0, 1, 2].map(tapRun)).finally(() => nats?.stop());
+    for (const r of runs) expect(r.status, r.stderr).toBe(0);
+    const all = Buffer.concat([0, 1, 2].map((i) => allOutputBytes(join(d, `${tag}${i}`))));
+    for (const m of markers(name)) expect(all.includes(Buffer.from(m)), `non-target marker in an output`).toBe(false);
+    return { single: pdus(join(d, 'single')), union: (view) => [0, 1, 2].flatMap((i) => pdus(join(d, `${tag}${i}`), view)).sort() };
+  };
+  for (const name of SPLIT) {
+    it(`splitter: ${name} on three taps: the X3 PDUs of one tap (XID, correlation ID, direction, attributes, payload); non-target sessions nowhere`, async () => {
+      const d = join(dir, `split-${name}`);
+      const { single, union } = await splitRun(name, d, true);
       expect(single.length).toBeGreaterThan(0);
-      // The CC: every X3 PDU of the single tap, with its XID, direction, attributes (capture
-      // time, addresses, ports, matched target) and payload, comes out of the media taps once.
-      // Not yet equal (the correlator side, branch wp-natscorr, reported): the correlation IDs
-      // of the media taps' PDUs differ from the SIP tap's, the SIP tap adds an X2 "MSRP
-      // connection not observed", and the media taps' MSRP-level X2 differ.
-      expect(union('x3')).toEqual(pdus(join(d, 'single'), 'x3'));
       expect(union('x3').length).toBeGreaterThan(0);
-      const all = Buffer.concat([0, 1, 2].map((i) => allOutputBytes(join(d, `tap${i}`))));
-      for (const m of markers(name)) expect(all.includes(Buffer.from(m)), `non-target marker in an output`).toBe(false);
+      // Every field of every X3 PDU but the sequence number: the correlation ID is the SIP tap's.
+      const x3Full = (l: string[]) => l.filter((x) => (JSON.parse(x) as PduKey).type === 2);
+      expect(x3Full(union('full'))).toEqual(x3Full(single));
+    }, 120_000);
+    const full = PARTIAL[name] === undefined ? it : it.fails;
+    full(
+      `splitter: ${name} on three taps: the union of all X2 and X3 PDUs is the single tap's${PARTIAL[name] !== undefined ? ` (known gap: ${PARTIAL[name]})` : ''}`,
+      async () => {
+        const d = join(dir, `split-${name}`);
+        const { single, union } = await splitRun(name, d, true);
+        expect(union('full')).toEqual(single);
+      },
+      120_000,
+    );
+  }
+  // The control: the same split WITHOUT the bus must not give the full equality, else the
+  // checks above would not show that triggering did anything.
+  for (const name of SPLIT) {
+    it(`splitter control: ${name} on three taps without the bus is not the single tap`, async () => {
+      const d = join(dir, `split-${name}`);
+      const { single, union } = await splitRun(name, d, false);
+      expect(union('full')).not.toEqual(single);
     }, 120_000);
   }
 });

@@ -31,7 +31,7 @@ const SAMPLES = ['chat-udp', 'chat-tcp-sip', 'chunked', 'file-transfer', 'ipv6-s
 );
 
 /** One tap: the pipeline stages of `msrptap run` around a Correlator. */
-function runTap(name: string, frames: readonly CapturedFrame[], options: Partial<CorrelatorOptions>, before?: (c: Correlator) => void): { records: LiRecord[]; c: Correlator } {
+function runTap(name: string, frames: readonly CapturedFrame[], options: Partial<CorrelatorOptions>, before?: (c: Correlator) => void, atEnd?: (c: Correlator) => void): { records: LiRecord[]; c: Correlator } {
   const tasks = parseTasksFile(JSON.parse(readFileSync(`${DIR}/tasks/${name}.tasks.json`, 'utf8')), `${name}.tasks.json`);
   const anomalies = new AnomalyCounter();
   const records: LiRecord[] = [];
@@ -40,13 +40,14 @@ function runTap(name: string, frames: readonly CapturedFrame[], options: Partial
   const an = new AppAnalyzers(c, anomalies);
   const p = new PacketPipeline({ tcpConsumers: an, udp: (pkt, f) => an.udp(pkt, f.frameNo, f.tsSec, f.tsNsec), anomalies, onTick: (s, n) => an.tick(s, n) });
   for (const f of frames) p.frame(f);
+  atEnd?.(c);
   p.finish();
   an.finish();
   return { records, c };
 }
 
 /** The frames of a sample, and which belong to TCP connections carrying MSRP (a payload starting with an MSRP start line). */
-function split(name: string): { all: CapturedFrame[]; sip: CapturedFrame[]; msrp: CapturedFrame[] } {
+function split(name: string): { all: CapturedFrame[]; sip: CapturedFrame[]; msrp: CapturedFrame[]; msrpAlternate: [CapturedFrame[], CapturedFrame[]] } {
   const all: CapturedFrame[] = [];
   const anomalies = new AnomalyCounter();
   readCaptures(
@@ -70,11 +71,20 @@ function split(name: string): { all: CapturedFrame[]; sip: CapturedFrame[]; msrp
   }
   const sip: CapturedFrame[] = [];
   const msrp: CapturedFrame[] = [];
+  // Three taps: the MSRP connections alternately on two media taps, in order of first appearance (relay legs apart).
+  const msrpAlternate: [CapturedFrame[], CapturedFrame[]] = [[], []];
+  const tapOf = new Map<string, 0 | 1>();
   for (const f of all) {
     const x = flowOf(f);
-    (x.key !== null && msrpFlows.has(x.key) ? msrp : sip).push(f);
+    if (x.key === null || !msrpFlows.has(x.key)) {
+      sip.push(f);
+      continue;
+    }
+    msrp.push(f);
+    if (!tapOf.has(x.key)) tapOf.set(x.key, (tapOf.size % 2) as 0 | 1);
+    msrpAlternate[tapOf.get(x.key)!].push(f);
   }
-  return { all, sip, msrp };
+  return { all, sip, msrp, msrpAlternate };
 }
 
 /** Each trigger as the bucket holds it once the SIP tap is done: last content, window closed by the deactivation. */
@@ -142,5 +152,79 @@ describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario 
         expect(JSON.stringify(triggers)).not.toContain(m);
       }
     }
+  });
+
+  // The race of a live cluster, and of taps run concurrently offline: the media tap has read all
+  // its frames before the triggers arrive (they come at the end of its input, within the
+  // `--bus-grace` wait). A session whose CPIM names the target waits for them (./cpim-deferral.ts)
+  // instead of keeping a local correlation ID: the CC still equals the single tap's.
+  const lateTrigger = (name: string) => {
+    const { all, sip, msrp } = split(name);
+    const single = runTap(name, all, {});
+    const bucket = new BucketSink();
+    const sipTap = runTap(name, sip, { triggerSink: bucket, tapId: 'tap-sip' });
+    const triggers = [...bucket.byXid.values()];
+    const media = runTap(name, msrp, { tapId: 'tap-media' }, undefined, (c) => {
+      for (const t of triggers) c.applyTrigger(t);
+    });
+    return { single, sipTap, media };
+  };
+  it.each(SAMPLES)("%s: triggers arriving after the media frames still give the single tap's X3 (CPIM identification waits)", (name) => {
+    const { single, sipTap, media } = lateTrigger(name);
+    const sdpStable = name !== 'reinvite-update';
+    expect(x3(media.records, sdpStable).sort()).toEqual(x3(single.records, sdpStable).sort());
+    if (name !== 'file-transfer') expect([...x2(sipTap.records), ...x2(media.records)].sort()).toEqual(x2(single.records).sort());
+    expect(media.c.stats().triggerClaimsPreempted).toBe(0);
+    expect(x3(sipTap.records, true)).toEqual([]);
+  });
+  // Known gap: file-transfer's first file (about 70 KB in one message, no CPIM) is held frame by
+  // frame (its X3 is complete), but the finished message does not fit the per-session held budget
+  // beside its frames (./held-budget.ts holdMessage), so its rCSMessage is lost when the trigger
+  // comes after it closed: the union has 19 X2 PDUs instead of 20.
+  (SAMPLES.includes('file-transfer') ? it.fails : it.skip)("file-transfer: a late trigger gives the single tap's X2 (known gap: the 70 KB message does not fit the held budget)", () => {
+    const { single, sipTap, media } = lateTrigger('file-transfer');
+    expect([...x2(sipTap.records), ...x2(media.records)].sort()).toEqual(x2(single.records).sort());
+  });
+
+  it('without a trigger, a CPIM-identified session is still intercepted when the bus is on (never lose a target)', () => {
+    const name = 'chat-tcp-sip';
+    const { msrp } = split(name);
+    const alone = runTap(name, msrp, {});
+    const waiting = runTap(name, msrp, { tapId: 'tap-media' });
+    expect(x3(alone.records, true).length).toBeGreaterThan(0);
+    expect(x3(waiting.records, true).sort()).toEqual(x3(alone.records, true).sort());
+    expect(x2(waiting.records).sort()).toEqual(x2(alone.records).sort());
+    expect(waiting.c.stats()).toMatchObject({ cpimDeferredIdentified: waiting.c.stats().cpimDeferred });
+    expect(waiting.c.stats().cpimDeferred).toBeGreaterThan(0);
+  });
+
+  /** The samples whose target's messages cross a relay, on two captured legs. */
+  const RELAYED = ['mixed-non-target', 'relay-two-legs'];
+  it.each(SAMPLES)('%s: three taps (relay legs apart), triggers after the media frames: X2 and X3 of a single tap', (name) => {
+    const { all, sip, msrpAlternate } = split(name);
+    const single = runTap(name, all, {});
+    const bucket = new BucketSink();
+    const sipTap = runTap(name, sip, { triggerSink: bucket, tapId: 'tap-sip' });
+    const triggers = [...bucket.byXid.values()];
+    const media = msrpAlternate.map((frames, i) =>
+      runTap(name, frames, { tapId: `tap-media-${i}` }, undefined, (c) => {
+        for (const t of triggers) c.applyTrigger(t);
+      }),
+    );
+    const got2 = [...x2(sipTap.records), ...media.flatMap((m) => x2(m.records))].sort();
+    const want2 = x2(single.records).sort();
+    const sdpStable = name !== 'reinvite-update';
+    if (name === 'file-transfer') {
+      // The known gap of the late trigger (above): one rCSMessage less.
+      expect(got2.length).toBe(want2.length - 1);
+    } else if (RELAYED.includes(name)) {
+      // A relayed message crosses both legs: the single tap reports it where its assembly first
+      // completes (often the relay's leg), the cluster on the target's own leg (docs/scaling-out.md),
+      // so capture time and frame of those rCSMessage differ; everything else is the same, once.
+      const noWhen = (l: string[]) => l.map((x) => x.split('|').slice(0, 5).join('|')).sort();
+      expect(noWhen(got2)).toEqual(noWhen(want2));
+      expect(got2).not.toEqual(want2);
+    } else expect(got2).toEqual(want2);
+    expect(media.flatMap((m) => x3(m.records, sdpStable)).sort()).toEqual(x3(single.records, sdpStable).sort());
   });
 });

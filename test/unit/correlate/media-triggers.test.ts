@@ -315,16 +315,30 @@ describe('media triggers: applying (triggered CC-POI)', () => {
     expect(st.triggerLatencyCaptureMs!.max).toBeCloseTo(4, 3);
   });
 
-  it('race lost to CPIM: a session this tap already identified by its CPIM keeps its own records, counted as preempted', () => {
+  it('race with CPIM: with a bus, a session whose CPIM names the target waits; the late trigger claims it with its correlation id', () => {
     const sp = new Split(ALICE_TASK);
     const call = new TestCall({ callId: 'race-cpim@x', from: ALICE, to: BOB, pai: ALICE });
     setUp(sp, call);
     exchange(sp.conn(1, A_MSRP, B_MSRP), CPIM_FRAMES);
-    const before = sp.mediaTap.records.length;
-    expect(before).toBeGreaterThan(0);
-    for (const t of sp.sink.final()) sp.mediaTap.correlator.applyTrigger(t);
-    expect(sp.mediaTap.records).toHaveLength(before);
-    expect(sp.mediaTap.correlator.stats()).toMatchObject({ triggerClaimsPreempted: 1, triggerClaimedSessions: 0 });
+    // Before: the CPIM match identified it at once, with this tap's own correlation id (preempted).
+    expect(sp.mediaTap.records).toEqual([]);
+    expect(sp.mediaTap.correlator.stats()).toMatchObject({ cpimDeferred: 1 });
+    const triggers = sp.sink.final();
+    for (const t of triggers) sp.mediaTap.correlator.applyTrigger(t);
+    expect(sp.mediaTap.records.length).toBeGreaterThan(0);
+    expect(new Set(sp.mediaTap.records.map((r) => Buffer.from(r.correlationId).toString('hex')))).toEqual(new Set(triggers.map((t) => t.correlationId.toLowerCase())));
+    expect(sp.mediaTap.correlator.stats()).toMatchObject({ triggerClaimsPreempted: 0, triggerClaimedSessions: 1, cpimDeferredClaimed: 1, cpimDeferredIdentified: 0 });
+  });
+
+  it('race with CPIM: no trigger comes before the session ends: the CPIM rule applies (never lose a target)', () => {
+    const sp = new Split(ALICE_TASK, { media: { uncorrelatedIdleSec: 10 } });
+    const call = new TestCall({ callId: 'race-cpim2@x', from: ALICE, to: BOB, pai: ALICE });
+    setUp(sp, call);
+    exchange(sp.conn(1, A_MSRP, B_MSRP), CPIM_FRAMES);
+    expect(sp.mediaTap.records).toEqual([]);
+    sp.mediaTap.wait(30);
+    expect(sp.mediaTap.records.filter((r) => r.kind === 'cc').length).toBeGreaterThan(0);
+    expect(sp.mediaTap.correlator.stats()).toMatchObject({ cpimDeferred: 1, cpimDeferredIdentified: 1, heldBytes: 0 });
   });
 
   it('held bytes no trigger claims are discarded at expiry and counted', () => {
