@@ -77,8 +77,9 @@ export interface TriggerClaimStats {
   readonly triggerClaimedHeldSessions: number;
   /**
    * Sessions a trigger found already intercepted for its task by this tap's own CPIM match
-   * (./msrp-messages.ts) before it arrived: their records keep this tap's correlation id (the MDF
-   * cannot join them to the triggering tap's IRI by it); not claimed twice.
+   * (./msrp-messages.ts): their records keep this tap's correlation id (the MDF cannot join them
+   * to the triggering tap's IRI by it); not claimed twice. With a bus the CPIM match waits for a
+   * trigger (./cpim-deferral.ts), so this counts only triggers later than that wait.
    */
   readonly triggerClaimsPreempted: number;
   /** Frames naming a trigger's id that it did not claim: the id was not one of their session's own (correlate.trigger_foreign_frame). */
