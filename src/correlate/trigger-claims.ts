@@ -43,7 +43,11 @@ import type { SessionTable } from './session-table.js';
 import type { Session, TriggerWindow } from './session.js';
 import type { Task } from './tasks-file.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
-import { LatencySamples, type Percentiles } from './latency-samples.js';
+import { LatencySamples } from './latency-samples.js';
+import type { TriggerClaimStats } from './trigger-claim-stats.js';
+import { triggerMalformed } from './trigger-malformed.js';
+
+export type { TriggerClaimStats } from './trigger-claim-stats.js';
 
 /** A trigger applied here. */
 interface Applied {
@@ -58,44 +62,6 @@ interface Applied {
   readonly conflicts: WeakSet<Session>;
 }
 
-/** The counters of {@link TriggerClaims} (in `Correlator.stats()`). */
-export interface TriggerClaimStats {
-  /** Triggers applied and not yet forgotten. */
-  readonly triggersActive: number;
-  readonly triggersApplied: number;
-  /** Malformed, or naming no local task. */
-  readonly triggersRefused: number;
-  /** This tap's own (originTap = tapId). */
-  readonly triggersIgnoredOwn: number;
-  /** Its session ids bound to a local SIP session of the same task. */
-  readonly triggersIgnoredDuplicate: number;
-  readonly triggersWithdrawn: number;
-  readonly triggersEvicted: number;
-  readonly triggersExpired: number;
-  /** MSRP sessions (without SIP) claimed by a trigger, and those of them claimed with held frames. */
-  readonly triggerClaimedSessions: number;
-  readonly triggerClaimedHeldSessions: number;
-  /**
-   * Sessions a trigger found already intercepted for its task by this tap's own CPIM match
-   * (./msrp-messages.ts): their records keep this tap's correlation id (the MDF cannot join them
-   * to the triggering tap's IRI by it); not claimed twice. With a bus the CPIM match waits for a
-   * trigger (./cpim-deferral.ts), so this counts only triggers later than that wait.
-   */
-  readonly triggerClaimsPreempted: number;
-  /** Frames naming a trigger's id that it did not claim: the id was not one of their session's own (correlate.trigger_foreign_frame). */
-  readonly triggerForeignFrames: number;
-  /** Frames of a trigger's ids before its window (less the clock skew tolerance) or after its end. */
-  readonly triggerFramesOutsideWindow: number;
-  /** Re-activations of a withdrawn trigger refused (correlate.trigger_reopen_refused). */
-  readonly triggerReopensRefused: number;
-  /** Triggers kept without their SDP answer: the SDP byte budget was spent (correlate.trigger_sdp_dropped). */
-  readonly triggerSdpsDropped: number;
-  /** Trigger latency of the held sessions claimed (first frame held → trigger applied), in capture time and wall time. */
-  readonly triggerLatencyCaptureMs: Percentiles | null;
-  readonly triggerLatencyWallMs: Percentiles | null;
-}
-
-const SID_RE = /^[\x21-\x7e]{1,256}$/;
 /** Endpoint ids remembered per session without SIP (the audit lists 16 of them, ./msrp-binding.ts). */
 const SEEN_PER_SESSION = 16;
 /**
@@ -162,7 +128,7 @@ export class TriggerClaims {
 
   /** Applies (or, for a known xId, modifies) a trigger; see the file comment. */
   apply(t: MediaTrigger): void {
-    const why = malformed(t);
+    const why = triggerMalformed(t);
     if (why !== null) {
       this.refuse(why);
       return;
@@ -487,22 +453,4 @@ export class TriggerClaims {
 
 function hasTask(s: Session, xid: string): boolean {
   return s.intercepts.some((it) => it.task.xid === xid) || s.retired.some((it) => it.task.xid === xid);
-}
-
-/** Why a trigger cannot be applied (detail of `correlate.trigger_refused`: field names only), or null. */
-function malformed(t: MediaTrigger): string | null {
-  if (typeof t.xId !== 'string' || t.xId.length === 0 || t.xId.length > 64) return 'xId';
-  if (typeof t.productId !== 'string') return 'productId';
-  if (typeof t.correlationId !== 'string' || !/^[0-9a-fA-F]{16}$/.test(t.correlationId)) return 'correlationId';
-  if (!Array.isArray(t.sessionIds) || t.sessionIds.length === 0 || t.sessionIds.length > 16 || !t.sessionIds.every((x) => typeof x === 'string' && SID_RE.test(x))) return 'sessionIds';
-  if (t.targetSessionIds !== undefined && (!Array.isArray(t.targetSessionIds) || !t.targetSessionIds.every((x) => typeof x === 'string'))) return 'targetSessionIds';
-  if (!instant(t.windowStart)) return 'windowStart';
-  if (t.windowEnd !== null && !instant(t.windowEnd)) return 'windowEnd';
-  if (typeof t.sdpAnswer !== 'string' || typeof t.originTap !== 'string') return 'sdp';
-  return null;
-}
-
-function instant(x: unknown): boolean {
-  const i = x as { sec?: unknown; nsec?: unknown } | null;
-  return i !== null && typeof i === 'object' && Number.isFinite(i.sec) && Number.isInteger(i.nsec) && (i.nsec as number) >= 0 && (i.nsec as number) < 1e9;
 }
