@@ -25,7 +25,12 @@ export function addBusOptions(cmd: Command): Command {
     .option('--bus-tls-key <file>', 'bus: its private key (PEM)')
     .option('--bus-grace <seconds>', 'bus, offline: at the end of the input, wait up to this long for late triggers while MSRP bytes without SIP are held', seconds('--bus-grace', 0), 2)
     .option('--bus-retention <seconds>', "bus: a trigger stays in the bucket this long after its last update (the bucket's max age; a crashed tap's triggers expire)", seconds('--bus-retention', 1), 86_400)
-    .option('--bus-clock-skew <seconds>', "bus: clock difference tolerated between taps: MSRP frames up to this long before a trigger's window start (the other tap's 200 OK) are claimed", seconds('--bus-clock-skew', 0), 2)
+    .option(
+      '--bus-clock-skew <seconds>',
+      "bus: clock difference tolerated between taps (default 0): frames of a claimed MSRP session up to this long before a trigger's window start (the other tap's 200 OK) are recorded",
+      seconds('--bus-clock-skew', 0),
+      0,
+    )
     .option('--bus-insecure', 'bus: allow a bus without --bus-creds (any client reaching NATS could then read intercepted sessions and put triggers); a lab only, logged as a warning');
 }
 

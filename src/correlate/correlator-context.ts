@@ -72,7 +72,7 @@ export class CorrelatorContext {
     this.maxTriggers = options.maxTriggers ?? 10_000;
     this.triggerRetention = options.triggerRetentionSec ?? 300;
     this.triggerMaxOpen = options.triggerMaxOpenSec ?? 86_400;
-    this.triggerClockSkew = options.triggerClockSkewSec ?? 2;
+    this.triggerClockSkew = options.triggerClockSkewSec ?? 0;
     this.wallClockMs = options.wallClockMs ?? (() => performance.now());
     this.bypass = new MsrpBypass(this.anomalies);
     this.tlsDecryption = options.tlsDecryption ?? false;

@@ -80,7 +80,7 @@ export interface CorrelatorOptions {
   readonly triggerMaxOpenSec?: number;
   /**
    * Clock skew tolerated between this tap and a triggering one (`--bus-clock-skew`, seconds,
-   * default 2): frames up to this long before a trigger's window start are claimed.
+   * default 0): a claimed session's frames up to this long before a trigger's window start are recorded.
    */
   readonly triggerClockSkewSec?: number;
   /** Wall clock in milliseconds for the trigger latency (default `performance.now`). */

@@ -156,12 +156,21 @@ export class TriggerClaims {
       this.ctx.anomalies.report('correlate.trigger_reopen_refused');
       return;
     }
-    // The two taps' clocks differ: frames up to `triggerClockSkew` before the other tap's 200 OK
-    // are the session's too (its ids did not exist before the answer, RFC 4975 section 7.1).
-    const start = captureTime(t.windowStart.sec, t.windowStart.nsec) - this.ctx.triggerClockSkew;
+    // Claims go by the exact window; the frames a claimed session emits by the window widened at
+    // its start by `skew` (./record-emitter.ts): the two taps' clocks differ, and frames up to
+    // that long before the other tap's 200 OK are the session's too (trigger review F4).
+    const start = captureTime(t.windowStart.sec, t.windowStart.nsec);
     const end = t.windowEnd === null ? Infinity : captureTime(t.windowEnd.sec, t.windowEnd.nsec);
     if (old !== undefined) this.unindex(old);
-    const window: TriggerWindow = old?.window ?? { xId: t.xId, originTap: t.originTap, start, end, sids, targetKnown: (t.targetSessionIds?.length ?? 0) > 0 };
+    const window: TriggerWindow = old?.window ?? {
+      xId: t.xId,
+      originTap: t.originTap,
+      start,
+      end,
+      skew: this.ctx.triggerClockSkew,
+      sids,
+      targetKnown: (t.targetSessionIds?.length ?? 0) > 0,
+    };
     window.start = start;
     window.end = end;
     window.sids = sids;
@@ -252,7 +261,9 @@ export class TriggerClaims {
     for (const sid of [to, from]) {
       if (sid === null) continue;
       for (const a of this.bySid.get(sid) ?? []) {
-        if (now < a.window.start || now > a.window.end) outside = true;
+        if (now < a.window.start - a.window.skew || now > a.window.end) outside = true;
+        else if (now < a.window.start)
+          continue; // held: emitted if a later frame claims the session
         // Only an id of the session's own (its first request's endpoints) claims it: a frame
         // naming the target's id but addressed to a stranger's session must not pull that
         // session, and the identities learnt from it, into the target's task (trigger review F1).

@@ -33,7 +33,7 @@ export interface TriggerBusRunOptions {
   busRetention: number;
   /** No credentials by choice (`--bus-insecure`, checked in src/cli/bus-options.ts). */
   busInsecure?: boolean;
-  /** Seconds of clock difference tolerated at a trigger's window start (`--bus-clock-skew`, default 2). */
+  /** Seconds of clock difference tolerated at a trigger's window start (`--bus-clock-skew`, default 0). */
   busClockSkew?: number;
 }
 

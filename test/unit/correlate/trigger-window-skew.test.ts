@@ -44,12 +44,26 @@ describe('trigger window vs. the triggered tap clock (trigger review F4)', () =>
     const recorded = texts.join().includes('FIRST-MESSAGE');
     const reported = Object.keys(h.anomalies.toJSON()).length > 0;
     expect(recorded || reported).toBe(true);
-    // Within the default 2 s tolerance: recorded, not just reported.
-    expect(recorded).toBe(true);
+    // No tolerance by default: reported, not recorded.
+    expect(recorded).toBe(false);
+    expect(h.anomalies.toJSON()).toMatchObject({ 'correlate.trigger_frame_outside_window': 1 });
+  });
+
+  it('with a clock skew tolerance (--bus-clock-skew) the frame just before windowStart is recorded', () => {
+    const h = new Harness(ALICE_TASK, { tapId: 'tap-media', triggerClockSkewSec: 2 });
+    h.correlator.applyTrigger(trigger(1_500_000));
+    const conn = h.conn(1, A_MSRP, B_MSRP);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm1', body: 'FIRST-MESSAGE', ct: 'text/plain', tid: 'tx0001' })); // T0 + 1 ms
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm2', body: 'SECOND-MESSAGE', ct: 'text/plain', tid: 'tx0002' })); // T0 + 2 ms
+    h.finish();
+    const texts = h.cc().map((r) => Buffer.from(r.event.bytes).toString('latin1'));
+    expect(texts.join()).toContain('SECOND-MESSAGE');
+    expect(texts.join()).toContain('FIRST-MESSAGE');
+    expect(h.anomalies.toJSON()).not.toHaveProperty(['correlate.trigger_frame_outside_window']);
   });
 
   it('a frame of the trigger\u2019s ids before its start less the tolerance is reported, not recorded', () => {
-    const h = new Harness(ALICE_TASK, { tapId: 'tap-media', triggerClockSkewSec: 0.0001 });
+    const h = new Harness(ALICE_TASK, { tapId: 'tap-media', triggerClockSkewSec: 0.0003 });
     h.correlator.applyTrigger(trigger(1_500_000));
     const conn = h.conn(1, A_MSRP, B_MSRP);
     conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm1', body: 'FIRST-MESSAGE', ct: 'text/plain', tid: 'tx0001' })); // T0 + 1 ms
