@@ -338,13 +338,6 @@ export class TriggerClaims {
     const fresh = hits.filter((a) => !hasTask(s, a.task.xid));
     if (fresh.length === 0) return;
     const wasPending = s.mode === 'pending';
-    // A session whose own ids pair a trigger's id with a foreign one also took frames naming only
-    // the foreign ids (a stranger's): the CPIM parties it learnt may be theirs, so they are not
-    // carried into the trigger's records (trigger review F1); nothing is learnt after the claim.
-    if (wasPending && fresh.some((a) => s.uncSids.some((sid) => !a.sids.includes(sid)))) {
-      s.sideIds[0] = [];
-      s.sideIds[1] = [];
-    }
     for (const a of fresh) {
       const side = this.targetSide(s, a);
       const it = this.table.makeIntercept(s, { task: a.task, identifier: a.task.targetIdentifiers[0]!, source: 'trigger', role: 'unknown' }, side, {
