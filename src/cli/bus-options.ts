@@ -24,13 +24,26 @@ export function addBusOptions(cmd: Command): Command {
     .option('--bus-tls-cert <file>', 'bus: client certificate (PEM) for servers that verify clients (with --bus-tls-key)')
     .option('--bus-tls-key <file>', 'bus: its private key (PEM)')
     .option('--bus-grace <seconds>', 'bus, offline: at the end of the input, wait up to this long for late triggers while MSRP bytes without SIP are held', seconds('--bus-grace', 0), 2)
-    .option('--bus-retention <seconds>', "bus: a trigger stays in the bucket this long after its last update (the bucket's max age; a crashed tap's triggers expire)", seconds('--bus-retention', 1), 86_400);
+    .option('--bus-retention <seconds>', "bus: a trigger stays in the bucket this long after its last update (the bucket's max age; a crashed tap's triggers expire)", seconds('--bus-retention', 1), 86_400)
+    .option(
+      '--bus-clock-skew <seconds>',
+      "bus: clock difference tolerated between taps (default 0): frames of a claimed MSRP session up to this long before a trigger's window start (the other tap's 200 OK) are recorded",
+      seconds('--bus-clock-skew', 0),
+      0,
+    )
+    .option('--bus-insecure', 'bus: allow a bus without --bus-creds (any client reaching NATS could then read intercepted sessions and put triggers); a lab only, logged as a warning');
 }
 
 /** --bus and --tap-id come together; the other bus flags need --bus. */
-export function checkBusOptions(o: { bus?: string; tapId?: string; busCreds?: string; busTlsCa?: string; busTlsCert?: string; busTlsKey?: string }): void {
+export function checkBusOptions(o: { bus?: string; tapId?: string; busCreds?: string; busTlsCa?: string; busTlsCert?: string; busTlsKey?: string; busInsecure?: boolean }): void {
   if ((o.bus === undefined) !== (o.tapId === undefined)) throw new ConfigError('--bus and --tap-id go together', 'give both: --bus nats://HOST:PORT --tap-id NAME');
   if (o.bus === undefined && (o.busCreds ?? o.busTlsCa ?? o.busTlsCert ?? o.busTlsKey) !== undefined) throw new ConfigError('--bus-creds / --bus-tls-* configure the trigger bus: give --bus');
   if (o.tapId !== undefined && !TAP_ID_RE.test(o.tapId)) throw new ConfigError(`--tap-id must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got "${o.tapId}"`);
   if ((o.busTlsCert === undefined) !== (o.busTlsKey === undefined)) throw new ConfigError('--bus-tls-cert and --bus-tls-key go together');
+  if (o.bus === undefined && o.busInsecure === true) throw new ConfigError('--bus-insecure configures the trigger bus: give --bus');
+  // The bus carries triggers that make this tap intercept (and the triggers it puts name target
+  // sessions): an unauthenticated bus lets any client reaching NATS read or forge them.
+  if (o.bus !== undefined && o.busCreds === undefined && o.busInsecure !== true) {
+    throw new ConfigError('--bus needs --bus-creds (per-tap NATS permissions, see docs/scaling-out.md)', 'give --bus-creds FILE, or --bus-insecure for a lab bus without credentials');
+  }
 }

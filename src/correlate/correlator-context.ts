@@ -45,6 +45,7 @@ export class CorrelatorContext {
   readonly maxTriggers: number;
   readonly triggerRetention: number;
   readonly triggerMaxOpen: number;
+  readonly triggerClockSkew: number;
   readonly wallClockMs: () => number;
   /** Which MSRP directions the flow layer may pass over (./msrp-bypass.ts). */
   readonly bypass: MsrpBypass;
@@ -68,9 +69,10 @@ export class CorrelatorContext {
     this.maxLiveAuditMessages = options.maxLiveAuditMessages ?? DEFAULT_MAX_LIVE_AUDIT_MESSAGES;
     this.maxAuditLadder = options.maxAuditLadderPerSession ?? 2000;
     this.tapId = options.tapId ?? null;
-    this.maxTriggers = options.maxTriggers ?? 100_000;
+    this.maxTriggers = options.maxTriggers ?? 10_000;
     this.triggerRetention = options.triggerRetentionSec ?? 300;
     this.triggerMaxOpen = options.triggerMaxOpenSec ?? 86_400;
+    this.triggerClockSkew = options.triggerClockSkewSec ?? 0;
     this.wallClockMs = options.wallClockMs ?? (() => performance.now());
     this.bypass = new MsrpBypass(this.anomalies);
     this.tlsDecryption = options.tlsDecryption ?? false;

@@ -70,7 +70,7 @@ export interface CorrelatorOptions {
   readonly triggerSink?: MediaTriggerSink;
   /** This tap's name (`--tap-id`): the originTap of the triggers it publishes; it ignores triggers carrying it. */
   readonly tapId?: string;
-  /** Triggers applied at once (default 100 000; the oldest is evicted and reported, ./trigger-claims.ts). */
+  /** Triggers applied at once (default 10 000; the oldest is evicted and reported, ./trigger-claims.ts). */
   readonly maxTriggers?: number;
   /**
    * How long a withdrawn trigger stays after its window's end (capture time, default 300 s) and
@@ -78,6 +78,11 @@ export interface CorrelatorOptions {
    */
   readonly triggerRetentionSec?: number;
   readonly triggerMaxOpenSec?: number;
+  /**
+   * Clock skew tolerated between this tap and a triggering one (`--bus-clock-skew`, seconds,
+   * default 0): a claimed session's frames up to this long before a trigger's window start are recorded.
+   */
+  readonly triggerClockSkewSec?: number;
   /** Wall clock in milliseconds for the trigger latency (default `performance.now`). */
   readonly wallClockMs?: () => number;
   /**

@@ -323,7 +323,11 @@ export class MsrpBinding {
     s.msrpSeen = true;
     conn.onConn.sawSession(s);
     conn.bypass?.saw(s);
-    if (s.mode === 'ignore') return null;
+    if (s.mode === 'ignore') {
+      // Issue 15: a trigger naming a session whose SIP showed no target here (review F2).
+      if (s.dialog !== null) this.triggers?.localNonTarget(s, head, now);
+      return null;
+    }
     if (s.lastSeenNet === null && s.dialog === null) {
       const st = conn.stream;
       s.lastSeenNet = { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: head.tsSec, tsNsec: head.tsNsec, frameNo: head.frameNo };

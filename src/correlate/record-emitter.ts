@@ -124,10 +124,10 @@ export class RecordEmitter {
   }
 }
 
-/** The record's capture time is inside the trigger's window (issue 15, ./trigger-claims.ts). */
+/** The record's capture time is inside the trigger's window, less the clock skew tolerated at its start (issue 15, ./trigger-claims.ts). */
 export function inWindow(w: TriggerWindow, at: NetworkContext): boolean {
   const t = at.tsSec + at.tsNsec / 1e9;
-  return t >= w.start && t <= w.end;
+  return t >= w.start - w.skew && t <= w.end;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface TriggerWindow {
   start: number;
   /** Infinity while the trigger is open. */
   end: number;
+  /** Clock skew tolerated between the taps (s): a claimed session's frames from `start - skew` are emitted. */
+  readonly skew: number;
   /** The session ids it names: a frame or message of the session is its only if an endpoint is one of them. */
   sids: readonly string[];
   /** The trigger named the target's session ids: CC directions are known (else `unknown`). */

@@ -43,7 +43,11 @@ import type { SessionTable } from './session-table.js';
 import type { Session, TriggerWindow } from './session.js';
 import type { Task } from './tasks-file.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
-import { LatencySamples, type Percentiles } from './latency-samples.js';
+import { LatencySamples } from './latency-samples.js';
+import type { TriggerClaimStats } from './trigger-claim-stats.js';
+import { triggerMalformed } from './trigger-malformed.js';
+
+export type { TriggerClaimStats } from './trigger-claim-stats.js';
 
 /** A trigger applied here. */
 interface Applied {
@@ -54,40 +58,17 @@ interface Applied {
   readonly sids: readonly string[];
   readonly targetSids: readonly string[];
   readonly sdpAnswer: Uint8Array | null;
+  /** Local SIP sessions of its ids, not its task's, already reported (F2 of the trigger review). */
+  readonly conflicts: WeakSet<Session>;
 }
 
-/** The counters of {@link TriggerClaims} (in `Correlator.stats()`). */
-export interface TriggerClaimStats {
-  /** Triggers applied and not yet forgotten. */
-  readonly triggersActive: number;
-  readonly triggersApplied: number;
-  /** Malformed, or naming no local task. */
-  readonly triggersRefused: number;
-  /** This tap's own (originTap = tapId). */
-  readonly triggersIgnoredOwn: number;
-  /** Its session ids bound to a local SIP session of the same task. */
-  readonly triggersIgnoredDuplicate: number;
-  readonly triggersWithdrawn: number;
-  readonly triggersEvicted: number;
-  readonly triggersExpired: number;
-  /** MSRP sessions (without SIP) claimed by a trigger, and those of them claimed with held frames. */
-  readonly triggerClaimedSessions: number;
-  readonly triggerClaimedHeldSessions: number;
-  /**
-   * Sessions a trigger found already intercepted for its task by this tap's own CPIM match
-   * (./msrp-messages.ts): their records keep this tap's correlation id (the MDF cannot join them
-   * to the triggering tap's IRI by it); not claimed twice. With a bus the CPIM match waits for a
-   * trigger (./cpim-deferral.ts), so this counts only triggers later than that wait.
-   */
-  readonly triggerClaimsPreempted: number;
-  /** Trigger latency of the held sessions claimed (first frame held → trigger applied), in capture time and wall time. */
-  readonly triggerLatencyCaptureMs: Percentiles | null;
-  readonly triggerLatencyWallMs: Percentiles | null;
-}
-
-const SID_RE = /^[\x21-\x7e]{1,256}$/;
 /** Endpoint ids remembered per session without SIP (the audit lists 16 of them, ./msrp-binding.ts). */
 const SEEN_PER_SESSION = 16;
+/**
+ * Bytes of SDP answers kept by applied triggers: bus input must not pin more than a small part of
+ * the run's 256 MiB budget (trigger review F9). Past it a trigger is kept without its SDP.
+ */
+export const TRIGGER_SDP_BUDGET = 16 * 1024 * 1024;
 
 export class TriggerClaims {
   private readonly byXid: IdleTable<string, Applied>;
@@ -111,6 +92,16 @@ export class TriggerClaims {
   private claimed = 0;
   private claimedHeld = 0;
   private preempted = 0;
+  private foreign = 0;
+  private outside = 0;
+  private reopenRefused = 0;
+  private sdpDropped = 0;
+  private sdpBytes = 0;
+  /**
+   * xIds of triggers withdrawn and since forgotten (capped at `maxTriggers`, oldest first): a
+   * replayed Activate must not reopen a window that had an end (trigger review F5).
+   */
+  private readonly ended = new Set<string>();
   private readonly latCapture = new LatencySamples();
   private readonly latWall = new LatencySamples();
 
@@ -130,14 +121,14 @@ export class TriggerClaims {
       onEvict: (_k, a) => {
         this.evicted++;
         this.ctx.anomalies.report('correlate.trigger_evicted', undefined, `cap=${this.ctx.maxTriggers}`);
-        this.unindex(a);
+        this.forget(_k, a);
       },
     });
   }
 
   /** Applies (or, for a known xId, modifies) a trigger; see the file comment. */
   apply(t: MediaTrigger): void {
-    const why = malformed(t);
+    const why = triggerMalformed(t);
     if (why !== null) {
       this.refuse(why);
       return;
@@ -153,26 +144,55 @@ export class TriggerClaims {
       return;
     }
     const sids = [...new Set(t.sessionIds)];
-    if (sids.some((sid) => this.index.sessionsOf(sid).some((s) => s.dialog !== null && hasTask(s, xid)))) {
+    const local = sids.flatMap((sid) => this.index.sessionsOf(sid).filter((s) => s.dialog !== null));
+    if (local.some((s) => hasTask(s, xid))) {
       this.ignoredDuplicate++;
       return;
     }
+    const old = this.byXid.get(t.xId);
+    // Once a window has an end it never moves back (a replayed Activate, trigger review F5).
+    if ((old !== undefined && old.window.end !== Infinity) || (old === undefined && this.ended.has(t.xId))) {
+      this.reopenRefused++;
+      this.ctx.anomalies.report('correlate.trigger_reopen_refused');
+      return;
+    }
+    // Claims go by the exact window; the frames a claimed session emits by the window widened at
+    // its start by `skew` (./record-emitter.ts): the two taps' clocks differ, and frames up to
+    // that long before the other tap's 200 OK are the session's too (trigger review F4).
     const start = captureTime(t.windowStart.sec, t.windowStart.nsec);
     const end = t.windowEnd === null ? Infinity : captureTime(t.windowEnd.sec, t.windowEnd.nsec);
-    const old = this.byXid.get(t.xId);
     if (old !== undefined) this.unindex(old);
-    const window: TriggerWindow = old?.window ?? { xId: t.xId, originTap: t.originTap, start, end, sids, targetKnown: (t.targetSessionIds?.length ?? 0) > 0 };
+    const window: TriggerWindow = old?.window ?? {
+      xId: t.xId,
+      originTap: t.originTap,
+      start,
+      end,
+      skew: this.ctx.triggerClockSkew,
+      sids,
+      targetKnown: (t.targetSessionIds?.length ?? 0) > 0,
+    };
     window.start = start;
     window.end = end;
     window.sids = sids;
+    if (old?.sdpAnswer != null) this.sdpBytes -= old.sdpAnswer.length;
+    let sdpAnswer: Uint8Array | null = null;
+    if (t.sdpAnswer.length > 0 && this.sdpBytes + t.sdpAnswer.length > TRIGGER_SDP_BUDGET) {
+      this.sdpDropped++;
+      this.ctx.anomalies.report('correlate.trigger_sdp_dropped', undefined, `budget=${TRIGGER_SDP_BUDGET}`);
+    } else if (t.sdpAnswer.length > 0) {
+      sdpAnswer = latin1Bytes(t.sdpAnswer);
+      this.sdpBytes += sdpAnswer.length;
+    }
     const a: Applied = {
       task,
       correlationId: fromHex(t.correlationId),
       window,
       sids,
       targetSids: (t.targetSessionIds ?? []).filter((x) => sids.includes(x)),
-      sdpAnswer: t.sdpAnswer.length > 0 ? latin1Bytes(t.sdpAnswer) : null,
+      sdpAnswer,
+      conflicts: old?.conflicts ?? new WeakSet(),
     };
+    for (const s of local) this.conflict(a, s);
     if (old === undefined && this.byXid.size >= this.ctx.maxTriggers) this.byXid.evictOne();
     if (old === undefined) this.byXid.set(t.xId, a, this.deadlineOf(window));
     else {
@@ -187,7 +207,15 @@ export class TriggerClaims {
     this.applied++;
     // The race: sessions seen before the trigger, their frames held (./held-budget.ts).
     const done = new Set<Session>();
-    for (const s of sids.flatMap((sid) => [this.uncorrelated.bySessionId(sid), ...(this.seen.get(sid) ?? [])])) {
+    // Sessions that only named an id of it in a later request are a stranger's (whose first
+    // request named other ids) that a frame naming the target's id reached: never claimed whole
+    // (trigger review F1), reported.
+    for (const s of sids.flatMap((sid) => this.seen.get(sid) ?? [])) {
+      if (done.has(s) || s.closed || sids.some((sid) => s.uncSids.includes(sid))) continue;
+      done.add(s);
+      this.foreignFrame();
+    }
+    for (const s of sids.map((sid) => this.uncorrelated.bySessionId(sid))) {
       if (s === undefined || done.has(s) || s.closed) continue;
       done.add(s);
       if (s.mode === 'intercept' && s.intercepts.some((it) => it.task.xid === task.xid && it.trigger === undefined)) {
@@ -209,7 +237,8 @@ export class TriggerClaims {
     const a = this.byXid.get(xId);
     if (a === undefined) return;
     this.withdrawn++;
-    a.window.end = Math.max(a.window.start, captureTime(end.sec, end.nsec));
+    // An end only moves earlier (trigger review F5: a replayed or late withdrawal never reopens).
+    a.window.end = Math.min(a.window.end, Math.max(a.window.start, captureTime(end.sec, end.nsec)));
     this.byXid.touch(xId, this.deadlineOf(a.window));
   }
 
@@ -227,11 +256,40 @@ export class TriggerClaims {
     }
     if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept')) return;
     const hits: Applied[] = [];
+    let foreign = false;
+    let outside = false;
     for (const sid of [to, from]) {
       if (sid === null) continue;
-      for (const a of this.bySid.get(sid) ?? []) if (now >= a.window.start && now <= a.window.end && !hits.includes(a)) hits.push(a);
+      for (const a of this.bySid.get(sid) ?? []) {
+        if (now < a.window.start - a.window.skew || now > a.window.end) outside = true;
+        else if (now < a.window.start)
+          continue; // held: emitted if a later frame claims the session
+        // Only an id of the session's own (its first request's endpoints) claims it: a frame
+        // naming the target's id but addressed to a stranger's session must not pull that
+        // session, and the identities learnt from it, into the target's task (trigger review F1).
+        else if (!s.uncSids.includes(sid)) foreign ||= !hasTask(s, a.task.xid);
+        else if (!hits.includes(a)) hits.push(a);
+      }
     }
     if (hits.length > 0) this.claim(s, hits);
+    if (foreign && !hits.some((a) => hasTask(s, a.task.xid))) this.foreignFrame();
+    if (outside) {
+      this.outside++;
+      this.ctx.anomalies.report('correlate.trigger_frame_outside_window', head.frameNo);
+    }
+  }
+
+  /**
+   * A request frame of `s`, a session this tap saw the SIP of and found no target in (e.g. the
+   * caller anonymised on this hop, RFC 3323): a trigger naming its endpoint ids in its window is
+   * not applied to it, but reported once per (trigger, session) (trigger review F2).
+   */
+  localNonTarget(s: Session, head: MsrpFrameHead, now: number): void {
+    if (head.kind !== 'request' || this.bySid.size === 0) return;
+    for (const sid of [lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath)]) {
+      if (sid === null) continue;
+      for (const a of this.bySid.get(sid) ?? []) if (now >= a.window.start && now <= a.window.end) this.conflict(a, s);
+    }
   }
 
   /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
@@ -242,13 +300,13 @@ export class TriggerClaims {
       if (keep.length === 0) this.seen.delete(sid);
       else if (keep.length < list.length) this.seen.set(sid, keep);
     }
-    this.byXid.tick(now + DUE_SLACK_SEC, (_k, a) => {
+    this.byXid.tick(now + DUE_SLACK_SEC, (k, a) => {
       if (a.window.end === Infinity) {
         this.expired++;
         this.ctx.anomalies.report('correlate.trigger_expired', undefined, `maxOpenSec=${this.ctx.triggerMaxOpen}`);
         a.window.end = now;
       }
-      this.unindex(a);
+      this.forget(k, a);
       return undefined;
     });
   }
@@ -266,6 +324,10 @@ export class TriggerClaims {
       triggerClaimedSessions: this.claimed,
       triggerClaimedHeldSessions: this.claimedHeld,
       triggerClaimsPreempted: this.preempted,
+      triggerForeignFrames: this.foreign,
+      triggerFramesOutsideWindow: this.outside,
+      triggerReopensRefused: this.reopenRefused,
+      triggerSdpsDropped: this.sdpDropped,
       triggerLatencyCaptureMs: this.latCapture.percentiles(),
       triggerLatencyWallMs: this.latWall.percentiles(),
     };
@@ -360,6 +422,26 @@ export class TriggerClaims {
     this.seenCount++;
   }
 
+  private conflict(a: Applied, s: Session): void {
+    if (hasTask(s, a.task.xid) || a.conflicts.has(s)) return;
+    a.conflicts.add(s);
+    this.ctx.anomalies.report('correlate.trigger_local_nontarget_sip');
+  }
+
+  private foreignFrame(): void {
+    this.foreign++;
+    this.ctx.anomalies.report('correlate.trigger_foreign_frame');
+  }
+
+  /** `a` leaves the table: its ids unindexed, its SDP bytes returned, a withdrawn xId remembered. */
+  private forget(xId: string, a: Applied): void {
+    this.unindex(a);
+    if (a.sdpAnswer !== null) this.sdpBytes -= a.sdpAnswer.length;
+    if (a.window.end === Infinity) return;
+    this.ended.add(xId);
+    if (this.ended.size > this.ctx.maxTriggers) this.ended.delete(this.ended.values().next().value!);
+  }
+
   private refuse(reason: string): void {
     this.refused++;
     this.ctx.anomalies.report('correlate.trigger_refused', undefined, `reason=${reason}`);
@@ -382,22 +464,4 @@ export class TriggerClaims {
 
 function hasTask(s: Session, xid: string): boolean {
   return s.intercepts.some((it) => it.task.xid === xid) || s.retired.some((it) => it.task.xid === xid);
-}
-
-/** Why a trigger cannot be applied (detail of `correlate.trigger_refused`: field names only), or null. */
-function malformed(t: MediaTrigger): string | null {
-  if (typeof t.xId !== 'string' || t.xId.length === 0 || t.xId.length > 64) return 'xId';
-  if (typeof t.productId !== 'string') return 'productId';
-  if (typeof t.correlationId !== 'string' || !/^[0-9a-fA-F]{16}$/.test(t.correlationId)) return 'correlationId';
-  if (!Array.isArray(t.sessionIds) || t.sessionIds.length === 0 || t.sessionIds.length > 16 || !t.sessionIds.every((x) => typeof x === 'string' && SID_RE.test(x))) return 'sessionIds';
-  if (t.targetSessionIds !== undefined && (!Array.isArray(t.targetSessionIds) || !t.targetSessionIds.every((x) => typeof x === 'string'))) return 'targetSessionIds';
-  if (!instant(t.windowStart)) return 'windowStart';
-  if (t.windowEnd !== null && !instant(t.windowEnd)) return 'windowEnd';
-  if (typeof t.sdpAnswer !== 'string' || typeof t.originTap !== 'string') return 'sdp';
-  return null;
-}
-
-function instant(x: unknown): boolean {
-  const i = x as { sec?: unknown; nsec?: unknown } | null;
-  return i !== null && typeof i === 'object' && Number.isFinite(i.sec) && Number.isInteger(i.nsec) && (i.nsec as number) >= 0 && (i.nsec as number) < 1e9;
 }

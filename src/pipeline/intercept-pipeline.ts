@@ -32,7 +32,7 @@ export interface InterceptPipelineOptions {
   tcp?: Partial<TcpTrackerOptions>;
   limits?: Pick<CorrelatorOptions, 'assembler' | 'maxLiveAuditMessages' | 'maxAuditMessagesPerSession'>;
   /** Issue 15 (`--bus`): where the correlator publishes its triggers, and this tap's name. */
-  trigger?: Pick<CorrelatorOptions, 'triggerSink' | 'tapId'>;
+  trigger?: Pick<CorrelatorOptions, 'triggerSink' | 'tapId' | 'triggerClockSkewSec'>;
   /** `--tls-keylog`: TLS connections are decrypted with these key logs, re-read as they grow. */
   tlsKeyLogs?: TlsKeyLogFiles;
   /** A key log file could not be re-read (path and error code: never content). */

@@ -177,7 +177,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
         delivery?.write(r);
         x1?.onRecord(r);
       },
-      ...(bus !== undefined ? { trigger: { triggerSink: bus.sink, tapId: o.tapId! } } : {}),
+      ...(bus !== undefined ? { trigger: { triggerSink: bus.sink, tapId: o.tapId!, triggerClockSkewSec: o.busClockSkew ?? 0 } } : {}),
     });
     // The bucket's current triggers apply before the first frame.
     await bus?.attach(pl.correlator, pl.anomalies);

@@ -31,6 +31,10 @@ export interface TriggerBusRunOptions {
   busGrace: number;
   /** Seconds a trigger stays in the bucket after its last update (the bucket's max age). */
   busRetention: number;
+  /** No credentials by choice (`--bus-insecure`, checked in src/cli/bus-options.ts). */
+  busInsecure?: boolean;
+  /** Seconds of clock difference tolerated at a trigger's window start (`--bus-clock-skew`, default 0). */
+  busClockSkew?: number;
 }
 
 const POLL_MS = 50;
@@ -63,6 +67,7 @@ export class TriggerBusRun {
     const anomalies: AnomalySink = { report: (code: AnomalyCode, frame?: number, detail?: string) => run?.anomalies?.report(code, frame, detail) };
     run = new TriggerBusRun(new TriggerBus(nc, kv, { tapId: o.tapId, anomalies, log }), o, log);
     log.log('info', 'bus.connected', { tapId: o.tapId, retentionSec: o.busRetention });
+    if (o.busCreds === undefined) log.log('warn', 'bus.insecure', { tapId: o.tapId, credentials: false, tls: o.busTlsCa !== undefined || o.busTlsCert !== undefined });
     return run;
   }
 

@@ -205,8 +205,10 @@ export class TriggerBus implements MediaTriggerSink {
     if (!d.ok || d.trigger.xId !== e.key) {
       this.counts.refused++;
       // The reason names the rule broken; the key is the trigger's xId (a task id, not an identity).
-      this.o.anomalies.report('bus.trigger_refused', undefined, d.ok ? 'key is not the trigger xId' : d.reason);
-      this.o.log.log('warn', 'bus.trigger_refused', { key: e.key.slice(0, 64), reason: d.ok ? 'key is not the trigger xId' : d.reason });
+      // Capped as well: the decoder's reasons name rules, never content (src/x1/x1-request-decoder.ts shownName).
+      const reason = d.ok ? 'key is not the trigger xId' : d.reason.slice(0, 200);
+      this.o.anomalies.report('bus.trigger_refused', undefined, reason);
+      this.o.log.log('warn', 'bus.trigger_refused', { key: e.key.slice(0, 64), reason });
       return;
     }
     const t = d.trigger;

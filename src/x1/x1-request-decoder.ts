@@ -40,6 +40,16 @@ export type DecodedMessage = { readonly ok: true; readonly request: X1Request } 
 const HEADER = ['admfIdentifier', 'neIdentifier', 'messageTimestamp', 'version', 'x1TransactionId'] as const;
 
 /**
+ * A name from the request as a reason may show it (X1 error responses, bus.trigger_refused details
+ * and logs): it is the sender's choice, of any length, and may carry an identity (trigger review
+ * F11). X1 names are short camelCase words; anything else is shown by its length only.
+ */
+export function shownName(name: string | null): string {
+  if (name === null) return '(no name)';
+  return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name) ? name : `(a name of ${name.length} characters)`;
+}
+
+/**
  * Reads the children of `el` against an xs:sequence: `spec` lists the local names in order with
  * their occurrence (1 = exactly one, '?' optional, '+' one or more, '*' any). Returns the
  * elements by name. Unknown, repeated or out-of-order X1 elements: 1010.
@@ -51,7 +61,7 @@ function sequence(el: Element, spec: readonly (readonly [string, 1 | '?' | '+' |
     if (c.namespaceURI !== ns) reject(X1_ERR.schema, `${what}: element in an unexpected namespace`);
     let i = at;
     while (i < spec.length && spec[i]![0] !== c.localName) i++;
-    if (i === spec.length) reject(X1_ERR.schema, `${what}: unexpected or out-of-order element ${c.localName}`);
+    if (i === spec.length) reject(X1_ERR.schema, `${what}: unexpected or out-of-order element ${shownName(c.localName)}`);
     const [name, occ] = spec[i]!;
     const list = got.get(name) ?? [];
     if (list.length > 0 && (occ === 1 || occ === '?')) reject(X1_ERR.schema, `${what}: ${name} repeated`);
@@ -117,7 +127,7 @@ function target(el: Element): X1Target {
   if (c.length !== 1) reject(X1_ERR.schema, 'targetIdentifier: exactly one choice expected');
   const e = c[0]!;
   const kind = e.namespaceURI === X1_NS ? (SUPPORTED_TARGET_KINDS as readonly string[]).find((k) => k === e.localName) : undefined;
-  if (kind === undefined) reject(X1_ERR.targetType, `targetIdentifier type ${e.localName} is not supported (supported: ${SUPPORTED_TARGET_KINDS.join(', ')})`);
+  if (kind === undefined) reject(X1_ERR.targetType, `targetIdentifier type ${shownName(e.localName)} is not supported (supported: ${SUPPORTED_TARGET_KINDS.join(', ')})`);
   return { kind: kind as X1Target['kind'], value: text(e, `targetIdentifier.${kind}`) };
 }
 
@@ -144,7 +154,7 @@ function extension(el: Element, what: string): X1Extension {
   for (const e of rest) {
     if (e.namespaceURI === null || e.namespaceURI === X1_NS || e.namespaceURI !== ns) reject(X1_ERR.schema, `${what}: elements of one other namespace expected`);
     const t = textOf(e);
-    if (t === undefined) reject(X1_ERR.schema, `${what}: ${e.localName} is not a simple value`);
+    if (t === undefined) reject(X1_ERR.schema, `${what}: ${shownName(e.localName)} is not a simple value`);
     items.push({ local: e.localName ?? '', text: t });
   }
   return { owner: text(owner, `${what}.Owner`), ns, items };
@@ -244,7 +254,7 @@ export function decodeDestinationDetails(el: Element): X1DestinationDetails {
   const addr = children(first(s, 'deliveryAddress')!);
   if (addr.length !== 1) reject(X1_ERR.schema, 'deliveryAddress: exactly one choice expected');
   const a = addr[0]!;
-  if (a.namespaceURI !== X1_NS || a.localName !== 'ipAddressAndPort') reject(X1_ERR.addressType, `deliveryAddress ${a.localName} is not supported (only ipAddressAndPort with a TCP port)`);
+  if (a.namespaceURI !== X1_NS || a.localName !== 'ipAddressAndPort') reject(X1_ERR.addressType, `deliveryAddress ${shownName(a.localName)} is not supported (only ipAddressAndPort with a TCP port)`);
   // address and port and their children are TS 103 280 elements (li-standards.md 8).
   const ap = sequence(
     a,
@@ -264,10 +274,10 @@ export function decodeDestinationDetails(el: Element): X1DestinationDetails {
     if (!/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(ip)) reject(X1_ERR.schema, 'IPv4Address: not a dotted quad');
   } else if (ipKind === 'IPv6Address') {
     if (!/^[0-9A-Fa-f:.]{2,45}$/.test(ip) || !ip.includes(':')) reject(X1_ERR.schema, 'IPv6Address: not an IPv6 address');
-  } else reject(X1_ERR.schema, `address: unknown choice ${ipKind}`);
+  } else reject(X1_ERR.schema, `address: unknown choice ${shownName(ipKind)}`);
   const portKind = portEl[0]!.localName;
   if (portKind === 'UDPPort') reject(X1_ERR.addressType, 'UDPPort: X2/X3 delivery is over TCP (TS 103 221-2)');
-  if (portKind !== 'TCPPort') reject(X1_ERR.schema, `port: unknown choice ${portKind}`);
+  if (portKind !== 'TCPPort') reject(X1_ERR.schema, `port: unknown choice ${shownName(portKind)}`);
   const pt = text(portEl[0]!, 'TCPPort');
   const port = /^\d{1,5}$/.test(pt) ? Number(pt) : NaN;
   if (!(port >= 1 && port <= 65535)) reject(X1_ERR.schema, 'TCPPort: not 1..65535');
@@ -303,7 +313,7 @@ export function decodeRequestMessage(el: Element, opts: X1DecodeOptions = {}): D
     // Any xsi:type that is not one of the X1 request types supported here, in whatever
     // namespace, is an unsupported request (1080), not a schema error.
     const type = t.ns === X1_NS && (SUPPORTED_REQUESTS as readonly string[]).includes(base) && typeName.endsWith('Request') ? (base as X1RequestType) : undefined;
-    if (type === undefined) reject(X1_ERR.unsupportedRequest, `request type ${typeName.slice(0, 64)} is not supported`);
+    if (type === undefined) reject(X1_ERR.unsupportedRequest, `request type ${shownName(typeName)} is not supported`);
     const body: [string, 1 | '?'][] = [];
     if (type === 'ActivateTask' || type === 'ModifyTask') body.push(['taskDetails', 1]);
     else if (type === 'DeactivateTask' || type === 'GetTaskDetails') body.push(['xId', 1]);

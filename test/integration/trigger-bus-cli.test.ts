@@ -141,8 +141,22 @@ describe('run --bus: flags', () => {
     expect(a.stderr).toMatch(/--bus and --tap-id go together/);
     const b = runCli([...args, '--tap-id', 'a']);
     expect(b.stderr).toMatch(/--bus and --tap-id go together/);
-    const c = runCli([...args, '--bus', 'nats://127.0.0.1:4222', '--tap-id', 'bad id']);
+    const c = runCli([...args, '--bus', 'nats://127.0.0.1:4222', '--tap-id', 'bad id', '--bus-insecure']);
     expect(c.stderr).toMatch(/--tap-id must be/);
+    expect(existsSync(join(dir, 'o'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--bus without --bus-creds is refused unless --bus-insecure is given (trigger review: the bus is trusted)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-busflags-'));
+    const args = ['run', '-r', join(SAMPLES, 'pcap', 'chat-tcp-sip.pcap'), '--tasks', join(SAMPLES, 'tasks', 'chat-tcp-sip.tasks.json'), '--out', join(dir, 'o')];
+    const a = runCli([...args, '--bus', 'nats://127.0.0.1:4222', '--tap-id', 'a']);
+    expect(a.status).not.toBe(0);
+    expect(a.stderr).toMatch(/--bus needs --bus-creds/);
+    const b = runCli([...args, '--bus-insecure']);
+    expect(b.stderr).toMatch(/--bus-insecure configures the trigger bus/);
+    const c = runCli([...args, '--bus', 'nats://127.0.0.1:4222', '--tap-id', 'a', '--bus-insecure', '--bus-clock-skew', '-1']);
+    expect(c.stderr).toMatch(/--bus-clock-skew must be a number of seconds >= 0/);
     expect(existsSync(join(dir, 'o'))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -162,7 +176,7 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
   it('a server that refuses the credentials stops the run with a clear error, nothing written', async () => {
     const secured = await NatsServer.start({ user: 'u', password: 'p' });
     try {
-      const r = runCli(['run', '-r', join(SAMPLES, 'pcap', 'chat-tcp-sip.pcap'), '--tasks', join(SAMPLES, 'tasks', 'chat-tcp-sip.tasks.json'), '--out', join(dir, 'refused'), '--bus', secured.url, '--tap-id', 'a']);
+      const r = runCli(['run', '-r', join(SAMPLES, 'pcap', 'chat-tcp-sip.pcap'), '--tasks', join(SAMPLES, 'tasks', 'chat-tcp-sip.tasks.json'), '--out', join(dir, 'refused'), '--bus', secured.url, '--tap-id', 'a', '--bus-insecure']);
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/refused the credentials/);
       expect(existsSync(join(dir, 'refused'))).toBe(false);
@@ -175,9 +189,11 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
     const name = 'chat-tcp-sip';
     const base = ['run', '-r', join(SAMPLES, 'pcap', `${name}.pcap`), '--tasks', join(SAMPLES, 'tasks', `${name}.tasks.json`)];
     expect(runCli([...base, '--out', join(dir, 'solo-nobus')]).status).toBe(0);
-    const r = runCli([...base, '--out', join(dir, 'solo-bus'), '--bus', server.url, '--tap-id', 'solo', '--bus-grace', '0']);
+    const r = runCli([...base, '--out', join(dir, 'solo-bus'), '--bus', server.url, '--tap-id', 'solo', '--bus-grace', '0', '--bus-insecure']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/bus\.summary/);
+    // A bus without credentials is allowed only by --bus-insecure, and says so.
+    expect(r.stderr).toMatch(/"warn".*bus\.insecure|bus\.insecure.*"warn"/);
     expect(pdus(join(dir, 'solo-bus'))).toEqual(pdus(join(dir, 'solo-nobus')));
     expect(pdus(join(dir, 'solo-bus')).length).toBeGreaterThan(0);
   });
@@ -220,7 +236,7 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
     const tag = bus ? 'bus' : 'alone';
     // One NATS server per sample: no trigger of another sample in the bucket.
     const nats = bus ? await NatsServer.start() : null;
-    const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `${tag}${i}`), ...(nats !== null ? ['--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '8'] : [])]);
+    const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `${tag}${i}`), ...(nats !== null ? ['--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '8', '--bus-insecure'] : [])]);
     const runs = await Promise.all([0, 1, 2].map(tapRun)).finally(() => nats?.stop());
     for (const r of runs) expect(r.status, r.stderr).toBe(0);
     const all = Buffer.concat([0, 1, 2].map((i) => allOutputBytes(join(d, `${tag}${i}`))));

@@ -83,5 +83,26 @@ export const CORRELATE_ANOMALIES = {
     mayHideTarget: true,
     description: 'the index of session ids named by MSRP sessions without SIP awaiting a trigger was full; the oldest was forgotten (a later trigger naming it does not claim the frames held for it)',
   },
+  'correlate.trigger_foreign_frame': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "an MSRP frame named an LI_T3 trigger's session id as an endpoint but belonged to a session without SIP whose own ids (its first request's) are not the trigger's; that session was not claimed and the frame not recorded",
+  },
+  'correlate.trigger_local_nontarget_sip': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'an LI_T3 trigger names the session ids of a session whose SIP this tap saw without a target (e.g. caller anonymised on this hop); its frames are not recorded for the trigger',
+  },
+  'correlate.trigger_frame_outside_window': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "an MSRP frame named an LI_T3 trigger's session id outside its window (before its start less the clock skew tolerance, or after its end); not recorded for the trigger",
+  },
+  'correlate.trigger_reopen_refused': { severity: 'warning', mayHideTarget: false, description: 'an LI_T3 trigger whose window had ended was activated again (a replay); its window stays closed' },
+  'correlate.trigger_sdp_dropped': {
+    severity: 'info',
+    mayHideTarget: false,
+    description: 'the byte budget of SDP answers kept by LI_T3 triggers was spent; the trigger was applied without its SDP (its CC records carry no sDPInfo)',
+  },
   'correlate.audit_capped': { severity: 'warning', mayHideTarget: false, description: 'the audit reached its cap of sessions or messages per session; further entries were counted, not listed' },
 } as const satisfies Record<string, AnomalyDef>;

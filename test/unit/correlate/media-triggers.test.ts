@@ -381,7 +381,8 @@ describe('media triggers: never over-collect, no duplicates (adversarial)', () =
   });
 
   it('frames just outside the window are not claimed: before its start, after its withdrawal', () => {
-    const h = new Harness(ALICE_TASK);
+    // Exact window edges: no clock skew tolerance (its default is tested in trigger-window-skew.test.ts).
+    const h = new Harness(ALICE_TASK, { triggerClockSkewSec: 0 });
     const conn = h.conn(1, A_MSRP, B_MSRP);
     // Frame 1 at T0+1 ms: before the window (it starts at T0+1.5 ms); held, never emitted.
     conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'early', body: 'EARLY', ct: 'text/plain', tid: 'e1' }));
