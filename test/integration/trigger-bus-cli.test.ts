@@ -234,9 +234,11 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
     }
     const parts = split(pcap, mkdtempSync(join(tmpdir(), `msrptap-split-${name}-`)));
     const tag = bus ? 'bus' : 'alone';
-    // One NATS server per sample: no trigger of another sample in the bucket.
+    // One NATS server per sample: no trigger of another sample in the bucket. The grace is long
+    // (it ends as soon as nothing is held): on a loaded CI machine the SIP tap may publish its
+    // triggers seconds after a media tap has read its whole capture.
     const nats = bus ? await NatsServer.start() : null;
-    const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `${tag}${i}`), ...(nats !== null ? ['--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '8', '--bus-insecure'] : [])]);
+    const tapRun = (i: number) => runCliAsync(['run', '-r', parts[i]!, '--tasks', tasks, '--out', join(d, `${tag}${i}`), ...(nats !== null ? ['--bus', nats.url, '--tap-id', `tap-${i}`, '--bus-grace', '20', '--bus-insecure'] : [])]);
     const runs = await Promise.all([0, 1, 2].map(tapRun)).finally(() => nats?.stop());
     for (const r of runs) expect(r.status, r.stderr).toBe(0);
     const all = Buffer.concat([0, 1, 2].map((i) => allOutputBytes(join(d, `${tag}${i}`))));
