@@ -9,6 +9,7 @@ import type { CorrelatorOptions } from '../../../src/correlate/correlator.js';
 import type { CaptureInstant, MediaTrigger, MediaTriggerSink } from '../../../src/correlate/media-trigger.js';
 import type { LiRecord } from '../../../src/records/li-record.js';
 import { cpim, type Endpoint, Harness, msrpSdp, ok, PCSCF, report, send, T0, TestCall, type TaskSpec, UE_A, uri, XID_A, XID_B } from '../../helpers/correlate-helpers.js';
+import { aTrigger } from '../../helpers/trigger-fixture.js';
 
 const ALICE = 'sip:alice@ims.example.com';
 const BOB = 'sip:bob@ims.example.com';
@@ -154,24 +155,6 @@ function x3(records: readonly LiRecord[]): string[] {
         e.sdp === undefined ? '-' : Buffer.from(e.sdp).toString('latin1'),
       ].join('|');
     });
-}
-
-function aTrigger(o: Partial<MediaTrigger> = {}): MediaTrigger {
-  return {
-    xId: '0a0a0a0a-0000-8000-8000-000000000001',
-    originTap: 'tap-sip',
-    productId: XID_A,
-    correlationId: '0102030405060708',
-    dids: [],
-    sessionIds: ['sidA', 'sidB'],
-    targetSessionIds: ['sidA'],
-    endpoints: [],
-    sdpOffer: '',
-    sdpAnswer: '',
-    windowStart: { sec: T0, nsec: 0 },
-    windowEnd: null,
-    ...o,
-  };
 }
 
 describe('media triggers: publishing (CC-TF)', () => {

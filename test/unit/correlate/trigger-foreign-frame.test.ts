@@ -6,32 +6,13 @@
  * X<->Y's CPIM (eve, mallory) go into the target task's IRI, mallory even as targetIdentities.
  */
 import { describe, expect, it } from 'vitest';
-import type { MediaTrigger } from '../../../src/correlate/media-trigger.js';
-import { cpim, Harness, send, T0, type TaskSpec, uri, XID_A } from '../../helpers/correlate-helpers.js';
+import { cpim, Harness, send, uri } from '../../helpers/correlate-helpers.js';
+import { A_URI, ALICE_TASK, aTrigger } from '../../helpers/trigger-fixture.js';
 
-const ALICE_TASK: TaskSpec[] = [{ ids: [{ sipUri: 'sip:alice@ims.example.com' }] }];
-const A_URI = uri('10.0.0.1', 40001, 'sidA');
 const X = { ip: '10.0.7.7', port: 2855 };
 const Y = { ip: '10.0.8.8', port: 2855 };
 const X_URI = uri(X.ip, X.port, 'sidX');
 const Y_URI = uri(Y.ip, Y.port, 'sidY');
-
-function aTrigger(): MediaTrigger {
-  return {
-    xId: '0a0a0a0a-0000-8000-8000-000000000001',
-    originTap: 'tap-sip',
-    productId: XID_A,
-    correlationId: '0102030405060708',
-    dids: [],
-    sessionIds: ['sidA', 'sidB'],
-    targetSessionIds: ['sidA'],
-    endpoints: [],
-    sdpOffer: '',
-    sdpAnswer: '',
-    windowStart: { sec: T0, nsec: 0 },
-    windowEnd: null,
-  };
-}
 
 describe('trigger claims: a frame addressed to a stranger\u2019s session (trigger review F1)', () => {
   it('a frame From=<triggered sid> To=<stranger sid> does not pull the strangers\u2019 session into the target task', () => {

@@ -7,29 +7,10 @@
  * anomaly.
  */
 import { describe, expect, it } from 'vitest';
-import type { MediaTrigger } from '../../../src/correlate/media-trigger.js';
-import { Harness, msrpSdp, PCSCF, send, T0, TestCall, type TaskSpec, UE_A, uri, XID_A } from '../../helpers/correlate-helpers.js';
+import { Harness, msrpSdp, PCSCF, send, TestCall, UE_A } from '../../helpers/correlate-helpers.js';
+import { A_MSRP, A_URI, ALICE_TASK, aTrigger, B_MSRP, B_URI } from '../../helpers/trigger-fixture.js';
 
-const ALICE_TASK: TaskSpec[] = [{ ids: [{ sipUri: 'sip:alice@ims.example.com' }] }];
-const A_MSRP = { ip: '10.0.0.1', port: 40001 };
-const B_MSRP = { ip: '10.0.1.2', port: 2855 };
-const A_URI = uri(A_MSRP.ip, A_MSRP.port, 'sidA');
-const B_URI = uri(B_MSRP.ip, B_MSRP.port, 'sidB');
-
-const trigger: MediaTrigger = {
-  xId: '0a0a0a0a-0000-8000-8000-000000000001',
-  originTap: 'tap-sip',
-  productId: XID_A,
-  correlationId: '0102030405060708',
-  dids: [],
-  sessionIds: ['sidA', 'sidB'],
-  targetSessionIds: ['sidA'],
-  endpoints: [],
-  sdpOffer: '',
-  sdpAnswer: '',
-  windowStart: { sec: T0, nsec: 0 },
-  windowEnd: null,
-};
+const trigger = aTrigger();
 
 describe('trigger vs. a local non-target SIP view of the same session (trigger review F2)', () => {
   it('the target CC the trigger names is recorded (or the conflict reported) when this tap saw the SIP anonymised', () => {

@@ -6,29 +6,10 @@
  * between the two capture hosts loses the target's first message silently.
  */
 import { describe, expect, it } from 'vitest';
-import type { MediaTrigger } from '../../../src/correlate/media-trigger.js';
-import { Harness, send, T0, type TaskSpec, uri, XID_A } from '../../helpers/correlate-helpers.js';
+import { Harness, send, T0 } from '../../helpers/correlate-helpers.js';
+import { A_MSRP, A_URI, ALICE_TASK, aTrigger, B_MSRP, B_URI } from '../../helpers/trigger-fixture.js';
 
-const ALICE_TASK: TaskSpec[] = [{ ids: [{ sipUri: 'sip:alice@ims.example.com' }] }];
-const A_MSRP = { ip: '10.0.0.1', port: 40001 };
-const B_MSRP = { ip: '10.0.1.2', port: 2855 };
-const A_URI = uri(A_MSRP.ip, A_MSRP.port, 'sidA');
-const B_URI = uri(B_MSRP.ip, B_MSRP.port, 'sidB');
-
-const trigger = (startNsec: number): MediaTrigger => ({
-  xId: '0a0a0a0a-0000-8000-8000-000000000001',
-  originTap: 'tap-sip',
-  productId: XID_A,
-  correlationId: '0102030405060708',
-  dids: [],
-  sessionIds: ['sidA', 'sidB'],
-  targetSessionIds: ['sidA'],
-  endpoints: [],
-  sdpOffer: '',
-  sdpAnswer: '',
-  windowStart: { sec: T0, nsec: startNsec },
-  windowEnd: null,
-});
+const trigger = (startNsec: number) => aTrigger({ windowStart: { sec: T0, nsec: startNsec } });
 
 describe('trigger window vs. the triggered tap clock (trigger review F4)', () => {
   it('a target frame just before windowStart (clock skew between taps) is recorded or reported, never dropped silently', () => {
