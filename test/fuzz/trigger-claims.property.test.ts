@@ -15,7 +15,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkProperty, envCount } from '../helpers/check-property.js';
-import { Harness, send, T0, uri, XID_A } from '../helpers/correlate-helpers.js';
+import { Harness, send, T0, uri } from '../helpers/correlate-helpers.js';
+import { aTrigger } from '../helpers/trigger-fixture.js';
 
 const CASES = envCount('MSRPTAP_TRIGGER_CASES', 500);
 const CLIENT = { ip: '10.0.0.1', port: 40001 };
@@ -51,26 +52,12 @@ function runCase(c: Case): void {
   const start = T0 + (c.startMs + 0.5) / 1000;
   let end = Infinity;
   const times: number[] = [];
-  const apply = (): void =>
-    h.correlator.applyTrigger({
-      xId: '0a0a0a0a-0000-8000-8000-000000000001',
-      originTap: 'tap-sip',
-      productId: XID_A,
-      correlationId: '0102030405060708',
-      dids: [],
-      sessionIds: ['sidA', 'sidB'],
-      targetSessionIds: ['sidA'],
-      endpoints: [],
-      sdpOffer: '',
-      sdpAnswer: '',
-      windowStart: { sec: T0, nsec: (c.startMs + 0.5) * 1e6 },
-      windowEnd: null,
-    });
+  const apply = (): void => h.correlator.applyTrigger(aTrigger({ windowStart: { sec: T0, nsec: (c.startMs + 0.5) * 1e6 } }));
   c.requests.forEach((r, i) => {
     if (i === c.applyAfter) apply();
     if (i === c.withdrawAfter && c.withdrawAfter >= c.applyAfter) {
       end = T0 + (i + 0.5) / 1000;
-      h.correlator.withdrawTrigger('0a0a0a0a-0000-8000-8000-000000000001', { sec: T0, nsec: (i + 0.5) * 1e6 });
+      h.correlator.withdrawTrigger(aTrigger().xId, { sec: T0, nsec: (i + 0.5) * 1e6 });
     }
     conn.push(r.dir, send({ to: r.to, from: r.from, mid: `m${i}`, body: `F${i}#`, ct: 'text/plain', tid: `t${i}` }));
     times.push(T0 + (i + 1) / 1000);

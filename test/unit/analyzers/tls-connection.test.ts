@@ -7,15 +7,22 @@
  * Transcripts come from real node:tls stacks (test/helpers/tls-transcript.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEventSink, MsrpStreamRef, PacketRef } from '../../../src/analyzers/app-event-sink.js';
-import { AppAnalyzers } from '../../../src/analyzers/app-analyzers.js';
-import { AnomalyCounter } from '../../../src/core/anomaly.js';
-import type { DirValue, StreamConsumer, TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
+import type { DirValue, StreamConsumer } from '../../../src/flow/stream-consumer.js';
 import { TlsKeyLog } from '../../../src/protocols/tls/index.js';
+import { conn, keyLog, setup } from '../../helpers/tls-analyzer-harness.js';
 import { msrpFrame, sipMessage } from '../../../samples/gen/lib/index.js';
 import { hasProgram } from '../../helpers/has-program.js';
 import { wsFrame } from '../../helpers/websocket-frames.js';
 import { keyLogRandom, keyLogUnderRandom, makeRsaCert, removeCert, tlsTranscript, type TlsCert, type Transcript, withClientRandom } from '../../helpers/tls-transcript.js';
+
+function feed(c: StreamConsumer, t: Transcript, end = true): void {
+  let frame = 1;
+  for (const ch of t.chunks) c.data(ch.dir, ch.bytes, frame++, 100, 0);
+  if (end) {
+    c.end(0, 'fin');
+    c.end(1, 'fin');
+  }
+}
 
 const SEND = (tid: string, body: string): Uint8Array =>
   msrpFrame({
@@ -39,66 +46,6 @@ const OK = (tid: string): Uint8Array =>
       ['From-Path', 'msrps://10.0.0.2:2855/b;tcp'],
     ],
   });
-
-interface Seen {
-  streams: MsrpStreamRef[];
-  /** `dir tid startLine`, in order, then `dir end` at a stream end. */
-  events: string[];
-  sip: { line: string; where: PacketRef }[];
-}
-
-let nextConn = 0;
-function conn(ignored: DirValue[], port = 2855): TcpConnectionInfo {
-  return {
-    id: nextConn++,
-    clientAddr: new Uint8Array([10, 0, 0, 1]),
-    clientPort: 40000,
-    serverAddr: new Uint8Array([10, 0, 0, 2]),
-    serverPort: port,
-    ipVersion: 4,
-    sawSyn: true,
-    resumed: false,
-    startFrame: 1,
-    startSec: 0,
-    startNsec: 0,
-    ignore: (d) => void ignored.push(d),
-  };
-}
-
-function setup(keys: TlsKeyLog | undefined, limits?: { maxWaiting?: number }) {
-  const seen: Seen = { streams: [], events: [], sip: [] };
-  const app: AppEventSink = {
-    sip: (m, w) => seen.sip.push({ line: Buffer.from(m.raw).toString('latin1').split('\r\n', 1)[0]!, where: { ...w } }),
-    msrpStream: (ref) => {
-      seen.streams.push(ref);
-      return {
-        onFrameStart: (h) => seen.events.push(`${ref.dir} ${h.transactionId} ${h.kind === 'request' ? h.method : h.statusCode}`),
-        onFrameEnd: () => {},
-        onStreamEnd: () => void seen.events.push(`${ref.dir} end`),
-      };
-    },
-    tick: () => {},
-    finish: () => {},
-  };
-  const anomalies = new AnomalyCounter();
-  const an = new AppAnalyzers(app, anomalies, keys, limits);
-  return { an, seen, anomalies };
-}
-
-function feed(c: StreamConsumer, t: Transcript, end = true): void {
-  let frame = 1;
-  for (const ch of t.chunks) c.data(ch.dir, ch.bytes, frame++, 100, 0);
-  if (end) {
-    c.end(0, 'fin');
-    c.end(1, 'fin');
-  }
-}
-
-function keyLog(text: string): TlsKeyLog {
-  const k = new TlsKeyLog();
-  k.ingest(text);
-  return k;
-}
 
 describe.skipIf(!hasProgram('openssl', 'version'))('TLS connections in the analyzers', () => {
   let cert: TlsCert;

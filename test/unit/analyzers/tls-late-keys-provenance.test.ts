@@ -6,11 +6,8 @@
  * Builders as in ./tls-connection.test.ts; transcripts from real node:tls stacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEventSink, MsrpStreamRef, PacketRef } from '../../../src/analyzers/app-event-sink.js';
-import { AppAnalyzers } from '../../../src/analyzers/app-analyzers.js';
-import { AnomalyCounter } from '../../../src/core/anomaly.js';
-import type { DirValue, TcpConnectionInfo } from '../../../src/flow/stream-consumer.js';
 import { TlsKeyLog } from '../../../src/protocols/tls/index.js';
+import { conn, keyLog, setup } from '../../helpers/tls-analyzer-harness.js';
 import { msrpFrame } from '../../../samples/gen/lib/index.js';
 import { makeRsaCert, removeCert, tlsTranscript, type TlsCert, type Transcript } from '../../helpers/tls-transcript.js';
 
@@ -28,57 +25,6 @@ const SEND = (tid: string, body: string): Uint8Array =>
     body,
   });
 
-interface Seen {
-  streams: MsrpStreamRef[];
-  /** `dir tid startLine`, in order, then `dir end` at a stream end. */
-  events: string[];
-  sip: { line: string; where: PacketRef }[];
-}
-
-let nextConn = 0;
-function conn(ignored: DirValue[], port = 2855): TcpConnectionInfo {
-  return {
-    id: nextConn++,
-    clientAddr: new Uint8Array([10, 0, 0, 1]),
-    clientPort: 40000,
-    serverAddr: new Uint8Array([10, 0, 0, 2]),
-    serverPort: port,
-    ipVersion: 4,
-    sawSyn: true,
-    resumed: false,
-    startFrame: 1,
-    startSec: 0,
-    startNsec: 0,
-    ignore: (d) => void ignored.push(d),
-  };
-}
-
-function setup(keys: TlsKeyLog | undefined, limits?: { maxWaiting?: number }) {
-  const seen: Seen = { streams: [], events: [], sip: [] };
-  const app: AppEventSink = {
-    sip: (m, w) => seen.sip.push({ line: Buffer.from(m.raw).toString('latin1').split('\r\n', 1)[0]!, where: { ...w } }),
-    msrpStream: (ref) => {
-      seen.streams.push(ref);
-      return {
-        onFrameStart: (h) => seen.events.push(`${ref.dir} ${h.transactionId} ${h.kind === 'request' ? h.method : h.statusCode} frame=${h.frameNo} sec=${h.tsSec}`),
-        onFrameEnd: () => {},
-        onStreamEnd: () => void seen.events.push(`${ref.dir} end`),
-      };
-    },
-    tick: () => {},
-    finish: () => {},
-  };
-  const anomalies = new AnomalyCounter();
-  const an = new AppAnalyzers(app, anomalies, keys, limits);
-  return { an, seen, anomalies };
-}
-
-function keyLog(text: string): TlsKeyLog {
-  const k = new TlsKeyLog();
-  k.ingest(text);
-  return k;
-}
-
 describe('TlsConnection: late keys keep the provenance of each record', () => {
   let cert: TlsCert;
   let t: Transcript;
@@ -90,11 +36,11 @@ describe('TlsConnection: late keys keep the provenance of each record', () => {
 
   it('each MSRP frame decrypted after the keys arrived keeps the frame number and time of the packet that carried it', () => {
     const keys = new TlsKeyLog();
-    const { an, seen } = setup(keys);
+    const { an, seen } = setup(keys, undefined, true);
     const c = an.create(conn([]));
     // Frame i at second 100 + i.
     for (const [i, ch] of t.chunks.entries()) c.data(ch.dir, ch.bytes, i + 1, 100 + i, 0);
-    const same = setup(keyLog(t.keylog));
+    const same = setup(keyLog(t.keylog), undefined, true);
     const c2 = same.an.create(conn([]));
     for (const [i, ch] of t.chunks.entries()) c2.data(ch.dir, ch.bytes, i + 1, 100 + i, 0);
     keys.ingest(t.keylog);
