@@ -58,7 +58,14 @@ export function tsharkMsrpRequests(pcap: string, opts: readonly string[] = []): 
   return r.stdout
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => l.replace('\t', ' '))
+    .flatMap((l) => {
+      // Two MSRP requests in one frame (one TLS record or TCP segment, as a busy peer writes
+      // them) are one tshark row with each field's occurrences comma-joined: pair them up.
+      const [methods = '', ids = ''] = l.split('\t');
+      const m = methods.split(',');
+      const i = ids.split(',');
+      return m.map((x, k) => `${x} ${i[k] ?? ''}`);
+    })
     .sort();
 }
 
