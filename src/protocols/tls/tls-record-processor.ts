@@ -11,7 +11,7 @@
  * {@link TlsRecordHost}. Nothing here throws or puts key material in a detail.
  */
 import type { AnomalySink } from '../../core/anomaly.js';
-import { toHex } from '../../util/bytes.js';
+import { bytesEqual } from '../../util/bytes.js';
 import { TlsCandidateCipher } from './tls-candidate-cipher.js';
 import { type TlsSuite, tlsSuite } from './tls-cipher-suites.js';
 import type { TlsDirection, TlsFailReason } from './tls-direction.js';
@@ -152,7 +152,7 @@ export class TlsRecordProcessor {
   private clientHello(d: TlsDirection, m: HandshakeMessage): void {
     const ch = parseClientHello(m.body);
     if (ch === null) return void this.decodeError(d, 'ClientHello');
-    if (this.ch !== null && toHex(this.ch.random) !== toHex(ch.random)) return void this.decodeError(d, 'second ClientHello with another random');
+    if (this.ch !== null && !bytesEqual(this.ch.random, ch.random)) return void this.decodeError(d, 'second ClientHello with another random');
     this.ch = ch;
     this.earlyOffered ||= ch.earlyData;
   }
