@@ -5,7 +5,7 @@
  * next to it lists the same with frame numbers in text.
  */
 import { esc } from './html-escape.js';
-import type { ChunkMapView } from './report-model.js';
+import type { ChunkMapView } from './chunk-map-view.js';
 
 const W = 640;
 const H = 22;

@@ -6,7 +6,7 @@
  * can share one document.
  */
 import { esc } from './html-escape.js';
-import type { LadderArrow, LadderLane } from './report-model.js';
+import type { LadderArrow, LadderLane } from './ladder-view.js';
 
 const LEFT = 200;
 const LANE_W = 190;

@@ -15,6 +15,7 @@
  *
  * Problems name the rule, never content.
  */
+import { latin1 } from '../util/bytes.js';
 
 const IDENT = '[A-Za-z0-9][A-Za-z0-9.\\-+%=]{0,63}';
 const REQ_START = new RegExp(`^MSRP (${IDENT}) ([A-Z]+)$`);
@@ -47,7 +48,7 @@ function* linesAfterCrlf(text: string, atStart: boolean): Generator<string> {
  */
 export function msrpFramingProblem(payload: Uint8Array, sessionIds: ReadonlySet<string>): string | null {
   // latin1 is a 1:1 byte mapping: offsets in the string are offsets in the payload.
-  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('latin1');
+  const text = latin1(payload);
   const firstEnd = text.indexOf('\r\n');
   const start = REQ_START.exec(firstEnd < 0 ? text : text.slice(0, firstEnd));
   if (firstEnd < 0 || start === null) return 'does not start with an MSRP request start line';

@@ -11,7 +11,11 @@
 import { renderChunkMapSvg } from './chunk-map-svg.js';
 import { esc } from './html-escape.js';
 import { renderLadderSvg, timeOfDay } from './ladder-svg.js';
-import type { AnomalyView, FileView, MessageView, ReportModel, SessionView } from './report-model.js';
+import type { AnomalyView } from './anomaly-view.js';
+import type { FileView } from './file-view.js';
+import type { MessageView } from './message-view.js';
+import type { ReportModel } from './report-model.js';
+import type { SessionView } from './session-view.js';
 
 const CSS = `
 :root{--b:#1f2933;--m:#52606d;--l:#e4e7eb;--ok:#2f855a;--bad:#c53030;--warn:#b7791f}

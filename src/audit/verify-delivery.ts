@@ -24,6 +24,7 @@
  *             re-framing of the payload independent of the tap's framer (./msrp-framing-problem.ts).
  */
 import type { KeyObject } from 'node:crypto';
+import { latin1 } from '../util/bytes.js';
 import { checkChain, verifyManifestSignature, type CustodyManifest, type ManifestCapture, type ManifestTask } from './custody-manifest.js';
 import { msrpFramingProblem } from './msrp-framing-problem.js';
 import { directionKey, type WireStreamIndex } from './wire-stream-index.js';
@@ -265,7 +266,7 @@ function checkCoverage(i: VerifyLiidInput, c: Check): void {
   const ccIds = new Map<string, number>();
   for (const p of i.pdus) {
     if (p.pduType !== 2) continue;
-    const m = /\r\nMessage-ID:[ \t]*([^\r\n \t]+)/i.exec(Buffer.from(p.payload.subarray(0, Math.min(p.payload.length, 4096))).toString('latin1'));
+    const m = /\r\nMessage-ID:[ \t]*([^\r\n \t]+)/i.exec(latin1(p.payload, 0, Math.min(p.payload.length, 4096)));
     if (m !== null) ccIds.set(m[1]!, (ccIds.get(m[1]!) ?? 0) + 1);
   }
   let n = 0;

@@ -13,24 +13,18 @@
  * material is ever put in a detail. When the key log holds several secrets for the
  * client_random (forked peers reusing a random), the first protected record of each key phase
  * picks the one it authenticates under (tls-candidate-cipher.ts).
+ *
+ * This class feeds, holds, stops and hands on; what each record means (handshake, alerts, keys,
+ * protected records of either version) is ./tls-record-processor.ts.
  */
 import type { AnomalySink } from '../../core/anomaly.js';
-import { toHex } from '../../util/bytes.js';
-import { type TlsSuite, tlsSuite } from './tls-cipher-suites.js';
-import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from './tls-hello-parser.js';
-import { HS_CLIENT_HELLO, HS_FINISHED, HS_KEY_UPDATE, HS_SERVER_HELLO, type HandshakeMessage, TlsHandshakeReader } from './tls-handshake-reader.js';
-import { tls12Keys, tls13Keys, tls13NextSecret } from './tls-key-schedule.js';
-import type { TlsKeyLog } from './tls-key-log.js';
-import type { OpenedRecord } from './tls-record-decrypter.js';
-import { TlsCandidateCipher } from './tls-candidate-cipher.js';
-import { TlsRecordFramer } from './tls-record-framer.js';
+import { type HeldRecord, type TlsDirection, type TlsFailReason, tlsDirection } from './tls-direction.js';
 import type { TlsHeldBudget, TlsHeldBudgetHolder } from './tls-held-budget.js';
+import type { TlsKeyLog } from './tls-key-log.js';
+import { TlsRecordProcessor } from './tls-record-processor.js';
 
 /** Where a connection stands. `closed`: both directions ended by close_notify or a fatal alert. */
 export type TlsDecryptState = 'handshake' | 'decrypting' | 'waiting-keys' | 'failed' | 'closed';
-
-/** Why a connection (or one direction) is not decrypted; each is the anomaly code `tls.<reason>`. */
-export type TlsFailReason = 'no_keys' | 'mid_connection' | 'unsupported_cipher' | 'unsupported_version' | 'bad_record_mac' | 'decode_error' | 'pending_overflow' | 'early_data_skipped' | 'renegotiation' | 'ambiguous_keys';
 
 export interface TlsDecryptorOptions {
   /** Ciphertext held per connection while waiting for keys (or for the other direction). Default 1 MiB. */
@@ -52,53 +46,12 @@ export interface TlsPlaintext {
   readonly tsNsec: number;
 }
 
-/** A complete record (a copy) held with the frame and time it arrived in, so its plaintext keeps them when released later. */
-interface HeldRecord {
-  readonly rec: Uint8Array;
-  readonly frameNo: number;
-  readonly tsSec: number;
-  readonly tsNsec: number;
-}
-
 export const DEFAULT_TLS_MAX_PENDING_BYTES = 1 << 20;
 
-const CT_CCS = 20;
-const CT_ALERT = 21;
-const CT_HANDSHAKE = 22;
-const CT_APP = 23;
-const CT_HEARTBEAT = 24;
-
-type Step = 'done' | 'block';
-
-interface Direction {
-  readonly dir: 0 | 1;
-  readonly framer: TlsRecordFramer;
-  /** Complete records (copies) waiting, oldest first. */
-  readonly held: HeldRecord[];
-  readonly hs: TlsHandshakeReader;
-  records: number;
-  messages: number;
-  stopped: TlsFailReason | 'closed' | null;
-  /** Several key log secrets under one client_random: the first record that authenticates picks one (tls-candidate-cipher.ts). */
-  cipher: TlsCandidateCipher | null;
-  waitingKeys: boolean;
-  /** TLS 1.3: which traffic secret protects the records ('hs' until this side's Finished), the current application secret, and whether any record opened. */
-  phase: 'hs' | 'app';
-  secret: Uint8Array | null;
-  opened: boolean;
-  /** Bytes that arrived after the direction closed (reported once, as `tls.data_after_close`). */
-  afterClose: number;
-}
-
-function direction(dir: 0 | 1): Direction {
-  return { dir, framer: new TlsRecordFramer(), held: [], hs: new TlsHandshakeReader(), records: 0, messages: 0, stopped: null, cipher: null, waitingKeys: false, phase: 'hs', secret: null, opened: false, afterClose: 0 };
-}
-
-const hex16 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
-
 export class TlsDecryptor implements TlsHeldBudgetHolder {
-  private readonly dirs: [Direction, Direction] = [direction(0), direction(1)];
+  private readonly dirs: [TlsDirection, TlsDirection] = [tlsDirection(0), tlsDirection(1)];
   private readonly out: [TlsPlaintext[], TlsPlaintext[]] = [[], []];
+  private readonly records: TlsRecordProcessor;
   private readonly maxPending: number;
   private readonly conn: number | undefined;
   private readonly budget: TlsHeldBudget | undefined;
@@ -107,19 +60,11 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
   private frame = 0;
   /** Provenance of the record being processed (the current push, or the held record). */
   private cur: { frameNo: number; tsSec: number; tsNsec: number } = { frameNo: 0, tsSec: 0, tsNsec: 0 };
-  private ch: ClientHello | null = null;
-  /** The final ServerHello (not a HelloRetryRequest). */
-  private sh: ServerHello | null = null;
-  private suiteInfo: TlsSuite | null = null;
-  private is13: boolean | null = null;
-  private earlyOffered = false;
-  private earlySkipped = 0;
-  private updates = 0;
   private connFailed: TlsFailReason | null = null;
   private firstFail: TlsFailReason | null = null;
 
   constructor(
-    private readonly keys: TlsKeyLog,
+    keys: TlsKeyLog,
     private readonly anomalies: AnomalySink,
     opts: TlsDecryptorOptions = {},
   ) {
@@ -127,6 +72,15 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     this.conn = opts.conn;
     this.budget = opts.budget;
     this.onEvicted = opts.onEvicted;
+    const host = {
+      frame: () => this.frame,
+      emit: (d: TlsDirection, data: Uint8Array) => this.emit(d, data),
+      failDir: (d: TlsDirection, reason: TlsFailReason, detail: string) => this.failDir(d, reason, detail),
+      failConn: (reason: TlsFailReason, detail: string) => this.failConn(reason, detail),
+      close: (d: TlsDirection) => this.stop(d, 'closed'),
+    };
+    // RFC 8446 4.2.10: rejected 0-RTT records are skipped up to the server's max_early_data_size, which the tap does not see: the held-ciphertext cap bounds them.
+    this.records = new TlsRecordProcessor(keys, anomalies, host, this.maxPending, this.conn);
   }
 
   get state(): TlsDecryptState {
@@ -142,18 +96,18 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     return this.firstFail;
   }
   get version(): 'TLS1.2' | 'TLS1.3' | null {
-    return this.is13 === null ? null : this.is13 ? 'TLS1.3' : 'TLS1.2';
+    return this.records.version;
   }
   get cipherSuite(): number | null {
-    return this.suiteInfo?.id ?? null;
+    return this.records.cipherSuite;
   }
   /** server_name of the ClientHello (RFC 6066 3), host_name type only. An identity: for records of targets only, never for logs. */
   get sni(): string | null {
-    return this.ch?.sni ?? null;
+    return this.records.sni;
   }
   /** TLS 1.3 KeyUpdate messages followed, both directions. */
   get keyUpdates(): number {
-    return this.updates;
+    return this.records.keyUpdates;
   }
   /** Bytes of complete records held (waiting for keys or for the other direction). */
   get pendingBytes(): number {
@@ -206,7 +160,7 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     if (this.connFailed !== null) return;
     const [a, b] = this.dirs;
     if (a.waitingKeys || b.waitingKeys) this.failConn('no_keys', `held_bytes=${this.heldBytes}`);
-    else if (this.ch === null && b.held.length > 0) this.failConn('mid_connection', 'no ClientHello');
+    else if (!this.records.hasClientHello && b.held.length > 0) this.failConn('mid_connection', 'no ClientHello');
   }
 
   /** The run's held-ciphertext budget is full and this connection has held longest: it gives up (./tls-held-budget.ts). */
@@ -220,13 +174,13 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
    * fatal alert (RFC 8446 6.1, RFC 5246 7.2.1: nothing may follow) they are reported once, never
    * dropped silently: a direction closed by mistake would otherwise hide what follows.
    */
-  private afterStop(d: Direction, bytes: number): void {
+  private afterStop(d: TlsDirection, bytes: number): void {
     if (d.stopped !== 'closed' || bytes === 0) return;
     if (d.afterClose === 0) this.anomalies.report('tls.data_after_close', this.frame, `dir=${d.dir} bytes=${bytes}`, this.conn, d.dir);
     d.afterClose += bytes;
   }
 
-  private emit(d: Direction, data: Uint8Array): void {
+  private emit(d: TlsDirection, data: Uint8Array): void {
     this.out[d.dir].push({ dir: d.dir, data, frameNo: this.cur.frameNo, tsSec: this.cur.tsSec, tsNsec: this.cur.tsNsec });
   }
 
@@ -237,15 +191,15 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     return o;
   }
 
-  private onRecord(d: Direction, rec: Uint8Array): void {
-    if (d.held.length > 0 || this.process(d, rec) === 'block') {
+  private onRecord(d: TlsDirection, rec: Uint8Array): void {
+    if (d.held.length > 0 || this.records.process(d, rec) === 'block') {
       this.hold(d, { rec: rec.slice(), ...this.cur });
       return;
     }
     if (this.dirs[1 - d.dir]!.held.length > 0) this.drainAll();
   }
 
-  private hold(d: Direction, h: HeldRecord): void {
+  private hold(d: TlsDirection, h: HeldRecord): void {
     const n = h.rec.length;
     if (this.heldBytes + n > this.maxPending || (this.budget !== undefined && !this.budget.reserve(this, n))) {
       const cap = this.heldBytes + n > this.maxPending ? `cap=${this.maxPending}` : `shared_cap=${this.budget!.cap}`;
@@ -269,7 +223,7 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
         while (d.held.length > 0 && d.stopped === null) {
           const h = d.held[0]!;
           this.cur = h;
-          if (this.process(d, h.rec) === 'block') break;
+          if (this.records.process(d, h.rec) === 'block') break;
           // A stop while processing has already dropped (and uncounted) everything held.
           if (d.stopped !== null) break;
           this.unhold(d.held.shift()!.rec.length);
@@ -279,7 +233,7 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     }
   }
 
-  private failDir(d: Direction, reason: TlsFailReason, detail: string): void {
+  private failDir(d: TlsDirection, reason: TlsFailReason, detail: string): void {
     if (d.stopped !== null) return;
     this.anomalies.report(`tls.${reason}`, this.frame, `dir=${d.dir} ${detail}`, this.conn, d.dir);
     this.firstFail ??= reason;
@@ -294,197 +248,11 @@ export class TlsDecryptor implements TlsHeldBudgetHolder {
     for (const d of this.dirs) this.stop(d, reason);
   }
 
-  private stop(d: Direction, why: TlsFailReason | 'closed'): void {
+  private stop(d: TlsDirection, why: TlsFailReason | 'closed'): void {
     d.stopped ??= why;
     d.waitingKeys = false;
     for (const r of d.held) this.unhold(r.rec.length);
     d.held.length = 0;
     d.framer.reset();
-  }
-
-  /** One complete record (header included); 'block': keep it and try again later. */
-  private process(d: Direction, rec: Uint8Array): Step {
-    if (d.stopped !== null) return 'done';
-    const type = rec[0]!;
-    const header = rec.subarray(0, 5);
-    const frag = rec.subarray(5);
-    let r: Step;
-    if (d.records === 0 && type !== CT_HANDSHAKE && type !== CT_ALERT) {
-      this.failConn('mid_connection', `dir=${d.dir} first content_type=${type}`);
-      return 'done';
-    }
-    if (d.cipher !== null && this.is13 === false) r = this.opened(d, d.cipher.open(header, frag), d.cipher.ambiguous, type, frag);
-    else if (type === CT_HANDSHAKE) r = this.clearHandshake(d, frag);
-    else if (type === CT_ALERT) r = this.is13 === true && this.sh !== null ? this.unauthenticatedAlert(d, frag) : this.alert(d, frag);
-    else if (type === CT_HEARTBEAT) r = 'done';
-    else if (this.is13 === null) r = d.dir === 0 && this.ch !== null ? 'block' : this.decodeError(d, `content_type=${type} before ServerHello`);
-    else if (type === CT_CCS) r = this.is13 ? this.compatCcs(d, frag) : this.changeCipherSpec(d, frag);
-    else if (this.is13) r = this.record13(d, header, frag);
-    else r = this.decodeError(d, 'application_data before ChangeCipherSpec');
-    if (r === 'done') d.records++;
-    return r;
-  }
-
-  private decodeError(d: Direction, detail: string): Step {
-    this.failDir(d, 'decode_error', detail);
-    return 'done';
-  }
-
-  /**
-   * An alert in the clear where the direction is protected: in TLS 1.3 after the ServerHello every
-   * record, alerts included, is protected (RFC 8446 5, 6), in TLS 1.2 after ChangeCipherSpec too
-   * (RFC 5246 6.2.3). Nothing authenticates it: anyone able to put 7 bytes in the TCP stream can
-   * forge it, so it is reported and decryption goes on (the tag of the next real record is the
-   * proof either way). A peer that aborts the handshake in the clear sends nothing after it.
-   */
-  private unauthenticatedAlert(d: Direction, data: Uint8Array): Step {
-    this.anomalies.report('tls.unauthenticated_alert', this.frame, `dir=${d.dir} length=${data.length} level=${data[0] ?? -1} description=${data[1] ?? -1}`, this.conn, d.dir);
-    return 'done';
-  }
-
-  private alert(d: Direction, data: Uint8Array): Step {
-    // RFC 5246 7.2 / RFC 8446 6: close_notify (0) or any fatal (level 2) alert ends the direction; warnings are ignored.
-    for (let i = 0; i + 1 < data.length; i += 2) if (data[i] === 2 || data[i + 1] === 0) this.stop(d, 'closed');
-    return 'done';
-  }
-
-  private clearHandshake(d: Direction, frag: Uint8Array): Step {
-    const msgs = d.hs.push(frag);
-    if (msgs === null) return this.decodeError(d, 'handshake message over cap');
-    for (let i = 0; i < msgs.length && d.stopped === null; i++) {
-      const m = msgs[i]!;
-      if (d.messages++ === 0 && m.type !== (d.dir === 0 ? HS_CLIENT_HELLO : HS_SERVER_HELLO)) {
-        this.failConn('mid_connection', `dir=${d.dir} first handshake_type=${m.type}`);
-        break;
-      }
-      if (m.type === HS_CLIENT_HELLO && d.dir === 0) this.clientHello(d, m);
-      else if (m.type === HS_SERVER_HELLO && d.dir === 1) {
-        this.serverHello(d, m);
-        // RFC 8446 5.1: the ServerHello ends its record; what follows is under handshake keys.
-        if (this.is13 === true && (i !== msgs.length - 1 || !d.hs.atBoundary)) this.decodeError(d, 'data after ServerHello in its record');
-      }
-    }
-    return 'done';
-  }
-
-  private clientHello(d: Direction, m: HandshakeMessage): void {
-    const ch = parseClientHello(m.body);
-    if (ch === null) return void this.decodeError(d, 'ClientHello');
-    if (this.ch !== null && toHex(this.ch.random) !== toHex(ch.random)) return void this.decodeError(d, 'second ClientHello with another random');
-    this.ch = ch;
-    this.earlyOffered ||= ch.earlyData;
-  }
-
-  private serverHello(d: Direction, m: HandshakeMessage): void {
-    const sh = parseServerHello(m.body);
-    if (sh === null) return void this.decodeError(d, 'ServerHello');
-    if (sh.version !== 0x0303 && sh.version !== 0x0304) return void this.failConn('unsupported_version', `version=${hex16(sh.version)}`);
-    const suite = tlsSuite(sh.suite);
-    if (suite === undefined || suite.tls13 !== (sh.version === 0x0304) || sh.compression !== 0) return void this.failConn('unsupported_cipher', `suite=${hex16(sh.suite)} compression=${sh.compression}`);
-    this.is13 = sh.version === 0x0304;
-    this.suiteInfo = suite;
-    // RFC 8446 4.1.4: after a HelloRetryRequest the client sends a new ClientHello and the server a real ServerHello.
-    if (!sh.helloRetry) this.sh = sh;
-  }
-
-  /** TLS 1.2 ChangeCipherSpec (RFC 5246 7.1): this direction's next records use the new keys, sequence number 0. */
-  private changeCipherSpec(d: Direction, frag: Uint8Array): Step {
-    if (this.sh === null || this.ch === null) return 'block';
-    if (frag.length !== 1 || frag[0] !== 1 || !d.hs.atBoundary) return this.decodeError(d, 'ChangeCipherSpec');
-    const masters = this.keys.lookupAll(this.ch.random, 'CLIENT_RANDOM');
-    if (masters.length === 0) {
-      d.waitingKeys = true;
-      return 'block';
-    }
-    d.waitingKeys = false;
-    const suite = this.suiteInfo!;
-    // RFC 7366 3: encrypt_then_mac applies when the server echoed it for a CBC suite.
-    const [cr, sr] = [this.ch.random, this.sh.random];
-    d.cipher = new TlsCandidateCipher(suite, masters, (m) => tls12Keys(suite, m, cr, sr)[d.dir], suite.kind === 'cbc' && this.sh.encryptThenMac);
-    return 'done';
-  }
-
-  /** RFC 8446 5: a change_cipher_spec record of value 0x01 is ignored in TLS 1.3 (middlebox compatibility). */
-  private compatCcs(d: Direction, frag: Uint8Array): Step {
-    return frag.length === 1 && frag[0] === 1 ? 'done' : this.decodeError(d, 'ChangeCipherSpec in TLS 1.3');
-  }
-
-  /** A TLS 1.2 record opened with the direction's keys. */
-  private opened(d: Direction, o: OpenedRecord | null, ambiguous: number, type: number, frag: Uint8Array): Step {
-    // A failed open consumed no sequence number (./tls-record-decrypter.ts, ./tls-candidate-cipher.ts):
-    // an alert that does not authenticate is skipped, the real records still open.
-    if (o === null && type === CT_ALERT && ambiguous === 0) return this.unauthenticatedAlert(d, frag);
-    if (o === null) return this.unopened(d, ambiguous);
-    if (o.type === CT_APP) this.emit(d, o.data);
-    else if (o.type === CT_ALERT) this.alert(d, o.data);
-    else if (o.type === CT_HANDSHAKE) {
-      if (d.hs.push(o.data) === null) return this.decodeError(d, 'handshake message over cap');
-    } else if (o.type === CT_CCS) this.failDir(d, 'renegotiation', 'second ChangeCipherSpec');
-    return 'done';
-  }
-
-  /** A record no key opened (bad_record_mac), or that several candidate secrets opened (ambiguous_keys: none is taken). */
-  private unopened(d: Direction, ambiguous: number): Step {
-    if (ambiguous > 0) this.failDir(d, 'ambiguous_keys', `record=${d.records} candidates=${ambiguous}`);
-    else this.failDir(d, 'bad_record_mac', `record=${d.records}`);
-    return 'done';
-  }
-
-  /** TLS 1.3 protected record (outer type application_data, RFC 8446 5.2). */
-  private record13(d: Direction, header: Uint8Array, frag: Uint8Array): Step {
-    if (this.sh === null || this.ch === null) return 'block';
-    const suite = this.suiteInfo!;
-    if (d.cipher === null) {
-      const label = `${d.dir === 0 ? 'CLIENT' : 'SERVER'}_${d.phase === 'hs' ? 'HANDSHAKE_TRAFFIC_SECRET' : 'TRAFFIC_SECRET_0'}`;
-      const secrets = this.keys.lookupAll(this.ch.random, label);
-      if (secrets.length === 0) {
-        d.waitingKeys = true;
-        return 'block';
-      }
-      d.waitingKeys = false;
-      d.secret = null; // known once a record picked the candidate
-      d.cipher = new TlsCandidateCipher(suite, secrets, (s) => tls13Keys(suite, s));
-    }
-    const o = d.cipher.open(header, frag);
-    if (o === null && d.cipher.ambiguous > 0) return this.unopened(d, d.cipher.ambiguous);
-    if (o === null) {
-      // RFC 8446 4.2.10: a server that rejects (or cannot see) 0-RTT skips client records that fail to open with the handshake keys, up to a limit.
-      if (d.dir === 0 && d.phase === 'hs' && !d.opened && this.earlyOffered && this.earlySkipped + frag.length <= this.maxPending) {
-        if (this.earlySkipped === 0) this.anomalies.report('tls.early_data_skipped', this.frame, `dir=0 record=${d.records}`, this.conn, 0);
-        this.earlySkipped += frag.length;
-        return 'done';
-      }
-      return this.unopened(d, 0);
-    }
-    d.opened = true;
-    d.secret ??= d.cipher.secret;
-    if (o.type === CT_APP && d.phase === 'app') this.emit(d, o.data);
-    else if (o.type === CT_ALERT) this.alert(d, o.data);
-    else if (o.type === CT_HANDSHAKE) this.handshake13(d, o.data);
-    else this.decodeError(d, `inner content_type=${o.type} phase=${d.phase}`);
-    return 'done';
-  }
-
-  /** Protected handshake messages: Finished switches to the application secret, KeyUpdate to the next one (RFC 8446 4.4.4, 4.6.3, 7.2). */
-  private handshake13(d: Direction, data: Uint8Array): void {
-    const msgs = d.hs.push(data);
-    if (msgs === null) return void this.decodeError(d, 'handshake message over cap');
-    const suite = this.suiteInfo!;
-    for (let i = 0; i < msgs.length; i++) {
-      const m = msgs[i]!;
-      const keyChange = (m.type === HS_FINISHED && d.phase === 'hs') || m.type === HS_KEY_UPDATE;
-      if (!keyChange) continue;
-      // RFC 8446 5.1: handshake messages must not span a key change: it ends the record.
-      if (i !== msgs.length - 1 || !d.hs.atBoundary) return void this.decodeError(d, `data after handshake_type=${m.type} in its record`);
-      if (m.type === HS_FINISHED) {
-        d.phase = 'app';
-        d.cipher = null; // CLIENT/SERVER_TRAFFIC_SECRET_0, looked up at the next record
-      } else {
-        if (d.phase !== 'app' || d.secret === null || m.body.length !== 1 || m.body[0]! > 1) return void this.decodeError(d, 'KeyUpdate');
-        d.secret = tls13NextSecret(suite, d.secret);
-        this.updates++;
-        d.cipher = new TlsCandidateCipher(suite, [d.secret], (s) => tls13Keys(suite, s));
-      }
-    }
   }
 }

@@ -8,7 +8,8 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../../../src/core/anomaly.js';
-import { WebSocketFrameDecoder, type WebSocketMessageSink } from '../../../../src/protocols/websocket/websocket-frame-decoder.js';
+import { WebSocketFrameDecoder } from '../../../../src/protocols/websocket/websocket-frame-decoder.js';
+import type { WebSocketMessageSink } from '../../../../src/protocols/websocket/websocket-message-collector.js';
 import { WebSocketMemoryBudget } from '../../../../src/protocols/websocket/websocket-memory-budget.js';
 import { wsFrame } from '../../../helpers/websocket-frames.js';
 
