@@ -10,8 +10,9 @@
  * settings are the PS-PDU header fields `run` can set, nothing else.
  */
 import { z } from 'zod';
+import { MANIFEST_FORMAT } from './manifest-format.js';
 
-export const MANIFEST_FORMAT = 'msrptap-manifest/1';
+export { MANIFEST_FORMAT };
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'not a SHA-256 (64 lower-case hex digits)' });
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

@@ -24,7 +24,7 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { CustodyManifest, ManifestFile } from './custody-manifest-schema.js';
 
-export { MANIFEST_FORMAT } from './custody-manifest-schema.js';
+export { MANIFEST_FORMAT } from './manifest-format.js';
 export type { CustodyManifest, ManifestCapture, ManifestChain, ManifestEncoder, ManifestFile, ManifestSignature, ManifestTask } from './custody-manifest-schema.js';
 export const MANIFEST_FILE = 'manifest.json';
 export const CHAIN_FULL_ENTRIES = 65_536;

@@ -25,7 +25,9 @@
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { LiRecord } from '../records/li-record.js';
-import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/index.js';
+// Not the encoders' index: it also loads the record-file decoders (and protobufjs), which the
+// output thread would load for nothing.
+import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/common/create-record-encoder.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 import { ConfigError, InvariantError } from '../core/errors.js';
 import { pathSegment } from '../util/path-segment.js';

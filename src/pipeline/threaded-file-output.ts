@@ -8,7 +8,8 @@
  * in emission order (one ordered message channel), so the files, their sequence numbers and the
  * manifests do not depend on the thread. Where no worker can run (TypeScript sources under the
  * test runner, see ./module-worker.ts, or thread creation failing), the output runs in this
- * thread instead, with the same interface.
+ * thread instead, with the same interface. The thread's side is ./file-output-thread-entry.ts
+ * (a module of its own, so the thread loads only what it runs).
  *
  * Flow control and errors go through a small SharedArrayBuffer, because the main thread may not
  * return to its event loop for the whole of an offline run:
@@ -20,13 +21,14 @@
  *   the message naming the file.
  */
 import { deserialize, serialize } from 'node:v8';
-import type { MessagePort, Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ManifestCapture, ManifestTask } from '../audit/custody-manifest.js';
 import { z } from 'zod';
 import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
-import type { RecordEncoderOptions } from '../encode/index.js';
+import type { RecordEncoderOptions } from '../encode/common/create-record-encoder.js';
 import type { LiRecord } from '../records/li-record.js';
+import { ERROR_AT, ERROR_LEN, IN_FLIGHT, IN_FLIGHT_KIB, READY, SHARED_BYTES, type StartData, type ToWorker } from './file-output-thread-entry.js';
 import { FileRecordOutput, type ManifestOptions, type OutputCounts, type RotationOptions } from './file-record-output.js';
 import { isLoadFailed, startModuleWorker } from './module-worker.js';
 
@@ -47,37 +49,9 @@ const YOUNG_GENERATION_MB = 8;
 /** How long the first write waits for the worker to load its modules before running in-thread. */
 const READY_TIMEOUT_MS = 10_000;
 
-// Layout of the shared state (Int32 slots), then the error text.
-const IN_FLIGHT = 0;
-const IN_FLIGHT_KIB = 3;
-/** 0 = loading, 1 = ready, -1 = could not load (run in-thread). */
-const READY = 1;
-/** Byte length of the error JSON stored at ERROR_AT; 0 while no error. */
-const ERROR_LEN = 2;
-const ERROR_AT = 16;
-const SHARED_BYTES = ERROR_AT + 8192;
-
-interface StartData {
-  readonly outDir: string;
-  readonly encoderOptions: RecordEncoderOptions;
-  readonly manifest: ManifestOptions | undefined;
-  readonly rotation: RotationOptions;
-  readonly shared: SharedArrayBuffer;
-}
-
-type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean } | { type: 'tasks'; tasks: readonly ManifestTask[] } | { type: 'close' };
-
 /** What the worker stores of its error (one definition for the worker that writes it and the parent). */
-const errorInfoSchema = z.strictObject({ name: z.string(), message: z.string(), path: z.string().exactOptional(), fix: z.string().exactOptional() }).readonly();
-type ErrorInfo = z.infer<typeof errorInfoSchema>;
-
-function errorInfo(e: unknown): ErrorInfo {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const info: { name: string; message: string; path?: string; fix?: string } = { name: err.name, message: err.message };
-  if (err instanceof IoError) info.path = err.path;
-  if (err instanceof ConfigError && err.fix !== undefined) info.fix = err.fix;
-  return info;
-}
+export const errorInfoSchema = z.strictObject({ name: z.string(), message: z.string(), path: z.string().exactOptional(), fix: z.string().exactOptional() }).readonly();
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 /** The error the worker reported, rebuilt with its class (so the CLI reports it the same way). */
 function rebuildError(info: ErrorInfo): Error {
@@ -86,70 +60,15 @@ function rebuildError(info: ErrorInfo): Error {
   return new Error(info.message);
 }
 
-/** Worker entry (./module-worker.ts): the file output, fed by the parent's messages. */
-export function fileOutputThreadEntry(port: MessagePort, data: StartData): void {
-  const state = new Int32Array(data.shared, 0, 4);
-  let failed = false;
-  const fail = (e: unknown): void => {
-    failed = true;
-    const text = new TextEncoder().encode(JSON.stringify(errorInfo(e))).subarray(0, SHARED_BYTES - ERROR_AT);
-    new Uint8Array(data.shared, ERROR_AT).set(text);
-    Atomics.store(state, ERROR_LEN, text.length);
-    Atomics.store(state, IN_FLIGHT, 0);
-    Atomics.store(state, IN_FLIGHT_KIB, 0);
-    Atomics.notify(state, IN_FLIGHT);
-    port.postMessage({ type: 'failed' });
-  };
-  let out: FileRecordOutput;
-  try {
-    out = new FileRecordOutput(data.outDir, data.encoderOptions, data.manifest, data.rotation);
-  } catch (e) {
-    fail(e);
-    Atomics.store(state, READY, 1);
-    Atomics.notify(state, READY);
-    return;
-  }
-  Atomics.store(state, READY, 1);
-  Atomics.notify(state, READY);
-  port.on('message', (m: ToWorker) => {
-    // After a failure only a close gets an answer (the failure again): the parent may be waiting.
-    if (failed) {
-      if (m.type === 'close') port.postMessage({ type: 'failed' });
-      return;
-    }
-    try {
-      if (m.type === 'records') {
-        for (const r of m.records) out.write(deserialize(r) as LiRecord);
-        Atomics.sub(state, IN_FLIGHT_KIB, m.kib);
-        Atomics.sub(state, IN_FLIGHT, m.records.length);
-        Atomics.notify(state, IN_FLIGHT);
-      } else if (m.type === 'captures') out.setCaptures(m.captures, m.interrupted);
-      else if (m.type === 'tasks') out.addTasks(m.tasks);
-      else {
-        out.close();
-        port.postMessage({ type: 'closed', counts: [...out.counts] });
-        port.close();
-      }
-    } catch (e) {
-      fail(e);
-    }
-  });
-}
-
 /**
- * Uint8Array fields that are views into a much larger buffer are replaced by copies of their
- * bytes (same content) before serialising: the serialiser writes a view's whole underlying
- * buffer.
+ * The ArrayBuffers of `views` that hold exactly their view and nothing else (a v8.serialize
+ * result does): these can be moved to the worker. A view into a larger or shared buffer (a
+ * pooled Buffer) is left out and copied by the channel instead.
  */
-function detachViews(v: unknown, depth = 0): void {
-  if (typeof v !== 'object' || v === null || depth > 16) return;
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    const x = o[k];
-    if (x instanceof Uint8Array) {
-      if (x.buffer.byteLength > x.byteLength + 4096) o[k] = x.slice();
-    } else if (typeof x === 'object' && x !== null) detachViews(x, depth + 1);
-  }
+function ownBuffers(views: readonly Uint8Array[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of views) if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.buffer.byteLength === v.byteLength) out.push(v.buffer);
+  return out;
 }
 
 export class ThreadedFileRecordOutput {
@@ -189,7 +108,10 @@ export class ThreadedFileRecordOutput {
       const data: StartData = { outDir, encoderOptions, manifest, rotation, shared };
       // A small young generation: the worker's garbage is short-lived encoder buffers, and its
       // semi-spaces would otherwise grow to V8's default and add tens of MiB to the RSS.
-      this.worker = startModuleWorker(import.meta.url, 'fileOutputThreadEntry', data, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, loadFlag: { buffer: shared, index: READY } });
+      this.worker = startModuleWorker(new URL('./file-output-thread-entry.js', import.meta.url).href, 'fileOutputThreadEntry', data, {
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        loadFlag: { buffer: shared, index: READY },
+      });
       this.shared = shared;
       this.state = new Int32Array(shared, 0, 4);
       this.worker.on('message', (m: unknown) => {
@@ -241,10 +163,11 @@ export class ThreadedFileRecordOutput {
       return;
     }
     this.throwIfFailed();
-    detachViews(rec);
     // Serialised now, not when the batch is posted: records share objects with the correlator's
     // session state (identity lists, for one), which may change before the batch leaves; the
-    // in-thread output encodes each record at this moment too.
+    // in-thread output encodes each record at this moment too. A Uint8Array field that views a
+    // larger buffer costs only its own bytes here: node:v8's DefaultSerializer writes the view's
+    // bytes, never its whole ArrayBuffer (so no copy of such fields is needed first).
     const bytes = serialize(rec);
     this.batchBytes += bytes.length;
     this.batch.push(bytes);
@@ -355,15 +278,22 @@ export class ThreadedFileRecordOutput {
       else if (Date.now() - since > STALL_LIMIT_MS) throw new IoError(`the output writer made no progress for ${STALL_LIMIT_MS / 1000} s (worker thread dead or disk stalled)`, this.outDir);
       Atomics.wait(state, IN_FLIGHT, n, 1000);
     }
-    if (this.mode === 0) this.unconfirmed.push(records);
     Atomics.add(state, IN_FLIGHT_KIB, kib);
     Atomics.add(state, IN_FLIGHT, records.length);
-    this.post({ type: 'records', records, kib });
+    if (this.mode === 0) {
+      // Kept for a replay here if the worker fails to load: posted as copies.
+      this.unconfirmed.push(records);
+      this.post({ type: 'records', records, kib });
+    } else {
+      // Each serialisation owns its ArrayBuffer (v8's releaseBuffer) and nothing here keeps it:
+      // moved to the worker, not copied a second time by the channel's structured clone.
+      this.post({ type: 'records', records, kib }, ownBuffers(records));
+    }
   }
 
-  private post(m: ToWorker): void {
+  private post(m: ToWorker, transfer?: ArrayBuffer[]): void {
     this.throwIfFailed();
-    this.worker!.postMessage(m);
+    this.worker!.postMessage(m, transfer);
   }
 
   private failure(): Error | null {

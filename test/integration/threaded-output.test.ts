@@ -67,6 +67,56 @@ describe('threaded file output (dist)', () => {
     expect(fileTree(join(base, 'thread'))).toEqual(fileTree(join(base, 'local')));
   });
 
+  // The serialised records are moved to the worker (transferred, not copied): only buffers the
+  // output made itself may go. Record fields that view a larger buffer (capture and session
+  // state does this) must stay usable by their owner, and only their own bytes reach the files.
+  it("records whose byte fields view larger buffers: same files, and the writer's buffers are neither detached nor changed", async () => {
+    const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    const records = Array.from({ length: 70 }, () => ALL_RECORDS).flat();
+    const local = new FileRecordOutput(join(base, 'local'), {}, MANIFEST);
+    for (const r of records) local.write(r);
+    local.close();
+    /** Each Uint8Array field, recursively, replaced by a view into the middle of a larger buffer. */
+    const backings: Uint8Array[] = [];
+    const asViews = (v: unknown): unknown => {
+      if (v instanceof Uint8Array) {
+        const backing = new Uint8Array(v.length + 8192).fill(0xa5);
+        backing.set(v, 4096);
+        backings.push(backing);
+        return backing.subarray(4096, 4096 + v.length);
+      }
+      if (Array.isArray(v)) return v.map(asViews);
+      if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asViews(x)]));
+      return v;
+    };
+    const viewed = records.map((r) => asViews(r) as LiRecord);
+    const before = backings.map((b) => createHash('sha256').update(b).digest('hex'));
+    const t = new Threaded(join(base, 'thread'), {}, MANIFEST);
+    expect(t.threaded).toBe(true);
+    for (const r of viewed) t.write(r);
+    await t.close();
+    expect(fileTree(join(base, 'thread'))).toEqual(fileTree(join(base, 'local')));
+    expect(backings.every((b) => b.byteLength > 8192)).toBe(true);
+    expect(backings.map((b) => createHash('sha256').update(b).digest('hex'))).toEqual(before);
+  });
+
+  // The thread loads what it runs: no zod (the parent's error schema, the audit schemas) and no
+  // protobufjs (the record-file decoders behind the encoders' index). Each cost tens of ms of
+  // CPU per thread at every start (issue 13 direction 1).
+  it('the output thread loads no third-party package', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
+    writeFileSync(join(dir, 'hook.mjs'), "export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('/node_modules/')) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n");
+    writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hook.mjs', import.meta.url);\n");
+    const entry = pathToFileURL(join(ROOT, 'dist/pipeline/file-output-thread-entry.js')).href;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(join(dir, 'register.mjs')).href, '--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); if (typeof m.fileOutputThreadEntry !== 'function') process.exit(3);`],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('LOADED '))).toEqual([]);
+  });
+
   it('after a failed close nothing keeps the process alive (the worker thread is ended)', () => {
     const base = mkdtempSync(join(tmpdir(), 'msrptap-thr-'));
     writeFileSync(join(base, 'file'), 'not a folder');
