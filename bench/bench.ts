@@ -26,6 +26,11 @@
  *      case), reported as passed/failed with the seed; `--mutants 0` skips it;
  *   7. worst case: `run` on a capture where every session is placed by a target
  *      (`--worst-mb N`, default 200; `--no-worst` skips it);
+ *   7b. the trigger bus (bench/bus-cluster.ts, issue 15): the capture (`--bus-mb N`, default 50)
+ *      split by flow into three per-tap captures, the three taps run concurrently against one
+ *      nats-server with --bus, and one tap on the whole file: wall/CPU of each, trigger latency
+ *      percentiles, the union of X2/X3 against the single tap's; `--no-bus` skips it (skipped with
+ *      the reason without nats-server);
  *   8. live capture on lo (bench/live-rate.ts), last: the highest tcpreplay rate `run -i lo`
  *      takes without losing frames (`--no-live-ladder` skips it), then the issue-13 live target
  *      (bench/live-sustained.ts: `--live-pps`, default 100 000, for `--live-seconds`, default 30,
@@ -36,7 +41,7 @@
  * command that reproduces it. Start-up included (the issue's terms) = the child process timed
  * from outside; CPU per process (all threads) and for its main thread (bench/measure.mjs).
  *
- * Quick run (< 3 min): npm run bench -- --no-large --runs 1 --no-hostile --mutants 0 --no-live-ladder --live-seconds 2 --worst-mb 25
+ * Quick run (< 3 min): npm run bench -- --no-large --runs 1 --no-hostile --mutants 0 --no-live-ladder --live-seconds 2 --worst-mb 25 --bus-mb 25
  *
  * Timing without start-up cost (documented in the output as `timing`):
  * - Node subjects run under bench/measure.mjs, which reports `workMs`, the wall time from the
@@ -51,7 +56,7 @@
  * (the least disturbed by other load); peak RSS is the maximum over the runs.
  * Options: --mb N (default 200), --target-share P (percent of sessions placed by targets, default 4), --runs N, --no-large, --no-tshark, --no-run, --keep-out, --no-hostile, --hostile-scale F,
  * --mutants N, --mutant-seed S,
- * --no-worst, --worst-mb N, --no-live, --no-live-ladder, --live-mb N (slice replayed per live
+ * --no-worst, --worst-mb N, --no-bus, --bus-mb N, --bus-grace S, --no-live, --no-live-ladder, --live-mb N (slice replayed per live
  * step, default 50), --live-buffer KiB (tap --buffer-size), --live-budget S (default 120),
  * --live-pps N, --live-seconds S.
  * Prints the tables and writes bench/results.json.
@@ -59,6 +64,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type BusClusterResult, busClusterSkipReason, busClusterSummaryLines, busClusterTargets, measureBusCluster } from './bus-cluster.js';
 import { hostileSummaryLines, runHostileLoads, type HostileResult } from './hostile-load.js';
 import { liveSkipReason, liveSummaryLines, measureLiveRate, type LiveRateResult } from './live-rate.js';
 import { measureSustained, sustainedSummaryLines, type SustainedResult } from './live-sustained.js';
@@ -288,6 +294,17 @@ if (WITH_RUN && !args.includes('--no-worst')) {
 }
 if (!args.includes('--keep-out')) rmSync(outDir, { recursive: true, force: true });
 
+// Issue 15: three taps on one trigger bus against one tap (bench/bus-cluster.ts).
+let bus: BusClusterResult | undefined;
+let busSkip: string | undefined = !WITH_RUN ? '--no-run' : args.includes('--no-bus') ? '--no-bus' : busClusterSkipReason();
+if (busSkip === undefined) {
+  bus = await measureBusCluster({ capture: capture(opt('bus-mb', 50)), tasks, cli: dist, workDir: WORK, grace: opt('bus-grace', 5), keepOut: args.includes('--keep-out'), log }).catch((e: unknown) => {
+    busSkip = `failed: ${(e as Error).message.split('\n')[0]}`;
+    log(`bus failed\n${(e as Error).message}`);
+    return undefined;
+  });
+}
+
 let hostile: HostileResult[] | undefined;
 if (WITH_RUN && !args.includes('--no-hostile')) hostile = runHostileLoads({ scale: opt('hostile-scale', 1), log: (s) => log(`hostile: ${s}`) });
 
@@ -434,6 +451,7 @@ const results = {
     : null,
   worstCase: worst !== undefined ? { capture: worstFile, megabytes: r1(worstMB), run: subject(worst, worstMB, NaN) } : null,
   hostile: hostile ?? null,
+  bus: bus ?? (busSkip !== undefined ? { skipped: busSkip } : null),
   mutants: mutants ?? null,
   live: { runs: liveRuns, ...(liveSkip !== '' ? { skipped: liveSkip } : {}), sustained: sustained ?? null, ...(sustainedSkip !== undefined ? { sustainedSkipped: sustainedSkip } : {}) },
   targets: {
@@ -505,6 +523,8 @@ if (results.threads !== null)
 if (hostile !== undefined) for (const l of hostileSummaryLines(hostile)) out(`${l}\n`);
 if (mutants !== undefined)
   out(`warrant separation: ${mutants.count} mutants from seed ${mutants.firstSeed}: ${mutants.passed ? 'no non-target byte in any output' : 'LEAK OR CRASH (see stderr; replay with --mutant-seed)'} (${mutants.seconds} s)\n`);
+if (bus !== undefined) for (const l of busClusterSummaryLines(bus)) out(`${l}\n`);
+else if (busSkip !== undefined) out(`trigger bus (issue 15): not measured (${busSkip})\n`);
 for (const r of liveRuns) for (const l of liveSummaryLines(r)) out(`${l}\n`);
 if (liveSkip !== '') out(`live capture rate on lo: not measured (${liveSkip})\n`);
 if (sustained !== undefined) for (const l of sustainedSummaryLines(sustained)) out(`${l}\n`);
@@ -575,5 +595,7 @@ function issue13Targets(): { target: string; measured: string; met: string; comm
       command: sustained.command,
     });
   } else rows.push({ target: 'live on lo, 100 000 frames/s for 30 s', measured: `not measured (${sustainedSkip})`, met: 'n/a', command: 'sudo npx tsx bench/live-sustained.ts' });
+  if (bus !== undefined) rows.push(...busClusterTargets(bus));
+  else rows.push({ target: 'issue 15: 3 taps on the bus vs one tap', measured: `not measured (${busSkip})`, met: 'n/a', command: 'npx tsx bench/bus-cluster.ts (after npm run build)' });
   return rows;
 }

@@ -101,6 +101,8 @@ export class TriggerBusRun {
     const left = await this.bus.flush(this.o.busGrace * 1000 + FLUSH_EXTRA_MS);
     const s = this.bus.stats();
     const lat = this.bus.latency();
+    const pub = this.bus.publishLatencyMs();
+    const c = this.correlator?.stats();
     this.log.log(left > 0 ? 'warn' : 'info', 'bus.summary', {
       tapId: this.o.tapId,
       'bus.published': s.published,
@@ -110,6 +112,11 @@ export class TriggerBusRun {
       'bus.applied': s.applied,
       unsent: left,
       ...(lat !== undefined ? { latencyMs: lat } : {}),
+      // The trigger latency in its halves (issue 15 bench): SIP answer seen here → put acknowledged,
+      // and on a media tap the wait of held MSRP bytes (first held → trigger applied; wall and capture time).
+      ...(pub !== null ? { publishLatencyMs: pub } : {}),
+      ...(c?.triggerLatencyWallMs != null ? { heldWaitMs: c.triggerLatencyWallMs } : {}),
+      ...(c?.triggerLatencyCaptureMs != null ? { heldWaitCaptureMs: c.triggerLatencyCaptureMs } : {}),
     });
     await this.bus.close();
   }

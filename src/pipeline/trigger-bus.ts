@@ -20,6 +20,7 @@ import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import type { AnomalySink } from '../core/anomaly.js';
 import type { Logger } from '../core/log.js';
+import { LatencySamples, type Percentiles } from '../correlate/latency-samples.js';
 import type { CaptureInstant, MediaTrigger, MediaTriggerSink } from '../correlate/media-trigger.js';
 import { decodeMediaTrigger, encodeMediaTrigger } from '../x1/media-trigger-codec.js';
 
@@ -63,8 +64,13 @@ const INITIAL_LOAD_MAX_MS = 10_000;
 
 export class TriggerBus implements MediaTriggerSink {
   private readonly counts: Omit<TriggerBusStats, 'queued'> = { published: 0, publishFailed: 0, received: 0, refused: 0, applied: 0 };
-  /** xId → the value to put (Map order = queue order; a newer state replaces the queued one). */
-  private readonly queue = new Map<string, Uint8Array>();
+  /**
+   * xId → the value to put (Map order = queue order; a newer state replaces the queued one) and,
+   * for a first activation, when the correlator asked for it (the SIP answer was seen).
+   */
+  private readonly queue = new Map<string, { body: Uint8Array; activatedMs: number | undefined }>();
+  /** SIP answer seen (activate) → the put acknowledged: the publishing half of the trigger latency (issue 15 bench). */
+  private readonly publishLatency = new LatencySamples();
   /** Triggers published and not yet released, for `deactivate(xId, end)`. */
   private readonly open = new Map<string, MediaTrigger>();
   /** xId → the revision last applied (a re-watch delivers the current values again). */
@@ -87,7 +93,7 @@ export class TriggerBus implements MediaTriggerSink {
   // --- publish side ---------------------------------------------------------------------
 
   activate(t: MediaTrigger): void {
-    this.publish(t, false);
+    this.publish(t, false, Date.now());
   }
 
   modify(t: MediaTrigger): void {
@@ -101,19 +107,20 @@ export class TriggerBus implements MediaTriggerSink {
     this.enqueue(xId, encodeMediaTrigger({ ...t, windowEnd: end }));
   }
 
-  private publish(t: MediaTrigger, modified: boolean): void {
+  private publish(t: MediaTrigger, modified: boolean, activatedMs?: number): void {
     this.open.delete(t.xId);
     this.open.set(t.xId, t);
     if (this.open.size > (this.o.maxOpen ?? 100_000)) this.open.delete(this.open.keys().next().value!);
-    this.enqueue(t.xId, encodeMediaTrigger(t, { modified }));
+    this.enqueue(t.xId, encodeMediaTrigger(t, { modified }), activatedMs);
   }
 
-  private enqueue(xId: string, xml: string): void {
+  private enqueue(xId: string, xml: string, activatedMs?: number): void {
     if (this.closed) {
       this.o.anomalies.report('bus.publish_dropped', undefined, 'bus closed');
       return;
     }
-    this.queue.set(xId, new TextEncoder().encode(xml));
+    // A state coalesced into a queued activation is still that activation's first put.
+    this.queue.set(xId, { body: new TextEncoder().encode(xml), activatedMs: this.queue.get(xId)?.activatedMs ?? activatedMs });
     if (this.queue.size > (this.o.maxQueued ?? 10_000)) {
       this.queue.delete(this.queue.keys().next().value!);
       this.o.anomalies.report('bus.publish_dropped', undefined, `queue cap ${this.o.maxQueued ?? 10_000}`);
@@ -126,13 +133,16 @@ export class TriggerBus implements MediaTriggerSink {
     this.sending = true;
     let wait = RETRY_MIN_MS;
     while (this.queue.size > 0 && !this.closed) {
-      const [xId, body] = this.queue.entries().next().value!;
+      const [xId, queued] = this.queue.entries().next().value!;
       try {
-        await this.kv.put(xId, body);
+        await this.kv.put(xId, queued.body);
         this.counts.published++;
         wait = RETRY_MIN_MS;
-        // Replaced while in flight: the newer state is still queued and goes next.
-        if (this.queue.get(xId) === body) this.queue.delete(xId);
+        if (queued.activatedMs !== undefined) this.publishLatency.add(Date.now() - queued.activatedMs);
+        // Replaced while in flight: the newer state is still queued and goes next (its activation is measured now).
+        const now = this.queue.get(xId);
+        if (now === queued) this.queue.delete(xId);
+        else if (now !== undefined) now.activatedMs = undefined;
       } catch (e) {
         if (this.closed) break;
         this.counts.publishFailed++;
@@ -235,6 +245,11 @@ export class TriggerBus implements MediaTriggerSink {
     const s = [...this.latencyMs].sort((a, b) => a - b);
     const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
     return { n: s.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1]! };
+  }
+
+  /** SIP answer seen on this tap (activate) → put acknowledged by the server, ms; null before the first. */
+  publishLatencyMs(): Percentiles | null {
+    return this.publishLatency.percentiles();
   }
 
   stats(): TriggerBusStats {

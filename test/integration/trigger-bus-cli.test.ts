@@ -12,24 +12,17 @@
  *   does not give the full equality (the control).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCaptureFile } from '../../src/capture/capture-file.js';
-import { PcapWriter } from '../../src/capture/pcap-writer.js';
-import { AnomalyCounter } from '../../src/core/anomaly.js';
-import { decodeFrame } from '../../src/decode/decode-frame.js';
-import { createDecodedPacket } from '../../src/decode/decoded-packet.js';
-import { formatIp } from '../../src/decode/format-ip.js';
-import { decodeRecordFile } from '../../src/encode/index.js';
-import { toHex } from '../../src/util/bytes.js';
+import { splitByFlow } from '../helpers/flow-split.js';
 import { NatsServer, natsServerMissing } from '../helpers/nats-server.js';
+import { allOutputBytes, type PduKey, pdus } from '../helpers/x2x3-pdus.js';
 import { ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
 
 const missing = natsServerMissing();
 const SAMPLES = join(ROOT, 'samples');
-const SIP_PORT = 5060;
 
 /** Runs the CLI without blocking the event loop (taps run concurrently). */
 function runCliAsync(args: readonly string[]): Promise<CliResult> {
@@ -44,92 +37,12 @@ function runCliAsync(args: readonly string[]): Promise<CliResult> {
   });
 }
 
-/**
- * Splits a capture by flow: SIP (port 5060, and anything not TCP) to tap 0, each other TCP
- * connection, in order of first appearance, alternately to taps 1 and 2.
- */
-function split(pcap: string, dir: string): string[] {
-  const anomalies = new AnomalyCounter();
-  const r = openCaptureFile(pcap, 0, anomalies);
-  const chunks: Uint8Array[][] = [[], [], []];
-  let writers: PcapWriter[] | undefined;
-  const conns = new Map<string, number>();
-  const pkt = createDecodedPacket();
-  for (let f = r.next(); f !== null; f = r.next()) {
-    writers ??= chunks.map((c) => new PcapWriter((b) => c.push(b.slice()), { linkType: f!.linkType, nanosecond: true }));
-    decodeFrame(f, pkt, anomalies);
-    let tap = 0;
-    if (pkt.l4 === 6 && pkt.srcPort !== SIP_PORT && pkt.dstPort !== SIP_PORT) {
-      const a = `${formatIp(pkt.src)}:${pkt.srcPort}`;
-      const b = `${formatIp(pkt.dst)}:${pkt.dstPort}`;
-      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-      if (!conns.has(key)) conns.set(key, 1 + (conns.size % 2));
-      tap = conns.get(key)!;
-    }
-    writers[tap]!.packet(f.tsSec, f.tsNsec, f.data.slice(0, f.capLen), f.origLen);
-  }
-  return chunks.map((c, i) => {
-    const p = join(dir, `tap${i}.pcap`);
-    writeFileSync(p, Buffer.concat(c));
-    return p;
-  });
-}
-
-interface PduKey {
-  readonly liid: string;
-  readonly type: number;
-  readonly format: number;
-  readonly direction: number;
-  readonly xid: string;
-  readonly correlationId: string;
-  readonly attrs: readonly string[];
-  readonly payload: string;
-}
-
-/** The X2/X3 PDUs of an output folder (per LIID folder), sequence numbers left out. */
-function pduList(out: string): PduKey[] {
-  const list: PduKey[] = [];
-  if (!existsSync(out)) return list;
-  for (const d of readdirSync(out)) {
-    const f = join(out, d, 'x2x3.pdu');
-    if (!statSync(join(out, d)).isDirectory() || !existsSync(f)) continue;
-    const dec = decodeRecordFile(readFileSync(f));
-    if (dec.kind !== 'x2x3') throw new Error(`${f} is not x2x3`);
-    for (const { pdu } of dec.items) {
-      const attrs = pdu.attributes.filter((a) => a.kind !== 'sequenceNumber').map((a) => JSON.stringify(a, (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v)));
-      list.push({ liid: d, type: pdu.pduType, format: pdu.payloadFormat, direction: pdu.payloadDirection, xid: pdu.xid, correlationId: toHex(pdu.correlationId), attrs, payload: toHex(pdu.payload) });
-    }
-  }
-  return list;
-}
-
-/** Comparable keys: every field (`full`), or the X3 PDUs' XID, direction, attributes and payload. */
-function pdus(out: string, view: 'full' | 'x3' = 'full'): string[] {
-  return pduList(out)
-    .filter((p) => view === 'full' || p.type === 2)
-    .map((p) => JSON.stringify(view === 'full' ? p : [p.liid, p.xid, p.direction, p.attrs, p.payload]))
-    .sort();
-}
-
 /** Bytes that only non-target sessions carry (the generator's markers), if the sample has them. */
 function markers(name: string): string[] {
   const f = join(SAMPLES, 'pcap', `${name}.non-target-markers.json`);
   if (!existsSync(f)) return [];
   const j = JSON.parse(readFileSync(f, 'utf8')) as { markers?: string[] } | string[];
   return Array.isArray(j) ? j : (j.markers ?? []);
-}
-
-function allOutputBytes(out: string): Buffer {
-  const parts: Buffer[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else parts.push(readFileSync(p));
-    }
-  };
-  if (existsSync(out)) walk(out);
-  return Buffer.concat(parts);
 }
 
 const INTERMITTENT = new Set(['chat-tcp-sip']);
@@ -236,7 +149,7 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
       const one = runCli(['run', '-r', pcap, '--tasks', tasks, '--out', join(d, 'single')]);
       expect(one.status, one.stderr).toBe(0);
     }
-    const parts = split(pcap, mkdtempSync(join(tmpdir(), `msrptap-split-${name}-`)));
+    const parts = splitByFlow(pcap, mkdtempSync(join(tmpdir(), `msrptap-split-${name}-`))).paths;
     const tag = bus ? 'bus' : 'alone';
     // One NATS server per sample: no trigger of another sample in the bucket. The grace is long
     // (it ends as soon as nothing is held): on a loaded CI machine the SIP tap may publish its

@@ -93,6 +93,12 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
     expect(a.bus.stats()).toMatchObject({ published: 2, publishFailed: 0, received: 0 });
     expect(b.bus.stats()).toMatchObject({ published: 0, received: 2, refused: 0, applied: 2 });
     expect(b.bus.latency()?.n).toBe(2);
+    // The publishing half of the trigger latency: one activation (SIP answer seen) → its put; the
+    // deactivation is no new trigger.
+    const pub = a.bus.publishLatencyMs();
+    expect(pub?.count).toBe(1);
+    expect(pub!.max).toBeGreaterThanOrEqual(0);
+    expect(b.bus.publishLatencyMs()).toBeNull();
     await a.bus.close();
     await b.bus.close();
   });
