@@ -117,7 +117,7 @@ export class TriggerClaims {
     private readonly uncorrelated: UncorrelatedSessions,
     private readonly deferral: CpimDeferral,
   ) {
-    this.shadows = new TriggerShadows(ctx, uncorrelated);
+    this.shadows = new TriggerShadows(ctx, uncorrelated, held);
     this.byXid = new IdleTable<string, Applied>({
       cap: ctx.maxTriggers,
       evict: 'oldest',
@@ -257,7 +257,7 @@ export class TriggerClaims {
       this.remember(s, to);
       this.remember(s, from);
     }
-    if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept')) return;
+    if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept' && !TriggerShadows.waitedOut(s))) return;
     const hits: Applied[] = [];
     let foreign = false;
     let outside = false;
@@ -292,6 +292,7 @@ export class TriggerClaims {
 
   /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
   sweep(now: number): void {
+    this.shadows.sweep(now);
     for (const [sid, list] of this.seen) {
       const keep = list.filter((s) => !s.closed && s.mode === 'pending');
       this.seenCount -= list.length - keep.length;
@@ -361,7 +362,7 @@ export class TriggerClaims {
     for (const m of rest?.matches ?? []) if (!hasTask(s, m.task.xid)) s.intercepts.push(this.table.makeIntercept(s, m, cpimTargetSide(m, rest!.senderSide)));
     // Trigger review F1: only the parties of the messages the trigger names stay (./trigger-shadows.ts);
     // a session the CPIM rule also intercepts keeps them all, as without a bus.
-    if (wasPending && (rest?.matches.length ?? 0) === 0)
+    if ((wasPending || s.mode === 'ignore') && (rest?.matches.length ?? 0) === 0)
       keepCoveredParties(
         s,
         s.intercepts.flatMap((it) => it.trigger?.sids ?? []),

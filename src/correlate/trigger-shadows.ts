@@ -34,6 +34,7 @@
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
 import { identityList } from './add-identity.js';
 import type { CorrelatorContext } from './correlator-context.js';
+import type { HeldBudget } from './held-budget.js';
 import type { Side } from './dialog-tracker.js';
 import type { MediaEndpoint } from './media-trigger.js';
 import { endpointKey } from './party-sdp.js';
@@ -43,11 +44,25 @@ import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
 export class TriggerShadows {
   /** Shadows claimed by a trigger (`triggerLocalNonTargetClaims` in the stats). */
   claimedCount = 0;
+  /** Shadows that waited out their hold (see {@link sweep}). */
+  expiredCount = 0;
+  /**
+   * Shadows holding bytes, by creation (capture time), oldest first. Shadows are sessions without
+   * SIP (capped at `maxUncorrelatedSessions`); this list has the same cap (the oldest stop waiting
+   * first) and forgets the closed and claimed ones as the sweep reaches them.
+   */
+  private readonly waiting = new Map<Session, number>();
 
   constructor(
     private readonly ctx: CorrelatorContext,
     private readonly uncorrelated: UncorrelatedSessions,
+    private readonly held: HeldBudget,
   ) {}
+
+  /** A shadow that waited out its hold: no longer held or reassembled, still claimable from its next frame. */
+  static waitedOut(s: Session): boolean {
+    return s.triggerOnly && s.mode === 'ignore';
+  }
 
   /**
    * The shadow of a frame bound to `owners` (live sessions), when a trigger could want it: a bus
@@ -66,11 +81,49 @@ export class TriggerShadows {
     const known = this.uncorrelated.byEndpoints(head);
     // A session without SIP of these ids that is not a shadow keeps its frames as before the rule
     // (seen before the SIP bound them): never a second session for one MSRP session.
-    if (known !== undefined) return known.triggerOnly ? known : null;
+    if (known !== undefined) {
+      if (!known.triggerOnly) return null;
+      // Waited out, it takes no frame (./msrp-binding.ts) but must not close idle while its dialog
+      // is busy: a new shadow would hold the same session's bytes again.
+      if (known.mode === 'ignore') {
+        known.lastActive = this.ctx.now;
+        this.uncorrelated.touch(known);
+      }
+      return known;
+    }
     const s = this.uncorrelated.sessionFor(head);
     if (s === undefined) return null;
     s.triggerOnly = true;
+    if (s.mode === 'pending') {
+      if (this.waiting.size >= this.ctx.maxUnc) this.expire(this.waiting.keys().next().value!);
+      this.waiting.set(s, this.ctx.now);
+    }
     return s;
+  }
+
+  /**
+   * A shadow holds its bytes for a trigger during the hold timeout of sessions without SIP
+   * (`uncorrelatedIdleSec` from its first frame, as a CPIM match waits for a trigger,
+   * ./cpim-deferral.ts), not for its whole life: a local non-target dialog's chat may last hours,
+   * and a trigger comes within a second of its SDP answer (docs/scaling-out.md, "Measured").
+   * Then it stops holding and reassembling (its held bytes are discarded, as a session without
+   * SIP's at its close); a trigger applied later still claims it from its next frame on.
+   */
+  sweep(now: number): void {
+    for (const [s, at] of this.waiting) {
+      if (s.closed || s.mode !== 'pending') this.waiting.delete(s);
+      else if (now - at >= this.ctx.uncIdle) this.expire(s);
+      else break;
+    }
+  }
+
+  private expire(s: Session): void {
+    this.waiting.delete(s);
+    if (s.mode !== 'pending') return;
+    this.expiredCount++;
+    s.mode = 'ignore';
+    this.held.drop(s);
+    for (const o of s.open.values()) o.tracker.dropContent();
   }
 
   /**

@@ -151,6 +151,60 @@ describe('trigger vs. a local non-target SIP view of the same session (issue 15,
   });
 });
 
+describe('the local dialog’s lifecycle and the hold of its MSRP for a trigger (issue 15, F2)', () => {
+  it('a re-INVITE seen locally moves the path; the trigger’s Modify claims the new ids', () => {
+    const h = new Harness(ALICE_TASK, { tapId: 'tap-media' });
+    h.correlator.applyTrigger(aTrigger());
+    const call = localCall(h, 'anon-call-6');
+    const conn = h.conn(1, A_MSRP, B_MSRP);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm1', body: 'TARGET-ONE', ct: 'text/plain', tid: 'tx0001' }));
+    const A2_URI = uri(A_MSRP.ip, A_MSRP.port, 'sidA2');
+    h.sip(call.inDialog('INVITE', 2, 'tt', { sdp: msrpSdp({ ...A_MSRP, path: [A2_URI] }) }), UE_A, PCSCF);
+    h.sip(call.inDialogResponse(200, 'INVITE', 2, 'tt', { sdp: msrpSdp({ ...B_MSRP, path: [B_URI] }) }), PCSCF, UE_A);
+    h.correlator.applyTrigger(aTrigger({ sessionIds: ['sidA2', 'sidB'], targetSessionIds: ['sidA2'] }));
+    const conn2 = h.conn(2, A_MSRP, B_MSRP);
+    conn2.push(0, send({ to: [B_URI], from: [A2_URI], mid: 'm2', body: 'TARGET-TWO', ct: 'text/plain', tid: 'tx0002' }));
+    h.finish();
+    expect(ccTexts(h).map((t) => /TARGET-\w+/.exec(t)?.[0])).toEqual(['TARGET-ONE', 'TARGET-TWO']);
+    for (const r of h.cc()) expect(Buffer.from(r.correlationId).toString('hex')).toBe('0102030405060708');
+    expectNoLocalSip(h, 'anon-call-6');
+  });
+
+  it('a shadow holds for the hold timeout only, then a late trigger still claims it from its next frame', () => {
+    const h = new Harness(ALICE_TASK, { tapId: 'tap-media', uncorrelatedIdleSec: 10 });
+    localCall(h, 'anon-call-7');
+    const conn = h.conn(1, A_MSRP, B_MSRP);
+    for (let i = 0; i < 15; i++) {
+      conn.push(0, send({ to: [B_URI], from: [A_URI], mid: `e${i}`, body: `EARLY-${i}`, ct: 'text/plain', tid: `txe${i}` }));
+      h.wait(1);
+    }
+    // A chat of a local non-target dialog may last hours: its bytes are not held for all of it.
+    expect(h.correlator.stats().heldBytes).toBe(0);
+    h.correlator.applyTrigger(aTrigger());
+    conn.push(1, send({ to: [A_URI], from: [B_URI], mid: 'm2', body: 'TARGET-LATE', ct: 'text/plain', tid: 'tx0002' }));
+    h.finish();
+    expect(ccTexts(h).map((t) => /[A-Z]+-[A-Z0-9]+/.exec(t)?.[0])).toEqual(['TARGET-LATE']);
+    expectNoLocalSip(h, 'anon-call-7');
+  });
+
+  it('shadows hold at most half of the held budget: sessions without SIP keep the rest', () => {
+    const h = new Harness(ALICE_TASK, { tapId: 'tap-media', maxHeldBytesTotal: 2000 });
+    localCall(h, 'anon-call-8');
+    const conn = h.conn(1, A_MSRP, B_MSRP);
+    const body = 'x'.repeat(500);
+    for (let i = 0; i < 3; i++) conn.push(0, send({ to: [B_URI], from: [A_URI], mid: `n${i}`, body, ct: 'text/plain', tid: `txn${i}` }));
+    const shadowBytes = h.correlator.stats().heldBytes;
+    expect(shadowBytes).toBeGreaterThan(0);
+    expect(shadowBytes).toBeLessThanOrEqual(1000);
+    // A session without SIP (its SIP on another tap): its frames are held beside the shadow's.
+    const X_URI = uri('10.0.7.7', 2855, 'sidX');
+    const Y_URI = uri('10.0.8.8', 2855, 'sidY');
+    const conn2 = h.conn(2, { ip: '10.0.7.7', port: 2855 }, { ip: '10.0.8.8', port: 2855 });
+    for (let i = 0; i < 2; i++) conn2.push(0, send({ to: [Y_URI], from: [X_URI], mid: `u${i}`, body, ct: 'text/plain', tid: `txu${i}` }));
+    expect(h.correlator.stats().heldBytes).toBeGreaterThan(shadowBytes + 1000);
+  });
+});
+
 describe('parties a session without SIP learnt before a trigger claimed it (issue 15, F1)', () => {
   it('a claim keeps only the parties learnt from messages the trigger names', () => {
     const h = new Harness(ALICE_TASK, { tapId: 'tap-media' });
