@@ -362,12 +362,13 @@ export class TriggerClaims {
     for (const m of rest?.matches ?? []) if (!hasTask(s, m.task.xid)) s.intercepts.push(this.table.makeIntercept(s, m, cpimTargetSide(m, rest!.senderSide)));
     // Trigger review F1: only the parties of the messages the trigger names stay (./trigger-shadows.ts);
     // a session the CPIM rule also intercepts keeps them all, as without a bus.
-    if ((wasPending || s.mode === 'ignore') && (rest?.matches.length ?? 0) === 0)
+    const first = wasPending || s.mode === 'ignore';
+    if (first && (rest?.matches.length ?? 0) === 0)
       keepCoveredParties(
         s,
         s.intercepts.flatMap((it) => it.trigger?.sids ?? []),
       );
-    this.shadows.claimed(s);
+    if (first) this.shadows.claimed(s);
     s.mode = 'intercept';
     this.claimed++;
     const wantContent = s.intercepts.some((it) => wantsIri(it.task));
