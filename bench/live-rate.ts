@@ -514,6 +514,8 @@ class Tap {
         continue;
       }
       if (j.event === 'capture.started') this.capturing = true;
+      // The last run.stats line (after the drain) says final: true.
+      else if (j.final === true) this.final = j;
       else if (j.event === 'run.stats' && typeof j.packets === 'number') {
         const now = Date.now();
         if (j.packets !== this.packets) {
@@ -521,7 +523,7 @@ class Tap {
           this.changedAt = now;
         }
         this.lastLineAt = now;
-      } else if (j.final === true) this.final = j;
+      }
     }
   }
 
