@@ -31,7 +31,8 @@ import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { ByteSource } from './byte-source.js';
-import { KernelDropCounters, MAX_SNAPLEN, type CounterFs, type LiveCaptureOptions, type LiveCaptureStats } from './live-capture.js';
+import { KernelDropCounters, type CounterFs } from './kernel-drop-counters.js';
+import { MAX_SNAPLEN, type LiveCaptureOptions, type LiveCaptureStats } from './live-capture.js';
 import { PcapngReader } from './pcapng-reader.js';
 
 /** `--capture-backend`: auto picks dumpcap when it is found and executable, else cap. */
