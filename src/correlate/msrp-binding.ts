@@ -155,7 +155,15 @@ export class MsrpBinding {
           for (const b of bound) this.audit.report(b, 'correlate.bypass_gap', head.frameNo, `bytes=${conn.bypassGap}`);
           conn.bypassGap = 0;
         }
-        if (frame.session.mode === 'intercept') conn.target = true;
+        if (frame.session.mode === 'intercept' && !conn.target) {
+          conn.target = true;
+          // Issue 13: a connection joined without its handshake may have lost its first bytes
+          // (to the capture, or to a late start), and no TCP gap can say so; TLS says it itself.
+          if (!stream.sawSyn && stream.transport === undefined && !conn.onConn.midStreamReported) {
+            conn.onConn.midStreamReported = true;
+            this.audit.report(frame.session, 'correlate.target_midstream', head.frameNo);
+          }
+        }
         frame.session.framesInFlight++;
         if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
       },

@@ -50,6 +50,11 @@ export const CORRELATE_ANOMALIES = {
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
+  'correlate.target_midstream': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "a target session's MSRP was first seen on a TCP connection joined mid-way (its handshake was not captured): the connection's first bytes may be lost",
+  },
   'correlate.bypass_table_full': {
     severity: 'info',
     mayHideTarget: false,
