@@ -102,7 +102,7 @@ const INTERRUPTED_DRAIN_S = 3;
 export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunContext): Promise<InterceptRunResult> {
   const { log } = ctx;
   const base = o.tasks === undefined ? undefined : loadTasks(o.tasks);
-  const x1 = createX1Service(o, base, log);
+  const x1 = await createX1Service(o, base, log);
   const tasks = x1?.initialTasks ?? base;
   if (tasks === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
   // Issue 15: the bus is reached (credentials, bucket) before anything is written; loaded only with --bus.
