@@ -101,6 +101,7 @@ else if (stage === 'decode') {
   run = (f) => p.frame(f);
 } else if (stage === 'sniff' || stage === 'sip') {
   const an = new AppAnalyzers(nullSink, anomalies);
+  counts.sipDatagrams = () => an.sipDatagrams;
   const p = new PacketPipeline({ anomalies, tcpConsumers: sniffFactory, ...(stage === 'sip' ? { udp: (pkt, f) => an.udp(pkt, f.frameNo, f.tsSec, f.tsNsec) } : {}) });
   run = (f) => p.frame(f);
 } else if (stage === 'analyzers') {
@@ -126,4 +127,15 @@ for (let f = r.next(); f !== null; f = r.next()) {
 }
 run.finish?.();
 const u = process.cpuUsage(u0);
-console.log(JSON.stringify({ stage, dist: distArg, frames, mainCpuMs: mainCpu() - c0, cpuMs: Math.round((u.user + u.system) / 1000), ...(stage === 'analyzers' ? counts : {}), ...(stage.startsWith('correlate') ? bypass : {}) }));
+console.log(
+  JSON.stringify({
+    stage,
+    dist: distArg,
+    frames,
+    mainCpuMs: mainCpu() - c0,
+    cpuMs: Math.round((u.user + u.system) / 1000),
+    ...(stage === 'analyzers' ? counts : {}),
+    ...(stage === 'sip' ? { sipDatagrams: counts.sipDatagrams() } : {}),
+    ...(stage.startsWith('correlate') ? bypass : {}),
+  }),
+);
