@@ -26,6 +26,17 @@
  *  framed ... | request (delivery ends at a frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
  * ```
  */
+/**
+ * Looks at the bytes a bypass would pass over (the consumer's; for MSRP the start-line watch,
+ * src/protocols/msrp/msrp-start-watch.ts): `passes` false ends the bypass at those bytes, which
+ * are then delivered (after the gap of what was passed before them). Flow never parses them.
+ */
+export interface BypassWatch {
+  passes(bytes: Uint8Array): boolean;
+  /** The next bytes do not follow the last ones looked at (a gap while bypassed). */
+  reset(): void;
+}
+
 /** Bypass counters shared by every direction of a tracker (mutated in place). */
 export interface BypassCounters {
   bypassed: number;
@@ -56,6 +67,8 @@ export class StreamBypass {
   private lastNow = -Infinity;
   /** Bytes passed over and not yet handed to the consumer as a gap. */
   skipped = 0;
+  /** Set with the request (TcpConnectionInfo.bypass): every passed segment is shown to it first. */
+  watch: BypassWatch | null = null;
 
   constructor(
     private readonly limits: BypassLimits,
@@ -84,8 +97,15 @@ export class StreamBypass {
    * counted), false when they go to the consumer (after the gap of what was passed, see
    * takeGap).
    */
-  pass(n: number, now: number): boolean {
+  pass(n: number, now: number, bytes: Uint8Array): boolean {
     this.lastNow = now;
+    if ((this.active || (this.wanted && now >= this.probeUntil)) && this.watch !== null && !this.watch.passes(bytes)) {
+      // The watch saw a frame start it was not told to let pass: framed from these bytes on;
+      // the consumer asks again at the end of a frame it lets go.
+      this.wanted = false;
+      if (this.active) this.stop();
+      return false;
+    }
     if (!this.active) {
       if (!this.wanted || now < this.probeUntil) return false;
       this.active = true;
@@ -107,6 +127,7 @@ export class StreamBypass {
   /** A gap while bypassed: its bytes join what was passed over (reported as `tcp.gap` already). */
   absorb(length: number): boolean {
     if (!this.active) return false;
+    this.watch?.reset();
     this.skipped += length;
     return true;
   }
