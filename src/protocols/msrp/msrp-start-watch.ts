@@ -103,9 +103,12 @@ export class MsrpStartWatch {
     return true;
   }
 
-  /** The next bytes are not contiguous with the last ones (a gap): no line start is known. */
+  /**
+   * The next bytes do not follow the last ones (a gap): they may begin with a start line, as the
+   * framer assumes after a gap (it resynchronises at a line start), so offset 0 is checked too.
+   */
   reset(): void {
-    this.lineStart = false;
+    this.lineStart = true;
   }
 
   /**

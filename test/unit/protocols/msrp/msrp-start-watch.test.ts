@@ -53,7 +53,7 @@ describe('MsrpStartWatch', () => {
     expect(watching().passes(enc('body\r\nMSRPX'))).toBe(true);
   });
 
-  it('looks at offset 0 when the previous bytes ended a line, and not after a reset', () => {
+  it('looks at offset 0 when the previous bytes ended a line or did not come just before (a gap)', () => {
     const w = watching();
     expect(w.passes(enc('body\r\n'))).toBe(true);
     expect(w.passes(enc(send('x1', 'xB', 'xA')))).toBe(false);
@@ -64,10 +64,15 @@ describe('MsrpStartWatch', () => {
     expect(w3.passes(enc('body\r\n'))).toBe(true);
     expect(w3.passes(enc('MS'))).toBe(false);
     const w4 = watching();
-    expect(w4.passes(enc('body\r\n'))).toBe(true);
+    expect(w4.passes(enc('body'))).toBe(true);
+    // Not after a line end: offset 0 is no line start.
+    expect(w4.passes(enc(send('x1', 'xB', 'xA').slice(0, 12)))).toBe(true);
+    // After a gap the framer takes offset 0 as a line start, so the watch does too.
     w4.reset();
-    // After a gap nothing is known of the line start: the bypass layer resumes on a gap anyway.
-    expect(w4.passes(enc('not a start line'))).toBe(true);
+    expect(w4.passes(enc(send('x1', 'xB', 'xA')))).toBe(false);
+    const w5 = watching();
+    w5.reset();
+    expect(w5.passes(enc(send('t1', 'nB', 'nA')))).toBe(true);
   });
 
   it('holds only frames that name both paths, and a bounded number of pairs', () => {
