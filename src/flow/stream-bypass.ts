@@ -3,14 +3,16 @@
  * carries belongs to sessions it does not want (TcpConnectionInfo.bypass), so the direction drops
  * to sequence tracking only: no delivery, no history copy, no framing. Suricata calls this flow
  * bypass; unlike Suricata and Zeek, MSRP needs resumption (RFC 4975 section 8.1: a later session
- * may reuse the connection), so a bypass always ends one of three ways:
+ * may reuse the connection), so a bypass always ends one of these ways:
  *
  * - the consumer asks (TcpConnectionInfo.resume: an SDP named an endpoint, the tasks changed);
  * - a re-probe: after `bypassReprobeSec` of capture time the direction is delivered again, and
  *   bypass is refused for `bypassProbeSec`; the consumer asks again at the end of its next
  *   uninteresting frame that ends a delivery once the window is over, so a frame that starts in
  *   the window is seen whole, and so is every frame up to that end;
- * - the direction ends (FIN, RST, timeout, eviction, end of input).
+ * - the direction ends (FIN, RST, timeout, eviction, end of input);
+ * - the consumer's watch (BypassWatch, given with the request) refuses the next bytes: for MSRP
+ *   they hold a frame start of a session not let go, so they are framed (no re-probe needed).
  *
  * The bytes that passed are handed to the consumer as one gap (flagged as bypassed, not lost) just
  * before the next bytes it gets, so its framer resynchronises at the next start line.
