@@ -144,7 +144,9 @@ export function makeBenchCapture(o: BenchCaptureOptions): { frames: number; byte
         [
           ['Via', `SIP/2.0/${sipTcp ? 'TCP' : 'UDP'} ${aHost}:5060;branch=z9hG4bK${unit}${cseq.replace(' ', '')}`],
           ['From', `<${fromUri}>;tag=f${unit}`],
-          ['To', `<sip:peer${unit}@ims.example.net>${start.startsWith('SIP/2.0') ? `;tag=t${unit}` : ''}`],
+          // The remote tag on responses and on in-dialog requests (ACK, BYE: RFC 3261 12.2.1.1);
+          // without it the correlator rightly ignores them and no dialog ends by BYE.
+          ['To', `<sip:peer${unit}@ims.example.net>${start.startsWith('INVITE') ? '' : `;tag=t${unit}`}`],
           ['Call-ID', callId],
           ['CSeq', cseq],
           ['Content-Type', 'application/sdp'],

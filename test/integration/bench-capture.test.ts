@@ -33,6 +33,11 @@ describe('bench capture', () => {
     expect(targetUnits).toBe(units);
     const calls = new Set(records.map((r) => Buffer.from(r.correlationId).toString('hex')));
     expect(calls.size).toBe(units);
+    // Every call ends by its BYE, recorded as a target dialog's SIP: in-dialog requests carry the remote tag
+    // (RFC 3261 12.2.1.1), else the correlator ignores them and the bench under-costs SIP.
+    const isBye = (r: (typeof records)[number]): boolean => r.kind === 'iri' && r.event.kind === 'iMSMessage' && Buffer.from(r.event.sip.raw).subarray(0, 4).toString('latin1') === 'BYE ';
+    const ended = new Set(records.flatMap((r) => (isBye(r) ? [Buffer.from(r.correlationId).toString('hex')] : [])));
+    expect(ended.size).toBe(units);
     const messages = records.flatMap((r) => (r.kind === 'iri' && r.event.kind === 'rCSMessage' ? [r.event] : []));
     expect(messages.length).toBeGreaterThan(0);
     // Random: no body is one repeated byte; files are not UTF-8 (HI2 then carries base64), text is.
