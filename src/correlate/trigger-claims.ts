@@ -150,6 +150,12 @@ export class TriggerClaims {
       return;
     }
     const old = this.byXid.get(t.xId);
+    // The bus hands over every state of a trigger whole; a state with an end after one with an
+    // end (a put repeated after a failed acknowledgement) is a withdrawal: an end only moves earlier.
+    if (old !== undefined && old.window.end !== Infinity && t.windowEnd !== null) {
+      this.withdraw(t.xId, t.windowEnd);
+      return;
+    }
     // Once a window has an end it never moves back (a replayed Activate, trigger review F5).
     if ((old !== undefined && old.window.end !== Infinity) || (old === undefined && this.ended.has(t.xId))) {
       this.reopenRefused++;
@@ -174,6 +180,9 @@ export class TriggerClaims {
     window.start = start;
     window.end = end;
     window.sids = sids;
+    // A modification and the release may arrive as one state (the publisher coalesces the queued
+    // states of a trigger, ../pipeline/trigger-bus.ts): its new ids apply, then its window closes.
+    if (old !== undefined && end !== Infinity) this.withdrawn++;
     if (old?.sdpAnswer != null) this.sdpBytes -= old.sdpAnswer.length;
     let sdpAnswer: Uint8Array | null = null;
     if (t.sdpAnswer.length > 0 && this.sdpBytes + t.sdpAnswer.length > TRIGGER_SDP_BUDGET) {
