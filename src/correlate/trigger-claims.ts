@@ -27,6 +27,7 @@
  *   start (its window closes then). Both are reported.
  */
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
+import { imsIdentityFromText } from '../records/ims-identity.js';
 import { wantsIri } from '../records/task-ref.js';
 import { fromHex, latin1Bytes } from '../util/bytes.js';
 import { ownString } from '../util/own-string.js';
@@ -58,6 +59,8 @@ interface Applied {
   readonly sids: readonly string[];
   readonly targetSids: readonly string[];
   readonly sdpAnswer: Uint8Array | null;
+  /** The parties the triggering tap's records name (MediaTrigger.parties), or null. */
+  readonly parties: MediaTrigger['parties'] | null;
   /** Local SIP sessions of its ids, not its task's, already reported (F2 of the trigger review). */
   readonly conflicts: WeakSet<Session>;
 }
@@ -199,6 +202,7 @@ export class TriggerClaims {
       sids,
       targetSids: (t.targetSessionIds ?? []).filter((x) => sids.includes(x)),
       sdpAnswer,
+      parties: t.parties ?? null,
       conflicts: old?.conflicts ?? new WeakSet(),
     };
     for (const s of local) this.conflict(a, s);
@@ -234,6 +238,8 @@ export class TriggerClaims {
       if (old !== undefined && s.intercepts.some((it) => it.trigger === window)) {
         // A modification (re-INVITE): later CC carries the new answer, as the triggering tap's does.
         if (a.sdpAnswer !== null) s.sdpForCc = a.sdpAnswer;
+        const it = s.intercepts.find((x) => x.trigger === window);
+        if (it !== undefined) takeParties(s, a, it.targetSide);
         continue;
       }
       const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
@@ -357,6 +363,7 @@ export class TriggerClaims {
       // records made here continue that sequence (TS 102 232-1 IRIType), as on a single tap.
       it.iriCount = 1;
       s.intercepts.push(it);
+      takeParties(s, a, side);
       // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
       s.sdpForCc ??= a.sdpAnswer;
     }
@@ -469,6 +476,19 @@ export class TriggerClaims {
       if (list.length === 0) this.bySid.delete(sid);
     }
   }
+}
+
+/**
+ * The session's parties become those the triggering tap's records name (its SIP), replacing what
+ * CPIM taught while the session waited: the rCSMessage records then name a single tap's parties
+ * whether the trigger came before the frames or after them (issue 15 splitter, chat-tcp-sip).
+ */
+function takeParties(s: Session, a: Applied, targetSide: Side): void {
+  const p = a.parties;
+  if (p == null) return;
+  const own = (list: readonly string[]) => list.map((x) => imsIdentityFromText(ownString(x)));
+  if (p.target.length > 0) s.sideIds[targetSide] = own(p.target);
+  if (p.other.length > 0) s.sideIds[targetSide === 0 ? 1 : 0] = own(p.other);
 }
 
 function hasTask(s: Session, xid: string): boolean {
