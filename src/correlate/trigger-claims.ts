@@ -26,7 +26,9 @@
  *   trigger goes `triggerRetentionSec` after its end, an open one `triggerMaxOpenSec` after its
  *   start (its window closes then). Both are reported.
  */
+import type { AnomalySink } from '../core/anomaly.js';
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
+import { parseSdp, type FileSelector } from '../protocols/sdp/index.js';
 import { imsIdentityFromText } from '../records/ims-identity.js';
 import { wantsIri } from '../records/task-ref.js';
 import { fromHex, latin1Bytes } from '../util/bytes.js';
@@ -59,6 +61,8 @@ interface Applied {
   readonly sids: readonly string[];
   readonly targetSids: readonly string[];
   readonly sdpAnswer: Uint8Array | null;
+  /** The file-selector (RFC 5547) of its SDP offer, else answer, as the triggering tap's session has it. */
+  readonly fileSelector: FileSelector | null;
   /** The parties the triggering tap's records name (MediaTrigger.parties), or null. */
   readonly parties: MediaTrigger['parties'] | null;
   /** Local SIP sessions of its ids, not its task's, already reported (F2 of the trigger review). */
@@ -203,6 +207,7 @@ export class TriggerClaims {
       targetSids: (t.targetSessionIds ?? []).filter((x) => sids.includes(x)),
       sdpAnswer,
       parties: t.parties ?? null,
+      fileSelector: old?.fileSelector ?? fileSelectorOf([t.sdpOffer, t.sdpAnswer], this.ctx.anomalies),
       conflicts: old?.conflicts ?? new WeakSet(),
     };
     for (const s of local) this.conflict(a, s);
@@ -364,6 +369,8 @@ export class TriggerClaims {
       it.iriCount = 1;
       s.intercepts.push(it);
       takeParties(s, a, side);
+      // A file transfer session (RFC 5547): its messages with user content are files, as there.
+      s.fileSelector ??= a.fileSelector;
       // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
       s.sdpForCc ??= a.sdpAnswer;
     }
@@ -396,7 +403,8 @@ export class TriggerClaims {
     // The window decides, frame by frame, what goes out (./record-emitter.ts): never a held
     // frame from before the trigger's start.
     for (const f of out.frames) this.emit.cc(s, f);
-    for (const m of out.messages) this.emit.message(s, m.meta, m.info);
+    // Closed while the file-selector was not known yet: a file all the same (./msrp-messages.ts).
+    for (const m of out.messages) this.emit.message(s, m.meta, !m.info.isFile && m.info.userContent === true && s.fileSelector !== null ? { ...m.info, isFile: true } : m.info);
   }
 
   /**
@@ -489,6 +497,16 @@ function takeParties(s: Session, a: Applied, targetSide: Side): void {
   const own = (list: readonly string[]) => list.map((x) => imsIdentityFromText(ownString(x)));
   if (p.target.length > 0) s.sideIds[targetSide] = own(p.target);
   if (p.other.length > 0) s.sideIds[targetSide === 0 ? 1 : 0] = own(p.other);
+}
+
+/** The first file-selector of the MSRP media of `sdps` (latin1 text of SDP bodies), as ../correlate/sip-side.ts keeps the first one applied. */
+function fileSelectorOf(sdps: readonly string[], anomalies: AnomalySink): FileSelector | null {
+  for (const text of sdps) {
+    if (text.length === 0) continue;
+    const sd = parseSdp(latin1Bytes(text), anomalies);
+    for (const m of sd?.media ?? []) if (m.msrp?.fileSelector != null) return m.msrp.fileSelector;
+  }
+  return null;
 }
 
 function hasTask(s: Session, xid: string): boolean {
