@@ -89,9 +89,10 @@ export const CORRELATE_ANOMALIES = {
     description: "an MSRP frame named an LI_T3 trigger's session id as an endpoint but belonged to a session without SIP whose own ids (its first request's) are not the trigger's; that session was not claimed and the frame not recorded",
   },
   'correlate.trigger_local_nontarget_sip': {
-    severity: 'warning',
-    mayHideTarget: true,
-    description: 'an LI_T3 trigger names the session ids of a session whose SIP this tap saw without a target (e.g. caller anonymised on this hop); its frames are not recorded for the trigger',
+    severity: 'info',
+    mayHideTarget: false,
+    description:
+      'an LI_T3 trigger claimed an MSRP session whose SIP this tap saw without a target (e.g. caller anonymised on this hop): the trigger wins, its frames are recorded for the trigger and the local SIP stays a non-target (counted in triggerLocalNonTargetClaims)',
   },
   'correlate.trigger_frame_outside_window': {
     severity: 'warning',
