@@ -27,17 +27,14 @@
  *   trigger goes `triggerRetentionSec` after its end, an open one `triggerMaxOpenSec` after its
  *   start (its window closes then). Both are reported.
  */
-import type { AnomalySink } from '../core/anomaly.js';
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
-import { parseSdp, type FileSelector } from '../protocols/sdp/index.js';
-import { imsIdentityFromText } from '../records/ims-identity.js';
 import { wantsIri } from '../records/task-ref.js';
 import { fromHex, latin1Bytes } from '../util/bytes.js';
-import { ownString } from '../util/own-string.js';
 import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import { cpimTargetSide, type CpimDeferral } from './cpim-deferral.js';
 import type { Side } from './dialog-tracker.js';
+import { type AppliedTrigger, fileSelectorOf, hasTask, takeParties, triggerTargetSide } from './applied-trigger.js';
 import type { HeldBudget } from './held-budget.js';
 import type { MediaTrigger } from './media-trigger.js';
 import { lastSessionId, type MsrpSessionIndex } from './msrp-session-index.js';
@@ -45,32 +42,15 @@ import type { RecordEmitter } from './record-emitter.js';
 import type { SessionAudit } from './session-audit.js';
 import type { SessionTable } from './session-table.js';
 import type { Session, TriggerWindow } from './session.js';
-import type { Task } from './tasks-file.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
 import { LatencySamples } from './latency-samples.js';
 import type { TriggerClaimStats } from './trigger-claim-stats.js';
 import { triggerMalformed } from './trigger-malformed.js';
 import { keepCoveredParties, TriggerShadows } from './trigger-shadows.js';
+import { SeenSessionIds } from './seen-session-ids.js';
 
 export type { TriggerClaimStats } from './trigger-claim-stats.js';
 
-/** A trigger applied here. */
-interface Applied {
-  readonly task: Task;
-  readonly correlationId: Uint8Array;
-  /** Shared with the intercepts it made: withdrawing or modifying it moves their window too. */
-  readonly window: TriggerWindow;
-  readonly sids: readonly string[];
-  readonly targetSids: readonly string[];
-  readonly sdpAnswer: Uint8Array | null;
-  /** The file-selector (RFC 5547) of its SDP offer, else answer, as the triggering tap's session has it. */
-  readonly fileSelector: FileSelector | null;
-  /** The parties the triggering tap's records name (MediaTrigger.parties), or null. */
-  readonly parties: MediaTrigger['parties'] | null;
-}
-
-/** Endpoint ids remembered per session without SIP (the audit lists 16 of them, ./msrp-binding.ts). */
-const SEEN_PER_SESSION = 16;
 /**
  * Bytes of SDP answers kept by applied triggers: bus input must not pin more than a small part of
  * the run's 256 MiB budget (trigger review F9). Past it a trigger is kept without its SDP.
@@ -78,17 +58,10 @@ const SEEN_PER_SESSION = 16;
 export const TRIGGER_SDP_BUDGET = 16 * 1024 * 1024;
 
 export class TriggerClaims {
-  private readonly byXid: IdleTable<string, Applied>;
-  private readonly bySid = new Map<string, Applied[]>();
-  /**
-   * Endpoint session-ids named by the requests of MSRP sessions without SIP not yet identified,
-   * to their session: such a session is keyed by the ids of its first request only
-   * (./uncorrelated-sessions.ts), and a later request of it may name a triggered id. Pruned of
-   * closed sessions at each sweep; capped at {@link SEEN_PER_SESSION} ids per session and
-   * `maxUncorrelatedSessions` × that overall (the oldest forgotten, reported).
-   */
-  private readonly seen = new Map<string, Session[]>();
-  private seenCount = 0;
+  private readonly byXid: IdleTable<string, AppliedTrigger>;
+  private readonly bySid = new Map<string, AppliedTrigger[]>();
+  /** Endpoint ids later requests of sessions without SIP named (./seen-session-ids.ts). */
+  private readonly seen: SeenSessionIds;
   private applied = 0;
   private refused = 0;
   private ignoredOwn = 0;
@@ -125,7 +98,8 @@ export class TriggerClaims {
     private readonly deferral: CpimDeferral,
   ) {
     this.shadows = new TriggerShadows(ctx, uncorrelated, held);
-    this.byXid = new IdleTable<string, Applied>({
+    this.seen = new SeenSessionIds(ctx);
+    this.byXid = new IdleTable<string, AppliedTrigger>({
       cap: ctx.maxTriggers,
       evict: 'oldest',
       onEvict: (_k, a) => {
@@ -202,7 +176,7 @@ export class TriggerClaims {
       sdpAnswer = latin1Bytes(t.sdpAnswer);
       this.sdpBytes += sdpAnswer.length;
     }
-    const a: Applied = {
+    const a: AppliedTrigger = {
       task,
       correlationId: fromHex(t.correlationId),
       window,
@@ -231,7 +205,7 @@ export class TriggerClaims {
     // Sessions that only named an id of it in a later request are a stranger's (whose first
     // request named other ids) that a frame naming the target's id reached: never claimed whole
     // (trigger review F1), reported.
-    for (const s of sids.flatMap((sid) => this.seen.get(sid) ?? [])) {
+    for (const s of sids.flatMap((sid) => this.seen.sessionsOf(sid))) {
       if (done.has(s) || s.closed || sids.some((sid) => s.uncSids.includes(sid))) continue;
       done.add(s);
       this.foreignFrame();
@@ -274,11 +248,11 @@ export class TriggerClaims {
     const to = lastSessionId(head.headers.toPath);
     const from = lastSessionId(head.headers.fromPath);
     if (s.mode === 'pending') {
-      this.remember(s, to);
-      this.remember(s, from);
+      this.seen.remember(s, to);
+      this.seen.remember(s, from);
     }
     if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept' && !TriggerShadows.waitedOut(s))) return;
-    const hits: Applied[] = [];
+    const hits: AppliedTrigger[] = [];
     let foreign = false;
     let outside = false;
     for (const sid of [to, from]) {
@@ -313,12 +287,7 @@ export class TriggerClaims {
   /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
   sweep(now: number): void {
     this.shadows.sweep(now);
-    for (const [sid, list] of this.seen) {
-      const keep = list.filter((s) => !s.closed && s.mode === 'pending');
-      this.seenCount -= list.length - keep.length;
-      if (keep.length === 0) this.seen.delete(sid);
-      else if (keep.length < list.length) this.seen.set(sid, keep);
-    }
+    this.seen.prune();
     this.byXid.tick(now + DUE_SLACK_SEC, (k, a) => {
       if (a.window.end === Infinity) {
         this.expired++;
@@ -354,13 +323,13 @@ export class TriggerClaims {
   }
 
   /** `s` is intercepted for the tasks of `hits` it is not intercepted for yet. */
-  private claim(s: Session, hits: readonly Applied[]): void {
+  private claim(s: Session, hits: readonly AppliedTrigger[]): void {
     const fresh = hits.filter((a) => !hasTask(s, a.task.xid));
     if (fresh.length === 0) return;
     const wasPending = s.mode === 'pending';
     const sides: Side[] = [];
     for (const a of fresh) {
-      const side = this.targetSide(s, a);
+      const side = triggerTargetSide(s, a);
       const it = this.table.makeIntercept(s, { task: a.task, identifier: a.task.targetIdentifiers[0]!, source: 'trigger', role: 'unknown' }, side, {
         correlationId: a.correlationId,
         window: a.window,
@@ -392,7 +361,7 @@ export class TriggerClaims {
         s.intercepts.flatMap((it) => it.trigger?.sids ?? []),
       );
     // Then the parties the triggering tap's records name win over what CPIM taught here.
-    fresh.forEach((a, i) => takeParties(s, a, sides[i]!));
+    for (let i = 0; i < fresh.length; i++) takeParties(s, fresh[i]!, sides[i]!);
     this.shadows.claimed(s);
     s.mode = 'intercept';
     this.claimed++;
@@ -418,52 +387,13 @@ export class TriggerClaims {
     for (const m of out.messages) this.emit.message(s, m.meta, !m.info.isFile && m.info.userContent === true && s.fileSelector !== null ? { ...m.info, isFile: true } : m.info);
   }
 
-  /**
-   * The target's side of `s` for trigger `a`: the side its target session ids were learnt on
-   * (the first request's sender is side 0, ./msrp-binding.ts), else they are given side 0 here
-   * and the other party's ids side 1, so directions are those of the triggering tap.
-   */
-  private targetSide(s: Session, a: Applied): Side {
-    const map = s.sideBySid;
-    for (const sid of a.targetSids) {
-      const k = map.get(sid);
-      if (k !== undefined) return k;
-    }
-    for (const sid of a.sids) {
-      const k = map.get(sid);
-      if (k !== undefined && !a.targetSids.includes(sid)) return k === 0 ? 1 : 0;
-    }
-    if (a.targetSids.length === 0) return 0;
-    const mine: Side = map.size === 0 ? 0 : 1;
-    for (const sid of a.sids) map.set(sid, a.targetSids.includes(sid) ? mine : mine === 0 ? 1 : 0);
-    return mine;
-  }
-
-  /** `sid` was named as an endpoint by a request of `s` (pending, without SIP). */
-  private remember(s: Session, sid: string | null): void {
-    if (sid === null || s.uncSids.includes(sid)) return; // the uncorrelated table finds it already
-    const list = this.seen.get(sid);
-    if (list?.includes(s) === true) return;
-    if (s.audit !== null && s.audit.sids.length > SEEN_PER_SESSION) return;
-    const cap = this.ctx.maxUnc * SEEN_PER_SESSION;
-    if (this.seenCount >= cap) {
-      const [oldest, l] = this.seen.entries().next().value!;
-      this.seen.delete(oldest);
-      this.seenCount -= l.length;
-      this.ctx.anomalies.report('correlate.trigger_index_evicted', undefined, `cap=${cap}`);
-    }
-    if (list === undefined) this.seen.set(ownString(sid), [s]);
-    else list.push(s);
-    this.seenCount++;
-  }
-
   private foreignFrame(): void {
     this.foreign++;
     this.ctx.anomalies.report('correlate.trigger_foreign_frame');
   }
 
   /** `a` leaves the table: its ids unindexed, its SDP bytes returned, a withdrawn xId remembered. */
-  private forget(xId: string, a: Applied): void {
+  private forget(xId: string, a: AppliedTrigger): void {
     this.unindex(a);
     if (a.sdpAnswer !== null) this.sdpBytes -= a.sdpAnswer.length;
     if (a.window.end === Infinity) return;
@@ -480,7 +410,7 @@ export class TriggerClaims {
     return w.end === Infinity ? w.start + this.ctx.triggerMaxOpen : w.end + this.ctx.triggerRetention;
   }
 
-  private unindex(a: Applied): void {
+  private unindex(a: AppliedTrigger): void {
     for (const sid of a.sids) {
       const list = this.bySid.get(sid);
       if (list === undefined) continue;
@@ -489,31 +419,4 @@ export class TriggerClaims {
       if (list.length === 0) this.bySid.delete(sid);
     }
   }
-}
-
-/**
- * The session's parties become those the triggering tap's records name (its SIP), replacing what
- * CPIM taught while the session waited: the rCSMessage records then name a single tap's parties
- * whether the trigger came before the frames or after them (issue 15 splitter, chat-tcp-sip).
- */
-function takeParties(s: Session, a: Applied, targetSide: Side): void {
-  const p = a.parties;
-  if (p == null) return;
-  const own = (list: readonly string[]) => list.map((x) => imsIdentityFromText(ownString(x)));
-  if (p.target.length > 0) s.sideIds[targetSide] = own(p.target);
-  if (p.other.length > 0) s.sideIds[targetSide === 0 ? 1 : 0] = own(p.other);
-}
-
-/** The first file-selector of the MSRP media of `sdps` (latin1 text of SDP bodies), as ../correlate/sip-side.ts keeps the first one applied. */
-function fileSelectorOf(sdps: readonly string[], anomalies: AnomalySink): FileSelector | null {
-  for (const text of sdps) {
-    if (text.length === 0) continue;
-    const sd = parseSdp(latin1Bytes(text), anomalies);
-    for (const m of sd?.media ?? []) if (m.msrp?.fileSelector != null) return m.msrp.fileSelector;
-  }
-  return null;
-}
-
-function hasTask(s: Session, xid: string): boolean {
-  return s.intercepts.some((it) => it.task.xid === xid) || s.retired.some((it) => it.task.xid === xid);
 }
