@@ -57,6 +57,15 @@ export interface MediaTrigger {
    */
   readonly sdpOffer: string;
   readonly sdpAnswer: string;
+  /**
+   * The parties of the session as the triggering tap's records name them (its SIP From/PAI/To,
+   * at most 8 each, as URI text): the target's side and the other side. The triggered tap's
+   * rCSMessage records then name the parties a single tap names, whether the trigger came before
+   * its frames or after them (without it, it knew only what CPIM of the messages seen while the
+   * session was unclaimed named, and a file or an isComposing has no CPIM). Absent: the triggered
+   * tap keeps what CPIM taught it.
+   */
+  readonly parties?: { readonly target: readonly string[]; readonly other: readonly string[] };
   /** The capture-time window the trigger covers: from the SDP answer to the release (null: open). */
   readonly windowStart: CaptureInstant;
   readonly windowEnd: CaptureInstant | null;

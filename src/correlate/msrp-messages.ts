@@ -113,7 +113,8 @@ export class MsrpMessages {
     const meta = om.meta;
     const status = m.status;
     const c = closeMessageMeta(meta, m, tr, this.ctx.auditDetails, this.ctx.anomalies);
-    const isFile = s.fileSelector !== null && hasUserContent(meta, c.effective);
+    const userContent = hasUserContent(meta, c.effective);
+    const isFile = s.fileSelector !== null && userContent;
     if (isFile && s.audit !== null) this.audit.file(s.audit, () => fileMetaOf(s.fileSelector!, meta, tr, c));
     if (s.mode !== 'intercept' && s.mode !== 'pending') {
       tr.dropContent();
@@ -130,6 +131,7 @@ export class MsrpMessages {
         imdnMessageId: c.cpim?.imdn.messageId ?? null,
         effectiveType: c.effective,
         isFile,
+        userContent,
         sids: [om.senderSid, om.receiverSid],
         network: { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: m.lastTsSec, tsNsec: m.lastTsNsec, frameNo: m.lastFrameNo },
       };

@@ -102,6 +102,11 @@ export interface FinishedInfo {
   readonly imdnMessageId: string | null;
   readonly effectiveType: string | null;
   readonly isFile: boolean;
+  /**
+   * It carries user content (./msrp-messages.ts): a message closed while its session waited for
+   * a trigger is a file once the trigger's SDP names a file-selector (RFC 5547), as on a single tap.
+   */
+  readonly userContent?: boolean;
   readonly network: NetworkContext;
   /** Endpoint session-ids of its first chunk (sender, receiver), for a trigger's claim. */
   readonly sids?: readonly [string | null, string | null];

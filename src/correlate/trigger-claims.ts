@@ -30,11 +30,11 @@
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
 import { wantsIri } from '../records/task-ref.js';
 import { fromHex, latin1Bytes } from '../util/bytes.js';
-import { ownString } from '../util/own-string.js';
 import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import { cpimTargetSide, type CpimDeferral } from './cpim-deferral.js';
 import type { Side } from './dialog-tracker.js';
+import { type AppliedTrigger, fileSelectorOf, hasTask, takeParties, triggerTargetSide } from './applied-trigger.js';
 import type { HeldBudget } from './held-budget.js';
 import type { MediaTrigger } from './media-trigger.js';
 import { lastSessionId, type MsrpSessionIndex } from './msrp-session-index.js';
@@ -42,28 +42,15 @@ import type { RecordEmitter } from './record-emitter.js';
 import type { SessionAudit } from './session-audit.js';
 import type { SessionTable } from './session-table.js';
 import type { Session, TriggerWindow } from './session.js';
-import type { Task } from './tasks-file.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
 import { LatencySamples } from './latency-samples.js';
 import type { TriggerClaimStats } from './trigger-claim-stats.js';
 import { triggerMalformed } from './trigger-malformed.js';
 import { keepCoveredParties, TriggerShadows } from './trigger-shadows.js';
+import { SeenSessionIds } from './seen-session-ids.js';
 
 export type { TriggerClaimStats } from './trigger-claim-stats.js';
 
-/** A trigger applied here. */
-interface Applied {
-  readonly task: Task;
-  readonly correlationId: Uint8Array;
-  /** Shared with the intercepts it made: withdrawing or modifying it moves their window too. */
-  readonly window: TriggerWindow;
-  readonly sids: readonly string[];
-  readonly targetSids: readonly string[];
-  readonly sdpAnswer: Uint8Array | null;
-}
-
-/** Endpoint ids remembered per session without SIP (the audit lists 16 of them, ./msrp-binding.ts). */
-const SEEN_PER_SESSION = 16;
 /**
  * Bytes of SDP answers kept by applied triggers: bus input must not pin more than a small part of
  * the run's 256 MiB budget (trigger review F9). Past it a trigger is kept without its SDP.
@@ -71,17 +58,10 @@ const SEEN_PER_SESSION = 16;
 export const TRIGGER_SDP_BUDGET = 16 * 1024 * 1024;
 
 export class TriggerClaims {
-  private readonly byXid: IdleTable<string, Applied>;
-  private readonly bySid = new Map<string, Applied[]>();
-  /**
-   * Endpoint session-ids named by the requests of MSRP sessions without SIP not yet identified,
-   * to their session: such a session is keyed by the ids of its first request only
-   * (./uncorrelated-sessions.ts), and a later request of it may name a triggered id. Pruned of
-   * closed sessions at each sweep; capped at {@link SEEN_PER_SESSION} ids per session and
-   * `maxUncorrelatedSessions` × that overall (the oldest forgotten, reported).
-   */
-  private readonly seen = new Map<string, Session[]>();
-  private seenCount = 0;
+  private readonly byXid: IdleTable<string, AppliedTrigger>;
+  private readonly bySid = new Map<string, AppliedTrigger[]>();
+  /** Endpoint ids later requests of sessions without SIP named (./seen-session-ids.ts). */
+  private readonly seen: SeenSessionIds;
   private applied = 0;
   private refused = 0;
   private ignoredOwn = 0;
@@ -118,7 +98,8 @@ export class TriggerClaims {
     private readonly deferral: CpimDeferral,
   ) {
     this.shadows = new TriggerShadows(ctx, uncorrelated, held);
-    this.byXid = new IdleTable<string, Applied>({
+    this.seen = new SeenSessionIds(ctx);
+    this.byXid = new IdleTable<string, AppliedTrigger>({
       cap: ctx.maxTriggers,
       evict: 'oldest',
       onEvict: (_k, a) => {
@@ -153,6 +134,12 @@ export class TriggerClaims {
       return;
     }
     const old = this.byXid.get(t.xId);
+    // The bus hands over every state of a trigger whole; a state with an end after one with an
+    // end (a put repeated after a failed acknowledgement) is a withdrawal: an end only moves earlier.
+    if (old !== undefined && old.window.end !== Infinity && t.windowEnd !== null) {
+      this.withdraw(t.xId, t.windowEnd);
+      return;
+    }
     // Once a window has an end it never moves back (a replayed Activate, trigger review F5).
     if ((old !== undefined && old.window.end !== Infinity) || (old === undefined && this.ended.has(t.xId))) {
       this.reopenRefused++;
@@ -177,6 +164,9 @@ export class TriggerClaims {
     window.start = start;
     window.end = end;
     window.sids = sids;
+    // A modification and the release may arrive as one state (the publisher coalesces the queued
+    // states of a trigger, ../pipeline/trigger-bus.ts): its new ids apply, then its window closes.
+    if (old !== undefined && end !== Infinity) this.withdrawn++;
     if (old?.sdpAnswer != null) this.sdpBytes -= old.sdpAnswer.length;
     let sdpAnswer: Uint8Array | null = null;
     if (t.sdpAnswer.length > 0 && this.sdpBytes + t.sdpAnswer.length > TRIGGER_SDP_BUDGET) {
@@ -186,13 +176,15 @@ export class TriggerClaims {
       sdpAnswer = latin1Bytes(t.sdpAnswer);
       this.sdpBytes += sdpAnswer.length;
     }
-    const a: Applied = {
+    const a: AppliedTrigger = {
       task,
       correlationId: fromHex(t.correlationId),
       window,
       sids,
       targetSids: (t.targetSessionIds ?? []).filter((x) => sids.includes(x)),
       sdpAnswer,
+      parties: t.parties ?? null,
+      fileSelector: old?.fileSelector ?? fileSelectorOf([t.sdpOffer, t.sdpAnswer], this.ctx.anomalies),
     };
     // Local dialogs of its ids found no target here: the trigger wins (./trigger-shadows.ts).
     this.shadows.applied(local, t.endpoints);
@@ -213,7 +205,7 @@ export class TriggerClaims {
     // Sessions that only named an id of it in a later request are a stranger's (whose first
     // request named other ids) that a frame naming the target's id reached: never claimed whole
     // (trigger review F1), reported.
-    for (const s of sids.flatMap((sid) => this.seen.get(sid) ?? [])) {
+    for (const s of sids.flatMap((sid) => this.seen.sessionsOf(sid))) {
       if (done.has(s) || s.closed || sids.some((sid) => s.uncSids.includes(sid))) continue;
       done.add(s);
       this.foreignFrame();
@@ -228,6 +220,8 @@ export class TriggerClaims {
       if (old !== undefined && s.intercepts.some((it) => it.trigger === window)) {
         // A modification (re-INVITE): later CC carries the new answer, as the triggering tap's does.
         if (a.sdpAnswer !== null) s.sdpForCc = a.sdpAnswer;
+        const it = s.intercepts.find((x) => x.trigger === window);
+        if (it !== undefined) takeParties(s, a, it.targetSide);
         continue;
       }
       const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
@@ -254,11 +248,11 @@ export class TriggerClaims {
     const to = lastSessionId(head.headers.toPath);
     const from = lastSessionId(head.headers.fromPath);
     if (s.mode === 'pending') {
-      this.remember(s, to);
-      this.remember(s, from);
+      this.seen.remember(s, to);
+      this.seen.remember(s, from);
     }
     if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept' && !TriggerShadows.waitedOut(s))) return;
-    const hits: Applied[] = [];
+    const hits: AppliedTrigger[] = [];
     let foreign = false;
     let outside = false;
     for (const sid of [to, from]) {
@@ -293,12 +287,7 @@ export class TriggerClaims {
   /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
   sweep(now: number): void {
     this.shadows.sweep(now);
-    for (const [sid, list] of this.seen) {
-      const keep = list.filter((s) => !s.closed && s.mode === 'pending');
-      this.seenCount -= list.length - keep.length;
-      if (keep.length === 0) this.seen.delete(sid);
-      else if (keep.length < list.length) this.seen.set(sid, keep);
-    }
+    this.seen.prune();
     this.byXid.tick(now + DUE_SLACK_SEC, (k, a) => {
       if (a.window.end === Infinity) {
         this.expired++;
@@ -334,12 +323,13 @@ export class TriggerClaims {
   }
 
   /** `s` is intercepted for the tasks of `hits` it is not intercepted for yet. */
-  private claim(s: Session, hits: readonly Applied[]): void {
+  private claim(s: Session, hits: readonly AppliedTrigger[]): void {
     const fresh = hits.filter((a) => !hasTask(s, a.task.xid));
     if (fresh.length === 0) return;
     const wasPending = s.mode === 'pending';
+    const sides: Side[] = [];
     for (const a of fresh) {
-      const side = this.targetSide(s, a);
+      const side = triggerTargetSide(s, a);
       const it = this.table.makeIntercept(s, { task: a.task, identifier: a.task.targetIdentifiers[0]!, source: 'trigger', role: 'unknown' }, side, {
         correlationId: a.correlationId,
         window: a.window,
@@ -348,6 +338,9 @@ export class TriggerClaims {
       // records made here continue that sequence (TS 102 232-1 IRIType), as on a single tap.
       it.iriCount = 1;
       s.intercepts.push(it);
+      sides.push(side);
+      // A file transfer session (RFC 5547): its messages with user content are files, as there.
+      s.fileSelector ??= a.fileSelector;
       // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
       s.sdpForCc ??= a.sdpAnswer;
     }
@@ -368,6 +361,8 @@ export class TriggerClaims {
         s,
         s.intercepts.flatMap((it) => it.trigger?.sids ?? []),
       );
+    // Then the parties the triggering tap's records name win over what CPIM taught here.
+    for (let i = 0; i < fresh.length; i++) takeParties(s, fresh[i]!, sides[i]!);
     if (first) this.shadows.claimed(s);
     s.mode = 'intercept';
     this.claimed++;
@@ -389,46 +384,8 @@ export class TriggerClaims {
     // The window decides, frame by frame, what goes out (./record-emitter.ts): never a held
     // frame from before the trigger's start.
     for (const f of out.frames) this.emit.cc(s, f);
-    for (const m of out.messages) this.emit.message(s, m.meta, m.info);
-  }
-
-  /**
-   * The target's side of `s` for trigger `a`: the side its target session ids were learnt on
-   * (the first request's sender is side 0, ./msrp-binding.ts), else they are given side 0 here
-   * and the other party's ids side 1, so directions are those of the triggering tap.
-   */
-  private targetSide(s: Session, a: Applied): Side {
-    const map = s.sideBySid;
-    for (const sid of a.targetSids) {
-      const k = map.get(sid);
-      if (k !== undefined) return k;
-    }
-    for (const sid of a.sids) {
-      const k = map.get(sid);
-      if (k !== undefined && !a.targetSids.includes(sid)) return k === 0 ? 1 : 0;
-    }
-    if (a.targetSids.length === 0) return 0;
-    const mine: Side = map.size === 0 ? 0 : 1;
-    for (const sid of a.sids) map.set(sid, a.targetSids.includes(sid) ? mine : mine === 0 ? 1 : 0);
-    return mine;
-  }
-
-  /** `sid` was named as an endpoint by a request of `s` (pending, without SIP). */
-  private remember(s: Session, sid: string | null): void {
-    if (sid === null || s.uncSids.includes(sid)) return; // the uncorrelated table finds it already
-    const list = this.seen.get(sid);
-    if (list?.includes(s) === true) return;
-    if (s.audit !== null && s.audit.sids.length > SEEN_PER_SESSION) return;
-    const cap = this.ctx.maxUnc * SEEN_PER_SESSION;
-    if (this.seenCount >= cap) {
-      const [oldest, l] = this.seen.entries().next().value!;
-      this.seen.delete(oldest);
-      this.seenCount -= l.length;
-      this.ctx.anomalies.report('correlate.trigger_index_evicted', undefined, `cap=${cap}`);
-    }
-    if (list === undefined) this.seen.set(ownString(sid), [s]);
-    else list.push(s);
-    this.seenCount++;
+    // Closed while the file-selector was not known yet: a file all the same (./msrp-messages.ts).
+    for (const m of out.messages) this.emit.message(s, m.meta, !m.info.isFile && m.info.userContent === true && s.fileSelector !== null ? { ...m.info, isFile: true } : m.info);
   }
 
   private foreignFrame(): void {
@@ -437,7 +394,7 @@ export class TriggerClaims {
   }
 
   /** `a` leaves the table: its ids unindexed, its SDP bytes returned, a withdrawn xId remembered. */
-  private forget(xId: string, a: Applied): void {
+  private forget(xId: string, a: AppliedTrigger): void {
     this.unindex(a);
     if (a.sdpAnswer !== null) this.sdpBytes -= a.sdpAnswer.length;
     if (a.window.end === Infinity) return;
@@ -454,7 +411,7 @@ export class TriggerClaims {
     return w.end === Infinity ? w.start + this.ctx.triggerMaxOpen : w.end + this.ctx.triggerRetention;
   }
 
-  private unindex(a: Applied): void {
+  private unindex(a: AppliedTrigger): void {
     for (const sid of a.sids) {
       const list = this.bySid.get(sid);
       if (list === undefined) continue;
@@ -463,8 +420,4 @@ export class TriggerClaims {
       if (list.length === 0) this.bySid.delete(sid);
     }
   }
-}
-
-function hasTask(s: Session, xid: string): boolean {
-  return s.intercepts.some((it) => it.task.xid === xid) || s.retired.some((it) => it.task.xid === xid);
 }

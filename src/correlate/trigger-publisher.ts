@@ -12,6 +12,8 @@
  * - sessionIds: the session-id of the last URI of each party's a=path (its endpoint, RFC 4975
  *   section 9; relays are hops, RFC 4976 section 7.1), of every offer/answer of the dialog (a
  *   re-INVITE adds, as this tap's binding does); targetSessionIds: the target party's.
+ * - parties: the session's identities (SIP From/PAI/To) as this tap's records name them, the
+ *   target's side and the other, so the triggered tap's rCSMessage records name the same parties.
  * - endpoints: the IP-literal hosts of the a=path URIs (RFC 4976: the first is where the peer
  *   connects), else the c=/m= address (RFC 4566) as fallback.
  * - window: from the capture time of the message completing the offer/answer to the dialog's
@@ -74,6 +76,7 @@ export class TriggerPublisher {
         endpoints,
         sdpOffer: offer === null ? '' : latin1(offer),
         sdpAnswer: answer === null ? '' : latin1(answer),
+        parties: partiesOf(s, it.targetSide),
       };
       const prev = list?.find((p) => p.trigger.productId === it.task.xid);
       if (prev === undefined) {
@@ -96,7 +99,12 @@ export class TriggerPublisher {
         s.ccTriggered = true;
         this.activated++;
         this.sink.activate(trigger);
-      } else if (!sameList(prev.trigger.sessionIds, sessionIds) || !sameList(prev.trigger.targetSessionIds ?? [], content.targetSessionIds) || prev.trigger.endpoints.length !== endpoints.length) {
+      } else if (
+        !sameList(prev.trigger.sessionIds, sessionIds) ||
+        !sameList(prev.trigger.targetSessionIds ?? [], content.targetSessionIds) ||
+        prev.trigger.endpoints.length !== endpoints.length ||
+        !sameParties(prev.trigger, content.parties)
+      ) {
         prev.trigger = { ...prev.trigger, ...content };
         this.modified++;
         this.sink.modify(prev.trigger);
@@ -110,6 +118,14 @@ export class TriggerPublisher {
     if (list === undefined) return;
     this.bySession.delete(s);
     for (const p of list) {
+      // Parties learnt after the offer/answer (a later PAI): the last state names them too.
+      const it = s.intercepts.find((x) => x.task.xid === p.trigger.productId);
+      const parties = it === undefined ? undefined : partiesOf(s, it.targetSide);
+      if (parties !== undefined && !sameParties(p.trigger, parties)) {
+        p.trigger = { ...p.trigger, parties };
+        this.modified++;
+        this.sink.modify(p.trigger);
+      }
       this.deactivated++;
       this.sink.deactivate(p.trigger.xId, end);
     }
@@ -152,6 +168,15 @@ function endpointsOf(pathText: string, keys: readonly string[], out: MediaEndpoi
 
 function isIpLiteral(h: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || (h.includes(':') && /^[0-9a-f:.]+$/.test(h));
+}
+
+/** The parties as this tap's records name them (Session.sideIds), the target's side first. */
+function partiesOf(s: Session, targetSide: 0 | 1): NonNullable<MediaTrigger['parties']> {
+  return { target: s.sideIds[targetSide].map((i) => i.value), other: s.sideIds[targetSide === 0 ? 1 : 0].map((i) => i.value) };
+}
+
+function sameParties(t: MediaTrigger, p: NonNullable<MediaTrigger['parties']>): boolean {
+  return sameList(t.parties?.target ?? [], p.target) && sameList(t.parties?.other ?? [], p.other);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -24,10 +24,9 @@ import { LatencySamples, type Percentiles } from '../correlate/latency-samples.j
 import type { CaptureInstant, MediaTrigger, MediaTriggerSink } from '../correlate/media-trigger.js';
 import { decodeMediaTrigger, encodeMediaTrigger } from '../x1/media-trigger-codec.js';
 
-/** Where received triggers go: the correlator (its receive side). */
+/** Where received triggers go: the correlator (its receive side). Each state of a trigger, whole (a released one with its window end). */
 export interface TriggerReceiver {
   applyTrigger(t: MediaTrigger): void;
-  withdrawTrigger(xId: string, end: CaptureInstant): void;
 }
 
 export interface TriggerBusStats {
@@ -222,13 +221,14 @@ export class TriggerBus implements MediaTriggerSink {
       return;
     }
     const t = d.trigger;
-    const known = prev !== undefined;
     this.seen.set(e.key, e.revision);
     if (this.seen.size > (this.o.maxOpen ?? 100_000)) this.seen.delete(this.seen.keys().next().value!);
-    // A trigger already applied that now has its window end: withdraw it. A trigger first seen
-    // (also one released before this tap started: the offline case) is applied with its window.
-    if (known && t.windowEnd !== null) receiver.withdrawTrigger(t.xId, t.windowEnd);
-    else receiver.applyTrigger(t);
+    // Every state is handed over whole, a known trigger's with its window end too: the publisher
+    // coalesces the queued states of a trigger (only the latest is put), so a value may carry a
+    // re-INVITE's new session ids AND the release at once. Handing over only the end dropped the
+    // new ids (reinvite-update split over taps run at once: the new session never claimed).
+    // The correlator tells a first state, a modification and a release apart (../correlate/trigger-claims.ts).
+    receiver.applyTrigger(t);
     this.counts.applied++;
     // Bus latency: server time of the put to applied here (same-host clocks in the tests).
     if (e.created.getTime() >= this.startedMs) this.sample(Date.now() - e.created.getTime());

@@ -23,7 +23,9 @@
  *   answer), base64 of the SDP bytes (MediaTrigger holds them as latin1 text, one character per
  *   octet) because XML end-of-line handling would turn their CRLFs into LFs (XML 1.0 section
  *   2.11) and a control character is not allowed in XML text;
- *   `windowStart` and, once released, `windowEnd` as `<seconds>.<9-digit nanoseconds>`.
+ *   `windowStart` and, once released, `windowEnd` as `<seconds>.<9-digit nanoseconds>`;
+ *   `targetParty` / `otherParty` (each 0–8): the parties' identities as the triggering tap's
+ *   records name them (SIP From/PAI/To), so the triggered tap's rCSMessage records name them too.
  *
  * Decoding is strict: anything else (another request type, a missing or repeated field, a
  * foreign extension, a value out of range) refuses the whole trigger with a reason, never a
@@ -71,6 +73,13 @@ function validEndpoint(e: MediaEndpoint): boolean {
   return (IPV4_RE.test(e.addr) || (IPV6_RE.test(e.addr) && e.addr.includes(':'))) && Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535;
 }
 
+/** A party identity the decoder accepts (a URI as SIP headers carry it: visible ASCII, capped). */
+const PARTY_RE = /^[\x21-\x7e]{1,512}$/;
+const MAX_PARTIES = 8;
+function validParty(x: string): boolean {
+  return PARTY_RE.test(x);
+}
+
 /** The trigger as an X1Request document (UTF-8 text). */
 export function encodeMediaTrigger(t: MediaTrigger, o: EncodedTriggerOptions = {}): string {
   const ext = (items: { local: string; text: string }[]): X1Extension => ({ owner: TRIGGER_OWNER, ns: TRIGGER_NS, items });
@@ -96,6 +105,14 @@ export function encodeMediaTrigger(t: MediaTrigger, o: EncodedTriggerOptions = {
         { local: 'RemoteSDP', text: b64(t.sdpAnswer) },
         { local: 'windowStart', text: instantText(t.windowStart) },
         ...(t.windowEnd !== null ? [{ local: 'windowEnd', text: instantText(t.windowEnd) }] : []),
+        ...(t.parties?.target ?? [])
+          .filter(validParty)
+          .slice(0, MAX_PARTIES)
+          .map((x) => ({ local: 'targetParty', text: x })),
+        ...(t.parties?.other ?? [])
+          .filter(validParty)
+          .slice(0, MAX_PARTIES)
+          .map((x) => ({ local: 'otherParty', text: x })),
       ]),
     ],
   };
@@ -163,17 +180,22 @@ function target(x: X1Extension): { endpoint?: MediaEndpoint; sessionId?: string;
   return refuse('targetIdentifierExtension: neither address+port nor sessionId');
 }
 
-function taskExtension(list: readonly X1Extension[] | undefined): { sdpOffer: string; sdpAnswer: string; windowStart: CaptureInstant; windowEnd: CaptureInstant | null } {
+function taskExtension(list: readonly X1Extension[] | undefined): Pick<MediaTrigger, 'sdpOffer' | 'sdpAnswer' | 'windowStart' | 'windowEnd' | 'parties'> {
   if (list === undefined || list.length !== 1) refuse('taskDetailsExtensions: exactly one msrptap extension expected');
   const m = ours(list[0]!, 'taskDetailsExtensions');
   const order = list[0]!.items.map((i) => i.local).join(',');
-  if (order !== 'LocalSDP,RemoteSDP,windowStart' && order !== 'LocalSDP,RemoteSDP,windowStart,windowEnd') refuse('taskDetailsExtensions: LocalSDP, RemoteSDP, windowStart[, windowEnd] expected');
+  if (!/^LocalSDP,RemoteSDP,windowStart(,windowEnd)?(,targetParty)*(,otherParty)*$/.test(order)) refuse('taskDetailsExtensions: LocalSDP, RemoteSDP, windowStart[, windowEnd], targetParty*, otherParty* expected');
   const end = m.get('windowEnd')?.[0];
+  const target = m.get('targetParty') ?? [];
+  const other = m.get('otherParty') ?? [];
+  if (target.length > MAX_PARTIES || other.length > MAX_PARTIES) refuse(`targetParty, otherParty: at most ${MAX_PARTIES} each`);
+  if (![...target, ...other].every(validParty)) refuse('targetParty, otherParty: not a URI of visible ASCII');
   return {
     sdpOffer: sdp(m.get('LocalSDP')![0]!, 'LocalSDP'),
     sdpAnswer: sdp(m.get('RemoteSDP')![0]!, 'RemoteSDP'),
     windowStart: instant(m.get('windowStart')![0]!, 'windowStart'),
     windowEnd: end === undefined ? null : instant(end, 'windowEnd'),
+    ...(target.length + other.length > 0 ? { parties: { target, other } } : {}),
   };
 }
 

@@ -114,9 +114,20 @@ function x3(records: readonly LiRecord[], withSdp: boolean): string[] {
     });
 }
 
-/** What the MDF joins of each X2 PDU: XID, correlation id, IRI type, event, direction, where. */
+/**
+ * What the MDF joins of each X2 PDU: XID, correlation id, IRI type, event, direction, where, and
+ * the type and parties of an rCSMessage (a media tap that claimed a session before its CPIM named
+ * anyone wrote the placeholder party there: the splitter's chat-tcp-sip difference; one without
+ * the SDP's file-selector called a file a messageWithUserContent: file-transfer's).
+ */
 function x2(records: readonly LiRecord[]): string[] {
-  return records.filter((r) => r.kind === 'iri').map((r) => [r.task.xid, Buffer.from(r.correlationId).toString('hex'), r.iriType, r.event.kind, r.direction, r.network.tsSec, r.network.tsNsec, r.network.frameNo].join('|'));
+  return records
+    .filter((r) => r.kind === 'iri')
+    .map((r) => {
+      const e = r.event;
+      const parties = e.kind === 'rCSMessage' ? JSON.stringify([e.messageType, e.targetIdentities, e.originating, e.terminating]) : '-';
+      return [r.task.xid, Buffer.from(r.correlationId).toString('hex'), r.iriType, e.kind, r.direction, r.network.tsSec, r.network.tsNsec, r.network.frameNo, parties].join('|');
+    });
 }
 
 describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario samples', () => {

@@ -69,6 +69,20 @@ describe('MediaTrigger as X1', () => {
     expect(decodeMediaTrigger(enc(encodeMediaTrigger(ENDED)))).toEqual({ ok: true, trigger: ENDED, modified: false });
   });
 
+  it("round-trips the parties (the triggering tap's SIP identities), and refuses too many or malformed ones", () => {
+    const withParties: MediaTrigger = { ...ENDED, parties: { target: ['sip:alice@ims.example.net', 'tel:+4930123'], other: ['sip:bob@ims.example.net'] } };
+    expect(decodeMediaTrigger(enc(encodeMediaTrigger(withParties)))).toEqual({ ok: true, trigger: withParties, modified: false });
+    const onlyOther: MediaTrigger = { ...TRIGGER, parties: { target: [], other: ['sip:bob@ims.example.net'] } };
+    expect(decodeMediaTrigger(enc(encodeMediaTrigger(onlyOther)))).toEqual({ ok: true, trigger: onlyOther, modified: false });
+    const xml = encodeMediaTrigger(withParties);
+    const nine = xml.replace(/<ext:otherParty[^>]*>[^<]*<\/ext:otherParty>/, (m) => m.repeat(9));
+    expect(decodeMediaTrigger(enc(nine))).toMatchObject({ ok: false, reason: expect.stringMatching(/at most 8/) });
+    const spaced = xml.replace('sip:bob@ims.example.net', 'sip:bob @ims.example.net');
+    expect(decodeMediaTrigger(enc(spaced))).toMatchObject({ ok: false, reason: expect.stringMatching(/visible ASCII/) });
+    const swapped = xml.replace(/<ext:targetParty[^>]*>[^<]*<\/ext:targetParty>/, '').replace(/<ext:otherParty[^>]*>[^<]*<\/ext:otherParty>/, (m) => `${m}${xml.match(/<ext:targetParty[^>]*>[^<]*<\/ext:targetParty>/)![0]}`);
+    expect(decodeMediaTrigger(enc(swapped))).toMatchObject({ ok: false });
+  });
+
   it('round-trips any well-formed trigger (property)', () => {
     const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
     const instant = fc.record({ sec: fc.integer({ min: 0, max: 2 ** 40 }), nsec: fc.integer({ min: 0, max: 999_999_999 }) });
