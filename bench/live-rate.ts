@@ -125,6 +125,9 @@ export interface LiveStep {
   /** TCP gaps, all connections and those of intercepted sessions (the live loss signal). */
   tcpGaps: number;
   targetTcpGaps: number;
+  /** Target MSRP connections joined without their handshake, and target sessions released with none of their MSRP seen (the final line, after the drain). */
+  targetMidStream: number;
+  targetCcNotObserved: number;
   /** The backend the tap used (its final log line). */
   backend: string;
   /** Lost frames the tap's counters did not see: lost − counters (kernel, interface, capture ring). */
@@ -514,6 +517,8 @@ class Tap {
         continue;
       }
       if (j.event === 'capture.started') this.capturing = true;
+      // The last run.stats line (after the drain) says final: true.
+      else if (j.final === true) this.final = j;
       else if (j.event === 'run.stats' && typeof j.packets === 'number') {
         const now = Date.now();
         if (j.packets !== this.packets) {
@@ -521,7 +526,7 @@ class Tap {
           this.changedAt = now;
         }
         this.lastLineAt = now;
-      } else if (j.final === true) this.final = j;
+      }
     }
   }
 
@@ -644,6 +649,8 @@ export async function runStep(cli: string, args: string[], pcap: string, rate: L
       captureDropped,
       tcpGaps: num('tcpGaps'),
       targetTcpGaps: num('targetTcpGaps'),
+      targetMidStream: num('targetMidStream'),
+      targetCcNotObserved: num('targetCcNotObserved'),
       backend: typeof f.captureBackend === 'string' ? f.captureBackend : 'cap',
       unseenDrops: Math.max(0, lost - kernelDropped - ifDropped - (captureDropped ?? 0)),
       tapAnomalies: num('anomalies'),

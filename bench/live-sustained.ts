@@ -125,7 +125,7 @@ export function sustainedSummaryLines(r: SustainedResult): string[] {
   const s = r.step;
   return [
     `live sustained on lo (dumpcap): ${s.sentFrames} frames sent at ${s.sentPps} frames/s (${s.sentMBps} MB/s, ${s.replaySeconds.toFixed(1)} s), ` +
-      `tap processed ${s.tapFrames}: lost ${s.lostFrames} (ring drops reported ${s.captureDropped ?? '-'}, target TCP gaps ${s.targetTcpGaps}, all TCP gaps ${s.tcpGaps}); ` +
+      `tap processed ${s.tapFrames}: lost ${s.lostFrames} (ring drops reported ${s.captureDropped ?? '-'}, target TCP gaps ${s.targetTcpGaps}, all TCP gaps ${s.tcpGaps}, target connections joined mid-way ${s.targetMidStream}, target sessions without MSRP ${s.targetCcNotObserved}); ` +
       `audit ${r.audit.equal ? 'equal to' : 'DIFFERS from'} the offline run (sessions ${r.audit.liveSessions} live / ${r.audit.offlineSessions} offline, ${r.audit.differingSessions} differing; uncorrelated ${r.audit.liveUncorrelated} / ${r.audit.offlineUncorrelated})`,
     `  CPU s during replay + catch-up: tap main ${s.cpu.tapMain.cpuS} (run-queue wait ${s.cpu.tapMain.waitS}), tap other threads ${s.cpu.tapOther.cpuS} (${s.cpu.tapOther.threads} threads, wait ${s.cpu.tapOther.waitS}), ` +
       `dumpcap ${s.cpu.dumpcap?.cpuS ?? '-'} (wait ${s.cpu.dumpcap?.waitS ?? '-'}), tcpreplay ${s.cpu.tcpreplay?.cpuS ?? '-'} (wait ${s.cpu.tcpreplay?.waitS ?? '-'}); tap fps ${s.tapPps}, catch-up ${s.catchUpMs} ms`,

@@ -11,7 +11,7 @@
  */
 import { ConnectionAnomalySink, type AnomalySink } from '../core/anomaly.js';
 import type { DirValue, StreamConsumer, StreamEndReason, TcpConnectionInfo } from '../flow/stream-consumer.js';
-import { MsrpFramer } from '../protocols/msrp/index.js';
+import { MsrpFramer, MsrpStartWatch } from '../protocols/msrp/index.js';
 import { SipStreamFramer } from '../protocols/sip/index.js';
 import type { AppEventSink, MsrpStreamHandler, PacketRef, StreamTransport, TlsTransportInfo } from './app-event-sink.js';
 import { classifyStream, StreamKind, type StreamKindValue } from './stream-classifier.js';
@@ -36,6 +36,10 @@ class Direction {
   msrpHandler: MsrpStreamHandler | null = null;
   /** The MSRP receiver asked for bypass during the current push (see AppStreamConsumer.feed). */
   bypassAsked = false;
+  /** The sessions let go on this direction, shown every bypassed segment (see askBypass). */
+  watch: MsrpStartWatch | null = null;
+  /** A frame let go named no session the watch can hold: no bypass until a resume. */
+  unwatchable = false;
   sip: SipStreamFramer | null = null;
   /** Set while the direction is StreamKind.LATE. */
   late: LateMsrpScanner | null = null;
@@ -338,15 +342,27 @@ export class AppStreamConsumer implements StreamConsumer {
    */
   private askBypass(d: Direction): void {
     d.bypassAsked = true;
+    // Asked at the end of the frame let go (MsrpStreamRef.bypass): its To-Path and From-Path
+    // are what the watch lets pass while bypassed; any other frame start ends the bypass, so a
+    // session that no SDP announced is framed from its first frame, not from a re-probe.
+    if (this.conn.bypassEnabled !== true || d.msrp === null) return;
+    d.watch ??= new MsrpStartWatch();
+    if (!d.watch.allow(d.msrp.frameHeaderLines)) d.unwatchable = true;
   }
 
   private resumeBypass(dir: DirValue, d: Direction): void {
     d.bypassAsked = false;
+    // The receiver changed its mind (a claim, a task change, a frame it wants): what it let go
+    // before is not let go any more; the next request starts a new watch.
+    d.watch = null;
+    d.unwatchable = false;
     this.conn.resume!(dir);
   }
 
   private settleBypass(dir: DirValue, d: Direction): void {
     d.bypassAsked = false;
-    if (d.msrp!.atFrameBoundary) this.conn.bypass!(dir);
+    if (!d.msrp!.atFrameBoundary) return;
+    if (this.conn.bypassEnabled !== true) this.conn.bypass!(dir);
+    else if (!d.unwatchable && d.watch !== null) this.conn.bypass!(dir, d.watch);
   }
 }

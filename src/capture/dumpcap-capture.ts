@@ -5,8 +5,9 @@
  * Why: libpcap in the tap itself (./live-capture.ts, the `cap` binding) runs in immediate mode
  * with TPACKET_V2 64 KiB slots, about 1 000 frames in 64 MiB, and has no drop counter; the bench
  * lost 90 of 399 target messages at 100 000 frames/s while every counter said 0. dumpcap
- * (TPACKET_V3 blocks, a `-B` MiB ring) keeps capturing while JavaScript is busy: the pipe and
- * the ring absorb the bursts, and the pipe's back-pressure holds dumpcap, never the kernel.
+ * (TPACKET_V3 blocks, a `-B` MiB ring) keeps capturing while JavaScript is busy: the ring and a
+ * queue in dumpcap's memory (its capture thread, see {@link dumpcapArgs}) absorb the bursts; the
+ * pipe's back-pressure holds dumpcap's writer, never the kernel ring's reader.
  * dumpcap also owns the privilege (setcap on it, or the `wireshark` group), so the analysing
  * process needs no CAP_NET_RAW.
  *
@@ -14,7 +15,12 @@
  * isb_ifdrop is libpcap's ps_drop, the capture ring's overflows) and prints
  * "Packets received/dropped on interface 'X': R/D (pcap:P/dumpcap:U/flushed:F/ps_ifdrop:I)" on
  * stderr. Both are read; the block wins when present. While running, the interface and backlog
- * counters of ./live-capture.ts are polled as for `cap`.
+ * counters of ./live-capture.ts are polled as for `cap`: dumpcap 4.0 reports its ring and queue
+ * drops at the stop only (no statistics block before it, not even per file of a `-b` ring, and
+ * nothing on stderr at any log level; the kernel keeps a TPACKET_V3 socket's drops in tp_drops,
+ * which only getsockopt on dumpcap's own socket reads; `-S` opens separate handles). So the loss
+ * signals while running are the TCP gaps and whole-connection losses of target sessions
+ * (src/pipeline/live-stats.ts).
  *
  * Times are the kernel's receive timestamps from the pcapng blocks (unlike `cap`).
  */
@@ -25,7 +31,8 @@ import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { ByteSource } from './byte-source.js';
-import { KernelDropCounters, MAX_SNAPLEN, type CounterFs, type LiveCaptureOptions, type LiveCaptureStats } from './live-capture.js';
+import { KernelDropCounters, type CounterFs } from './kernel-drop-counters.js';
+import { MAX_SNAPLEN, type LiveCaptureOptions, type LiveCaptureStats } from './live-capture.js';
 import { PcapngReader } from './pcapng-reader.js';
 
 /** `--capture-backend`: auto picks dumpcap when it is found and executable, else cap. */
@@ -109,9 +116,25 @@ export function parseDumpcapSummary(stderr: string): DumpcapSummary | undefined 
   return out;
 }
 
-/** The dumpcap command line for `o` (pcapng to standard output, quiet). */
+/** dumpcap's -C takes an int (dumpcap.c get_positive_int). */
+const MAX_QUEUE_BYTES = 0x7fffffff;
+
+/**
+ * The dumpcap command line for `o` (pcapng to standard output, quiet).
+ *
+ * `-t -C`: dumpcap reads the kernel ring in its own thread into a queue in its memory, and
+ * writes the queue to the tap in another (dumpcap.c capture_loop_queue_packet_cb). Without it,
+ * dumpcap writes each packet to the pipe from the thread that reads the ring, so a busy tap
+ * stops the reading as soon as the socket pair's ~200 KiB (~100 frames) are full, and the ring
+ * overflows. The queue gets as many bytes as the ring (`-B`); packets that find it full are
+ * counted (`dumpcap:` in the summary, isb_osdrop in the final statistics), never silent. Measured
+ * on lo, the tap blocked for 3 s, an 8 MiB ring: a 60 000-frame burst lost 7 898 frames without
+ * the queue, none with a 256 MiB one; a 100 000-frame burst none with 64 MiB (docs/live.md).
+ */
 export function dumpcapArgs(o: { iface: string; filter: string; snaplen: number; bufferSize: number; promiscuous: boolean }): string[] {
-  const args = ['-i', o.iface, '-w', '-', '-q', '-s', String(o.snaplen), '-B', String(Math.max(1, Math.ceil(o.bufferSize / (1024 * 1024))))];
+  const ringMiB = Math.max(1, Math.ceil(o.bufferSize / (1024 * 1024)));
+  const queueBytes = Math.min(ringMiB * 1024 * 1024, MAX_QUEUE_BYTES);
+  const args = ['-i', o.iface, '-w', '-', '-q', '-s', String(o.snaplen), '-B', String(ringMiB), '-t', '-C', String(queueBytes)];
   if (!o.promiscuous) args.push('-p');
   if (o.filter !== '') args.push('-f', o.filter);
   return args;

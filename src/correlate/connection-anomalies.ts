@@ -50,6 +50,8 @@ export class ConnSessions {
   private first: Session | null = null;
   /** A frame of another session (ignored ones too) or an unbound frame was seen here. */
   shared = false;
+  /** `correlate.target_midstream` was reported for this connection (once, not per direction). */
+  midStreamReported = false;
 
   /** A frame of `s` (any mode, an ignored one too) was seen on the connection. */
   sawSession(s: Session): void {

@@ -32,7 +32,7 @@ export class HeldBudget {
   hold(s: Session, f: HeldFrame): void {
     s.held ??= this.newHeld();
     const h = s.held;
-    if (h.bytes + f.bytes.length > this.ctx.maxHeldPerSession || this.total + f.bytes.length > this.ctx.maxHeldTotal) {
+    if (h.bytes + f.bytes.length > this.ctx.maxHeldPerSession || this.total + f.bytes.length > this.totalFor(s)) {
       if (s.cpimDeferred !== null && this.deferredFull !== null) {
         this.deferredFull(s, f, null);
         return;
@@ -50,7 +50,7 @@ export class HeldBudget {
   holdMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
     s.held ??= this.newHeld();
     const h = s.held;
-    if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.ctx.maxHeldTotal) {
+    if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.totalFor(s)) {
       h.messages.push({ meta, info });
       h.bytes += info.content.length;
       this.total += info.content.length;
@@ -79,6 +79,15 @@ export class HeldBudget {
     h.frames = [];
     h.bytes = 0;
     h.messages = [];
+  }
+
+  /**
+   * Issue 15: a local non-target dialog's shadow (./trigger-shadows.ts) holds only while the
+   * total is under half the budget, so that they, however many, never take the room of the
+   * sessions without SIP waiting for a CPIM match or a trigger.
+   */
+  private totalFor(s: Session): number {
+    return s.triggerOnly ? this.ctx.maxHeldTotal / 2 : this.ctx.maxHeldTotal;
   }
 
   private newHeld(): HeldBytes {

@@ -155,7 +155,15 @@ export class MsrpBinding {
           for (const b of bound) this.audit.report(b, 'correlate.bypass_gap', head.frameNo, `bytes=${conn.bypassGap}`);
           conn.bypassGap = 0;
         }
-        if (frame.session.mode === 'intercept') conn.target = true;
+        if (frame.session.mode === 'intercept' && !conn.target) {
+          conn.target = true;
+          // Issue 13: a connection joined without its handshake may have lost its first bytes
+          // (to the capture, or to a late start), and no TCP gap can say so; TLS says it itself.
+          if (!stream.sawSyn && stream.transport === undefined && !conn.onConn.midStreamReported) {
+            conn.onConn.midStreamReported = true;
+            this.audit.report(frame.session, 'correlate.target_midstream', head.frameNo);
+          }
+        }
         frame.session.framesInFlight++;
         if (frame.more !== null) for (const p of frame.more) p.session.framesInFlight++;
       },
@@ -249,7 +257,17 @@ export class MsrpBinding {
     // (ownersOf counts those when no session knows an endpoint) may take it for a target's.
     const rSid = lastSessionId(head.headers.toPath);
     const sSid = lastSessionId(head.headers.fromPath);
-    const tombstoned = (owners === undefined || (!this.index.knows(rSid) && !this.index.knows(sSid))) && this.tombstones.coversAny(rSid, sSid);
+    let tombstoned = (owners === undefined || (!this.index.knows(rSid) && !this.index.knows(sSid))) && this.tombstones.coversAny(rSid, sSid);
+    if (tombstoned && this.triggers?.names(rSid, sSid, now) === true) {
+      // Issue 15: an LI_T3 trigger names its endpoint ids: its window, not this hop's release of a
+      // dialog that found no target here, decides (./trigger-shadows.ts).
+      const sh = this.triggers.shadows.of(head);
+      if (sh !== null) {
+        this.triggers.frame(sh, head, now);
+        owners = sh;
+        tombstoned = false;
+      }
+    }
     if (tombstoned && head.kind === 'request') {
       conn.verdict = ALLOWS;
       return null;
@@ -290,6 +308,8 @@ export class MsrpBinding {
     if (!isOwnerList(owners)) {
       const s = owners;
       if (s.closed && !this.table.has(s.key)) return null;
+      const sh = this.triggers?.shadows.shadowFor(s, head) ?? null;
+      if (sh !== null) return this.withShadow(conn, head, [s], sh, remember, now);
       if (s.mode === 'ignore' && s.dialog !== null) conn.verdict = ALLOWS;
       if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, s, head.frameNo);
       return this.framePart(conn, head, s, viaEndpoint, now);
@@ -298,8 +318,26 @@ export class MsrpBinding {
     // direction relative to its own target side): a task's records never depend on the other leg.
     const live = owners.filter((s) => !s.closed || this.table.has(s.key));
     if (live.length === 0) return null;
+    const sh = this.triggers?.shadows.shadowFor(live, head) ?? null;
+    if (sh !== null) return this.withShadow(conn, head, live, sh, remember, now);
     if (live.every((s) => s.mode === 'ignore' && s.dialog !== null)) conn.verdict = ALLOWS;
     if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, live.length === 1 ? live[0]! : live, head.frameNo);
+    return this.parts(conn, head, live, now);
+  }
+
+  /**
+   * Issue 15: a frame of dialogs that found no target here, offered to the LI_T3 triggers too,
+   * through `sh`, the shadow session without SIP of its endpoint ids (./trigger-shadows.ts).
+   */
+  private withShadow(conn: StreamCtx, head: MsrpFrameHead, owners: readonly Session[], sh: Session, remember: boolean, now: number): FrameCtx | null {
+    this.triggers!.frame(sh, head, now);
+    const all = [...owners, sh];
+    if (remember) this.index.rememberTransaction(conn.stream.connId, head.transactionId, all, head.frameNo);
+    return this.parts(conn, head, all, now);
+  }
+
+  /** The parts of a frame several sessions share. */
+  private parts(conn: StreamCtx, head: MsrpFrameHead, live: readonly Session[], now: number): FrameCtx | null {
     let first: FrameCtx | null = null;
     for (const s of live) {
       const p = this.framePart(conn, head, s, false, now);
@@ -323,11 +361,7 @@ export class MsrpBinding {
     s.msrpSeen = true;
     conn.onConn.sawSession(s);
     conn.bypass?.saw(s);
-    if (s.mode === 'ignore') {
-      // Issue 15: a trigger naming a session whose SIP showed no target here (review F2).
-      if (s.dialog !== null) this.triggers?.localNonTarget(s, head, now);
-      return null;
-    }
+    if (s.mode === 'ignore') return null;
     if (s.lastSeenNet === null && s.dialog === null) {
       const st = conn.stream;
       s.lastSeenNet = { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: head.tsSec, tsNsec: head.tsNsec, frameNo: head.frameNo };

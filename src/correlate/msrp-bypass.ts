@@ -168,6 +168,21 @@ export class MsrpBypass {
   }
 
   /**
+   * Issue 15: an LI_T3 trigger names these endpoints (`host|port`): their bypassed directions are
+   * framed again (its sessions are claimed frame by frame, so a direction passed over would hide
+   * them; ./trigger-shadows.ts). No claim is kept: a frame of a claimed session blocks the direction.
+   */
+  resume(endpoints: readonly string[]): void {
+    const keys = endpoints.map(claimKey);
+    for (const d of this.dirs) {
+      if (d.keys.some((k) => keys.includes(k))) {
+        this.stats.resumedBySdp++;
+        this.cancel(d);
+      }
+    }
+  }
+
+  /**
    * The tasks changed (SIGHUP, X1): every bypassed direction is framed again (the sessions it
    * carries may be a new task's), and the sessions now intercepted claim their endpoints.
    */

@@ -8,10 +8,8 @@
 import type { MsrpFrameHead, MsrpMessage, MsrpMessageRef } from '../protocols/msrp/index.js';
 import { wantsIri } from '../records/task-ref.js';
 import type { MsrpStreamRef } from '../analyzers/app-event-sink.js';
-import { identityList } from './add-identity.js';
 import type { CorrelatorContext } from './correlator-context.js';
 import { CpimDeferral, cpimTargetSide, type CpimDeferred } from './cpim-deferral.js';
-import type { Side } from './dialog-tracker.js';
 import type { HeldBudget } from './held-budget.js';
 import { closeMessageMeta, fileMetaOf, hasUserContent, msrpMessageMeta } from './message-audit.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
@@ -20,6 +18,7 @@ import type { SessionAudit } from './session-audit.js';
 import type { SessionRelease } from './session-release.js';
 import type { SessionTable } from './session-table.js';
 import type { FinishedInfo, OpenMessage, Session } from './session.js';
+import { addCpimParties } from './trigger-shadows.js';
 
 export class MsrpMessages {
   constructor(
@@ -64,12 +63,14 @@ export class MsrpMessages {
       om.cpimChecked = true;
       const c = om.tracker.cpim.cpim;
       if (c === null) return;
-      this.learnCpimParties(
-        s,
-        om,
+      addCpimParties(
+        s.sideIds,
+        om.meta.senderSide,
         c.from?.uri ?? null,
         c.to.map((x) => x.uri),
       );
+      // Issue 15: a local non-target dialog's MSRP, offered to the triggers only (./trigger-shadows.ts).
+      if (s.triggerOnly) return;
       const matches = this.ctx.matcher.matchCpim(
         c.from?.uri ?? null,
         c.to.map((x) => x.uri),
@@ -80,13 +81,6 @@ export class MsrpMessages {
       if (this.deferral.active) this.deferral.defer(s, om.meta.senderSide, om.meta.firstFrame, matches);
       else this.identify(s, { matches, senderSide: om.meta.senderSide, firstFrame: om.meta.firstFrame, at: this.ctx.now });
     }
-  }
-
-  private learnCpimParties(s: Session, om: OpenMessage, from: string | null, to: readonly string[]): void {
-    const ss = om.meta.senderSide ?? 0;
-    const rs: Side = ss === 0 ? 1 : 0;
-    if (from !== null && /^(sips?|tel):/i.test(from)) identityList(s.sideIds[ss], from);
-    for (const x of to) if (/^(sips?|tel):/i.test(x)) identityList(s.sideIds[rs], x);
   }
 
   /** An uncorrelated session named a target in CPIM: it becomes intercepted; held bytes go out. */

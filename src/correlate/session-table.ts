@@ -78,7 +78,8 @@ export class SessionTable {
     if (s.cpimDeferred !== null) this.resolveDeferred?.(s);
     s.closed = true;
     this.held.drop(s);
-    if (this.ctx.includeNonTargets && s.mode === 'pending' && s.audit !== null) this.audit.list(s);
+    // A local non-target dialog's shadow (./trigger-shadows.ts) is listed only if a trigger claimed it.
+    if (this.ctx.includeNonTargets && s.mode === 'pending' && s.audit !== null && !s.triggerOnly) this.audit.list(s);
     if (s.openMessages === 0) this.leave(s);
   }
 

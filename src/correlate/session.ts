@@ -163,6 +163,11 @@ export class Session {
   readonly partyLeg: [boolean, boolean] = [false, false];
   /** Issue 15: a CPIM identification waiting for a trigger (./cpim-deferral.ts). */
   cpimDeferred: CpimDeferred | null = null;
+  /**
+   * Issue 15: the MSRP of a dialog this tap's SIP found no target in, offered to the LI_T3
+   * triggers only (./trigger-shadows.ts): never identified by CPIM, never listed unclaimed.
+   */
+  triggerOnly = false;
   /** Identities of each side (SIP From/PAI/To/R-URI, or CPIM From/To). */
   readonly sideIds: [ImsIdentity[], ImsIdentity[]] = [[], []];
   fileSelector: FileSelector | null = null;

@@ -33,6 +33,11 @@ export interface TriggerClaimStats {
   readonly triggerReopensRefused: number;
   /** Triggers kept without their SDP answer: the SDP byte budget was spent (correlate.trigger_sdp_dropped). */
   readonly triggerSdpsDropped: number;
+  /**
+   * Sessions claimed whose MSRP this tap bound to a local SIP dialog it found no target in
+   * (correlate.trigger_local_nontarget_sip, ./trigger-shadows.ts): recorded for the trigger.
+   */
+  readonly triggerLocalNonTargetClaims: number;
   /** Trigger latency of the held sessions claimed (first frame held → trigger applied), in capture time and wall time. */
   readonly triggerLatencyCaptureMs: Percentiles | null;
   readonly triggerLatencyWallMs: Percentiles | null;

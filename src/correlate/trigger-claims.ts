@@ -16,8 +16,9 @@
  *   correlation ID, so the MDF joins them with the triggering tap's IRI. Else the trigger is
  *   refused (`correlate.trigger_refused`) and nothing of it is recorded.
  * - No duplicates: a tap ignores its own triggers (originTap = its tapId) and a trigger whose
- *   session ids are bound to a local SIP session of the same task; frames bound to a local SIP
- *   dialog never reach the triggers anyway (./msrp-binding.ts looks at the dialogs first).
+ *   session ids are bound to a local SIP session of the same task. Frames bound to a local dialog
+ *   that found no target here reach the triggers through a shadow session without SIP
+ *   (./trigger-shadows.ts: the trigger wins, trigger review F2); a target's dialog keeps its own.
  * - Race: frames of an MSRP session without SIP are held until a target is known
  *   (./held-budget.ts). A trigger applied later claims the held session and emits its held frames
  *   (those inside the window) in order; unclaimed held bytes are discarded when the session
@@ -46,6 +47,7 @@ import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
 import { LatencySamples } from './latency-samples.js';
 import type { TriggerClaimStats } from './trigger-claim-stats.js';
 import { triggerMalformed } from './trigger-malformed.js';
+import { keepCoveredParties, TriggerShadows } from './trigger-shadows.js';
 
 export type { TriggerClaimStats } from './trigger-claim-stats.js';
 
@@ -58,8 +60,6 @@ interface Applied {
   readonly sids: readonly string[];
   readonly targetSids: readonly string[];
   readonly sdpAnswer: Uint8Array | null;
-  /** Local SIP sessions of its ids, not its task's, already reported (F2 of the trigger review). */
-  readonly conflicts: WeakSet<Session>;
 }
 
 /** Endpoint ids remembered per session without SIP (the audit lists 16 of them, ./msrp-binding.ts). */
@@ -104,6 +104,8 @@ export class TriggerClaims {
   private readonly ended = new Set<string>();
   private readonly latCapture = new LatencySamples();
   private readonly latWall = new LatencySamples();
+  /** Local non-target dialogs' MSRP offered to the triggers (F2, ./trigger-shadows.ts). */
+  readonly shadows: TriggerShadows;
 
   constructor(
     private readonly ctx: CorrelatorContext,
@@ -115,6 +117,7 @@ export class TriggerClaims {
     private readonly uncorrelated: UncorrelatedSessions,
     private readonly deferral: CpimDeferral,
   ) {
+    this.shadows = new TriggerShadows(ctx, uncorrelated, held);
     this.byXid = new IdleTable<string, Applied>({
       cap: ctx.maxTriggers,
       evict: 'oldest',
@@ -190,9 +193,9 @@ export class TriggerClaims {
       sids,
       targetSids: (t.targetSessionIds ?? []).filter((x) => sids.includes(x)),
       sdpAnswer,
-      conflicts: old?.conflicts ?? new WeakSet(),
     };
-    for (const s of local) this.conflict(a, s);
+    // Local dialogs of its ids found no target here: the trigger wins (./trigger-shadows.ts).
+    this.shadows.applied(local, t.endpoints);
     if (old === undefined && this.byXid.size >= this.ctx.maxTriggers) this.byXid.evictOne();
     if (old === undefined) this.byXid.set(t.xId, a, this.deadlineOf(window));
     else {
@@ -254,7 +257,7 @@ export class TriggerClaims {
       this.remember(s, to);
       this.remember(s, from);
     }
-    if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept')) return;
+    if (this.bySid.size === 0 || (s.mode !== 'pending' && s.mode !== 'intercept' && !TriggerShadows.waitedOut(s))) return;
     const hits: Applied[] = [];
     let foreign = false;
     let outside = false;
@@ -279,21 +282,17 @@ export class TriggerClaims {
     }
   }
 
-  /**
-   * A request frame of `s`, a session this tap saw the SIP of and found no target in (e.g. the
-   * caller anonymised on this hop, RFC 3323): a trigger naming its endpoint ids in its window is
-   * not applied to it, but reported once per (trigger, session) (trigger review F2).
-   */
-  localNonTarget(s: Session, head: MsrpFrameHead, now: number): void {
-    if (head.kind !== 'request' || this.bySid.size === 0) return;
-    for (const sid of [lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath)]) {
-      if (sid === null) continue;
-      for (const a of this.bySid.get(sid) ?? []) if (now >= a.window.start && now <= a.window.end) this.conflict(a, s);
+  /** An applied trigger names `rSid` or `sSid` (a frame's endpoint ids) and its window covers `now` (./trigger-shadows.ts). */
+  names(rSid: string | null, sSid: string | null, now: number): boolean {
+    for (const sid of [rSid, sSid]) {
+      for (const a of sid === null ? [] : (this.bySid.get(sid) ?? [])) if (now >= a.window.start - a.window.skew && now <= a.window.end) return true;
     }
+    return false;
   }
 
   /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
   sweep(now: number): void {
+    this.shadows.sweep(now);
     for (const [sid, list] of this.seen) {
       const keep = list.filter((s) => !s.closed && s.mode === 'pending');
       this.seenCount -= list.length - keep.length;
@@ -328,6 +327,7 @@ export class TriggerClaims {
       triggerFramesOutsideWindow: this.outside,
       triggerReopensRefused: this.reopenRefused,
       triggerSdpsDropped: this.sdpDropped,
+      triggerLocalNonTargetClaims: this.shadows.claimedCount,
       triggerLatencyCaptureMs: this.latCapture.percentiles(),
       triggerLatencyWallMs: this.latWall.percentiles(),
     };
@@ -360,6 +360,15 @@ export class TriggerClaims {
         )
       : null;
     for (const m of rest?.matches ?? []) if (!hasTask(s, m.task.xid)) s.intercepts.push(this.table.makeIntercept(s, m, cpimTargetSide(m, rest!.senderSide)));
+    // Trigger review F1: only the parties of the messages the trigger names stay (./trigger-shadows.ts);
+    // a session the CPIM rule also intercepts keeps them all, as without a bus.
+    const first = wasPending || s.mode === 'ignore';
+    if (first && (rest?.matches.length ?? 0) === 0)
+      keepCoveredParties(
+        s,
+        s.intercepts.flatMap((it) => it.trigger?.sids ?? []),
+      );
+    if (first) this.shadows.claimed(s);
     s.mode = 'intercept';
     this.claimed++;
     const wantContent = s.intercepts.some((it) => wantsIri(it.task));
@@ -420,12 +429,6 @@ export class TriggerClaims {
     if (list === undefined) this.seen.set(ownString(sid), [s]);
     else list.push(s);
     this.seenCount++;
-  }
-
-  private conflict(a: Applied, s: Session): void {
-    if (hasTask(s, a.task.xid) || a.conflicts.has(s)) return;
-    a.conflicts.add(s);
-    this.ctx.anomalies.report('correlate.trigger_local_nontarget_sip');
   }
 
   private foreignFrame(): void {

@@ -3,14 +3,16 @@
  * carries belongs to sessions it does not want (TcpConnectionInfo.bypass), so the direction drops
  * to sequence tracking only: no delivery, no history copy, no framing. Suricata calls this flow
  * bypass; unlike Suricata and Zeek, MSRP needs resumption (RFC 4975 section 8.1: a later session
- * may reuse the connection), so a bypass always ends one of three ways:
+ * may reuse the connection), so a bypass always ends one of these ways:
  *
  * - the consumer asks (TcpConnectionInfo.resume: an SDP named an endpoint, the tasks changed);
  * - a re-probe: after `bypassReprobeSec` of capture time the direction is delivered again, and
  *   bypass is refused for `bypassProbeSec`; the consumer asks again at the end of its next
  *   uninteresting frame that ends a delivery once the window is over, so a frame that starts in
  *   the window is seen whole, and so is every frame up to that end;
- * - the direction ends (FIN, RST, timeout, eviction, end of input).
+ * - the direction ends (FIN, RST, timeout, eviction, end of input);
+ * - the consumer's watch (BypassWatch, given with the request) refuses the next bytes: for MSRP
+ *   they hold a frame start of a session not let go, so they are framed (no re-probe needed).
  *
  * The bytes that passed are handed to the consumer as one gap (flagged as bypassed, not lost) just
  * before the next bytes it gets, so its framer resynchronises at the next start line.
@@ -26,6 +28,17 @@
  *  framed ... | request (delivery ends at a frame end) | bypassed (counted) ... | resume | gap(n) | framed ...
  * ```
  */
+/**
+ * Looks at the bytes a bypass would pass over (the consumer's; for MSRP the start-line watch,
+ * src/protocols/msrp/msrp-start-watch.ts): `passes` false ends the bypass at those bytes, which
+ * are then delivered (after the gap of what was passed before them). Flow never parses them.
+ */
+export interface BypassWatch {
+  passes(bytes: Uint8Array): boolean;
+  /** The next bytes do not follow the last ones looked at (a gap while bypassed). */
+  reset(): void;
+}
+
 /** Bypass counters shared by every direction of a tracker (mutated in place). */
 export interface BypassCounters {
   bypassed: number;
@@ -56,6 +69,8 @@ export class StreamBypass {
   private lastNow = -Infinity;
   /** Bytes passed over and not yet handed to the consumer as a gap. */
   skipped = 0;
+  /** Set with the request (TcpConnectionInfo.bypass): every passed segment is shown to it first. */
+  watch: BypassWatch | null = null;
 
   constructor(
     private readonly limits: BypassLimits,
@@ -84,8 +99,15 @@ export class StreamBypass {
    * counted), false when they go to the consumer (after the gap of what was passed, see
    * takeGap).
    */
-  pass(n: number, now: number): boolean {
+  pass(n: number, now: number, bytes: Uint8Array): boolean {
     this.lastNow = now;
+    if ((this.active || (this.wanted && now >= this.probeUntil)) && this.watch !== null && !this.watch.passes(bytes)) {
+      // The watch saw a frame start it was not told to let pass: framed from these bytes on;
+      // the consumer asks again at the end of a frame it lets go.
+      this.wanted = false;
+      if (this.active) this.stop();
+      return false;
+    }
     if (!this.active) {
       if (!this.wanted || now < this.probeUntil) return false;
       this.active = true;
@@ -107,6 +129,7 @@ export class StreamBypass {
   /** A gap while bypassed: its bytes join what was passed over (reported as `tcp.gap` already). */
   absorb(length: number): boolean {
     if (!this.active) return false;
+    this.watch?.reset();
     this.skipped += length;
     return true;
   }

@@ -3,6 +3,7 @@
  * gopacket's `Stream`/`StreamFactory`): analyzers receive ordered bytes, explicit gaps and an
  * end per direction, and never see segments, sequence numbers or TCP flags.
  */
+import type { BypassWatch } from './stream-bypass.js';
 
 /** Direction of a stream relative to the connection's roles. */
 export const Dir = {
@@ -75,9 +76,12 @@ export interface TcpConnectionInfo {
    * Bypass of one direction (issue 13, ./stream-bypass.ts): from its next bytes on, only
    * sequence numbers are followed until {@link resume}, a re-probe or its end; what was passed
    * over then comes as one `gap(..., bypassed = true)`. Callable from inside a consumer callback
-   * and at any other time.
+   * and at any other time. `watch`: shown every segment before it is passed over; the bypass
+   * ends at the first it refuses (./stream-bypass.ts BypassWatch).
    */
-  bypass?(dir: DirValue): void;
+  bypass?(dir: DirValue, watch?: BypassWatch): void;
+  /** The table bypasses on request (TcpTrackerOptions.bypass); false: `bypass` is ignored, so a consumer need not prepare a watch. */
+  readonly bypassEnabled?: boolean;
   /** Ends a bypass of `dir` (or cancels the request): bytes are delivered again from the next one. */
   resume?(dir: DirValue): void;
 }

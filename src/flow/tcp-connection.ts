@@ -4,6 +4,7 @@
  * touch and unlink on the per-packet path, no allocation.
  */
 import type { TcpConnectionInfo } from './stream-consumer.js';
+import type { BypassWatch } from './stream-bypass.js';
 import type { TcpStreamReassembler } from './tcp-stream-reassembler.js';
 
 /** One tracked connection. Implements the info handed to the factory (no extra object). */
@@ -32,6 +33,8 @@ export class TcpConnection implements TcpConnectionInfo {
   inStreams = false;
   /** Next connection in the same hash bucket. */
   nextSame: TcpConnection | null = null;
+  /** TcpConnectionInfo.bypassEnabled (the tracker's option). */
+  bypassEnabled = false;
   /** In the tracker's closed list (closed both ways, lingering) rather than the live one. */
   lingering = false;
   /** Position in the LRU order (a tracker-wide counter taken when created or touched). */
@@ -55,8 +58,8 @@ export class TcpConnection implements TcpConnectionInfo {
     (dir === 0 ? this.r0 : this.r1)?.detach();
   }
 
-  bypass(dir: 0 | 1): void {
-    (dir === 0 ? this.r0 : this.r1)?.bypass();
+  bypass(dir: 0 | 1, watch?: BypassWatch): void {
+    (dir === 0 ? this.r0 : this.r1)?.bypass(watch);
   }
 
   resume(dir: 0 | 1): void {

@@ -31,7 +31,7 @@ import { TcpFlag } from '../decode/decoded-packet.js';
 import { seqAdd, seqDiff } from '../util/seq32.js';
 import { DeliveredHistory, type HistoryBudget } from './delivered-history.js';
 import { SegmentStore } from '../util/segment-store.js';
-import { StreamBypass, type BypassCounters, type BypassLimits } from './stream-bypass.js';
+import { StreamBypass, type BypassCounters, type BypassLimits, type BypassWatch } from './stream-bypass.js';
 import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
 
 /** Per-direction limits (see TcpTrackerOptions for the defaults and their reasons). */
@@ -132,9 +132,10 @@ export class TcpStreamReassembler {
    * The consumer does not want this direction's bytes for now (./stream-bypass.ts): from the next
    * delivery on, only sequence numbers are followed. Safe to call from inside a consumer callback.
    */
-  bypass(): void {
+  bypass(watch?: BypassWatch): void {
     if (this.ended || this.detached || !this.ctx.limits.bypass) return;
     this.bypassState ??= new StreamBypass(this.ctx.limits, this.ctx.counters);
+    this.bypassState.watch = watch ?? null;
     this.bypassState.request();
   }
 
@@ -319,7 +320,7 @@ export class TcpStreamReassembler {
     if (n === 0) return;
     const b = this.bypassState;
     if (b !== null && !this.detached) {
-      if (b.pass(n, tsSec + tsNsec * 1e-9)) {
+      if (b.pass(n, tsSec + tsNsec * 1e-9, data)) {
         // Bypassed: sequence tracking only (no consumer, no history; a contradiction in bytes
         // nobody reads is counted by reportDifferent and needs no cut).
         this.progressed = true;

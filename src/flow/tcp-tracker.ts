@@ -351,6 +351,7 @@ export class TcpTracker {
       tsSec,
       tsNsec,
     );
+    conn.bypassEnabled = this.opts.bypass;
     conn.nextSame = this.table.get(hash) ?? null;
     this.table.set(hash, conn);
     this.size++;

@@ -69,7 +69,9 @@ export function captureDigestsInBackground(paths: readonly string[], signal?: Ab
     };
     let worker: Worker;
     try {
-      worker = startModuleWorker(import.meta.url, 'captureDigestsThreadEntry', [...paths]);
+      // This module's file, named from one level below the root: the same file whether this code
+      // runs from tsc's dist/pipeline/ or from a bundle chunk in dist/chunks/ (./module-worker.ts).
+      worker = startModuleWorker(new URL('../pipeline/capture-digests.js', import.meta.url).href, 'captureDigestsThreadEntry', [...paths]);
     } catch {
       fallback();
       return;

@@ -102,7 +102,7 @@ const INTERRUPTED_DRAIN_S = 3;
 export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunContext): Promise<InterceptRunResult> {
   const { log } = ctx;
   const base = o.tasks === undefined ? undefined : loadTasks(o.tasks);
-  const x1 = createX1Service(o, base, log);
+  const x1 = await createX1Service(o, base, log);
   const tasks = x1?.initialTasks ?? base;
   if (tasks === undefined) throw new ConfigError('--tasks is required (or provision over X1: --x1-listen)');
   // Issue 15: the bus is reached (credentials, bucket) before anything is written; loaded only with --bus.
@@ -235,6 +235,9 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
       for (const l of left) log.log('warn', 'delivery.undrained', { did: l.did, pdus: l.pdus, bytes: l.bytes, spoolDir: o.spoolDir }, 'not yet acknowledged by the destination: kept in the spool, sent at the next start');
       for (const s of dl.stats()) log.log('info', 'delivery.summary', { did: s.did, acknowledgedPdus: s.releasedPdus, spooledPdus: s.spooledPdus, refusedPdus: s.refusedPdus });
     }
+    // Live: the last stats line comes after the flush and the releases, which find the gaps
+    // still held in reassembly and the sessions none of whose MSRP was seen (issue 13).
+    if (src.live !== undefined) log.log('info', 'run.stats', { ...liveStats(pl, src.live, counts, dl?.stats() ?? []), final: true }, 'after the drain: the final counts');
     let listed: { sessions: number; uncorrelated: number };
     if (auditSpool !== undefined) {
       listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted, src.live !== undefined ? auditCapture(src.live) : undefined);
@@ -327,7 +330,9 @@ async function runLiveWithLifecycle(
     );
     last = live;
     capture.last = live;
-    log.log('info', 'capture.stopped', { ...liveStats(pl, live, counts, dl?.stats() ?? []), final: true }, 'capture stopped: draining');
+    // Not the last word: reassembly is flushed and sessions released after this (the final
+    // `run.stats` line, written after the drain, counts the loss found there).
+    log.log('info', 'capture.stopped', liveStats(pl, live, counts, dl?.stats() ?? []), 'capture stopped: draining');
     return { inputs: [{ path: `live:${o.interface}`, bytes: 0 }], live };
   } finally {
     clearInterval(stats);

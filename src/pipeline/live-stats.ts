@@ -34,6 +34,11 @@ export function liveStats(p: InterceptPipeline, capture: LiveCaptureCounters | u
     tcpGaps: p.anomalies.count('tcp.gap'),
     targetTcpGaps: c.targetGaps,
     targetTcpGapBytes: c.targetGapBytes,
+    // Whole-connection loss, which no gap shows: target MSRP first seen on a connection joined
+    // without its handshake, and target sessions that ended with none of their MSRP seen
+    // (counted at their release; the final line, written after the drain, has them all).
+    targetMidStream: p.anomalies.count('correlate.target_midstream'),
+    targetCcNotObserved: p.anomalies.count('correlate.cc_not_observed'),
     tcpConnections: tcp.tcpConnections,
     // Flow bypass of non-target MSRP directions (issue 13, src/flow/stream-bypass.ts).
     bypass: bypassStats(p),

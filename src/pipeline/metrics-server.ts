@@ -71,6 +71,10 @@ export function createMetricsRegistry(src: MetricsSources): Registry {
   counter('msrptap_tcp_gaps_total', 'TCP reassembly gaps (bytes never seen), all connections', [], (set) => set({}, src.pipeline.anomalies.count('tcp.gap')));
   counter('msrptap_target_tcp_gaps_total', 'TCP gaps in MSRP stream directions that carried an intercepted session (live loss signal)', [], (set) => set({}, src.pipeline.correlator.stats().targetGaps));
   counter('msrptap_target_tcp_gap_bytes_total', 'Bytes lost in those gaps', [], (set) => set({}, src.pipeline.correlator.stats().targetGapBytes));
+  counter('msrptap_target_loss_total', 'Target loss no TCP gap shows: MSRP connections joined mid-way (kind=midstream_connection), sessions ended with none of their MSRP seen (kind=msrp_not_observed)', ['kind'], (set) => {
+    set({ kind: 'midstream_connection' }, src.pipeline.anomalies.count('correlate.target_midstream'));
+    set({ kind: 'msrp_not_observed' }, src.pipeline.anomalies.count('correlate.cc_not_observed'));
+  });
   gauge('msrptap_sip_dialogs', 'SIP dialogs tracked now', [], (set) => set({}, src.pipeline.correlator.stats().dialogs));
   gauge('msrptap_sessions', 'Sessions (SIP dialogs with MSRP and MSRP sessions without SIP) tracked now', [], (set) => set({}, src.pipeline.correlator.stats().sessions));
   gauge('msrptap_uncorrelated_sessions', 'MSRP sessions without SIP tracked now', [], (set) => set({}, src.pipeline.correlator.stats().uncorrelated));

@@ -1,11 +1,14 @@
 /**
  * Starts a worker thread that runs an exported function of one of our own modules.
  *
- * The worker is an eval'd CommonJS stub that imports the module by URL (the caller passes its
- * `import.meta.url`) and calls `entry(port, data)`. No separate entry file: the same code serves
- * the built JavaScript (dist/, what `msrptap` runs) and the TypeScript sources under the test
- * runner. A plain Node worker cannot load TypeScript, so there the stub reports
- * `{ type: 'load-failed' }` and callers fall back to doing the work in their own thread.
+ * The worker is an eval'd CommonJS stub that imports the module by URL and calls
+ * `entry(port, data)`. The caller names the entry's module file as
+ * `new URL('../pipeline/<file>.js', import.meta.url)`: `msrptap` runs bundles (scripts/bundle.mjs)
+ * whose code sits in dist/chunks/ while the worker modules are bundle entries in dist/pipeline/,
+ * and a path from one level below dist/ reaches them from either (and from tsc's
+ * dist/pipeline/ itself). Under the test runner the URL names a .js file next to the TypeScript
+ * source, which does not exist: the stub reports `{ type: 'load-failed' }` and callers fall back
+ * to doing the work in their own thread.
  */
 import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 

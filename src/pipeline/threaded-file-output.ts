@@ -107,8 +107,10 @@ export class ThreadedFileRecordOutput {
       const shared = new SharedArrayBuffer(SHARED_BYTES);
       const data: StartData = { outDir, encoderOptions, manifest, rotation, shared };
       // A small young generation: the worker's garbage is short-lived encoder buffers, and its
-      // semi-spaces would otherwise grow to V8's default and add tens of MiB to the RSS.
-      this.worker = startModuleWorker(new URL('./file-output-thread-entry.js', import.meta.url).href, 'fileOutputThreadEntry', data, {
+      // semi-spaces would otherwise grow to V8's default and add tens of MiB to the RSS. The URL
+      // names the entry's file from one level below the root, as ./capture-digests.ts does: the
+      // same file from tsc's dist/pipeline/ and from a bundle chunk in dist/chunks/ (./module-worker.ts).
+      this.worker = startModuleWorker(new URL('../pipeline/file-output-thread-entry.js', import.meta.url).href, 'fileOutputThreadEntry', data, {
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
         loadFlag: { buffer: shared, index: READY },
       });

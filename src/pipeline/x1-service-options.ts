@@ -5,7 +5,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { TaskSet } from './load-tasks.js';
-import { X1Service } from './x1-server.js';
+import type { X1Service } from './x1-server.js';
 
 export interface X1Options {
   x1Listen?: string;
@@ -32,9 +32,11 @@ function listenAddress(a: string): { host: string; port: number } {
 
 /**
  * The X1 service of these options, or undefined without --x1-listen. Checks the flags and
- * loads certificates and the stored state now (before any capture).
+ * loads certificates and the stored state now (before any capture). The service (and its XML
+ * parser) is imported only when configured: a run without X1 does not load it (start-up CPU
+ * in every run, docs/performance.md).
  */
-export function createX1Service(o: X1Options, base: TaskSet | undefined, log: Logger): X1Service | undefined {
+export async function createX1Service(o: X1Options, base: TaskSet | undefined, log: Logger): Promise<X1Service | undefined> {
   const others = [o.x1Cert, o.x1Key, o.x1Ca, o.x1NeId, o.stateDir, o.x1DestCert, o.x1DestKey, o.x1DestCa, o.x1Admf, o.x1AdmfId];
   if (o.x1Listen === undefined) {
     if (others.some((x) => x !== undefined)) throw new ConfigError('--x1-cert/--x1-key/--x1-ca/--x1-ne-id/--state-dir/--x1-dest-* configure the X1 endpoint: give --x1-listen HOST:PORT too');
@@ -57,6 +59,7 @@ export function createX1Service(o: X1Options, base: TaskSet | undefined, log: Lo
     if (reportUrl.pathname === '/' || reportUrl.pathname === '') reportUrl.pathname = '/X1/ADMF';
   }
   const destinationTls = o.x1DestCert === undefined ? null : { cert: o.x1DestCert, key: o.x1DestKey!, ...(o.x1DestCa !== undefined ? { ca: o.x1DestCa } : {}) };
+  const { X1Service } = await import('./x1-server.js');
   return new X1Service({
     host,
     port,

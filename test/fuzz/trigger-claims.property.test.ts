@@ -9,13 +9,16 @@
  *   trigger's and whose capture time is inside its window;
  * - never lose: every such request is in exactly one CC record (held ones included), unless it
  *   landed in a stranger's session (its own ids not the trigger's): then that is reported.
+ * With `localSip`, this tap also saw the SIP of both sessions (sidA↔sidB and sidX↔sidY) on a hop
+ * where no target shows: the trigger wins over that view for exactly its ids (issue 15 F2,
+ * src/correlate/trigger-shadows.ts), so the same property holds.
  * Bodies are plain text naming nobody, so no CPIM identification interferes. MSRPTAP_TRIGGER_CASES=N
  * runs more cases (default 500, about 3 s); MSRPTAP_SEED=<n> changes the seed.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkProperty, envCount } from '../helpers/check-property.js';
-import { Harness, send, T0, uri } from '../helpers/correlate-helpers.js';
+import { Harness, msrpSdp, PCSCF, send, T0, TestCall, UE_A, uri } from '../helpers/correlate-helpers.js';
 import { aTrigger } from '../helpers/trigger-fixture.js';
 
 const CASES = envCount('MSRPTAP_TRIGGER_CASES', 500);
@@ -40,6 +43,8 @@ const CASE = fc.record({
   startMs: fc.nat(9),
   /** Withdrawn after this many requests (null: never), ending half a ms after the last one fed. */
   withdrawAfter: fc.option(fc.nat(8), { nil: null }),
+  /** This tap saw both sessions' SIP, neither as a target's. */
+  localSip: fc.boolean(),
 });
 type Case = typeof CASE extends fc.Arbitrary<infer T> ? T : never;
 
@@ -47,20 +52,34 @@ const sidOf = (u: string): string => /\/([^/;]+);tcp$/.exec(u)![1]!;
 
 function runCase(c: Case): void {
   // Exact window edges: no clock skew tolerance between the taps.
-  const h = new Harness([{ ids: [{ sipUri: 'sip:alice@ims.example.com' }] }], { triggerClockSkewSec: 0 });
+  const h = new Harness([{ ids: [{ sipUri: 'sip:alice@ims.example.com' }] }], { triggerClockSkewSec: 0, ...(c.localSip ? { tapId: 'tap-media' } : {}) });
+  // Each SIP message moves the capture clock 1 ms: the frames and the window move with it.
+  let base = 0;
+  if (c.localSip) {
+    for (const [id, a, b] of [
+      ['f2-1', A, B],
+      ['f2-2', X, Y],
+    ] as const) {
+      const call = new TestCall({ callId: id, from: 'sip:anon-1@privacy.example.net', to: 'sip:peer@hop2.example.net' });
+      h.sip(call.request(msrpSdp({ ...CLIENT, path: [a] })), UE_A, PCSCF);
+      h.sip(call.response(200, { toTag: 'tt', sdp: msrpSdp({ ...RELAY, path: [HOP, b] }) }), PCSCF, UE_A);
+      h.sip(call.inDialog('ACK', 1, 'tt'), UE_A, PCSCF);
+      base += 3;
+    }
+  }
   const conn = h.conn(0, CLIENT, RELAY);
-  const start = T0 + (c.startMs + 0.5) / 1000;
+  const start = T0 + (base + c.startMs + 0.5) / 1000;
   let end = Infinity;
   const times: number[] = [];
-  const apply = (): void => h.correlator.applyTrigger(aTrigger({ windowStart: { sec: T0, nsec: (c.startMs + 0.5) * 1e6 } }));
+  const apply = (): void => h.correlator.applyTrigger(aTrigger({ windowStart: { sec: T0, nsec: (base + c.startMs + 0.5) * 1e6 } }));
   c.requests.forEach((r, i) => {
     if (i === c.applyAfter) apply();
     if (i === c.withdrawAfter && c.withdrawAfter >= c.applyAfter) {
-      end = T0 + (i + 0.5) / 1000;
-      h.correlator.withdrawTrigger(aTrigger().xId, { sec: T0, nsec: (i + 0.5) * 1e6 });
+      end = T0 + (base + i + 0.5) / 1000;
+      h.correlator.withdrawTrigger(aTrigger().xId, { sec: T0, nsec: (base + i + 0.5) * 1e6 });
     }
     conn.push(r.dir, send({ to: r.to, from: r.from, mid: `m${i}`, body: `F${i}#`, ct: 'text/plain', tid: `t${i}` }));
-    times.push(T0 + (i + 1) / 1000);
+    times.push(T0 + (base + i + 1) / 1000);
   });
   if (c.applyAfter >= c.requests.length) apply();
   h.finish();

@@ -50,6 +50,11 @@ export const CORRELATE_ANOMALIES = {
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
+  'correlate.target_midstream': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: "a target session's MSRP was first seen on a TCP connection joined mid-way (its handshake was not captured): the connection's first bytes may be lost",
+  },
   'correlate.bypass_table_full': {
     severity: 'info',
     mayHideTarget: false,
@@ -89,9 +94,10 @@ export const CORRELATE_ANOMALIES = {
     description: "an MSRP frame named an LI_T3 trigger's session id as an endpoint but belonged to a session without SIP whose own ids (its first request's) are not the trigger's; that session was not claimed and the frame not recorded",
   },
   'correlate.trigger_local_nontarget_sip': {
-    severity: 'warning',
-    mayHideTarget: true,
-    description: 'an LI_T3 trigger names the session ids of a session whose SIP this tap saw without a target (e.g. caller anonymised on this hop); its frames are not recorded for the trigger',
+    severity: 'info',
+    mayHideTarget: false,
+    description:
+      'an LI_T3 trigger claimed an MSRP session whose SIP this tap saw without a target (e.g. caller anonymised on this hop): the trigger wins, its frames are recorded for the trigger and the local SIP stays a non-target (counted in triggerLocalNonTargetClaims)',
   },
   'correlate.trigger_frame_outside_window': {
     severity: 'warning',

@@ -21,6 +21,7 @@ export {
   type MsrpResyncInfo,
 } from './msrp-frame.js';
 export { MsrpFramer, type MsrpFramerOptions, type MsrpFramerStats } from './msrp-framer.js';
+export { MsrpStartWatch } from './msrp-start-watch.js';
 export {
   MsrpMessageAssembler,
   type MsrpMessage,

@@ -144,6 +144,14 @@ export abstract class MsrpFramerHead {
    * consumer that stops feeding bytes here cuts no frame: the flow bypass is honoured only at
    * such a point (src/analyzers/app-stream-consumer.ts).
    */
+  /**
+   * The header lines of the frame in progress (ISO-8859-1, without CRLF); valid until the frame
+   * ends, so inside `onFrameEnd` they are the ending frame's (the bypass watch reads its paths).
+   */
+  get frameHeaderLines(): readonly string[] {
+    return this.headerLines;
+  }
+
   get atFrameBoundary(): boolean {
     return this.state === ST_SYNC && this.atLineStart && this.syncMatched === 0 && this.skipped === 0 && !this.afterGap;
   }

@@ -57,9 +57,29 @@ describe('parseDumpcapSummary', () => {
 });
 
 describe('dumpcapArgs', () => {
-  it('writes pcapng to standard output, quietly, with the ring in MiB (rounded up), snaplen, filter and -p', () => {
-    expect(dumpcapArgs({ iface: 'eth0', filter: 'tcp or udp', snaplen: 65535, bufferSize: 3 * 1024 * 1024 + 1, promiscuous: false })).toEqual(['-i', 'eth0', '-w', '-', '-q', '-s', '65535', '-B', '4', '-p', '-f', 'tcp or udp']);
-    expect(dumpcapArgs({ iface: 'lo', filter: '', snaplen: 262144, bufferSize: 65536, promiscuous: true })).toEqual(['-i', 'lo', '-w', '-', '-q', '-s', '262144', '-B', '1']);
+  it('writes pcapng to standard output, quietly, with the ring in MiB (rounded up), a queue of as many bytes in its own thread, snaplen, filter and -p', () => {
+    expect(dumpcapArgs({ iface: 'eth0', filter: 'tcp or udp', snaplen: 65535, bufferSize: 3 * 1024 * 1024 + 1, promiscuous: false })).toEqual([
+      '-i',
+      'eth0',
+      '-w',
+      '-',
+      '-q',
+      '-s',
+      '65535',
+      '-B',
+      '4',
+      '-t',
+      '-C',
+      String(4 * 1024 * 1024),
+      '-p',
+      '-f',
+      'tcp or udp',
+    ]);
+    expect(dumpcapArgs({ iface: 'lo', filter: '', snaplen: 262144, bufferSize: 65536, promiscuous: true })).toEqual(['-i', 'lo', '-w', '-', '-q', '-s', '262144', '-B', '1', '-t', '-C', '1048576']);
+  });
+
+  it("caps the queue at what dumpcap's -C takes (an int)", () => {
+    expect(dumpcapArgs({ iface: 'lo', filter: '', snaplen: 262144, bufferSize: 0x7fffffff, promiscuous: true }).slice(8)).toEqual(['2048', '-t', '-C', String(0x7fffffff)]);
   });
 });
 

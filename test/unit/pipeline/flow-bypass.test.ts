@@ -3,7 +3,8 @@
  * table, the analyzers and the correlator (src/flow/stream-bypass.ts, src/correlate/msrp-bypass.ts):
  * a connection that carries only a non-target session goes to sequence tracking, and a target
  * that later uses it is recorded anyway: announced by a later SDP (RFC 4975 section 8.1
- * connection reuse), made a target by a task reload, or without SIP after a re-probe.
+ * connection reuse), made a target by a task reload, or without SIP (the start-line watch, and
+ * after a re-probe).
  */
 import { describe, expect, it } from 'vitest';
 import { containsBytes } from '../../helpers/correlate-helpers.js';
@@ -63,6 +64,23 @@ describe('flow bypass of non-target MSRP directions', () => {
     expect(messageIds(records)).toEqual(['n5', 'n6']);
     const carol = p.audit().sessions.find((s) => s.messages.some((m) => m.messageId === 'n5'));
     expect(carol?.anomalies?.['correlate.bypass_gap']).toBe(1);
+  });
+
+  it('a session without SIP starting on a bypassed connection long before any re-probe: found at its first frame (start-line watch)', () => {
+    const { p, f, records } = pipeline(TARGET, { tcp: { bypass: true, bypassReprobeSec: 600, bypassProbeSec: 1 } });
+    dialog(f, 'nt-4', CAROL, DAVE, 'nA', 'nB');
+    const sendOn = connection(f);
+    for (let i = 1; i <= 3; i++) sendOn('nA', 'nB', `n${i}`, CAROL, DAVE, `${MARK} ${i}`);
+    // Bypassed from n2 on: the watch lets the frames of the session let go pass.
+    expect(p.packets.tcpStats().bypassed).toBe(1);
+    expect(p.packets.tcpStats().bypassedBytes).toBeGreaterThan(0);
+    sendOn('xA', 'xB', 'x1', TARGET, 'sip:someone@ims.example.net', 'no SIP for this one');
+    sendOn('nA', 'nB', 'n4', CAROL, DAVE, `${MARK} 4`);
+    sendOn('xA', 'xB', 'x2', TARGET, 'sip:someone@ims.example.net', 'and another');
+    p.finish();
+    expect(p.packets.tcpStats().bypassReprobes).toBe(0);
+    expect(messageIds(records)).toEqual(['x1', 'x2']);
+    for (const r of records) expect(containsBytes(r, Buffer.from(MARK))).toBe(false);
   });
 
   it('a session without SIP naming the target in CPIM, on a bypassed connection after the re-probe interval: found', () => {

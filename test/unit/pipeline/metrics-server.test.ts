@@ -23,4 +23,16 @@ describe('metrics: capture loss (issue 13)', () => {
     expect(text).toMatch(/^msrptap_capture_dropped_total 39072$/m);
     expect(text).toMatch(/^msrptap_kernel_dropped_total 1$/m);
   });
+
+  it('exports the target loss no gap shows, by kind: connections joined mid-way, sessions whose MSRP was never seen', async () => {
+    const p = new InterceptPipeline({ tasks: parseTasksFile(TASKS, 'tasks.json'), onRecord: () => {} });
+    const reg = createMetricsRegistry({ pipeline: p, records: new Map(), capture: () => undefined, links: () => [] });
+    expect(await reg.metrics()).toMatch(/^msrptap_target_loss_total\{kind="midstream_connection"\} 0$/m);
+    p.anomalies.report('correlate.target_midstream');
+    p.anomalies.report('correlate.cc_not_observed');
+    p.anomalies.report('correlate.cc_not_observed');
+    const text = await reg.metrics();
+    expect(text).toMatch(/^msrptap_target_loss_total\{kind="midstream_connection"\} 1$/m);
+    expect(text).toMatch(/^msrptap_target_loss_total\{kind="msrp_not_observed"\} 2$/m);
+  });
 });
