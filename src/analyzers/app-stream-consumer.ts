@@ -15,6 +15,7 @@ import { MsrpFramer, MsrpStartWatch } from '../protocols/msrp/index.js';
 import { SipStreamFramer } from '../protocols/sip/index.js';
 import type { AppEventSink, MsrpStreamHandler, PacketRef, StreamTransport, TlsTransportInfo } from './app-event-sink.js';
 import { classifyStream, StreamKind, type StreamKindValue } from './stream-classifier.js';
+import { LateMsrpScanner } from './late-msrp-scanner.js';
 import type { WebSocketMemoryBudget } from '../protocols/websocket/index.js';
 import { WebSocketConnection } from './websocket-connection.js';
 import { TlsConnection, type TlsCarrier } from './tls-connection.js';
@@ -40,6 +41,8 @@ class Direction {
   /** A frame let go named no session the watch can hold: no bypass until a resume. */
   unwatchable = false;
   sip: SipStreamFramer | null = null;
+  /** Set while the direction is StreamKind.LATE. */
+  late: LateMsrpScanner | null = null;
 
   constructor(atStart: boolean) {
     this.atStart = atStart;
@@ -91,7 +94,8 @@ export class AppStreamConsumer implements StreamConsumer {
       this.decide(dir, d);
       return;
     }
-    if (d.kind === StreamKind.HTTP) this.ws!.data(dir, data, frameNo, tsSec, tsNsec);
+    if (d.kind === StreamKind.LATE) this.scanLate(dir, d, data, frameNo, tsSec, tsNsec);
+    else if (d.kind === StreamKind.HTTP) this.ws!.data(dir, data, frameNo, tsSec, tsNsec);
     else if (d.kind === StreamKind.TLS) this.tls!.data(dir, data, frameNo, tsSec, tsNsec);
     else this.feed(dir, d, data, frameNo, tsSec, tsNsec);
   }
@@ -105,7 +109,9 @@ export class AppStreamConsumer implements StreamConsumer {
       d.atStart = false;
       return;
     }
-    if (d.kind === StreamKind.HTTP) this.ws!.gap(dir, length, frameNo, tsSec, tsNsec);
+    // The byte after a hole starts a line for the start-line search, as in the framer.
+    if (d.kind === StreamKind.LATE) d.late!.lineStart();
+    else if (d.kind === StreamKind.HTTP) this.ws!.gap(dir, length, frameNo, tsSec, tsNsec);
     else if (d.kind === StreamKind.TLS) this.tls!.gap(dir, length, frameNo, tsSec, tsNsec);
     else if (d.msrp !== null) {
       d.msrpHandler?.onGap?.(length, frameNo, bypassed);
@@ -172,12 +178,43 @@ export class AppStreamConsumer implements StreamConsumer {
     // The other direction opened TLS: whatever this one starts with (an alert) is TLS too.
     if (d.kind === StreamKind.OTHER && this.tls !== null) d.kind = StreamKind.TLS;
     if (d.kind === StreamKind.UNDECIDED) return;
+    if (d.kind === StreamKind.OTHER && !d.atStart) {
+      // Joined mid-way, maybe inside a large chunk: keep searching for an MSRP start line.
+      const head = d.head!.subarray(0, d.headLen);
+      d.head = null;
+      d.headLen = 0;
+      d.kind = StreamKind.LATE;
+      d.late = new LateMsrpScanner();
+      d.late.lineStart();
+      this.scanLate(dir, d, head, d.headFrame, d.headSec, d.headNsec);
+      return;
+    }
     if (d.kind === StreamKind.OTHER) {
       d.head = null;
       this.conn.ignore(dir);
       return;
     }
     this.start(dir, d);
+  }
+
+  /**
+   * A LATE direction's bytes: searched in place; at the first MSRP start line the direction
+   * becomes MSRP there, and what came before it is counted (`msrp.late_stream_start`).
+   */
+  private scanLate(dir: DirValue, d: Direction, data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+    const s = d.late!;
+    if (!s.scan(data)) return;
+    const skipped = s.scanned - s.carry.length + s.at;
+    this.anomalies.report('msrp.late_stream_start', frameNo, `skipped=${skipped}`, this.conn.id, dir);
+    d.late = null;
+    d.kind = StreamKind.MSRP;
+    d.head = s.carry;
+    d.headLen = s.carry.length;
+    d.headFrame = frameNo;
+    d.headSec = tsSec;
+    d.headNsec = tsNsec;
+    this.start(dir, d);
+    this.feed(dir, d, data.subarray(s.at), frameNo, tsSec, tsNsec);
   }
 
   /** Creates the framer and replays the collected head into it. */

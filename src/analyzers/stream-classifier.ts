@@ -19,11 +19,17 @@ import { looksLikeHttpStart } from '../protocols/websocket/index.js';
 /**
  * HTTP: an HTTP/1.x start line at the true start, perhaps a WebSocket handshake (RFC 6455 section 4) on any port.
  * TLS: a TLS handshake record at the true start (a ClientHello, or a ServerHello in the other direction).
+ * LATE: joined mid-way with no start line in the window: still searched for an MSRP start line
+ * (./late-msrp-scanner.ts), without holding its bytes, for the rest of its life.
  */
-export const StreamKind = { UNDECIDED: 0, MSRP: 1, SIP: 2, OTHER: 3, HTTP: 4, TLS: 5 } as const;
+export const StreamKind = { UNDECIDED: 0, MSRP: 1, SIP: 2, OTHER: 3, HTTP: 4, TLS: 5, LATE: 6 } as const;
 export type StreamKindValue = (typeof StreamKind)[keyof typeof StreamKind];
 
-/** How many bytes of a stream direction are examined before giving up on it. */
+/**
+ * How many bytes of a stream direction are held and examined before deciding. A direction whose
+ * true start was seen is then given up; one joined mid-way goes on being searched for an MSRP
+ * start line (StreamKind.LATE), SIP only within this window (see app-stream-consumer.ts).
+ */
 export const CLASSIFY_WINDOW = 4096;
 
 const M = 0x4d;

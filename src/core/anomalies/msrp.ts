@@ -31,6 +31,11 @@ export const MSRP_ANOMALIES = {
     mayHideTarget: true,
     description: 'a TCP gap, or a retransmission contradicting bytes already seen (gap=0), cut a frame; its remaining bytes were skipped (detail: bytes received and gap length)',
   },
+  'msrp.late_stream_start': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description: 'a TCP direction joined mid-way (no SYN, or after a gap) showed its first MSRP start line only past the classifier window; the bytes before it (detail: skipped) were not seen as MSRP',
+  },
   'msrp.truncated_frame': { severity: 'warning', mayHideTarget: true, description: 'the stream ended in the middle of a frame' },
   'msrp.unterminated_frame': { severity: 'warning', mayHideTarget: true, description: 'a new start line appeared before the previous frame headers ended; the partial frame was dropped' },
   // --- message reassembly (RFC 4975 sections 5.1, 7.1, 7.3) ---
