@@ -33,7 +33,12 @@ class Capture {
   private nsec = 0;
   /** Puts `ip` at T0 + `sec` (+ a microsecond per packet, so the order is kept). */
   at(sec: number): { put: (ip: Uint8Array) => void } {
-    return { put: (ip) => this.packets.push({ ip, sec: T0 + sec, nsec: (this.nsec += 1000) }) };
+    return {
+      put: (ip) => {
+        this.nsec += 1000;
+        this.packets.push({ ip, sec: T0 + sec, nsec: this.nsec });
+      },
+    };
   }
   write(path: string): void {
     const chunks: Uint8Array[] = [];
