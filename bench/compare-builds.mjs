@@ -61,7 +61,11 @@ function runExternal(cmd, argv) {
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(-500)}`);
   // `times` prints the shell's then its children's user/sys times: the second line is the command's.
-  const t = r.stderr.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s (\d+)m([\d.]+)s/);
+  const t = r.stderr
+    .trim()
+    .split('\n')
+    .at(-1)
+    .match(/(\d+)m([\d.]+)s (\d+)m([\d.]+)s/);
   const cpuMs = t === null ? Number.NaN : (Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4])) * 1000;
   return { wallMs, cpuMs };
 }
@@ -71,9 +75,7 @@ const subjects = {
   walk: () => runExternal(process.execPath, [join(HERE, 'bare-walk.mjs'), capture]),
   before: () => runBuild(before, capture, tasks),
   after: () => runBuild(after, capture, tasks),
-  ...(worst !== undefined
-    ? { worstBefore: () => runBuild(before, resolve(worst), tasks), worstAfter: () => runBuild(after, resolve(worst), tasks) }
-    : {}),
+  ...(worst !== undefined ? { worstBefore: () => runBuild(before, resolve(worst), tasks), worstAfter: () => runBuild(after, resolve(worst), tasks) } : {}),
 };
 if (!withTshark) delete subjects.tshark;
 const got = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
