@@ -158,8 +158,9 @@ export class MsrpBinding {
         if (frame.session.mode === 'intercept' && !conn.target) {
           conn.target = true;
           // Issue 13: a connection joined without its handshake may have lost its first bytes
-          // (to the capture, or to a late start), and no TCP gap can say so; TLS says it itself.
-          if (!stream.sawSyn && stream.transport === undefined && !conn.onConn.midStreamReported) {
+          // (to the capture, or to a late start), and no TCP gap can say so; TLS (tls, wss) says
+          // it itself, cleartext WebSocket (RFC 7977) does not.
+          if (!stream.sawSyn && stream.transport !== 'tls' && stream.transport !== 'wss' && !conn.onConn.midStreamReported) {
             conn.onConn.midStreamReported = true;
             this.audit.report(frame.session, 'correlate.target_midstream', head.frameNo);
           }
