@@ -39,6 +39,8 @@ export function checkBusOptions(o: { bus?: string; tapId?: string; busCreds?: st
   if ((o.bus === undefined) !== (o.tapId === undefined)) throw new ConfigError('--bus and --tap-id go together', 'give both: --bus nats://HOST:PORT --tap-id NAME');
   if (o.bus === undefined && (o.busCreds ?? o.busTlsCa ?? o.busTlsCert ?? o.busTlsKey) !== undefined) throw new ConfigError('--bus-creds / --bus-tls-* configure the trigger bus: give --bus');
   if (o.tapId !== undefined && !TAP_ID_RE.test(o.tapId)) throw new ConfigError(`--tap-id must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got "${o.tapId}"`);
+  // The tap id prefixes its trigger keys (`<tapId>.<xId>`, src/pipeline/trigger-bus.ts): NATS subject tokens may not be empty.
+  if (o.tapId !== undefined && /\.\.|\.$/.test(o.tapId)) throw new ConfigError(`--tap-id may not end with '.' or hold '..' (it prefixes NATS subjects), got "${o.tapId}"`);
   if ((o.busTlsCert === undefined) !== (o.busTlsKey === undefined)) throw new ConfigError('--bus-tls-cert and --bus-tls-key go together');
   if (o.bus === undefined && o.busInsecure === true) throw new ConfigError('--bus-insecure configures the trigger bus: give --bus');
   // The bus carries triggers that make this tap intercept (and the triggers it puts name target

@@ -1,7 +1,12 @@
 /**
  * The trigger bus (issue 15; TS 33.127 clause 5.3.3 LI_T3, TS 33.128 clause 5.2.5): taps tell
- * each other which MSRP media to intercept, through a NATS JetStream KV bucket keyed by trigger
- * xId. The value is the trigger's X1 request (src/x1/media-trigger-codec.ts).
+ * each other which MSRP media to intercept, through a NATS JetStream KV bucket keyed
+ * `<tapId>.<xId>`. The value is the trigger's X1 request (src/x1/media-trigger-codec.ts).
+ *
+ * Authority (review R4): the key's prefix is the publishing tap, so the bus permissions can give
+ * each tap's user publish rights to `$KV.msrptap-triggers.<tapId>.>` only (docs/scaling-out.md):
+ * no tap can overwrite another's trigger (an early window end would cut its window). A value
+ * whose originTap is not its key's prefix is refused, so a tap cannot speak for another either.
  *
  * Publish side ({@link MediaTriggerSink}): the correlator calls activate/modify/deactivate on the
  * packet loop; this only encodes and queues. One put at a time goes out, in order; a failed put
@@ -14,7 +19,8 @@
  * Receive side: a KV watch delivers the current values first, then every change (so a tap that
  * starts late gets the set before it reads a frame); it is started again when it ends (a NATS
  * restart). Each value is decoded strictly: a malformed one is refused (`bus.trigger_refused`)
- * and never applied. A tap's own triggers are skipped: it correlated those sessions itself.
+ * and never applied. A tap's own triggers are counted (`own`) and skipped: it correlated those
+ * sessions itself; only its own prefix can hold them, so no other tap can make it skip one.
  */
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
@@ -40,6 +46,8 @@ export interface TriggerBusStats {
   refused: number;
   /** Of those, handed to the correlator. */
   applied: number;
+  /** This tap's own triggers read back from the bucket (well-formed, under its own prefix): skipped. */
+  own: number;
   /** Triggers still queued for a put. */
   queued: number;
 }
@@ -62,7 +70,7 @@ const LATENCY_SAMPLES = 4096;
 const INITIAL_LOAD_MAX_MS = 10_000;
 
 export class TriggerBus implements MediaTriggerSink {
-  private readonly counts: Omit<TriggerBusStats, 'queued'> = { published: 0, publishFailed: 0, received: 0, refused: 0, applied: 0 };
+  private readonly counts: Omit<TriggerBusStats, 'queued'> = { published: 0, publishFailed: 0, received: 0, refused: 0, applied: 0, own: 0 };
   /**
    * xId → the value to put (Map order = queue order; a newer state replaces the queued one) and,
    * for a first activation, when the correlator asked for it (the SIP answer was seen).
@@ -134,7 +142,7 @@ export class TriggerBus implements MediaTriggerSink {
     while (this.queue.size > 0 && !this.closed) {
       const [xId, queued] = this.queue.entries().next().value!;
       try {
-        await this.kv.put(xId, queued.body);
+        await this.kv.put(triggerKey(this.o.tapId, xId), queued.body);
         this.counts.published++;
         wait = RETRY_MIN_MS;
         if (queued.activatedMs !== undefined) this.publishLatency.add(Date.now() - queued.activatedMs);
@@ -209,20 +217,23 @@ export class TriggerBus implements MediaTriggerSink {
     const prev = this.seen.get(e.key);
     if (prev !== undefined && prev >= e.revision) return;
     const d = decodeMediaTrigger(e.value);
-    if (d.ok && d.trigger.originTap === this.o.tapId) return;
+    // Capped: the decoder's reasons name rules, never content (src/x1/x1-request-decoder.ts shownName).
+    const reason = d.ok ? keyRefusal(e.key, d.trigger) : d.reason.slice(0, 200);
+    if (d.ok && reason === undefined && d.trigger.originTap === this.o.tapId) {
+      this.counts.own++;
+      this.remember(e.key, e.revision);
+      return;
+    }
     this.counts.received++;
-    if (!d.ok || d.trigger.xId !== e.key) {
+    if (!d.ok || reason !== undefined) {
       this.counts.refused++;
-      // The reason names the rule broken; the key is the trigger's xId (a task id, not an identity).
-      // Capped as well: the decoder's reasons name rules, never content (src/x1/x1-request-decoder.ts shownName).
-      const reason = d.ok ? 'key is not the trigger xId' : d.reason.slice(0, 200);
+      // The reason names the rule broken; the key is a tap id and a task id (no identity).
       this.o.anomalies.report('bus.trigger_refused', undefined, reason);
-      this.o.log.log('warn', 'bus.trigger_refused', { key: e.key.slice(0, 64), reason });
+      this.o.log.log('warn', 'bus.trigger_refused', { key: e.key.slice(0, 104), reason });
       return;
     }
     const t = d.trigger;
-    this.seen.set(e.key, e.revision);
-    if (this.seen.size > (this.o.maxOpen ?? 100_000)) this.seen.delete(this.seen.keys().next().value!);
+    this.remember(e.key, e.revision);
     // Every state is handed over whole, a known trigger's with its window end too: the publisher
     // coalesces the queued states of a trigger (only the latest is put), so a value may carry a
     // re-INVITE's new session ids AND the release at once. Handing over only the end dropped the
@@ -232,6 +243,11 @@ export class TriggerBus implements MediaTriggerSink {
     this.counts.applied++;
     // Bus latency: server time of the put to applied here (same-host clocks in the tests).
     if (e.created.getTime() >= this.startedMs) this.sample(Date.now() - e.created.getTime());
+  }
+
+  private remember(key: string, revision: number): void {
+    this.seen.set(key, revision);
+    if (this.seen.size > (this.o.maxOpen ?? 100_000)) this.seen.delete(this.seen.keys().next().value!);
   }
 
   private sample(ms: number): void {
@@ -265,4 +281,25 @@ export class TriggerBus implements MediaTriggerSink {
     await this.nc.drain().catch(() => this.nc.close());
     await this.watching?.catch(() => undefined);
   }
+}
+
+/** The bucket key of a trigger: its publishing tap, then its xId (a UUID: no dot), as NATS subject tokens. */
+export function triggerKey(tapId: string, xId: string): string {
+  return `${tapId}.${xId}`;
+}
+
+/** Why a well-formed trigger under `key` is refused (the `bus.trigger_refused` detail), or undefined. */
+export type TriggerKeyRefusal = 'key has no tap prefix' | 'key does not end with the trigger xId' | 'originTap is not the key prefix';
+
+/**
+ * A value speaks for the tap its key names and only for that tap: the permissions restrict each
+ * tap to its own prefix, and this restricts what a value under that prefix may claim.
+ */
+export function keyRefusal(key: string, t: MediaTrigger): TriggerKeyRefusal | undefined {
+  const dot = key.lastIndexOf('.');
+  // A bare xId: a tap that predates the per-tap keys (it cannot be told from any other tap).
+  if (dot <= 0) return 'key has no tap prefix';
+  if (key.slice(dot + 1) !== t.xId) return 'key does not end with the trigger xId';
+  if (key.slice(0, dot) !== t.originTap) return 'originTap is not the key prefix';
+  return undefined;
 }

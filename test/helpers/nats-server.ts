@@ -4,7 +4,7 @@
  * keeps the port and the store (a NATS restart mid-run).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ async function accepts(port: number): Promise<boolean> {
 export interface NatsServerOptions {
   readonly user?: string;
   readonly password?: string;
+  /** nats.conf text (users, permissions); the port, address, JetStream and its store stay the helper's. */
+  readonly config?: string;
 }
 
 export class NatsServer {
@@ -63,6 +65,11 @@ export class NatsServer {
   private async startProcess(): Promise<void> {
     const args = ['-js', '-sd', this.storeDir, '-a', '127.0.0.1', '-p', String(this.port)];
     if (this.o.user !== undefined) args.push('--user', this.o.user, '--pass', this.o.password ?? '');
+    if (this.o.config !== undefined) {
+      const conf = join(this.storeDir, 'nats.conf');
+      writeFileSync(conf, this.o.config, { mode: 0o600 });
+      args.push('-c', conf);
+    }
     const p = spawn(NATS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr!.on('data', (b: Buffer) => {
       this.stderr = (this.stderr + b.toString()).slice(-8000);

@@ -148,16 +148,27 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
     const rd = new Recorder();
     await d.bus.watch(rd);
     const before = rd.applied.length;
-    await kv.put('00000000-0000-4000-8000-00000000bad1', new TextEncoder().encode('<x/>'));
-    // A well-formed trigger under another key than its xId.
+    await kv.put('rogue.00000000-0000-4000-8000-00000000bad1', new TextEncoder().encode('<x/>'));
+    // A well-formed trigger under another key than `<originTap>.<xId>`: another xId, no tap
+    // prefix (bare xId, as before per-tap keys), another tap's prefix.
     const { encodeMediaTrigger } = await import('../../src/x1/media-trigger-codec.js');
-    await kv.put('00000000-0000-4000-8000-00000000bad2', new TextEncoder().encode(encodeMediaTrigger(trigger(9, 'rogue'))));
+    await kv.put('rogue.00000000-0000-4000-8000-00000000bad2', new TextEncoder().encode(encodeMediaTrigger(trigger(9, 'rogue'))));
+    const bare = trigger(12, 'rogue');
+    await kv.put(bare.xId, new TextEncoder().encode(encodeMediaTrigger(bare)));
+    const foreign = trigger(13, 'tap-x');
+    await kv.put(`rogue.${foreign.xId}`, new TextEncoder().encode(encodeMediaTrigger(foreign)));
     const t = trigger(10, 'tap-x');
-    await kv.put(t.xId, new TextEncoder().encode(encodeMediaTrigger(t)));
+    await kv.put(`tap-x.${t.xId}`, new TextEncoder().encode(encodeMediaTrigger(t)));
     await rd.until(() => rd.applied.length === before + 1);
     expect(rd.applied.at(-1)).toEqual(t);
-    expect(d.bus.stats()).toMatchObject({ refused: 2 });
-    expect(d.anomalies.count('bus.trigger_refused')).toBe(2);
+    expect(d.bus.stats()).toMatchObject({ refused: 4 });
+    expect(d.anomalies.count('bus.trigger_refused')).toBe(4);
+    expect(
+      d.anomalies
+        .examplesOf('bus.trigger_refused')
+        .slice(1)
+        .map((e) => e.detail),
+    ).toEqual(['key does not end with the trigger xId', 'key has no tap prefix', 'originTap is not the key prefix']);
     await d.bus.close();
     await nc.close();
   });
