@@ -110,6 +110,7 @@ export class TriggerBusRun {
       'bus.received': s.received,
       'bus.refused': s.refused,
       'bus.applied': s.applied,
+      'bus.own': s.own,
       unsent: left,
       ...(lat !== undefined ? { latencyMs: lat } : {}),
       // The trigger latency in its halves (issue 15 bench): SIP answer seen here → put acknowledged,
