@@ -12,7 +12,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ManifestCapture } from '../audit/custody-manifest.js';
 import { IoError } from '../core/errors.js';
-import { startModuleWorker } from './module-worker.js';
+import { isLoadFailed, startModuleWorker } from './module-worker.js';
+import { fallbackReason } from './worker-fallbacks.js';
 
 /** Read block: large reads keep the syscall count low; bounded memory on 10 GB captures. */
 const BLOCK = 4 << 20;
@@ -56,8 +57,10 @@ export function captureDigestsThreadEntry(port: MessagePort, paths: readonly str
  * the same IoError {@link captureDigests} would throw. The worker keeps the process alive while
  * it hashes (a caller awaiting the digests must not see the process exit under it); `signal`
  * stops it (the promise then rejects with the abort reason), for a run that fails first.
+ * `onFallback` hears why the hashing runs in this thread instead (the worker could not start
+ * or load): the run says so (review: the fallback was silent).
  */
-export function captureDigestsInBackground(paths: readonly string[], signal?: AbortSignal): Promise<ManifestCapture[]> {
+export function captureDigestsInBackground(paths: readonly string[], signal?: AbortSignal, onFallback?: (reason: string) => void): Promise<ManifestCapture[]> {
   if (paths.every((p) => p === '-')) return Promise.resolve(captureDigests(paths));
   return new Promise((resolve, reject) => {
     const fallback = (): void => {
@@ -72,7 +75,8 @@ export function captureDigestsInBackground(paths: readonly string[], signal?: Ab
       // This module's file, named from one level below the root: the same file whether this code
       // runs from tsc's dist/pipeline/ or from a bundle chunk in dist/chunks/ (./module-worker.ts).
       worker = startModuleWorker(new URL('../pipeline/capture-digests.js', import.meta.url).href, 'captureDigestsThreadEntry', [...paths]);
-    } catch {
+    } catch (e) {
+      onFallback?.(fallbackReason('thread not started', e));
       fallback();
       return;
     }
@@ -87,11 +91,15 @@ export function captureDigestsInBackground(paths: readonly string[], signal?: Ab
     }
     worker.once('message', (m: { ok?: ManifestCapture[] }) => {
       void worker.terminate();
+      if (isLoadFailed(m)) onFallback?.(fallbackReason('module not loaded', m.message));
       if (m.ok !== undefined) resolve(m.ok);
       // Failed in the worker (an unreadable file, or a module the worker cannot load): hash
       // here, which throws the same IoError naming the file.
       else fallback();
     });
-    worker.once('error', fallback);
+    worker.once('error', (e) => {
+      onFallback?.(fallbackReason('worker error', e));
+      fallback();
+    });
   });
 }

@@ -35,11 +35,12 @@ export function manifestTasks(tasks: { tasks: readonly { xid: string; liid: stri
 export function custodyManifestOptions(
   o: { read: readonly string[]; interface?: string; signKey?: string; singleThread?: boolean; toolVersion: string },
   tasks: { tasks: readonly { xid: string; liid: string; deliveryType: ManifestTask['deliveryType']; targetIdentifiers: readonly { value: string }[] }[] },
+  onDigestFallback?: (reason: string) => void,
 ): { options: ManifestOptions; captures: Promise<ManifestCapture[]>; stop: () => void } {
   const signKey = o.signKey !== undefined ? loadSignKey(o.signKey) : undefined;
   const pending: ManifestCapture[] = o.interface !== undefined ? [{ path: `live:${o.interface}`, sha256: null, bytes: null }] : o.read.map((path) => ({ path, sha256: null, bytes: null }));
   const abort = new AbortController();
-  const captures = o.interface !== undefined ? Promise.resolve(pending) : o.singleThread === true ? Promise.resolve().then(() => captureDigests(o.read)) : captureDigestsInBackground(o.read, abort.signal);
+  const captures = o.interface !== undefined ? Promise.resolve(pending) : o.singleThread === true ? Promise.resolve().then(() => captureDigests(o.read)) : captureDigestsInBackground(o.read, abort.signal, onDigestFallback);
   // Settled by the caller; never an unhandled rejection if the run fails first.
   captures.catch(() => undefined);
   const options: ManifestOptions = {

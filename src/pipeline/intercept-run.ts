@@ -19,6 +19,7 @@ import type { Logger } from '../core/log.js';
 import type { TaskSet } from '../correlate/index.js';
 import { AUDIT_SPOOL_FILE, AuditSpool, CountingAuditStore } from './audit-spool.js';
 import { custodyManifestOptions } from './custody-manifest-options.js';
+import { WorkerFallbacks } from './worker-fallbacks.js';
 import type { DeliveryOutput } from './delivery-output.js';
 import { InterceptPipeline } from './intercept-pipeline.js';
 import { liveStats, type RecordCounts } from './live-stats.js';
@@ -109,10 +110,12 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
   const bus = o.bus === undefined ? undefined : await (await import('./trigger-bus-run.js')).TriggerBusRun.open(o as InterceptRunOptions & TriggerBusRunOptions, log);
   // Checked before any output exists; read once the pipeline is up (./tls-key-log-files.ts).
   const keyLogs = o.tlsKeylog !== undefined && o.tlsKeylog.length > 0 ? new TlsKeyLogFiles(o.tlsKeylog) : undefined;
+  // A worker thread that cannot run is said, not silent (./worker-fallbacks.ts).
+  const workers = new WorkerFallbacks(log);
   // The signing key is checked before --overwrite deletes anything.
   let custody: ReturnType<typeof custodyManifestOptions> | undefined;
   try {
-    custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks);
+    custody = o.out === undefined ? undefined : custodyManifestOptions(o, tasks, workers.reporter('capture-digests'));
   } catch (e) {
     await bus?.close();
     throw e;
@@ -144,6 +147,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
             ...(o.rotateSeconds !== undefined ? { maxSeconds: o.rotateSeconds } : {}),
           },
           o.singleThread === true,
+          workers.reporter('file-output'),
         );
   const counts: RecordCounts = new Map();
   // Finished sessions' audit entries wait on disk for audit.json, not in memory
@@ -237,7 +241,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     }
     // Live: the last stats line comes after the flush and the releases, which find the gaps
     // still held in reassembly and the sessions none of whose MSRP was seen (issue 13).
-    if (src.live !== undefined) log.log('info', 'run.stats', { ...liveStats(pl, src.live, counts, dl?.stats() ?? []), final: true }, 'after the drain: the final counts');
+    if (src.live !== undefined) log.log('info', 'run.stats', { ...liveStats(pl, src.live, counts, dl?.stats() ?? []), final: true, ...workers.summary() }, 'after the drain: the final counts');
     let listed: { sessions: number; uncorrelated: number };
     if (auditSpool !== undefined) {
       listed = writeAuditJson(join(o.out!, AUDIT_JSON_FILE), pl.correlator, interrupted, src.live !== undefined ? auditCapture(src.live) : undefined);
@@ -250,7 +254,7 @@ export async function runIntercept(o: InterceptRunOptions, ctx: InterceptRunCont
     }
     // Counts and task identifiers only: never content or identities (logs may leave the LI domain).
     if (files !== undefined) for (const [liid, c] of files.counts) log.log('info', 'output.records', { liid, x2: c.x2, x3: c.x3, hi2: c.hi2, hi3: c.hi3 });
-    log.log('info', 'run.summary', { sessions: listed.sessions, uncorrelated: listed.uncorrelated, ...(o.out !== undefined ? { out: o.out } : {}), interrupted });
+    log.log('info', 'run.summary', { sessions: listed.sessions, uncorrelated: listed.uncorrelated, ...(o.out !== undefined ? { out: o.out } : {}), interrupted, ...workers.summary() });
     const tls = pl.tlsStats();
     // Counts only (never keys, never addresses): how much TLS the tap saw and could not read.
     if (tls.connections > 0 || keyLogs !== undefined) log.log('info', 'tls.summary', { connections: tls.connections, decrypted: tls.decrypted, undecryptable: { ...tls.undecryptable } });

@@ -31,6 +31,7 @@ import type { LiRecord } from '../records/li-record.js';
 import { ERROR_AT, ERROR_LEN, IN_FLIGHT, IN_FLIGHT_KIB, READY, SHARED_BYTES, type StartData, type ToWorker } from './file-output-thread-entry.js';
 import { FileRecordOutput, type ManifestOptions, type OutputCounts, type RotationOptions } from './file-record-output.js';
 import { isLoadFailed, startModuleWorker } from './module-worker.js';
+import { fallbackReason } from './worker-fallbacks.js';
 
 /** Records posted to the worker and not yet written, at most (then the producer waits)... */
 const MAX_IN_FLIGHT = 1024;
@@ -89,6 +90,11 @@ export class ThreadedFileRecordOutput {
   private workerCounts: Map<string, OutputCounts> | null = null;
   /** A write error of the in-thread output met by the timer (no caller to throw it to then). */
   private tickError: unknown;
+  /**
+   * Why the worker did not load, once its load-failed message or error arrived (an event: a
+   * settleMode that waited on the flag may run before it, then the flag alone says why).
+   */
+  private loadFailure: string | undefined;
 
   /** @param inThread run the output in this thread (`run --single-thread`: debugging, and the bench's 1-thread baseline). */
   constructor(
@@ -97,6 +103,8 @@ export class ThreadedFileRecordOutput {
     manifest?: ManifestOptions,
     rotation: RotationOptions = {},
     inThread = false,
+    /** Hears why the output runs in this thread although a worker was wanted (./worker-fallbacks.ts). */
+    private readonly onFallback?: (reason: string) => void,
   ) {
     this.local = new FileRecordOutput(outDir, encoderOptions, manifest, rotation);
     if (inThread) {
@@ -118,6 +126,7 @@ export class ThreadedFileRecordOutput {
       this.state = new Int32Array(shared, 0, 4);
       this.worker.on('message', (m: unknown) => {
         if (isLoadFailed(m)) {
+          this.loadFailure = fallbackReason('module not loaded', m.message);
           Atomics.store(this.state!, READY, -1);
           Atomics.notify(this.state!, READY);
         }
@@ -138,12 +147,16 @@ export class ThreadedFileRecordOutput {
       }, BATCH_MAX_AGE_MS);
       this.timer.unref();
       // An 'error' event without a listener would crash the process; the state says what happened.
-      this.worker.on('error', () => {
-        if (Atomics.load(this.state!, READY) === 0) Atomics.store(this.state!, READY, -1);
+      this.worker.on('error', (e) => {
+        if (Atomics.load(this.state!, READY) === 0) {
+          this.loadFailure = fallbackReason('worker error', e);
+          Atomics.store(this.state!, READY, -1);
+        }
       });
-    } catch {
+    } catch (e) {
       this.worker = null;
       this.mode = -1;
+      this.onFallback?.(fallbackReason('thread not started', e));
     }
   }
 
@@ -249,6 +262,7 @@ export class ThreadedFileRecordOutput {
     if (this.mode === -1) {
       void this.worker?.terminate();
       this.worker = null;
+      this.onFallback?.(this.loadFailure ?? (ready === -1 ? 'module not loaded' : `no load in ${READY_TIMEOUT_MS} ms`));
       for (const records of kept) for (const r of records) this.local.write(deserialize(r) as LiRecord);
     }
     return this.mode;
