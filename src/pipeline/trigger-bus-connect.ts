@@ -15,7 +15,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { ConfigError, IoError } from '../core/errors.js';
 
-/** Bucket of the triggers, one key per trigger xId. */
+/** Bucket of the triggers, one key per trigger: `<tapId>.<xId>` (./trigger-bus.ts triggerKey). */
 export const TRIGGER_BUCKET = 'msrptap-triggers';
 
 export interface BusConnectOptions {
