@@ -421,7 +421,20 @@ export class MsrpBinding {
         tsNsec: end.lastTsNsec,
         frameNo: end.lastFrameNo,
       };
-      frame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, receiverSid: lastSessionId(f.head.headers.toPath), network, truncated: end.flag === null };
+      const hd = f.head.headers;
+      // Where its body lies: a held message is rebuilt from it (./held-budget.ts).
+      frame = {
+        bytes,
+        method: f.head.method ?? '',
+        senderSid: f.senderSid,
+        receiverSid: lastSessionId(hd.toPath),
+        network,
+        truncated: end.flag === null,
+        messageId: hd.messageId,
+        rangeStart: hd.byteRange?.start ?? 1,
+        bodyAt: f.head.headLength,
+        bodyLength: end.bodyLength,
+      };
     }
     this.framePartEnd(f, frame, end);
     if (f.more !== null) for (const p of f.more) this.framePartEnd(p, frame, end);

@@ -93,9 +93,7 @@ export class MsrpMessages {
       else o.tracker.dropContent();
     }
     this.audit.list(s);
-    const dropped = s.held?.dropped ?? 0;
-    if (dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', d.firstFrame, `frames=${dropped}`);
-    const held = this.held.take(s);
+    const held = this.held.takeForTarget(s, this.audit, d.firstFrame);
     for (const f of held.frames) this.emit.cc(s, f);
     for (const h of held.messages) this.emit.message(s, h.meta, h.info);
   }

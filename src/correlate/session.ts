@@ -69,12 +69,28 @@ export interface HeldFrame {
   readonly receiverSid?: string | null;
   readonly network: NetworkContext;
   readonly truncated: boolean;
+  /**
+   * Of a request: its Message-ID, the position of its first body byte in the message (Byte-Range
+   * start, 1 when absent: RFC 4975 section 7.1.1) and where its body lies in `bytes`. A message
+   * that finishes while its frames are held is rebuilt from their bodies, not held twice
+   * (./held-budget.ts).
+   */
+  readonly messageId?: string | null;
+  readonly rangeStart?: number;
+  readonly bodyAt?: number;
+  readonly bodyLength?: number;
 }
 
 /** A message that finished before its session was identified. */
 export interface HeldMessage {
   readonly meta: MsgMeta;
+  /** Its `content` is empty when `parts` is set. */
   readonly info: FinishedInfo;
+  /**
+   * The content as views of held frames' bodies, in order (./held-budget.ts): the message costs
+   * the budget nothing beyond its frames; its content is put together when it goes out.
+   */
+  readonly parts?: readonly Uint8Array[];
 }
 
 /** What a not-yet-identified session holds (./held-budget.ts owns it and the overall total). */
@@ -85,6 +101,8 @@ export interface HeldBytes {
   bytes: number;
   /** Request frames not held because of the caps. */
   dropped: number;
+  /** Finished messages not held because of the caps (neither they nor all their frames fit). */
+  droppedMessages: number;
   /** Capture time (s) and wall clock (ms) when the session first held something (trigger latency, issue 15). */
   readonly firstAt: number;
   readonly firstWallMs: number;

@@ -374,13 +374,12 @@ export class TriggerClaims {
     this.audit.list(s);
     if (!wasPending || s.held === null) return;
     const h = s.held;
-    if (h.dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', undefined, `frames=${h.dropped}`);
     if (h.frames.length > 0) {
       this.claimedHeld++;
       this.latCapture.add((this.ctx.now - h.firstAt) * 1000);
       this.latWall.add(this.ctx.wallClockMs() - h.firstWallMs);
     }
-    const out = this.held.take(s);
+    const out = this.held.takeForTarget(s, this.audit, undefined);
     // The window decides, frame by frame, what goes out (./record-emitter.ts): never a held
     // frame from before the trigger's start.
     for (const f of out.frames) this.emit.cc(s, f);

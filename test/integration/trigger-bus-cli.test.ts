@@ -9,7 +9,7 @@
  *   started last (its triggers then come after the media frames): the union of their X3 PDUs
  *   equals the single-tap run's in every field but the sequence number (correlation ID
  *   included), the union of all their X2 and X3 PDUs equals it where the samples allow (the
- *   known gaps are named at PARTIAL and MAY_MISS), non-target sessions produce nothing; and the
+ *   known gaps are named at PARTIAL), non-target sessions produce nothing; and the
  *   same split without the bus does not give the full equality (the control).
  */
 import { spawn } from 'node:child_process';
@@ -128,14 +128,6 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
     'mixed-non-target': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
     'relay-two-legs': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
   };
-  /**
-   * file-transfer: when the trigger reaches a media tap after the 70 KB file (one message, no
-   * CPIM) closed there, its rCSMessage is lost: the message does not fit the per-session held
-   * budget beside its frames (./held-budget.ts holdMessage; its X3 is complete). Whether the
-   * trigger comes before or after depends on the two processes' timing, so the check allows that
-   * one PDU to be missing, nothing else (no extra PDU, every other one equal).
-   */
-  const MAY_MISS = (name: string, p: PduKey): boolean => name === 'file-transfer' && p.type === 1 && p.payload.length > 2 * 64 * 1024;
   /** How the three taps are started: all at once, or the media taps first and the SIP tap a moment later (its triggers then always come after the media frames). */
   type Order = 'at-once' | 'sip-last';
   type SplitResult = { single: string[]; union: (view: 'full' | 'x3') => string[] };
@@ -204,7 +196,7 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
           const { single, union } = await splitRun(name, d, true, order);
           const { missing, extra } = difference(single, union('full'));
           expect(extra).toEqual([]);
-          expect(missing.filter((x) => !MAY_MISS(name, JSON.parse(x) as PduKey))).toEqual([]);
+          expect(missing).toEqual([]);
         },
         120_000,
       );

@@ -48,6 +48,12 @@ export const CORRELATE_ANOMALIES = {
   'correlate.report_unknown_message': { severity: 'info', mayHideTarget: false, description: 'an MSRP REPORT names a Message-ID no SEND of the session carried' },
   'correlate.uncorrelated_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of MSRP sessions without SIP was full; the first created one was closed, even if it had frames since the others' },
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
+  'correlate.uncorrelated_held_message_dropped': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "a message of an MSRP session without SIP finished before its target was known and fit the held cap neither as a copy nor as the bodies of its held frames; the session became a target's without that rCSMessage (its frames held are in the CC)",
+  },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
   'correlate.target_midstream': {
