@@ -97,7 +97,7 @@ export class TriggerClaims {
     private readonly uncorrelated: UncorrelatedSessions,
     private readonly deferral: CpimDeferral,
   ) {
-    this.shadows = new TriggerShadows(ctx, uncorrelated, held);
+    this.shadows = new TriggerShadows(ctx, uncorrelated, held, (head, owners) => this.wantsOther(head, owners));
     this.seen = new SeenSessionIds(ctx);
     this.byXid = new IdleTable<string, AppliedTrigger>({
       cap: ctx.maxTriggers,
@@ -187,7 +187,10 @@ export class TriggerClaims {
       fileSelector: old?.fileSelector ?? fileSelectorOf([t.sdpOffer, t.sdpAnswer], this.ctx.anomalies),
     };
     // Local dialogs of its ids found no target here: the trigger wins (./trigger-shadows.ts).
-    this.shadows.applied(local, t.endpoints);
+    this.shadows.applied(local, t.endpoints, sids);
+    // Review R1: a local dialog of its ids intercepted for another task already had MSRP frames;
+    // those were not held for this task (only the frames from now on reach it, through a shadow).
+    if (old === undefined && local.some((s) => s.mode === 'intercept' && s.msrpSeen)) this.ctx.anomalies.report('correlate.trigger_local_target_prior_frames', undefined, `task=${task.xid}`);
     if (old === undefined && this.byXid.size >= this.ctx.maxTriggers) this.byXid.evictOne();
     if (old === undefined) this.byXid.set(t.xId, a, this.deadlineOf(window));
     else {
@@ -280,6 +283,23 @@ export class TriggerClaims {
   names(rSid: string | null, sSid: string | null, now: number): boolean {
     for (const sid of [rSid, sSid]) {
       for (const a of sid === null ? [] : (this.bySid.get(sid) ?? [])) if (now >= a.window.start - a.window.skew && now <= a.window.end) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Review R1: an applied trigger whose window has not ended names an endpoint id of this frame
+   * (RFC 4975 section 9: the paths' last URIs) for a task none of `owners` (the local sessions
+   * bound to the frame) has: the frame is offered to it through a shadow (./trigger-shadows.ts).
+   */
+  wantsOther(head: MsrpFrameHead, owners: readonly Session[]): boolean {
+    if (this.bySid.size === 0) return false;
+    const now = this.ctx.now;
+    for (const sid of [lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath)]) {
+      for (const a of sid === null ? [] : (this.bySid.get(sid) ?? [])) {
+        if (now < a.window.start - a.window.skew || now > a.window.end) continue;
+        if (!owners.some((o) => hasTask(o, a.task.xid))) return true;
+      }
     }
     return false;
   }
