@@ -139,6 +139,8 @@ export class MsrpBinding {
         conn.verdict = BLOCKS;
         frame = this.frameStart(conn, head);
         if (conn.bypass !== null && conn.verdict === BLOCKS) this.ctx.bypass.block(conn.bypass);
+        // Which MSRP sessions a bypass of this direction would hide (./msrp-bypass.ts, review R3).
+        else if (conn.bypass !== null && conn.verdict === ALLOWS) conn.bypass.sawSids(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath));
         // The deviations of this frame's head are its sessions' (./connection-anomalies.ts).
         const dir = conn.stream.dir;
         if (frame === null) {

@@ -96,12 +96,13 @@ export class RecordEmitter {
       if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
       const receiverSide: Side = senderSide === 0 ? 1 : 0;
-      const senderIds = pager !== null ? pager.parties[0] : s.sideIds[senderSide];
-      const receiverIds = pager !== null ? pager.parties[1] : s.sideIds[receiverSide];
+      const ids = it.sideIds ?? s.sideIds;
+      const senderIds = pager !== null ? pager.parties[0] : ids[senderSide];
+      const receiverIds = pager !== null ? pager.parties[1] : ids[receiverSide];
       const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : senderIds;
       const toIds = info.cpimTo.filter((x) => /^(sips?|tel):/i.test(x)).map(imsIdentityFromText);
       const terminating = toIds.length > 0 ? toIds : receiverIds;
-      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : s.sideIds[it.targetSide];
+      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : ids[it.targetSide];
       const targetIdentities = targetSideIds.length > 0 ? targetSideIds : [imsIdentityFromText(it.task.matchedTargetId)];
       const sel = info.isFile ? s.fileSelector : null;
       this.iri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, info.network, {
@@ -141,7 +142,8 @@ function namesEndpoint(w: TriggerWindow, sender: string | null | undefined, rece
 
 /** The target's identities of one task's view of the session (its matched identifier when the session named none). */
 export function targetIds(s: Session, it: Intercept): readonly ImsIdentity[] {
-  return s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+  const ids = it.sideIds ?? s.sideIds;
+  return ids[it.targetSide].length > 0 ? ids[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
 }
 
 /**
@@ -151,8 +153,8 @@ export function targetIds(s: Session, it: Intercept): readonly ImsIdentity[] {
 export function rcsSessionInfo(s: Session, it: Intercept): RcsSessionInfo {
   return {
     targetIdentities: targetIds(s, it),
-    originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
-    terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+    originating: (it.sideIds ?? s.sideIds)[0].length > 0 ? (it.sideIds ?? s.sideIds)[0] : [PLACEHOLDER_PARTY],
+    terminating: (it.sideIds ?? s.sideIds)[1].length > 0 ? (it.sideIds ?? s.sideIds)[1] : [PLACEHOLDER_PARTY],
     ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
     ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
     sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',

@@ -39,6 +39,12 @@ export interface Intercept {
   ended: boolean;
   /** Issue 15: the trigger that made this intercept (not this tap's SIP or CPIM), ./trigger-claims.ts. */
   readonly trigger?: TriggerWindow;
+  /**
+   * Issue 15: this task's parties when they are not the session's (Session.sideIds): those the
+   * trigger that made it names (./applied-trigger.ts takeParties). Two triggers of two tasks may
+   * claim one session; each task's records name only its own triggering tap's parties.
+   */
+  sideIds?: [ImsIdentity[], ImsIdentity[]];
 }
 
 /**

@@ -105,6 +105,12 @@ export const CORRELATE_ANOMALIES = {
     description:
       'an LI_T3 trigger claimed an MSRP session whose SIP this tap saw without a target (e.g. caller anonymised on this hop): the trigger wins, its frames are recorded for the trigger and the local SIP stays a non-target (counted in triggerLocalNonTargetClaims)',
   },
+  'correlate.trigger_local_target_prior_frames': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "an LI_T3 trigger for a task names an MSRP session this tap's SIP already intercepts for another task and whose frames were already seen: the frames before the trigger were recorded for the other task only, not held for the trigger's; its frames from the trigger on are recorded for it (detail: task=<xid>)",
+  },
   'correlate.trigger_frame_outside_window': {
     severity: 'warning',
     mayHideTarget: true,
