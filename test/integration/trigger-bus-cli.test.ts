@@ -117,17 +117,12 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
   const SPLIT = SPLIT_SAMPLES;
   /**
    * Where the full equality does not hold, and why (the X3 equality, correlation IDs included,
-   * holds for all six; docs/scaling-out.md "Measured"): mixed-non-target, relay-two-legs — a
-   * relayed message crosses two legs, on two media taps. The cluster reports its rCSMessage once,
-   * from the target's own leg (the rule in docs/scaling-out.md); the single tap, seeing both legs,
-   * reports it from the leg whose assembly completed first (the peer's leg to the relay for a
-   * message the target receives), so capture time, frame and addresses of those X2 PDUs differ.
-   * Same PDU count, same payloads otherwise (the single tap no longer reports a message twice).
+   * holds for all six; docs/scaling-out.md "Measured"). None since a single tap also reports a
+   * relayed message's rCSMessage from the target's own leg (src/correlate/relay-leg-hold.ts), as
+   * the cluster does: mixed-non-target and relay-two-legs, whose legs land on two media taps, are
+   * held to the full equality too.
    */
-  const PARTIAL: Record<string, string> = {
-    'mixed-non-target': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
-    'relay-two-legs': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
-  };
+  const PARTIAL: Record<string, string> = {};
   /**
    * file-transfer: when the trigger reaches a media tap after the 70 KB file (one message, no
    * CPIM) closed there, its rCSMessage is lost: the message does not fit the per-session held
