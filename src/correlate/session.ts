@@ -5,6 +5,7 @@
  * The two sub-objects are made only for the sessions that need them: a non-target dialog, the
  * most numerous kind, carries neither (issue 12).
  */
+import type { SolePaths } from './relay-leg-hold.js';
 import type { CpimDeferred } from './cpim-deferral.js';
 import type { SipMessageRef } from '../records/iri-event.js';
 import type { ImsIdentity } from '../records/ims-identity.js';
@@ -134,7 +135,16 @@ export interface FinishedInfo {
   readonly network: NetworkContext;
   /** Endpoint session-ids of its first chunk (sender, receiver), for a trigger's claim. */
   readonly sids?: readonly [string | null, string | null];
+  /**
+   * A relayed message (RFC 4976) closed on a leg other than both parties' own: the network
+   * context of the copy on the sender's (0) and receiver's (1) own leg, null until seen
+   * (./relay-leg-hold.ts). A record for a task uses its target's leg (./record-emitter.ts).
+   */
+  readonly legs?: LegNetworks;
 }
+
+/** Per party (0 the message's sender, 1 its receiver): the network context of the copy on its own leg, or null. */
+export type LegNetworks = [NetworkContext | null, NetworkContext | null];
 
 /** Per-message state beyond the tracker. */
 export interface OpenMessage {
@@ -144,6 +154,8 @@ export interface OpenMessage {
   readonly receiverSid: string | null;
   cpimChecked: boolean;
   stream: MsrpStreamRef;
+  /** The paths of its latest chunk naming one party each (From, To): which leg the copy that closes it is on (./relay-leg-hold.ts). */
+  copySole: SolePaths;
   /** Issue 15: its first chunk's From-Path, To-Path named one URI (that party's own leg, RFC 4976 section 7.1). */
   readonly soleParty: readonly [boolean, boolean];
 }

@@ -21,6 +21,12 @@ export const CORRELATE_ANOMALIES = {
     description:
       "a SIP request with a target dialog's Call-ID and caller tag named a remote tag that dialog never showed (RFC 3261 12.2.2: its UA rejects it, 481; or a fork whose answers were not seen); ignored, so the dialog goes on and the request is in no record",
   },
+  'correlate.relay_target_leg_unseen': {
+    severity: 'info',
+    mayHideTarget: false,
+    description:
+      "a relayed message (RFC 4976) closed on a leg other than the target's own and its copy on the target's leg was not seen to end within a second of capture time (or before the session or input ended, or while the waiting table had room): its rCSMessage was made from the leg that closed it (other capture time and addresses)",
+  },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': {

@@ -203,8 +203,6 @@ describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario 
     expect(waiting.c.stats().cpimDeferred).toBeGreaterThan(0);
   });
 
-  /** The samples whose target's messages cross a relay, on two captured legs. */
-  const RELAYED = ['mixed-non-target', 'relay-two-legs'];
   it.each(SAMPLES)('%s: three taps (relay legs apart), triggers after the media frames: X2 and X3 of a single tap', (name) => {
     const { all, sip, msrpAlternate } = split(name);
     const single = runTap(name, all, {});
@@ -219,14 +217,7 @@ describe.skipIf(SAMPLES.length === 0)('triggers across two taps on the scenario 
     const got2 = [...x2(sipTap.records), ...media.flatMap((m) => x2(m.records))].sort();
     const want2 = x2(single.records).sort();
     const sdpStable = name !== 'reinvite-update';
-    if (RELAYED.includes(name)) {
-      // A relayed message crosses both legs: the single tap reports it where its assembly first
-      // completes (often the relay's leg), the cluster on the target's own leg (docs/scaling-out.md),
-      // so capture time and frame of those rCSMessage differ; everything else is the same, once.
-      const noWhen = (l: string[]) => l.map((x) => x.split('|').slice(0, 5).join('|')).sort();
-      expect(noWhen(got2)).toEqual(noWhen(want2));
-      expect(got2).not.toEqual(want2);
-    } else expect(got2).toEqual(want2);
+    expect(got2).toEqual(want2);
     expect(media.flatMap((m) => x3(m.records, sdpStable)).sort()).toEqual(x3(single.records, sdpStable).sort());
   });
 
