@@ -363,6 +363,11 @@ export class AppStreamConsumer implements StreamConsumer {
     d.bypassAsked = false;
     if (!d.msrp!.atFrameBoundary) return;
     if (this.conn.bypassEnabled !== true) this.conn.bypass!(dir);
-    else if (!d.unwatchable && d.watch !== null) this.conn.bypass!(dir, d.watch);
+    else if (!d.unwatchable && d.watch !== null) {
+      // Bypass starts at a frame boundary: offset 0 of the next bytes is a line start, whatever
+      // the watch saw before a re-probe (review R2).
+      d.watch.reset();
+      this.conn.bypass!(dir, d.watch);
+    }
   }
 }

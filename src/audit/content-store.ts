@@ -20,6 +20,12 @@ interface Entry extends StoredContent {
 
 export class ContentStore implements ContentLookup {
   private readonly byKey = new Map<string, Entry[]>();
+  /**
+   * By task and Message-ID, for a relayed message (RFC 4976) whose record comes from the copy on
+   * the target's own leg, not from the frame the audit saw it end in (src/correlate/relay-leg-hold.ts);
+   * null when two bodies share it (then no guess is made).
+   */
+  private readonly byMid = new Map<string, Entry | null>();
   private readonly maxTotal: number;
   private readonly maxEntries: number;
   private entries = 0;
@@ -46,15 +52,20 @@ export class ContentStore implements ContentLookup {
     const keep = this.keptBytes + body.length <= this.maxTotal;
     if (keep) this.keptBytes += body.length;
     else this.droppedBodies++;
-    list.push({ messageId, bytes: keep ? body : null, size: body.length, sha256: createHash('sha256').update(body).digest('hex'), truncated });
+    const e: Entry = { messageId, bytes: keep ? body : null, size: body.length, sha256: createHash('sha256').update(body).digest('hex'), truncated };
+    list.push(e);
     this.byKey.set(key, list);
+    if (messageId !== null) {
+      const k = `${liid}\u0000${messageId}`;
+      this.byMid.set(k, this.byMid.has(k) ? null : e);
+    }
     this.entries++;
   }
 
   get(liid: string, lastFrame: number, messageId: string | null): StoredContent | undefined {
     const list = this.byKey.get(`${liid}\u0000${lastFrame}`);
-    if (list === undefined) return undefined;
     // A pager MESSAGE without CPIM has no Message-ID in the audit; its record names one anyway.
-    return messageId === null ? list[0] : (list.find((e) => e.messageId === messageId) ?? undefined);
+    const hit = list === undefined ? undefined : messageId === null ? list[0] : list.find((e) => e.messageId === messageId);
+    return hit ?? (messageId === null ? undefined : (this.byMid.get(`${liid}\u0000${messageId}`) ?? undefined));
   }
 }

@@ -9,7 +9,8 @@ import { latin1Bytes } from '../util/bytes.js';
 import { ownString } from '../util/own-string.js';
 import type { Side } from './dialog-tracker.js';
 import type { MediaTrigger } from './media-trigger.js';
-import type { Session, TriggerWindow } from './session.js';
+import type { ImsIdentity } from '../records/ims-identity.js';
+import type { Intercept, Session, TriggerWindow } from './session.js';
 import type { Task } from './tasks-file.js';
 
 /** A trigger applied here (./trigger-claims.ts). */
@@ -52,13 +53,24 @@ export function triggerTargetSide(s: Session, a: AppliedTrigger): Side {
  * The session's parties become those the triggering tap's records name (its SIP), replacing what
  * CPIM taught while the session waited: the rCSMessage records then name a single tap's parties
  * whether the trigger came before the frames or after them (issue 15 splitter, chat-tcp-sip).
+ * When another task's trigger claimed the session too, they become this intercept's only
+ * (Intercept.sideIds), never what the other task's tap named.
  */
-export function takeParties(s: Session, a: AppliedTrigger, targetSide: Side): void {
+export function takeParties(s: Session, a: AppliedTrigger, it: Intercept): void {
+  // Another task's trigger claimed the session too: its parties (the session's) are that tap's
+  // view, never this task's; this task's records name its own trigger's parties only (review (a)).
+  const shared = s.intercepts.some((x) => x !== it && x.trigger !== undefined && x.task.xid !== it.task.xid);
+  const ids: [ImsIdentity[], ImsIdentity[]] = it.sideIds !== undefined ? [it.sideIds[0], it.sideIds[1]] : shared ? [[], []] : s.sideIds;
   const p = a.parties;
-  if (p == null) return;
-  const own = (list: readonly string[]) => list.map((x) => imsIdentityFromText(ownString(x)));
-  if (p.target.length > 0) s.sideIds[targetSide] = own(p.target);
-  if (p.other.length > 0) s.sideIds[targetSide === 0 ? 1 : 0] = own(p.other);
+  // Without target session ids the target's side is a guess (side 0, triggerTargetSide): the
+  // trigger's parties would name the target on the wrong side as often as not (review (b)).
+  if (p != null && a.targetSids.length > 0) {
+    const own = (list: readonly string[]) => list.map((x) => imsIdentityFromText(ownString(x)));
+    if (p.target.length > 0) ids[it.targetSide] = own(p.target);
+    if (p.other.length > 0) ids[it.targetSide === 0 ? 1 : 0] = own(p.other);
+  }
+  // Alone, the task's parties are the session's (its audit names them); `it` reads them there.
+  if (shared || it.sideIds !== undefined) it.sideIds = ids;
 }
 
 /** The first file-selector of the MSRP media of `sdps` (latin1 text of SDP bodies), as ../correlate/sip-side.ts keeps the first one applied. */

@@ -243,6 +243,8 @@ export class Correlator {
     if (this.finished) return;
     this.finished = true;
     this.asm.flush();
+    // Before the releases: a relayed message still waiting for its target's leg goes out first (./relay-leg-hold.ts).
+    this.messages.relay.flush(null);
     this.tracker.flush();
     this.uncorrelated.closeAll();
     this.freezeFinished();
@@ -322,6 +324,7 @@ export class Correlator {
     this.uncorrelated.sweep(ctx.now);
     this.claims.sweep(ctx.now);
     this.messages.deferral.sweep(ctx.now);
+    this.messages.relay.sweep(ctx.now);
     this.release.sweep();
     this.freezeFinished();
   }

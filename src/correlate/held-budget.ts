@@ -4,10 +4,21 @@
  * `maxHeldBytesPerSession` per session and `maxHeldBytesTotal` overall, until a CPIM From/To
  * names a target (then they go out as records) or the session ends (then they are dropped).
  * Nothing is emitted before identification.
+ *
+ * A finished message whose held frames make up its content costs nothing beyond them: it is held
+ * as views of their bodies (./held-message-parts.ts), so a file near the per-session budget is
+ * kept beside its own frames (issue 15: a trigger arriving after the file closed gets its
+ * rCSMessage too). What the caps still drop is counted, and reported in the session's audit if
+ * the session turns out to be a target's ({@link HeldBudget.takeForTarget}).
  */
+import { concatBytes } from '../util/bytes.js';
 import type { CorrelatorContext } from './correlator-context.js';
+import { heldMessageParts } from './held-message-parts.js';
 import type { FinishedInfo, HeldBytes, HeldFrame, HeldMessage, Session } from './session.js';
 import type { MsgMeta } from './message-meta.js';
+import type { SessionAudit } from './session-audit.js';
+
+const NO_BYTES = new Uint8Array(0);
 
 export class HeldBudget {
   /** Bytes held by every session. */
@@ -46,15 +57,22 @@ export class HeldBudget {
     this.total += f.bytes.length;
   }
 
-  /** Holds a finished message of `s` when it fits the caps (else it is dropped, as its frames are). */
+  /**
+   * Holds a finished message of `s`: as views of its held frames' bodies when they make up its
+   * content (no cost beyond them), else as a copy when it fits the caps; else it is dropped and
+   * counted (as its frames are).
+   */
   holdMessage(s: Session, meta: MsgMeta, info: FinishedInfo): void {
     s.held ??= this.newHeld();
     const h = s.held;
-    if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.totalFor(s)) {
+    const parts = info.content.length > 0 ? heldMessageParts(h.frames, info.msrpMessageId, info.content) : null;
+    if (parts !== null) h.messages.push({ meta, info: { ...info, content: NO_BYTES }, parts });
+    else if (h.bytes + info.content.length <= this.ctx.maxHeldPerSession && this.total + info.content.length <= this.totalFor(s)) {
       h.messages.push({ meta, info });
       h.bytes += info.content.length;
       this.total += info.content.length;
     } else if (s.cpimDeferred !== null && this.deferredFull !== null) this.deferredFull(s, null, { meta, info });
+    else h.droppedMessages++;
   }
 
   /** Drops what `s` holds (its count of frames not held stays). */
@@ -63,11 +81,16 @@ export class HeldBudget {
     this.release(s);
   }
 
-  /** Takes what `s` holds out of the budget, to be emitted. */
-  take(s: Session): { frames: HeldFrame[]; messages: HeldMessage[] } {
+  /**
+   * `s` became a target's: takes what it holds out of the budget, to be emitted (each message with
+   * its content), and reports in its audit what the caps dropped (then its CC or IRI is incomplete).
+   */
+  takeForTarget(s: Session, audit: SessionAudit, frameNo: number | undefined): { frames: HeldFrame[]; messages: HeldMessage[] } {
     const h = s.held;
     if (h === null) return { frames: [], messages: [] };
-    const out = { frames: h.frames, messages: h.messages };
+    if (h.dropped > 0) audit.report(s, 'correlate.uncorrelated_held_dropped', frameNo, `frames=${h.dropped}`);
+    if (h.droppedMessages > 0) audit.report(s, 'correlate.uncorrelated_held_message_dropped', frameNo, `messages=${h.droppedMessages}`);
+    const out = { frames: h.frames, messages: h.messages.map((m) => (m.parts === undefined ? m : { meta: m.meta, info: { ...m.info, content: concatBytes(m.parts) } })) };
     this.release(s);
     return out;
   }
@@ -91,6 +114,6 @@ export class HeldBudget {
   }
 
   private newHeld(): HeldBytes {
-    return { frames: [], messages: [], bytes: 0, dropped: 0, firstAt: this.ctx.now, firstWallMs: this.ctx.wallClockMs() };
+    return { frames: [], messages: [], bytes: 0, dropped: 0, droppedMessages: 0, firstAt: this.ctx.now, firstWallMs: this.ctx.wallClockMs() };
   }
 }

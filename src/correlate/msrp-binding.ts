@@ -27,6 +27,7 @@ import type { MsrpMessages } from './msrp-messages.js';
 import { isOwnerList, lastSessionId, type MsrpSessionIndex, type Owners } from './msrp-session-index.js';
 import { endpointKey } from './party-sdp.js';
 import type { RecordEmitter } from './record-emitter.js';
+import { solePaths, type RelayCopy } from './relay-leg-hold.js';
 import type { SessionAudit } from './session-audit.js';
 import type { SessionIdTombstones } from './session-id-tombstones.js';
 import type { SessionTable } from './session-table.js';
@@ -71,6 +72,8 @@ interface FramePart {
   readonly collect: boolean;
   /** The frame's ladder arrow in this session's audit (its lastFrame is set when the frame ends). */
   readonly arrow: AuditLadderEvent | null;
+  /** A copy of a relayed message waiting for its target's own leg (./relay-leg-hold.ts). */
+  readonly relay: RelayCopy | null;
 }
 
 /**
@@ -139,6 +142,8 @@ export class MsrpBinding {
         conn.verdict = BLOCKS;
         frame = this.frameStart(conn, head);
         if (conn.bypass !== null && conn.verdict === BLOCKS) this.ctx.bypass.block(conn.bypass);
+        // Which MSRP sessions a bypass of this direction would hide (./msrp-bypass.ts, review R3).
+        else if (conn.bypass !== null && conn.verdict === ALLOWS) conn.bypass.sawSids(lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath));
         // The deviations of this frame's head are its sessions' (./connection-anomalies.ts).
         const dir = conn.stream.dir;
         if (frame === null) {
@@ -392,19 +397,22 @@ export class MsrpBinding {
     }
 
     let writer: MsrpChunkWriter | null = null;
+    let relay: RelayCopy | null = null;
     const mid = head.headers.messageId;
     if (isRequest && head.method === 'SEND' && mid !== null) {
+      relay = this.messages.relay.chunk(s, head, conn.stream);
       writer = this.asm.startChunk(s.key, head);
       if (writer !== null) {
         const om = s.open.get(mid) ?? this.messages.open(s, head, mid, senderSid, receiverSid, conn.stream);
         om.stream = conn.stream;
+        om.copySole = solePaths(head);
       }
     } else if (isRequest && head.method === 'REPORT' && mid !== null && head.headers.status !== null && a !== null) {
       this.audit.tallyReport(a, head, mid, head.headers.status.code, conn.stream, conn.name);
     }
     const collect = isRequest && ((s.mode === 'intercept' && s.intercepts.some((it) => wantsCc(it.task))) || s.mode === 'pending');
     const arrow = a !== null ? this.audit.ladderMsrp(a, conn.stream, head) : null;
-    return { session: s, head, writer, collect, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid, arrow, more: null };
+    return { session: s, head, writer, collect, raw: collect ? [] : null, rawBytes: 0, tooLarge: false, senderSid, arrow, relay, more: null };
   }
 
   private frameEnd(conn: StreamCtx, f: FrameCtx, end: MsrpFrameEnd): void {
@@ -422,7 +430,20 @@ export class MsrpBinding {
         tsNsec: end.lastTsNsec,
         frameNo: end.lastFrameNo,
       };
-      frame = { bytes, method: f.head.method ?? '', senderSid: f.senderSid, receiverSid: lastSessionId(f.head.headers.toPath), network, truncated: end.flag === null };
+      const hd = f.head.headers;
+      // Where its body lies: a held message is rebuilt from it (./held-budget.ts).
+      frame = {
+        bytes,
+        method: f.head.method ?? '',
+        senderSid: f.senderSid,
+        receiverSid: lastSessionId(hd.toPath),
+        network,
+        truncated: end.flag === null,
+        messageId: hd.messageId,
+        rangeStart: hd.byteRange?.start ?? 1,
+        bodyAt: f.head.headLength,
+        bodyLength: end.bodyLength,
+      };
     }
     this.framePartEnd(f, frame, end);
     if (f.more !== null) for (const p of f.more) this.framePartEnd(p, frame, end);
@@ -436,6 +457,7 @@ export class MsrpBinding {
       else if (s.mode === 'pending') this.held.hold(s, frame);
     }
     p.writer?.end(end);
+    if (p.relay !== null) this.messages.relay.chunkEnd(p.relay, end);
     if (p.arrow !== null) p.arrow.lastFrame = end.lastFrameNo;
     // samples/README "Truth rules": MSRP frames move the times of sessions without SIP only. Their
     // start is their first connection's first packet (the stream ref's firstTsSec, see frame());

@@ -30,6 +30,8 @@ import type { Session } from './session.js';
 
 /** Sessions remembered per direction, to notice that one became a target's. */
 const SESSIONS_PER_DIR = 16;
+/** Endpoint session-ids remembered per direction, for a trigger to resume it (see BypassDirection.sawSids). */
+const SIDS_PER_DIR = 32;
 /** Claims are swept (ended and ignored sessions let go) this often, in capture seconds. */
 const SWEEP_SEC = 10;
 /** A closed session keeps its claims this long (its last frames may still be on the way). */
@@ -45,6 +47,14 @@ export class BypassDirection {
   requested = false;
   /** The first sessions whose frames were seen here (see SESSIONS_PER_DIR). */
   readonly sessions: Session[] = [];
+  /**
+   * The endpoint session-ids (RFC 4975 section 9: the paths' last URIs) of the frames that let
+   * this direction go, the first {@link SIDS_PER_DIR}: a late frame of a released dialog
+   * (a tombstone) names no live session, so only these say which MSRP sessions a bypass hides
+   * (review R3). Past the cap, {@link sidsOverflow}: any trigger resumes the direction.
+   */
+  readonly sids: string[] = [];
+  sidsOverflow = false;
 
   constructor(
     readonly stream: MsrpStreamRef,
@@ -59,6 +69,21 @@ export class BypassDirection {
   /** A frame of `s` was seen here. */
   saw(s: Session): void {
     if (this.sessions.length < SESSIONS_PER_DIR && !this.sessions.includes(s)) this.sessions.push(s);
+  }
+
+  /** A frame naming these endpoint session-ids allowed the bypass. */
+  sawSids(a: string | null, b: string | null): void {
+    for (const sid of [a, b]) {
+      if (sid === null || this.sids.includes(sid)) continue;
+      if (this.sids.length < SIDS_PER_DIR) this.sids.push(sid);
+      else this.sidsOverflow = true;
+    }
+  }
+
+  /** A frame or a session seen here named one of `sids` (or too many ids were seen to tell). */
+  carried(sids: readonly string[]): boolean {
+    if (this.sidsOverflow || this.sids.some((x) => sids.includes(x))) return true;
+    return this.sessions.some((s) => s.boundSids.some((x) => sids.includes(x)) || s.uncSids.some((x) => sids.includes(x)));
   }
 }
 
@@ -176,6 +201,22 @@ export class MsrpBypass {
     const keys = endpoints.map(claimKey);
     for (const d of this.dirs) {
       if (d.keys.some((k) => keys.includes(k))) {
+        this.stats.resumedBySdp++;
+        this.cancel(d);
+      }
+    }
+  }
+
+  /**
+   * Review R3: an LI_T3 trigger names these MSRP session-ids: the bypassed directions that carried
+   * one of them (a dialog released here, whose late frames are tombstones, behind a NAT or with
+   * host names in its a=path, so that no endpoint of the trigger names the connection) are framed
+   * again. Counted with the SDP resumes.
+   */
+  resumeBySids(sids: readonly string[]): void {
+    if (sids.length === 0) return;
+    for (const d of this.dirs) {
+      if (d.carried(sids)) {
         this.stats.resumedBySdp++;
         this.cancel(d);
       }

@@ -6,6 +6,7 @@
  * task (./record-emitter.ts), or is held for a session whose target is not known yet.
  */
 import type { MsrpFrameHead, MsrpMessage, MsrpMessageRef } from '../protocols/msrp/index.js';
+import type { NetworkContext } from '../records/network-context.js';
 import { wantsIri } from '../records/task-ref.js';
 import type { MsrpStreamRef } from '../analyzers/app-event-sink.js';
 import type { CorrelatorContext } from './correlator-context.js';
@@ -14,6 +15,7 @@ import type { HeldBudget } from './held-budget.js';
 import { closeMessageMeta, fileMetaOf, hasUserContent, msrpMessageMeta } from './message-audit.js';
 import { MessageTracker, mediaTypeOf } from './message-tracker.js';
 import type { RecordEmitter } from './record-emitter.js';
+import { legsOf, RelayLegHold, solePaths } from './relay-leg-hold.js';
 import type { SessionAudit } from './session-audit.js';
 import type { SessionRelease } from './session-release.js';
 import type { SessionTable } from './session-table.js';
@@ -30,7 +32,18 @@ export class MsrpMessages {
     private readonly release: SessionRelease,
   ) {
     this.deferral = new CpimDeferral(ctx, (s, d) => this.identify(s, d));
+    this.relay = new RelayLegHold(
+      ctx,
+      (s, meta, info, only) => emit.message(s, meta, info, null, only),
+      (s) => {
+        s.openMessages--;
+        this.afterClose(s);
+      },
+    );
   }
+
+  /** A relayed message's rCSMessage waiting for the copy on the target's own leg (./relay-leg-hold.ts). */
+  readonly relay: RelayLegHold;
 
   /** Issue 15: CPIM identifications waiting for a trigger. */
   readonly deferral: CpimDeferral;
@@ -45,7 +58,8 @@ export class MsrpMessages {
       const r = s.sideBySid.get(receiverSid);
       if (r !== undefined) meta.senderSide = r === 0 ? 1 : 0;
     }
-    const om: OpenMessage = { tracker, meta, senderSid, receiverSid, cpimChecked: false, stream, soleParty: [head.headers.fromPath.length === 1, head.headers.toPath.length === 1] };
+    const sole = solePaths(head);
+    const om: OpenMessage = { tracker, meta, senderSid, receiverSid, cpimChecked: false, stream, copySole: sole, soleParty: sole };
     notePartyLeg(s, om);
     s.open.set(mid, om);
     s.openMessages++;
@@ -93,9 +107,7 @@ export class MsrpMessages {
       else o.tracker.dropContent();
     }
     this.audit.list(s);
-    const dropped = s.held?.dropped ?? 0;
-    if (dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', d.firstFrame, `frames=${dropped}`);
-    const held = this.held.take(s);
+    const held = this.held.takeForTarget(s, this.audit, d.firstFrame);
     for (const f of held.frames) this.emit.cc(s, f);
     for (const h of held.messages) this.emit.message(s, h.meta, h.info);
   }
@@ -120,6 +132,8 @@ export class MsrpMessages {
       tr.dropContent();
     } else if (meta.size > 0 || m.contentType !== null) {
       const st = om.stream;
+      const network: NetworkContext = { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: m.lastTsSec, tsNsec: m.lastTsNsec, frameNo: m.lastFrameNo };
+      const legs = legsOf(om.copySole, network);
       const info: FinishedInfo = {
         msrpMessageId: m.messageId,
         contentType: m.contentType ?? 'application/octet-stream',
@@ -133,11 +147,21 @@ export class MsrpMessages {
         isFile,
         userContent,
         sids: [om.senderSid, om.receiverSid],
-        network: { srcAddr: st.srcAddr, dstAddr: st.dstAddr, srcPort: st.srcPort, dstPort: st.dstPort, ipProto: 6, tsSec: m.lastTsSec, tsNsec: m.lastTsNsec, frameNo: m.lastFrameNo },
+        network,
+        ...(legs !== undefined ? { legs } : {}),
       };
-      if (s.mode === 'intercept') this.emit.message(s, meta, info);
-      else this.held.holdMessage(s, meta, info);
+      // A relayed message waiting for its target's leg stays counted as open: the release waits for its record.
+      if (s.mode === 'intercept') {
+        if (this.relay.closed(s, m.messageId, meta, info)) s.openMessages++;
+      } else {
+        this.held.holdMessage(s, meta, info);
+        this.relay.held(s, m.messageId, meta, info);
+      }
     }
+    this.afterClose(s);
+  }
+
+  private afterClose(s: Session): void {
     if (s.closed && s.openMessages === 0) this.table.leave(s);
     this.release.maybeRelease(s);
   }

@@ -70,8 +70,11 @@ export class RecordEmitter {
     }
   }
 
-  /** @param pager a pager-mode message: directions and parties come from the message itself (./pager-direction.ts). */
-  message(s: Session, meta: MsgMeta, info: FinishedInfo, pager: PagerView | null = null): void {
+  /**
+   * @param pager a pager-mode message: directions and parties come from the message itself (./pager-direction.ts).
+   * @param only the intercepts to make it for (null: all): a relayed message's record per target's leg (./relay-leg-hold.ts).
+   */
+  message(s: Session, meta: MsgMeta, info: FinishedInfo, pager: PagerView | null = null, only: ReadonlySet<Intercept> | null = null): void {
     if (info.status === 'complete' && info.contentTruncated) this.anomalies.report('correlate.content_truncated', info.network.frameNo, `cap=${this.maxContent}`);
     const messageType: RcsMessageType =
       meta.imdn !== null || info.effectiveType === 'message/imdn+xml'
@@ -84,27 +87,29 @@ export class RecordEmitter {
     const sender = meta.senderSide;
     for (let i = 0; i < s.intercepts.length; i++) {
       const it = s.intercepts[i]!;
-      if (!wantsIri(it.task)) continue;
-      if (it.trigger !== undefined && !(inWindow(it.trigger, info.network) && namesEndpoint(it.trigger, info.sids?.[0], info.sids?.[1]))) continue;
+      if (!wantsIri(it.task) || (only !== null && !only.has(it))) continue;
       // Issue 15: behind a packet broker the legs of a relayed session (RFC 4976) may be on
       // different taps, each seeing every message: of the taps a trigger reached, only those that
       // see the target's own leg make rCSMessage records, so the cluster makes them once. A tap
       // seeing that leg also assembles what it sees of the other legs as one tap does. Without a
       // relay every leg is the target's: nothing changes. The rule is in docs/scaling-out.md.
       if (it.trigger !== undefined && !s.partyLeg[it.targetSide]) continue;
+      const network = pager === null ? targetLegNetwork(info, sender, it.targetSide, this.anomalies) : info.network;
+      if (it.trigger !== undefined && !(inWindow(it.trigger, network) && namesEndpoint(it.trigger, info.sids?.[0], info.sids?.[1]))) continue;
       const dir: Direction | null = pager !== null ? pager.dirs[i]! : sender === it.targetSide ? 'fromTarget' : 'toTarget';
       if (dir === null) continue;
       const senderSide: Side = sender ?? (it.targetSide === 0 ? 1 : 0);
       const receiverSide: Side = senderSide === 0 ? 1 : 0;
-      const senderIds = pager !== null ? pager.parties[0] : s.sideIds[senderSide];
-      const receiverIds = pager !== null ? pager.parties[1] : s.sideIds[receiverSide];
+      const ids = it.sideIds ?? s.sideIds;
+      const senderIds = pager !== null ? pager.parties[0] : ids[senderSide];
+      const receiverIds = pager !== null ? pager.parties[1] : ids[receiverSide];
       const originating = info.cpimFrom !== null && /^(sips?|tel):/i.test(info.cpimFrom) ? [imsIdentityFromText(info.cpimFrom)] : senderIds;
       const toIds = info.cpimTo.filter((x) => /^(sips?|tel):/i.test(x)).map(imsIdentityFromText);
       const terminating = toIds.length > 0 ? toIds : receiverIds;
-      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : s.sideIds[it.targetSide];
+      const targetSideIds = pager !== null ? (dir === 'fromTarget' ? senderIds : receiverIds) : ids[it.targetSide];
       const targetIdentities = targetSideIds.length > 0 ? targetSideIds : [imsIdentityFromText(it.task.matchedTargetId)];
       const sel = info.isFile ? s.fileSelector : null;
-      this.iri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, info.network, {
+      this.iri(s, it, s.pager ? 'report' : this.nextIriType(it), dir, network, {
         kind: 'rCSMessage',
         targetIdentities,
         originating: originating.length > 0 ? originating : [PLACEHOLDER_PARTY],
@@ -124,6 +129,21 @@ export class RecordEmitter {
   }
 }
 
+/**
+ * A relayed message's record comes from the copy on the target's own leg (RFC 4976; TS 33.128
+ * clause 7.13.3: the target sends or receives it), as a cluster's (docs/scaling-out.md):
+ * ./relay-leg-hold.ts learns it. When that copy was not seen, the leg that closed the message
+ * (reported: the record's time and addresses are another leg's).
+ */
+function targetLegNetwork(info: FinishedInfo, sender: Side | null, targetSide: Side, anomalies: AnomalySink): NetworkContext {
+  const legs = info.legs;
+  if (legs === undefined || sender === null) return info.network;
+  const n = legs[sender === targetSide ? 0 : 1];
+  if (n !== null) return n;
+  anomalies.report('correlate.relay_target_leg_unseen', info.network.frameNo);
+  return info.network;
+}
+
 /** The record's capture time is inside the trigger's window, less the clock skew tolerated at its start (issue 15, ./trigger-claims.ts). */
 export function inWindow(w: TriggerWindow, at: NetworkContext): boolean {
   const t = at.tsSec + at.tsNsec / 1e9;
@@ -141,7 +161,8 @@ function namesEndpoint(w: TriggerWindow, sender: string | null | undefined, rece
 
 /** The target's identities of one task's view of the session (its matched identifier when the session named none). */
 export function targetIds(s: Session, it: Intercept): readonly ImsIdentity[] {
-  return s.sideIds[it.targetSide].length > 0 ? s.sideIds[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
+  const ids = it.sideIds ?? s.sideIds;
+  return ids[it.targetSide].length > 0 ? ids[it.targetSide] : [imsIdentityFromText(it.task.matchedTargetId)];
 }
 
 /**
@@ -151,8 +172,8 @@ export function targetIds(s: Session, it: Intercept): readonly ImsIdentity[] {
 export function rcsSessionInfo(s: Session, it: Intercept): RcsSessionInfo {
   return {
     targetIdentities: targetIds(s, it),
-    originating: s.sideIds[0].length > 0 ? s.sideIds[0] : [PLACEHOLDER_PARTY],
-    terminating: s.sideIds[1].length > 0 ? s.sideIds[1] : [PLACEHOLDER_PARTY],
+    originating: (it.sideIds ?? s.sideIds)[0].length > 0 ? (it.sideIds ?? s.sideIds)[0] : [PLACEHOLDER_PARTY],
+    terminating: (it.sideIds ?? s.sideIds)[1].length > 0 ? (it.sideIds ?? s.sideIds)[1] : [PLACEHOLDER_PARTY],
     ...(s.conversationId !== null ? { conversationId: s.conversationId } : {}),
     ...(s.contributionId !== null ? { contributionId: s.contributionId } : {}),
     sessionType: s.largeMessage ? 'largeMessageStandalone' : 'oneTo1Chat',

@@ -5,6 +5,7 @@
  * The two sub-objects are made only for the sessions that need them: a non-target dialog, the
  * most numerous kind, carries neither (issue 12).
  */
+import type { SolePaths } from './relay-leg-hold.js';
 import type { CpimDeferred } from './cpim-deferral.js';
 import type { SipMessageRef } from '../records/iri-event.js';
 import type { ImsIdentity } from '../records/ims-identity.js';
@@ -39,6 +40,12 @@ export interface Intercept {
   ended: boolean;
   /** Issue 15: the trigger that made this intercept (not this tap's SIP or CPIM), ./trigger-claims.ts. */
   readonly trigger?: TriggerWindow;
+  /**
+   * Issue 15: this task's parties when they are not the session's (Session.sideIds): those the
+   * trigger that made it names (./applied-trigger.ts takeParties). Two triggers of two tasks may
+   * claim one session; each task's records name only its own triggering tap's parties.
+   */
+  sideIds?: [ImsIdentity[], ImsIdentity[]];
 }
 
 /**
@@ -69,12 +76,28 @@ export interface HeldFrame {
   readonly receiverSid?: string | null;
   readonly network: NetworkContext;
   readonly truncated: boolean;
+  /**
+   * Of a request: its Message-ID, the position of its first body byte in the message (Byte-Range
+   * start, 1 when absent: RFC 4975 section 7.1.1) and where its body lies in `bytes`. A message
+   * that finishes while its frames are held is rebuilt from their bodies, not held twice
+   * (./held-budget.ts).
+   */
+  readonly messageId?: string | null;
+  readonly rangeStart?: number;
+  readonly bodyAt?: number;
+  readonly bodyLength?: number;
 }
 
 /** A message that finished before its session was identified. */
 export interface HeldMessage {
   readonly meta: MsgMeta;
+  /** Its `content` is empty when `parts` is set. */
   readonly info: FinishedInfo;
+  /**
+   * The content as views of held frames' bodies, in order (./held-budget.ts): the message costs
+   * the budget nothing beyond its frames; its content is put together when it goes out.
+   */
+  readonly parts?: readonly Uint8Array[];
 }
 
 /** What a not-yet-identified session holds (./held-budget.ts owns it and the overall total). */
@@ -85,6 +108,8 @@ export interface HeldBytes {
   bytes: number;
   /** Request frames not held because of the caps. */
   dropped: number;
+  /** Finished messages not held because of the caps (neither they nor all their frames fit). */
+  droppedMessages: number;
   /** Capture time (s) and wall clock (ms) when the session first held something (trigger latency, issue 15). */
   readonly firstAt: number;
   readonly firstWallMs: number;
@@ -110,7 +135,16 @@ export interface FinishedInfo {
   readonly network: NetworkContext;
   /** Endpoint session-ids of its first chunk (sender, receiver), for a trigger's claim. */
   readonly sids?: readonly [string | null, string | null];
+  /**
+   * A relayed message (RFC 4976) closed on a leg other than both parties' own: the network
+   * context of the copy on the sender's (0) and receiver's (1) own leg, null until seen
+   * (./relay-leg-hold.ts). A record for a task uses its target's leg (./record-emitter.ts).
+   */
+  readonly legs?: LegNetworks;
 }
+
+/** Per party (0 the message's sender, 1 its receiver): the network context of the copy on its own leg, or null. */
+export type LegNetworks = [NetworkContext | null, NetworkContext | null];
 
 /** Per-message state beyond the tracker. */
 export interface OpenMessage {
@@ -120,6 +154,8 @@ export interface OpenMessage {
   readonly receiverSid: string | null;
   cpimChecked: boolean;
   stream: MsrpStreamRef;
+  /** The paths of its latest chunk naming one party each (From, To): which leg the copy that closes it is on (./relay-leg-hold.ts). */
+  copySole: SolePaths;
   /** Issue 15: its first chunk's From-Path, To-Path named one URI (that party's own leg, RFC 4976 section 7.1). */
   readonly soleParty: readonly [boolean, boolean];
 }

@@ -168,7 +168,10 @@ export class TaskReload {
       // record carries the later chunks only, as for a SIP session (adversarial review).
       this.held.drop(s);
       for (const o of s.open.values()) o.tracker.dropContent();
-      if (s.held !== null) s.held.dropped = 0;
+      if (s.held !== null) {
+        s.held.dropped = 0;
+        s.held.droppedMessages = 0;
+      }
       s.mode = 'intercept';
       const sec = Math.floor(ctx.now);
       s.audit ??= this.audit.newAudit(d?.callId ?? null, sec, Math.round((ctx.now - sec) * 1e9) % 1e9);

@@ -33,7 +33,6 @@ import { fromHex, latin1Bytes } from '../util/bytes.js';
 import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
 import { cpimTargetSide, type CpimDeferral } from './cpim-deferral.js';
-import type { Side } from './dialog-tracker.js';
 import { type AppliedTrigger, fileSelectorOf, hasTask, takeParties, triggerTargetSide } from './applied-trigger.js';
 import type { HeldBudget } from './held-budget.js';
 import type { MediaTrigger } from './media-trigger.js';
@@ -41,7 +40,7 @@ import { lastSessionId, type MsrpSessionIndex } from './msrp-session-index.js';
 import type { RecordEmitter } from './record-emitter.js';
 import type { SessionAudit } from './session-audit.js';
 import type { SessionTable } from './session-table.js';
-import type { Session, TriggerWindow } from './session.js';
+import type { Intercept, Session, TriggerWindow } from './session.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
 import { LatencySamples } from './latency-samples.js';
 import type { TriggerClaimStats } from './trigger-claim-stats.js';
@@ -97,7 +96,7 @@ export class TriggerClaims {
     private readonly uncorrelated: UncorrelatedSessions,
     private readonly deferral: CpimDeferral,
   ) {
-    this.shadows = new TriggerShadows(ctx, uncorrelated, held);
+    this.shadows = new TriggerShadows(ctx, uncorrelated, held, (head, owners) => this.wantsOther(head, owners));
     this.seen = new SeenSessionIds(ctx);
     this.byXid = new IdleTable<string, AppliedTrigger>({
       cap: ctx.maxTriggers,
@@ -187,7 +186,10 @@ export class TriggerClaims {
       fileSelector: old?.fileSelector ?? fileSelectorOf([t.sdpOffer, t.sdpAnswer], this.ctx.anomalies),
     };
     // Local dialogs of its ids found no target here: the trigger wins (./trigger-shadows.ts).
-    this.shadows.applied(local, t.endpoints);
+    this.shadows.applied(local, t.endpoints, sids);
+    // Review R1: a local dialog of its ids intercepted for another task already had MSRP frames;
+    // those were not held for this task (only the frames from now on reach it, through a shadow).
+    if (old === undefined && local.some((s) => s.mode === 'intercept' && s.msrpSeen)) this.ctx.anomalies.report('correlate.trigger_local_target_prior_frames', undefined, `task=${task.xid}`);
     if (old === undefined && this.byXid.size >= this.ctx.maxTriggers) this.byXid.evictOne();
     if (old === undefined) this.byXid.set(t.xId, a, this.deadlineOf(window));
     else {
@@ -221,7 +223,7 @@ export class TriggerClaims {
         // A modification (re-INVITE): later CC carries the new answer, as the triggering tap's does.
         if (a.sdpAnswer !== null) s.sdpForCc = a.sdpAnswer;
         const it = s.intercepts.find((x) => x.trigger === window);
-        if (it !== undefined) takeParties(s, a, it.targetSide);
+        if (it !== undefined) takeParties(s, a, it);
         continue;
       }
       const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
@@ -284,6 +286,23 @@ export class TriggerClaims {
     return false;
   }
 
+  /**
+   * Review R1: an applied trigger whose window has not ended names an endpoint id of this frame
+   * (RFC 4975 section 9: the paths' last URIs) for a task none of `owners` (the local sessions
+   * bound to the frame) has: the frame is offered to it through a shadow (./trigger-shadows.ts).
+   */
+  wantsOther(head: MsrpFrameHead, owners: readonly Session[]): boolean {
+    if (this.bySid.size === 0) return false;
+    const now = this.ctx.now;
+    for (const sid of [lastSessionId(head.headers.toPath), lastSessionId(head.headers.fromPath)]) {
+      for (const a of sid === null ? [] : (this.bySid.get(sid) ?? [])) {
+        if (now < a.window.start - a.window.skew || now > a.window.end) continue;
+        if (!owners.some((o) => hasTask(o, a.task.xid))) return true;
+      }
+    }
+    return false;
+  }
+
   /** Forgets the triggers whose time has passed (see the file comment), and the ids of closed sessions. */
   sweep(now: number): void {
     this.shadows.sweep(now);
@@ -327,7 +346,7 @@ export class TriggerClaims {
     const fresh = hits.filter((a) => !hasTask(s, a.task.xid));
     if (fresh.length === 0) return;
     const wasPending = s.mode === 'pending';
-    const sides: Side[] = [];
+    const made: Intercept[] = [];
     for (const a of fresh) {
       const side = triggerTargetSide(s, a);
       const it = this.table.makeIntercept(s, { task: a.task, identifier: a.task.targetIdentifiers[0]!, source: 'trigger', role: 'unknown' }, side, {
@@ -338,7 +357,7 @@ export class TriggerClaims {
       // records made here continue that sequence (TS 102 232-1 IRIType), as on a single tap.
       it.iriCount = 1;
       s.intercepts.push(it);
-      sides.push(side);
+      made.push(it);
       // A file transfer session (RFC 5547): its messages with user content are files, as there.
       s.fileSelector ??= a.fileSelector;
       // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
@@ -362,7 +381,7 @@ export class TriggerClaims {
         s.intercepts.flatMap((it) => it.trigger?.sids ?? []),
       );
     // Then the parties the triggering tap's records name win over what CPIM taught here.
-    for (let i = 0; i < fresh.length; i++) takeParties(s, fresh[i]!, sides[i]!);
+    for (let i = 0; i < fresh.length; i++) takeParties(s, fresh[i]!, made[i]!);
     if (first) this.shadows.claimed(s);
     s.mode = 'intercept';
     this.claimed++;
@@ -374,13 +393,12 @@ export class TriggerClaims {
     this.audit.list(s);
     if (!wasPending || s.held === null) return;
     const h = s.held;
-    if (h.dropped > 0) this.ctx.anomalies.report('correlate.uncorrelated_held_dropped', undefined, `frames=${h.dropped}`);
     if (h.frames.length > 0) {
       this.claimedHeld++;
       this.latCapture.add((this.ctx.now - h.firstAt) * 1000);
       this.latWall.add(this.ctx.wallClockMs() - h.firstWallMs);
     }
-    const out = this.held.take(s);
+    const out = this.held.takeForTarget(s, this.audit, undefined);
     // The window decides, frame by frame, what goes out (./record-emitter.ts): never a held
     // frame from before the trigger's start.
     for (const f of out.frames) this.emit.cc(s, f);

@@ -25,7 +25,8 @@
  * seen locally binds the new ids to the dialog; their frames reach a shadow of those ids, which
  * the trigger's Modify claims (as without SIP). Flow bypass (./msrp-bypass.ts): a pending shadow's
  * frame blocks the bypass of its direction as any held frame does; a trigger applied resumes the
- * bypassed directions of the local dialogs and of the endpoints it names.
+ * bypassed directions of the local dialogs, of the endpoints it names and of the frames that
+ * named its session ids (even a released dialog's, review R3).
  *
  * Cost (with a bus only): the MSRP of local non-target dialogs is reassembled and held within the
  * held budget (`maxHeldBytesPerSession`, `maxHeldBytesTotal`) and the uncorrelated table's cap,
@@ -57,6 +58,8 @@ export class TriggerShadows {
     private readonly ctx: CorrelatorContext,
     private readonly uncorrelated: UncorrelatedSessions,
     private readonly held: HeldBudget,
+    /** An applied trigger names the frame's endpoint ids for a task none of `owners` has (./trigger-claims.ts). */
+    private readonly wantsOther: (head: MsrpFrameHead, owners: readonly Session[]) => boolean,
   ) {}
 
   /** A shadow that waited out its hold: no longer held or reassembled, still claimable from its next frame. */
@@ -66,14 +69,20 @@ export class TriggerShadows {
 
   /**
    * The shadow of a frame bound to `owners` (live sessions), when a trigger could want it: a bus
-   * is configured, a task exists, and every owner is a dialog that found no target here. Made
-   * for a request (null for a response with no shadow yet).
+   * is configured, a task exists, and every owner is a dialog that found no target here, or an
+   * applied trigger names the frame's endpoint ids for a task no owner has (review R1: a dialog
+   * intercepted here for task A whose MSRP session another tap's trigger names for task B; the
+   * owners keep their records, the shadow makes B's). Made for a request (null for a response
+   * with no shadow yet).
    */
   shadowFor(owners: Session | readonly Session[], head: MsrpFrameHead): Session | null {
     if (this.ctx.tapId === null || this.ctx.matcher.empty) return null;
-    if (!Array.isArray(owners)) return nonTarget(owners as Session) ? this.of(head) : null;
+    if (!Array.isArray(owners)) {
+      const o = owners as Session;
+      return nonTarget(o) || this.wantsOther(head, [o]) ? this.of(head) : null;
+    }
     const list = owners as readonly Session[];
-    return list.length > 0 && list.every(nonTarget) ? this.of(head) : null;
+    return list.length > 0 && (list.every(nonTarget) || this.wantsOther(head, list)) ? this.of(head) : null;
   }
 
   /** The shadow of a frame whose ids are a finished non-target dialog's (tombstones) and that a trigger names. */
@@ -128,11 +137,15 @@ export class TriggerShadows {
 
   /**
    * A trigger was applied: the directions that carried `local` (dialogs of its ids found no
-   * target here) or that its endpoints name are framed again if bypassed.
+   * target here), that its endpoints name, or whose frames named its session ids `sids` are
+   * framed again if bypassed.
    */
-  applied(local: readonly Session[], endpoints: readonly MediaEndpoint[]): void {
+  applied(local: readonly Session[], endpoints: readonly MediaEndpoint[], sids: readonly string[]): void {
     for (const s of local) if (s.mode === 'ignore' || s.mode === 'meta') this.ctx.bypass.claim(s, s.boundEndpoints);
     if (endpoints.length > 0) this.ctx.bypass.resume(endpoints.map((e) => endpointKey(e.addr, e.port)));
+    // A dialog released here no longer is `local` and its trigger's endpoints may not name the
+    // connection (NAT, a=path host names): the directions that carried its ids (review R3).
+    this.ctx.bypass.resumeBySids(sids);
   }
 
   /** A trigger claimed `s`: counted when it is a local non-target dialog's shadow (no longer an anomaly that may hide a target). */

@@ -8,9 +8,9 @@
  *   the three taps run against one NATS server, all started at once, and again with the SIP tap
  *   started last (its triggers then come after the media frames): the union of their X3 PDUs
  *   equals the single-tap run's in every field but the sequence number (correlation ID
- *   included), the union of all their X2 and X3 PDUs equals it where the samples allow (the
- *   known gaps are named at PARTIAL and MAY_MISS), non-target sessions produce nothing; and the
- *   same split without the bus does not give the full equality (the control).
+ *   included), and so does the union of all their X2 and X3 PDUs, for every sample; non-target
+ *   sessions produce nothing; and the same split without the bus does not give the full
+ *   equality (the control).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -115,27 +115,9 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
   });
 
   const SPLIT = SPLIT_SAMPLES;
-  /**
-   * Where the full equality does not hold, and why (the X3 equality, correlation IDs included,
-   * holds for all six; docs/scaling-out.md "Measured"): mixed-non-target, relay-two-legs — a
-   * relayed message crosses two legs, on two media taps. The cluster reports its rCSMessage once,
-   * from the target's own leg (the rule in docs/scaling-out.md); the single tap, seeing both legs,
-   * reports it from the leg whose assembly completed first (the peer's leg to the relay for a
-   * message the target receives), so capture time, frame and addresses of those X2 PDUs differ.
-   * Same PDU count, same payloads otherwise (the single tap no longer reports a message twice).
-   */
-  const PARTIAL: Record<string, string> = {
-    'mixed-non-target': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
-    'relay-two-legs': "relayed messages' rCSMessage come from the target's leg, not from the leg a single tap completes first",
-  };
-  /**
-   * file-transfer: when the trigger reaches a media tap after the 70 KB file (one message, no
-   * CPIM) closed there, its rCSMessage is lost: the message does not fit the per-session held
-   * budget beside its frames (./held-budget.ts holdMessage; its X3 is complete). Whether the
-   * trigger comes before or after depends on the two processes' timing, so the check allows that
-   * one PDU to be missing, nothing else (no extra PDU, every other one equal).
-   */
-  const MAY_MISS = (name: string, p: PduKey): boolean => name === 'file-transfer' && p.type === 1 && p.payload.length > 2 * 64 * 1024;
+  // Every sample is held to the full equality (the X3 one too): a single tap also reports a
+  // relayed message's rCSMessage from the target's own leg (src/correlate/relay-leg-hold.ts), as
+  // the cluster does, and a late trigger keeps a held file's rCSMessage (held-message-parts.ts).
   /** How the three taps are started: all at once, or the media taps first and the SIP tap a moment later (its triggers then always come after the media frames). */
   type Order = 'at-once' | 'sip-last';
   type SplitResult = { single: string[]; union: (view: 'full' | 'x3') => string[] };
@@ -196,18 +178,13 @@ describe.skipIf(missing !== undefined)(`run --bus against nats-server${missing !
         const x3Full = (l: string[]) => l.filter((x) => (JSON.parse(x) as PduKey).type === 2);
         expect(x3Full(union('full'))).toEqual(x3Full(single));
       }, 120_000);
-      const full = PARTIAL[name] === undefined ? it : it.fails;
-      full(
-        `splitter (${order}): ${name} on three taps: the union of all X2 and X3 PDUs is the single tap's${PARTIAL[name] !== undefined ? ` (known gap: ${PARTIAL[name]})` : ''}`,
-        async () => {
-          const d = join(dir, `split-${name}`);
-          const { single, union } = await splitRun(name, d, true, order);
-          const { missing, extra } = difference(single, union('full'));
-          expect(extra).toEqual([]);
-          expect(missing.filter((x) => !MAY_MISS(name, JSON.parse(x) as PduKey))).toEqual([]);
-        },
-        120_000,
-      );
+      it(`splitter (${order}): ${name} on three taps: the union of all X2 and X3 PDUs is the single tap's`, async () => {
+        const d = join(dir, `split-${name}`);
+        const { single, union } = await splitRun(name, d, true, order);
+        const { missing, extra } = difference(single, union('full'));
+        expect(extra).toEqual([]);
+        expect(missing).toEqual([]);
+      }, 120_000);
     }
   }
   // The control: the same split WITHOUT the bus must not give the full equality, else the

@@ -20,6 +20,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { A, B, CAROL, DAVE, MARK, sendFrame, T0, TARGET } from '../helpers/flow-bypass-scenario.js';
 import { NatsServer, natsServerMissing } from '../helpers/nats-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { allOutputBytes } from '../helpers/x2x3-pdus.js';
 
 const missing = natsServerMissing();
 const XID = '0b8e6e0c-1111-4222-8333-444455556666';
@@ -97,19 +98,6 @@ function pdusOf(out: string): Pdu[] {
     for (const { pdu } of dec.items) list.push({ type: pdu.pduType, xid: pdu.xid, correlationId: toHex(pdu.correlationId), payload: Buffer.from(pdu.payload) });
   }
   return list;
-}
-
-function allOutputBytes(out: string): Buffer {
-  const parts: Buffer[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else parts.push(readFileSync(p));
-    }
-  };
-  if (existsSync(out)) walk(out);
-  return Buffer.concat(parts);
 }
 
 describe.skipIf(missing !== undefined)(`run --bus: the trigger wins over a media tap's local non-target SIP${missing !== undefined ? ` (skipped: ${missing})` : ''}`, () => {

@@ -21,6 +21,12 @@ export const CORRELATE_ANOMALIES = {
     description:
       "a SIP request with a target dialog's Call-ID and caller tag named a remote tag that dialog never showed (RFC 3261 12.2.2: its UA rejects it, 481; or a fork whose answers were not seen); ignored, so the dialog goes on and the request is in no record",
   },
+  'correlate.relay_target_leg_unseen': {
+    severity: 'info',
+    mayHideTarget: false,
+    description:
+      "a relayed message (RFC 4976) closed on a leg other than the target's own and its copy on the target's leg was not seen to end within a second of capture time (or before the session or input ended, or while the waiting table had room): its rCSMessage was made from the leg that closed it (other capture time and addresses)",
+  },
   'correlate.sip_multiple_2xx': { severity: 'info', mayHideTarget: false, description: 'an INVITE got 2xx responses with different To tags (forking, RFC 3261 13.2.2.4); the first confirmed the session' },
   'correlate.dialog_timeout': { severity: 'info', mayHideTarget: false, description: 'a SIP dialog was idle longer than its timeout and was closed' },
   'correlate.dialog_evicted': {
@@ -48,6 +54,12 @@ export const CORRELATE_ANOMALIES = {
   'correlate.report_unknown_message': { severity: 'info', mayHideTarget: false, description: 'an MSRP REPORT names a Message-ID no SEND of the session carried' },
   'correlate.uncorrelated_evicted': { severity: 'warning', mayHideTarget: true, description: 'the table of MSRP sessions without SIP was full; the first created one was closed, even if it had frames since the others' },
   'correlate.uncorrelated_held_dropped': { severity: 'warning', mayHideTarget: true, description: 'bytes held for an MSRP session without SIP, before its target was known, exceeded the cap; the excess was dropped' },
+  'correlate.uncorrelated_held_message_dropped': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "a message of an MSRP session without SIP finished before its target was known and fit the held cap neither as a copy nor as the bodies of its held frames; the session became a target's without that rCSMessage (its frames held are in the CC)",
+  },
   'correlate.cc_unavailable_tls': { severity: 'info', mayHideTarget: false, description: 'a target session negotiated MSRP over TLS (TCP/TLS/MSRP or msrps:): no CC can be provided' },
   'correlate.cc_not_observed': { severity: 'warning', mayHideTarget: true, description: 'a target session ended without any of its MSRP traffic being observed' },
   'correlate.target_midstream': {
@@ -98,6 +110,12 @@ export const CORRELATE_ANOMALIES = {
     mayHideTarget: false,
     description:
       'an LI_T3 trigger claimed an MSRP session whose SIP this tap saw without a target (e.g. caller anonymised on this hop): the trigger wins, its frames are recorded for the trigger and the local SIP stays a non-target (counted in triggerLocalNonTargetClaims)',
+  },
+  'correlate.trigger_local_target_prior_frames': {
+    severity: 'warning',
+    mayHideTarget: true,
+    description:
+      "an LI_T3 trigger for a task names an MSRP session this tap's SIP already intercepts for another task and whose frames were already seen: the frames before the trigger were recorded for the other task only, not held for the trigger's; its frames from the trigger on are recorded for it (detail: task=<xid>)",
   },
   'correlate.trigger_frame_outside_window': {
     severity: 'warning',

@@ -72,8 +72,12 @@ function indexOfByte(b: Uint8Array, v: number, from: number): number {
 
 export class MsrpStartWatch {
   private readonly pairs: PathPair[] = [];
-  /** The last segment looked at ended with LF: a start line may begin the next one. */
-  private lineStart = false;
+  /**
+   * The last segment looked at ended with LF: a start line may begin the next one. True at first:
+   * a bypass begins only where a frame ended (after its end-line's LF), so the first bypassed
+   * byte may begin another session's start line (review R2: that frame was passed over).
+   */
+  private lineStart = true;
 
   /** Pairs let go so far. */
   get size(): number {
