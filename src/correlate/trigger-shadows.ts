@@ -53,6 +53,8 @@ export class TriggerShadows {
    * first) and forgets the closed and claimed ones as the sweep reaches them.
    */
   private readonly waiting = new Map<Session, number>();
+  /** Claimed shadows already reported as superseded by a local target dialog ({@link noteSuperseded}). */
+  private readonly superseded = new WeakSet<Session>();
 
   constructor(
     private readonly ctx: CorrelatorContext,
@@ -77,12 +79,25 @@ export class TriggerShadows {
    */
   shadowFor(owners: Session | readonly Session[], head: MsrpFrameHead): Session | null {
     if (this.ctx.tapId === null || this.ctx.matcher.empty) return null;
-    if (!Array.isArray(owners)) {
-      const o = owners as Session;
-      return nonTarget(o) || this.wantsOther(head, [o]) ? this.of(head) : null;
-    }
-    const list = owners as readonly Session[];
-    return list.length > 0 && (list.every(nonTarget) || this.wantsOther(head, list)) ? this.of(head) : null;
+    const list = Array.isArray(owners) ? (owners as readonly Session[]) : [owners as Session];
+    if (list.length > 0 && (list.every(nonTarget) || this.wantsOther(head, list))) return this.of(head);
+    this.noteSuperseded(head);
+    return null;
+  }
+
+  /**
+   * The frame's local dialog is now a target's here for every task a trigger named it for (this
+   * tap's SIP saw the target later: the creating request on another hop, a task reload): the
+   * shadow a trigger claimed gets no more frames, which go out under this tap's correlation ID and
+   * IRI. The CC stays complete but is split across two correlation IDs: reported once per shadow
+   * (docs/scaling-out.md, known limits), never silent.
+   */
+  private noteSuperseded(head: MsrpFrameHead): void {
+    if (this.ctx.tapId === null) return;
+    const shadow = this.uncorrelated.byEndpoints(head);
+    if (shadow === undefined || !shadow.triggerOnly || shadow.mode !== 'intercept' || this.superseded.has(shadow)) return;
+    this.superseded.add(shadow);
+    this.ctx.anomalies.report('correlate.trigger_shadow_superseded');
   }
 
   /** The shadow of a frame whose ids are a finished non-target dialog's (tombstones) and that a trigger names. */

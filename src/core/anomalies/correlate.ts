@@ -111,6 +111,12 @@ export const CORRELATE_ANOMALIES = {
     description:
       'an LI_T3 trigger claimed an MSRP session whose SIP this tap saw without a target (e.g. caller anonymised on this hop): the trigger wins, its frames are recorded for the trigger and the local SIP stays a non-target (counted in triggerLocalNonTargetClaims)',
   },
+  'correlate.trigger_shadow_superseded': {
+    severity: 'info',
+    mayHideTarget: false,
+    description:
+      "a session an LI_T3 trigger claimed on this tap (its local SIP had found no target) became a target's of this tap's own SIP later (the target seen on another hop, a task reload): its later frames are recorded under this tap's correlation ID and IRI, so its CC is complete but split across two correlation IDs",
+  },
   'correlate.trigger_local_target_prior_frames': {
     severity: 'warning',
     mayHideTarget: true,

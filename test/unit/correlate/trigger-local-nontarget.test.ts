@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { MsrpStreamHandler } from '../../../src/analyzers/app-event-sink.js';
 import { MsrpFramer } from '../../../src/protocols/msrp/index.js';
 import { ipAddr } from '../../../samples/gen/lib/addr.js';
-import { cpim, Harness, msrpSdp, PCSCF, send, T0, TestCall, UE_A, uri, XID_A } from '../../helpers/correlate-helpers.js';
+import { parseTasksFile } from '../../../src/correlate/tasks-file.js';
+import { cpim, Harness, msrpSdp, PCSCF, send, T0, TestCall, tasksJson, UE_A, uri, XID_A } from '../../helpers/correlate-helpers.js';
 import { A_MSRP, A_URI, ALICE_TASK, aTrigger, B_MSRP, B_URI } from '../../helpers/trigger-fixture.js';
 
 /** The identities and Call-ID of the hop this tap sees: a non-target's to it; must reach no output. */
@@ -221,5 +222,27 @@ describe('parties a session without SIP learnt before a trigger claimed it (issu
     const msgs = h.iri().filter((r) => r.event.kind === 'rCSMessage');
     expect(msgs.length).toBe(1);
     expect(JSON.stringify(h.records)).not.toMatch(/mallory@|eve@/);
+  });
+});
+
+describe('a claimed shadow whose local dialog becomes a target here later (known limit, reported)', () => {
+  it('the CC split across two correlation IDs is reported once, not silent', () => {
+    const h = new Harness(ALICE_TASK, { tapId: 'tap-media' });
+    h.correlator.applyTrigger(aTrigger());
+    localCall(h, 'anon-call-s');
+    const conn = h.conn(1, A_MSRP, B_MSRP);
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm1', body: 'TARGET-ONE', ct: 'text/plain', tid: 'tx0001' }));
+    expect(h.anomalies.count('correlate.trigger_shadow_superseded')).toBe(0);
+    // A reload makes the hop's identity one of the same task's targets: the local dialog is now
+    // intercepted here, under this tap's correlation ID.
+    h.correlator.updateTasks(parseTasksFile(tasksJson([{ ids: [{ sipUri: 'sip:alice@ims.example.com' }, { sipUri: ANON_FROM }] }]), 'tasks.json'));
+    conn.push(1, send({ to: [A_URI], from: [B_URI], mid: 'm2', body: 'TARGET-TWO', ct: 'text/plain', tid: 'tx0002' }));
+    conn.push(0, send({ to: [B_URI], from: [A_URI], mid: 'm3', body: 'TARGET-THREE', ct: 'text/plain', tid: 'tx0003' }));
+    h.finish();
+    // Every frame recorded once; the later ones under another correlation ID than the trigger's.
+    expect(ccTexts(h).map((t) => /TARGET-\w+/.exec(t)?.[0])).toEqual(['TARGET-ONE', 'TARGET-TWO', 'TARGET-THREE']);
+    const ids = new Set(h.cc().map((r) => Buffer.from(r.correlationId).toString('hex')));
+    expect(ids.size).toBe(2);
+    expect(h.anomalies.count('correlate.trigger_shadow_superseded')).toBe(1);
   });
 });
