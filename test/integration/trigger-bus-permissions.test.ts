@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnomalyCounter } from '../../src/core/anomaly.js';
 import { SILENT_LOGGER } from '../../src/core/log.js';
-import type { MediaTrigger } from '../../src/correlate/media-trigger.js';
 import { openTriggerBus } from '../../src/pipeline/trigger-bus-connect.js';
-import { TriggerBus, type TriggerReceiver } from '../../src/pipeline/trigger-bus.js';
+import { TriggerBus } from '../../src/pipeline/trigger-bus.js';
 import { encodeMediaTrigger } from '../../src/x1/media-trigger-codec.js';
+import { busTrigger, RecordingReceiver } from '../helpers/bus-triggers.js';
 import { NatsServer, natsServerMissing } from '../helpers/nats-server.js';
 
 const missing = natsServerMissing();
@@ -36,28 +36,7 @@ function documentedConf(): string {
     .join('\n');
 }
 
-function trigger(n: number, originTap: string): MediaTrigger {
-  return {
-    xId: `5e0b2a2f-3a52-4c47-9d0b-${String(n).padStart(12, '0')}`,
-    originTap,
-    productId: '29f28e1c-f230-486a-a860-f5a784ab9172',
-    correlationId: n.toString(16).padStart(16, '0'),
-    dids: ['19867c20-8c94-473e-b9cd-8b72b7b05fd4'],
-    sessionIds: [`perm${n}a`, `perm${n}b`],
-    endpoints: [{ addr: '192.0.2.1', port: 2855 + n }],
-    sdpOffer: `v=0\r\nm=message ${2855 + n} TCP/MSRP *\r\n`,
-    sdpAnswer: 'v=0\r\n',
-    windowStart: { sec: 1_765_000_000 + n, nsec: 1 },
-    windowEnd: null,
-  };
-}
-
-class Recorder implements TriggerReceiver {
-  readonly applied: MediaTrigger[] = [];
-  applyTrigger(t: MediaTrigger): void {
-    this.applied.push(t);
-  }
-}
+const trigger = (n: number, originTap: string) => busTrigger(n, originTap, 'perm');
 
 async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
   const t0 = Date.now();
@@ -77,11 +56,11 @@ describe.skipIf(missing !== undefined)(`trigger bus permissions (docs/scaling-ou
     return f;
   };
   /** A tap connected as `user`, calling itself `tapId` (the same, unless it impersonates). */
-  const tap = async (user: string, tapId = user): Promise<{ bus: TriggerBus; anomalies: AnomalyCounter; rec: Recorder }> => {
+  const tap = async (user: string, tapId = user): Promise<{ bus: TriggerBus; anomalies: AnomalyCounter; rec: RecordingReceiver }> => {
     const { nc, kv } = await openTriggerBus({ url: server.url, name: tapId, retentionMs: 3_600_000, credsFile: creds(user) });
     const anomalies = new AnomalyCounter();
     const bus = new TriggerBus(nc, kv, { tapId, anomalies, log: SILENT_LOGGER });
-    const rec = new Recorder();
+    const rec = new RecordingReceiver();
     await bus.watch(rec);
     return { bus, anomalies, rec };
   };

@@ -12,45 +12,13 @@ import { ConfigError } from '../../src/core/errors.js';
 import { SILENT_LOGGER } from '../../src/core/log.js';
 import type { MediaTrigger } from '../../src/correlate/media-trigger.js';
 import { openTriggerBus, TRIGGER_BUCKET } from '../../src/pipeline/trigger-bus-connect.js';
-import { TriggerBus, type TriggerReceiver } from '../../src/pipeline/trigger-bus.js';
+import { TriggerBus } from '../../src/pipeline/trigger-bus.js';
+import { busTrigger, RecordingReceiver } from '../helpers/bus-triggers.js';
 import { NatsServer, natsServerMissing } from '../helpers/nats-server.js';
 
 const missing = natsServerMissing();
 
-function trigger(n: number, originTap: string): MediaTrigger {
-  return {
-    xId: `4d9a1f1e-3a52-4c47-9d0b-${String(n).padStart(12, '0')}`,
-    originTap,
-    productId: '29f28e1c-f230-486a-a860-f5a784ab9172',
-    correlationId: n.toString(16).padStart(16, '0'),
-    dids: ['19867c20-8c94-473e-b9cd-8b72b7b05fd4'],
-    sessionIds: [`sess${n}a`, `sess${n}b`],
-    endpoints: [{ addr: '192.0.2.1', port: 2855 + n }],
-    sdpOffer: `v=0\r\nm=message ${2855 + n} TCP/MSRP *\r\n`,
-    sdpAnswer: 'v=0\r\n',
-    windowStart: { sec: 1_765_000_000 + n, nsec: 1 },
-    windowEnd: null,
-  };
-}
-
-class Recorder implements TriggerReceiver {
-  readonly applied: MediaTrigger[] = [];
-  private waiters: (() => void)[] = [];
-  applyTrigger(t: MediaTrigger): void {
-    this.applied.push(t);
-    for (const w of this.waiters.splice(0)) w();
-  }
-  async until(cond: () => boolean, ms = 10_000): Promise<void> {
-    const t0 = Date.now();
-    while (!cond()) {
-      if (Date.now() - t0 > ms) throw new Error(`timed out: applied ${this.applied.length}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 100);
-      });
-    }
-  }
-}
+const trigger = (n: number, originTap: string) => busTrigger(n, originTap);
 
 async function tap(url: string, tapId: string, extra: { credsFile?: string } = {}): Promise<{ bus: TriggerBus; anomalies: AnomalyCounter }> {
   const { nc, kv } = await openTriggerBus({ url, name: tapId, retentionMs: 3_600_000, ...extra });
@@ -72,8 +40,8 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
   it('a trigger published by tap A is applied by tap B, not by A; its release is handed over with its window end; counters say so', async () => {
     const a = await tap(server.url, 'tap-a');
     const b = await tap(server.url, 'tap-b');
-    const ra = new Recorder();
-    const rb = new Recorder();
+    const ra = new RecordingReceiver();
+    const rb = new RecordingReceiver();
     await a.bus.watch(ra);
     await b.bus.watch(rb);
     const t = trigger(1, 'tap-a');
@@ -104,7 +72,7 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
     // Handing the other tap only its end lost the new ids (reinvite-update, taps run at once).
     const a = await tap(server.url, 'tap-a');
     const b = await tap(server.url, 'tap-b');
-    const rb = new Recorder();
+    const rb = new RecordingReceiver();
     await b.bus.watch(rb);
     const n0 = rb.applied.length;
     const t = trigger(11, 'tap-a');
@@ -131,7 +99,7 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
     expect(await a.bus.flush(5000)).toBe(0);
     await a.bus.close();
     const c = await tap(server.url, 'tap-c');
-    const rc = new Recorder();
+    const rc = new RecordingReceiver();
     await c.bus.watch(rc);
     // Already there when watch() resolved: no waiting.
     const got = new Map(rc.applied.map((t) => [t.xId, t]));
@@ -145,7 +113,7 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
   it('a malformed value in the bucket is refused, counted, never applied', async () => {
     const { nc, kv } = await openTriggerBus({ url: server.url, name: 'rogue', retentionMs: 3_600_000 });
     const d = await tap(server.url, 'tap-d');
-    const rd = new Recorder();
+    const rd = new RecordingReceiver();
     await d.bus.watch(rd);
     const before = rd.applied.length;
     await kv.put('rogue.00000000-0000-4000-8000-00000000bad1', new TextEncoder().encode('<x/>'));
@@ -176,8 +144,8 @@ describe.skipIf(missing !== undefined)(`trigger bus over NATS JetStream KV${miss
   it('NATS killed and restarted mid-run: a trigger published during the outage is retried and arrives, and so does one after', async () => {
     const a = await tap(server.url, 'tap-a');
     const b = await tap(server.url, 'tap-b');
-    const rb = new Recorder();
-    await a.bus.watch(new Recorder());
+    const rb = new RecordingReceiver();
+    await a.bus.watch(new RecordingReceiver());
     await b.bus.watch(rb);
     const n0 = rb.applied.length;
     await server.kill();
