@@ -78,6 +78,32 @@ function sampleFilter(pcap: string): string {
   return [...new Set(ports.split(/\s+/).filter((p) => p !== ''))].map((p) => `port ${p}`).join(' or ');
 }
 
+/**
+ * A dumpcap capture of a fresh UDP port on lo with a `ring`-byte ring whose first frame blocks
+ * the event loop for `stallMs` (the tap busy); returns once that first frame arrived.
+ */
+async function stalledCapture(ring: number, stallMs: number) {
+  const port = await freeUdpPort();
+  const a = new AnomalyCounter();
+  let n = 0;
+  const cap = await openDumpcapCapture(
+    DUMPCAP!,
+    { iface: 'lo', filter: `udp port ${port}`, bufferSize: ring },
+    () => {
+      if (++n === 1) {
+        const until = Date.now() + stallMs;
+        while (Date.now() < until);
+      }
+    },
+    a,
+  );
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.send(Buffer.alloc(100), port, '127.0.0.1', () => r()));
+  s.close();
+  await waitFor(() => n > 0, 5000, 'the first frame');
+  return { port, a, cap, frames: () => n };
+}
+
 describe('live capture through dumpcap', () => {
   it.skipIf(replaySkip !== '')(
     t('run -i lo --capture-backend dumpcap: the audit of the offline run plus the drop counters, the backend logged, ring drops in the last stats line', replaySkip),
@@ -149,25 +175,8 @@ describe('live capture through dumpcap', () => {
   it.skipIf(skip !== '')(
     t('a forced drop (1 MiB ring, a burst while the tap is busy) is counted from the final statistics block', skip),
     async () => {
-      const port = await freeUdpPort();
-      const a = new AnomalyCounter();
-      let frames = 0;
-      const cap = await openDumpcapCapture(
-        DUMPCAP!,
-        { iface: 'lo', filter: `udp port ${port}`, bufferSize: 1 << 20 },
-        () => {
-          // The first frame blocks the event loop: the pipe fills, dumpcap blocks, the ring overflows.
-          if (++frames === 1) {
-            const until = Date.now() + 2000;
-            while (Date.now() < until);
-          }
-        },
-        a,
-      );
-      const s = dgram.createSocket('udp4');
-      await new Promise<void>((r) => s.send(Buffer.alloc(100), port, '127.0.0.1', () => r()));
-      s.close();
-      await waitFor(() => frames > 0, 5000, 'the first frame');
+      // The first frame blocks the event loop: the pipe fills, dumpcap blocks, the ring overflows.
+      const { port, a, cap, frames } = await stalledCapture(1 << 20, 2000);
       await burst(port, 20_000, 1000);
       await new Promise((r) => setTimeout(r, 1000));
       const fin = await cap.close();
@@ -175,7 +184,7 @@ describe('live capture through dumpcap', () => {
       expect(fin.captureDropped).toBeGreaterThan(0);
       // dumpcap's stderr summary says the same.
       expect(fin.summary?.dropped).toBe(fin.captureDropped);
-      expect(cap.stats()).toMatchObject({ received: frames, captureDropped: fin.captureDropped });
+      expect(cap.stats()).toMatchObject({ received: frames(), captureDropped: fin.captureDropped });
       expect(a.examplesOf('capture.kernel_drop').some((e) => e.detail === `count=${fin.captureDropped} ring=${fin.captureDropped} from=isb`)).toBe(true);
     },
     30_000,
@@ -184,31 +193,14 @@ describe('live capture through dumpcap', () => {
   it.skipIf(skip !== '')(
     t("a burst the ring cannot hold while the tap is busy waits in dumpcap's queue: nothing lost", skip),
     async () => {
-      const port = await freeUdpPort();
-      const a = new AnomalyCounter();
-      let frames = 0;
       // A 64 MiB ring holds ~31 000 of these frames on lo (each is seen twice there); the queue
       // of as many bytes in dumpcap (dumpcapArgs: -t -C) holds the rest of the 50 000.
-      const cap = await openDumpcapCapture(
-        DUMPCAP!,
-        { iface: 'lo', filter: `udp port ${port}`, bufferSize: 64 << 20 },
-        () => {
-          if (++frames === 1) {
-            const until = Date.now() + 3000;
-            while (Date.now() < until);
-          }
-        },
-        a,
-      );
-      const s = dgram.createSocket('udp4');
-      await new Promise<void>((r) => s.send(Buffer.alloc(100), port, '127.0.0.1', () => r()));
-      s.close();
-      await waitFor(() => frames > 0, 5000, 'the first frame');
+      const { port, a, cap, frames } = await stalledCapture(64 << 20, 3000);
       await burst(port, 50_000, 1000);
-      await waitFor(() => frames >= 50_001, 20_000, 'the burst to be read');
+      await waitFor(() => frames() >= 50_001, 20_000, 'the burst to be read');
       const fin = await cap.close();
       expect(fin.captureDropped).toBe(0);
-      expect(frames).toBe(50_001);
+      expect(frames()).toBe(50_001);
       expect(a.count('capture.kernel_drop')).toBe(0);
     },
     40_000,
