@@ -111,8 +111,13 @@ describe('flow bypass: random interleavings and segmentations', () => {
         return isDeepStrictEqual(messageIds(off.records), want) && isDeepStrictEqual(on.records, off.records) && !on.records.some((r) => containsBytes(r, Buffer.from(MARK)));
       }),
     );
-    // The property is not vacuous: many runs did bypass the non-target's frames, some re-probed.
-    expect(bypassedRuns).toBeGreaterThan(CASES / 10);
-    expect(reprobedRuns).toBeGreaterThan(0);
+    // The property is not vacuous: many runs did bypass the non-target's frames. Since the watch
+    // also checks offset 0 of the first bypassed segment (review R2), a bypass whose next segment
+    // opens with another session's frame ends at once: 14 of the 150 default cases bypass (16+
+    // before) and none stays bypassed the 5 s a re-probe needs, so re-probes are no longer
+    // reached here; they are tested in test/unit/flow/tcp-bypass.test.ts and
+    // test/unit/pipeline/flow-bypass.test.ts. Their count is still reported for a larger run.
+    expect(bypassedRuns).toBeGreaterThan(CASES / 20);
+    if (reprobedRuns === 0) console.info('flow-bypass interleavings: no case reached a re-probe');
   });
 });

@@ -17,11 +17,18 @@ const TASKS = join(ROOT, 'samples/tasks/chat-udp.tasks.json');
 const X2 = join(ROOT, '../shared/testdata/public/sipgate-x2-demo-01.x2x3.pdu');
 const tmp = mkdtempSync(join(tmpdir(), 'msrptap-log-'));
 
+/**
+ * runCli runs the CLI from source (tsx), where the worker threads' modules do not load: each run
+ * says so with one `worker.fallback` warning per worker (src/pipeline/worker-fallbacks.ts) and
+ * works in the main thread. Those lines are left out of the channel checks below.
+ */
+const notFallback = (l: string): boolean => !l.includes('worker.fallback');
+
 describe('one logging channel', () => {
   it('stderr not a terminal: JSON Lines events only, with the run summary as counts', () => {
     const r = runCli(['run', '-r', PCAP, '--tasks', TASKS, '--out', join(tmp, 'json')]);
     expect(r.status, r.stderr).toBe(0);
-    const ev = logEvents(r.stderr);
+    const ev = logEvents(r.stderr).filter((e) => e.event !== 'worker.fallback');
     expect(ev.map((e) => e.event)).toEqual(['output.records', 'run.summary']);
     expect(eventsNamed(r.stderr, 'run.summary')[0]).toMatchObject({ level: 'info', sessions: 1, uncorrelated: 0, interrupted: false });
     // Task ids and counts, never identities or content.
@@ -31,13 +38,14 @@ describe('one logging channel', () => {
   it('--log-format text: "msrptap: LEVEL EVENT key=value" lines; --log-level warn drops the info events', () => {
     const t = runCli(['--log-format', 'text', 'run', '-r', PCAP, '--tasks', TASKS, '--out', join(tmp, 'text')]);
     expect(t.status, t.stderr).toBe(0);
-    const lines = t.stderr.split('\n').filter((l) => l !== '');
+    const lines = t.stderr.split('\n').filter((l) => l !== '' && notFallback(l));
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe(`msrptap: info run.summary sessions=1 uncorrelated=0 out=${join(tmp, 'text')} interrupted=false`);
+    // (From source the summary also names the workers that fell back, see notFallback.)
+    expect(lines[1]?.replace(/ workerFallbacks=\S+$/, '')).toBe(`msrptap: info run.summary sessions=1 uncorrelated=0 out=${join(tmp, 'text')} interrupted=false`);
     // The option after the command name, as users write it.
     const w = runCli(['run', '-r', PCAP, '--tasks', TASKS, '--out', join(tmp, 'warn'), '--log-level', 'warn']);
     expect(w.status, w.stderr).toBe(0);
-    expect(w.stderr).toBe('');
+    expect(w.stderr.split('\n').filter((l) => l !== '' && notFallback(l))).toEqual([]);
   });
 
   it('errors are events with their cause; a usage error too (exit 2)', () => {
