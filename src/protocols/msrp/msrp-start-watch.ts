@@ -13,16 +13,14 @@
  * cut by the segment, a start line cut) stops the bypass at that segment, which then reaches the
  * framer (after the bypass gap, so at a line start) and is framed as without bypass.
  *
- * Costs one native search per segment and a byte comparison per frame start; allocates nothing
- * per segment.
+ * The frame starts are found by the one start-line search (./msrp-start-search.ts). Costs one
+ * native search per segment and a byte comparison per frame start; allocates nothing per segment.
  */
+import { MsrpStartSearch } from './msrp-start-search.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const DASH = 0x2d;
-/** "MSRP " (RFC 4975 section 7.1 req-start / resp-start). */
-const START = [0x4d, 0x53, 0x52, 0x50, 0x20] as const;
-const NEEDLE = Buffer.from('\nMSRP ', 'latin1');
 const TO_PATH = 'to-path:';
 const FROM_PATH = 'from-path:';
 /** Pairs kept per direction: a direction carries few sessions; past this the watch refuses more (see allow). */
@@ -60,11 +58,6 @@ function sameBytes(b: Uint8Array, at: number, end: number, v: Uint8Array): boole
 /** Buffer's native search, called on a plain Uint8Array (no Buffer made per segment). */
 const nativeIndexOf = Buffer.prototype.indexOf;
 
-/** Searches `LF "MSRP "` in `b` from `from`. */
-function indexOfStart(b: Uint8Array, from: number): number {
-  return nativeIndexOf.call(b as Buffer, NEEDLE, from);
-}
-
 /** Searches the byte `v` in `b` from `from`. */
 function indexOfByte(b: Uint8Array, v: number, from: number): number {
   return nativeIndexOf.call(b as Buffer, v, from);
@@ -73,11 +66,16 @@ function indexOfByte(b: Uint8Array, v: number, from: number): number {
 export class MsrpStartWatch {
   private readonly pairs: PathPair[] = [];
   /**
-   * The last segment looked at ended with LF: a start line may begin the next one. True at first:
-   * a bypass begins only where a frame ended (after its end-line's LF), so the first bypassed
-   * byte may begin another session's start line (review R2: that frame was passed over).
+   * Frame starts in the bytes looked at, and whether the last segment passed ended a line. At a
+   * line start at first: a bypass begins only where a frame ended (after its end-line's LF), so
+   * the first bypassed byte may begin another session's start line (review R2: that frame was
+   * passed over).
    */
-  private lineStart = true;
+  private readonly search = new MsrpStartSearch();
+
+  constructor() {
+    this.search.lineStart();
+  }
 
   /** Pairs let go so far. */
   get size(): number {
@@ -112,7 +110,7 @@ export class MsrpStartWatch {
    * framer assumes after a gap (it resynchronises at a line start), so offset 0 is checked too.
    */
   reset(): void {
-    this.lineStart = true;
+    this.search.lineStart();
   }
 
   /**
@@ -122,24 +120,17 @@ export class MsrpStartWatch {
   passes(b: Uint8Array): boolean {
     const n = b.length;
     if (n === 0) return true;
-    if (this.lineStart) {
-      let k = 0;
-      while (k < START.length && k < n && b[k] === START[k]) k++;
-      // A start line at offset 0, whole or cut by the end of these bytes.
-      if (k === n || (k === START.length && !this.headAllowed(b, 0))) return false;
+    const search = this.search;
+    // Only a line start is held from the bytes passed before (a cut start line is never passed):
+    // a start line found begins in `b`.
+    for (let k = search.first(b); k < n; k = search.after(b, k)) {
+      if (!this.headAllowed(b, k)) return false;
     }
-    for (let k = indexOfStart(b, 0); k >= 0; k = indexOfStart(b, k + 1)) {
-      if (!this.headAllowed(b, k + 1)) return false;
-    }
-    // LF then a proper prefix of "MSRP " at the very end: a start line cut by the segment's end
-    // (the whole needle, cut or not, was handled above).
-    for (let t = 1; t < START.length && t < n; t++) {
-      if (b[n - 1 - t] !== LF) continue;
-      let prefix = true;
-      for (let i = 0; i < t; i++) if (b[n - t + i] !== START[i]) prefix = false;
-      if (prefix) return false;
-    }
-    this.lineStart = b[n - 1] === LF;
+    // A start line cut by the end of these bytes (LF then up to all of "MSRP "): its head is not
+    // here to check. Refused bytes leave the watch as it was.
+    const held = search.heldAfter(b);
+    if (held > 1) return false;
+    search.held = held;
     return true;
   }
 
