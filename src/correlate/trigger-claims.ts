@@ -20,32 +20,32 @@
  *   that found no target here reach the triggers through a shadow session without SIP
  *   (./trigger-shadows.ts: the trigger wins, trigger review F2); a target's dialog keeps its own.
  * - Race: frames of an MSRP session without SIP are held until a target is known
- *   (./held-budget.ts). A trigger applied later claims the held session and emits its held frames
- *   (those inside the window) in order; unclaimed held bytes are discarded when the session
- *   closes, as before. The latency (first frame held → trigger applied) is measured.
+ *   (./held-budget.ts). A trigger applied later claims the held session (./trigger-claimer.ts)
+ *   and emits its held frames (those inside the window) in order; unclaimed held bytes are
+ *   discarded when the session closes, as before. The latency (first frame held → trigger
+ *   applied) is measured.
  * - The table of triggers is capped (`maxTriggers`, the oldest evicted) and timed: a withdrawn
  *   trigger goes `triggerRetentionSec` after its end, an open one `triggerMaxOpenSec` after its
  *   start (its window closes then). Both are reported.
  */
 import type { MsrpFrameHead } from '../protocols/msrp/index.js';
-import { wantsIri } from '../records/task-ref.js';
 import { fromHex, latin1Bytes } from '../util/bytes.js';
 import { DUE_SLACK_SEC, IdleTable } from '../util/idle-table.js';
 import { captureTime, type CorrelatorContext } from './correlator-context.js';
-import { cpimTargetSide, type CpimDeferral } from './cpim-deferral.js';
-import { type AppliedTrigger, fileSelectorOf, hasTask, takeParties, triggerTargetSide } from './applied-trigger.js';
+import type { CpimDeferral } from './cpim-deferral.js';
+import { type AppliedTrigger, fileSelectorOf, hasTask, takeParties } from './applied-trigger.js';
 import type { HeldBudget } from './held-budget.js';
 import type { MediaTrigger } from './media-trigger.js';
 import { lastSessionId, type MsrpSessionIndex } from './msrp-session-index.js';
 import type { RecordEmitter } from './record-emitter.js';
 import type { SessionAudit } from './session-audit.js';
 import type { SessionTable } from './session-table.js';
-import type { Intercept, Session, TriggerWindow } from './session.js';
+import type { Session, TriggerWindow } from './session.js';
 import type { UncorrelatedSessions } from './uncorrelated-sessions.js';
-import { LatencySamples } from './latency-samples.js';
 import type { TriggerClaimStats } from './trigger-claim-stats.js';
+import { TriggerClaimer } from './trigger-claimer.js';
 import { triggerMalformed } from './trigger-malformed.js';
-import { keepCoveredParties, TriggerShadows } from './trigger-shadows.js';
+import { TriggerShadows } from './trigger-shadows.js';
 import { SeenSessionIds } from './seen-session-ids.js';
 
 export type { TriggerClaimStats } from './trigger-claim-stats.js';
@@ -68,8 +68,6 @@ export class TriggerClaims {
   private withdrawn = 0;
   private evicted = 0;
   private expired = 0;
-  private claimed = 0;
-  private claimedHeld = 0;
   private preempted = 0;
   private foreign = 0;
   private outside = 0;
@@ -81,22 +79,23 @@ export class TriggerClaims {
    * replayed Activate must not reopen a window that had an end (trigger review F5).
    */
   private readonly ended = new Set<string>();
-  private readonly latCapture = new LatencySamples();
-  private readonly latWall = new LatencySamples();
   /** Local non-target dialogs' MSRP offered to the triggers (F2, ./trigger-shadows.ts). */
   readonly shadows: TriggerShadows;
+  /** Intercepts the sessions the triggers claim (./trigger-claimer.ts). */
+  private readonly claimer: TriggerClaimer;
 
   constructor(
     private readonly ctx: CorrelatorContext,
-    private readonly table: SessionTable,
-    private readonly held: HeldBudget,
-    private readonly emit: RecordEmitter,
-    private readonly audit: SessionAudit,
+    table: SessionTable,
+    held: HeldBudget,
+    emit: RecordEmitter,
+    audit: SessionAudit,
     private readonly index: MsrpSessionIndex<Session>,
     private readonly uncorrelated: UncorrelatedSessions,
-    private readonly deferral: CpimDeferral,
+    deferral: CpimDeferral,
   ) {
     this.shadows = new TriggerShadows(ctx, uncorrelated, held, (head, owners) => this.wantsOther(head, owners));
+    this.claimer = new TriggerClaimer(ctx, table, held, emit, audit, deferral, this.shadows);
     this.seen = new SeenSessionIds(ctx);
     this.byXid = new IdleTable<string, AppliedTrigger>({
       cap: ctx.maxTriggers,
@@ -227,7 +226,7 @@ export class TriggerClaims {
         continue;
       }
       const times = s.held?.frames.map((f) => captureTime(f.network.tsSec, f.network.tsNsec)) ?? [];
-      if (times.some((x) => x >= start && x <= end) || (s.lastActive >= start && s.lastActive <= end)) this.claim(s, [a]);
+      if (times.some((x) => x >= start && x <= end) || (s.lastActive >= start && s.lastActive <= end)) this.claimer.claim(s, [a]);
     }
   }
 
@@ -270,7 +269,7 @@ export class TriggerClaims {
         else if (!hits.includes(a)) hits.push(a);
       }
     }
-    if (hits.length > 0) this.claim(s, hits);
+    if (hits.length > 0) this.claimer.claim(s, hits);
     if (foreign && !hits.some((a) => hasTask(s, a.task.xid))) this.foreignFrame();
     if (outside) {
       this.outside++;
@@ -328,82 +327,17 @@ export class TriggerClaims {
       triggersWithdrawn: this.withdrawn,
       triggersEvicted: this.evicted,
       triggersExpired: this.expired,
-      triggerClaimedSessions: this.claimed,
-      triggerClaimedHeldSessions: this.claimedHeld,
+      triggerClaimedSessions: this.claimer.claimed,
+      triggerClaimedHeldSessions: this.claimer.claimedHeld,
       triggerClaimsPreempted: this.preempted,
       triggerForeignFrames: this.foreign,
       triggerFramesOutsideWindow: this.outside,
       triggerReopensRefused: this.reopenRefused,
       triggerSdpsDropped: this.sdpDropped,
       triggerLocalNonTargetClaims: this.shadows.claimedCount,
-      triggerLatencyCaptureMs: this.latCapture.percentiles(),
-      triggerLatencyWallMs: this.latWall.percentiles(),
+      triggerLatencyCaptureMs: this.claimer.latCapture.percentiles(),
+      triggerLatencyWallMs: this.claimer.latWall.percentiles(),
     };
-  }
-
-  /** `s` is intercepted for the tasks of `hits` it is not intercepted for yet. */
-  private claim(s: Session, hits: readonly AppliedTrigger[]): void {
-    const fresh = hits.filter((a) => !hasTask(s, a.task.xid));
-    if (fresh.length === 0) return;
-    const wasPending = s.mode === 'pending';
-    const made: Intercept[] = [];
-    for (const a of fresh) {
-      const side = triggerTargetSide(s, a);
-      const it = this.table.makeIntercept(s, { task: a.task, identifier: a.task.targetIdentifiers[0]!, source: 'trigger', role: 'unknown' }, side, {
-        correlationId: a.correlationId,
-        window: a.window,
-      });
-      // The triggering tap recorded this (session, task)'s IRI `begin` (its SIP): the MSRP-level
-      // records made here continue that sequence (TS 102 232-1 IRIType), as on a single tap.
-      it.iriCount = 1;
-      s.intercepts.push(it);
-      made.push(it);
-      // A file transfer session (RFC 5547): its messages with user content are files, as there.
-      s.fileSelector ??= a.fileSelector;
-      // The SDP the triggering tap's CC records carry as sDPInfo (TS 33.128 IMSCCPDU).
-      s.sdpForCc ??= a.sdpAnswer;
-    }
-    // A CPIM match waiting for this trigger (./cpim-deferral.ts): the trigger's correlation ID
-    // won; tasks it did not bring still apply by the CPIM rule, with this tap's own ID.
-    const rest = wasPending
-      ? this.deferral.claimedByTrigger(
-          s,
-          fresh.map((a) => a.task.xid),
-        )
-      : null;
-    for (const m of rest?.matches ?? []) if (!hasTask(s, m.task.xid)) s.intercepts.push(this.table.makeIntercept(s, m, cpimTargetSide(m, rest!.senderSide)));
-    // Trigger review F1: only the parties of the messages the trigger names stay (./trigger-shadows.ts);
-    // a session the CPIM rule also intercepts keeps them all, as without a bus.
-    const first = wasPending || s.mode === 'ignore';
-    if (first && (rest?.matches.length ?? 0) === 0)
-      keepCoveredParties(
-        s,
-        s.intercepts.flatMap((it) => it.trigger?.sids ?? []),
-      );
-    // Then the parties the triggering tap's records name win over what CPIM taught here.
-    for (let i = 0; i < fresh.length; i++) takeParties(s, fresh[i]!, made[i]!);
-    if (first) this.shadows.claimed(s);
-    s.mode = 'intercept';
-    this.claimed++;
-    const wantContent = s.intercepts.some((it) => wantsIri(it.task));
-    for (const o of s.open.values()) {
-      if (wantContent) o.tracker.raiseContentCap(this.ctx.maxContent);
-      else o.tracker.dropContent();
-    }
-    this.audit.list(s);
-    if (!wasPending || s.held === null) return;
-    const h = s.held;
-    if (h.frames.length > 0) {
-      this.claimedHeld++;
-      this.latCapture.add((this.ctx.now - h.firstAt) * 1000);
-      this.latWall.add(this.ctx.wallClockMs() - h.firstWallMs);
-    }
-    const out = this.held.takeForTarget(s, this.audit, undefined);
-    // The window decides, frame by frame, what goes out (./record-emitter.ts): never a held
-    // frame from before the trigger's start.
-    for (const f of out.frames) this.emit.cc(s, f);
-    // Closed while the file-selector was not known yet: a file all the same (./msrp-messages.ts).
-    for (const m of out.messages) this.emit.message(s, m.meta, !m.info.isFile && m.info.userContent === true && s.fileSelector !== null ? { ...m.info, isFile: true } : m.info);
   }
 
   private foreignFrame(): void {
