@@ -25,96 +25,21 @@
  * Times are the kernel's receive timestamps from the pcapng blocks (unlike `cap`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { ByteSource } from './byte-source.js';
 import { KernelDropCounters, type CounterFs } from './kernel-drop-counters.js';
 import { MAX_SNAPLEN, type LiveCaptureOptions, type LiveCaptureStats } from './live-capture.js';
+import { type DumpcapSummary, parseDumpcapSummary } from './parse-dumpcap-summary.js';
 import { PcapngReader } from './pcapng-reader.js';
 
-/** `--capture-backend`: auto picks dumpcap when it is found and executable, else cap. */
-export type CaptureBackendChoice = 'auto' | 'dumpcap' | 'cap';
-export const CAPTURE_BACKENDS: readonly CaptureBackendChoice[] = ['auto', 'dumpcap', 'cap'];
+// Moved to their own modules; still exported from here, where the live run imports them.
+export { type CaptureBackendChoice, type CaptureBackendSelection, findDumpcap, selectCaptureBackend } from './select-capture-backend.js';
 
-/** The backend a live run uses, and why (logged at start). */
-export interface CaptureBackendSelection {
-  readonly backend: 'dumpcap' | 'cap';
-  /** The dumpcap executable (backend 'dumpcap' only). */
-  readonly dumpcapPath?: string;
-  readonly reason: string;
-}
-
-const INSTALL_FIX = 'install it (Debian/Ubuntu: apt-get install wireshark-common, which tshark pulls in), or use --capture-backend cap';
 const PERMISSION_FIX =
   'let dumpcap capture: sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v dumpcap)" and add this user to the group that may run it ' +
   '(Debian: sudo dpkg-reconfigure wireshark-common, then sudo usermod -aG wireshark "$USER"), or run as root';
-
-/** Places searched after $PATH (sbin is often not in a service's PATH). */
-const EXTRA_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/bin', '/sbin'];
-
-/** Whether `path` is an executable file for this process; injectable for tests. */
-export type ExecutableCheck = (path: string) => boolean;
-
-const isExecutable: ExecutableCheck = (path) => {
-  try {
-    accessSync(path, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The first executable `dumpcap` on `pathEnv` (then the usual system directories), or undefined. */
-export function findDumpcap(pathEnv: string | undefined = process.env.PATH, canExec: ExecutableCheck = isExecutable): string | undefined {
-  const dirs = [...(pathEnv ?? '').split(delimiter).filter((d) => d !== ''), ...EXTRA_DIRS];
-  for (const d of dirs) {
-    const p = join(d, 'dumpcap');
-    if (canExec(p)) return p;
-  }
-  return undefined;
-}
-
-/**
- * Chooses the live capture backend. `dumpcapPath`: what {@link findDumpcap} found.
- * @throws ConfigError when dumpcap is asked for and not found.
- */
-export function selectCaptureBackend(choice: CaptureBackendChoice, dumpcapPath: string | undefined): CaptureBackendSelection {
-  if (choice === 'cap') return { backend: 'cap', reason: '--capture-backend cap' };
-  if (dumpcapPath !== undefined) return { backend: 'dumpcap', dumpcapPath, reason: choice === 'dumpcap' ? '--capture-backend dumpcap' : 'dumpcap found' };
-  if (choice === 'dumpcap') throw new ConfigError('--capture-backend dumpcap: no executable dumpcap found on PATH', INSTALL_FIX);
-  return { backend: 'cap', reason: 'dumpcap not found: in-process capture (no drop count from the capture ring)' };
-}
-
-/** dumpcap's own count, from its stderr summary (all interfaces summed). */
-export interface DumpcapSummary {
-  received: number;
-  dropped: number;
-  /** libpcap ps_drop (capture ring), dumpcap's own drops, packets flushed at stop, ps_ifdrop. */
-  pcapDropped: number;
-  dumpcapDropped: number;
-  flushed: number;
-  ifDropped: number;
-}
-
-const SUMMARY_RE = /Packets received\/dropped on interface '[^'\n]*': (\d+)\/(\d+)(?: \(pcap:(\d+)\/dumpcap:(\d+)\/flushed:(\d+)(?:\/ps_ifdrop:(\d+))?\))?/g;
-
-/** Parses dumpcap's closing summary lines (capture_loop_stop, report_capture_count); undefined when absent. */
-export function parseDumpcapSummary(stderr: string): DumpcapSummary | undefined {
-  let out: DumpcapSummary | undefined;
-  for (const m of stderr.matchAll(SUMMARY_RE)) {
-    out ??= { received: 0, dropped: 0, pcapDropped: 0, dumpcapDropped: 0, flushed: 0, ifDropped: 0 };
-    out.received += Number(m[1]);
-    out.dropped += Number(m[2]);
-    out.pcapDropped += Number(m[3] ?? 0);
-    out.dumpcapDropped += Number(m[4] ?? 0);
-    out.flushed += Number(m[5] ?? 0);
-    out.ifDropped += Number(m[6] ?? 0);
-  }
-  return out;
-}
 
 /** dumpcap's -C takes an int (dumpcap.c get_positive_int). */
 const MAX_QUEUE_BYTES = 0x7fffffff;

@@ -37,10 +37,15 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
-import { LinkType } from '../core/link-type.js';
 import { CaptureClock } from './capture-clock.js';
 import { KernelDropCounters, NODE_COUNTER_FS, type CounterFs } from './kernel-drop-counters.js';
+import { linkTypeFromCap } from './link-type-from-cap.js';
+import { loadCap } from './load-cap.js';
 import type { Cap as CapClass } from 'cap';
+
+// Moved to their own modules; still exported from here, where the live capture's users import them.
+export { linkTypeFromCap } from './link-type-from-cap.js';
+export { loadCap } from './load-cap.js';
 
 /** The binding hard-codes pcap_set_snaplen(65535) (binding.cc, Open). */
 export const CAP_KERNEL_SNAPLEN = 65535;
@@ -133,61 +138,6 @@ export interface LiveCapture {
    * capture keeps the event loop alive until closed.
    */
   close(): void;
-}
-
-/** The part of the `cap` module this file uses. */
-export interface CapModule {
-  Cap: typeof CapClass;
-}
-
-/**
- * Loads the optional `cap` binding. `specifier` exists for tests only.
- *
- * @throws ConfigError when the module is absent, was not built (no libpcap-dev at install
- * time) or was built for another Node version.
- */
-export async function loadCap(specifier = 'cap'): Promise<CapModule> {
-  let mod: unknown;
-  try {
-    mod = await import(specifier);
-  } catch (e) {
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ConfigError(`live capture needs the optional 'cap' module, which is not built (${why})`, 'apt-get install libpcap-dev && npm rebuild cap');
-  }
-  // CommonJS module: the exports object arrives as `default`.
-  const exp = (mod as { default?: unknown }).default ?? mod;
-  const Cap = (exp as { Cap?: unknown } | undefined)?.Cap;
-  if (typeof Cap !== 'function') {
-    throw new ConfigError("live capture needs the optional 'cap' module, which is not built (it has no Cap export)", 'apt-get install libpcap-dev && npm rebuild cap');
-  }
-  return { Cap: Cap as typeof CapClass };
-}
-
-/**
- * Maps the link-type name returned by cap's open() to a LINKTYPE_* number. The binding
- * names five DLTs and returns 'Unknown linktype <DLT>' for the rest; DLT and LINKTYPE values
- * coincide except for the few platform-dependent low DLTs (tcpdump.org link-layer header
- * types; libpcap pcap-common.c dlt_to_linktype). Returns -1 for an unparseable name.
- */
-export function linkTypeFromCap(name: string): number {
-  switch (name) {
-    case 'NULL':
-      return LinkType.NULL;
-    case 'ETHERNET':
-      return LinkType.ETHERNET;
-    case 'IEEE802_11_RADIO':
-      return 127; // LINKTYPE_IEEE802_11_RADIOTAP
-    case 'LINKTYPE_LINUX_SLL':
-      return LinkType.LINUX_SLL;
-    case 'RAW':
-      return LinkType.RAW; // DLT_RAW is 12 or 14 depending on the OS; LINKTYPE_RAW is 101
-  }
-  const m = /^Unknown linktype (\d+)$/.exec(name);
-  if (m === null) return -1;
-  const dlt = Number(m[1]);
-  if (dlt === 12 || dlt === 14) return LinkType.RAW;
-  if (dlt === 11 || dlt === 13) return 100; // LINKTYPE_ATM_RFC1483
-  return dlt;
 }
 
 /**
