@@ -23,15 +23,13 @@ import { closeSync, fsyncSync, ftruncateSync, readdirSync, readSync, unlinkSync,
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AnomalySink } from '../core/anomaly.js';
-import { checkJson } from '../core/check-json.js';
-import { ConfigError, IoError } from '../core/errors.js';
-import { ensureSecretDir, openReadNoFollow, openSecretFile, readFileNoFollow, writeFileAtomic } from './safe-fs.js';
-import { comparePositions, spoolPositionSchema, type SpoolPosition } from './spool-position.js';
+import { IoError } from '../core/errors.js';
+import { lockSpoolFolder } from './lock-spool-folder.js';
+import { readReleasedPosition, writeReleasedPosition } from './released-position-file.js';
+import { ensureSecretDir, openReadNoFollow, openSecretFile } from './safe-fs.js';
+import { comparePositions, type SpoolPosition } from './spool-position.js';
 
 export { comparePositions, type SpoolPosition } from './spool-position.js';
-
-const RELEASED_FILE = 'released.json';
-const RELEASED_FIX = `restore it, or delete it to send every PDU still in the spool again (a receiver drops those it already stored by their sequence numbers)`;
 
 /** One entry read back from the spool. `bytes` is a fresh copy; `next` is the position after it. */
 export interface SpoolEntry {
@@ -101,8 +99,8 @@ export class PduSpool {
     this.anomalies = o.anomalies;
     this.onAlarm = o.onAlarm;
     ensureSecretDir(this.dir, o.strictFrom ?? this.dir);
-    this.lock();
-    this.releasedPos = this.readReleased();
+    lockSpoolFolder(this.dir);
+    this.releasedPos = readReleasedPosition(this.dir);
     const segs = this.listSegments();
     for (const s of segs) {
       // Leftovers of a crash between the release record and the deletion.
@@ -238,8 +236,7 @@ export class PduSpool {
     this.releasedPos = upTo;
     // Atomic replace: a crash leaves the old or the new release record, never a torn one.
     // Not fsynced: after a power cut an older release record only means PDUs sent again.
-    const position: SpoolPosition = { seg: upTo.seg, off: upTo.off };
-    writeFileAtomic(join(this.dir, RELEASED_FILE), Buffer.from(JSON.stringify(position)), false);
+    writeReleasedPosition(this.dir, { seg: upTo.seg, off: upTo.off });
     for (const s of [...this.segSizes.keys()]) if (s < upTo.seg) this.unlink(s);
   }
 
@@ -266,45 +263,6 @@ export class PduSpool {
 
   private segPath(seg: number): string {
     return join(this.dir, segName(seg));
-  }
-
-  private lock(): void {
-    const path = join(this.dir, 'lock');
-    try {
-      const pid = Number((readFileNoFollow(path) ?? '').toString().trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-        let alive = true;
-        try {
-          process.kill(pid, 0);
-        } catch (e) {
-          alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-        }
-        if (alive) throw new ConfigError(`spool ${this.dir} is in use by process ${pid}`, 'run one msrptap per spool folder (--spool-dir), or stop the other one');
-      }
-    } catch (e) {
-      if (e instanceof ConfigError) throw e;
-      // no lock file, or unreadable: take it
-    }
-    writeFileAtomic(path, Buffer.from(`${process.pid}\n`), false);
-  }
-
-  /**
-   * The released position; none yet on first use. A file that exists but is damaged stops the
-   * start: guessing a position could skip unsent PDUs (too far) or silently resend (too early).
-   */
-  private readReleased(): SpoolPosition {
-    const path = join(this.dir, RELEASED_FILE);
-    let text: string;
-    try {
-      const bytes = readFileNoFollow(path);
-      if (bytes === undefined) return { seg: 1, off: 0 };
-      text = bytes.toString('utf8');
-    } catch (e) {
-      throw new ConfigError(`${path}: unreadable spool position: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, RELEASED_FIX);
-    }
-    const r = checkJson(spoolPositionSchema, text);
-    if (!r.ok) throw new ConfigError(`${path}: not a spool position: ${r.problem}`, RELEASED_FIX);
-    return r.value;
   }
 
   private listSegments(): number[] {
