@@ -4,7 +4,7 @@
  * classifier's window, so bulk traffic the tap joined mid-way is scanned for its whole life.
  * Compares, on the same segments, interleaved, by CPU time (the machine is shared):
  *
- *   scanner — LateMsrpScanner: one native search for LF "MSRP " per segment, 6 bytes kept
+ *   scanner — LateMsrpScanner: one native search for LF "MSRP " per segment (src/protocols/msrp/msrp-start-search.ts), a count kept
  *   jsloop  — a JS loop over every byte (the classifier's in-window test, applied to all bytes)
  *
  * over two bulk mixes: `random` (uniform bytes: LF every 256 bytes) and `text` (80-byte lines
