@@ -8,7 +8,7 @@
  * pipeline reads them would keep the cost on the main thread.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ManifestCapture } from '../audit/custody-manifest.js';
 import { IoError } from '../core/errors.js';
@@ -17,6 +17,29 @@ import { fallbackReason } from './worker-fallbacks.js';
 
 /** Read block: large reads keep the syscall count low; bounded memory on 10 GB captures. */
 const BLOCK = 4 << 20;
+
+/**
+ * Captures of at most this many bytes in all are hashed in the calling thread: a worker thread
+ * costs ~30-50 ms of CPU to start (its isolate and modules) while reading and hashing costs ~1 ms
+ * per MB here, so for captures that fit in one read block the worker is most of a small run's
+ * fixed cost (docs/performance.md, "Round 22: fixed cost of a run").
+ */
+export const IN_THREAD_MAX_BYTES = BLOCK;
+
+/** Total size of the files among `paths` (standard input excluded), or undefined if one cannot be stat'ed. */
+function totalBytes(paths: readonly string[]): number | undefined {
+  let total = 0;
+  for (const p of paths) {
+    if (p === '-') continue;
+    try {
+      total += statSync(p).size;
+    } catch {
+      // Hashing reports the unreadable file (the same IoError either way).
+      return undefined;
+    }
+  }
+  return total;
+}
 
 /** Hashes each capture file in this thread. "-" (standard input) cannot be re-read: hash null. */
 export function captureDigests(paths: readonly string[]): ManifestCapture[] {
@@ -57,11 +80,19 @@ export function captureDigestsThreadEntry(port: MessagePort, paths: readonly str
  * the same IoError {@link captureDigests} would throw. The worker keeps the process alive while
  * it hashes (a caller awaiting the digests must not see the process exit under it); `signal`
  * stops it (the promise then rejects with the abort reason), for a run that fails first.
+ * Captures of at most {@link IN_THREAD_MAX_BYTES} in all are hashed here at once, without a worker.
  * `onFallback` hears why the hashing runs in this thread instead (the worker could not start
  * or load): the run says so (review: the fallback was silent).
  */
 export function captureDigestsInBackground(paths: readonly string[], signal?: AbortSignal, onFallback?: (reason: string) => void): Promise<ManifestCapture[]> {
-  if (paths.every((p) => p === '-')) return Promise.resolve(captureDigests(paths));
+  const total = totalBytes(paths);
+  if (total !== undefined && total <= IN_THREAD_MAX_BYTES) {
+    try {
+      return Promise.resolve(captureDigests(paths));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   return new Promise((resolve, reject) => {
     const fallback = (): void => {
       try {

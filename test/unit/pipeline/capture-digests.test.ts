@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IoError } from '../../../src/core/errors.js';
-import { captureDigests, captureDigestsInBackground } from '../../../src/pipeline/capture-digests.js';
+import { captureDigests, captureDigestsInBackground, IN_THREAD_MAX_BYTES } from '../../../src/pipeline/capture-digests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msrptap-digest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +25,22 @@ describe('capture digests', () => {
 
   it('the background variant gives the same digests', async () => {
     expect(await captureDigestsInBackground([file, '-'])).toEqual(captureDigests([file, '-']));
+  });
+
+  it('small captures are hashed in this thread, without a worker (its start-up would cost more)', async () => {
+    // Under the test runner a worker cannot load the TypeScript module: had one been started,
+    // onFallback would hear why. Exactly at the limit, two files and standard input together.
+    const small = join(dir, 'small.pcap');
+    writeFileSync(small, bytes.subarray(0, IN_THREAD_MAX_BYTES - 1000));
+    const rest = join(dir, 'rest.pcap');
+    writeFileSync(rest, bytes.subarray(0, 1000));
+    const fallbacks: string[] = [];
+    expect(await captureDigestsInBackground([small, rest, '-'], undefined, (r) => fallbacks.push(r))).toEqual(captureDigests([small, rest, '-']));
+    expect(fallbacks).toEqual([]);
+    // One byte more: the worker is wanted (and, here, falls back).
+    writeFileSync(rest, bytes.subarray(0, 1001));
+    expect(await captureDigestsInBackground([small, rest], undefined, (r) => fallbacks.push(r))).toEqual(captureDigests([small, rest]));
+    expect(fallbacks).toHaveLength(1);
   });
 
   it('an aborted run stops the hashing: the promise rejects with the reason', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger, LogFields, LogLevel } from '../../../src/core/log.js';
-import { captureDigestsInBackground } from '../../../src/pipeline/capture-digests.js';
+import { captureDigestsInBackground, IN_THREAD_MAX_BYTES } from '../../../src/pipeline/capture-digests.js';
 import { ThreadedFileRecordOutput } from '../../../src/pipeline/threaded-file-output.js';
 import { WorkerFallbacks } from '../../../src/pipeline/worker-fallbacks.js';
 import { ALL_RECORDS } from '../../helpers/sample-records.js';
@@ -45,10 +45,11 @@ describe('a worker that cannot load is said, not silent', () => {
 
   it('the capture digests: the fallback is reported, and the digests are still right', async () => {
     const file = join(dir, 'a.pcap');
-    writeFileSync(file, new Uint8Array(1000).fill(7));
+    // Larger than what is hashed in-thread without a worker (IN_THREAD_MAX_BYTES).
+    writeFileSync(file, new Uint8Array(IN_THREAD_MAX_BYTES + 1).fill(7));
     const reasons: string[] = [];
     const got = await captureDigestsInBackground([file], undefined, (r) => reasons.push(r));
-    expect(got[0]!.bytes).toBe(1000);
+    expect(got[0]!.bytes).toBe(IN_THREAD_MAX_BYTES + 1);
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatch(/^module not loaded: /);
   });
