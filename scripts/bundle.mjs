@@ -1,33 +1,45 @@
 // Bundles what `msrptap` runs, after `tsc` has built dist/ (npm run build, npm install's
-// `prepare`, test/global-setup.ts): one ESM file per thread entry plus shared chunks, instead
-// of the ~370 modules of dist/ and the ~200 of its dependencies that each isolate (main thread,
-// output worker, digest worker) otherwise resolves, reads and compiles one by one. Measured
-// (docs/performance.md, "Start-up: one bundle per thread"): `run` on a small sample 1.03 →
-// 0.60 s CPU, on the 200 MB bench mix ~ −9 %.
+// `prepare`, test/global-setup.ts): ONE CommonJS file, dist/bundle/msrptap.cjs, that every thread
+// runs (main thread, output worker, digest worker), with V8's code cache next to it, instead of
+// the ~370 modules of dist/ and the ~200 of its dependencies that each isolate otherwise
+// resolves, reads and compiles one by one. Measured (docs/performance.md, "Start-up: one bundle
+// per thread" and "Round 22: fixed cost of a run").
 //
-// Layout: the entries overwrite tsc's files of the same name (dist/cli/main.js: the `bin`;
-// dist/pipeline/file-output-thread-entry.js and dist/pipeline/capture-digests.js: the worker
-// modules, src/pipeline/module-worker.ts), the chunks go to dist/chunks/. Every bundle file is
-// thus one level below dist/, as src/cli and src/pipeline are: a module that names a sibling
-// module by `new URL('../pipeline/x.js', import.meta.url)` finds it in either layout. The rest of
-// tsc's dist/ stays (bench and tests import single modules from it).
+// Why CommonJS: Node 20 has a code cache for `vm.Script` only, not for ES modules
+// (src/pipeline/cached-bundle.ts runs the bundle with it). The cache is made here by a training
+// run (`run --single-thread` on a sample: one isolate then compiles the CLI, the pipeline and
+// the output's encoders, the code of all three threads) and is bound to this build by an id the
+// bundle ends with. Without the sample (a package installed without samples/) there is no cache:
+// everything still works, compiled at each start as before.
 //
-// The dependencies are bundled too (CommonJS ones wrapped by esbuild, run on first require: the
-// `require` below serves their own requires of Node built-ins). Not bundled: `cap` (optional
-// native addon, imported by a computed name).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// Layout: tsc's entry files are replaced by small ES modules that run the bundle and re-export
+// what the entry module exports (dist/cli/main.js: the `bin`; dist/pipeline/capture-digests.js
+// and dist/pipeline/file-output-thread-entry.js: the worker modules, src/pipeline/module-worker.ts).
+// The bundle is one level below dist/, as src/cli and src/pipeline are: code that names a module
+// by `new URL('../pipeline/x.js', import.meta.url)` finds it from either. Each part is evaluated
+// only when asked for (`import()` in the bundle's entry): a worker evaluates its own modules, not
+// the CLI. The rest of tsc's dist/ stays (bench and tests import single modules from it).
+//
+// The dependencies are bundled too. Not bundled: `cap` (optional native addon, imported by a
+// computed name).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = resolve(root, 'dist');
+// The ES-module chunks of earlier builds.
 rmSync(resolve(dist, 'chunks'), { recursive: true, force: true });
+rmSync(resolve(dist, 'bundle'), { recursive: true, force: true });
 
 /**
  * msrptap-proto.ts finds schemas/ from its own URL, three levels below the package root in src/
- * and in tsc's dist/; in the bundle its code sits one level below dist/ (cli/, pipeline/,
- * chunks/), so the bundle gets the path two levels up. Fails the build if the path is no
- * longer written as expected (a changed file must not bundle a wrong path silently).
+ * and in tsc's dist/; in the bundle its code sits one level below dist/, so the bundle gets the
+ * path two levels up. Fails the build if the path is no longer written as expected (a changed
+ * file must not bundle a wrong path silently).
  */
 const protoPathForBundle = {
   name: 'proto-path-for-bundle',
@@ -41,25 +53,73 @@ const protoPathForBundle = {
   },
 };
 
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/pipeline/file-output-thread-entry.ts', 'src/pipeline/capture-digests.ts'],
-  outbase: 'src',
-  outdir: dist,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Class and function names as written (esbuild renames colliding ones when it merges modules).
-  keepNames: true,
-  sourcemap: true,
-  external: ['cap'],
-  plugins: [protoPathForBundle],
-  banner: { js: "import { createRequire as __msrptapCreateRequire } from 'node:module'; const require = __msrptapCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
-  metafile: process.env.BUNDLE_META !== undefined,
-});
-// BUNDLE_META=file: esbuild's metafile (what each output holds), to inspect what a thread loads.
-if (process.env.BUNDLE_META !== undefined) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+/** The thread entries: tsc's file in dist/ (replaced by a module that runs the bundle), the source, the bundle. */
+const ENTRIES = [
+  { dist: 'cli/main.js', src: 'src/cli/main.ts', bundle: 'bundle/main.cjs' },
+  { dist: 'pipeline/file-output-thread-entry.js', src: 'src/pipeline/file-output-thread-entry.ts', bundle: 'bundle/file-output-thread.cjs' },
+  { dist: 'pipeline/capture-digests.js', src: 'src/pipeline/capture-digests.ts', bundle: 'bundle/capture-digests-thread.cjs' },
+];
+
+/** The names `src` exports (its ES module output says). */
+async function exportNames(src) {
+  const r = await build({ absWorkingDir: root, entryPoints: [src], write: false, bundle: false, format: 'esm', metafile: true, logLevel: 'error', outdir: 'out' });
+  return Object.values(r.metafile.outputs).flatMap((o) => o.exports ?? []);
+}
+
+const meta = {};
+for (const e of ENTRIES) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [e.src],
+    outfile: resolve(dist, e.bundle),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // No keepNames: it wraps every function and class definition in a `__name(...)` call, closures
+    // made per packet included (37 ms of the main thread on the 200 MB bench mix). Nothing reads a
+    // bundled name: error classes set `name` explicitly (src/core/errors.ts and the dependencies'
+    // errors; test/integration/bundle.test.ts checks ours); only colliding names esbuild renames
+    // (`indexOfBytes2`) differ in stack traces.
+    sourcemap: true,
+    // Whitespace and comments only (names and code as written): the source V8 keeps in each
+    // isolate is a third smaller, and the RSS of a small `run` 13 MiB lower (docs/performance.md,
+    // "Round 22"). Stack positions map back through the .map file (node --enable-source-maps).
+    minifyWhitespace: true,
+    external: ['cap'],
+    plugins: [protoPathForBundle],
+    // CommonJS has no import.meta: the bundle's own URL stands in for every module's (see Layout).
+    define: { 'import.meta.url': '__msrptapBundleUrl' },
+    banner: { js: "var __msrptapBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+    metafile: process.env.BUNDLE_META !== undefined,
+  });
+  if (process.env.BUNDLE_META !== undefined) meta[e.bundle] = result.metafile;
+  // The build id binds the code cache to this very bundle (src/pipeline/cached-bundle.ts).
+  appendFileSync(resolve(dist, e.bundle), `\n//# msrptap-build ${randomBytes(16).toString('hex')}\n`);
+  const names = e.dist === 'cli/main.js' ? [] : await exportNames(e.src);
+  const lines = [
+    ...(e.dist === 'cli/main.js' ? ['#!/usr/bin/env node', "// First: V8's flags are part of the code cache's key (the training run had them too).", "import './heap-policy.js';"] : []),
+    '// Generated by scripts/bundle.mjs: runs this module from its bundle (with its code cache).',
+    "import { runCachedBundle } from '../pipeline/cached-bundle.js';",
+    `${names.length > 0 ? 'const m = ' : ''}runCachedBundle(new URL('../${e.bundle}', import.meta.url)).exports;`,
+    ...(names.length > 0 ? [`export const { ${names.join(', ')} } = m;`] : []),
+  ];
+  writeFileSync(resolve(dist, e.dist), `${lines.join('\n')}\n`);
+}
+// BUNDLE_META=file: esbuild's metafiles (what each bundle holds).
+if (process.env.BUNDLE_META !== undefined) writeFileSync(process.env.BUNDLE_META, JSON.stringify(meta));
+
+// The training run: the cache of what a `run` compiles. Its outputs are thrown away.
+const sample = { capture: join(root, 'samples/pcap/chat-udp.pcap'), tasks: join(root, 'samples/tasks/chat-udp.tasks.json') };
+if (existsSync(sample.capture) && existsSync(sample.tasks)) {
+  const out = mkdtempSync(join(tmpdir(), 'msrptap-train-'));
+  try {
+    execFileSync(process.execPath, [resolve(dist, 'cli/main.js'), '--log-level', 'warn', 'run', '-r', sample.capture, '--tasks', sample.tasks, '--out', join(out, 'o')], {
+      env: { ...process.env, MSRPTAP_CODE_CACHE_TRAIN: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}

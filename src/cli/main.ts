@@ -75,11 +75,11 @@ registerVerifyCommand(program);
 registerReceiveCommand(program);
 registerX1Command(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
+// No top-level await: the bundle that runs this module is CommonJS (scripts/bundle.mjs, for
+// V8's code cache).
+program.parseAsync(process.argv).catch((e: unknown) => {
   // Exit now: after a failure some handle (a worker thread, a socket of a destination that
   // never answered) may still keep the event loop alive, and a tap that has failed must not
   // hang. stderr is written synchronously (files and pipes on Linux), so nothing is lost.
   process.exit(reportFatal(e, log));
-}
+});
