@@ -18,7 +18,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+import { constants, Script } from 'node:vm';
 import { isMainThread, MessagePort, threadId } from 'node:worker_threads';
 
 /** The cache file of a bundle. */
@@ -95,8 +95,9 @@ export function runCachedBundle(bundleUrl: URL): { exports: Record<string, unkno
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
     filename: path,
     ...(cachedData !== undefined ? { cachedData } : {}),
-    // `import(x)` of a computed name (the optional native `cap` module): Node's own loader.
-    importModuleDynamically: ((specifier: string) => import(specifier)) as never,
+    // `import(x)` of a computed name (the optional native `cap` module) goes to Node's own
+    // loader (Node >= 20.12; a callback of ours would need --experimental-vm-modules).
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cache: CacheUse = cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'used';
   if (process.env.MSRPTAP_CODE_CACHE_TRAIN === '1' && buildId !== undefined) train(script, path, buildId);

@@ -1,0 +1,48 @@
+/**
+ * src/pipeline/cached-bundle.ts runs the CommonJS bundles of the build through `vm.Script`
+ * (for V8's code cache; the real bundles and caches are checked in test/integration/bundle.test.ts).
+ * Here: a small bundle of the same shape runs, gives its exports once per thread, and a
+ * computed `import()` in it (how live capture loads the optional `cap` module) still works.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleBuildId, runCachedBundle } from '../../../src/pipeline/cached-bundle.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'msrptap-cached-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const BUNDLE = `#!/usr/bin/env node
+"use strict";
+let evaluated = (globalThis.__msrptapTestEvaluations ?? 0) + 1;
+globalThis.__msrptapTestEvaluations = evaluated;
+const name = ['node', 'path'].join(':');
+exports.load = () => import(name);
+exports.file = __filename;
+module.exports.answer = 42;
+
+//# msrptap-build 0123abcd
+`;
+
+describe('runCachedBundle', () => {
+  it('runs a CommonJS bundle (hashbang kept out), once per thread, without a cache file', async () => {
+    const file = join(dir, 'b.cjs');
+    writeFileSync(file, BUNDLE);
+    const a = runCachedBundle(pathToFileURL(file));
+    expect(a.cache).toBe('absent');
+    expect(a.exports.answer).toBe(42);
+    expect(a.exports.file).toBe(file);
+    expect(runCachedBundle(pathToFileURL(file))).toBe(a);
+    expect((globalThis as { __msrptapTestEvaluations?: number }).__msrptapTestEvaluations).toBe(1);
+    // A computed import() goes to Node's loader (without it: "A dynamic import callback was not specified").
+    const path = (await (a.exports.load as () => Promise<{ join: (...p: string[]) => string }>)()).join('a', 'b');
+    expect(path).toBe(join('a', 'b'));
+  });
+
+  it('reads the build id at the end of a bundle', () => {
+    expect(bundleBuildId(BUNDLE)).toBe('0123abcd');
+    expect(bundleBuildId('exports.a = 1;\n')).toBeUndefined();
+  });
+});
