@@ -20,8 +20,8 @@
 // only when asked for (`import()` in the bundle's entry): a worker evaluates its own modules, not
 // the CLI. The rest of tsc's dist/ stays (bench and tests import single modules from it).
 //
-// The dependencies are bundled too. Not bundled: `cap` (optional native addon, imported by a
-// computed name).
+// The dependencies are bundled too. Not bundled: `cap` (optional native addon, required at run
+// time by name, see capRequireForBundle).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +49,25 @@ const protoPathForBundle = {
       const from = "new URL('../../../schemas/proto/msrptap.proto', import.meta.url)";
       if (!text.includes(from)) throw new Error(`${args.path}: expected ${from} (see scripts/bundle.mjs)`);
       return { contents: text.replace(from, "new URL('../../schemas/proto/msrptap.proto', import.meta.url)"), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * live-capture.ts loads the optional native `cap` module with `import()` of a computed name, which
+ * a bundle run through `vm.Script` cannot do on Node 20 (no import callback survives the code
+ * cache; Node's own loader for it is experimental and warns): the bundle `require`s it instead
+ * (a CommonJS addon either way; loadCap accepts both shapes). Fails the build if the line
+ * changed.
+ */
+const capRequireForBundle = {
+  name: 'cap-require-for-bundle',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]capture[\\/]live-capture\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const from = 'mod = await import(specifier);';
+      if (!text.includes(from)) throw new Error(`${args.path}: expected ${from} (see scripts/bundle.mjs)`);
+      return { contents: text.replace(from, 'mod = require(specifier);'), loader: 'ts' };
     });
   },
 };
@@ -87,7 +106,7 @@ for (const e of ENTRIES) {
     // "Round 22"). Stack positions map back through the .map file (node --enable-source-maps).
     minifyWhitespace: true,
     external: ['cap'],
-    plugins: [protoPathForBundle],
+    plugins: [protoPathForBundle, capRequireForBundle],
     // CommonJS has no import.meta: the bundle's own URL stands in for every module's (see Layout).
     define: { 'import.meta.url': '__msrptapBundleUrl' },
     banner: { js: "var __msrptapBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
