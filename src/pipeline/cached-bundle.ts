@@ -1,9 +1,10 @@
 /**
  * Runs a CommonJS bundle that scripts/bundle.mjs builds (one per thread entry: the CLI, the
- * output worker, the digest worker) with V8's code cache: the bytecode of the functions a training run compiled, made
- * at build time and stored next to the bundle. With it V8 neither parses nor compiles those
- * functions again in each isolate (main thread, output worker, digest worker) of every run.
- * Node 20 has no code cache for ES modules, hence a CommonJS bundle run through `vm.Script`.
+ * output worker, the digest worker) with V8's code cache: the bytecode of the functions a
+ * training run compiled, made at build time and stored next to the bundle. With it V8 neither
+ * parses nor compiles those functions again in each isolate of every run (issue 13, fixed cost;
+ * docs/performance.md "Round 22"). Node 20 has no code cache for ES modules, hence a CommonJS
+ * bundle run through `vm.Script`.
  *
  * The cache is only a speed-up and is checked before use:
  * - it must carry the build id the bundle ends with (`//# msrptap-build <id>`): a cache of an
