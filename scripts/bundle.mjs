@@ -54,19 +54,21 @@ const protoPathForBundle = {
 };
 
 /**
- * live-capture.ts loads the optional native `cap` module with `import()` of a computed name, which
- * a bundle run through `vm.Script` cannot do on Node 20 (no import callback survives the code
- * cache; Node's own loader for it is experimental and warns): the bundle `require`s it instead
- * (a CommonJS addon either way; loadCap accepts both shapes). Fails the build if the line
- * changed.
+ * Live capture loads the optional native `cap` module with `import()` of a computed name
+ * (`mod = await import(specifier)`, src/capture), which a bundle run through `vm.Script` cannot
+ * do on Node 20 (no import callback survives the code cache; Node's own loader for it is
+ * experimental and warns): the bundle `require`s it instead (a CommonJS addon either way; the
+ * loader accepts both shapes). The main bundle must have had it replaced once (checked below).
  */
+let capRequires = 0;
 const capRequireForBundle = {
   name: 'cap-require-for-bundle',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]capture[\\/]live-capture\.ts$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]src[\\/]capture[\\/][^\\/]+\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       const from = 'mod = await import(specifier);';
-      if (!text.includes(from)) throw new Error(`${args.path}: expected ${from} (see scripts/bundle.mjs)`);
+      if (!text.includes(from)) return undefined;
+      capRequires++;
       return { contents: text.replace(from, 'mod = require(specifier);'), loader: 'ts' };
     });
   },
@@ -114,6 +116,7 @@ for (const e of ENTRIES) {
     metafile: process.env.BUNDLE_META !== undefined,
   });
   if (process.env.BUNDLE_META !== undefined) meta[e.bundle] = result.metafile;
+  if (e.dist === 'cli/main.js' && capRequires !== 1) throw new Error(`scripts/bundle.mjs: expected one \`mod = await import(specifier)\` in src/capture to turn into a require, found ${capRequires}`);
   // The build id binds the code cache to this very bundle (src/pipeline/cached-bundle.ts).
   appendFileSync(resolve(dist, e.bundle), `\n//# msrptap-build ${randomBytes(16).toString('hex')}\n`);
   const names = e.dist === 'cli/main.js' ? [] : await exportNames(e.src);
