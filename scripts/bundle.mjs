@@ -1,24 +1,25 @@
 // Bundles what `msrptap` runs, after `tsc` has built dist/ (npm run build, npm install's
-// `prepare`, test/global-setup.ts): ONE CommonJS file, dist/bundle/msrptap.cjs, that every thread
-// runs (main thread, output worker, digest worker), with V8's code cache next to it, instead of
-// the ~370 modules of dist/ and the ~200 of its dependencies that each isolate otherwise
-// resolves, reads and compiles one by one. Measured (docs/performance.md, "Start-up: one bundle
-// per thread" and "Round 22: fixed cost of a run").
+// `prepare`, test/global-setup.ts): one CommonJS file per thread entry in dist/bundle/ (the CLI,
+// the output worker, the digest worker), each with V8's code cache next to it, instead of the
+// ~370 modules of dist/ and the ~200 of its dependencies that each isolate otherwise resolves,
+// reads and compiles one by one. Measured (docs/performance.md, "Start-up: one bundle per
+// thread" and "Round 22: fixed cost of a run").
 //
 // Why CommonJS: Node 20 has a code cache for `vm.Script` only, not for ES modules
-// (src/pipeline/cached-bundle.ts runs the bundle with it). The cache is made here by a training
-// run (`run --single-thread` on a sample: one isolate then compiles the CLI, the pipeline and
-// the output's encoders, the code of all three threads) and is bound to this build by an id the
-// bundle ends with. Without the sample (a package installed without samples/) there is no cache:
-// everything still works, compiled at each start as before.
+// (src/pipeline/cached-bundle.ts runs a bundle with its cache). The caches are made here by a
+// training run (`run` on a sample: each thread writes the bytecode of what it compiled, see
+// cached-bundle.ts `train`) and are bound to their bundle by an id the bundle ends with. Without
+// the sample (a package installed without samples/) there is no cache: everything still works,
+// compiled at each start as before. The digest worker is not started on that small sample
+// (src/pipeline/capture-digests.ts) and has no cache: it compiles its little code each time.
 //
-// Layout: tsc's entry files are replaced by small ES modules that run the bundle and re-export
+// Layout: tsc's entry files are replaced by small ES modules that run their bundle and re-export
 // what the entry module exports (dist/cli/main.js: the `bin`; dist/pipeline/capture-digests.js
 // and dist/pipeline/file-output-thread-entry.js: the worker modules, src/pipeline/module-worker.ts).
-// The bundle is one level below dist/, as src/cli and src/pipeline are: code that names a module
-// by `new URL('../pipeline/x.js', import.meta.url)` finds it from either. Each part is evaluated
-// only when asked for (`import()` in the bundle's entry): a worker evaluates its own modules, not
-// the CLI. The rest of tsc's dist/ stays (bench and tests import single modules from it).
+// The bundles are one level below dist/, as src/cli and src/pipeline are: code that names a
+// module by `new URL('../pipeline/x.js', import.meta.url)` finds it from either. The dynamic
+// imports that keep commands lazy stay lazy (esbuild evaluates such a module on first use). The
+// rest of tsc's dist/ stays (bench and tests import single modules from it).
 //
 // The dependencies are bundled too. Not bundled: `cap` (optional native addon, required at run
 // time by name, see capRequireForBundle).
