@@ -104,7 +104,7 @@ export function captureDigestsInBackground(paths: readonly string[], signal?: Ab
     let worker: Worker;
     try {
       // This module's file, named from one level below the root: the same file whether this code
-      // runs from tsc's dist/pipeline/ or from a bundle chunk in dist/chunks/ (./module-worker.ts).
+      // runs from tsc's dist/pipeline/ or from a bundle in dist/bundle/ (./module-worker.ts).
       worker = startModuleWorker(new URL('../pipeline/capture-digests.js', import.meta.url).href, 'captureDigestsThreadEntry', [...paths]);
     } catch (e) {
       onFallback?.(fallbackReason('thread not started', e));

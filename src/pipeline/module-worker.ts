@@ -4,9 +4,9 @@
  * The worker is an eval'd CommonJS stub that imports the module by URL and calls
  * `entry(port, data)`. The caller names the entry's module file as
  * `new URL('../pipeline/<file>.js', import.meta.url)`: `msrptap` runs bundles (scripts/bundle.mjs)
- * whose code sits in dist/chunks/ while the worker modules are bundle entries in dist/pipeline/,
- * and a path from one level below dist/ reaches them from either (and from tsc's
- * dist/pipeline/ itself). Under the test runner the URL names a .js file next to the TypeScript
+ * whose code sits in dist/bundle/ while the worker modules (small modules that run their own
+ * bundle) are in dist/pipeline/, and a path from one level below dist/ reaches them from either
+ * (and from tsc's dist/pipeline/ itself). Under the test runner the URL names a .js file next to the TypeScript
  * source, which does not exist: the stub reports `{ type: 'load-failed' }` and callers fall back
  * to doing the work in their own thread.
  */
