@@ -30,6 +30,11 @@ export type IdentitySource = 'pai' | 'ppi' | 'from' | 'authorization' | 'to' | '
 export interface ObservedIdentity {
   readonly text: string;
   readonly source: IdentitySource;
+  /**
+   * `parseUri(text)` when the caller has it already (a From/To/PAI name-addr's `uri`, whose
+   * `uriText` is `text`): the keys are then taken from it instead of parsing `text` again.
+   */
+  readonly uri?: SipUri | null;
 }
 
 /** One task matched by a message. */
@@ -63,7 +68,7 @@ export function observedKeys(o: ObservedIdentity): string[] {
     return out;
   }
   // normalizeIdentity and e164Key of the text, from one parse of its URI (issue 13).
-  const k = identityKeys(o.text);
+  const k = identityKeys(o.text, o.uri === undefined ? undefined : { text: o.text, uri: o.uri });
   if (k.normalized !== null) out.push(`n:${k.normalized}`);
   if (k.e164 !== null) out.push(`e:${k.e164}`);
   // Strip a name-addr to its URI for the IMPI comparison; the URI parsed above when it is the
@@ -120,11 +125,12 @@ function authorizationUsers(msg: SipMessage): string[] {
 /** The identities of a SIP request, in role priority order (originating sources first). */
 export function sipRequestIdentities(msg: SipMessage): ObservedIdentity[] {
   const out: ObservedIdentity[] = [];
-  for (const na of msg.pAssertedIdentity) out.push({ text: na.uriText, source: 'pai' });
-  for (const na of msg.pPreferredIdentity) out.push({ text: na.uriText, source: 'ppi' });
-  if (msg.from !== null) out.push({ text: msg.from.uriText, source: 'from' });
+  // The name-addrs' URIs are parsed already (NameAddr.uri = parseUri(uriText)): handed on.
+  for (const na of msg.pAssertedIdentity) out.push({ text: na.uriText, source: 'pai', uri: na.uri });
+  for (const na of msg.pPreferredIdentity) out.push({ text: na.uriText, source: 'ppi', uri: na.uri });
+  if (msg.from !== null) out.push({ text: msg.from.uriText, source: 'from', uri: msg.from.uri });
   for (const u of authorizationUsers(msg)) out.push({ text: u, source: 'authorization' });
-  if (msg.to !== null) out.push({ text: msg.to.uriText, source: 'to' });
+  if (msg.to !== null) out.push({ text: msg.to.uriText, source: 'to', uri: msg.to.uri });
   if (msg.requestUri !== null) out.push({ text: msg.requestUri, source: 'requestUri' });
   return out;
 }

@@ -1,7 +1,7 @@
 /**
- * The target matcher's keys of an observed identity from one URI parse (observedKeys through
- * identityKeys, issue 13) ≡ the reference: normalizeIdentity, e164Key and the IMPI of the URI,
- * each parsing the text on its own. On generated, mutated and public (From, To, PAI, R-URI of
+ * The target matcher's keys of an observed identity from one URI parse, or none when the caller
+ * hands the parsed URI on (observedKeys through identityKeys, issue 13) ≡ the reference:
+ * normalizeIdentity, e164Key and the IMPI of the URI, each parsing the text on its own. On generated, mutated and public (From, To, PAI, R-URI of
  * ../shared/testdata/public) identities.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -70,7 +70,13 @@ describe('observedKeys (one URI parse) ≡ reference (a parse per key)', () => {
   it('seeds and public identities', () => {
     const ids = [...SEEDS, ...publicIdentities()];
     expect(ids.length).toBeGreaterThan(SEEDS.length + 5);
-    for (const t of ids) for (const source of SOURCES) expect(observedKeys({ text: t, source }), t).toEqual(reference(t, source));
+    for (const t of ids) {
+      for (const source of SOURCES) {
+        expect(observedKeys({ text: t, source }), t).toEqual(reference(t, source));
+        // With the URI the caller parsed already (a name-addr's uriText and uri).
+        expect(observedKeys({ text: t, source, uri: parseUri(t) }), t).toEqual(reference(t, source));
+      }
+    }
   });
 
   it('mutated identities', () => {
@@ -79,6 +85,7 @@ describe('observedKeys (one URI parse) ≡ reference (a parse per key)', () => {
       fc.property(fc.constantFrom(...SEEDS), fc.constantFrom(...SOURCES), fc.gen(), (seed, source, g) => {
         const t = text(mutate(bytes(seed), randOf(g)));
         expect(observedKeys({ text: t, source })).toEqual(reference(t, source));
+        expect(observedKeys({ text: t, source, uri: parseUri(t) })).toEqual(reference(t, source));
       }),
     );
   });

@@ -105,11 +105,19 @@ export function normalizeIdentity(text: string): string | null {
  * (the target matcher asks both of every identity a request shows, issue 13), and that URI with
  * the text it was parsed from (so the caller can reuse it instead of parsing the same text again).
  */
-export function identityKeys(text: string): IdentityKeys {
+export function identityKeys(text: string, known?: KnownUri): IdentityKeys {
   const s = text.trim();
   if (BARE_NUMBER_RE.test(s)) return { normalized: normalizeIdentity(s), e164: e164Key(s), uri: null, parsed: null };
-  const { uri, parsed } = locateUri(s);
+  // The URI the caller already parsed, when it is the very text locateUri would parse (a bare
+  // URI as written: no white space around it, no name-addr form).
+  const { uri, parsed } = known !== undefined && known.text === s && s.length > 0 && !s.includes('<') && s.charCodeAt(0) !== 0x22 ? { uri: known.uri, parsed: s } : locateUri(s);
   return { normalized: normalizedUri(uri), e164: e164OfUri(uri), uri, parsed };
+}
+
+/** A URI text and its {@link parseUri} result (e.g. a {@link NameAddr}'s `uriText` and `uri`). */
+export interface KnownUri {
+  readonly text: string;
+  readonly uri: SipUri | null;
 }
 
 /** Result of {@link identityKeys}. */
