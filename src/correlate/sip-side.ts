@@ -84,7 +84,12 @@ export class SipSide {
       if ((method === 'INVITE' || method === 'MESSAGE') && !hasToTag) {
         kind = method === 'INVITE' ? 'invite' : 'message';
         matches = this.ctx.matcher.matchSipRequest(msg, now);
-        const track = matches.length > 0 || (kind === 'invite' && ((sdp = this.sdpOf(msg, undefined))?.msrp.length ?? 0) > 0) || (this.ctx.includeNonTargets && kind === 'message');
+        let track = matches.length > 0;
+        if (!track && kind === 'invite') {
+          sdp = this.sdpOf(msg, undefined);
+          track = (sdp?.msrp.length ?? 0) > 0;
+        }
+        if (!track) track = this.ctx.includeNonTargets && kind === 'message';
         if (!track) return;
         d = this.tracker.create(msg, kind, false, where.tsSec, where.tsNsec);
       } else if (hasToTag && method !== 'ACK' && method !== 'CANCEL') {
