@@ -9,7 +9,7 @@ import type { AnomalySink } from '../core/anomaly.js';
 import { findSdp, type SipMessage } from '../protocols/sip/index.js';
 import { formatMsrpUri } from '../protocols/msrp/index.js';
 import { ownString, ownStringOrNull } from '../util/own-string.js';
-import { isMsrpProto, mediaConnection, mediaDirection, parseSdp, type FileSelector, type SdpDirection } from '../protocols/sdp/index.js';
+import { isMsrpProto, mediaConnection, mediaDirection, parseSdp, scanMsrpSdp, type FileSelector, type MsrpSdpView, type SdpDirection } from '../protocols/sdp/index.js';
 
 /** One m=message section with a non-zero port. */
 export interface MsrpMediaInfo {
@@ -51,7 +51,16 @@ export function endpointKey(host: string, port: number): string {
 export function partySdpOf(msg: SipMessage, sink: AnomalySink, keepRaw = false): PartySdp | null {
   const bytes = findSdp(msg, sink);
   if (bytes === null) return null;
-  const sd = parseSdp(bytes, sink, msg.frameNo);
+  return partySdpOfBytes(bytes, sink, msg.frameNo, keepRaw, scanMsrpSdp(bytes));
+}
+
+/**
+ * {@link partySdpOf} from the SDP bytes. `fast` is ./../protocols/sdp/scan-msrp-sdp.ts's view of
+ * them (issue 13: it skips the full model, and is null when parseSdp must run and report);
+ * the reference path passes null. Both give the same result (test/fuzz/sdp-msrp-scan.property.test.ts).
+ */
+export function partySdpOfBytes(bytes: Uint8Array, sink: AnomalySink, frameNo: number | undefined, keepRaw: boolean, fast: MsrpSdpView | null): PartySdp | null {
+  const sd: MsrpSdpView | null = fast ?? parseSdp(bytes, sink, frameNo);
   if (sd === null) return null;
   const msrp: MsrpMediaInfo[] = [];
   for (const m of sd.media) {

@@ -73,12 +73,8 @@ export class SipSide {
     }
     /** Intercepts this message started on an existing dialog (see lateIntercepts). */
     let late = 0;
+    /** Parsed once, lazily (see sdpOf); undefined until then. */
     let sdp: PartySdp | null | undefined;
-    // Parsed once, lazily; the SDP bytes are copied only for a target's session.
-    const sdpOf = (): PartySdp | null => {
-      if (sdp === undefined) sdp = msg.body.length > 0 ? partySdpOf(msg, anomalies, d?.session?.mode === 'intercept') : null;
-      return sdp;
-    };
     if (d === undefined) {
       if (!msg.isRequest) return; // a response to nothing we track (most are non-target calls)
       const method = msg.method!;
@@ -88,7 +84,12 @@ export class SipSide {
       if ((method === 'INVITE' || method === 'MESSAGE') && !hasToTag) {
         kind = method === 'INVITE' ? 'invite' : 'message';
         matches = this.ctx.matcher.matchSipRequest(msg, now);
-        const track = matches.length > 0 || (kind === 'invite' && (sdpOf()?.msrp.length ?? 0) > 0) || (this.ctx.includeNonTargets && kind === 'message');
+        let track = matches.length > 0;
+        if (!track && kind === 'invite') {
+          sdp = this.sdpOf(msg, undefined);
+          track = (sdp?.msrp.length ?? 0) > 0;
+        }
+        if (!track) track = this.ctx.includeNonTargets && kind === 'message';
         if (!track) return;
         d = this.tracker.create(msg, kind, false, where.tsSec, where.tsNsec);
       } else if (hasToTag && method !== 'ACK' && method !== 'CANCEL') {
@@ -117,7 +118,8 @@ export class SipSide {
       if (d.isCreatingRetry(msg)) late = this.retryIntercepts(d.session, msg, where, now);
       else if (d.isCreatingRequest(msg)) late = this.lateIntercepts(d.session, msg, where, now);
     }
-    const obs = this.tracker.observe(d, msg, sdpOf(), hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
+    if (sdp === undefined) sdp = this.sdpOf(msg, d);
+    const obs = this.tracker.observe(d, msg, sdp, hopKey(where.srcAddr, where.srcPort, where.dstAddr, where.dstPort), now);
     if (obs.retransmission) {
       anomalies.report('correlate.sip_retransmission', where.frameNo);
       return;
@@ -129,6 +131,15 @@ export class SipSide {
       // BYE sent: the tracker would keep the dialog until the BYE's linger even without a 2xx.
       else if (d.state === 'terminating' && d.byeAt !== null) this.endQuietly(d, d.byeAt + this.tracker.linger);
     }
+  }
+
+  /**
+   * The SDP of `msg` for dialog `d` (undefined before there is one), parsed at most once per
+   * message by sip(): a method, not a closure made per message (issue 13). The SDP bytes are
+   * copied only for a target's session.
+   */
+  private sdpOf(msg: SipMessage, d: Dialog<Session> | undefined): PartySdp | null {
+    return msg.body.length > 0 ? partySdpOf(msg, this.ctx.anomalies, d?.session?.mode === 'intercept') : null;
   }
 
   /**
@@ -428,7 +439,8 @@ function takeCreatingRequest(s: Session, msg: SipMessage, withRuri: boolean): vo
   s.conversationId = msg.conversationId;
   s.contributionId = msg.contributionId;
   const services = [...msg.headers('accept-contact'), ...msg.headers('p-asserted-service')].join(' ');
-  s.largeMessage = /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
+  // Most requests carry neither header: no regex and decoding for an empty string (issue 13).
+  s.largeMessage = services.length > 0 && /largemsg/i.test(decodeURIComponent(services.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
   s.sideIds[0] = [];
   s.sideIds[1] = [];
   addRequestParties(s.sideIds, msg, withRuri);

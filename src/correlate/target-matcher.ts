@@ -19,7 +19,7 @@
  * Request-URI the terminating party. When both match (a target calling itself), originating wins.
  * A task's time window is checked against the capture time of the matching message.
  */
-import { e164Key, normalizeIdentity, parseUri, percentDecode, parseHeaderParams, type SipMessage } from '../protocols/sip/index.js';
+import { e164Key, identityKeys, normalizeIdentity, parseUri, percentDecode, parseHeaderParams, type SipMessage, type SipUri } from '../protocols/sip/index.js';
 import type { TargetRole } from '../records/task-ref.js';
 import type { Task, TargetId } from './tasks-file.js';
 
@@ -30,6 +30,11 @@ export type IdentitySource = 'pai' | 'ppi' | 'from' | 'authorization' | 'to' | '
 export interface ObservedIdentity {
   readonly text: string;
   readonly source: IdentitySource;
+  /**
+   * `parseUri(text)` when the caller has it already (a From/To/PAI name-addr's `uri`, whose
+   * `uriText` is `text`): the keys are then taken from it instead of parsing `text` again.
+   */
+  readonly uri?: SipUri | null;
 }
 
 /** One task matched by a message. */
@@ -45,7 +50,10 @@ export interface TaskMatch {
 const ORIGINATING: ReadonlySet<IdentitySource> = new Set(['pai', 'ppi', 'from', 'authorization', 'cpimFrom']);
 
 function impiOfUri(text: string): string | null {
-  const u = parseUri(text);
+  return impiOf(parseUri(text));
+}
+
+function impiOf(u: SipUri | null): string | null {
   if (u === null || (u.scheme !== 'sip' && u.scheme !== 'sips') || u.user === null) return null;
   const user = percentDecode(u.user);
   const semi = user.indexOf(';');
@@ -59,14 +67,16 @@ export function observedKeys(o: ObservedIdentity): string[] {
     out.push(`i:${o.text.toLowerCase()}`);
     return out;
   }
-  const n = normalizeIdentity(o.text);
-  if (n !== null) out.push(`n:${n}`);
-  const e = e164Key(o.text);
-  if (e !== null) out.push(`e:${e}`);
-  // Strip a name-addr to its URI for the IMPI comparison.
+  // normalizeIdentity and e164Key of the text, from one parse of its URI (issue 13).
+  const k = identityKeys(o.text, o.uri === undefined ? undefined : { text: o.text, uri: o.uri });
+  if (k.normalized !== null) out.push(`n:${k.normalized}`);
+  if (k.e164 !== null) out.push(`e:${k.e164}`);
+  // Strip a name-addr to its URI for the IMPI comparison; the URI parsed above when it is the
+  // same text (a header's URI as the matcher is given it), else parsed here.
   const lt = o.text.indexOf('<');
   const gt = o.text.indexOf('>', lt + 1);
-  const i = impiOfUri(lt >= 0 && gt > lt ? o.text.slice(lt + 1, gt) : o.text);
+  const impiText = lt >= 0 && gt > lt ? o.text.slice(lt + 1, gt) : o.text;
+  const i = k.parsed === impiText ? impiOf(k.uri) : impiOfUri(impiText);
   if (i !== null) out.push(i);
   return out;
 }
@@ -115,11 +125,12 @@ function authorizationUsers(msg: SipMessage): string[] {
 /** The identities of a SIP request, in role priority order (originating sources first). */
 export function sipRequestIdentities(msg: SipMessage): ObservedIdentity[] {
   const out: ObservedIdentity[] = [];
-  for (const na of msg.pAssertedIdentity) out.push({ text: na.uriText, source: 'pai' });
-  for (const na of msg.pPreferredIdentity) out.push({ text: na.uriText, source: 'ppi' });
-  if (msg.from !== null) out.push({ text: msg.from.uriText, source: 'from' });
+  // The name-addrs' URIs are parsed already (NameAddr.uri = parseUri(uriText)): handed on.
+  for (const na of msg.pAssertedIdentity) out.push({ text: na.uriText, source: 'pai', uri: na.uri });
+  for (const na of msg.pPreferredIdentity) out.push({ text: na.uriText, source: 'ppi', uri: na.uri });
+  if (msg.from !== null) out.push({ text: msg.from.uriText, source: 'from', uri: msg.from.uri });
   for (const u of authorizationUsers(msg)) out.push({ text: u, source: 'authorization' });
-  if (msg.to !== null) out.push({ text: msg.to.uriText, source: 'to' });
+  if (msg.to !== null) out.push({ text: msg.to.uriText, source: 'to', uri: msg.to.uri });
   if (msg.requestUri !== null) out.push({ text: msg.requestUri, source: 'requestUri' });
   return out;
 }

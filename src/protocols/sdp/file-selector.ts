@@ -44,19 +44,23 @@ export interface FileRange {
   readonly stop: number | null;
 }
 
-/** Splits at SP outside double quotes. */
-function splitSelectors(value: string): string[] {
+/**
+ * Splits at SP or HTAB outside double quotes (empty pieces dropped). Slices, not one string
+ * concatenation per character: this runs for every file-transfer SDP (issue 13).
+ */
+export function splitSelectors(value: string): string[] {
   const out: string[] = [];
-  let cur = '';
+  let from = 0;
   let inQuote = false;
-  for (const ch of value) {
-    if (ch === '"') inQuote = !inQuote;
-    if ((ch === ' ' || ch === '\t') && !inQuote) {
-      if (cur.length > 0) out.push(cur);
-      cur = '';
-    } else cur += ch;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x22 /* " */) inQuote = !inQuote;
+    else if ((c === 0x20 || c === 0x09) && !inQuote) {
+      if (i > from) out.push(value.slice(from, i));
+      from = i + 1;
+    }
   }
-  if (cur.length > 0) out.push(cur);
+  if (value.length > from) out.push(value.slice(from));
   return out;
 }
 

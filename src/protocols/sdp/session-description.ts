@@ -117,13 +117,33 @@ export function isMsrpProto(proto: string): boolean {
   return /(^|\/)MSRPS?$/i.test(proto);
 }
 
+/**
+ * What correlation reads of a session description: a {@link SessionDescription} is one, and so
+ * is the lighter result of ./scan-msrp-sdp.ts (the fast path for the SDPs parseSdp reads without
+ * an anomaly).
+ */
+export interface MsrpSdpView {
+  readonly connection: { readonly address: string } | null;
+  readonly direction: SdpDirection | null;
+  readonly media: readonly MsrpSdpMediaView[];
+}
+
+/** What correlation reads of one media section (see {@link MsrpSdpView}). */
+export interface MsrpSdpMediaView {
+  readonly port: number;
+  readonly proto: string;
+  readonly connection: { readonly address: string } | null;
+  readonly direction: SdpDirection | null;
+  readonly msrp: Pick<MsrpMedia, 'path' | 'cema' | 'fileSelector'> | null;
+}
+
 /** Effective direction of a media section: media level, else session level, else sendrecv (RFC 8866 6.7). */
-export function mediaDirection(sd: SessionDescription, m: SdpMedia): SdpDirection {
+export function mediaDirection(sd: Pick<MsrpSdpView, 'direction'>, m: Pick<MsrpSdpMediaView, 'direction'>): SdpDirection {
   return m.direction ?? sd.direction ?? 'sendrecv';
 }
 
 /** Effective connection data: media-level c= overrides session-level (RFC 8866 5.7). */
-export function mediaConnection(sd: SessionDescription, m: SdpMedia): SdpConnection | null {
+export function mediaConnection<C extends { readonly address: string }>(sd: { readonly connection: C | null }, m: { readonly connection: C | null }): C | null {
   return m.connection ?? sd.connection;
 }
 

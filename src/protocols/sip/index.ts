@@ -14,6 +14,6 @@ export { parseNameAddr, type NameAddr } from './name-addr.js';
 export { parseVia, type SipVia } from './via.js';
 export { parseCSeq, type SipCSeq } from './cseq.js';
 export { parseContentType, type ContentType } from './content-type.js';
-export { normalizeIdentity, e164Key } from './normalize-identity.js';
+export { normalizeIdentity, e164Key, identityKeys, type IdentityKeys, type KnownUri } from './normalize-identity.js';
 export { parseMultipart, MAX_MULTIPART_PARTS, type MimePart } from './parse-multipart.js';
 export { findSdp } from './find-sdp.js';

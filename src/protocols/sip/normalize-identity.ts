@@ -68,11 +68,21 @@ function phoneContextKey(ctx: string): string {
 
 /** Finds the URI in a bare URI or a name-addr; null when there is none. */
 function extractUri(text: string): SipUri | null {
-  const s = text.trim();
-  if (s.length === 0) return null;
-  if (s.includes('<') || s.charCodeAt(0) === 0x22) return parseNameAddr(s)?.uri ?? null;
-  return parseUri(s);
+  return locateUri(text).uri;
 }
+
+/** {@link extractUri}, with the exact text it gave {@link parseUri} (null when it parsed none). */
+function locateUri(text: string): { readonly uri: SipUri | null; readonly parsed: string | null } {
+  const s = text.trim();
+  if (s.length === 0) return NO_URI;
+  if (s.includes('<') || s.charCodeAt(0) === 0x22) {
+    const na = parseNameAddr(s);
+    return na === null ? NO_URI : { uri: na.uri, parsed: na.uriText };
+  }
+  return { uri: parseUri(s), parsed: s };
+}
+
+const NO_URI = { uri: null, parsed: null } as const;
 
 function telKey(number: string, phoneContext: string | null | undefined): string | null {
   if (GLOBAL_NUMBER_RE.test(number)) return 'tel:' + globalDigits(number);
@@ -87,7 +97,41 @@ function telKey(number: string, phoneContext: string | null | undefined): string
 export function normalizeIdentity(text: string): string | null {
   const s = text.trim();
   if (BARE_NUMBER_RE.test(s)) return s.startsWith('+') ? 'tel:' + globalDigits(s) : null;
-  const uri = extractUri(s);
+  return normalizedUri(extractUri(s));
+}
+
+/**
+ * The keys {@link normalizeIdentity} and {@link e164Key} give `text`, from one parse of its URI
+ * (the target matcher asks both of every identity a request shows, issue 13), and that URI with
+ * the text it was parsed from (so the caller can reuse it instead of parsing the same text again).
+ */
+export function identityKeys(text: string, known?: KnownUri): IdentityKeys {
+  const s = text.trim();
+  if (BARE_NUMBER_RE.test(s)) return { normalized: normalizeIdentity(s), e164: e164Key(s), uri: null, parsed: null };
+  // The URI the caller already parsed, when it is the very text locateUri would parse (a bare
+  // URI as written: no white space around it, no name-addr form).
+  const { uri, parsed } = known !== undefined && known.text === s && s.length > 0 && !s.includes('<') && s.charCodeAt(0) !== 0x22 ? { uri: known.uri, parsed: s } : locateUri(s);
+  return { normalized: normalizedUri(uri), e164: e164OfUri(uri), uri, parsed };
+}
+
+/** A URI text and its {@link parseUri} result (e.g. a {@link NameAddr}'s `uriText` and `uri`). */
+export interface KnownUri {
+  readonly text: string;
+  readonly uri: SipUri | null;
+}
+
+/** Result of {@link identityKeys}. */
+export interface IdentityKeys {
+  readonly normalized: string | null;
+  readonly e164: string | null;
+  /** `parseUri(parsed)`: the URI the keys were taken from. */
+  readonly uri: SipUri | null;
+  /** The text given to parseUri for the keys; null when none was (a bare number, no URI form). */
+  readonly parsed: string | null;
+}
+
+/** {@link normalizeIdentity} of a text that is no bare number, from its URI ({@link extractUri}). */
+function normalizedUri(uri: SipUri | null): string | null {
   if (uri === null) return null;
   if (uri.scheme === 'tel') {
     return telKey(uri.user ?? '', uri.params.get('phone-context'));
@@ -127,18 +171,23 @@ export function e164Key(text: string): string | null {
     const digits = s.replace(/[^0-9]/g, '');
     if (!s.startsWith('+') && digits.startsWith('0')) return null;
     number = '+' + digits;
-  } else {
-    const uri = extractUri(s);
-    if (uri === null || uri.user === null) return null;
-    if (uri.scheme === 'tel') number = uri.user;
-    else if (uri.scheme === 'sip' || uri.scheme === 'sips') {
-      const decoded = percentDecode(uri.user);
-      const semi = decoded.indexOf(';');
-      number = semi < 0 ? decoded : decoded.slice(0, semi);
-    } else return null;
-    if (!GLOBAL_NUMBER_RE.test(number)) return null;
-    number = globalDigits(number);
-  }
+  } else return e164OfUri(extractUri(s));
+  const n = number.length - 1;
+  return n >= 1 && n <= 15 ? number : null;
+}
+
+/** {@link e164Key} of a text that is no bare number, from its URI ({@link extractUri}). */
+function e164OfUri(uri: SipUri | null): string | null {
+  if (uri === null || uri.user === null) return null;
+  let number: string;
+  if (uri.scheme === 'tel') number = uri.user;
+  else if (uri.scheme === 'sip' || uri.scheme === 'sips') {
+    const decoded = percentDecode(uri.user);
+    const semi = decoded.indexOf(';');
+    number = semi < 0 ? decoded : decoded.slice(0, semi);
+  } else return null;
+  if (!GLOBAL_NUMBER_RE.test(number)) return null;
+  number = globalDigits(number);
   const n = number.length - 1;
   return n >= 1 && n <= 15 ? number : null;
 }

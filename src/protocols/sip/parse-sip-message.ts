@@ -46,8 +46,7 @@ export interface ParseSipOptions {
   readonly excerpt?: boolean;
 }
 
-/** RFC 3261 8.1.1: header fields every request and response carries. */
-const MANDATORY = ['to', 'from', 'cseq', 'call-id', 'via'] as const;
+const CONTENT_LENGTH_RE = /^[0-9]{1,10}$/;
 
 /**
  * Parses a SIP request or response.
@@ -92,19 +91,50 @@ export function parseSipMessage(bytes: Uint8Array, sink: AnomalySink, frameNo?: 
   if (!hs.complete) sink.report('sip.truncated_headers', frameNo);
   const fields = hs.fields;
 
-  // Content-Length (RFC 3261 20.14). Several values that differ make the framing ambiguous.
+  // One pass over the fields (issue 13: a find() per header read was most of this function's
+  // work): the first field of each dialog-critical key, and Content-Length (RFC 3261 20.14),
+  // where several values that differ make the framing ambiguous.
   let contentLength: number | null = null;
   let clSeen = false;
-  for (const f of fields) {
-    if (f.key !== 'content-length') continue;
-    const ok = /^[0-9]{1,10}$/.test(f.value);
-    const n = ok ? Number(f.value) : -1;
-    if (!clSeen) {
-      clSeen = true;
-      if (ok) contentLength = n;
-      else sink.report('sip.bad_content_length', frameNo);
-    } else if (n !== contentLength) {
-      sink.report('sip.bad_content_length', frameNo, 'differing');
+  let callIdField: HeaderField | undefined;
+  let cseqField: HeaderField | undefined;
+  let fromField: HeaderField | undefined;
+  let toField: HeaderField | undefined;
+  let viaField: HeaderField | undefined;
+  let ctField: HeaderField | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    switch (f.key) {
+      case 'content-length': {
+        const ok = CONTENT_LENGTH_RE.test(f.value);
+        const n = ok ? Number(f.value) : -1;
+        if (!clSeen) {
+          clSeen = true;
+          if (ok) contentLength = n;
+          else sink.report('sip.bad_content_length', frameNo);
+        } else if (n !== contentLength) {
+          sink.report('sip.bad_content_length', frameNo, 'differing');
+        }
+        break;
+      }
+      case 'call-id':
+        callIdField ??= f;
+        break;
+      case 'cseq':
+        cseqField ??= f;
+        break;
+      case 'from':
+        fromField ??= f;
+        break;
+      case 'to':
+        toField ??= f;
+        break;
+      case 'via':
+        viaField ??= f;
+        break;
+      case 'content-type':
+        ctField ??= f;
+        break;
     }
   }
 
@@ -124,24 +154,23 @@ export function parseSipMessage(bytes: Uint8Array, sink: AnomalySink, frameNo?: 
   }
   const raw = buf.subarray(0, bodyStart + bodyLen);
 
-  for (const name of MANDATORY) {
-    if (!fields.some((f) => f.key === name)) sink.report('sip.missing_header', frameNo, name);
-  }
-  const first = (key: string): HeaderField | undefined => fields.find((f) => f.key === key);
+  // RFC 3261 8.1.1 (in the order to, from, cseq, call-id, via).
+  if (toField === undefined) sink.report('sip.missing_header', frameNo, 'to');
+  if (fromField === undefined) sink.report('sip.missing_header', frameNo, 'from');
+  if (cseqField === undefined) sink.report('sip.missing_header', frameNo, 'cseq');
+  if (callIdField === undefined) sink.report('sip.missing_header', frameNo, 'call-id');
+  if (viaField === undefined) sink.report('sip.missing_header', frameNo, 'via');
 
-  const callId = first('call-id')?.value ?? null;
-  const cseqField = first('cseq');
+  const callId = callIdField?.value ?? null;
   const cseq = cseqField === undefined ? null : parseCSeq(cseqField.value);
   if (cseqField !== undefined && cseq === null) sink.report('sip.bad_cseq', frameNo);
   if (start.kind === 'request' && cseq !== null && cseq.method !== start.method) {
     sink.report('sip.cseq_method_mismatch', frameNo);
   }
-  const from = nameAddrOf(first('from'), 'from', sink, frameNo);
-  const to = nameAddrOf(first('to'), 'to', sink, frameNo);
-  const viaField = first('via');
+  const from = nameAddrOf(fromField, 'from', sink, frameNo);
+  const to = nameAddrOf(toField, 'to', sink, frameNo);
   const topViaText = viaField === undefined ? undefined : splitHeaderValues(viaField.value)[0];
   const topVia = topViaText === undefined ? null : parseVia(topViaText);
-  const ctField = first('content-type');
   const contentType = ctField === undefined ? null : parseContentType(ctField.value);
 
   return new SipMessage({
