@@ -170,10 +170,14 @@ export class TcpTracker {
     }
     if ((flags & FIN) !== 0) conn.finBits |= 1 << dir;
     // A resumed connection gets a new consumer for bytes only (a bare FIN would start and end it).
-    if (!conn.asked && (pkt.payload.length > 0 || ((flags & FIN) !== 0 && !conn.resumed))) this.attach(conn, frameNo);
+    // The payload as its range (pkt.plBuf): the reassembler makes a view only for bytes it
+    // delivers, so ACKs and the segments of let-go or ended directions cost no Uint8Array.
+    const plOff = pkt.plOff;
+    const plEnd = pkt.plEnd;
+    if (!conn.asked && (plEnd > plOff || ((flags & FIN) !== 0 && !conn.resumed))) this.attach(conn, frameNo);
     const r = dir === 0 ? conn.r0 : conn.r1;
     if (r !== null) {
-      r.segment(seq, pkt.payload, flags, frameNo, tsSec, tsNsec);
+      r.segment(seq, pkt.plBuf, plOff, plEnd, flags, frameNo, tsSec, tsNsec);
       // The other direction's holes age with capture time too.
       const o = dir === 0 ? conn.r1 : conn.r0;
       if (o !== null && !o.isEnded) o.checkAge(tsSec + tsNsec * 1e-9);
