@@ -26,68 +26,18 @@
  *   than its byte/segment cap, when the hole is older than `holeTimeoutSec` of capture time,
  *   when the tracker needs memory back, on RST, timeout, eviction and end of input.
  */
-import type { AnomalySink } from '../core/anomaly.js';
 import { TcpFlag } from '../decode/decoded-packet.js';
 import { seqAdd, seqDiff } from '../util/seq32.js';
-import { DeliveredHistory, type HistoryBudget } from './delivered-history.js';
+import { DeliveredHistory } from './delivered-history.js';
 import { SegmentStore } from '../util/segment-store.js';
-import { StreamBypass, type BypassCounters, type BypassLimits, type BypassWatch } from './stream-bypass.js';
+import { HELD_SEGMENT_OVERHEAD, rangeView, type ReassemblyContext } from './reassembly-context.js';
+import { StreamBypass, type BypassWatch } from './stream-bypass.js';
 import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
-
-/** Per-direction limits (see TcpTrackerOptions for the defaults and their reasons). */
-export interface ReassemblyLimits extends BypassLimits {
-  readonly maxHeldBytesPerDirection: number;
-  readonly maxHeldSegmentsPerDirection: number;
-  readonly holeTimeoutSec: number;
-  readonly historyBytesPerDirection: number;
-}
-
-/** Counters shared by every direction of a tracker (mutated in place). */
-export interface ReassemblyCounters extends BypassCounters {
-  gaps: number;
-  gapBytes: number;
-  overlapsDifferent: number;
-  retransmissions: number;
-  outOfOrder: number;
-  keepAlives: number;
-}
-
-/** Memory shared by every direction of a tracker. */
-export interface ReassemblyMemory extends HistoryBudget {
-  /** Out-of-order payload bytes held by all directions. */
-  heldBytes: number;
-  /** `heldBytes` plus {@link HELD_SEGMENT_OVERHEAD} per held segment: what the global cap limits. */
-  heldCost: number;
-}
-
-/**
- * Estimated bookkeeping cost of one held segment (object, typed-array header, array slot), so a
- * flood of tiny out-of-order segments cannot outgrow the global cap while its payload stays small.
- */
-export const HELD_SEGMENT_OVERHEAD = 128;
-
-/** What a direction needs from its tracker. */
-export interface ReassemblyContext {
-  readonly sink: AnomalySink;
-  readonly limits: ReassemblyLimits;
-  readonly counters: ReassemblyCounters;
-  readonly memory: ReassemblyMemory;
-  /** Directions that wait for a hole to be filled, oldest first (for expiry and the memcap). */
-  readonly pending: Set<TcpStreamReassembler>;
-}
 
 const SYN = TcpFlag.SYN;
 const FIN = TcpFlag.FIN;
 const RST = TcpFlag.RST;
 const EMPTY = new Uint8Array(0);
-
-/**
- * `buf[off, end)` as a plain Uint8Array over the same memory, without the species lookup of
- * `subarray` (see src/decode/cursor.ts `view`). Callers guarantee `0 <= off <= end <= buf.length`.
- */
-function rangeView(buf: Uint8Array, off: number, end: number): Uint8Array {
-  return new Uint8Array(buf.buffer, buf.byteOffset + off, end - off);
-}
 
 /** Reassembles one direction of one connection. Created by the tracker, one per direction. */
 export class TcpStreamReassembler {
