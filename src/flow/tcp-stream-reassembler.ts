@@ -152,6 +152,7 @@ export class TcpStreamReassembler {
    * a segment that delivers nothing (an ACK, an ended or let-go direction, a retransmission of
    * delivered bytes, a bypassed direction without a watch) costs no Uint8Array: a view is made
    * only for the consumer (see {@link deliver}). RST is the tracker's business (see finish).
+   * `seq` is used mod 2^32 only (seq32 arithmetic): signed or unsigned, the same segment.
    */
   segment(seq: number, buf: Uint8Array, off: number, end: number, flags: number, frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.ended) return;
@@ -184,6 +185,15 @@ export class TcpStreamReassembler {
     }
     this.afterProgress();
     if (this.isPending && now - this.holeSince >= this.ctx.limits.holeTimeoutSec) this.checkAge(now);
+  }
+
+  /**
+   * {@link checkAge} at capture time (tsSec, tsNsec), for the other direction of every segment:
+   * two small integers cross the call instead of a fractional second, which an optimised caller
+   * boxes into a heap number per call, and nothing is computed unless a hole waits.
+   */
+  checkAgeAt(tsSec: number, tsNsec: number): void {
+    if (this.isPending) this.checkAge(tsSec + tsNsec * 1e-9);
   }
 
   /** Gives up holes that have waited `holeTimeoutSec` of capture time by `nowSec`. */

@@ -176,10 +176,12 @@ export class TcpTracker {
     if (!conn.asked && (plEnd > plOff || ((flags & FIN) !== 0 && !conn.resumed))) this.attach(conn, frameNo);
     const r = dir === 0 ? conn.r0 : conn.r1;
     if (r !== null) {
-      r.segment(seq, pkt.plBuf, plOff, plEnd, flags, frameNo, tsSec, tsNsec);
+      // `seq | 0`: the same number mod 2^32 as a small integer, so the call boxes no heap number
+      // for the half of sequence space above 2^31 (segment only uses it mod 2^32).
+      r.segment(seq | 0, pkt.plBuf, plOff, plEnd, flags, frameNo, tsSec, tsNsec);
       // The other direction's holes age with capture time too.
       const o = dir === 0 ? conn.r1 : conn.r0;
-      if (o !== null && !o.isEnded) o.checkAge(tsSec + tsNsec * 1e-9);
+      if (o !== null && !o.isEnded) o.checkAgeAt(tsSec, tsNsec);
       if (this.memory.heldCost > this.opts.maxHeldBytesTotal) this.relieveMemory(frameNo);
     }
     this.afterPacket(conn);
