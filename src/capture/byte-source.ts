@@ -17,8 +17,14 @@ import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } fr
 import { Socket } from 'node:net';
 import { InvariantError, IoError } from '../core/errors.js';
 
-/** Default read size: large reads keep syscalls per frame near zero on 10 GB files. */
-export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Default read size. Large enough that syscalls per frame stay near zero (400 reads for 200 MB),
+ * small enough that a chunk the kernel has just copied is still in the core's L2 cache (2 MiB
+ * here) when the decoders walk it: 512 KiB against the 4 MiB used before cost 15-20 ms less CPU
+ * per 200 MB in the read, decode and TCP stages of bench/stage-ladder.mjs (10 interleaved
+ * rounds, docs/performance.md "Round 22: per-frame allocation").
+ */
+export const DEFAULT_CHUNK_SIZE = 512 * 1024;
 
 /** Reads of at least this much are worth a compaction instead of a small read into the tail. */
 const MIN_READ = 64 * 1024;
@@ -32,7 +38,7 @@ const SYNC_POLLS = 4;
 
 /** Options of {@link ByteSource}. */
 export interface ByteSourceOptions {
-  /** Size of the reusable read buffer (default 4 MiB). */
+  /** Size of the reusable read buffer (default {@link DEFAULT_CHUNK_SIZE}, 512 KiB). */
   chunkSize?: number;
   /**
    * Upper bound for a single read call. Lets tests simulate a pipe that delivers data in small

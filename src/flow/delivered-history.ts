@@ -70,7 +70,8 @@ export class DeliveredHistory {
 
   /**
    * Records `data`, delivered at stream offset `offset`. A discontinuity (a gap was skipped)
-   * forgets everything before it: the ring only describes one contiguous run.
+   * forgets everything before it: the ring only describes one contiguous run. Runs for every
+   * delivered byte of MSRP and SIP: no view is made unless the write wraps around the ring.
    */
   append(offset: number, data: Uint8Array): void {
     if (this.maxBytes <= 0) return;
@@ -88,23 +89,28 @@ export class DeliveredHistory {
     const first = offset + n - src.length;
     const pos = first % size;
     const k = Math.min(src.length, size - pos);
-    this.buf.set(src.subarray(0, k), pos);
-    if (k < src.length) this.buf.set(src.subarray(k), 0);
+    if (k === src.length) this.buf.set(src, pos);
+    else {
+      this.buf.set(src.subarray(0, k), pos);
+      this.buf.set(src.subarray(k), 0);
+    }
     this.valid = Math.min(size, this.valid + n);
   }
 
   /**
-   * Counts the bytes of `data` (placed at stream offset `offset`) that differ from the recorded
-   * ones. Bytes outside the recorded window are not compared.
+   * Counts the bytes of `data[from, to)` (placed at stream offset `offset`) that differ from the
+   * recorded ones. Bytes outside the recorded window are not compared. A range, so a
+   * retransmission is compared in the frame's bytes without a view.
    */
-  countDifferent(offset: number, data: Uint8Array): number {
+  countDifferent(offset: number, data: Uint8Array, from = 0, to = data.length): number {
     const lo = Math.max(offset, this.end - this.valid);
-    const hi = Math.min(offset + data.length, this.end);
+    const hi = Math.min(offset + to - from, this.end);
     if (lo >= hi) return 0;
     const size = this.buf.length;
     const buf = this.buf;
+    const base = from - offset;
     let diff = 0;
-    for (let o = lo; o < hi; o++) if (buf[o % size] !== data[o - offset]) diff++;
+    for (let o = lo; o < hi; o++) if (buf[o % size] !== data[base + o]) diff++;
     return diff;
   }
 

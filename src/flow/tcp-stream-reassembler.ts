@@ -26,59 +26,18 @@
  *   than its byte/segment cap, when the hole is older than `holeTimeoutSec` of capture time,
  *   when the tracker needs memory back, on RST, timeout, eviction and end of input.
  */
-import type { AnomalySink } from '../core/anomaly.js';
 import { TcpFlag } from '../decode/decoded-packet.js';
 import { seqAdd, seqDiff } from '../util/seq32.js';
-import { DeliveredHistory, type HistoryBudget } from './delivered-history.js';
+import { DeliveredHistory } from './delivered-history.js';
 import { SegmentStore } from '../util/segment-store.js';
-import { StreamBypass, type BypassCounters, type BypassLimits, type BypassWatch } from './stream-bypass.js';
+import { HELD_SEGMENT_OVERHEAD, rangeView, type ReassemblyContext } from './reassembly-context.js';
+import { StreamBypass, type BypassWatch } from './stream-bypass.js';
 import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
-
-/** Per-direction limits (see TcpTrackerOptions for the defaults and their reasons). */
-export interface ReassemblyLimits extends BypassLimits {
-  readonly maxHeldBytesPerDirection: number;
-  readonly maxHeldSegmentsPerDirection: number;
-  readonly holeTimeoutSec: number;
-  readonly historyBytesPerDirection: number;
-}
-
-/** Counters shared by every direction of a tracker (mutated in place). */
-export interface ReassemblyCounters extends BypassCounters {
-  gaps: number;
-  gapBytes: number;
-  overlapsDifferent: number;
-  retransmissions: number;
-  outOfOrder: number;
-  keepAlives: number;
-}
-
-/** Memory shared by every direction of a tracker. */
-export interface ReassemblyMemory extends HistoryBudget {
-  /** Out-of-order payload bytes held by all directions. */
-  heldBytes: number;
-  /** `heldBytes` plus {@link HELD_SEGMENT_OVERHEAD} per held segment: what the global cap limits. */
-  heldCost: number;
-}
-
-/**
- * Estimated bookkeeping cost of one held segment (object, typed-array header, array slot), so a
- * flood of tiny out-of-order segments cannot outgrow the global cap while its payload stays small.
- */
-export const HELD_SEGMENT_OVERHEAD = 128;
-
-/** What a direction needs from its tracker. */
-export interface ReassemblyContext {
-  readonly sink: AnomalySink;
-  readonly limits: ReassemblyLimits;
-  readonly counters: ReassemblyCounters;
-  readonly memory: ReassemblyMemory;
-  /** Directions that wait for a hole to be filled, oldest first (for expiry and the memcap). */
-  readonly pending: Set<TcpStreamReassembler>;
-}
 
 const SYN = TcpFlag.SYN;
 const FIN = TcpFlag.FIN;
 const RST = TcpFlag.RST;
+const EMPTY = new Uint8Array(0);
 
 /** Reassembles one direction of one connection. Created by the tracker, one per direction. */
 export class TcpStreamReassembler {
@@ -188,10 +147,14 @@ export class TcpStreamReassembler {
   }
 
   /**
-   * Processes one segment of this direction. `payload` may alias the frame: it is delivered
-   * directly when in order and copied when held. RST is the tracker's business (see finish).
+   * Processes one segment of this direction, whose payload is `buf[off, end)` (it may alias the
+   * frame): delivered directly when in order, copied when held. Taken as a range, not a view, so
+   * a segment that delivers nothing (an ACK, an ended or let-go direction, a retransmission of
+   * delivered bytes, a bypassed direction without a watch) costs no Uint8Array: a view is made
+   * only for the consumer (see {@link deliver}). RST is the tracker's business (see finish).
+   * `seq` is used mod 2^32 only (seq32 arithmetic): signed or unsigned, the same segment.
    */
-  segment(seq: number, payload: Uint8Array, flags: number, frameNo: number, tsSec: number, tsNsec: number): void {
+  segment(seq: number, buf: Uint8Array, off: number, end: number, flags: number, frameNo: number, tsSec: number, tsNsec: number): void {
     if (this.ended) return;
     if (this.detached) {
       this.end('shutdown');
@@ -202,26 +165,35 @@ export class TcpStreamReassembler {
     const dataSeq = (flags & SYN) !== 0 ? seqAdd(seq, 1) : seq;
     const rel = seqDiff(dataSeq, this.nextSeq);
     const now = tsSec + tsNsec * 1e-9;
+    const len = end - off;
     if ((flags & FIN) !== 0 && this.finOff < 0) {
       // The FIN occupies the sequence number after the segment's data. A FIN that would end
       // the stream before bytes already delivered is inconsistent: end at what we have.
-      const at = this.nextOff + rel + payload.length;
+      const at = this.nextOff + rel + len;
       this.finOff = at > this.nextOff ? at : this.nextOff;
       this.finFrame = frameNo;
       this.finTsSec = tsSec;
       this.finTsNsec = tsNsec;
     }
-    const len = payload.length;
     if (len > 0) {
       if (len === 1 && rel === -1 && (flags & (SYN | FIN | RST)) === 0) {
         // Keep-alive probe (RFC 9293 section 3.8.4, RFC 1122 section 4.2.3.6).
         this.ctx.counters.keepAlives++;
       } else {
-        this.data(rel, payload, frameNo, tsSec, tsNsec);
+        this.data(rel, buf, off, end, frameNo, tsSec, tsNsec);
       }
     }
     this.afterProgress();
     if (this.isPending && now - this.holeSince >= this.ctx.limits.holeTimeoutSec) this.checkAge(now);
+  }
+
+  /**
+   * {@link checkAge} at capture time (tsSec, tsNsec), for the other direction of every segment:
+   * two small integers cross the call instead of a fractional second, which an optimised caller
+   * boxes into a heap number per call, and nothing is computed unless a hole waits.
+   */
+  checkAgeAt(tsSec: number, tsNsec: number): void {
+    if (this.isPending) this.checkAge(tsSec + tsNsec * 1e-9);
   }
 
   /** Gives up holes that have waited `holeTimeoutSec` of capture time by `nowSec`. */
@@ -245,15 +217,14 @@ export class TcpStreamReassembler {
     if (!this.ended) this.end(reason);
   }
 
-  /** Handles payload at `rel` bytes from the next expected byte. */
-  private data(rel: number, payload: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
+  /** Handles the payload `buf[off, end)` at `rel` bytes from the next expected byte. */
+  private data(rel: number, buf: Uint8Array, off: number, end: number, frameNo: number, tsSec: number, tsNsec: number): void {
     const c = this.ctx.counters;
-    let data = payload;
     // Bytes at or beyond the FIN are not part of the stream (RFC 9293 section 3.10.7.4).
     if (this.finOff >= 0) {
       const room = this.finOff - (this.nextOff + rel);
       if (room <= 0) return;
-      if (room < data.length) data = data.subarray(0, room);
+      if (room < end - off) end = off + room;
     }
     let retransmission = false;
     if (rel < 0) {
@@ -261,32 +232,32 @@ export class TcpStreamReassembler {
       // Compare with what was delivered (first data wins: the old bytes stand).
       retransmission = true;
       c.retransmissions++;
-      const oldLen = -rel < data.length ? -rel : data.length;
-      const diff = this.history.countDifferent(this.nextOff + rel, oldLen === data.length ? data : data.subarray(0, oldLen));
+      const oldLen = -rel < end - off ? -rel : end - off;
+      const diff = this.history.countDifferent(this.nextOff + rel, buf, off, off + oldLen);
       if (diff > 0) this.reportDifferent(frameNo, this.nextOff + rel, diff, [tsSec, tsNsec]);
-      if (oldLen === data.length) return;
-      data = data.subarray(oldLen);
+      if (off + oldLen === end) return;
+      off += oldLen;
       rel = 0;
     }
     if (rel === 0) {
       const first = this.store.first();
       if (first === undefined) {
-        // Common case: exactly next, nothing held. Deliver from the frame's view, no copy.
-        this.deliver(data, frameNo, tsSec, tsNsec);
+        // Common case: exactly next, nothing held. Deliver from the frame's bytes, no copy.
+        this.deliver(buf, off, end, frameNo, tsSec, tsNsec);
         return;
       }
       // Deliver the part before the first held segment directly; merge the rest.
       const room = first.start - this.nextOff;
-      if (data.length <= room) {
-        this.deliver(data, frameNo, tsSec, tsNsec);
+      if (end - off <= room) {
+        this.deliver(buf, off, end, frameNo, tsSec, tsNsec);
         this.drain();
         return;
       }
-      this.deliver(data.subarray(0, room), frameNo, tsSec, tsNsec);
-      data = data.subarray(room);
+      this.deliver(buf, off, off + room, frameNo, tsSec, tsNsec);
+      off += room;
     }
     const st = this.store;
-    st.insert(this.nextOff + rel, data, frameNo, tsSec, tsNsec);
+    st.insert(this.nextOff + rel, rangeView(buf, off, end), frameNo, tsSec, tsNsec);
     this.syncHeld();
     if (st.lastOverlap > 0) {
       if (!retransmission) c.retransmissions++;
@@ -315,12 +286,16 @@ export class TcpStreamReassembler {
     if (now !== null && !this.detached && !this.isBypassed) this.consumer.conflict?.(this.dir, frameNo, now[0], now[1]);
   }
 
-  private deliver(data: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
-    const n = data.length;
+  /**
+   * Delivers `buf[off, end)`, the next bytes of the stream. The consumer's view is made here and
+   * only here: a bypassed or let-go direction costs none (a watch is shown one, it reads bytes).
+   */
+  private deliver(buf: Uint8Array, off: number, end: number, frameNo: number, tsSec: number, tsNsec: number): void {
+    const n = end - off;
     if (n === 0) return;
     const b = this.bypassState;
     if (b !== null && !this.detached) {
-      if (b.pass(n, tsSec + tsNsec * 1e-9, data)) {
+      if (b.pass(n, tsSec + tsNsec * 1e-9, b.watch !== null ? rangeView(buf, off, end) : EMPTY)) {
         // Bypassed: sequence tracking only (no consumer, no history; a contradiction in bytes
         // nobody reads is counted by reportDifferent and needs no cut).
         this.progressed = true;
@@ -339,9 +314,9 @@ export class TcpStreamReassembler {
       // right before them (see StreamConsumer.conflict).
       const cut = Math.max(0, this.conflictAt - this.nextOff);
       this.conflictAt = -1;
-      if (cut > 0) this.deliver(data.subarray(0, cut), frameNo, tsSec, tsNsec);
+      if (cut > 0) this.deliver(buf, off, off + cut, frameNo, tsSec, tsNsec);
       if (!this.detached) this.consumer.conflict?.(this.dir, frameNo, tsSec, tsNsec);
-      this.deliver(data.subarray(cut), frameNo, tsSec, tsNsec);
+      this.deliver(buf, off + cut, end, frameNo, tsSec, tsNsec);
       return;
     }
     const at = this.nextOff;
@@ -349,6 +324,7 @@ export class TcpStreamReassembler {
     this.nextOff += n;
     this.nextSeq = seqAdd(this.nextSeq, n);
     if (this.detached) return;
+    const data = off === 0 && end === buf.length ? buf : rangeView(buf, off, end);
     this.consumer.data(this.dir, data, frameNo, tsSec, tsNsec);
     // Recorded after the consumer has seen the bytes: a direction it has just let go (neither
     // SIP nor MSRP) is never compared again, so its bytes need no copy into the ring.
@@ -365,7 +341,8 @@ export class TcpStreamReassembler {
       // Invariant: held segments never start before nextOff (inserts start at or after it and
       // deliveries stop at the first held segment); guard anyway for the partial case.
       const skip = this.nextOff - s.start;
-      if (skip < s.data.length) this.deliver(skip > 0 ? s.data.subarray(skip) : s.data, s.frameNo, s.tsSec, s.tsNsec);
+      const d = s.data;
+      if (skip < d.length) this.deliver(d, skip > 0 ? skip : 0, d.length, s.frameNo, s.tsSec, s.tsNsec);
       s = st.first();
     }
   }

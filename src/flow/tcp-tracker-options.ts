@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { TcpConnectionInfo } from './stream-consumer.js';
-import type { HELD_SEGMENT_OVERHEAD } from './tcp-stream-reassembler.js';
+import type { HELD_SEGMENT_OVERHEAD } from './reassembly-context.js';
 import type { TcpTracker } from './tcp-tracker.js';
 
 export interface TcpTrackerOptions {

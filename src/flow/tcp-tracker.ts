@@ -37,15 +37,17 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { IpProto, TcpFlag, type DecodedPacket } from '../decode/decoded-packet.js';
 import { seqAdd } from '../util/seq32.js';
-import { addr32, endpointHash, sameBytesAt, looksLikeServerPort } from './endpoint-hash.js';
+import { addr32, endpointHash, looksLikeServerPort } from './endpoint-hash.js';
+import { TcpConnectionTable } from './tcp-connection-table.js';
 import type { StreamConsumer, StreamConsumerFactory, StreamEndReason } from './stream-consumer.js';
 import { append, appendStream, TcpConnection as Connection, unlink, unlinkStream, type ConnList, type StreamList } from './tcp-connection.js';
-import { TcpStreamReassembler, type ReassemblyContext, type ReassemblyCounters, type ReassemblyMemory } from './tcp-stream-reassembler.js';
+import type { ReassemblyContext, ReassemblyCounters, ReassemblyMemory } from './reassembly-context.js';
+import { TcpStreamReassembler } from './tcp-stream-reassembler.js';
 import { resolveTcpTrackerOptions, type TcpTrackerOptions, type TcpTrackerStats } from './tcp-tracker-options.js';
 
 export { looksLikeServerPort } from './endpoint-hash.js';
 export { Dir } from './stream-consumer.js';
-export { HELD_SEGMENT_OVERHEAD } from './tcp-stream-reassembler.js';
+export { HELD_SEGMENT_OVERHEAD } from './reassembly-context.js';
 export type { DirValue, StreamConsumer, StreamConsumerFactory, StreamEndReason, TcpConnectionInfo } from './stream-consumer.js';
 export { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_STREAM_CONNECTIONS, DEFAULT_TCP_TRACKER_OPTIONS, type TcpTrackerOptions, type TcpTrackerStats } from './tcp-tracker-options.js';
 
@@ -62,12 +64,8 @@ export class TcpTracker {
   private readonly opts: TcpTrackerOptions;
   /** Effective linger of closed connections (see closedLingerSec). */
   private readonly lingerSec: number;
-  /**
-   * Connections by endpoint-pair hash (a small integer, so lookups allocate nothing: no key
-   * string per packet); connections whose hashes collide are chained through `nextSame`.
-   */
-  private readonly table = new Map<number, Connection>();
-  private size = 0;
+  /** Connections by endpoint pair (./tcp-connection-table.ts). */
+  private readonly table = new TcpConnectionTable();
   /** LRU list of open connections: least recently active first (see touch). */
   private readonly live: ConnList = { head: null, tail: null };
   /** LRU list of connections closed in both directions, waiting out `closedLingerSec`. */
@@ -98,7 +96,7 @@ export class TcpTracker {
   private closedExpired = 0;
   /** Source of Connection.order. */
   private orderSeq = 0;
-  /** Set by find: whether the packet goes from server to client. */
+  /** Set by create: whether the packet goes from server to client. */
   private fromServer = false;
 
   constructor(
@@ -123,7 +121,8 @@ export class TcpTracker {
     const hash = endpointHash(pkt);
     const flags = pkt.tcpFlags;
     const seq = pkt.tcpSeq >>> 0;
-    let conn = this.find(hash, pkt);
+    let conn = this.table.find(hash, pkt);
+    this.fromServer = this.table.fromServer;
     if (conn !== undefined) {
       if (tsSec - conn.lastSec >= this.opts.idleTimeoutSec) {
         // Silent for longer than the idle timeout but not yet expired by expire(): same rule.
@@ -170,13 +169,19 @@ export class TcpTracker {
     }
     if ((flags & FIN) !== 0) conn.finBits |= 1 << dir;
     // A resumed connection gets a new consumer for bytes only (a bare FIN would start and end it).
-    if (!conn.asked && (pkt.payload.length > 0 || ((flags & FIN) !== 0 && !conn.resumed))) this.attach(conn, frameNo);
+    // The payload as its range (pkt.plBuf): the reassembler makes a view only for bytes it
+    // delivers, so ACKs and the segments of let-go or ended directions cost no Uint8Array.
+    const plOff = pkt.plOff;
+    const plEnd = pkt.plEnd;
+    if (!conn.asked && (plEnd > plOff || ((flags & FIN) !== 0 && !conn.resumed))) this.attach(conn, frameNo);
     const r = dir === 0 ? conn.r0 : conn.r1;
     if (r !== null) {
-      r.segment(seq, pkt.payload, flags, frameNo, tsSec, tsNsec);
+      // `seq | 0`: the same number mod 2^32 as a small integer, so the call boxes no heap number
+      // for the half of sequence space above 2^31 (segment only uses it mod 2^32).
+      r.segment(seq | 0, pkt.plBuf, plOff, plEnd, flags, frameNo, tsSec, tsNsec);
       // The other direction's holes age with capture time too.
       const o = dir === 0 ? conn.r1 : conn.r0;
-      if (o !== null && !o.isEnded) o.checkAge(tsSec + tsNsec * 1e-9);
+      if (o !== null && !o.isEnded) o.checkAgeAt(tsSec, tsNsec);
       if (this.memory.heldCost > this.opts.maxHeldBytesTotal) this.relieveMemory(frameNo);
     }
     this.afterPacket(conn);
@@ -245,7 +250,7 @@ export class TcpTracker {
     return {
       packets: this.packets,
       connections: this.nextId,
-      active: this.size,
+      active: this.table.size,
       evicted: this.evicted,
       streamEvicted: this.streamEvicted,
       streamActive: this.streams.size,
@@ -269,49 +274,8 @@ export class TcpTracker {
     };
   }
 
-  /**
-   * The connection of `pkt`'s endpoint pair, or undefined; sets `fromServer` when found.
-   * Matching compares both endpoints exactly: the hash only picks the bucket.
-   */
-  private find(hash: number, pkt: DecodedPacket): Connection | undefined {
-    let c: Connection | null = this.table.get(hash) ?? null;
-    if (c === null) return undefined;
-    const s = pkt.src;
-    const d = pkt.dst;
-    const sp = pkt.srcPort;
-    const dp = pkt.dstPort;
-    const v4 = s.length === 4 && d.length === 4;
-    const s32 = v4 ? addr32(s) : 0;
-    const d32 = v4 ? addr32(d) : 0;
-    for (; c !== null; c = c.nextSame) {
-      if (v4) {
-        if (c.ipVersion !== 4) continue;
-        if (sp === c.clientPort && dp === c.serverPort && s32 === c.client32 && d32 === c.server32) {
-          this.fromServer = false;
-          return c;
-        }
-        if (sp === c.serverPort && dp === c.clientPort && s32 === c.server32 && d32 === c.client32) {
-          this.fromServer = true;
-          return c;
-        }
-      } else {
-        const a = c.addr6;
-        if (a === null) continue;
-        if (sp === c.clientPort && dp === c.serverPort && sameBytesAt(s, a, 0) && sameBytesAt(d, a, 16)) {
-          this.fromServer = false;
-          return c;
-        }
-        if (sp === c.serverPort && dp === c.clientPort && sameBytesAt(s, a, 16) && sameBytesAt(d, a, 0)) {
-          this.fromServer = true;
-          return c;
-        }
-      }
-    }
-    return undefined;
-  }
-
   private create(hash: number, pkt: DecodedPacket, frameNo: number, tsSec: number, tsNsec: number): Connection {
-    if (this.size >= this.opts.maxConnections) {
+    if (this.table.size >= this.opts.maxConnections) {
       // A lingering (closed) connection goes first: it can only absorb stray packets.
       const victim = this.lingering.head ?? this.live.head;
       if (victim !== null) {
@@ -352,9 +316,7 @@ export class TcpTracker {
       tsNsec,
     );
     conn.bypassEnabled = this.opts.bypass;
-    conn.nextSame = this.table.get(hash) ?? null;
-    this.table.set(hash, conn);
-    this.size++;
+    this.table.add(conn);
     conn.order = ++this.orderSeq;
     append(this.live, conn);
     return conn;
@@ -434,20 +396,9 @@ export class TcpTracker {
 
   /** Takes the connection out of its hash bucket and the LRU list. Idempotent. */
   private forget(conn: Connection): void {
-    let c = this.table.get(conn.hash);
-    if (c === undefined) return;
-    if (c === conn) {
-      if (conn.nextSame === null) this.table.delete(conn.hash);
-      else this.table.set(conn.hash, conn.nextSame);
-    } else {
-      while (c.nextSame !== null && c.nextSame !== conn) c = c.nextSame;
-      if (c.nextSame !== conn) return;
-      c.nextSame = conn.nextSame;
-    }
-    conn.nextSame = null;
+    if (!this.table.remove(conn)) return;
     unlink(conn.lingering ? this.lingering : this.live, conn);
     unlinkStream(this.streams, conn);
-    this.size--;
   }
 
   /** Ends both directions (0 then 1) and forgets the connection. */
