@@ -89,9 +89,11 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
       } else if (m.type === 'captures') out.setCaptures(m.captures, m.interrupted);
       else if (m.type === 'tasks') out.addTasks(m.tasks);
       else {
-        out.close();
-        port.postMessage({ type: 'closed', counts: [...out.counts] });
-        port.close();
+        // The files' fsyncs overlap (FileRecordOutput.closeAsync): the run waits for the disk once.
+        out.closeAsync().then(() => {
+          port.postMessage({ type: 'closed', counts: [...out.counts] });
+          port.close();
+        }, fail);
       }
     } catch (e) {
       fail(e);

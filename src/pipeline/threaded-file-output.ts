@@ -203,7 +203,7 @@ export class ThreadedFileRecordOutput {
       this.flushBatch();
       if (this.settleMode(true) === -1) {
         // What was written is closed and listed as usual; the failure is still the run's.
-        this.local.close();
+        await this.local.closeAsync();
         if (this.tickError !== undefined) throw this.tickError;
         return;
       }
