@@ -7,13 +7,13 @@
  * each isolate on this machine) nor the record decoders behind the encoders' public index
  * (protobufjs).
  */
-import { deserialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
 import type { ManifestCapture, ManifestTask } from '../audit/custody-manifest.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import type { RecordEncoderOptions } from '../encode/common/create-record-encoder.js';
 import type { LiRecord } from '../records/li-record.js';
 import { FileRecordOutput, type ManifestOptions, type RotationOptions } from './file-record-output.js';
+import { readRecordBatch } from './record-batch-codec.js';
 import type { ErrorInfo } from './threaded-file-output.js';
 
 // Layout of the shared state (Int32 slots), then the error text.
@@ -34,7 +34,11 @@ export interface StartData {
   readonly shared: SharedArrayBuffer;
 }
 
-export type ToWorker = { type: 'records'; records: Uint8Array[]; kib: number } | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean } | { type: 'tasks'; tasks: readonly ManifestTask[] } | { type: 'close' };
+export type ToWorker =
+  | { type: 'records'; batch: Uint8Array; count: number; kib: number }
+  | { type: 'captures'; captures: readonly ManifestCapture[]; interrupted: boolean }
+  | { type: 'tasks'; tasks: readonly ManifestTask[] }
+  | { type: 'close' };
 
 /** What the worker stores of its error (checked by the parent against errorInfoSchema). */
 function errorInfo(e: unknown): ErrorInfo {
@@ -78,16 +82,18 @@ export function fileOutputThreadEntry(port: MessagePort, data: StartData): void 
     }
     try {
       if (m.type === 'records') {
-        for (const r of m.records) out.write(deserialize(r) as LiRecord);
+        readRecordBatch(m.batch, (r) => out.write(r as LiRecord));
         Atomics.sub(state, IN_FLIGHT_KIB, m.kib);
-        Atomics.sub(state, IN_FLIGHT, m.records.length);
+        Atomics.sub(state, IN_FLIGHT, m.count);
         Atomics.notify(state, IN_FLIGHT);
       } else if (m.type === 'captures') out.setCaptures(m.captures, m.interrupted);
       else if (m.type === 'tasks') out.addTasks(m.tasks);
       else {
-        out.close();
-        port.postMessage({ type: 'closed', counts: [...out.counts] });
-        port.close();
+        // The files' fsyncs overlap (FileRecordOutput.closeAsync): the run waits for the disk once.
+        out.closeAsync().then(() => {
+          port.postMessage({ type: 'closed', counts: [...out.counts] });
+          port.close();
+        }, fail);
       }
     } catch (e) {
       fail(e);

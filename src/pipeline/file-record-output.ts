@@ -178,10 +178,43 @@ export class FileRecordOutput {
     for (const f of this.writers.values()) f.writer.close();
     this.writers.clear();
     if (this.manifest !== undefined) {
-      if (this.manifest.signKey !== undefined) for (const m of this.manifests()) this.writeManifest(m);
-      else for (const [liid, chains] of this.chainsByLiid()) this.streamManifest(liid, chains);
+      if (this.manifest.signKey !== undefined) for (const m of this.manifests()) this.writeManifest(m).close();
+      else for (const [liid, chains] of this.chainsByLiid()) this.streamManifest(liid, chains).close();
     }
     this.chains.clear();
+  }
+
+  /**
+   * {@link close} with the fsyncs of the files, then those of the manifests, overlapping
+   * (SecureFileWriter.closeAsync): same files, same bytes, less time waiting for the disk at
+   * the end of a run. Rejects with the first file's error, in the order {@link close} meets them.
+   */
+  async closeAsync(): Promise<void> {
+    const files = [...this.writers.values()].map((f) => f.writer);
+    this.writers.clear();
+    await closeAll(files);
+    await closeAll(this.writeManifests());
+    this.chains.clear();
+  }
+
+  /** Writes the manifests (when configured) and returns their files, not yet closed (closed at once if one fails, as close() would have). */
+  private writeManifests(): SecureFileWriter[] {
+    const out: SecureFileWriter[] = [];
+    if (this.manifest === undefined) return out;
+    try {
+      if (this.manifest.signKey !== undefined) for (const m of this.manifests()) out.push(this.writeManifest(m));
+      else for (const [liid, chains] of this.chainsByLiid()) out.push(this.streamManifest(liid, chains));
+    } catch (e) {
+      for (const w of out) {
+        try {
+          w.close();
+        } catch {
+          // The error that stops the run is the one thrown below.
+        }
+      }
+      throw e;
+    }
+    return out;
   }
 
   private chainsByLiid(): Map<string, RecordChain[]> {
@@ -215,7 +248,7 @@ export class FileRecordOutput {
    * budget. The skeleton is stringified with a marker in each non-empty entries list, then
    * written around the markers.
    */
-  private streamManifest(liid: string, chains: RecordChain[]): void {
+  private streamManifest(liid: string, chains: RecordChain[]): SecureFileWriter {
     const files = chains.map((c) => c.finish(false));
     files.forEach((f, i) => {
       if (chains[i]!.storedEntryCount > 0) (f.chain.entries as unknown[]) = [`${ENTRIES_MARK}${i}`];
@@ -230,7 +263,7 @@ export class FileRecordOutput {
       at = m.index + m[0].length;
     }
     w.write(Buffer.from(text.slice(at), 'utf8'));
-    w.close();
+    return w;
   }
 
   /** The manifests of the LIIDs written so far (one per LIID folder), signed when a key was given. */
@@ -299,10 +332,10 @@ export class FileRecordOutput {
     return f;
   }
 
-  private writeManifest(m: CustodyManifest): void {
+  private writeManifest(m: CustodyManifest): SecureFileWriter {
     const w = new SecureFileWriter(join(this.outDir, pathSegment(m.liid), MANIFEST_FILE), { strictFrom: this.outDir });
     w.write(Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8'));
-    w.close();
+    return w;
   }
 }
 
@@ -326,6 +359,12 @@ function manifestEncoder(o: RecordEncoderOptions): ManifestEncoder {
       ...(h.deliveryCountryCode !== undefined ? { deliveryCountryCode: h.deliveryCountryCode } : {}),
     },
   };
+}
+
+/** Closes `files` together (their fsyncs overlap); rejects with the first one's error in list order, after all have settled. */
+async function closeAll(files: readonly SecureFileWriter[]): Promise<void> {
+  const results = await Promise.allSettled(files.map((w) => w.closeAsync()));
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 /** Marks where a file's chain entries go in the stringified manifest skeleton (see streamManifest). */

@@ -20,7 +20,6 @@
  *   the next `write` or by `close`, as the in-thread output would throw it: the run stops with
  *   the message naming the file.
  */
-import { deserialize, serialize } from 'node:v8';
 import type { Worker } from 'node:worker_threads';
 import type { ManifestCapture, ManifestTask } from '../audit/custody-manifest.js';
 import { z } from 'zod';
@@ -32,6 +31,7 @@ import { ERROR_AT, ERROR_LEN, IN_FLIGHT, IN_FLIGHT_KIB, READY, SHARED_BYTES, typ
 import { FileRecordOutput, type ManifestOptions, type OutputCounts, type RotationOptions } from './file-record-output.js';
 import { isLoadFailed, startModuleWorker } from './module-worker.js';
 import { fallbackReason } from './worker-fallbacks.js';
+import { readRecordBatch, RecordBatchWriter } from './record-batch-codec.js';
 
 /** Records posted to the worker and not yet written, at most (then the producer waits)... */
 const MAX_IN_FLIGHT = 1024;
@@ -61,17 +61,6 @@ function rebuildError(info: ErrorInfo): Error {
   return new Error(info.message);
 }
 
-/**
- * The ArrayBuffers of `views` that hold exactly their view and nothing else (a v8.serialize
- * result does): these can be moved to the worker. A view into a larger or shared buffer (a
- * pooled Buffer) is left out and copied by the channel instead.
- */
-function ownBuffers(views: readonly Uint8Array[]): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const v of views) if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.buffer.byteLength === v.byteLength) out.push(v.buffer);
-  return out;
-}
-
 export class ThreadedFileRecordOutput {
   /** The in-thread output: used when the worker cannot run; also checks the options up front. */
   private readonly local: FileRecordOutput;
@@ -80,11 +69,10 @@ export class ThreadedFileRecordOutput {
   private readonly shared: SharedArrayBuffer | null = null;
   /** The worker loaded (1), or the output runs here (-1); 0 until known (see settleMode). */
   private mode: 0 | 1 | -1 = 0;
-  /** Serialised records not yet posted. */
-  private batch: Uint8Array[] = [];
+  /** Records not yet posted, written as they were emitted (./record-batch-codec.ts). */
+  private readonly batch = new RecordBatchWriter();
   /** Batches posted before the worker said it loaded (replayed here if it did not). */
-  private unconfirmed: Uint8Array[][] = [];
-  private batchBytes = 0;
+  private unconfirmed: Uint8Array[] = [];
   private closing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private workerCounts: Map<string, OutputCounts> | null = null;
@@ -178,15 +166,12 @@ export class ThreadedFileRecordOutput {
       return;
     }
     this.throwIfFailed();
-    // Serialised now, not when the batch is posted: records share objects with the correlator's
-    // session state (identity lists, for one), which may change before the batch leaves; the
-    // in-thread output encodes each record at this moment too. A Uint8Array field that views a
-    // larger buffer costs only its own bytes here: node:v8's DefaultSerializer writes the view's
-    // bytes, never its whole ArrayBuffer (so no copy of such fields is needed first).
-    const bytes = serialize(rec);
-    this.batchBytes += bytes.length;
-    this.batch.push(bytes);
-    if (this.batch.length >= BATCH_RECORDS || this.batchBytes >= BATCH_BYTES) this.flushBatch();
+    // Written into the batch now, not when the batch is posted: records share objects with the
+    // correlator's session state (identity lists, for one), which may change before the batch
+    // leaves; the in-thread output encodes each record at this moment too. A Uint8Array field
+    // that views a larger buffer costs only its own bytes.
+    this.batch.add(rec);
+    if (this.batch.count >= BATCH_RECORDS || this.batch.byteLength >= BATCH_BYTES) this.flushBatch();
   }
 
   /** The capture digests for the manifests, and whether the run was interrupted (see FileRecordOutput.setCaptures). */
@@ -218,7 +203,7 @@ export class ThreadedFileRecordOutput {
       this.flushBatch();
       if (this.settleMode(true) === -1) {
         // What was written is closed and listed as usual; the failure is still the run's.
-        this.local.close();
+        await this.local.closeAsync();
         if (this.tickError !== undefined) throw this.tickError;
         return;
       }
@@ -263,19 +248,23 @@ export class ThreadedFileRecordOutput {
       void this.worker?.terminate();
       this.worker = null;
       this.onFallback?.(this.loadFailure ?? (ready === -1 ? 'module not loaded' : `no load in ${READY_TIMEOUT_MS} ms`));
-      for (const records of kept) for (const r of records) this.local.write(deserialize(r) as LiRecord);
+      for (const b of kept) this.writeHere(b);
     }
     return this.mode;
   }
 
+  /** A batch's records, written by the in-thread output. */
+  private writeHere(batch: Uint8Array): void {
+    readRecordBatch(batch, (r) => this.local.write(r as LiRecord));
+  }
+
   private flushBatch(): void {
-    if (this.batch.length === 0) return;
-    const records = this.batch;
-    const kib = Math.ceil(this.batchBytes / 1024);
-    this.batch = [];
-    this.batchBytes = 0;
+    const count = this.batch.count;
+    if (count === 0) return;
+    const kib = Math.ceil(this.batch.byteLength / 1024);
+    const batch = this.batch.take();
     if (this.settleMode(false) === -1) {
-      for (const r of records) this.local.write(deserialize(r) as LiRecord);
+      this.writeHere(batch);
       return;
     }
     const state = this.state!;
@@ -285,7 +274,7 @@ export class ThreadedFileRecordOutput {
     for (let n = Atomics.load(state, IN_FLIGHT); n > 0 && (n >= MAX_IN_FLIGHT || Atomics.load(state, IN_FLIGHT_KIB) >= MAX_IN_FLIGHT_KIB); n = Atomics.load(state, IN_FLIGHT)) {
       this.throwIfFailed();
       if (this.settleMode(true) === -1) {
-        for (const r of records) this.local.write(deserialize(r) as LiRecord);
+        this.writeHere(batch);
         return;
       }
       // A writer that makes no progress for this long is dead or its disk is (the event loop,
@@ -295,15 +284,15 @@ export class ThreadedFileRecordOutput {
       Atomics.wait(state, IN_FLIGHT, n, 1000);
     }
     Atomics.add(state, IN_FLIGHT_KIB, kib);
-    Atomics.add(state, IN_FLIGHT, records.length);
+    Atomics.add(state, IN_FLIGHT, count);
     if (this.mode === 0) {
-      // Kept for a replay here if the worker fails to load: posted as copies.
-      this.unconfirmed.push(records);
-      this.post({ type: 'records', records, kib });
+      // Kept for a replay here if the worker fails to load: posted as a copy.
+      this.unconfirmed.push(batch);
+      this.post({ type: 'records', batch, count, kib });
     } else {
-      // Each serialisation owns its ArrayBuffer (v8's releaseBuffer) and nothing here keeps it:
-      // moved to the worker, not copied a second time by the channel's structured clone.
-      this.post({ type: 'records', records, kib }, ownBuffers(records));
+      // The batch owns its ArrayBuffer (RecordBatchWriter.take) and nothing here keeps it:
+      // moved to the worker, not copied by the channel's structured clone.
+      this.post({ type: 'records', batch, count, kib }, [batch.buffer as ArrayBuffer]);
     }
   }
 
