@@ -63,7 +63,12 @@ const NAMES = [
 const LOWER = NAMES.map((n) => n.toLowerCase());
 /** Candidate indexes per name length. */
 const BY_LENGTH: number[][] = [];
-for (let i = 0; i < LOWER.length; i++) (BY_LENGTH[LOWER[i]!.length] ??= []).push(i);
+for (let i = 0; i < LOWER.length; i++) {
+  const len = LOWER[i]!.length;
+  const list = BY_LENGTH[len] ?? [];
+  list.push(i);
+  BY_LENGTH[len] = list;
+}
 
 /** Required-header bits of checkRequired (msrp-framer-head.ts): To-Path, From-Path, Message-ID, Status, Use-Nickname. */
 const REQUIRED_BIT: readonly number[] = NAMES.map((_, i) => [TO_PATH, FROM_PATH, MESSAGE_ID, STATUS, USE_NICKNAME].indexOf(i)).map((b) => (b < 0 ? 0 : 1 << b));
