@@ -152,7 +152,7 @@ describe('parseMsrpHeaderBlock equals parseMsrpHeaderLines', () => {
           .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
         const a = new Recorder();
         const b = new Recorder();
-        const fast = parseMsrpHeaderBlock(block, a, 7, scratch);
+        const fast = parseMsrpHeaderBlock(block, enc(`..${block}`), 2, a, 7, scratch);
         const ref = parseMsrpHeaderLines(asCut, b, 7);
         expect(fast).toEqual(ref);
         expect(a.seen).toEqual(b.seen);

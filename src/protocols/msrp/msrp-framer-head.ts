@@ -428,7 +428,7 @@ export abstract class MsrpFramerHead {
     const hb = this.hb;
     const base = this.hbase;
     this.headerBlock = blockEnd > this.headersStart ? latin1Slice.call(hb, base + this.headersStart, base + blockEnd) : '';
-    const headers = parseMsrpHeaderBlock(this.headerBlock, this.anomalies, fno, this.headScratch);
+    const headers = parseMsrpHeaderBlock(this.headerBlock, hb, base + this.headersStart, this.anomalies, fno, this.headScratch);
     this.checkRequired(fno);
     const head: MsrpFrameHead = {
       kind: this.kind,
