@@ -14,35 +14,12 @@ import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrame
 import { CR, END_NEEDLE, endLineFlag, isDamagedEndLine, LF, MAGIC } from './msrp-end-line.js';
 import type { MsrpFramer } from './msrp-framer.js';
 import type { MsrpHeaders } from './msrp-headers.js';
-import { MsrpHeadScratch, parseMsrpHeaderBlock } from './parse-msrp-header-block.js';
+import { MsrpHeadScratch } from './msrp-head-scratch.js';
+import { parseMsrpHeaderBlock } from './parse-msrp-header-block.js';
 import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
+import type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
-/** Limits. Defaults suit real traffic; tests lower them. */
-export interface MsrpFramerOptions {
-  /** Cap on start line + headers, bytes (default 64 KiB). Beyond it: `msrp.headers_too_large`. */
-  readonly maxHeaderBytes?: number;
-  /** Cap on one frame's body, bytes (default 64 MiB). Beyond it: `msrp.body_too_large`. */
-  readonly maxBodyBytes?: number;
-  /**
-   * The stream is joined in the middle (capture started after the TCP handshake): leading bytes
-   * before the first start line are expected and not reported as garbage.
-   */
-  readonly midStream?: boolean;
-}
-
-/** Counters for the audit report. */
-export interface MsrpFramerStats {
-  /** Frames that ended with an end-line. */
-  framesComplete: number;
-  /** Frames cut by a gap, the end of the stream or the body cap. */
-  framesCut: number;
-  /** Heads dropped before they were emitted (bad start line, header cap, gap inside the head). */
-  headsDropped: number;
-  /** Bytes skipped while resynchronising. */
-  bytesSkipped: number;
-  /** Bytes pushed. */
-  bytesIn: number;
-}
+export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
 export const ST_SYNC = 0;
 export const ST_HEAD = 1;
@@ -60,14 +37,6 @@ export const NO_BYTES = new Uint8Array(0);
  */
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 const bufferIndexOf = Buffer.prototype.indexOf;
-
-/**
- * Headers a frame must carry, in report order (bits 0..4, as MsrpHeadScratch.requiredSeen sets
- * them, ./parse-msrp-header-block.ts).
- */
-const REQUIRED_HEADERS = ['To-Path', 'From-Path', 'Message-ID', 'Status', 'Use-Nickname'] as const;
-/** To-Path and From-Path: every request and response (RFC 4975 section 7.1.1). */
-const REQUIRED_ALWAYS = 0b11;
 
 /**
  * The framer's state and its SYNC and HEAD states; {@link MsrpFramer} adds the body. Not
@@ -429,7 +398,7 @@ export abstract class MsrpFramerHead {
     const base = this.hbase;
     this.headerBlock = blockEnd > this.headersStart ? latin1Slice.call(hb, base + this.headersStart, base + blockEnd) : '';
     const headers = parseMsrpHeaderBlock(this.headerBlock, hb, base + this.headersStart, this.anomalies, fno, this.headScratch);
-    this.checkRequired(fno);
+    if (this.anomalies !== undefined) this.headScratch.reportMissing(this.anomalies, this.method, fno);
     const head: MsrpFrameHead = {
       kind: this.kind,
       transactionId: this.tid,
@@ -451,23 +420,6 @@ export abstract class MsrpFramerHead {
     this.hb = this.headBuf;
     this.hbase = 0;
     return headers;
-  }
-
-  /**
-   * RFC 4975 sections 7.1.1, 7.1.2, 7.2; RFC 4976 section 5; RFC 7701 section 5: the header
-   * names the parse just saw (a header is present when named, whatever its value).
-   */
-  protected checkRequired(fno: number): void {
-    const a = this.anomalies;
-    if (a === undefined) return;
-    const m = this.method;
-    let want = REQUIRED_ALWAYS;
-    if (m === 'SEND' || m === 'REPORT') want |= 1 << 2;
-    if (m === 'REPORT') want |= 1 << 3;
-    if (m === 'NICKNAME') want |= 1 << 4;
-    const missing = want & ~this.headScratch.requiredSeen;
-    if (missing === 0) return;
-    for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (missing & (1 << i)) a.report('msrp.missing_header', fno, `${m ?? 'response'} ${REQUIRED_HEADERS[i]}`);
   }
 
   protected resetHead(): void {

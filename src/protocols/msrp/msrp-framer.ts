@@ -49,7 +49,7 @@ import type { MsrpEndFlag } from './msrp-frame.js';
 import { CR, DASH, END_NEEDLE, indexOfBytes, isFlag, LF, MAGIC, nextStartAnywhere, START_NEEDLE } from './msrp-end-line.js';
 import { MsrpFramerHead, NO_BYTES, ST_BODY, ST_HEAD, ST_SYNC } from './msrp-framer-head.js';
 
-export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-head.js';
+export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
 /**
  * Frames one direction of an MSRP stream. Not re-entrant: call `push`/`gap`/`end` from one place.

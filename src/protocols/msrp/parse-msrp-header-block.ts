@@ -12,7 +12,8 @@
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { isMsrpIdent, type MsrpByteRange, type MsrpHeaderField, type MsrpHeaders, type MsrpStatusHeader, parseMsrpStatus } from './msrp-headers.js';
-import { parseMsrpUriList, type MsrpUri, type MsrpUriList } from './msrp-uri.js';
+import type { MsrpHeadScratch } from './msrp-head-scratch.js';
+import type { MsrpUri } from './msrp-uri.js';
 import { sameAt } from './parse-msrp-start-line.js';
 
 // Header indexes: the single-valued ones first, in the bit order of msrp-headers.ts (SINGLE).
@@ -70,48 +71,11 @@ for (let i = 0; i < LOWER.length; i++) {
   BY_LENGTH[len] = list;
 }
 
-/** Required-header bits of checkRequired (msrp-framer-head.ts): To-Path, From-Path, Message-ID, Status, Use-Nickname. */
+/** Required-header bits of MsrpHeadScratch.reportMissing (./msrp-head-scratch.ts): To-Path, From-Path, Message-ID, Status, Use-Nickname. */
 const REQUIRED_BIT: readonly number[] = NAMES.map((_, i) => [TO_PATH, FROM_PATH, MESSAGE_ID, STATUS, USE_NICKNAME].indexOf(i)).map((b) => (b < 0 ? 0 : 1 << b));
 
 const NONE: readonly string[] = Object.freeze([]);
 const NO_URIS: readonly MsrpUri[] = Object.freeze([]);
-/** Path values cached per direction. */
-const PATH_CACHE = 4;
-
-/**
- * Per-direction state of {@link parseMsrpHeaderBlock}: the last path values and their parsed
- * lists, and what the last call saw. One per framer; not shared between directions.
- */
-export class MsrpHeadScratch {
-  private readonly keys: Uint8Array[] = [];
-  private readonly lists: MsrpUriList[] = [];
-  private next = 0;
-  /** After a call: which required headers appeared (bits of the framer's REQUIRED_HEADERS). */
-  requiredSeen = 0;
-
-  /**
-   * The parsed list of `text`, whose wire bytes are `bytes[from, to)`: a cached one when the
-   * same bytes were seen lately. Compared as bytes: `===` on two substrings of different frames'
-   * text goes through the runtime in V8 (measured: several times slower).
-   */
-  paths(text: string, bytes: Uint8Array, from: number, to: number): MsrpUriList {
-    const len = to - from;
-    const keys = this.keys;
-    outer: for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (k.length !== len) continue;
-      for (let j = 0; j < len; j++) if (k[j] !== bytes[from + j]) continue outer;
-      return this.lists[i]!;
-    }
-    // The shared cache of msrp-uri.ts first: the other direction has usually parsed it already.
-    const list = parseMsrpUriList(text);
-    const k = this.next;
-    keys[k] = bytes.slice(from, to);
-    this.lists[k] = list;
-    this.next = (k + 1) % PATH_CACHE;
-    return list;
-  }
-}
 
 /** Index of the known header `s[a, b)` (ASCII case ignored), or UNKNOWN. */
 function knownHeader(s: string, a: number, b: number): number {
