@@ -9,40 +9,17 @@
  *   resp-start = "MSRP" SP transact-id SP status-code [SP comment] CRLF
  */
 import type { AnomalySink } from '../../core/anomaly.js';
-import { latin1 } from '../../util/bytes.js';
 import { MAX_BODY_LINE } from './classify-body-line.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead, type MsrpFrameSink } from './msrp-frame.js';
 import { CR, END_NEEDLE, endLineFlag, isDamagedEndLine, LF, MAGIC } from './msrp-end-line.js';
 import type { MsrpFramer } from './msrp-framer.js';
-import { parseMsrpHeaderLines, type MsrpHeaders } from './msrp-headers.js';
+import type { MsrpHeaders } from './msrp-headers.js';
+import { MsrpHeadScratch } from './msrp-head-scratch.js';
+import { parseMsrpHeaderBlock } from './parse-msrp-header-block.js';
 import { parseMsrpStartLine as parseStartLine } from './parse-msrp-start-line.js';
+import type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
-/** Limits. Defaults suit real traffic; tests lower them. */
-export interface MsrpFramerOptions {
-  /** Cap on start line + headers, bytes (default 64 KiB). Beyond it: `msrp.headers_too_large`. */
-  readonly maxHeaderBytes?: number;
-  /** Cap on one frame's body, bytes (default 64 MiB). Beyond it: `msrp.body_too_large`. */
-  readonly maxBodyBytes?: number;
-  /**
-   * The stream is joined in the middle (capture started after the TCP handshake): leading bytes
-   * before the first start line are expected and not reported as garbage.
-   */
-  readonly midStream?: boolean;
-}
-
-/** Counters for the audit report. */
-export interface MsrpFramerStats {
-  /** Frames that ended with an end-line. */
-  framesComplete: number;
-  /** Frames cut by a gap, the end of the stream or the body cap. */
-  framesCut: number;
-  /** Heads dropped before they were emitted (bad start line, header cap, gap inside the head). */
-  headsDropped: number;
-  /** Bytes skipped while resynchronising. */
-  bytesSkipped: number;
-  /** Bytes pushed. */
-  bytesIn: number;
-}
+export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
 export const ST_SYNC = 0;
 export const ST_HEAD = 1;
@@ -54,22 +31,12 @@ const SHRINK_ABOVE = 8192;
 
 export const NO_BYTES = new Uint8Array(0);
 
-/** Headers a frame must carry, in report order (bits 0..4), and their lower-case forms. */
-const REQUIRED_HEADERS = ['To-Path', 'From-Path', 'Message-ID', 'Status', 'Use-Nickname'] as const;
-const REQUIRED_LOWER = REQUIRED_HEADERS.map((n) => n.toLowerCase());
-/** To-Path and From-Path: every request and response (RFC 4975 section 7.1.1). */
-const REQUIRED_ALWAYS = 0b11;
-
-/** `s` equals the lower-case ASCII `lower`, ignoring ASCII case, without allocating. */
-function equalsIgnoreAsciiCase(s: string, lower: string): boolean {
-  if (s.length !== lower.length) return false;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
+/**
+ * ISO-8859-1 text of `b[start, end)` for any Uint8Array (Buffer's native decoder, called on the
+ * array itself: no Buffer made per call). Node has had it on Buffer.prototype since v0.x.
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+const bufferIndexOf = Buffer.prototype.indexOf;
 
 /**
  * The framer's state and its SYNC and HEAD states; {@link MsrpFramer} adds the body. Not
@@ -88,12 +55,27 @@ export abstract class MsrpFramerHead {
   protected syncMatched = 0;
   protected skipped = 0;
   // --- HEAD ---
-  /** Allocated at the first frame (most directions that get a framer never carry one). */
+  /**
+   * Holds a head that spans pushes. Allocated at the first such head (most directions that get
+   * a framer never carry one).
+   */
   protected headBuf: Uint8Array = NO_BYTES;
+  /**
+   * The bytes of the head in progress are `hb[hbase, hbase + headLen)`: in the push itself while
+   * the head started in it (no copy: most heads arrive whole in one segment), else in headBuf
+   * (hbase 0), where a head is moved when a push ends inside it.
+   */
+  protected hb: Uint8Array = NO_BYTES;
+  protected hbase = 0;
   protected headLen = 0;
   protected lineStart = 0;
   protected startParsed = false;
-  protected headerLines: string[] = [];
+  /** Where the header lines start in headBuf (after the start line). */
+  protected headersStart = 0;
+  /** The header lines of the frame emitted last (ISO-8859-1, each with its line end), until it ends. */
+  protected headerBlock = '';
+  /** The direction's cached paths (./parse-msrp-header-block.ts). */
+  protected readonly headScratch = new MsrpHeadScratch();
   protected bareLfReported = false;
   protected kind: 'request' | 'response' = 'request';
   protected method: string | null = null;
@@ -106,7 +88,8 @@ export abstract class MsrpFramerHead {
   protected scratch: Uint8Array = NO_BYTES;
   /** Most body bytes the Byte-Range allows (Infinity: range-end "*" or no Byte-Range). */
   protected bodyLimit = Infinity;
-  protected ownNeedleBuf: Buffer = END_NEEDLE;
+  protected ownNeedleBuf: Uint8Array = END_NEEDLE;
+  protected ownNeedleStore: Uint8Array = NO_BYTES;
   protected ownNeedleTid = '';
   protected tidNeedle: Buffer = END_NEEDLE;
   protected tidNeedleTid = '';
@@ -145,11 +128,21 @@ export abstract class MsrpFramerHead {
    * such a point (src/analyzers/app-stream-consumer.ts).
    */
   /**
-   * The header lines of the frame in progress (ISO-8859-1, without CRLF); valid until the frame
-   * ends, so inside `onFrameEnd` they are the ending frame's (the bypass watch reads its paths).
+   * The header lines of the frame in progress (ISO-8859-1, without CRLF), once its head has been
+   * emitted; valid until the frame ends, so inside `onFrameEnd` they are the ending frame's (the
+   * bypass watch reads its paths). Made on each call (rare: a bypass request).
    */
   get frameHeaderLines(): readonly string[] {
-    return this.headerLines;
+    const b = this.headerBlock;
+    const lines: string[] = [];
+    for (let ls = 0; ls < b.length; ) {
+      const lf = b.indexOf('\n', ls);
+      let le = lf;
+      if (le > ls && b.charCodeAt(le - 1) === 0x0d) le--;
+      lines.push(b.slice(ls, le));
+      ls = lf + 1;
+    }
+    return lines;
   }
 
   get atFrameBoundary(): boolean {
@@ -177,7 +170,8 @@ export abstract class MsrpFramerHead {
     const n = data.length;
     while (pos < n) {
       if (this.atLineStart) {
-        let k = this.syncMatched;
+        const k0 = this.syncMatched;
+        let k = k0;
         let p = pos;
         while (k < MAGIC.length && p < n && data[p] === MAGIC[k]) {
           if (k === 0) this.markFirst();
@@ -189,8 +183,16 @@ export abstract class MsrpFramerHead {
           this.flushSkipped();
           this.afterGap = false;
           this.state = ST_HEAD;
-          if (this.headBuf.length === 0) this.headBuf = new Uint8Array(INITIAL_HEAD);
-          this.headBuf.set(MAGIC, 0);
+          if (k0 === 0 && p < n) {
+            // "MSRP " is in this push, and more: the head is read where it is.
+            this.hb = data;
+            this.hbase = p - MAGIC.length;
+          } else {
+            if (this.headBuf.length === 0) this.allocHead(INITIAL_HEAD);
+            this.headBuf.set(MAGIC, 0);
+            this.hb = this.headBuf;
+            this.hbase = 0;
+          }
           this.headLen = MAGIC.length;
           this.lineStart = 0;
           return p;
@@ -240,7 +242,7 @@ export abstract class MsrpFramerHead {
   protected head(data: Uint8Array, pos: number): number {
     const n = data.length;
     while (pos < n && this.state === ST_HEAD) {
-      const lf = data.indexOf(LF, pos);
+      const lf: number = bufferIndexOf.call(data, LF, pos);
       const end = lf < 0 ? n : lf + 1;
       if (this.headLen + (end - pos) > this.maxHeaderBytes) {
         this.anomalies?.report('msrp.headers_too_large', this.curFrameNo, `bytes=${this.headLen + (end - pos)} cap=${this.maxHeaderBytes}`);
@@ -252,10 +254,18 @@ export abstract class MsrpFramerHead {
         this.afterGap = false;
         return end;
       }
-      this.appendHead(data, pos, end);
+      if (this.hb === data) this.headLen += end - pos;
+      else this.appendHead(data, pos, end);
       pos = end;
       if (lf < 0) break;
       this.completeLine();
+    }
+    if (this.state === ST_HEAD && this.hb === data) {
+      // The push ends inside a head read in place: keep what there is of it.
+      const from = this.hbase;
+      const len = this.headLen;
+      this.headLen = 0;
+      this.appendHead(data, from, from + len);
     }
     return pos;
   }
@@ -265,19 +275,32 @@ export abstract class MsrpFramerHead {
     if (need > this.headBuf.length) {
       let cap = Math.max(INITIAL_HEAD, this.headBuf.length * 2);
       while (cap < need) cap *= 2;
-      const next = new Uint8Array(Math.min(cap, Math.max(need, this.maxHeaderBytes)));
-      next.set(this.headBuf.subarray(0, this.headLen));
-      this.headBuf = next;
+      const old = this.headBuf;
+      this.allocHead(Math.min(cap, Math.max(need, this.maxHeaderBytes)));
+      this.headBuf.set(old.subarray(0, this.headLen));
     }
     this.headBuf.set(data.subarray(from, to), this.headLen);
     this.headLen = need;
+    this.hb = this.headBuf;
+    this.hbase = 0;
   }
 
-  /** Handles the line that ends at headBuf[headLen - 1] (an LF). */
+  /** Gives the head buffer back (./msrp-framer.ts, at the end of the stream). */
+  protected releaseHead(): void {
+    this.headBuf = NO_BYTES;
+    this.hb = NO_BYTES;
+  }
+
+  private allocHead(size: number): void {
+    this.headBuf = new Uint8Array(size);
+  }
+
+  /** Handles the line that ends at hb[hbase + headLen - 1] (an LF). */
   protected completeLine(): void {
-    const b = this.headBuf;
-    const ls = this.lineStart;
-    let le = this.headLen - 1;
+    const b = this.hb;
+    const base = this.hbase;
+    const ls = base + this.lineStart;
+    let le = base + this.headLen - 1;
     if (le > ls && b[le - 1] === CR) le--;
     else if (!this.bareLfReported) {
       this.bareLfReported = true;
@@ -286,7 +309,8 @@ export abstract class MsrpFramerHead {
     this.lineStart = this.headLen;
 
     if (!this.startParsed) {
-      if (!this.parseStartLine(latin1(b, ls, le))) {
+      this.headersStart = this.headLen;
+      if (!this.parseStartLine(latin1Slice.call(b, ls, le))) {
         this.anomalies?.report('msrp.bad_start_line', this.curFrameNo, `length=${le - ls}`);
         this.stats.headsDropped++;
         this.skipped += this.headLen;
@@ -299,42 +323,53 @@ export abstract class MsrpFramerHead {
     if (le === ls) {
       // Blank line: the body follows (content-stuff).
       if (this.kind === 'response') this.anomalies?.report('msrp.response_with_body', this.firstFrameNo);
-      this.enterBody(this.emitHead(true));
+      this.enterBody(this.emitHead(true, ls - base));
       return;
     }
     const flag = endLineFlag(b, ls, le, this.tid);
     if (flag !== null) {
       // Bodiless frame: the end-line follows the headers directly.
-      this.emitHead(false);
+      this.emitHead(false, ls - base);
       this.finish(flag, 'end_line');
       return;
     }
     if (isDamagedEndLine(b, ls, le, this.tid)) {
       // This bodiless frame's end-line, damaged (e.g. its CR LF lost and the next start line glued
       // to it): the frame ends before it, cut, rather than take the next frame's lines as headers.
-      this.headLen = ls;
-      this.emitHead(false);
+      this.headLen = ls - base;
+      this.emitHead(false, ls - base);
       this.anomalies?.report('msrp.frame_boundary_in_body', this.curFrameNo, `line=damaged_end body=0`);
       this.finish(null, 'boundary_in_body');
       return;
     }
     if (le - ls > MAGIC.length && b[ls] === MAGIC[0] && b[ls + 1] === MAGIC[1] && b[ls + 2] === MAGIC[2] && b[ls + 3] === MAGIC[3] && b[ls + 4] === MAGIC[4]) {
-      const text = latin1(b, ls, le);
+      const text: string = latin1Slice.call(b, ls, le);
       if (parseStartLine(text) !== null) {
         // The previous head never ended: it was cut (e.g. by a sender reset) or we misparsed.
-        this.anomalies?.report('msrp.unterminated_frame', this.curFrameNo, `dropped=${ls}`);
+        const dropped = ls - base;
+        this.anomalies?.report('msrp.unterminated_frame', this.curFrameNo, `dropped=${dropped}`);
         this.stats.headsDropped++;
-        this.stats.bytesSkipped += ls;
-        const line = b.slice(ls, this.headLen);
-        this.resetHead();
-        this.appendHead(line, 0, line.length);
-        this.lineStart = line.length;
+        this.stats.bytesSkipped += dropped;
+        const lineLen = this.headLen - dropped;
+        if (b === this.headBuf) {
+          const line = b.slice(ls, base + this.headLen);
+          this.resetHead();
+          this.appendHead(line, 0, line.length);
+        } else {
+          // The head is read in the push: it now starts at this line.
+          this.resetHead();
+          this.hb = b;
+          this.hbase = ls;
+          this.headLen = lineLen;
+        }
+        this.lineStart = lineLen;
         this.markFirst();
+        this.headersStart = this.headLen;
         this.parseStartLine(text);
         return;
       }
     }
-    this.headerLines.push(latin1(b, ls, le));
+    // A header line: it stays in headBuf, parsed with the others when the head ends.
   }
 
   /** Parses a start line into the frame fields; false when it is not one. */
@@ -356,10 +391,14 @@ export abstract class MsrpFramerHead {
     return true;
   }
 
-  protected emitHead(hasBody: boolean): MsrpHeaders {
+  /** Emits the head whose header lines end at headBuf[blockEnd] (the blank line or end-line). */
+  protected emitHead(hasBody: boolean, blockEnd: number): MsrpHeaders {
     const fno = this.firstFrameNo;
-    const headers = parseMsrpHeaderLines(this.headerLines, this.anomalies, fno);
-    this.checkRequired(headers, fno);
+    const hb = this.hb;
+    const base = this.hbase;
+    this.headerBlock = blockEnd > this.headersStart ? latin1Slice.call(hb, base + this.headersStart, base + blockEnd) : '';
+    const headers = parseMsrpHeaderBlock(this.headerBlock, hb, base + this.headersStart, this.anomalies, fno, this.headScratch);
+    if (this.anomalies !== undefined) this.headScratch.reportMissing(this.anomalies, this.method, fno);
     const head: MsrpFrameHead = {
       kind: this.kind,
       transactionId: this.tid,
@@ -375,38 +414,24 @@ export abstract class MsrpFramerHead {
     };
     this.frameBytes = this.headLen;
     this.sink.onFrameStart(head);
-    this.sink.onRaw?.(this.headBuf.subarray(0, this.headLen));
+    // A plain Uint8Array whatever the push is (a sink copies it with slice(), which a Buffer would alias).
+    this.sink.onRaw?.(new Uint8Array(hb.buffer, hb.byteOffset + base, this.headLen));
+    // The head is parsed: the push it was read in is not held.
+    this.hb = this.headBuf;
+    this.hbase = 0;
     return headers;
-  }
-
-  /**
-   * RFC 4975 sections 7.1.1, 7.1.2, 7.2; RFC 4976 section 5; RFC 7701 section 5. One pass over
-   * the header names, compared without allocating (this runs for every frame).
-   */
-  protected checkRequired(h: MsrpHeaders, fno: number): void {
-    const a = this.anomalies;
-    if (a === undefined) return;
-    const m = this.method;
-    let want = REQUIRED_ALWAYS;
-    if (m === 'SEND' || m === 'REPORT') want |= 1 << 2;
-    if (m === 'REPORT') want |= 1 << 3;
-    if (m === 'NICKNAME') want |= 1 << 4;
-    let seen = 0;
-    for (const f of h.all) {
-      for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (equalsIgnoreAsciiCase(f.name, REQUIRED_LOWER[i]!)) seen |= 1 << i;
-    }
-    const missing = want & ~seen;
-    if (missing === 0) return;
-    for (let i = 0; i < REQUIRED_HEADERS.length; i++) if (missing & (1 << i)) a.report('msrp.missing_header', fno, `${m ?? 'response'} ${REQUIRED_HEADERS[i]}`);
   }
 
   protected resetHead(): void {
     this.headLen = 0;
     this.lineStart = 0;
     this.startParsed = false;
-    this.headerLines = [];
+    this.headersStart = 0;
+    this.headerBlock = '';
     this.bareLfReported = false;
-    if (this.headBuf.length > SHRINK_ABOVE) this.headBuf = new Uint8Array(INITIAL_HEAD);
+    if (this.headBuf.length > SHRINK_ABOVE) this.allocHead(INITIAL_HEAD);
+    this.hb = this.headBuf;
+    this.hbase = 0;
   }
 
   // ------------------------------------------------------------------------------------------

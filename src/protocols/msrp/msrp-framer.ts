@@ -49,7 +49,7 @@ import type { MsrpEndFlag } from './msrp-frame.js';
 import { CR, DASH, END_NEEDLE, indexOfBytes, isFlag, LF, MAGIC, nextStartAnywhere, START_NEEDLE } from './msrp-end-line.js';
 import { MsrpFramerHead, NO_BYTES, ST_BODY, ST_HEAD, ST_SYNC } from './msrp-framer-head.js';
 
-export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-head.js';
+export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
 /**
  * Frames one direction of an MSRP stream. Not re-entrant: call `push`/`gap`/`end` from one place.
@@ -114,7 +114,7 @@ export class MsrpFramer extends MsrpFramerHead {
     this.afterGap = false;
     // Nothing is buffered between frames: give the buffers back (a framer may outlive its
     // stream for a while), they are allocated again if bytes ever follow.
-    this.headBuf = NO_BYTES;
+    this.releaseHead();
     this.held = NO_BYTES;
     this.scratch = NO_BYTES;
   }
@@ -213,11 +213,22 @@ export class MsrpFramer extends MsrpFramerHead {
     return pos;
   }
 
-  /** CR LF "-------" tid, built once per frame and only when a bounded body has to be searched. */
-  private ownNeedle(): Buffer {
+  /**
+   * CR LF "-------" tid, built once per frame and only when a bounded body has to be searched:
+   * written into one buffer per framer (a transaction id has at most 64 characters, see
+   * parse-msrp-start-line.ts), no Buffer made from a string per frame.
+   */
+  private ownNeedle(): Uint8Array {
     if (this.ownNeedleTid !== this.tid) {
-      this.ownNeedleBuf = Buffer.from(`\r\n-------${this.tid}`, 'latin1');
-      this.ownNeedleTid = this.tid;
+      const tid = this.tid;
+      let store = this.ownNeedleStore;
+      if (store.length < END_NEEDLE.length + tid.length) {
+        store = this.ownNeedleStore = new Uint8Array(END_NEEDLE.length + Math.max(64, tid.length));
+        store.set(END_NEEDLE, 0);
+      }
+      for (let i = 0; i < tid.length; i++) store[END_NEEDLE.length + i] = tid.charCodeAt(i);
+      this.ownNeedleBuf = store.subarray(0, END_NEEDLE.length + tid.length);
+      this.ownNeedleTid = tid;
     }
     return this.ownNeedleBuf;
   }
