@@ -24,11 +24,12 @@
 // The dependencies are bundled too. Not bundled: `cap` (optional native addon, required at run
 // time by name, see capRequireForBundle).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+// tsc has built it (this script runs after tsc): the one definition of the build-id line.
+import { buildIdLine } from '../dist/pipeline/cached-bundle.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = resolve(root, 'dist');
@@ -119,7 +120,8 @@ for (const e of ENTRIES) {
   if (process.env.BUNDLE_META !== undefined) meta[e.bundle] = result.metafile;
   if (e.dist === 'cli/main.js' && capRequires !== 1) throw new Error(`scripts/bundle.mjs: expected one \`mod = await import(specifier)\` in src/capture to turn into a require, found ${capRequires}`);
   // The build id binds the code cache to this very bundle (src/pipeline/cached-bundle.ts).
-  appendFileSync(resolve(dist, e.bundle), `\n//# msrptap-build ${randomBytes(16).toString('hex')}\n`);
+  // Its SHA-256: a bundle changed after the build is run without the cache.
+  appendFileSync(resolve(dist, e.bundle), buildIdLine(readFileSync(resolve(dist, e.bundle))));
   const names = e.dist === 'cli/main.js' ? [] : await exportNames(e.src);
   const lines = [
     ...(e.dist === 'cli/main.js' ? ['#!/usr/bin/env node', "// First: V8's flags are part of the code cache's key (the training run had them too).", "import './heap-policy.js';"] : []),

@@ -149,7 +149,7 @@ function checkManifest(i: VerifyLiidInput, c: Check, sig: Check, chain: Check): 
   if (m.interrupted === true) c.fail('the run was interrupted by a stop signal before the end of its input: the files hold only what was read until then (run again to the end to verify)');
   const byPath = new Map(i.captures.map((x) => [x.sha256, x]));
   for (const cap of m.captures) {
-    if (cap.sha256 === null) c.fail(`manifest capture ${cap.path} has no hash (stdin/live): cannot tie the records to a file`);
+    if (cap.sha256 === null) c.fail(`manifest capture ${cap.path} has no hash (standard input, a pipe or live): cannot tie the records to a file`);
     else if (!byPath.has(cap.sha256)) c.fail(`manifest capture ${cap.path} sha256 ${cap.sha256.slice(0, 16)}… is not among the captures given`);
   }
   for (const cap of i.captures) if (cap.sha256 !== null && !m.captures.some((x) => x.sha256 === cap.sha256)) c.fail(`capture ${cap.path} is not named in the manifest`);

@@ -26,11 +26,26 @@ const BLOCK = 4 << 20;
  */
 export const IN_THREAD_MAX_BYTES = BLOCK;
 
-/** Total size of the files among `paths` (standard input excluded), or undefined if one cannot be stat'ed. */
+/**
+ * Whether `path` names a capture that can be read a second time for its hash: a regular file. A
+ * FIFO, a character device or /dev/fd/N is a stream like standard input: reading it here would
+ * take packets away from the pipeline reading the same stream (silent loss), so it is not hashed.
+ * An unreadable path counts as a file (hashing reports it).
+ */
+function rereadable(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
+/** Total size of the files among `paths` (streams excluded), or undefined if one cannot be stat'ed. */
 function totalBytes(paths: readonly string[]): number | undefined {
   let total = 0;
   for (const p of paths) {
-    if (p === '-') continue;
+    if (!rereadable(p)) continue;
     try {
       total += statSync(p).size;
     } catch {
@@ -41,10 +56,13 @@ function totalBytes(paths: readonly string[]): number | undefined {
   return total;
 }
 
-/** Hashes each capture file in this thread. "-" (standard input) cannot be re-read: hash null. */
+/**
+ * Hashes each capture file in this thread. A stream ("-", standard input, or a FIFO or device)
+ * cannot be re-read: hash null.
+ */
 export function captureDigests(paths: readonly string[]): ManifestCapture[] {
   return paths.map((path) => {
-    if (path === '-') return { path, sha256: null, bytes: null };
+    if (!rereadable(path)) return { path, sha256: null, bytes: null };
     const h = createHash('sha256');
     const buf = Buffer.allocUnsafe(BLOCK);
     let fd: number;

@@ -85,11 +85,13 @@ export class RecordBatchWriter {
       this.buf[start + 4] = FORM_TAGGED;
       this.value(rec, 0);
     } catch (e) {
-      if (e !== UNSUPPORTED) throw e;
       // Keys first numbered inside the abandoned record are not in the batch: forget them.
       if (this.keys.size !== keysBefore) for (const [k, id] of this.keys) if (id >= keysBefore) this.keys.delete(k);
-      this.at = start + 5;
+      // A record that cannot be written at all leaves the batch as it was before it.
+      this.at = start;
+      if (e !== UNSUPPORTED) throw e;
       const v8 = serialize(rec);
+      this.at = start + 5;
       this.reserve(v8.length);
       this.buf.set(v8, this.at);
       this.at += v8.length;

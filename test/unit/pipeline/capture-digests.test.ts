@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,22 @@ describe('capture digests', () => {
       { path: file, sha256: want, bytes: bytes.length },
       { path: '-', sha256: null, bytes: null },
     ]);
+  });
+
+  it("a FIFO is a stream like standard input: not read for a hash (its packets are the pipeline's)", async () => {
+    const fifo = join(dir, 'capture.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // A writer waiting for a reader: hashing that opened the FIFO would take its bytes.
+    const writer = spawn('sh', ['-c', `printf abc > '${fifo}'`], { stdio: 'ignore' });
+    try {
+      expect(captureDigests([fifo])).toEqual([{ path: fifo, sha256: null, bytes: null }]);
+      expect(await captureDigestsInBackground([fifo, file])).toEqual([
+        { path: fifo, sha256: null, bytes: null },
+        { path: file, sha256: want, bytes: bytes.length },
+      ]);
+    } finally {
+      writer.kill();
+    }
   });
 
   it('the background variant gives the same digests', async () => {

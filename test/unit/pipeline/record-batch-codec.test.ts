@@ -92,6 +92,19 @@ describe('record batch codec', () => {
     expect(back).toStrictEqual(values.map(reference));
   });
 
+  it('a record that cannot be sent at all (v8 refuses it too) leaves the batch as it was', () => {
+    const w = new RecordBatchWriter(16);
+    w.add({ k1: 1 });
+    const before = w.byteLength;
+    expect(() => w.add({ k9: 2, fn: () => 0 })).toThrow();
+    expect(w.byteLength).toBe(before);
+    expect(w.count).toBe(1);
+    w.add({ k9: 3, k1: 4 });
+    const out: unknown[] = [];
+    readRecordBatch(w.take(), (r) => out.push(r));
+    expect(out).toStrictEqual([{ k1: 1 }, { k9: 3, k1: 4 }]);
+  });
+
   it('carries each record as it was when added, not as it is when the batch leaves', () => {
     const identities = [{ type: 'sipUri', value: 'sip:a@example.com' }];
     const bytes = new Uint8Array([1, 2, 3]);
