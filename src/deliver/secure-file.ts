@@ -94,17 +94,23 @@ export class SecureFileWriter {
     this.flush();
     const fd = this.fd;
     this.fd = -1;
+    // close(2) is called exactly once: on Linux it releases the descriptor even when it fails,
+    // and with fsyncs in flight on the thread pool the number may already be another file's by
+    // a second close (review r22: a retry closed an unrelated output).
+    let failure: unknown;
+    if (this.regular) {
+      try {
+        await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e === null ? resolve() : reject(e))));
+      } catch (e) {
+        failure = e;
+      }
+    }
     try {
-      if (this.regular) await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e === null ? resolve() : reject(e))));
       closeSync(fd);
     } catch (e) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Closed already (the fsync succeeded and closeSync failed) or gone: nothing more to do.
-      }
-      throw new IoError(`cannot close output file ${this.path}: ${(e as Error).message}`, this.path, undefined, { cause: e });
+      failure ??= e;
     }
+    if (failure !== undefined) throw new IoError(`cannot close output file ${this.path}: ${(failure as Error).message}`, this.path, undefined, { cause: failure });
   }
 
   /**
