@@ -13,7 +13,8 @@
  * ```
  * Segments entirely before the released position are deleted. Appends are buffered in memory
  * and written with one write(2) per flush: after `flush()` a SIGKILL cannot lose them (they are
- * in the kernel page cache); `sync()` fsyncs for power loss. A crash during a write leaves a
+ * in the kernel page cache); `sync()` fsyncs for power loss (and the folder, once a new segment
+ * was created in it: a file's fsync does not persist its name, POSIX fsync(2)). A crash during a write leaves a
  * partial last entry, which the length/CRC check finds and cuts off at the next open.
  *
  * Size cap: when unreleased bytes would exceed `maxBytes`, the PDU is refused (`append` returns
@@ -26,7 +27,7 @@ import type { AnomalySink } from '../core/anomaly.js';
 import { IoError } from '../core/errors.js';
 import { lockSpoolFolder } from './lock-spool-folder.js';
 import { readReleasedPosition, writeReleasedPosition } from './released-position-file.js';
-import { ensureSecretDir, openReadNoFollow, openSecretFile } from './safe-fs.js';
+import { ensureSecretDir, fsyncDirectory, openReadNoFollow, openSecretFile } from './safe-fs.js';
 import { comparePositions, type SpoolPosition } from './spool-position.js';
 
 export { comparePositions, type SpoolPosition } from './spool-position.js';
@@ -83,6 +84,8 @@ export class PduSpool {
   private unreleasedCount = 0;
   private refusedCount = 0;
   private closed = false;
+  /** A segment was created since the folder was last fsynced: its name is not durable yet. */
+  private folderDirty = false;
   private readonly hdr = Buffer.alloc(HEADER);
 
   /**
@@ -185,6 +188,14 @@ export class PduSpool {
   /** fsyncs the current segment (power-loss durability of flushed entries). */
   sync(): void {
     if (this.writeFd >= 0) fsyncSync(this.writeFd);
+    this.syncFolder();
+  }
+
+  /** fsyncs the folder when a segment was created in it since the last time. */
+  private syncFolder(): void {
+    if (!this.folderDirty) return;
+    fsyncDirectory(this.dir);
+    this.folderDirty = false;
   }
 
   /**
@@ -250,6 +261,7 @@ export class PduSpool {
       closeSync(this.writeFd);
       this.writeFd = -1;
     }
+    this.syncFolder();
     if (this.readFd >= 0) closeSync(this.readFd);
     this.readFd = -1;
     try {
@@ -336,7 +348,11 @@ export class PduSpool {
     } catch (e) {
       throw new IoError(`cannot open spool ${path}: ${(e as Error).message}`, path, undefined, { cause: e });
     }
-    if (!this.segSizes.has(this.writeSeg)) this.segSizes.set(this.writeSeg, fstatSync(this.writeFd).size);
+    if (!this.segSizes.has(this.writeSeg)) {
+      this.segSizes.set(this.writeSeg, fstatSync(this.writeFd).size);
+      // Not scanned at open: created now. Its name reaches the disk with the folder's next fsync.
+      this.folderDirty = true;
+    }
   }
 
   private roll(): void {

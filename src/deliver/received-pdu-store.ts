@@ -11,7 +11,10 @@
  *
  * Restart safety: the PDU bytes are written before their index line; at open, a PDU file longer
  * than its index says (crash between the two writes) is cut back to the last indexed PDU, and
- * the highest sequence number per XID is read back from the index.
+ * the highest sequence number per XID is read back from the index. A new XID folder's names
+ * (the folder in DIR, its two files) are made durable by fsyncing both folders at the next
+ * sync, before the keepalive after its PDUs is acknowledged (a file's fsync persists its
+ * bytes, not its name: POSIX fsync(2)).
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +23,7 @@ import { checkJson } from '../core/check-json.js';
 import { ConfigError, IoError } from '../core/errors.js';
 import { pathSegment } from '../util/path-segment.js';
 import { seqLe } from '../util/seq32.js';
-import { ensureSecretDir, openSecretFile, readFileNoFollow } from './safe-fs.js';
+import { ensureSecretDir, fsyncDirectory, openSecretFile, readFileNoFollow } from './safe-fs.js';
 
 /** Metadata the receiver decoded from a PDU (the store treats the bytes as opaque). */
 export interface ReceivedPduMeta {
@@ -63,6 +66,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 export class ReceivedPduStore {
   private readonly xids = new Map<string, XidFiles>();
+  /** XID folders created since the last sync (their names, and theirs in DIR, not durable yet). */
+  private readonly newFolders = new Set<string>();
   readonly counters = { stored: 0, duplicates: 0, gaps: 0 };
 
   /** @param maxXids cap on XIDs with open files (each holds two descriptors); default 1000. */
@@ -119,6 +124,10 @@ export class ReceivedPduStore {
       fsyncSync(f.indexFd);
       f.dirty = false;
     }
+    if (this.newFolders.size === 0) return;
+    for (const d of this.newFolders) fsyncDirectory(d);
+    fsyncDirectory(this.dir);
+    this.newFolders.clear();
   }
 
   close(): void {
@@ -167,7 +176,9 @@ export class ReceivedPduStore {
     let last: number | undefined;
     let end = 0;
     let indexText = '';
-    indexText = readFileNoFollow(indexPath)?.toString('utf8') ?? '';
+    const existing = readFileNoFollow(indexPath);
+    if (existing === undefined) this.newFolders.add(dir);
+    indexText = existing?.toString('utf8') ?? '';
     // The index is the truth; a partial last line (crash mid-write) is cut off.
     const complete = indexText.lastIndexOf('\n') + 1;
     // A complete line that is not an index entry is damage, not a crash mid-write: guessing the

@@ -36,9 +36,9 @@ export type ExistingFile = 'refuse' | 'replace' | 'append' | 'device';
 
 function errText(e: unknown, path: string): string {
   const err = e as NodeJS.ErrnoException;
-  // O_EXCL reports EEXIST before O_NOFOLLOW's ELOOP: say which it is.
+  // O_EXCL reports EEXIST, and O_DIRECTORY ENOTDIR, before O_NOFOLLOW's ELOOP: say which it is.
   let link = err.code === 'ELOOP';
-  if (err.code === 'EEXIST') {
+  if (err.code === 'EEXIST' || err.code === 'ENOTDIR') {
     try {
       link = lstatSync(path).isSymbolicLink();
     } catch {
@@ -214,15 +214,33 @@ export function writeFileAtomic(path: string, b: Uint8Array, durable = true): vo
       closeSync(fd);
     }
     renameSync(tmp, path);
-    if (!durable) return;
-    const dfd = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
+    if (durable) fsyncDirectory(dirname(path));
   } catch (e) {
     if (e instanceof IoError) throw e;
     throw new IoError(`cannot write ${path}: ${(e as Error).message}`, path, undefined, { cause: e });
+  }
+}
+
+/**
+ * fsyncs the folder `dir`, so the names created in it (files, sub-folders, a rename) survive a
+ * power cut: fsync of a file persists its data, not its directory entry (POSIX fsync(2); Linux
+ * fsync(2): "an explicit fsync() on a file descriptor for the directory is also needed"). Call
+ * it once per folder after its new files are closed, before the run reports them written.
+ * Opened O_NOFOLLOW|O_DIRECTORY: a symlink or a non-folder in its place fails (ELOOP/ENOTDIR)
+ * instead of being followed. Throws IoError naming the folder.
+ */
+export function fsyncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (e) {
+    throw new IoError(`cannot sync folder ${dir}: ${errText(e, dir)}`, dir, undefined, { cause: e });
+  }
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    throw new IoError(`cannot sync folder ${dir}: ${(e as Error).message}`, dir, undefined, { cause: e });
+  } finally {
+    closeSync(fd);
   }
 }

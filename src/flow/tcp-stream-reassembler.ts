@@ -28,11 +28,9 @@
  */
 import { TcpFlag } from '../decode/decoded-packet.js';
 import { seqAdd, seqDiff } from '../util/seq32.js';
-import { DeliveredHistory } from './delivered-history.js';
-import { SegmentStore } from '../util/segment-store.js';
-import { HELD_SEGMENT_OVERHEAD, rangeView, type ReassemblyContext } from './reassembly-context.js';
-import { StreamBypass, type BypassWatch } from './stream-bypass.js';
-import type { DirValue, StreamConsumer, StreamEndReason } from './stream-consumer.js';
+import { rangeView } from './reassembly-context.js';
+import type { StreamEndReason } from './stream-consumer.js';
+import { TcpStreamState } from './tcp-stream-state.js';
 
 const SYN = TcpFlag.SYN;
 const FIN = TcpFlag.FIN;
@@ -40,112 +38,7 @@ const RST = TcpFlag.RST;
 const EMPTY = new Uint8Array(0);
 
 /** Reassembles one direction of one connection. Created by the tracker, one per direction. */
-export class TcpStreamReassembler {
-  private started = false;
-  private ended = false;
-  /** Stream offset of the next byte to deliver, and its sequence number. */
-  private nextOff = 0;
-  private nextSeq = 0;
-  /** Stream offset of the FIN (= offset after the last data byte), or -1. */
-  private finOff = -1;
-  /** Stream offset of held bytes a retransmission contradicted, not yet delivered (-1: none). */
-  private conflictAt = -1;
-  private finFrame = 0;
-  private finTsSec = 0;
-  private finTsNsec = 0;
-  /** Capture time (fractional seconds) since which the oldest pending hole has waited. */
-  private holeSince = Infinity;
-  private isPending = false;
-  /** The front of the stream moved since the hole clock was last computed. */
-  private progressed = false;
-  /** Bytes and cost of `store` already added to `memory.heldBytes` / `memory.heldCost`. */
-  private accounted = 0;
-  private accountedCost = 0;
-  private readonly store = new SegmentStore();
-  private readonly history: DeliveredHistory;
-  /** The consumer lost interest (see detach): nothing more is delivered or held. */
-  private detached = false;
-  /** Made at the first bypass request (./stream-bypass.ts). */
-  private bypassState: StreamBypass | null = null;
-
-  constructor(
-    readonly dir: DirValue,
-    readonly connId: number,
-    private readonly consumer: StreamConsumer,
-    private readonly ctx: ReassemblyContext,
-  ) {
-    this.history = new DeliveredHistory(ctx.limits.historyBytesPerDirection, ctx.memory);
-  }
-
-  /**
-   * The consumer is not interested in this direction any more (e.g. it is neither SIP nor MSRP):
-   * nothing more is delivered (no data, gaps or end) and held data is dropped at the next
-   * segment, so uninteresting streams cost only the table lookup. Safe to call from inside a
-   * consumer callback.
-   */
-  detach(): void {
-    this.detached = true;
-  }
-
-  /**
-   * The consumer does not want this direction's bytes for now (./stream-bypass.ts): from the next
-   * delivery on, only sequence numbers are followed. Safe to call from inside a consumer callback.
-   */
-  bypass(watch?: BypassWatch): void {
-    if (this.ended || this.detached || !this.ctx.limits.bypass) return;
-    this.bypassState ??= new StreamBypass(this.ctx.limits, this.ctx.counters);
-    this.bypassState.watch = watch ?? null;
-    this.bypassState.request();
-  }
-
-  /**
-   * Ends a bypass (or cancels a request): bytes are delivered again from the next one, after one
-   * gap covering what was passed over. Safe to call at any time.
-   */
-  resume(): void {
-    this.bypassState?.cancel();
-  }
-
-  /** True while the direction is bypassed. */
-  get isBypassed(): boolean {
-    return this.bypassState?.isActive === true;
-  }
-
-  /** True once `end` was delivered. */
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
-  /** Out-of-order bytes held. */
-  get heldBytes(): number {
-    return this.store.bytes;
-  }
-
-  /** What this direction counts against the global cap (bytes + per-segment overhead). */
-  get heldCost(): number {
-    return this.accountedCost;
-  }
-
-  /** Out-of-order segments held. */
-  get heldSegments(): number {
-    return this.store.count;
-  }
-
-  /** Bytes delivered or skipped as gaps so far (the stream offset of the next byte). */
-  get offset(): number {
-    return this.nextOff;
-  }
-
-  /**
-   * Fixes the sequence number before the first stream byte (the ISN when the SYN was seen,
-   * else one less than the first sequence number seen). Later calls are ignored.
-   */
-  start(baseSeq: number): void {
-    if (this.started) return;
-    this.started = true;
-    this.nextSeq = seqAdd(baseSeq, 1);
-  }
-
+export class TcpStreamReassembler extends TcpStreamState {
   /**
    * Processes one segment of this direction, whose payload is `buf[off, end)` (it may alias the
    * frame): delivered directly when in order, copied when held. Taken as a range, not a view, so
@@ -418,16 +311,6 @@ export class TcpStreamReassembler {
       if (f < t) t = f;
     }
     return t;
-  }
-
-  private syncHeld(): void {
-    const b = this.store.bytes;
-    const cost = b + this.store.count * HELD_SEGMENT_OVERHEAD;
-    const m = this.ctx.memory;
-    m.heldBytes += b - this.accounted;
-    m.heldCost += cost - this.accountedCost;
-    this.accounted = b;
-    this.accountedCost = cost;
   }
 
   /** What a bypass passed over reaches the consumer as one gap, flagged as bypassed (not lost). */

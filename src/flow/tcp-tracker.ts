@@ -17,10 +17,11 @@
  *   does a packet after `closedLingerSec` of silence following the close of both directions
  *   (see below).
  *
- * Roles: a SYN without ACK comes from the client, a SYN/ACK from the server. Without a SYN the
- * first packet's sender is the client unless its source port looks like a server port: it is
- * below 1024 while the destination port is not, or the destination port is ephemeral (≥ 32768,
- * the Linux/IANA dynamic range starts at 32768/49152) while the source port is not.
+ * Roles (./new-tcp-connection.ts): a SYN without ACK comes from the client, a SYN/ACK from the
+ * server. Without a SYN the first packet's sender is the client unless its source port looks
+ * like a server port: it is below 1024 while the destination port is not, or the destination
+ * port is ephemeral (≥ 32768, the Linux/IANA dynamic range starts at 32768/49152) while the
+ * source port is not.
  *
  * Memory: connections are capped (LRU eviction, `flow.evicted`), each direction's held
  * out-of-order bytes are capped (holes become gaps, `tcp.reassembly_limit`), all held bytes
@@ -37,10 +38,11 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { IpProto, TcpFlag, type DecodedPacket } from '../decode/decoded-packet.js';
 import { seqAdd } from '../util/seq32.js';
-import { addr32, endpointHash, looksLikeServerPort } from './endpoint-hash.js';
+import { endpointHash } from './endpoint-hash.js';
+import { newTcpConnection, senderIsClient } from './new-tcp-connection.js';
 import { TcpConnectionTable } from './tcp-connection-table.js';
 import type { StreamConsumer, StreamConsumerFactory, StreamEndReason } from './stream-consumer.js';
-import { append, appendStream, TcpConnection as Connection, unlink, unlinkStream, type ConnList, type StreamList } from './tcp-connection.js';
+import { append, appendStream, type TcpConnection as Connection, unlink, unlinkStream, type ConnList, type StreamList } from './tcp-connection.js';
 import type { ReassemblyContext, ReassemblyCounters, ReassemblyMemory } from './reassembly-context.js';
 import { TcpStreamReassembler } from './tcp-stream-reassembler.js';
 import { resolveTcpTrackerOptions, type TcpTrackerOptions, type TcpTrackerStats } from './tcp-tracker-options.js';
@@ -284,37 +286,9 @@ export class TcpTracker {
         this.remove(victim, 'evicted');
       }
     }
-    const flags = pkt.tcpFlags;
-    let senderIsClient: boolean;
-    const synOnly = (flags & (SYN | ACK)) === SYN;
-    const synAck = (flags & (SYN | ACK)) === (SYN | ACK);
-    if (synOnly) senderIsClient = true;
-    else if (synAck) senderIsClient = false;
-    else senderIsClient = !looksLikeServerPort(pkt.srcPort, pkt.dstPort);
-    const v6 = pkt.ipVersion === 6;
-    const client = senderIsClient ? pkt.src : pkt.dst;
-    const server = senderIsClient ? pkt.dst : pkt.src;
-    let addr6: Uint8Array | null = null;
-    if (v6) {
-      addr6 = new Uint8Array(32);
-      addr6.set(client, 0);
-      addr6.set(server, 16);
-    }
-    this.fromServer = !senderIsClient;
-    const conn = new Connection(
-      hash,
-      this.nextId++,
-      v6 ? 0 : addr32(client),
-      v6 ? 0 : addr32(server),
-      addr6,
-      senderIsClient ? pkt.srcPort : pkt.dstPort,
-      senderIsClient ? pkt.dstPort : pkt.srcPort,
-      pkt.ipVersion === 6 ? 6 : 4,
-      synOnly || synAck,
-      frameNo,
-      tsSec,
-      tsNsec,
-    );
+    const fromClient = senderIsClient(pkt);
+    this.fromServer = !fromClient;
+    const conn = newTcpConnection(hash, this.nextId++, pkt, fromClient, frameNo, tsSec, tsNsec);
     conn.bypassEnabled = this.opts.bypass;
     this.table.add(conn);
     conn.order = ++this.orderSeq;

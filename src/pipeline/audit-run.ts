@@ -15,6 +15,7 @@ import { renderHtmlReport } from '../audit/render-html-report.js';
 import type { Logger } from '../core/log.js';
 import type { AuditReport } from '../correlate/index.js';
 import { claimOutputFile, claimOutputFolder } from '../deliver/output-folder.js';
+import { fsyncDirectory } from '../deliver/safe-fs.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 import type { LiRecord } from '../records/li-record.js';
 import { captureDigests } from './capture-digests.js';
@@ -134,5 +135,7 @@ function extractFiles(dir: string, sessions: readonly ExtractSession[], details:
       done.add(name);
     }
   });
+  // The files' fsyncs persist their bytes, not their names (POSIX fsync(2)).
+  if (done.size > 0) fsyncDirectory(dir);
   log.log('info', 'extract.done', { files: done.size, skipped, dir });
 }

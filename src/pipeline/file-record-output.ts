@@ -21,14 +21,19 @@
  * run reproducible; live, the two agree. A file is closed (fsynced) when its successor opens,
  * so a closed file is final and can be collected. The manifest lists every file with its own
  * hash chain. `msrptap verify` reads the unrotated names only.
+ *
+ * Durability: a file's fsync persists its bytes, not its name (POSIX fsync(2)): its LIID folder
+ * is fsynced once a rotated part is closed, and at the end every LIID folder (after its files and
+ * manifest are closed) and then OUT (which names the LIID folders), before close resolves.
  */
 import type { KeyObject } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { LiRecord } from '../records/li-record.js';
 // Not the encoders' index: it also loads the record-file decoders (and protobufjs), which the
 // output thread would load for nothing.
 import { createRecordEncoder, type RecordEncoder, type RecordEncoderOptions } from '../encode/common/create-record-encoder.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
+import { fsyncDirectory } from '../deliver/safe-fs.js';
 import { ConfigError, InvariantError } from '../core/errors.js';
 import { pathSegment } from '../util/path-segment.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, RecordChain, signManifest, type CustodyManifest, type ManifestCapture, type ManifestEncoder, type ManifestTask } from '../audit/custody-manifest.js';
@@ -113,6 +118,10 @@ export class FileRecordOutput {
   private readonly writers = new Map<string, OpenFile>();
   /** Every file path written, in order of opening. */
   private readonly written: string[] = [];
+  /** The LIID folders written in (OUT/LIID), in order of first file: fsynced at the end. */
+  private readonly folders = new Set<string>();
+  /** LIID folders whose own name in OUT was made durable already (at a rotation). */
+  private readonly namedInOut = new Set<string>();
   /** Per output path: its LIID and chain (in order of first record). */
   private readonly chains = new Map<string, RecordChain>();
   private readonly bases = new Map<string, Map<string, string>>();
@@ -182,6 +191,7 @@ export class FileRecordOutput {
       else for (const [liid, chains] of this.chainsByLiid()) this.streamManifest(liid, chains).close();
     }
     this.chains.clear();
+    this.syncFolders();
   }
 
   /**
@@ -195,6 +205,18 @@ export class FileRecordOutput {
     await closeAll(files);
     await closeAll(this.writeManifests());
     this.chains.clear();
+    this.syncFolders();
+  }
+
+  /**
+   * Makes the names of the closed files and manifests durable: each LIID folder once, then OUT,
+   * which names the LIID folders (a folder created this run is an entry of its parent).
+   */
+  private syncFolders(): void {
+    if (this.folders.size === 0) return;
+    for (const d of this.folders) fsyncDirectory(d);
+    fsyncDirectory(this.outDir);
+    this.folders.clear();
   }
 
   /** Writes the manifests (when configured) and returns their files, not yet closed (closed at once if one fails, as close() would have). */
@@ -291,6 +313,14 @@ export class FileRecordOutput {
     let f = this.writers.get(base);
     if (f !== undefined && this.mustRotate(f, bytes.length, ts)) {
       f.writer.close();
+      // The part is final from now on (it may be collected): its name must survive a power cut
+      // too, and so must its folder's name in OUT (once per folder).
+      const dir = dirname(f.writer.path);
+      fsyncDirectory(dir);
+      if (!this.namedInOut.has(dir)) {
+        fsyncDirectory(this.outDir);
+        this.namedInOut.add(dir);
+      }
       f = this.open(liid, name, base, f.index + 1, ts);
     }
     f ??= this.open(liid, name, base, 0, ts);
@@ -328,6 +358,7 @@ export class FileRecordOutput {
     const f: OpenFile = { writer: new SecureFileWriter(path, { strictFrom: this.outDir }), index, firstTs: ts };
     this.writers.set(base, f);
     this.written.push(path);
+    this.folders.add(dirname(path));
     if (this.manifest !== undefined) this.chains.set(path, new RecordChain(liid, fileName));
     return f;
   }

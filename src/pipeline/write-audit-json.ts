@@ -9,6 +9,7 @@
  */
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fsyncDirectory } from '../deliver/safe-fs.js';
 import { SecureFileWriter } from '../deliver/secure-file.js';
 import type { AuditReport, AuditSession } from '../records/audit-report-schema.js';
 import type { LiveCaptureCounters } from './run-live.js';
@@ -36,20 +37,24 @@ export interface AuditEntrySource {
 }
 
 /**
- * Writes `path` (0600 in a 0700 folder; created, never through a symlink); returns how many entries each list got. On failure the
+ * Writes `path` (0600 in a 0700 folder; created, never through a symlink; file and folder fsynced); returns how many entries each list got. On failure the
  * partial file is deleted (a truncated audit.json would read as a short audit) and the error
  * is thrown. `interrupted`: a signal stopped the run before the end of its input; the file
  * then starts with `"interrupted": true` (absent otherwise, so complete runs keep their bytes).
  */
 export function writeAuditJson(path: string, src: AuditEntrySource, interrupted = false, capture?: AuditCapture): { sessions: number; uncorrelated: number } {
   const w = new SecureFileWriter(path, { strictFrom: dirname(path) });
+  let n: { sessions: number; uncorrelated: number };
   try {
-    return writeAll(w, src, interrupted, capture);
+    n = writeAll(w, src, interrupted, capture);
   } catch (e) {
     w.abandon();
     rmSync(path, { force: true });
     throw e;
   }
+  // The file's fsync (on close) persists its bytes, not its name in the folder (POSIX fsync(2)).
+  fsyncDirectory(dirname(path));
+  return n;
 }
 
 function writeAll(w: SecureFileWriter, src: AuditEntrySource, interrupted: boolean, capture: AuditCapture | undefined): { sessions: number; uncorrelated: number } {

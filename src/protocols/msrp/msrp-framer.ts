@@ -47,7 +47,8 @@
 import { classifyBodyLine, classifyStartAnywhere, LINE_MORE, LINE_NONE, LINE_OWN_DAMAGED, LINE_OWN_END, LINE_START, LINE_START_LIKE, lineKind, lineLength, MAX_BODY_LINE } from './classify-body-line.js';
 import type { MsrpEndFlag } from './msrp-frame.js';
 import { CR, DASH, END_NEEDLE, indexOfBytes, isFlag, LF, MAGIC, nextStartAnywhere, START_NEEDLE } from './msrp-end-line.js';
-import { MsrpFramerHead, NO_BYTES, ST_BODY, ST_HEAD, ST_SYNC } from './msrp-framer-head.js';
+import { MsrpFramerHead } from './msrp-framer-head.js';
+import { NO_BYTES, ST_BODY, ST_HEAD, ST_SYNC } from './msrp-framer-state.js';
 
 export type { MsrpFramerOptions, MsrpFramerStats } from './msrp-framer-options.js';
 
