@@ -34,6 +34,8 @@ export interface SustainedOptions {
   /** Target share of the capture (percent, as bench.ts's `--target-share`; default 4). */
   share?: number;
   keepOut?: boolean;
+  /** `run --buffer-size` (KiB) for the live tap; its default (64 MiB) when absent. */
+  bufferKiB?: number;
   log?: (s: string) => void;
 }
 
@@ -89,6 +91,8 @@ export async function measureSustained(o: SustainedOptions): Promise<SustainedRe
   const liveOut = resolve(outRoot, 'live');
   const offOut = resolve(outRoot, 'offline');
   const tapArgs = ['run', '-i', 'lo', '-f', LIVE_FILTER, '--capture-backend', 'dumpcap', '--tasks', o.tasks, '--stats-interval', '0.25', '--out', liveOut];
+  // The capture ring (run -B, KiB; dumpcap's queue gets as much): the tap's default unless set.
+  if (o.bufferKiB !== undefined) tapArgs.push('--buffer-size', String(o.bufferKiB));
   log(`live sustained: ${mb} MB at ${pps} frames/s (~${seconds} s) onto lo …`);
   const step = await runStep(o.cli, tapArgs, path, pps);
   log(`  sent ${step.sentFrames} at ${step.sentPps} frames/s, tap processed ${step.tapFrames} (lost ${step.lostFrames}, ring drops ${step.captureDropped ?? '-'})`);
@@ -116,7 +120,9 @@ export async function measureSustained(o: SustainedOptions): Promise<SustainedRe
       differingSessions,
     },
     met: step.sentPps >= pps * 0.99 && step.lostFrames === 0 && equal,
-    command: `npm run bench -- --live-pps ${pps} --live-seconds ${seconds}   (alone: npx tsx bench/live-sustained.ts --pps ${pps} --seconds ${seconds})`,
+    command:
+      `npm run bench -- --live-pps ${pps} --live-seconds ${seconds}${o.bufferKiB !== undefined ? ` --live-sustained-buffer ${o.bufferKiB}` : ''}   ` +
+      `(alone: npx tsx bench/live-sustained.ts --pps ${pps} --seconds ${seconds}${o.bufferKiB !== undefined ? ` --buffer-kib ${o.bufferKiB}` : ''}; the tap: run -i IF -B ${o.bufferKiB ?? 65_536} …)`,
   };
 }
 
@@ -152,6 +158,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import
     seconds: num('seconds', 30),
     share: num('share', 4),
     keepOut: argv.includes('--keep-out'),
+    ...(argv.includes('--buffer-kib') ? { bufferKiB: num('buffer-kib', 65_536) } : {}),
     log: (s) => void process.stderr.write(`${s}\n`),
   });
   for (const l of sustainedSummaryLines(r)) process.stdout.write(`${l}\n`);
