@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { TcpConnectionInfo } from './stream-consumer.js';
-import type { HELD_SEGMENT_OVERHEAD } from './reassembly-context.js';
+import type { HELD_SEGMENT_OVERHEAD, ReassemblyCounters } from './reassembly-context.js';
 import type { TcpTracker } from './tcp-tracker.js';
 
 export interface TcpTrackerOptions {
@@ -120,8 +120,12 @@ export const DEFAULT_TCP_TRACKER_OPTIONS: Readonly<TcpTrackerOptions> = {
   bypassProbeSec: 1,
 };
 
-/** Counters of {@link TcpTracker.stats}. Reassembly counters cover consumer connections only. */
-export interface TcpTrackerStats {
+/**
+ * Counters of {@link TcpTracker.stats}. The reassembly counters (gaps, retransmissions, …, and the
+ * bypass counters: times a direction went into bypass or was framed again, re-probes, bytes
+ * passed over, directions in bypass now) cover consumer connections only.
+ */
+export interface TcpTrackerStats extends ReassemblyCounters {
   /** TCP packets seen. */
   packets: number;
   /** Connections created (= the number of tshark `tcp.stream` values when nothing expired). */
@@ -140,28 +144,12 @@ export interface TcpTrackerStats {
   reused: number;
   /** Connections closed in both directions and forgotten after `closedLingerSec` of silence. */
   closedExpired: number;
-  gaps: number;
-  gapBytes: number;
-  overlapsDifferent: number;
-  retransmissions: number;
-  outOfOrder: number;
-  keepAlives: number;
   /** Out-of-order payload bytes held now, all connections. */
   heldBytes: number;
   /** The same plus per-segment overhead: what `maxHeldBytesTotal` limits. */
   heldCost: number;
   /** History ring memory now, all connections. */
   historyBytes: number;
-  /** Times a direction went into bypass (sequence tracking only), re-probes included. */
-  bypassed: number;
-  /** Times a bypassed direction was framed again (asked by its consumer, or a re-probe). */
-  bypassResumed: number;
-  /** Of which re-probes (`bypassReprobeSec`). */
-  bypassReprobes: number;
-  /** Stream bytes that passed bypassed directions without being delivered. */
-  bypassedBytes: number;
-  /** Directions in bypass now. */
-  bypassActive: number;
 }
 
 function positive(name: string, v: number, allowZero = false): void {

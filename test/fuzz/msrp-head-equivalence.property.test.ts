@@ -3,7 +3,7 @@
  * heads and streams:
  *
  * - parseMsrpHeaderBlock (one string per frame, names by case folding, values char by char, a
- *   per-direction path cache) against parseMsrpHeaderLines (one string per line, regular
+ *   per-direction path cache) against the parser it replaced (test/helpers/msrp-header-lines-reference.ts: one string per line, regular
  *   expressions): the same headers, the same anomalies in the same order, the same required
  *   headers seen;
  * - parseMsrpStartLine (char by char) against the regular expression it replaced;
@@ -17,12 +17,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnomalyCode, AnomalySink } from '../../src/core/anomaly.js';
 import { MsrpFramer } from '../../src/protocols/msrp/msrp-framer.js';
-import { isMsrpIdent, parseMsrpHeaderLines } from '../../src/protocols/msrp/msrp-headers.js';
+import { isMsrpIdent } from '../../src/protocols/msrp/msrp-headers.js';
 import { MsrpHeadScratch } from '../../src/protocols/msrp/msrp-head-scratch.js';
-import { parseMsrpHeaderBlock } from '../../src/protocols/msrp/parse-msrp-header-block.js';
+import { parseByteRange, parseMsrpHeaderBlock } from '../../src/protocols/msrp/parse-msrp-header-block.js';
 import { parseMsrpStartLine } from '../../src/protocols/msrp/parse-msrp-start-line.js';
 import { concatBytes } from '../../src/util/bytes.js';
 import { checkProperty, type Rand, randOf } from '../helpers/check-property.js';
+import { referenceParseByteRange, referenceParseMsrpHeaderLines } from '../helpers/msrp-header-lines-reference.js';
 import { RecordingSink, enc, prng } from '../helpers/msrp-test-helpers.js';
 
 /** Every report, in order. */
@@ -134,7 +135,20 @@ function damageLine(rnd: Rand, line: string): string {
 
 const REQUIRED = ['to-path', 'from-path', 'message-id', 'status', 'use-nickname'];
 
-describe('parseMsrpHeaderBlock equals parseMsrpHeaderLines', () => {
+describe('parseByteRange equals the reference', () => {
+  it('on values made of digits, "-", "/", "*", spaces and tabs (and a few other characters)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('0', '1', '2', '5', '9', '-', '/', '*', ' ', '\t', 'a', '+'), { maxLength: 40 }), (cs) => {
+        const v = cs.join('');
+        expect(parseByteRange(v)).toEqual(referenceParseByteRange(v));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const v of ['1-25/25', ' 1-*/*\t', '1-0/0', '999999999999999-999999999999999/999999999999999', '1-1/1000000000000000', '0-5/5']) expect(parseByteRange(v)).toEqual(referenceParseByteRange(v));
+  });
+});
+
+describe('parseMsrpHeaderBlock equals the reference line parser', () => {
   it('on generated and damaged header lines (headers, anomalies and their order, required headers seen)', () => {
     // One scratch for every case, as one framer direction sees many frames: its cache must
     // never give a stale list.
@@ -154,7 +168,7 @@ describe('parseMsrpHeaderBlock equals parseMsrpHeaderLines', () => {
         const a = new Recorder();
         const b = new Recorder();
         const fast = parseMsrpHeaderBlock(block, enc(`..${block}`), 2, a, 7, scratch);
-        const ref = parseMsrpHeaderLines(asCut, b, 7);
+        const ref = referenceParseMsrpHeaderLines(asCut, b, 7);
         expect(fast).toEqual(ref);
         expect(a.seen).toEqual(b.seen);
         let want = 0;

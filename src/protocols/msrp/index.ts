@@ -1,9 +1,8 @@
 /** MSRP module: pure framing, reassembly and body parsers (RFC 4975, 4976, 7701, 3862, 5438, 3994). */
 export { parseMsrpUri, parseMsrpUriList, msrpUriKey, formatMsrpUri, type MsrpUri } from './msrp-uri.js';
+export { parseByteRange, parseMsrpHeaderLines } from './parse-msrp-header-block.js';
 export {
-  parseByteRange,
   parseMsrpStatus,
-  parseMsrpHeaderLines,
   isMsrpIdent,
   type MsrpByteRange,
   type MsrpStatusHeader,

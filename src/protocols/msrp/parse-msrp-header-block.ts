@@ -12,7 +12,7 @@
  */
 import type { AnomalySink } from '../../core/anomaly.js';
 import { isMsrpIdent, type MsrpByteRange, type MsrpHeaderField, type MsrpHeaders, type MsrpStatusHeader, parseMsrpStatus } from './msrp-headers.js';
-import type { MsrpHeadScratch } from './msrp-head-scratch.js';
+import { MsrpHeadScratch } from './msrp-head-scratch.js';
 import type { MsrpUri } from './msrp-uri.js';
 import { sameAt } from './parse-msrp-start-line.js';
 
@@ -124,7 +124,7 @@ function digits(s: string, a: number, b: number): number {
   return v;
 }
 
-/** {@link parseByteRange} of the (already trimmed) value `s[a, b)`, without a regular expression. */
+/** {@link parseByteRange} of the (already trimmed) value `s[a, b)`. */
 function byteRangeAt(s: string, a: number, b: number): MsrpByteRange | null {
   const dash = s.indexOf('-', a);
   if (dash < 0 || dash >= b) return null;
@@ -361,4 +361,27 @@ export function parseMsrpHeaderBlock(block: string, bytes: Uint8Array, at: numbe
     contentDisposition,
     all,
   };
+}
+
+/**
+ * Parses a Byte-Range value (RFC 4975 section 7.1.1), spaces and tabs around it allowed. Rejects
+ * start 0, end before start-1, and a total smaller than the end (the range lies inside the message).
+ */
+export function parseByteRange(value: string): MsrpByteRange | null {
+  let a = 0;
+  let b = value.length;
+  while (a < b && (value.charCodeAt(a) === 0x20 || value.charCodeAt(a) === 0x09)) a++;
+  while (b > a && (value.charCodeAt(b - 1) === 0x20 || value.charCodeAt(b - 1) === 0x09)) b--;
+  return byteRangeAt(value, a, b);
+}
+
+/**
+ * The headers of a frame given as lines without their line ends (for callers outside the
+ * framer; the framer calls {@link parseMsrpHeaderBlock} on the head's bytes in place).
+ * @param lines ISO-8859-1 text of the header lines.
+ */
+export function parseMsrpHeaderLines(lines: readonly string[], anomalies?: AnomalySink, frameNo?: number): MsrpHeaders {
+  let block = '';
+  for (const l of lines) block += `${l}\r\n`;
+  return parseMsrpHeaderBlock(block, Buffer.from(block, 'latin1'), 0, anomalies, frameNo, new MsrpHeadScratch());
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isMsrpIdent, parseByteRange, parseMsrpHeaderLines, parseMsrpStatus } from '../../../../src/protocols/msrp/msrp-headers.js';
+import { isMsrpIdent, parseMsrpStatus } from '../../../../src/protocols/msrp/msrp-headers.js';
+import { parseByteRange, parseMsrpHeaderLines } from '../../../../src/protocols/msrp/parse-msrp-header-block.js';
 import { newCounter } from '../../../helpers/msrp-test-helpers.js';
 
 describe('Byte-Range (RFC 4975 section 7.1.1)', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MsrpFramer } from '../../../../src/protocols/msrp/msrp-framer.js';
 import { DEFAULT_MAX_MESSAGES, MsrpMessageAssembler, type MsrpMessage, type MsrpMessageAssemblerOptions } from '../../../../src/protocols/msrp/msrp-message-assembler.js';
 import type { MsrpFrameHead } from '../../../../src/protocols/msrp/msrp-frame.js';
-import { parseMsrpHeaderLines } from '../../../../src/protocols/msrp/msrp-headers.js';
+import { parseMsrpHeaderLines } from '../../../../src/protocols/msrp/parse-msrp-header-block.js';
 import { concatBytes } from '../../../../src/util/bytes.js';
 import { crlf, dec, enc, newCounter, prng, sendFrame } from '../../../helpers/msrp-test-helpers.js';
 
