@@ -11,8 +11,8 @@
  * ```
  *
  * Modes: SYNC (at a message boundary or inside a message), RESYNC (looking for a line that is
- * a SIP start line; counts skipped bytes, reported once as `sip.stream_resync` when found or
- * at end()), DISCARD (skipping the rest of a message of known length hit by a gap; the boundary
+ * a SIP start line, {@link SipResyncScanner}; counts skipped bytes, reported once as
+ * `sip.stream_resync` when found or at end()), DISCARD (skipping the rest of a message of known length hit by a gap; the boundary
  * after it is known, so no scanning is needed), EXCERPT (a message larger than the cap, or whose
  * headers do not end within it: a {@link SipExcerptCollector} keeps its start line, identity and
  * dialog headers and SDP as the bytes go by, the framer skips the rest by Content-Length and
@@ -22,10 +22,11 @@
 import type { AnomalySink } from '../../core/anomaly.js';
 import { createSipFrameResult, frameSipMessage, SipFrameStatus } from './frame-sip-message.js';
 import { parseSipMessage } from './parse-sip-message.js';
-import type { SipMessage } from './sip-message.js';
 import type { FramedSipMessage } from './framed-sip-message.js';
+import type { SipMessage } from './sip-message.js';
 import { SipExcerptCollector } from './sip-excerpt-collector.js';
-import { looksLikeSipStartLine, MAX_START_LINE } from './start-line.js';
+import { SipFrameStamps } from './sip-frame-stamps.js';
+import { SipResyncScanner } from './sip-resync-scanner.js';
 
 export type { FramedSipMessage } from './framed-sip-message.js';
 
@@ -67,23 +68,14 @@ export class SipStreamFramer {
   private streamPos = 0;
   private mode = SYNC;
   private discardLeft = 0;
-  /** RESYNC: the next unconsumed byte starts a line. */
-  private atLineStart = true;
-  /** RESYNC: bytes skipped so far in this episode (gaps excluded). */
-  private skipped = 0;
-  /** RESYNC: gap bytes in this episode (for the report). */
-  private gapBytes = 0;
   /** SYNC: progress of the header-end search of the pending message. */
   private scanned = 0;
   /** SYNC: total length of the pending message when its headers are complete, else -1. */
   private pendingTotal = -1;
-  private hasFirst = false;
-  private firstFrameNo = 0;
-  private firstTsSec = 0;
-  private firstTsNsec = 0;
-  private curFrameNo = 0;
-  private curTsSec = 0;
-  private curTsNsec = 0;
+  /** The frames the pending message came from. */
+  private readonly stamps = new SipFrameStamps();
+  /** RESYNC: the line scan and its episode's counts. */
+  private readonly resync: SipResyncScanner;
 
   private nMessages = 0;
   private nSkipped = 0;
@@ -95,6 +87,7 @@ export class SipStreamFramer {
     this.sink = options.sink;
     this.onMessage = options.onMessage;
     this.cap = Math.max(1024, options.maxMessageBytes ?? DEFAULT_MAX_SIP_MESSAGE_BYTES);
+    this.resync = new SipResyncScanner(this.sink, this.stamps);
   }
 
   /** Bytes held for an incomplete message or line (≤ maxMessageBytes between calls). */
@@ -116,9 +109,7 @@ export class SipStreamFramer {
    */
   push(bytes: Uint8Array, frameNo: number, tsSec: number, tsNsec: number): void {
     if (bytes.length === 0) return;
-    this.curFrameNo = frameNo;
-    this.curTsSec = tsSec;
-    this.curTsNsec = tsNsec;
+    this.stamps.current(frameNo, tsSec, tsNsec);
     if (this.len === 0) {
       // Zero-copy path: frame straight from the caller's bytes, copy only the leftover tail.
       const base = this.streamPos;
@@ -152,7 +143,7 @@ export class SipStreamFramer {
    */
   gap(length: number, frameNo?: number): void {
     if (!(length > 0)) return;
-    const f = frameNo ?? this.curFrameNo;
+    const f = frameNo ?? this.stamps.curFrameNo;
     if (this.mode === EXCERPT) {
       const x = this.excerpt!;
       this.sink.report('sip.gap_in_message', f, `excerpt=1 gap=${length}`);
@@ -207,19 +198,19 @@ export class SipStreamFramer {
       this.enterResync(true);
     } else {
       // RESYNC: a partial line before the gap is useless now.
-      this.skipped += this.len;
+      this.resync.skipped += this.len;
       this.streamPos += this.len;
       this.len = 0;
-      this.atLineStart = true;
-      this.hasFirst = false;
+      this.resync.atLineStart = true;
+      this.stamps.hasFirst = false;
     }
-    this.gapBytes += length;
+    this.resync.gapBytes += length;
     this.streamPos += length;
   }
 
   /** The stream ended: reports a partial message or an unfinished resync, then resets. */
   end(frameNo?: number): void {
-    const f = frameNo ?? this.curFrameNo;
+    const f = frameNo ?? this.stamps.curFrameNo;
     if (this.mode === SYNC && this.len > 0) this.sink.report('sip.stream_truncated', f, `buffered=${this.len}`);
     if (this.mode === DISCARD && this.discardLeft > 0) this.sink.report('sip.stream_truncated', f, `missing=${this.discardLeft}`);
     if (this.mode === EXCERPT) {
@@ -230,8 +221,8 @@ export class SipStreamFramer {
       this.excerpt = null;
     }
     if (this.mode === RESYNC) {
-      this.skipped += this.len;
-      this.reportResync(f);
+      this.resync.skipped += this.len;
+      this.nSkipped += this.resync.report(f);
     }
     this.streamPos += this.len;
     this.len = 0;
@@ -251,22 +242,13 @@ export class SipStreamFramer {
   private resetPending(): void {
     this.scanned = 0;
     this.pendingTotal = -1;
-    this.hasFirst = false;
+    this.stamps.hasFirst = false;
   }
 
   private enterResync(afterGap: boolean): void {
     this.mode = RESYNC;
-    this.atLineStart = afterGap; // after a gap, segments often start with a message
+    this.resync.atLineStart = afterGap; // after a gap, segments often start with a message
     this.resetPending();
-  }
-
-  private reportResync(frameNo: number): void {
-    if (this.skipped > 0) {
-      this.sink.report('sip.stream_resync', frameNo, `skipped=${this.skipped} gap=${this.gapBytes}`);
-      this.nSkipped += this.skipped;
-    }
-    this.skipped = 0;
-    this.gapBytes = 0;
   }
 
   /**
@@ -286,18 +268,20 @@ export class SipStreamFramer {
         continue;
       }
       if (this.mode === RESYNC) {
-        pos = this.resyncScan(d, pos, end);
-        if (this.mode === RESYNC) break; // waiting for the rest of a line
+        pos = this.resync.scan(d, pos, end);
+        if (!this.resync.found) break; // waiting for the rest of a line
+        this.mode = SYNC;
+        this.nSkipped += this.resync.report(this.stamps.curFrameNo);
         continue;
       }
       if (this.mode === EXCERPT) {
         const x = this.excerpt!;
         pos = x.feed(d, pos, end);
         if (!x.done) break; // the rest is a line the collector must see whole, or nothing
-        this.finishExcerpt(this.curFrameNo);
+        this.finishExcerpt(this.stamps.curFrameNo);
         continue;
       }
-      if (!this.hasFirst) {
+      if (!this.stamps.hasFirst) {
         // Between messages: CRLF keep-alives (RFC 5626 4.4.1) are not part of any message.
         while (pos < end && (d[pos] === 0x0d || d[pos] === 0x0a)) pos++;
         if (pos >= end) break;
@@ -305,7 +289,7 @@ export class SipStreamFramer {
       frameSipMessage(d, pos, end, this.scanned, r);
       if (r.status === SipFrameStatus.OK && r.length > this.cap) {
         // Whole in this push, but over the cap all the same: the outcome must not depend on segmentation.
-        this.sink.report('sip.message_too_large', this.curFrameNo, `length=${r.length}`);
+        this.sink.report('sip.message_too_large', this.stamps.curFrameNo, `length=${r.length}`);
         this.startExcerpt(base + pos);
         continue;
       }
@@ -317,21 +301,16 @@ export class SipStreamFramer {
       }
       if (r.status === SipFrameStatus.INVALID) {
         this.mode = RESYNC;
-        this.atLineStart = false; // the current line is not a start line: skip past it
+        this.resync.atLineStart = false; // the current line is not a start line: skip past it
         this.resetPending();
         continue;
       }
       // INCOMPLETE
-      if (!this.hasFirst) {
-        this.hasFirst = true;
-        this.firstFrameNo = this.curFrameNo;
-        this.firstTsSec = this.curTsSec;
-        this.firstTsNsec = this.curTsNsec;
-      }
+      this.stamps.markFirst();
       if (r.needed < 0) {
         if (end - pos > this.cap) {
           // No end of headers within the cap: too large to hold, cut it as it goes by.
-          this.sink.report('sip.message_too_large', this.curFrameNo, `headers>${this.cap}`);
+          this.sink.report('sip.message_too_large', this.stamps.curFrameNo, `headers>${this.cap}`);
           this.startExcerpt(base + pos);
           continue;
         }
@@ -339,7 +318,7 @@ export class SipStreamFramer {
         break;
       }
       if (r.needed > this.cap) {
-        this.sink.report('sip.message_too_large', this.curFrameNo, `length=${r.needed}`);
+        this.sink.report('sip.message_too_large', this.stamps.curFrameNo, `length=${r.needed}`);
         this.startExcerpt(base + pos);
         continue;
       }
@@ -352,7 +331,7 @@ export class SipStreamFramer {
 
   private startExcerpt(streamOffset: number): void {
     this.mode = EXCERPT;
-    this.excerpt = new SipExcerptCollector(this.sink, this.cap, () => this.curFrameNo);
+    this.excerpt = new SipExcerptCollector(this.sink, this.cap, () => this.stamps.curFrameNo);
     this.excerptOffset = streamOffset;
     this.scanned = 0;
     this.pendingTotal = -1;
@@ -373,52 +352,8 @@ export class SipStreamFramer {
     this.resetPending();
   }
 
-  private resyncScan(d: Uint8Array, pos: number, end: number): number {
-    while (pos < end) {
-      let lf = d.indexOf(0x0a, pos);
-      if (lf >= end) lf = -1;
-      if (!this.atLineStart) {
-        if (lf < 0) {
-          this.skipped += end - pos;
-          return end;
-        }
-        this.skipped += lf + 1 - pos;
-        pos = lf + 1;
-        this.atLineStart = true;
-        continue;
-      }
-      if (lf < 0) {
-        const c = d[pos]!;
-        const upper = c >= 0x41 && c <= 0x5a; // strict start lines begin with an upper-case letter
-        if (!upper || end - pos > MAX_START_LINE) {
-          this.atLineStart = false;
-          this.hasFirst = false;
-          continue;
-        }
-        // Keep the partial line; it may be a start line. Its first byte came with this frame
-        // unless it was already kept from an earlier one.
-        if (!this.hasFirst) {
-          this.hasFirst = true;
-          this.firstFrameNo = this.curFrameNo;
-          this.firstTsSec = this.curTsSec;
-          this.firstTsNsec = this.curTsNsec;
-        }
-        return pos;
-      }
-      if (looksLikeSipStartLine(d, pos, lf, true)) {
-        this.mode = SYNC;
-        this.reportResync(this.curFrameNo);
-        return pos;
-      }
-      this.skipped += lf + 1 - pos;
-      this.hasFirst = false;
-      pos = lf + 1;
-    }
-    return pos;
-  }
-
   private emit(d: Uint8Array, pos: number, length: number, contentLength: number, streamOffset: number): void {
-    const frameNo = this.curFrameNo;
+    const frameNo = this.stamps.curFrameNo;
     // RFC 3261 18.3: Content-Length is mandatory on stream transports.
     if (contentLength === -1) this.sink.report('sip.missing_content_length', frameNo);
     const copy = d.slice(pos, pos + length);
@@ -429,16 +364,6 @@ export class SipStreamFramer {
   }
 
   private deliver(message: SipMessage, frameNo: number, streamOffset: number): void {
-    const first = this.hasFirst;
-    this.onMessage({
-      message,
-      firstFrameNo: first ? this.firstFrameNo : frameNo,
-      firstTsSec: first ? this.firstTsSec : this.curTsSec,
-      firstTsNsec: first ? this.firstTsNsec : this.curTsNsec,
-      frameNo,
-      tsSec: this.curTsSec,
-      tsNsec: this.curTsNsec,
-      streamOffset,
-    });
+    this.onMessage(this.stamps.framed(message, frameNo, streamOffset));
   }
 }
