@@ -14,7 +14,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RecordFileEncoder, type RoutedRecord } from '../src/pipeline/file-record-output.js';
+import { RecordFileEncoder, type RoutedRecord } from '../src/pipeline/record-file-encoder.js';
 import type { LiRecord } from '../src/records/li-record.js';
 import { captureRecords } from '../test/helpers/capture-records.js';
 

@@ -13,9 +13,10 @@
  *        ^ base (absolute offset of buf[0])
  * ```
  */
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvariantError, IoError } from '../core/errors.js';
+import { displayName, errnoCode, openError } from './open-error.js';
+import { nonBlockingReader, sleepMs } from './non-blocking-reader.js';
 
 /**
  * Default read size. Large enough that syscalls per frame stay near zero (400 reads for 200 MB),
@@ -45,76 +46,6 @@ export interface ByteSourceOptions {
    * pieces; production code leaves it unset.
    */
   maxReadSize?: number;
-}
-
-let sleepCell: Int32Array | undefined;
-
-/** Blocks the thread for `ms` without spinning (Atomics.wait is allowed on Node's main thread). */
-function sleepMs(ms: number): void {
-  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
-  Atomics.wait(sleepCell, 0, 0, ms);
-}
-
-function errnoCode(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'EIO';
-}
-
-/** Human name of an input for messages. */
-export function displayName(path: string): string {
-  return path === '-' ? 'standard input' : path;
-}
-
-/** Maps an open() failure to a message that says what to do. */
-function openError(path: string, e: unknown): IoError {
-  const code = errnoCode(e);
-  const what = `cannot open capture file ${displayName(path)}`;
-  let msg: string;
-  switch (code) {
-    case 'ENOENT':
-      msg = `${what}: no such file (check the path and the working directory; use - for standard input)`;
-      break;
-    case 'EACCES':
-    case 'EPERM':
-      msg = `${what}: permission denied (make the file readable by this user)`;
-      break;
-    case 'EISDIR':
-      msg = `${what}: is a directory (give a .pcap or .pcapng file)`;
-      break;
-    case 'ENOTDIR':
-      msg = `${what}: a part of the path is not a directory (check the path)`;
-      break;
-    case 'EMFILE':
-    case 'ENFILE':
-      msg = `${what}: too many open files (raise the file descriptor limit, ulimit -n)`;
-      break;
-    default:
-      msg = `${what}: ${code}`;
-  }
-  return new IoError(msg, path, undefined, { cause: e });
-}
-
-/**
- * A non-blocking descriptor reading the same pipe as `fd`, or -1. A pipe or FIFO is reopened
- * through `/proc/self/fd/N` with O_NONBLOCK (Linux): a new open file description, so the
- * descriptor the process inherited keeps its mode. A socket (what Node and many supervisors
- * give a child as its standard input) cannot be reopened: its own description is made
- * non-blocking through libuv (a `net.Socket` that never reads; Node restores the mode of
- * standard input at exit), and `fd` itself is returned.
- */
-function nonBlockingReader(fd: number): number {
-  try {
-    return openSync(`/proc/self/fd/${fd}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch {
-    // not Linux, or not a pipe
-  }
-  try {
-    if (!fstatSync(fd).isSocket()) return -1;
-    new Socket({ fd, readable: false, writable: false }).unref();
-    return fd;
-  } catch {
-    return -1;
-  }
 }
 
 /**

@@ -6,7 +6,8 @@
 import type { AnomalySink } from '../core/anomaly.js';
 import { CaptureFormatError } from '../core/errors.js';
 import { u32be, u32le } from '../util/bytes.js';
-import { ByteSource, displayName, type ByteSourceOptions } from './byte-source.js';
+import { ByteSource, type ByteSourceOptions } from './byte-source.js';
+import { displayName } from './open-error.js';
 import type { CaptureFileReader } from './frame-reader.js';
 import { isPcapMagic, PcapReader } from './pcap-reader.js';
 import { PCAPNG_SHB, PcapngReader } from './pcapng-reader.js';

@@ -18,7 +18,8 @@ import type { AnomalySink } from '../core/anomaly.js';
 import { CaptureFormatError } from '../core/errors.js';
 import type { CapturedFrame } from '../core/frame.js';
 import { u16be, u16le, u32be, u32le } from '../util/bytes.js';
-import { displayName, type ByteSource } from './byte-source.js';
+import type { ByteSource } from './byte-source.js';
+import { displayName } from './open-error.js';
 import { ByteSourceReader } from './byte-source-reader.js';
 
 /** Magic numbers as read little-endian from the first four bytes. */

@@ -7,7 +7,7 @@
 import { MANIFEST_FILE } from '../audit/custody-manifest.js';
 import { claimOutputFolder, type OutputEntry } from '../deliver/output-folder.js';
 import { AUDIT_SPOOL_FILE } from './audit-spool.js';
-import { OUTPUT_FILES } from './file-record-output.js';
+import { OUTPUT_FILES } from './record-file-encoder.js';
 
 export const AUDIT_JSON_FILE = 'audit.json';
 

@@ -18,7 +18,7 @@ import type { RecordEncoderOptions } from '../encode/index.js';
 import { parsePathSegment, pathSegment } from '../util/path-segment.js';
 import { captureDigests } from './capture-digests.js';
 import { hex, readDelivered, readManifest, sha256 } from './delivered-files.js';
-import { OUTPUT_FILES, RecordFileEncoder } from './file-record-output.js';
+import { OUTPUT_FILES, RecordFileEncoder } from './record-file-encoder.js';
 import { InterceptPipeline } from './intercept-pipeline.js';
 import { loadTasks } from './load-tasks.js';
 import { PacketPipeline } from './packet-pipeline.js';

@@ -1,6 +1,6 @@
 /**
  * Byte-level recognisers of MSRP frame delimiters (RFC 4975 sections 7.1 and 9), shared by the
- * head and body states of the framer (./msrp-framer-head.ts, ./msrp-framer.ts): pure functions
+ * head and body states of the framer (./msrp-framer-head.ts, ./msrp-framer-body.ts): pure functions
  * over a byte array, no state.
  *
  *   end-line = "-------" transact-id continuation-flag CRLF

@@ -1,5 +1,5 @@
 /**
- * The start of every MSRP frame, for {@link MsrpFramer} (./msrp-framer.ts, which adds the body
+ * The start of every MSRP frame, for {@link MsrpFramer} (./msrp-framer.ts; ./msrp-framer-body.ts adds the body
  * states; the fields all states share are in ./msrp-framer-state.ts): resynchronisation (SYNC:
  * "MSRP " at a line start) and the head (HEAD: start line and headers up to the blank line or
  * the end-line, RFC 4975 section 7.1), then the frame's end. Split from the body scanner along the state machine's seam; one object
@@ -29,7 +29,7 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Arr
 const bufferIndexOf = Buffer.prototype.indexOf;
 
 /**
- * The framer's SYNC and HEAD states over {@link MsrpFramerState}; {@link MsrpFramer} adds the
+ * The framer's SYNC and HEAD states over {@link MsrpFramerState}; MsrpFramerBody adds the
  * body. Not re-entrant (see there).
  */
 export abstract class MsrpFramerHead extends MsrpFramerState {
@@ -305,7 +305,7 @@ export abstract class MsrpFramerHead extends MsrpFramerState {
   }
 
   // ------------------------------------------------------------------------------------------
-  // BODY entry (the body states are in ./msrp-framer.ts).
+  // BODY entry (the body states are in ./msrp-framer-body.ts).
 
   protected enterBody(headers: MsrpHeaders): void {
     this.state = ST_BODY;

@@ -2,7 +2,7 @@
  * The state every MSRP framer carries between pushes (RFC 4975 section 7.1 frames): the
  * counters, the options' caps, the fields of the SYNC, HEAD and BODY states and the loop that
  * dispatches bytes to the current state. The states themselves are ./msrp-framer-head.ts (SYNC
- * and HEAD, the frame's end) and ./msrp-framer.ts (BODY); one object at run time (the
+ * and HEAD, the frame's end) and ./msrp-framer-body.ts (BODY); one object at run time (the
  * subclass), so the per-byte paths pay nothing for the split.
  */
 import type { AnomalySink } from '../../core/anomaly.js';
@@ -19,7 +19,7 @@ export const NO_BYTES = new Uint8Array(0);
 
 /**
  * The framer's fields and state dispatch; {@link MsrpFramerHead} adds SYNC and HEAD,
- * {@link MsrpFramer} the body. Not re-entrant (see there).
+ * MsrpFramerBody (./msrp-framer-body.ts) the body. Not re-entrant (see there).
  */
 export abstract class MsrpFramerState {
   readonly stats: MsrpFramerStats = { framesComplete: 0, framesCut: 0, headsDropped: 0, bytesSkipped: 0, bytesIn: 0 };
@@ -145,6 +145,6 @@ export abstract class MsrpFramerState {
   /** HEAD: reads the start line and headers from `pos`; returns where it stopped (./msrp-framer-head.ts). */
   protected abstract head(data: Uint8Array, pos: number): number;
 
-  /** BODY: streams body bytes from `pos`; returns where it stopped (./msrp-framer.ts). */
+  /** BODY: streams body bytes from `pos`; returns where it stopped (./msrp-framer-body.ts). */
   protected abstract body(data: Uint8Array, pos: number): number;
 }
