@@ -1,5 +1,5 @@
 /**
- * The start of every MSRP frame, for {@link MsrpFramer} (./msrp-framer.ts; ./msrp-framer-body.ts adds the body
+ * The start of every MSRP frame, for MsrpFramer (./msrp-framer.ts; ./msrp-framer-body.ts adds the body
  * states; the fields all states share are in ./msrp-framer-state.ts): resynchronisation (SYNC:
  * "MSRP " at a line start) and the head (HEAD: start line and headers up to the blank line or
  * the end-line, RFC 4975 section 7.1), then the frame's end. Split from the body scanner along the state machine's seam; one object
@@ -11,7 +11,6 @@
 import { MAX_BODY_LINE } from './classify-body-line.js';
 import { MSRP_METHODS, type MsrpEndFlag, type MsrpFrameEndReason, type MsrpFrameHead } from './msrp-frame.js';
 import { CR, endLineFlag, isDamagedEndLine, LF, MAGIC } from './msrp-end-line.js';
-import type { MsrpFramer } from './msrp-framer.js';
 import { MsrpFramerState, NO_BYTES, ST_BODY, ST_HEAD, ST_SYNC } from './msrp-framer-state.js';
 import type { MsrpHeaders } from './msrp-headers.js';
 import { parseMsrpHeaderBlock } from './parse-msrp-header-block.js';
